@@ -1,0 +1,220 @@
+"""The command line: headless commands over the core, for scripts and teams.
+
+``annotator`` alone opens the GUI. Errors are one line on stderr naming the file and the reason,
+with a non-zero exit: 1 for a failed operation, 2 for a wrong argument, 70 for an internal error
+(its traceback goes to the log file, never to the terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import json
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__, paths
+from annotator.applog import setup_logging
+from annotator.core.errors import AnnotatorError
+
+log = logging.getLogger(__name__)
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+class UsageError(Exception):
+    """A wrong argument; printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one plain line instead of usage + error
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"invalid regular expression {text!r}: {exc}") from None
+    return text
+
+
+def _encoding(text: str) -> str:
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator",
+        description="Annotate text corpora. Without a command, opens the app on the default project.",
+        epilog="Projects, settings, logs and backups live in the user's data folders ('annotator paths' "
+        "shows them); the environment variable ANNOTATOR_HOME redirects all of them.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("open", help="open the app on a project (default: the default project)")
+    p.add_argument("project", nargs="?", metavar="PROJECT")
+
+    p = sub.add_parser("init", help="create a new project file with the default Claims schema")
+    p.add_argument("project", metavar="PROJECT", help="path of the new project (e.g. study.annotator)")
+    p.add_argument("--name", help="project name (default: the file name)")
+    p.add_argument("--empty", action="store_true", help="start without categories")
+
+    p = sub.add_parser("import", help="import files and folders as documents")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt .md .html .docx .pdf .csv .tsv .jsonl files or folders")
+    p.add_argument("--encoding", type=_encoding, help="text encoding of .txt/.md/.html/.csv/.jsonl files (default: detected)")
+    split = p.add_mutually_exclusive_group()
+    split.add_argument("--split-on-blank-lines", type=_positive_int, metavar="N",
+                       help="start a new document after N or more consecutive blank lines")
+    split.add_argument("--split-regex", type=_regex, metavar="RE", help="start a new document at each line matching RE")
+    p.add_argument("--text-field", metavar="NAME", help="CSV/JSONL column holding the text (default: text)")
+    p.add_argument("--title-field", metavar="NAME", help="CSV/JSONL column holding the title (default: title, if present)")
+
+    p = sub.add_parser("documents", help="list a project's documents")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    sub.add_parser("paths", help="show the folders Annotator writes to")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        log_file = setup_logging()
+    except OSError as exc:
+        print(f"annotator: error: cannot write to the logs folder: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        args = build_parser().parse_args(args_list)
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except Exception as exc:
+        log.exception("internal error running %s", args_list)
+        print(f"annotator: internal error: {exc.__class__.__name__}: {exc} (details in {log_file})", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in (None, "open"):
+        from annotator.gui.app import run  # only the GUI imports Qt
+
+        return run(Path(args.project) if getattr(args, "project", None) else None)
+    return {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths}[args.command](args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.core.project import Project
+
+    with Project.create(args.project, name=args.name, schema=None if args.empty else "claims") as project:
+        counts = project.counts()
+    print(f"created {args.project} with {counts.categories} categories")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.core.importer import import_paths
+    from annotator.core.project import Project
+    from annotator.core.readers import ImportOptions
+
+    options = ImportOptions(
+        encoding=args.encoding, split_blank_lines=args.split_on_blank_lines, split_regex=args.split_regex,
+        text_field=args.text_field, title_field=args.title_field,
+    )
+    with Project.open(args.project) as project:
+        report = import_paths(project, args.paths, options)
+    for result in report.files:
+        name = str(result.path)
+        if result.error:
+            print(f"annotator: error: {name}: {result.error}", file=sys.stderr)
+            continue
+        encoding = f" ({result.encoding})" if result.encoding else ""
+        if result.added:
+            n = len(result.added)
+            print(f"imported {name}{encoding}: {n} document{'s' if n != 1 else ''}")
+        for doc in result.duplicates:
+            print(f"skipped  {name}: already in the project as {doc.title!r}")
+    files_ok = sum(1 for f in report.files if not f.error)
+    print(
+        f"summary: {len(report.added)} document(s) imported from {files_ok} file(s), "
+        f"{len(report.duplicates)} duplicate(s) skipped, {len(report.failures)} file(s) failed"
+        + (f"; backup before import: {report.backup}" if report.backup else "")
+    )
+    return 0 if report.ok else EXIT_FAILED
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from annotator.core.project import Project
+
+    with Project.open(args.project) as project:
+        docs = project.documents()
+    if args.format == "json":
+        rows = [
+            {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotations": d.annotation_count,
+             "source": d.source, "metadata": d.metadata, "created": d.created}
+            for d in docs
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("no documents (add some with: annotator import PROJECT PATH...)")
+        return 0
+    print(_table(
+        ["id", "title", "length", "annotations", "source"],
+        [[d.id[:8], _clip(d.title, 60), str(d.length), str(d.annotation_count), _clip(d.source, 30)] for d in docs],
+        right={2, 3},
+    ))
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    for name, folder in paths.all_dirs().items():
+        print(f"{name:8} {folder}")
+    print(f"{'project':8} {paths.default_project_path()}  (default)")
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])

@@ -1,0 +1,252 @@
+"""Category operations of ``Project`` (a mixin; see project.py for the transaction rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from annotator.core import schema
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.models import Annotation, Category, new_id, now
+
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class DeletedCategory:
+    """What ``delete_category`` removed, enough to put it all back (undo)."""
+
+    category: Category
+    reassigned_to: str | None = None
+    reassigned: list[tuple[str, str]] = field(default_factory=list)  # (annotation id, old modified)
+    deleted_annotations: list[dict[str, Any]] = field(default_factory=list)
+
+
+class CategoriesMixin:
+    def categories(self) -> list[Category]:
+        """All categories in tree order: each parent followed by its children, by position."""
+        with self._tx() as s:
+            rows = list(s.exec(select(Category).order_by(Category.position, Category.name)).all())
+        children: dict[str | None, list[Category]] = {}
+        for row in rows:
+            children.setdefault(row.parent_id, []).append(row)
+        ordered: list[Category] = []
+
+        def walk(parent: str | None) -> None:
+            for row in children.get(parent, []):
+                ordered.append(row)
+                walk(row.id)
+
+        walk(None)
+        return ordered
+
+    def category(self, category_id: str) -> Category:
+        """One category; NotFoundError if there is none with this id."""
+        with self._tx() as s:
+            return _get(s, category_id)
+
+    def add_category(
+        self,
+        name: str,
+        colour: str | None = None,
+        description: str = "",
+        shortcut: str | None = None,
+        parent_id: str | None = None,
+        attributes: list[dict[str, Any]] | None = None,
+        position: int | None = None,
+        id: str | None = None,
+    ) -> Category:
+        """Add a category under ``parent_id`` (None: top level), last among its siblings unless
+        ``position`` is given. Without a colour it gets the first unused palette colour."""
+        with self._tx() as s:
+            return _add(s, name, colour, description, shortcut, parent_id, attributes, position, id)
+
+    def add_categories_tree(self, nodes: Iterable[dict[str, Any]], parent_id: str | None = None) -> list[Category]:
+        """Add nested category dicts (keys as in schema files: id, name, colour, shortcut,
+        description, attributes, children) in one transaction."""
+        added: list[Category] = []
+        with self._tx() as s:
+
+            def walk(items: Iterable[dict[str, Any]], parent: str | None) -> None:
+                for node in items:
+                    cat = _add(s, node.get("name", ""), node.get("colour"), node.get("description", ""),
+                               node.get("shortcut"), parent, node.get("attributes"), None, node.get("id"))
+                    added.append(cat)
+                    walk(node.get("children", []), cat.id)
+
+            walk(nodes, parent_id)
+        return added
+
+    def update_category(self, category_id: str, *, name: Any = _UNSET, colour: Any = _UNSET,
+                        description: Any = _UNSET, shortcut: Any = _UNSET, parent_id: Any = _UNSET,
+                        attributes: Any = _UNSET, position: Any = _UNSET, modified: str | None = None) -> Category:
+        """Change any of a category's fields; the others stay. Returns the updated category."""
+        with self._tx() as s:
+            cat = _get(s, category_id)
+            new_parent = cat.parent_id if parent_id is _UNSET else parent_id
+            if parent_id is not _UNSET:
+                _check_parent(s, category_id, new_parent)
+            if name is not _UNSET or parent_id is not _UNSET:
+                cat.name = _unique_name(s, schema.clean_name(cat.name if name is _UNSET else name),
+                                        new_parent, category_id)
+            if colour is not _UNSET:
+                cat.colour = schema.normalise_colour(colour)
+            if description is not _UNSET:
+                cat.description = description or ""
+            if shortcut is not _UNSET:
+                cat.shortcut = _unique_shortcut(s, schema.clean_shortcut(shortcut), category_id)
+            if attributes is not _UNSET:
+                cat.attributes = schema.check_attribute_definitions(attributes)
+            if parent_id is not _UNSET:
+                cat.parent_id = new_parent
+                if position is _UNSET:
+                    cat.position = _next_position(s, new_parent)
+            if position is not _UNSET:
+                cat.position = int(position)
+            cat.modified = modified or now()
+            s.add(cat)
+            return cat
+
+    def rename_category(self, category_id: str, name: str) -> Category:
+        """Give a category a new name (unique among its siblings)."""
+        return self.update_category(category_id, name=name)
+
+    def recolour_category(self, category_id: str, colour: str) -> Category:
+        """Give a category a new colour (``#rrggbb``)."""
+        return self.update_category(category_id, colour=colour)
+
+    def reorder_categories(self, ordered_ids: list[str]) -> dict[str, int]:
+        """Put sibling categories in this order (positions 0, 1, ...). Returns their old
+        positions, by id, for undo."""
+        if len(set(ordered_ids)) != len(ordered_ids):
+            raise ValidationError("a category is listed twice in the new order")
+        with self._tx() as s:
+            cats = [_get(s, cid) for cid in ordered_ids]
+            if len({c.parent_id for c in cats}) > 1:
+                raise ValidationError("only categories under the same parent can be reordered together")
+            old = {c.id: c.position for c in cats}
+            for index, cat in enumerate(cats):
+                cat.position = index
+                s.add(cat)
+            return old
+
+    def restore_category(self, row: dict[str, Any]) -> Category:
+        """Put back a deleted category exactly as ``model_dump()`` gave it (undo)."""
+        with self._tx() as s:
+            return _add(s, row["name"], row["colour"], row["description"], row["shortcut"], row["parent_id"],
+                        row["attributes"], row["position"], row["id"], row["created"], row["modified"])
+
+    def set_category_positions(self, positions: dict[str, int]) -> None:
+        """Set positions directly (undo of ``reorder_categories``)."""
+        with self._tx() as s:
+            for cid, position in positions.items():
+                cat = _get(s, cid)
+                cat.position = position
+                s.add(cat)
+
+    def delete_category(self, category_id: str, reassign_to: str | None = None,
+                        delete_annotations: bool = False) -> DeletedCategory:
+        """Delete a category that has no subcategories.
+
+        If annotations use it, the call is refused unless ``reassign_to`` names another category
+        (they move there) or ``delete_annotations`` is true (they are deleted), all in this one
+        transaction. Returns what was removed, for undo.
+        """
+        if reassign_to is not None and delete_annotations:
+            raise ValidationError("choose either to reassign the annotations or to delete them, not both")
+        with self._tx() as s:
+            cat = _get(s, category_id)
+            if s.exec(select(Category.id).where(Category.parent_id == category_id)).first():
+                raise ValidationError(f"category {cat.name!r} has subcategories; move or delete them first")
+            used = s.exec(select(Annotation).where(Annotation.category_id == category_id)).all()
+            reassigned: list[tuple[str, str]] = []
+            deleted: list[dict[str, Any]] = []
+            if used and reassign_to is None and not delete_annotations:
+                raise ValidationError(
+                    f"category {cat.name!r} is used by {len(used)} annotation(s); "
+                    "reassign them to another category or delete them"
+                )
+            if reassign_to is not None:
+                if reassign_to == category_id:
+                    raise ValidationError("cannot reassign annotations to the category being deleted")
+                _get(s, reassign_to)
+                reassigned = [(a.id, a.modified) for a in used]
+                if reassigned:
+                    s.exec(update(Annotation).where(Annotation.category_id == category_id)
+                           .values(category_id=reassign_to, modified=now()))
+            elif delete_annotations:
+                deleted = [a.model_dump() for a in used]
+                for ann in used:
+                    s.delete(ann)
+                s.flush()
+            s.delete(cat)
+            return DeletedCategory(cat, reassign_to, reassigned, deleted)
+
+
+def _get(s: Session, category_id: str) -> Category:
+    cat = s.get(Category, category_id)
+    if cat is None:
+        raise NotFoundError(f"no category with id {category_id}")
+    return cat
+
+
+def _add(s: Session, name, colour, description, shortcut, parent_id, attributes, position, id,
+         created: str | None = None, modified: str | None = None) -> Category:
+    if id is not None and s.get(Category, id) is not None:
+        raise ValidationError(f"a category with id {id} already exists")
+    if parent_id is not None:
+        _get(s, parent_id)
+    if colour is None:
+        colour = schema.next_colour(set(s.exec(select(Category.colour)).all()))
+    cat_id = id or new_id()
+    stamp = now()
+    cat = Category(
+        id=cat_id,
+        name=_unique_name(s, schema.clean_name(name), parent_id, None),
+        colour=schema.normalise_colour(colour),
+        description=description or "",
+        shortcut=_unique_shortcut(s, schema.clean_shortcut(shortcut), None),
+        parent_id=parent_id,
+        position=_next_position(s, parent_id) if position is None else int(position),
+        attributes=schema.check_attribute_definitions(attributes),
+        created=created or stamp,
+        modified=modified or created or stamp,
+    )
+    s.add(cat)
+    s.flush()
+    return cat
+
+
+def _next_position(s: Session, parent_id: str | None) -> int:
+    top = s.exec(select(func.max(Category.position)).where(Category.parent_id == parent_id)).one()
+    return 0 if top is None else top + 1
+
+
+def _unique_name(s: Session, name: str, parent_id: str | None, own_id: str | None) -> str:
+    siblings = s.exec(select(Category).where(Category.parent_id == parent_id)).all()
+    for other in siblings:
+        if other.id != own_id and other.name.casefold() == name.casefold():
+            where = "at the top level" if parent_id is None else "under the same parent"
+            raise ValidationError(f"a category named {other.name!r} already exists {where}")
+    return name
+
+
+def _unique_shortcut(s: Session, shortcut: str | None, own_id: str | None) -> str | None:
+    if shortcut is None:
+        return None
+    for other in s.exec(select(Category).where(Category.shortcut.is_not(None))).all():
+        if other.id != own_id and other.shortcut.casefold() == shortcut.casefold():
+            raise ValidationError(f"shortcut {shortcut!r} is already used by category {other.name!r}")
+    return shortcut
+
+
+def _check_parent(s: Session, category_id: str, parent_id: str | None) -> None:
+    ancestor = parent_id
+    while ancestor is not None:
+        if ancestor == category_id:
+            raise ValidationError("a category cannot be placed under itself or its own subcategory")
+        ancestor = _get(s, ancestor).parent_id

@@ -1,0 +1,179 @@
+"""Undoable edits, Qt-free (glue's ``glue/core/command.py`` pattern).
+
+A command holds everything it needs to do and undo itself against a ``Project``; ``do`` may be
+called again after ``undo`` (redo) and gives the same ids, so later commands in a history still
+find what they refer to. The GUI wraps each command in a ``QUndoCommand`` on one ``QUndoStack``;
+tests drive them directly. ``do`` and ``undo`` are each one transaction of the project.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from annotator.core.models import new_id
+
+
+class Command(Protocol):
+    label: str
+
+    def do(self, project) -> None: ...
+
+    def undo(self, project) -> None: ...
+
+
+_ANNOTATION_EDITABLE = ("category_id", "start", "end", "note", "attributes")
+_CATEGORY_EDITABLE = ("name", "colour", "description", "shortcut", "parent_id", "attributes", "position")
+
+
+class AddAnnotations:
+    """Add one or more annotations (e.g. a new span, or "annotate all matches")."""
+
+    def __init__(self, items: Iterable[Mapping[str, Any]], label: str | None = None) -> None:
+        self.items = [dict(item, id=item.get("id") or new_id()) for item in items]
+        self.ids = [item["id"] for item in self.items]
+        n = len(self.items)
+        self.label = label or ("Add annotation" if n == 1 else f"Add {n} annotations")
+        self._rows: list[dict[str, Any]] | None = None  # exact rows, kept by undo for redo
+
+    def do(self, project) -> None:
+        project.add_annotations(copy.deepcopy(self._rows or self.items))
+
+    def undo(self, project) -> None:
+        self._rows = project.delete_annotations(self.ids)
+
+
+class DeleteAnnotations:
+    """Delete annotations; undo restores them with their ids and timestamps."""
+
+    def __init__(self, ids: Iterable[str], label: str | None = None) -> None:
+        self.ids = list(ids)
+        n = len(self.ids)
+        self.label = label or ("Delete annotation" if n == 1 else f"Delete {n} annotations")
+        self._rows: list[dict[str, Any]] = []
+
+    def do(self, project) -> None:
+        self._rows = project.delete_annotations(self.ids)
+
+    def undo(self, project) -> None:
+        project.add_annotations(copy.deepcopy(self._rows))
+
+
+class UpdateAnnotations:
+    """Change category, span, note or attribute values of annotations."""
+
+    def __init__(self, changes: Mapping[str, Mapping[str, Any]], label: str | None = None) -> None:
+        for fields in changes.values():
+            unknown = set(fields) - set(_ANNOTATION_EDITABLE)
+            if unknown:
+                raise ValueError(f"cannot change {sorted(unknown)} of an annotation")
+        self.changes = {k: dict(v) for k, v in changes.items()}
+        self.label = label or ("Edit annotation" if len(changes) == 1 else f"Edit {len(changes)} annotations")
+        self._before: dict[str, dict[str, Any]] = {}
+        self._after_modified: str | None = None
+
+    def do(self, project) -> None:
+        if not self._before:
+            for ann_id in self.changes:
+                row = project.annotation(ann_id).model_dump()
+                self._before[ann_id] = {k: copy.deepcopy(row[k]) for k in (*_ANNOTATION_EDITABLE, "modified")}
+        updated = project.update_annotations(
+            [(ann_id, copy.deepcopy(fields)) for ann_id, fields in self.changes.items()],
+            modified=self._after_modified,
+        )
+        self._after_modified = updated[0].modified if updated else None
+
+    def undo(self, project) -> None:
+        project.update_annotations([(ann_id, copy.deepcopy(before)) for ann_id, before in self._before.items()])
+
+
+def UpdateAnnotation(annotation_id: str, label: str | None = None, **fields: Any) -> UpdateAnnotations:
+    """Change one annotation, e.g. ``UpdateAnnotation(id, category_id=other)``."""
+    names = {"category_id": "Change category", "note": "Edit note", "attributes": "Edit attributes"}
+    default = names.get(next(iter(fields)), "Adjust span") if len(fields) == 1 else "Edit annotation"
+    return UpdateAnnotations({annotation_id: fields}, label or default)
+
+
+class AddCategory:
+    """Add a category; undo deletes it (it can have no annotations yet)."""
+
+    def __init__(self, name: str, label: str | None = None, **fields: Any) -> None:
+        self.id = fields.pop("id", None) or new_id()
+        self.fields = dict(fields, name=name)
+        self.label = label or f"Add category {name!r}"
+        self._row: dict[str, Any] | None = None
+
+    def do(self, project) -> None:
+        if self._row is None:
+            cat = project.add_category(id=self.id, **self.fields)
+            self._row = cat.model_dump()
+        else:
+            project.restore_category(self._row)
+
+    def undo(self, project) -> None:
+        project.delete_category(self.id)
+
+
+class UpdateCategory:
+    """Rename, recolour, re-describe, re-shortcut or re-parent a category."""
+
+    def __init__(self, category_id: str, label: str | None = None, **fields: Any) -> None:
+        unknown = set(fields) - set(_CATEGORY_EDITABLE)
+        if unknown:
+            raise ValueError(f"cannot change {sorted(unknown)} of a category")
+        self.id = category_id
+        self.fields = fields
+        names = {"name": "Rename category", "colour": "Recolour category", "parent_id": "Move category"}
+        self.label = label or (names.get(next(iter(fields)), "Edit category") if len(fields) == 1 else "Edit category")
+        self._before: dict[str, Any] | None = None
+
+    def do(self, project) -> None:
+        if self._before is None:
+            row = project.category(self.id).model_dump()
+            self._before = {k: copy.deepcopy(row[k]) for k in (*self.fields, "modified")}
+            if "parent_id" in self.fields:
+                self._before["position"] = row["position"]
+        project.update_category(self.id, **copy.deepcopy(self.fields))
+
+    def undo(self, project) -> None:
+        project.update_category(self.id, **copy.deepcopy(self._before))
+
+
+class ReorderCategories:
+    """Put sibling categories in a new order."""
+
+    def __init__(self, ordered_ids: list[str], label: str = "Reorder categories") -> None:
+        self.ordered_ids = list(ordered_ids)
+        self.label = label
+        self._old: dict[str, int] = {}
+
+    def do(self, project) -> None:
+        self._old = project.reorder_categories(self.ordered_ids)
+
+    def undo(self, project) -> None:
+        project.set_category_positions(self._old)
+
+
+class DeleteCategory:
+    """Delete a category, reassigning or deleting its annotations; undo restores all of it."""
+
+    def __init__(self, category_id: str, reassign_to: str | None = None, delete_annotations: bool = False,
+                 label: str = "Delete category") -> None:
+        self.id = category_id
+        self.reassign_to = reassign_to
+        self.delete_annotations = delete_annotations
+        self.label = label
+        self._deleted = None
+
+    def do(self, project) -> None:
+        self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations)
+
+    def undo(self, project) -> None:
+        deleted = self._deleted
+        project.restore_category(deleted.category.model_dump())
+        if deleted.reassigned:
+            project.update_annotations([(i, {"category_id": self.id, "modified": m}) for i, m in deleted.reassigned])
+        if deleted.deleted_annotations:
+            project.add_annotations(copy.deepcopy(deleted.deleted_annotations))
+

@@ -1,0 +1,131 @@
+"""Importing files and folders as documents (used by ``annotator import`` and the GUI).
+
+Each file is read and stored in its own transaction: a file that fails leaves nothing behind and
+the other files still import. A project that already holds documents is backed up first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import DocumentSummary, NewDocument, Project
+from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    """What became of one file."""
+
+    path: Path
+    encoding: str | None = None
+    added: list[DocumentSummary] = field(default_factory=list)
+    duplicates: list[DocumentSummary] = field(default_factory=list)  # the documents already held
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    backup: Path | None = None
+    cancelled: bool = False
+
+    @property
+    def added(self) -> list[DocumentSummary]:
+        return [doc for f in self.files for doc in f.added]
+
+    @property
+    def duplicates(self) -> list[tuple[Path, DocumentSummary]]:
+        return [(f.path, doc) for f in self.files for doc in f.duplicates]
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [f for f in self.files if f.error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.cancelled
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[tuple[Path, str, str | None]]:
+    """Expand the paths given into ``(file, source name, error)`` triples, in a stable order.
+
+    Folders are searched recursively for supported extensions (hidden files and folders are
+    skipped); a missing path, or a folder with nothing importable, becomes an entry with an error.
+    Files named directly are kept whatever their extension (the reader refuses unknown ones).
+    """
+    out: list[tuple[Path, str, str | None]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                kinds = ", ".join(SUPPORTED_EXTENSIONS)
+                out.append((path, path.name, f"no importable files in this folder (looked for {kinds})"))
+            out.extend((p, p.relative_to(path).as_posix(), None) for p in found)
+        elif path.is_file():
+            out.append((path, path.name, None))
+        elif path.exists():
+            out.append((path, path.name, "not a regular file"))
+        else:
+            out.append((path, path.name, "no such file or folder"))
+    return out
+
+
+def import_paths(
+    project: Project,
+    paths: Iterable[str | Path],
+    options: ImportOptions = ImportOptions(),
+    progress: Callable[[int, int, Path], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import files and folders into ``project``; see the module docstring.
+
+    ``progress(done, total, path)`` is called before each file; ``is_cancelled()`` is checked
+    between files, and stops the import there (files already imported stay).
+    """
+    report = ImportReport()
+    entries = collect_files(paths)
+    if any(error is None for _, _, error in entries) and project.counts().documents:
+        report.backup = project.backup("before-import")
+    for index, (path, source, error) in enumerate(entries):
+        if is_cancelled is not None and is_cancelled():
+            report.cancelled = True
+            break
+        if progress is not None:
+            progress(index, len(entries), path)
+        result = FileResult(path)
+        report.files.append(result)
+        if error:
+            result.error = error
+            continue
+        try:
+            extracted = read_file(path, options)
+            result.encoding = extracted[0].encoding if extracted else None
+            added = project.add_documents(
+                NewDocument(e.title, e.text, source, e.metadata) for e in extracted
+            )
+        except AnnotatorError as exc:  # ReadError and ValidationError: a plain reason
+            result.error = str(exc)
+            continue
+        except OSError as exc:
+            result.error = exc.strerror or str(exc)
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files or show a traceback
+            log.exception("unexpected error importing %s", path)
+            result.error = f"unexpected error: {exc.__class__.__name__}: {exc}"
+            continue
+        for item in added:
+            (result.added if item.created else result.duplicates).append(item.document)
+    if progress is not None and not report.cancelled:
+        progress(len(entries), len(entries), Path())
+    return report

@@ -1,0 +1,105 @@
+"""Database tables (SQLModel over SQLite).
+
+Conventions, relied on by exports and merges:
+- every row has a UUID (text, ``str(uuid4())``) as its primary key, so rows keep their identity
+  across projects, exports and merges;
+- timestamps are ISO 8601 text in UTC with microseconds (``now()``), which sort as text;
+- offsets are Unicode code points into ``Document.text``, ``[start, end)``;
+- JSON columns hold plain JSON values (metadata, attribute definitions and values).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    """A fresh UUID as text."""
+    return str(uuid.uuid4())
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC text, e.g. ``2026-11-21T20:17:24.123456+00:00``."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class ProjectInfo(SQLModel, table=True):
+    """One row: the project's own identity."""
+
+    __tablename__ = "project"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    created: str = Field(default_factory=now)
+    created_by: str = ""  # "Annotator 0.1.0"
+
+
+class Document(SQLModel, table=True):
+    """An imported text. Immutable after import; identified in exports by ``sha256``."""
+
+    __tablename__ = "documents"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    title: str
+    text: str
+    sha256: str = Field(sa_column=Column(String, nullable=False, unique=True))
+    length: int  # len(text) in code points, kept so listings need not load the text
+    source: str = ""  # file name it was imported from
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSON, nullable=False))
+    position: int = 0  # import order, for a stable listing
+    created: str = Field(default_factory=now)
+
+
+class Category(SQLModel, table=True):
+    """A tag of the schema. ``parent_id`` builds the hierarchy; ``position`` orders siblings."""
+
+    __tablename__ = "categories"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    colour: str  # "#rrggbb"
+    description: str = ""  # the guideline coders apply
+    shortcut: Optional[str] = None
+    parent_id: Optional[str] = Field(
+        default=None, sa_column=Column(String, ForeignKey("categories.id"), nullable=True, index=True)
+    )
+    position: int = 0
+    attributes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created: str = Field(default_factory=now)
+    modified: str = Field(default_factory=now)
+
+
+class Annotator(SQLModel, table=True):
+    """A coder. Every annotation names one."""
+
+    __tablename__ = "annotators"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    created: str = Field(default_factory=now)
+
+
+class Annotation(SQLModel, table=True):
+    """A span ``[start, end)`` of a document, in code points, with its category and coder."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (
+        Index("ix_annotations_document_position", "document_id", "start", "end"),
+        CheckConstraint("start >= 0 AND start < \"end\"", name="ck_annotations_span"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    document_id: str = Field(sa_column=Column(String, ForeignKey("documents.id"), nullable=False))
+    category_id: str = Field(sa_column=Column(String, ForeignKey("categories.id"), nullable=False, index=True))
+    annotator_id: str = Field(sa_column=Column(String, ForeignKey("annotators.id"), nullable=False, index=True))
+    start: int
+    end: int
+    note: str = ""
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created: str = Field(default_factory=now)
+    modified: str = Field(default_factory=now)

@@ -1,0 +1,245 @@
+"""The project: the one object the GUI and the CLI use to read and change a project file.
+
+Every public method is one transaction: it commits when it returns and rolls back whole when it
+raises. Methods return detached model objects (plain data; changing them changes nothing) or
+small dataclasses. Categories and annotations live in their own modules as mixins.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from annotator import __version__
+from annotator.core import db
+from annotator.core.annotations import AnnotationsMixin
+from annotator.core.categories import CategoriesMixin
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.models import Annotation, Annotator, Document, ProjectInfo, new_id, now
+from annotator.core.schema import load_schema_template
+from annotator.core.text import normalise, sha256_text
+
+log = logging.getLogger(__name__)
+
+PROJECT_SUFFIX = ".annotator"
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A text to add. ``text`` is normalised by the project before it is stored."""
+
+    title: str
+    text: str
+    source: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AddedDocument:
+    """What ``add_documents`` did with one NewDocument."""
+
+    document: DocumentSummary
+    created: bool  # False: the project already held this text (same SHA-256)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document without its text, for listings."""
+
+    id: str
+    title: str
+    length: int
+    sha256: str
+    source: str
+    metadata: dict[str, Any]
+    created: str
+    annotation_count: int = 0
+
+
+@dataclass(frozen=True)
+class Counts:
+    documents: int
+    categories: int
+    annotators: int
+    annotations: int
+
+
+class Project(CategoriesMixin, AnnotationsMixin):
+    """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
+    (or use it as a context manager)."""
+
+    def __init__(self, path: Path, engine) -> None:
+        self.path = path
+        self._engine = engine
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | Path, name: str | None = None, schema: str | None = "claims") -> Project:
+        """Create a new project file at ``path`` (any extension; ``.annotator`` is usual).
+
+        ``schema`` names a template in resources/schemas (default: the Claims schema), or None
+        for a project without categories. Refuses a path that already holds a non-empty file.
+        """
+        path = Path(path).expanduser()
+        engine = db.create_database(path)
+        project = cls(path, engine)
+        try:
+            with project._tx() as s:
+                s.add(ProjectInfo(name=name or path.stem, created_by=f"Annotator {__version__}"))
+            if schema:
+                project.add_categories_tree(load_schema_template(schema)["categories"])
+        except Exception:
+            project.close()
+            path.unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Open an existing project, upgrading an older format after a backup.
+
+        Raises NotAProjectError when the path is missing or is not an Annotator project; the
+        file is not changed then.
+        """
+        path = Path(path).expanduser()
+        return cls(path, db.open_database(path))
+
+    @classmethod
+    def open_or_create(cls, path: str | Path) -> Project:
+        """Open ``path``, or create it with the default schema when it does not exist yet."""
+        path = Path(path).expanduser()
+        if path.exists():
+            return cls.open(path)
+        return cls.create(path)
+
+    def close(self) -> None:
+        """Release the file (all edits are already committed)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def backup(self, reason: str) -> Path:
+        """Copy the project into the backups folder; returns the copy's path."""
+        return db.backup_project(self.path, reason)
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """A session in one transaction: commit on success, roll back whole on any error."""
+        with Session(self._engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def info(self) -> ProjectInfo:
+        """The project's id, name and creation time."""
+        with self._tx() as s:
+            return s.exec(select(ProjectInfo)).one()
+
+    def counts(self) -> Counts:
+        """How many documents, categories, annotators and annotations the project holds."""
+        from annotator.core.models import Category
+
+        with self._tx() as s:
+            return Counts(
+                documents=s.exec(select(func.count()).select_from(Document)).one(),
+                categories=s.exec(select(func.count()).select_from(Category)).one(),
+                annotators=s.exec(select(func.count()).select_from(Annotator)).one(),
+                annotations=s.exec(select(func.count()).select_from(Annotation)).one(),
+            )
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def add_documents(self, items: Iterable[NewDocument]) -> list[AddedDocument]:
+        """Add texts in one transaction. A text the project already holds (same SHA-256 after
+        normalisation, including one earlier in ``items``) is not added again: its entry says
+        ``created=False`` and points at the existing document. Empty texts are refused."""
+        results: list[AddedDocument] = []
+        with self._tx() as s:
+            position = s.exec(select(func.coalesce(func.max(Document.position), 0))).one()
+            for item in items:
+                text = normalise(item.text)
+                if not text.strip():
+                    raise ValidationError(f"document {item.title!r} has no text")
+                title = item.title.strip() or "Untitled"
+                digest = sha256_text(text)
+                existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
+                if existing is not None:
+                    results.append(AddedDocument(_summary(existing), created=False))
+                    continue
+                position += 1
+                doc = Document(
+                    title=title, text=text, sha256=digest, length=len(text), source=item.source,
+                    meta=dict(item.metadata), position=position,
+                )
+                s.add(doc)
+                s.flush()
+                results.append(AddedDocument(_summary(doc), created=True))
+        return results
+
+    def add_document(self, title: str, text: str, source: str = "", metadata: dict | None = None) -> AddedDocument:
+        """Add one text; see ``add_documents``."""
+        return self.add_documents([NewDocument(title, text, source, metadata or {})])[0]
+
+    def documents(self) -> list[DocumentSummary]:
+        """All documents in import order, without their texts, with annotation counts."""
+        counts = self.annotation_counts_by_document()
+        columns = (Document.id, Document.title, Document.length, Document.sha256, Document.source,
+                   Document.meta, Document.created)
+        with self._tx() as s:
+            rows = s.exec(select(*columns).order_by(Document.position, Document.created)).all()
+        return [DocumentSummary(*row, annotation_count=counts.get(row[0], 0)) for row in rows]
+
+    def document(self, document_id: str) -> Document:
+        """One document with its text; NotFoundError if the project has no such document."""
+        with self._tx() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise NotFoundError(f"no document with id {document_id}")
+            return doc
+
+    def document_by_sha256(self, sha256: str) -> Document | None:
+        """The document whose normalised text has this SHA-256, if the project holds it."""
+        with self._tx() as s:
+            return s.exec(select(Document).where(Document.sha256 == sha256)).first()
+
+    # -- annotators --------------------------------------------------------------------------
+
+    def add_annotator(self, name: str, id: str | None = None) -> Annotator:
+        """Add a coder. Names need not be unique (ids are what count), but must not be empty."""
+        name = name.strip()
+        if not name:
+            raise ValidationError("an annotator needs a name")
+        with self._tx() as s:
+            if id is not None and s.get(Annotator, id) is not None:
+                raise ValidationError(f"an annotator with id {id} already exists")
+            annotator = Annotator(id=id or new_id(), name=name, created=now())
+            s.add(annotator)
+        return annotator
+
+    def annotator_named(self, name: str) -> Annotator:
+        """The first annotator with this name, created if there is none."""
+        with self._tx() as s:
+            found = s.exec(select(Annotator).where(Annotator.name == name.strip()).order_by(Annotator.created)).first()
+        return found if found is not None else self.add_annotator(name)
+
+    def annotators(self) -> list[Annotator]:
+        """All annotators, oldest first."""
+        with self._tx() as s:
+            return list(s.exec(select(Annotator).order_by(Annotator.created, Annotator.id)).all())
+
+
+def _summary(doc: Document) -> DocumentSummary:
+    return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)

@@ -1,0 +1,51 @@
+"""Every user action in one table (id, title, shortcut, menu, handler); menus are built from it.
+
+Handlers are method names on the main window. Later features add rows here, not menu code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    title: str
+    menu: str
+    handler: str
+    shortcut: QKeySequence.StandardKey | str | None = None
+    tip: str = ""
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("file.new", "&New Project…", "&File", "new_project", QKeySequence.StandardKey.New,
+               "Create a new project file with the default Claims schema"),
+    ActionSpec("file.open", "&Open Project…", "&File", "open_project", QKeySequence.StandardKey.Open,
+               "Open an existing project file"),
+    ActionSpec("file.import", "&Import Documents…", "&File", "import_documents", "Ctrl+I",
+               "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders"),
+    ActionSpec("file.quit", "&Quit", "&File", "close", QKeySequence.StandardKey.Quit, "Quit Annotator"),
+    ActionSpec("help.about", "&About Annotator", "&Help", "show_about", None, "Version and data folders"),
+)
+
+
+def build_actions(window) -> dict[str, QAction]:
+    """Create the QActions for ``window`` and its menu bar, in table order."""
+    actions: dict[str, QAction] = {}
+    menus: dict[str, object] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.title, window)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            action.setToolTip(spec.tip)
+        action.triggered.connect(getattr(window, spec.handler))
+        if spec.menu not in menus:
+            menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+        menus[spec.menu].addAction(action)
+        actions[spec.id] = action
+    return actions

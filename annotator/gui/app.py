@@ -1,0 +1,55 @@
+"""Starting the GUI: the QApplication and the main window on a project."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from annotator import paths
+
+log = logging.getLogger(__name__)
+
+
+def _no_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_main_window(project_path: Path | None = None):
+    """Open ``project_path`` (default: the default project, created on first run) in a shown
+    main window. Raises AnnotatorError if the project cannot be opened."""
+    from annotator.core.project import Project
+    from annotator.gui.main_window import MainWindow
+
+    if project_path is None:
+        project = Project.open_or_create(paths.default_project_path())
+    else:
+        project = Project.open(project_path)
+    window = MainWindow(project)
+    window.show()
+    return window
+
+
+def run(project_path: Path | None = None) -> int:
+    """Run the app until its window closes; returns the exit status."""
+    if _no_display():
+        print("annotator: error: no display found (DISPLAY and WAYLAND_DISPLAY are unset); run it in a desktop "
+              "session, or use the command line: annotator --help", file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator.core.errors import AnnotatorError
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Annotator")
+    app.setApplicationDisplayName("Annotator")
+    try:
+        window = open_main_window(project_path)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Annotator cannot open the project", str(exc))
+        return 1
+    log.info("opened %s", window.project.path)
+    return app.exec()

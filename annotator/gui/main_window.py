@@ -1,0 +1,294 @@
+"""The main window: the project's documents, the selected document's text, and its categories.
+
+(The annotating workspace grows here: highlight layers, palette, undo, table.)
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton, QSplitter, QStackedWidget, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from annotator import __version__, paths
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import PROJECT_SUFFIX, Project
+from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
+from annotator.gui.actions import build_actions
+from annotator.gui.models import DocumentTableModel
+from annotator.gui.workers import ImportWorker, start_in_thread
+
+PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
+
+
+def settings() -> QSettings:
+    """The app's settings file, in the config folder (which ANNOTATOR_HOME redirects)."""
+    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self._import_thread = None
+        self.resize(1100, 720)
+
+        self.documents_model = DocumentTableModel(project, self)
+        self.documents_view = QTableView()
+        self.documents_view.setModel(self.documents_model)
+        self.documents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.documents_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.documents_view.verticalHeader().hide()
+        self.documents_view.setAlternatingRowColors(True)
+        self.documents_view.setWordWrap(False)
+        header = self.documents_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.documents_view.selectionModel().currentRowChanged.connect(self._show_document)
+
+        self.categories_list = QListWidget()
+        self.categories_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(_titled("Documents", self.documents_view))
+        left.addWidget(_titled("Categories", self.categories_list))
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = QFont(self.text_view.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.text_view.setFont(font)
+        self.text_view.document().setDocumentMargin(16)
+        self.text_title = QLabel()
+        self.text_title.setWordWrap(True)
+        title_font = QFont(font)
+        title_font.setPointSizeF(font.pointSizeF() + 3)
+        title_font.setBold(True)
+        self.text_title.setFont(title_font)
+        reader = QWidget()
+        reader_layout = QVBoxLayout(reader)
+        reader_layout.setContentsMargins(8, 8, 8, 0)
+        reader_layout.addWidget(self.text_title)
+        reader_layout.addWidget(self.text_view)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(left)
+        self.main_splitter.addWidget(reader)
+        self.main_splitter.setStretchFactor(0, 2)
+        self.main_splitter.setStretchFactor(1, 3)
+        self.main_splitter.setSizes([420, 680])
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._empty_state())
+        self.stack.addWidget(self.main_splitter)
+        self.setCentralWidget(self.stack)
+
+        self.actions = build_actions(self)
+        self._restore_geometry()
+        self.refresh()
+
+    # -- views -------------------------------------------------------------------------------
+
+    def _empty_state(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        heading = QLabel("This project has no documents yet")
+        heading_font = heading.font()
+        heading_font.setPointSizeF(heading_font.pointSizeF() + 6)
+        heading.setFont(heading_font)
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        kinds = ", ".join(SUPPORTED_EXTENSIONS)
+        hint = QLabel(f"Import texts to annotate: {kinds} files, or whole folders.\n"
+                      "Everything you do is saved as you go; there is no Save button.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        self.import_button = QPushButton("Import documents…")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.import_documents)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
+        layout.addSpacing(12)
+        layout.addWidget(self.import_button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(3)
+        return page
+
+    def refresh(self) -> None:
+        """Reload everything shown from the project."""
+        info = self.project.info()
+        self.setWindowTitle(f"{info.name} — Annotator")
+        current = self._current_document_id()
+        self.documents_model.refresh()
+        self._fill_categories()
+        counts = self.project.counts()
+        self.stack.setCurrentIndex(1 if counts.documents else 0)
+        self.statusBar().showMessage(
+            f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
+            f"{counts.annotations} annotation{'s' if counts.annotations != 1 else ''} · {self.project.path}"
+        )
+        self._select_document(current)
+
+    def _fill_categories(self) -> None:
+        self.categories_list.clear()
+        depth: dict[str | None, int] = {None: -1}
+        for cat in self.project.categories():
+            depth[cat.id] = depth.get(cat.parent_id, -1) + 1
+            shortcut = f"   [{cat.shortcut}]" if cat.shortcut else ""
+            item = QListWidgetItem(_swatch(cat.colour), "    " * depth[cat.id] + cat.name + shortcut)
+            item.setToolTip(f"<b>{html.escape(cat.name)}</b><p>{html.escape(cat.description)}</p>")
+            self.categories_list.addItem(item)
+
+    def _current_document_id(self) -> str | None:
+        index = self.documents_view.currentIndex()
+        return self.documents_model.document_at(index.row()).id if index.isValid() else None
+
+    def _select_document(self, document_id: str | None) -> None:
+        rows = self.documents_model.rowCount()
+        if not rows:
+            self.text_title.clear()
+            self.text_view.clear()
+            return
+        row = next((r for r in range(rows) if self.documents_model.document_at(r).id == document_id), 0)
+        self.documents_view.selectRow(row)
+        self._show_document(self.documents_model.index(row, 0))
+
+    def _show_document(self, index) -> None:
+        if not index.isValid():
+            return
+        doc = self.project.document(self.documents_model.document_at(index.row()).id)
+        self.text_title.setText(doc.title)
+        self.text_view.setPlainText(doc.text)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def import_documents(self) -> None:
+        if self._import_thread is not None:
+            return
+        kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
+        files, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
+                                                f"Documents ({kinds});;All files (*)")
+        if files:
+            self.start_import(files, ImportOptions())
+
+    def start_import(self, files: list[str], options: ImportOptions) -> None:
+        """Import in a background thread with a progress dialog that can cancel."""
+        self._progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self)
+        self._progress.setWindowTitle("Import documents")
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(300)
+        worker = ImportWorker(self.project, files, options)
+        self._import_worker = worker
+        worker.progress.connect(self._on_import_progress)
+        worker.finished.connect(self._on_import_finished)
+        worker.failed.connect(self._on_import_failed)
+        self._progress.canceled.connect(worker.cancel)
+        self._import_thread = start_in_thread(worker, self)
+
+    def _on_import_progress(self, done: int, total: int, name: str) -> None:
+        self._progress.setMaximum(max(total, 1))
+        self._progress.setValue(done)
+        if name:
+            self._progress.setLabelText(f"Importing {name}…")
+
+    def _finish_import(self) -> None:
+        self._progress.reset()
+        self._import_thread = None
+        self.refresh()
+
+    def _on_import_failed(self, message: str) -> None:
+        self._finish_import()
+        QMessageBox.critical(self, "Import failed", message)
+
+    def _on_import_finished(self, report) -> None:
+        self._finish_import()
+        self.last_import_report = report
+        lines = [f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped, "
+                 f"{len(report.failures)} file(s) failed" + (" (cancelled)" if report.cancelled else "") + "."]
+        lines += [f"• {f.path.name}: {f.error}" for f in report.failures[:20]]
+        if len(report.failures) > 20:
+            lines.append(f"… and {len(report.failures) - 20} more")
+        box = QMessageBox.warning if report.failures else QMessageBox.information
+        box(self, "Import finished", "\n".join(lines))
+
+    def new_project(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
+                                              PROJECT_FILTER)
+        if name:
+            path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
+            self._switch(lambda: Project.create(path))
+
+    def open_project(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open project", str(paths.data_dir()), PROJECT_FILTER)
+        if name:
+            self._switch(lambda: Project.open(name))
+
+    def _switch(self, opener) -> None:
+        try:
+            project = opener()
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            return
+        self.project.close()
+        self.project = project
+        self.documents_model.set_project(project)
+        self.refresh()
+
+    def show_about(self) -> None:
+        folders = "".join(f"<br>{name}: {html.escape(str(folder))}" for name, folder in paths.all_dirs().items())
+        QMessageBox.about(self, "About Annotator",
+                          f"<b>Annotator {__version__}</b><p>Annotate text corpora.</p><p>Project: "
+                          f"{html.escape(str(self.project.path))}{folders}</p>")
+
+    # -- window state ------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        store = settings()
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        sizes = store.value("window/splitter")
+        if isinstance(sizes, QByteArray):
+            self.main_splitter.restoreState(sizes)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/splitter", self.main_splitter.saveState())
+        store.setValue("project/last", str(self.project.path))
+        store.sync()
+        if self._import_thread is not None:
+            self._import_worker.cancel()
+            self._import_thread.quit()
+            self._import_thread.wait(10000)
+        self.project.close()
+        super().closeEvent(event)
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(8, 8, 0, 0)
+    label = QLabel(title)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box
+
+
+def _swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)

@@ -1,0 +1,52 @@
+"""Thin Qt models: they hold rows fetched from the core and ask it again on refresh()."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+
+class DocumentTableModel(QAbstractTableModel):
+    """The project's documents: title, length, annotations, source."""
+
+    HEADERS = ("Title", "Length", "Annotations", "Source")
+
+    def __init__(self, project, parent=None) -> None:
+        super().__init__(parent)
+        self._project = project
+        self._rows = []
+
+    def set_project(self, project) -> None:
+        self._project = project
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = self._project.documents()
+        self.endResetModel()
+
+    def document_at(self, row: int):
+        return self._rows[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        doc = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (doc.title, f"{doc.length:,}", str(doc.annotation_count), doc.source)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{doc.title}\n{doc.length:,} characters · from {doc.source or 'unknown source'}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
