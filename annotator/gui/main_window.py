@@ -49,8 +49,11 @@ class MainWindow(QMainWindow):
         self.documents_view.setWordWrap(False)
         header = self.documents_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 110)
+        self.documents_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.documents_view.selectionModel().currentRowChanged.connect(self._show_document)
 
         self.categories_list = QListWidget()

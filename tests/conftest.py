@@ -1,0 +1,57 @@
+"""Shared test set-up: Qt runs offscreen and every test gets its own ANNOTATOR_HOME, so no test
+touches the real user folders."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # not setdefault: a developer's DISPLAY must not matter
+# A session-wide fallback in case anything resolves paths before the per-test fixture runs.
+os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-test-home-")
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SCREENSHOTS = REPO / "tests" / "screenshots"  # git-ignored; look at these pictures
+
+
+@pytest.fixture(autouse=True)
+def annotator_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "annotator-home"
+    monkeypatch.setenv("ANNOTATOR_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def project(tmp_path):
+    from annotator.core.project import Project
+
+    with Project.create(tmp_path / "test.annotator") as proj:
+        yield proj
+
+
+@pytest.fixture
+def filled(project):
+    """A project with two documents (one with emoji), an annotator and a few annotations."""
+    doc1 = project.add_document("One", "Hello 😀 world, a “quoted” claim.\nSecond line  \n").document
+    doc2 = project.add_document("Two", "Another text with an NBSP:\u00a0here.").document
+    alice = project.add_annotator("alice")
+    bob = project.add_annotator("bob")
+    cats = project.categories()
+    project.add_annotation(doc1.id, cats[0].id, alice.id, 0, 5)
+    project.add_annotation(doc1.id, cats[1].id, bob.id, 6, 13, note="emoji inside")
+    project.add_annotation(doc2.id, cats[0].id, alice.id, 8, 12)
+    return project, (doc1, doc2), (alice, bob), cats
+
+
+def dump(project) -> dict:
+    """Everything a project holds, as plain data, for before/after comparisons."""
+    return {
+        "documents": [d.__dict__ for d in project.documents()],
+        "categories": [c.model_dump() for c in project.categories()],
+        "annotators": [a.model_dump() for a in project.annotators()],
+        "annotations": [a.model_dump() for a in project.annotations()],
+    }
