@@ -26,6 +26,14 @@ def annotator_home(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def corpus() -> Path:
+    """The shared sample corpus beside the repo (read, never copied); skips where it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"sample corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture
 def project(tmp_path):
     from annotator.core.project import Project
 
@@ -47,8 +55,13 @@ def filled(project):
     return project, (doc1, doc2), (alice, bob), cats
 
 
-def dump(project) -> dict:
-    """Everything a project holds, as plain data, for before/after comparisons."""
+@pytest.fixture
+def dump():
+    """A function giving everything a project holds as plain data, for before/after comparisons."""
+    return _dump
+
+
+def _dump(project) -> dict:
     return {
         "documents": [d.__dict__ for d in project.documents()],
         "categories": [c.model_dump() for c in project.categories()],

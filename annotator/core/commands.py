@@ -2,7 +2,8 @@
 
 A command holds everything it needs to do and undo itself against a ``Project``; ``do`` may be
 called again after ``undo`` (redo) and gives the same ids, so later commands in a history still
-find what they refer to. The GUI wraps each command in a ``QUndoCommand`` on one ``QUndoStack``;
+find what they refer to. Undo puts back the rows exactly, ``modified`` timestamps included;
+redo is a new edit and stamps the time it happens. The GUI wraps each command in a ``QUndoCommand`` on one ``QUndoStack``;
 tests drive them directly. ``do`` and ``undo`` are each one transaction of the project.
 """
 
@@ -71,18 +72,13 @@ class UpdateAnnotations:
         self.changes = {k: dict(v) for k, v in changes.items()}
         self.label = label or ("Edit annotation" if len(changes) == 1 else f"Edit {len(changes)} annotations")
         self._before: dict[str, dict[str, Any]] = {}
-        self._after_modified: str | None = None
 
     def do(self, project) -> None:
         if not self._before:
             for ann_id in self.changes:
                 row = project.annotation(ann_id).model_dump()
                 self._before[ann_id] = {k: copy.deepcopy(row[k]) for k in (*_ANNOTATION_EDITABLE, "modified")}
-        updated = project.update_annotations(
-            [(ann_id, copy.deepcopy(fields)) for ann_id, fields in self.changes.items()],
-            modified=self._after_modified,
-        )
-        self._after_modified = updated[0].modified if updated else None
+        project.update_annotations([(ann_id, copy.deepcopy(fields)) for ann_id, fields in self.changes.items()])
 
     def undo(self, project) -> None:
         project.update_annotations([(ann_id, copy.deepcopy(before)) for ann_id, before in self._before.items()])

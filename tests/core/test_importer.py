@@ -1,0 +1,101 @@
+"""Importing files and folders: per-file transactions, duplicates, failures, backups, progress, cancel."""
+
+from annotator.core.importer import collect_files, import_paths
+from annotator.core.readers import ImportOptions
+
+
+def test_folder_import_is_recursive_by_extension_and_per_file(project, tmp_path, annotator_home):
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("First text.\n", encoding="utf-8")
+    (folder / "sub" / "b.md").write_text("# Second\n\nWith 😀\r\n", encoding="utf-8")
+    (folder / "sub" / "c.jsonl").write_text('{"text": "row one"}\n{"text": "row two"}\n{"text": \n', encoding="utf-8")
+    (folder / "notes.xyz").write_text("ignored: unknown extension")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "h.txt").write_text("hidden, skipped")
+    (folder / "empty.txt").write_bytes(b"")
+    report = import_paths(project, [folder])
+    assert [f.path.name for f in report.files] == ["a.txt", "empty.txt", "b.md", "c.jsonl"]
+    failures = {f.path.name: f.error for f in report.failures}
+    assert failures == {"empty.txt": "file is empty", "c.jsonl": failures["c.jsonl"]}
+    assert failures["c.jsonl"].startswith("line 3: invalid JSON")
+    # the broken .jsonl left nothing behind; the others imported
+    docs = project.documents()
+    assert [(d.title, d.source) for d in docs] == [("a.txt", "a.txt"), ("b.md", "sub/b.md")]
+    assert project.document(docs[1].id).text == "# Second\n\nWith 😀\n"
+    assert not report.ok
+    assert report.backup is None  # the project was empty: nothing to back up
+    assert report.files[0].encoding == "utf-8"
+
+
+def test_duplicates_are_skipped_and_reported_and_a_backup_is_taken(project, tmp_path, annotator_home):
+    (tmp_path / "a.txt").write_text("Same words.\n")
+    first = import_paths(project, [tmp_path / "a.txt"])
+    assert len(first.added) == 1
+    (tmp_path / "b.txt").write_text("Same words.\r\n")  # same text once normalised
+    second = import_paths(project, [tmp_path / "b.txt"])
+    assert second.added == [] and second.ok
+    [(path, existing)] = second.duplicates
+    assert (path.name, existing.title) == ("b.txt", "a.txt")
+    assert second.backup is not None and second.backup.parent == annotator_home / "backups"
+    assert project.counts().documents == 1
+
+
+def test_missing_paths_and_empty_folders_are_failures(project, tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "x.bin").write_bytes(b"\0\1")
+    report = import_paths(project, [tmp_path / "missing.txt", tmp_path / "empty"])
+    assert [f.error for f in report.failures] == [
+        "no such file or folder",
+        "no importable files in this folder (looked for .txt, .md, .markdown, .html, .htm, .docx, .pdf, .csv, .tsv, .jsonl)",
+    ]
+    assert project.counts().documents == 0
+
+
+def test_split_option_reaches_the_reader(project, tmp_path):
+    (tmp_path / "many.txt").write_text("One\nbody\n\n\nTwo\nbody two\n")
+    report = import_paths(project, [tmp_path / "many.txt"], ImportOptions(split_blank_lines=2))
+    assert [d.title for d in report.added] == ["One", "Two"]
+    assert [d.metadata for d in report.added] == [{"part": 1, "line": 1}, {"part": 2, "line": 5}]
+
+
+def test_progress_and_cancel(project, tmp_path):
+    for i in range(5):
+        (tmp_path / f"{i}.txt").write_text(f"text number {i}")
+    seen = []
+
+    def progress(done, total, path):
+        seen.append((done, total))
+
+    report = import_paths(project, [tmp_path], progress=progress, is_cancelled=lambda: len(seen) >= 3)
+    assert report.cancelled and not report.ok
+    assert seen == [(0, 5), (1, 5), (2, 5)]
+    assert project.counts().documents == 3  # what was imported before cancelling stays
+
+
+def test_collect_files_is_sorted_and_relative(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("z")
+    (tmp_path / "a.txt").write_text("a")
+    assert [(p.name, src, err) for p, src, err in collect_files([tmp_path])] == [
+        ("a.txt", "a.txt", None), ("z.txt", "b/z.txt", None)]
+
+
+def test_unexpected_reader_errors_become_a_failure_not_a_crash(project, tmp_path, monkeypatch):
+    import annotator.core.importer as importer
+
+    def boom(path, options):
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(importer, "read_file", boom)
+    (tmp_path / "a.txt").write_text("a")
+    report = import_paths(project, [tmp_path / "a.txt"])
+    assert report.failures[0].error == "unexpected error: RuntimeError: reader bug"
+
+
+def test_shared_corpus_splits_into_seven_posts(project, corpus):
+    report = import_paths(project, [corpus / "anti-imperialist-blog-posts-2024.txt"], ImportOptions(split_blank_lines=2))
+    titles = [d.title for d in report.added]
+    assert len(titles) == 7
+    assert titles[0].startswith("Second Trump assassination attempt")
+    assert titles[-1].startswith("The U.S. empire fears confrontation with Iran")

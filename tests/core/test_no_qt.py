@@ -1,0 +1,33 @@
+"""DESIGN rule 1: the core and the CLI never import Qt."""
+
+import pkgutil
+import subprocess
+import sys
+
+import annotator.core
+
+
+def test_core_and_cli_do_not_import_pyside6():
+    modules = ["annotator.cli", "annotator.paths", "annotator.applog"] + [
+        f"annotator.core.{m.name}" for m in pkgutil.iter_modules(annotator.core.__path__)
+    ]
+    assert "annotator.core.project" in modules and "annotator.core.readers" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print(','.join(qt))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_cli_commands_run_without_importing_qt(tmp_path):
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        f"main(['init', {str(tmp_path / 'p.annotator')!r}])\n"
+        f"main(['documents', {str(tmp_path / 'p.annotator')!r}])\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
