@@ -18,7 +18,12 @@ def setup_logging(level: int = logging.INFO) -> Path:
     """Send log records of ``annotator`` to logs/annotator.log; returns that file's path."""
     log_file = paths.log_dir() / LOG_NAME
     logger = logging.getLogger("annotator")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in logger.handlers):
+    for old in [h for h in logger.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+        if Path(old.baseFilename) == log_file:
+            break
+        logger.removeHandler(old)  # the logs folder moved (ANNOTATOR_HOME changed)
+        old.close()
+    else:
         handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)

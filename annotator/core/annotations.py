@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, func, insert
+import json
+
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError
@@ -19,6 +21,10 @@ from annotator.core.models import Annotation, Annotator, Category, Document, new
 _UNSET: Any = object()
 _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
 _CHUNK = 500  # ids per IN (...) query
+_INSERT = (
+    'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
+    " created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class AnnotationsMixin:
@@ -46,7 +52,9 @@ class AnnotationsMixin:
             categories = _existing(s, Category, {r.get("category_id") for r in rows})
             annotators = _existing(s, Annotator, {r.get("annotator_id") for r in rows})
             stamp = now()
-            prepared = []
+            prepared: list[tuple] = []
+            given_ids: list[str] = []
+            encoded_empty = json.dumps({})
             for index, row in enumerate(rows):
                 where = f"annotation {index + 1}" if len(rows) > 1 else "annotation"
                 missing = [f for f in _FIELDS if row.get(f) is None]
@@ -59,26 +67,27 @@ class AnnotationsMixin:
                 if row["annotator_id"] not in annotators:
                     raise NotFoundError(f"{where}: no annotator with id {row['annotator_id']}")
                 check_span(row["start"], row["end"], lengths[row["document_id"]], where)
-                prepared.append({
-                    "id": row.get("id") or new_id(),
-                    "document_id": row["document_id"],
-                    "category_id": row["category_id"],
-                    "annotator_id": row["annotator_id"],
-                    "start": row["start"],
-                    "end": row["end"],
-                    "note": _check_note(row.get("note"), where),
-                    "attributes": _check_values(row.get("attributes"), where),
-                    "created": row.get("created") or stamp,
-                    "modified": row.get("modified") or row.get("created") or stamp,
-                })
-            ids = [r["id"] for r in prepared]
-            if len(set(ids)) != len(ids):
+                ann_id = row.get("id")
+                if ann_id:
+                    given_ids.append(ann_id)
+                else:
+                    ann_id = new_id()
+                values = _check_values(row.get("attributes"), where)
+                created = row.get("created") or stamp
+                prepared.append((
+                    ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
+                    _check_note(row.get("note"), where), json.dumps(values) if values else encoded_empty,
+                    created, row.get("modified") or created,
+                ))
+            if len(set(given_ids)) != len(given_ids):
                 raise ValidationError("the same annotation id is given twice")
-            taken = _existing(s, Annotation, set(ids))
+            taken = _existing(s, Annotation, set(given_ids))  # fresh uuid4s need no check
             if taken:
                 raise ValidationError(f"an annotation with id {sorted(taken)[0]} already exists")
-            # Core-level insert on the table: the ORM bulk path spends ~3x longer per row.
-            s.connection().execute(insert(Annotation.__table__), prepared)
+            # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
+            # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
+            s.connection().exec_driver_sql(_INSERT, prepared)
+            ids = [row[0] for row in prepared]
         return ids
 
     def annotation(self, annotation_id: str) -> Annotation:

@@ -43,6 +43,7 @@ class Document(SQLModel, table=True):
     """An imported text. Immutable after import; identified in exports by ``sha256``."""
 
     __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_position", "position"),)  # max(position) per import stays cheap
 
     id: str = Field(default_factory=new_id, primary_key=True)
     title: str

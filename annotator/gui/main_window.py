@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.main_splitter)
         self.setCentralWidget(self.stack)
 
+        self.status_label = QLabel()  # a widget, not a message: status tips would wipe a message
+        self.statusBar().addWidget(self.status_label)
         self.actions = build_actions(self)
         self._restore_geometry()
         self.refresh()
@@ -136,7 +138,7 @@ class MainWindow(QMainWindow):
         self._fill_categories()
         counts = self.project.counts()
         self.stack.setCurrentIndex(1 if counts.documents else 0)
-        self.statusBar().showMessage(
+        self.status_label.setText(
             f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
             f"{counts.annotations} annotation{'s' if counts.annotations != 1 else ''} · {self.project.path}"
         )
@@ -206,7 +208,10 @@ class MainWindow(QMainWindow):
 
     def _finish_import(self) -> None:
         self._progress.reset()
-        self._import_thread = None
+        thread, self._import_thread = self._import_thread, None
+        if thread is not None:  # the worker has returned; let its thread end before anything else
+            thread.quit()
+            thread.wait()
         self.refresh()
 
     def _on_import_failed(self, message: str) -> None:

@@ -1,0 +1,46 @@
+"""`annotator` with no arguments, as a user starts it: a real process, offscreen."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _command():
+    exe = Path(sys.executable).with_name("annotator")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "annotator"]
+
+
+def test_annotator_opens_a_window_on_the_default_project_and_writes_only_to_annotator_home(tmp_path):
+    home = tmp_path / "home"  # the user's real folders, as far as this process knows
+    home.mkdir()
+    annotator_home = tmp_path / "annotator-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), ANNOTATOR_HOME=str(annotator_home), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(_command(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    default = annotator_home / "data" / "default.annotator"
+    log = annotator_home / "logs" / "annotator.log"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (log.exists() and "opened" in log.read_text()):
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the app exited instead of showing its window"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert default.is_file()
+    assert "Traceback" not in err
+    written = [p for p in home.rglob("*") if "annotator" in p.name.lower()]
+    assert written == []
+
+
+def test_without_a_display_it_says_so(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["ANNOTATOR_HOME"] = str(tmp_path)
+    result = subprocess.run(_command(), env=env, capture_output=True, text=True, timeout=60)
+    if sys.platform.startswith("linux"):
+        assert result.returncode == 1
+        assert result.stderr.startswith("annotator: error: no display found")

@@ -1,0 +1,123 @@
+"""The main window (offscreen): default project on first run, document list, text, import, dialogs."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.project import Project
+from annotator.gui import main_window as mw
+from annotator.gui.app import open_main_window
+
+SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "screenshots"
+
+
+def shoot(widget, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    widget.grab().save(str(SCREENSHOTS / name))
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Record message boxes instead of showing them (they would block the test)."""
+    seen = []
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(mw.QMessageBox, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
+    return seen
+
+
+def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home):
+    window = open_main_window()
+    qtbot.addWidget(window)
+    default = annotator_home / "data" / "default.annotator"
+    assert window.project.path == default and default.is_file()
+    assert window.windowTitle() == "default — Annotator"
+    assert window.stack.currentIndex() == 0  # the empty state with its import button
+    assert window.import_button.text() == "Import documents…"
+    items = [window.categories_list.item(i).text() for i in range(window.categories_list.count())]
+    assert items[0].startswith("Factual claim") and "[F]" in items[0]
+    assert window.status_label.text().startswith("0 documents · 0 annotations · ")
+    shoot(window, "main-window-empty.png")
+
+
+def test_menus_are_built_from_the_actions_table(qtbot, project):
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    menus = {a.text(): [x.text() for x in a.menu().actions()] for a in window.menuBar().actions()}
+    assert menus["&File"] == ["&New Project…", "&Open Project…", "&Import Documents…", "&Quit"]
+    assert window.actions["file.import"].shortcut().toString() == "Ctrl+I"
+
+
+def test_lists_documents_and_shows_the_selected_text(qtbot, project):
+    project.add_document("First article", "Opening line “quoted” 😀\n\nA second paragraph.", source="a.txt")
+    second = project.add_document("Second article", "Another text\u00a0with NBSP.", source="b.txt").document
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    model = window.documents_model
+    assert model.rowCount() == 2 and window.stack.currentIndex() == 1
+    assert [model.index(r, 0).data() for r in range(2)] == ["First article", "Second article"]
+    assert window.text_view.toPlainText() == "Opening line “quoted” 😀\n\nA second paragraph."
+    window.documents_view.selectRow(1)
+    assert window.text_title.text() == "Second article"
+    # toPlainText() turns NBSP into a space; the document itself keeps the exact characters.
+    shown = window.text_view.document().toRawText().replace("\u2029", "\n")
+    assert shown == project.document(second.id).text
+    assert window.text_view.isReadOnly()
+    assert window.status_label.text().startswith("2 documents · 0 annotations")
+    shoot(window, "main-window-documents.png")
+
+
+def test_import_runs_in_the_background_and_reports(qtbot, project, tmp_path, dialogs):
+    good = tmp_path / "good.txt"
+    good.write_text("A good text.\n")
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a docx")
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.start_import([str(good), str(bad)], mw.ImportOptions())
+    with qtbot.waitSignal(window._import_worker.finished, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: window._import_thread is None, timeout=5000)
+    assert window.documents_model.rowCount() == 1
+    assert window.stack.currentIndex() == 1
+    [(kind, title, text)] = dialogs
+    assert (kind, title) == ("warning", "Import finished")
+    assert "1 document(s) imported" in text and "bad.docx: not a valid .docx file" in text
+
+
+def test_opening_something_that_is_not_a_project_shows_a_dialog(qtbot, project, tmp_path, dialogs, monkeypatch):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a project")
+    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(notes), ""))
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.open_project()
+    [(kind, title, text)] = dialogs
+    assert kind == "warning" and str(notes) in text and "not an Annotator project" in text
+    assert window.project is project  # still on the old project
+    assert notes.read_text() == "not a project"
+
+
+def test_open_and_new_project_switch_the_window(qtbot, project, tmp_path, monkeypatch):
+    other = tmp_path / "other.annotator"
+    with Project.create(other, name="Other") as p:
+        p.add_document("Only", "only text")
+    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.open_project()
+    assert window.windowTitle() == "Other — Annotator"
+    assert window.documents_model.rowCount() == 1
+    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "fresh"), ""))
+    window.new_project()
+    assert window.project.path == tmp_path / "fresh.annotator"
+    assert window.stack.currentIndex() == 0
+
+
+def test_window_state_is_kept_in_annotator_home(qtbot, project, annotator_home):
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.close()
+    settings = annotator_home / "config" / "settings.ini"
+    assert settings.is_file() and "geometry" in settings.read_text()
