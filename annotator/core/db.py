@@ -65,7 +65,7 @@ def read_header(path: Path) -> tuple[int, int]:
     SQLite, or a damaged database.
     """
     if not path.exists():
-        raise NotAProjectError(f"{path}: no such project file")
+        raise NotAProjectError(f"{path}: no such project file (create one with: annotator init {path})")
     if path.is_dir():
         raise NotAProjectError(f"{path}: is a folder, not a project file")
     with path.open("rb") as handle:

@@ -32,9 +32,18 @@ def settings() -> QSettings:
     return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
+def redirect_qt_settings() -> None:
+    """Send Qt's own per-user settings (QFileDialog's history in QtProject.conf, for one) to our
+    config folder too, so ANNOTATOR_HOME really redirects everything the app writes."""
+    folder = str(paths.config_dir())
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, project: Project) -> None:
         super().__init__()
+        redirect_qt_settings()
         self.project = project
         self._import_thread = None
         self.resize(1100, 720)

@@ -121,3 +121,12 @@ def test_window_state_is_kept_in_annotator_home(qtbot, project, annotator_home):
     window.close()
     settings = annotator_home / "config" / "settings.ini"
     assert settings.is_file() and "geometry" in settings.read_text()
+
+
+def test_qt_own_settings_also_go_to_annotator_home(qtbot, project, annotator_home):
+    from PySide6.QtCore import QSettings
+
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    qt_file = QSettings(QSettings.Scope.UserScope, "QtProject").fileName()  # where QFileDialog keeps history
+    assert qt_file.startswith(str(annotator_home / "config"))
