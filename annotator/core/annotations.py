@@ -98,27 +98,14 @@ class AnnotationsMixin:
     def annotations(self, document_id: str | None = None, category_id: str | None = None,
                     annotator_id: str | None = None) -> list[Annotation]:
         """Annotations matching every filter given, by document, start, end, id."""
-        query = select(Annotation)
-        if document_id is not None:
-            query = query.where(Annotation.document_id == document_id)
-        if category_id is not None:
-            query = query.where(Annotation.category_id == category_id)
-        if annotator_id is not None:
-            query = query.where(Annotation.annotator_id == annotator_id)
-        query = query.order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
+        query = _filtered(select(Annotation), document_id, category_id, annotator_id).order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         with self._tx() as s:
             return list(s.exec(query).all())
 
     def count_annotations(self, document_id: str | None = None, category_id: str | None = None,
                           annotator_id: str | None = None) -> int:
         """How many annotations match every filter given."""
-        query = select(func.count()).select_from(Annotation)
-        if document_id is not None:
-            query = query.where(Annotation.document_id == document_id)
-        if category_id is not None:
-            query = query.where(Annotation.category_id == category_id)
-        if annotator_id is not None:
-            query = query.where(Annotation.annotator_id == annotator_id)
+        query = _filtered(select(func.count()).select_from(Annotation), document_id, category_id, annotator_id)
         with self._tx() as s:
             return s.exec(query).one()
 
@@ -220,6 +207,14 @@ def _check_values(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationError(f"{where}: attribute values must be an object of name: value")
     return dict(value)
+
+
+def _filtered(query, document_id: str | None, category_id: str | None, annotator_id: str | None):
+    for column, value in ((Annotation.document_id, document_id), (Annotation.category_id, category_id),
+                          (Annotation.annotator_id, annotator_id)):
+        if value is not None:
+            query = query.where(column == value)
+    return query
 
 
 def _get(s: Session, annotation_id: str) -> Annotation:
