@@ -182,7 +182,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
         docs = project.documents()
     if args.format == "json":
         rows = [
-            {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotations": d.annotation_count,
+            {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotation_count": d.annotation_count,
              "source": d.source, "metadata": d.metadata, "created": d.created}
             for d in docs
         ]

@@ -63,7 +63,7 @@ def test_import_and_documents_json(proj, tmp_path, capsys):
     [doc] = json.loads(out)
     assert doc["title"] == "article.txt"
     assert doc["length"] == len("Line one “quoted” 😀\nNBSP:\u00a0x  \n")
-    assert doc["annotations"] == 0
+    assert doc["annotation_count"] == 0
     assert len(doc["sha256"]) == 64 and len(doc["id"]) == 36
     code, out, _ = run(capsys, "documents", proj)
     assert "article.txt" in out and doc["id"][:8] in out
