@@ -95,6 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = sub.add_parser("export", help="export annotations (with documents, schema and coders) to a file")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write; .json, .csv, .jsonl (doccano) or .jsonld (W3C) choose the format")
+    p.add_argument("--format", choices=("annotator", "csv", "doccano", "w3c"),
+                   help="annotator: Annotator's exchange JSON (default for .json); csv; doccano: JSONL; "
+                        "w3c: Web Annotation JSON-LD")
+    p.add_argument("--no-text", action="store_true", help="leave the documents' text out (annotator format)")
+    p.add_argument("--documents", metavar="LIST", help="only these documents (comma-separated ids or titles)")
+    p.add_argument("--annotators", metavar="LIST", help="only these annotators (comma-separated ids or names)")
+    p.add_argument("--categories", metavar="LIST", help="only these categories (comma-separated ids or names)")
+
+    p = sub.add_parser("import-annotations", help="import export files of other coders into a project")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = sub.add_parser("merge", help="merge export files of several coders into one, without a project")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
 
@@ -132,7 +152,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator.gui.app import run  # only the GUI imports Qt
 
         return run(Path(args.project) if getattr(args, "project", None) else None)
-    return {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths}[args.command](args)
+    commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
+                "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge}
+    return commands[args.command](args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -196,6 +218,81 @@ def cmd_documents(args: argparse.Namespace) -> int:
         [[d.id[:8], _clip(d.title, 60), str(d.length), str(d.annotation_count), _clip(d.source, 30)] for d in docs],
         right={2, 3},
     ))
+    return 0
+
+
+def _pick(kind: str, wanted: str | None, items: list[tuple[str, str]]) -> frozenset[str] | None:
+    """Ids of the items named in a comma-separated list of ids or names; UsageError for unknown ones."""
+    if wanted is None:
+        return None
+    chosen: set[str] = set()
+    for word in (w.strip() for w in wanted.split(",")):
+        if not word:
+            continue
+        hits = {item_id for item_id, name in items if word in (item_id, name)}
+        if not hits:
+            raise UsageError(f"no {kind} {word!r} in the project")
+        chosen |= hits
+    return frozenset(chosen)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.core import formats
+    from annotator.core.exchange import Scope, atomic_write, build_export, dumps
+    from annotator.core.project import Project
+
+    fmt = args.format or formats.format_for_extension(args.output) or "annotator"
+    if args.no_text and fmt != "annotator":
+        raise UsageError("--no-text applies to the annotator format only")
+    with Project.open(args.project) as project:
+        scope = Scope(
+            documents=_pick("document", args.documents, [(d.id, d.title) for d in project.documents()]),
+            annotators=_pick("annotator", args.annotators, [(a.id, a.name) for a in project.annotators()]),
+            categories=_pick("category", args.categories, [(c.id, c.name) for c in project.categories()]),
+        )
+        data = build_export(project, scope, include_text=not args.no_text)
+    content = dumps(data) if fmt == "annotator" else formats.EXPORT_FORMATS[fmt](data).encode("utf-8")
+    atomic_write(Path(args.output), content)
+    print(f"exported {len(data['annotations'])} annotation(s) on {len(data['documents'])} document(s) "
+          f"by {len(data['annotators'])} annotator(s) to {args.output} ({fmt})")
+    return 0
+
+
+def _print_list(title: str, lines: list[str], limit: int = 20, stream=sys.stdout) -> None:
+    if not lines:
+        return
+    print(f"{title}:", file=stream)
+    for line in lines[:limit]:
+        print(f"  {line}", file=stream)
+    if len(lines) > limit:
+        print(f"  … and {len(lines) - limit} more", file=stream)
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from annotator.core.exchange_import import import_annotations
+    from annotator.core.project import Project
+
+    with Project.open(args.project) as project:
+        summary = import_annotations(project, args.files)
+    for line in summary.lines():
+        print(line)
+    _print_list("re-anchored", summary.reanchored)
+    _print_list("conflicts", summary.conflicts)
+    _print_list("notes", summary.notes)
+    _print_list("rejected", summary.rejected, stream=sys.stderr)
+    print(f"backup before import: {summary.backup}")
+    return EXIT_FAILED if summary.rejected else 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.core.exchange import atomic_write, dumps
+    from annotator.core.merge import merge_files
+
+    merged, report = merge_files(args.files)
+    atomic_write(Path(args.output), dumps(merged))
+    print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
+          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)")
+    _print_list("differences resolved", report.conflicts)
     return 0
 
 

@@ -23,7 +23,7 @@ _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
 _CHUNK = 500  # ids per IN (...) query
 _INSERT = (
     'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
-    " created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " created, modified, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -41,54 +41,11 @@ class AnnotationsMixin:
         """Add many annotations in one transaction and return their ids, in order.
 
         Each item is a mapping with document_id, category_id, annotator_id, start, end and
-        optionally note, attributes, and (to restore a deleted annotation) id, created,
-        modified. Every item is checked before anything is written: one bad item refuses all.
+        optionally note, attributes, and (to restore a deleted annotation, or to import one)
+        id, created, modified, origin_id. Every item is checked before anything is written: one bad item refuses all.
         """
-        rows = [dict(item) for item in items]
-        if not rows:
-            return []
         with self._tx() as s:
-            lengths = _lengths(s, {r.get("document_id") for r in rows})
-            categories = _existing(s, Category, {r.get("category_id") for r in rows})
-            annotators = _existing(s, Annotator, {r.get("annotator_id") for r in rows})
-            stamp = now()
-            prepared: list[tuple] = []
-            given_ids: list[str] = []
-            encoded_empty = json.dumps({})
-            for index, row in enumerate(rows):
-                where = f"annotation {index + 1}" if len(rows) > 1 else "annotation"
-                missing = [f for f in _FIELDS if row.get(f) is None]
-                if missing:
-                    raise ValidationError(f"{where}: missing {', '.join(missing)}")
-                if row["document_id"] not in lengths:
-                    raise NotFoundError(f"{where}: no document with id {row['document_id']}")
-                if row["category_id"] not in categories:
-                    raise NotFoundError(f"{where}: no category with id {row['category_id']}")
-                if row["annotator_id"] not in annotators:
-                    raise NotFoundError(f"{where}: no annotator with id {row['annotator_id']}")
-                check_span(row["start"], row["end"], lengths[row["document_id"]], where)
-                ann_id = row.get("id")
-                if ann_id:
-                    given_ids.append(ann_id)
-                else:
-                    ann_id = new_id()
-                values = _check_values(row.get("attributes"), where)
-                created = row.get("created") or stamp
-                prepared.append((
-                    ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
-                    _check_note(row.get("note"), where), json.dumps(values) if values else encoded_empty,
-                    created, row.get("modified") or created,
-                ))
-            if len(set(given_ids)) != len(given_ids):
-                raise ValidationError("the same annotation id is given twice")
-            taken = _existing(s, Annotation, set(given_ids))  # fresh uuid4s need no check
-            if taken:
-                raise ValidationError(f"an annotation with id {sorted(taken)[0]} already exists")
-            # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
-            # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
-            s.connection().exec_driver_sql(_INSERT, prepared)
-            ids = [row[0] for row in prepared]
-        return ids
+            return insert_annotations(s, items)
 
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation; NotFoundError if there is none with this id."""
@@ -179,6 +136,54 @@ class AnnotationsMixin:
             for chunk in _chunks(ids):
                 s.execute(delete(Annotation).where(Annotation.id.in_(chunk)))
         return [found[i] for i in ids]
+
+
+def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """``add_annotations`` inside an open session (for operations made of several steps)."""
+    rows = [dict(item) for item in items]
+    if not rows:
+        return []
+    lengths = _lengths(s, {r.get("document_id") for r in rows})
+    categories = _existing(s, Category, {r.get("category_id") for r in rows})
+    annotators = _existing(s, Annotator, {r.get("annotator_id") for r in rows})
+    stamp = now()
+    prepared: list[tuple] = []
+    given_ids: list[str] = []
+    encoded_empty = json.dumps({})
+    for index, row in enumerate(rows):
+        where = f"annotation {index + 1}" if len(rows) > 1 else "annotation"
+        missing = [f for f in _FIELDS if row.get(f) is None]
+        if missing:
+            raise ValidationError(f"{where}: missing {', '.join(missing)}")
+        if row["document_id"] not in lengths:
+            raise NotFoundError(f"{where}: no document with id {row['document_id']}")
+        if row["category_id"] not in categories:
+            raise NotFoundError(f"{where}: no category with id {row['category_id']}")
+        if row["annotator_id"] not in annotators:
+            raise NotFoundError(f"{where}: no annotator with id {row['annotator_id']}")
+        check_span(row["start"], row["end"], lengths[row["document_id"]], where)
+        ann_id = row.get("id")
+        if ann_id:
+            given_ids.append(ann_id)
+        else:
+            ann_id = new_id()
+        values = _check_values(row.get("attributes"), where)
+        created = row.get("created") or stamp
+        prepared.append((
+            ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
+            _check_note(row.get("note"), where), json.dumps(values) if values else encoded_empty,
+            created, row.get("modified") or created, row.get("origin_id"),
+        ))
+    if len(set(given_ids)) != len(given_ids):
+        raise ValidationError("the same annotation id is given twice")
+    taken = _existing(s, Annotation, set(given_ids))  # fresh uuid4s need no check
+    if taken:
+        raise ValidationError(f"an annotation with id {sorted(taken)[0]} already exists")
+    # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
+    # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
+    s.connection().exec_driver_sql(_INSERT, prepared)
+    ids = [row[0] for row in prepared]
+    return ids
 
 
 def check_span(start: Any, end: Any, length: int, where: str = "annotation") -> None:

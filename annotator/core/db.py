@@ -31,12 +31,20 @@ from annotator.core.errors import NotAProjectError
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_KEPT = 20  # per project file
 
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Format 2: provenance of imported annotations (annotations.origin_id, table origins)."""
+    conn.execute("CREATE TABLE origins (id VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (id))")
+    conn.execute("ALTER TABLE annotations ADD COLUMN origin_id VARCHAR")
+
+
 # version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
 
 
 def _set_pragmas(dbapi_connection, _record) -> None:

@@ -24,3 +24,8 @@ class NotAProjectError(AnnotatorError):
 class ReadError(AnnotatorError):
     """A file that cannot be read as a document. The message gives the reason, not the path;
     the importer puts the path in front of it."""
+
+
+class ExchangeError(AnnotatorError):
+    """An export file that cannot be used: the message names the file, the place (a JSON path
+    such as ``$.annotations[3].start``) and the reason."""

@@ -85,6 +85,16 @@ class Annotator(SQLModel, table=True):
     created: str = Field(default_factory=now)
 
 
+class Origin(SQLModel, table=True):
+    """Another project whose annotations were imported here (from an export file), kept so that
+    exports name where each annotation was made (format 2)."""
+
+    __tablename__ = "origins"
+
+    id: str = Field(primary_key=True)
+    name: str
+
+
 class Annotation(SQLModel, table=True):
     """A span ``[start, end)`` of a document, in code points, with its category and coder."""
 
@@ -104,3 +114,5 @@ class Annotation(SQLModel, table=True):
     attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
+    # The project the annotation was made in, when that is not this one (format 2; see Origin).
+    origin_id: Optional[str] = None

@@ -39,6 +39,7 @@ class NewDocument:
     text: str
     source: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None  # keep an id from an export file; None: a new UUID
 
 
 @dataclass(frozen=True)
@@ -166,28 +167,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
         """Add texts in one transaction. A text the project already holds (same SHA-256 after
         normalisation, including one earlier in ``items``) is not added again: its entry says
         ``created=False`` and points at the existing document. Empty texts are refused."""
-        results: list[AddedDocument] = []
         with self._tx() as s:
-            position = s.exec(select(func.coalesce(func.max(Document.position), 0))).one()
-            for item in items:
-                text = normalise(item.text)
-                if not text.strip():
-                    raise ValidationError(f"document {item.title!r} has no text")
-                title = item.title.strip() or "Untitled"
-                digest = sha256_text(text)
-                existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
-                if existing is not None:
-                    results.append(AddedDocument(_summary(existing), created=False))
-                    continue
-                position += 1
-                doc = Document(
-                    title=title, text=text, sha256=digest, length=len(text), source=item.source,
-                    meta=dict(item.metadata), position=position,
-                )
-                s.add(doc)
-                s.flush()
-                results.append(AddedDocument(_summary(doc), created=True))
-        return results
+            return insert_documents(s, items)
 
     def add_document(self, title: str, text: str, source: str = "", metadata: dict | None = None) -> AddedDocument:
         """Add one text; see ``add_documents``."""
@@ -239,6 +220,30 @@ class Project(CategoriesMixin, AnnotationsMixin):
         """All annotators, oldest first."""
         with self._tx() as s:
             return list(s.exec(select(Annotator).order_by(Annotator.created, Annotator.id)).all())
+
+
+def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocument]:
+    """``add_documents`` inside an open session (for operations made of several steps)."""
+    results: list[AddedDocument] = []
+    position = s.exec(select(func.coalesce(func.max(Document.position), 0))).one()
+    for item in items:
+        text = normalise(item.text)
+        if not text.strip():
+            raise ValidationError(f"document {item.title!r} has no text")
+        title = item.title.strip() or "Untitled"
+        digest = sha256_text(text)
+        existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
+        if existing is not None:
+            results.append(AddedDocument(_summary(existing), created=False))
+            continue
+        doc_id = item.id if item.id and s.get(Document, item.id) is None else new_id()
+        position += 1
+        doc = Document(id=doc_id, title=title, text=text, sha256=digest, length=len(text), source=item.source,
+                       meta=dict(item.metadata), position=position)
+        s.add(doc)
+        s.flush()
+        results.append(AddedDocument(_summary(doc), created=True))
+    return results
 
 
 def _summary(doc: Document) -> DocumentSummary:

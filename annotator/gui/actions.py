@@ -27,6 +27,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Open an existing project file"),
     ActionSpec("file.import", "&Import Documents…", "&File", "import_documents", "Ctrl+I",
                "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders"),
+    ActionSpec("file.import_annotations", "Import &Annotations…", "&File", "import_annotations", "Ctrl+Shift+I",
+               "Import export files from other coders: documents, categories, coders and annotations"),
+    ActionSpec("file.export_annotations", "&Export Annotations…", "&File", "export_annotations", "Ctrl+E",
+               "Export the project as Annotator JSON, CSV, doccano JSONL or W3C Web Annotation"),
     ActionSpec("file.quit", "&Quit", "&File", "close", QKeySequence.StandardKey.Quit, "Quit Annotator"),
     ActionSpec("help.about", "&About Annotator", "&Help", "show_about", None, "Version and data folders"),
 )

@@ -22,9 +22,20 @@ from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.actions import build_actions
 from annotator.gui.models import DocumentTableModel
-from annotator.gui.workers import ImportWorker, start_in_thread
+from annotator.core.exchange import atomic_write, build_export, dumps
+from annotator.core.exchange_import import import_annotations
+from annotator.core.formats import EXPORT_FORMATS, format_for_extension
+from annotator.core.importer import import_paths
+from annotator.gui.workers import Worker, start_in_thread
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
+EXPORT_FILTER_FORMATS = {
+    "Annotator export (*.json)": "annotator",
+    "CSV, one row per annotation (*.csv)": "csv",
+    "doccano JSONL (*.jsonl)": "doccano",
+    "W3C Web Annotation JSON-LD (*.jsonld)": "w3c",
+}
+EXPORT_FILTERS = ";;".join(EXPORT_FILTER_FORMATS)
 
 
 def settings() -> QSettings:
@@ -45,7 +56,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         redirect_qt_settings()
         self.project = project
-        self._import_thread = None
+        self._thread = None
         self.resize(1100, 720)
 
         self.documents_model = DocumentTableModel(project, self)
@@ -187,8 +198,6 @@ class MainWindow(QMainWindow):
     # -- actions -----------------------------------------------------------------------------
 
     def import_documents(self) -> None:
-        if self._import_thread is not None:
-            return
         kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
         files, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
                                                 f"Documents ({kinds});;All files (*)")
@@ -196,39 +205,48 @@ class MainWindow(QMainWindow):
             self.start_import(files, ImportOptions())
 
     def start_import(self, files: list[str], options: ImportOptions) -> None:
-        """Import in a background thread with a progress dialog that can cancel."""
-        self._progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self)
-        self._progress.setWindowTitle("Import documents")
+        """Import documents in the background; a summary dialog follows."""
+
+        def task(progress, cancelled):
+            return import_paths(self.project, files, options, progress=lambda d, t, p: progress(d, t, p.name),
+                                is_cancelled=cancelled)
+
+        self.run_in_background("Import documents", task, self._documents_imported, cancellable=True)
+
+    def run_in_background(self, title: str, task, on_done, cancellable: bool = False) -> None:
+        """Run ``task`` off the GUI thread behind a progress dialog; ``on_done(result)`` follows,
+        or a dialog with the error message."""
+        if self._thread is not None:
+            return
+        self._progress = QProgressDialog(f"{title}…", "Cancel" if cancellable else None, 0, 0, self)
+        self._progress.setWindowTitle(title)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.setMinimumDuration(300)
-        worker = ImportWorker(self.project, files, options)
-        self._import_worker = worker
-        worker.progress.connect(self._on_import_progress)
-        worker.finished.connect(self._on_import_finished)
-        worker.failed.connect(self._on_import_failed)
+        worker = Worker(task)
+        self._worker = worker
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(lambda result: self._background_done(on_done, result))
+        worker.failed.connect(lambda message: self._background_done(
+            lambda m: QMessageBox.critical(self, f"{title} failed", m), message))
         self._progress.canceled.connect(worker.cancel)
-        self._import_thread = start_in_thread(worker, self)
+        self._thread = start_in_thread(worker, self)
 
-    def _on_import_progress(self, done: int, total: int, name: str) -> None:
-        self._progress.setMaximum(max(total, 1))
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        self._progress.setMaximum(total)
         self._progress.setValue(done)
-        if name:
-            self._progress.setLabelText(f"Importing {name}…")
+        if label:
+            self._progress.setLabelText(label if total == 0 else f"{label} ({min(done + 1, total)} of {total})")
 
-    def _finish_import(self) -> None:
+    def _background_done(self, then, value) -> None:
         self._progress.reset()
-        thread, self._import_thread = self._import_thread, None
+        thread, self._thread = self._thread, None
         if thread is not None:  # the worker has returned; let its thread end before anything else
             thread.quit()
             thread.wait()
         self.refresh()
+        then(value)
 
-    def _on_import_failed(self, message: str) -> None:
-        self._finish_import()
-        QMessageBox.critical(self, "Import failed", message)
-
-    def _on_import_finished(self, report) -> None:
-        self._finish_import()
+    def _documents_imported(self, report) -> None:
         self.last_import_report = report
         lines = [f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped, "
                  f"{len(report.failures)} file(s) failed" + (" (cancelled)" if report.cancelled else "") + "."]
@@ -237,6 +255,57 @@ class MainWindow(QMainWindow):
             lines.append(f"… and {len(report.failures) - 20} more")
         box = QMessageBox.warning if report.failures else QMessageBox.information
         box(self, "Import finished", "\n".join(lines))
+
+    def import_annotations(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import annotations", str(Path.home()),
+                                                "Annotator exports (*.json);;All files (*)")
+        if files:
+            self.start_annotation_import(files)
+
+    def start_annotation_import(self, files: list[str]) -> None:
+        """Import export files in the background (one transaction, after a backup)."""
+
+        def task(progress, cancelled):
+            return import_annotations(self.project, files, progress=lambda label: progress(0, 0, label))
+
+        self.run_in_background("Import annotations", task, self._annotations_imported)
+
+    def _annotations_imported(self, summary) -> None:
+        self.last_annotation_import = summary
+        lines = summary.lines()
+        for title, items in (("Re-anchored", summary.reanchored), ("Rejected", summary.rejected),
+                             ("Conflicts", summary.conflicts), ("Notes", summary.notes)):
+            if items:
+                lines.append(f"\n{title}:")
+                lines += [f"• {item}" for item in items[:10]]
+                if len(items) > 10:
+                    lines.append(f"… and {len(items) - 10} more")
+        box = QMessageBox.warning if summary.rejected else QMessageBox.information
+        box(self, "Annotations imported", "\n".join(lines))
+
+    def export_annotations(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export annotations", str(Path.home() / f"{self.project.path.stem}.json"), EXPORT_FILTERS)
+        if name:
+            self.start_export(Path(name), EXPORT_FILTER_FORMATS.get(chosen))
+
+    def start_export(self, path: Path, fmt: str | None = None) -> None:
+        """Export the whole project in the background; the format follows ``fmt`` or the extension."""
+        fmt = fmt or format_for_extension(str(path)) or "annotator"
+
+        def task(progress, cancelled):
+            data = build_export(self.project)
+            content = dumps(data) if fmt == "annotator" else EXPORT_FORMATS[fmt](data).encode("utf-8")
+            atomic_write(path, content)
+            return path, data
+
+        self.run_in_background("Export annotations", task, self._exported)
+
+    def _exported(self, result) -> None:
+        path, data = result
+        QMessageBox.information(self, "Export finished",
+                                f"{len(data['annotations'])} annotation(s) on {len(data['documents'])} document(s) "
+                                f"written to {path}")
 
     def new_project(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
@@ -284,10 +353,10 @@ class MainWindow(QMainWindow):
         store.setValue("window/splitter", self.main_splitter.saveState())
         store.setValue("project/last", str(self.project.path))
         store.sync()
-        if self._import_thread is not None:
-            self._import_worker.cancel()
-            self._import_thread.quit()
-            self._import_thread.wait(10000)
+        if self._thread is not None:
+            self._worker.cancel()
+            self._thread.quit()
+            self._thread.wait(10000)
         self.project.close()
         super().closeEvent(event)
 

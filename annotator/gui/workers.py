@@ -1,27 +1,32 @@
-"""Long work off the GUI thread: document import with progress and cancel."""
+"""Long work off the GUI thread (import, export), with progress and cancel."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from annotator.core.importer import import_paths
+from annotator.core.errors import AnnotatorError
 
 log = logging.getLogger(__name__)
 
+# A task gets progress(done, total, label) and is_cancelled(), and returns its result.
+Task = Callable[[Callable[[int, int, str], None], Callable[[], bool]], Any]
 
-class ImportWorker(QObject):
-    """Runs ``import_paths`` in a QThread; emits progress and, at the end, the report or an error."""
 
-    progress = Signal(int, int, str)  # done, total, file name
-    finished = Signal(object)  # ImportReport
+class Worker(QObject):
+    """Runs a task in a QThread; emits progress and, at the end, the result or a plain message."""
+
+    progress = Signal(int, int, str)  # done, total (0: unknown), label
+    finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, project, paths, options) -> None:
+    def __init__(self, task: Task) -> None:
         super().__init__()
-        self._project, self._paths, self._options = project, list(paths), options
+        self._task = task
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -29,17 +34,17 @@ class ImportWorker(QObject):
 
     def run(self) -> None:
         try:
-            report = import_paths(self._project, self._paths, self._options,
-                                  progress=lambda d, t, p: self.progress.emit(d, t, p.name),
-                                  is_cancelled=self._cancel.is_set)
-        except Exception as exc:  # reported in a dialog, logged with its traceback
-            log.exception("import failed")
+            result = self._task(self.progress.emit, self._cancel.is_set)
+        except AnnotatorError as exc:
             self.failed.emit(str(exc))
+        except Exception as exc:  # shown as one line in a dialog; the traceback goes to the log
+            log.exception("background task failed")
+            self.failed.emit(f"unexpected error: {exc.__class__.__name__}: {exc} (details in the log file)")
         else:
-            self.finished.emit(report)
+            self.finished.emit(result)
 
 
-def start_in_thread(worker: QObject, parent: QObject) -> QThread:
+def start_in_thread(worker: Worker, parent: QObject) -> QThread:
     """Move ``worker`` to a new thread, start ``worker.run`` there, clean up when it ends."""
     thread = QThread(parent)
     worker.moveToThread(thread)

@@ -42,7 +42,8 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     menus = {a.text(): [x.text() for x in a.menu().actions()] for a in window.menuBar().actions()}
-    assert menus["&File"] == ["&New Project…", "&Open Project…", "&Import Documents…", "&Quit"]
+    assert menus["&File"] == ["&New Project…", "&Open Project…", "&Import Documents…", "Import &Annotations…",
+                              "&Export Annotations…", "&Quit"]
     assert window.actions["file.import"].shortcut().toString() == "Ctrl+I"
 
 
@@ -75,9 +76,9 @@ def test_import_runs_in_the_background_and_reports(qtbot, project, tmp_path, dia
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     window.start_import([str(good), str(bad)], mw.ImportOptions())
-    with qtbot.waitSignal(window._import_worker.finished, timeout=20000):
+    with qtbot.waitSignal(window._worker.finished, timeout=20000):
         pass
-    qtbot.waitUntil(lambda: window._import_thread is None, timeout=5000)
+    qtbot.waitUntil(lambda: window._thread is None, timeout=5000)
     assert window.documents_model.rowCount() == 1
     assert window.stack.currentIndex() == 1
     [(kind, title, text)] = dialogs

@@ -1,0 +1,230 @@
+"""Importing export files into a project (``annotator import-annotations``, File → Import Annotations).
+
+All files of one import are read and checked first; a file that is not a valid export refuses the
+whole import. Then, after a backup, everything is applied in one transaction:
+
+- documents are matched by SHA-256; a missing one is created from the file's text (keeping its
+  id), or reported when the file carries no text (its annotations are rejected);
+- categories are matched by id, then by name under the same parent; unknown ones are added;
+  the project's own categories are not changed;
+- annotators are matched by id; unknown ones are added;
+- every annotation's quote is checked against the document's text. If the offsets disagree but
+  prefix + quote + suffix occurs exactly once, the annotation is re-anchored there; otherwise it is
+  rejected. An id the project already holds with the same content is skipped; with different
+  content the newer ``modified`` wins and the conflict is reported.
+
+Importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from annotator.core.annotations import insert_annotations
+from annotator.core.categories import _add as add_category_in_session
+from annotator.core.errors import AnnotatorError
+from annotator.core.exchange import read_export
+from annotator.core.models import Annotation, Annotator, Category, Document, Origin
+from annotator.core.project import NewDocument, Project, insert_documents
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; every list holds one plain sentence per item."""
+
+    files: list[Path] = field(default_factory=list)
+    backup: Path | None = None
+    documents_added: int = 0
+    documents_matched: int = 0
+    categories_added: int = 0
+    categories_matched: int = 0
+    annotators_added: int = 0
+    annotators_matched: int = 0
+    annotations_added: int = 0
+    annotations_skipped: int = 0
+    annotations_updated: int = 0
+    reanchored: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary as text, one line each."""
+        return [
+            f"documents: {self.documents_added} added, {self.documents_matched} already in the project",
+            f"categories: {self.categories_added} added, {self.categories_matched} matched",
+            f"annotators: {self.annotators_added} added, {self.annotators_matched} matched",
+            f"annotations: {self.annotations_added} added, {self.annotations_skipped} skipped (already there), "
+            f"{len(self.reanchored)} re-anchored, {len(self.rejected)} rejected, "
+            f"{len(self.conflicts)} conflicting ({self.annotations_updated} updated from the file)",
+        ]
+
+
+def import_annotations(project: Project, paths: Iterable[str | Path],
+                       progress: Callable[[str], None] | None = None) -> ImportSummary:
+    """Import export files into ``project``; see the module docstring. Raises ExchangeError
+    (the project unchanged) when a file is not a valid export."""
+    summary = ImportSummary(files=[Path(p) for p in paths])
+    loaded = []
+    for path in summary.files:
+        if progress:
+            progress(f"Reading {path.name}…")
+        loaded.append((path, read_export(path)))
+    if progress:
+        progress("Importing…")
+    summary.backup = project.backup("before-annotation-import")
+    local_project = project.info().id
+    with project._tx() as s:
+        for path, data in loaded:
+            _apply(s, data, path.name, local_project, summary)
+    return summary
+
+
+def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: ImportSummary) -> None:
+    # Provenance: remember the other projects the annotations come from.
+    for proj in data["projects"]:
+        if proj["id"] != local_project and s.get(Origin, proj["id"]) is None:
+            s.add(Origin(id=proj["id"], name=proj["name"]))
+
+    # Documents, by SHA-256.
+    by_sha = {sha: (doc_id, text) for doc_id, sha, text in s.exec(select(Document.id, Document.sha256, Document.text))}
+    doc_map: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for doc in data["documents"]:
+        if doc["sha256"] in by_sha:
+            doc_map[doc["id"]], texts[doc["id"]] = by_sha[doc["sha256"]]
+            summary.documents_matched += 1
+        elif "text" in doc:
+            [added] = insert_documents(s, [NewDocument(doc["title"], doc["text"], doc["source"], doc["metadata"], doc["id"])])
+            doc_map[doc["id"]], texts[doc["id"]] = added.document.id, doc["text"]
+            by_sha[doc["sha256"]] = (added.document.id, doc["text"])
+            summary.documents_added += 1
+        else:
+            summary.notes.append(f"{name}: document {doc['title']!r} is not in the project and the file has no text")
+
+    # Categories, parents first: by id, then by name under the same parent.
+    local = {c.id: c for c in s.exec(select(Category)).all()}
+    cat_map: dict[str, str] = {}
+    pending = list(data["categories"])
+    while pending:
+        ready = [c for c in pending if c["parent_id"] is None or c["parent_id"] in cat_map]
+        for cat in ready:
+            parent = cat_map.get(cat["parent_id"]) if cat["parent_id"] else None
+            same_name = next((c for c in local.values() if c.parent_id == parent
+                              and c.name.casefold() == cat["name"].casefold()), None)
+            if cat["id"] in local:
+                cat_map[cat["id"]] = cat["id"]
+                summary.categories_matched += 1
+            elif same_name is not None:
+                cat_map[cat["id"]] = same_name.id
+                summary.categories_matched += 1
+            else:
+                shortcut = cat["shortcut"]
+                if shortcut and any((c.shortcut or "").casefold() == shortcut.casefold() for c in local.values()):
+                    summary.notes.append(f"{name}: category {cat['name']!r} added without its shortcut "
+                                         f"{shortcut!r}, which the project already uses")
+                    shortcut = None
+                try:
+                    added = add_category_in_session(s, cat["name"], cat["colour"], cat["description"], shortcut,
+                                                    parent, cat["attributes"], cat["position"], cat["id"])
+                except AnnotatorError as exc:
+                    raise AnnotatorError(f"{name}: category {cat['name']!r}: {exc}") from exc
+                local[added.id] = added
+                cat_map[cat["id"]] = added.id
+                summary.categories_added += 1
+            pending.remove(cat)
+
+    # Annotators, by id.
+    known = set(s.exec(select(Annotator.id)).all())
+    for coder in data["annotators"]:
+        if coder["id"] in known:
+            summary.annotators_matched += 1
+        else:
+            s.add(Annotator(id=coder["id"], name=coder["name"]))
+            known.add(coder["id"])
+            summary.annotators_added += 1
+    s.flush()
+
+    # Annotations.
+    existing = _existing_annotations(s, [a["id"] for a in data["annotations"]])
+    new_rows = []
+    for ann in data["annotations"]:
+        label = f"{name}: annotation {ann['id']} ({ann['quote'][:40]!r})"
+        if ann["document_id"] not in doc_map:
+            summary.rejected.append(f"{label}: its document is not in the project")
+            continue
+        start, end = _anchor(texts[ann["document_id"]], ann)
+        if start is None:
+            summary.rejected.append(f"{label}: {end}")
+            continue
+        if (start, end) != (ann["start"], ann["end"]):
+            summary.reanchored.append(f"{label}: moved from {ann['start']}–{ann['end']} to {start}–{end}")
+        row = {
+            "id": ann["id"], "document_id": doc_map[ann["document_id"]], "category_id": cat_map[ann["category_id"]],
+            "annotator_id": ann["annotator_id"], "start": start, "end": end, "note": ann["note"],
+            "attributes": ann["attributes"], "created": ann["created"], "modified": ann["modified"],
+            "origin_id": None if ann["project_id"] == local_project else ann["project_id"],
+        }
+        mine = existing.get(ann["id"])
+        if mine is None:
+            new_rows.append(row)
+        elif mine == row:
+            summary.annotations_skipped += 1
+        elif row["modified"] > mine["modified"]:
+            _update(s, row)
+            summary.annotations_updated += 1
+            summary.conflicts.append(f"{label}: differs from the project's; the file's is newer and replaced it")
+        else:
+            summary.conflicts.append(f"{label}: differs from the project's; the project's is newer and was kept")
+    insert_annotations(s, new_rows)
+    summary.annotations_added += len(new_rows)
+
+
+def _anchor(text: str, ann: dict[str, Any]) -> tuple[int | None, int | str]:
+    """The span of the annotation in ``text``: its own offsets if the quote is there, else the
+    one place where prefix + quote + suffix occurs; ``(None, reason)`` if there is none."""
+    start, end, quote = ann["start"], ann["end"], ann["quote"]
+    if text[start:end] == quote:
+        return start, end
+    needle = ann["prefix"] + quote + ann["suffix"]
+    first = text.find(needle)
+    if first < 0:
+        return None, "its quote with its context is not in the document"
+    if text.find(needle, first + 1) >= 0:
+        return None, "its offsets do not match the text and its quote with its context occurs more than once"
+    start = first + len(ann["prefix"])
+    return start, start + len(quote)
+
+
+_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
+            "created", "modified", "origin_id")
+
+
+def _existing_annotations(s, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    conn = s.connection()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
+            f" origin_id FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
+        for row in rows:
+            record = dict(zip(_COLUMNS, row))
+            record["attributes"] = json.loads(record["attributes"])
+            found[record["id"]] = record
+    return found
+
+
+def _update(s, row: dict[str, Any]) -> None:
+    ann = s.get(Annotation, row["id"])
+    for key, value in row.items():
+        setattr(ann, key, value)
+    s.add(ann)
+    s.flush()

@@ -1,0 +1,214 @@
+"""Export formats for other tools, written from Annotator's own export (``annotator-export``, v1).
+
+Every function takes the validated export dict and returns the whole file as a ``str``; the
+caller writes it as UTF-8. Outputs keep the export's order (annotations by document, start, end,
+id), so the same export always gives byte-identical output. Where a format needs a category
+label, it is the category's path from the root joined with " / " ("Claims / Factual claim"), or
+the plain name for a top-level category, because names are only unique among siblings.
+
+CSV (``to_csv``, ``.csv``)
+    One row per annotation with the columns document_title, document_id, start, end, quote,
+    category, annotator, note, annotation_id, then one ``attribute:<name>`` column for every
+    attribute name that an annotation uses or a category defines, sorted by name. Text values
+    are written as they are, other values as JSON; a value an annotation lacks is an empty cell.
+    Offsets are Annotator's: Unicode code points, end exclusive. Rows end with "\\n" and cells are
+    quoted only when needed, so a note or quote with line breaks stays inside one quoted cell.
+    Python's csv writer does not quote a lone carriage return when rows end with "\\n", which
+    would split the row for readers, so a row holding one is written with every cell quoted.
+
+doccano JSONL (``to_doccano_jsonl``, ``.jsonl``)
+    doccano's sequence-labelling import: one JSON object per line with ``text`` and ``label``, a
+    list of ``[start, end, "label"]``. One line per (document, annotator) pair that has
+    annotations, in document order, then by annotator name and id; labels by start, end, label.
+    The extra keys ``annotator``, ``annotator_id``, ``document_id`` and ``title`` become metadata
+    on import, so one file carries every annotator's work and each line says whose it is.
+    Offsets are converted: doccano's editor (JavaScript) counts UTF-16 code units, not code
+    points (doccano issues #2290 and #2484), so each character outside the Basic Multilingual
+    Plane (most emoji) counts 2 there. The file therefore fits a doccano project with "Count
+    grapheme clusters as one character" off (the default). A Python reader of this file must
+    convert back: ``text[start:end]`` is only right for texts without such characters.
+    Overlapping spans are kept; doccano shows them only in projects that allow overlapping spans.
+    The document text is required: an export made with ``--no-text`` is refused. U+0085, U+2028
+    and U+2029 are written as JSON escapes, so no line splitter can break a record in two.
+
+W3C Web Annotation (``to_web_annotation``, ``.jsonld``)
+    A JSON-LD ``AnnotationCollection`` (Web Annotation Data Model) with all annotations in one
+    embedded ``AnnotationPage``. The collection and page carry the ids the model requires:
+    ``urn:uuid:`` names derived (UUID version 5) from the project ids, so they are stable
+    between exports of the same projects. Each annotation is ``urn:uuid:<annotation id>`` with
+    its creator (a Person), a ``tagging`` body holding the category label, a ``commenting`` body
+    for a non-empty note, a ``describing`` body holding the attribute values as JSON text when
+    there are any, and a target whose source is ``urn:uuid:<document id>``, selected by a
+    ``TextPositionSelector`` and a ``TextQuoteSelector`` (exact text with up to 32 characters of
+    prefix and suffix). The model counts positions in Unicode code points, Annotator's unit, so
+    offsets are written unchanged. Only the standard vocabulary is used. Annotator's ids are
+    UUIDs; an id that is not (the exchange format allows any string) is replaced by a UUID
+    version 5 derived from it, so every ``urn:uuid:`` stays valid and stable.
+
+The native format (``.json``) is written by another module; ``format_for_extension`` names it
+"annotator" so that callers can choose a writer from a file name.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from annotator.core.errors import ValidationError
+
+_CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category",
+                      "annotator", "note", "annotation_id"]
+
+_W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one code point, two UTF-16 code units
+# Valid inside JSON strings but taken as line breaks by str.splitlines and some JSONL readers.
+_LINE_BREAKS_IN_JSON = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _category_labels(export: dict) -> dict[str, str]:
+    """Category id -> label: the path from the root joined with " / ", or the plain name."""
+    by_id = {c["id"]: c for c in export["categories"]}
+    labels = {}
+    for cat_id, cat in by_id.items():
+        names, seen = [], set()
+        while cat is not None and cat["id"] not in seen:  # `seen` only guards against a cycle
+            seen.add(cat["id"])
+            names.append(cat["name"])
+            cat = by_id.get(cat.get("parent_id"))
+        labels[cat_id] = " / ".join(reversed(names))
+    return labels
+
+
+def to_csv(export: dict) -> str:
+    """One row per annotation, with a column per attribute name (see the module docstring)."""
+    labels = _category_labels(export)
+    titles = {d["id"]: d["title"] for d in export["documents"]}
+    annotators = {a["id"]: a["name"] for a in export["annotators"]}
+    names = {a["name"] for c in export["categories"] for a in c.get("attributes") or []}
+    names.update(name for ann in export["annotations"] for name in ann["attributes"])
+    names = sorted(names)
+
+    out = io.StringIO()
+    minimal = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    minimal.writerow(_CSV_FIXED_COLUMNS + [f"attribute:{name}" for name in names])
+    for ann in export["annotations"]:
+        row = [titles[ann["document_id"]], ann["document_id"], str(ann["start"]), str(ann["end"]),
+               ann["quote"], labels[ann["category_id"]], annotators[ann["annotator_id"]],
+               ann["note"], ann["id"]]
+        row += [_cell(ann["attributes"][name]) if name in ann["attributes"] else "" for name in names]
+        (quote_all if any("\r" in cell for cell in row) else minimal).writerow(row)
+    return out.getvalue()
+
+
+def to_doccano_jsonl(export: dict) -> str:
+    """doccano sequence-labelling JSONL, one line per (document, annotator); offsets in UTF-16
+    code units (see the module docstring). Raises ValidationError if the export has no texts."""
+    if any("text" not in doc for doc in export["documents"]):
+        raise ValidationError("doccano JSONL needs the documents' text; export without --no-text")
+    labels = _category_labels(export)
+    annotators = sorted(export["annotators"], key=lambda a: (a["name"], a["id"]))
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for ann in export["annotations"]:
+        grouped.setdefault((ann["document_id"], ann["annotator_id"]), []).append(ann)
+
+    lines = []
+    for doc in export["documents"]:
+        to_utf16 = _utf16_offsets(doc["text"])
+        for annotator in annotators:
+            anns = grouped.get((doc["id"], annotator["id"]))
+            if not anns:
+                continue
+            spans = sorted([to_utf16(a["start"]), to_utf16(a["end"]), labels[a["category_id"]]]
+                           for a in anns)
+            record = {"text": doc["text"], "label": spans, "annotator": annotator["name"],
+                      "annotator_id": annotator["id"], "document_id": doc["id"], "title": doc["title"]}
+            line = json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+            for char, escape in _LINE_BREAKS_IN_JSON.items():
+                line = line.replace(char, escape)  # these only occur inside JSON strings
+            lines.append(line + "\n")
+    return "".join(lines)
+
+
+def to_web_annotation(export: dict) -> str:
+    """A W3C Web Annotation ``AnnotationCollection`` as JSON-LD (see the module docstring)."""
+    labels = _category_labels(export)
+    annotators = {a["id"]: a["name"] for a in export["annotators"]}
+    collection_id = uuid.uuid5(uuid.NAMESPACE_URL, "urn:annotator:collection:"
+                               + ",".join(p["id"] for p in export["projects"]))
+    items = []
+    for ann in export["annotations"]:
+        body = [{"type": "TextualBody", "purpose": "tagging", "value": labels[ann["category_id"]]}]
+        if ann["note"]:
+            body.append({"type": "TextualBody", "purpose": "commenting", "value": ann["note"],
+                         "format": "text/plain"})
+        if ann["attributes"]:
+            body.append({"type": "TextualBody", "purpose": "describing", "format": "application/json",
+                         "value": json.dumps(ann["attributes"], sort_keys=True, ensure_ascii=False)})
+        items.append({
+            "id": _urn(ann["id"]),
+            "type": "Annotation",
+            "created": ann["created"],
+            "modified": ann["modified"],
+            "creator": {"id": _urn(ann["annotator_id"]), "type": "Person",
+                        "name": annotators[ann["annotator_id"]]},
+            "body": body,
+            "target": {
+                "source": _urn(ann["document_id"]),
+                "selector": [
+                    {"type": "TextPositionSelector", "start": ann["start"], "end": ann["end"]},
+                    {"type": "TextQuoteSelector", "exact": ann["quote"], "prefix": ann["prefix"],
+                     "suffix": ann["suffix"]},
+                ],
+            },
+        })
+    collection = {
+        "@context": _W3C_CONTEXT,
+        "id": f"urn:uuid:{collection_id}",
+        "type": "AnnotationCollection",
+        "label": ", ".join(p["name"] for p in export["projects"]),
+        "total": len(items),
+        "first": {"id": f"urn:uuid:{uuid.uuid5(collection_id, 'page:0')}", "type": "AnnotationPage",
+                  "startIndex": 0, "items": items},
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+
+
+EXPORT_FORMATS: dict[str, Callable[[dict], str]] = {
+    "csv": to_csv,
+    "doccano": to_doccano_jsonl,
+    "w3c": to_web_annotation,
+}
+
+_EXTENSIONS = {".csv": "csv", ".jsonl": "doccano", ".jsonld": "w3c", ".json": "annotator"}
+
+
+def format_for_extension(path: str) -> str | None:
+    """The export format a file name asks for, by its extension (any case), or None."""
+    return _EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def _cell(value: Any) -> str:
+    """An attribute value for a CSV cell: text as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _urn(an_id: str) -> str:
+    """``urn:uuid:<id>``; an id that is not a UUID is replaced by a UUID derived from it."""
+    try:
+        valid = str(uuid.UUID(an_id)) == an_id
+    except ValueError:
+        valid = False
+    return f"urn:uuid:{an_id if valid else uuid.uuid5(uuid.NAMESPACE_URL, 'urn:annotator:id:' + an_id)}"
+
+
+def _utf16_offsets(text: str) -> Callable[[int], int]:
+    """A function turning a code point offset into ``text`` into a UTF-16 code unit offset."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    return lambda offset: offset + bisect.bisect_left(astral, offset)

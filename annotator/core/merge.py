@@ -1,0 +1,102 @@
+"""Merging export files offline (``annotator merge A.json B.json ... -o TEAM.json``).
+
+The merge is a join: for every id, the merged file holds one version chosen by a total order, so
+merging is commutative, associative and idempotent (merge(A, B) and merge(B, A) are byte-identical;
+merge(A, A) is A):
+
+- annotations: the newer ``modified`` wins; equal times fall back to comparing the canonical JSON;
+- categories, annotators, projects: the canonical JSON decides (a report names each difference);
+- documents: the same text (SHA-256) under several ids becomes one document with the smallest id,
+  and its annotations follow it; a version with the text wins over one without. The same document
+  id with different texts refuses the merge, naming both files.
+
+Every annotator's annotations are kept, with their annotator and the project they were made in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import ExchangeError
+from annotator.core.exchange import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
+
+
+@dataclass
+class MergeReport:
+    files: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _key(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False, sort_keys=True)
+
+
+def merge_files(paths: Iterable[str | Path]) -> tuple[dict[str, Any], MergeReport]:
+    """Read, check and merge export files."""
+    return merge_exports([(str(p), read_export(p)) for p in paths])
+
+
+def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], MergeReport]:
+    """Merge checked export dicts, given with the names used in messages."""
+    report = MergeReport(files=len(named))
+    if not named:
+        raise ExchangeError("merge needs at least one export file")
+    chosen: dict[str, dict[str, tuple[Any, dict[str, Any], str]]] = {k: {} for k in
+                                                                      ("projects", "categories", "annotators")}
+    for name, data in named:
+        for key in chosen:
+            for item in data[key]:
+                rank = _key(item)
+                held = chosen[key].get(item["id"])
+                if held is not None and held[0] != rank:
+                    report.conflicts.append(f"{key[:-1]} {item['id']} differs between {held[2]} and {name}")
+                if held is None or rank > held[0]:
+                    chosen[key][item["id"]] = (rank, item, name)
+
+    # Documents: one per SHA-256 under its smallest id; the same id with two texts is an error.
+    by_id: dict[str, tuple[str, str]] = {}  # id -> (sha256, file)
+    by_sha: dict[str, tuple[Any, dict[str, Any]]] = {}
+    ids_of_sha: dict[str, set[str]] = {}
+    for name, data in named:
+        for doc in data["documents"]:
+            seen = by_id.get(doc["id"])
+            if seen is not None and seen[0] != doc["sha256"]:
+                raise ExchangeError(f"document {doc['id']} ({doc['title']!r}) has different texts in {seen[1]} and "
+                                    f"{name} (SHA-256 {seen[0][:12]}… and {doc['sha256'][:12]}…); they cannot be merged")
+            by_id.setdefault(doc["id"], (doc["sha256"], name))
+            ids_of_sha.setdefault(doc["sha256"], set()).add(doc["id"])
+            rank = ("text" in doc, _key({k: v for k, v in doc.items() if k != "id"}))
+            held = by_sha.get(doc["sha256"])
+            if held is None or rank > held[0]:
+                by_sha[doc["sha256"]] = (rank, doc)
+    canonical_id = {doc_id: min(ids_of_sha[sha]) for doc_id, (sha, _) in by_id.items()}
+    documents = [dict(doc, id=min(ids_of_sha[sha])) for sha, (_, doc) in by_sha.items()]
+
+    annotations: dict[str, tuple[tuple[str, str], dict[str, Any], str]] = {}
+    for name, data in named:
+        for ann in data["annotations"]:
+            ann = dict(ann, document_id=canonical_id[ann["document_id"]])
+            rank = (ann["modified"], _key(ann))
+            held = annotations.get(ann["id"])
+            if held is not None and held[0] != rank:
+                report.conflicts.append(f"annotation {ann['id']} differs between {held[2]} and {name}; "
+                                        "the newer was kept")
+            if held is None or rank > held[0]:
+                annotations[ann["id"]] = (rank, ann, name)
+
+    merged = canonical({
+        "format": FORMAT,
+        "version": VERSION,
+        "offsets": dict(OFFSETS),
+        "projects": [v[1] for v in chosen["projects"].values()],
+        "categories": [v[1] for v in chosen["categories"].values()],
+        "annotators": [v[1] for v in chosen["annotators"].values()],
+        "documents": documents,
+        "annotations": [v[1] for v in annotations.values()],
+    })
+    check_export(merged, "merged file")
+    return merged, report
