@@ -131,3 +131,48 @@ def test_qt_own_settings_also_go_to_annotator_home(qtbot, project, annotator_hom
     qtbot.addWidget(window)
     qt_file = QSettings(QSettings.Scope.UserScope, "QtProject").fileName()  # where QFileDialog keeps history
     assert qt_file.startswith(str(annotator_home / "config"))
+
+
+def _wait_for_background(qtbot, window):
+    with qtbot.waitSignal(window._worker.finished, timeout=20000, raising=False):
+        pass
+    qtbot.waitUntil(lambda: window._thread is None, timeout=20000)
+
+
+def test_export_and_import_annotations_in_the_background(qtbot, project, tmp_path, dialogs):
+    doc = project.add_document("Doc", "A text with 😀 and a “claim”.").document
+    coder = project.add_annotator("alice")
+    start = "A text with 😀 and a “claim”.".index("“claim”")
+    project.add_annotation(doc.id, project.categories()[0].id, coder.id, start, start + 7)
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    for name in ("team.json", "team.csv", "team.jsonld"):
+        window.start_export(tmp_path / name)
+        _wait_for_background(qtbot, window)
+        assert (tmp_path / name).is_file()
+    assert [d[1] for d in dialogs] == ["Export finished"] * 3
+    with Project.create(tmp_path / "other.annotator", schema=None) as other:
+        second = mw.MainWindow(other)
+        qtbot.addWidget(second)
+        second.start_annotation_import([str(tmp_path / "team.json")])
+        _wait_for_background(qtbot, second)
+        assert dialogs[-1][1] == "Annotations imported"
+        assert "annotations: 1 added" in dialogs[-1][2]
+        assert second.documents_model.rowCount() == 1
+        assert "1 annotation" in second.status_label.text()
+
+
+def test_a_bad_export_file_shows_one_message_and_changes_nothing(qtbot, project, tmp_path, dialogs, dump):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "annotator-export", "version": 9}')
+    before = dump(project)
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.start_annotation_import([str(bad)])
+    with qtbot.waitSignal(window._worker.failed, timeout=20000, raising=False):
+        pass
+    qtbot.waitUntil(lambda: window._thread is None, timeout=20000)
+    [(kind, title, text)] = dialogs
+    assert (kind, title) == ("critical", "Import annotations failed")
+    assert text.startswith(f"{bad}: export version 9 was written by a newer Annotator")
+    assert dump(project) == before
