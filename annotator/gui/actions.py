@@ -18,6 +18,7 @@ class ActionSpec:
     handler: str
     shortcut: QKeySequence.StandardKey | str | None = None
     tip: str = ""
+    separator_before: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -26,12 +27,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.open", "&Open Project…", "&File", "open_project", QKeySequence.StandardKey.Open,
                "Open an existing project file"),
     ActionSpec("file.import", "&Import Documents…", "&File", "import_documents", "Ctrl+I",
-               "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders"),
+               "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders",
+               separator_before=True),
     ActionSpec("file.import_annotations", "Import &Annotations…", "&File", "import_annotations", "Ctrl+Shift+I",
                "Import export files from other coders: documents, categories, coders and annotations"),
     ActionSpec("file.export_annotations", "&Export Annotations…", "&File", "export_annotations", "Ctrl+E",
                "Export the project as Annotator JSON, CSV, doccano JSONL or W3C Web Annotation"),
-    ActionSpec("file.quit", "&Quit", "&File", "close", QKeySequence.StandardKey.Quit, "Quit Annotator"),
+    # "Ctrl+Q" rather than StandardKey.Quit, which is empty on some Linux desktops; Qt shows Cmd+Q on macOS.
+    ActionSpec("file.quit", "&Quit", "&File", "close", "Ctrl+Q", "Quit Annotator", separator_before=True),
     ActionSpec("help.about", "&About Annotator", "&Help", "show_about", None, "Version and data folders"),
 )
 
@@ -50,6 +53,8 @@ def build_actions(window) -> dict[str, QAction]:
         action.triggered.connect(getattr(window, spec.handler))
         if spec.menu not in menus:
             menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+        if spec.separator_before:
+            menus[spec.menu].addSeparator()
         menus[spec.menu].addAction(action)
         actions[spec.id] = action
     return actions

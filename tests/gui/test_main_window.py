@@ -41,9 +41,10 @@ def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annot
 def test_menus_are_built_from_the_actions_table(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    menus = {a.text(): [x.text() for x in a.menu().actions()] for a in window.menuBar().actions()}
-    assert menus["&File"] == ["&New Project…", "&Open Project…", "&Import Documents…", "Import &Annotations…",
-                              "&Export Annotations…", "&Quit"]
+    menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
+    assert menus["&File"] == ["&New Project…", "&Open Project…", "---", "&Import Documents…", "Import &Annotations…",
+                              "&Export Annotations…", "---", "&Quit"]
+    assert window.actions["file.quit"].shortcut().toString() == "Ctrl+Q"
     assert window.actions["file.import"].shortcut().toString() == "Ctrl+I"
 
 
