@@ -155,7 +155,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
     existing = _existing_annotations(s, [a["id"] for a in data["annotations"]])
     new_rows = []
     for ann in data["annotations"]:
-        label = f"{name}: annotation {ann['id']} ({ann['quote'][:40]!r})"
+        label = f"{name}: {ann['quote'][:40]!r} (annotation {ann['id'][:8]})"
         if ann["document_id"] not in doc_map:
             summary.rejected.append(f"{label}: its document is not in the project")
             continue

@@ -224,10 +224,12 @@ class MainWindow(QMainWindow):
         self._progress.setMinimumDuration(300)
         worker = Worker(task)
         self._worker = worker
+        self._background = (title, on_done)
+        # Bound methods of this window, never lambdas: PySide6 calls a lambda in the thread that
+        # emits (the worker's); a method of a GUI-thread object is queued to the GUI thread.
         worker.progress.connect(self._on_progress)
-        worker.finished.connect(lambda result: self._background_done(on_done, result))
-        worker.failed.connect(lambda message: self._background_done(
-            lambda m: QMessageBox.critical(self, f"{title} failed", m), message))
+        worker.finished.connect(self._on_background_finished)
+        worker.failed.connect(self._on_background_failed)
         self._progress.canceled.connect(worker.cancel)
         self._thread = start_in_thread(worker, self)
 
@@ -237,14 +239,22 @@ class MainWindow(QMainWindow):
         if label:
             self._progress.setLabelText(label if total == 0 else f"{label} ({min(done + 1, total)} of {total})")
 
-    def _background_done(self, then, value) -> None:
+    def _end_background(self) -> tuple[str, object]:
         self._progress.reset()
         thread, self._thread = self._thread, None
         if thread is not None:  # the worker has returned; let its thread end before anything else
             thread.quit()
             thread.wait()
         self.refresh()
-        then(value)
+        return self._background
+
+    def _on_background_finished(self, result) -> None:
+        _, on_done = self._end_background()
+        on_done(result)
+
+    def _on_background_failed(self, message: str) -> None:
+        title, _ = self._end_background()
+        QMessageBox.critical(self, f"{title} failed", message)
 
     def _documents_imported(self, report) -> None:
         self.last_import_report = report

@@ -177,3 +177,22 @@ def test_a_bad_export_file_shows_one_message_and_changes_nothing(qtbot, project,
     assert (kind, title) == ("critical", "Import annotations failed")
     assert text.startswith(f"{bad}: export version 9 was written by a newer Annotator")
     assert dump(project) == before
+
+
+def test_background_results_arrive_on_the_gui_thread(qtbot, project):
+    from PySide6.QtCore import QThread
+
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    seen = {}
+
+    def task(progress, cancelled):
+        seen["task"] = QThread.currentThread()
+        return 42
+
+    window.run_in_background("Test", task, lambda result: seen.update(done=QThread.currentThread(), result=result))
+    qtbot.waitUntil(lambda: "done" in seen, timeout=10000)
+    gui = window.thread()
+    assert seen["result"] == 42
+    assert seen["done"] is gui or seen["done"] == gui
+    assert seen["task"] != gui
