@@ -238,7 +238,7 @@ def _pick(kind: str, wanted: str | None, items: list[tuple[str, str]]) -> frozen
 
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core import formats
-    from annotator.core.exchange import Scope, atomic_write, build_export, dumps
+    from annotator.core.exchange import Scope, atomic_file, build_export, write_export
     from annotator.core.project import Project
 
     fmt = args.format or formats.format_for_extension(args.output) or "annotator"
@@ -250,11 +250,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             annotators=_pick("annotator", args.annotators, [(a.id, a.name) for a in project.annotators()]),
             categories=_pick("category", args.categories, [(c.id, c.name) for c in project.categories()]),
         )
-        data = build_export(project, scope, include_text=not args.no_text)
-    content = dumps(data) if fmt == "annotator" else formats.EXPORT_FORMATS[fmt](data).encode("utf-8")
-    atomic_write(Path(args.output), content)
-    print(f"exported {len(data['annotations'])} annotation(s) on {len(data['documents'])} document(s) "
-          f"by {len(data['annotators'])} annotator(s) to {args.output} ({fmt})")
+        if fmt == "annotator":  # streamed from the database to the file
+            counts = write_export(project, args.output, scope, include_text=not args.no_text)
+        else:
+            data = build_export(project, scope)
+            with atomic_file(args.output) as handle:
+                handle.write(formats.EXPORT_FORMATS[fmt](data).encode("utf-8"))
+            counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
+    print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "
+          f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})")
     return 0
 
 
@@ -285,11 +289,11 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from annotator.core.exchange import atomic_write, dumps
+    from annotator.core.exchange import save
     from annotator.core.merge import merge_files
 
     merged, report = merge_files(args.files)
-    atomic_write(Path(args.output), dumps(merged))
+    save(merged, args.output)
     print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
           f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)")
     _print_list("differences resolved", report.conflicts)

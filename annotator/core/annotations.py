@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.models import Annotation, Annotator, Category, Document, new_id, now
+from annotator.core.text import LIMITS, check_field, normalise
 
 _UNSET: Any = object()
 _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
@@ -201,9 +202,9 @@ def check_span(start: Any, end: Any, length: int, where: str = "annotation") -> 
 def _check_note(value: Any, where: str) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{where}: the note must be text")
-    return value
+    if isinstance(value, str):
+        value = normalise(value)
+    return check_field(value, f"{where}: the note", LIMITS["note"])
 
 
 def _check_values(value: Any, where: str) -> dict[str, Any]:

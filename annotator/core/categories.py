@@ -96,7 +96,7 @@ class CategoriesMixin:
             if colour is not _UNSET:
                 cat.colour = schema.normalise_colour(colour)
             if description is not _UNSET:
-                cat.description = description or ""
+                cat.description = schema.clean_description(description)
             if shortcut is not _UNSET:
                 cat.shortcut = _unique_shortcut(s, schema.clean_shortcut(shortcut), category_id)
             if attributes is not _UNSET:
@@ -208,7 +208,7 @@ def _add(s: Session, name, colour, description, shortcut, parent_id, attributes,
         id=cat_id,
         name=_unique_name(s, schema.clean_name(name), parent_id, None),
         colour=schema.normalise_colour(colour),
-        description=description or "",
+        description=schema.clean_description(description),
         shortcut=_unique_shortcut(s, schema.clean_shortcut(shortcut), None),
         parent_id=parent_id,
         position=_next_position(s, parent_id) if position is None else int(position),

@@ -9,17 +9,20 @@ reason, anything that is not a valid version-1 export; it never changes a projec
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jsonschema_rs
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError
-from annotator.core.text import normalise, sha256_text
+from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES, normalise, sha256_text
 
 FORMAT = "annotator-export"
 VERSION = 1
@@ -28,9 +31,6 @@ CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
 MAX_FILE_BYTES = 128 * 1024 * 1024
 LISTS = ("projects", "categories", "annotators", "documents", "annotations")
 
-# Control characters refused in names, titles, notes and descriptions (tab and newline are fine).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -45,74 +45,92 @@ class Scope:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def build_export(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
-    """The export of ``project`` (limited to ``scope``) as a dict, in canonical order."""
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def _object(text: str) -> Any:
+    return {} if text == "{}" else json.loads(text)
+
+
+def export_stream(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
+    """The export of ``project`` (limited to ``scope``) with every list in canonical order. The
+    annotations are an iterator that reads the database while the file is written, so exporting
+    a large project takes little memory; ``build_export`` makes real lists of them."""
     info = project.info()
-    with project._engine.connect() as conn:
+    engine = project._engine
+    with engine.connect() as conn:
         docs = conn.exec_driver_sql(
-            "SELECT id, title, sha256, length, source, metadata, text FROM documents").fetchall()
-        cats = conn.exec_driver_sql(
-            "SELECT id, name, colour, description, shortcut, parent_id, position, attributes FROM categories").fetchall()
-        coders = conn.exec_driver_sql("SELECT id, name FROM annotators").fetchall()
+            "SELECT id, title, sha256, length, source, metadata, text FROM documents ORDER BY id").fetchall()
+        cats = conn.exec_driver_sql("SELECT id, name, colour, description, shortcut, parent_id, position, attributes"
+                                    " FROM categories ORDER BY id").fetchall()
+        coders = conn.exec_driver_sql("SELECT id, name FROM annotators ORDER BY id").fetchall()
         origins = dict(conn.exec_driver_sql("SELECT id, name FROM origins").fetchall())
-        anns = conn.exec_driver_sql(
-            'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note, attributes,'
-            " created, modified FROM annotations").fetchall()
+        refs = conn.exec_driver_sql("SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
 
     docs = [d for d in docs if scope.documents is None or d[0] in scope.documents]
     texts = {d[0]: d[6] for d in docs}
-    categories = {c[0]: c for c in cats}
+    parents = {c[0]: c[5] for c in cats}
+    keep = None
     if scope.categories is not None:
-        keep: set[str] = set()
+        keep = set()
         for cid in scope.categories:
-            while cid is not None and cid in categories and cid not in keep:
-                keep.add(cid)
-                cid = categories[cid][5]  # ancestors keep the hierarchy whole
-        categories = {k: v for k, v in categories.items() if k in keep}
+            while cid is not None and cid in parents and cid not in keep:
+                keep.add(cid)  # with its ancestors, so the hierarchy stays whole
+                cid = parents[cid]
     coders = [a for a in coders if scope.annotators is None or a[0] in scope.annotators]
     coder_ids = {a[0] for a in coders}
 
-    annotations = []
-    project_names = {info.id: info.name}
-    used_projects: set[str] = set()
-    for ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified in anns:
-        if doc_id not in texts or coder_id not in coder_ids:
-            continue
-        if scope.categories is not None and cat_id not in scope.categories:
-            continue
-        text = texts[doc_id]
-        project_id = origin or info.id
-        used_projects.add(project_id)
-        annotations.append({
-            "id": ann_id, "document_id": doc_id, "start": start, "end": end,
-            "quote": text[start:end],
-            "prefix": text[max(0, start - CONTEXT_CHARS):start],
-            "suffix": text[end:end + CONTEXT_CHARS],
-            "category_id": cat_id, "annotator_id": coder_id, "project_id": project_id,
-            "note": note, "attributes": json.loads(attrs), "created": created, "modified": modified,
-        })
-    project_names.update(origins)
+    def wanted(doc_id: str, cat_id: str, coder_id: str) -> bool:
+        return (doc_id in texts and coder_id in coder_ids
+                and (scope.categories is None or cat_id in scope.categories))
+
+    names = {info.id: info.name, **origins}
+    used = sorted({origin or info.id for doc_id, cat_id, coder_id, origin in refs if wanted(doc_id, cat_id, coder_id)})
+
+    def annotations():
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note, attributes,'
+                ' created, modified FROM annotations ORDER BY document_id, start, "end", id')
+            for ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified in rows:
+                if not wanted(doc_id, cat_id, coder_id):
+                    continue
+                text = texts[doc_id]
+                yield {
+                    "annotator_id": coder_id, "attributes": _object(attrs), "category_id": cat_id,
+                    "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
+                    "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
+                    "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
+                }
+
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:
-        doc = {"id": doc_id, "title": title, "sha256": sha, "length": length, "source": source,
-               "metadata": json.loads(metadata)}
+        doc = {"id": doc_id, "length": length, "metadata": _object(metadata), "sha256": sha, "source": source,
+               "title": title}
         if include_text:
             doc["text"] = text
         documents.append(doc)
-    return canonical({
+    return {
         "format": FORMAT,
         "version": VERSION,
         "offsets": dict(OFFSETS),
-        "projects": [{"id": pid, "name": project_names.get(pid, "")} for pid in used_projects],
+        "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"id": c[0], "name": c[1], "colour": c[2], "description": c[3], "shortcut": c[4], "parent_id": c[5],
-             "position": c[6], "attributes": json.loads(c[7])}
-            for c in categories.values()
+            {"attributes": json.loads(c[7]), "colour": c[2], "description": c[3], "id": c[0], "name": c[1],
+             "parent_id": c[5], "position": c[6], "shortcut": c[4]}
+            for c in cats if keep is None or c[0] in keep
         ],
         "annotators": [{"id": a[0], "name": a[1]} for a in coders],
         "documents": documents,
-        "annotations": annotations,
-    })
+        "annotations": annotations(),
+    }
+
+
+def build_export(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
+    """The export of ``project`` (limited to ``scope``) as a dict with real lists, in canonical order."""
+    data = export_stream(project, scope, include_text)
+    data["annotations"] = list(data["annotations"])
+    return data
 
 
 def canonical(data: dict[str, Any]) -> dict[str, Any]:
@@ -124,28 +142,72 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def dumps(data: dict[str, Any]) -> bytes:
-    """The file's bytes: UTF-8, header fields first, then each list with one item per line."""
-
-    def item(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-    data = canonical(data)
-    lines = ["{"]
-    lines.append(f'"format":{item(data["format"])},')
-    lines.append(f'"version":{item(data["version"])},')
-    lines.append(f'"offsets":{item(data["offsets"])},')
+def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
+    """Write the file to ``out``: UTF-8, header fields first, then each list with one item per line.
+    The lists must already be in canonical order (they may be iterators). Returns their sizes."""
+    counts: dict[str, int] = {}
+    out.write(b"{\n")
+    for key in ("format", "version", "offsets"):
+        out.write(f'"{key}":{_ENCODE(data[key])},\n'.encode("utf-8"))
     for index, key in enumerate(LISTS):
-        values = data[key]
-        comma = "," if index < len(LISTS) - 1 else ""
-        if not values:
-            lines.append(f'"{key}":[]{comma}')
+        end = b"]\n" if index == len(LISTS) - 1 else b"],\n"
+        items = iter(data[key])
+        held = next(items, _END)
+        if held is _END:
+            out.write(f'"{key}":['.encode("utf-8") + end)
+            counts[key] = 0
             continue
-        lines.append(f'"{key}":[')
-        lines.extend(item(v) + ("," if i < len(values) - 1 else "") for i, v in enumerate(values))
-        lines.append(f"]{comma}")
-    lines.append("}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        out.write(f'"{key}":[\n'.encode("utf-8"))
+        count = 1
+        for item in items:
+            out.write((_ENCODE(held) + ",\n").encode("utf-8"))
+            held = item
+            count += 1
+        out.write((_ENCODE(held) + "\n").encode("utf-8"))
+        out.write(end)
+        counts[key] = count
+    out.write(b"}\n")
+    return counts
+
+
+_END = object()
+
+
+def dumps(data: dict[str, Any]) -> bytes:
+    """The file's bytes for an export dict (any list order)."""
+    buffer = io.BytesIO()
+    write_stream(buffer, canonical(data))
+    return buffer.getvalue()
+
+
+@contextmanager
+def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file handle for ``path`` that becomes ``path`` only when the block succeeds, so a
+    reader never sees half a file and a failure leaves any old file in place."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("wb") as handle:
+            yield handle
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExchangeError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def save(data: dict[str, Any], path: str | Path) -> dict[str, int]:
+    """Write an export whose lists are in canonical order (they may be iterators) to ``path``,
+    streaming. Returns the list sizes."""
+    with atomic_file(path) as handle:
+        return write_stream(handle, data)
+
+
+def write_export(project, path: str | Path, scope: Scope = Scope(), include_text: bool = True) -> dict[str, int]:
+    """Export ``project`` to ``path``; returns how many items of each list were written."""
+    return save(export_stream(project, scope, include_text), path)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -174,46 +236,137 @@ def read_export(path: str | Path) -> dict[str, Any]:
     for anything that is not a valid version-1 Annotator export."""
     path = Path(path)
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise ExchangeError(f"{path}: is a folder, not an export file")
+        size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ExchangeError(f"{path}: the file is {size / 2**20:.0f} MiB; exports of up to "
                                 f"{MAX_FILE_BYTES // 2**20} MiB are accepted")
-        raw = path.read_bytes()
+        data = _read_lines(path)
+        if data is None:
+            data = _loads(path.read_bytes(), str(path))
     except FileNotFoundError:
         raise ExchangeError(f"{path}: no such file") from None
     except OSError as exc:
         raise ExchangeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    return parse_export(raw, str(path))
+    return _checked(data, str(path))
 
 
 def parse_export(raw: bytes, name: str) -> dict[str, Any]:
     """Check the bytes of an export file; see ``read_export``."""
+    return _checked(_loads(raw, name), name)
+
+
+_LINE_KEY = re.compile(rb'"([a-z]+)":(.*)')
+
+
+def _read_lines(path: Path) -> dict[str, Any] | None:
+    """Parse a file in the layout Annotator writes (one item per line) a line at a time, which
+    needs a fraction of the memory of parsing it whole. None when the file is laid out in any
+    other way, or is not valid: the caller then parses it whole (and reports errors exactly)."""
+    data: dict[str, Any] = {}
+    try:
+        with path.open("rb") as handle:
+            lines = iter(handle)
+            if next(lines, b"").removeprefix(b"\xef\xbb\xbf") != b"{\n":
+                return None
+            closing = False
+            for line in lines:
+                if closing or not line.endswith(b"\n"):
+                    return None
+                if line == b"}\n":
+                    closing = True
+                    continue
+                match = _LINE_KEY.fullmatch(line[:-1])
+                if match is None or match.group(1).decode() in data:
+                    return None
+                key, rest = match.group(1).decode(), match.group(2)
+                if rest in (b"[]", b"[],"):
+                    data[key], more = [], rest.endswith(b",")
+                elif rest == b"[":
+                    items = []
+                    for item in lines:
+                        if item in (b"]\n", b"],\n"):
+                            more = item == b"],\n"
+                            break
+                        if not item.endswith(b",\n"):
+                            if not item.endswith(b"\n"):
+                                return None
+                            items.append(json.loads(item))
+                            item = next(lines, b"")
+                            if item not in (b"]\n", b"],\n"):
+                                return None
+                            more = item == b"],\n"
+                            break
+                        items.append(json.loads(item[:-2]))
+                    else:
+                        return None
+                    data[key] = items
+                else:
+                    more = rest.endswith(b",")
+                    data[key] = json.loads(rest[:-1] if more else rest)
+                if not more:
+                    closing_next = next(lines, b"")
+                    if closing_next != b"}\n" or next(lines, b"") != b"":
+                        return None
+                    return data
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError: let the full parse say it
+        return None
+    return None
+
+
+def _loads(raw: bytes, name: str) -> Any:
     if not raw.strip():
         raise ExchangeError(f"{name}: the file is empty")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExchangeError(f"{name}: not UTF-8 text (byte {exc.start}); not an Annotator export") from None
+    del raw
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         where = "the file ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
         raise ExchangeError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {where}") from None
     except RecursionError:
         raise ExchangeError(f"{name}: JSON nested too deeply") from None
+
+
+def _checked(data: Any, name: str) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ExchangeError(f"{name}: not an Annotator export (no \"format\": \"{FORMAT}\"; another tool's JSON?)")
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise ExchangeError(f"{name}: export version {version} was written by a newer Annotator; "
                             f"this one reads version {VERSION}. Update Annotator.")
-    error = next(iter(_schema_validator().iter_errors(data)), None)
+    error = _schema_error(data)
     if error is not None:
-        raise ExchangeError(f"{name}: {json_path(error.instance_path)}: {_schema_message(error)}")
+        raise ExchangeError(f"{name}: {error}")
     check_export(data, name)
     return data
+
+
+_CHUNK = 2000  # items validated at a time, so the validator never copies a whole large file
+
+
+def _schema_error(data: dict[str, Any]) -> str | None:
+    """The first place where ``data`` breaks the JSON Schema, as "path: reason", or None."""
+    validator = _schema_validator()
+    skeleton = {k: ([] if k in LISTS and isinstance(v, list) else v) for k, v in data.items()}
+    error = next(iter(validator.iter_errors(skeleton)), None)
+    if error is not None:
+        return f"{json_path(error.instance_path)}: {_schema_message(error)}"
+    for key in LISTS:
+        items = data[key]
+        for start in range(0, len(items), _CHUNK):
+            skeleton[key] = items[start:start + _CHUNK]
+            error = next(iter(validator.iter_errors(skeleton)), None)
+            if error is not None:
+                where = list(error.instance_path)
+                where[1] += start
+                return f"{json_path(where)}: {_schema_message(error)}"
+        skeleton[key] = []
+    return None
 
 
 def _schema_message(error) -> str:
@@ -242,7 +395,7 @@ def check_export(data: dict[str, Any], name: str) -> None:
         for index, entry in enumerate(data[key]):
             for field in fields:
                 value = entry.get(field)
-                if isinstance(value, str) and (_CONTROL.search(value) or _SURROGATE.search(value)):
+                if isinstance(value, str) and (CONTROL_CHARACTERS.search(value) or LONE_SURROGATES.search(value)):
                     fail([key, index, field], "contains control characters or invalid Unicode")
     lengths: dict[str, int] = {}
     texts: dict[str, str] = {}
@@ -251,7 +404,7 @@ def check_export(data: dict[str, Any], name: str) -> None:
         text = doc.get("text")
         if text is None:
             continue
-        if _SURROGATE.search(text) or "\x00" in text:
+        if LONE_SURROGATES.search(text) or "\x00" in text:
             fail(["documents", index, "text"], "contains NUL or invalid Unicode")
         if text != normalise(text):
             fail(["documents", index, "text"], "line endings are not normalised to \\n")
@@ -286,23 +439,5 @@ def check_export(data: dict[str, Any], name: str) -> None:
         if ann["end"] > lengths[ann["document_id"]]:
             fail([*where, "end"], f"end {ann['end']} is past the end of the document ({lengths[ann['document_id']]} characters)")
         for field in ("quote", "prefix", "suffix"):
-            if _SURROGATE.search(ann[field]) or "\x00" in ann[field]:
+            if LONE_SURROGATES.search(ann[field]) or "\x00" in ann[field]:
                 fail([*where, field], "contains NUL or invalid Unicode")
-
-
-def write_export(project, path: str | Path, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
-    """Export ``project`` to ``path`` (written to a temporary file, then moved into place)."""
-    data = build_export(project, scope, include_text)
-    atomic_write(Path(path), dumps(data))
-    return data
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    """Write a file so that a reader never sees it half-written."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(content)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExchangeError(f"{path}: cannot write the file ({exc.strerror or exc})") from None

@@ -40,26 +40,33 @@ def merge_files(paths: Iterable[str | Path]) -> tuple[dict[str, Any], MergeRepor
     return merge_exports([(str(p), read_export(p)) for p in paths])
 
 
+def _better(new: dict[str, Any], held: dict[str, Any], by_time: bool = False) -> bool:
+    """Whether ``new`` beats ``held`` (two different versions of one id) in the merge's total order."""
+    if by_time and new["modified"] != held["modified"]:
+        return new["modified"] > held["modified"]
+    return _key(new) > _key(held)
+
+
 def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], MergeReport]:
     """Merge checked export dicts, given with the names used in messages."""
     report = MergeReport(files=len(named))
     if not named:
         raise ExchangeError("merge needs at least one export file")
-    chosen: dict[str, dict[str, tuple[Any, dict[str, Any], str]]] = {k: {} for k in
-                                                                      ("projects", "categories", "annotators")}
+    chosen: dict[str, dict[str, tuple[dict[str, Any], str]]] = {k: {} for k in ("projects", "categories", "annotators")}
     for name, data in named:
-        for key in chosen:
+        for key, held_items in chosen.items():
             for item in data[key]:
-                rank = _key(item)
-                held = chosen[key].get(item["id"])
-                if held is not None and held[0] != rank:
-                    report.conflicts.append(f"{key[:-1]} {item['id']} differs between {held[2]} and {name}")
-                if held is None or rank > held[0]:
-                    chosen[key][item["id"]] = (rank, item, name)
+                held = held_items.get(item["id"])
+                if held is None:
+                    held_items[item["id"]] = (item, name)
+                elif held[0] != item:  # canonical keys only where versions really differ
+                    report.conflicts.append(f"{key[:-1]} {item['id']} differs between {held[1]} and {name}")
+                    if _better(item, held[0]):
+                        held_items[item["id"]] = (item, name)
 
     # Documents: one per SHA-256 under its smallest id; the same id with two texts is an error.
     by_id: dict[str, tuple[str, str]] = {}  # id -> (sha256, file)
-    by_sha: dict[str, tuple[Any, dict[str, Any]]] = {}
+    by_sha: dict[str, dict[str, Any]] = {}
     ids_of_sha: dict[str, set[str]] = {}
     for name, data in named:
         for doc in data["documents"]:
@@ -69,34 +76,42 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
                                     f"{name} (SHA-256 {seen[0][:12]}… and {doc['sha256'][:12]}…); they cannot be merged")
             by_id.setdefault(doc["id"], (doc["sha256"], name))
             ids_of_sha.setdefault(doc["sha256"], set()).add(doc["id"])
-            rank = ("text" in doc, _key({k: v for k, v in doc.items() if k != "id"}))
             held = by_sha.get(doc["sha256"])
-            if held is None or rank > held[0]:
-                by_sha[doc["sha256"]] = (rank, doc)
+            if held is None or (held != doc and _document_rank(doc) > _document_rank(held)):
+                by_sha[doc["sha256"]] = doc
     canonical_id = {doc_id: min(ids_of_sha[sha]) for doc_id, (sha, _) in by_id.items()}
-    documents = [dict(doc, id=min(ids_of_sha[sha])) for sha, (_, doc) in by_sha.items()]
+    documents = [doc if doc["id"] == min(ids_of_sha[sha]) else dict(doc, id=min(ids_of_sha[sha]))
+                 for sha, doc in by_sha.items()]
 
-    annotations: dict[str, tuple[tuple[str, str], dict[str, Any], str]] = {}
+    annotations: dict[str, tuple[dict[str, Any], str]] = {}
     for name, data in named:
         for ann in data["annotations"]:
-            ann = dict(ann, document_id=canonical_id[ann["document_id"]])
-            rank = (ann["modified"], _key(ann))
+            target = canonical_id[ann["document_id"]]
+            if target != ann["document_id"]:
+                ann = dict(ann, document_id=target)
             held = annotations.get(ann["id"])
-            if held is not None and held[0] != rank:
-                report.conflicts.append(f"annotation {ann['id']} differs between {held[2]} and {name}; "
+            if held is None:
+                annotations[ann["id"]] = (ann, name)
+            elif held[0] != ann:
+                report.conflicts.append(f"annotation {ann['id']} differs between {held[1]} and {name}; "
                                         "the newer was kept")
-            if held is None or rank > held[0]:
-                annotations[ann["id"]] = (rank, ann, name)
+                if _better(ann, held[0], by_time=True):
+                    annotations[ann["id"]] = (ann, name)
 
     merged = canonical({
         "format": FORMAT,
         "version": VERSION,
         "offsets": dict(OFFSETS),
-        "projects": [v[1] for v in chosen["projects"].values()],
-        "categories": [v[1] for v in chosen["categories"].values()],
-        "annotators": [v[1] for v in chosen["annotators"].values()],
+        "projects": [v[0] for v in chosen["projects"].values()],
+        "categories": [v[0] for v in chosen["categories"].values()],
+        "annotators": [v[0] for v in chosen["annotators"].values()],
         "documents": documents,
-        "annotations": [v[1] for v in annotations.values()],
+        "annotations": [v[0] for v in annotations.values()],
     })
     check_export(merged, "merged file")
     return merged, report
+
+
+def _document_rank(doc: dict[str, Any]) -> tuple[bool, str]:
+    """A version with the text beats one without; then the canonical JSON (the id aside) decides."""
+    return "text" in doc, _key({k: v for k, v in doc.items() if k != "id"})

@@ -24,7 +24,7 @@ from annotator.core.categories import CategoriesMixin
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.models import Annotation, Annotator, Document, ProjectInfo, new_id, now
 from annotator.core.schema import load_schema_template
-from annotator.core.text import normalise, sha256_text
+from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
         project = cls(path, engine)
         try:
             with project._tx() as s:
-                s.add(ProjectInfo(name=name or path.stem, created_by=f"Annotator {__version__}"))
+                s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
+                                  created_by=f"Annotator {__version__}"))
             if schema:
                 project.add_categories_tree(load_schema_template(schema)["categories"])
         except Exception:
@@ -200,7 +201,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     def add_annotator(self, name: str, id: str | None = None) -> Annotator:
         """Add a coder. Names need not be unique (ids are what count), but must not be empty."""
-        name = name.strip()
+        name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
         if not name:
             raise ValidationError("an annotator needs a name")
         with self._tx() as s:
@@ -228,9 +229,11 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
     position = s.exec(select(func.coalesce(func.max(Document.position), 0))).one()
     for item in items:
         text = normalise(item.text)
+        title = clean_line(item.title, LIMITS["title"]).strip() or "Untitled"
         if not text.strip():
-            raise ValidationError(f"document {item.title!r} has no text")
-        title = item.title.strip() or "Untitled"
+            raise ValidationError(f"document {title!r} has no text")
+        if "\x00" in text or LONE_SURROGATES.search(text):
+            raise ValidationError(f"document {title!r}: the text contains NUL characters or invalid Unicode")
         digest = sha256_text(text)
         existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
         if existing is not None:
@@ -238,7 +241,8 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
             continue
         doc_id = item.id if item.id and s.get(Document, item.id) is None else new_id()
         position += 1
-        doc = Document(id=doc_id, title=title, text=text, sha256=digest, length=len(text), source=item.source,
+        doc = Document(id=doc_id, title=title, text=text, sha256=digest, length=len(text),
+                       source=clean_line(item.source, LIMITS["source"]),
                        meta=dict(item.metadata), position=position)
         s.add(doc)
         s.flush()

@@ -7,6 +7,7 @@ from typing import Any
 
 from annotator.core import resources
 from annotator.core.errors import ValidationError
+from annotator.core.text import LIMITS, check_field, normalise
 
 # Distinct colours for new categories, picked in order: Okabe-Ito (safe for colour-blind coders)
 # followed by Tableau 10 colours that are not already close to one of them.
@@ -16,7 +17,6 @@ PALETTE = (
 )
 
 _COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
-MAX_NAME = 200
 MAX_SHORTCUT = 32
 
 
@@ -32,13 +32,17 @@ def normalise_colour(value: str) -> str:
 
 
 def clean_name(value: str) -> str:
-    """A category name without surrounding white space; ValidationError if empty or too long."""
+    """A category name without surrounding white space; ValidationError if empty, too long, or
+    holding control characters."""
     name = value.strip() if isinstance(value, str) else ""
     if not name:
         raise ValidationError("a category needs a name")
-    if len(name) > MAX_NAME:
-        raise ValidationError(f"category name is too long ({len(name)} characters; at most {MAX_NAME})")
-    return name
+    return check_field(name, "the category name", LIMITS["name"])
+
+
+def clean_description(value: str | None) -> str:
+    """A category's guideline text (may be empty)."""
+    return check_field(normalise(value or ""), "the category description", LIMITS["note"])
 
 
 def clean_shortcut(value: str | None) -> str | None:
@@ -50,7 +54,7 @@ def clean_shortcut(value: str | None) -> str | None:
         return None
     if len(shortcut) > MAX_SHORTCUT:
         raise ValidationError(f"shortcut {shortcut!r} is too long")
-    return shortcut
+    return check_field(shortcut, "the shortcut", MAX_SHORTCUT)
 
 
 def check_attribute_definitions(value: Any) -> list[dict[str, Any]]:

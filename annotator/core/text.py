@@ -189,3 +189,38 @@ def split_on_regex(text: str, pattern: str) -> list[Part]:
     bounds = [0, *starts, len(lines)]
     segments = [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
     return _parts(lines, segments)
+
+
+# -- what a project may hold in its short texts ----------------------------------------------
+# The same limits and characters as the exchange format (resources/formats/...schema.json), so
+# everything a project holds can be exported and read back.
+
+LIMITS = {
+    "name": 200,  # category and annotator names
+    "title": 1000,  # document titles, project names
+    "source": 4096,  # the file a document came from
+    "note": 100_000,  # annotation notes, category descriptions
+}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def check_field(value: object, what: str, limit: int) -> str:
+    """``value`` if it is text without control characters (tab and newline are fine) or lone
+    surrogates and at most ``limit`` characters long; ValidationError naming ``what`` otherwise."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be text")
+    if LONE_SURROGATES.search(value):
+        raise ValidationError(f"{what} contains invalid Unicode (a lone surrogate)")
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(f"{what} contains control characters")
+    if len(value) > limit:
+        raise ValidationError(f"{what} is too long ({len(value):,} characters; at most {limit:,})")
+    return value
+
+
+def clean_line(value: str, limit: int) -> str:
+    """A one-line label made from text read out of a file: control characters and line breaks
+    become spaces, lone surrogates go, and it is cut to ``limit`` characters."""
+    value = LONE_SURROGATES.sub("", CONTROL_CHARACTERS.sub(" ", value.replace("\n", " ").replace("\t", " ")))
+    return value[:limit]

@@ -22,7 +22,7 @@ from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.actions import build_actions
 from annotator.gui.models import DocumentTableModel
-from annotator.core.exchange import atomic_write, build_export, dumps
+from annotator.core.exchange import atomic_file, build_export, write_export
 from annotator.core.exchange_import import import_annotations
 from annotator.core.formats import EXPORT_FORMATS, format_for_extension
 from annotator.core.importer import import_paths
@@ -304,17 +304,19 @@ class MainWindow(QMainWindow):
         fmt = fmt or format_for_extension(str(path)) or "annotator"
 
         def task(progress, cancelled):
+            if fmt == "annotator":
+                return path, write_export(self.project, path)
             data = build_export(self.project)
-            content = dumps(data) if fmt == "annotator" else EXPORT_FORMATS[fmt](data).encode("utf-8")
-            atomic_write(path, content)
-            return path, data
+            with atomic_file(path) as handle:
+                handle.write(EXPORT_FORMATS[fmt](data).encode("utf-8"))
+            return path, {key: len(data[key]) for key in ("annotations", "documents")}
 
         self.run_in_background("Export annotations", task, self._exported)
 
     def _exported(self, result) -> None:
-        path, data = result
+        path, counts = result
         QMessageBox.information(self, "Export finished",
-                                f"{len(data['annotations'])} annotation(s) on {len(data['documents'])} document(s) "
+                                f"{counts['annotations']} annotation(s) on {counts['documents']} document(s) "
                                 f"written to {path}")
 
     def new_project(self) -> None:

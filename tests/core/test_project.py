@@ -239,3 +239,51 @@ def test_a_killed_process_loses_nothing_it_committed(tmp_path):
     proc.wait()
     with Project.open(path) as project:
         assert project.count_annotations() == 5
+
+
+# -- what a project may hold: exactly what its export can carry ---------------------------------
+
+
+@pytest.mark.parametrize("note, message", [
+    ("bell \x07 inside", "contains control characters"),
+    ("lone \ud800 surrogate", "invalid Unicode"),
+    ("x" * 100_001, "too long (100,001 characters; at most 100,000)"),
+])
+def test_notes_the_export_could_not_carry_are_refused(filled, note, message):
+    project, (doc, _), (alice, _), cats = filled
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        project.add_annotation(doc.id, cats[0].id, alice.id, 0, 3, note=note)
+
+
+def test_notes_keep_tabs_and_newlines_and_lose_carriage_returns(filled):
+    project, (doc, _), (alice, _), cats = filled
+    ann = project.add_annotation(doc.id, cats[0].id, alice.id, 0, 3, note="a\tb\r\nc")
+    assert ann.note == "a\tb\nc"
+
+
+def test_names_are_checked_and_titles_from_files_are_cleaned(project):
+    with pytest.raises(ValidationError, match="control characters"):
+        project.add_annotator("al\x1bice")
+    with pytest.raises(ValidationError, match="too long"):
+        project.add_category("n" * 201)
+    with pytest.raises(ValidationError, match="control characters"):
+        project.add_category("ok", description="bad \x00 byte")
+    added = project.add_document("Title\x0cwith form feed\nand a line", "text", source="a\tb.pdf").document
+    assert (added.title, added.source) == ("Title with form feed and a line", "a b.pdf")
+    with pytest.raises(ValidationError, match="NUL"):
+        project.add_document("T", "text with \x00 NUL")
+
+
+def test_the_export_schema_uses_the_same_limits_as_the_project():
+    from annotator.core import resources
+    from annotator.core.text import LIMITS
+
+    schema = resources.read_json("formats", "annotator-export-v1.schema.json")["properties"]
+
+    def limit(section, field):
+        return schema[section]["items"]["properties"][field]["maxLength"]
+
+    assert limit("categories", "name") == limit("annotators", "name") == LIMITS["name"]
+    assert limit("documents", "title") == limit("projects", "name") == LIMITS["title"]
+    assert limit("documents", "source") == LIMITS["source"]
+    assert limit("annotations", "note") == limit("categories", "description") == LIMITS["note"]
