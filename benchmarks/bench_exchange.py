@@ -5,7 +5,7 @@ by 3 annotators (default Claims categories, random valid spans of 1-300 characte
 overlapping, a note on about 10%), and 5 coder exports of 20,000 annotations each that share the
 same documents and categories (as a team's files would). Then, for each of --runs runs, times the
 real CLI commands as subprocesses (`python -m annotator ...`) and reads each one's peak memory
-(maximum resident set size, from os.wait4):
+(the process's own maximum resident set size, VmHWM, read as it exits):
 
   export   `annotator export PROJECT -o FILE`                 100,000 annotations   target 2 s
   import   `annotator import-annotations EMPTY FILE`           that file, into a fresh
@@ -128,18 +128,33 @@ def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "annotator", *args], env=env, capture_output=True, text=True)
 
 
+# Runs the CLI and, as the process exits, writes its own peak RSS (VmHWM, in kB) to a file.
+# Not os.wait4's ru_maxrss: Linux folds the forked parent's high-water mark into the child's at
+# exec, so every child would report at least this (large) benchmark process's own peak.
+_WRAPPER = (
+    "import atexit, sys\n"
+    "def _peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            open(sys.argv[1], 'w').write(line.split()[1])\n"
+    "atexit.register(_peak)\n"
+    "from annotator.__main__ import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
+
+
 def run_measured(*args: str, env: dict) -> Measured:
-    """Run `python -m annotator ARGS`; wall time and the child's own peak RSS (os.wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run `annotator ARGS` in a new process; wall time and that process's own peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "annotator", *args], env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([sys.executable, "-c", _WRAPPER, peak.name, *args], env=env, stdout=out, stderr=err)
         seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
         out.seek(0)
         err.seek(0)
-        return Measured(seconds, usage.ru_maxrss * 1024 / 1e6,  # ru_maxrss is in KiB on Linux
-                        proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        peak_kb = int(peak.read() or 0)
+        return Measured(seconds, peak_kb * 1024 / 1e6, proc.returncode,
+                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
 def profile(label: str, argv: list[str]) -> None:

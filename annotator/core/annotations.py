@@ -141,7 +141,7 @@ class AnnotationsMixin:
 
 def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]]) -> list[str]:
     """``add_annotations`` inside an open session (for operations made of several steps)."""
-    rows = [dict(item) for item in items]
+    rows = items if isinstance(items, list) else list(items)  # read only: no copies of 100k dicts
     if not rows:
         return []
     lengths = _lengths(s, {r.get("document_id") for r in rows})
@@ -212,6 +212,10 @@ def _check_values(value: Any, where: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise ValidationError(f"{where}: attribute values must be an object of name: value")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{where}: attribute values must be plain JSON values (no NaN or infinity)") from None
     return dict(value)
 
 

@@ -260,6 +260,15 @@ def parse_export(raw: bytes, name: str) -> dict[str, Any]:
 _LINE_KEY = re.compile(rb'"([a-z]+)":(.*)')
 
 
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _json(text):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    return json.loads(text, parse_constant=_no_constants)
+
+
 def _read_lines(path: Path) -> dict[str, Any] | None:
     """Parse a file in the layout Annotator writes (one item per line) a line at a time, which
     needs a fraction of the memory of parsing it whole. None when the file is laid out in any
@@ -286,25 +295,26 @@ def _read_lines(path: Path) -> dict[str, Any] | None:
                 elif rest == b"[":
                     items = []
                     for item in lines:
+                        # "]" comes only after an item without a comma (an empty list is "[]"):
+                        # here it would close a list after a trailing comma, which JSON forbids.
                         if item in (b"]\n", b"],\n"):
-                            more = item == b"],\n"
-                            break
+                            return None
                         if not item.endswith(b",\n"):
                             if not item.endswith(b"\n"):
                                 return None
-                            items.append(json.loads(item))
+                            items.append(_json(item))
                             item = next(lines, b"")
                             if item not in (b"]\n", b"],\n"):
                                 return None
                             more = item == b"],\n"
                             break
-                        items.append(json.loads(item[:-2]))
+                        items.append(_json(item[:-2]))
                     else:
                         return None
                     data[key] = items
                 else:
                     more = rest.endswith(b",")
-                    data[key] = json.loads(rest[:-1] if more else rest)
+                    data[key] = _json(rest[:-1] if more else rest)
                 if not more:
                     closing_next = next(lines, b"")
                     if closing_next != b"}\n" or next(lines, b"") != b"":
@@ -324,12 +334,14 @@ def _loads(raw: bytes, name: str) -> Any:
         raise ExchangeError(f"{name}: not UTF-8 text (byte {exc.start}); not an Annotator export") from None
     del raw
     try:
-        return json.loads(text)
+        return _json(text)
     except json.JSONDecodeError as exc:
         where = "the file ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
         raise ExchangeError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {where}") from None
     except RecursionError:
         raise ExchangeError(f"{name}: JSON nested too deeply") from None
+    except ValueError as exc:  # NaN or Infinity
+        raise ExchangeError(f"{name}: not valid JSON: {exc}") from None
 
 
 def _checked(data: Any, name: str) -> dict[str, Any]:

@@ -326,3 +326,54 @@ def test_merge_unifies_the_same_text_under_different_ids(team):
     assert len(merged["annotations"]) == 6
     assert {x["document_id"] for x in merged["annotations"]} == {"0" * 8}
     assert exchange.parse_export(dumps(merged), "m") == merged
+
+
+def test_nan_and_infinity_are_neither_stored_nor_read(team, tmp_path):
+    from annotator.core.errors import ValidationError
+
+    project, doc, (alice, _), cats, _ = team
+    with pytest.raises(ValidationError, match="no NaN or infinity"):
+        project.add_annotation(doc.id, cats[0].id, alice.id, 0, 3, attributes={"score": float("nan")})
+    raw = dumps(build_export(project)).replace(b'"attributes":{"checked":true}', b'"attributes":{"checked":NaN}')
+    assert b"NaN" in raw
+    for name, content in (("line.json", raw), ("whole.json", raw.replace(b"\n", b" "))):
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(ExchangeError, match="not valid JSON: NaN is not a JSON value"):
+            read_export(tmp_path / name)
+
+
+def test_line_reader_and_full_parse_agree_and_other_layouts_still_read(team, tmp_path):
+    from annotator.core.exchange import _read_lines
+
+    raw = dumps(build_export(team[0]))
+    ours = tmp_path / "ours.json"
+    ours.write_bytes(raw)
+    assert _read_lines(ours) == json.loads(raw)  # the fast path took it
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(json.loads(raw), indent=2, ensure_ascii=False), encoding="utf-8")
+    assert _read_lines(pretty) is None  # not our layout: parsed whole instead
+    assert read_export(pretty) == read_export(ours)
+
+
+@pytest.mark.parametrize("damage", ["drop a comma between items", "extra comma after the last item",
+                                    "trailing text", "no final newline"])
+def test_line_reader_is_as_strict_as_json(team, tmp_path, damage):
+    lines = dumps(build_export(team[0])).decode("utf-8").split("\n")
+    first_annotation = lines.index('"annotations":[') + 1
+    if damage == "drop a comma between items":
+        lines[first_annotation] = lines[first_annotation].rstrip(",")
+    elif damage == "extra comma after the last item":
+        last = lines.index("]", first_annotation) - 1
+        lines[last] += ","
+    elif damage == "trailing text":
+        lines.append("garbage")
+    text = "\n".join(lines)
+    if damage == "no final newline":
+        text = text.rstrip("\n")
+    path = tmp_path / "damaged.json"
+    path.write_text(text, encoding="utf-8")
+    if damage == "no final newline":  # still valid JSON: the full parse accepts it
+        assert read_export(path)["format"] == "annotator-export"
+        return
+    with pytest.raises(ExchangeError, match="not valid JSON"):
+        read_export(path)

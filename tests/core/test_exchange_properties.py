@@ -13,7 +13,8 @@ built from the spec in a temporary folder, then these laws are checked:
 3. idempotent import: importing a file a second time adds and changes nothing;
 4. merge laws, on the exports of coders who share the lead's documents: commutative,
    idempotent, associative, keeping every coder's annotations, and readable again;
-5. importing the merged file into an empty project restores every annotation with its quote.
+5. importing the merged file into an empty project restores every annotation with its quote;
+6. whatever note, name, title or source the project stores exports to a readable file.
 
 Temporary folders are made inside each example (the autouse ANNOTATOR_HOME fixture is function
 scoped, hence the suppressed health check; backups made by imports go there).
@@ -35,6 +36,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator.core.errors import ValidationError
 from annotator.core.exchange import build_export, dumps, parse_export, read_export, write_export
 from annotator.core.exchange_import import import_annotations
 from annotator.core.merge import merge_exports
@@ -43,14 +45,16 @@ from annotator.core.text import sha256_text
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-# Pieces texts are made of; "🇫🇷" is one piece of two code points (a span may still cut it).
-ALPHABET = (*string.ascii_letters, *string.digits, " ", " ", "\n", "\t", "\u00a0", "“", "”", "‘", "’", "—",
-            "é", "e\u0301", "\u2028", "😀", "𝔸", "🇫🇷")
+# Pieces texts are made of, half of them plain ASCII. "🇫🇷" is one piece of two code points (a
+# span may still cut it in half); "e\u0301" is e with a combining accent.
+PLAIN = (*string.ascii_letters, *string.digits, " ")
+SPECIAL = (" ", "\n", "\t", "\u00a0", "“", "”", "‘", "’", "—", "é", "e\u0301", "\u2028", "😀", "𝔸", "🇫🇷")
+PIECES = st.one_of(st.sampled_from(PLAIN), st.sampled_from(SPECIAL))
 
 # -- strategies ------------------------------------------------------------------------------
 
 def texts(min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
-    return st.lists(st.sampled_from(ALPHABET), min_size=min_size, max_size=max_size).map("".join)
+    return st.lists(PIECES, min_size=min_size, max_size=max_size).map("".join)
 
 
 def names(fallback: str) -> st.SearchStrategy[str]:
@@ -106,14 +110,15 @@ def annotation_specs(draw, doc_texts: tuple[str, ...], categories: int, annotato
         out.append(AnnotationSpec(
             document=document, category=draw(st.integers(0, categories - 1)),
             annotator=draw(st.integers(0, annotators - 1)), start=start, end=end,
-            note=draw(st.one_of(st.just(""), texts(0, 20))), attributes=draw(ATTRIBUTES),
+            note=draw(st.one_of(st.just(""), texts(1, 20))), attributes=draw(ATTRIBUTES),
         ))
     return tuple(out)
 
 
 @st.composite
 def documents_and_schema(draw) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
-    bodies = draw(st.lists(texts(0, 40), min_size=1, max_size=3))
+    # Short texts, and texts longer than the 32 code points of context kept around each quote.
+    bodies = draw(st.lists(st.one_of(texts(0, 12), texts(40, 100)), min_size=1, max_size=3))
     doc_texts = tuple(f"{i}:{body}" for i, body in enumerate(bodies))  # distinct and never blank
     titles = tuple(draw(texts(0, 10)) for _ in doc_texts)
     subcategory = draw(st.one_of(st.none(), names("Sub").map(lambda s: "Sub " + s)))
@@ -359,3 +364,37 @@ def test_importing_the_merged_file_restores_every_annotation(team: TeamSpec):
     assert_quotes_intact(restored)
     assert annotation_rows(restored) == sorted(built.rows)
     assert dumps(restored) == merge(*built.coders)  # exporting the import gives the merged file
+
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+
+
+def near(limit: int) -> st.SearchStrategy[str]:
+    """Text just under, at and over a length limit of the export schema."""
+    return st.integers(limit - 1, limit + 1).map(lambda n: "x" * n)
+
+
+@SETTINGS
+@given(note=st.one_of(ANY_TEXT, near(100_000)), name=st.one_of(ANY_TEXT, near(200)),
+       title=st.one_of(ANY_TEXT, near(1000)), source=st.one_of(ANY_TEXT, near(4096)))
+def test_whatever_the_project_stores_exports_to_a_readable_file(note: str, name: str, title: str, source: str):
+    """Any character (control characters, "\\r", NUL...) and length: the project may refuse a
+    value or clean it, but what it stores must make an export that reads back unchanged."""
+
+    def accepted(add, value: str, fallback: str):
+        try:
+            return add(value)
+        except ValidationError:
+            return add(fallback)
+
+    with temp_dir() as tmp, Project.create(tmp / "a.annotator") as project:
+        doc = accepted(lambda t: project.add_document(t, "Hello", source=source), title, "T").document
+        coder = accepted(project.add_annotator, name, "alice")
+        category = project.categories()[0].id
+        ann = accepted(lambda n: project.add_annotation(doc.id, category, coder.id, 0, 2, note=n), note, "")
+        raw = export_bytes(project)
+        data = parse(raw)  # raises ExchangeError if the writer wrote what the reader refuses
+        assert [a["note"] for a in data["annotations"]] == [ann.note]
+        assert [a["name"] for a in data["annotators"]] == [coder.name]
+        assert [(d["title"], d["source"]) for d in data["documents"]] == [(doc.title, doc.source)]
