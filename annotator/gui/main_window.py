@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QAbstractItemView, QDialog, QFileDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
     QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton, QSplitter, QStackedWidget, QTableView,
     QVBoxLayout, QWidget,
 )
@@ -21,21 +21,16 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.actions import build_actions
+from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.models import DocumentTableModel
-from annotator.core.exchange import atomic_file, build_export, write_export
+from annotator.core.exchange import Scope, atomic_file, build_export, write_export
 from annotator.core.exchange_import import import_annotations
 from annotator.core.formats import EXPORT_FORMATS, format_for_extension
 from annotator.core.importer import import_paths
 from annotator.gui.workers import Worker, start_in_thread
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
-EXPORT_FILTER_FORMATS = {
-    "Annotator export (*.json)": "annotator",
-    "CSV, one row per annotation (*.csv)": "csv",
-    "doccano JSONL (*.jsonl)": "doccano",
-    "W3C Web Annotation JSON-LD (*.jsonld)": "w3c",
-}
-EXPORT_FILTERS = ";;".join(EXPORT_FILTER_FORMATS)
+
 
 
 def settings() -> QSettings:
@@ -294,19 +289,26 @@ class MainWindow(QMainWindow):
         box(self, "Annotations imported", "\n".join(lines))
 
     def export_annotations(self) -> None:
-        name, chosen = QFileDialog.getSaveFileName(
-            self, "Export annotations", str(Path.home() / f"{self.project.path.stem}.json"), EXPORT_FILTERS)
+        dialog = ExportDialog(self.project, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        fmt, extension, scope, include_text = dialog.choice()
+        name, _ = QFileDialog.getSaveFileName(self, "Export annotations",
+                                              str(Path.home() / f"{self.project.path.stem}{extension}"),
+                                              f"{extension[1:].upper()} files (*{extension});;All files (*)")
         if name:
-            self.start_export(Path(name), EXPORT_FILTER_FORMATS.get(chosen))
+            path = Path(name) if Path(name).suffix else Path(name + extension)
+            self.start_export(path, fmt, scope, include_text)
 
-    def start_export(self, path: Path, fmt: str | None = None) -> None:
-        """Export the whole project in the background; the format follows ``fmt`` or the extension."""
+    def start_export(self, path: Path, fmt: str | None = None, scope: Scope = Scope(),
+                     include_text: bool = True) -> None:
+        """Export in the background; the format follows ``fmt`` or the file's extension."""
         fmt = fmt or format_for_extension(str(path)) or "annotator"
 
         def task(progress, cancelled):
             if fmt == "annotator":
-                return path, write_export(self.project, path)
-            data = build_export(self.project)
+                return path, write_export(self.project, path, scope, include_text)
+            data = build_export(self.project, scope)
             with atomic_file(path) as handle:
                 handle.write(EXPORT_FORMATS[fmt](data).encode("utf-8"))
             return path, {key: len(data[key]) for key in ("annotations", "documents")}

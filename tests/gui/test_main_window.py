@@ -196,3 +196,39 @@ def test_background_results_arrive_on_the_gui_thread(qtbot, project):
     assert seen["result"] == 42
     assert seen["done"] is gui or seen["done"] == gui
     assert seen["task"] != gui
+
+
+def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs, monkeypatch):
+    import json
+
+    from PySide6.QtCore import Qt
+
+    from annotator.gui.dialogs.export_dialog import ExportDialog
+
+    doc = project.add_document("Doc", "Alice and Bob disagree here.").document
+    alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
+    cats = project.categories()
+    project.add_annotation(doc.id, cats[0].id, alice.id, 0, 5)
+    project.add_annotation(doc.id, cats[1].id, bob.id, 10, 13)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    coders = dialog.lists["annotators"]
+    for row in range(coders.count()):
+        if coders.item(row).text() == "bob":
+            coders.item(row).setCheckState(Qt.CheckState.Unchecked)
+    dialog.include_text.setChecked(False)
+    dialog.show()
+    shoot(dialog, "export-dialog.png")
+    fmt, extension, scope, include_text = dialog.choice()
+    assert (fmt, extension, include_text) == ("annotator", ".json", False)
+    assert scope.annotators == frozenset({alice.id}) and scope.documents is None and scope.categories is None
+    dialog.format_box.setCurrentIndex(1)
+    assert dialog.choice()[:2] == ("csv", ".csv") and not dialog.include_text.isEnabled()
+
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    window.start_export(tmp_path / "alice.json", fmt, scope, include_text)
+    _wait_for_background(qtbot, window)
+    data = json.loads((tmp_path / "alice.json").read_text(encoding="utf-8"))
+    assert [a["annotator_id"] for a in data["annotations"]] == [alice.id]
+    assert "text" not in data["documents"][0]
