@@ -16,33 +16,21 @@ Run:  .venv/bin/python benchmarks/bench_annotations.py [--runs 5] [--count 10000
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+import workload
 
 TARGET_S = 2.0
 DOCUMENTS = 100
 DOC_CHARS = 5000
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
-
-def words(rng: random.Random) -> list[str]:
-    if CORPUS.is_dir():  # read only, never copied into the repository
-        found = [w for p in sorted(CORPUS.glob("*.txt")) for w in re.findall(r"\S+", p.read_text(encoding="utf-8"))]
-        if len(found) > 1000:
-            return found
-    syllables = ["ka", "lo", "mi", "ter", "san", "du", "vel", "or", "pre", "ti", "na", "gru"]
-    return ["".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(3000)]
 
 
 def make_texts(rng: random.Random) -> list[str]:
-    vocabulary = words(rng)
+    """DOCUMENTS texts of DOC_CHARS characters: a numbered title, then runs of 8-30 random corpus words."""
+    vocabulary = workload.load_words(rng, workload.SYLLABLES[:12])  # the 12 syllables this script always used
     texts = []
     for i in range(DOCUMENTS):
         text = f"Document {i + 1} — "
@@ -50,23 +38,6 @@ def make_texts(rng: random.Random) -> list[str]:
             text += " ".join(rng.choices(vocabulary, k=rng.randint(8, 30))) + ".\n"
         texts.append(text[:DOC_CHARS].rstrip() or "x")
     return texts
-
-
-def make_spans(rng: random.Random, lengths: list[int], n_categories: int, count: int) -> list[tuple]:
-    """(document index, category index, start, end, note); about a third reuse an earlier span's area."""
-    spans: list[tuple] = []
-    for _ in range(count):
-        doc = rng.randrange(len(lengths))
-        if spans and rng.random() < 0.3:  # overlap an earlier span (any document: clamp below)
-            doc, _, start, _, _ = spans[-rng.randint(1, min(len(spans), 50))]
-            start = max(0, start + rng.randint(-20, 20))
-        else:
-            start = rng.randrange(lengths[doc] - 1)
-        end = min(lengths[doc], start + rng.randint(1, 300))
-        start = min(start, end - 1)
-        note = f"note {len(spans)}" if rng.random() < 0.1 else ""
-        spans.append((doc, rng.randrange(n_categories), start, end, note))
-    return spans
 
 
 def main() -> int:
@@ -77,61 +48,55 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="annotator-bench-annotations-"))
-    os.environ["ANNOTATOR_HOME"] = str(tmp / "home")  # before the project is imported
-    from annotator.core.project import NewDocument, Project
+    with workload.temporary_home("annotator-bench-annotations-", args.keep) as (tmp, _env):
+        from annotator.core.project import NewDocument, Project  # after ANNOTATOR_HOME is set
 
-    rng = random.Random(args.seed)
-    texts = make_texts(rng)
-    times, failed, spans, project = [], False, None, None
-    try:
-        for run in range(1, args.runs + 1):
+        rng = random.Random(args.seed)
+        texts = make_texts(rng)
+        times, failed, spans, project = [], False, None, None
+        try:
+            for run in range(1, args.runs + 1):
+                if project is not None:
+                    project.close()
+                project = Project.create(tmp / f"run{run}.annotator")
+                added = project.add_documents(NewDocument(f"doc {i + 1}", t) for i, t in enumerate(texts))
+                documents = [a.document for a in added]
+                annotator = project.add_annotator("bench")
+                categories = [c.id for c in project.categories()]
+                if spans is None:
+                    spans = workload.make_spans(rng, [d.length for d in documents], len(categories), args.count)
+                    print(f"{len(documents)} documents of ~{DOC_CHARS} characters, {len(categories)} categories, "
+                          f"{len(spans):,} annotations per run")
+                rows = [
+                    {"document_id": documents[d].id, "category_id": categories[c], "annotator_id": annotator.id,
+                     "start": start, "end": end, "note": note}
+                    for d, c, _, start, end, note in spans
+                ]
+                started = time.perf_counter()
+                project.add_annotations(rows)
+                seconds = time.perf_counter() - started
+                stored = project.count_annotations()
+                times.append(seconds)
+                print(f"run {run}: {seconds:.2f} s  ({len(rows) / seconds:,.0f} annotations/s)  {stored:,} stored")
+                if stored != len(rows):
+                    failed = True
+                    print(f"  expected {len(rows):,} annotations, the project holds {stored:,}", file=sys.stderr)
+            reads = []
+            for doc in documents:
+                started = time.perf_counter()
+                found = project.annotations(document_id=doc.id)
+                reads.append(time.perf_counter() - started)
+            median = statistics.median(times)
+            print(f"median {median:.2f} s; target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f}")
+            print(f"read back: project.annotations(document_id=...) median {statistics.median(reads) * 1000:.1f} ms "
+                  f"per document (min {min(reads) * 1000:.1f}, max {max(reads) * 1000:.1f} ms, "
+                  f"~{len(rows) // len(documents):,} annotations each, last document {len(found):,}; no target)")
+            print(f"annotations: median {median:.2f} s for {len(rows):,} annotations on {len(documents)} documents "
+                  f"(target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f})")
+            return 1 if failed else 0
+        finally:
             if project is not None:
                 project.close()
-            project = Project.create(tmp / f"run{run}.annotator")
-            added = project.add_documents(NewDocument(f"doc {i + 1}", t) for i, t in enumerate(texts))
-            documents = [a.document for a in added]
-            annotator = project.add_annotator("bench")
-            categories = [c.id for c in project.categories()]
-            if spans is None:
-                spans = make_spans(rng, [d.length for d in documents], len(categories), args.count)
-                print(f"{len(documents)} documents of ~{DOC_CHARS} characters, {len(categories)} categories, "
-                      f"{len(spans):,} annotations per run")
-            rows = [
-                {"document_id": documents[d].id, "category_id": categories[c], "annotator_id": annotator.id,
-                 "start": start, "end": end, "note": note}
-                for d, c, start, end, note in spans
-            ]
-            started = time.perf_counter()
-            project.add_annotations(rows)
-            seconds = time.perf_counter() - started
-            stored = project.count_annotations()
-            times.append(seconds)
-            print(f"run {run}: {seconds:.2f} s  ({len(rows) / seconds:,.0f} annotations/s)  {stored:,} stored")
-            if stored != len(rows):
-                failed = True
-                print(f"  expected {len(rows):,} annotations, the project holds {stored:,}", file=sys.stderr)
-        reads = []
-        for doc in documents:
-            started = time.perf_counter()
-            found = project.annotations(document_id=doc.id)
-            reads.append(time.perf_counter() - started)
-        median = statistics.median(times)
-        print(f"median {median:.2f} s; target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f}")
-        print(f"read back: project.annotations(document_id=...) median {statistics.median(reads) * 1000:.1f} ms "
-              f"per document (min {min(reads) * 1000:.1f}, max {max(reads) * 1000:.1f} ms, "
-              f"~{len(rows) // len(documents):,} annotations each, last document {len(found):,}; no target)")
-        print(f"annotations: median {median:.2f} s for {len(rows):,} annotations on {len(documents)} documents "
-              f"(target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f})")
-        return 1 if failed else 0
-    finally:
-        if project is not None:
-            project.close()
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,36 +17,20 @@ Run:  .venv/bin/python benchmarks/bench_import.py [--runs 3] [--count 1000] [--s
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+import workload
+
 TARGET_S = 10.0
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-EMOJI = ["🙂", "📚", "✅", "🌍", "🔥", "🤔"]
-
-
-def load_sentences(rng: random.Random) -> list[str]:
-    sentences = []
-    if CORPUS.is_dir():
-        for path in sorted(CORPUS.glob("*.txt")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            sentences += [s.strip() for s in re.split(r"(?<=[.!?…])\s+", text) if 20 <= len(s.strip()) <= 400]
-    if len(sentences) < 50:  # no corpus: synthetic words
-        syllables = ["ka", "lo", "mi", "ter", "san", "du", "vel", "or", "pre", "ti", "na", "gru", "es", "bo"]
-        words = ["".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(3000)]
-        sentences = [" ".join(rng.choices(words, k=rng.randint(6, 30))).capitalize() + "." for _ in range(5000)]
-    return sentences
 
 
 def decorate(sentence: str, rng: random.Random) -> str:
+    """Typographic quotes, and now and then no-break spaces, an em dash, quotes around it or an emoji."""
     s = re.sub(r'"([^"]*)"', "“\\1”", sentence).replace("'", "’")
     if rng.random() < 0.3:
         s = re.sub(r"(\d) (\w)", "\\1\u00a0\\2", s)  # no-break space after numbers
@@ -55,26 +39,24 @@ def decorate(sentence: str, rng: random.Random) -> str:
     if rng.random() < 0.04:
         s = f"“{s}”"
     if rng.random() < 0.01:
-        s += " " + rng.choice(EMOJI)
+        s += " " + rng.choice(workload.EMOJI)
     return s
 
 
 def make_document(index: int, size: int, sentences: list[str], rng: random.Random) -> bytes:
+    """One file of about `size` bytes: a numbered title line, then paragraphs; CRLF line ends in 20%."""
     newline = "\r\n" if rng.random() < 0.2 else "\n"
-    parts = [f"Document {index:05d} — {rng.choice(sentences)[:80]}{newline}{newline}"]
-    total = len(parts[0].encode("utf-8"))
-    while total < size:
-        paragraph = " ".join(decorate(s, rng) for s in rng.sample(sentences, rng.randint(2, 8)))
-        piece = paragraph + newline * 2
-        parts.append(piece)
-        total += len(piece.encode("utf-8"))
-    data = "".join(parts).encode("utf-8")[:size]
+    header = f"Document {index:05d} — {rng.choice(sentences)[:80]}{newline}{newline}"
+    text = workload.paragraphs(rng, sentences, header, size, decorate, newline,
+                               measure=lambda piece: len(piece.encode("utf-8")))
+    data = text.encode("utf-8")[:size]
     return data.decode("utf-8", errors="ignore").encode("utf-8")  # never cut a character in half
 
 
 def generate(folder: Path, count: int, total_bytes: int, seed: int) -> int:
+    """Write `count` files totalling about `total_bytes` bytes into `folder`; return the bytes written."""
     rng = random.Random(seed)
-    sentences = load_sentences(rng)
+    sentences = workload.load_sentences(rng)
     weights = [rng.uniform(10, 90) for _ in range(count)]
     scale = total_bytes / sum(weights)
     written = 0
@@ -83,10 +65,6 @@ def generate(folder: Path, count: int, total_bytes: int, seed: int) -> int:
         (folder / f"doc-{i:05d}.txt").write_bytes(data)
         written += len(data)
     return written
-
-
-def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "annotator", *args], env=env, capture_output=True, text=True)
 
 
 def main() -> int:
@@ -98,28 +76,25 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="annotator-bench-import-"))
-    env = dict(os.environ, ANNOTATOR_HOME=str(tmp / "home"))
-    os.environ["ANNOTATOR_HOME"] = env["ANNOTATOR_HOME"]  # before the project is imported below
-    from annotator.core.project import Project
+    with workload.temporary_home("annotator-bench-import-", args.keep) as (tmp, env):
+        from annotator.core.project import Project  # after ANNOTATOR_HOME is set
 
-    try:
         folder = tmp / "corpus"
         folder.mkdir()
         started = time.perf_counter()
         written = generate(folder, args.count, round(args.size_mb * 1_000_000), args.seed)
         mb = written / 1_000_000
         print(f"generated {args.count} files, {written:,} bytes ({mb:.2f} MB) in {time.perf_counter() - started:.1f} s"
-              f" (text from {'corpus ' + str(CORPUS) if CORPUS.is_dir() else 'synthetic words'})")
+              f" (text from {workload.text_source()})")
         times, failed = [], False
         for run in range(1, args.runs + 1):
             project = tmp / f"run{run}.annotator"
-            init = run_cli("init", str(project), env=env)
+            init = workload.run_cli("init", str(project), env=env)
             if init.returncode:
                 print(f"annotator init failed: {init.stderr.strip()}", file=sys.stderr)
                 return 1
             started = time.perf_counter()
-            result = run_cli("import", str(project), str(folder), env=env)
+            result = workload.run_cli("import", str(project), str(folder), env=env)
             seconds = time.perf_counter() - started
             with Project.open(project) as p:
                 documents = p.counts().documents
@@ -138,11 +113,6 @@ def main() -> int:
         print(f"import: median {median:.2f} s for {args.count} documents / {mb:.1f} MB "
               f"(target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f})")
         return 1 if failed else 0
-    finally:
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
