@@ -4,7 +4,8 @@ For each of --runs runs, creates a fresh project (default Claims categories) wit
 about 5,000 characters and one annotator (not timed), then times only the call
 `project.add_annotations(rows)` for 100,000 random valid spans (random documents and categories,
 spans of 1-300 characters, many overlapping, a note on some), and checks count_annotations()
-afterwards. Prints each run, the median, the target (2 s) and median/target.
+afterwards. Prints each run, the median, the target (2 s) and median/target. The texts are made
+of the words of ../shared/corpus/*.txt (read only), or synthetic words; see workload.py.
 
 Also reported, without a target: reading one document's annotations back with
 `project.annotations(document_id=...)`, timed per document over the 100 documents of the last run.
@@ -97,6 +98,7 @@ def main() -> int:
         finally:
             if project is not None:
                 project.close()
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,10 +19,10 @@ documents and be byte-identical in every run, the imported project must hold 100
 the merged file 100,000 annotations by 5 annotators. With --profile, every command whose median
 time misses its target is run once more in-process under cProfile (top 15 by cumulative time).
 
-The text is built from the sentences of the sample articles in ../shared/corpus/*.txt when that
-folder exists (read only, never copied into the repository), else from synthetic words, with an
-emoji now and then. ANNOTATOR_HOME points at a temporary folder, so nothing is written to the
-user's folders.
+The text is built (workload.py) from the sentences of the sample articles in ../shared/corpus/*.txt
+when that folder exists (read only, never copied into the repository), else from synthetic words,
+with an emoji now and then. ANNOTATOR_HOME points at a temporary folder, so nothing is written to
+the user's folders.
 
 Run:  .venv/bin/python benchmarks/bench_exchange.py [--runs 3] [--keep] [--seed 1] [--profile]
 """
@@ -35,18 +35,16 @@ import cProfile
 import hashlib
 import io
 import json
-import os
 import pstats
 import random
-import re
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
+
+import workload
 
 TARGETS_S = {"export": 2.0, "import": 5.0, "merge": 3.0}
 TARGET_MB = 500.0  # peak resident memory of each command, MB of 10^6 bytes
@@ -56,58 +54,26 @@ ANNOTATIONS = 100_000
 ANNOTATORS = 3
 CODERS = 5
 PER_CODER = 20_000
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-EMOJI = ["🙂", "📚", "✅", "🌍", "🔥", "🤔"]
+NOTE = "note {} — checked 🔎"  # the note on about 10% of the spans, with the span's index
 
 
-def load_sentences(rng: random.Random) -> list[str]:
-    sentences = []
-    if CORPUS.is_dir():  # read only, never copied into the repository
-        for path in sorted(CORPUS.glob("*.txt")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            sentences += [s.strip() for s in re.split(r"(?<=[.!?…])\s+", text) if 20 <= len(s.strip()) <= 400]
-    if len(sentences) < 50:  # no corpus: synthetic words
-        syllables = ["ka", "lo", "mi", "ter", "san", "du", "vel", "or", "pre", "ti", "na", "gru", "es", "bo"]
-        words = ["".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(3000)]
-        sentences = [" ".join(rng.choices(words, k=rng.randint(6, 30))).capitalize() + "." for _ in range(5000)]
-    return sentences
+def with_emoji(sentence: str, rng: random.Random) -> str:
+    """The sentence, with an emoji after it in about 2% of cases."""
+    return sentence + (" " + rng.choice(workload.EMOJI) if rng.random() < 0.02 else "")
 
 
 def make_texts(rng: random.Random) -> list[str]:
     """DOCUMENTS distinct texts of about DOC_CHARS characters, in paragraphs, an emoji now and then."""
-    sentences = load_sentences(rng)
+    sentences = workload.load_sentences(rng)
     texts = []
     for i in range(DOCUMENTS):
-        parts = [f"Document {i + 1:04d} — {rng.choice(sentences)[:80]}\n\n"]
-        size = len(parts[0])
-        while size < DOC_CHARS:
-            paragraph = " ".join(s + (" " + rng.choice(EMOJI) if rng.random() < 0.02 else "")
-                                 for s in rng.sample(sentences, rng.randint(2, 8))) + "\n\n"
-            parts.append(paragraph)
-            size += len(paragraph)
-        texts.append("".join(parts)[:DOC_CHARS].rstrip())
+        header = f"Document {i + 1:04d} — {rng.choice(sentences)[:80]}\n\n"
+        texts.append(workload.paragraphs(rng, sentences, header, DOC_CHARS, with_emoji)[:DOC_CHARS].rstrip())
     return texts
 
 
-def make_spans(rng: random.Random, lengths: list[int], n_categories: int, n_annotators: int,
-               count: int) -> list[tuple]:
-    """(document, category, annotator index, start, end, note); about 30% near an earlier span."""
-    spans: list[tuple] = []
-    for _ in range(count):
-        doc = rng.randrange(len(lengths))
-        if spans and rng.random() < 0.3:  # overlap an earlier span
-            doc, _, _, start, _, _ = spans[-rng.randint(1, min(len(spans), 50))]
-            start = max(0, start + rng.randint(-20, 20))
-        else:
-            start = rng.randrange(lengths[doc] - 1)
-        end = min(lengths[doc], start + rng.randint(1, 300))
-        start = min(start, end - 1)
-        note = f"note {len(spans)} — checked 🔎" if rng.random() < 0.1 else ""
-        spans.append((doc, rng.randrange(n_categories), rng.randrange(n_annotators), start, end, note))
-    return spans
-
-
 def add_spans(project, documents, categories, annotators, spans) -> None:
+    """Add the spans (indexes into documents, categories and annotators) in one add_annotations call."""
     project.add_annotations(
         {"document_id": documents[d].id, "category_id": categories[c], "annotator_id": annotators[a].id,
          "start": start, "end": end, "note": note}
@@ -122,10 +88,6 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
-
-
-def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "annotator", *args], env=env, capture_output=True, text=True)
 
 
 # Runs the CLI and, as the process exits, writes its own peak RSS (VmHWM, in kB) to a file.
@@ -181,14 +143,11 @@ def main() -> int:
                         help="afterwards, profile in-process every command whose median misses its time target")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="annotator-bench-exchange-"))
-    env = dict(os.environ, ANNOTATOR_HOME=str(tmp / "home"))
-    os.environ["ANNOTATOR_HOME"] = env["ANNOTATOR_HOME"]  # before the project is imported below
-    from annotator.core.exchange import Scope, write_export
-    from annotator.core.exchange_import import import_annotations
-    from annotator.core.project import NewDocument, Project
+    with workload.temporary_home("annotator-bench-exchange-", args.keep) as (tmp, env):
+        from annotator.core.exchange import Scope, write_export  # after ANNOTATOR_HOME is set
+        from annotator.core.exchange_import import import_annotations
+        from annotator.core.project import NewDocument, Project
 
-    try:
         # -- workload (not timed) --------------------------------------------------------------
         started = time.perf_counter()
         rng = random.Random(args.seed)
@@ -201,15 +160,14 @@ def main() -> int:
             annotators = [project.add_annotator(f"coder {k + 1}") for k in range(ANNOTATORS)]
             lengths = [d.length for d in documents]
             add_spans(project, documents, categories, annotators,
-                      make_spans(rng, lengths, len(categories), ANNOTATORS, ANNOTATIONS))
+                      workload.make_spans(rng, lengths, len(categories), ANNOTATIONS, ANNOTATORS, NOTE))
             counts = project.counts()
             # The shared starting point of a team: documents and categories, no annotations.
             shared = tmp / "shared.json"
             write_export(project, shared, Scope(annotators=frozenset()))
         print(f"project: {counts.documents:,} documents of ~{DOC_CHARS:,} characters "
               f"({sum(lengths):,} in all), {counts.categories} categories, {counts.annotators} annotators, "
-              f"{counts.annotations:,} annotations (text from "
-              f"{'corpus ' + str(CORPUS) if CORPUS.is_dir() else 'synthetic words'}); "
+              f"{counts.annotations:,} annotations (text from {workload.text_source()}); "
               f"built in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
@@ -222,7 +180,7 @@ def main() -> int:
                 by_id = {d.id: d for d in project.documents()}
                 mine = [by_id[d.id] for d in documents]
                 add_spans(project, mine, categories, [coder],
-                          make_spans(rng, lengths, len(categories), 1, PER_CODER))
+                          workload.make_spans(rng, lengths, len(categories), PER_CODER, 1, NOTE))
                 coder_files.append(tmp / f"member{k + 1}.json")
                 write_export(project, coder_files[-1])
         merge_mb = sum(p.stat().st_size for p in coder_files) / 1e6
@@ -264,7 +222,7 @@ def main() -> int:
             check(r.returncode == 0, f"run {run}: export exited {r.returncode}", r)
 
             empty = tmp / f"import{run}.annotator"
-            init = run_cli("init", "--empty", str(empty), env=env)
+            init = workload.run_cli("init", "--empty", str(empty), env=env)
             check(init.returncode == 0, f"annotator init --empty failed: {init.stderr.strip()}")
             r = run_measured("import-annotations", str(empty), str(export_file), env=env)
             results["import"].append(r)
@@ -334,11 +292,6 @@ def main() -> int:
         if failures:
             print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1 if failures else 0
-    finally:
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

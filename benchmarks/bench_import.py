@@ -6,9 +6,9 @@ roughly 10-90 KB) in a temporary folder, then for each of --runs runs creates a 
 (`python -m annotator import PROJECT FOLDER`). Prints each run, the median, MB/s, the target
 (10 s) and median/target, and exits non-zero when a project does not hold exactly --count documents.
 
-The text is built from the sentences of the sample articles in ../shared/corpus/*.txt when that
-folder exists (read only, never copied into the repository), else from synthetic words; it has curly
-quotes, em dashes, no-break spaces, an emoji now and then, and some files use CRLF line ends.
+The text is built (workload.py) from the sentences of the sample articles in ../shared/corpus/*.txt
+when that folder exists (read only, never copied into the repository), else from synthetic words; it
+has curly quotes, em dashes, no-break spaces, an emoji now and then, and some files use CRLF line ends.
 ANNOTATOR_HOME points at the temporary folder, so nothing is written to the user's folders.
 
 Run:  .venv/bin/python benchmarks/bench_import.py [--runs 3] [--count 1000] [--size-mb 50] [--keep]
