@@ -63,7 +63,7 @@ class CategoriesMixin:
         """Add a category under ``parent_id`` (None: top level), last among its siblings unless
         ``position`` is given. Without a colour it gets the first unused palette colour."""
         with self._tx() as s:
-            return _add(s, name, colour, description, shortcut, parent_id, attributes, position, id)
+            return insert_category(s, name, colour, description, shortcut, parent_id, attributes, position, id)
 
     def add_categories_tree(self, nodes: Iterable[dict[str, Any]], parent_id: str | None = None) -> list[Category]:
         """Add nested category dicts (keys as in schema files: id, name, colour, shortcut,
@@ -73,7 +73,7 @@ class CategoriesMixin:
 
             def walk(items: Iterable[dict[str, Any]], parent: str | None) -> None:
                 for node in items:
-                    cat = _add(s, node.get("name", ""), node.get("colour"), node.get("description", ""),
+                    cat = insert_category(s, node.get("name", ""), node.get("colour"), node.get("description", ""),
                                node.get("shortcut"), parent, node.get("attributes"), None, node.get("id"))
                     added.append(cat)
                     walk(node.get("children", []), cat.id)
@@ -137,7 +137,7 @@ class CategoriesMixin:
     def restore_category(self, row: dict[str, Any]) -> Category:
         """Put back a deleted category exactly as ``model_dump()`` gave it (undo)."""
         with self._tx() as s:
-            return _add(s, row["name"], row["colour"], row["description"], row["shortcut"], row["parent_id"],
+            return insert_category(s, row["name"], row["colour"], row["description"], row["shortcut"], row["parent_id"],
                         row["attributes"], row["position"], row["id"], row["created"], row["modified"])
 
     def set_category_positions(self, positions: dict[str, int]) -> None:
@@ -194,8 +194,9 @@ def _get(s: Session, category_id: str) -> Category:
     return cat
 
 
-def _add(s: Session, name, colour, description, shortcut, parent_id, attributes, position, id,
-         created: str | None = None, modified: str | None = None) -> Category:
+def insert_category(s: Session, name, colour, description, shortcut, parent_id, attributes, position, id,
+                    created: str | None = None, modified: str | None = None) -> Category:
+    """``add_category`` inside an open session (for operations made of several steps)."""
     if id is not None and s.get(Category, id) is not None:
         raise ValidationError(f"a category with id {id} already exists")
     if parent_id is not None:

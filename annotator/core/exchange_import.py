@@ -27,7 +27,7 @@ from typing import Any
 from sqlmodel import select
 
 from annotator.core.annotations import insert_annotations
-from annotator.core.categories import _add as add_category_in_session
+from annotator.core.categories import insert_category
 from annotator.core.errors import AnnotatorError
 from annotator.core.exchange import read_export
 from annotator.core.models import Annotation, Annotator, Category, Document, Origin
@@ -131,7 +131,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
                                          f"{shortcut!r}, which the project already uses")
                     shortcut = None
                 try:
-                    added = add_category_in_session(s, cat["name"], cat["colour"], cat["description"], shortcut,
+                    added = insert_category(s, cat["name"], cat["colour"], cat["description"], shortcut,
                                                     parent, cat["attributes"], cat["position"], cat["id"])
                 except AnnotatorError as exc:
                     raise AnnotatorError(f"{name}: category {cat['name']!r}: {exc}") from exc
