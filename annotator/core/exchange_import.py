@@ -93,17 +93,18 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
             s.add(Origin(id=proj["id"], name=proj["name"]))
 
     # Documents, by SHA-256.
-    by_sha = {sha: (doc_id, text) for doc_id, sha, text in s.exec(select(Document.id, Document.sha256, Document.text))}
+    by_sha = dict(s.exec(select(Document.sha256, Document.id)).all())  # texts only for matched documents
     doc_map: dict[str, str] = {}
     texts: dict[str, str] = {}
     for doc in data["documents"]:
         if doc["sha256"] in by_sha:
-            doc_map[doc["id"]], texts[doc["id"]] = by_sha[doc["sha256"]]
+            doc_map[doc["id"]] = by_sha[doc["sha256"]]
+            texts[doc["id"]] = doc.get("text") or s.get(Document, doc_map[doc["id"]]).text  # same SHA-256: same text
             summary.documents_matched += 1
         elif "text" in doc:
             [added] = insert_documents(s, [NewDocument(doc["title"], doc["text"], doc["source"], doc["metadata"], doc["id"])])
             doc_map[doc["id"]], texts[doc["id"]] = added.document.id, doc["text"]
-            by_sha[doc["sha256"]] = (added.document.id, doc["text"])
+            by_sha[doc["sha256"]] = added.document.id
             summary.documents_added += 1
         else:
             summary.notes.append(f"{name}: document {doc['title']!r} is not in the project and the file has no text")

@@ -22,7 +22,7 @@ from annotator.core import db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
 from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.models import Annotation, Annotator, Document, ProjectInfo, new_id, now
+from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.schema import load_schema_template
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
@@ -152,8 +152,6 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     def counts(self) -> Counts:
         """How many documents, categories, annotators and annotations the project holds."""
-        from annotator.core.models import Category
-
         with self._tx() as s:
             return Counts(
                 documents=s.exec(select(func.count()).select_from(Document)).one(),

@@ -252,7 +252,6 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, f"{title} failed", message)
 
     def _documents_imported(self, report) -> None:
-        self.last_import_report = report
         lines = [f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped, "
                  f"{len(report.failures)} file(s) failed" + (" (cancelled)" if report.cancelled else "") + "."]
         lines += [f"• {f.path.name}: {f.error}" for f in report.failures[:20]]
@@ -276,7 +275,6 @@ class MainWindow(QMainWindow):
         self.run_in_background("Import annotations", task, self._annotations_imported)
 
     def _annotations_imported(self, summary) -> None:
-        self.last_annotation_import = summary
         lines = summary.lines()
         for title, items in (("Re-anchored", summary.reanchored), ("Rejected", summary.rejected),
                              ("Conflicts", summary.conflicts), ("Notes", summary.notes)):
