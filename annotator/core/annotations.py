@@ -8,7 +8,7 @@ annotators, naming the offending item.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import json
 
@@ -26,6 +26,21 @@ _INSERT = (
     'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
     " created, modified, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+class AnnotationRow(NamedTuple):
+    """An annotation as listings show it: its quote cut to ``quote_limit`` code points."""
+
+    id: str
+    document_id: str
+    document_title: str
+    start: int
+    end: int
+    category_id: str
+    annotator_id: str
+    note: str
+    quote: str
+    modified: str
 
 
 class AnnotationsMixin:
@@ -59,6 +74,30 @@ class AnnotationsMixin:
         query = _filtered(select(Annotation), document_id, category_id, annotator_id).order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         with self._tx() as s:
             return list(s.exec(query).all())
+
+    def annotation_spans(self, document_id: str) -> list[tuple[str, int, int, str, str]]:
+        """``(id, start, end, category_id, annotator_id)`` of a document's annotations, by start,
+        end, id: the lean form a view paints from (no ORM objects, so 20,000 load in milliseconds)."""
+        with self._tx() as s:
+            rows = s.connection().exec_driver_sql(
+                'SELECT id, start, "end", category_id, annotator_id FROM annotations WHERE document_id = ?'
+                ' ORDER BY start, "end", id', (document_id,)).all()
+        return [tuple(row) for row in rows]
+
+    def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200) -> list[AnnotationRow]:
+        """Annotations of one document (or of all, in document order) with their quotes, cut
+        to ``quote_limit`` code points by SQLite (whose substr counts characters, as offsets do)."""
+        where = "WHERE a.document_id = ?" if document_id is not None else ""
+        sql = (
+            'SELECT a.id, a.document_id, d.title, a.start, a."end", a.category_id, a.annotator_id, a.note,'
+            ' substr(d.text, a.start + 1, min(a."end" - a.start, ?)), a.modified'
+            f' FROM annotations a JOIN documents d ON d.id = a.document_id {where}'
+            ' ORDER BY d.position, a.start, a."end", a.id'
+        )
+        params = (quote_limit, document_id) if document_id is not None else (quote_limit,)
+        with self._tx() as s:
+            rows = s.connection().exec_driver_sql(sql, params).all()
+        return [AnnotationRow(*row) for row in rows]
 
     def count_annotations(self, document_id: str | None = None, category_id: str | None = None,
                           annotator_id: str | None = None) -> int:

@@ -190,6 +190,20 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 raise NotFoundError(f"no document with id {document_id}")
             return doc
 
+    def find_documents(self, query: str) -> set[str]:
+        """Ids of the documents whose title or text contains ``query``, ignoring case (Unicode
+        case folding, so "É" finds "é"); an empty query finds every document."""
+        query = query.casefold()
+        with self._tx() as s:
+            if not query:
+                return set(s.exec(select(Document.id)).all())
+            connection = s.connection().connection.driver_connection
+            connection.create_function("annotator_contains", 2, _contains, deterministic=True)
+            rows = s.connection().exec_driver_sql(
+                "SELECT id FROM documents WHERE annotator_contains(title, ?) OR annotator_contains(text, ?)",
+                (query, query)).all()
+        return {row[0] for row in rows}
+
     def document_by_sha256(self, sha256: str) -> Document | None:
         """The document whose normalised text has this SHA-256, if the project holds it."""
         with self._tx() as s:
@@ -246,6 +260,10 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
         s.flush()
         results.append(AddedDocument(_summary(doc), created=True))
     return results
+
+
+def _contains(value: str, folded_query: str) -> bool:
+    return folded_query in value.casefold()
 
 
 def _summary(doc: Document) -> DocumentSummary:
