@@ -84,19 +84,28 @@ class AnnotationsMixin:
                 ' ORDER BY start, "end", id', (document_id,)).all()
         return [tuple(row) for row in rows]
 
-    def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200) -> list[AnnotationRow]:
-        """Annotations of one document (or of all, in document order) with their quotes, cut
-        to ``quote_limit`` code points by SQLite (whose substr counts characters, as offsets do)."""
-        where = "WHERE a.document_id = ?" if document_id is not None else ""
+    def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200,
+                        ids: Iterable[str] | None = None) -> list[AnnotationRow]:
+        """Annotations of one document (or of all, in document order; or those with the given
+        ``ids`` that still exist) with their quotes, cut to ``quote_limit`` code points by SQLite
+        (whose substr counts characters, as offsets do)."""
         sql = (
             'SELECT a.id, a.document_id, d.title, a.start, a."end", a.category_id, a.annotator_id, a.note,'
             ' substr(d.text, a.start + 1, min(a."end" - a.start, ?)), a.modified'
-            f' FROM annotations a JOIN documents d ON d.id = a.document_id {where}'
+            ' FROM annotations a JOIN documents d ON d.id = a.document_id {where}'
             ' ORDER BY d.position, a.start, a."end", a.id'
         )
-        params = (quote_limit, document_id) if document_id is not None else (quote_limit,)
+        rows: list[AnnotationRow] = []
         with self._tx() as s:
-            rows = s.connection().exec_driver_sql(sql, params).all()
+            run = s.connection().exec_driver_sql
+            if ids is not None:
+                for chunk in _chunks(list(ids)):
+                    where = f"WHERE a.id IN ({', '.join('?' * len(chunk))})"
+                    rows += run(sql.format(where=where), (quote_limit, *chunk)).all()
+            elif document_id is not None:
+                rows = run(sql.format(where="WHERE a.document_id = ?"), (quote_limit, document_id)).all()
+            else:
+                rows = run(sql.format(where=""), (quote_limit,)).all()
         return [AnnotationRow(*row) for row in rows]
 
     def count_annotations(self, document_id: str | None = None, category_id: str | None = None,

@@ -224,3 +224,27 @@ def clean_line(value: str, limit: int) -> str:
     become spaces, lone surrogates go, and it is cut to ``limit`` characters."""
     value = LONE_SURROGATES.sub("", CONTROL_CHARACTERS.sub(" ", value.replace("\n", " ").replace("\t", " ")))
     return value[:limit]
+
+
+def _is_word_character(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’\u00ad"
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words and drop surrounding white space: a selection that
+    begins or ends inside a word takes the whole word. Punctuation at the edges is kept as the
+    coder selected it. Returns the span unchanged if it holds only white space."""
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return start, end
+    if _is_word_character(text[start]):
+        while start > 0 and _is_word_character(text[start - 1]):
+            start -= 1
+    if _is_word_character(text[end - 1]):
+        while end < len(text) and _is_word_character(text[end]):
+            end += 1
+    return start, end

@@ -246,3 +246,19 @@ def test_split_on_regex_invalid():
         split_on_regex("text", "(unclosed")
     assert str(error.value).startswith("invalid --split-regex '(unclosed': ")
     assert "missing )" in str(error.value)
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("The council’s plan is bold.", (6, 9), "council’s"),  # inside a word: the whole word, apostrophe too
+    ("The council’s plan is bold.", (3, 19), "council’s plan"),  # surrounding spaces dropped
+    ("Say “maybe” now", (5, 8), "maybe"),  # quotes the coder did not select stay out
+    ("Say “maybe” now", (4, 11), "“maybe”"),  # and stay in when selected
+    ("emoji 😀 then word", (8, 12), "then"),
+    ("ab cd", (2, 3), ""),  # only white space
+    ("end.", (1, 4), "end."),
+])
+def test_snap_to_words(text, span, expected):
+    from annotator.core.text import snap_to_words
+
+    start, end = snap_to_words(text, *span)
+    assert text[start:end] == expected

@@ -1,0 +1,357 @@
+"""The document view: the text, read-only and selectable, with its annotations painted on it.
+
+Fills come from the SpanHighlighter; this widget adds what a character format cannot show: one
+stripe per layer in the space under each line (so two or three overlapping spans stay apart), an
+outline round the selected annotation, tooltips, click-to-select (clicking again, or Tab, cycles
+through the spans under that place) and a context menu supplied by the window.
+
+All positions it gives out or takes are code points (the core's offsets); Qt positions stay inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextBlockFormat, QTextCursor, QTextDocument, QTextOption
+from PySide6.QtWidgets import QTextEdit, QToolTip
+
+from annotator.gui.spans import Span, SpanIndex
+from annotator.gui.views.highlighter import SpanHighlighter
+
+LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
+STRIPE = 2.0  # px, height of one layer's stripe
+STRIPE_GAP = 1.5
+MAX_LANES = 4  # deeper overlaps share the last lane
+MARGIN = 28
+
+
+class DocumentView(QTextEdit):
+    annotationSelected = Signal(str)  # the selected annotation's id, "" for none  # noqa: N815
+    positionChanged = Signal()  # cursor or selection moved  # noqa: N815
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setMouseTracking(True)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 12.0))
+        self.setFont(font)
+        self.index: SpanIndex | None = None
+        self.colours: dict[str, QColor] = {}  # category id → colour
+        self.hidden_categories: set[str] = set()
+        self.hidden_annotators: set[str] = set()
+        self.selected_id: str | None = None
+        self.tooltip_provider: Callable[[list[Span]], str] | None = None
+        self.menu_provider = None  # (code point or None) → QMenu or None
+        self._highlighter: SpanHighlighter | None = None
+        self._press: QPoint | None = None
+        self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
+        self.cursorPositionChanged.connect(self.positionChanged)
+        self.selectionChanged.connect(self.positionChanged)
+
+    # -- content -------------------------------------------------------------------------------
+
+    def show_text(self, text: str, spans: Iterable[Span | tuple] = ()) -> None:
+        """Show a document's text with its spans (replacing whatever was shown)."""
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDefaultFont(self.font())
+        document.setDocumentMargin(MARGIN)
+        cursor = QTextCursor(document)
+        block_format = QTextBlockFormat()
+        block_format.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        block_format.setBottomMargin(4)
+        cursor.setBlockFormat(block_format)
+        cursor.insertText(text)
+        self.index = SpanIndex(text, spans)
+        self.selected_id = None
+        self._cycle_at = None
+        self._highlighter = SpanHighlighter(document, self)
+        self._highlighter.rehighlight()  # before the view lays the document out: one pass, no relayout
+        old = self.document()
+        ours = old.parent() is self  # documents we made; Qt deletes its own default one itself
+        self.setDocument(document)
+        if ours:
+            old.deleteLater()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def clear_text(self) -> None:
+        self.show_text("")
+        self.index = None
+
+    def text(self) -> str:
+        return self.index.text if self.index is not None else ""
+
+    def add_span(self, span: Span) -> None:
+        """Add or replace one span and repaint only the lines it covers."""
+        if self.index is not None:
+            self._rehighlight(self.index.add(span))
+
+    def remove_span(self, span_id: str) -> None:
+        if self.index is not None:
+            self._rehighlight(self.index.remove(span_id))
+            if self.selected_id == span_id:
+                self.select_annotation(None)
+
+    def repaint_all(self) -> None:
+        """Repaint every span (after colours or shown layers changed)."""
+        if self.index is not None and self._highlighter is not None:
+            self.index.forget_lanes()
+            self._highlighter.forget_formats()
+            self._highlighter.rehighlight()
+        self.viewport().update()
+
+    def _rehighlight(self, blocks: list[int]) -> None:
+        document = self.document()
+        for number in blocks:
+            self._highlighter.rehighlightBlock(document.findBlockByNumber(number))
+        self.viewport().update()
+
+    # -- what is shown -------------------------------------------------------------------------
+
+    def is_shown(self, span: Span) -> bool:
+        return span.category_id not in self.hidden_categories and span.annotator_id not in self.hidden_annotators
+
+    def colour_of(self, span: Span) -> QColor:
+        return self.colours.get(span.category_id) or QColor("#999999")
+
+    # -- positions (code points) --------------------------------------------------------------
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected text as ``(start, end)`` code points, or None."""
+        cursor = self.textCursor()
+        if self.index is None or not cursor.hasSelection():
+            return None
+        offsets = self.index.offsets
+        return offsets.from_qt(cursor.selectionStart()), offsets.from_qt(cursor.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        return self.index.offsets.from_qt(self.textCursor().position()) if self.index is not None else 0
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points) and scroll it into view."""
+        if self.index is None:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.index.offsets.to_qt(end))
+        cursor.setPosition(self.index.offsets.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def place_cursor(self, offset: int) -> None:
+        if self.index is None:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.index.offsets.to_qt(min(offset, len(self.index.text))))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def offset_at(self, point: QPoint) -> int | None:
+        """The code point of the character under ``point`` (viewport coordinates), or None."""
+        if self.index is None or not self.index.text:
+            return None
+        cursor = self.cursorForPosition(point)
+        position = cursor.position()
+        block = cursor.block()
+        layout = block.layout()
+        local = position - block.position()
+        line = layout.lineForTextPosition(local)
+        if not line.isValid():
+            return None
+        origin = self._block_origin(block)
+        y = point.y() - origin.y()
+        if not line.y() <= y < line.y() + line.height():
+            return None  # in the gap under a line, or past the end
+        x = point.x() - origin.x()
+        if x < line.cursorToX(local)[0]:
+            local -= 1  # the hit is on the character before the cursor position
+        if local < line.textStart() or local >= line.textStart() + line.textLength():
+            return None
+        qt = block.position() + local
+        offset = self.index.offsets.from_qt(qt)
+        if offset >= len(self.index.text) or self.index.text[offset] == "\n":
+            return None
+        return offset
+
+    def spans_at(self, offset: int | None) -> list[Span]:
+        """Shown spans covering a code point, innermost first."""
+        if self.index is None or offset is None:
+            return []
+        return [span for span in self.index.at(offset) if self.is_shown(span)]
+
+    def _block_origin(self, block) -> QPoint:
+        rect = self.document().documentLayout().blockBoundingRect(block)
+        return QPoint(round(rect.left()) - self.horizontalScrollBar().value(),
+                      round(rect.top()) - self.verticalScrollBar().value())
+
+    # -- selection of annotations -------------------------------------------------------------
+
+    def select_annotation(self, annotation_id: str | None, emit: bool = True) -> None:
+        if annotation_id is not None and (self.index is None or annotation_id not in self.index.spans):
+            annotation_id = None
+        changed = annotation_id != self.selected_id
+        self.selected_id = annotation_id
+        self.viewport().update()
+        if emit and changed:
+            self.annotationSelected.emit(annotation_id or "")
+
+    def reveal_annotation(self, annotation_id: str) -> None:
+        """Select an annotation, scroll to it and put the cursor at its start."""
+        if self.index is None or annotation_id not in self.index.spans:
+            return
+        span = self.index.spans[annotation_id]
+        self.place_cursor(span.end)
+        self.place_cursor(span.start)
+        self._cycle_at = span.start
+        self.select_annotation(annotation_id)
+
+    def cycle(self, backwards: bool = False) -> None:
+        """Select the next (or previous) of the spans under the last clicked place."""
+        point = self._cycle_at
+        if point is None and self.selected_id and self.index is not None:
+            point = self.index.spans[self.selected_id].start
+        if point is None:
+            point = self.cursor_offset()
+        hits = self.spans_at(point)
+        if not hits:
+            return
+        ids = [span.id for span in hits]
+        if self.selected_id in ids:
+            step = -1 if backwards else 1
+            self.select_annotation(ids[(ids.index(self.selected_id) + step) % len(ids)])
+        else:
+            self.select_annotation(ids[0])
+
+    # -- events --------------------------------------------------------------------------------
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            spans = self.spans_at(self.offset_at(self.viewport().mapFromGlobal(event.globalPos())))
+            if spans and self.tooltip_provider is not None:
+                QToolTip.showText(event.globalPos(), self.tooltip_provider(spans), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier) \
+                and self.spans_at(self._cycle_at if self._cycle_at is not None else self.cursor_offset()):
+            self.cycle(backwards=event.key() == Qt.Key.Key_Backtab)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            cursor = self.textCursor()
+            if cursor.hasSelection():
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+            self.select_annotation(None)
+            return
+        super().keyPressEvent(event)
+        if not event.isAccepted() or event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up,
+                                                     Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End):
+            self._cycle_at = self.cursor_offset()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return
+        moved = (point - self._press).manhattanLength() > 3
+        self._press = None
+        if moved or self.textCursor().hasSelection():
+            return
+        offset = self.offset_at(point)
+        hits = self.spans_at(offset)
+        if not hits:
+            self._cycle_at = offset
+            self.select_annotation(None)
+            return
+        if self._cycle_at == offset and self.selected_id in {s.id for s in hits}:
+            self.cycle()
+        else:
+            self._cycle_at = offset
+            self.select_annotation(hits[0].id)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        if self.menu_provider is None:
+            return super().contextMenuEvent(event)
+        offset = self.offset_at(event.pos())
+        hits = self.spans_at(offset)
+        if hits and self.selected_id not in {s.id for s in hits} and not self.textCursor().hasSelection():
+            self._cycle_at = offset
+            self.select_annotation(hits[0].id)
+        menu = self.menu_provider(offset)
+        if menu is not None:
+            menu.exec(event.globalPos())
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.index is None or not self.index.spans:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            self._paint_layers(painter, event.rect())
+        finally:
+            painter.end()
+
+    def _paint_layers(self, painter: QPainter, area) -> None:
+        layout = self.document().documentLayout()
+        block = self.cursorForPosition(QPoint(0, area.top())).block()
+        block = block.previous() if block.previous().isValid() else block
+        dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
+        index = self.index
+        while block.isValid():
+            rect = layout.blockBoundingRect(block).translated(dx, dy)
+            if rect.top() > area.bottom():
+                break
+            number = block.blockNumber()
+            if rect.bottom() >= area.top() and number in index.pieces:
+                self._paint_block(painter, block, number, rect)
+            block = block.next()
+
+    def _paint_block(self, painter: QPainter, block, number: int, rect: QRectF) -> None:
+        index = self.index
+        lanes = index.lanes(number, self.is_shown)
+        if not lanes:
+            return
+        text_layout = block.layout()
+        lines = [text_layout.lineAt(i) for i in range(text_layout.lineCount())]
+        selected = None
+        for start, end, span_id in index.pieces[number]:
+            lane = lanes.get(span_id)
+            if lane is None:
+                continue
+            span = index.spans[span_id]
+            colour = self.colour_of(span)
+            stripe = QColor(colour).darker(115)
+            for line in lines:
+                line_start = line.textStart()
+                line_end = line_start + line.textLength()
+                a, b = max(start, line_start), min(end, line_end)
+                if a >= b:
+                    continue
+                x1 = rect.left() + line.cursorToX(a)[0]
+                x2 = rect.left() + line.cursorToX(b)[0]
+                top = rect.top() + line.y()
+                y = top + line.ascent() + line.descent() + 2 + min(lane, MAX_LANES - 1) * (STRIPE + STRIPE_GAP)
+                painter.fillRect(QRectF(x1, y, x2 - x1, STRIPE), stripe)
+                if span_id == self.selected_id:
+                    selected = selected or []
+                    selected.append((QRectF(x1 - 1, top, x2 - x1 + 2, line.ascent() + line.descent() + 1), colour))
+        for box, colour in selected or ():
+            painter.setPen(QPen(QColor(colour).darker(170), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box, 3, 3)
