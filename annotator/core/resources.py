@@ -1,4 +1,4 @@
-"""Files shipped in the top-level resources/ folder (default schema, later icons and samples).
+"""Files shipped in the top-level resources/ folder (default schema, sample texts, later icons).
 
 A wheel and a PyInstaller bundle carry that folder as ``annotator/resources`` (pyproject's
 force-include; the PyInstaller spec adds it under the same name). A source checkout, including an
@@ -25,12 +25,22 @@ def resource_root() -> Traversable:
     raise FileNotFoundError("Annotator's resources folder is missing from this installation")
 
 
-def read_text(*parts: str) -> str:
-    """Text of a resource file, e.g. ``read_text("schemas", "claims.json")``."""
+def _node(*parts: str) -> Traversable:
     node = resource_root()
     for part in parts:
         node = node / part
-    return node.read_text(encoding="utf-8")
+    return node
+
+
+def read_text(*parts: str) -> str:
+    """Text of a resource file, e.g. ``read_text("schemas", "claims.json")``."""
+    return _node(*parts).read_text(encoding="utf-8")
+
+
+def file_names(*parts: str, suffix: str = "") -> list[str]:
+    """Sorted names of the files in a resource folder that end with ``suffix``, e.g.
+    ``file_names("samples", suffix=".txt")``."""
+    return sorted(n.name for n in _node(*parts).iterdir() if n.is_file() and n.name.endswith(suffix))
 
 
 def read_json(*parts: str):
