@@ -1,6 +1,8 @@
 """Every user action in one table (id, title, shortcut, menu, handler); menus are built from it.
 
-Handlers are method names on the main window. Later features add rows here, not menu code.
+Handlers are method names on the main window. Later features add rows here, not menu code. The
+Annotate menu also gets one action per category (its shortcut key), built from the schema, and
+the View menu the panels' show/hide toggles.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
+
+Key = QKeySequence.StandardKey
 
 
 @dataclass(frozen=True)
@@ -19,13 +23,15 @@ class ActionSpec:
     shortcut: QKeySequence.StandardKey | str | None = None
     tip: str = ""
     separator_before: bool = False
+    checkable: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("file.new", "&New Project…", "&File", "new_project", QKeySequence.StandardKey.New,
+    ActionSpec("file.new", "&New Project…", "&File", "new_project", Key.New,
                "Create a new project file with the default Claims schema"),
-    ActionSpec("file.open", "&Open Project…", "&File", "open_project", QKeySequence.StandardKey.Open,
-               "Open an existing project file"),
+    ActionSpec("file.open", "&Open Project…", "&File", "open_project", Key.Open, "Open an existing project file"),
+    ActionSpec("file.sample", "Open &Sample Project", "&File", "open_sample_project", None,
+               "A few short articles with example annotations, to try annotating"),
     ActionSpec("file.import", "&Import Documents…", "&File", "import_documents", "Ctrl+I",
                "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders",
                separator_before=True),
@@ -33,14 +39,61 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Import export files from other coders: documents, categories, coders and annotations"),
     ActionSpec("file.export_annotations", "&Export Annotations…", "&File", "export_annotations", "Ctrl+E",
                "Export the project as Annotator JSON, CSV, doccano JSONL or W3C Web Annotation"),
+    ActionSpec("file.switch_annotator", "S&witch Annotator…", "&File", "switch_annotator", None,
+               "Change the name new annotations are made under", separator_before=True),
     # "Ctrl+Q" rather than StandardKey.Quit, which is empty on some Linux desktops; Qt shows Cmd+Q on macOS.
     ActionSpec("file.quit", "&Quit", "&File", "close", "Ctrl+Q", "Quit Annotator", separator_before=True),
+    ActionSpec("edit.undo", "&Undo", "&Edit", "undo", Key.Undo, "Undo the last edit"),
+    ActionSpec("edit.redo", "&Redo", "&Edit", "redo", "Ctrl+Shift+Z", "Redo the edit undone last"),
+    ActionSpec("edit.find", "&Find in Document…", "&Edit", "find", Key.Find, "Search the open document",
+               separator_before=True),
+    ActionSpec("edit.find_next", "Find &Next", "&Edit", "find_next", "F3"),
+    ActionSpec("edit.find_previous", "Find Pre&vious", "&Edit", "find_previous", "Shift+F3"),
+    ActionSpec("edit.annotate_all", "&Annotate All Matches…", "&Edit", "annotate_all_matches", "Ctrl+Shift+A",
+               "Annotate every match of the search with the category chosen in the find bar"),
+    ActionSpec("annotate.delete", "&Delete Annotation", "&Annotate", "delete_selected", Key.Delete,
+               "Delete the selected annotation(s)", separator_before=True),
+    ActionSpec("annotate.start_left", "Move Start &Left", "&Annotate", "move_start_left", "Alt+Left",
+               "Widen the selected annotation by one character at its start"),
+    ActionSpec("annotate.start_right", "Move Start &Right", "&Annotate", "move_start_right", "Alt+Right",
+               "Narrow the selected annotation by one character at its start"),
+    ActionSpec("annotate.end_left", "Move End L&eft", "&Annotate", "move_end_left", "Alt+Shift+Left",
+               "Narrow the selected annotation by one character at its end"),
+    ActionSpec("annotate.end_right", "Move End Ri&ght", "&Annotate", "move_end_right", "Alt+Shift+Right",
+               "Widen the selected annotation by one character at its end"),
+    ActionSpec("annotate.edit_note", "Edit &Note", "&Annotate", "edit_note", "Ctrl+Return",
+               "Write a note on the selected annotation"),
+    ActionSpec("annotate.snap", "&Snap to Word Boundaries", "&Annotate", "toggle_snap", "Ctrl+Shift+W",
+               "Widen new annotations to whole words", separator_before=True, checkable=True),
+    ActionSpec("view.next_document", "&Next Document", "&View", "next_document", "Ctrl+PgDown"),
+    ActionSpec("view.previous_document", "&Previous Document", "&View", "previous_document", "Ctrl+PgUp"),
+    ActionSpec("view.focus_documents", "Go to &Documents", "&View", "focus_documents", "Ctrl+1",
+               separator_before=True),
+    ActionSpec("view.focus_text", "Go to &Text", "&View", "focus_text", "Ctrl+2"),
+    ActionSpec("view.focus_table", "Go to Annotation &Table", "&View", "focus_table", "Ctrl+3"),
+    ActionSpec("view.focus_layers", "Go to &Layers", "&View", "focus_layers", "Ctrl+4"),
+    ActionSpec("view.only_mine", "Show &Only My Annotations", "&View", "toggle_only_mine", "Ctrl+M",
+               separator_before=True, checkable=True),
+    ActionSpec("view.show_all", "Show &All Layers", "&View", "show_all_layers", "Ctrl+Shift+L"),
+    ActionSpec("view.corpus_table", "Table: Whole &Corpus", "&View", "toggle_corpus_table", "Ctrl+Shift+T",
+               "List the annotations of every document in the table", checkable=True),
+    ActionSpec("help.shortcuts", "&Keyboard Shortcuts", "&Help", "show_shortcuts", "F1"),
     ActionSpec("help.about", "&About Annotator", "&Help", "show_about", None, "Version and data folders"),
+)
+
+# Keys the document view handles itself (listed in Help → Keyboard shortcuts).
+VIEW_KEYS: tuple[tuple[str, str], ...] = (
+    ("Select text", "Shift+arrows, or drag with the mouse"),
+    ("Select the annotation under the mouse", "Click"),
+    ("Next / previous annotation at the same place", "Click again, or Tab / Shift+Tab"),
+    ("Clear the selection", "Esc"),
+    ("Context menu (annotate, change, delete)", "Right click, or the Menu key"),
 )
 
 
 def build_actions(window) -> dict[str, QAction]:
-    """Create the QActions for ``window`` and its menu bar, in table order."""
+    """Create the QActions for ``window`` and its menu bar, in table order; the menus are kept in
+    ``window.menus`` by title."""
     actions: dict[str, QAction] = {}
     menus: dict[str, object] = {}
     for spec in ACTIONS:
@@ -50,6 +103,7 @@ def build_actions(window) -> dict[str, QAction]:
         if spec.tip:
             action.setStatusTip(spec.tip)
             action.setToolTip(spec.tip)
+        action.setCheckable(spec.checkable)
         action.triggered.connect(getattr(window, spec.handler))
         if spec.menu not in menus:
             menus[spec.menu] = window.menuBar().addMenu(spec.menu)
@@ -57,4 +111,5 @@ def build_actions(window) -> dict[str, QAction]:
             menus[spec.menu].addSeparator()
         menus[spec.menu].addAction(action)
         actions[spec.id] = action
+    window.menus = menus
     return actions

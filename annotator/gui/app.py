@@ -25,12 +25,28 @@ def open_main_window(project_path: Path | None = None):
     from annotator.gui.main_window import MainWindow
 
     if project_path is None:
-        project = Project.open_or_create(paths.default_project_path())
+        project = _last_project() or Project.open_or_create(paths.default_project_path())
     else:
         project = Project.open(project_path)
     window = MainWindow(project)
     window.show()
     return window
+
+
+def _last_project():
+    """The project open when the app last closed, if it still opens; else None."""
+    from annotator.core.errors import AnnotatorError
+    from annotator.core.project import Project
+    from annotator.gui.file_actions import settings
+
+    last = settings().value("project/last")
+    if not isinstance(last, str) or not Path(last).is_file():
+        return None
+    try:
+        return Project.open(last)
+    except AnnotatorError as exc:
+        log.warning("cannot reopen %s: %s", last, exc)
+        return None
 
 
 def run(project_path: Path | None = None) -> int:
@@ -51,5 +67,9 @@ def run(project_path: Path | None = None) -> int:
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the project", str(exc))
         return 1
+    from annotator.gui.file_actions import saved_annotator_name
+
+    if saved_annotator_name() is None:
+        window.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     log.info("opened %s", window.project.path)
     return app.exec()

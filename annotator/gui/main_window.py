@@ -1,126 +1,119 @@
-"""The main window: the project's documents, the selected document's text, and its categories.
+"""The main window: the coder's workspace.
 
-(The annotating workspace grows here: highlight layers, palette, undo, table.)
+Documents and layers on the left, the document view in the middle (with the find bar), the
+category palette and the selected annotation's details on the right, the annotation table below.
+Panels are dock widgets, so coders can rearrange them; their layout persists. Project and file
+work lives in FileActions, annotating in AnnotateActions; this module builds and refreshes.
 """
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
+from types import SimpleNamespace
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-    QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton, QSplitter, QStackedWidget, QTableView,
-    QVBoxLayout, QWidget,
+    QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from annotator import __version__, paths
-from annotator.core.errors import AnnotatorError
-from annotator.core.project import PROJECT_SUFFIX, Project
-from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
+from annotator.core.errors import NotFoundError
+from annotator.core.project import Project
+from annotator.core.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
 from annotator.gui.actions import build_actions
-from annotator.gui.dialogs.export_dialog import ExportDialog
+from annotator.gui.annotate_actions import AnnotateActions, count_layers
+from annotator.gui.file_actions import (
+    FileActions, os_user_name, redirect_qt_settings, remember_project, saved_annotator_name, settings,
+)
 from annotator.gui.models import DocumentTableModel
-from annotator.core.exchange import Scope, atomic_file, build_export, write_export
-from annotator.core.exchange_import import import_annotations
-from annotator.core.formats import EXPORT_FORMATS, format_for_extension
-from annotator.core.importer import import_paths
-from annotator.gui.workers import Worker, start_in_thread
+from annotator.gui.panels.annotation_table import AnnotationTablePanel
+from annotator.gui.panels.corpus import CorpusPanel
+from annotator.gui.panels.details import DetailsPanel
+from annotator.gui.panels.find_bar import FindBar
+from annotator.gui.panels.layers import LayersPanel
+from annotator.gui.panels.palette import CategoryPalette
+from annotator.gui.spans import Span
+from annotator.gui.undo import History
+from annotator.gui.views.document_view import DocumentView
+from PySide6.QtGui import QColor
 
-PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
-
-
-
-def settings() -> QSettings:
-    """The app's settings file, in the config folder (which ANNOTATOR_HOME redirects)."""
-    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
-
-
-def redirect_qt_settings() -> None:
-    """Send Qt's own per-user settings (QFileDialog's history in QtProject.conf, for one) to our
-    config folder too, so ANNOTATOR_HOME really redirects everything the app writes."""
-    folder = str(paths.config_dir())
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+__all__ = ["MainWindow", "settings", "redirect_qt_settings"]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, AnnotateActions, QMainWindow):
     def __init__(self, project: Project) -> None:
         super().__init__()
         redirect_qt_settings()
+        self.setObjectName("MainWindow")
         self.project = project
+        self.document = None  # the open Document
+        self.annotator = self._current_annotator(project)
+        self.category_names: dict[str, str] = {}
+        self.annotator_names: dict[str, str] = {}
+        self.categories = []
+        self.category_actions = []
         self._thread = None
-        self.resize(1100, 720)
+        self.resize(1280, 800)
+        self.history = History(project, self.on_command, self.on_error, self)
 
-        self.documents_model = DocumentTableModel(project, self)
-        self.documents_view = QTableView()
-        self.documents_view.setModel(self.documents_model)
-        self.documents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.documents_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.documents_view.verticalHeader().hide()
-        self.documents_view.setAlternatingRowColors(True)
-        self.documents_view.setWordWrap(False)
-        header = self.documents_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 110)
-        self.documents_view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.documents_view.selectionModel().currentRowChanged.connect(self._show_document)
-
-        self.categories_list = QListWidget()
-        self.categories_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(_titled("Documents", self.documents_view))
-        left.addWidget(_titled("Categories", self.categories_list))
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 1)
-
-        self.text_view = QPlainTextEdit()
-        self.text_view.setReadOnly(True)
-        self.text_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        font = QFont(self.text_view.font())
-        font.setPointSizeF(max(font.pointSizeF(), 11.0))
-        self.text_view.setFont(font)
-        self.text_view.document().setDocumentMargin(16)
+        # Centre: the welcome page, or the document with its title and find bar.
+        self.view = DocumentView()
+        self.view.tooltip_provider = self.tooltip_for
+        self.view.menu_provider = self.context_menu
         self.text_title = QLabel()
         self.text_title.setWordWrap(True)
-        title_font = QFont(font)
-        title_font.setPointSizeF(font.pointSizeF() + 3)
+        title_font = QFont(self.view.font())
+        title_font.setPointSizeF(title_font.pointSizeF() + 3)
         title_font.setBold(True)
         self.text_title.setFont(title_font)
+        self.find_bar = FindBar()
+        self.find_bar.hide()
         reader = QWidget()
         reader_layout = QVBoxLayout(reader)
         reader_layout.setContentsMargins(8, 8, 8, 0)
+        reader_layout.setSpacing(4)
         reader_layout.addWidget(self.text_title)
-        reader_layout.addWidget(self.text_view)
-
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.main_splitter.addWidget(left)
-        self.main_splitter.addWidget(reader)
-        self.main_splitter.setStretchFactor(0, 2)
-        self.main_splitter.setStretchFactor(1, 3)
-        self.main_splitter.setSizes([420, 680])
-
+        reader_layout.addWidget(self.find_bar)
+        reader_layout.addWidget(self.view)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self._empty_state())
-        self.stack.addWidget(self.main_splitter)
+        self.stack.addWidget(self._welcome())
+        self.stack.addWidget(reader)
         self.setCentralWidget(self.stack)
 
-        self.status_label = QLabel()  # a widget, not a message: status tips would wipe a message
+        # Panels.
+        self.documents_model = DocumentTableModel(project, self)
+        self.corpus = CorpusPanel(self.documents_model, self._search_documents)
+        self.layers = LayersPanel()
+        self.palette = CategoryPalette()
+        self.details = DetailsPanel()
+        self.table_panel = AnnotationTablePanel()
+        self.documents_dock = self._dock("Documents", self.corpus, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.layers_dock = self._dock("Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.palette_dock = self._dock("Categories", self.palette, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.details_dock = self._dock("Annotation", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table_dock = self._dock("Annotations", self.table_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.documents_dock, self.palette_dock], [300, 280], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.documents_dock, self.layers_dock], [460, 240], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.details_dock], [250, 450], Qt.Orientation.Vertical)
+        self.resizeDocks([self.table_dock], [220], Qt.Orientation.Vertical)
+
+        # Status bar: a message area on the left, then position, document count, the annotator.
+        self.position_label = QLabel()
+        self.count_label = QLabel()
+        self.annotator_label = QLabel()
+        self.status_label = QLabel()  # the project's totals and path
+        for label in (self.position_label, self.count_label, self.annotator_label):
+            self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.status_label)
+
         self.actions = build_actions(self)
-        self._restore_geometry()
-        self.refresh()
+        self._build_extra_menus()
+        self._connect()
+        self._restore_state()
+        self.set_project(project, first=True)
 
-    # -- views -------------------------------------------------------------------------------
+    # -- construction --------------------------------------------------------------------------
 
-    def _empty_state(self) -> QWidget:
+    def _welcome(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(2)
@@ -129,241 +122,304 @@ class MainWindow(QMainWindow):
         heading_font.setPointSizeF(heading_font.pointSizeF() + 6)
         heading.setFont(heading_font)
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        kinds = ", ".join(SUPPORTED_EXTENSIONS)
-        hint = QLabel(f"Import texts to annotate: {kinds} files, or whole folders.\n"
+        hint = QLabel("Import texts to annotate (.txt, .md, .html, .docx, .pdf, .csv, .tsv, .jsonl, or whole folders),\n"
+                      "or open the sample project to try annotating right away.\n"
                       "Everything you do is saved as you go; there is no Save button.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
         self.import_button = QPushButton("Import documents…")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.import_documents)
+        self.sample_button = QPushButton("Open sample project")
+        self.sample_button.clicked.connect(self.open_sample_project)
         layout.addWidget(heading)
         layout.addWidget(hint)
         layout.addSpacing(12)
         layout.addWidget(self.import_button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.sample_button, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)
         return page
 
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_extra_menus(self) -> None:
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.menus["&File"].insertMenu(self.actions["file.sample"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.triggered.connect(self._recent_chosen)
+        self._fill_recent_menu()
+        view = self.menus["&View"]
+        view.addSeparator()
+        panels = view.addMenu("&Panels")
+        for dock in (self.documents_dock, self.layers_dock, self.palette_dock, self.details_dock, self.table_dock):
+            panels.addAction(dock.toggleViewAction())
+        stack = self.history.stack
+        stack.canUndoChanged.connect(self.actions["edit.undo"].setEnabled)
+        stack.canRedoChanged.connect(self.actions["edit.redo"].setEnabled)
+        stack.undoTextChanged.connect(lambda text: self.actions["edit.undo"].setText(f"&Undo {text}".rstrip()))
+        stack.redoTextChanged.connect(lambda text: self.actions["edit.redo"].setText(f"&Redo {text}".rstrip()))
+        self.actions["edit.undo"].setEnabled(False)
+        self.actions["edit.redo"].setEnabled(False)
+        self.actions["annotate.snap"].setChecked(settings().value("annotate/snap", True, type=bool))
+
+    def _connect(self) -> None:
+        self.corpus.documentActivated.connect(self.open_document)
+        self.view.annotationSelected.connect(self._annotation_selected)
+        self.view.positionChanged.connect(self.update_position)
+        self.palette.categoryChosen.connect(self.annotate)
+        self.layers.changed.connect(self._layers_changed)
+        self.details.categoryChanged.connect(self.change_category)
+        self.details.spanChanged.connect(self.set_span)
+        self.details.noteChanged.connect(self.set_note)
+        self.details.attributesChanged.connect(self.set_attributes)
+        self.details.deleteRequested.connect(lambda annotation_id: self.delete_annotations([annotation_id]))
+        self.table_panel.jump_requested.connect(self.jump_to)
+        self.table_panel.delete_requested.connect(self.delete_annotations)
+        self.table_panel.mode_changed.connect(self._table_mode_changed)
+        self.find_bar.matchChosen.connect(self._show_match)
+        self.find_bar.annotateAll.connect(self.annotate_matches)
+        self.find_bar.closed.connect(self.view.setFocus)
+
+    # -- project and document ------------------------------------------------------------------
+
+    def set_project(self, project: Project, first: bool = False) -> None:
+        self.project = project
+        self.document = None
+        self.history.reset(project)
+        self.annotator = self._current_annotator(project)
+        self.documents_model.set_project(project)
+        remember_project(project.path)
+        self.refresh_schema()
+        self.refresh()
+        last = settings().value(f"documents/{project.info().id}")
+        if not (isinstance(last, str) and self.corpus.select(last)):
+            self.corpus.step(0) if self.documents_model.rowCount() else self.show_document(None)
+
+    @staticmethod
+    def _current_annotator(project: Project, name: str | None = None) -> SimpleNamespace:
+        """The coder new annotations carry: the saved name (else the OS user's). Its row is made at
+        the first annotation (``annotator_id``), so merely opening a project changes nothing."""
+        name = name or saved_annotator_name() or os_user_name()
+        existing = next((a for a in project.annotators() if a.name == name), None)
+        return SimpleNamespace(name=name, id=existing.id if existing else None)
+
+    def annotator_id(self) -> str:
+        if self.annotator.id is None:
+            self.annotator.id = self.project.annotator_named(self.annotator.name).id
+        return self.annotator.id
+
     def refresh(self) -> None:
-        """Reload everything shown from the project."""
+        """Reload the lists from the project (after an import, or another project)."""
         info = self.project.info()
         self.setWindowTitle(f"{info.name} — Annotator")
-        current = self._current_document_id()
+        current = self.document.id if self.document is not None else None
         self.documents_model.refresh()
-        self._fill_categories()
+        self.corpus.apply_filter()
+        self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
+        has_documents = self.documents_model.rowCount() > 0
+        self.stack.setCurrentIndex(1 if has_documents else 0)
+        if has_documents and not (current and self.corpus.select(current)) and self.corpus.current_id() is None:
+            self.corpus.step(0)
+        elif current:
+            self.open_document(current, force=True)
+        self.update_status()
+
+    def refresh_schema(self) -> None:
+        """The categories changed (or another project): palette, menus, colours, repaint."""
+        self.categories = self.project.categories()
+        self.category_names = {c.id: c.name for c in self.categories}
+        self.view.colours = {c.id: QColor(c.colour) for c in self.categories}
+        self.palette.set_categories(self.categories)
+        self.details.set_categories(self.categories)
+        self.find_bar.set_categories(self.categories)
+        self.rebuild_category_actions(self.categories)
+        self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
+        self.view.repaint_all()
+        self.refresh_layers()
+
+    def open_document(self, document_id: str, force: bool = False) -> None:
+        if self.document is not None and self.document.id == document_id and not force:
+            return
+        self.details.commit_note()
+        try:
+            document = self.project.document(document_id)
+        except NotFoundError:
+            return self.show_document(None)
+        self.show_document(document)
+        if self.corpus.current_id() != document_id:
+            self.corpus.select(document_id)
+
+    def show_document(self, document) -> None:
+        self.document = document
+        if document is None:
+            self.text_title.clear()
+            self.view.clear_text()
+            self.table_panel.set_rows([], self.table_panel.is_corpus_mode())
+        else:
+            self.text_title.setText(document.title)
+            spans = self.project.annotation_spans(document.id)
+            self.view.show_text(document.text, spans)
+            self.find_bar.set_text(document.text)
+            self._fill_table()
+            self._remember_document()
+        self.show_details()
+        self.refresh_layers()
+        self.update_status()
+
+    def _fill_table(self) -> None:
+        corpus = self.table_panel.is_corpus_mode()
+        if corpus:
+            rows = self.project.annotation_rows()
+        else:
+            rows = self.project.annotation_rows(self.document.id) if self.document is not None else []
+        self.table_panel.set_rows(rows, corpus)
+
+    def _remember_document(self) -> None:
+        if self.document is not None:
+            settings().setValue(f"documents/{self.project.info().id}", self.document.id)
+
+    def _search_documents(self, text: str) -> set[str]:
+        return self.project.find_documents(text)
+
+    def jump_to(self, document_id: str, annotation_id: str) -> None:
+        """Open a document at an annotation and select it (from the table)."""
+        self.open_document(document_id)
+        self.view.reveal_annotation(annotation_id)
+        self.view.setFocus()
+
+    # -- selection, layers, status -------------------------------------------------------------
+
+    def _annotation_selected(self, annotation_id: str) -> None:
+        self.show_details()
+        if annotation_id:
+            self.table_panel.select_annotation(annotation_id)
+
+    def show_details(self) -> None:
+        annotation_id = self.view.selected_id
+        rows = self.project.annotation_rows(ids=[annotation_id], quote_limit=100_000) if annotation_id else []
+        if not rows:
+            self.details.show_annotation(None)
+            return
+        row = rows[0]
+        annotation = self.project.annotation(annotation_id)
+        category = next((c for c in self.categories if c.id == row.category_id), None)
+        self.details.show_annotation(row, self.annotator_names.get(row.annotator_id, "?"),
+                                     len(self.view.text()), category.attributes if category else (),
+                                     annotation.attributes)
+
+    def refresh_layers(self) -> None:
+        spans = self.view.index.spans.values() if self.view.index is not None else ()
+        by_category, by_annotator = count_layers(spans)
+        self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        self.layers.set_layers([(c.id, c.name, c.colour) for c in self.categories],
+                               list(self.annotator_names.items()), by_category, by_annotator, self.annotator.id)
+        self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
+
+    def _layers_changed(self) -> None:
+        self.view.hidden_categories = self.layers.hidden_categories
+        self.view.hidden_annotators = self.layers.hidden_annotators
+        self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
+        if self.view.selected_id and self.view.index is not None:
+            span = self.view.index.spans.get(self.view.selected_id)
+            if span is not None and not self.view.is_shown(span):
+                self.view.select_annotation(None)
+        self.view.repaint_all()
+        self.update_status()
+
+    def update_status(self) -> None:
         counts = self.project.counts()
-        self.stack.setCurrentIndex(1 if counts.documents else 0)
         self.status_label.setText(
             f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
-            f"{counts.annotations} annotation{'s' if counts.annotations != 1 else ''} · {self.project.path}"
-        )
-        self._select_document(current)
+            f"{counts.annotations} annotation{'s' if counts.annotations != 1 else ''} · {self.project.path}")
+        if self.document is not None and self.view.index is not None:
+            total = len(self.view.index.spans)
+            shown = sum(1 for s in self.view.index.spans.values() if self.view.is_shown(s))
+            text = f"{total} annotation{'s' if total != 1 else ''} in this document"
+            self.count_label.setText(text if shown == total else f"{text} ({shown} shown)")
+        else:
+            self.count_label.clear()
+        self.annotator_label.setText(f"Annotator: {self.annotator.name}")
+        self.update_position()
 
-    def _fill_categories(self) -> None:
-        self.categories_list.clear()
-        depth: dict[str | None, int] = {None: -1}
-        for cat in self.project.categories():
-            depth[cat.id] = depth.get(cat.parent_id, -1) + 1
-            shortcut = f"   [{cat.shortcut}]" if cat.shortcut else ""
-            item = QListWidgetItem(_swatch(cat.colour), "    " * depth[cat.id] + cat.name + shortcut)
-            item.setToolTip(f"<b>{html.escape(cat.name)}</b><p>{html.escape(cat.description)}</p>")
-            self.categories_list.addItem(item)
-
-    def _current_document_id(self) -> str | None:
-        index = self.documents_view.currentIndex()
-        return self.documents_model.document_at(index.row()).id if index.isValid() else None
-
-    def _select_document(self, document_id: str | None) -> None:
-        rows = self.documents_model.rowCount()
-        if not rows:
-            self.text_title.clear()
-            self.text_view.clear()
+    def update_position(self) -> None:
+        if self.document is None:
+            self.position_label.clear()
             return
-        row = next((r for r in range(rows) if self.documents_model.document_at(r).id == document_id), 0)
-        self.documents_view.selectRow(row)
-        self._show_document(self.documents_model.index(row, 0))
+        selection = self.view.selection_range()
+        position = f"Position {self.view.cursor_offset():,}"
+        if selection:
+            position += f" · {selection[1] - selection[0]:,} selected"
+        self.position_label.setText(position)
 
-    def _show_document(self, index) -> None:
-        if not index.isValid():
-            return
-        doc = self.project.document(self.documents_model.document_at(index.row()).id)
-        self.text_title.setText(doc.title)
-        self.text_view.setPlainText(doc.text)
+    # -- view menu handlers --------------------------------------------------------------------
 
-    # -- actions -----------------------------------------------------------------------------
+    def next_document(self) -> None:
+        self.corpus.step(1)
 
-    def import_documents(self) -> None:
-        kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
-        files, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
-                                                f"Documents ({kinds});;All files (*)")
-        if files:
-            self.start_import(files, ImportOptions())
+    def previous_document(self) -> None:
+        self.corpus.step(-1)
 
-    def start_import(self, files: list[str], options: ImportOptions) -> None:
-        """Import documents in the background; a summary dialog follows."""
+    def focus_documents(self) -> None:
+        self.documents_dock.show()
+        self.corpus.table.setFocus()
 
-        def task(progress, cancelled):
-            return import_paths(self.project, files, options, progress=lambda d, t, p: progress(d, t, p.name),
-                                is_cancelled=cancelled)
+    def focus_text(self) -> None:
+        self.view.setFocus()
 
-        self.run_in_background("Import documents", task, self._documents_imported, cancellable=True)
+    def focus_table(self) -> None:
+        self.table_dock.show()
+        self.table_panel.table.setFocus()
 
-    def run_in_background(self, title: str, task, on_done, cancellable: bool = False) -> None:
-        """Run ``task`` off the GUI thread behind a progress dialog; ``on_done(result)`` follows,
-        or a dialog with the error message."""
-        if self._thread is not None:
-            return
-        self._progress = QProgressDialog(f"{title}…", "Cancel" if cancellable else None, 0, 0, self)
-        self._progress.setWindowTitle(title)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(300)
-        worker = Worker(task)
-        self._worker = worker
-        self._background = (title, on_done)
-        # Bound methods of this window, never lambdas: PySide6 calls a lambda in the thread that
-        # emits (the worker's); a method of a GUI-thread object is queued to the GUI thread.
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_background_finished)
-        worker.failed.connect(self._on_background_failed)
-        self._progress.canceled.connect(worker.cancel)
-        self._thread = start_in_thread(worker, self)
+    def focus_layers(self) -> None:
+        self.layers_dock.show()
+        self.layers.tree.setFocus()
 
-    def _on_progress(self, done: int, total: int, label: str) -> None:
-        self._progress.setMaximum(total)
-        self._progress.setValue(done)
-        if label:
-            self._progress.setLabelText(label if total == 0 else f"{label} ({min(done + 1, total)} of {total})")
+    def toggle_only_mine(self, on: bool) -> None:
+        self.layers.only_mine.setChecked(bool(on))
 
-    def _end_background(self) -> tuple[str, object]:
-        self._progress.reset()
-        thread, self._thread = self._thread, None
-        if thread is not None:  # the worker has returned; let its thread end before anything else
-            thread.quit()
-            thread.wait()
-        self.refresh()
-        return self._background
+    def show_all_layers(self) -> None:
+        self.layers.show_all()
 
-    def _on_background_finished(self, result) -> None:
-        _, on_done = self._end_background()
-        on_done(result)
+    def toggle_corpus_table(self, on: bool) -> None:
+        if self.table_panel.is_corpus_mode() != bool(on):
+            self.table_panel.mode_combo.setCurrentIndex(1 if on else 0)
 
-    def _on_background_failed(self, message: str) -> None:
-        title, _ = self._end_background()
-        QMessageBox.critical(self, f"{title} failed", message)
+    def _table_mode_changed(self, corpus: bool) -> None:
+        self.actions["view.corpus_table"].setChecked(corpus)
+        self._fill_table()
+        if self.view.selected_id:
+            self.table_panel.select_annotation(self.view.selected_id)
 
-    def _documents_imported(self, report) -> None:
-        lines = [f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped, "
-                 f"{len(report.failures)} file(s) failed" + (" (cancelled)" if report.cancelled else "") + "."]
-        lines += [f"• {f.path.name}: {f.error}" for f in report.failures[:20]]
-        if len(report.failures) > 20:
-            lines.append(f"… and {len(report.failures) - 20} more")
-        box = QMessageBox.warning if report.failures else QMessageBox.information
-        box(self, "Import finished", "\n".join(lines))
+    # -- window state --------------------------------------------------------------------------
 
-    def import_annotations(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import annotations", str(Path.home()),
-                                                "Annotator exports (*.json);;All files (*)")
-        if files:
-            self.start_annotation_import(files)
+    def settings(self):
+        return settings()
 
-    def start_annotation_import(self, files: list[str]) -> None:
-        """Import export files in the background (one transaction, after a backup)."""
-
-        def task(progress, cancelled):
-            return import_annotations(self.project, files, progress=lambda label: progress(0, 0, label))
-
-        self.run_in_background("Import annotations", task, self._annotations_imported)
-
-    def _annotations_imported(self, summary) -> None:
-        lines = summary.lines()
-        for title, items in (("Re-anchored", summary.reanchored), ("Rejected", summary.rejected),
-                             ("Conflicts", summary.conflicts), ("Notes", summary.notes)):
-            if items:
-                lines.append(f"\n{title}:")
-                lines += [f"• {item}" for item in items[:10]]
-                if len(items) > 10:
-                    lines.append(f"… and {len(items) - 10} more")
-        box = QMessageBox.warning if summary.rejected else QMessageBox.information
-        box(self, "Annotations imported", "\n".join(lines))
-
-    def export_annotations(self) -> None:
-        dialog = ExportDialog(self.project, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        fmt, extension, scope, include_text = dialog.choice()
-        name, _ = QFileDialog.getSaveFileName(self, "Export annotations",
-                                              str(Path.home() / f"{self.project.path.stem}{extension}"),
-                                              f"{extension[1:].upper()} files (*{extension});;All files (*)")
-        if name:
-            path = Path(name) if Path(name).suffix else Path(name + extension)
-            self.start_export(path, fmt, scope, include_text)
-
-    def start_export(self, path: Path, fmt: str | None = None, scope: Scope = Scope(),
-                     include_text: bool = True) -> None:
-        """Export in the background; the format follows ``fmt`` or the file's extension."""
-        fmt = fmt or format_for_extension(str(path)) or "annotator"
-
-        def task(progress, cancelled):
-            if fmt == "annotator":
-                return path, write_export(self.project, path, scope, include_text)
-            data = build_export(self.project, scope)
-            with atomic_file(path) as handle:
-                handle.write(EXPORT_FORMATS[fmt](data).encode("utf-8"))
-            return path, {key: len(data[key]) for key in ("annotations", "documents")}
-
-        self.run_in_background("Export annotations", task, self._exported)
-
-    def _exported(self, result) -> None:
-        path, counts = result
-        QMessageBox.information(self, "Export finished",
-                                f"{counts['annotations']} annotation(s) on {counts['documents']} document(s) "
-                                f"written to {path}")
-
-    def new_project(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
-                                              PROJECT_FILTER)
-        if name:
-            path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
-            self._switch(lambda: Project.create(path))
-
-    def open_project(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open project", str(paths.data_dir()), PROJECT_FILTER)
-        if name:
-            self._switch(lambda: Project.open(name))
-
-    def _switch(self, opener) -> None:
-        try:
-            project = opener()
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
-            return
-        self.project.close()
-        self.project = project
-        self.documents_model.set_project(project)
-        self.refresh()
-
-    def show_about(self) -> None:
-        folders = "".join(f"<br>{name}: {html.escape(str(folder))}" for name, folder in paths.all_dirs().items())
-        QMessageBox.about(self, "About Annotator",
-                          f"<b>Annotator {__version__}</b><p>Annotate text corpora.</p><p>Project: "
-                          f"{html.escape(str(self.project.path))}{folders}</p>")
-
-    # -- window state ------------------------------------------------------------------------
-
-    def _restore_geometry(self) -> None:
+    def _restore_state(self) -> None:
         store = settings()
         geometry = store.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        sizes = store.value("window/splitter")
-        if isinstance(sizes, QByteArray):
-            self.main_splitter.restoreState(sizes)
+        state = store.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.details.commit_note()
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.main_splitter.saveState())
+        store.setValue("window/state", self.saveState())
         store.setValue("project/last", str(self.project.path))
+        self._remember_document()
         store.sync()
         if self._thread is not None:
             self._worker.cancel()
@@ -371,22 +427,3 @@ class MainWindow(QMainWindow):
             self._thread.wait(10000)
         self.project.close()
         super().closeEvent(event)
-
-
-def _titled(title: str, widget: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(8, 8, 0, 0)
-    label = QLabel(title)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    layout.addWidget(label)
-    layout.addWidget(widget)
-    return box
-
-
-def _swatch(colour: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)

@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.project import Project
 from annotator.gui import main_window as mw
@@ -20,7 +21,7 @@ def dialogs(monkeypatch):
     """Record message boxes instead of showing them (they would block the test)."""
     seen = []
     for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(mw.QMessageBox, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
+        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
     return seen
 
 
@@ -32,8 +33,9 @@ def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annot
     assert window.windowTitle() == "default — Annotator"
     assert window.stack.currentIndex() == 0  # the empty state with its import button
     assert window.import_button.text() == "Import documents…"
-    items = [window.categories_list.item(i).text() for i in range(window.categories_list.count())]
-    assert items[0].startswith("Factual claim") and "[F]" in items[0]
+    assert window.sample_button.text() == "Open sample project"
+    first = window.palette.list.topLevelItem(0)
+    assert (first.text(0), first.text(1)) == ("Factual claim", "F")
     assert window.status_label.text().startswith("0 documents · 0 annotations · ")
     shoot(window, "main-window-empty.png")
 
@@ -42,8 +44,12 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
-    assert menus["&File"] == ["&New Project…", "&Open Project…", "---", "&Import Documents…", "Import &Annotations…",
-                              "&Export Annotations…", "---", "&Quit"]
+    assert menus["&File"] == ["&New Project…", "&Open Project…", "Open &Recent", "Open &Sample Project", "---",
+                              "&Import Documents…", "Import &Annotations…", "&Export Annotations…", "---",
+                              "S&witch Annotator…", "---", "&Quit"]
+    assert list(menus) == ["&File", "&Edit", "&Annotate", "&View", "&Help"]
+    assert menus["&Annotate"][:4] == ["Annotate as Factual claim", "Annotate as Opinion",
+                                      "Annotate as Unverified allegation", "Annotate as Prediction"]
     assert window.actions["file.quit"].shortcut().toString() == "Ctrl+Q"
     assert window.actions["file.import"].shortcut().toString() == "Ctrl+I"
 
@@ -58,13 +64,13 @@ def test_lists_documents_and_shows_the_selected_text(qtbot, project):
     model = window.documents_model
     assert model.rowCount() == 2 and window.stack.currentIndex() == 1
     assert [model.index(r, 0).data() for r in range(2)] == ["First article", "Second article"]
-    assert window.text_view.toPlainText() == "Opening line “quoted” 😀\n\nA second paragraph."
-    window.documents_view.selectRow(1)
+    assert window.view.toPlainText() == "Opening line “quoted” 😀\n\nA second paragraph."
+    window.corpus.table.selectRow(1)
     assert window.text_title.text() == "Second article"
     # toPlainText() turns NBSP into a space; the document itself keeps the exact characters.
-    shown = window.text_view.document().toRawText().replace("\u2029", "\n")
+    shown = window.view.document().toRawText().replace("\u2029", "\n")
     assert shown == project.document(second.id).text
-    assert window.text_view.isReadOnly()
+    assert window.view.isReadOnly()
     assert window.status_label.text().startswith("2 documents · 0 annotations")
     shoot(window, "main-window-documents.png")
 
@@ -90,7 +96,7 @@ def test_import_runs_in_the_background_and_reports(qtbot, project, tmp_path, dia
 def test_opening_something_that_is_not_a_project_shows_a_dialog(qtbot, project, tmp_path, dialogs, monkeypatch):
     notes = tmp_path / "notes.txt"
     notes.write_text("not a project")
-    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(notes), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(notes), ""))
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     window.open_project()
@@ -104,13 +110,13 @@ def test_open_and_new_project_switch_the_window(qtbot, project, tmp_path, monkey
     other = tmp_path / "other.annotator"
     with Project.create(other, name="Other") as p:
         p.add_document("Only", "only text")
-    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     window.open_project()
     assert window.windowTitle() == "Other — Annotator"
     assert window.documents_model.rowCount() == 1
-    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "fresh"), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "fresh"), ""))
     window.new_project()
     assert window.project.path == tmp_path / "fresh.annotator"
     assert window.stack.currentIndex() == 0

@@ -1,0 +1,212 @@
+"""The annotation side panel: the selected annotation's quote, category, span, note and attribute values.
+
+It shows and edits; every change goes out as a signal the window turns into one undoable command.
+The note is committed when the field loses focus, on Ctrl+Enter, and after a pause in typing, so
+nothing typed is lost if the app stops.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from annotator.gui.widgets import swatch
+
+NOTE_PAUSE_MS = 1500
+
+
+class _NoteEdit(QPlainTextEdit):
+    committed = Signal()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        self.committed.emit()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.committed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DetailsPanel(QWidget):
+    categoryChanged = Signal(str, str)  # annotation id, category id  # noqa: N815
+    spanChanged = Signal(str, int, int)  # annotation id, start, end  # noqa: N815
+    noteChanged = Signal(str, str)  # annotation id, note  # noqa: N815
+    attributesChanged = Signal(str, dict)  # annotation id, values  # noqa: N815
+    deleteRequested = Signal(str)  # noqa: N815
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.annotation_id: str | None = None
+        self._filling = False
+        self._note_sent = ""
+        self.empty = QLabel("No annotation selected.\nClick a highlight, or pick one in the table.")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
+        self.quote = QLabel()
+        self.quote.setWordWrap(True)
+        self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quote.setStyleSheet("font-style: italic;")
+        self.category = QComboBox()
+        self.meta = QLabel()
+        self.meta.setWordWrap(True)
+        self.start = QSpinBox()
+        self.end = QSpinBox()
+        for box in (self.start, self.end):
+            box.setKeyboardTracking(False)
+            box.setAccelerated(True)
+        self.note = _NoteEdit()
+        self.note.setPlaceholderText("Note (saved as you type)")
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(110)
+        self.delete_button = QPushButton("Delete annotation")
+        self.attributes_form = QFormLayout()
+        form = QFormLayout()
+        form.addRow("&Category:", self.category)
+        form.addRow("&Start:", self.start)
+        form.addRow("&End:", self.end)
+        form.addRow("&Note:", self.note)
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.quote)
+        body.addWidget(self.meta)
+        body.addLayout(form)
+        body.addLayout(self.attributes_form)
+        body.addWidget(self.delete_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
+        self._note_timer.timeout.connect(self.commit_note)
+        self.note.textChanged.connect(self._note_typed)
+        self.note.committed.connect(self.commit_note)
+        self.category.activated.connect(self._category_picked)
+        self.start.valueChanged.connect(self._span_edited)
+        self.end.valueChanged.connect(self._span_edited)
+        self.delete_button.clicked.connect(lambda: self.annotation_id and self.deleteRequested.emit(self.annotation_id))
+        self.show_annotation(None)
+
+    def set_categories(self, categories) -> None:
+        self._filling = True
+        current = self.category.currentData()
+        self.category.clear()
+        for cat in categories:
+            self.category.addItem(swatch(cat.colour), cat.name, cat.id)
+        if current is not None:
+            self.category.setCurrentIndex(max(0, self.category.findData(current)))
+        self._filling = False
+
+    def show_annotation(self, row, annotator_name: str = "", length: int = 0, definitions=(),
+                        values: dict | None = None) -> None:
+        """Show one annotation (an AnnotationRow with the full quote, its attribute ``values``
+        and its category's attribute ``definitions``), or none."""
+        if self.annotation_id and (row is None or row.id != self.annotation_id):
+            self.commit_note()
+        self._filling = True
+        try:
+            self.annotation_id = row.id if row is not None else None
+            self.empty.setVisible(row is None)
+            self.body.setVisible(row is not None)
+            if row is None:
+                return
+            quote = row.quote if len(row.quote) <= 400 else row.quote[:400] + "…"
+            self.quote.setText(f"“{quote}”")
+            self.category.setCurrentIndex(max(0, self.category.findData(row.category_id)))
+            self.meta.setText(f"by {annotator_name} · {row.end - row.start} characters · "
+                              f"changed {row.modified[:16].replace('T', ' ')} UTC")
+            self.start.setRange(0, max(0, row.end - 1))
+            self.end.setRange(row.start + 1, max(row.start + 1, length))
+            self.start.setValue(row.start)
+            self.end.setValue(row.end)
+            if self.note.toPlainText() != row.note:
+                self.note.setPlainText(row.note)
+            self._note_sent = row.note
+            self._fill_attributes(definitions, values or {})
+        finally:
+            self._filling = False
+
+    # -- attributes ----------------------------------------------------------------------------
+
+    def _fill_attributes(self, definitions, values: dict) -> None:
+        while self.attributes_form.rowCount():
+            self.attributes_form.removeRow(0)
+        self._attribute_getters = {}
+        for definition in definitions:
+            name = definition["name"]
+            kind = definition.get("type", "text")
+            value = values.get(name, definition.get("default"))
+            widget, getter, signal = _attribute_widget(kind, definition, value)
+            self._attribute_getters[name] = getter
+            signal.connect(self._attributes_edited)
+            self.attributes_form.addRow(f"{name}:", widget)
+
+    def _attributes_edited(self, *_args) -> None:
+        if not self._filling and self.annotation_id:
+            values = {name: get() for name, get in self._attribute_getters.items()}
+            self.attributesChanged.emit(self.annotation_id, values)
+
+    # -- edits ---------------------------------------------------------------------------------
+
+    def _category_picked(self, _index: int) -> None:
+        if not self._filling and self.annotation_id:
+            self.categoryChanged.emit(self.annotation_id, self.category.currentData())
+
+    def _span_edited(self, _value: int) -> None:
+        if not self._filling and self.annotation_id and self.start.value() < self.end.value():
+            self.spanChanged.emit(self.annotation_id, self.start.value(), self.end.value())
+
+    def _note_typed(self) -> None:
+        if not self._filling:
+            self._note_timer.start()
+
+    def commit_note(self) -> None:
+        self._note_timer.stop()
+        text = self.note.toPlainText()
+        if self.annotation_id and not self._filling and text != self._note_sent:
+            self._note_sent = text
+            self.noteChanged.emit(self.annotation_id, text)
+
+
+def _attribute_widget(kind: str, definition: dict, value):
+    """A widget for one attribute value: (widget, getter, change signal)."""
+    if kind == "choice":
+        box = QComboBox()
+        box.addItem("—", None)
+        for choice in definition.get("choices", []):
+            box.addItem(str(choice), choice)
+        box.setCurrentIndex(max(0, box.findData(value)) if value is not None else 0)
+        return box, box.currentData, box.activated
+    if kind in ("multiple", "multiple choice", "multi"):
+        lst = QListWidget()
+        lst.setMaximumHeight(90)
+        chosen = set(value or [])
+        for choice in definition.get("choices", []):
+            item = QListWidgetItem(str(choice))
+            item.setData(Qt.ItemDataRole.UserRole, choice)
+            item.setCheckState(Qt.CheckState.Checked if choice in chosen else Qt.CheckState.Unchecked)
+            lst.addItem(item)
+
+        def checked():
+            return [lst.item(i).data(Qt.ItemDataRole.UserRole) for i in range(lst.count())
+                    if lst.item(i).checkState() == Qt.CheckState.Checked]
+        return lst, checked, lst.itemChanged
+    if kind in ("boolean", "yes/no", "bool"):
+        box = QCheckBox()
+        box.setChecked(bool(value))
+        return box, box.isChecked, box.toggled
+    if kind == "number":
+        box = QDoubleSpinBox()
+        box.setDecimals(definition.get("decimals", 2))
+        box.setRange(definition.get("min", -1e9), definition.get("max", 1e9))
+        box.setValue(float(value) if isinstance(value, (int, float)) else 0.0)
+        box.setKeyboardTracking(False)
+        return box, box.value, box.valueChanged
+    edit = QLineEdit("" if value is None else str(value))
+    return edit, edit.text, edit.editingFinished

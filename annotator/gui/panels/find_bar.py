@@ -1,0 +1,131 @@
+"""Find in document: a bar over the text with next/previous, a match count, and "annotate all
+matches" with a chosen category."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QWidget
+
+from annotator.gui.widgets import swatch
+
+
+def find_all(text: str, needle: str, match_case: bool = False, whole_words: bool = False) -> list[tuple[int, int]]:
+    """Every non-overlapping occurrence of ``needle`` in ``text`` as code-point spans."""
+    if not needle:
+        return []
+    pattern = re.escape(needle)
+    if whole_words:
+        pattern = rf"(?<!\w){pattern}(?!\w)"
+    flags = 0 if match_case else re.IGNORECASE
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, flags)]
+
+
+class FindBar(QWidget):
+    """Emits ``matchChosen(start, end)`` to select a match and ``annotateAll(category_id)``."""
+
+    matchChosen = Signal(int, int)  # noqa: N815
+    annotateAll = Signal(str)  # noqa: N815
+    closed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.matches: list[tuple[int, int]] = []
+        self.current = -1
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("Find in document")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setMinimumWidth(220)
+        self.case = QCheckBox("Match &case")
+        self.words = QCheckBox("&Whole words")
+        self.previous_button = QToolButton(text="▲")
+        self.previous_button.setToolTip("Previous match (Shift+F3)")
+        self.next_button = QToolButton(text="▼")
+        self.next_button.setToolTip("Next match (F3)")
+        self.count = QLabel("")
+        self.count.setMinimumWidth(80)
+        self.category = QComboBox()
+        self.category.setToolTip("Category for “Annotate all”")
+        self.annotate_button = QPushButton("&Annotate all")
+        self.annotate_button.setToolTip("Annotate every match with the chosen category (one undoable step)")
+        self.close_button = QToolButton(text="✕")
+        self.close_button.setToolTip("Close (Esc)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        for widget in (self.edit, self.previous_button, self.next_button, self.count, self.case, self.words):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for widget in (self.category, self.annotate_button, self.close_button):
+            layout.addWidget(widget)
+        self.edit.textChanged.connect(self.search)
+        self.case.toggled.connect(self.search)
+        self.words.toggled.connect(self.search)
+        self.edit.returnPressed.connect(self.next)
+        self.next_button.clicked.connect(self.next)
+        self.previous_button.clicked.connect(self.previous)
+        self.annotate_button.clicked.connect(self._annotate_all)
+        self.close_button.clicked.connect(self.close_bar)
+
+    def set_categories(self, categories) -> None:
+        current = self.category.currentData()
+        self.category.clear()
+        for cat in categories:
+            self.category.addItem(swatch(cat.colour), cat.name, cat.id)
+        if current is not None:
+            self.category.setCurrentIndex(max(0, self.category.findData(current)))
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.search()
+
+    def search(self, *_args, near: int = 0) -> None:
+        self.matches = find_all(self.text, self.edit.text(), self.case.isChecked(), self.words.isChecked())
+        self.current = -1
+        self._update_count()
+        self.annotate_button.setEnabled(bool(self.matches))
+
+    def next(self) -> None:
+        self._step(1)
+
+    def previous(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self.matches:
+            return
+        self.current = (self.current + delta) % len(self.matches) if self.current >= 0 else (0 if delta > 0 else len(self.matches) - 1)
+        self._update_count()
+        self.matchChosen.emit(*self.matches[self.current])
+
+    def _update_count(self) -> None:
+        if not self.edit.text():
+            self.count.setText("")
+        elif not self.matches:
+            self.count.setText("No matches")
+        elif self.current < 0:
+            self.count.setText(f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''}")
+        else:
+            self.count.setText(f"{self.current + 1} of {len(self.matches)}")
+
+    def _annotate_all(self) -> None:
+        if self.matches and self.category.currentData():
+            self.annotateAll.emit(self.category.currentData())
+
+    def open_bar(self, initial: str = "") -> None:
+        self.show()
+        if initial and "\n" not in initial:
+            self.edit.setText(initial)
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.closed.emit()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_bar()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,104 @@
+"""The layers panel: show or hide each category and each annotator, or only my annotations."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from annotator.gui.widgets import swatch
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class LayersPanel(QWidget):
+    """``changed()`` after any toggle; read ``hidden_categories`` and ``hidden_annotators``."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.only_mine = QCheckBox("Only &mine")
+        self.only_mine.setToolTip("Show only the current annotator's annotations")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(14)
+        self.categories_root = QTreeWidgetItem(self.tree, ["Categories"])
+        self.annotators_root = QTreeWidgetItem(self.tree, ["Annotators"])
+        for root in (self.categories_root, self.annotators_root):
+            root.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = root.font(0)
+            font.setBold(True)
+            root.setFont(0, font)
+        self.me: str | None = None
+        self._filling = False
+        self.tree.itemChanged.connect(self._item_changed)
+        self.only_mine.toggled.connect(self._only_mine_toggled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.only_mine)
+        layout.addWidget(self.tree)
+
+    @property
+    def hidden_categories(self) -> set[str]:
+        return {item.data(0, _ID) for item in self._children(self.categories_root)
+                if item.checkState(0) != Qt.CheckState.Checked}
+
+    @property
+    def hidden_annotators(self) -> set[str]:
+        return {item.data(0, _ID) for item in self._children(self.annotators_root)
+                if item.checkState(0) != Qt.CheckState.Checked
+                or (self.only_mine.isChecked() and item.data(0, _ID) != self.me)}
+
+    def set_layers(self, categories, annotators, category_counts: dict[str, int],
+                   annotator_counts: dict[str, int], me: str | None) -> None:
+        """``categories``: (id, name, colour) in schema order; ``annotators``: (id, name). Counts are
+        the current document's. A layer keeps its shown/hidden state across refreshes."""
+        hidden_c, hidden_a = self.hidden_categories, {i.data(0, _ID) for i in self._children(self.annotators_root)
+                                                      if i.checkState(0) != Qt.CheckState.Checked}
+        self.me = me
+        self._filling = True
+        try:
+            for root in (self.categories_root, self.annotators_root):
+                root.takeChildren()
+            for cat_id, name, colour in categories:
+                item = self._add(self.categories_root, cat_id, f"{name} ({category_counts.get(cat_id, 0)})",
+                                 cat_id not in hidden_c)
+                item.setIcon(0, swatch(colour))
+            for ann_id, name in annotators:
+                label = f"{name}{' (you)' if ann_id == me else ''} ({annotator_counts.get(ann_id, 0)})"
+                self._add(self.annotators_root, ann_id, label, ann_id not in hidden_a)
+            self.tree.expandAll()
+        finally:
+            self._filling = False
+        self._only_mine_toggled(self.only_mine.isChecked(), emit=False)
+
+    def show_all(self) -> None:
+        self._filling = True
+        for root in (self.categories_root, self.annotators_root):
+            for item in self._children(root):
+                item.setCheckState(0, Qt.CheckState.Checked)
+        self._filling = False
+        self.only_mine.setChecked(False)
+        self.changed.emit()
+
+    def _add(self, root, item_id: str, label: str, shown: bool) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(root, [label])
+        item.setData(0, _ID, item_id)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+        item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
+        return item
+
+    @staticmethod
+    def _children(root):
+        return [root.child(i) for i in range(root.childCount())]
+
+    def _item_changed(self, _item, _column) -> None:
+        if not self._filling:
+            self.changed.emit()
+
+    def _only_mine_toggled(self, on: bool, emit: bool = True) -> None:
+        for item in self._children(self.annotators_root):
+            item.setDisabled(on and item.data(0, _ID) != self.me)
+        if emit:
+            self.changed.emit()
