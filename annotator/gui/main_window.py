@@ -197,9 +197,9 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.annotator = self._current_annotator(project)
         self.documents_model.set_project(project)
         remember_project(project.path)
+        last = settings().value(f"documents/{project.info().id}")  # read before anything opens
         self.refresh_schema()
-        self.refresh()
-        last = settings().value(f"documents/{project.info().id}")
+        self.refresh(open_first=False)
         if not (isinstance(last, str) and self.corpus.select(last)):
             self.corpus.step(0) if self.documents_model.rowCount() else self.show_document(None)
 
@@ -216,18 +216,18 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
             self.annotator.id = self.project.annotator_named(self.annotator.name).id
         return self.annotator.id
 
-    def refresh(self) -> None:
+    def refresh(self, open_first: bool = True) -> None:
         """Reload the lists from the project (after an import, or another project)."""
         info = self.project.info()
         self.setWindowTitle(f"{info.name} — Annotator")
         current = self.document.id if self.document is not None else None
         self.documents_model.refresh()
         self.corpus.apply_filter()
-        self.annotator_names = {a.id: a.name for a in self.project.annotators()}
-        self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
+        self._refresh_names()
         has_documents = self.documents_model.rowCount() > 0
         self.stack.setCurrentIndex(1 if has_documents else 0)
-        if has_documents and not (current and self.corpus.select(current)) and self.corpus.current_id() is None:
+        if has_documents and not (current and self.corpus.select(current)) and self.corpus.current_id() is None \
+                and open_first:
             self.corpus.step(0)
         elif current:
             self.open_document(current, force=True)
@@ -268,6 +268,9 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
             self.text_title.setText(document.title)
             spans = self.project.annotation_spans(document.id)
             self.view.show_text(document.text, spans)
+            self.documents_model.set_annotation_count(document.id, len(spans))
+            if any(span[4] not in self.annotator_names for span in spans):  # coders imported since
+                self._refresh_names()
             self.find_bar.set_text(document.text)
             self._fill_table()
             self._remember_document()
@@ -316,10 +319,15 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
                                      len(self.view.text()), category.attributes if category else (),
                                      annotation.attributes)
 
+    def _refresh_names(self) -> None:
+        self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
+
     def refresh_layers(self) -> None:
         spans = self.view.index.spans.values() if self.view.index is not None else ()
         by_category, by_annotator = count_layers(spans)
-        self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        if self.annotator.id is not None and self.annotator.id not in self.annotator_names:
+            self._refresh_names()  # the coder's own row was just made
         self.layers.set_layers([(c.id, c.name, c.colour) for c in self.categories],
                                list(self.annotator_names.items()), by_category, by_annotator, self.annotator.id)
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
