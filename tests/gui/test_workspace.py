@@ -529,3 +529,22 @@ def test_open_recent_lists_projects_opened_before(window, qtbot, tmp_path):
     assert entries[:2] == [str(tmp_path / "second.annotator"), str(first)]
     window.recent_menu.actions()[1].trigger()
     assert window.project.path == first
+
+
+def test_corpus_panel_filters_by_title_and_text_and_sorts_numbers(window, qtbot):
+    window.project.add_document("Zeta", "Ünïcode text about École and bicycles, much longer than the others. " * 3)
+    window.refresh()
+    corpus = window.corpus
+    titles = lambda: [corpus.proxy.index(r, 0).data() for r in range(corpus.proxy.rowCount())]  # noqa: E731
+    corpus.filter_edit.setText("école")  # text search, case-folded
+    corpus.apply_filter()
+    assert titles() == ["Zeta"] and corpus.count_label.text() == "1 of 3 documents match"
+    corpus.filter_edit.setText("ZETA")  # title search (the text does not hold the word)
+    corpus.apply_filter()
+    assert titles() == ["Zeta"]
+    corpus.filter_edit.clear()
+    corpus.apply_filter()
+    corpus.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # length, as a number
+    assert titles() == ["Other", "Article", "Zeta"]
+    corpus.table.setCurrentIndex(corpus.proxy.index(2, 0))
+    assert window.document.title == "Zeta"  # selecting opens it
