@@ -548,3 +548,22 @@ def test_corpus_panel_filters_by_title_and_text_and_sorts_numbers(window, qtbot)
     assert titles() == ["Other", "Article", "Zeta"]
     corpus.table.setCurrentIndex(corpus.proxy.index(2, 0))
     assert window.document.title == "Zeta"  # selecting opens it
+
+
+def test_hovering_a_span_shows_category_coder_and_note(window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    start = window.view.text().index("council")
+    bob = window.project.add_annotator("bob").id
+    window.project.add_annotation(window.document.id, cats(window)["Opinion"], bob, start, start + 7, note="loaded word")
+    window.open_document(window.document.id, force=True)
+    view = window.view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.index.offsets.to_qt(start + 3))
+    point = view.cursorRect(cursor).center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    assert QToolTip.isVisible()
+    assert all(part in QToolTip.text() for part in ("Opinion", "bob", "loaded word"))
+    QToolTip.hideText()
