@@ -6,7 +6,6 @@ committed at once and undoable."""
 from __future__ import annotations
 
 import html
-from collections import Counter
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
@@ -275,8 +274,3 @@ def _documents_named_by(command) -> set[str]:
     """Documents a command's own records name (deleted annotations leave no row to ask)."""
     rows = list(getattr(command, "items", []) or []) + list(getattr(command, "_rows", []) or [])
     return {row["document_id"] for row in rows if "document_id" in row}
-
-
-def count_layers(spans) -> tuple[Counter, Counter]:
-    """Annotations per category and per annotator among ``spans``."""
-    return Counter(s.category_id for s in spans), Counter(s.annotator_id for s in spans)

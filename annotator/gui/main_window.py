@@ -8,6 +8,7 @@ work lives in FileActions, annotating in AnnotateActions; this module builds and
 
 from __future__ import annotations
 
+import gc
 from types import SimpleNamespace
 
 from PySide6.QtCore import QByteArray, Qt
@@ -20,7 +21,7 @@ from annotator.core.errors import NotFoundError
 from annotator.core.project import Project
 from annotator.core.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
 from annotator.gui.actions import build_actions
-from annotator.gui.annotate_actions import AnnotateActions, count_layers
+from annotator.gui.annotate_actions import AnnotateActions
 from annotator.gui.file_actions import (
     FileActions, os_user_name, redirect_qt_settings, remember_project, saved_annotator_name, settings,
 )
@@ -259,6 +260,15 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
             self.corpus.select(document_id)
 
     def show_document(self, document) -> None:
+        paused = gc.isenabled()
+        gc.disable()  # tens of thousands of small rows: no cyclic collections half-way (measured 60-100 ms)
+        try:
+            self._show_document(document)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _show_document(self, document) -> None:
         self.document = document
         if document is None:
             self.text_title.clear()
@@ -266,21 +276,26 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
             self.table_panel.set_rows([], self.table_panel.is_corpus_mode())
         else:
             self.text_title.setText(document.title)
-            spans = self.project.annotation_spans(document.id)
+            corpus = self.table_panel.is_corpus_mode()
+            rows = None if corpus else self.project.annotation_rows(document.id)
+            spans = (self.project.annotation_spans(document.id) if rows is None
+                     else [(r.id, r.start, r.end, r.category_id, r.annotator_id) for r in rows])
             self.view.show_text(document.text, spans)
             self.documents_model.set_annotation_count(document.id, len(spans))
             if any(span[4] not in self.annotator_names for span in spans):  # coders imported since
                 self._refresh_names()
             self.find_bar.set_text(document.text)
-            self._fill_table()
+            self._fill_table(rows)
             self._remember_document()
         self.show_details()
         self.refresh_layers()
         self.update_status()
 
-    def _fill_table(self) -> None:
+    def _fill_table(self, rows=None) -> None:
         corpus = self.table_panel.is_corpus_mode()
-        if corpus:
+        if rows is not None:
+            pass  # the open document's rows, already read
+        elif corpus:
             rows = self.project.annotation_rows()
         else:
             rows = self.project.annotation_rows(self.document.id) if self.document is not None else []
@@ -324,8 +339,8 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
 
     def refresh_layers(self) -> None:
-        spans = self.view.index.spans.values() if self.view.index is not None else ()
-        by_category, by_annotator = count_layers(spans)
+        index = self.view.index
+        by_category, by_annotator = (index.by_category, index.by_annotator) if index is not None else ({}, {})
         if self.annotator.id is not None and self.annotator.id not in self.annotator_names:
             self._refresh_names()  # the coder's own row was just made
         self.layers.set_layers([(c.id, c.name, c.colour) for c in self.categories],
@@ -333,8 +348,10 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
 
     def _layers_changed(self) -> None:
-        self.view.hidden_categories = self.layers.hidden_categories
-        self.view.hidden_annotators = self.layers.hidden_annotators
+        hidden = (self.layers.hidden_categories, self.layers.hidden_annotators)
+        if hidden == (self.view.hidden_categories, self.view.hidden_annotators):
+            return  # nothing shown changed: no repaint of a long document
+        self.view.hidden_categories, self.view.hidden_annotators = hidden
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
         if self.view.selected_id and self.view.index is not None:
             span = self.view.index.spans.get(self.view.selected_id)
@@ -350,7 +367,8 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
             f"{counts.annotations} annotation{'s' if counts.annotations != 1 else ''} · {self.project.path}")
         if self.document is not None and self.view.index is not None:
             total = len(self.view.index.spans)
-            shown = sum(1 for s in self.view.index.spans.values() if self.view.is_shown(s))
+            hidden = self.view.hidden_categories or self.view.hidden_annotators
+            shown = sum(1 for s in self.view.index.spans.values() if self.view.is_shown(s)) if hidden else total
             text = f"{total} annotation{'s' if total != 1 else ''} in this document"
             self.count_label.setText(text if shown == total else f"{text} ({shown} shown)")
         else:

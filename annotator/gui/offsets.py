@@ -9,7 +9,10 @@ is exactly one Qt block separator and positions agree otherwise.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetMap:
@@ -23,7 +26,7 @@ class OffsetMap:
         if text.isascii():
             self._astral: list[int] = []
         else:
-            self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+            self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         self._astral_qt = [cp + n for n, cp in enumerate(self._astral)]
 
     def to_qt(self, offset: int) -> int:
@@ -48,4 +51,4 @@ class OffsetMap:
 
 def utf16_length(text: str) -> int:
     """Length of ``text`` in UTF-16 units (Qt's ``len``)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF) if not text.isascii() else len(text)
+    return len(text) + len(_ASTRAL.findall(text)) if not text.isascii() else len(text)

@@ -9,6 +9,7 @@ Plain Python (no widgets): the highlighter and the view read it, the tests drive
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ class SpanIndex:
         self.block_starts = starts  # code point where each block starts
         self._block_starts_qt = [self.offsets.to_qt(s) for s in starts] if self.offsets._astral else starts
         self.spans: dict[str, Span] = {}
+        self.by_category: Counter[str] = Counter()  # how many spans each category and coder has here
+        self.by_annotator: Counter[str] = Counter()
         self.pieces: dict[int, list[tuple[int, int, str]]] = {}  # block → (qt start, qt end, id), by start
         self._lanes: dict[int, dict[str, int]] = {}
         for span in spans:
@@ -56,6 +59,8 @@ class SpanIndex:
         span = self.spans.pop(span_id, None)
         if span is None:
             return []
+        self.by_category[span.category_id] -= 1
+        self.by_annotator[span.annotator_id] -= 1
         blocks = self.blocks_of(span)
         for block in blocks:
             self.pieces[block] = [p for p in self.pieces.get(block, ()) if p[2] != span_id]
@@ -64,24 +69,29 @@ class SpanIndex:
 
     def _insert(self, span: Span, sort: bool) -> list[int]:
         self.spans[span.id] = span
+        self.by_category[span.category_id] += 1
+        self.by_annotator[span.annotator_id] += 1
         to_qt = self.offsets.to_qt
-        blocks = self.blocks_of(span)
-        for block in blocks:
-            block_start = self.block_starts[block]
-            block_start_qt = self._block_starts_qt[block]
-            start = max(span.start, block_start)
-            end = span.end
-            if block + 1 < len(self.block_starts):
-                end = min(end, self.block_starts[block + 1] - 1)  # the newline itself is not painted
+        starts = self.block_starts
+        first = bisect_right(starts, span.start) - 1
+        last = bisect_right(starts, max(span.start, span.end - 1)) - 1
+        for block in range(first, last + 1):
+            start = max(span.start, starts[block])
+            end = span.end if block + 1 == len(starts) else min(span.end, starts[block + 1] - 1)  # not the newline
             if end <= start:
                 continue
+            block_start_qt = self._block_starts_qt[block]
             piece = (to_qt(start) - block_start_qt, to_qt(end) - block_start_qt, span.id)
-            pieces = self.pieces.setdefault(block, [])
-            pieces.append(piece)
-            if sort:
-                pieces.sort()
-            self._lanes.pop(block, None)
-        return blocks
+            pieces = self.pieces.get(block)
+            if pieces is None:
+                self.pieces[block] = [piece]
+            else:
+                pieces.append(piece)
+                if sort:
+                    pieces.sort()
+            if self._lanes:
+                self._lanes.pop(block, None)
+        return list(range(first, last + 1))
 
     # -- questions -----------------------------------------------------------------------------
 

@@ -567,3 +567,15 @@ def test_hovering_a_span_shows_category_coder_and_note(window):
     assert QToolTip.isVisible()
     assert all(part in QToolTip.text() for part in ("Opinion", "bob", "loaded word"))
     QToolTip.hideText()
+
+
+def test_edits_refresh_layer_counts_without_repainting_the_whole_document(window, monkeypatch):
+    emitted, repaints = [], []
+    window.layers.changed.connect(lambda: emitted.append(1))
+    monkeypatch.setattr(window.view, "repaint_all", lambda: repaints.append(1))
+    select(window, "council")
+    window.annotate(cats(window)["Opinion"])  # the coder's own layer row appears here
+    window.refresh_layers()
+    assert emitted == [] and repaints == []
+    root = window.layers.annotators_root
+    assert [root.child(i).text(0) for i in range(root.childCount())] == [f"{window.annotator.name} (you) (1)"]

@@ -69,9 +69,9 @@ class LayersPanel(QWidget):
                 label = f"{name}{' (you)' if ann_id == me else ''} ({annotator_counts.get(ann_id, 0)})"
                 self._add(self.annotators_root, ann_id, label, ann_id not in hidden_a)
             self.tree.expandAll()
+            self._only_mine_toggled(self.only_mine.isChecked(), emit=False)
         finally:
             self._filling = False
-        self._only_mine_toggled(self.only_mine.isChecked(), emit=False)
 
     def show_all(self) -> None:
         self._filling = True

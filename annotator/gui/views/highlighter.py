@@ -25,7 +25,8 @@ def blend(colours: list[QColor]) -> QColor:
 class SpanHighlighter(QSyntaxHighlighter):
     """Fills each run of annotated text with the blend of its shown spans' category colours.
 
-    ``view`` supplies ``index`` (a SpanIndex or None), ``colour_of(span)`` and ``is_shown(span)``.
+    ``view`` supplies ``index`` (a SpanIndex or None), ``colour_names`` (category id → "#rrggbb")
+    and ``is_shown(span)``.
     """
 
     def __init__(self, document, view) -> None:
@@ -44,16 +45,30 @@ class SpanHighlighter(QSyntaxHighlighter):
         pieces = index.pieces.get(self.currentBlock().blockNumber())
         if not pieces:
             return
-        spans, shown = index.spans, view.is_shown
-        visible = [(s, e, spans[i]) for s, e, i in pieces if shown(spans[i])]
-        if not visible:
+        spans, shown, names = index.spans, view.is_shown, view.colour_names
+        # Sweep the piece boundaries left to right, keeping the colours covering each run.
+        events = []
+        for start, end, span_id in pieces:
+            span = spans[span_id]
+            if shown(span):
+                name = names.get(span.category_id, "#999999")
+                events.append((start, 1, name))
+                events.append((end, -1, name))
+        if not events:
             return
-        points = sorted({p[0] for p in visible} | {p[1] for p in visible})
-        colour_of = view.colour_of
-        for a, b in zip(points, points[1:]):
-            key = tuple(sorted(colour_of(span).name() for s, e, span in visible if s <= a and e >= b))
-            if key:
-                self.setFormat(a, b - a, self._format(key))
+        events.sort()
+        active: dict[str, int] = {}
+        position = events[0][0]
+        for point, step, name in events:
+            if point > position and active:
+                key = tuple(sorted(n for n, count in active.items() for _ in range(count)))
+                self.setFormat(position, point - position, self._format(key))
+            position = point
+            count = active.get(name, 0) + step
+            if count:
+                active[name] = count
+            else:
+                del active[name]
 
     def _format(self, key: tuple[str, ...]) -> QTextCharFormat:
         fmt = self._formats.get(key)
