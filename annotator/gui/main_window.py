@@ -186,6 +186,7 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.table_panel.delete_requested.connect(self.delete_annotations)
         self.table_panel.mode_changed.connect(self._table_mode_changed)
         self.find_bar.matchChosen.connect(self._show_match)
+        self.find_bar.matchesChanged.connect(self._find_matches_changed)
         self.find_bar.annotateAll.connect(self.annotate_matches)
         self.find_bar.closed.connect(self.view.setFocus)
 
@@ -385,6 +386,9 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         if selection:
             position += f" · {selection[1] - selection[0]:,} selected"
         self.position_label.setText(position)
+
+    def _find_matches_changed(self) -> None:
+        self.view.set_find_matches(self.find_bar.matches if self.find_bar.isVisible() else [])
 
     # -- view menu handlers --------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ class FindBar(QWidget):
     """Emits ``matchChosen(start, end)`` to select a match and ``annotateAll(category_id)``."""
 
     matchChosen = Signal(int, int)  # noqa: N815
+    matchesChanged = Signal()  # noqa: N815
     annotateAll = Signal(str)  # noqa: N815
     closed = Signal()
 
@@ -37,16 +38,20 @@ class FindBar(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Find in document")
         self.edit.setClearButtonEnabled(True)
-        self.edit.setMinimumWidth(220)
-        self.case = QCheckBox("Match &case")
-        self.words = QCheckBox("&Whole words")
+        self.edit.setMinimumWidth(150)
+        self.case = QCheckBox("&Case")
+        self.case.setToolTip("Match case")
+        self.words = QCheckBox("&Words")
+        self.words.setToolTip("Whole words only")
         self.previous_button = QToolButton(text="▲")
         self.previous_button.setToolTip("Previous match (Shift+F3)")
         self.next_button = QToolButton(text="▼")
         self.next_button.setToolTip("Next match (F3)")
         self.count = QLabel("")
-        self.count.setMinimumWidth(80)
+        self.count.setMinimumWidth(70)
         self.category = QComboBox()
+        self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(12)
         self.category.setToolTip("Category for “Annotate all”")
         self.annotate_button = QPushButton("&Annotate all")
         self.annotate_button.setToolTip("Annotate every match with the chosen category (one undoable step)")
@@ -83,6 +88,7 @@ class FindBar(QWidget):
     def search(self, *_args, near: int = 0) -> None:
         self.matches = find_all(self.text, self.edit.text(), self.case.isChecked(), self.words.isChecked())
         self.current = -1
+        self.matchesChanged.emit()
         self._update_count()
         self.annotate_button.setEnabled(bool(self.matches))
 
@@ -115,6 +121,7 @@ class FindBar(QWidget):
 
     def open_bar(self, initial: str = "") -> None:
         self.show()
+        self.search()
         if initial and "\n" not in initial:
             self.edit.setText(initial)
         self.edit.setFocus()
@@ -122,6 +129,8 @@ class FindBar(QWidget):
 
     def close_bar(self) -> None:
         self.hide()
+        self.matches = []
+        self.matchesChanged.emit()
         self.closed.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802

@@ -10,6 +10,7 @@ All positions it gives out or takes are code points (the core's offsets); Qt pos
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
@@ -50,6 +51,7 @@ class DocumentView(QTextEdit):
         self.tooltip_provider: Callable[[list[Span]], str] | None = None
         self.menu_provider = None  # (code point or None) → QMenu or None
         self._highlighter: SpanHighlighter | None = None
+        self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self._press: QPoint | None = None
         self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
         self.cursorPositionChanged.connect(self.positionChanged)
@@ -105,6 +107,12 @@ class DocumentView(QTextEdit):
             if self.selected_id == span_id:
                 self.select_annotation(None)
 
+    def set_find_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Outline these code-point spans (the find bar's matches)."""
+        to_qt = self.index.offsets.to_qt if self.index is not None else (lambda x: x)
+        self.find_matches = [(to_qt(a), to_qt(b)) for a, b in matches]
+        self.viewport().update()
+
     def repaint_all(self) -> None:
         """Repaint every span (after colours or shown layers changed)."""
         if self.index is not None and self._highlighter is not None:
@@ -157,7 +165,15 @@ class DocumentView(QTextEdit):
         cursor.setPosition(self.index.offsets.to_qt(end))
         cursor.setPosition(self.index.offsets.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+        self.center_cursor()
+
+    def center_cursor(self) -> None:
+        """Scroll so that the cursor is in the middle third of the view (not at an edge)."""
         self.ensureCursorVisible()
+        rect, height = self.cursorRect(), self.viewport().height()
+        if not height / 3 <= rect.center().y() <= 2 * height / 3:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + rect.center().y() - height // 2)
 
     def place_cursor(self, offset: int) -> None:
         if self.index is None:
@@ -221,8 +237,8 @@ class DocumentView(QTextEdit):
         if self.index is None or annotation_id not in self.index.spans:
             return
         span = self.index.spans[annotation_id]
-        self.place_cursor(span.end)
         self.place_cursor(span.start)
+        self.center_cursor()
         self._cycle_at = span.start
         self.select_annotation(annotation_id)
 
@@ -315,7 +331,7 @@ class DocumentView(QTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
-        if self.index is None or not self.index.spans:
+        if self.index is None or not (self.index.spans or self.find_matches):
             return
         painter = QPainter(self.viewport())
         try:
@@ -334,9 +350,33 @@ class DocumentView(QTextEdit):
             if rect.top() > area.bottom():
                 break
             number = block.blockNumber()
-            if rect.bottom() >= area.top() and number in index.pieces:
-                self._paint_block(painter, block, number, rect)
+            if rect.bottom() >= area.top():
+                if number in index.pieces:
+                    self._paint_block(painter, block, number, rect)
+                if self.find_matches:
+                    self._paint_matches(painter, block, rect)
             block = block.next()
+
+    def _paint_matches(self, painter: QPainter, block, rect: QRectF) -> None:
+        first, end = block.position(), block.position() + block.length() - 1
+        i = bisect_left(self.find_matches, (first - 10_000, 0))  # matches are short; start a little before
+        pen = QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        layout = block.layout()
+        for start, stop in self.find_matches[i:]:
+            if start > end:
+                break
+            a, b = max(start, first) - first, min(stop, end) - first
+            if a >= b:
+                continue
+            for n in range(layout.lineCount()):
+                line = layout.lineAt(n)
+                x, y = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
+                if x < y:
+                    x1, x2 = line.cursorToX(x)[0], line.cursorToX(y)[0]
+                    painter.drawRect(QRectF(rect.left() + x1, rect.top() + line.y(), x2 - x1,
+                                            line.ascent() + line.descent()))
 
     def _paint_block(self, painter: QPainter, block, number: int, rect: QRectF) -> None:
         index = self.index
