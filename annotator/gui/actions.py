@@ -86,6 +86,7 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("Select text", "Shift+arrows, or drag with the mouse"),
     ("Select the annotation under the mouse", "Click"),
     ("Next / previous annotation at the same place", "Click again, or Tab / Shift+Tab"),
+    ("Move an edge of the selected annotation", "Drag its first or last character's edge"),
     ("Clear the selection", "Esc"),
     ("Context menu (annotate, change, delete)", "Right click, or the Menu key"),
 )

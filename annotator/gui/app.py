@@ -49,6 +49,20 @@ def _last_project():
         return None
 
 
+def _report_unexpected(kind, value, tb) -> None:
+    """sys.excepthook for the GUI: an error no code expected is logged with its traceback and
+    shown as one plain message; the app keeps running (every edit already made is committed)."""
+    log.error("unexpected error", exc_info=(kind, value, tb))
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator.applog import LOG_NAME
+
+    if QApplication.instance() is not None:
+        QMessageBox.critical(QApplication.activeWindow(), "Something went wrong",
+                             f"{kind.__name__}: {value}\n\nYour work up to this point is saved. "
+                             f"The details are in the log file:\n{paths.log_dir() / LOG_NAME}")
+
+
 def run(project_path: Path | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
     if _no_display():
@@ -60,6 +74,7 @@ def run(project_path: Path | None = None) -> int:
     from annotator.core.errors import AnnotatorError
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    sys.excepthook = _report_unexpected
     app.setApplicationName("Annotator")
     app.setApplicationDisplayName("Annotator")
     try:

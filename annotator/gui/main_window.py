@@ -175,6 +175,7 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.corpus.documentActivated.connect(self.open_document)
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.update_position)
+        self.view.edgeDragged.connect(self._edge_dragged)
         self.palette.categoryChosen.connect(self.annotate)
         self.layers.changed.connect(self._layers_changed)
         self.details.categoryChanged.connect(self.change_category)
@@ -386,6 +387,10 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         if selection:
             position += f" · {selection[1] - selection[0]:,} selected"
         self.position_label.setText(position)
+
+    def _edge_dragged(self, annotation_id: str, start: int, end: int) -> None:
+        span = self.view.index.spans[annotation_id]
+        self.set_span(annotation_id, start, end, "Adjust start" if end == span.end else "Adjust end")
 
     def _find_matches_changed(self) -> None:
         self.view.set_find_matches(self.find_bar.matches if self.find_bar.isVisible() else [])

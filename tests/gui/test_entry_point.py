@@ -44,3 +44,24 @@ def test_without_a_display_it_says_so(tmp_path):
     if sys.platform.startswith("linux"):
         assert result.returncode == 1
         assert result.stderr.startswith("annotator: error: no display found")
+
+
+def test_an_unexpected_error_is_logged_and_shown_as_one_message(qtbot, monkeypatch, annotator_home):
+    import logging
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.applog import setup_logging
+    from annotator.gui import app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    log_file = setup_logging(logging.INFO)
+    try:
+        raise ValueError("a bug")
+    except ValueError as exc:
+        app._report_unexpected(type(exc), exc, exc.__traceback__)
+    [(title, text)] = shown
+    assert title == "Something went wrong" and text.startswith("ValueError: a bug")
+    assert str(log_file) in text and "Traceback" not in text
+    assert "Traceback" in log_file.read_text(encoding="utf-8")

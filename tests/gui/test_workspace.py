@@ -579,3 +579,26 @@ def test_edits_refresh_layer_counts_without_repainting_the_whole_document(window
     assert emitted == [] and repaints == []
     root = window.layers.annotators_root
     assert [root.child(i).text(0) for i in range(root.childCount())] == [f"{window.annotator.name} (you) (1)"]
+
+
+def test_dragging_an_edge_of_the_selected_annotation_adjusts_it(window):
+    select(window, "council")
+    window.annotate(cats(window)["Opinion"])
+    [ann] = window.project.annotations()
+    view = window.view
+    x, top, bottom = view._edge_geometry(view.index.offsets.to_qt(ann.end), True)
+    grab = QPoint(round(x), round((top + bottom) / 2))
+    assert view.edge_at(grab) == "end" and view.edge_at(grab + QPoint(40, 0)) is None
+    target_offset = view.text().index("will") + 4  # drag the end to after “will”
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.index.offsets.to_qt(target_offset))
+    target = view.cursorRect(cursor).center()
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=grab)
+    QTest.mouseMove(view.viewport(), pos=target)
+    assert view.selection_range() == (ann.start, target_offset)  # the new extent, shown while dragging
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    moved = window.project.annotation(ann.id)
+    assert view.text()[moved.start:moved.end] == "council “will"
+    assert window.actions["edit.undo"].text() == "&Undo Adjust end"
+    window.undo()
+    assert window.project.annotation(ann.id).end == ann.end

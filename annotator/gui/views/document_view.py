@@ -25,10 +25,12 @@ STRIPE = 2.0  # px, height of one layer's stripe
 STRIPE_GAP = 1.5
 MAX_LANES = 4  # deeper overlaps share the last lane
 MARGIN = 28
+EDGE_GRAB = 4  # px either side of an edge of the selected annotation that start a drag
 
 
 class DocumentView(QTextEdit):
     annotationSelected = Signal(str)  # the selected annotation's id, "" for none  # noqa: N815
+    edgeDragged = Signal(str, int, int)  # annotation id, new start, new end (dragging an edge)  # noqa: N815
     positionChanged = Signal()  # cursor or selection moved  # noqa: N815
 
     def __init__(self, parent=None) -> None:
@@ -53,6 +55,7 @@ class DocumentView(QTextEdit):
         self._highlighter: SpanHighlighter | None = None
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self._press: QPoint | None = None
+        self._drag: tuple[str, str] | None = None  # ("start" or "end", annotation id) while dragging an edge
         self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
         self.cursorPositionChanged.connect(self.positionChanged)
         self.selectionChanged.connect(self.positionChanged)
@@ -290,11 +293,73 @@ class DocumentView(QTextEdit):
                                                      Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End):
             self._cycle_at = self.cursor_offset()
 
+    # Dragging an edge of the selected annotation: the pointer turns into a resize arrow within a few
+    # pixels of its first or last character; while dragging, the text selection shows the new extent.
+
+    def edge_at(self, point: QPoint) -> str | None:
+        """"start" or "end" if ``point`` is on that edge of the selected annotation."""
+        if self.selected_id is None or self.index is None or self.selected_id not in self.index.spans:
+            return None
+        span = self.index.spans[self.selected_id]
+        for edge, offset in (("start", span.start), ("end", span.end)):
+            x, top, bottom = self._edge_geometry(self.index.offsets.to_qt(offset), edge == "end")
+            if abs(point.x() - x) <= EDGE_GRAB and top <= point.y() <= bottom:
+                return edge
+        return None
+
+    def _edge_geometry(self, position: int, closing: bool) -> tuple[float, float, float]:
+        block = self.document().findBlock(position - 1 if closing else position)
+        local = position - block.position()
+        layout = block.layout()
+        line = layout.lineForTextPosition(local - 1 if closing and local > 0 else local)
+        origin = self._block_origin(block)
+        top = origin.y() + line.y()
+        return origin.x() + line.cursorToX(local)[0], top, top + line.ascent() + line.descent()
+
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint()
+        edge = self.edge_at(self._press) if event.button() == Qt.MouseButton.LeftButton else None
+        if edge is not None:
+            self._drag = (edge, self.selected_id)
+            return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        point = event.position().toPoint()
+        if self._drag is not None:
+            start, end = self._dragged_range(point)
+            if start < end:
+                self._show_range(start, end)
+            return
+        super().mouseMoveEvent(event)
+        if not event.buttons():
+            resize = self.edge_at(point) is not None
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if resize else Qt.CursorShape.IBeamCursor)
+
+    def _dragged_range(self, point: QPoint, drag: tuple[str, str] | None = None) -> tuple[int, int]:
+        edge, annotation_id = drag or self._drag
+        span = self.index.spans[annotation_id]
+        offset = self.index.offsets.from_qt(self.cursorForPosition(point).position())
+        return (offset, span.end) if edge == "start" else (span.start, offset)
+
+    def _show_range(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.index.offsets.to_qt(start))
+        cursor.setPosition(self.index.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._drag is not None:
+            drag, self._drag, self._press = self._drag, None, None
+            annotation_id = drag[1]
+            start, end = self._dragged_range(event.position().toPoint(), drag)
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            span = self.index.spans.get(annotation_id)
+            if span is not None and start < end and (start, end) != (span.start, span.end):
+                self.edgeDragged.emit(annotation_id, start, end)
+            return
         super().mouseReleaseEvent(event)
         point = event.position().toPoint()
         if event.button() != Qt.MouseButton.LeftButton or self._press is None:
