@@ -16,6 +16,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.schema import check_attribute_values, fit_attribute_values
 from annotator.core.models import Annotation, Annotator, Category, Document, new_id, now
 from annotator.core.text import LIMITS, check_field, normalise
 
@@ -53,15 +54,17 @@ class AnnotationsMixin:
         )])[0]
         return self.annotation(ann_id)
 
-    def add_annotations(self, items: Iterable[Mapping[str, Any]]) -> list[str]:
+    def add_annotations(self, items: Iterable[Mapping[str, Any]], *, restore: bool = False) -> list[str]:
         """Add many annotations in one transaction and return their ids, in order.
 
         Each item is a mapping with document_id, category_id, annotator_id, start, end and
         optionally note, attributes, and (to restore a deleted annotation, or to import one)
         id, created, modified, origin_id. Every item is checked before anything is written: one bad item refuses all.
+        Attribute values must fit the definitions of the item's category, except with ``restore``
+        (undo putting back rows exactly as they were, even if the definitions changed since).
         """
         with self._tx() as s:
-            return insert_annotations(s, items)
+            return insert_annotations(s, items, restore=restore)
 
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation; NotFoundError if there is none with this id."""
@@ -143,7 +146,11 @@ class AnnotationsMixin:
     def update_annotations(self, changes: Iterable[tuple[str, Mapping[str, Any]]],
                            modified: str | None = None) -> list[Annotation]:
         """Apply ``(id, {field: value})`` changes in one transaction; fields: category_id,
-        start, end, note, attributes (and modified, to restore a timestamp on undo)."""
+        start, end, note, attributes (and modified, to restore a timestamp on undo).
+
+        Attribute values must fit the definitions of the annotation's (new) category. When only
+        the category changes, values the new category does not define, or that do not fit it,
+        are dropped (``UpdateAnnotations`` keeps them for undo)."""
         allowed = {"category_id", "start", "end", "note", "attributes", "modified"}
         updated: list[Annotation] = []
         stamp = now()
@@ -154,6 +161,7 @@ class AnnotationsMixin:
                     raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
                 ann = _get(s, annotation_id)
                 where = f"annotation {annotation_id}"
+                moved = "category_id" in fields and fields["category_id"] != ann.category_id
                 if "category_id" in fields:
                     if s.get(Category, fields["category_id"]) is None:
                         raise NotFoundError(f"{where}: no category with id {fields['category_id']}")
@@ -165,7 +173,12 @@ class AnnotationsMixin:
                 if "note" in fields:
                     ann.note = _check_note(fields["note"], where)
                 if "attributes" in fields:
-                    ann.attributes = _check_values(fields["attributes"], where)
+                    values = _check_values(fields["attributes"], where)
+                    if values:
+                        check_attribute_values(values, _definitions(s, ann.category_id), where)
+                    ann.attributes = values
+                elif moved and ann.attributes:  # keep only the values the new category can hold
+                    ann.attributes = fit_attribute_values(ann.attributes, _definitions(s, ann.category_id))
                 ann.modified = fields.get("modified") or modified or stamp
                 s.add(ann)
                 updated.append(ann)
@@ -192,7 +205,7 @@ class AnnotationsMixin:
         return [found[i] for i in ids]
 
 
-def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]]) -> list[str]:
+def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restore: bool = False) -> list[str]:
     """``add_annotations`` inside an open session (for operations made of several steps)."""
     rows = items if isinstance(items, list) else list(items)  # read only: no copies of 100k dicts
     if not rows:
@@ -204,6 +217,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]]) -> list[s
     prepared: list[tuple] = []
     given_ids: list[str] = []
     encoded_empty = json.dumps({})
+    defined: dict[str, list[dict[str, Any]]] = {}  # attribute definitions by category, read once
     for index, row in enumerate(rows):
         where = f"annotation {index + 1}" if len(rows) > 1 else "annotation"
         missing = [f for f in _FIELDS if row.get(f) is None]
@@ -222,6 +236,11 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]]) -> list[s
         else:
             ann_id = new_id()
         values = _check_values(row.get("attributes"), where)
+        if values and not restore:
+            definitions = defined.get(row["category_id"])
+            if definitions is None:
+                definitions = defined[row["category_id"]] = _definitions(s, row["category_id"])
+            check_attribute_values(values, definitions, where)
         created = row.get("created") or stamp
         prepared.append((
             ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
@@ -270,6 +289,11 @@ def _check_values(value: Any, where: str) -> dict[str, Any]:
     except (TypeError, ValueError):
         raise ValidationError(f"{where}: attribute values must be plain JSON values (no NaN or infinity)") from None
     return dict(value)
+
+
+def _definitions(s: Session, category_id: str) -> list[dict[str, Any]]:
+    cat = s.get(Category, category_id)
+    return list(cat.attributes or []) if cat is not None else []
 
 
 def _filtered(query, document_id: str | None, category_id: str | None, annotator_id: str | None):

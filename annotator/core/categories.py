@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,18 @@ class DeletedCategory:
     reassigned_to: str | None = None
     reassigned: list[tuple[str, str]] = field(default_factory=list)  # (annotation id, old modified)
     deleted_annotations: list[dict[str, Any]] = field(default_factory=list)
+    values_before: dict[str, dict[str, Any]] = field(default_factory=dict)  # reassigned ones whose values were cut
+
+
+@dataclass(frozen=True)
+class MergedCategory:
+    """What ``merge_category`` did, enough to undo it."""
+
+    source_name: str
+    target_name: str
+    target_id: str
+    deleted: DeletedCategory  # the source, with its annotations reassigned to the target
+    children: list[tuple[str, int, str]] = field(default_factory=list)  # (id, old position, old modified)
 
 
 class CategoriesMixin:
@@ -153,38 +166,124 @@ class CategoriesMixin:
         """Delete a category that has no subcategories.
 
         If annotations use it, the call is refused unless ``reassign_to`` names another category
-        (they move there) or ``delete_annotations`` is true (they are deleted), all in this one
-        transaction. Returns what was removed, for undo.
+        (they move there, keeping the attribute values that category defines and that fit it) or
+        ``delete_annotations`` is true (they are deleted), all in this one transaction. Returns
+        what was removed, for undo (``restore_deleted_category``).
         """
-        if reassign_to is not None and delete_annotations:
-            raise ValidationError("choose either to reassign the annotations or to delete them, not both")
         with self._tx() as s:
-            cat = _get(s, category_id)
-            if s.exec(select(Category.id).where(Category.parent_id == category_id)).first():
-                raise ValidationError(f"category {cat.name!r} has subcategories; move or delete them first")
-            used = s.exec(select(Annotation).where(Annotation.category_id == category_id)).all()
-            reassigned: list[tuple[str, str]] = []
-            deleted: list[dict[str, Any]] = []
-            if used and reassign_to is None and not delete_annotations:
-                raise ValidationError(
-                    f"category {cat.name!r} is used by {len(used)} annotation(s); "
-                    "reassign them to another category or delete them"
-                )
-            if reassign_to is not None:
-                if reassign_to == category_id:
-                    raise ValidationError("cannot reassign annotations to the category being deleted")
-                _get(s, reassign_to)
-                reassigned = [(a.id, a.modified) for a in used]
-                if reassigned:
-                    s.exec(update(Annotation).where(Annotation.category_id == category_id)
-                           .values(category_id=reassign_to, modified=now()))
-            elif delete_annotations:
-                deleted = [a.model_dump() for a in used]
-                for ann in used:
-                    s.delete(ann)
-                s.flush()
-            s.delete(cat)
-            return DeletedCategory(cat, reassign_to, reassigned, deleted)
+            return _delete(s, category_id, reassign_to, delete_annotations)
+
+    def restore_deleted_category(self, deleted: DeletedCategory) -> None:
+        """Undo ``delete_category`` exactly, in one transaction: the category, its reassigned
+        annotations (category, attribute values and ``modified``) or its deleted ones."""
+        with self._tx() as s:
+            _restore(s, deleted)
+
+    def merge_category(self, source_id: str, target_id: str) -> MergedCategory:
+        """Merge the category ``source_id`` into ``target_id``, in one transaction.
+
+        The source's annotations move to the target (keeping the attribute values the target
+        defines and that fit it; the others are dropped), its subcategories move under the target
+        (after the target's own, in their order), and the source is deleted. Refused when the
+        two are the same, when the target is a subcategory of the source, or when a moved
+        subcategory's name is already used under the target. Returns what changed, for undo
+        (``restore_merged_category``).
+        """
+        with self._tx() as s:
+            source, target = _get(s, source_id), _get(s, target_id)
+            if source_id == target_id:
+                raise ValidationError(f"cannot merge category {source.name!r} into itself")
+            ancestor = target.parent_id
+            while ancestor is not None:
+                if ancestor == source_id:
+                    raise ValidationError(f"cannot merge category {source.name!r} into its own subcategory "
+                                          f"{target.name!r}")
+                ancestor = _get(s, ancestor).parent_id
+            children = s.exec(select(Category).where(Category.parent_id == source_id)
+                              .order_by(Category.position, Category.name)).all()
+            taken = {c.name.casefold(): c.name for c in s.exec(select(Category).where(Category.parent_id == target_id))}
+            for child in children:
+                if child.name.casefold() in taken:
+                    raise ValidationError(f"cannot merge {source.name!r} into {target.name!r}: both have a "
+                                          f"subcategory named {child.name!r}; rename or merge one first")
+            moved: list[tuple[str, int, str]] = []
+            position = _next_position(s, target_id)
+            stamp = now()
+            for child in children:
+                moved.append((child.id, child.position, child.modified))
+                child.parent_id, child.position, child.modified = target_id, position, stamp
+                position += 1
+                s.add(child)
+            s.flush()
+            deleted = _delete(s, source_id, target_id, False)
+            return MergedCategory(source.name, target.name, target_id, deleted, moved)
+
+    def restore_merged_category(self, merged: MergedCategory) -> None:
+        """Undo ``merge_category`` exactly, in one transaction."""
+        with self._tx() as s:
+            _restore(s, merged.deleted)
+            source_id = merged.deleted.category.id
+            for child_id, position, modified in merged.children:
+                child = _get(s, child_id)
+                child.parent_id, child.position, child.modified = source_id, position, modified
+                s.add(child)
+
+
+def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annotations: bool) -> DeletedCategory:
+    if reassign_to is not None and delete_annotations:
+        raise ValidationError("choose either to reassign the annotations or to delete them, not both")
+    cat = _get(s, category_id)
+    if s.exec(select(Category.id).where(Category.parent_id == category_id)).first():
+        raise ValidationError(f"category {cat.name!r} has subcategories; move or delete them first")
+    used = s.exec(select(Annotation).where(Annotation.category_id == category_id)).all()
+    reassigned: list[tuple[str, str]] = []
+    values_before: dict[str, dict[str, Any]] = {}
+    deleted: list[dict[str, Any]] = []
+    if used and reassign_to is None and not delete_annotations:
+        raise ValidationError(
+            f"category {cat.name!r} is used by {len(used)} annotation(s); "
+            "reassign them to another category or delete them"
+        )
+    if reassign_to is not None:
+        if reassign_to == category_id:
+            raise ValidationError("cannot reassign annotations to the category being deleted")
+        definitions = _get(s, reassign_to).attributes or []
+        reassigned = [(a.id, a.modified) for a in used]
+        fitted: dict[str, dict[str, Any]] = {}
+        for ann in used:
+            if ann.attributes:
+                kept = schema.fit_attribute_values(ann.attributes, definitions)
+                if kept != ann.attributes:
+                    values_before[ann.id] = dict(ann.attributes)
+                    fitted[ann.id] = kept
+        if reassigned:
+            s.exec(update(Annotation).where(Annotation.category_id == category_id)
+                   .values(category_id=reassign_to, modified=now()))
+        for ann_id, kept in fitted.items():
+            s.exec(update(Annotation).where(Annotation.id == ann_id).values(attributes=kept))
+    elif delete_annotations:
+        deleted = [a.model_dump() for a in used]
+        for ann in used:
+            s.delete(ann)
+        s.flush()
+    s.delete(cat)
+    s.flush()
+    return DeletedCategory(cat, reassign_to, reassigned, deleted, values_before)
+
+
+def _restore(s: Session, deleted: DeletedCategory) -> None:
+    from annotator.core.annotations import insert_annotations
+
+    row = deleted.category.model_dump()
+    insert_category(s, row["name"], row["colour"], row["description"], row["shortcut"], row["parent_id"],
+                    row["attributes"], row["position"], row["id"], row["created"], row["modified"])
+    for ann_id, modified in deleted.reassigned:
+        values: dict[str, Any] = {"category_id": row["id"], "modified": modified}
+        if ann_id in deleted.values_before:
+            values["attributes"] = deleted.values_before[ann_id]
+        s.exec(update(Annotation).where(Annotation.id == ann_id).values(**values))
+    if deleted.deleted_annotations:
+        insert_annotations(s, copy.deepcopy(deleted.deleted_annotations), restore=True)
 
 
 def _get(s: Session, category_id: str) -> Category:

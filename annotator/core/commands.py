@@ -39,7 +39,10 @@ class AddAnnotations:
         self._rows: list[dict[str, Any]] | None = None  # exact rows, kept by undo for redo
 
     def do(self, project) -> None:
-        project.add_annotations(copy.deepcopy(self._rows or self.items))
+        if self._rows:
+            project.add_annotations(copy.deepcopy(self._rows), restore=True)
+        else:
+            project.add_annotations(copy.deepcopy(self.items))
 
     def undo(self, project) -> None:
         self._rows = project.delete_annotations(self.ids)
@@ -58,7 +61,7 @@ class DeleteAnnotations:
         self._rows = project.delete_annotations(self.ids)
 
     def undo(self, project) -> None:
-        project.add_annotations(copy.deepcopy(self._rows))
+        project.add_annotations(copy.deepcopy(self._rows), restore=True)
 
 
 class UpdateAnnotations:
@@ -166,10 +169,29 @@ class DeleteCategory:
         self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations)
 
     def undo(self, project) -> None:
-        deleted = self._deleted
-        project.restore_category(deleted.category.model_dump())
-        if deleted.reassigned:
-            project.update_annotations([(i, {"category_id": self.id, "modified": m}) for i, m in deleted.reassigned])
-        if deleted.deleted_annotations:
-            project.add_annotations(copy.deepcopy(deleted.deleted_annotations))
+        project.restore_deleted_category(self._deleted)
+
+
+class MergeCategory:
+    """Merge one category into another: its annotations and subcategories move to the target
+    and it is deleted (``Project.merge_category``); undo puts everything back exactly.
+
+    The label is "Merge A into B"; without ``label`` it is set from the names on the first ``do``
+    (which the GUI runs before it puts the command on its stack)."""
+
+    def __init__(self, source_id: str, target_id: str, label: str | None = None) -> None:
+        self.source_id = source_id
+        self.target_id = target_id
+        self.label = label or "Merge category"
+        self._fixed_label = label is not None
+        self._merged = None
+
+    def do(self, project) -> None:
+        self._merged = project.merge_category(self.source_id, self.target_id)
+        if not self._fixed_label:
+            self.label = f"Merge {self._merged.source_name} into {self._merged.target_name}"
+            self._fixed_label = True
+
+    def undo(self, project) -> None:
+        project.restore_merged_category(self._merged)
 

@@ -10,7 +10,9 @@ whole import. Then, after a backup, everything is applied in one transaction:
 - annotators are matched by id; unknown ones are added;
 - every annotation's quote is checked against the document's text. If the offsets disagree but
   prefix + quote + suffix occurs exactly once, the annotation is re-anchored there; otherwise it is
-  rejected. An id the project already holds with the same content is skipped; with different
+  rejected. So is one whose attribute values do not fit the definitions of the project's category
+  it maps to (an unknown attribute, a wrong type, not a choice, out of range): the others still
+  import. An id the project already holds with the same content is skipped; with different
   content the newer ``modified`` wins and the conflict is reported.
 
 Importing the same file twice changes nothing.
@@ -28,10 +30,11 @@ from sqlmodel import select
 
 from annotator.core.annotations import insert_annotations
 from annotator.core.categories import insert_category
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.exchange import read_export
 from annotator.core.models import Annotation, Annotator, Category, Document, Origin
 from annotator.core.project import NewDocument, Project, insert_documents
+from annotator.core.schema import check_attribute_values
 
 
 @dataclass
@@ -164,6 +167,12 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
         if start is None:
             summary.rejected.append(f"{label}: {end}")
             continue
+        if ann["attributes"]:
+            try:
+                check_attribute_values(ann["attributes"], local[cat_map[ann["category_id"]]].attributes or [], label)
+            except ValidationError as exc:
+                summary.rejected.append(str(exc))
+                continue
         if (start, end) != (ann["start"], ann["end"]):
             summary.reanchored.append(f"{label}: moved from {ann['start']}–{ann['end']} to {start}–{end}")
         row = {

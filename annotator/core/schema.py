@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 from annotator.core import resources
 from annotator.core.errors import ValidationError
-from annotator.core.text import LIMITS, check_field, normalise
+from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, check_field, normalise
 
 # Distinct colours for new categories, picked in order: Okabe-Ito (safe for colour-blind coders)
 # followed by Tableau 10 colours that are not already close to one of them.
@@ -57,19 +58,145 @@ def clean_shortcut(value: str | None) -> str | None:
     return check_field(shortcut, "the shortcut", MAX_SHORTCUT)
 
 
+ATTRIBUTE_TYPES = ("text", "choice", "multiple", "boolean", "number")
+_DEFINITION_KEYS = {"name", "type", "choices", "default", "min", "max"}
+MAX_ATTRIBUTES = 100  # definitions per category
+MAX_CHOICES = 1000  # choices per attribute
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def check_attribute_definitions(value: Any) -> list[dict[str, Any]]:
-    """Attribute definitions must be a list of objects with a non-empty, unique ``name``.
-    (Types, choices and defaults are checked by the schema editor's rules.)"""
+    """Attribute definitions of a category, checked; ValidationError naming the attribute otherwise.
+
+    Each is ``{"name": text, "type": "text" | "choice" | "multiple" | "boolean" | "number"}`` with
+    ``choices`` (a non-empty list of distinct texts; for choice and multiple only), an optional
+    ``default`` valid for the type, and for numbers an optional ``min`` and ``max`` (min <= max).
+    Names are unique within the category (ignoring case). Returns copies, names stripped.
+    """
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(d, dict) for d in value):
         raise ValidationError("attribute definitions must be a list of objects")
-    names = [d.get("name") for d in value]
-    if not all(isinstance(n, str) and n.strip() for n in names):
-        raise ValidationError("every attribute definition needs a name")
-    if len(set(names)) != len(names):
-        raise ValidationError("attribute names must be unique within a category")
-    return [dict(d) for d in value]
+    if len(value) > MAX_ATTRIBUTES:
+        raise ValidationError(f"a category can have at most {MAX_ATTRIBUTES} attributes (got {len(value)})")
+    out: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for index, raw in enumerate(value):
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError(f"attribute {index + 1} needs a name")
+        name = check_field(name.strip(), f"the name of attribute {index + 1}", LIMITS["name"])
+        where = f"attribute {name!r}"
+        if name.casefold() in seen:
+            raise ValidationError(f"{where} is defined twice; attribute names must be unique within a category")
+        seen[name.casefold()] = name
+        unknown = sorted(set(raw) - _DEFINITION_KEYS)
+        if unknown:
+            raise ValidationError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}; "
+                                  f"known: {', '.join(sorted(_DEFINITION_KEYS))}")
+        kind = raw.get("type")
+        if kind not in ATTRIBUTE_TYPES:
+            raise ValidationError(f"{where}: type must be one of {', '.join(ATTRIBUTE_TYPES)} (got {kind!r})")
+        definition: dict[str, Any] = {"name": name, "type": kind}
+        if kind in ("choice", "multiple"):
+            choices = raw.get("choices")
+            if not isinstance(choices, list) or not choices:
+                raise ValidationError(f"{where}: a {kind} attribute needs a non-empty list of choices")
+            if len(choices) > MAX_CHOICES:
+                raise ValidationError(f"{where}: at most {MAX_CHOICES} choices (got {len(choices)})")
+            for choice in choices:
+                if not isinstance(choice, str) or not choice.strip():
+                    raise ValidationError(f"{where}: every choice must be non-empty text (got {choice!r})")
+                check_field(choice, f"{where}: a choice", LIMITS["name"])
+            if len(set(choices)) != len(choices):
+                twice = next(c for c in choices if choices.count(c) > 1)
+                raise ValidationError(f"{where}: choice {twice!r} is listed twice")
+            definition["choices"] = list(choices)
+        elif "choices" in raw:
+            raise ValidationError(f"{where}: only choice and multiple attributes have choices")
+        for bound in ("min", "max"):
+            if bound in raw:
+                if kind != "number":
+                    raise ValidationError(f"{where}: only number attributes have a {bound}")
+                if not _is_number(raw[bound]):
+                    raise ValidationError(f"{where}: {bound} must be a number (got {raw[bound]!r})")
+                definition[bound] = raw[bound]
+        if "min" in definition and "max" in definition and definition["min"] > definition["max"]:
+            raise ValidationError(f"{where}: min {definition['min']} is greater than max {definition['max']}")
+        if "default" in raw:
+            problem = value_problem(raw["default"], definition)
+            if problem:
+                raise ValidationError(f"{where}: the default {problem}")
+            definition["default"] = raw["default"]
+        out.append(definition)
+    return out
+
+
+def value_problem(value: Any, definition: dict[str, Any]) -> str | None:
+    """Why ``value`` does not fit the attribute ``definition`` (a phrase such as "must be a
+    number"), or None when it fits. None (no value) fits every type. A definition of an unknown
+    type (from an older file) accepts any value."""
+    if value is None:
+        return None
+    kind = definition.get("type")
+    if kind == "text":
+        if not isinstance(value, str):
+            return f"must be text (got {value!r:.60})"
+        if len(value) > LIMITS["note"] or CONTROL_CHARACTERS.search(value) or LONE_SURROGATES.search(value):
+            return "is too long or holds control characters"
+    elif kind == "choice":
+        if not isinstance(value, str) or value not in definition.get("choices", ()):
+            return f"must be one of {_listed(definition.get('choices', ()))} (got {value!r:.60})"
+    elif kind == "multiple":
+        choices = definition.get("choices", ())
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"must be a list of choices from {_listed(choices)} (got {value!r:.60})"
+        wrong = [v for v in value if v not in choices]
+        if wrong:
+            return f"holds {wrong[0]!r}, which is not one of {_listed(choices)}"
+        if len(set(value)) != len(value):
+            return "lists a choice twice"
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            return f"must be true or false (got {value!r:.60})"
+    elif kind == "number":
+        if not _is_number(value):
+            return f"must be a number (got {value!r:.60})"
+        if "min" in definition and value < definition["min"]:
+            return f"is {value}, below the minimum {definition['min']}"
+        if "max" in definition and value > definition["max"]:
+            return f"is {value}, above the maximum {definition['max']}"
+    return None
+
+
+def _listed(choices) -> str:
+    shown = ", ".join(repr(c) for c in list(choices)[:10])
+    return shown + (", …" if len(choices) > 10 else "")
+
+
+def check_attribute_values(values: dict[str, Any], definitions: list[dict[str, Any]], where: str) -> None:
+    """Refuse values for attributes the category does not define, or that do not fit their
+    definition: ValidationError naming ``where`` (the annotation) and the attribute."""
+    by_name = {d.get("name"): d for d in definitions}
+    for name, value in values.items():
+        definition = by_name.get(name)
+        if definition is None:
+            known = f"its category defines {_listed(list(by_name))}" if by_name else "its category defines none"
+            raise ValidationError(f"{where}: unknown attribute {name!r} ({known})")
+        problem = value_problem(value, definition)
+        if problem:
+            raise ValidationError(f"{where}: attribute {name!r} {problem}")
+
+
+def fit_attribute_values(values: dict[str, Any], definitions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The values that fit ``definitions`` (used when an annotation moves to another category:
+    values the new category does not define, or that do not fit it, are dropped)."""
+    by_name = {d.get("name"): d for d in definitions}
+    return {name: value for name, value in values.items()
+            if name in by_name and value_problem(value, by_name[name]) is None}
 
 
 def next_colour(used: set[str]) -> str:

@@ -62,11 +62,25 @@ def names(fallback: str) -> st.SearchStrategy[str]:
     return texts(0, 12).map(lambda s: s if s.strip() else fallback)
 
 
-JSON_VALUES = st.one_of(
-    texts(0, 10), st.integers(-(2**53), 2**53), st.booleans(), st.lists(texts(0, 6), max_size=3),
-)
-ATTRIBUTES = st.dictionaries(texts(0, 8), JSON_VALUES, max_size=3)
 CLAIMS_CATEGORIES = 4  # top-level categories of resources/schemas/claims.json
+VERDICTS = ("not checked", "accurate", "misleading", "false", "unprovable")  # claims.json
+TAGS = ("a", "b b", "é 😀")
+# Values must fit the category's attribute definitions: the first Claims category has "verdict",
+# the generated subcategory (second in tree order) one attribute of each type.
+SUB_ATTRIBUTES = [{"name": "confidence", "type": "number"}, {"name": "label", "type": "text"},
+                  {"name": "tags", "type": "multiple", "choices": list(TAGS)}, {"name": "ok", "type": "boolean"}]
+FIRST_VALUES = st.fixed_dictionaries({}, optional={"verdict": st.one_of(st.none(), st.sampled_from(VERDICTS))})
+SUB_VALUES = st.fixed_dictionaries({}, optional={
+    "confidence": st.one_of(st.integers(-(2**53), 2**53), st.floats(-1e6, 1e6, allow_nan=False)),
+    "label": texts(0, 10), "tags": st.lists(st.sampled_from(TAGS), unique=True), "ok": st.booleans()})
+
+
+def attribute_values(category: int, categories: int) -> st.SearchStrategy[dict[str, Any]]:
+    if category == 0:
+        return FIRST_VALUES
+    if category == 1 and categories > CLAIMS_CATEGORIES:
+        return SUB_VALUES
+    return st.just({})
 
 
 @dataclass(frozen=True)
@@ -107,10 +121,11 @@ def annotation_specs(draw, doc_texts: tuple[str, ...], categories: int, annotato
         length = len(doc_texts[document])
         start = draw(st.integers(0, length - 1))
         end = draw(st.integers(start + 1, length))
+        category = draw(st.integers(0, categories - 1))
         out.append(AnnotationSpec(
-            document=document, category=draw(st.integers(0, categories - 1)),
+            document=document, category=category,
             annotator=draw(st.integers(0, annotators - 1)), start=start, end=end,
-            note=draw(st.one_of(st.just(""), texts(1, 20))), attributes=draw(ATTRIBUTES),
+            note=draw(st.one_of(st.just(""), texts(1, 20))), attributes=draw(attribute_values(category, categories)),
         ))
     return tuple(out)
 
@@ -176,8 +191,7 @@ def build_project(path: Path, spec: ProjectSpec) -> tuple[Project, list[Row]]:
     project = Project.create(path)
     if spec.subcategory is not None:
         parent = project.categories()[0]
-        project.add_category(spec.subcategory, parent_id=parent.id,
-                             attributes=[{"name": "confidence", "type": "number"}])
+        project.add_category(spec.subcategory, parent_id=parent.id, attributes=SUB_ATTRIBUTES)
     for title, text in zip(spec.titles, spec.texts):
         project.add_document(title, text)
     return project, add_spec_annotations(project, spec)

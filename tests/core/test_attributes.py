@@ -1,0 +1,183 @@
+"""Typed attribute definitions of categories, and annotation values checked against them."""
+
+import pytest
+
+from annotator.core import commands
+from annotator.core.errors import ValidationError
+from annotator.core.exchange import build_export, dumps
+from annotator.core.exchange_import import import_annotations
+from annotator.core.project import Project
+from annotator.core.schema import check_attribute_definitions, load_schema_template
+
+DEFINITIONS = [
+    {"name": "verdict", "type": "choice", "choices": ["true", "false"], "default": "true"},
+    {"name": "topics", "type": "multiple", "choices": ["health", "money"], "default": ["money"]},
+    {"name": "checked", "type": "boolean", "default": False},
+    {"name": "score", "type": "number", "min": 0, "max": 10, "default": 5},
+    {"name": "source", "type": "text", "default": ""},
+]
+
+
+def test_every_type_with_its_fields_is_accepted_and_copied():
+    out = check_attribute_definitions(DEFINITIONS)
+    assert out == DEFINITIONS and out[0] is not DEFINITIONS[0]
+    assert check_attribute_definitions(None) == []
+    assert check_attribute_definitions([{"name": " n ", "type": "number"}]) == [{"name": "n", "type": "number"}]
+
+
+def test_the_claims_schema_is_valid():
+    for category in load_schema_template("claims")["categories"]:
+        check_attribute_definitions(category["attributes"])
+
+
+@pytest.mark.parametrize("definitions, message", [
+    ("verdict", "must be a list of objects"),
+    ([{"type": "text"}], "attribute 1 needs a name"),
+    ([{"name": "  ", "type": "text"}], "attribute 1 needs a name"),
+    ([{"name": "a", "type": "text"}, {"name": "A", "type": "text"}], "'A' is defined twice"),
+    ([{"name": "a"}], "attribute 'a': type must be one of text, choice, multiple, boolean, number"),
+    ([{"name": "a", "type": "date"}], "attribute 'a': type must be one of"),
+    ([{"name": "a", "type": "text", "colour": "red"}], "attribute 'a': unknown field\\(s\\) 'colour'"),
+    ([{"name": "a", "type": "choice"}], "attribute 'a': a choice attribute needs a non-empty list of choices"),
+    ([{"name": "a", "type": "multiple", "choices": []}], "needs a non-empty list of choices"),
+    ([{"name": "a", "type": "choice", "choices": "xy"}], "needs a non-empty list of choices"),
+    ([{"name": "a", "type": "choice", "choices": ["x", "x"]}], "choice 'x' is listed twice"),
+    ([{"name": "a", "type": "choice", "choices": ["x", ""]}], "every choice must be non-empty text"),
+    ([{"name": "a", "type": "choice", "choices": ["x", 1]}], "every choice must be non-empty text"),
+    ([{"name": "a", "type": "text", "choices": ["x"]}], "attribute 'a': only choice and multiple attributes have choices"),
+    ([{"name": "a", "type": "boolean", "choices": ["x"]}], "only choice and multiple"),
+    ([{"name": "a", "type": "text", "min": 1}], "attribute 'a': only number attributes have a min"),
+    ([{"name": "a", "type": "number", "max": "9"}], "attribute 'a': max must be a number"),
+    ([{"name": "a", "type": "number", "min": True}], "min must be a number"),
+    ([{"name": "a", "type": "number", "min": float("nan")}], "min must be a number"),
+    ([{"name": "a", "type": "number", "min": 5, "max": 1}], "attribute 'a': min 5 is greater than max 1"),
+    ([{"name": "a", "type": "choice", "choices": ["x"], "default": "y"}], "attribute 'a': the default must be one of 'x'"),
+    ([{"name": "a", "type": "multiple", "choices": ["x"], "default": "x"}], "the default must be a list of choices"),
+    ([{"name": "a", "type": "multiple", "choices": ["x"], "default": ["x", "z"]}], "the default holds 'z'"),
+    ([{"name": "a", "type": "boolean", "default": "yes"}], "the default must be true or false"),
+    ([{"name": "a", "type": "number", "max": 3, "default": 4}], "the default is 4, above the maximum 3"),
+    ([{"name": "a", "type": "number", "default": "4"}], "the default must be a number"),
+    ([{"name": "a", "type": "text", "default": 4}], "the default must be text"),
+])
+def test_bad_definitions_are_refused_naming_the_attribute(definitions, message):
+    with pytest.raises(ValidationError, match=message):
+        check_attribute_definitions(definitions)
+
+
+def test_bad_definitions_are_refused_by_the_project(project, dump):
+    before = dump(project)
+    with pytest.raises(ValidationError, match="attribute 'x': type must be"):
+        project.add_category("New", attributes=[{"name": "x", "type": "colour"}])
+    with pytest.raises(ValidationError, match="min 2 is greater"):
+        project.update_category(project.categories()[1].id,
+                                attributes=[{"name": "n", "type": "number", "min": 2, "max": 1}])
+    assert dump(project) == before
+
+
+@pytest.fixture
+def typed(filled):
+    project, (doc, _), (alice, _), cats = filled
+    cat = project.add_category("Typed", attributes=DEFINITIONS)
+    return project, doc, alice, cat, cats
+
+
+GOOD = {"verdict": "false", "topics": ["health", "money"], "checked": True, "score": 2.5, "source": "AP"}
+
+
+def test_values_that_fit_are_stored(typed):
+    project, doc, alice, cat, _ = typed
+    ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=GOOD)
+    assert project.annotation(ann.id).attributes == GOOD
+    nothing = {"verdict": None, "topics": [], "checked": None, "score": None, "source": None}
+    assert project.update_annotation(ann.id, attributes=nothing).attributes == nothing
+    assert project.update_annotation(ann.id, attributes={"score": 10}).attributes == {"score": 10}
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"colour": "red"}, "unknown attribute 'colour' \\(its category defines 'verdict', 'topics'"),
+    ({"verdict": "maybe"}, "attribute 'verdict' must be one of 'true', 'false' \\(got 'maybe'\\)"),
+    ({"verdict": 1}, "attribute 'verdict' must be one of"),
+    ({"topics": "health"}, "attribute 'topics' must be a list of choices"),
+    ({"topics": ["health", "sport"]}, "attribute 'topics' holds 'sport'"),
+    ({"topics": ["health", "health"]}, "attribute 'topics' lists a choice twice"),
+    ({"checked": 1}, "attribute 'checked' must be true or false"),
+    ({"score": "3"}, "attribute 'score' must be a number"),
+    ({"score": True}, "attribute 'score' must be a number"),
+    ({"score": 11}, "attribute 'score' is 11, above the maximum 10"),
+    ({"score": -1}, "attribute 'score' is -1, below the minimum 0"),
+    ({"source": ["x"]}, "attribute 'source' must be text"),
+    ({"source": "a\x00b"}, "attribute 'source' is too long or holds control characters"),
+])
+def test_values_that_do_not_fit_are_refused_naming_annotation_and_attribute(typed, dump, values, message):
+    project, doc, alice, cat, _ = typed
+    ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3)
+    before = dump(project)
+    with pytest.raises(ValidationError, match=f"^annotation: {message}"):
+        project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=values)
+    with pytest.raises(ValidationError, match=f"^annotation 2: {message}"):
+        project.add_annotations([dict(document_id=doc.id, category_id=cat.id, annotator_id=alice.id, start=0, end=1),
+                                 dict(document_id=doc.id, category_id=cat.id, annotator_id=alice.id, start=0, end=1,
+                                      attributes=values)])
+    with pytest.raises(ValidationError, match=f"^annotation {ann.id}: {message}"):
+        project.update_annotation(ann.id, attributes=values)
+    assert dump(project) == before
+
+
+def test_a_category_without_definitions_takes_no_values(filled):
+    project, (doc, _), (alice, _), cats = filled
+    with pytest.raises(ValidationError, match="unknown attribute 'a' \\(its category defines none\\)"):
+        project.add_annotation(doc.id, cats[1].id, alice.id, 0, 3, attributes={"a": 1})
+
+
+def test_new_values_are_checked_against_the_new_category(typed):
+    project, doc, alice, cat, cats = typed
+    ann = project.add_annotation(doc.id, cats[1].id, alice.id, 0, 3)
+    with pytest.raises(ValidationError, match="unknown attribute 'score'"):
+        project.update_annotation(ann.id, attributes={"score": 1})
+    moved = project.update_annotation(ann.id, category_id=cat.id, attributes={"score": 1})
+    assert (moved.category_id, moved.attributes) == (cat.id, {"score": 1})
+    with pytest.raises(ValidationError, match="attribute 'verdict' must be one of 'not checked'"):
+        project.update_annotation(ann.id, category_id=cats[0].id, attributes={"verdict": "true"})
+
+
+def test_changing_only_the_category_keeps_the_values_that_fit_it(typed, dump):
+    project, doc, alice, cat, cats = typed
+    ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=GOOD)
+    project.update_category(cats[1].id, attributes=[{"name": "score", "type": "number", "max": 3},
+                                                    {"name": "verdict", "type": "choice", "choices": ["x"]}])
+    command = commands.UpdateAnnotation(ann.id, category_id=cats[1].id)
+    before = dump(project)
+    command.do(project)
+    assert project.annotation(ann.id).attributes == {"score": 2.5}  # verdict "false" is not a choice there
+    command.undo(project)
+    assert dump(project) == before
+
+
+def test_undo_puts_back_values_even_after_the_definitions_changed(typed, dump):
+    project, doc, alice, cat, _ = typed
+    ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=GOOD)
+    delete = commands.DeleteAnnotations([ann.id])
+    delete.do(project)
+    project.update_category(cat.id, attributes=[])
+    before = dump(project)
+    delete.undo(project)
+    assert project.annotation(ann.id).attributes == GOOD
+    delete.do(project)
+    assert dump(project) == before
+
+
+def test_import_rejects_annotations_whose_values_do_not_fit_and_keeps_the_others(typed, tmp_path):
+    project, doc, alice, cat, cats = typed
+    project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes={"score": 9, "verdict": "true"})
+    project.add_annotation(doc.id, cat.id, alice.id, 1, 4, attributes={"score": 1})
+    project.add_annotation(doc.id, cats[0].id, alice.id, 2, 5, attributes={"verdict": "false"})
+    (tmp_path / "team.json").write_bytes(dumps(build_export(project)))
+    with Project.create(tmp_path / "other.annotator") as other:
+        other.add_category("Typed", attributes=[{"name": "score", "type": "number", "max": 5}])
+        summary = import_annotations(other, [tmp_path / "team.json"])
+        bad = project.annotations(category_id=cat.id)[0]  # the one at 0-3
+        assert summary.rejected == [f"team.json: 'Hel' (annotation {bad.id[:8]}): attribute 'score' is 9, "
+                                    "above the maximum 5"]
+        assert summary.annotations_added == 5  # the three of filled(), score 1, and the verdict
+        assert sorted(str(a.attributes) for a in other.annotations() if a.attributes) == \
+            ["{'score': 1}", "{'verdict': 'false'}"]
