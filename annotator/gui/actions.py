@@ -65,6 +65,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Write a note on the selected annotation"),
     ActionSpec("annotate.snap", "&Snap to Word Boundaries", "&Annotate", "toggle_snap", "Ctrl+Shift+W",
                "Widen new annotations to whole words", separator_before=True, checkable=True),
+    ActionSpec("schema.edit", "&Edit Categories…", "&Schema", "edit_schema", "Ctrl+Shift+K",
+               "Add, rename, recolour, reorder, merge or delete categories; keys, guidelines, attributes"),
+    ActionSpec("schema.guidelines", "Coding &Guidelines", "&Schema", "show_guidelines", None,
+               "The schema's categories with colours, keys and guidelines, as a page to read or print"),
     ActionSpec("view.next_document", "&Next Document", "&View", "next_document", "Ctrl+PgDown"),
     ActionSpec("view.previous_document", "&Previous Document", "&View", "previous_document", "Ctrl+PgUp"),
     ActionSpec("view.focus_documents", "Go to &Documents", "&View", "focus_documents", "Ctrl+1",
@@ -78,6 +82,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.corpus_table", "Table: Whole &Corpus", "&View", "toggle_corpus_table", "Ctrl+Shift+T",
                "List the annotations of every document in the table", checkable=True),
     ActionSpec("help.shortcuts", "&Keyboard Shortcuts", "&Help", "show_shortcuts", "F1"),
+    ActionSpec("help.guidelines", "Coding &Guidelines", "&Help", "show_guidelines", None,
+               "The schema's categories with colours, keys and guidelines, as a page to read or print"),
     ActionSpec("help.about", "&About Annotator", "&Help", "show_about", None, "Version and data folders"),
 )
 

@@ -11,15 +11,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from annotator.core.commands import (
-    AddAnnotations, AddCategory, DeleteAnnotations, DeleteCategory, ReorderCategories, UpdateAnnotation,
-    UpdateCategory,
+    AddAnnotations, AddCategory, DeleteAnnotations, DeleteCategory, MergeCategory, ReorderCategories,
+    UpdateAnnotation, UpdateCategory,
 )
 from annotator.core.text import snap_to_words
 from annotator.gui.actions import ACTIONS, VIEW_KEYS
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
 from annotator.gui.spans import Span
 
-_SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, DeleteCategory)
+_SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, DeleteCategory, MergeCategory)
 
 
 class AnnotateActions:
@@ -131,6 +131,9 @@ class AnnotateActions:
         """Bring every view in step with what a command (done, undone or redone) changed."""
         if isinstance(command, _SCHEMA_COMMANDS):
             self.refresh_schema()
+            if type(command) not in (AddCategory, UpdateCategory, ReorderCategories):
+                # A delete or merge moved or removed annotations: reload what shows them.
+                self.refresh()
             return
         ids = list(getattr(command, "ids", None) or getattr(command, "changes", {}).keys())
         rows = {row.id: row for row in self.project.annotation_rows(ids=ids)}

@@ -32,6 +32,7 @@ from annotator.gui.panels.details import DetailsPanel
 from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.layers import LayersPanel
 from annotator.gui.panels.palette import CategoryPalette
+from annotator.gui.schema_actions import SchemaActions
 from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
@@ -40,7 +41,7 @@ from PySide6.QtGui import QColor
 __all__ = ["MainWindow", "settings", "redirect_qt_settings"]
 
 
-class MainWindow(FileActions, AnnotateActions, QMainWindow):
+class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
     def __init__(self, project: Project) -> None:
         super().__init__()
         redirect_qt_settings()
@@ -177,6 +178,7 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.view.positionChanged.connect(self.update_position)
         self.view.edgeDragged.connect(self._edge_dragged)
         self.palette.categoryChosen.connect(self.annotate)
+        self.palette.editRequested.connect(self.edit_schema)
         self.layers.changed.connect(self._layers_changed)
         self.details.categoryChanged.connect(self.change_category)
         self.details.spanChanged.connect(self.set_span)
@@ -196,6 +198,7 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
     def set_project(self, project: Project, first: bool = False) -> None:
         self.project = project
         self.document = None
+        self.close_schema_dialogs()
         self.history.reset(project)
         self.annotator = self._current_annotator(project)
         self.documents_model.set_project(project)
@@ -248,6 +251,7 @@ class MainWindow(FileActions, AnnotateActions, QMainWindow):
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
         self.view.repaint_all()
         self.refresh_layers()
+        self.refresh_schema_dialogs()
 
     def open_document(self, document_id: str, force: bool = False) -> None:
         if self.document is not None and self.document.id == document_id and not force:

@@ -301,16 +301,16 @@ def test_shortcut_captured_from_a_key_press_and_clashes_refused(editor, window, 
     QTest.mouseClick(field, Qt.MouseButton.LeftButton)
     assert field.hasFocus()
     QTest.keyClick(field, Qt.Key.Key_Shift)  # a modifier alone waits for the key
-    QTest.keyClick(field, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.project.category(prediction).shortcut == "Ctrl+Shift+K" == field.text()
-    assert editor.tree.currentItem().text(1) == "Ctrl+Shift+K"
-    assert window.palette.list.topLevelItem(3).text(1) == "Ctrl+Shift+K"
+    QTest.keyClick(field, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.project.category(prediction).shortcut == "Ctrl+Shift+J" == field.text()
+    assert editor.tree.currentItem().text(1) == "Ctrl+Shift+J"
+    assert window.palette.list.topLevelItem(3).text(1) == "Ctrl+Shift+J"
     action = next(a for a in window.category_actions if a.data() == prediction)
-    assert action.shortcut().toString() == "Ctrl+Shift+K"  # the Annotate menu key follows
+    assert action.shortcut().toString() == "Ctrl+Shift+J"  # the Annotate menu key follows
 
     QTest.keyClick(field, Qt.Key.Key_O)  # Opinion's key: the core refuses
     assert dialogs[-1][0] == "warning" and "already used by category 'Opinion'" in dialogs[-1][2]
-    assert window.project.category(prediction).shortcut == "Ctrl+Shift+K" == field.text()
+    assert window.project.category(prediction).shortcut == "Ctrl+Shift+J" == field.text()
 
     QTest.keyClick(field, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # File → Import Documents
     assert "Ctrl+I is already the shortcut for “Import Documents”" in dialogs[-1][2]
@@ -318,7 +318,7 @@ def test_shortcut_captured_from_a_key_press_and_clashes_refused(editor, window, 
     assert "“Keyboard Shortcuts”" in dialogs[-1][2]
     QTest.keyClick(field, Qt.Key.Key_Left)
     assert "moves the cursor" in dialogs[-1][2]
-    assert window.project.category(prediction).shortcut == "Ctrl+Shift+K" and window.history.stack.count() == 1
+    assert window.project.category(prediction).shortcut == "Ctrl+Shift+J" and window.history.stack.count() == 1
 
     QTest.keyClick(field, Qt.Key.Key_7)
     assert window.project.category(prediction).shortcut == "7"
@@ -620,8 +620,6 @@ def test_ctrl_z_in_the_editor_once_the_window_lends_it_its_undo_actions(editor, 
     assert editor_rows(editor)[1] == "Unverified allegation"
 
 
-@pytest.mark.xfail(strict=True, reason="window: on_command only refreshes the schema after DeleteCategory; "
-                                       "the open document's spans keep the deleted category's id")
 def test_the_open_document_follows_a_merge(editor, window, monkeypatch):
     c = ids(window)
     window.open_document(window.project.documents()[0].id)
@@ -649,3 +647,19 @@ def test_a_choice_type_waits_for_its_choices_and_a_new_type_drops_what_it_cannot
                                                               "choices": ["low", "high"]}
     table.item(1, 3).setText("medium")  # not one of the choices: the core says so
     assert dialogs and "medium" in dialogs[-1][2] and table.item(1, 3).text() == ""
+
+
+def test_the_window_opens_the_editor_from_the_menu_and_the_palette_and_keeps_it_current(window):
+    window.actions["schema.edit"].trigger()
+    editor = window.schema_editor
+    assert editor is not None and editor.isVisible()
+    window.palette.edit_button.click()
+    assert window.schema_editor is editor  # one editor, brought forward
+    from annotator.core.commands import AddCategory
+
+    window.history.run(AddCategory("Satire", colour="#CC79A7"))  # e.g. from elsewhere: the editor follows
+    assert "Satire" in [row.strip() for row in editor_rows(editor)]
+    window.undo()
+    assert "Satire" not in [row.strip() for row in editor_rows(editor)]
+    window.actions["help.guidelines"].trigger()
+    assert window.guidelines_dialog.isVisible() and "Factual claim" in window.guidelines_dialog.html()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
 
 from annotator.gui.widgets import swatch
 
@@ -15,6 +17,7 @@ _ID = Qt.ItemDataRole.UserRole
 
 class CategoryPalette(QWidget):
     categoryChosen = Signal(str)  # noqa: N815
+    editRequested = Signal()  # noqa: N815
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -35,8 +38,12 @@ class CategoryPalette(QWidget):
         self.list.itemActivated.connect(self._chosen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.edit_button = QPushButton("Edit schema…")
+        self.edit_button.setToolTip("Add, rename, recolour, reorder or merge categories; keys, guidelines, attributes")
+        self.edit_button.clicked.connect(self.editRequested)
         layout.addWidget(self.hint)
         layout.addWidget(self.list)
+        layout.addWidget(self.edit_button, alignment=Qt.AlignmentFlag.AlignRight)
 
     def set_categories(self, categories) -> None:
         """``categories``: the project's Category rows in schema order (parents before children)."""
