@@ -29,3 +29,8 @@ class ReadError(AnnotatorError):
 class ExchangeError(AnnotatorError):
     """An export file that cannot be used: the message names the file, the place (a JSON path
     such as ``$.annotations[3].start``) and the reason."""
+
+
+class SchemaFileError(AnnotatorError):
+    """A schema file (Annotator schema JSON or REFI-QDA .qdc) that cannot be used: the message
+    names the file, the place and the reason."""

@@ -1,0 +1,552 @@
+"""Schema exchange: a project's categories as Annotator schema JSON or a REFI-QDA codebook (.qdc).
+
+Export writes the whole tree (``write_schema``). Import (``import_schema``) reads and checks the
+whole file first, refusing anything malformed or hostile with one ``SchemaFileError`` that names
+the file, the place and the reason; then, after a backup, it merges the file into the project in
+one transaction:
+
+- each category of the file is matched to a project category by id, then by name (ignoring case)
+  under the same (matched) parent; a project category is matched at most once;
+- a matched category takes the file's colour, description, shortcut and attribute definitions,
+  where the file holds them (a .qdc holds no shortcuts or attributes; a missing ``<Description>``
+  or ``color`` keeps the project's). Matched by id, it also takes the file's name. Its place in
+  the tree (parent, order) stays the project's;
+- an unmatched category is added under its (matched) parent, after the existing siblings, with
+  the file's id when the project does not use it yet;
+- a shortcut the project already gives to a category the file does not re-assign is not taken:
+  the category keeps its old shortcut (or none) and a note says so.
+
+Nothing is ever deleted or duplicated, and importing the same file twice changes nothing. See
+docs/schema-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.parsers import expat
+
+from sqlmodel import Session, select
+
+from annotator import __version__
+from annotator.core import schema
+from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
+from annotator.core.exchange import atomic_file
+from annotator.core.models import Category, new_id, now
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+
+FORMAT = "annotator-schema"
+VERSION = 1
+QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
+_QDA_NAMESPACES = ("", QDC_NAMESPACE, "urn:QDA-XML:project:1.0")  # a .qdpx project's <CodeBook> too
+FORMATS = {".json": "json", ".qdc": "qdc"}
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_CATEGORIES = 10_000
+MAX_DEPTH = 32  # levels of categories
+MAX_ID = 100
+_NODE_KEYS = ("id", "name", "colour", "shortcut", "description", "attributes", "children")
+_TOP_KEYS = ("format", "version", "name", "description", "categories")
+_GUID = re.compile(r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?")
+
+
+def schema_format(path: str | Path) -> str | None:
+    """``"json"`` or ``"qdc"`` from the file name's extension; None for any other."""
+    return FORMATS.get(Path(path).suffix.lower())
+
+
+# -- export ----------------------------------------------------------------------------------
+
+def export_schema(project: Project, name: str | None = None, description: str = "") -> dict[str, Any]:
+    """The project's categories as an ``annotator-schema`` version 1 dict: nested, siblings in
+    their order, every field present."""
+    cats = project.categories()
+    children: dict[str | None, list[Category]] = {}
+    for cat in cats:
+        children.setdefault(cat.parent_id, []).append(cat)
+
+    def nodes(parent: str | None) -> list[dict[str, Any]]:
+        return [{"id": c.id, "name": c.name, "colour": c.colour, "shortcut": c.shortcut,
+                 "description": c.description, "attributes": c.attributes or [], "children": nodes(c.id)}
+                for c in children.get(parent, [])]
+
+    return {"format": FORMAT, "version": VERSION, "name": project.info().name if name is None else name,
+            "description": description, "categories": nodes(None)}
+
+
+def schema_json(data: dict[str, Any]) -> bytes:
+    """The bytes of a schema JSON file: UTF-8, two-space indent, a newline at the end."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def schema_qdc(data: dict[str, Any]) -> bytes:
+    """The bytes of a REFI-QDA codebook for a schema dict. Shortcuts and attribute definitions
+    have no place in the format and are left out."""
+    root = ET.Element(f"{{{QDC_NAMESPACE}}}CodeBook", {"origin": f"Annotator {__version__}"})
+    codes = ET.SubElement(root, f"{{{QDC_NAMESPACE}}}Codes")
+
+    def add(parent: ET.Element, node: dict[str, Any]) -> None:
+        attrs = {"guid": _guid(node["id"]), "name": node["name"], "isCodable": "true"}
+        if node.get("colour"):
+            attrs["color"] = node["colour"].upper()
+        code = ET.SubElement(parent, f"{{{QDC_NAMESPACE}}}Code", attrs)
+        if node.get("description"):
+            ET.SubElement(code, f"{{{QDC_NAMESPACE}}}Description").text = node["description"]
+        for child in node.get("children", []):
+            add(code, child)
+
+    for node in data["categories"]:
+        add(codes, node)
+    ET.indent(root)
+    ET.register_namespace("", QDC_NAMESPACE)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _guid(category_id: str) -> str:
+    """A REFI-QDA guid for a category id: the id itself when it is a UUID (Annotator's ids are);
+    otherwise a UUID derived from it, always the same."""
+    if _GUID.fullmatch(category_id):
+        return _GUID.fullmatch(category_id).group(1).lower()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "annotator-category:" + category_id))
+
+
+def write_schema(project: Project, path: str | Path, fmt: str | None = None) -> int:
+    """Write the project's schema to ``path`` as ``fmt`` (``"json"`` or ``"qdc"``; default: from
+    the extension). Returns the number of categories written."""
+    fmt = fmt or schema_format(path)
+    if fmt not in ("json", "qdc"):
+        raise ValidationError(f"{path}: unknown schema format; use a .json or .qdc file name")
+    data = export_schema(project)
+    with atomic_file(path) as handle:
+        handle.write(schema_json(data) if fmt == "json" else schema_qdc(data))
+    return len(project.categories())
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def read_schema(path: str | Path) -> dict[str, Any]:
+    """Read and check a schema file (.json or .qdc, by extension; other names are tried as JSON
+    and then as XML by their first byte). Returns ``{"name", "description", "categories"}`` with
+    nested category dicts holding only the fields the file gives. SchemaFileError otherwise."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise SchemaFileError(f"{path}: is a folder, not a schema file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SchemaFileError(f"{path}: the file is {size / 2**20:.1f} MiB; schema files of up to "
+                                  f"{MAX_FILE_BYTES // 2**20} MiB are accepted")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise SchemaFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise SchemaFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:  # grew while we looked
+        raise SchemaFileError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    fmt = schema_format(path) or ("qdc" if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "json")
+    return parse_qdc(raw, str(path)) if fmt == "qdc" else parse_schema_json(raw, str(path))
+
+
+def parse_schema_json(raw: bytes, name: str) -> dict[str, Any]:
+    """Check the bytes of an Annotator schema JSON file; see ``read_schema``."""
+    if not raw.strip():
+        raise SchemaFileError(f"{name}: the file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaFileError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise SchemaFileError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise SchemaFileError(f"{name}: JSON nested too deeply") from None
+    except ValueError as exc:
+        raise SchemaFileError(f"{name}: not valid JSON: {exc}") from None
+
+    def fail(where: str, reason: str):
+        raise SchemaFileError(f"{name}: {where}: {reason}")
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SchemaFileError(f"{name}: not an Annotator schema (no \"format\": \"{FORMAT}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        fail("$.version", "must be a whole number")
+    if version > VERSION:
+        raise SchemaFileError(f"{name}: schema version {version} was written by a newer Annotator; "
+                              f"this one reads version {VERSION}. Update Annotator.")
+    if version != VERSION:
+        fail("$.version", f"unknown version {version}")
+    unknown = sorted(set(data) - set(_TOP_KEYS))
+    if unknown:
+        fail("$", f"unknown field(s) {', '.join(map(repr, unknown))}")
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            fail(f"$.{key}", "must be text")
+    if not isinstance(data.get("categories"), list):
+        fail("$.categories", "must be a list of categories")
+    state = _Checker(name)
+    categories = [state.node(node, f"$.categories[{i}]", 1) for i, node in enumerate(data["categories"])]
+    state.siblings(categories, "$.categories")
+    return {"name": data.get("name", ""), "description": data.get("description", ""), "categories": categories}
+
+
+def _no_constant(value: str):
+    raise ValueError(f"{value} is not a JSON value")
+
+
+class _Checker:
+    """Checks category nodes one by one (each the same way for JSON and .qdc), counting them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+        self.ids: dict[str, str] = {}
+        self.shortcuts: dict[str, str] = {}
+
+    def fail(self, where: str, reason: str):
+        raise SchemaFileError(f"{self.name}: {where}: {reason}")
+
+    def node(self, node: Any, where: str, depth: int) -> dict[str, Any]:
+        self.count += 1
+        if self.count > MAX_CATEGORIES:
+            raise SchemaFileError(f"{self.name}: more than {MAX_CATEGORIES:,} categories; not a schema Annotator accepts")
+        if depth > MAX_DEPTH:
+            self.fail(where, f"categories are nested more than {MAX_DEPTH} levels deep")
+        if not isinstance(node, dict):
+            self.fail(where, "must be an object")
+        unknown = sorted(set(node) - set(_NODE_KEYS))
+        if unknown:
+            self.fail(where, f"unknown field(s) {', '.join(map(repr, unknown))}")
+        out: dict[str, Any] = {}
+        try:
+            if "name" not in node:
+                raise ValidationError("a category needs a name")
+            if not isinstance(node["name"], str):
+                raise ValidationError("the name must be text")
+            out["name"] = schema.clean_name(node["name"])
+            where = f"{where} ({out['name']!r})"
+            out["id"] = self.category_id(node.get("id"), where)
+            if node.get("colour") is not None:
+                out["colour"] = schema.normalise_colour(node["colour"])
+            if "shortcut" in node:
+                shortcut = node["shortcut"]
+                if shortcut is not None and not isinstance(shortcut, str):
+                    raise ValidationError("the shortcut must be text or null")
+                out["shortcut"] = schema.clean_shortcut(shortcut)
+            if "description" in node:
+                if not isinstance(node["description"], str):
+                    raise ValidationError("the description must be text")
+                out["description"] = schema.clean_description(node["description"])
+            if "attributes" in node:
+                out["attributes"] = schema.check_attribute_definitions(node["attributes"])
+        except ValidationError as exc:
+            self.fail(where, str(exc))
+        self.shortcut(out.get("shortcut"), out["name"], where)
+        children = node.get("children", [])
+        if not isinstance(children, list):
+            self.fail(f"{where}.children", "must be a list of categories")
+        out["children"] = [self.node(child, f"{where}.children[{i}]", depth + 1) for i, child in enumerate(children)]
+        self.siblings(out["children"], f"{where}.children")
+        return out
+
+    def category_id(self, value: Any, where: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID \
+                or schema.CONTROL_CHARACTERS.search(value) or schema.LONE_SURROGATES.search(value):
+            raise ValidationError(f"the id must be text of 1 to {MAX_ID} characters")
+        if value in self.ids:
+            raise ValidationError(f"id {value} is also used by {self.ids[value]}")
+        self.ids[value] = where
+        return value
+
+    def shortcut(self, shortcut: str | None, name: str, where: str) -> None:
+        if shortcut is None:
+            return
+        other = self.shortcuts.get(shortcut.casefold())
+        if other is not None:
+            self.fail(where, f"shortcut {shortcut!r} is also given to category {other!r}")
+        self.shortcuts[shortcut.casefold()] = name
+
+    def siblings(self, nodes: list[dict[str, Any]], where: str) -> None:
+        seen: set[str] = set()
+        for node in nodes:
+            if node["name"].casefold() in seen:
+                self.fail(where, f"two categories named {node['name']!r} under the same parent")
+            seen.add(node["name"].casefold())
+
+
+class _Refused(Exception):
+    pass
+
+
+def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
+    """Check the bytes of a REFI-QDA codebook; see ``read_schema``.
+
+    Parsed with expat, refusing any DOCTYPE before it is read (so no entity, internal or
+    external, is ever declared or expanded: no "billion laughs", no file or network access)."""
+    if not raw.strip():
+        raise SchemaFileError(f"{name}: the file is empty")
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+
+    def refuse(*_args):
+        raise _Refused("the file declares a DOCTYPE or entities, which schema files may not "
+                       "(refused before reading them)")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.NotationDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SkippedEntityHandler = refuse
+
+    root: dict[str, Any] = {"children": []}
+    stack: list[tuple[str, dict[str, Any] | None]] = []  # (local element name, the code it opens)
+    codes_open: list[dict[str, Any]] = []  # the Code elements open, innermost last
+    text: list[str] = []
+    count = [0]
+
+    def local_name(tag: str) -> str:
+        namespace, _, local = tag.rpartition(" ")
+        if namespace not in _QDA_NAMESPACES:
+            return ""  # another vocabulary: ignored with everything inside it
+        return local
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if len(stack) > 2 * MAX_DEPTH + 8:
+            raise _Refused(f"elements are nested too deeply (line {parser.CurrentLineNumber})")
+        element = local_name(tag)
+        parent = stack[-1][0] if stack else None
+        if parent is None:
+            namespace, _, local = tag.rpartition(" ")
+            if local != "CodeBook":
+                raise _Refused(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook>")
+            if element != "CodeBook":
+                raise _Refused(f"not a REFI-QDA codebook: <CodeBook> is in the namespace {namespace!r}, "
+                               f"not {QDC_NAMESPACE!r}")
+        code = None
+        kept = ""  # the name kept on the stack: "" for anything this reader ignores
+        if parent is None:
+            kept = "CodeBook"
+        elif element == "Codes" and parent == "CodeBook":
+            kept = "Codes"
+        elif element == "Code" and parent in ("Codes", "Code"):
+            count[0] += 1
+            if count[0] > MAX_CATEGORIES:
+                raise _Refused(f"more than {MAX_CATEGORIES:,} codes; not a schema Annotator accepts")
+            if len(codes_open) >= MAX_DEPTH:
+                raise _Refused(f"codes are nested more than {MAX_DEPTH} levels deep (line {parser.CurrentLineNumber})")
+            code = {"line": parser.CurrentLineNumber, "attrs": dict(attrs), "children": []}
+            (codes_open[-1] if codes_open else root)["children"].append(code)
+            codes_open.append(code)
+            kept = "Code"
+        elif element == "Description" and parent == "Code":
+            text.clear()
+            kept = "Description"
+        stack.append((kept, code))
+
+    def end(_tag: str) -> None:
+        element, code = stack.pop()
+        if code is not None:
+            codes_open.pop()
+        elif element == "Description":
+            codes_open[-1]["description"] = "".join(text)
+
+    def data(chunk: str) -> None:
+        if stack and stack[-1][0] == "Description":
+            text.append(chunk)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+    try:
+        parser.Parse(raw, True)
+    except _Refused as exc:
+        raise SchemaFileError(f"{name}: {exc}") from None
+    except expat.ExpatError as exc:
+        raise SchemaFileError(f"{name}: not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
+                              f"{expat.ErrorString(exc.code)}") from None
+    except RecursionError:
+        raise SchemaFileError(f"{name}: elements are nested too deeply") from None
+
+    state = _Checker(name)
+
+    def convert(code: dict[str, Any], depth: int) -> dict[str, Any]:
+        attrs = code["attrs"]
+        where = f"<Code> at line {code['line']}"
+        if not attrs.get("name", "").strip():
+            state.fail(where, "has no name")
+        node: dict[str, Any] = {"name": attrs["name"]}
+        guid = attrs.get("guid", "").strip()
+        if guid:
+            match = _GUID.fullmatch(guid)
+            node["id"] = match.group(1).lower() if match else guid
+        if attrs.get("color", "").strip():
+            node["colour"] = attrs["color"]
+        if "description" in code:
+            node["description"] = code["description"]
+        node["children"] = [convert(child, depth + 1) for child in code["children"]]
+        return node
+
+    nodes = [convert(code, 1) for code in root["children"]]
+    # Check the converted tree exactly as a JSON file's, naming codes by line.
+    categories = []
+    for code, node in zip(root["children"], nodes):
+        categories.append(_checked_qdc_node(state, code, node, 1))
+    state.siblings(categories, "<Codes>")
+    return {"name": "", "description": "", "categories": categories}
+
+
+def _checked_qdc_node(state: _Checker, code: dict[str, Any], node: dict[str, Any], depth: int) -> dict[str, Any]:
+    children = node.pop("children")
+    out = state.node(dict(node, children=[]), f"<Code> at line {code['line']}", depth)
+    out["children"] = [_checked_qdc_node(state, c, n, depth + 1) for c, n in zip(code["children"], children)]
+    state.siblings(out["children"], f"<Code> at line {code['line']} ({out['name']!r})")
+    return out
+
+
+# -- import ----------------------------------------------------------------------------------
+
+@dataclass
+class SchemaImportSummary:
+    """What a schema import did: category names (with their parents, "A / B") per outcome."""
+
+    file: Path
+    backup: Path | None = None
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary as text, one line each."""
+        return [f"categories: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged"]
+
+
+def import_schema(project: Project, path: str | Path) -> SchemaImportSummary:
+    """Merge a schema file into ``project``; see the module docstring. SchemaFileError (the
+    project unchanged) when the file is not a valid schema or cannot be merged."""
+    path = Path(path)
+    data = read_schema(path)
+    summary = SchemaImportSummary(file=path)
+    summary.backup = project.backup("before-schema-import")
+    with project._tx() as s:
+        try:
+            _apply(s, data["categories"], summary)
+        except AnnotatorError as exc:
+            raise SchemaFileError(f"{path}: {exc}") from exc
+    return summary
+
+
+def apply_schema(s: Session, nodes: list[dict[str, Any]]) -> SchemaImportSummary:
+    """Merge checked category nodes (as ``read_schema`` gives them) inside an open session."""
+    summary = SchemaImportSummary(file=Path())
+    _apply(s, nodes, summary)
+    return summary
+
+
+def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportSummary) -> None:
+    # Everything is looked up in memory: a file of 10,000 categories must not cost 10,000 queries
+    # over the whole table (the nodes were checked by _Checker already).
+    local = {c.id: c for c in s.exec(select(Category)).all()}
+    by_place = {(c.parent_id, c.name.casefold()): c for c in local.values()}
+    next_position: dict[str | None, int] = {}
+    for c in local.values():
+        next_position[c.parent_id] = max(next_position.get(c.parent_id, 0), c.position + 1)
+    colours = {c.colour for c in local.values()}
+    matched: set[str] = set()
+    matched_labels: list[tuple[str, str]] = []  # (label, category id), in file order
+    shortcuts: list[tuple[Category, str | None, str, bool]] = []  # (category, wanted, label, added)
+    changed: dict[str, bool] = {}
+    stamp = now()
+
+    def walk(items: list[dict[str, Any]], parent: str | None, path: str) -> None:
+        for node in items:
+            label = f"{path}{node['name']}"
+            place = (parent, node["name"].casefold())
+            cat = local.get(node.get("id")) if node.get("id") not in matched else None
+            by_id = cat is not None
+            if cat is None and place in by_place and by_place[place].id not in matched:
+                cat = by_place[place]
+            if cat is None:
+                if place in by_place:  # already matched by id to another node of the file
+                    raise ValidationError(f"category {label!r} would be a second category of that name there")
+                colour = node.get("colour") or schema.next_colour(colours)
+                cat = Category(id=node["id"] if node.get("id") and node["id"] not in local else new_id(),
+                               name=node["name"], colour=colour, description=node.get("description", ""),
+                               shortcut=None, parent_id=parent, position=next_position.get(parent, 0),
+                               attributes=node.get("attributes", []), created=stamp, modified=stamp)
+                s.add(cat)
+                local[cat.id], by_place[place] = cat, cat
+                next_position[parent] = cat.position + 1
+                colours.add(colour)
+                summary.added.append(label)
+                if node.get("shortcut"):
+                    shortcuts.append((cat, node["shortcut"], label, True))
+            else:
+                changes = {}
+                if by_id and node["name"] != cat.name:
+                    changes["name"] = node["name"]
+                for key in ("colour", "description", "attributes"):
+                    if key in node and node[key] != getattr(cat, key):
+                        changes[key] = node[key]
+                if "shortcut" in node and node["shortcut"] != cat.shortcut:
+                    shortcuts.append((cat, node["shortcut"], label, False))
+                if "name" in changes:
+                    new_place = (cat.parent_id, changes["name"].casefold())
+                    if by_place.get(new_place, cat) is not cat:
+                        raise ValidationError(f"category {cat.name!r} is renamed {changes['name']!r} in the file, "
+                                              f"but the project has another category of that name")
+                    del by_place[(cat.parent_id, cat.name.casefold())]
+                    by_place[new_place] = cat
+                for key, value in changes.items():
+                    setattr(cat, key, value)
+                if "colour" in changes:
+                    colours.add(changes["colour"])
+                changed[cat.id] = bool(changes)
+                matched_labels.append((label, cat.id))
+            matched.add(cat.id)
+            walk(node.get("children", []), cat.id, f"{label} / ")
+
+    walk(nodes, None, "")
+    s.flush()
+    # Shortcuts last, so that a file may swap keys between categories: free the ones that
+    # change, then give each wanted key to its category unless another category holds it.
+    old = {cat.id: cat.shortcut for cat, *_ in shortcuts}
+    for cat, *_ in shortcuts:
+        cat.shortcut = None
+    holders = {c.shortcut.casefold(): c for c in local.values() if c.shortcut is not None}
+    for cat, wanted, label, added in shortcuts:
+        holder = holders.get(wanted.casefold()) if wanted is not None else None
+        if holder is None:
+            cat.shortcut = wanted
+        else:
+            keep = old[cat.id] if old[cat.id] is not None and old[cat.id].casefold() not in holders else None
+            cat.shortcut = keep
+            kept = f"keeps {keep!r}" if keep else "has no shortcut"
+            summary.notes.append(f"category {label!r}: shortcut {wanted!r} is used by {holder.name!r}; "
+                                 f"{'added without a shortcut' if added else kept}")
+        if cat.shortcut is not None:
+            holders[cat.shortcut.casefold()] = cat
+        if not added and cat.shortcut != old[cat.id]:
+            changed[cat.id] = True
+    for cat_id, was_changed in changed.items():
+        if was_changed:
+            local[cat_id].modified = stamp
+    for cat in local.values():
+        s.add(cat)
+    s.flush()
+    for label, cat_id in matched_labels:
+        (summary.updated if changed[cat_id] else summary.unchanged).append(label)
