@@ -23,7 +23,6 @@ from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
-from annotator.core.schema import load_schema_template
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
 log = logging.getLogger(__name__)
@@ -86,8 +85,9 @@ class Project(CategoriesMixin, AnnotationsMixin):
     def create(cls, path: str | Path, name: str | None = None, schema: str | None = "claims") -> Project:
         """Create a new project file at ``path`` (any extension; ``.annotator`` is usual).
 
-        ``schema`` names a template in resources/schemas (default: the Claims schema), or None
-        for a project without categories. Refuses a path that already holds a non-empty file.
+        ``schema`` names a template (see templates.py: a built-in one such as ``"claims"`` or
+        ``"Claims"``, the default, or one the user saved), or None for a project without
+        categories. Refuses a path that already holds a non-empty file.
         """
         path = Path(path).expanduser()
         engine = db.create_database(path)
@@ -97,7 +97,12 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
                                   created_by=f"Annotator {__version__}"))
             if schema:
-                project.add_categories_tree(load_schema_template(schema)["categories"])
+                from annotator.core.schema_exchange import apply_schema
+                from annotator.core.templates import load_template
+
+                nodes = load_template(schema)["categories"]
+                with project._tx() as s:
+                    apply_schema(s, nodes)
         except Exception:
             project.close()
             path.unlink(missing_ok=True)

@@ -1,0 +1,125 @@
+"""Schema templates: the schemas a new project can start from.
+
+The built-in ones ship in resources/schemas/ (the *Claims* schema, always listed first); user
+templates are Annotator schema JSON files (docs/schema-format.md) in ``paths.data_dir() /
+"templates"``, one per template, named ``<template name>.json``. ``save_template`` writes the
+current project's schema there; ``Project.create(path, schema=<template name>)`` starts from one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from annotator import paths
+from annotator.core import resources
+from annotator.core.errors import ValidationError
+from annotator.core.exchange import atomic_file
+from annotator.core.schema_exchange import export_schema, parse_schema_json, read_schema, schema_json
+from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+
+log = logging.getLogger(__name__)
+
+BUILT_IN = "built-in"
+USER = "user"
+DEFAULT = "claims"  # the resource file of the default template
+MAX_NAME = 100
+_FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+class Template(NamedTuple):
+    """A template as listed: its name and where it comes from (``"built-in"`` or ``"user"``)."""
+
+    name: str
+    source: str
+
+
+def templates_dir() -> Path:
+    """The folder of user templates (not created until a template is saved)."""
+    return paths.data_dir() / "templates"
+
+
+def _built_ins() -> dict[str, str]:
+    """Built-in templates, display name -> resource file stem; the default first."""
+    stems = [n.removesuffix(".json") for n in resources.file_names("schemas", suffix=".json")]
+    stems.sort(key=lambda stem: (stem != DEFAULT, stem))
+    out: dict[str, str] = {}
+    for stem in stems:
+        data = _built_in_data(stem)
+        out[data.get("name") or stem] = stem
+    return out
+
+
+def _built_in_data(stem: str) -> dict[str, Any]:
+    return parse_schema_json(resources.read_text("schemas", f"{stem}.json").encode("utf-8"), f"built-in template {stem}")
+
+
+def _user_files() -> dict[str, Path]:
+    folder = templates_dir()
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.glob("*.json"), key=lambda p: p.stem.casefold())
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def list_templates() -> list[Template]:
+    """The built-in templates (*Claims* first), then the user's, by name."""
+    return [Template(name, BUILT_IN) for name in _built_ins()] + [Template(name, USER) for name in _user_files()]
+
+
+def load_template(name: str) -> dict[str, Any]:
+    """A template's checked schema (``{"name", "description", "categories"}``) by its name, any
+    case: a built-in one (also by its resource name, e.g. ``"claims"``) or a user one.
+    ValidationError when there is none; SchemaFileError when a user template file is broken."""
+    wanted = name.strip().casefold() if isinstance(name, str) else ""
+    for display, stem in _built_ins().items():
+        if wanted in (display.casefold(), stem.casefold()):
+            return _built_in_data(stem)
+    for stem, path in _user_files().items():
+        if stem.casefold() == wanted:
+            return read_schema(path)
+    raise ValidationError(f"no schema template named {name!r}")
+
+
+def check_template_name(name: str) -> str:
+    """A usable template name (it becomes a file name), stripped; ValidationError otherwise."""
+    clean = name.strip() if isinstance(name, str) else ""
+    if not clean:
+        raise ValidationError("a template needs a name")
+    if len(clean) > MAX_NAME:
+        raise ValidationError(f"a template name can have at most {MAX_NAME} characters")
+    if _FORBIDDEN.search(clean) or CONTROL_CHARACTERS.search(clean) or LONE_SURROGATES.search(clean) \
+            or "\n" in clean or "\t" in clean:
+        raise ValidationError(f"template name {clean!r} may not contain / \\ : * ? \" < > | or control characters")
+    if clean.startswith(".") or clean.endswith(".") or clean.split(".")[0].casefold() in _RESERVED:
+        raise ValidationError(f"template name {clean!r} cannot be used as a file name")
+    return clean
+
+
+def save_template(project: Project, name: str, replace: bool = False) -> Path:
+    """Save the project's schema as the user template ``name``; returns the file written.
+
+    Refused when the name is not usable, is a built-in template's, or is an existing user
+    template's (ignoring case) and ``replace`` is false."""
+    clean = check_template_name(name)
+    for display, stem in _built_ins().items():
+        if clean.casefold() in (display.casefold(), stem.casefold()):
+            raise ValidationError(f"{display!r} is a built-in template; choose another name")
+    existing = next((p for stem, p in _user_files().items() if stem.casefold() == clean.casefold()), None)
+    if existing is not None and not replace:
+        raise ValidationError(f"a template named {existing.stem!r} already exists; replace it or choose another name")
+    folder = templates_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{clean}.json"
+    data = export_schema(project, name=clean, description=f"Saved from the project {project.info().name!r}.")
+    with atomic_file(existing or target) as handle:
+        handle.write(schema_json(data))
+    if existing is not None and existing.name != target.name:  # replaced, under a name in another case
+        existing.replace(target)
+    return target
