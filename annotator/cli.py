@@ -78,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="create a new project file with the default Claims schema")
     p.add_argument("project", metavar="PROJECT", help="path of the new project (e.g. study.annotator)")
     p.add_argument("--name", help="project name (default: the file name)")
-    p.add_argument("--empty", action="store_true", help="start without categories")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--empty", action="store_true", help="start without categories")
+    start.add_argument("--template", metavar="NAME",
+                       help="start from this schema template (default: Claims; 'annotator schema templates' lists them)")
 
     p = sub.add_parser("import", help="import files and folders as documents")
     p.add_argument("project", metavar="PROJECT")
@@ -114,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("merge", help="merge export files of several coders into one, without a project")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    p = sub.add_parser("schema", help="show, export or import a project's tag schema (categories)")
+    schema_sub = p.add_subparsers(dest="schema_command", metavar="ACTION", parser_class=_Parser, required=True)
+    q = schema_sub.add_parser("show", help="print the category tree with shortcuts and attributes")
+    q.add_argument("project", metavar="PROJECT")
+    q = schema_sub.add_parser("export", help="write the schema as Annotator JSON (.json) or a REFI-QDA codebook (.qdc)")
+    q.add_argument("project", metavar="PROJECT")
+    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write; .json or .qdc")
+    q = schema_sub.add_parser("import", help="merge a schema file (.json or .qdc) into a project")
+    q.add_argument("project", metavar="PROJECT")
+    q.add_argument("file", metavar="FILE")
+    schema_sub.add_parser("templates", help="list the schema templates new projects can start from")
 
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
@@ -153,14 +168,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run(Path(args.project) if getattr(args, "project", None) else None)
     commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
-                "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge}
+                "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge,
+                "schema": cmd_schema}
     return commands[args.command](args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from annotator.core.project import Project
 
-    with Project.create(args.project, name=args.name, schema=None if args.empty else "claims") as project:
+    with Project.create(args.project, name=args.name,
+                        schema=None if args.empty else (args.template or "claims")) as project:
         counts = project.counts()
     print(f"created {args.project} with {counts.categories} categories")
     return 0
@@ -262,9 +279,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_list(title: str, lines: list[str], limit: int = 20, stream=sys.stdout) -> None:
+def _print_list(title: str, lines: list[str], limit: int = 20, stream=None) -> None:
     if not lines:
         return
+    stream = stream or sys.stdout  # looked up now: tests (capsys) replace sys.stdout after import
     print(f"{title}:", file=stream)
     for line in lines[:limit]:
         print(f"  {line}", file=stream)
@@ -297,6 +315,50 @@ def cmd_merge(args: argparse.Namespace) -> int:
     print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
           f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)")
     _print_list("differences resolved", report.conflicts)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from annotator.core import schema_exchange, templates
+    from annotator.core.project import Project
+
+    if args.schema_command == "templates":
+        for template in templates.list_templates():
+            print(f"{template.name}  ({template.source})")
+        return 0
+    if args.schema_command == "export":
+        fmt = schema_exchange.schema_format(args.output)
+        if fmt is None:
+            raise UsageError(f"cannot tell the schema format of {args.output!r}: use a .json or .qdc file name")
+        with Project.open(args.project) as project:
+            count = schema_exchange.write_schema(project, args.output, fmt)
+        lost = " (shortcuts and attributes are not part of .qdc)" if fmt == "qdc" else ""
+        print(f"exported {count} categor{'y' if count == 1 else 'ies'} to {args.output} ({fmt}){lost}")
+        return 0
+    if args.schema_command == "import":
+        with Project.open(args.project) as project:
+            summary = schema_exchange.import_schema(project, args.file)
+        for line in summary.lines():
+            print(line)
+        _print_list("added", summary.added)
+        _print_list("updated", summary.updated)
+        _print_list("notes", summary.notes)
+        print(f"backup before import: {summary.backup}")
+        return 0
+    with Project.open(args.project) as project:
+        cats = project.categories()
+    if not cats:
+        print("no categories (add some in the app, or with: annotator schema import PROJECT FILE)")
+        return 0
+    depth: dict[str | None, int] = {None: -1}
+    for cat in cats:
+        depth[cat.id] = depth[cat.parent_id] + 1
+        line = "  " * depth[cat.id] + cat.name
+        if cat.shortcut:
+            line += f"  [{cat.shortcut}]"
+        if cat.attributes:
+            line += "  attributes: " + ", ".join(f"{a.get('name')} ({a.get('type', '?')})" for a in cat.attributes)
+        print(line)
     return 0
 
 
