@@ -163,6 +163,7 @@ class AnnotateActions:
 
     def on_error(self, message: str) -> None:
         QMessageBox.warning(self, "Cannot do that", message)
+        self.show_details()  # the side panel shows the stored values again, not the refused ones
 
     # -- find ----------------------------------------------------------------------------------
 

@@ -46,3 +46,93 @@ class SchemaActions:
                 dialog.close()
                 dialog.deleteLater()
                 setattr(self, name, None)
+
+    # -- exchange and templates ----------------------------------------------------------------
+
+    def import_schema(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import schema", str(Path.home()),
+                                              "Schemas (*.json *.qdc);;All files (*)")
+        if name:
+            self.start_schema_import(Path(name))
+
+    def start_schema_import(self, path: Path) -> None:
+        """Merge a schema file (JSON or REFI-QDA .qdc) into the project: one transaction after a backup."""
+        from annotator.core.schema_exchange import import_schema
+
+        try:
+            summary = import_schema(self.project, path)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot import the schema", str(exc))
+            return
+        self.history.stack.clear()  # changed outside the history: older steps may not apply
+        self.refresh_schema()
+        self.refresh()
+        lines = summary.lines()
+        for title, names in (("Added", summary.added), ("Updated", summary.updated)):
+            if names:
+                lines.append(f"{title}: " + ", ".join(names[:20]) + (" …" if len(names) > 20 else ""))
+        lines += list(summary.notes)
+        QMessageBox.information(self, "Schema imported", "\n".join(lines))
+
+    def export_schema(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export schema", str(Path.home() / f"{self.project.path.stem}-schema.json"),
+            "Annotator schema (*.json);;REFI-QDA codebook (*.qdc)")
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".json", ".qdc"):
+            path = path.with_name(path.name + (".qdc" if "qdc" in chosen else ".json"))
+        self.start_schema_export(path)
+
+    def start_schema_export(self, path: Path) -> None:
+        from annotator.core.schema_exchange import write_schema
+
+        try:
+            count = write_schema(self.project, path)
+        except (AnnotatorError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot export the schema", f"{path}: {exc}")
+            return
+        note = " (a .qdc codebook holds no shortcut keys or attributes)" if path.suffix.lower() == ".qdc" else ""
+        QMessageBox.information(self, "Schema exported", f"{count} categories written to {path}{note}")
+
+    def save_schema_as_template(self) -> None:
+        from annotator.core.templates import save_template
+
+        name, ok = QInputDialog.getText(self, "Save schema as template",
+                                        "A name for this template (new projects can start from it):",
+                                        text=self.project.info().name)
+        if not ok or not name.strip():
+            return
+        try:
+            path = save_template(self.project, name.strip())
+        except AnnotatorError as exc:
+            if "exists" not in str(exc):
+                QMessageBox.warning(self, "Cannot save the template", str(exc))
+                return
+            answer = QMessageBox.question(self, "Replace template?", f"{exc}\n\nReplace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                path = save_template(self.project, name.strip(), replace=True)
+            except AnnotatorError as again:
+                QMessageBox.warning(self, "Cannot save the template", str(again))
+                return
+        self.statusBar().showMessage(f"Template saved: {path}", 6000)
+
+    def new_project_from_template(self) -> None:
+        from annotator.core.project import PROJECT_SUFFIX, Project
+        from annotator.core.templates import list_templates
+
+        templates = list_templates()
+        labels = [f"{t.name} ({t.source})" for t in templates]
+        label, ok = QInputDialog.getItem(self, "New project from template", "Start the new project with the schema:",
+                                         labels, 0, False)
+        if not ok:
+            return
+        template = templates[labels.index(label)].name
+        name, _ = QFileDialog.getSaveFileName(self, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
+                                              f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)")
+        if name:
+            path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
+            self.switch_project(lambda: Project.create(path, schema=template))
