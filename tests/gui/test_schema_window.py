@@ -86,3 +86,36 @@ def test_a_value_the_definition_refuses_gets_a_message_and_the_panel_shows_the_s
     window.set_attributes(ann.id, {"verdict": "probably"})
     assert dialogs[-1][1] == "Cannot do that" and "verdict" in dialogs[-1][2]
     assert window.project.annotation(ann.id).attributes == {}
+
+
+def test_the_side_panel_edits_each_attribute_type_with_its_widget(window):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QListWidget
+
+    from annotator.core.commands import UpdateCategory
+
+    claim = window.project.categories()[0]
+    definitions = [
+        {"name": "verdict", "type": "choice", "choices": ["accurate", "false"]},
+        {"name": "topics", "type": "multiple", "choices": ["health", "money"]},
+        {"name": "sourced", "type": "boolean"},
+        {"name": "confidence", "type": "number", "min": 0, "max": 10},
+        {"name": "source", "type": "text"},
+    ]
+    assert window.history.run(UpdateCategory(claim.id, attributes=definitions))
+    text = window.view.text()
+    window.view.select_range(0, text.index(" "))
+    window.annotate(claim.id)
+    [ann] = window.project.annotations()
+    form = window.details.attributes_form
+    widgets = [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
+    assert [type(w) for w in widgets] == [QComboBox, QListWidget, QCheckBox, QDoubleSpinBox, QLineEdit]
+    verdict, topics, sourced, confidence, source = widgets
+    assert (confidence.minimum(), confidence.maximum()) == (0, 10)
+    verdict.setCurrentIndex(verdict.findData("false"))
+    verdict.activated.emit(verdict.currentIndex())
+    widgets = [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
+    widgets[2].setChecked(True)
+    widgets = [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
+    widgets[3].setValue(7.5)
+    assert window.project.annotation(ann.id).attributes == {
+        "verdict": "false", "topics": [], "sourced": True, "confidence": 7.5, "source": ""}

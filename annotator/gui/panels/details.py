@@ -204,7 +204,8 @@ def _attribute_widget(kind: str, definition: dict, value):
     if kind == "number":
         box = QDoubleSpinBox()
         box.setDecimals(definition.get("decimals", 2))
-        box.setRange(definition.get("min", -1e9), definition.get("max", 1e9))
+        low, high = definition.get("min"), definition.get("max")
+        box.setRange(-1e9 if low is None else float(low), 1e9 if high is None else float(high))
         box.setValue(float(value) if isinstance(value, (int, float)) else 0.0)
         box.setKeyboardTracking(False)
         return box, box.value, box.valueChanged
