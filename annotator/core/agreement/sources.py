@@ -1,0 +1,115 @@
+"""Where agreement data comes from: a project file, or one or more export files (merged), reduced
+to plain data the measures take, and narrowed to the annotators, documents and categories asked for.
+
+Names or ids select: ``--annotators alice,bob`` matches an annotator's id or name (exactly), and the
+same for documents (id or title) and categories (id or name). A name that matches nothing is an
+error naming it, so a typo never silently drops a coder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import ValidationError
+
+
+@dataclass
+class AgreementData:
+    """Plain data for the measures: document lengths, spans, and display names."""
+
+    texts: dict[str, int]  # document id → length in code points
+    spans: list[tuple[str, str, int, int, str]]  # (document id, annotator id, start, end, category id)
+    annotators: dict[str, str]  # id → name
+    categories: dict[str, str]  # id → name
+    documents: dict[str, str]  # id → title
+    notes: list[str] = field(default_factory=list)
+
+
+def load_sources(paths: list[str | Path]) -> AgreementData:
+    """One project file, or export files (merged as ``annotator merge`` would)."""
+    from annotator.core.db import read_header
+    from annotator.core.errors import NotAProjectError
+
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise ValidationError("name a project file or one or more export files")
+    projects = []
+    for path in paths:
+        try:
+            read_header(path)
+            projects.append(path)
+        except NotAProjectError:
+            pass
+    if projects:
+        if len(paths) > 1:
+            raise ValidationError(f"{projects[0]}: give one project file alone, or only export files")
+        return _from_project(projects[0])
+    return _from_exports(paths)
+
+
+def _from_project(path: Path) -> AgreementData:
+    from annotator.core.project import Project
+
+    with Project.open(path) as project:
+        documents = project.documents()
+        rows = project.annotation_rows(quote_limit=0)
+        return AgreementData(
+            texts={d.id: d.length for d in documents},
+            spans=[(r.document_id, r.annotator_id, r.start, r.end, r.category_id) for r in rows],
+            annotators={a.id: a.name for a in project.annotators()},
+            categories={c.id: c.name for c in project.categories()},
+            documents={d.id: d.title for d in documents},
+        )
+
+
+def _from_exports(paths: list[Path]) -> AgreementData:
+    from annotator.core.merge import merge_files
+
+    data, _report = merge_files(paths)
+    return from_export_data(data)
+
+
+def from_export_data(data: dict[str, Any]) -> AgreementData:
+    return AgreementData(
+        texts={d["id"]: d["length"] for d in data["documents"]},
+        spans=[(a["document_id"], a["annotator_id"], a["start"], a["end"], a["category_id"])
+               for a in data["annotations"]],
+        annotators={a["id"]: a["name"] for a in data["annotators"]},
+        categories={c["id"]: c["name"] for c in data["categories"]},
+        documents={d["id"]: d.get("title", d["id"]) for d in data["documents"]},
+    )
+
+
+def select(names: dict[str, str], wanted: list[str] | None, what: str) -> list[str] | None:
+    """Ids for the ids or names in ``wanted`` (None: everything); ValidationError naming an unknown one."""
+    if not wanted:
+        return None
+    by_name: dict[str, list[str]] = {}
+    for item_id, name in names.items():
+        by_name.setdefault(name, []).append(item_id)
+    chosen: list[str] = []
+    for item in wanted:
+        if item in names:
+            chosen.append(item)
+        elif item in by_name:
+            chosen.extend(by_name[item])
+        else:
+            known = ", ".join(sorted(set(names.values()))[:10])
+            raise ValidationError(f"no {what} named {item!r} (known: {known})")
+    return list(dict.fromkeys(chosen))
+
+
+def narrow(data: AgreementData, annotators: list[str] | None = None, documents: list[str] | None = None,
+           categories: list[str] | None = None) -> AgreementData:
+    """The data limited to the annotators, documents and categories given (ids or names)."""
+    coder_ids = select(data.annotators, annotators, "annotator")
+    doc_ids = select(data.documents, documents, "document")
+    cat_ids = select(data.categories, categories, "category")
+    spans = [s for s in data.spans
+             if (coder_ids is None or s[1] in coder_ids) and (doc_ids is None or s[0] in doc_ids)
+             and (cat_ids is None or s[4] in cat_ids)]
+    keep = lambda ids, full: {k: v for k, v in full.items() if ids is None or k in ids}  # noqa: E731
+    return AgreementData(keep(doc_ids, data.texts), spans, keep(coder_ids, data.annotators),
+                         keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes))
