@@ -53,15 +53,20 @@ def _from_project(path: Path) -> AgreementData:
     from annotator.core.project import Project
 
     with Project.open(path) as project:
-        documents = project.documents()
-        rows = project.annotation_rows(quote_limit=0)
-        return AgreementData(
-            texts={d.id: d.length for d in documents},
-            spans=[(r.document_id, r.annotator_id, r.start, r.end, r.category_id) for r in rows],
-            annotators={a.id: a.name for a in project.annotators()},
-            categories={c.id: c.name for c in project.categories()},
-            documents={d.id: d.title for d in documents},
-        )
+        return from_project(project)
+
+
+def from_project(project) -> AgreementData:
+    """The agreement data of an open project."""
+    documents = project.documents()
+    rows = project.annotation_rows(quote_limit=0)
+    return AgreementData(
+        texts={d.id: d.length for d in documents},
+        spans=[(r.document_id, r.annotator_id, r.start, r.end, r.category_id) for r in rows],
+        annotators={a.id: a.name for a in project.annotators()},
+        categories={c.id: c.name for c in project.categories()},
+        documents={d.id: d.title for d in documents},
+    )
 
 
 def _from_exports(paths: list[Path]) -> AgreementData:
