@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file", metavar="FILE")
     schema_sub.add_parser("templates", help="list the schema templates new projects can start from")
 
+    from annotator.cli_agreement import add_agreement_parser
+
+    add_agreement_parser(sub)
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
 
@@ -167,6 +170,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator.gui.app import run  # only the GUI imports Qt
 
         return run(Path(args.project) if getattr(args, "project", None) else None)
+    if args.command == "agreement":
+        from annotator.cli_agreement import cmd_agreement
+
+        return cmd_agreement(args)
     commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
                 "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge,
                 "schema": cmd_schema}
