@@ -1,0 +1,241 @@
+"""Krippendorff's unitizing alphas, on plain arrays (Qt-free, numpy).
+
+Two generations of the coefficient live here; spans.py turns annotations into the arrays they take.
+
+* The 1995/2004 coefficient uα (Krippendorff 1995, "On the reliability of unitizing continuous
+  data", Sociological Methodology 25:47-76; Content Analysis, 2nd ed. 2004, ch. 12), the variant
+  DKPro Agreement's ``KrippendorffAlphaUnitizingAgreement`` and INCEpTION compute: one category at a
+  time, each coder's continuum split into units of that category and gaps, a squared-distance
+  between overlapping segments, and an expected disagreement over all possible unitizations.
+  Functions: ``u1995_pair_disagreement``, ``u1995_expected_numerator``, ``u1995_alpha``.
+
+* The 2016 family (Krippendorff, Mathet, Bouvry & Widlöcher, "On the reliability of unitizing
+  textual continua: Further developments", Quality & Quantity 50, 2016): coincidence matrices of
+  lengths of intersecting segments. Functions: ``coincidences_2016``, ``alphas_2016``.
+
+Everything here works on one document (a continuum [0, n)) at a time and returns additive
+statistics, so several documents pool by adding them up (spans.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import Undefined
+
+__all__ = [
+    "u1995_pair_disagreement",
+    "u1995_gaps",
+    "u1995_expected_numerator",
+    "u1995_alpha",
+    "coincidences_2016",
+    "alphas_2016",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Krippendorff 1995 / 2004 (the DKPro / INCEpTION variant)
+# --------------------------------------------------------------------------------------------
+
+
+def _overlap_ranges(s1, e1, s2, e2):
+    """For sorted, non-overlapping intervals: for each interval of side 1 the index range
+    [lo, hi) of the side-2 intervals sharing at least one position with it."""
+    lo = np.searchsorted(e2, s1, side="right")  # first side-2 interval ending after s1
+    hi = np.searchsorted(s2, e1, side="left")  # side-2 intervals starting before e1
+    return lo, np.maximum(hi, lo)
+
+
+def u1995_pair_disagreement(s1, e1, s2, e2) -> float:
+    """Σ δ² over the intersecting segments of two coders, one category, one continuum.
+
+    Both coders' units are given as sorted, non-overlapping [start, end) arrays; the rest of
+    the continuum is their gaps. Krippendorff's (2004, ch. 12) distance between a segment g of
+    coder i and a segment h of coder j that intersect:
+
+        both units:                 δ² = (b_g − b_h)² + (e_g − e_h)²
+        g a unit inside a gap h:    δ² = l_g²
+        h a unit inside a gap g:    δ² = l_h²
+        otherwise (gap vs gap, a unit only partly in a gap): 0
+
+    A unit lies inside a gap of the other coder exactly when it shares no position with any of
+    the other coder's units, which is what is counted here."""
+    s1 = np.asarray(s1, dtype=np.float64)
+    e1 = np.asarray(e1, dtype=np.float64)
+    s2 = np.asarray(s2, dtype=np.float64)
+    e2 = np.asarray(e2, dtype=np.float64)
+    total = 0.0
+    lo, hi = _overlap_ranges(s1, e1, s2, e2)
+    cnt = hi - lo
+    total += float(np.sum(((e1 - s1) ** 2)[cnt == 0]))
+    if cnt.sum():
+        i = np.repeat(np.arange(len(s1)), cnt)
+        first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+        j = np.arange(len(i)) + first
+        total += float(np.sum((s1[i] - s2[j]) ** 2 + (e1[i] - e2[j]) ** 2))
+    lo2, hi2 = _overlap_ranges(s2, e2, s1, e1)
+    total += float(np.sum(((e2 - s2) ** 2)[(hi2 - lo2) == 0]))
+    return total
+
+
+def u1995_gaps(starts, ends, n: int) -> np.ndarray:
+    """Lengths (> 0) of the gaps between one coder's sorted, non-overlapping units in [0, n)."""
+    prev_end = np.concatenate(([0], np.asarray(ends, dtype=np.int64)))
+    next_start = np.concatenate((np.asarray(starts, dtype=np.int64), [n]))
+    g = next_start - prev_end
+    return g[g > 0]
+
+
+def u1995_expected_numerator(unit_lengths, gap_lengths) -> float:
+    """Σ_units [ (N_c − 1)(2l³ − 3l² + l)/3 + l² Σ_{gaps h, l_h ≥ l} (l_h − l + 1) ].
+
+    The numerator of Krippendorff's (2004) expected disagreement for one category; N_c is the
+    number of units of that category over all coders, the gap sum runs over every coder's gaps."""
+    lu = np.asarray(unit_lengths, dtype=np.float64)
+    if lu.size == 0:
+        return 0.0
+    gaps = np.sort(np.asarray(gap_lengths, dtype=np.float64))
+    n_c = lu.size
+    first = (n_c - 1) * (2 * lu**3 - 3 * lu**2 + lu) / 3.0
+    suffix = np.concatenate((np.cumsum(gaps[::-1])[::-1], [0.0]))  # suffix[k] = Σ gaps[k:]
+    k = np.searchsorted(gaps, lu, side="left")
+    count = gaps.size - k
+    fits = suffix[k] - (lu - 1.0) * count  # Σ_{h ≥ l} (l_h − l + 1)
+    return float(np.sum(first + lu**2 * fits))
+
+
+def u1995_alpha(d_observed_sum: float, expected_numerator: float, unit_lengths_sq_sum: float,
+                m: int, length: int):
+    """(D_O, D_E) of Krippendorff's uα for one category, from the pieces above.
+
+        D_O = 2 Σ_{i<j} Σ_g Σ_h δ²(ig, jh) / (m (m − 1) L²)
+        D_E = (2 / L) · expected_numerator / (m L (m L − 1) − Σ_units l (l − 1))
+
+    m coders, L the length of the continuum. Returns (D_O, D_E) or Undefined."""
+    if m < 2:
+        return Undefined("fewer than two coders")
+    if length <= 0:
+        return Undefined("the continuum is empty")
+    mL = m * length
+    d_o = 2.0 * d_observed_sum / (m * (m - 1) * float(length) ** 2)
+    denom = mL * (mL - 1.0) - unit_lengths_sq_sum
+    if denom <= 0:
+        return Undefined("the units cover the whole continuum: no gaps to compare with")
+    d_e = (2.0 / length) * expected_numerator / denom
+    return d_o, d_e
+
+
+# --------------------------------------------------------------------------------------------
+# Krippendorff, Mathet, Bouvry & Widlöcher 2016
+# --------------------------------------------------------------------------------------------
+
+
+def coincidences_2016(n: int, partitions, n_values: int, cu: bool = True):
+    """Additive statistics of the 2016 coefficients for one continuum [0, n).
+
+    ``partitions`` holds, for each coder, ``(seg_starts, seg_values)``: the coder's partition of
+    [0, n) into consecutive segments (sorted starts, the first 0), value 0 for a gap and
+    1..n_values−1 for the kinds of unit. Returns ``(l, f, w)``:
+
+    * ``l[c, k]`` = Σ_i Σ_{j≠i} Σ_g Σ_h |s_ig ∩ s_jh| for segments valued c and k (ordered coder
+      pairs; not yet divided by m − 1): the observed coincidences of lengths.
+    * ``f[c]`` = Σ over every coder's segments valued c of l² for units and of l for gaps.
+    * ``w[c]`` = Σ_i Σ_{j≠i} Σ_{units g of i valued c} (length of g covered by j's units)²,
+      the correction cuα applies to its expected coincidences (not divided by m − 1), only when
+      ``cu`` is true."""
+    m = len(partitions)
+    V = n_values
+    bounds = np.unique(np.concatenate([np.asarray(p[0], dtype=np.int64) for p in partitions] + [[n]]))
+    elem_start = bounds[:-1]
+    width = np.diff(bounds).astype(np.float64)
+    seg_idx, vals, f = [], [], np.zeros(V)
+    for starts, values in partitions:
+        starts = np.asarray(starts, dtype=np.int64)
+        values = np.asarray(values, dtype=np.int64)
+        idx = np.searchsorted(starts, elem_start, side="right") - 1
+        seg_idx.append(idx)
+        vals.append(values[idx])
+        lengths = np.diff(np.concatenate((starts, [n]))).astype(np.float64)
+        f += np.bincount(values, weights=np.where(values == 0, lengths, lengths**2), minlength=V)
+    l = np.zeros(V * V)
+    w = np.zeros(V)
+    for i in range(m):
+        for j in range(m):
+            if i == j:
+                continue
+            l += np.bincount(vals[i] * V + vals[j], weights=width, minlength=V * V)
+            if cu:
+                both = width * ((vals[i] != 0) & (vals[j] != 0))
+                covered = np.bincount(seg_idx[i], weights=both, minlength=len(partitions[i][0]))
+                values_i = np.asarray(partitions[i][1], dtype=np.int64)
+                w += np.bincount(values_i, weights=covered**2, minlength=V)
+    return l.reshape(V, V), f, w
+
+
+def alphas_2016(l, f, w, m: int, want_cu: bool = True) -> dict:
+    """uα, |uα and cuα (nominal) from the statistics of ``coincidences_2016`` (summed over
+    documents). Value 0 is the gap.
+
+    Observed coincidences (eq. 1 of the paper, as reconstructed, see docs/agreement-spans.md):
+        o_ck = l_ck / (m − 1),   o.. = m L
+    Expected coincidences (segments are indivisible: a unit's positions all carry one value, so
+    pairs inside one unit (l² of them) are excluded; a gap is l independent positions):
+        e_ck = o.. (o_c. o_.k − δ_ck f_c) / (o..² − Σ_c f_c)
+    uα  = 1 − (o.. − Σ_c o_cc) / (o.. − Σ_c e_cc)
+    |uα = 1 − (o_∅. − o_∅∅) / (e_∅. − e_∅∅)        (any unit versus gap)
+    cuα = 1 − (o'.. − Σ_c o'_cc) / (o'.. − Σ_c e'_cc), over valued units only (c, k ≠ ∅):
+        o'_ck = o_ck,  e'_ck = o'.. (o'_c. o'_.k − δ_ck w_c/(m − 1)) / (o'..² − Σ_c w_c/(m − 1))
+    """
+    out = {}
+    if m < 2:
+        reason = Undefined("fewer than two coders")
+        return {"u_alpha": reason, "binary_u_alpha": reason, "cu_alpha": reason}
+    o = np.asarray(l, dtype=np.float64) / (m - 1)
+    f = np.asarray(f, dtype=np.float64)
+    total = o.sum()
+    margin = o.sum(axis=1)
+    denom = total**2 - f.sum()
+    if total <= 0 or denom <= 0:
+        und = Undefined("nothing to compare: the continuum is empty")
+        return {"u_alpha": und, "binary_u_alpha": und, "cu_alpha": und}
+    e = total * (np.outer(margin, margin) - np.diag(f)) / denom
+    d_o = total - np.trace(o)
+    d_e = total - np.trace(e)
+    if margin[1:].sum() <= 0:
+        out["u_alpha"] = Undefined("nothing annotated")
+    elif d_e <= 1e-12 * total:
+        out["u_alpha"] = Undefined("no expected disagreement (one value only)")
+    else:
+        out["u_alpha"] = float(1.0 - d_o / d_e)
+    b_o = margin[0] - o[0, 0]
+    b_e = e[0].sum() - e[0, 0]
+    if margin[1:].sum() <= 0:
+        out["binary_u_alpha"] = Undefined("nothing annotated")
+    elif margin[0] <= 0:
+        out["binary_u_alpha"] = Undefined("no gaps: every position is inside a unit")
+    elif b_e <= 1e-12 * total:
+        out["binary_u_alpha"] = Undefined("no expected disagreement between units and gaps")
+    else:
+        out["binary_u_alpha"] = float(1.0 - b_o / b_e)
+    if want_cu:
+        out["cu_alpha"] = _cu_alpha(o[1:, 1:], np.asarray(w, dtype=np.float64)[1:] / (m - 1))
+    return out
+
+
+def _cu_alpha(o, w):
+    total = o.sum()
+    if total <= 0:
+        return Undefined("no two coders' units intersect")
+    present = (o.sum(axis=1) > 0)
+    if present.sum() < 2:
+        return Undefined("only one category occurs among intersecting units")
+    margin = o.sum(axis=1)
+    denom = total**2 - w.sum()
+    if denom <= 0:
+        return Undefined("no expected disagreement among intersecting units")
+    e = total * (np.outer(margin, margin) - np.diag(w)) / denom
+    d_o = total - np.trace(o)
+    d_e = total - np.trace(e)
+    if d_e <= 1e-12 * total:
+        return Undefined("no expected disagreement among intersecting units")
+    return float(1.0 - d_o / d_e)
