@@ -459,8 +459,8 @@ def krippendorff_alpha_bootstrap(data, level: Level = "nominal", *, resamples: i
     alphas. Units, not single values or pairs, are resampled because the values within a unit are not
     independent (they describe the same unit); this is the nonparametric case bootstrap recommended
     for alpha by Zapf et al. (2016, BMC Medical Research Methodology 16:93). It is not Hayes &
-    Krippendorff's (2007) KALPHA bootstrap, which resamples pairs of values under an assumed
-    distribution and gives slightly different intervals.
+    Krippendorff's (2007) KALPHA bootstrap, which draws pairs of values from the coincidence matrix
+    and gives somewhat different intervals, especially for small samples.
 
     Fast and exact: units with the same counts vector (n_u1..n_uV) are interchangeable, so a
     resample is a multinomial draw of how often each distinct pattern occurs, and alpha follows from
