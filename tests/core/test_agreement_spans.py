@@ -406,15 +406,19 @@ def test_u_alpha_2016_matches_brute_force():
                 assert not is_defined(ours[key])
 
 
-def test_pooling_documents_equals_one_continuum_without_crossing_gaps():
-    # Two documents pool like one continuum in which a unit ends both documents' gaps: placing a
-    # full-length "wall" unit for everyone between them changes only that wall's own terms, so
-    # compare the 2016 observed coincidences instead: they are plain sums over documents.
+def test_document_order_does_not_matter_and_lengths_add_up():
     a = [("d1", "A", 0, 5, "X"), ("d1", "B", 1, 5, "X"), ("d2", "A", 3, 9, "X"), ("d2", "B", 3, 8, "Y")]
     r_pooled = span_report({"d1": 10, "d2": 12}, a)
     r_swapped = span_report({"d2": 12, "d1": 10}, list(reversed(a)))
     assert r_pooled["overall"] == r_swapped["overall"]
     assert r_pooled["length"] == 22
+
+
+def test_pair_arguments():
+    with pytest.raises(ValueError, match="both"):
+        span_f1({"d": 10}, [("d", "A", 0, 5, "X")], coder_a="A")
+    with pytest.raises(ValueError, match="confusion_pair"):
+        span_report({"d": 10}, both([("d", 0, 5, "X")]), confusion_pair=("A", "Q"))
 
 
 # ------------------------------------------------------------------------------------------

@@ -186,6 +186,12 @@ def prepare(texts: Mapping, spans: Iterable, coders: Sequence | None = None,
     return Prepared(coder_list, cat_list, docs, excluded, problem)
 
 
+def _pair(coder_a, coder_b):
+    if (coder_a is None) != (coder_b is None):
+        raise ValueError("give both coder_a and coder_b, or neither (then the first two coders)")
+    return None if coder_a is None else [coder_a, coder_b]
+
+
 def _prep(data, spans=None, coders=None, categories=None, documents=None) -> Prepared:
     if isinstance(data, Prepared):
         return data
@@ -486,7 +492,7 @@ def span_f1(texts, spans=None, coder_a=None, coder_b=None, categories=None, docu
 
     Returns {"span_f1_exact", "span_f1_exact_macro", "span_f1_exact_per_category",
     "span_f1_overlap", ...same}."""
-    p = _prep(texts, spans, [coder_a, coder_b] if coder_a is not None else None, categories, documents)
+    p = _prep(texts, spans, _pair(coder_a, coder_b), categories, documents)
     if p.problem is not None:
         u = p.problem
         return {k: u for k in ("span_f1_exact", "span_f1_exact_macro", "span_f1_overlap",
@@ -571,7 +577,7 @@ def token_kappa(texts, spans=None, coder_a=None, coder_b=None, categories=None, 
     Overlapping spans are harmless (coverage is a union).
 
     Returns {"overall": ..., "per_category": {...}}."""
-    p = _prep(texts, spans, [coder_a, coder_b] if coder_a is not None else None, categories, documents)
+    p = _prep(texts, spans, _pair(coder_a, coder_b), categories, documents)
     if p.problem is not None:
         return {"overall": p.problem, "per_category": {c: p.problem for c in p.categories}}
     K = len(p.categories)
@@ -624,7 +630,7 @@ def span_confusion(texts, spans=None, coder_a=None, coder_b=None, categories=Non
     unpaired that overlap with a different category (off-diagonal); a span left unpaired goes to
     the "none" column (coder A) or row (coder B). Rows: coder A's category; columns: coder B's.
     Returns {"coders": [a, b], "labels": [..categories, None], "matrix": [[int]]}."""
-    p = _prep(texts, spans, [coder_a, coder_b] if coder_a is not None else None, categories, documents)
+    p = _prep(texts, spans, _pair(coder_a, coder_b), categories, documents)
     return _confusion(p, 0, 1)
 
 
@@ -736,6 +742,8 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
     tok_pairs = np.zeros((len(p.docs), len(pair_idx), K, 4))
     tok_alpha = np.zeros((len(p.docs), K, 3))
     ca, cb = confusion_pair if confusion_pair else (p.coders[0], p.coders[1])
+    if ca not in p.coders or cb not in p.coders or ca == cb:
+        raise ValueError(f"confusion_pair {confusion_pair!r}: two different coders of {p.coders!r}")
     a_idx, b_idx = p.coders.index(ca), p.coders.index(cb)
     confusion_pairs = []
     for n, doc in enumerate(p.docs):
