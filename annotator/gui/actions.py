@@ -78,6 +78,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Write the categories as an Annotator schema (.json) or a REFI-QDA codebook (.qdc)"),
     ActionSpec("schema.save_template", "Save Schema as &Template…", "&Schema", "save_schema_as_template", None,
                "Keep this schema so new projects can start from it", separator_before=True),
+    ActionSpec("tools.agreement", "&Agreement…", "&Tools", "show_agreement", "Ctrl+Shift+G",
+               "Inter-annotator agreement: unitizing alpha, span F1, token kappa and alpha, per category and document"),
     ActionSpec("view.next_document", "&Next Document", "&View", "next_document", "Ctrl+PgDown"),
     ActionSpec("view.previous_document", "&Previous Document", "&View", "previous_document", "Ctrl+PgUp"),
     ActionSpec("view.focus_documents", "Go to &Documents", "&View", "focus_documents", "Ctrl+1",

@@ -33,6 +33,29 @@ class SchemaActions:
         self.guidelines_dialog.show()
         self.guidelines_dialog.raise_()
 
+    def show_agreement(self) -> None:
+        """Tools → Agreement: the dashboard over this project's annotations."""
+        from annotator.core.agreement.sources import from_project
+        from annotator.gui.dialogs.agreement_dialog import AgreementDialog
+
+        data = from_project(self.project)
+        if len(data.annotators) < 2:
+            QMessageBox.information(self, "Agreement", "Agreement needs annotations by at least two coders. "
+                                    "Import the other coders' exports first (File → Import Annotations…).")
+            return
+        texts = {doc_id: self.project.document(doc_id).text for doc_id in data.texts}
+        self.agreement_dialog = AgreementDialog(data, texts, self)
+        self.agreement_dialog.openAt.connect(self.show_disagreement)
+        self.agreement_dialog.show()
+
+    def show_disagreement(self, document_id: str, start: int, end: int, coders: list) -> None:
+        """Open a document at a disagreement with just those coders' layers shown."""
+        self.open_document(document_id)
+        self.layers.show_only_annotators(coders)
+        self.view.select_range(start, end)
+        self.raise_()
+        self.activateWindow()
+
     def refresh_schema_dialogs(self) -> None:
         for dialog in (self.schema_editor, self.guidelines_dialog):
             if dialog is not None:

@@ -47,7 +47,7 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent", "Open &Sample Project", "---",
                               "&Import Documents…", "Import &Annotations…", "&Export Annotations…", "---",
                               "S&witch Annotator…", "---", "&Quit"]
-    assert list(menus) == ["&File", "&Edit", "&Annotate", "&Schema", "&View", "&Help"]
+    assert list(menus) == ["&File", "&Edit", "&Annotate", "&Schema", "&Tools", "&View", "&Help"]
     assert menus["&Annotate"][:4] == ["Annotate as Factual claim", "Annotate as Opinion",
                                       "Annotate as Unverified allegation", "Annotate as Prediction"]
     assert window.actions["file.quit"].shortcut().toString() == "Ctrl+Q"

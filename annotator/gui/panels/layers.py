@@ -73,6 +73,20 @@ class LayersPanel(QWidget):
         finally:
             self._filling = False
 
+    def show_only_annotators(self, ids) -> None:
+        """Show these coders' layers (and every category), hide the other coders'."""
+        wanted = set(ids)
+        self._filling = True
+        for item in self._children(self.categories_root):
+            item.setCheckState(0, Qt.CheckState.Checked)
+        for item in self._children(self.annotators_root):
+            item.setCheckState(0, Qt.CheckState.Checked if item.data(0, _ID) in wanted else Qt.CheckState.Unchecked)
+        self._filling = False
+        if self.only_mine.isChecked():
+            self.only_mine.setChecked(False)  # emits changed
+        else:
+            self.changed.emit()
+
     def show_all(self) -> None:
         self._filling = True
         for root in (self.categories_root, self.annotators_root):

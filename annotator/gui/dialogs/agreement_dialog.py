@@ -1,0 +1,452 @@
+"""Tools → Agreement: choose coders, documents, categories and measures; the span report runs in the
+background; the results show as tables with a reading aid, heatmaps of pairwise agreement and of
+the confusion between two coders, a per-document table, and the disagreements, each of which
+opens the document at that place with both coders' layers shown. The report exports to CSV, JSON
+and a standalone HTML page."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QListWidget, QListWidgetItem, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.sources import AgreementData
+from annotator.gui.views.heatmap import Heatmap
+from annotator.gui.workers import Worker, start_in_thread
+
+MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("unitizing_alpha", "Unitizing α (Krippendorff 1995/2004)",
+     "Where coders put units and which category they gave them, over the whole text; gaps count."),
+    ("u_alpha_2016", "uα (2016)", "The 2016 unitizing alpha: positions and categories together."),
+    ("binary_u_alpha_2016", "|uα (2016)", "Unit or gap only, ignoring categories: do coders find the same stretches?"),
+    ("cu_alpha_2016", "cuα (2016, two coders)", "Categories only, where both coders marked units."),
+    ("span_f1_exact", "Span F1, exact", "Same start, end and category, as a share of both coders' spans."),
+    ("span_f1_overlap", "Span F1, overlap", "Same category and at least one shared character, one-to-one."),
+    ("token_kappa", "Token κ (Cohen)", "Per word: covered by the category or not; chance-corrected."),
+    ("token_alpha", "Token α (Krippendorff)", "Per word, as token κ, with Krippendorff's expected disagreement."),
+)
+MEASURE_NAMES = {key: name for key, name, _ in MEASURES}
+READING_AID = (
+    "<b>Reading the numbers.</b> α and κ are 1 for perfect agreement, 0 for agreement no better than "
+    "chance, and negative when coders disagree systematically. Krippendorff's guidance: rely on "
+    "data with α ≥ 0.800; draw only tentative conclusions from 0.667 ≤ α &lt; 0.800; below 0.667 the "
+    "coding scheme or its guidelines need work. F1 is the share of spans the coders match (0 to 1) "
+    "and is not chance-corrected. “—” means the measure does not apply (hover for why). See "
+    "docs/agreement.md."
+)
+
+
+def show_value(value) -> str:
+    if isinstance(value, Undefined) or value is None:
+        return "—"
+    return f"{value:.3f}"
+
+
+def verdict(value) -> str:
+    if isinstance(value, Undefined) or value is None:
+        return ""
+    if value >= 0.8:
+        return "reliable (≥ 0.800)"
+    if value >= 0.667:
+        return "tentative (0.667–0.800)"
+    return "unreliable (< 0.667)"
+
+
+def plain(value):
+    """JSON-ready: Undefined → None (its reason goes to the notes)."""
+    if isinstance(value, Undefined):
+        return None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def undefined_notes(report: dict, where: str = "") -> list[str]:
+    notes: list[str] = []
+    for key, value in report.items():
+        if isinstance(value, Undefined):
+            notes.append(f"{where}{key}: {value.reason}")
+        elif isinstance(value, dict) and key in ("overall", "per_category"):
+            for measure, inner in value.items():
+                if isinstance(inner, Undefined):
+                    notes.append(f"{key}.{measure}: {inner.reason}")
+                elif isinstance(inner, dict):
+                    notes += [f"{key}.{measure}.{m}: {v.reason}" for m, v in inner.items() if isinstance(v, Undefined)]
+    return notes
+
+
+class AgreementDialog(QDialog):
+    """``openAt(document_id, start, end, coder ids)`` asks the window to show a disagreement."""
+
+    openAt = Signal(str, int, int, list)  # noqa: N815
+
+    def __init__(self, data: AgreementData, texts: dict[str, str] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Agreement")
+        self.resize(1100, 760)
+        self.data = data
+        self.texts = texts  # document id → text, for word tokens (None: characters)
+        self.report: dict | None = None
+        self._thread = None
+        coding = {span[1] for span in data.spans}  # coders without annotations start unticked
+        self.lists = {key: self._check_list(names, ticked) for key, names, ticked in (
+            ("annotators", data.annotators, coding), ("documents", data.documents, None),
+            ("categories", data.categories, None))}
+        self.measure_list = self._check_list({key: name for key, name, _ in MEASURES})
+        choose = QGridLayout()
+        for column, (title, widget) in enumerate((("Coders", self.lists["annotators"]),
+                                                  ("Documents", self.lists["documents"]),
+                                                  ("Categories", self.lists["categories"]),
+                                                  ("Measures", self.measure_list))):
+            box = QGroupBox(title)
+            inner = QVBoxLayout(box)
+            inner.addWidget(widget)
+            choose.addWidget(box, 0, column)
+        self.run_button = QPushButton("&Compute")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.compute)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.status = QLabel("Choose at least two coders, then Compute.")
+        self.export_button = QPushButton("&Export…")
+        menu = QMenu(self)
+        for label, fmt in (("CSV…", "csv"), ("JSON…", "json"), ("HTML page…", "html")):
+            menu.addAction(label, lambda f=fmt: self.export(f))
+        self.export_button.setMenu(menu)
+        self.export_button.setEnabled(False)
+        bar = QHBoxLayout()
+        bar.addWidget(self.run_button)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.export_button)
+
+        self.tabs = QTabWidget()
+        self.overall = self._table(["Measure", "Value", "Reading", "What it measures"])
+        aid = QLabel(READING_AID)
+        aid.setWordWrap(True)
+        overall_page = QWidget()
+        overall_layout = QVBoxLayout(overall_page)
+        overall_layout.addWidget(aid)
+        overall_layout.addWidget(self.overall)
+        self.tabs.addTab(overall_page, "&Overall")
+        self.per_category = self._table([])
+        self.tabs.addTab(self.per_category, "Per &category")
+        self.pair_measure = QComboBox()
+        for key in ("span_f1_overlap", "span_f1_exact", "token_kappa"):
+            self.pair_measure.addItem(MEASURE_NAMES[key], key)
+        self.pair_measure.currentIndexChanged.connect(self._fill_pairs)
+        self.pairs_map = Heatmap()
+        pairs_page = QWidget()
+        pairs_layout = QVBoxLayout(pairs_page)
+        pairs_layout.addWidget(self.pair_measure, alignment=Qt.AlignmentFlag.AlignLeft)
+        pairs_layout.addWidget(self.pairs_map)
+        self.tabs.addTab(pairs_page, "&Pairs")
+        self.confusion_map = Heatmap()
+        self.confusion_label = QLabel()
+        confusion_page = QWidget()
+        confusion_layout = QVBoxLayout(confusion_page)
+        confusion_layout.addWidget(self.confusion_label)
+        confusion_layout.addWidget(self.confusion_map)
+        self.tabs.addTab(confusion_page, "Con&fusion")
+        self.per_document = self._table([])
+        self.tabs.addTab(self.per_document, "Per &document")
+        self.disagreements = self._table(["Document", "Position", "Coders' categories"])
+        self.disagreements.itemActivated.connect(self._open_disagreement)
+        self.disagreements.itemDoubleClicked.connect(self._open_disagreement)
+        self.tabs.addTab(self.disagreements, "D&isagreements")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top.setLayout(choose)
+        splitter.addWidget(top)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([220, 540])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _check_list(self, names: dict[str, str], ticked: set[str] | None = None) -> QListWidget:
+        widget = QListWidget()
+        for item_id, name in names.items():
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, item_id)
+            on = ticked is None or item_id in ticked
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            widget.addItem(item)
+        return widget
+
+    @staticmethod
+    def checked(widget: QListWidget) -> list[str]:
+        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+                if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+    @staticmethod
+    def _table(headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setAlternatingRowColors(True)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    # -- computing -----------------------------------------------------------------------------
+
+    def compute(self) -> None:
+        from annotator.core.agreement.spans import span_report
+
+        coders = self.checked(self.lists["annotators"])
+        if len(coders) < 2:
+            QMessageBox.warning(self, "Agreement", "Choose at least two coders.")
+            return
+        documents = self.checked(self.lists["documents"])
+        categories = self.checked(self.lists["categories"])
+        data = self.data
+        texts = {d: (self.texts[d] if self.texts and d in self.texts else data.texts[d]) for d in data.texts}
+        all_documents = len(documents) == len(data.texts)
+
+        def task(progress, cancelled):
+            return span_report(texts, data.spans, coders=coders, categories=categories,
+                               documents=None if all_documents else documents)
+
+        self.run_button.setEnabled(False)
+        self.progress.show()
+        self.status.setText("Computing…")
+        self._worker = Worker(task)
+        self._worker.finished.connect(self._done)
+        self._worker.failed.connect(self._failed)
+        self._thread = start_in_thread(self._worker, self)
+
+    def _finish(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+        self.run_button.setEnabled(True)
+        self.progress.hide()
+
+    def _failed(self, message: str) -> None:
+        self._finish()
+        self.status.setText("Failed.")
+        QMessageBox.warning(self, "Agreement", message)
+
+    def _done(self, report: dict) -> None:
+        self._finish()
+        self.show_report(report)
+
+    def show_report(self, report: dict) -> None:
+        self.report = report
+        shown = [key for key in self.checked(self.measure_list)]
+        self.export_button.setEnabled(True)
+        excluded = report.get("documents_excluded") or []
+        self.status.setText(f"{len(report.get('coders', []))} coders · {len(report.get('documents', []))} documents"
+                            + (f" ({len(excluded)} left out: not every coder annotated them)" if excluded else ""))
+        self._fill_overall(report, shown)
+        self._fill_rows(self.per_category, report.get("per_category", {}), self.data.categories, "Category", shown)
+        self._fill_rows(self.per_document, report.get("per_document", {}), self.data.documents, "Document", shown)
+        self._fill_pairs()
+        self._fill_confusion(report.get("confusion"))
+        self._fill_disagreements(report.get("disagreements", []))
+
+    def _cell(self, value) -> QTableWidgetItem:
+        item = QTableWidgetItem(show_value(value))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if isinstance(value, Undefined):
+            item.setToolTip(value.reason)
+        return item
+
+    def _fill_overall(self, report: dict, shown: list[str]) -> None:
+        table = self.overall
+        rows = [(key, name, about) for key, name, about in MEASURES if key in shown]
+        table.setRowCount(len(rows))
+        for row, (key, name, about) in enumerate(rows):
+            value = report.get("overall", {}).get(key, Undefined("not computed"))
+            table.setItem(row, 0, QTableWidgetItem(name))
+            table.setItem(row, 1, self._cell(value))
+            table.setItem(row, 2, QTableWidgetItem(verdict(value) if "f1" not in key else ""))
+            table.setItem(row, 3, QTableWidgetItem(about))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+
+    def _fill_rows(self, table: QTableWidget, rows: dict, names: dict[str, str], first: str, shown: list[str]) -> None:
+        table.clear()
+        table.setColumnCount(1 + len(shown))
+        table.setHorizontalHeaderLabels([first] + [MEASURE_NAMES[k] for k in shown])
+        table.setRowCount(len(rows))
+        for row, (item_id, values) in enumerate(rows.items()):
+            label = QTableWidgetItem(names.get(item_id, str(item_id)))
+            label.setData(Qt.ItemDataRole.UserRole, item_id)
+            table.setItem(row, 0, label)
+            for column, key in enumerate(shown, start=1):
+                table.setItem(row, column, self._cell(values.get(key, Undefined("not computed"))))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _fill_pairs(self) -> None:
+        if self.report is None:
+            return
+        key = self.pair_measure.currentData()
+        coders = list(self.report.get("coders", []))
+        index = {c: i for i, c in enumerate(coders)}
+        matrix: list[list[float | None]] = [[1.0 if i == j else None for j in coders] for i in coders]
+        for pair in self.report.get("pairs", []):
+            a, b = pair["coders"]
+            value = pair.get(key)
+            value = None if isinstance(value, Undefined) else value
+            matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = value
+        names = [self.data.annotators.get(c, c) for c in coders]
+        self.pairs_map.set_matrix(names, names, matrix, row_title="", column_title=MEASURE_NAMES[key])
+
+    def _fill_confusion(self, confusion) -> None:
+        if not confusion:
+            self.confusion_label.setText("No confusion matrix (choose two or more coders).")
+            self.confusion_map.set_matrix([], [], [])
+            return
+        a, b = confusion["coders"]
+        labels = [self.data.categories.get(c, c) if c is not None else "(none)" for c in confusion["labels"]]
+        name = self.data.annotators.get
+        self.confusion_label.setText(f"Rows: {name(a, a)}'s category · columns: {name(b, b)}'s category. "
+                                     "“(none)”: a span the other coder did not mark.")
+        self.confusion_map.set_matrix(labels, labels, confusion["matrix"], counts=True,
+                                      column_title=name(b, b))
+
+    def _fill_disagreements(self, items: list[dict]) -> None:
+        table = self.disagreements
+        table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            document = QTableWidgetItem(self.data.documents.get(item["document"], item["document"]))
+            document.setData(Qt.ItemDataRole.UserRole, item)
+            table.setItem(row, 0, document)
+            table.setItem(row, 1, QTableWidgetItem(f"{item['start']:,}–{item['end']:,}"))
+            table.setItem(row, 2, QTableWidgetItem(describe_disagreement(item, self.data)))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+
+    def _open_disagreement(self, item: QTableWidgetItem) -> None:
+        data = self.disagreements.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        self.openAt.emit(data["document"], data["start"], data["end"], list(data["coders"]))
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export(self, fmt: str) -> None:
+        if self.report is None:
+            return
+        suffix = {"csv": ".csv", "json": ".json", "html": ".html"}[fmt]
+        name, _ = QFileDialog.getSaveFileName(self, "Export agreement report", str(Path.home() / f"agreement{suffix}"),
+                                              f"{fmt.upper()} files (*{suffix});;All files (*)")
+        if not name:
+            return
+        path = Path(name) if Path(name).suffix else Path(name + suffix)
+        text = {"csv": report_csv, "json": report_json, "html": report_html}[fmt](self.report, self.data)
+        from annotator.core.guidelines import write_text_atomically
+
+        try:
+            write_text_atomically(path, text)
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {exc}")
+            return
+        self.status.setText(f"Report written to {path}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(10000)
+        super().closeEvent(event)
+
+
+def describe_disagreement(item: dict, data: AgreementData) -> str:
+    """"alice: Opinion · bob: nothing" for one disagreement."""
+    parts = []
+    for coder, category in item["coders"].items():
+        if isinstance(category, list):
+            category = " + ".join(data.categories.get(c, c) for c in category)
+        else:
+            category = data.categories.get(category, category) if category else "nothing"
+        parts.append(f"{data.annotators.get(coder, coder)}: {category}")
+    return " · ".join(parts)
+
+
+def report_json(report: dict, data: AgreementData) -> str:
+    out = plain(report)
+    out["names"] = {"annotators": data.annotators, "categories": data.categories, "documents": data.documents}
+    out["notes"] = undefined_notes(report)
+    return json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def report_csv(report: dict, data: AgreementData) -> str:
+    """One row per (scope, item, measure): scope is overall, category or document."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["scope", "item", "measure", "value", "note"])
+    keys = [key for key, _, _ in MEASURES]
+
+    def rows(scope: str, item: str, values: dict) -> None:
+        for key in keys:
+            if key in values:
+                value = values[key]
+                writer.writerow([scope, item, key, "" if isinstance(value, Undefined) else f"{value:.6f}",
+                                 value.reason if isinstance(value, Undefined) else ""])
+
+    rows("overall", "", report.get("overall", {}))
+    for cat, values in report.get("per_category", {}).items():
+        rows("category", data.categories.get(cat, cat), values)
+    for doc, values in report.get("per_document", {}).items():
+        rows("document", data.documents.get(doc, doc), values)
+    for pair in report.get("pairs", []):
+        a, b = (data.annotators.get(c, c) for c in pair["coders"])
+        rows("pair", f"{a} / {b}", pair)
+    return buffer.getvalue()
+
+
+def report_html(report: dict, data: AgreementData) -> str:
+    esc = html.escape
+    shown = [key for key, _, _ in MEASURES]
+
+    def table(title: str, rows: dict, names: dict[str, str]) -> str:
+        head = "".join(f"<th>{esc(MEASURE_NAMES[k])}</th>" for k in shown)
+        body = "".join(
+            f"<tr><td>{esc(names.get(i, str(i)))}</td>"
+            + "".join(f"<td title='{esc(v.reason) if isinstance(v, Undefined) else ''}'>{show_value(v)}</td>"
+                      for v in (values.get(k, Undefined('not computed')) for k in shown))
+            + "</tr>" for i, values in rows.items())
+        return f"<h2>{esc(title)}</h2><table><tr><th></th>{head}</tr>{body}</table>"
+
+    overall = "".join(f"<tr><td>{esc(name)}</td><td>{show_value(report.get('overall', {}).get(key))}</td>"
+                      f"<td>{esc(verdict(report.get('overall', {}).get(key)) if 'f1' not in key else '')}</td>"
+                      f"<td>{esc(about)}</td></tr>" for key, name, about in MEASURES)
+    coders = ", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", []))
+    notes = "".join(f"<li>{esc(n)}</li>" for n in undefined_notes(report))
+    disagreements = "".join(
+        f"<tr><td>{esc(data.documents.get(d['document'], d['document']))}</td><td>{d['start']}–{d['end']}</td>"
+        f"<td>{esc(describe_disagreement(d, data))}</td></tr>"
+        for d in report.get("disagreements", [])[:2000])
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Agreement report</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
+th{{background:#f2f2f2}}</style></head><body>
+<h1>Agreement report</h1><p>Coders: {coders} · {len(report.get('documents', []))} documents</p>
+<p>{READING_AID}</p>
+<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
+{table('Per category', report.get('per_category', {}), data.categories)}
+{table('Per document', report.get('per_document', {}), data.documents)}
+<h2>Disagreements</h2><table><tr><th>Document</th><th>Position</th><th>Coders</th></tr>{disagreements}</table>
+<h2>Notes</h2><ul>{notes}</ul>
+</body></html>
+"""
