@@ -43,8 +43,7 @@ class SchemaActions:
             QMessageBox.information(self, "Agreement", "Agreement needs annotations by at least two coders. "
                                     "Import the other coders' exports first (File → Import Annotations…).")
             return
-        texts = {doc_id: self.project.document(doc_id).text for doc_id in data.texts}
-        self.agreement_dialog = AgreementDialog(data, texts, self)
+        self.agreement_dialog = AgreementDialog(data, self)
         self.agreement_dialog.openAt.connect(self.show_disagreement)
         self.agreement_dialog.show()
 

@@ -25,6 +25,17 @@ class AgreementData:
     categories: dict[str, str]  # id → name
     documents: dict[str, str]  # id → title
     notes: list[str] = field(default_factory=list)
+    contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
+
+    def token_texts(self) -> dict:
+        """What the span measures tokenise: every document's text when all are known (word tokens),
+        else the lengths (character tokens), with a note saying so."""
+        if self.texts and all(doc in self.contents for doc in self.texts):
+            return {doc: self.contents[doc] for doc in self.texts}
+        if self.texts:
+            self.notes.append("some documents have no text in the source (exported with --no-text): "
+                              "token measures count characters instead of words")
+        return dict(self.texts)
 
 
 def load_sources(paths: list[str | Path]) -> AgreementData:
@@ -66,6 +77,7 @@ def from_project(project) -> AgreementData:
         annotators={a.id: a.name for a in project.annotators()},
         categories={c.id: c.name for c in project.categories()},
         documents={d.id: d.title for d in documents},
+        contents={d.id: project.document(d.id).text for d in documents},
     )
 
 
@@ -84,6 +96,7 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
         annotators={a["id"]: a["name"] for a in data["annotators"]},
         categories={c["id"]: c["name"] for c in data["categories"]},
         documents={d["id"]: d.get("title", d["id"]) for d in data["documents"]},
+        contents={d["id"]: d["text"] for d in data["documents"] if "text" in d},
     )
 
 
@@ -117,4 +130,5 @@ def narrow(data: AgreementData, annotators: list[str] | None = None, documents: 
              and (cat_ids is None or s[4] in cat_ids)]
     keep = lambda ids, full: {k: v for k, v in full.items() if ids is None or k in ids}  # noqa: E731
     return AgreementData(keep(doc_ids, data.texts), spans, keep(coder_ids, data.annotators),
-                         keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes))
+                         keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes),
+                         keep(doc_ids, data.contents))

@@ -92,12 +92,11 @@ class AgreementDialog(QDialog):
 
     openAt = Signal(str, int, int, list)  # noqa: N815
 
-    def __init__(self, data: AgreementData, texts: dict[str, str] | None = None, parent=None) -> None:
+    def __init__(self, data: AgreementData, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Agreement")
         self.resize(1100, 760)
         self.data = data
-        self.texts = texts  # document id → text, for word tokens (None: characters)
         self.report: dict | None = None
         self._thread = None
         coding = {span[1] for span in data.spans}  # coders without annotations start unticked
@@ -218,7 +217,7 @@ class AgreementDialog(QDialog):
         documents = self.checked(self.lists["documents"])
         categories = self.checked(self.lists["categories"])
         data = self.data
-        texts = {d: (self.texts[d] if self.texts and d in self.texts else data.texts[d]) for d in data.texts}
+        texts = data.token_texts()
         all_documents = len(documents) == len(data.texts)
 
         def task(progress, cancelled):

@@ -1,0 +1,82 @@
+"""annotator agreement SOURCE...: span-level agreement on a project or export files."""
+
+import json
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.exchange import Scope, write_export
+
+TEXT = "The council will spend two million on bike lanes. Critics call it a waste of money."
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def coded(project):
+    doc = project.add_document("Article", TEXT).document
+    alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
+    cats = {c.name: c.id for c in project.categories()}
+    claim = (0, TEXT.index("."))
+    opinion = (TEXT.index("Critics"), len(TEXT) - 1)
+    project.add_annotations([
+        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=alice.id, start=claim[0], end=claim[1]),
+        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=bob.id, start=claim[0], end=claim[1]),
+        dict(document_id=doc.id, category_id=cats["Opinion"], annotator_id=alice.id, start=opinion[0], end=opinion[1]),
+        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=bob.id, start=opinion[0], end=opinion[1]),
+    ])
+    return project, (alice, bob), cats
+
+
+MEASURES = {"unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016", "span_f1_exact",
+            "span_f1_overlap", "token_kappa", "token_alpha"}
+
+
+def test_json_report_on_a_project(capsys, coded):
+    project = coded[0]
+    code, out, err = run(capsys, "agreement", project.path, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data["overall"]) == MEASURES and set(data["per_category"]["Opinion"]) == MEASURES
+    assert {"per_document", "pairs", "confusion", "disagreements", "notes"} <= set(data)
+    assert data["overall"]["span_f1_exact"] == pytest.approx(0.5)  # one of two spans each matches
+    assert data["confusion"]["labels"][-1] == "(none)"
+    [disagreement] = data["disagreements"]
+    assert disagreement["coders"] == {"alice": "Opinion", "bob": "Factual claim"}
+    assert TEXT[disagreement["start"]:disagreement["end"]].startswith("Critics")
+    nulls = [k for k, v in data["per_category"]["Opinion"].items() if v is None]
+    assert all(any(n in note for note in data["notes"]) for n in nulls)  # every null has its reason
+
+
+def test_export_files_give_the_same_numbers_as_the_project(capsys, coded, tmp_path):
+    project, (alice, bob), _ = coded
+    for coder in (alice, bob):
+        write_export(project, tmp_path / f"{coder.name}.json", Scope(annotators=frozenset({coder.id})))
+    _, from_project, _ = run(capsys, "agreement", project.path, "--format", "json")
+    code, from_files, err = run(capsys, "agreement", tmp_path / "alice.json", tmp_path / "bob.json", "--format", "json")
+    assert code == 0, err
+    assert json.loads(from_files)["overall"] == json.loads(from_project)["overall"]
+
+
+def test_table_and_csv_output(capsys, coded):
+    project = coded[0]
+    code, out, _ = run(capsys, "agreement", project.path)
+    assert code == 0 and "unitizing alpha" in out and "Krippendorff" in out
+    code, out, _ = run(capsys, "agreement", project.path, "--format", "csv", "--categories", "Opinion,Factual claim")
+    assert code == 0 and out.splitlines()[0] == "scope,item,measure,value"
+
+
+def test_bad_input_gets_one_line_and_a_non_zero_exit(capsys, coded, tmp_path):
+    project = coded[0]
+    code, _, err = run(capsys, "agreement", project.path, "--annotators", "alice,carol")
+    assert code == 1 and err.strip().endswith("no annotator named 'carol' (known: alice, bob)")
+    code, _, err = run(capsys, "agreement", project.path, "--annotators", "alice")
+    assert code == 1 and "at least two coders" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "agreement", tmp_path / "missing.json")
+    assert code == 1 and "missing.json" in err
+    code, _, err = run(capsys, "agreement")
+    assert code == 2
