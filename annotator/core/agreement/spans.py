@@ -37,6 +37,7 @@ from .common import Undefined, is_defined
 from .unitizing import (
     alphas_2016,
     coincidences_2016,
+    k_cu_alphas_2016,
     u1995_alpha,
     u1995_expected_numerator,
     u1995_gaps,
@@ -291,7 +292,8 @@ def _partition(doc: _Doc, i: int, cats: Sequence[int]):
 
 
 def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
-    """Per-document (l, f, w) of coincidences_2016 and the value count, for these categories."""
+    """Per-document (l, f, w) of coincidences_2016 and the values: ``uniq[v]`` is the bitmask
+    (over ``cats``) of value v, 0 (the gap) first."""
     m = len(p.coders)
     parts = [[_partition(doc, i, cats) for i in range(m)] for doc in p.docs]
     codes = [c for dp in parts for _, c in dp]
@@ -305,7 +307,7 @@ def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
             continue
         part = [(s, np.searchsorted(uniq, c).astype(np.int64)) for s, c in dp]
         stats.append(coincidences_2016(doc.n, part, V, cu=want_cu))
-    return stats, V
+    return stats, uniq
 
 
 def _sum_stats(stats):
@@ -330,9 +332,12 @@ def u_alpha_2016(texts, spans=None, coders=None, categories=None, documents=None
         |uα = 1 − (o_∅. − o_∅∅) / (e_∅. − e_∅∅)                 (units versus gaps)
         cuα = the same over the intersections of units only (two coders; see alphas_2016)
 
-    Per category k: the same coefficients on the continuum of units of k versus everything else;
-    with one kind of unit uα and |uα coincide. cuα per category is not computed (Undefined): the
-    paper's (k)cuα could not be verified (docs/agreement-spans.md).
+    Per category k: uα and |uα are the same coefficients on the continuum of units of k versus
+    everything else (our reduction; with one kind of unit they coincide). cuα per category is
+    (k)cuα (two coders; see ``k_cu_alphas_2016``): on cuα's matrices, the observed disagreement
+    rate in column k against the expected one, 1 − (e'_.k / o'_.k)(o'_.k − o'_kk)/(e'_.k − e'_kk),
+    for the value "k alone" (stretches where a coder's k overlaps another category of the same
+    coder are values of their own).
 
     Overlaps: the paper needs a partition per coder. Overlapping spans of one category are
     merged; where one coder's units of different categories overlap, the coder's continuum is
@@ -356,8 +361,12 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
             res["per_document"] = [dict(u_alpha=und, binary_u_alpha=und, cu_alpha=und) for _ in p.docs]
         return res
     two = m == 2
-    stats, _ = _u2016_stats(p, range(len(p.categories)), want_cu=two)
-    res = alphas_2016(*_sum_stats(stats), m, want_cu=two)
+    stats, uniq = _u2016_stats(p, range(len(p.categories)), want_cu=two)
+    total_stats = _sum_stats(stats)
+    res = alphas_2016(*total_stats, m, want_cu=two)
+    if two:  # (k)cuα of the value "category k alone" (bitmask 1 << k; combined values are others)
+        k_cu = k_cu_alphas_2016(total_stats[0], total_stats[2], m)
+        value_of = {int(code): v for v, code in enumerate(uniq.tolist())}
     if not two:
         res["cu_alpha"] = Undefined("cuα is computed for two coders only")
     if per_document:
@@ -373,9 +382,14 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         st, _ = _u2016_stats(p, [ci], want_cu=False)
         r = alphas_2016(*_sum_stats(st), m, want_cu=False)
         if not is_defined(r["u_alpha"]) and r["u_alpha"].reason == "nothing annotated":
-            r = {k: Undefined(f"no units of category {cat!r}") for k in r}
-        r["cu_alpha"] = Undefined("cuα per category ((k)cuα of the 2016 paper) is not computed: "
-                                  "its definition could not be verified")
+            r = {k: Undefined(f"no units of category {cat!r}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
+        elif not two:
+            r["cu_alpha"] = Undefined("cuα is computed for two coders only")
+        elif (1 << ci) in value_of:
+            r["cu_alpha"] = k_cu[value_of[1 << ci] - 1]
+        else:
+            r["cu_alpha"] = Undefined(f"category {cat!r} never occurs alone (always overlapped by "
+                                      "another category of the same coder)")
         per[cat] = r
     res["per_category"] = per
     return res

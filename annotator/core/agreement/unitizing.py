@@ -11,7 +11,8 @@ Two generations of the coefficient live here; spans.py turns annotations into th
 
 * The 2016 family (Krippendorff, Mathet, Bouvry & Widlöcher, "On the reliability of unitizing
   textual continua: Further developments", Quality & Quantity 50, 2016): coincidence matrices of
-  lengths of intersecting segments. Functions: ``coincidences_2016``, ``alphas_2016``.
+  lengths of intersecting segments. Functions: ``coincidences_2016``, ``alphas_2016``,
+  ``k_cu_alphas_2016``.
 
 Everything here works on one document (a continuum [0, n)) at a time and returns additive
 statistics, so several documents pool by adding them up (spans.py).
@@ -30,6 +31,7 @@ __all__ = [
     "u1995_alpha",
     "coincidences_2016",
     "alphas_2016",
+    "k_cu_alphas_2016",
 ]
 
 
@@ -185,6 +187,9 @@ def alphas_2016(l, f, w, m: int, want_cu: bool = True) -> dict:
     |uα = 1 − (o_∅. − o_∅∅) / (e_∅. − e_∅∅)        (any unit versus gap)
     cuα = 1 − (o'.. − Σ_c o'_cc) / (o'.. − Σ_c e'_cc), over valued units only (c, k ≠ ∅):
         o'_ck = o_ck,  e'_ck = o'.. (o'_c. o'_.k − δ_ck w_c/(m − 1)) / (o'..² − Σ_c w_c/(m − 1))
+    uα and |uα reproduce Krippendorff (2019), Figure 12.11 (tests). cuα's w is the same in every
+    source for two coders; for more, the sources differ and none reproduces the book, so spans.py
+    reports cuα for two coders only (docs/agreement-spans.md).
     """
     out = {}
     if m < 2:
@@ -222,20 +227,67 @@ def alphas_2016(l, f, w, m: int, want_cu: bool = True) -> dict:
     return out
 
 
-def _cu_alpha(o, w):
+def _cu_matrices(o, w):
+    """(o', e') of cuα: the observed coincidences among intersecting valued units and their
+    expected coincidences, or Undefined. ``o`` and ``w`` are already divided by m − 1."""
     total = o.sum()
     if total <= 0:
         return Undefined("no two coders' units intersect")
-    present = (o.sum(axis=1) > 0)
-    if present.sum() < 2:
-        return Undefined("only one category occurs among intersecting units")
     margin = o.sum(axis=1)
     denom = total**2 - w.sum()
     if denom <= 0:
         return Undefined("no expected disagreement among intersecting units")
-    e = total * (np.outer(margin, margin) - np.diag(w)) / denom
+    return o, total * (np.outer(margin, margin) - np.diag(w)) / denom
+
+
+def _cu_alpha(o, w):
+    if o.sum() > 0 and (o.sum(axis=1) > 0).sum() < 2:
+        return Undefined("only one category occurs among intersecting units")
+    r = _cu_matrices(o, w)
+    if not isinstance(r, tuple):
+        return r
+    o, e = r
+    total = o.sum()
     d_o = total - np.trace(o)
     d_e = total - np.trace(e)
     if d_e <= 1e-12 * total:
         return Undefined("no expected disagreement among intersecting units")
     return float(1.0 - d_o / d_e)
+
+
+def k_cu_alphas_2016(l, w, m: int) -> list:
+    """(k)cuα, nominal, for every kind of unit k (values 1..V−1; value 0, the gap, is left out),
+    from the statistics of ``coincidences_2016`` (summed over documents).
+
+    On the matrices of cuα (o' the observed coincidences among intersecting units, e' their
+    expected coincidences, see ``alphas_2016``), the observed disagreement rate in column k is set
+    against the expected one:
+
+        (k)cuα = 1 − (e'_.k / o'_.k) · (o'_.k − o'_kk) / (e'_.k − e'_kk)
+
+    as the two third-party implementations we compared define it (a Python implementation of the
+    2016 paper, which cites its eq. 13b; the R package quallmer's ``reliability_alpha_u``, which
+    cites eq. 38 of Krippendorff 2019); neither source text was seen. e'_.k differs from o'_.k
+    because of the w correction, hence the factor. Undefined when
+    no unit of k intersects another coder's unit, or when column k has no expected disagreement.
+    Meant for two coders: for more, the sources disagree on w (docs/agreement-spans.md)."""
+    V = np.asarray(l).shape[0]
+    if m < 2:
+        return [Undefined("fewer than two coders")] * (V - 1)
+    o = np.asarray(l, dtype=np.float64)[1:, 1:] / (m - 1)
+    r = _cu_matrices(o, np.asarray(w, dtype=np.float64)[1:] / (m - 1))
+    if not isinstance(r, tuple):
+        return [r] * (V - 1)
+    o, e = r
+    out = []
+    for k in range(V - 1):
+        o_k, e_k = o[:, k].sum(), e[:, k].sum()
+        if o_k <= 0:
+            out.append(Undefined("no unit of this kind intersects another coder's unit"))
+            continue
+        d_e = e_k - e[k, k]
+        if d_e <= 1e-12 * o.sum():
+            out.append(Undefined("no expected disagreement for this kind of unit"))
+            continue
+        out.append(float(1.0 - (e_k / o_k) * (o_k - o[k, k]) / d_e))
+    return out
