@@ -17,6 +17,7 @@ from annotator.core.commands import (
 from annotator.core.text import snap_to_words
 from annotator.gui.actions import ACTIONS, VIEW_KEYS
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
+from annotator.gui.file_actions import settings
 from annotator.gui.spans import Span
 
 _SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, DeleteCategory, MergeCategory)
@@ -115,8 +116,7 @@ class AnnotateActions:
             self.details.note.setFocus()
 
     def toggle_snap(self, on: bool) -> None:
-        store = self.settings()
-        store.setValue("annotate/snap", bool(on))
+        settings().setValue("annotate/snap", bool(on))
 
     def undo(self) -> None:
         self.details.commit_note()

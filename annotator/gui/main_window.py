@@ -33,7 +33,6 @@ from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.layers import LayersPanel
 from annotator.gui.panels.palette import CategoryPalette
 from annotator.gui.schema_actions import SchemaActions
-from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
 from PySide6.QtGui import QColor
@@ -439,9 +438,6 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
             self.table_panel.select_annotation(self.view.selected_id)
 
     # -- window state --------------------------------------------------------------------------
-
-    def settings(self):
-        return settings()
 
     def _restore_state(self) -> None:
         store = settings()

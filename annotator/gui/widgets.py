@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QTreeWidget, QTreeWidgetItem
+
+CATEGORY_ID = Qt.ItemDataRole.UserRole  # where category items keep their id
 
 
+@lru_cache(maxsize=512)
 def swatch(colour: str, size: int = 14) -> QIcon:
-    """A square icon filled with ``colour``, with a thin darker border."""
+    """A square icon filled with ``colour``, with a thin darker border (cached: views ask per row)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(colour))
     painter = QPainter(pixmap)
@@ -17,14 +23,28 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-def titled(title: str, widget: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(8, 8, 0, 0)
-    label = QLabel(title)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    layout.addWidget(label)
-    layout.addWidget(widget)
-    return box
+def fill_category_combo(combo: QComboBox, categories) -> None:
+    """One entry per category (swatch, name; data: its id), keeping the current choice."""
+    current = combo.currentData()
+    combo.clear()
+    for cat in categories:
+        combo.addItem(swatch(cat.colour), cat.name, cat.id)
+    if current is not None:
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+def fill_category_tree(tree: QTreeWidget, categories) -> dict[str, QTreeWidgetItem]:
+    """The categories (parents before children) as a tree: swatch and name, then the key; each
+    item's id under CATEGORY_ID. Returns the items by id."""
+    tree.clear()
+    items: dict[str, QTreeWidgetItem] = {}
+    for cat in categories:
+        parent = items.get(cat.parent_id)
+        item = QTreeWidgetItem(parent) if parent is not None else QTreeWidgetItem(tree)
+        item.setIcon(0, swatch(cat.colour))
+        item.setText(0, cat.name)
+        item.setText(1, cat.shortcut or "")
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+        item.setData(0, CATEGORY_ID, cat.id)
+        items[cat.id] = item
+    return items

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core import schema
 from annotator.core.commands import AddCategory, DeleteCategory, ReorderCategories, UpdateCategory
-from annotator.gui.widgets import swatch
+from annotator.gui.widgets import CATEGORY_ID, fill_category_tree, swatch
 
-_ID = Qt.ItemDataRole.UserRole
+_ID = CATEGORY_ID
 _PORTABLE = QKeySequence.SequenceFormat.PortableText
 
 ATTRIBUTE_TYPES = (  # (stored type, label)
@@ -439,19 +439,10 @@ class SchemaEditor(QDialog):
         self._loading = True
         try:
             collapsed = {cid for cid, item in self.items.items() if not item.isExpanded()}
-            self.tree.clear()
-            self.items = {}
+            self.items = fill_category_tree(self.tree, self.categories)
             for cat in self.categories:
-                parent = self.items.get(cat.parent_id)
-                item = QTreeWidgetItem(parent) if parent is not None else QTreeWidgetItem(self.tree)
-                item.setIcon(0, swatch(cat.colour))
-                item.setText(0, cat.name)
-                item.setText(1, cat.shortcut or "")
-                item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
-                item.setData(0, _ID, cat.id)
                 if cat.description:
-                    item.setToolTip(0, f"<div style='max-width: 400px'>{_html(cat.description[:600])}</div>")
-                self.items[cat.id] = item
+                    self.items[cat.id].setToolTip(0, f"<div style='max-width: 400px'>{_html(cat.description[:600])}</div>")
             for cid, item in self.items.items():
                 item.setExpanded(cid not in collapsed)
             self.current_id = keep if keep in self.by_id else None

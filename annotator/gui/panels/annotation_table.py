@@ -17,11 +17,12 @@ from html import escape
 
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QObject, QSize,
                             QSortFilterProxyModel, Qt, Signal)
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeaderView, QLabel, QLayout, QLineEdit,
                                QMenu, QTableView, QVBoxLayout, QWidget)
 
 from annotator.core.annotations import AnnotationRow
+from annotator.gui.widgets import swatch as category_swatch
 
 DOCUMENT, QUOTE, CATEGORY, ANNOTATOR, SPAN, NOTE = range(6)
 HEADERS = ("Document", "Quote", "Category", "Annotator", "Span", "Note")
@@ -31,7 +32,6 @@ TOOLTIP_QUOTE_LIMIT = 1000
 _ONE_LINE = str.maketrans({"\n": " ⏎ ", "\u2028": " ⏎ ", "\u2029": " ⏎ ", "\t": " ", "\r": " "})
 _RESET_ABOVE = 1000  # upserting more rows than this at once resets the model instead
 _ASC = Qt.SortOrder.AscendingOrder
-_SWATCHES: dict[str, QIcon] = {}
 
 
 def fold(text: str) -> str:
@@ -49,21 +49,8 @@ def collation_key(text: str) -> tuple[str, str]:
 
 
 def swatch(colour: str) -> QIcon | None:
-    """A small rounded square of a category's colour (cached; None without a colour)."""
-    if not colour:
-        return None
-    icon = _SWATCHES.get(colour)
-    if icon is None:
-        pixmap = QPixmap(12, 12)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QColor(colour).darker(150))
-        painter.setBrush(QColor(colour))
-        painter.drawRoundedRect(0.5, 0.5, 11, 11, 2.5, 2.5)
-        painter.end()
-        icon = _SWATCHES[colour] = QIcon(pixmap)
-    return icon
+    """A category's colour swatch (the app's one, cached), or None without a colour."""
+    return category_swatch(colour, 12) if colour else None
 
 
 def first_line(text: str) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from annotator.gui.widgets import swatch
+from annotator.gui.widgets import fill_category_combo
 
 NOTE_PAUSE_MS = 1500
 
@@ -95,12 +95,7 @@ class DetailsPanel(QWidget):
 
     def set_categories(self, categories) -> None:
         self._filling = True
-        current = self.category.currentData()
-        self.category.clear()
-        for cat in categories:
-            self.category.addItem(swatch(cat.colour), cat.name, cat.id)
-        if current is not None:
-            self.category.setCurrentIndex(max(0, self.category.findData(current)))
+        fill_category_combo(self.category, categories)
         self._filling = False
 
     def show_annotation(self, row, annotator_name: str = "", length: int = 0, definitions=(),

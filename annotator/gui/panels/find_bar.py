@@ -8,7 +8,7 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QWidget
 
-from annotator.gui.widgets import swatch
+from annotator.gui.widgets import fill_category_combo
 
 
 def find_all(text: str, needle: str, match_case: bool = False, whole_words: bool = False) -> list[tuple[int, int]]:
@@ -74,12 +74,7 @@ class FindBar(QWidget):
         self.close_button.clicked.connect(self.close_bar)
 
     def set_categories(self, categories) -> None:
-        current = self.category.currentData()
-        self.category.clear()
-        for cat in categories:
-            self.category.addItem(swatch(cat.colour), cat.name, cat.id)
-        if current is not None:
-            self.category.setCurrentIndex(max(0, self.category.findData(current)))
+        fill_category_combo(self.category, categories)
 
     def set_text(self, text: str) -> None:
         self.text = text

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.gui.widgets import swatch
+from annotator.gui.widgets import CATEGORY_ID, fill_category_tree
 
-_ID = Qt.ItemDataRole.UserRole
+_ID = CATEGORY_ID
 
 
 class CategoryPalette(QWidget):
@@ -47,16 +47,9 @@ class CategoryPalette(QWidget):
 
     def set_categories(self, categories) -> None:
         """``categories``: the project's Category rows in schema order (parents before children)."""
-        self.list.clear()
-        items: dict[str, QTreeWidgetItem] = {}
+        items = fill_category_tree(self.list, categories)
         for cat in categories:
-            parent = items.get(cat.parent_id)
-            item = QTreeWidgetItem(parent) if parent is not None else QTreeWidgetItem(self.list)
-            item.setIcon(0, swatch(cat.colour))
-            item.setText(0, cat.name)
-            item.setText(1, cat.shortcut or "")
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
-            item.setData(0, _ID, cat.id)
+            item = items[cat.id]
             tip = f"<b>{html.escape(cat.name)}</b>"
             if cat.shortcut:
                 tip += f" — key <b>{html.escape(cat.shortcut)}</b>"
@@ -64,7 +57,6 @@ class CategoryPalette(QWidget):
                 tip += f"<p>{html.escape(cat.description)}</p>"
             for column in (0, 1):
                 item.setToolTip(column, f"<div style='max-width: 420px'>{tip}</div>")
-            items[cat.id] = item
         self.list.expandAll()
 
     def category_ids(self) -> list[str]:
