@@ -1,8 +1,6 @@
 """The main window (offscreen): default project on first run, document list, text, import, dialogs."""
 
-import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.project import Project
 from annotator.gui import main_window as mw
@@ -14,15 +12,6 @@ SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "scree
 def shoot(widget, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     widget.grab().save(str(SCREENSHOTS / name))
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    """Record message boxes instead of showing them (they would block the test)."""
-    seen = []
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
-    return seen
 
 
 def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home):

@@ -20,14 +20,6 @@ Pos = QAbstractItemView.DropIndicatorPosition
 
 
 @pytest.fixture
-def dialogs(monkeypatch):
-    seen = []
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: seen.append((_k, title, text)))
-    return seen
-
-
-@pytest.fixture
 def window(qtbot, project, dialogs):
     doc = project.add_document("Article", TEXT).document
     alice = project.add_annotator("alice")

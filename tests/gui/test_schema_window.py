@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.project import Project
 from annotator.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    seen = []
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
-    return seen
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.gui.main_window import MainWindow
 from annotator.gui.views.highlighter import blend
@@ -17,14 +16,6 @@ from .test_main_window import shoot
 TEXT = ("Hello 😀 world, the council “will” spend £2m on bike lanes.\n"
         "Critics say it\u00a0is a waste 🇫🇷 of money; others disagree.\n"
         "A third line with the word money again, and money once more.")
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    seen = []
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
-    return seen
 
 
 @pytest.fixture
