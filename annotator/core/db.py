@@ -157,14 +157,14 @@ def open_database(path: Path, mode: str = "write") -> Engine:
     version = check_project_file(path)
     missing = missing_tables(path, version)
     if missing:
-        raise DamagedProjectError(_damaged(path, f"table {', '.join(missing)} missing"))
+        raise DamagedProjectError(damaged_message(path, f"table {', '.join(missing)} missing"))
     if mode == "write":
         if not writable(path):
             raise ReadOnlyError(f"{path}: the project is read-only (no write permission on the file or its "
                                 f"folder); it can be exported but not changed")
         problem = damage(path)
         if problem:
-            raise DamagedProjectError(_damaged(path, problem))
+            raise DamagedProjectError(damaged_message(path, problem))
     if version < SCHEMA_VERSION:
         if mode == "read" and (not writable(path) or damage(path)):
             raise NotAProjectError(f"{path}: an older project format (version {version}) that cannot be "
@@ -227,7 +227,7 @@ def missing_tables(path: Path, version: int) -> list[str]:
     return sorted(wanted - present)
 
 
-def _damaged(path: Path, problem: str) -> str:
+def damaged_message(path: Path, problem: str) -> str:
     return (f"{path}: the project file is damaged ({problem}); restore a backup with "
             f"'annotator restore {path} BACKUP' or export what is readable")
 

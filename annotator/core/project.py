@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.core import backups, db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
-from annotator.core.errors import NotFoundError, ReadOnlyError, ValidationError
+from annotator.core.errors import DamagedProjectError, NotFoundError, ReadOnlyError, ValidationError
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
@@ -126,8 +126,6 @@ class Project(CategoriesMixin, AnnotationsMixin):
     @classmethod
     def open_for_reading(cls, path: str | Path) -> Project:
         """Open ``path`` for writing when it can be, else (read-only or damaged) read-only."""
-        from annotator.core.errors import DamagedProjectError
-
         try:
             return cls.open(path)
         except (ReadOnlyError, DamagedProjectError):
@@ -167,6 +165,10 @@ class Project(CategoriesMixin, AnnotationsMixin):
         except OperationalError as exc:
             if self.read_only and "readonly" in str(exc.orig).replace(" ", ""):
                 raise ReadOnlyError(f"{self.path}: the project is open read-only; changes cannot be saved") from exc
+            raise
+        except DatabaseError as exc:  # a damaged page met while reading (quick_check found it on open)
+            if "malformed" in str(exc.orig):
+                raise DamagedProjectError(db.damaged_message(self.path, str(exc.orig))) from exc
             raise
 
     @contextmanager
