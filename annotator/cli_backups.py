@@ -20,14 +20,6 @@ def add_backup_parsers(sub) -> None:
                    help="a number or file name from 'annotator backups PROJECT', or the path of a backup file")
 
 
-def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return str(size)
-
-
 def cmd_backups(args: argparse.Namespace) -> int:
     from annotator.cli import _table
     from annotator.core import backups, db
@@ -39,7 +31,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
         print(f"no backups yet of {path} (one is taken before every import, upgrade and restore)")
         return 0
     print(_table(["#", "time", "reason", "size", "file"],
-                 [[str(i), b.local_time(), b.reason, human_size(b.size), b.path.name] for i, b in enumerate(found, 1)],
+                 [[str(i), b.local_time(), b.reason, backups.human_size(b.size), b.path.name] for i, b in enumerate(found, 1)],
                  right={0, 3}))
     print(f"restore one with: annotator restore {path} NUMBER")
     return 0
@@ -70,8 +62,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     path = Path(args.project).expanduser()
     db.check_project_file(path)
-    if not db.writable(path):
-        raise BackupError(f"{path}: the project is read-only; nothing was restored")
     chosen = pick_backup(path, args.backup)
     before = backups.restore_backup(path, chosen)
     print(f"restored {path} from {chosen.name}")

@@ -53,6 +53,15 @@ class Backup:
         return self.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def human_size(size: int) -> str:
+    """``812 bytes``, ``76.0 KB``, ``1.2 GB``."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
 def project_id(path: Path) -> str:
     """The id stored in a project file (its ``project`` table), read without changing the file."""
     try:
@@ -111,6 +120,19 @@ def list_backups(path: Path, id: str | None = None) -> list[Backup]:
     return sorted(found, key=lambda b: b.time, reverse=True)
 
 
+def counts(backup: Path) -> tuple[int, int] | None:
+    """``(documents, annotations)`` in a backup file, or None when it cannot be read."""
+    try:
+        conn = sqlite3.connect(f"file:{_uri_path(backup)}?mode=ro", uri=True)
+        try:
+            return (conn.execute("SELECT count(*) FROM documents").fetchone()[0],
+                    conn.execute("SELECT count(*) FROM annotations").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
 def prune(path: Path, id8: str) -> None:
     """Remove the oldest backups of one project beyond the count and size bounds (module docstring)."""
     total = 0
@@ -164,6 +186,9 @@ def restore_backup(path: Path, backup: Path) -> Path:
     """
     from annotator.core import db
 
+    db.check_project_file(path)
+    if not db.writable(path):
+        raise BackupError(f"{path}: the project is read-only; nothing was restored")
     damaged = db.damage(path)
     try:
         current = project_id(path)

@@ -80,6 +80,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         self.path = path
         self._engine = engine
         self.read_only = read_only  # opened with mode="read": every change raises ReadOnlyError
+        self.read_only_reason = ""  # why open_for_reading opened it read-only
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -128,8 +129,10 @@ class Project(CategoriesMixin, AnnotationsMixin):
         """Open ``path`` for writing when it can be, else (read-only or damaged) read-only."""
         try:
             return cls.open(path)
-        except (ReadOnlyError, DamagedProjectError):
-            return cls.open(path, mode="read")
+        except (ReadOnlyError, DamagedProjectError) as exc:
+            project = cls.open(path, mode="read")
+            project.read_only_reason = str(exc)
+            return project
 
     @classmethod
     def open_or_create(cls, path: str | Path) -> Project:
