@@ -144,10 +144,10 @@ def prune(path: Path, id8: str) -> None:
             backup.path.unlink(missing_ok=True)
 
 
-def remove_orphans(folder: Path, age: float = ORPHAN_AGE) -> None:
+def remove_orphans(folder: Path) -> None:
     """Delete what killed backups left: temporary files, ``-journal`` files (and the unfinished
-    backups they belong to), once they are older than ``age`` seconds."""
-    limit = time.time() - age
+    backups they belong to), once they are older than ORPHAN_AGE seconds."""
+    limit = time.time() - ORPHAN_AGE
     for entry in folder.iterdir():
         name = entry.name
         if not (name.endswith(PARTIAL) or name.endswith(PARTIAL + "-journal") or name.endswith(".annotator-journal")):

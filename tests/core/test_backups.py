@@ -191,6 +191,15 @@ def test_a_damaged_project_can_be_restored(big):
     assert saved.size == big.stat().st_size or saved.size > 0
 
 
+def test_a_document_whose_text_is_not_text_is_damage(filled):
+    project = filled[0]
+    project.close()
+    with sqlite3.connect(project.path) as conn:
+        conn.execute("UPDATE documents SET text = CAST(X'48ff6c6c6f' AS TEXT) WHERE title = 'Two'")
+    with pytest.raises(DamagedProjectError, match=r"damaged \(1 document\(s\) whose text is not valid UTF-8"):
+        Project.open(project.path)
+
+
 def test_a_project_missing_a_table_is_one_plain_error(project):
     project.close()
     conn = sqlite3.connect(project.path)
@@ -229,3 +238,29 @@ def test_odd_project_paths_are_refused_at_once(tmp_path):
     with pytest.raises(NotAProjectError, match="is a folder"):
         Project.create(tmp_path)
     assert fifo.exists()
+
+
+def test_a_backup_killed_halfway_is_never_listed_and_its_leftovers_go(project, annotator_home, monkeypatch):
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from annotator.core import backups
+        real = backups._copy
+        def copy_then_die(source, dest, check=None):
+            real(source, dest)
+            os.kill(os.getpid(), signal.SIGKILL)
+        backups._copy = copy_then_die
+        backups.backup_project(Path({str(project.path)!r}), "killed")
+    """)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    assert subprocess.run([sys.executable, "-c", script], env=env).returncode == -9
+    folder = annotator_home / "backups"
+    assert [p.suffix for p in folder.iterdir()] == [".partial"]
+    assert backups.list_backups(project.path) == []
+    monkeypatch.setattr(backups, "ORPHAN_AGE", 0)
+    made = project.backup("next")
+    assert names(folder) == [made.name]
