@@ -115,8 +115,7 @@ def import_paths(
             with project._tx_backed_up(None if taken else reason, taken) as s:
                 added = insert_documents(s, (NewDocument(e.title, e.text, source, e.metadata) for e in extracted))
             report.backup = taken[0] if taken else None
-        except BackupError:  # the file was not imported; nor will the next ones be
-            report.files.pop()
+        except BackupError:  # no backup, no import: stop here with the project unchanged
             raise
         except AnnotatorError as exc:  # ReadError and ValidationError: a plain reason
             result.error = str(exc)

@@ -239,6 +239,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
             action.setEnabled(not read_only)
         self.palette.setEnabled(not read_only)
         self.details.setEnabled(not read_only)
+        self.import_button.setEnabled(not read_only)
 
     @staticmethod
     def _current_annotator(project: Project, name: str | None = None) -> SimpleNamespace:

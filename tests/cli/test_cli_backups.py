@@ -5,16 +5,10 @@ import sqlite3
 
 import pytest
 
-from annotator.cli import main
 from annotator.core import backups
 from annotator.core.project import Project
+from tests.cli.test_cli import run
 from tests.core.test_backups import damage_pages
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
