@@ -13,14 +13,16 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 
 from annotator import __version__, paths
 from annotator.core.errors import AnnotatorError
-from annotator.core.exchange import Scope, atomic_file, build_export, write_export
+from annotator.core.exchange import Scope, build_export, write_export
 from annotator.core.exchange_import import import_annotations
-from annotator.core.formats import EXPORT_FORMATS, format_for_extension
+from annotator.core.formats import format_for_extension, render
 from annotator.core.importer import import_paths
+from annotator.core.outputs import write_text
 from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.import_dialog import ImportDialog
+from annotator.gui.widgets import target_allowed
 from annotator.gui.workers import Worker, start_in_thread
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
@@ -204,10 +206,11 @@ class FileActions:
                                               f"{extension[1:].upper()} files (*{extension});;All files (*)")
         if name:
             path = Path(name) if Path(name).suffix else Path(name + extension)
-            self.start_export(path, fmt, scope, include_text)
+            if target_allowed(self, "Export annotations", path):
+                self.start_export(path, fmt, scope, include_text, raw_csv=dialog.raw_csv.isChecked())
 
     def start_export(self, path: Path, fmt: str | None = None, scope: Scope = Scope(),
-                     include_text: bool = True) -> None:
+                     include_text: bool = True, raw_csv: bool = False) -> None:
         """Export in the background; the format follows ``fmt`` or the file's extension."""
         fmt = fmt or format_for_extension(str(path)) or "annotator"
 
@@ -215,8 +218,7 @@ class FileActions:
             if fmt == "annotator":
                 return path, write_export(self.project, path, scope, include_text)
             data = build_export(self.project, scope)
-            with atomic_file(path) as handle:
-                handle.write(EXPORT_FORMATS[fmt](data).encode("utf-8"))
+            write_text(path, render(fmt, data, raw_csv))
             return path, {key: len(data[key]) for key in ("annotations", "documents")}
 
         self.run_in_background("Export annotations", task, self._exported)
