@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.cli_agreement import add_agreement_parser
 
     add_agreement_parser(sub)
+    from annotator.cli_files import add_files_parser
+
+    add_files_parser(sub)
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
 
@@ -177,6 +180,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator.cli_agreement import cmd_agreement
 
         return cmd_agreement(args)
+    if args.command == "copy":
+        from annotator.cli_files import cmd_copy
+
+        return cmd_copy(args)
     commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
                 "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge,
                 "schema": cmd_schema}

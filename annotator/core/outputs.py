@@ -115,8 +115,7 @@ def open_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         with _in_place(given, st) as handle:
             yield handle
         return
-    remove_stale_temps(real)
-    temp = real.with_name(f".{real.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    temp = _new_temp(real)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
@@ -136,6 +135,54 @@ def open_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]) -> int:
+    """Write a consistent single-file copy of ``project`` to ``target`` (a new name, or a file that
+    is not a project) while other programs may have it open and be writing: SQLite's backup API
+    copies one snapshot into a temporary file beside ``target``, ``PRAGMA quick_check`` checks it,
+    then it is renamed onto ``target``. Returns the copy's size in bytes. NotAProjectError when
+    ``project`` is not a project; OutputError for a refused target or a failed copy."""
+    import sqlite3
+
+    from annotator.core.db import check_project_file
+
+    source_path = Path(project)
+    check_project_file(source_path)
+    given = Path(target)
+    if str(target) == STDOUT:
+        raise OutputError("-: a project copy is a file; give a file name")
+    check_target(given)
+    real = Path(os.path.realpath(given))
+    if real.exists() and not real.is_file():
+        raise OutputError(f"{given}: is not a regular file; choose a file name for the copy")
+    temp = _new_temp(real)
+    try:
+        source = sqlite3.connect(source_path)
+        try:
+            source.execute("PRAGMA busy_timeout = 5000")
+            dest = sqlite3.connect(temp)
+            try:
+                source.backup(dest)  # all pages in one step: one snapshot, writers are not blocked (WAL)
+                dest.execute("PRAGMA journal_mode = DELETE")  # the copy is one file, no -wal
+                problems = [row[0] for row in dest.execute("PRAGMA quick_check")]
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        if problems != ["ok"]:
+            raise OutputError(f"{given}: the copy failed its check ({problems[0]}); {source_path} may be damaged")
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, real)
+        _sync_folder(real.parent)
+    except sqlite3.Error as exc:
+        raise OutputError(f"{given}: cannot copy {source_path} ({exc})") from None
+    except OSError as exc:
+        raise _error(given, exc) from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return real.stat().st_size
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -170,6 +217,12 @@ def remove_stale_temps(target: Path) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+def _new_temp(real: Path) -> Path:
+    """The name of a new temporary file for ``real`` (after removing stale ones)."""
+    remove_stale_temps(real)
+    return real.with_name(f".{real.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
 
 
 def _alive(pid: int) -> bool:
