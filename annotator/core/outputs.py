@@ -58,7 +58,7 @@ class OutputError(AnnotatorError):
 
 def sqlite_kind(path: str | os.PathLike[str]) -> str | None:
     """"an Annotator project" or "an SQLite database" when ``path`` is an existing regular file
-    with the SQLite header, else None. Reads at most 72 bytes; never opens a FIFO or device."""
+    with the SQLite header, else None. Never opens a FIFO or device, never changes the file."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
@@ -68,7 +68,24 @@ def sqlite_kind(path: str | os.PathLike[str]) -> str | None:
         return None
     if not head.startswith(SQLITE_HEADER):
         return None
-    return "an Annotator project" if head[68:72] == ANNOTATOR_APPLICATION_ID else "an SQLite database"
+    if head[68:72] == ANNOTATOR_APPLICATION_ID or _application_id(path) == ANNOTATOR_APPLICATION_ID:
+        return "an Annotator project"
+    return "an SQLite database"
+
+
+def _application_id(path) -> bytes | None:
+    """The application id as SQLite reads it: the file's header may be older than its -wal."""
+    import sqlite3
+
+    uri = "file:" + os.path.realpath(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            return conn.execute("PRAGMA application_id").fetchone()[0].to_bytes(4, "big", signed=True)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OverflowError):
+        return None
 
 
 def check_target(path: str | os.PathLike[str]) -> None:

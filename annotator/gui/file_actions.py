@@ -8,7 +8,7 @@ import getpass
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from annotator import __version__, paths
@@ -17,7 +17,7 @@ from annotator.core.exchange import Scope, build_export, write_export
 from annotator.core.exchange_import import import_annotations
 from annotator.core.formats import format_for_extension, render
 from annotator.core.importer import import_paths
-from annotator.core.outputs import write_text
+from annotator.core.outputs import copy_project, write_text
 from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.dialogs.export_dialog import ExportDialog
@@ -27,6 +27,7 @@ from annotator.gui.workers import Worker, start_in_thread
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 MAX_RECENT = 8
+CHECKPOINT_IDLE_MS = 2000  # after the last edit, the WAL is checkpointed into the project file
 
 
 def settings() -> QSettings:
@@ -94,6 +95,43 @@ class FileActions:
         self.refresh_layers()
         self.update_status()
 
+    # -- keeping the project file whole ------------------------------------------------------
+
+    def setup_checkpoints(self, stack) -> None:
+        """Checkpoint the WAL into the project file once the app has been idle for
+        CHECKPOINT_IDLE_MS after an edit (or after background work), so that the file alone holds
+        everything for a copy or a sync tool."""
+        self.checkpoint_timer = QTimer(self)
+        self.checkpoint_timer.setSingleShot(True)
+        self.checkpoint_timer.setInterval(CHECKPOINT_IDLE_MS)
+        self.checkpoint_timer.timeout.connect(self.checkpoint_project)
+        stack.indexChanged.connect(self.schedule_checkpoint)
+
+    def schedule_checkpoint(self, *_) -> None:
+        self.checkpoint_timer.start()
+
+    def checkpoint_project(self) -> None:
+        if self._thread is None:  # background work checkpoints when it ends
+            self.project.checkpoint()
+
+    def save_copy(self) -> None:
+        """File → Save a Copy…: a checked single-file copy of the open project (outputs.copy_project)."""
+        path = self.project.path
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy of the project",
+                                              str(path.with_name(f"{path.stem}-copy{PROJECT_SUFFIX}")), PROJECT_FILTER)
+        if not name:
+            return
+        target = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
+        if not target_allowed(self, "Save a copy", target):
+            return
+        try:
+            size = copy_project(path, target)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Save a copy", str(exc))
+            return
+        QMessageBox.information(self, "Copy saved", f"A checked copy of the project ({size / 2**20:.1f} MiB) "
+                                f"was written to {target}")
+
     # -- background work -----------------------------------------------------------------------
 
     def run_in_background(self, title: str, task, on_done, cancellable: bool = False) -> None:
@@ -129,6 +167,7 @@ class FileActions:
             thread.quit()
             thread.wait()
         self.history.stack.clear()  # the project changed outside the history: older steps may not apply
+        self.schedule_checkpoint()
         self.refresh()
         return self._background
 
