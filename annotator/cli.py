@@ -300,7 +300,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _summary_stream(args: argparse.Namespace):
     """Where a command's summary goes: stderr when its output file is standard output ('-')."""
-    return sys.stderr if args.output == "-" else sys.stdout
+    from annotator.core.outputs import is_stdout
+
+    return sys.stderr if is_stdout(args.output) else sys.stdout
 
 
 def _print_list(title: str, lines: list[str], limit: int = 20, stream=None) -> None:

@@ -202,6 +202,18 @@ def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]
     return real.stat().st_size
 
 
+def is_stdout(path: str | os.PathLike[str]) -> bool:
+    """True for ``-`` and for a path that is standard output itself (``/dev/stdout``, or the file
+    stdout is redirected to): a command then prints its summary to stderr instead."""
+    if str(path) == STDOUT:
+        return True
+    try:
+        mine, out = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return (mine.st_dev, mine.st_ino) == (out.st_dev, out.st_ino)
+
+
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     with open_output(path) as handle:
         handle.write(data)

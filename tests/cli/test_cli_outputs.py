@@ -103,3 +103,22 @@ def test_agreement_csv_guards_names_and_keeps_numbers(tmp_path, capsys):
     assert ["pair", "'+bob / =alice"] in [r[:2] for r in rows] and ["document", "'-doc"] in [r[:2] for r in rows]
     code, out, _ = run(capsys, "agreement", path, "--format", "csv", "--raw-csv")
     assert ["category", "@cat"] in [r[:2] for r in csv.reader(io.StringIO(out, newline=""))]
+
+
+def test_dev_stdout_is_written_in_place_to_a_pipe_or_a_redirected_file(hostile, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    command = [sys.executable, "-m", "annotator", "export", str(hostile), "-o", "/dev/stdout"]
+    piped = subprocess.run(command, capture_output=True, env=env, timeout=60)
+    assert piped.returncode == 0 and json.loads(piped.stdout)["format"] == "annotator-export"
+    assert piped.stderr.decode().startswith("exported 6 annotation(s)")  # the summary is not mixed in
+    redirected = tmp_path / "out.json"
+    with redirected.open("wb") as out:
+        done = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, env=env, timeout=60)
+    assert done.returncode == 0 and json.loads(redirected.read_bytes())["format"] == "annotator-export"
+    assert os.path.islink("/dev/stdout") or not os.path.lexists("/dev/stdout")  # still what it was
