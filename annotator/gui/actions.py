@@ -41,6 +41,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Import export files from other coders: documents, categories, coders and annotations"),
     ActionSpec("file.export_annotations", "&Export Annotations…", "&File", "export_annotations", "Ctrl+E",
                "Export the project as Annotator JSON, CSV, doccano JSONL or W3C Web Annotation"),
+    ActionSpec("file.save_copy", "Save a &Copy…", "&File", "save_copy", None,
+               "Write a checked single-file copy of the project, safe to send or keep while it is open"),
     ActionSpec("file.switch_annotator", "S&witch Annotator…", "&File", "switch_annotator", None,
                "Change the name new annotations are made under", separator_before=True),
     # "Ctrl+Q" rather than StandardKey.Quit, which is empty on some Linux desktops; Qt shows Cmd+Q on macOS.
