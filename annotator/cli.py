@@ -101,11 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export annotations (with documents, schema and coders) to a file")
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the file to write; .json, .csv, .jsonl (doccano) or .jsonld (W3C) choose the format")
+                   help="the file to write ('-': standard output); .json, .csv, .jsonl (doccano) or .jsonld (W3C) "
+                        "choose the format")
     p.add_argument("--format", choices=("annotator", "csv", "doccano", "w3c"),
                    help="annotator: Annotator's exchange JSON (default for .json); csv; doccano: JSONL; "
                         "w3c: Web Annotation JSON-LD")
     p.add_argument("--no-text", action="store_true", help="leave the documents' text out (annotator format)")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
     p.add_argument("--documents", metavar="LIST", help="only these documents (comma-separated ids or titles)")
     p.add_argument("--annotators", metavar="LIST", help="only these annotators (comma-separated ids or names)")
     p.add_argument("--categories", metavar="LIST", help="only these categories (comma-separated ids or names)")
@@ -116,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("merge", help="merge export files of several coders into one, without a project")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write ('-': standard output)")
 
     p = sub.add_parser("schema", help="show, export or import a project's tag schema (categories)")
     schema_sub = p.add_subparsers(dest="schema_command", metavar="ACTION", parser_class=_Parser, required=True)
@@ -124,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("project", metavar="PROJECT")
     q = schema_sub.add_parser("export", help="write the schema as Annotator JSON (.json) or a REFI-QDA codebook (.qdc)")
     q.add_argument("project", metavar="PROJECT")
-    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write; .json or .qdc")
+    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write; .json or .qdc ('-': standard output, JSON)")
     q = schema_sub.add_parser("import", help="merge a schema file (.json or .qdc) into a project")
     q.add_argument("project", metavar="PROJECT")
     q.add_argument("file", metavar="FILE")
@@ -136,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.cli_backups import add_backup_parsers
 
     add_backup_parsers(sub)
+    from annotator.cli_files import add_files_parser
+
+    add_files_parser(sub)
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
 
@@ -181,6 +187,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator import cli_backups
 
         return {"backups": cli_backups.cmd_backups, "restore": cli_backups.cmd_restore}[args.command](args)
+    if args.command == "copy":
+        from annotator.cli_files import cmd_copy
+
+        return cmd_copy(args)
     commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
                 "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge,
                 "schema": cmd_schema}
@@ -269,12 +279,15 @@ def _pick(kind: str, wanted: str | None, items: list[tuple[str, str]]) -> frozen
 
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core import formats
-    from annotator.core.exchange import Scope, atomic_file, build_export, write_export
+    from annotator.core.exchange import Scope, build_export, write_export
+    from annotator.core.outputs import write_text
     from annotator.core.project import Project
 
     fmt = args.format or formats.format_for_extension(args.output) or "annotator"
     if args.no_text and fmt != "annotator":
         raise UsageError("--no-text applies to the annotator format only")
+    if args.raw_csv and fmt != "csv":
+        raise UsageError("--raw-csv applies to the csv format only")
     with Project.open(args.project, mode="read") as project:
         scope = Scope(
             documents=_pick("document", args.documents, [(d.id, d.title) for d in project.documents()]),
@@ -285,12 +298,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             counts = write_export(project, args.output, scope, include_text=not args.no_text)
         else:
             data = build_export(project, scope)
-            with atomic_file(args.output) as handle:
-                handle.write(formats.EXPORT_FORMATS[fmt](data).encode("utf-8"))
+            write_text(args.output, formats.render(fmt, data, raw_csv=args.raw_csv))
             counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
     print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "
-          f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})")
+          f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})", file=_summary_stream(args))
     return 0
+
+
+def _summary_stream(args: argparse.Namespace):
+    """Where a command's summary goes: stderr when its output file is standard output ('-')."""
+    from annotator.core.outputs import is_stdout
+
+    return sys.stderr if is_stdout(args.output) else sys.stdout
 
 
 def _print_list(title: str, lines: list[str], limit: int = 20, stream=None) -> None:
@@ -327,8 +346,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     merged, report = merge_files(args.files)
     save(merged, args.output)
     print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
-          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)")
-    _print_list("differences resolved", report.conflicts)
+          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)",
+          file=_summary_stream(args))
+    _print_list("differences resolved", report.conflicts, stream=_summary_stream(args))
     return 0
 
 
@@ -341,13 +361,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(f"{template.name}  ({template.source})")
         return 0
     if args.schema_command == "export":
-        fmt = schema_exchange.schema_format(args.output)
+        fmt = "json" if args.output == "-" else schema_exchange.schema_format(args.output)
         if fmt is None:
             raise UsageError(f"cannot tell the schema format of {args.output!r}: use a .json or .qdc file name")
         with Project.open(args.project, mode="read") as project:
             count = schema_exchange.write_schema(project, args.output, fmt)
         lost = " (shortcuts and attributes are not part of .qdc)" if fmt == "qdc" else ""
-        print(f"exported {count} categor{'y' if count == 1 else 'ies'} to {args.output} ({fmt}){lost}")
+        print(f"exported {count} categor{'y' if count == 1 else 'ies'} to {args.output} ({fmt}){lost}",
+              file=_summary_stream(args))
         return 0
     if args.schema_command == "import":
         with Project.open(args.project) as project:

@@ -13,12 +13,12 @@ than two coders, a level that does not fit the values) is one line on stderr and
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from typing import Any
 
 from annotator.cli import UsageError, _table
+from annotator.core.outputs import csv_text
 
 
 def add_agreement_parser(sub) -> None:
@@ -42,6 +42,8 @@ def add_agreement_parser(sub) -> None:
     p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
                    help="level of measurement for Krippendorff's alpha (default: nominal)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
     p.add_argument("--resamples", type=_resamples, default=1000, metavar="N",
                    help="bootstrap resamples for alpha's 95%% interval (default: 1000)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
@@ -93,7 +95,7 @@ def run_span_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        _write_span_csv(result)
+        _write_span_csv(result, args.raw_csv)
     else:
         print(_render_span_table(", ".join(map(str, args.sources)), result))
     return 0
@@ -181,21 +183,16 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _write_span_csv(result: dict[str, Any]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["scope", "item", "measure", "value"])
-    for key, value in result["overall"].items():
-        writer.writerow(["overall", "", key, "" if value is None else repr(value)])
-    for name, values in result["per_category"].items():
-        for key, value in values.items():
-            writer.writerow(["category", name, key, "" if value is None else repr(value)])
-    for doc, values in result["per_document"].items():
-        for key, value in values.items():
-            if key != "title":
-                writer.writerow(["document", values["title"], key, "" if value is None else repr(value)])
-    for pair in result["pairs"]:
-        for key in ("span_f1_exact", "span_f1_overlap", "token_kappa"):
-            writer.writerow(["pair", " / ".join(pair["coders"]), key, "" if pair[key] is None else repr(pair[key])])
+def _write_span_csv(result: dict[str, Any], raw: bool = False) -> None:
+    rows = [["scope", "item", "measure", "value"]]
+    rows += [["overall", "", key, value] for key, value in result["overall"].items()]
+    rows += [["category", name, key, value] for name, values in result["per_category"].items()
+             for key, value in values.items()]
+    rows += [["document", values["title"], key, value] for values in result["per_document"].values()
+             for key, value in values.items() if key != "title"]
+    rows += [["pair", " / ".join(pair["coders"]), key, pair[key]] for pair in result["pairs"]
+             for key in ("span_f1_exact", "span_f1_overlap", "token_kappa")]
+    sys.stdout.write(csv_text(rows, raw))
 
 
 def run_reliability_report(args: argparse.Namespace) -> int:
@@ -208,7 +205,7 @@ def run_reliability_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        _write_csv(result)
+        _write_csv(result, args.raw_csv)
     else:
         print(_render_table(args.reliability_data, result))
     return 0
@@ -255,16 +252,11 @@ def _render_table(path: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _write_csv(result: dict[str, Any]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["measure", "category", "value"])
-    for name in _LABELS:
-        writer.writerow([name, "", "" if result[name] is None else repr(result[name])])
-    ci = result["krippendorff_alpha_ci95"]
-    writer.writerow(["krippendorff_alpha_ci95_low", "", "" if ci is None else repr(ci[0])])
-    writer.writerow(["krippendorff_alpha_ci95_high", "", "" if ci is None else repr(ci[1])])
-    for key, measures in result["per_category"].items():
-        for name, value in measures.items():
-            writer.writerow([name, key, "" if value is None else repr(value)])
-    for note in result["notes"]:
-        writer.writerow(["note", "", note])
+def _write_csv(result: dict[str, Any], raw: bool = False) -> None:
+    ci = result["krippendorff_alpha_ci95"] or (None, None)
+    rows = [["measure", "category", "value"]]
+    rows += [[name, "", result[name]] for name in _LABELS]
+    rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
+    rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
+    rows += [["note", "", note] for note in result["notes"]]
+    sys.stdout.write(csv_text(rows, raw))

@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,6 +20,7 @@ import jsonschema_rs
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError
+from annotator.core.outputs import open_output
 from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES, normalise, sha256_text
 
 FORMAT = "annotator-export"
@@ -180,28 +179,10 @@ def dumps(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-@contextmanager
-def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
-    """A binary file handle for ``path`` that becomes ``path`` only when the block succeeds, so a
-    reader never sees half a file and a failure leaves any old file in place."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("wb") as handle:
-            yield handle
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExchangeError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def save(data: dict[str, Any], path: str | Path) -> dict[str, int]:
     """Write an export whose lists are in canonical order (they may be iterators) to ``path``,
     streaming. Returns the list sizes."""
-    with atomic_file(path) as handle:
+    with open_output(path) as handle:
         return write_stream(handle, data)
 
 

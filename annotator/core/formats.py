@@ -15,6 +15,10 @@ CSV (``to_csv``, ``.csv``)
     quoted only when needed, so a note or quote with line breaks stays inside one quoted cell.
     Python's csv writer does not quote a lone carriage return when rows end with "\\n", which
     would split the row for readers, so a row holding one is written with every cell quoted.
+    Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return) get a leading ``'`` (outputs.csv_cell); offsets and numeric
+    attribute values are numbers and stay as they are. ``raw=True`` (``--raw-csv``) writes every
+    text as it is, for programs that read the file.
 
 doccano JSONL (``to_doccano_jsonl``, ``.jsonl``)
     doccano's sequence-labelling import: one JSON object per line with ``text`` and ``label``, a
@@ -52,8 +56,6 @@ The native format (``.json``) is written by another module; ``format_for_extensi
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import json
 import re
 import uuid
@@ -61,6 +63,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from annotator.core.errors import ValidationError
+from annotator.core.outputs import csv_text
 
 _CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category",
                       "annotator", "note", "annotation_id"]
@@ -85,7 +88,7 @@ def _category_labels(export: dict) -> dict[str, str]:
     return labels
 
 
-def to_csv(export: dict) -> str:
+def to_csv(export: dict, raw: bool = False) -> str:
     """One row per annotation, with a column per attribute name (see the module docstring)."""
     labels = _category_labels(export)
     titles = {d["id"]: d["title"] for d in export["documents"]}
@@ -94,17 +97,15 @@ def to_csv(export: dict) -> str:
     names.update(name for ann in export["annotations"] for name in ann["attributes"])
     names = sorted(names)
 
-    out = io.StringIO()
-    minimal = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    minimal.writerow(_CSV_FIXED_COLUMNS + [f"attribute:{name}" for name in names])
-    for ann in export["annotations"]:
-        row = [titles[ann["document_id"]], ann["document_id"], str(ann["start"]), str(ann["end"]),
-               ann["quote"], labels[ann["category_id"]], annotators[ann["annotator_id"]],
-               ann["note"], ann["id"]]
-        row += [_cell(ann["attributes"][name]) if name in ann["attributes"] else "" for name in names]
-        (quote_all if any("\r" in cell for cell in row) else minimal).writerow(row)
-    return out.getvalue()
+    def rows():
+        yield _CSV_FIXED_COLUMNS + [f"attribute:{name}" for name in names]
+        for ann in export["annotations"]:
+            row = [titles[ann["document_id"]], ann["document_id"], ann["start"], ann["end"],
+                   ann["quote"], labels[ann["category_id"]], annotators[ann["annotator_id"]],
+                   ann["note"], ann["id"]]
+            yield row + [_cell(ann["attributes"][name]) if name in ann["attributes"] else "" for name in names]
+
+    return csv_text(rows(), raw)
 
 
 def to_doccano_jsonl(export: dict) -> str:
@@ -189,14 +190,21 @@ EXPORT_FORMATS: dict[str, Callable[[dict], str]] = {
 _EXTENSIONS = {".csv": "csv", ".jsonl": "doccano", ".jsonld": "w3c", ".json": "annotator"}
 
 
+def render(fmt: str, export: dict, raw_csv: bool = False) -> str:
+    """The export in format ``fmt`` (a key of EXPORT_FORMATS); ``raw_csv``: see ``to_csv``."""
+    return to_csv(export, raw=raw_csv) if fmt == "csv" else EXPORT_FORMATS[fmt](export)
+
+
 def format_for_extension(path: str) -> str | None:
     """The export format a file name asks for, by its extension (any case), or None."""
     return _EXTENSIONS.get(Path(path).suffix.lower())
 
 
-def _cell(value: Any) -> str:
-    """An attribute value for a CSV cell: text as it is, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _cell(value: Any) -> Any:
+    """An attribute value for a CSV cell: text and numbers as they are, anything else as JSON."""
+    if isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _urn(an_id: str) -> str:

@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -163,22 +160,3 @@ def guidelines_html(project_name: str, categories: Iterable[Any], generated: str
         out.append("</div>\n")
     out.append("</body>\n</html>\n")
     return "".join(out)
-
-
-def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` as UTF-8 to a temporary file beside ``path``, then replace ``path`` with it,
-    so a reader never sees half a file and a failed write leaves the old one."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotator import __version__
@@ -143,8 +143,21 @@ class Project(CategoriesMixin, AnnotationsMixin):
         return cls.create(path)
 
     def close(self) -> None:
-        """Release the file (all edits are already committed)."""
+        """Release the file (all edits are already committed), after a checkpoint."""
+        self.checkpoint()
         self._engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Copy the committed changes from the -wal file into the project file itself, so that the
+        file alone holds them (``PRAGMA wal_checkpoint(PASSIVE)``: never waits for other programs;
+        what their open reads still need stays in the -wal until a later checkpoint)."""
+        if self.read_only:
+            return
+        try:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except SQLAlchemyError as exc:  # a checkpoint is an optimisation; the data is safe in the -wal
+            log.warning("checkpoint of %s failed: %s", self.path, exc)
 
     def __enter__(self) -> Project:
         return self

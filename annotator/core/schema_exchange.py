@@ -36,8 +36,8 @@ from sqlmodel import Session, select
 from annotator import __version__
 from annotator.core import schema
 from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
-from annotator.core.exchange import atomic_file
 from annotator.core.models import Category, new_id, now
+from annotator.core.outputs import open_output
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -124,7 +124,7 @@ def write_schema(project: Project, path: str | Path, fmt: str | None = None) -> 
     if fmt not in ("json", "qdc"):
         raise ValidationError(f"{path}: unknown schema format; use a .json or .qdc file name")
     data = export_schema(project)
-    with atomic_file(path) as handle:
+    with open_output(path) as handle:
         handle.write(schema_json(data) if fmt == "json" else schema_qdc(data))
     return len(project.categories())
 

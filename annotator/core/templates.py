@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from annotator import paths
 from annotator.core import resources
 from annotator.core.errors import ValidationError
-from annotator.core.exchange import atomic_file
+from annotator.core.outputs import open_output
 from annotator.core.schema_exchange import export_schema, parse_schema_json, read_schema, schema_json
 from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES
 
@@ -118,7 +118,7 @@ def save_template(project: Project, name: str, replace: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{clean}.json"
     data = export_schema(project, name=clean, description=f"Saved from the project {project.info().name!r}.")
-    with atomic_file(existing or target) as handle:
+    with open_output(existing or target) as handle:
         handle.write(schema_json(data))
     if existing is not None and existing.name != target.name:  # replaced, under a name in another case
         existing.replace(target)

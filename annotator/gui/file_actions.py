@@ -8,23 +8,26 @@ import getpass
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from annotator import __version__, paths
 from annotator.core.errors import AnnotatorError
-from annotator.core.exchange import Scope, atomic_file, build_export, write_export
+from annotator.core.exchange import Scope, build_export, write_export
 from annotator.core.exchange_import import import_annotations
-from annotator.core.formats import EXPORT_FORMATS, format_for_extension
+from annotator.core.formats import format_for_extension, render
 from annotator.core.importer import import_paths
+from annotator.core.outputs import copy_project, write_text
 from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.import_dialog import ImportDialog
+from annotator.gui.widgets import target_allowed
 from annotator.gui.workers import Worker, start_in_thread
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 MAX_RECENT = 8
+CHECKPOINT_IDLE_MS = 2000  # after the last edit, the WAL is checkpointed into the project file
 
 
 def settings() -> QSettings:
@@ -92,6 +95,43 @@ class FileActions:
         self.refresh_layers()
         self.update_status()
 
+    # -- keeping the project file whole ------------------------------------------------------
+
+    def setup_checkpoints(self, stack) -> None:
+        """Checkpoint the WAL into the project file once the app has been idle for
+        CHECKPOINT_IDLE_MS after an edit (or after background work), so that the file alone holds
+        everything for a copy or a sync tool."""
+        self.checkpoint_timer = QTimer(self)
+        self.checkpoint_timer.setSingleShot(True)
+        self.checkpoint_timer.setInterval(CHECKPOINT_IDLE_MS)
+        self.checkpoint_timer.timeout.connect(self.checkpoint_project)
+        stack.indexChanged.connect(self.schedule_checkpoint)
+
+    def schedule_checkpoint(self, *_) -> None:
+        self.checkpoint_timer.start()
+
+    def checkpoint_project(self) -> None:
+        if self._thread is None:  # background work checkpoints when it ends
+            self.project.checkpoint()
+
+    def save_copy(self) -> None:
+        """File → Save a Copy…: a checked single-file copy of the open project (outputs.copy_project)."""
+        path = self.project.path
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy of the project",
+                                              str(path.with_name(f"{path.stem}-copy{PROJECT_SUFFIX}")), PROJECT_FILTER)
+        if not name:
+            return
+        target = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
+        if not target_allowed(self, "Save a copy", target):
+            return
+        try:
+            size = copy_project(path, target)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Save a copy", str(exc))
+            return
+        QMessageBox.information(self, "Copy saved", f"A checked copy of the project ({size / 2**20:.1f} MiB) "
+                                f"was written to {target}")
+
     # -- background work -----------------------------------------------------------------------
 
     def run_in_background(self, title: str, task, on_done, cancellable: bool = False) -> None:
@@ -127,6 +167,7 @@ class FileActions:
             thread.quit()
             thread.wait()
         self.history.stack.clear()  # the project changed outside the history: older steps may not apply
+        self.schedule_checkpoint()
         self.refresh()
         return self._background
 
@@ -204,10 +245,11 @@ class FileActions:
                                               f"{extension[1:].upper()} files (*{extension});;All files (*)")
         if name:
             path = Path(name) if Path(name).suffix else Path(name + extension)
-            self.start_export(path, fmt, scope, include_text)
+            if target_allowed(self, "Export annotations", path):
+                self.start_export(path, fmt, scope, include_text, raw_csv=dialog.raw_csv.isChecked())
 
     def start_export(self, path: Path, fmt: str | None = None, scope: Scope = Scope(),
-                     include_text: bool = True) -> None:
+                     include_text: bool = True, raw_csv: bool = False) -> None:
         """Export in the background; the format follows ``fmt`` or the file's extension."""
         fmt = fmt or format_for_extension(str(path)) or "annotator"
 
@@ -215,8 +257,7 @@ class FileActions:
             if fmt == "annotator":
                 return path, write_export(self.project, path, scope, include_text)
             data = build_export(self.project, scope)
-            with atomic_file(path) as handle:
-                handle.write(EXPORT_FORMATS[fmt](data).encode("utf-8"))
+            write_text(path, render(fmt, data, raw_csv))
             return path, {key: len(data[key]) for key in ("annotations", "documents")}
 
         self.run_in_background("Export annotations", task, self._exported)

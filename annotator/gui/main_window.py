@@ -181,6 +181,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         stack.undoTextChanged.connect(lambda text: self.actions["edit.undo"].setText(f"&Undo {text}".rstrip()))
         stack.redoTextChanged.connect(lambda text: self.actions["edit.redo"].setText(f"&Redo {text}".rstrip()))
         self.actions["edit.undo"].setEnabled(False)
+        self.setup_checkpoints(stack)
         self.actions["edit.redo"].setEnabled(False)
         self.actions["annotate.snap"].setChecked(settings().value("annotate/snap", True, type=bool))
 

@@ -12,6 +12,7 @@ from annotator import paths
 from annotator.core.errors import AnnotatorError
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import SchemaEditor, reserved_shortcuts
+from annotator.gui.widgets import target_allowed
 
 
 class SchemaActions:
@@ -105,7 +106,8 @@ class SchemaActions:
         path = Path(name)
         if path.suffix.lower() not in (".json", ".qdc"):
             path = path.with_name(path.name + (".qdc" if "qdc" in chosen else ".json"))
-        self.start_schema_export(path)
+        if target_allowed(self, "Export schema", path):
+            self.start_schema_export(path)
 
     def start_schema_export(self, path: Path) -> None:
         from annotator.core.schema_exchange import write_schema

@@ -48,3 +48,18 @@ def fill_category_tree(tree: QTreeWidget, categories) -> dict[str, QTreeWidgetIt
         item.setData(0, CATEGORY_ID, cat.id)
         items[cat.id] = item
     return items
+
+
+def target_allowed(parent, title: str, path) -> bool:
+    """False, after a message box with the one-line reason, when ``path`` must not be written
+    (a project, its -wal/-shm/-journal, a folder: outputs.check_target)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.core.outputs import OutputError, check_target
+
+    try:
+        check_target(path)
+    except OutputError as exc:
+        QMessageBox.warning(parent, title, str(exc))
+        return False
+    return True

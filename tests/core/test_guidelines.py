@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
-from annotator.core.guidelines import guidelines_html, tree_order, write_text_atomically
+from annotator.core.guidelines import guidelines_html, tree_order
 
 
 def test_text_is_escaped_everywhere(project):
@@ -62,13 +58,3 @@ def test_an_empty_schema_and_a_bad_colour_still_make_a_page():
     assert "no categories yet" in guidelines_html("Empty", [])
     page = guidelines_html("X", [dict(id="a", name="A", colour="red;background:url(x)", parent_id=None)])
     assert "url(x)" not in page and "#888888" in page
-
-
-def test_write_text_atomically_replaces_the_file_whole(tmp_path):
-    target = tmp_path / "guidelines.html"
-    target.write_text("old", encoding="utf-8")
-    write_text_atomically(target, "naïve ■ text\n")
-    assert target.read_bytes() == "naïve ■ text\n".encode()
-    assert os.listdir(tmp_path) == ["guidelines.html"]
-    with pytest.raises(OSError):
-        write_text_atomically(tmp_path / "missing-folder" / "x.html", "x")

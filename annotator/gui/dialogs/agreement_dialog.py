@@ -6,9 +6,7 @@ and a standalone HTML page."""
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 from pathlib import Path
 
@@ -21,7 +19,10 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.sources import AgreementData
+from annotator.core.errors import AnnotatorError
+from annotator.core.outputs import csv_text, write_text
 from annotator.gui.views.heatmap import Heatmap
+from annotator.gui.widgets import target_allowed
 from annotator.gui.workers import Worker, start_in_thread
 
 MEASURES: tuple[tuple[str, str, str], ...] = (
@@ -124,6 +125,10 @@ class AgreementDialog(QDialog):
         menu = QMenu(self)
         for label, fmt in (("CSV…", "csv"), ("JSON…", "json"), ("HTML page…", "html")):
             menu.addAction(label, lambda f=fmt: self.export(f))
+        menu.addSeparator()
+        self.raw_csv = menu.addAction("Raw CSV (no ' before cells starting with = + - @)")
+        self.raw_csv.setCheckable(True)
+        self.raw_csv.setToolTip("For programs that read the CSV; a spreadsheet could run such cells as formulas")
         self.export_button.setMenu(menu)
         self.export_button.setEnabled(False)
         bar = QHBoxLayout()
@@ -352,13 +357,16 @@ class AgreementDialog(QDialog):
         if not name:
             return
         path = Path(name) if Path(name).suffix else Path(name + suffix)
-        text = {"csv": report_csv, "json": report_json, "html": report_html}[fmt](self.report, self.data)
-        from annotator.core.guidelines import write_text_atomically
-
+        if not target_allowed(self, "Export agreement report", path):
+            return
+        if fmt == "csv":
+            text = report_csv(self.report, self.data, raw=self.raw_csv.isChecked())
+        else:
+            text = {"json": report_json, "html": report_html}[fmt](self.report, self.data)
         try:
-            write_text_atomically(path, text)
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {exc}")
+            write_text(path, text)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot export", str(exc))
             return
         self.status.setText(f"Report written to {path}")
 
@@ -388,19 +396,18 @@ def report_json(report: dict, data: AgreementData) -> str:
     return json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def report_csv(report: dict, data: AgreementData) -> str:
-    """One row per (scope, item, measure): scope is overall, category or document."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["scope", "item", "measure", "value", "note"])
+def report_csv(report: dict, data: AgreementData, raw: bool = False) -> str:
+    """One row per (scope, item, measure): scope is overall, category or document. Values are
+    numbers rounded to 6 places; names get outputs.csv_cell's formula guard unless ``raw``."""
+    out = [["scope", "item", "measure", "value", "note"]]
     keys = [key for key, _, _ in MEASURES]
 
     def rows(scope: str, item: str, values: dict) -> None:
         for key in keys:
             if key in values:
                 value = values[key]
-                writer.writerow([scope, item, key, "" if isinstance(value, Undefined) else f"{value:.6f}",
-                                 value.reason if isinstance(value, Undefined) else ""])
+                out.append([scope, item, key, "" if isinstance(value, Undefined) else round(float(value), 6),
+                            value.reason if isinstance(value, Undefined) else ""])
 
     rows("overall", "", report.get("overall", {}))
     for cat, values in report.get("per_category", {}).items():
@@ -410,7 +417,7 @@ def report_csv(report: dict, data: AgreementData) -> str:
     for pair in report.get("pairs", []):
         a, b = (data.annotators.get(c, c) for c in pair["coders"])
         rows("pair", f"{a} / {b}", pair)
-    return buffer.getvalue()
+    return csv_text(out, raw)
 
 
 def report_html(report: dict, data: AgreementData) -> str:

@@ -29,6 +29,8 @@ class ExportDialog(QDialog):
             self.format_box.addItem(label, fmt)
         self.include_text = QCheckBox("Include the documents' texts (coders who do not have the documents yet need them)")
         self.include_text.setChecked(True)
+        self.raw_csv = QCheckBox("Raw CSV: no ' before cells starting with = + - @ (for programs, not spreadsheets)")
+        self.raw_csv.setEnabled(False)
         self.format_box.currentIndexChanged.connect(self._format_changed)
 
         self.lists: dict[str, QListWidget] = {}
@@ -43,6 +45,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
         form.addRow("", self.include_text)
+        form.addRow("", self.raw_csv)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
         buttons.accepted.connect(self.accept)
@@ -81,6 +84,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         self.include_text.setEnabled(self.format_box.currentData() == "annotator")
+        self.raw_csv.setEnabled(self.format_box.currentData() == "csv")
 
     def _chosen(self, key: str) -> frozenset[str] | None:
         widget = self.lists[key]

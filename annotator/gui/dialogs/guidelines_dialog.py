@@ -9,7 +9,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QPushButton, QTextBrowser, QVBoxLayout
 
-from annotator.core.guidelines import guidelines_html, write_text_atomically
+from annotator.core.errors import AnnotatorError
+from annotator.core.guidelines import guidelines_html
+from annotator.core.outputs import write_text
 
 
 class GuidelinesDialog(QDialog):
@@ -56,8 +58,8 @@ class GuidelinesDialog(QDialog):
         if target.suffix.lower() not in (".html", ".htm"):
             target = target.with_name(target.name + ".html")
         try:
-            write_text_atomically(target, self.html())
-        except OSError as exc:
-            QMessageBox.warning(self, "Export coding guidelines", f"Could not write {target}:\n{exc.strerror or exc}")
+            write_text(target, self.html())
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Export coding guidelines", str(exc))
             return None
         return target

@@ -1,0 +1,343 @@
+"""Every file Annotator writes (exports, merges, schemas, templates, reports, guidelines, copies) goes
+through here, so that no command can overwrite a project and no reader sees half a file.
+
+The target is checked first (``check_target``): a folder, an SQLite database (an Annotator project or
+any other: the 16-byte SQLite header of an existing file is read), or a project's ``-wal``, ``-shm``
+or ``-journal`` companion is refused with one line naming the file. Symbolic links and relative
+paths are resolved before the check, so a link to a project is refused too.
+
+Then ``open_output`` writes:
+
+- ``-``: to standard output (bytes, no temporary file);
+- a new or regular file: into a temporary file beside it, ``.NAME.annotator-tmp-PID-XXXXXXXX``,
+  flushed to disk and renamed over the target only once complete (a failure leaves the old file);
+  an existing file keeps its permission bits. A symbolic link is written through: the file it
+  points to is replaced, the link stays a link;
+- an existing character device or FIFO (``/dev/null``, a terminal, a pipe), or any path under
+  ``/dev/`` or ``/proc/`` (such as ``/dev/stdout``): in place, never replaced. A FIFO is opened
+  without waiting: if no program reads from it, the write is refused instead of hanging.
+  Block devices and sockets are refused.
+
+A process killed while writing leaves its temporary file behind; the next write to the same target
+removes temporary files of that target whose process is gone (or that are over an hour old).
+
+CSV cells go through ``csv_cell`` (see there); ``csv_text`` builds a whole CSV file with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+import re
+import secrets
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from annotator.core.errors import AnnotatorError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+ANNOTATOR_APPLICATION_ID = b"ANNO"  # PRAGMA application_id, at offset 68 of the header
+COMPANIONS = ("-wal", "-shm", "-journal")
+TEMP_MARK = ".annotator-tmp-"
+STALE_TEMP_SECONDS = 3600
+STDOUT = "-"
+
+
+class OutputError(AnnotatorError):
+    """A file Annotator was asked to write and cannot or must not: the message names it."""
+
+
+# -- checking a target -----------------------------------------------------------------------
+
+def sqlite_kind(path: str | os.PathLike[str]) -> str | None:
+    """"an Annotator project" or "an SQLite database" when ``path`` is an existing regular file
+    with the SQLite header, else None. Never opens a FIFO or device, never changes the file."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(72)
+    except OSError:
+        return None
+    if not head.startswith(SQLITE_HEADER):
+        return None
+    if head[68:72] == ANNOTATOR_APPLICATION_ID or _application_id(path) == ANNOTATOR_APPLICATION_ID:
+        return "an Annotator project"
+    return "an SQLite database"
+
+
+def _application_id(path) -> bytes | None:
+    """The application id as SQLite reads it: the file's header may be older than its -wal."""
+    import sqlite3
+
+    uri = "file:" + os.path.realpath(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            return conn.execute("PRAGMA application_id").fetchone()[0].to_bytes(4, "big", signed=True)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OverflowError):
+        return None
+
+
+def check_target(path: str | os.PathLike[str]) -> None:
+    """Refuse (OutputError) a target that must not be written: see the module docstring."""
+    if str(path) == STDOUT:
+        return
+    given = Path(path)
+    real = Path(os.path.realpath(given))
+    kind = sqlite_kind(real)
+    if kind:
+        raise OutputError(f"{given}: is {kind}; choose another file name for the output")
+    for candidate in {given, real}:
+        for suffix in COMPANIONS:
+            if candidate.name.endswith(suffix) and len(candidate.name) > len(suffix):
+                owner = candidate.with_name(candidate.name[: -len(suffix)])
+                if sqlite_kind(owner):
+                    raise OutputError(f"{given}: belongs to the project {owner} (its {suffix[1:]} file); "
+                                      "choose another file name for the output")
+    if real.is_dir():
+        raise OutputError(f"{given}: is a folder; choose a file name for the output")
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+@contextmanager
+def open_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary handle for ``path`` (``-``: standard output); see the module docstring.
+    OutputError, naming the file, when it is refused or cannot be written."""
+    if str(path) == STDOUT:
+        out = sys.stdout.buffer
+        yield out
+        out.flush()
+        return
+    check_target(path)
+    given = Path(path)
+    real = Path(os.path.realpath(given))
+    try:
+        st = os.stat(given)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _error(given, exc) from None
+    if st is not None and (not stat.S_ISREG(st.st_mode) or _is_system_path(given)):
+        with _in_place(given, st) as handle:
+            yield handle
+        return
+    temp = _new_temp(real)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise _error(given, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if st is not None:
+            os.chmod(temp, stat.S_IMODE(st.st_mode))
+        os.replace(temp, real)
+        _sync_folder(real.parent)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise _error(given, exc) from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]) -> int:
+    """Write a consistent single-file copy of ``project`` to ``target`` (a new name, or a file that
+    is not a project) while other programs may have it open and be writing: SQLite's backup API
+    copies one snapshot into a temporary file beside ``target``, ``PRAGMA quick_check`` checks it,
+    then it is renamed onto ``target``. Returns the copy's size in bytes. NotAProjectError when
+    ``project`` is not a project; OutputError for a refused target or a failed copy."""
+    import sqlite3
+
+    from annotator.core.db import check_project_file
+
+    source_path = Path(project)
+    check_project_file(source_path)
+    given = Path(target)
+    if str(target) == STDOUT:
+        raise OutputError("-: a project copy is a file; give a file name")
+    check_target(given)
+    real = Path(os.path.realpath(given))
+    if real.exists() and not real.is_file():
+        raise OutputError(f"{given}: is not a regular file; choose a file name for the copy")
+    temp = _new_temp(real)
+    try:
+        source = sqlite3.connect(source_path)
+        try:
+            source.execute("PRAGMA busy_timeout = 5000")
+            dest = sqlite3.connect(temp)
+            try:
+                source.backup(dest)  # all pages in one step: one snapshot, writers are not blocked (WAL)
+                dest.execute("PRAGMA journal_mode = DELETE")  # the copy is one file, no -wal
+                problems = [row[0] for row in dest.execute("PRAGMA quick_check")]
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        if problems != ["ok"]:
+            raise OutputError(f"{given}: the copy failed its check ({problems[0]}); {source_path} may be damaged")
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, real)
+        _sync_folder(real.parent)
+    except sqlite3.Error as exc:
+        raise OutputError(f"{given}: cannot copy {source_path} ({exc})") from None
+    except OSError as exc:
+        raise _error(given, exc) from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return real.stat().st_size
+
+
+def is_stdout(path: str | os.PathLike[str]) -> bool:
+    """True for ``-`` and for a path that is standard output itself (``/dev/stdout``, or the file
+    stdout is redirected to): a command then prints its summary to stderr instead."""
+    if str(path) == STDOUT:
+        return True
+    try:
+        mine, out = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return (mine.st_dev, mine.st_ino) == (out.st_dev, out.st_ino)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    with open_output(path) as handle:
+        handle.write(data)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` as UTF-8 (line endings as they are) to ``path`` through ``open_output``."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    """Remove temporary files of ``target`` left by a process that was killed while writing it
+    (its pid is gone) or that are older than STALE_TEMP_SECONDS. Returns what was removed."""
+    pattern = re.compile(re.escape(f".{target.name}{TEMP_MARK}") + r"(\d+)-[0-9a-f]{8}")
+    removed = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return removed
+    for name in names:
+        match = pattern.fullmatch(name)
+        if not match:
+            continue
+        temp = target.parent / name
+        try:
+            old = time.time() - temp.lstat().st_mtime > STALE_TEMP_SECONDS
+            if old or not _alive(int(match.group(1))):
+                temp.unlink()
+                removed.append(temp)
+        except OSError:
+            continue
+    return removed
+
+
+def _new_temp(real: Path) -> Path:
+    """The name of a new temporary file for ``real`` (after removing stale ones)."""
+    remove_stale_temps(real)
+    return real.with_name(f".{real.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0
+    return True
+
+
+def _is_system_path(path: Path) -> bool:
+    """/dev/stdout, /dev/fd/N, /proc/self/fd/N: a link to an open file, written in place."""
+    absolute = os.path.abspath(path)
+    return absolute.startswith(("/dev/", "/proc/"))
+
+
+@contextmanager
+def _in_place(path: Path, st: os.stat_result) -> Iterator[BinaryIO]:
+    mode = st.st_mode
+    if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        kind = "a block device" if stat.S_ISBLK(mode) else "a socket"
+        raise OutputError(f"{path}: is {kind}; choose a file name for the output")
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # POSIX; a FIFO is opened without waiting for a reader
+    flags = os.O_WRONLY | nonblock | (os.O_TRUNC if stat.S_ISREG(mode) else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO and stat.S_ISFIFO(mode):
+            raise OutputError(f"{path}: is a pipe that no program is reading from; nothing written") from None
+        raise _error(path, exc) from None
+    if nonblock:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~nonblock)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+    except OSError as exc:
+        raise _error(path, exc) from None
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write the file ({exc.strerror or exc})")
+
+
+# -- CSV -------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any, raw: bool = False) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP's CSV injection rule): text
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``.
+    Numbers (int, float; not bool) are the program's own values and are written as they are, so
+    a kappa of -0.25 stays a number; any text, even "-1", is treated as data and neutralised.
+    ``raw=True`` leaves every cell as it is (for machine readers)."""
+    if raw or not isinstance(value, str):
+        return value
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_text(rows: Iterable[Iterable[Any]], raw: bool = False) -> str:
+    """A whole CSV file, rows ending with ``\\n``, every cell through ``csv_cell``. A row holding a
+    carriage return is written with every cell quoted (Python's writer leaves a lone ``\\r``
+    unquoted when rows end with ``\\n``, which would split the row for readers)."""
+    out = io.StringIO()
+    minimal = csv.writer(out, lineterminator="\n")
+    quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        cells = [csv_cell(cell, raw) for cell in row]
+        (quote_all if any(isinstance(c, str) and "\r" in c for c in cells) else minimal).writerow(cells)
+    return out.getvalue()
