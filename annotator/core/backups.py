@@ -91,7 +91,7 @@ def backup_project(path: Path, reason: str, *, id: str | None = None, verify: bo
     partial = target.with_name(target.name + PARTIAL)
     try:
         remove_orphans(folder)
-        _copy(str(path), partial, check=path if verify else None)
+        _copy(str(path), partial, backup_of=path, verify=verify)
         _fsync(partial)
         os.replace(partial, target)
         _fsync(folder, strict=False)
@@ -214,16 +214,19 @@ def restore_backup(path: Path, backup: Path) -> Path:
     return before
 
 
-def _copy(source_uri: str, dest: Path, check: Path | None = None) -> None:
-    """Copy a database page by page (SQLite's backup API) into ``dest``; ``check``: quick_check
-    the copy, naming that source in the error."""
+def _copy(source_uri: str, dest: Path, backup_of: Path | None = None, verify: bool = True) -> None:
+    """Copy a database page by page (SQLite's backup API) into ``dest``. ``backup_of``: ``dest`` is
+    a backup of that project: made a single file (no -wal) and, if ``verify``, quick_checked."""
     source = sqlite3.connect(source_uri, uri=True)
     try:
+        source.execute("PRAGMA busy_timeout = 5000")
         target = sqlite3.connect(str(dest))
         try:
             source.backup(target)
-            if check is not None:
-                _check(target, check)
+            if backup_of is not None:
+                target.execute("PRAGMA journal_mode = DELETE")
+                if verify:
+                    _check(target, backup_of)
         finally:
             target.close()
     finally:

@@ -90,7 +90,7 @@ def test_missing_table_and_odd_paths_are_one_line(proj, tmp_path, capsys):
 
 
 def test_a_full_backups_folder_stops_the_import(proj, tmp_path, capsys, monkeypatch):
-    def full(source, dest, check=None):
+    def full(source, dest, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(backups, "_copy", full)

@@ -52,7 +52,7 @@ def test_a_failing_backup_leaves_no_file_and_changes_nothing(filled, tmp_path, m
 
     real_copy = backups._copy
 
-    def full(source, dest, check=None):
+    def full(source, dest, **kwargs):
         real_copy(source, dest)  # a partial file exists, then the disk is full
         raise sqlite3.OperationalError("database or disk is full")
 
@@ -250,7 +250,7 @@ def test_a_backup_killed_halfway_is_never_listed_and_its_leftovers_go(project, a
         from pathlib import Path
         from annotator.core import backups
         real = backups._copy
-        def copy_then_die(source, dest, check=None):
+        def copy_then_die(source, dest, **kwargs):
             real(source, dest)
             os.kill(os.getpid(), signal.SIGKILL)
         backups._copy = copy_then_die
