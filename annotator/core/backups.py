@@ -141,7 +141,8 @@ def prune(path: Path, id8: str) -> None:
             budget = max(BACKUPS_MIN_BUDGET, BACKUPS_SIZE_FACTOR * backup.size)
         total += backup.size
         if index and (index >= BACKUPS_KEPT or total > budget):
-            backup.path.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):  # a backup opened by an older version may have these
+                _remove(backup.path.with_name(backup.path.name + suffix))
 
 
 def remove_orphans(folder: Path) -> None:
