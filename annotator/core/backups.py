@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator import paths
+from annotator.core import db
 from annotator.core.errors import AnnotatorError, BackupError
 
 BACKUPS_KEPT = 20  # per project
@@ -65,7 +66,7 @@ def human_size(size: int) -> str:
 def project_id(path: Path) -> str:
     """The id stored in a project file (its ``project`` table), read without changing the file."""
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(db.read_only_uri(path), uri=True)
         try:
             row = conn.execute("SELECT id FROM project LIMIT 1").fetchone()
         finally:
@@ -123,7 +124,7 @@ def list_backups(path: Path, id: str | None = None) -> list[Backup]:
 def counts(backup: Path) -> tuple[int, int] | None:
     """``(documents, annotations)`` in a backup file, or None when it cannot be read."""
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(backup)}?mode=ro", uri=True)
+        conn = sqlite3.connect(db.read_only_uri(backup), uri=True)
         try:
             return (conn.execute("SELECT count(*) FROM documents").fetchone()[0],
                     conn.execute("SELECT count(*) FROM annotations").fetchone()[0])
@@ -165,8 +166,6 @@ def remove_orphans(folder: Path) -> None:
 
 def check_backup(path: Path, backup: Path, id: str | None) -> None:
     """Refuse ``backup`` unless it is a sound Annotator project with the id ``id`` (when known)."""
-    from annotator.core import db
-
     db.check_project_file(backup)
     problem = db.quick_check(backup)
     if problem:
@@ -185,8 +184,6 @@ def restore_backup(path: Path, backup: Path) -> Path:
     backup API, so its -wal and -shm stay consistent (and other programs see the change as one
     commit); a damaged one is replaced whole by a copy of the backup.
     """
-    from annotator.core import db
-
     db.check_project_file(path)
     if not db.writable(path):
         raise BackupError(f"{path}: the project is read-only; nothing was restored")
@@ -208,7 +205,7 @@ def restore_backup(path: Path, backup: Path) -> Path:
                 _remove(path.with_name(path.name + suffix))
             os.replace(partial, path)
         else:
-            _copy(f"file:{_uri_path(backup)}?mode=ro", path)
+            _copy(db.read_only_uri(backup), path)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"{path}: restoring {backup.name} failed ({_reason(exc)}); "
                           f"the state before is in {before}") from exc
@@ -273,6 +270,3 @@ def _remove(path: Path) -> None:
     except OSError:
         pass
 
-
-def _uri_path(path: Path) -> str:
-    return str(path.resolve()).replace("?", "%3f").replace("#", "%23")

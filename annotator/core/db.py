@@ -68,7 +68,7 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
     # check_same_thread off: the GUI's import worker uses the pool from another thread; a pooled
     # connection is only ever used by one thread at a time.
     if read_only:
-        url = URL.create("sqlite", database=f"file:{_uri_path(path)}?mode=ro", query={"uri": "true"})
+        url = URL.create("sqlite", database=read_only_uri(path), query={"uri": "true"})
     else:
         url = URL.create("sqlite", database=str(path))
     engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -95,7 +95,7 @@ def read_header(path: Path) -> tuple[int, int]:
     if not head.startswith(SQLITE_HEADER):
         raise NotAProjectError(f"{path}: not an Annotator project (not an SQLite database)")
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -108,6 +108,16 @@ def read_header(path: Path) -> tuple[int, int]:
 
 def _uri_path(path: Path) -> str:
     return str(path.resolve()).replace("?", "%3f").replace("#", "%23")
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without writing. In a folder we may not write, SQLite
+    cannot create the -shm file a WAL database needs, so when no -wal file exists (nothing is
+    waiting in it) the file is opened as immutable instead."""
+    uri = f"file:{_uri_path(path)}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def check_project_file(path: Path) -> int:
@@ -187,7 +197,7 @@ def writable(path: Path) -> bool:
 def quick_check(path: Path) -> str | None:
     """None if SQLite's ``PRAGMA quick_check`` finds ``path`` sound, else its first findings."""
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
         finally:
@@ -206,7 +216,7 @@ def damage(path: Path) -> str | None:
         return f"quick_check: {problem}"
     bad: list[str] = []
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         conn.text_factory = bytes
         try:
             for doc_id, text in conn.execute("SELECT id, text FROM documents"):
@@ -235,7 +245,7 @@ def missing_tables(path: Path, version: int) -> list[str]:
     """The tables of format ``version`` that the file lacks."""
     wanted = {t for t in SQLModel.metadata.tables if TABLES_ADDED.get(t, 1) <= version}
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:

@@ -264,3 +264,19 @@ def test_a_backup_killed_halfway_is_never_listed_and_its_leftovers_go(project, a
     monkeypatch.setattr(backups, "ORPHAN_AGE", 0)
     made = project.backup("next")
     assert names(folder) == [made.name]
+
+
+def test_a_project_in_a_read_only_folder_is_read_without_creating_files(filled, monkeypatch, dump):
+    project = filled[0]
+    before = dump(project)
+    project.close()
+    folder = project.path.parent
+    assert not (folder / "test.annotator-wal").exists()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, how: how != os.W_OK and real_access(path, how))
+    assert db.read_only_uri(project.path).endswith("?mode=ro&immutable=1")  # no -shm needed
+    with pytest.raises(ReadOnlyError):
+        Project.open(project.path)
+    with Project.open(project.path, mode="read") as opened:
+        assert dump(opened) == before
+    assert not list(folder.glob("test.annotator-*"))  # a non-root user could not have made -shm here
