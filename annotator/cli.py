@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.cli_agreement import add_agreement_parser
 
     add_agreement_parser(sub)
+    from annotator.cli_backups import add_backup_parsers
+
+    add_backup_parsers(sub)
     from annotator.cli_files import add_files_parser
 
     add_files_parser(sub)
@@ -180,6 +183,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator.cli_agreement import cmd_agreement
 
         return cmd_agreement(args)
+    if args.command in ("backups", "restore"):
+        from annotator import cli_backups
+
+        return {"backups": cli_backups.cmd_backups, "restore": cli_backups.cmd_restore}[args.command](args)
     if args.command == "copy":
         from annotator.cli_files import cmd_copy
 
@@ -234,7 +241,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_documents(args: argparse.Namespace) -> int:
     from annotator.core.project import Project
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, mode="read") as project:
         docs = project.documents()
     if args.format == "json":
         rows = [
@@ -281,7 +288,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--no-text applies to the annotator format only")
     if args.raw_csv and fmt != "csv":
         raise UsageError("--raw-csv applies to the csv format only")
-    with Project.open(args.project) as project:
+    with Project.open(args.project, mode="read") as project:
         scope = Scope(
             documents=_pick("document", args.documents, [(d.id, d.title) for d in project.documents()]),
             annotators=_pick("annotator", args.annotators, [(a.id, a.name) for a in project.annotators()]),
@@ -328,7 +335,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     _print_list("conflicts", summary.conflicts)
     _print_list("notes", summary.notes)
     _print_list("rejected", summary.rejected, stream=sys.stderr)
-    print(f"backup before import: {summary.backup}")
+    print(f"backup before import: {summary.backup or 'none (nothing changed)'}")
     return EXIT_FAILED if summary.rejected else 0
 
 
@@ -357,7 +364,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         fmt = "json" if args.output == "-" else schema_exchange.schema_format(args.output)
         if fmt is None:
             raise UsageError(f"cannot tell the schema format of {args.output!r}: use a .json or .qdc file name")
-        with Project.open(args.project) as project:
+        with Project.open(args.project, mode="read") as project:
             count = schema_exchange.write_schema(project, args.output, fmt)
         lost = " (shortcuts and attributes are not part of .qdc)" if fmt == "qdc" else ""
         print(f"exported {count} categor{'y' if count == 1 else 'ies'} to {args.output} ({fmt}){lost}",
@@ -371,9 +378,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
         _print_list("added", summary.added)
         _print_list("updated", summary.updated)
         _print_list("notes", summary.notes)
-        print(f"backup before import: {summary.backup}")
+        print(f"backup before import: {summary.backup or 'none (nothing changed)'}")
         return 0
-    with Project.open(args.project) as project:
+    with Project.open(args.project, mode="read") as project:
         cats = project.categories()
     if not cats:
         print("no categories (add some in the app, or with: annotator schema import PROJECT FILE)")

@@ -52,8 +52,15 @@ def log_dir() -> Path:
 
 def backup_dir() -> Path:
     """Folder for automatic project backups (created if missing)."""
+    return _ensure(backup_dir_path())
+
+
+def backup_dir_path() -> Path:
+    """Where the backups folder is, without creating it."""
     home = _home()
-    return _ensure(home / "backups" if home else data_dir() / "backups")
+    if home:
+        return home / "backups"
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "backups"
 
 
 def default_project_path() -> Path:

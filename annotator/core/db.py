@@ -14,27 +14,25 @@ transactional DDL lets each step roll back whole.
 from __future__ import annotations
 
 import logging
-import re
+import os
 import sqlite3
+import stat
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import URL, event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
-from annotator import paths
 from annotator.core import models  # noqa: F401  (registers the tables)
-from annotator.core.errors import NotAProjectError
+from annotator.core.errors import DamagedProjectError, NotAProjectError, ReadOnlyError
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO"
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
-BACKUPS_KEPT = 20  # per project file
-
+TABLES_ADDED = {"origins": 2}  # table -> the format that added it (the others are in every format)
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -57,12 +55,24 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
-    """An engine on ``path`` with WAL, foreign keys and a busy timeout on every connection."""
+def _set_read_only_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def make_engine(path: Path, read_only: bool = False) -> Engine:
+    """An engine on ``path`` with WAL, foreign keys and a busy timeout on every connection;
+    ``read_only``: opened with SQLite's ``mode=ro`` and ``query_only``, so nothing can be written."""
     # check_same_thread off: the GUI's import worker uses the pool from another thread; a pooled
     # connection is only ever used by one thread at a time.
-    engine = create_engine(URL.create("sqlite", database=str(path)), connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _set_pragmas)
+    if read_only:
+        url = URL.create("sqlite", database=read_only_uri(path), query={"uri": "true"})
+    else:
+        url = URL.create("sqlite", database=str(path))
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_read_only_pragmas if read_only else _set_pragmas)
     return engine
 
 
@@ -76,6 +86,8 @@ def read_header(path: Path) -> tuple[int, int]:
         raise NotAProjectError(f"{path}: no such project file (create one with: annotator init {path})")
     if path.is_dir():
         raise NotAProjectError(f"{path}: is a folder, not a project file")
+    if not path.is_file():  # a FIFO would block the read below; a device is no project
+        raise NotAProjectError(f"{path}: not a regular file (a device, FIFO or socket), not a project")
     with path.open("rb") as handle:
         head = handle.read(100)
     if not head:
@@ -83,7 +95,7 @@ def read_header(path: Path) -> tuple[int, int]:
     if not head.startswith(SQLITE_HEADER):
         raise NotAProjectError(f"{path}: not an Annotator project (not an SQLite database)")
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -96,6 +108,16 @@ def read_header(path: Path) -> tuple[int, int]:
 
 def _uri_path(path: Path) -> str:
     return str(path.resolve()).replace("?", "%3f").replace("#", "%23")
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without writing. In a folder we may not write, SQLite
+    cannot create the -shm file a WAL database needs, so when no -wal file exists (nothing is
+    waiting in it) the file is opened as immutable instead."""
+    uri = f"file:{_uri_path(path)}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def check_project_file(path: Path) -> int:
@@ -115,7 +137,11 @@ def check_project_file(path: Path) -> int:
 
 def create_database(path: Path) -> Engine:
     """Create the tables in a new file at ``path`` and return its engine."""
-    if path.exists() and (path.is_dir() or path.stat().st_size > 0):
+    if path.is_dir():
+        raise NotAProjectError(f"{path}: is a folder; give the path of a new file in it")
+    if path.exists() and not path.is_file():
+        raise NotAProjectError(f"{path}: not a regular file (a device, FIFO or socket); choose a file name")
+    if path.exists() and path.stat().st_size > 0:
         raise NotAProjectError(f"{path}: already exists; choose another name or open it")
     if not path.parent.is_dir():
         raise NotAProjectError(f"{path}: folder {path.parent} does not exist")
@@ -131,12 +157,107 @@ def create_database(path: Path) -> Engine:
     return engine
 
 
-def open_database(path: Path) -> Engine:
-    """Check ``path`` is a project, upgrade it if it is older, and return its engine."""
+def open_database(path: Path, mode: str = "write") -> Engine:
+    """Check ``path`` is a project, upgrade it if it is older, and return its engine.
+
+    ``mode="write"`` refuses, with the file unchanged, a read-only project (ReadOnlyError) and a
+    damaged one (DamagedProjectError: ``PRAGMA quick_check``, missing tables, text that is not
+    text). ``mode="read"`` gives a read-only engine on either, so what is readable can be exported.
+    """
     version = check_project_file(path)
+    missing = missing_tables(path, version)
+    if missing:
+        raise DamagedProjectError(damaged_message(path, f"table {', '.join(missing)} missing"))
+    if mode == "write":
+        if not writable(path):
+            raise ReadOnlyError(f"{path}: the project is read-only (no write permission on the file or its "
+                                f"folder); it can be exported but not changed")
+        problem = damage(path)
+        if problem:
+            raise DamagedProjectError(damaged_message(path, problem))
     if version < SCHEMA_VERSION:
+        if mode == "read" and (not writable(path) or damage(path)):
+            raise NotAProjectError(f"{path}: an older project format (version {version}) that cannot be "
+                                   f"upgraded here: the file is read-only or damaged")
         migrate(path, version)
-    return make_engine(path)
+    return make_engine(path, read_only=mode == "read")
+
+
+def writable(path: Path) -> bool:
+    """Whether the project file and its folder (for the -wal and -shm files) may be written.
+    A file without any write permission bit counts as read-only even for root."""
+    try:
+        bits = path.stat().st_mode
+    except OSError:
+        return False
+    return (bool(bits & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(path, os.W_OK)
+            and os.access(path.parent, os.W_OK))
+
+
+def quick_check(path: Path) -> str | None:
+    """None if SQLite's ``PRAGMA quick_check`` finds ``path`` sound, else its first findings."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(str(r) for r in rows)[:300]
+
+
+def damage(path: Path) -> str | None:
+    """What is wrong with a project file (quick_check, then the documents' text), or None.
+
+    Both read every page: about 0.05 s for a 100 MB project in the page cache, 1.2 s from disk."""
+    problem = quick_check(path)
+    if problem:
+        return f"quick_check: {problem}"
+    bad: list[str] = []
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn.text_factory = bytes
+        try:
+            for doc_id, text in conn.execute("SELECT id, text FROM documents"):
+                if not _is_text(text):
+                    bad.append(doc_id.decode("utf-8", "replace") if isinstance(doc_id, bytes) else str(doc_id))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if bad:
+        return f"{len(bad)} document(s) whose text is not valid UTF-8 text, first {bad[0][:40]}"
+    return None
+
+
+def _is_text(value) -> bool:
+    if not isinstance(value, bytes):
+        return False
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def missing_tables(path: Path, version: int) -> list[str]:
+    """The tables of format ``version`` that the file lacks."""
+    wanted = {t for t in SQLModel.metadata.tables if TABLES_ADDED.get(t, 1) <= version}
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return []  # unreadable schema: quick_check reports it
+    return sorted(wanted - present)
+
+
+def damaged_message(path: Path, problem: str) -> str:
+    return (f"{path}: the project file is damaged ({problem}); restore a backup with "
+            f"'annotator restore {path} BACKUP' or export what is readable")
 
 
 def migrate(path: Path, version: int) -> Path:
@@ -145,6 +266,8 @@ def migrate(path: Path, version: int) -> Path:
     Each step runs with its version bump in one transaction: a failing step leaves the file at
     the last version that completed.
     """
+    from annotator.core.backups import backup_project
+
     backup = backup_project(path, f"before-upgrade-v{version}")
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:
@@ -170,32 +293,3 @@ def migrate(path: Path, version: int) -> Path:
     finally:
         conn.close()
     return backup
-
-
-def backup_project(path: Path, reason: str) -> Path:
-    """Copy the project file (consistently, through SQLite's backup API) into the backups folder.
-
-    The copy is named ``<stem>-<UTC time>-<reason>.annotator``; the oldest copies of the same
-    project beyond BACKUPS_KEPT are removed.
-    """
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    safe_reason = re.sub(r"[^A-Za-z0-9_.-]+", "-", reason).strip("-") or "backup"
-    target = paths.backup_dir() / f"{path.stem}-{stamp}-{safe_reason}.annotator"
-    source = sqlite3.connect(str(path))
-    try:
-        dest = sqlite3.connect(str(target))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    _prune_backups(path.stem)
-    return target
-
-
-def _prune_backups(stem: str) -> None:
-    pattern = re.compile(re.escape(stem) + r"-\d{8}T\d{12}Z-")
-    mine = sorted(p for p in paths.backup_dir().glob(f"{stem}-*.annotator") if pattern.match(p.name))
-    for old in mine[:-BACKUPS_KEPT]:
-        old.unlink(missing_ok=True)

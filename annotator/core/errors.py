@@ -34,3 +34,16 @@ class ExchangeError(AnnotatorError):
 class SchemaFileError(AnnotatorError):
     """A schema file (Annotator schema JSON or REFI-QDA .qdc) that cannot be used: the message
     names the file, the place and the reason."""
+
+
+class BackupError(AnnotatorError):
+    """A backup that could not be written or restored (a full or unwritable backups folder, a
+    backup of another project); the operation that needed it did not run."""
+
+
+class DamagedProjectError(AnnotatorError):
+    """A project file whose pages or tables are damaged: it is refused for writing."""
+
+
+class ReadOnlyError(AnnotatorError):
+    """A change to a project that is open read-only (a read-only file or folder, or a damaged file)."""

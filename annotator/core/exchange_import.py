@@ -1,7 +1,8 @@
 """Importing export files into a project (``annotator import-annotations``, File → Import Annotations).
 
 All files of one import are read and checked first; a file that is not a valid export refuses the
-whole import. Then, after a backup, everything is applied in one transaction:
+whole import. Then everything is applied in one transaction, committed after a backup of the state
+before (none when the import changes nothing):
 
 - documents are matched by SHA-256; a missing one is created from the file's text (keeping its
   id), or reported when the file carries no text (its annotations are rejected);
@@ -81,11 +82,12 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
         loaded.append((path, read_export(path)))
     if progress:
         progress("Importing…")
-    summary.backup = project.backup("before-annotation-import")
     local_project = project.info().id
-    with project._tx() as s:
+    taken: list[Path] = []
+    with project._tx_backed_up("before-annotation-import", taken) as s:
         for path, data in loaded:
             _apply(s, data, path.name, local_project, summary)
+    summary.backup = taken[0] if taken else None
     return summary
 
 

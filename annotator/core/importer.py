@@ -1,7 +1,8 @@
 """Importing files and folders as documents (used by ``annotator import`` and the GUI).
 
 Each file is read and stored in its own transaction: a file that fails leaves nothing behind and
-the other files still import. A project that already holds documents is backed up first.
+the other files still import. A project that already holds documents is backed up just before the
+first file that adds something (an import of duplicates only takes no backup).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.project import DocumentSummary, NewDocument, Project
+from annotator.core.errors import AnnotatorError, BackupError
+from annotator.core.project import DocumentSummary, NewDocument, Project, insert_documents
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,8 @@ def import_paths(
     """
     report = ImportReport()
     entries = collect_files(paths)
-    if any(error is None for _, _, error in entries) and project.counts().documents:
-        report.backup = project.backup("before-import")
+    reason = "before-import" if project.counts().documents else None  # an empty project: nothing to keep
+    taken: list[Path] = []
     for index, (path, source, error) in enumerate(entries):
         if is_cancelled is not None and is_cancelled():
             report.cancelled = True
@@ -111,9 +112,11 @@ def import_paths(
         try:
             extracted = read_file(path, options)
             result.encoding = extracted[0].encoding if extracted else None
-            added = project.add_documents(
-                NewDocument(e.title, e.text, source, e.metadata) for e in extracted
-            )
+            with project._tx_backed_up(None if taken else reason, taken) as s:
+                added = insert_documents(s, (NewDocument(e.title, e.text, source, e.metadata) for e in extracted))
+            report.backup = taken[0] if taken else None
+        except BackupError:  # no backup, no import: stop here with the project unchanged
+            raise
         except AnnotatorError as exc:  # ReadError and ValidationError: a plain reason
             result.error = str(exc)
             continue

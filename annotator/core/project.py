@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotator import __version__
-from annotator.core import db
+from annotator.core import backups, db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import DamagedProjectError, NotFoundError, ReadOnlyError, ValidationError
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
@@ -76,9 +76,11 @@ class Project(CategoriesMixin, AnnotationsMixin):
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 
-    def __init__(self, path: Path, engine) -> None:
+    def __init__(self, path: Path, engine, read_only: bool = False) -> None:
         self.path = path
         self._engine = engine
+        self.read_only = read_only  # opened with mode="read": every change raises ReadOnlyError
+        self.read_only_reason = ""  # why open_for_reading opened it read-only
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -111,14 +113,26 @@ class Project(CategoriesMixin, AnnotationsMixin):
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
+    def open(cls, path: str | Path, mode: str = "write") -> Project:
         """Open an existing project, upgrading an older format after a backup.
 
         Raises NotAProjectError when the path is missing or is not an Annotator project; the
-        file is not changed then.
+        file is not changed then. ``mode="write"`` (the default) also refuses a read-only project
+        (ReadOnlyError) and a damaged one (DamagedProjectError); ``mode="read"`` opens either
+        read-only, for listing and exporting.
         """
         path = Path(path).expanduser()
-        return cls(path, db.open_database(path))
+        return cls(path, db.open_database(path, mode), read_only=mode == "read")
+
+    @classmethod
+    def open_for_reading(cls, path: str | Path) -> Project:
+        """Open ``path`` for writing when it can be, else (read-only or damaged) read-only."""
+        try:
+            return cls.open(path)
+        except (ReadOnlyError, DamagedProjectError) as exc:
+            project = cls.open(path, mode="read")
+            project.read_only_reason = str(exc)
+            return project
 
     @classmethod
     def open_or_create(cls, path: str | Path) -> Project:
@@ -137,6 +151,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
         """Copy the committed changes from the -wal file into the project file itself, so that the
         file alone holds them (``PRAGMA wal_checkpoint(PASSIVE)``: never waits for other programs;
         what their open reads still need stays in the -wal until a later checkpoint)."""
+        if self.read_only:
+            return
         try:
             with self._engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
@@ -151,16 +167,38 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     def backup(self, reason: str) -> Path:
         """Copy the project into the backups folder; returns the copy's path."""
-        return db.backup_project(self.path, reason)
+        return backups.backup_project(self.path, reason)
 
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         """A session in one transaction: commit on success, roll back whole on any error."""
-        with Session(self._engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        try:
+            with Session(self._engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        except OperationalError as exc:
+            if self.read_only and "readonly" in str(exc.orig).replace(" ", ""):
+                raise ReadOnlyError(f"{self.path}: the project is open read-only; changes cannot be saved") from exc
+            raise
+        except DatabaseError as exc:  # a damaged page met while reading (quick_check found it on open)
+            if "malformed" in str(exc.orig):
+                raise DamagedProjectError(db.damaged_message(self.path, str(exc.orig))) from exc
+            raise
+
+    @contextmanager
+    def _tx_backed_up(self, reason: str | None, taken: list[Path]) -> Iterator[Session]:
+        """``_tx``, and when it changed something, a backup of the state before, taken just before
+        the commit (the backup reads the last committed state) and appended to ``taken``.
+        ``reason`` None: no backup. A backup that fails rolls the transaction back."""
+        with self._tx() as s:
+            raw = s.connection().connection.driver_connection
+            before = raw.total_changes
+            yield s
+            s.flush()
+            if reason is not None and raw.total_changes != before:
+                taken.append(self.backup(reason))
 
     def info(self) -> ProjectInfo:
         """The project's id, name and creation time."""

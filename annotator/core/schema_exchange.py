@@ -2,8 +2,8 @@
 
 Export writes the whole tree (``write_schema``). Import (``import_schema``) reads and checks the
 whole file first, refusing anything malformed or hostile with one ``SchemaFileError`` that names
-the file, the place and the reason; then, after a backup, it merges the file into the project in
-one transaction:
+the file, the place and the reason; then it merges the file into the project in one transaction,
+committed after a backup of the state before (none when nothing changes):
 
 - each category of the file is matched to a project category by id, then by name (ignoring case)
   under the same (matched) parent; a project category is matched at most once;
@@ -441,12 +441,13 @@ def import_schema(project: Project, path: str | Path) -> SchemaImportSummary:
     path = Path(path)
     data = read_schema(path)
     summary = SchemaImportSummary(file=path)
-    summary.backup = project.backup("before-schema-import")
-    with project._tx() as s:
+    taken: list[Path] = []
+    with project._tx_backed_up("before-schema-import", taken) as s:
         try:
             _apply(s, data["categories"], summary)
         except AnnotatorError as exc:
             raise SchemaFileError(f"{path}: {exc}") from exc
+    summary.backup = taken[0] if taken else None
     return summary
 
 

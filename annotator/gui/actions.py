@@ -43,6 +43,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Export the project as Annotator JSON, CSV, doccano JSONL or W3C Web Annotation"),
     ActionSpec("file.save_copy", "Save a &Copy…", "&File", "save_copy", None,
                "Write a checked single-file copy of the project, safe to send or keep while it is open"),
+    ActionSpec("file.restore", "&Restore from Backup…", "&File", "restore_backup", None,
+               "Go back to one of the project's automatic backups (the current state is backed up first)"),
     ActionSpec("file.switch_annotator", "S&witch Annotator…", "&File", "switch_annotator", None,
                "Change the name new annotations are made under", separator_before=True),
     # "Ctrl+Q" rather than StandardKey.Quit, which is empty on some Linux desktops; Qt shows Cmd+Q on macOS.

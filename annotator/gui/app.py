@@ -27,7 +27,7 @@ def open_main_window(project_path: Path | None = None):
     if project_path is None:
         project = _last_project() or Project.open_or_create(paths.default_project_path())
     else:
-        project = Project.open(project_path)
+        project = Project.open_for_reading(project_path)
     window = MainWindow(project)
     window.show()
     return window
@@ -43,7 +43,7 @@ def _last_project():
     if not isinstance(last, str) or not Path(last).is_file():
         return None
     try:
-        return Project.open(last)
+        return Project.open_for_reading(last)
     except AnnotatorError as exc:
         log.warning("cannot reopen %s: %s", last, exc)
         return None

@@ -280,7 +280,7 @@ class FileActions:
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open project", str(paths.data_dir()), PROJECT_FILTER)
         if name:
-            self.switch_project(lambda: Project.open(name))
+            self.switch_project(lambda: Project.open_for_reading(name))
 
     def open_recent(self, path: str) -> None:
         if not Path(path).is_file():
@@ -289,7 +289,7 @@ class FileActions:
             store.setValue("project/recent", [p for p in recent_projects() if p != path])
             self._fill_recent_menu()
             return
-        self.switch_project(lambda: Project.open(path))
+        self.switch_project(lambda: Project.open_for_reading(path))
 
     def open_sample_project(self) -> None:
         from annotator.core.samples import open_sample_project
@@ -307,9 +307,55 @@ class FileActions:
             return False
         self.details.commit_note()
         self._remember_document()
-        self.project.close()
-        self.set_project(project)
+        previous = self.project
+        previous.close()
+        try:
+            self.set_project(project)
+        except AnnotatorError as exc:  # e.g. damaged pages met while listing: keep the project we had
+            project.close()
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            self.set_project(previous)
+            return False
         return True
+
+    def restore_backup(self) -> None:
+        """File → Restore from Backup…: choose one of the project's backups, confirm, restore it
+        (after backing up the current state) and reopen the project; the undo history is cleared."""
+        from annotator.core import backups
+        from annotator.gui.dialogs.restore_dialog import RestoreDialog
+
+        if self._thread is not None:
+            return
+        path = self.project.path
+        try:
+            found = backups.list_backups(path)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot list backups", str(exc))
+            return
+        dialog = RestoreDialog(found, self)
+        chosen = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if chosen is None:
+            return
+        when = next(b.local_time() for b in found if b.path == chosen)
+        answer = QMessageBox.question(
+            self, "Restore from backup",
+            f"Replace everything in {path.name} with the backup of {when}?\n\n"
+            f"The project as it is now is backed up first.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.details.commit_note()
+        self._remember_document()
+        self.project.close()
+        try:
+            before = backups.restore_backup(path, chosen)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Restore failed", str(exc))
+            before = None
+        self.set_project(Project.open_for_reading(path))
+        if before is not None:
+            QMessageBox.information(self, "Restore finished",
+                                    f"Restored {path.name} from the backup of {when}.\n\n"
+                                    f"The state before the restore is kept in {before}.")
 
     def _fill_recent_menu(self) -> None:
         menu = self.recent_menu

@@ -78,7 +78,20 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self._welcome())
         self.stack.addWidget(reader)
-        self.setCentralWidget(self.stack)
+        self.read_only_bar = QLabel()  # shown above the document when the project is open read-only
+        self.read_only_bar.setObjectName("readOnlyBar")
+        self.read_only_bar.setWordWrap(True)
+        self.read_only_bar.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_bar.setStyleSheet("#readOnlyBar { background: #fff3cd; color: #664d03; padding: 6px; "
+                                         "border-bottom: 1px solid #e0c36a; }")
+        self.read_only_bar.hide()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.read_only_bar)
+        centre_layout.addWidget(self.stack)
+        self.setCentralWidget(centre)
 
         # Panels.
         self.documents_model = DocumentTableModel(project, self)
@@ -206,8 +219,28 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         last = settings().value(f"documents/{project.info().id}")  # read before anything opens
         self.refresh_schema()
         self.refresh(open_first=False)
+        self._show_read_only()
         if not (isinstance(last, str) and self.corpus.select(last)):
             self.corpus.step(0) if self.documents_model.rowCount() else self.show_document(None)
+
+    # Actions that change the project: disabled while it is open read-only.
+    WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
+                     "annotate.delete", "annotate.start_left", "annotate.start_right", "annotate.end_left",
+                     "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import")
+
+    def _show_read_only(self) -> None:
+        """The banner and the disabled edits of a project open read-only (or their absence)."""
+        read_only = self.project.read_only
+        reason = self.project.read_only_reason or f"{self.project.path}: the project is open read-only"
+        self.read_only_bar.setText(f"Read-only: {reason}. Changes cannot be saved.")
+        self.read_only_bar.setVisible(read_only)
+        for action_id in self.WRITE_ACTIONS:
+            self.actions[action_id].setEnabled(not read_only)
+        for action in self.category_actions:
+            action.setEnabled(not read_only)
+        self.palette.setEnabled(not read_only)
+        self.details.setEnabled(not read_only)
+        self.import_button.setEnabled(not read_only)
 
     @staticmethod
     def _current_annotator(project: Project, name: str | None = None) -> SimpleNamespace:
@@ -248,6 +281,8 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.details.set_categories(self.categories)
         self.find_bar.set_categories(self.categories)
         self.rebuild_category_actions(self.categories)
+        for action in self.category_actions:
+            action.setEnabled(not self.project.read_only)
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
         self.view.repaint_all()
         self.refresh_layers()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import db
+from annotator.core import backups, db
 from annotator.core.errors import NotAProjectError
 from annotator.core.project import Project
 
@@ -156,7 +156,7 @@ def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
 
 def test_backups_are_consistent_copies_and_pruned(filled, monkeypatch, annotator_home):
     project = filled[0]
-    monkeypatch.setattr(db, "BACKUPS_KEPT", 3)
+    monkeypatch.setattr(backups, "BACKUPS_KEPT", 3)
     made = [project.backup(f"test {i}") for i in range(5)]
     kept = sorted((annotator_home / "backups").glob("test-*.annotator"))
     assert kept == sorted(made[-3:])

@@ -28,7 +28,7 @@ def test_folder_import_is_recursive_by_extension_and_per_file(project, tmp_path,
     assert report.files[0].encoding == "utf-8"
 
 
-def test_duplicates_are_skipped_and_reported_and_a_backup_is_taken(project, tmp_path, annotator_home):
+def test_duplicates_are_skipped_and_reported_and_no_backup_is_taken(project, tmp_path, annotator_home):
     (tmp_path / "a.txt").write_text("Same words.\n")
     first = import_paths(project, [tmp_path / "a.txt"])
     assert len(first.added) == 1
@@ -37,8 +37,11 @@ def test_duplicates_are_skipped_and_reported_and_a_backup_is_taken(project, tmp_
     assert second.added == [] and second.ok
     [(path, existing)] = second.duplicates
     assert (path.name, existing.title) == ("b.txt", "a.txt")
-    assert second.backup is not None and second.backup.parent == annotator_home / "backups"
+    assert second.backup is None  # nothing changed: no backup
     assert project.counts().documents == 1
+    (tmp_path / "c.txt").write_text("Other words.\n")
+    third = import_paths(project, [tmp_path / "b.txt", tmp_path / "c.txt"])
+    assert third.backup is not None and third.backup.parent == annotator_home / "backups"
 
 
 def test_missing_paths_and_empty_folders_are_failures(project, tmp_path):

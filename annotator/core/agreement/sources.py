@@ -63,7 +63,7 @@ def load_sources(paths: list[str | Path]) -> AgreementData:
 def _from_project(path: Path) -> AgreementData:
     from annotator.core.project import Project
 
-    with Project.open(path) as project:
+    with Project.open(path, mode="read") as project:
         return from_project(project)
 
 

@@ -1,0 +1,69 @@
+"""``annotator backups PROJECT`` and ``annotator restore PROJECT BACKUP``: list a project's
+automatic backups and put one back."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.core.errors import BackupError
+
+
+def add_backup_parsers(sub) -> None:
+    """Register ``backups`` and ``restore`` on the CLI's subparsers."""
+    p = sub.add_parser("backups", help="list a project's automatic backups, newest first")
+    p.add_argument("project", metavar="PROJECT")
+    p = sub.add_parser("restore", help="replace a project's content with one of its backups "
+                                       "(the current state is backed up first)")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("backup", metavar="BACKUP",
+                   help="a number or file name from 'annotator backups PROJECT', or the path of a backup file")
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from annotator.cli import _table
+    from annotator.core import backups, db
+
+    path = Path(args.project).expanduser()
+    db.check_project_file(path)
+    found = backups.list_backups(path)
+    if not found:
+        print(f"no backups yet of {path} (one is taken before every import, upgrade and restore)")
+        return 0
+    print(_table(["#", "time", "reason", "size", "file"],
+                 [[str(i), b.local_time(), b.reason, backups.human_size(b.size), b.path.name] for i, b in enumerate(found, 1)],
+                 right={0, 3}))
+    print(f"restore one with: annotator restore {path} NUMBER")
+    return 0
+
+
+def pick_backup(path: Path, wanted: str) -> Path:
+    """The backup file ``wanted`` names: a number or a name from the listing, or a path."""
+    from annotator.core import backups
+
+    listed = backups.list_backups(path)
+    if wanted.isdigit():
+        number = int(wanted)
+        if not 1 <= number <= len(listed):
+            raise BackupError(f"{path}: no backup number {number} ('annotator backups {path}' lists "
+                              f"{len(listed)})")
+        return listed[number - 1].path
+    for backup in listed:
+        if wanted == backup.path.name:
+            return backup.path
+    candidate = Path(wanted).expanduser()
+    if candidate.is_file():
+        return candidate
+    raise BackupError(f"{wanted}: no such backup of {path} (see 'annotator backups {path}')")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from annotator.core import backups, db
+
+    path = Path(args.project).expanduser()
+    db.check_project_file(path)
+    chosen = pick_backup(path, args.backup)
+    before = backups.restore_backup(path, chosen)
+    print(f"restored {path} from {chosen.name}")
+    print(f"the state before the restore is kept in {before}")
+    return 0
