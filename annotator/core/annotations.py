@@ -63,7 +63,7 @@ class AnnotationsMixin:
         Attribute values must fit the definitions of the item's category, except with ``restore``
         (undo putting back rows exactly as they were, even if the definitions changed since).
         """
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return insert_annotations(s, items, restore=restore)
 
     def annotation(self, annotation_id: str) -> Annotation:
@@ -154,7 +154,7 @@ class AnnotationsMixin:
         allowed = {"category_id", "start", "end", "note", "attributes", "modified"}
         updated: list[Annotation] = []
         stamp = now()
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             for annotation_id, fields in changes:
                 unknown = set(fields) - allowed
                 if unknown:
@@ -192,7 +192,7 @@ class AnnotationsMixin:
         """Delete annotations in one transaction; returns their full rows, in the order given.
         An unknown id refuses the whole call."""
         ids = list(ids)
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             found: dict[str, dict[str, Any]] = {}
             for chunk in _chunks(ids):
                 for ann in s.exec(select(Annotation).where(Annotation.id.in_(chunk))).all():

@@ -34,3 +34,8 @@ class ExchangeError(AnnotatorError):
 class SchemaFileError(AnnotatorError):
     """A schema file (Annotator schema JSON or REFI-QDA .qdc) that cannot be used: the message
     names the file, the place and the reason."""
+
+
+class ProjectBusyError(AnnotatorError):
+    """Another program holds the project's write lock longer than we waited; nothing was changed,
+    so the same operation can simply be tried again."""

@@ -83,7 +83,7 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
         progress("Importing…")
     summary.backup = project.backup("before-annotation-import")
     local_project = project.info().id
-    with project._tx() as s:
+    with project._tx(write=True) as s:
         for path, data in loaded:
             _apply(s, data, path.name, local_project, summary)
     return summary

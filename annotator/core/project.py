@@ -8,24 +8,29 @@ small dataclasses. Categories and annotations live in their own modules as mixin
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.core import db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, ProjectBusyError, ValidationError
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
 log = logging.getLogger(__name__)
+
+_LOCK_WAIT_MS: ContextVar[int] = ContextVar("lock_wait_ms", default=db.BUSY_TIMEOUT_MS)
 
 PROJECT_SUFFIX = ".annotator"
 
@@ -93,7 +98,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         engine = db.create_database(path)
         project = cls(path, engine)
         try:
-            with project._tx() as s:
+            with project._tx(write=True) as s:
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
                                   created_by=f"Annotator {__version__}"))
             if schema:
@@ -101,7 +106,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 from annotator.core.templates import load_template
 
                 nodes = load_template(schema)["categories"]
-                with project._tx() as s:
+                with project._tx(write=True) as s:
                     apply_schema(s, nodes)
         except Exception:
             project.close()
@@ -144,11 +149,32 @@ class Project(CategoriesMixin, AnnotationsMixin):
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """A session in one transaction: commit on success, roll back whole on any error."""
+    def _tx(self, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction: commit on success, roll back whole on any error.
+
+        ``write``: take the project's write lock first (BEGIN IMMEDIATE), waiting up to
+        ``lock_wait`` for another program to finish, so what the transaction reads cannot change
+        before it writes; ProjectBusyError (nothing done) if the lock stays taken.
+        """
         with Session(self._engine, expire_on_commit=False) as session:
             with session.begin():
+                if write:
+                    self._lock(session.connection())
                 yield session
+
+    def _lock(self, conn) -> None:
+        wait_ms = _LOCK_WAIT_MS.get()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlite_errorcode", None) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            raise ProjectBusyError(f"{self.path.name}: the database is locked by another program; "
+                                   "try again when it has finished") from exc
+        finally:
+            if wait_ms != db.BUSY_TIMEOUT_MS:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
 
     def info(self) -> ProjectInfo:
         """The project's id, name and creation time."""
@@ -171,7 +197,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         """Add texts in one transaction. A text the project already holds (same SHA-256 after
         normalisation, including one earlier in ``items``) is not added again: its entry says
         ``created=False`` and points at the existing document. Empty texts are refused."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return insert_documents(s, items)
 
     def add_document(self, title: str, text: str, source: str = "", metadata: dict | None = None) -> AddedDocument:
@@ -211,7 +237,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     def document_by_sha256(self, sha256: str) -> Document | None:
         """The document whose normalised text has this SHA-256, if the project holds it."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return s.exec(select(Document).where(Document.sha256 == sha256)).first()
 
     # -- annotators --------------------------------------------------------------------------
@@ -273,3 +299,14 @@ def _contains(value: str, folded_query: str) -> bool:
 
 def _summary(doc: Document) -> DocumentSummary:
     return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)
+
+
+@contextmanager
+def lock_wait(ms: int) -> Iterator[None]:
+    """Within this block (in this thread), a write waits at most ``ms`` milliseconds for the
+    project's write lock before ProjectBusyError; the GUI uses a short wait and retries."""
+    token = _LOCK_WAIT_MS.set(ms)
+    try:
+        yield
+    finally:
+        _LOCK_WAIT_MS.reset(token)

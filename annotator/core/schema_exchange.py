@@ -442,7 +442,7 @@ def import_schema(project: Project, path: str | Path) -> SchemaImportSummary:
     data = read_schema(path)
     summary = SchemaImportSummary(file=path)
     summary.backup = project.backup("before-schema-import")
-    with project._tx() as s:
+    with project._tx(write=True) as s:
         try:
             _apply(s, data["categories"], summary)
         except AnnotatorError as exc:
