@@ -104,6 +104,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.status_label = QLabel()  # the project's totals and path
         for label in (self.position_label, self.count_label, self.annotator_label):
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().addWidget(self.history.notice)  # "Waiting for another program…"
         self.statusBar().addWidget(self.status_label)
 
         self.actions = build_actions(self)
@@ -450,6 +451,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.details.commit_note()
+        self.history.flush()  # edits waiting for another program's write lock are saved first
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
