@@ -15,7 +15,7 @@ import json
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, ValidationError, brief
 from annotator.core.schema import check_attribute_values, fit_attribute_values
 from annotator.core.models import Annotation, Annotator, Category, Document, new_id, now
 from annotator.core.text import LIMITS, check_field, normalise
@@ -262,7 +262,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
 def check_span(start: Any, end: Any, length: int, where: str = "annotation") -> None:
     """Refuse a span that is not ``0 <= start < end <= length`` in whole numbers."""
     if not (type(start) is int and type(end) is int):
-        raise ValidationError(f"{where}: start and end must be whole numbers (got {start!r}, {end!r})")
+        raise ValidationError(f"{where}: start and end must be whole numbers (got {brief(start)}, {brief(end)})")
     if start < 0:
         raise ValidationError(f"{where}: start {start} is before the beginning of the text")
     if end > length:

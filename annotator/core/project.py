@@ -24,13 +24,13 @@ from annotator import __version__
 from annotator.core import db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
-from annotator.core.errors import NotFoundError, ProjectBusyError, ValidationError
+from annotator.core.errors import NotFoundError, ProjectBusyError, ValidationError, brief
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
 log = logging.getLogger(__name__)
 
-_LOCK_WAIT_MS: ContextVar[int] = ContextVar("lock_wait_ms", default=db.BUSY_TIMEOUT_MS)
+_LOCK_WAIT_MS: ContextVar[int | None] = ContextVar("lock_wait_ms", default=None)  # None: db.BUSY_TIMEOUT_MS
 
 PROJECT_SUFFIX = ".annotator"
 
@@ -163,7 +163,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 yield session
 
     def _lock(self, conn) -> None:
-        wait_ms = _LOCK_WAIT_MS.get()
+        wait_ms = _LOCK_WAIT_MS.get() or db.BUSY_TIMEOUT_MS
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -274,9 +274,9 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
         text = normalise(item.text)
         title = clean_line(item.title, LIMITS["title"]).strip() or "Untitled"
         if not text.strip():
-            raise ValidationError(f"document {title!r} has no text")
+            raise ValidationError(f"document {brief(title)} has no text")
         if "\x00" in text or LONE_SURROGATES.search(text):
-            raise ValidationError(f"document {title!r}: the text contains NUL characters or invalid Unicode")
+            raise ValidationError(f"document {brief(title)}: the text contains NUL characters or invalid Unicode")
         digest = sha256_text(text)
         existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
         if existing is not None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from annotator import __version__, paths
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, user_message
 from annotator.core.exchange import Scope, atomic_file, build_export, write_export
 from annotator.core.exchange_import import import_annotations
 from annotator.core.formats import EXPORT_FORMATS, format_for_extension
@@ -262,7 +262,7 @@ class FileActions:
         try:
             project = opener()
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            QMessageBox.warning(self, "Cannot open project", user_message(exc))
             return False
         self.details.commit_note()
         self._remember_document()

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator import paths
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, user_message
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import SchemaEditor, reserved_shortcuts
 
@@ -84,7 +84,7 @@ class SchemaActions:
         try:
             summary = import_schema(self.project, path)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot import the schema", str(exc))
+            QMessageBox.warning(self, "Cannot import the schema", user_message(exc))
             return
         self.history.stack.clear()  # changed outside the history: older steps may not apply
         self.refresh_schema()
@@ -130,7 +130,7 @@ class SchemaActions:
             path = save_template(self.project, name.strip())
         except AnnotatorError as exc:
             if "exists" not in str(exc):
-                QMessageBox.warning(self, "Cannot save the template", str(exc))
+                QMessageBox.warning(self, "Cannot save the template", user_message(exc))
                 return
             answer = QMessageBox.question(self, "Replace template?", f"{exc}\n\nReplace it?")
             if answer != QMessageBox.StandardButton.Yes:
@@ -138,7 +138,7 @@ class SchemaActions:
             try:
                 path = save_template(self.project, name.strip(), replace=True)
             except AnnotatorError as again:
-                QMessageBox.warning(self, "Cannot save the template", str(again))
+                QMessageBox.warning(self, "Cannot save the template", user_message(again))
                 return
         self.statusBar().showMessage(f"Template saved: {path}", 6000)
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core.commands import UpdateAnnotations
-from annotator.core.errors import AnnotatorError, ProjectBusyError
+from annotator.core.errors import AnnotatorError, ProjectBusyError, user_message
 from annotator.core.project import lock_wait
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,9 @@ class History:
             log.warning("cannot apply %s: %s", command.label, exc)
             if wrapper is not None:
                 wrapper.setObsolete(True)
-                self._on_error(f"{command.label}: {exc}")
+                self._on_error(f"{command.label}: {user_message(exc)}")
             else:
-                self._on_error(str(exc))
+                self._on_error(user_message(exc))
             return False
         return True
 
