@@ -19,6 +19,7 @@ from pathlib import Path
 from annotator import __version__, paths
 from annotator.applog import setup_logging
 from annotator.core.errors import AnnotatorError, brief, is_database_error, one_line, user_message
+from annotator.terminal import SafeText
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotator: error: cannot write to the logs folder: {exc}", file=sys.stderr)
         return EXIT_FAILED
     args = None
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)  # no escape sequences from names
     try:
         args = build_parser().parse_args(args_list)
         return _dispatch(args)
@@ -170,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{Path(project).name}: " if project else ""
         print(f"annotator: error: {where}{user_message(exc)} (details in {log_file})", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def _dispatch(args: argparse.Namespace) -> int:
