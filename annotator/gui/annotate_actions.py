@@ -19,6 +19,7 @@ from annotator.gui.actions import ACTIONS, VIEW_KEYS
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
 from annotator.gui.file_actions import settings
 from annotator.gui.spans import Span
+from annotator.gui.widgets import plain
 
 _SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, DeleteCategory, MergeCategory)
 
@@ -162,7 +163,7 @@ class AnnotateActions:
         self.update_status()
 
     def on_error(self, message: str) -> None:
-        QMessageBox.warning(self, "Cannot do that", message)
+        QMessageBox.warning(self, "Cannot do that", plain(message))
         self.show_details()  # the side panel shows the stored values again, not the refused ones
 
     # -- find ----------------------------------------------------------------------------------

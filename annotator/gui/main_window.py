@@ -61,6 +61,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.view.tooltip_provider = self.tooltip_for
         self.view.menu_provider = self.context_menu
         self.text_title = QLabel()
+        self.text_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
         self.text_title.setWordWrap(True)
         title_font = QFont(self.view.font())
         title_font.setPointSizeF(title_font.pointSizeF() + 3)
@@ -102,6 +103,8 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.count_label = QLabel()
         self.annotator_label = QLabel()
         self.status_label = QLabel()  # the project's totals and path
+        for label in (self.annotator_label, self.status_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         for label in (self.position_label, self.count_label, self.annotator_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.history.notice)  # "Waiting for another program…"
