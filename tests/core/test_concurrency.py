@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from annotator.core import db
 from annotator.core.errors import ProjectBusyError
 from annotator.core.project import Project, lock_wait
 
@@ -69,35 +70,36 @@ def test_two_imports_of_the_same_files_at_once_skip_the_duplicates(tmp_path, ann
             assert project.counts().documents == 30
 
 
-def test_a_write_waits_for_the_lock_and_goes_through_when_it_is_released(project):
+@pytest.fixture
+def locked(project):
+    """A document, a category and a coder, and another connection that can hold the write lock."""
     doc = project.add_document("Doc", "some text").document
-    category = project.categories()[0]
     annotator = project.add_annotator("alice")
     holder = sqlite3.connect(project.path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    threading.Timer(0.5, holder.commit).start()
-    project.add_annotation(doc.id, category.id, annotator.id, 0, 4)  # waits (up to 5 s), then writes
+    yield project, dict(document_id=doc.id, category_id=project.categories()[0].id,
+                        annotator_id=annotator.id, start=0, end=4), holder
     holder.close()
+
+
+def test_a_write_waits_for_the_lock_and_goes_through_when_it_is_released(locked):
+    project, item, holder = locked
+    threading.Timer(0.5, holder.commit).start()
+    project.add_annotations([item])  # waits (up to 5 s), then writes
     assert project.count_annotations() == 1
 
 
-def test_a_write_that_cannot_get_the_lock_changes_nothing_and_says_so(project):
-    doc = project.add_document("Doc", "some text").document
-    category = project.categories()[0]
-    annotator = project.add_annotator("alice")
-    holder = sqlite3.connect(project.path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        began = time.monotonic()
-        with lock_wait(50), pytest.raises(ProjectBusyError) as caught:
-            project.add_annotation(doc.id, category.id, annotator.id, 0, 4)
-        assert time.monotonic() - began < 3  # the short wait, not the default 5 s
-        assert str(caught.value) == ("test.annotator: the database is locked by another program; "
-                                     "try again when it has finished")
-        assert project.documents()  # reads go on while another program writes
-    finally:
-        holder.rollback()
-        holder.close()
+def test_a_write_that_cannot_get_the_lock_changes_nothing_and_says_so(locked, monkeypatch):
+    project, item, holder = locked
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 20_000)
+    began = time.monotonic()
+    with lock_wait(50), pytest.raises(ProjectBusyError) as caught:
+        project.add_annotations([item])
+    assert time.monotonic() - began < 10  # the short wait, not the default
+    assert str(caught.value) == ("test.annotator: the database is locked by another program; "
+                                 "try again when it has finished")
+    assert project.documents()  # reads go on while another program writes
+    holder.rollback()
     assert project.count_annotations() == 0
-    project.add_annotation(doc.id, category.id, annotator.id, 0, 4)  # the same edit, tried again
+    project.add_annotations([item])  # the same edit, tried again
     assert project.count_annotations() == 1
