@@ -237,7 +237,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     def document_by_sha256(self, sha256: str) -> Document | None:
         """The document whose normalised text has this SHA-256, if the project holds it."""
-        with self._tx(write=True) as s:
+        with self._tx() as s:
             return s.exec(select(Document).where(Document.sha256 == sha256)).first()
 
     # -- annotators --------------------------------------------------------------------------
@@ -247,7 +247,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
         if not name:
             raise ValidationError("an annotator needs a name")
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             if id is not None and s.get(Annotator, id) is not None:
                 raise ValidationError(f"an annotator with id {id} already exists")
             annotator = Annotator(id=id or new_id(), name=name, created=now())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
+from annotator.core.models import new_id
 from annotator.core.project import Project
 from annotator.core.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
 from annotator.gui.actions import build_actions
@@ -221,8 +222,10 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         return SimpleNamespace(name=name, id=existing.id if existing else None)
 
     def annotator_id(self) -> str:
+        """The coder's id; a new one is only a number until ``AddAnnotations`` makes its row."""
         if self.annotator.id is None:
-            self.annotator.id = self.project.annotator_named(self.annotator.name).id
+            existing = next((a for a in self.project.annotators() if a.name == self.annotator.name), None)
+            self.annotator.id = existing.id if existing else new_id()
         return self.annotator.id
 
     def refresh(self, open_first: bool = True) -> None:

@@ -12,11 +12,10 @@ from annotator.gui import undo
 
 def _window(qtbot, project):
     project.add_document("Doc", "Some text to annotate here.")
-    project.add_annotator("alice")
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     window.show()
-    window.annotator = window._current_annotator(project, "alice")
+    window.annotator = window._current_annotator(project, "alice")  # no row yet: the first edit makes it
     return window
 
 
@@ -44,6 +43,7 @@ def test_an_edit_waits_for_another_programs_write_lock_and_is_saved(qtbot, proje
     timer.join()
     spans = sorted((a.start, a.end, a.category_id) for a in project.annotations())
     assert spans == [(0, 4, first), (5, 9, second)]
+    assert [a.name for a in project.annotators()] == ["alice"]
     assert window.history.stack.count() == 2 and not window.history.notice.isVisible()
     assert len(window.view.index.spans) == 2  # the view shows them
     assert dialogs == []
