@@ -8,7 +8,6 @@ small dataclasses. Categories and annotations live in their own modules as mixin
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +23,7 @@ from annotator import __version__
 from annotator.core import db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
-from annotator.core.errors import NotFoundError, ProjectBusyError, ValidationError, brief
+from annotator.core.errors import NotFoundError, ProjectBusyError, ValidationError, brief, is_busy
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
@@ -168,7 +167,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except OperationalError as exc:
-            if getattr(exc.orig, "sqlite_errorcode", None) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if not is_busy(exc):
                 raise
             raise ProjectBusyError(f"{self.path.name}: the database is locked by another program; "
                                    "try again when it has finished") from exc
