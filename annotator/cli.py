@@ -18,7 +18,8 @@ from pathlib import Path
 
 from annotator import __version__, paths
 from annotator.applog import setup_logging
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, brief, is_database_error, one_line, user_message
+from annotator.terminal import SafeText
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {brief(text)}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
     return value
@@ -50,7 +51,7 @@ def _regex(text: str) -> str:
     try:
         re.compile(text)
     except re.error as exc:
-        raise argparse.ArgumentTypeError(f"invalid regular expression {text!r}: {exc}") from None
+        raise argparse.ArgumentTypeError(f"invalid regular expression {brief(text)}: {exc}") from None
     return text
 
 
@@ -58,7 +59,7 @@ def _encoding(text: str) -> str:
     try:
         codecs.lookup(text)
     except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
+        raise argparse.ArgumentTypeError(f"unknown encoding {brief(text)}") from None
     return text
 
 
@@ -154,14 +155,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"annotator: error: cannot write to the logs folder: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    args = None
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)  # no escape sequences from names
     try:
         args = build_parser().parse_args(args_list)
         return _dispatch(args)
     except UsageError as exc:
-        print(f"annotator: error: {exc}", file=sys.stderr)
+        print(f"annotator: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except AnnotatorError as exc:
-        print(f"annotator: error: {exc}", file=sys.stderr)
+        print(f"annotator: error: {user_message(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
@@ -169,9 +173,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:
-        log.exception("internal error running %s", args_list)
-        print(f"annotator: internal error: {exc.__class__.__name__}: {exc} (details in {log_file})", file=sys.stderr)
-        return EXIT_INTERNAL
+        if not is_database_error(exc):
+            log.exception("internal error running %s", args_list)
+            print(f"annotator: internal error: {user_message(exc)} (details in {log_file})", file=sys.stderr)
+            return EXIT_INTERNAL
+        log.exception("database error running %s", args_list)  # the SQL and parameters go to the log only
+        project = getattr(args, "project", None)
+        where = f"{Path(project).name}: " if project else ""
+        print(f"annotator: error: {where}{user_message(exc)} (details in {log_file})", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def _dispatch(args: argparse.Namespace) -> int:

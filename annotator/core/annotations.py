@@ -15,7 +15,7 @@ import json
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, ValidationError, brief
 from annotator.core.schema import check_attribute_values, fit_attribute_values
 from annotator.core.models import Annotation, Annotator, Category, Document, new_id, now
 from annotator.core.text import LIMITS, check_field, normalise
@@ -63,7 +63,7 @@ class AnnotationsMixin:
         Attribute values must fit the definitions of the item's category, except with ``restore``
         (undo putting back rows exactly as they were, even if the definitions changed since).
         """
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return insert_annotations(s, items, restore=restore)
 
     def annotation(self, annotation_id: str) -> Annotation:
@@ -154,7 +154,7 @@ class AnnotationsMixin:
         allowed = {"category_id", "start", "end", "note", "attributes", "modified"}
         updated: list[Annotation] = []
         stamp = now()
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             for annotation_id, fields in changes:
                 unknown = set(fields) - allowed
                 if unknown:
@@ -192,7 +192,7 @@ class AnnotationsMixin:
         """Delete annotations in one transaction; returns their full rows, in the order given.
         An unknown id refuses the whole call."""
         ids = list(ids)
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             found: dict[str, dict[str, Any]] = {}
             for chunk in _chunks(ids):
                 for ann in s.exec(select(Annotation).where(Annotation.id.in_(chunk))).all():
@@ -262,7 +262,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
 def check_span(start: Any, end: Any, length: int, where: str = "annotation") -> None:
     """Refuse a span that is not ``0 <= start < end <= length`` in whole numbers."""
     if not (type(start) is int and type(end) is int):
-        raise ValidationError(f"{where}: start and end must be whole numbers (got {start!r}, {end!r})")
+        raise ValidationError(f"{where}: start and end must be whole numbers (got {brief(start)}, {brief(end)})")
     if start < 0:
         raise ValidationError(f"{where}: start {start} is before the beginning of the text")
     if end > length:

@@ -75,14 +75,14 @@ class CategoriesMixin:
     ) -> Category:
         """Add a category under ``parent_id`` (None: top level), last among its siblings unless
         ``position`` is given. Without a colour it gets the first unused palette colour."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return insert_category(s, name, colour, description, shortcut, parent_id, attributes, position, id)
 
     def add_categories_tree(self, nodes: Iterable[dict[str, Any]], parent_id: str | None = None) -> list[Category]:
         """Add nested category dicts (keys as in schema files: id, name, colour, shortcut,
         description, attributes, children) in one transaction."""
         added: list[Category] = []
-        with self._tx() as s:
+        with self._tx(write=True) as s:
 
             def walk(items: Iterable[dict[str, Any]], parent: str | None) -> None:
                 for node in items:
@@ -98,7 +98,7 @@ class CategoriesMixin:
                         description: Any = _UNSET, shortcut: Any = _UNSET, parent_id: Any = _UNSET,
                         attributes: Any = _UNSET, position: Any = _UNSET, modified: str | None = None) -> Category:
         """Change any of a category's fields; the others stay. Returns the updated category."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             cat = _get(s, category_id)
             new_parent = cat.parent_id if parent_id is _UNSET else parent_id
             if parent_id is not _UNSET:
@@ -137,7 +137,7 @@ class CategoriesMixin:
         positions, by id, for undo."""
         if len(set(ordered_ids)) != len(ordered_ids):
             raise ValidationError("a category is listed twice in the new order")
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             cats = [_get(s, cid) for cid in ordered_ids]
             if len({c.parent_id for c in cats}) > 1:
                 raise ValidationError("only categories under the same parent can be reordered together")
@@ -149,13 +149,13 @@ class CategoriesMixin:
 
     def restore_category(self, row: dict[str, Any]) -> Category:
         """Put back a deleted category exactly as ``model_dump()`` gave it (undo)."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return insert_category(s, row["name"], row["colour"], row["description"], row["shortcut"], row["parent_id"],
                         row["attributes"], row["position"], row["id"], row["created"], row["modified"])
 
     def set_category_positions(self, positions: dict[str, int]) -> None:
         """Set positions directly (undo of ``reorder_categories``)."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             for cid, position in positions.items():
                 cat = _get(s, cid)
                 cat.position = position
@@ -170,13 +170,13 @@ class CategoriesMixin:
         ``delete_annotations`` is true (they are deleted), all in this one transaction. Returns
         what was removed, for undo (``restore_deleted_category``).
         """
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return _delete(s, category_id, reassign_to, delete_annotations)
 
     def restore_deleted_category(self, deleted: DeletedCategory) -> None:
         """Undo ``delete_category`` exactly, in one transaction: the category, its reassigned
         annotations (category, attribute values and ``modified``) or its deleted ones."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             _restore(s, deleted)
 
     def merge_category(self, source_id: str, target_id: str) -> MergedCategory:
@@ -189,7 +189,7 @@ class CategoriesMixin:
         subcategory's name is already used under the target. Returns what changed, for undo
         (``restore_merged_category``).
         """
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             source, target = _get(s, source_id), _get(s, target_id)
             if source_id == target_id:
                 raise ValidationError(f"cannot merge category {source.name!r} into itself")
@@ -220,7 +220,7 @@ class CategoriesMixin:
 
     def restore_merged_category(self, merged: MergedCategory) -> None:
         """Undo ``merge_category`` exactly, in one transaction."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             _restore(s, merged.deleted)
             source_id = merged.deleted.category.id
             for child_id, position, modified in merged.children:

@@ -29,9 +29,13 @@ _CATEGORY_EDITABLE = ("name", "colour", "description", "shortcut", "parent_id", 
 
 
 class AddAnnotations:
-    """Add one or more annotations (e.g. a new span, or "annotate all matches")."""
+    """Add one or more annotations (e.g. a new span, or "annotate all matches"). ``annotator``:
+    ``(id, name)`` of the coder, added first if the project does not hold it yet (the app makes a
+    coder's row with their first annotation, so that edit is the one that waits and is retried)."""
 
-    def __init__(self, items: Iterable[Mapping[str, Any]], label: str | None = None) -> None:
+    def __init__(self, items: Iterable[Mapping[str, Any]], label: str | None = None,
+                 annotator: tuple[str, str] | None = None) -> None:
+        self.annotator = annotator
         self.items = [dict(item, id=item.get("id") or new_id()) for item in items]
         self.ids = [item["id"] for item in self.items]
         n = len(self.items)
@@ -39,6 +43,8 @@ class AddAnnotations:
         self._rows: list[dict[str, Any]] | None = None  # exact rows, kept by undo for redo
 
     def do(self, project) -> None:
+        if self.annotator and self.annotator[0] not in {a.id for a in project.annotators()}:
+            project.add_annotator(self.annotator[1], id=self.annotator[0])
         if self._rows:
             project.add_annotations(copy.deepcopy(self._rows), restore=True)
         else:

@@ -2,7 +2,13 @@
 
 The CLI prints ``str(error)`` on one line and exits non-zero; the GUI shows it in a dialog.
 Nothing else should reach a user, so core code converts library exceptions into these.
+``user_message`` turns any exception into the one line a user sees (CLI and GUI alike); ``brief``
+quotes a value from the input in a message without echoing kilobytes of it.
 """
+
+import sqlite3
+
+MESSAGE_LIMIT = 300  # characters of one printed message
 
 
 class AnnotatorError(Exception):
@@ -47,3 +53,51 @@ class DamagedProjectError(AnnotatorError):
 
 class ReadOnlyError(AnnotatorError):
     """A change to a project that is open read-only (a read-only file or folder, or a damaged file)."""
+
+
+class ProjectBusyError(AnnotatorError):
+    """Another program holds the project's write lock longer than we waited; nothing was changed,
+    so the same operation can simply be tried again."""
+
+
+def brief(value, width: int = 60) -> str:
+    """``repr(value)`` for a message, clipped to about ``width`` characters."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more than 4,300 digits
+        text = f"a {value.bit_length():,}-bit number"
+    return text if len(text) <= width else text[: width - 4] + "…" + text[-3:]
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` as one line (runs of white space, line breaks included, become one space) of at
+    most ``limit`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (SQLITE_BUSY / SQLITE_LOCKED), raw or wrapped by
+    SQLAlchemy."""
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.Error) and getattr(orig, "sqlite_errorcode", None) in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in str(orig)
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """An error of SQLite itself (raw, or wrapped by SQLAlchemy with its SQL and parameters)."""
+    return isinstance(getattr(exc, "orig", exc), sqlite3.Error)
+
+
+def user_message(exc: BaseException) -> str:
+    """The one line a user sees for ``exc``: an AnnotatorError's message; for a database error
+    the reason only (SQLAlchemy's SQL, parameters and "Background on this error" go to the log);
+    anything else as ``Type: message``. Clipped to MESSAGE_LIMIT characters."""
+    if isinstance(exc, AnnotatorError):
+        return one_line(str(exc))
+    if is_busy(exc):
+        return "the database is locked by another program; try again when it has finished"
+    if is_database_error(exc):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+        return one_line(f"database error: {reason[0] if reason else exc.__class__.__name__}")
+    return one_line(f"{exc.__class__.__name__}: {exc}")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, BackupError
+from annotator.core.errors import AnnotatorError, BackupError, user_message
 from annotator.core.project import DocumentSummary, NewDocument, Project, insert_documents
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 
@@ -118,14 +118,14 @@ def import_paths(
         except BackupError:  # no backup, no import: stop here with the project unchanged
             raise
         except AnnotatorError as exc:  # ReadError and ValidationError: a plain reason
-            result.error = str(exc)
+            result.error = user_message(exc)
             continue
         except OSError as exc:
             result.error = exc.strerror or str(exc)
             continue
         except Exception as exc:  # a reader bug must not stop the other files or show a traceback
             log.exception("unexpected error importing %s", path)
-            result.error = f"unexpected error: {exc.__class__.__name__}: {exc}"
+            result.error = f"unexpected error: {user_message(exc)}"
             continue
         for item in added:
             (result.added if item.created else result.duplicates).append(item.document)

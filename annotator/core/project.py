@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,14 @@ from annotator import __version__
 from annotator.core import backups, db
 from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
-from annotator.core.errors import DamagedProjectError, NotFoundError, ReadOnlyError, ValidationError
+from annotator.core.errors import (DamagedProjectError, NotFoundError, ProjectBusyError, ReadOnlyError, ValidationError,
+                                   brief, is_busy)
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
 
 log = logging.getLogger(__name__)
+
+_LOCK_WAIT_MS: ContextVar[int | None] = ContextVar("lock_wait_ms", default=None)  # None: db.BUSY_TIMEOUT_MS
 
 PROJECT_SUFFIX = ".annotator"
 
@@ -96,7 +100,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         engine = db.create_database(path)
         project = cls(path, engine)
         try:
-            with project._tx() as s:
+            with project._tx(write=True) as s:
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
                                   created_by=f"Annotator {__version__}"))
             if schema:
@@ -104,7 +108,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 from annotator.core.templates import load_template
 
                 nodes = load_template(schema)["categories"]
-                with project._tx() as s:
+                with project._tx(write=True) as s:
                     apply_schema(s, nodes)
         except Exception:
             project.close()
@@ -172,11 +176,18 @@ class Project(CategoriesMixin, AnnotationsMixin):
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """A session in one transaction: commit on success, roll back whole on any error."""
+    def _tx(self, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction: commit on success, roll back whole on any error.
+
+        ``write``: take the project's write lock first (BEGIN IMMEDIATE), waiting up to
+        ``lock_wait`` for another program to finish, so what the transaction reads cannot change
+        before it writes; ProjectBusyError (nothing done) if the lock stays taken.
+        """
         try:
             with Session(self._engine, expire_on_commit=False) as session:
                 with session.begin():
+                    if write:
+                        self._lock(session.connection())
                     yield session
         except OperationalError as exc:
             if self.read_only and "readonly" in str(exc.orig).replace(" ", ""):
@@ -189,16 +200,30 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     @contextmanager
     def _tx_backed_up(self, reason: str | None, taken: list[Path]) -> Iterator[Session]:
-        """``_tx``, and when it changed something, a backup of the state before, taken just before
-        the commit (the backup reads the last committed state) and appended to ``taken``.
-        ``reason`` None: no backup. A backup that fails rolls the transaction back."""
-        with self._tx() as s:
+        """``_tx(write=True)``, and when it changed something, a backup of the state before, taken
+        just before the commit (the backup reads the last committed state) and appended to
+        ``taken``. ``reason`` None: no backup. A backup that fails rolls the transaction back."""
+        with self._tx(write=True) as s:
             raw = s.connection().connection.driver_connection
             before = raw.total_changes
             yield s
             s.flush()
             if reason is not None and raw.total_changes != before:
                 taken.append(self.backup(reason))
+
+    def _lock(self, conn) -> None:
+        wait_ms = _LOCK_WAIT_MS.get() or db.BUSY_TIMEOUT_MS
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            raise ProjectBusyError(f"{self.path.name}: the database is locked by another program; "
+                                   "try again when it has finished") from exc
+        finally:
+            if wait_ms != db.BUSY_TIMEOUT_MS:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
 
     def info(self) -> ProjectInfo:
         """The project's id, name and creation time."""
@@ -221,7 +246,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         """Add texts in one transaction. A text the project already holds (same SHA-256 after
         normalisation, including one earlier in ``items``) is not added again: its entry says
         ``created=False`` and points at the existing document. Empty texts are refused."""
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             return insert_documents(s, items)
 
     def add_document(self, title: str, text: str, source: str = "", metadata: dict | None = None) -> AddedDocument:
@@ -271,7 +296,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
         if not name:
             raise ValidationError("an annotator needs a name")
-        with self._tx() as s:
+        with self._tx(write=True) as s:
             if id is not None and s.get(Annotator, id) is not None:
                 raise ValidationError(f"an annotator with id {id} already exists")
             annotator = Annotator(id=id or new_id(), name=name, created=now())
@@ -298,9 +323,9 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
         text = normalise(item.text)
         title = clean_line(item.title, LIMITS["title"]).strip() or "Untitled"
         if not text.strip():
-            raise ValidationError(f"document {title!r} has no text")
+            raise ValidationError(f"document {brief(title)} has no text")
         if "\x00" in text or LONE_SURROGATES.search(text):
-            raise ValidationError(f"document {title!r}: the text contains NUL characters or invalid Unicode")
+            raise ValidationError(f"document {brief(title)}: the text contains NUL characters or invalid Unicode")
         digest = sha256_text(text)
         existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
         if existing is not None:
@@ -323,3 +348,14 @@ def _contains(value: str, folded_query: str) -> bool:
 
 def _summary(doc: Document) -> DocumentSummary:
     return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)
+
+
+@contextmanager
+def lock_wait(ms: int) -> Iterator[None]:
+    """Within this block (in this thread), a write waits at most ``ms`` milliseconds for the
+    project's write lock before ProjectBusyError; the GUI uses a short wait and retries."""
+    token = _LOCK_WAIT_MS.set(ms)
+    try:
+        yield
+    finally:
+        _LOCK_WAIT_MS.reset(token)

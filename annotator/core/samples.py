@@ -53,7 +53,7 @@ def create_sample_project(path: str | Path) -> Project:
     one transaction; when that fails the new file is removed."""
     project = Project.create(path, name=SAMPLE_PROJECT_NAME)
     try:
-        with project._tx() as s:
+        with project._tx(write=True) as s:
             _fill(s)
     except BaseException:
         project.close()

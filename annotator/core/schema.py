@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from annotator.core import resources
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, brief
 from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, check_field, normalise
 
 # Distinct colours for new categories, picked in order: Okabe-Ito (safe for colour-blind coders)
@@ -25,7 +25,7 @@ def normalise_colour(value: str) -> str:
     """``"#RGB"``, ``"#RRGGBB"`` (``#`` optional) to ``"#rrggbb"``; ValidationError otherwise."""
     match = _COLOUR.fullmatch(value.strip()) if isinstance(value, str) else None
     if not match:
-        raise ValidationError(f"invalid colour {value!r}: use #rrggbb, for example #0072b2")
+        raise ValidationError(f"invalid colour {brief(value)}: use #rrggbb, for example #0072b2")
     digits = match.group(1).lower()
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
@@ -54,7 +54,7 @@ def clean_shortcut(value: str | None) -> str | None:
     if not shortcut:
         return None
     if len(shortcut) > MAX_SHORTCUT:
-        raise ValidationError(f"shortcut {shortcut!r} is too long")
+        raise ValidationError(f"shortcut {brief(shortcut)} is too long")
     return check_field(shortcut, "the shortcut", MAX_SHORTCUT)
 
 
@@ -156,7 +156,7 @@ def value_problem(value: Any, definition: dict[str, Any]) -> str | None:
             return f"must be a list of choices from {_listed(choices)} (got {value!r:.60})"
         wrong = [v for v in value if v not in choices]
         if wrong:
-            return f"holds {wrong[0]!r}, which is not one of {_listed(choices)}"
+            return f"holds {brief(wrong[0])}, which is not one of {_listed(choices)}"
         if len(set(value)) != len(value):
             return "lists a choice twice"
     elif kind == "boolean":
@@ -166,9 +166,9 @@ def value_problem(value: Any, definition: dict[str, Any]) -> str | None:
         if not _is_number(value):
             return f"must be a number (got {value!r:.60})"
         if "min" in definition and value < definition["min"]:
-            return f"is {value}, below the minimum {definition['min']}"
+            return f"is {brief(value)}, below the minimum {definition['min']}"
         if "max" in definition and value > definition["max"]:
-            return f"is {value}, above the maximum {definition['max']}"
+            return f"is {brief(value)}, above the maximum {definition['max']}"
     return None
 
 

@@ -19,6 +19,7 @@ from annotator.gui.actions import ACTIONS, VIEW_KEYS
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
 from annotator.gui.file_actions import settings
 from annotator.gui.spans import Span
+from annotator.gui.widgets import plain
 
 _SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, DeleteCategory, MergeCategory)
 
@@ -47,7 +48,7 @@ class AnnotateActions:
         name = self.category_names.get(category_id, "annotation")
         command = AddAnnotations([dict(document_id=self.document.id, category_id=category_id,
                                        annotator_id=self.annotator_id(), start=start, end=end)],
-                                 label=f"Add {name}")
+                                 label=f"Add {name}", annotator=(self.annotator.id, self.annotator.name))
         if self.history.run(command):
             self.view.place_cursor(end)
             self.view.select_annotation(command.ids[0])
@@ -162,7 +163,7 @@ class AnnotateActions:
         self.update_status()
 
     def on_error(self, message: str) -> None:
-        QMessageBox.warning(self, "Cannot do that", message)
+        QMessageBox.warning(self, "Cannot do that", plain(message))
         self.show_details()  # the side panel shows the stored values again, not the refused ones
 
     # -- find ----------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ class AnnotateActions:
             self.statusBar().showMessage(f"Every match is already annotated as {name}.", 4000)
             return
         label = f"Annotate {len(items)} match{'es' if len(items) != 1 else ''} as {name}"
-        if self.history.run(AddAnnotations(items, label=label)):
+        if self.history.run(AddAnnotations(items, label=label, annotator=(self.annotator.id, self.annotator.name))):
             self.statusBar().showMessage(label, 4000)
 
     def _show_match(self, start: int, end: int) -> None:

@@ -56,11 +56,13 @@ def _report_unexpected(kind, value, tb) -> None:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from annotator.applog import LOG_NAME
+    from annotator.core.errors import user_message
+    from annotator.gui.widgets import plain
 
     if QApplication.instance() is not None:
         QMessageBox.critical(QApplication.activeWindow(), "Something went wrong",
-                             f"{kind.__name__}: {value}\n\nYour work up to this point is saved. "
-                             f"The details are in the log file:\n{paths.log_dir() / LOG_NAME}")
+                             plain(f"{user_message(value)}\n\nYour work up to this point is saved. "
+                             f"The details are in the log file:\n{paths.log_dir() / LOG_NAME}"))
 
 
 def run(project_path: Path | None = None) -> int:
@@ -71,7 +73,8 @@ def run(project_path: Path | None = None) -> int:
         return 1
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from annotator.core.errors import AnnotatorError
+    from annotator.core.errors import AnnotatorError, user_message
+    from annotator.gui.widgets import plain
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     sys.excepthook = _report_unexpected
@@ -80,7 +83,7 @@ def run(project_path: Path | None = None) -> int:
     try:
         window = open_main_window(project_path)
     except AnnotatorError as exc:
-        QMessageBox.critical(None, "Annotator cannot open the project", str(exc))
+        QMessageBox.critical(None, "Annotator cannot open the project", plain(user_message(exc)))
         return 1
     from annotator.gui.file_actions import saved_annotator_name
 

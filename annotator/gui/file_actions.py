@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from annotator import __version__, paths
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, user_message
 from annotator.core.exchange import Scope, build_export, write_export
 from annotator.core.exchange_import import import_annotations
 from annotator.core.formats import format_for_extension, render
@@ -22,7 +22,7 @@ from annotator.core.project import PROJECT_SUFFIX, Project
 from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.import_dialog import ImportDialog
-from annotator.gui.widgets import target_allowed
+from annotator.gui.widgets import plain, target_allowed
 from annotator.gui.workers import Worker, start_in_thread
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
@@ -177,7 +177,7 @@ class FileActions:
 
     def _on_background_failed(self, message: str) -> None:
         title, _ = self._end_background()
-        QMessageBox.critical(self, f"{title} failed", message)
+        QMessageBox.critical(self, f"{title} failed", plain(message))
 
     # -- importing and exporting ---------------------------------------------------------------
 
@@ -207,7 +207,7 @@ class FileActions:
         if len(report.failures) > 20:
             lines.append(f"… and {len(report.failures) - 20} more")
         box = QMessageBox.warning if report.failures else QMessageBox.information
-        box(self, "Import finished", "\n".join(lines))
+        box(self, "Import finished", plain("\n".join(lines)))
 
     def import_annotations(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Import annotations", str(Path.home()),
@@ -233,7 +233,7 @@ class FileActions:
                 if len(items) > 10:
                     lines.append(f"… and {len(items) - 10} more")
         box = QMessageBox.warning if summary.rejected else QMessageBox.information
-        box(self, "Annotations imported", "\n".join(lines))
+        box(self, "Annotations imported", plain("\n".join(lines)))
 
     def export_annotations(self) -> None:
         dialog = ExportDialog(self.project, self)
@@ -303,7 +303,7 @@ class FileActions:
         try:
             project = opener()
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            QMessageBox.warning(self, "Cannot open project", plain(user_message(exc)))
             return False
         self.details.commit_note()
         self._remember_document()
@@ -362,7 +362,7 @@ class FileActions:
         menu.clear()
         for path in recent_projects():
             action = menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action.setToolTip(plain(path))
             action.setStatusTip(path)
             action.setData(path)
         if not menu.actions():

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
+from annotator.core.models import new_id
 from annotator.core.project import Project
 from annotator.core.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
 from annotator.gui.actions import build_actions
@@ -61,6 +62,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.view.tooltip_provider = self.tooltip_for
         self.view.menu_provider = self.context_menu
         self.text_title = QLabel()
+        self.text_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
         self.text_title.setWordWrap(True)
         title_font = QFont(self.view.font())
         title_font.setPointSizeF(title_font.pointSizeF() + 3)
@@ -115,8 +117,11 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.count_label = QLabel()
         self.annotator_label = QLabel()
         self.status_label = QLabel()  # the project's totals and path
+        for label in (self.annotator_label, self.status_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         for label in (self.position_label, self.count_label, self.annotator_label):
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().addWidget(self.history.notice)  # "Waiting for another program…"
         self.statusBar().addWidget(self.status_label)
 
         self.actions = build_actions(self)
@@ -251,8 +256,10 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         return SimpleNamespace(name=name, id=existing.id if existing else None)
 
     def annotator_id(self) -> str:
+        """The coder's id; a new one is only a number until ``AddAnnotations`` makes its row."""
         if self.annotator.id is None:
-            self.annotator.id = self.project.annotator_named(self.annotator.name).id
+            existing = next((a for a in self.project.annotators() if a.name == self.annotator.name), None)
+            self.annotator.id = existing.id if existing else new_id()
         return self.annotator.id
 
     def refresh(self, open_first: bool = True) -> None:
@@ -486,6 +493,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.details.commit_note()
+        self.history.flush()  # edits waiting for another program's write lock are saved first
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())

@@ -6,6 +6,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from annotator.gui.widgets import plain
+
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (numbers as numbers)
 
 
@@ -64,7 +66,7 @@ class DocumentTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return (doc.title.casefold(), doc.length, doc.annotation_count, doc.source.casefold())[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{doc.title}\n{doc.length:,} characters · {doc.annotation_count} annotation(s) · "
+            return plain(f"{doc.title}\n{doc.length:,} characters · {doc.annotation_count} annotation(s) · "
                     f"from {doc.source or 'unknown source'}")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator import paths
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, user_message
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import SchemaEditor, reserved_shortcuts
-from annotator.gui.widgets import target_allowed
+from annotator.gui.widgets import plain, target_allowed
 
 
 class SchemaActions:
@@ -85,7 +85,7 @@ class SchemaActions:
         try:
             summary = import_schema(self.project, path)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot import the schema", str(exc))
+            QMessageBox.warning(self, "Cannot import the schema", plain(user_message(exc)))
             return
         self.history.stack.clear()  # changed outside the history: older steps may not apply
         self.refresh_schema()
@@ -95,7 +95,7 @@ class SchemaActions:
             if names:
                 lines.append(f"{title}: " + ", ".join(names[:20]) + (" …" if len(names) > 20 else ""))
         lines += list(summary.notes)
-        QMessageBox.information(self, "Schema imported", "\n".join(lines))
+        QMessageBox.information(self, "Schema imported", plain("\n".join(lines)))
 
     def export_schema(self) -> None:
         name, chosen = QFileDialog.getSaveFileName(
@@ -132,7 +132,7 @@ class SchemaActions:
             path = save_template(self.project, name.strip())
         except AnnotatorError as exc:
             if "exists" not in str(exc):
-                QMessageBox.warning(self, "Cannot save the template", str(exc))
+                QMessageBox.warning(self, "Cannot save the template", plain(user_message(exc)))
                 return
             answer = QMessageBox.question(self, "Replace template?", f"{exc}\n\nReplace it?")
             if answer != QMessageBox.StandardButton.Yes:
@@ -140,7 +140,7 @@ class SchemaActions:
             try:
                 path = save_template(self.project, name.strip(), replace=True)
             except AnnotatorError as again:
-                QMessageBox.warning(self, "Cannot save the template", str(again))
+                QMessageBox.warning(self, "Cannot save the template", plain(user_message(again)))
                 return
         self.statusBar().showMessage(f"Template saved: {path}", 6000)
 

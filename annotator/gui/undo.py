@@ -1,17 +1,31 @@
 """Undo in two layers: the core's Qt-free commands, wrapped in QUndoCommands on one QUndoStack per
 project (glue's pattern). A command runs once before it is pushed, so a refused edit (the core
-raises) never enters the history; after every do or undo the window is told what changed."""
+raises) never enters the history; after every do or undo the window is told what changed.
+
+Every edit the GUI makes passes through ``History``, so this is the one place that waits for another
+program (a CLI import, another window) holding the project's write lock: a try waits only
+LOCK_TRY_MS on the GUI thread; a busy edit is kept pending, tried again from a timer, and applied in
+order with every later edit; the status bar says so; after LOCK_PATIENCE_S the user chooses between
+waiting on and discarding the pending edits. Nothing is dropped without the user's word."""
 
 from __future__ import annotations
 
 import logging
+import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core.commands import UpdateAnnotations
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectBusyError, user_message
+from annotator.core.project import lock_wait
 
 log = logging.getLogger(__name__)
+
+LOCK_TRY_MS = 100  # how long one try may block the GUI thread waiting for the write lock
+LOCK_RETRY_MS = 200  # pause between tries, the window stays responsive meanwhile
+LOCK_PATIENCE_S = 60  # then ask: wait on, or discard the pending edits
 
 _NOTE_EDIT = 1  # QUndoCommand.id() of note edits, which merge while the coder types
 
@@ -33,14 +47,7 @@ class CoreCommand(QUndoCommand):
         self._apply(self.command.undo)
 
     def _apply(self, step) -> None:
-        try:
-            step(self.history.project)
-        except AnnotatorError as exc:  # the project changed under us (e.g. an import since)
-            log.warning("cannot %s %s: %s", "apply", self.command.label, exc)
-            self.setObsolete(True)
-            self.history.failed(f"{self.command.label}: {exc}")
-            return
-        self.history.changed(self.command)
+        self.history.apply(step, self.command, self)
 
     def id(self) -> int:  # noqa: A003 (Qt name)
         if isinstance(self.command, UpdateAnnotations) and len(self.command.changes) == 1:
@@ -60,32 +67,139 @@ class CoreCommand(QUndoCommand):
 
 class History:
     """One QUndoStack over a project. ``on_change(command)`` runs after each do, undo and redo;
-    ``on_error(message)`` when the core refuses."""
+    ``on_error(message)`` when the core refuses. ``notice`` is a label for the status bar, shown
+    while edits wait for another program's write lock."""
 
     def __init__(self, project, on_change, on_error, parent=None) -> None:
         self.project = project
         self.stack = QUndoStack(parent)
         self._on_change = on_change
         self._on_error = on_error
+        self._parent = parent
+        self._pending: list[tuple] = []  # (step, command, CoreCommand or None), oldest first
+        self._waiting_since = 0.0
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LOCK_RETRY_MS)
+        self._timer.timeout.connect(self._retry)
+        self.notice = QLabel()
+        self.notice.hide()
+
+    @property
+    def pending(self) -> int:
+        """How many edits wait for the write lock."""
+        return len(self._pending)
 
     def run(self, command) -> bool:
-        """Do ``command`` now and put it on the stack; False (and a message) if the core refused."""
-        try:
-            command.do(self.project)
-        except AnnotatorError as exc:
-            self._on_error(str(exc))
-            return False
+        """Do ``command`` now and put it on the stack. False if it is not done now: the core
+        refused it (and a message says why), or it waits for the write lock (and will be done)."""
+        if not self._pending:
+            result = self._try(command.do, command)
+            if result is not ProjectBusyError:
+                if result:
+                    self.stack.push(CoreCommand(self, command))
+                    self._on_change(command)
+                return bool(result)
+        # Behind a pending edit, or busy: on the stack now (undo then means "undo this"), done later.
         self.stack.push(CoreCommand(self, command))
-        self._on_change(command)
+        self._wait(command.do, command, None)
+        return False
+
+    def apply(self, step, command, wrapper: CoreCommand) -> None:
+        """An undo or redo step: now, or in turn after the pending edits."""
+        if not self._pending:
+            result = self._try(step, command, wrapper)
+            if result is not ProjectBusyError:
+                if result:
+                    self._on_change(command)
+                return
+        self._wait(step, command, wrapper)
+
+    def _try(self, step, command, wrapper: CoreCommand | None = None):
+        """True: done; False: refused (said so); ProjectBusyError: not done, try again."""
+        try:
+            with lock_wait(LOCK_TRY_MS):
+                step(self.project)
+        except ProjectBusyError:
+            return ProjectBusyError
+        except AnnotatorError as exc:  # refused, or the project changed under us (e.g. an import since)
+            log.warning("cannot apply %s: %s", command.label, exc)
+            if wrapper is not None:
+                wrapper.setObsolete(True)
+                self._on_error(f"{command.label}: {user_message(exc)}")
+            else:
+                self._on_error(user_message(exc))
+            return False
         return True
 
-    def changed(self, command) -> None:
-        self._on_change(command)
+    def _wait(self, step, command, wrapper) -> None:
+        if not self._pending:
+            self._waiting_since = time.monotonic()
+            log.info("waiting for the write lock of %s", self.project.path)
+        self._pending.append((step, command, wrapper))
+        self._show_notice()
+        self._timer.start()
 
-    def failed(self, message: str) -> None:
-        self._on_error(message)
+    def _retry(self) -> None:
+        while self._pending:
+            step, command, wrapper = self._pending[0]
+            result = self._try(step, command, wrapper)
+            if result is ProjectBusyError:
+                break
+            self._pending.pop(0)
+            self._waiting_since = time.monotonic()
+            if result:
+                self._on_change(command)
+        self._show_notice()
+        if not self._pending:
+            return
+        if time.monotonic() - self._waiting_since >= LOCK_PATIENCE_S and not self.keep_waiting():
+            self.discard()
+            return
+        self._timer.start()
+
+    def keep_waiting(self) -> bool:
+        """Asked after LOCK_PATIENCE_S without the lock: Retry (the default, also on Escape) or Discard."""
+        self._waiting_since = time.monotonic()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Another program is writing to the project",
+                          f"{self._waiting_text()}\n\nAnother program (an import, or Annotator in another "
+                          f"window) has been writing to {self.project.path.name} for over {LOCK_PATIENCE_S} s. "
+                          "Keep waiting, or discard the edits not yet saved?",
+                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard, self._parent)
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        box.setEscapeButton(QMessageBox.StandardButton.Retry)
+        return box.exec() != QMessageBox.StandardButton.Discard
+
+    def discard(self) -> None:
+        """Drop the pending edits (only on the user's word); the history no longer matches the
+        project, so it is cleared."""
+        log.warning("discarded %d pending edit(s): %s", len(self._pending), [c.label for _, c, _ in self._pending])
+        self._pending.clear()
+        self._timer.stop()
+        self.stack.clear()
+        self._show_notice()
+
+    def flush(self) -> bool:
+        """Apply the pending edits before the project closes, waiting as long as the user agrees;
+        True when none is left."""
+        while self._pending:
+            self._retry()
+            if self._pending:
+                self._timer.stop()
+                time.sleep(LOCK_RETRY_MS / 1000)
+        return True
+
+    def _waiting_text(self) -> str:
+        n = len(self._pending)
+        return f"Waiting for another program to finish writing… ({n} edit{'s' if n != 1 else ''} to save)"
+
+    def _show_notice(self) -> None:
+        self.notice.setText(self._waiting_text() if self._pending else "")
+        self.notice.setVisible(bool(self._pending))
 
     def reset(self, project) -> None:
-        """A different project: its own, empty history."""
+        """A different project: its own, empty history (edits still pending on the old one are
+        applied first)."""
+        self.flush()
         self.project = project
         self.stack.clear()

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QTreeWidget, QTreeWidgetItem
 
 CATEGORY_ID = Qt.ItemDataRole.UserRole  # where category items keep their id
+
+
+def plain(text: str) -> str:
+    """``text`` for a tooltip or message box, shown as it is: Qt renders a text that looks like
+    HTML (a document titled "<h1 style='color:red'>…") as rich text, so such a text is escaped."""
+    if not QtGui.Qt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
 
 
 @lru_cache(maxsize=512)

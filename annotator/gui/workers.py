@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, user_message
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,10 @@ class Worker(QObject):
         try:
             result = self._task(self.progress.emit, self._cancel.is_set)
         except AnnotatorError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(user_message(exc))
         except Exception as exc:  # shown as one line in a dialog; the traceback goes to the log
             log.exception("background task failed")
-            self.failed.emit(f"unexpected error: {exc.__class__.__name__}: {exc} (details in the log file)")
+            self.failed.emit(f"unexpected error: {user_message(exc)} (details in the log file)")
         else:
             self.finished.emit(result)
 

@@ -121,6 +121,7 @@ class AgreementDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.hide()
         self.status = QLabel("Choose at least two coders, then Compute.")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.export_button = QPushButton("&Export…")
         menu = QMenu(self)
         for label, fmt in (("CSV…", "csv"), ("JSON…", "json"), ("HTML page…", "html")):
@@ -160,6 +161,7 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(pairs_page, "&Pairs")
         self.confusion_map = Heatmap()
         self.confusion_label = QLabel()
+        self.confusion_label.setTextFormat(Qt.TextFormat.PlainText)  # coder and category names
         confusion_page = QWidget()
         confusion_layout = QVBoxLayout(confusion_page)
         confusion_layout.addWidget(self.confusion_label)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.readers import ImportOptions
+from annotator.gui.widgets import plain
 
 DETECT = "Detect automatically"
 ENCODINGS = ("utf-8", "utf-16", "cp1252", "latin-1")
@@ -63,7 +64,7 @@ class ImportDialog(QDialog):
             icon = style.standardIcon(pixmap)
             name = path.name + ("/" if is_dir else "") if path.name else str(path)  # str: a drive or "/"
             item = QListWidgetItem(icon, name)
-            item.setToolTip(str(path))
+            item.setToolTip(plain(str(path)))
             self.path_list.addItem(item)
         row_height = max(self.path_list.sizeHintForRow(0), 18)
         self.path_list.setFixedHeight(row_height * min(max(len(self.paths), 1), 6) + 2 * self.path_list.frameWidth() + 4)

@@ -316,6 +316,7 @@ class SchemaEditor(QDialog):
 
         # Right: the selected category.
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # category names are never markup
         heading_font = self.heading.font()
         heading_font.setPointSizeF(heading_font.pointSizeF() + 2)
         heading_font.setBold(True)

@@ -53,6 +53,8 @@ class DetailsPanel(QWidget):
         self.quote.setStyleSheet("font-style: italic;")
         self.category = QComboBox()
         self.meta = QLabel()
+        for label in (self.quote, self.meta):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setWordWrap(True)
         self.start = QSpinBox()
         self.end = QSpinBox()

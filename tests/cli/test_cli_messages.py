@@ -1,0 +1,82 @@
+"""What the CLI prints when something fails: one plain line, never SQL or kilobytes of input
+(issue 10, point 9)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from annotator.cli import main
+from annotator.core import db
+from annotator.core.errors import MESSAGE_LIMIT, ValidationError, brief, user_message
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _plain(err: str) -> None:
+    assert err.count("\n") == 1, err
+    assert "[SQL" not in err and "[parameters" not in err and "Background on this error" not in err
+    assert "Traceback" not in err
+
+
+@pytest.fixture
+def proj(tmp_path, capsys):
+    path = tmp_path / "study.annotator"
+    assert run(capsys, "init", path)[0] == 0
+    return path
+
+
+def test_a_database_error_is_one_line_naming_the_project_and_the_reason(proj, capsys):
+    conn = sqlite3.connect(proj)
+    conn.execute("DROP TABLE annotations")
+    conn.commit()
+    conn.close()
+    code, out, err = run(capsys, "documents", proj)
+    assert code == 1
+    _plain(err)
+    assert err.startswith("annotator: error: ") and "study.annotator: " in err
+    assert "annotations" in err  # the reason, whichever check finds it
+
+
+def test_a_locked_project_is_said_plainly(proj, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    source = tmp_path / "a.txt"
+    source.write_text("some text", encoding="utf-8")
+    holder = sqlite3.connect(proj, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = run(capsys, "import", proj, source)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 1
+    _plain(err)
+    assert "study.annotator: the database is locked by another program; try again when it has finished" in err
+
+
+def test_long_input_is_not_echoed(capsys, tmp_path):
+    code, out, err = run(capsys, "import", tmp_path / "p.annotator", tmp_path, "--split-regex", "(" + "a" * 5000)
+    assert code == 2
+    _plain(err)
+    assert len(err) < MESSAGE_LIMIT + 100
+
+
+def test_user_message_is_one_clipped_line_without_sql():
+    engine = create_engine("sqlite://")
+    with pytest.raises(OperationalError) as caught, engine.connect() as conn:
+        conn.execute(text("SELECT * FROM missing WHERE x = :x"), {"x": "y" * 5000})
+    message = user_message(caught.value)
+    assert message == "database error: no such table: missing"
+    assert user_message(ValidationError("a\nb " + "c" * 1000)).startswith("a b ccc")
+    assert len(user_message(ValidationError("c" * 1000))) == MESSAGE_LIMIT
+    assert len(brief("x" * 10_000)) == 60 and brief("short") == "'short'"
+    assert brief(10 ** 5000).endswith("-bit number")
+    busy = sqlite3.OperationalError("database is locked")
+    assert user_message(busy).startswith("the database is locked by another program")
