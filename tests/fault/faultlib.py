@@ -8,6 +8,7 @@ import io
 import json
 import random
 import zipfile
+from copy import deepcopy
 from typing import Any
 
 # Byte runs that have broken readers before: quote and delimiter runs (csv.Sniffer), newline and
@@ -69,7 +70,7 @@ def mutate_json_value(value: Any, rng: random.Random) -> Any:
     for _ in range(rng.randint(1, 3)):
         paths = [p for p in _nodes(value) if p]
         if not paths:
-            return rng.choice(VALUES)
+            return deepcopy(rng.choice(VALUES))
         path = rng.choice(paths)
         parent = value
         for part in path[:-1]:
@@ -77,7 +78,7 @@ def mutate_json_value(value: Any, rng: random.Random) -> Any:
         last = path[-1]
         kind = rng.randrange(4)
         if kind == 0 or kind == 3 and not isinstance(parent, dict):  # replace
-            parent[last] = rng.choice(VALUES)
+            parent[last] = deepcopy(rng.choice(VALUES))  # a fresh object: no shared or circular values
         elif kind == 1:  # remove
             del parent[last]
         elif kind == 2 and isinstance(parent, list):  # duplicate a list item
