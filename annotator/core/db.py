@@ -255,6 +255,8 @@ def missing_tables(path: Path, version: int) -> list[str]:
             conn.close()
     except sqlite3.DatabaseError:
         return []  # unreadable schema: quick_check reports it
+    except UnicodeDecodeError:  # a table name that is not text: the schema page is damaged
+        raise DamagedProjectError(damaged_message(path, "the list of tables is not valid text")) from None
     return sorted(wanted - present)
 
 
