@@ -221,15 +221,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_FAILED
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def cmd_documents(args: argparse.Namespace) -> int:
     from annotator.core.project import Project
+    from annotator.core.text import mend_value
 
     with Project.open(args.project) as project:
         docs = project.documents()
     if args.format == "json":
         rows = [
             {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotation_count": d.annotation_count,
-             "source": d.source, "metadata": d.metadata, "created": d.created}
+             "source": d.source, "metadata": mend_value(d.metadata, f"document {d.title!r} metadata", _warn),
+             "created": d.created}
             for d in docs
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -275,9 +281,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             categories=_pick("category", args.categories, [(c.id, c.name) for c in project.categories()]),
         )
         if fmt == "annotator":  # streamed from the database to the file
-            counts = write_export(project, args.output, scope, include_text=not args.no_text)
+            counts = write_export(project, args.output, scope, include_text=not args.no_text, warn=_warn)
         else:
-            data = build_export(project, scope)
+            data = build_export(project, scope, warn=_warn)
             with atomic_file(args.output) as handle:
                 handle.write(formats.EXPORT_FORMATS[fmt](data).encode("utf-8"))
             counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +22,11 @@ from typing import Any, BinaryIO
 import jsonschema_rs
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError
-from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES, normalise, sha256_text
+from annotator.core.errors import ExchangeError, ValidationError
+from annotator.core.text import (CONTROL_CHARACTERS, LONE_SURROGATES, check_integer, check_timestamp, normalise,
+                                 mend_value, sha256_text, value_problems)
+
+log = logging.getLogger(__name__)
 
 FORMAT = "annotator-export"
 VERSION = 1
@@ -30,6 +34,7 @@ OFFSETS = {"unit": "code_point", "end": "exclusive"}
 CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
 MAX_FILE_BYTES = 128 * 1024 * 1024
 LISTS = ("projects", "categories", "annotators", "documents", "annotations")
+MAX_INTEGER = 2**31 - 1  # offsets, lengths and positions (the JSON Schema says the same)
 
 
 
@@ -48,14 +53,18 @@ class Scope:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
-def _object(text: str) -> Any:
-    return {} if text == "{}" else json.loads(text)
+def _object(text: str, what: str, warn) -> Any:
+    """A JSON column's value, made valid for writing: a value stored before such values were
+    refused (a lone surrogate, NaN) is written as U+FFFD or null, with one ``warn`` line each."""
+    return {} if text == "{}" else mend_value(json.loads(text), what, warn)
 
 
-def export_stream(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
+def export_stream(project, scope: Scope = Scope(), include_text: bool = True, warn=None) -> dict[str, Any]:
     """The export of ``project`` (limited to ``scope``) with every list in canonical order. The
     annotations are an iterator that reads the database while the file is written, so exporting
-    a large project takes little memory; ``build_export`` makes real lists of them."""
+    a large project takes little memory; ``build_export`` makes real lists of them. ``warn`` (by
+    default the log) gets one line for each stored value that had to be made valid."""
+    warn = warn or log.warning
     info = project.info()
     engine = project._engine
     with engine.connect() as conn:
@@ -97,7 +106,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
                     continue
                 text = texts[doc_id]
                 yield {
-                    "annotator_id": coder_id, "attributes": _object(attrs), "category_id": cat_id,
+                    "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
+                    "category_id": cat_id,
                     "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
                     "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
                     "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
@@ -105,7 +115,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
 
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:
-        doc = {"id": doc_id, "length": length, "metadata": _object(metadata), "sha256": sha, "source": source,
+        doc = {"id": doc_id, "length": length, "metadata": _object(metadata, f"document {title!r} metadata", warn),
+               "sha256": sha, "source": source,
                "title": title}
         if include_text:
             doc["text"] = text
@@ -116,7 +127,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
         "offsets": dict(OFFSETS),
         "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"attributes": json.loads(c[7]), "colour": c[2], "description": c[3], "id": c[0], "name": c[1],
+            {"attributes": _object(c[7], f"category {c[1]!r} attributes", warn), "colour": c[2], "description": c[3], "id": c[0], "name": c[1],
              "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
@@ -126,9 +137,9 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
     }
 
 
-def build_export(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
+def build_export(project, scope: Scope = Scope(), include_text: bool = True, warn=None) -> dict[str, Any]:
     """The export of ``project`` (limited to ``scope``) as a dict with real lists, in canonical order."""
-    data = export_stream(project, scope, include_text)
+    data = export_stream(project, scope, include_text, warn)
     data["annotations"] = list(data["annotations"])
     return data
 
@@ -205,9 +216,10 @@ def save(data: dict[str, Any], path: str | Path) -> dict[str, int]:
         return write_stream(handle, data)
 
 
-def write_export(project, path: str | Path, scope: Scope = Scope(), include_text: bool = True) -> dict[str, int]:
+def write_export(project, path: str | Path, scope: Scope = Scope(), include_text: bool = True,
+                 warn=None) -> dict[str, int]:
     """Export ``project`` to ``path``; returns how many items of each list were written."""
-    return save(export_stream(project, scope, include_text), path)
+    return save(export_stream(project, scope, include_text, warn), path)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -227,7 +239,7 @@ def json_path(parts) -> str:
     """``["annotations", 3, "start"]`` -> ``$.annotations[3].start``."""
     out = "$"
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        out += f"[{part}]" if isinstance(part, int) else f".{part.encode('utf-8', 'backslashreplace').decode()}"
     return out
 
 
@@ -351,6 +363,9 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise ExchangeError(f"{name}: export version {version} was written by a newer Annotator; "
                             f"this one reads version {VERSION}. Update Annotator.")
+    _, problems = value_problems(data)  # lone surrogates anywhere (keys too), infinity from 1e999
+    if problems:
+        raise ExchangeError(f"{name}: {json_path(problems[0][0])}: {problems[0][1]}")
     error = _schema_error(data)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
@@ -394,6 +409,21 @@ def check_export(data: dict[str, Any], name: str) -> None:
 
     def fail(parts, reason: str):
         raise ExchangeError(f"{name}: {json_path(parts)}: {reason}")
+
+    # Whole numbers: the JSON Schema's "integer" lets 0.0 through (it equals 0).
+    for key, field, low in (("documents", "length", 1), ("annotations", "start", 0), ("annotations", "end", 1),
+                            ("categories", "position", -MAX_INTEGER - 1)):
+        for index, entry in enumerate(data[key]):
+            try:
+                check_integer(entry[field], "", low, MAX_INTEGER)
+            except ValidationError as exc:
+                fail([key, index, field], str(exc).strip())
+    for index, ann in enumerate(data["annotations"]):
+        for field in ("created", "modified"):
+            try:
+                check_timestamp(ann[field], "")
+            except ValidationError as exc:
+                fail(["annotations", index, field], str(exc).strip())
 
     for key in LISTS:
         seen: dict[str, int] = {}

@@ -23,7 +23,8 @@ from annotator.core.annotations import AnnotationsMixin
 from annotator.core.categories import CategoriesMixin
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
-from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
+from annotator.core.text import (LIMITS, LONE_SURROGATES, check_field, check_id, check_value, clean_line, normalise,
+                                 sha256_text)
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
         name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
         if not name:
             raise ValidationError("an annotator needs a name")
+        if id is not None:
+            check_id(id, f"annotator {name!r}: the id")
         with self._tx() as s:
             if id is not None and s.get(Annotator, id) is not None:
                 raise ValidationError(f"an annotator with id {id} already exists")
@@ -251,6 +254,11 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
             raise ValidationError(f"document {title!r} has no text")
         if "\x00" in text or LONE_SURROGATES.search(text):
             raise ValidationError(f"document {title!r}: the text contains NUL characters or invalid Unicode")
+        if not isinstance(item.metadata, dict):
+            raise ValidationError(f"document {title!r}: metadata must be an object of name: value")
+        check_value(item.metadata, f"document {title!r}: metadata")
+        if item.id is not None:
+            check_id(item.id, f"document {title!r}: the id")
         digest = sha256_text(text)
         existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
         if existing is not None:
