@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.cli_agreement import add_agreement_parser
 
     add_agreement_parser(sub)
+    from annotator.cli_documents import add_delete_documents_parser
+
+    add_delete_documents_parser(sub)
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
 
@@ -174,6 +177,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator.cli_agreement import cmd_agreement
 
         return cmd_agreement(args)
+    if args.command == "delete-documents":
+        from annotator.cli_documents import cmd_delete_documents
+
+        return cmd_delete_documents(args)
     commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
                 "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge,
                 "schema": cmd_schema}

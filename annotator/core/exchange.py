@@ -363,9 +363,9 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise ExchangeError(f"{name}: export version {version} was written by a newer Annotator; "
                             f"this one reads version {VERSION}. Update Annotator.")
-    _, problems = value_problems(data)  # lone surrogates anywhere (keys too), infinity from 1e999
-    if problems:
-        raise ExchangeError(f"{name}: {json_path(problems[0][0])}: {problems[0][1]}")
+    problem = _value_problem(data)
+    if problem is not None:
+        raise ExchangeError(f"{name}: {problem}")
     error = _schema_error(data)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
@@ -374,6 +374,28 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
 
 
 _CHUNK = 2000  # items validated at a time, so the validator never copies a whole large file
+_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
+
+
+def _value_problem(data: dict[str, Any]) -> str | None:
+    """The first lone surrogate (in a value or a key) or infinity (``1e999``) in ``data``, as
+    "path: reason", or None. Encoding a chunk strictly in C is fast; only a chunk that fails is
+    walked in Python to find the place."""
+    for key, value in data.items():
+        chunks = [(i, value[i:i + _CHUNK]) for i in range(0, len(value), _CHUNK)] if isinstance(value, list) else [(None, value)]
+        for start, chunk in chunks:
+            try:
+                _STRICT(chunk).encode("utf-8")
+                continue
+            except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
+                pass
+            _, problems = value_problems(chunk)
+            if problems:
+                path, reason = problems[0]
+                if start is not None:
+                    path = (start + path[0], *path[1:]) if path else (start,)
+                return f"{json_path([key, *path])}: {reason}"
+    return None
 
 
 def _schema_error(data: dict[str, Any]) -> str | None:
