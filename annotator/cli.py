@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.cli_files import add_files_parser
 
     add_files_parser(sub)
+    from annotator.cli_documents import add_delete_documents_parser
+
+    add_delete_documents_parser(sub)
     sub.add_parser("paths", help="show the folders Annotator writes to")
     return parser
 
@@ -203,6 +206,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from annotator.cli_files import cmd_copy
 
         return cmd_copy(args)
+    if args.command == "delete-documents":
+        from annotator.cli_documents import cmd_delete_documents
+
+        return cmd_delete_documents(args)
     commands = {"init": cmd_init, "import": cmd_import, "documents": cmd_documents, "paths": cmd_paths,
                 "export": cmd_export, "import-annotations": cmd_import_annotations, "merge": cmd_merge,
                 "schema": cmd_schema}
@@ -250,15 +257,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_FAILED
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def cmd_documents(args: argparse.Namespace) -> int:
     from annotator.core.project import Project
+    from annotator.core.text import mend_value
 
     with Project.open(args.project, mode="read") as project:
         docs = project.documents()
     if args.format == "json":
         rows = [
             {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotation_count": d.annotation_count,
-             "source": d.source, "metadata": d.metadata, "created": d.created}
+             "source": d.source, "metadata": mend_value(d.metadata, f"document {d.title!r} metadata", _warn),
+             "created": d.created}
             for d in docs
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -307,9 +320,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             categories=_pick("category", args.categories, [(c.id, c.name) for c in project.categories()]),
         )
         if fmt == "annotator":  # streamed from the database to the file
-            counts = write_export(project, args.output, scope, include_text=not args.no_text)
+            counts = write_export(project, args.output, scope, include_text=not args.no_text, warn=_warn)
         else:
-            data = build_export(project, scope)
+            data = build_export(project, scope, warn=_warn)
             write_text(args.output, formats.render(fmt, data, raw_csv=args.raw_csv))
             counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
     print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from annotator.core.errors import NotFoundError, ValidationError, brief
 from annotator.core.schema import check_attribute_values, fit_attribute_values
 from annotator.core.models import Annotation, Annotator, Category, Document, new_id, now
-from annotator.core.text import LIMITS, check_field, normalise
+from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
 
 _UNSET: Any = object()
 _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
@@ -180,6 +180,7 @@ class AnnotationsMixin:
                 elif moved and ann.attributes:  # keep only the values the new category can hold
                     ann.attributes = fit_attribute_values(ann.attributes, _definitions(s, ann.category_id))
                 ann.modified = fields.get("modified") or modified or stamp
+                check_timestamp(ann.modified, f"{where}: modified")
                 s.add(ann)
                 updated.append(ann)
         return updated
@@ -232,7 +233,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
         check_span(row["start"], row["end"], lengths[row["document_id"]], where)
         ann_id = row.get("id")
         if ann_id:
-            given_ids.append(ann_id)
+            given_ids.append(check_id(ann_id, f"{where}: the id"))
         else:
             ann_id = new_id()
         values = _check_values(row.get("attributes"), where)
@@ -242,6 +243,11 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
                 definitions = defined[row["category_id"]] = _definitions(s, row["category_id"])
             check_attribute_values(values, definitions, where)
         created = row.get("created") or stamp
+        for key in ("created", "modified"):
+            if row.get(key):
+                check_timestamp(row[key], f"{where}: {key}")
+        if row.get("origin_id") is not None:
+            check_id(row["origin_id"], f"{where}: the project it comes from")
         prepared.append((
             ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
             _check_note(row.get("note"), where), json.dumps(values) if values else encoded_empty,
@@ -284,10 +290,7 @@ def _check_values(value: Any, where: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise ValidationError(f"{where}: attribute values must be an object of name: value")
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{where}: attribute values must be plain JSON values (no NaN or infinity)") from None
+    check_value(value, f"{where}: attribute values")
     return dict(value)
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from annotator.core import schema
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.models import Annotation, Category, new_id, now
+from annotator.core.text import check_id, check_integer, check_timestamp
 
 _UNSET: Any = object()
 
@@ -119,8 +120,8 @@ class CategoriesMixin:
                 if position is _UNSET:
                     cat.position = _next_position(s, new_parent)
             if position is not _UNSET:
-                cat.position = int(position)
-            cat.modified = modified or now()
+                cat.position = check_position(position)
+            cat.modified = check_timestamp(modified, "a category's modified time") if modified else now()
             s.add(cat)
             return cat
 
@@ -296,6 +297,11 @@ def _get(s: Session, category_id: str) -> Category:
 def insert_category(s: Session, name, colour, description, shortcut, parent_id, attributes, position, id,
                     created: str | None = None, modified: str | None = None) -> Category:
     """``add_category`` inside an open session (for operations made of several steps)."""
+    if id is not None:
+        check_id(id, "a category's id")
+    for stamp, what in ((created, "created"), (modified, "modified")):
+        if stamp:
+            check_timestamp(stamp, f"a category's {what} time")
     if id is not None and s.get(Category, id) is not None:
         raise ValidationError(f"a category with id {id} already exists")
     if parent_id is not None:
@@ -311,7 +317,7 @@ def insert_category(s: Session, name, colour, description, shortcut, parent_id, 
         description=schema.clean_description(description),
         shortcut=_unique_shortcut(s, schema.clean_shortcut(shortcut), None),
         parent_id=parent_id,
-        position=_next_position(s, parent_id) if position is None else int(position),
+        position=_next_position(s, parent_id) if position is None else check_position(position),
         attributes=schema.check_attribute_definitions(attributes),
         created=created or stamp,
         modified=modified or created or stamp,
@@ -319,6 +325,13 @@ def insert_category(s: Session, name, colour, description, shortcut, parent_id, 
     s.add(cat)
     s.flush()
     return cat
+
+
+POSITIONS = (-(2**31), 2**31 - 1)  # the range a category's position may take
+
+
+def check_position(value: Any) -> int:
+    return check_integer(value, "a category's position", *POSITIONS)
 
 
 def _next_position(s: Session, parent_id: str | None) -> int:

@@ -201,3 +201,20 @@ class MergeCategory:
     def undo(self, project) -> None:
         project.restore_merged_category(self._merged)
 
+
+
+class DeleteDocuments:
+    """Delete documents with their annotations; undo restores documents, positions and
+    annotations exactly (ids and timestamps included)."""
+
+    def __init__(self, ids: Iterable[str], label: str | None = None) -> None:
+        self.ids = list(ids)
+        n = len(self.ids)
+        self.label = label or ("Delete document" if n == 1 else f"Delete {n} documents")
+        self._deleted = None
+
+    def do(self, project) -> None:
+        self._deleted = project.delete_documents(self.ids)
+
+    def undo(self, project) -> None:
+        project.restore_documents(self._deleted)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,12 @@ from typing import Any, BinaryIO
 import jsonschema_rs
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError
+from annotator.core.errors import ExchangeError, ValidationError
 from annotator.core.outputs import open_output
-from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES, normalise, sha256_text
+from annotator.core.text import (CONTROL_CHARACTERS, LONE_SURROGATES, check_integer, check_timestamp, normalise,
+                                 mend_value, sha256_text, value_problems)
+
+log = logging.getLogger(__name__)
 
 FORMAT = "annotator-export"
 VERSION = 1
@@ -29,6 +33,7 @@ OFFSETS = {"unit": "code_point", "end": "exclusive"}
 CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
 MAX_FILE_BYTES = 128 * 1024 * 1024
 LISTS = ("projects", "categories", "annotators", "documents", "annotations")
+MAX_INTEGER = 2**31 - 1  # offsets, lengths and positions (the JSON Schema says the same)
 
 
 
@@ -47,14 +52,18 @@ class Scope:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
-def _object(text: str) -> Any:
-    return {} if text == "{}" else json.loads(text)
+def _object(text: str, what: str, warn) -> Any:
+    """A JSON column's value, made valid for writing: a value stored before such values were
+    refused (a lone surrogate, NaN) is written as U+FFFD or null, with one ``warn`` line each."""
+    return {} if text == "{}" else mend_value(json.loads(text), what, warn)
 
 
-def export_stream(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
+def export_stream(project, scope: Scope = Scope(), include_text: bool = True, warn=None) -> dict[str, Any]:
     """The export of ``project`` (limited to ``scope``) with every list in canonical order. The
     annotations are an iterator that reads the database while the file is written, so exporting
-    a large project takes little memory; ``build_export`` makes real lists of them."""
+    a large project takes little memory; ``build_export`` makes real lists of them. ``warn`` (by
+    default the log) gets one line for each stored value that had to be made valid."""
+    warn = warn or log.warning
     info = project.info()
     engine = project._engine
     with engine.connect() as conn:
@@ -96,7 +105,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
                     continue
                 text = texts[doc_id]
                 yield {
-                    "annotator_id": coder_id, "attributes": _object(attrs), "category_id": cat_id,
+                    "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
+                    "category_id": cat_id,
                     "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
                     "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
                     "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
@@ -104,7 +114,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
 
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:
-        doc = {"id": doc_id, "length": length, "metadata": _object(metadata), "sha256": sha, "source": source,
+        doc = {"id": doc_id, "length": length, "metadata": _object(metadata, f"document {title!r} metadata", warn),
+               "sha256": sha, "source": source,
                "title": title}
         if include_text:
             doc["text"] = text
@@ -115,7 +126,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
         "offsets": dict(OFFSETS),
         "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"attributes": json.loads(c[7]), "colour": c[2], "description": c[3], "id": c[0], "name": c[1],
+            {"attributes": _object(c[7], f"category {c[1]!r} attributes", warn), "colour": c[2], "description": c[3], "id": c[0], "name": c[1],
              "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
@@ -125,9 +136,9 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True) ->
     }
 
 
-def build_export(project, scope: Scope = Scope(), include_text: bool = True) -> dict[str, Any]:
+def build_export(project, scope: Scope = Scope(), include_text: bool = True, warn=None) -> dict[str, Any]:
     """The export of ``project`` (limited to ``scope``) as a dict with real lists, in canonical order."""
-    data = export_stream(project, scope, include_text)
+    data = export_stream(project, scope, include_text, warn)
     data["annotations"] = list(data["annotations"])
     return data
 
@@ -186,9 +197,10 @@ def save(data: dict[str, Any], path: str | Path) -> dict[str, int]:
         return write_stream(handle, data)
 
 
-def write_export(project, path: str | Path, scope: Scope = Scope(), include_text: bool = True) -> dict[str, int]:
+def write_export(project, path: str | Path, scope: Scope = Scope(), include_text: bool = True,
+                 warn=None) -> dict[str, int]:
     """Export ``project`` to ``path``; returns how many items of each list were written."""
-    return save(export_stream(project, scope, include_text), path)
+    return save(export_stream(project, scope, include_text, warn), path)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -208,7 +220,7 @@ def json_path(parts) -> str:
     """``["annotations", 3, "start"]`` -> ``$.annotations[3].start``."""
     out = "$"
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        out += f"[{part}]" if isinstance(part, int) else f".{part.encode('utf-8', 'backslashreplace').decode()}"
     return out
 
 
@@ -332,6 +344,9 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise ExchangeError(f"{name}: export version {version} was written by a newer Annotator; "
                             f"this one reads version {VERSION}. Update Annotator.")
+    problem = _value_problem(data)
+    if problem is not None:
+        raise ExchangeError(f"{name}: {problem}")
     error = _schema_error(data)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
@@ -340,6 +355,28 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
 
 
 _CHUNK = 2000  # items validated at a time, so the validator never copies a whole large file
+_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
+
+
+def _value_problem(data: dict[str, Any]) -> str | None:
+    """The first lone surrogate (in a value or a key) or infinity (``1e999``) in ``data``, as
+    "path: reason", or None. Encoding a chunk strictly in C is fast; only a chunk that fails is
+    walked in Python to find the place."""
+    for key, value in data.items():
+        chunks = [(i, value[i:i + _CHUNK]) for i in range(0, len(value), _CHUNK)] if isinstance(value, list) else [(None, value)]
+        for start, chunk in chunks:
+            try:
+                _STRICT(chunk).encode("utf-8")
+                continue
+            except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
+                pass
+            _, problems = value_problems(chunk)
+            if problems:
+                path, reason = problems[0]
+                if start is not None:
+                    path = (start + path[0], *path[1:]) if path else (start,)
+                return f"{json_path([key, *path])}: {reason}"
+    return None
 
 
 def _schema_error(data: dict[str, Any]) -> str | None:
@@ -375,6 +412,21 @@ def check_export(data: dict[str, Any], name: str) -> None:
 
     def fail(parts, reason: str):
         raise ExchangeError(f"{name}: {json_path(parts)}: {reason}")
+
+    # Whole numbers: the JSON Schema's "integer" lets 0.0 through (it equals 0).
+    for key, field, low in (("documents", "length", 1), ("annotations", "start", 0), ("annotations", "end", 1),
+                            ("categories", "position", -MAX_INTEGER - 1)):
+        for index, entry in enumerate(data[key]):
+            try:
+                check_integer(entry[field], "", low, MAX_INTEGER)
+            except ValidationError as exc:
+                fail([key, index, field], str(exc).strip())
+    for index, ann in enumerate(data["annotations"]):
+        for field in ("created", "modified"):
+            try:
+                check_timestamp(ann[field], "")
+            except ValidationError as exc:
+                fail(["annotations", index, field], str(exc).strip())
 
     for key in LISTS:
         seen: dict[str, int] = {}

@@ -36,6 +36,7 @@ from annotator.core.exchange import read_export
 from annotator.core.models import Annotation, Annotator, Category, Document, Origin
 from annotator.core.project import NewDocument, Project, insert_documents
 from annotator.core.schema import check_attribute_values
+from annotator.core.text import LIMITS, check_field, check_id
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
     # Provenance: remember the other projects the annotations come from.
     for proj in data["projects"]:
         if proj["id"] != local_project and s.get(Origin, proj["id"]) is None:
-            s.add(Origin(id=proj["id"], name=proj["name"]))
+            s.add(Origin(id=check_id(proj["id"], f"{name}: a project id"), name=proj["name"]))
 
     # Documents, by SHA-256.
     by_sha = dict(s.exec(select(Document.sha256, Document.id)).all())  # texts only for matched documents
@@ -152,7 +153,8 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
         if coder["id"] in known:
             summary.annotators_matched += 1
         else:
-            s.add(Annotator(id=coder["id"], name=coder["name"]))
+            s.add(Annotator(id=check_id(coder["id"], f"{name}: an annotator id"),
+                            name=check_field(coder["name"], f"{name}: an annotator's name", LIMITS["name"])))
             known.add(coder["id"])
             summary.annotators_added += 1
     s.flush()

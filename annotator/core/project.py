@@ -7,6 +7,7 @@ small dataclasses. Categories and annotations live in their own modules as mixin
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -26,7 +27,8 @@ from annotator.core.categories import CategoriesMixin
 from annotator.core.errors import (DamagedProjectError, NotFoundError, ProjectBusyError, ReadOnlyError, ValidationError,
                                    brief, is_busy)
 from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
-from annotator.core.text import LIMITS, LONE_SURROGATES, check_field, clean_line, normalise, sha256_text
+from annotator.core.text import (LIMITS, LONE_SURROGATES, check_field, check_id, check_value, clean_line, normalise,
+                                 sha256_text)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,18 @@ class DocumentSummary:
     metadata: dict[str, Any]
     created: str
     annotation_count: int = 0
+
+
+@dataclass(frozen=True)
+class DeletedDocuments:
+    """What ``delete_documents`` removed, enough to put it back exactly (``restore_documents``)."""
+
+    documents: list[dict[str, Any]]  # full rows, text, position and created included, in the order given
+    annotations: list[dict[str, Any]]  # full rows of their annotations
+
+    @property
+    def titles(self) -> list[str]:
+        return [doc["title"] for doc in self.documents]
 
 
 @dataclass(frozen=True)
@@ -284,6 +298,37 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 (query, query)).all()
         return {row[0] for row in rows}
 
+    def delete_documents(self, ids: Iterable[str]) -> DeletedDocuments:
+        """Delete documents and all their annotations in one transaction; returns what was
+        deleted, for undo. An unknown id refuses the whole call."""
+        ids = list(dict.fromkeys(ids))
+        with self._tx(write=True) as s:
+            docs = []
+            for doc_id in ids:
+                doc = s.get(Document, doc_id)
+                if doc is None:
+                    raise NotFoundError(f"no document with id {doc_id}")
+                docs.append(doc)
+            anns = s.exec(select(Annotation).where(Annotation.document_id.in_(ids))
+                          .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)).all()
+            deleted = DeletedDocuments([d.model_dump() for d in docs], [a.model_dump() for a in anns])
+            s.execute(delete(Annotation).where(Annotation.document_id.in_(ids)))
+            s.execute(delete(Document).where(Document.id.in_(ids)))
+        return deleted
+
+    def restore_documents(self, deleted: DeletedDocuments) -> None:
+        """Put back what ``delete_documents`` removed, rows exactly as they were (undo)."""
+        from annotator.core.annotations import insert_annotations
+
+        with self._tx(write=True) as s:
+            for row in deleted.documents:
+                if s.get(Document, row["id"]) is not None or s.exec(
+                        select(Document.id).where(Document.sha256 == row["sha256"])).first():
+                    raise ValidationError(f"document {row['title']!r} is in the project again; cannot restore it")
+                s.add(Document(**copy.deepcopy(row)))
+            s.flush()
+            insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
+
     def document_by_sha256(self, sha256: str) -> Document | None:
         """The document whose normalised text has this SHA-256, if the project holds it."""
         with self._tx() as s:
@@ -296,6 +341,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
         name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
         if not name:
             raise ValidationError("an annotator needs a name")
+        if id is not None:
+            check_id(id, f"annotator {brief(name)}: the id")
         with self._tx(write=True) as s:
             if id is not None and s.get(Annotator, id) is not None:
                 raise ValidationError(f"an annotator with id {id} already exists")
@@ -326,6 +373,11 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
             raise ValidationError(f"document {brief(title)} has no text")
         if "\x00" in text or LONE_SURROGATES.search(text):
             raise ValidationError(f"document {brief(title)}: the text contains NUL characters or invalid Unicode")
+        if not isinstance(item.metadata, dict):
+            raise ValidationError(f"document {brief(title)}: metadata must be an object of name: value")
+        check_value(item.metadata, f"document {brief(title)}: metadata")
+        if item.id is not None:
+            check_id(item.id, f"document {brief(title)}: the id")
         digest = sha256_text(text)
         existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
         if existing is not None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from annotator.core import resources
 from annotator.core.errors import ValidationError, brief
-from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, check_field, normalise
+from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, check_field, check_value, normalise
 
 # Distinct colours for new categories, picked in order: Okabe-Ito (safe for colour-blind coders)
 # followed by Tableau 10 colours that are not already close to one of them.
@@ -132,7 +132,7 @@ def check_attribute_definitions(value: Any) -> list[dict[str, Any]]:
                 raise ValidationError(f"{where}: the default {problem}")
             definition["default"] = raw["default"]
         out.append(definition)
-    return out
+    return check_value(out, "attribute definitions")
 
 
 def value_problem(value: Any, definition: dict[str, Any]) -> str | None:

@@ -248,3 +248,122 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         while end < len(text) and _is_word_character(text[end]):
             end += 1
     return start, end
+
+
+# -- JSON-like values a project stores (metadata, attribute values and definitions) ------------
+# A value is stored only if it can be written back out as UTF-8 JSON: no lone surrogates (in
+# keys or values) and no NaN or infinity, which JSON does not have (json.loads turns 1e999 into inf).
+
+MAX_DEPTH = 100  # nesting of metadata and attribute values
+_SURROGATE = "invalid Unicode (lone surrogate)"
+_NAN = "NaN (not a JSON number)"
+_INFINITY = "infinity (not a JSON number)"
+
+
+def _where(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f" {p!r}" for p in path).strip()
+
+
+def value_problems(value: object, mend: bool = False) -> tuple[object, list[tuple[tuple, str]]]:
+    """Walk a JSON-like value; return ``(value, problems)`` where each problem is ``(path,
+    reason)``, ``path`` the keys and indices leading to it. With ``mend`` the returned value is
+    a copy with each problem made valid: a lone surrogate becomes U+FFFD, NaN and infinity
+    null; without it the walk stops at the first problem."""
+    problems: list[tuple[tuple, str]] = []
+
+    def text(s: str, path: tuple) -> str:
+        if LONE_SURROGATES.search(s):
+            problems.append((path, "invalid Unicode (lone surrogate)"))
+            return LONE_SURROGATES.sub("\ufffd", s)
+        return s
+
+    def walk(v, path: tuple, depth: int):
+        if problems and not mend:
+            return v
+        if isinstance(v, str):
+            return text(v, path)
+        if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+            problems.append((path, _NAN if v != v else _INFINITY))
+            return None
+        if v is None or isinstance(v, (bool, int, float)):
+            return v
+        if depth > MAX_DEPTH:
+            problems.append((path, f"nested more than {MAX_DEPTH} levels deep"))
+            return None
+        if isinstance(v, dict):
+            out = {}
+            for key, item in v.items():
+                if not isinstance(key, str):
+                    problems.append((path, f"key {key!r} is not text"))
+                    key = str(key)
+                good = text(key, (*path, key))
+                out[good] = walk(item, (*path, key), depth + 1)
+            return out
+        if isinstance(v, (list, tuple)):
+            return [walk(item, (*path, i), depth + 1) for i, item in enumerate(v)]
+        problems.append((path, f"{type(v).__name__} is not a JSON value"))
+        return None
+
+    result = walk(value, (), 0)
+    return (result if mend else value), problems
+
+
+def check_value(value, what: str):
+    """``value`` if it is plain JSON that can be stored and written out again; ValidationError
+    naming ``what`` and the place otherwise, e.g. "document 'X': metadata 'a': invalid Unicode
+    (lone surrogate)"."""
+    _, problems = value_problems(value)
+    if problems:
+        path, reason = problems[0]
+        raise ValidationError(f"{what}{' ' + _where(path) if path else ''}: {reason}")
+    return value
+
+
+def mend_value(value, what: str, warn) -> object:
+    """``value`` made valid for writing (see ``value_problems``); ``warn`` is called with one line
+    per problem, e.g. "document 'X' metadata 'k': invalid Unicode replaced by U+FFFD"."""
+    mended, problems = value_problems(value, mend=True)
+    for path, reason in problems:
+        fix = {_SURROGATE: "invalid Unicode replaced by U+FFFD", _NAN: "NaN replaced by null",
+               _INFINITY: "infinity replaced by null"}.get(reason, f"{reason}: replaced by null")
+        warn(f"{what}{' ' + _where(path) if path else ''}: {fix}")
+    return mended
+
+
+def check_integer(value: object, what: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (a float such as 0.0 or a bool is not one)."""
+    if type(value) is not int:
+        raise ValidationError(f"{what} must be a whole number (got {value!r:.60})")
+    if not low <= value <= high:
+        raise ValidationError(f"{what} must be from {low:,} to {high:,} (got {value if abs(value) < 10**30 else 'a huge number'})")
+    return value
+
+
+ID_LIMIT = 100
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+
+
+def check_id(value: object, what: str) -> str:
+    """An id (a UUID as text, or any text of 1 to 100 characters without control characters or
+    lone surrogates); ValidationError naming ``what`` otherwise."""
+    check_field(value, what, ID_LIMIT)
+    if not value:
+        raise ValidationError(f"{what} is empty")
+    return value
+
+
+def check_timestamp(value: object, what: str) -> str:
+    """An ISO 8601 date and time with seconds and a UTC offset, as ``models.now()`` writes it
+    (``2026-11-21T20:17:24.123456+00:00``); ValidationError naming ``what`` otherwise."""
+    from datetime import datetime
+
+    ok = isinstance(value, str) and TIMESTAMP.fullmatch(value)
+    if ok:
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            ok = False
+    if not ok:
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:60] + "…"
+        raise ValidationError(f"{what} is not an ISO 8601 time such as 2026-11-21T20:17:24+00:00 (got {shown})")
+    return value

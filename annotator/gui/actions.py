@@ -57,6 +57,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("edit.find_previous", "Find Pre&vious", "&Edit", "find_previous", "Shift+F3"),
     ActionSpec("edit.annotate_all", "&Annotate All Matches…", "&Edit", "annotate_all_matches", "Ctrl+Shift+A",
                "Annotate every match of the search with the category chosen in the find bar"),
+    ActionSpec("edit.delete_document", "&Delete Document…", "&Edit", "delete_current_document", None,
+               "Delete the open document and its annotations (undoable)", separator_before=True),
     ActionSpec("annotate.delete", "&Delete Annotation", "&Annotate", "delete_selected", Key.Delete,
                "Delete the selected annotation(s)", separator_before=True),
     ActionSpec("annotate.start_left", "Move Start &Left", "&Annotate", "move_start_left", "Alt+Left",

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from annotator.core.commands import (
-    AddAnnotations, AddCategory, DeleteAnnotations, DeleteCategory, MergeCategory, ReorderCategories,
-    UpdateAnnotation, UpdateCategory,
+    AddAnnotations, AddCategory, DeleteAnnotations, DeleteCategory, DeleteDocuments, MergeCategory,
+    ReorderCategories, UpdateAnnotation, UpdateCategory,
 )
 from annotator.core.text import snap_to_words
 from annotator.gui.actions import ACTIONS, VIEW_KEYS
@@ -73,8 +74,36 @@ class AnnotateActions:
         if ids:
             self.history.run(DeleteAnnotations(ids))
 
+    def delete_documents(self, ids: list[str]) -> None:
+        """Delete documents with their annotations, after asking; undoable."""
+        model = self.documents_model
+        docs = [model.document_at(model.row_of(i)) for i in ids if model.row_of(i) is not None]
+        if not docs:
+            self.statusBar().showMessage("No document selected.", 3000)
+            return
+        n = sum(self.project.count_annotations(document_id=d.id) for d in docs)
+        what = f"the document “{docs[0].title}”" if len(docs) == 1 else f"{len(docs)} documents"
+        annotations = "no annotations" if n == 0 else "its 1 annotation" if n == 1 else f"{n} annotations"
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete document?",
+                          f"Delete {what} and {annotations} with it?\n\nEdit → Undo puts it back.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # titles are shown as they are, never as HTML
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        box.deleteLater()
+        if answer == QMessageBox.StandardButton.Yes:
+            label = f"Delete document {docs[0].title!r}" if len(docs) == 1 else None
+            if self.history.run(DeleteDocuments([d.id for d in docs], label=label)):
+                self.statusBar().showMessage(f"Deleted {what} with {annotations}.", 4000)
+
+    def delete_current_document(self) -> None:
+        self.delete_documents([self.corpus.current_id()] if self.corpus.current_id() else [])
+
     def delete_selected(self) -> None:
-        """Delete key: the rows selected in the table when it has focus, else the selected annotation."""
+        """Delete key: the current document when the Documents list has focus, the rows selected
+        in the table when it has focus, else the selected annotation."""
+        if self.corpus.table.hasFocus():
+            return self.delete_current_document()
         if self.table_panel.table.hasFocus():
             ids = self.table_panel.selected_ids()
         else:
@@ -130,6 +159,9 @@ class AnnotateActions:
 
     def on_command(self, command) -> None:
         """Bring every view in step with what a command (done, undone or redone) changed."""
+        if isinstance(command, DeleteDocuments):
+            self.refresh()  # the open document, if deleted, closes; put back, it is listed again
+            return
         if isinstance(command, _SCHEMA_COMMANDS):
             self.refresh_schema()
             if type(command) not in (AddCategory, UpdateCategory, ReorderCategories):

@@ -192,6 +192,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
 
     def _connect(self) -> None:
         self.corpus.documentActivated.connect(self.open_document)
+        self.corpus.deleteRequested.connect(lambda document_id: self.delete_documents([document_id]))
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.update_position)
         self.view.edgeDragged.connect(self._edge_dragged)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout,
+                               QWidget)
 
 from annotator.gui.models import SORT_ROLE, DocumentTableModel
 
@@ -28,9 +29,11 @@ class _DocumentFilter(QSortFilterProxyModel):
 
 
 class CorpusPanel(QWidget):
-    """Lists documents; ``documentActivated(id)`` when the current row changes."""
+    """Lists documents; ``documentActivated(id)`` when the current row changes, ``deleteRequested(id)``
+    from the context menu (the Delete key is the window's Delete action, which asks the panel)."""
 
     documentActivated = Signal(str)  # noqa: N815
+    deleteRequested = Signal(str)  # noqa: N815
 
     def __init__(self, model: DocumentTableModel, search, parent=None) -> None:
         """``search(text) -> set of ids`` finds documents whose title or text holds ``text``."""
@@ -60,6 +63,8 @@ class CorpusPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnHidden(3, True)  # the source shows in the tooltip
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(self._timer.start)
@@ -106,6 +111,22 @@ class CorpusPanel(QWidget):
         if rows:
             row = (self.table.currentIndex().row() + delta) % rows if self.table.currentIndex().isValid() else 0
             self.table.setCurrentIndex(self.proxy.index(row, 0))
+
+    def menu_at(self, pos) -> QMenu | None:
+        """The context menu of the document at ``pos`` (viewport coordinates), or None."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return None
+        document_id = self.model.document_at(self.proxy.mapToSource(index).row()).id
+        menu = QMenu(self)
+        menu.addAction("Delete Document…", lambda: self.deleteRequested.emit(document_id))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        menu = self.menu_at(pos)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     def _current_changed(self, current, _previous) -> None:
         if current.isValid():
