@@ -12,7 +12,10 @@ import csv
 import io
 import json
 import logging
+import os
 import re
+import stat
+import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -52,6 +55,16 @@ SUPPORTED_EXTENSIONS: tuple[str, ...] = (
     ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".csv", ".tsv", ".jsonl",
 )
 
+# Limits, checked before the heavy work (docs/import.md, "Limits"). Every reader is linear in its
+# input, so a file within them is read in seconds.
+MiB = 1024 * 1024
+MAX_FILE_BYTES = 256 * MiB  # .txt .md .csv .tsv .jsonl .pdf, as stored on disk
+MAX_HTML_BYTES = 64 * MiB  # .html .htm
+MAX_DOCX_BYTES = 64 * MiB  # the .docx (zip) file
+MAX_DOCX_XML_BYTES = 128 * MiB  # its word/document.xml, decompressed
+MAX_DOCX_PARAGRAPHS = 200_000  # <w:p> elements (a 1,000-page book has about 15,000)
+MAX_DOCX_TAGS = 4_000_000  # XML tags of any kind in word/document.xml
+
 
 def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[ExtractedText]:
     """Read ``path`` into one or more texts; raise ReadError (or ValidationError for
@@ -65,10 +78,9 @@ def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[Extr
         )
     if options.split_blank_lines is not None and options.split_regex is not None:
         raise ValidationError("choose one of --split-on-blank-lines and --split-regex")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+    limit = {".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES, ".docx": MAX_DOCX_BYTES}.get(extension,
+                                                                                            MAX_FILE_BYTES)
+    data = read_regular_file(path, limit)
 
     if extension in (".csv", ".tsv"):
         return _read_csv(path, data, options, "\t" if extension == ".tsv" else None)
@@ -84,6 +96,29 @@ def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[Extr
         text, encoding = decode_bytes(data, options.encoding)
         metadata = {}
     return _single_text(path, normalise(text), metadata, encoding, options)
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``; ReadError (reason without the path) when it is not a regular file
+    (a FIFO is refused at once, not waited on), cannot be read, or holds more than ``max_bytes``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file (a folder, pipe or device)")
+        if info.st_size > max_bytes:
+            raise ReadError(f"the file is {info.st_size / MiB:.0f} MiB; files of this kind are "
+                            f"read up to {max_bytes // MiB} MiB")
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+    if len(data) > max_bytes:  # it grew while we looked
+        raise ReadError(f"the file is larger than {max_bytes // MiB} MiB")
+    return data
 
 
 def _single_text(
@@ -324,6 +359,7 @@ def _docx_text(data: bytes) -> str:
     import docx
     from docx.table import Table
 
+    _check_docx_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = []
@@ -336,6 +372,32 @@ def _docx_text(data: bytes) -> str:
         reason = "not a zip archive" if type(error).__name__ == "BadZipFile" else _short(error)
         raise ReadError(f"not a valid .docx file ({reason})") from None
     return "\n".join(lines)
+
+
+def _check_docx_size(data: bytes) -> None:
+    """Refuse a .docx whose word/document.xml would be too big to parse (checked on the zip's
+    declared size, then on the bytes actually decompressed, read with a cap)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            try:
+                info = archive.getinfo("word/document.xml")
+            except KeyError:
+                return  # python-docx explains what is missing
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise ReadError(f"the .docx holds {info.file_size / MiB:.0f} MiB of document XML; "
+                                f"up to {MAX_DOCX_XML_BYTES // MiB} MiB are read")
+            with archive.open(info) as member:
+                xml = member.read(MAX_DOCX_XML_BYTES + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError):
+        return  # a damaged archive: python-docx gives the reason
+    if len(xml) > MAX_DOCX_XML_BYTES:
+        raise ReadError(f"the .docx holds more than {MAX_DOCX_XML_BYTES // MiB} MiB of document XML")
+    paragraphs = xml.count(b"<w:p>") + xml.count(b"<w:p ") + xml.count(b"<w:p/>")
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise ReadError(f"the .docx has {paragraphs:,} paragraphs; up to {MAX_DOCX_PARAGRAPHS:,} are read")
+    if xml.count(b"<") > MAX_DOCX_TAGS:
+        raise ReadError(f"the .docx has more than {MAX_DOCX_TAGS:,} XML tags")
 
 
 def _pdf_text(data: bytes) -> str:
