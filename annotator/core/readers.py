@@ -139,6 +139,13 @@ def _single_text(
     ]
 
 
+def _names(names) -> str:
+    """Column or field names for a message: at most 10, each cut to 40 characters."""
+    names = list(names)
+    shown = [name if len(name) <= 40 else name[:39] + "…" for name in names[:10]]
+    return ", ".join(shown) + (f", … ({len(names):,} in all)" if len(names) > 10 else "")
+
+
 def _short(error: BaseException) -> str:
     """A one-line, short description of a library exception."""
     if isinstance(error, KeyError) and error.args:
@@ -473,7 +480,7 @@ def _read_csv(
     title_field = options.title_field or ("title" if "title" in header else None)
     for name, option in ((text_field, "--text-field"), (title_field, "--title-field")):
         if name is not None and name not in header:
-            raise ReadError(f"no column '{name}' (columns: {', '.join(header)}); use {option}")
+            raise ReadError(f"no column '{name}' (columns: {_names(header)}); use {option}")
     if len(rows) == 1:
         raise ReadError("no rows")
 
@@ -545,7 +552,7 @@ def _read_jsonl(path: Path, data: bytes, options: ImportOptions) -> list[Extract
             ) from None
         if not isinstance(record, dict):
             raise ReadError(f"line {number}: expected a JSON object")
-        fields = ", ".join(record)
+        fields = _names(record)
         if text_field not in record:
             raise ReadError(
                 f"line {number}: no field '{text_field}' (fields: {fields}); use --text-field"
