@@ -110,7 +110,7 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ReadError("not a regular file (a folder, pipe or device)")
         if info.st_size > max_bytes:
-            raise ReadError(f"the file is {info.st_size / MiB:.0f} MiB; files of this kind are "
+            raise ReadError(f"the file is {info.st_size / MiB:.1f} MiB; files of this kind are "
                             f"read up to {max_bytes // MiB} MiB")
         try:
             data = handle.read(max_bytes + 1)

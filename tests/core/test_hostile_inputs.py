@@ -122,10 +122,10 @@ def test_docx_with_too_much_xml_is_refused_on_its_declared_size(tmp_path, monkey
 
 
 def test_files_over_the_size_limit_are_refused_before_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", readers.MiB)
     path = tmp_path / "big.txt"
-    path.write_text("x" * 1001)
-    assert message(read_file, path) == "the file is 0 MiB; files of this kind are read up to 0 MiB"
+    path.write_text("x" * (readers.MiB * 3 // 2))
+    assert message(read_file, path) == "the file is 1.5 MiB; files of this kind are read up to 1 MiB"
 
 
 # --- FIFOs: refused at once, never waited on -------------------------------------------------
