@@ -20,7 +20,7 @@ from annotator.core.agreement.reliability import (
     ReliabilityReport,
     check_size,
 )
-from annotator.core.errors import ReadError, ValidationError
+from annotator.core.errors import ReadError, ValidationError, brief
 from annotator.core.readers import read_regular_file
 
 _INT = re.compile(r"[+-]?\d+")
@@ -82,7 +82,7 @@ def read_reliability_csv(path: str | Path) -> ReliabilityData:
         if not name:
             raise ValidationError(f"{path}: line 1: coder {j + 1} has no name")
         if name in seen:  # a set: header.index() here was quadratic (200,000 names took minutes)
-            raise ValidationError(f"{path}: line 1: coder {_shown(name)} appears twice")
+            raise ValidationError(f"{path}: line 1: coder {brief(name)} appears twice")
         seen.add(name)
     if not rows:
         raise ValidationError(f"{path}: no units: the header is the only row")
@@ -104,18 +104,13 @@ def read_reliability_csv(path: str | Path) -> ReliabilityData:
     return data
 
 
-def _shown(text: str) -> str:
-    """A cell for a message: quoted, and cut short."""
-    return repr(text if len(text) <= 40 else text[:39] + "…")
-
-
 def _number(text: str, path: Path, line: int) -> int | float:
     if len(text.lstrip("+-").split(".")[0].split("e")[0].split("E")[0]) > MAX_DIGITS:
         raise ValidationError(f"{path}: line {line}: a number of more than {MAX_DIGITS} digits "
-                              f"({_shown(text)})")
+                              f"({brief(text)})")
     value = int(text) if _INT.fullmatch(text) else float(text)
     if isinstance(value, float) and math.isinf(value):
-        raise ValidationError(f"{path}: line {line}: {_shown(text)} is too large for a number (it overflows to "
+        raise ValidationError(f"{path}: line {line}: {brief(text)} is too large for a number (it overflows to "
                               "infinity)")
     return value
 
