@@ -237,6 +237,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     with Project.open(args.project) as project:
         report = import_paths(project, args.paths, options)
+    for note in report.notes:
+        print(note)
     for result in report.files:
         name = str(result.path)
         if result.error:

@@ -231,6 +231,8 @@ def read_export(path: str | Path) -> dict[str, Any]:
     try:
         if path.is_dir():
             raise ExchangeError(f"{path}: is a folder, not an export file")
+        if path.exists() and not path.is_file():
+            raise ExchangeError(f"{path}: not a regular file (a pipe or device)")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ExchangeError(f"{path}: the file is {size / 2**20:.0f} MiB; exports of up to "

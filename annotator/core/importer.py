@@ -7,7 +7,9 @@ first file that adds something (an import of duplicates only takes no backup).
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     backup: Path | None = None
     cancelled: bool = False
+    notes: list[str] = field(default_factory=list)  # links skipped or followed (collect_files)
 
     @property
     def added(self) -> list[DocumentSummary]:
@@ -53,22 +56,25 @@ class ImportReport:
         return not self.failures and not self.cancelled
 
 
-def collect_files(paths: Iterable[str | Path]) -> list[tuple[Path, str, str | None]]:
+def collect_files(paths: Iterable[str | Path],
+                  notes: list[str] | None = None) -> list[tuple[Path, str, str | None]]:
     """Expand the paths given into ``(file, source name, error)`` triples, in a stable order.
 
     Folders are searched recursively for supported extensions (hidden files and folders are
     skipped); a missing path, or a folder with nothing importable, becomes an entry with an error.
     Files named directly are kept whatever their extension (the reader refuses unknown ones).
+    Inside a folder, a link to a file outside it, a broken link and any link to a folder (which
+    could loop) are skipped; a path named directly is followed even when it is a link. What was
+    skipped or followed is added to ``notes``, one line each.
     """
+    notes = [] if notes is None else notes
     out: list[tuple[Path, str, str | None]] = []
     for raw in paths:
         path = Path(raw).expanduser()
+        if path.is_symlink() and path.exists():
+            notes.append(f"followed link {path} -> {_target(path)}")
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = _search(path, notes)
             if not found:
                 kinds = ", ".join(SUPPORTED_EXTENSIONS)
                 out.append((path, path.name, f"no importable files in this folder (looked for {kinds})"))
@@ -80,6 +86,46 @@ def collect_files(paths: Iterable[str | Path]) -> list[tuple[Path, str, str | No
         else:
             out.append((path, path.name, "no such file or folder"))
     return out
+
+
+def _target(link: Path) -> str:
+    """Where a link leads, for a note."""
+    try:
+        return str(link.resolve(strict=True))
+    except RuntimeError:  # Python 3.11 and 3.12 on a loop
+        return "a loop of links"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a loop of links"
+        return f"{os.readlink(link)}, which does not exist"
+
+
+def _search(folder: Path, notes: list[str]) -> list[Path]:
+    """The importable files under ``folder``; os.walk does not descend into linked folders."""
+    top = folder.resolve()
+    found = []
+    for where, dirs, files in os.walk(folder):
+        base = Path(where)
+        for name in [d for d in dirs if (base / d).is_symlink() and not d.startswith(".")]:
+            notes.append(f"skipped {base / name}: a link to a folder ({_target(base / name)}); "
+                         "name it directly to import it")
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            file = base / name
+            if name.startswith(".") or file.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                continue
+            if file.is_symlink():
+                if not file.exists():
+                    notes.append(f"skipped {file}: a broken link ({_target(file)})")
+                    continue
+                target = file.resolve()
+                if not target.is_relative_to(top):
+                    notes.append(f"skipped {file}: a link to {target}, outside {folder}; name it directly "
+                                 "to import it")
+                    continue
+            if file.is_file():
+                found.append(file)
+    return sorted(found)
 
 
 def import_paths(
@@ -95,7 +141,7 @@ def import_paths(
     between files, and stops the import there (files already imported stay).
     """
     report = ImportReport()
-    entries = collect_files(paths)
+    entries = collect_files(paths, report.notes)
     reason = "before-import" if project.counts().documents else None  # an empty project: nothing to keep
     taken: list[Path] = []
     for index, (path, source, error) in enumerate(entries):

@@ -12,7 +12,10 @@ import csv
 import io
 import json
 import logging
+import os
 import re
+import stat
+import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -52,6 +55,16 @@ SUPPORTED_EXTENSIONS: tuple[str, ...] = (
     ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".csv", ".tsv", ".jsonl",
 )
 
+# Limits, checked before the heavy work (docs/import.md, "Limits"). Every reader is linear in its
+# input, so a file within them is read in seconds.
+MiB = 1024 * 1024
+MAX_FILE_BYTES = 256 * MiB  # .txt .md .csv .tsv .jsonl .pdf, as stored on disk
+MAX_HTML_BYTES = 64 * MiB  # .html .htm
+MAX_DOCX_BYTES = 64 * MiB  # the .docx (zip) file
+MAX_DOCX_XML_BYTES = 128 * MiB  # its word/document.xml, decompressed
+MAX_DOCX_PARAGRAPHS = 200_000  # <w:p> elements (a 1,000-page book has about 15,000)
+MAX_DOCX_TAGS = 4_000_000  # XML tags of any kind in word/document.xml
+
 
 def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[ExtractedText]:
     """Read ``path`` into one or more texts; raise ReadError (or ValidationError for
@@ -65,10 +78,9 @@ def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[Extr
         )
     if options.split_blank_lines is not None and options.split_regex is not None:
         raise ValidationError("choose one of --split-on-blank-lines and --split-regex")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+    limit = {".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES, ".docx": MAX_DOCX_BYTES}.get(extension,
+                                                                                            MAX_FILE_BYTES)
+    data = read_regular_file(path, limit)
 
     if extension in (".csv", ".tsv"):
         return _read_csv(path, data, options, "\t" if extension == ".tsv" else None)
@@ -84,6 +96,29 @@ def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[Extr
         text, encoding = decode_bytes(data, options.encoding)
         metadata = {}
     return _single_text(path, normalise(text), metadata, encoding, options)
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``; ReadError (reason without the path) when it is not a regular file
+    (a FIFO is refused at once, not waited on), cannot be read, or holds more than ``max_bytes``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file (a folder, pipe or device)")
+        if info.st_size > max_bytes:
+            raise ReadError(f"the file is {info.st_size / MiB:.1f} MiB; files of this kind are "
+                            f"read up to {max_bytes // MiB} MiB")
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+    if len(data) > max_bytes:  # it grew while we looked
+        raise ReadError(f"the file is larger than {max_bytes // MiB} MiB")
+    return data
 
 
 def _single_text(
@@ -102,6 +137,13 @@ def _single_text(
         ExtractedText(part.title, part.text, {**metadata, "part": i, "line": part.line}, encoding)
         for i, part in enumerate(parts, start=1)
     ]
+
+
+def _names(names) -> str:
+    """Column or field names for a message: at most 10, each cut to 40 characters."""
+    names = list(names)
+    shown = [name if len(name) <= 40 else name[:39] + "…" for name in names[:10]]
+    return ", ".join(shown) + (f", … ({len(names):,} in all)" if len(names) > 10 else "")
 
 
 def _short(error: BaseException) -> str:
@@ -138,7 +180,7 @@ class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[tuple[str, bool]] = []  # (line, is verbatim <pre> text)
-        self.current = ""
+        self.current: list[str] = []  # the pieces of the line being built, none empty
         self.current_pre = False
         self.want_blank = False
         self.skip_depth = 0
@@ -152,14 +194,19 @@ class _TextExtractor(HTMLParser):
     # line building
 
     def _end_line(self, force: bool = False) -> None:
-        line = self.current if self.current_pre else self.current.strip(" ")
+        line = "".join(self.current)
+        line = line if self.current_pre else line.strip(" ")
         if line or force:
             if self.want_blank and self.lines:
                 self.lines.append(("", False))
             self.want_blank = False
             self.lines.append((line, self.current_pre))
-        self.current = ""
+        self.current = []
         self.current_pre = False
+
+    def _add(self, data: str) -> None:
+        if data:
+            self.current.append(data)
 
     def _paragraph_break(self) -> None:
         self._end_line()
@@ -193,7 +240,11 @@ class _TextExtractor(HTMLParser):
             self.cells_in_row = 0
         elif tag in ("td", "th"):
             if self.cells_in_row:
-                self.current = self.current.rstrip(" ") + "\t"
+                while self.current and not self.current[-1].rstrip(" "):
+                    self.current.pop()  # each piece is popped once: linear
+                if self.current:
+                    self.current[-1] = self.current[-1].rstrip(" ")
+                self.current.append("\t")
             self.cells_in_row += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -226,17 +277,17 @@ class _TextExtractor(HTMLParser):
                 data = data[2:] if data.startswith("\r\n") else data[1:]
             self.pre_just_opened = False
             pieces = re.split(r"\r\n|\r|\n", data)
-            self.current += pieces[0]
+            self._add(pieces[0])
             self.current_pre = True
             for piece in pieces[1:]:
                 self._end_line(force=True)
-                self.current = piece
+                self._add(piece)
                 self.current_pre = True
             return
         data = _HTML_SPACE.sub(" ", data)
-        if data.startswith(" ") and (not self.current or self.current[-1] in " \t"):
+        if data.startswith(" ") and (not self.current or self.current[-1][-1] in " \t"):
             data = data[1:]
-        self.current += data
+        self._add(data)
 
     def _skipping(self) -> bool:
         return self.in_head or self.skip_depth > 0
@@ -251,9 +302,8 @@ class _TextExtractor(HTMLParser):
             out.append(line)
         while out and not out[-1].strip():
             out.pop()
-        while out and not out[0].strip():
-            out.pop(0)
-        return "\n".join(out)
+        start = next((i for i, line in enumerate(out) if line.strip()), len(out))
+        return "\n".join(out[start:])  # not out.pop(0) in a loop: that is quadratic
 
 
 def _html_encoding(data: bytes) -> str | None:
@@ -274,6 +324,17 @@ def _html_encoding(data: bytes) -> str | None:
     return name
 
 
+def _unclosable_as_text(text: str) -> str:
+    """The page with each ``<`` after its last ``>`` written as ``&lt;``.
+
+    Every tag, comment and declaration ends with ``>``, so those can never be closed; html.parser
+    (before Python 3.13.4 and 3.12.11) reads them as text too, but rescans the rest of the page for
+    each one: quadratic (``"<a " * 40_000`` took 77 s). Escaped, they are plain text at once."""
+    end = text.rfind(">") + 1
+    tail = text[end:]
+    return text[:end] + tail.replace("<", "&lt;") if "<" in tail else text
+
+
 def _html_text(data: bytes, encoding: str | None) -> tuple[str, dict, str]:
     """Decode a page and extract its visible text; metadata holds its <title>."""
     declared = None if encoding else _html_encoding(data)
@@ -286,7 +347,7 @@ def _html_text(data: bytes, encoding: str | None) -> tuple[str, dict, str]:
         text, used = decode_bytes(data, encoding)
     parser = _TextExtractor()
     try:
-        parser.feed(text)
+        parser.feed(_unclosable_as_text(text))
         parser.close()
     except Exception as error:  # html.parser is lenient; this is a last resort
         raise ReadError(f"cannot parse the HTML ({_short(error)})") from None
@@ -305,6 +366,7 @@ def _docx_text(data: bytes) -> str:
     import docx
     from docx.table import Table
 
+    _check_docx_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = []
@@ -317,6 +379,33 @@ def _docx_text(data: bytes) -> str:
         reason = "not a zip archive" if type(error).__name__ == "BadZipFile" else _short(error)
         raise ReadError(f"not a valid .docx file ({reason})") from None
     return "\n".join(lines)
+
+
+def _check_docx_size(data: bytes) -> None:
+    """Refuse a .docx whose word/document.xml would be too big to parse (checked on the zip's
+    declared size, then on the bytes actually decompressed, read with a cap)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            try:
+                info = archive.getinfo("word/document.xml")
+            except KeyError:
+                return  # python-docx explains what is missing
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise ReadError(f"the .docx holds {info.file_size / MiB:.0f} MiB of document XML; "
+                                f"up to {MAX_DOCX_XML_BYTES // MiB} MiB are read")
+            with archive.open(info) as member:
+                xml = member.read(MAX_DOCX_XML_BYTES + 1)
+    except ReadError:
+        raise
+    except Exception:  # a damaged archive (BadZipFile, zlib.error, EOFError, ...): python-docx gives the reason
+        return
+    if len(xml) > MAX_DOCX_XML_BYTES:
+        raise ReadError(f"the .docx holds more than {MAX_DOCX_XML_BYTES // MiB} MiB of document XML")
+    paragraphs = xml.count(b"<w:p>") + xml.count(b"<w:p ") + xml.count(b"<w:p/>")
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise ReadError(f"the .docx has {paragraphs:,} paragraphs; up to {MAX_DOCX_PARAGRAPHS:,} are read")
+    if xml.count(b"<") > MAX_DOCX_TAGS:
+        raise ReadError(f"the .docx has more than {MAX_DOCX_TAGS:,} XML tags")
 
 
 def _pdf_text(data: bytes) -> str:
@@ -392,7 +481,7 @@ def _read_csv(
     title_field = options.title_field or ("title" if "title" in header else None)
     for name, option in ((text_field, "--text-field"), (title_field, "--title-field")):
         if name is not None and name not in header:
-            raise ReadError(f"no column '{name}' (columns: {', '.join(header)}); use {option}")
+            raise ReadError(f"no column '{name}' (columns: {_names(header)}); use {option}")
     if len(rows) == 1:
         raise ReadError("no rows")
 
@@ -411,17 +500,40 @@ def _read_csv(
     return texts
 
 
+_DELIMITERS = ",\t;|"  # the candidates, in the order ties are broken
+_CSV_TOKEN = re.compile(r'["\n,\t;|]')
+SNIFF_LINES = 50  # _sniff_delimiter looks at this many records (and at most 64 KB)
+
+
 def _sniff_delimiter(content: str) -> str:
-    """The delimiter csv.Sniffer finds among , ; tab | in the first 64 KB, else a comma."""
-    sample = content[:65536]
-    if len(content) > len(sample) and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]  # whole lines only
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-    header = sample.split("\n", 1)[0]
-    return delimiter if delimiter in header else ","
+    """The delimiter among , tab ; | that the header row holds and that occurs the same number of
+    times (outside double quotes) in the most of the first records; a comma when none does.
+
+    One pass over at most 64 KB: linear whatever the input (csv.Sniffer's regular expressions
+    backtrack for minutes on a few hundred quotes)."""
+    counts: list[dict[str, int]] = [dict.fromkeys(_DELIMITERS, 0)]
+    quoted = False
+    for match in _CSV_TOKEN.finditer(content, 0, 65536):
+        char = match.group()
+        if char == '"':
+            quoted = not quoted  # a doubled "" inside quotes toggles twice
+        elif quoted:
+            continue
+        elif char == "\n":
+            if len(counts) == SNIFF_LINES:
+                break
+            counts.append(dict.fromkeys(_DELIMITERS, 0))
+        else:
+            counts[-1][char] += 1
+    if len(counts) > 1 and not any(counts[-1].values()):
+        counts.pop()  # the text ended with a newline, or stopped in the middle of a record
+    header = counts[0]
+
+    def agreeing(delimiter: str) -> int:
+        return sum(1 for record in counts if record[delimiter] == header[delimiter])
+
+    found = [d for d in _DELIMITERS if header[d]]
+    return max(found, key=agreeing) if found else ","
 
 
 def _read_jsonl(path: Path, data: bytes, options: ImportOptions) -> list[ExtractedText]:
@@ -441,7 +553,7 @@ def _read_jsonl(path: Path, data: bytes, options: ImportOptions) -> list[Extract
             ) from None
         if not isinstance(record, dict):
             raise ReadError(f"line {number}: expected a JSON object")
-        fields = ", ".join(record)
+        fields = _names(record)
         if text_field not in record:
             raise ReadError(
                 f"line {number}: no field '{text_field}' (fields: {fields}); use --text-field"

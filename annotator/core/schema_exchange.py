@@ -139,6 +139,8 @@ def read_schema(path: str | Path) -> dict[str, Any]:
     try:
         if path.is_dir():
             raise SchemaFileError(f"{path}: is a folder, not a schema file")
+        if path.exists() and not path.is_file():
+            raise SchemaFileError(f"{path}: not a regular file (a pipe or device)")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise SchemaFileError(f"{path}: the file is {size / 2**20:.1f} MiB; schema files of up to "
@@ -379,6 +381,9 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
                               f"{expat.ErrorString(exc.code)}") from None
     except RecursionError:
         raise SchemaFileError(f"{name}: elements are nested too deeply") from None
+    except (LookupError, UnicodeError) as exc:  # an encoding declaration Python does not know
+        reason = str(exc) if len(str(exc)) <= 80 else str(exc)[:79] + "…"
+        raise SchemaFileError(f"{name}: cannot decode the XML ({reason})") from None
 
     state = _Checker(name)
 

@@ -204,6 +204,7 @@ class FileActions:
         lines = [f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped, "
                  f"{len(report.failures)} file(s) failed" + (" (cancelled)" if report.cancelled else "") + "."]
         lines += [f"• {f.path.name}: {f.error}" for f in report.failures[:20]]
+        lines += [f"• {note}" for note in report.notes[:20]]
         if len(report.failures) > 20:
             lines.append(f"… and {len(report.failures) - 20} more")
         box = QMessageBox.warning if report.failures else QMessageBox.information

@@ -124,7 +124,7 @@ def test_unreadable_files(tmp_path, capsys):
     code, _, err = run(capsys, "agreement", "--reliability-data", latin)
     assert code == 1 and err == f"annotator: error: {latin}: line 3: not UTF-8 text\n"
     code, _, err = run(capsys, "agreement", "--reliability-data", tmp_path / "missing.csv")
-    assert code == 1 and "missing.csv: cannot read it" in err and err.count("\n") == 1
+    assert code == 1 and "missing.csv: cannot read the file" in err and err.count("\n") == 1
     negative = tmp_path / "neg.csv"
     negative.write_text("A,B\n-1,2\n3,3\n", encoding="utf-8")
     code, _, err = run(capsys, "agreement", "--reliability-data", negative, "--level", "ratio")

@@ -102,3 +102,51 @@ def test_shared_corpus_splits_into_seven_posts(project, corpus):
     assert len(titles) == 7
     assert titles[0].startswith("Second Trump assassination attempt")
     assert titles[-1].startswith("The U.S. empire fears confrontation with Iran")
+
+
+def test_folder_links_leading_outside_are_skipped_and_reported(project, tmp_path):
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd.txt").write_text("secret")
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text("inside text")
+    os.symlink(outside / "passwd.txt", corpus / "pw.txt")
+    os.symlink(outside, corpus / "linked")  # a folder link: never walked (could loop)
+    os.symlink(corpus, corpus / "sub" / "loop")
+    os.symlink("nowhere.txt", corpus / "broken.txt")
+    os.symlink("self.txt", corpus / "self.txt")  # a link loop
+    os.symlink(corpus / "a.txt", corpus / "sub" / "inside.txt")  # inside: kept
+    report = import_paths(project, [corpus])
+    assert [f.path.name for f in report.files] == ["a.txt", "inside.txt"]
+    assert all("secret" != project.document(d.id).text for d in project.documents())
+    notes = "\n".join(report.notes)
+    assert f"skipped {corpus / 'pw.txt'}: a link to {outside / 'passwd.txt'}, outside {corpus}" in notes
+    assert f"skipped {corpus / 'linked'}: a link to a folder ({outside})" in notes
+    assert f"skipped {corpus / 'sub' / 'loop'}: a link to a folder" in notes
+    assert f"skipped {corpus / 'broken.txt'}: a broken link (nowhere.txt, which does not exist)" in notes
+    assert f"skipped {corpus / 'self.txt'}: a broken link (a loop of links)" in notes
+    assert len(report.notes) == 5
+
+
+def test_a_link_named_directly_is_followed_and_reported(project, tmp_path):
+    import os
+
+    (tmp_path / "real.txt").write_text("linked text")
+    os.symlink(tmp_path / "real.txt", tmp_path / "link.txt")
+    report = import_paths(project, [tmp_path / "link.txt"])
+    assert len(report.added) == 1 and report.ok
+    assert report.notes == [f"followed link {tmp_path / 'link.txt'} -> {tmp_path / 'real.txt'}"]
+
+
+def test_a_fifo_is_refused_at_once(project, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "folder" / "pipe.txt")
+    report = import_paths(project, [tmp_path / "pipe.txt", tmp_path / "folder"])
+    assert [f.error for f in report.failures] == ["not a regular file", report.failures[1].error]
+    assert report.failures[1].error.startswith("no importable files")

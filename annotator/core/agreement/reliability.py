@@ -40,6 +40,13 @@ LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
 
 Result = float | Undefined
 
+# Work limits, checked before the heavy work (docs/agreement.md, "Limits"): the measures are linear in
+# units × coders, but the distance matrices are values × values.
+MAX_VALUES = 1_000  # distinct values
+MAX_CODERS = 10_000
+MAX_COUNT_CELLS = 50_000_000  # units × distinct values (the n_uc table)
+MAX_ORDINAL_BOOTSTRAP_WORK = 2_000_000_000  # resamples × distinct count patterns × values²
+
 
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or (
@@ -342,9 +349,22 @@ def fleiss_kappa_per_category(data) -> dict[Any, Result]:
 # Krippendorff's alpha
 
 
+def check_size(d: ReliabilityData) -> None:
+    """ValidationError when the data exceed the work limits (MAX_VALUES, MAX_CODERS, MAX_COUNT_CELLS)."""
+    if len(d.values) > MAX_VALUES:
+        raise ValidationError(f"the data hold {len(d.values):,} different values; agreement is computed on up to "
+                              f"{MAX_VALUES:,} (categories or distinct numbers)")
+    if d.n_coders > MAX_CODERS:
+        raise ValidationError(f"the data name {d.n_coders:,} coders; agreement is computed for up to {MAX_CODERS:,}")
+    if d.n_units * len(d.values) > MAX_COUNT_CELLS:
+        raise ValidationError(f"{d.n_units:,} units × {len(d.values):,} different values is more than "
+                              f"{MAX_COUNT_CELLS:,}; use fewer units or values")
+
+
 def _check_level(d: ReliabilityData, level: str) -> None:
     if level not in LEVELS:
         raise ValidationError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    check_size(d)
     if level == "nominal" or not d.values:
         return
     if not d.numeric:
@@ -485,18 +505,24 @@ def krippendorff_alpha_bootstrap(data, level: Level = "nominal", *, resamples: i
     n_c = draws @ c  # resamples × values
     n = n_c.sum(axis=1)
     # per pattern: Σ_ck n_uc n_uk δ_ck / (m_u − 1) (the diagonal of δ is 0, so o's correction term drops)
+    # (x @ delta * x).sum(axis=1) is einsum("pc,ck,pk->p", x, delta, x) through BLAS: far faster
     if level == "ordinal":
+        work = resamples * len(c) * len(values) ** 2
+        if work > MAX_ORDINAL_BOOTSTRAP_WORK:
+            return Undefined(f"the ordinal bootstrap would take {work:.1e} steps ({resamples} resamples × "
+                             f"{len(c)} patterns × {len(values)}² values; the limit is "
+                             f"{MAX_ORDINAL_BOOTSTRAP_WORK:.0e}); ask for fewer resamples")
         alphas = np.empty(resamples)
         for i in range(resamples):
             delta = _distances(level, values, n_c[i])
-            d_o = draws[i] @ (np.einsum("pc,ck,pk->p", c, delta, c) * w)
+            d_o = draws[i] @ (((c @ delta) * c).sum(axis=1) * w)
             d_e = n_c[i] @ delta @ n_c[i] / (n[i] - 1.0)
             alphas[i] = 1.0 - d_o / d_e if d_e > 0 else np.nan
     else:
         delta = _distances(level, values, c.sum(axis=0))
-        per_pattern = np.einsum("pc,ck,pk->p", c, delta, c) * w
+        per_pattern = ((c @ delta) * c).sum(axis=1) * w
         d_o = draws @ per_pattern
-        d_e = np.einsum("rc,ck,rk->r", n_c, delta, n_c) / (n - 1.0)
+        d_e = ((n_c @ delta) * n_c).sum(axis=1) / (n - 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             alphas = np.where(d_e > 0, 1.0 - d_o / np.where(d_e > 0, d_e, 1.0), np.nan)
     alphas = alphas[np.isfinite(alphas)]
