@@ -364,6 +364,9 @@ def _value_problem(data: dict[str, Any]) -> str | None:
     """The first lone surrogate (in a value or a key) or infinity (``1e999``) in ``data``, as
     "path: reason", or None. Encoding a chunk strictly in C is fast; only a chunk that fails is
     walked in Python to find the place."""
+    _, problems = value_problems(list(data))  # the top-level keys themselves
+    if problems:
+        return f"$: a key: {problems[0][1]}"
     for key, value in data.items():
         chunks = [(i, value[i:i + _CHUNK]) for i in range(0, len(value), _CHUNK)] if isinstance(value, list) else [(None, value)]
         for start, chunk in chunks:
