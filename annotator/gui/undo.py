@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
@@ -83,6 +83,9 @@ class History:
         self._timer.setInterval(LOCK_RETRY_MS)
         self._timer.timeout.connect(self._retry)
         self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        # Amber like the read-only bar: an edit that is not saved yet must not look like the totals beside it.
+        self.notice.setStyleSheet("QLabel { background: #fff3c4; color: #5c4500; padding: 1px 6px; }")
         self.notice.hide()
 
     @property
@@ -195,6 +198,7 @@ class History:
 
     def _show_notice(self) -> None:
         self.notice.setText(self._waiting_text() if self._pending else "")
+        self.notice.setMinimumWidth(self.notice.sizeHint().width())  # the whole line, never cut
         self.notice.setVisible(bool(self._pending))
 
     def reset(self, project) -> None:
