@@ -176,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:
+        damaged = _damage_of(args)
+        if damaged is not None:  # a damaged page read back as odd data: the file, not a bug, is the cause
+            log.exception("error on a damaged project running %s", args_list)
+            print(f"annotator: error: {one_line(damaged)}", file=sys.stderr)
+            return EXIT_FAILED
         if not is_database_error(exc):
             log.exception("internal error running %s", args_list)
             print(f"annotator: internal error: {user_message(exc)} (details in {log_file})", file=sys.stderr)
@@ -187,6 +192,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         sys.stdout, sys.stderr = streams
+
+
+def _damage_of(args: argparse.Namespace | None) -> str | None:
+    """The damaged-project message for the command's project, if that file fails its check."""
+    project = getattr(args, "project", None)
+    if not isinstance(project, str) or not Path(project).is_file():
+        return None
+    from annotator.core import db
+
+    try:
+        problem = db.damage(Path(project))
+    except Exception:  # the check itself must not hide the first error
+        log.exception("checking %s for damage", project)
+        return None
+    return db.damaged_message(Path(project), problem) if problem else None
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -80,3 +80,23 @@ def test_user_message_is_one_clipped_line_without_sql():
     assert brief(10 ** 5000).endswith("-bit number")
     busy = sqlite3.OperationalError("database is locked")
     assert user_message(busy).startswith("the database is locked by another program")
+
+
+def test_odd_data_read_from_a_damaged_project_is_reported_as_damage(proj, capsys, monkeypatch):
+    """A damaged page can read back as rows the code never expects (the fault suite's project fuzz,
+    seed 11, found a row without an id ending in AttributeError, exit 70): when the command's project
+    fails its check, the user is told it is damaged, exit 1."""
+    from annotator.core.project import Project
+
+    def odd_rows(self):
+        raise AttributeError("'NoneType' object has no attribute 'id'")
+
+    monkeypatch.setattr(Project, "annotators", odd_rows)
+    monkeypatch.setattr(db, "damage", lambda path: "quick_check: *** in database main *** Page 3: btreeInitPage() returns error code 11")
+    code, _, err = run(capsys, "export", proj, "-o", proj.parent / "out.json")
+    assert code == 1
+    _plain(err)
+    assert "the project file is damaged" in err and "internal error" not in err
+    monkeypatch.setattr(db, "damage", lambda path: None)  # a sound file: the same error is a bug, exit 70
+    code, _, err = run(capsys, "export", proj, "-o", proj.parent / "out.json")
+    assert code == 70 and "internal error" in err
