@@ -92,7 +92,7 @@ def backup_project(path: Path, reason: str, *, id: str | None = None, verify: bo
     partial = target.with_name(target.name + PARTIAL)
     try:
         remove_orphans(folder)
-        _copy(str(path), partial, backup_of=path, verify=verify)
+        copy_database(str(path), partial, backup_of=path, verify=verify)
         _fsync(partial)
         os.replace(partial, target)
         _fsync(folder, strict=False)
@@ -205,14 +205,14 @@ def restore_backup(path: Path, backup: Path) -> Path:
                 _remove(path.with_name(path.name + suffix))
             os.replace(partial, path)
         else:
-            _copy(db.read_only_uri(backup), path)
+            copy_database(db.read_only_uri(backup), path)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"{path}: restoring {backup.name} failed ({_reason(exc)}); "
                           f"the state before is in {before}") from exc
     return before
 
 
-def _copy(source_uri: str, dest: Path, backup_of: Path | None = None, verify: bool = True) -> None:
+def copy_database(source_uri: str, dest: Path, backup_of: Path | None = None, verify: bool = True) -> None:
     """Copy a database page by page (SQLite's backup API) into ``dest``. ``backup_of``: ``dest`` is
     a backup of that project: made a single file (no -wal) and, if ``verify``, quick_checked."""
     source = sqlite3.connect(source_uri, uri=True)

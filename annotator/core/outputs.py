@@ -162,6 +162,7 @@ def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]
     ``project`` is not a project; OutputError for a refused target or a failed copy."""
     import sqlite3
 
+    from annotator.core.backups import copy_database
     from annotator.core.db import check_project_file
 
     source_path = Path(project)
@@ -175,26 +176,15 @@ def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]
         raise OutputError(f"{given}: is not a regular file; choose a file name for the copy")
     temp = _new_temp(real)
     try:
-        source = sqlite3.connect(source_path)
-        try:
-            source.execute("PRAGMA busy_timeout = 5000")
-            dest = sqlite3.connect(temp)
-            try:
-                source.backup(dest)  # all pages in one step: one snapshot, writers are not blocked (WAL)
-                dest.execute("PRAGMA journal_mode = DELETE")  # the copy is one file, no -wal
-                problems = [row[0] for row in dest.execute("PRAGMA quick_check")]
-            finally:
-                dest.close()
-        finally:
-            source.close()
-        if problems != ["ok"]:
-            raise OutputError(f"{given}: the copy failed its check ({problems[0]}); {source_path} may be damaged")
+        # One step of SQLite's backup API: one snapshot, writers are not blocked (WAL); the copy is
+        # one file (no -wal) and passes quick_check, as a backup does.
+        copy_database(str(source_path), temp, backup_of=source_path)
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, real)
         _sync_folder(real.parent)
     except sqlite3.Error as exc:
-        raise OutputError(f"{given}: cannot copy {source_path} ({exc})") from None
+        raise OutputError(f"{given}: cannot copy {source_path}: {exc}") from None
     except OSError as exc:
         raise _error(given, exc) from None
     finally:

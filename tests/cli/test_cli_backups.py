@@ -93,7 +93,7 @@ def test_a_full_backups_folder_stops_the_import(proj, tmp_path, capsys, monkeypa
     def full(source, dest, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(backups, "_copy", full)
+    monkeypatch.setattr(backups, "copy_database", full)
     (tmp_path / "new.txt").write_text("Something new.\n")
     code, out, err = run(capsys, "import", proj, tmp_path / "new.txt")
     assert code == 1 and out == ""

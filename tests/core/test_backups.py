@@ -50,13 +50,13 @@ def test_a_failing_backup_leaves_no_file_and_changes_nothing(filled, tmp_path, m
     project = filled[0]
     before = dump(project)
 
-    real_copy = backups._copy
+    real_copy = backups.copy_database
 
     def full(source, dest, **kwargs):
         real_copy(source, dest)  # a partial file exists, then the disk is full
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(backups, "_copy", full)
+    monkeypatch.setattr(backups, "copy_database", full)
     new = tmp_path / "new.txt"
     new.write_text("A text the project does not hold yet.")
     with pytest.raises(BackupError, match=r"cannot write a backup to .*backups: database or disk is full; "
@@ -249,11 +249,11 @@ def test_a_backup_killed_halfway_is_never_listed_and_its_leftovers_go(project, a
         import os, signal
         from pathlib import Path
         from annotator.core import backups
-        real = backups._copy
+        real = backups.copy_database
         def copy_then_die(source, dest, **kwargs):
             real(source, dest)
             os.kill(os.getpid(), signal.SIGKILL)
-        backups._copy = copy_then_die
+        backups.copy_database = copy_then_die
         backups.backup_project(Path({str(project.path)!r}), "killed")
     """)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
