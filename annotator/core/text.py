@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from annotator.core.errors import ReadError, ValidationError
+from annotator.core.errors import ReadError, ValidationError, brief
 
 # Checked in this order: a UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -273,7 +273,7 @@ def value_problems(value: object, mend: bool = False) -> tuple[object, list[tupl
 
     def text(s: str, path: tuple) -> str:
         if LONE_SURROGATES.search(s):
-            problems.append((path, "invalid Unicode (lone surrogate)"))
+            problems.append((path, _SURROGATE))
             return LONE_SURROGATES.sub("\ufffd", s)
         return s
 
@@ -333,7 +333,7 @@ def mend_value(value, what: str, warn) -> object:
 def check_integer(value: object, what: str, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (a float such as 0.0 or a bool is not one)."""
     if type(value) is not int:
-        raise ValidationError(f"{what} must be a whole number (got {value!r:.60})")
+        raise ValidationError(f"{what} must be a whole number (got {brief(value)})")
     if not low <= value <= high:
         raise ValidationError(f"{what} must be from {low:,} to {high:,} (got {value if abs(value) < 10**30 else 'a huge number'})")
     return value
@@ -364,6 +364,5 @@ def check_timestamp(value: object, what: str) -> str:
         except ValueError:
             ok = False
     if not ok:
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:60] + "…"
-        raise ValidationError(f"{what} is not an ISO 8601 time such as 2026-11-21T20:17:24+00:00 (got {shown})")
+        raise ValidationError(f"{what} is not an ISO 8601 time such as 2026-11-21T20:17:24+00:00 (got {brief(value)})")
     return value
