@@ -199,7 +199,7 @@ def _damage_of(args: argparse.Namespace | None) -> str | None:
     project = getattr(args, "project", None)
     if not isinstance(project, str) or not Path(project).is_file():
         return None
-    from annotator.core import db
+    from annotator.core.storage import db
 
     try:
         problem = db.damage(Path(project))
@@ -237,7 +237,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     with Project.create(args.project, name=args.name,
                         schema=None if args.empty else (args.template or "claims")) as project:
@@ -247,9 +247,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.core.importer import import_paths
-    from annotator.core.project import Project
-    from annotator.core.readers import ImportOptions
+    from annotator.core.documents.importing import import_paths
+    from annotator.core.project.project import Project
+    from annotator.core.documents.readers import ImportOptions
 
     options = ImportOptions(
         encoding=args.encoding, split_blank_lines=args.split_on_blank_lines, split_regex=args.split_regex,
@@ -284,7 +284,7 @@ def _warn(message: str) -> None:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     from annotator.core.text import mend_value
 
     with Project.open(args.project, mode="read") as project:
@@ -325,10 +325,10 @@ def _pick(kind: str, wanted: str | None, items: list[tuple[str, str]]) -> frozen
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.core import formats
-    from annotator.core.exchange import Scope, build_export, write_export
-    from annotator.core.outputs import write_text
-    from annotator.core.project import Project
+    from annotator.core.exchange import other_formats as formats
+    from annotator.core.exchange.export_file import Scope, build_export, write_export
+    from annotator.core.files import write_text
+    from annotator.core.project.project import Project
 
     fmt = args.format or formats.format_for_extension(args.output) or "annotator"
     if args.no_text and fmt != "annotator":
@@ -354,7 +354,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _summary_stream(args: argparse.Namespace):
     """Where a command's summary goes: stderr when its output file is standard output ('-')."""
-    from annotator.core.outputs import is_stdout
+    from annotator.core.files import is_stdout
 
     return sys.stderr if is_stdout(args.output) else sys.stdout
 
@@ -371,8 +371,8 @@ def _print_list(title: str, lines: list[str], limit: int = 20, stream=None) -> N
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
-    from annotator.core.exchange_import import import_annotations
-    from annotator.core.project import Project
+    from annotator.core.exchange.apply import import_annotations
+    from annotator.core.project.project import Project
 
     with Project.open(args.project) as project:
         summary = import_annotations(project, args.files)
@@ -387,8 +387,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from annotator.core.exchange import save
-    from annotator.core.merge import merge_files
+    from annotator.core.exchange.export_file import save
+    from annotator.core.exchange.merge import merge_files
 
     merged, report = merge_files(args.files)
     save(merged, args.output)
@@ -400,8 +400,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from annotator.core import schema_exchange, templates
-    from annotator.core.project import Project
+    from annotator.core.schema import files as schema_exchange, templates
+    from annotator.core.project.project import Project
 
     if args.schema_command == "templates":
         for template in templates.list_templates():

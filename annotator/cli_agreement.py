@@ -18,7 +18,7 @@ import sys
 from typing import Any
 
 from annotator.cli import UsageError, _table
-from annotator.core.outputs import csv_text
+from annotator.core.files import csv_text
 
 
 def add_agreement_parser(sub) -> None:

@@ -22,7 +22,7 @@ def add_backup_parsers(sub) -> None:
 
 def cmd_backups(args: argparse.Namespace) -> int:
     from annotator.cli import _table
-    from annotator.core import backups, db
+    from annotator.core.storage import backups, db
 
     path = Path(args.project).expanduser()
     db.check_project_file(path)
@@ -39,7 +39,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 def pick_backup(path: Path, wanted: str) -> Path:
     """The backup file ``wanted`` names: a number or a name from the listing, or a path."""
-    from annotator.core import backups
+    from annotator.core.storage import backups
 
     listed = backups.list_backups(path)
     if wanted.isdigit():
@@ -58,7 +58,7 @@ def pick_backup(path: Path, wanted: str) -> Path:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from annotator.core import backups, db
+    from annotator.core.storage import backups, db
 
     path = Path(args.project).expanduser()
     db.check_project_file(path)

@@ -15,7 +15,7 @@ def add_delete_documents_parser(sub) -> None:
 
 
 def cmd_delete_documents(args: argparse.Namespace) -> int:
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     with Project.open(args.project) as project:
         docs = project.documents()

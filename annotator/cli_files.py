@@ -16,7 +16,7 @@ def add_files_parser(sub) -> None:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from annotator.core.outputs import copy_project
+    from annotator.core.files import copy_project
 
     size = copy_project(args.project, args.target)
     print(f"copied {args.project} to {args.target} ({size / 2**20:.1f} MiB, checked)")

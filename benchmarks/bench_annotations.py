@@ -50,7 +50,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with workload.temporary_home("annotator-bench-annotations-", args.keep) as (tmp, _env):
-        from annotator.core.project import NewDocument, Project  # after ANNOTATOR_HOME is set
+        from annotator.core.project.project import NewDocument, Project  # after ANNOTATOR_HOME is set
 
         rng = random.Random(args.seed)
         texts = make_texts(rng)

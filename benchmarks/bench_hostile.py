@@ -70,7 +70,7 @@ def run(path: Path) -> str:
 
         reliability_report(read_reliability_csv(path), "nominal", resamples=1000, seed=1)
         return "computed"
-    from annotator.core.readers import read_file
+    from annotator.core.documents.readers import read_file
 
     return f"{len(read_file(path))} text(s)"
 

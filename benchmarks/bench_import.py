@@ -77,7 +77,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with workload.temporary_home("annotator-bench-import-", args.keep) as (tmp, env):
-        from annotator.core.project import Project  # after ANNOTATOR_HOME is set
+        from annotator.core.project.project import Project  # after ANNOTATOR_HOME is set
 
         folder = tmp / "corpus"
         folder.mkdir()

@@ -82,7 +82,7 @@ def make_text(rng: random.Random, sentences: list[str], title: str, size: int) -
 
 def build_project(path: Path, rng: random.Random) -> tuple[str, str, dict]:
     """Create the project; returns (small document id, large document id, facts for the report)."""
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     sentences = workload.load_sentences(rng)
     big_text = make_text(rng, sentences, "Workspace benchmark — the long document", BIG_CHARS)
@@ -139,7 +139,7 @@ def measure_gui(project_path: Path, small_id: str, big_id: str, runs: int, creat
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     from annotator.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -228,7 +228,7 @@ def child_memory(project_path: str, small_id: str, big_id: str) -> int:
     """In a child: open the project in a shown window (small document), then the large one; print peak RSS."""
     from PySide6.QtWidgets import QApplication
 
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     from annotator.gui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])

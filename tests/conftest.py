@@ -35,7 +35,7 @@ def corpus() -> Path:
 
 @pytest.fixture
 def project(tmp_path):
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     with Project.create(tmp_path / "test.annotator") as proj:
         yield proj

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from annotator.core.commands import (
+from annotator.core.project.commands import (
     AddAnnotations, AddCategory, DeleteAnnotations, DeleteCategory, DeleteDocuments, MergeCategory,
     ReorderCategories, UpdateAnnotation, UpdateCategory,
 )

@@ -21,7 +21,7 @@ def _no_display() -> bool:
 def open_main_window(project_path: Path | None = None):
     """Open ``project_path`` (default: the default project, created on first run) in a shown
     main window. Raises AnnotatorError if the project cannot be opened."""
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     from annotator.gui.main_window import MainWindow
 
     if project_path is None:
@@ -36,7 +36,7 @@ def open_main_window(project_path: Path | None = None):
 def _last_project():
     """The project open when the app last closed, if it still opens; else None."""
     from annotator.core.errors import AnnotatorError
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     from annotator.gui.file_actions import settings
 
     last = settings().value("project/last")

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 
 from annotator import __version__, paths
 from annotator.core.errors import AnnotatorError, user_message
-from annotator.core.exchange import Scope, build_export, write_export
-from annotator.core.exchange_import import import_annotations
-from annotator.core.formats import format_for_extension, render
-from annotator.core.importer import import_paths
-from annotator.core.outputs import copy_project, write_text
-from annotator.core.project import PROJECT_SUFFIX, Project
-from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions
+from annotator.core.exchange.export_file import Scope, build_export, write_export
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.other_formats import format_for_extension, render
+from annotator.core.documents.importing import import_paths
+from annotator.core.files import copy_project, write_text
+from annotator.core.project.project import PROJECT_SUFFIX, Project
+from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.import_dialog import ImportDialog
 from annotator.gui.widgets import plain, target_allowed
@@ -293,7 +293,7 @@ class FileActions:
         self.switch_project(lambda: Project.open_for_reading(path))
 
     def open_sample_project(self) -> None:
-        from annotator.core.samples import open_sample_project
+        from annotator.core.project.samples import open_sample_project
 
         self.switch_project(open_sample_project)
 
@@ -322,7 +322,7 @@ class FileActions:
     def restore_backup(self) -> None:
         """File → Restore from Backup…: choose one of the project's backups, confirm, restore it
         (after backing up the current state) and reopen the project; the undo history is cleared."""
-        from annotator.core import backups
+        from annotator.core.storage import backups
         from annotator.gui.dialogs.restore_dialog import RestoreDialog
 
         if self._thread is not None:

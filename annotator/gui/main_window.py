@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.models import new_id
-from annotator.core.project import Project
-from annotator.core.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
+from annotator.core.storage.tables import new_id
+from annotator.core.project.project import Project
+from annotator.core.documents.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
 from annotator.gui.actions import build_actions
 from annotator.gui.annotate_actions import AnnotateActions
 from annotator.gui.file_actions import (

@@ -80,7 +80,7 @@ class SchemaActions:
 
     def start_schema_import(self, path: Path) -> None:
         """Merge a schema file (JSON or REFI-QDA .qdc) into the project: one transaction after a backup."""
-        from annotator.core.schema_exchange import import_schema
+        from annotator.core.schema.files import import_schema
 
         try:
             summary = import_schema(self.project, path)
@@ -110,7 +110,7 @@ class SchemaActions:
             self.start_schema_export(path)
 
     def start_schema_export(self, path: Path) -> None:
-        from annotator.core.schema_exchange import write_schema
+        from annotator.core.schema.files import write_schema
 
         try:
             count = write_schema(self.project, path)
@@ -121,7 +121,7 @@ class SchemaActions:
         QMessageBox.information(self, "Schema exported", f"{count} categories written to {path}{note}")
 
     def save_schema_as_template(self) -> None:
-        from annotator.core.templates import save_template
+        from annotator.core.schema.templates import save_template
 
         name, ok = QInputDialog.getText(self, "Save schema as template",
                                         "A name for this template (new projects can start from it):",
@@ -145,8 +145,8 @@ class SchemaActions:
         self.statusBar().showMessage(f"Template saved: {path}", 6000)
 
     def new_project_from_template(self) -> None:
-        from annotator.core.project import PROJECT_SUFFIX, Project
-        from annotator.core.templates import list_templates
+        from annotator.core.project.project import PROJECT_SUFFIX, Project
+        from annotator.core.schema.templates import list_templates
 
         templates = list_templates()
         labels = [f"{t.name} ({t.source})" for t in templates]

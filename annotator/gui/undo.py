@@ -17,9 +17,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.core.commands import UpdateAnnotations
+from annotator.core.project.commands import UpdateAnnotations
 from annotator.core.errors import AnnotatorError, ProjectBusyError, user_message
-from annotator.core.project import lock_wait
+from annotator.core.project.project import lock_wait
 
 log = logging.getLogger(__name__)
 

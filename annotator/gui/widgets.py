@@ -65,7 +65,7 @@ def target_allowed(parent, title: str, path) -> bool:
     (a project, its -wal/-shm/-journal, a folder: outputs.check_target)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from annotator.core.outputs import OutputError, check_target
+    from annotator.core.files import OutputError, check_target
 
     try:
         check_target(path)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from annotator.cli import main
-from annotator.core.exchange import Scope, write_export
+from annotator.core.exchange.export_file import Scope, write_export
 
 TEXT = "The council will spend two million on bike lanes. Critics call it a waste of money."
 

@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from annotator.core import backups
-from annotator.core.project import Project
+from annotator.core.storage import backups
+from annotator.core.project.project import Project
 from tests.cli.test_cli import run
 from tests.core.test_backups import damage_pages
 

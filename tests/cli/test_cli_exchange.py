@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotator.cli import main
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 
 
 def run(capsys, *args):

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from annotator.cli import main
-from annotator.core import db
+from annotator.core.storage import db
 from annotator.core.errors import MESSAGE_LIMIT, ValidationError, brief, user_message
 
 
@@ -86,7 +86,7 @@ def test_odd_data_read_from_a_damaged_project_is_reported_as_damage(proj, capsys
     """A damaged page can read back as rows the code never expects (the fault suite's project fuzz,
     seed 11, found a row without an id ending in AttributeError, exit 70): when the command's project
     fails its check, the user is told it is damaged, exit 1."""
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     def odd_rows(self):
         raise AttributeError("'NoneType' object has no attribute 'id'")

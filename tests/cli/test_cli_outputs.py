@@ -8,8 +8,8 @@ import json
 import pytest
 
 from annotator.cli import main
-from annotator.core.outputs import csv_cell
-from annotator.core.project import Project
+from annotator.core.files import csv_cell
+from annotator.core.project.project import Project
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-cmd", "@SUM(A1)", "\tX", "\rX"]
 NAMES = HOSTILE[:4]  # titles and names hold no tab or carriage return; notes do

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from annotator.cli import main
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 
 
 def run(capsys, *args):
@@ -106,7 +106,7 @@ def test_errors_are_one_line_with_the_right_exit_status(proj, tmp_path, capsys, 
 
 
 def test_init_from_a_user_template_and_list_templates(proj, tmp_path, capsys):
-    from annotator.core.templates import save_template
+    from annotator.core.schema.templates import save_template
 
     with Project.open(proj) as project:
         save_template(project, "Study schema")

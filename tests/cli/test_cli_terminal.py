@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from annotator.cli import main
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 from annotator.terminal import neutralise
 
 HOSTILE = ("\x1b]0;pwned\x07", "\x1b[2J", "\x9b31m", "\u202e")

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from annotator.cli import main
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 
 
 def run(capsys, *args):

@@ -4,7 +4,7 @@ import pytest
 
 from annotator.core.agreement.sources import load_sources, narrow
 from annotator.core.errors import ValidationError
-from annotator.core.exchange import write_export
+from annotator.core.exchange.export_file import write_export
 
 
 def test_a_project_and_its_export_give_the_same_data(filled, tmp_path):

@@ -2,12 +2,12 @@
 
 import pytest
 
-from annotator.core import commands
+from annotator.core.project import commands
 from annotator.core.errors import ValidationError
-from annotator.core.exchange import build_export, dumps
-from annotator.core.exchange_import import import_annotations
-from annotator.core.project import Project
-from annotator.core.schema import check_attribute_definitions, load_schema_template
+from annotator.core.exchange.export_file import build_export, dumps
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.project.project import Project
+from annotator.core.schema.rules import check_attribute_definitions, load_schema_template
 
 DEFINITIONS = [
     {"name": "verdict", "type": "choice", "choices": ["true", "false"], "default": "true"},

@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from annotator.core import backups, db
+from annotator.core.storage import backups, db
 from annotator.core.errors import BackupError, DamagedProjectError, NotAProjectError, ReadOnlyError
-from annotator.core.exchange import save, build_export
-from annotator.core.exchange_import import import_annotations
-from annotator.core.importer import import_paths
-from annotator.core.project import Project
-from annotator.core.schema_exchange import import_schema, write_schema
+from annotator.core.exchange.export_file import save, build_export
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.documents.importing import import_paths
+from annotator.core.project.project import Project
+from annotator.core.schema.files import import_schema, write_schema
 
 
 def names(folder):
@@ -160,7 +160,7 @@ def damage_pages(path):
 
 @pytest.fixture
 def big(project):
-    from annotator.core.project import NewDocument
+    from annotator.core.project.project import NewDocument
 
     project.add_documents([NewDocument(f"doc {i}", f"text number {i} " * 200) for i in range(60)])
     project.close()
@@ -248,7 +248,7 @@ def test_a_backup_killed_halfway_is_never_listed_and_its_leftovers_go(project, a
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from annotator.core import backups
+        from annotator.core.storage import backups
         real = backups.copy_database
         def copy_then_die(source, dest, **kwargs):
             real(source, dest)

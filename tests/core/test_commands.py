@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotator.core import commands
+from annotator.core.project import commands
 
 
 def without_modified(state):

@@ -9,8 +9,8 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.errors import NotAProjectError
-from annotator.core.outputs import OutputError, copy_project
-from annotator.core.project import Project
+from annotator.core.files import OutputError, copy_project
+from annotator.core.project.project import Project
 
 
 def test_after_close_the_file_alone_holds_every_edit_even_while_another_program_reads(tmp_path):

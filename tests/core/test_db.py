@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import backups, db
+from annotator.core.storage import backups, db
 from annotator.core.errors import NotAProjectError
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 
 FIXTURE_V1 = Path(__file__).resolve().parents[1] / "fixtures" / "project-v1.annotator"
 

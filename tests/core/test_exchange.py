@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from annotator.core import exchange
+from annotator.core.exchange import export_file as exchange
 from annotator.core.errors import ExchangeError
-from annotator.core.exchange import Scope, build_export, dumps, parse_export, read_export, write_export
-from annotator.core.exchange_import import import_annotations
-from annotator.core.merge import merge_exports, merge_files
-from annotator.core.project import Project
+from annotator.core.exchange.export_file import Scope, build_export, dumps, parse_export, read_export, write_export
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.merge import merge_exports, merge_files
+from annotator.core.project.project import Project
 
 TEXT = "Intro 😀 “claim” here.\nA second line\u00a0with NBSP and 𝔸 more text to give context on both sides."
 
@@ -278,7 +278,7 @@ def test_conflicts_newer_modified_wins(team, tmp_path):
 
 
 def test_a_failing_import_leaves_the_project_exactly_as_it_was(team, tmp_path, monkeypatch, dump):
-    import annotator.core.exchange_import as module
+    import annotator.core.exchange.apply as module
 
     write_export(team[0], tmp_path / "a.json")
     with Project.create(tmp_path / "p.annotator", schema=None) as project:
@@ -343,7 +343,7 @@ def test_nan_and_infinity_are_neither_stored_nor_read(team, tmp_path):
 
 
 def test_line_reader_and_full_parse_agree_and_other_layouts_still_read(team, tmp_path):
-    from annotator.core.exchange import _read_lines
+    from annotator.core.exchange.export_file import _read_lines
 
     raw = dumps(build_export(team[0]))
     ours = tmp_path / "ours.json"

@@ -37,10 +37,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import ValidationError
-from annotator.core.exchange import build_export, dumps, parse_export, read_export, write_export
-from annotator.core.exchange_import import import_annotations
-from annotator.core.merge import merge_exports
-from annotator.core.project import Project
+from annotator.core.exchange.export_file import build_export, dumps, parse_export, read_export, write_export
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.merge import merge_exports
+from annotator.core.project.project import Project
 from annotator.core.text import sha256_text
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

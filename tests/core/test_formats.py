@@ -1,4 +1,4 @@
-"""Tests for annotator.core.formats: CSV, doccano JSONL and W3C Web Annotation exports.
+"""Tests for annotator.core.exchange.other_formats: CSV, doccano JSONL and W3C Web Annotation exports.
 
 The export below is built by hand: documents with astral characters (😀, two UTF-16 code units
 each), NBSP, U+2028 and several lines; two annotators whose name order differs from their id
@@ -18,7 +18,7 @@ from datetime import datetime
 import pytest
 
 from annotator.core.errors import ValidationError
-from annotator.core.formats import (
+from annotator.core.exchange.other_formats import (
     EXPORT_FORMATS,
     format_for_extension,
     to_csv,

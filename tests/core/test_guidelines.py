@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.core.guidelines import guidelines_html, tree_order
+from annotator.core.schema.guidelines import guidelines_html, tree_order
 
 
 def test_text_is_escaped_everywhere(project):

@@ -11,10 +11,10 @@ import zipfile
 
 import pytest
 
-from annotator.core import readers
+from annotator.core.documents import readers
 from annotator.core.agreement.reliability_io import read_reliability_csv
 from annotator.core.errors import AnnotatorError, ReadError, ValidationError
-from annotator.core.readers import ImportOptions, read_file
+from annotator.core.documents.readers import ImportOptions, read_file
 
 HANG_GUARD_S = 5.0
 
@@ -152,8 +152,8 @@ def returns_at_once(function, fifo):
 
 
 def test_a_fifo_is_refused_by_every_file_reader(tmp_path):
-    from annotator.core.exchange import read_export
-    from annotator.core.schema_exchange import read_schema
+    from annotator.core.exchange.export_file import read_export
+    from annotator.core.schema.files import read_schema
 
     for name, function, kind in [
         ("in.txt", read_file, ReadError),
@@ -217,7 +217,7 @@ def test_ordinal_bootstrap_over_its_work_budget_is_undefined_not_slow():
 
 
 def test_qdc_with_an_unknown_encoding_is_one_line(tmp_path):
-    from annotator.core.schema_exchange import read_schema
+    from annotator.core.schema.files import read_schema
 
     path = tmp_path / "codes.qdc"
     path.write_bytes(b'<?xml version="1.0" encoding="x-made-up"?>\n<CodeBook/>')
@@ -239,8 +239,8 @@ def broken_files() -> dict[str, bytes]:
 
 @pytest.mark.parametrize("extension", [".txt", ".md", ".html", ".docx", ".pdf", ".csv", ".tsv", ".jsonl"])
 def test_broken_files_never_give_an_unexpected_error(tmp_path, extension):
-    from annotator.core.importer import import_paths
-    from annotator.core.project import Project
+    from annotator.core.documents.importing import import_paths
+    from annotator.core.project.project import Project
 
     for name, data in broken_files().items():
         (tmp_path / f"{name}{extension}").write_bytes(data)

@@ -1,7 +1,7 @@
 """Importing files and folders: per-file transactions, duplicates, failures, backups, progress, cancel."""
 
-from annotator.core.importer import collect_files, import_paths
-from annotator.core.readers import ImportOptions
+from annotator.core.documents.importing import collect_files, import_paths
+from annotator.core.documents.readers import ImportOptions
 
 
 def test_folder_import_is_recursive_by_extension_and_per_file(project, tmp_path, annotator_home):
@@ -85,7 +85,7 @@ def test_collect_files_is_sorted_and_relative(tmp_path):
 
 
 def test_unexpected_reader_errors_become_a_failure_not_a_crash(project, tmp_path, monkeypatch):
-    import annotator.core.importer as importer
+    import annotator.core.documents.importing as importer
 
     def boom(path, options):
         raise RuntimeError("reader bug")

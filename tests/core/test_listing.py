@@ -1,7 +1,7 @@
 """Listings a view reads: annotation_spans, annotation_rows (quotes cut by code points) and
 find_documents (case-folded search of titles and texts)."""
 
-from annotator.core.annotations import AnnotationRow
+from annotator.core.project.annotations import AnnotationRow
 
 
 def _add(project, doc, cat, coder, start, end, note=""):

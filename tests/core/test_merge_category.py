@@ -3,7 +3,7 @@ attribute values, refusals, and exact undo."""
 
 import pytest
 
-from annotator.core import commands
+from annotator.core.project import commands
 from annotator.core.errors import NotFoundError, ValidationError
 
 

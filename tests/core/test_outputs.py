@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.outputs import (
+from annotator.core.files import (
     TEMP_MARK, OutputError, check_target, csv_cell, csv_text, open_output, write_text,
 )
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -117,7 +117,7 @@ def test_dash_is_standard_output(capsysbinary):
 
 _SLOW_WRITER = """
 import sys, time
-from annotator.core.outputs import open_output
+from annotator.core.files import open_output
 with open_output(sys.argv[1]) as handle:
     for _ in range(10_000):
         handle.write(b"x" * 1000)

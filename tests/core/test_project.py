@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.project import NewDocument, Project
+from annotator.core.project.project import NewDocument, Project
 from annotator.core.text import sha256_text
 
 # -- documents -----------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_a_killed_process_loses_nothing_it_committed(tmp_path):
     path = tmp_path / "crash.annotator"
     script = textwrap.dedent(f"""
         import os, sys
-        from annotator.core.project import Project
+        from annotator.core.project.project import Project
         p = Project.create({str(path)!r})
         d = p.add_document("T", "some text to annotate").document
         a = p.add_annotator("alice")

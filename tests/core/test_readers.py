@@ -1,4 +1,4 @@
-"""Tests for annotator.core.readers: every supported format, its failures and splitting."""
+"""Tests for annotator.core.documents.readers: every supported format, its failures and splitting."""
 
 import codecs
 import io
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import ReadError, ValidationError
-from annotator.core.readers import (
+from annotator.core.documents.readers import (
     SUPPORTED_EXTENSIONS,
     ExtractedText,
     ImportOptions,

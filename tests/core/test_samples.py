@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import resources, samples
+from annotator.core import resources
+from annotator.core.project import samples
 from annotator.core.errors import NotAProjectError
-from annotator.core.project import Project
-from annotator.core.samples import (SampleError, create_sample_project, locate, open_sample_project,
+from annotator.core.project.project import Project
+from annotator.core.project.samples import (SampleError, create_sample_project, locate, open_sample_project,
                                     sample_project_path)
 from annotator.core.text import normalise
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from annotator.core.errors import SchemaFileError
-from annotator.core.project import Project
-from annotator.core.schema_exchange import (
+from annotator.core.project.project import Project
+from annotator.core.schema.files import (
     MAX_CATEGORIES, MAX_DEPTH, MAX_FILE_BYTES, export_schema, import_schema, read_schema, schema_format,
     write_schema,
 )

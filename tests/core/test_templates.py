@@ -7,9 +7,9 @@ import pytest
 
 from annotator import paths
 from annotator.core.errors import SchemaFileError, ValidationError
-from annotator.core.project import Project
-from annotator.core.schema_exchange import export_schema
-from annotator.core.templates import Template, list_templates, load_template, save_template, templates_dir
+from annotator.core.project.project import Project
+from annotator.core.schema.files import export_schema
+from annotator.core.schema.templates import Template, list_templates, load_template, save_template, templates_dir
 
 TYPED = [{"name": "tone", "type": "choice", "choices": ["calm", "angry"], "default": "calm"}]
 

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from annotator.core import commands
+from annotator.core.project import commands
 from annotator.core.errors import ExchangeError, NotFoundError, ValidationError
-from annotator.core.exchange import build_export, dumps, parse_export
-from annotator.core.project import NewDocument
+from annotator.core.exchange.export_file import build_export, dumps, parse_export
+from annotator.core.project.project import NewDocument
 
 BAD = [("\udc00", "invalid Unicode"), (float("nan"), "NaN"), (float("inf"), "infinity"),
        (float("-inf"), "infinity"), (json.loads("1e999"), "infinity")]

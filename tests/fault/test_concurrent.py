@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from annotator.core import db
+from annotator.core.storage import db
 from annotator.core.errors import ProjectBusyError
-from annotator.core.project import Project, lock_wait
+from annotator.core.project.project import Project, lock_wait
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

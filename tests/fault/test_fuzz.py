@@ -87,7 +87,7 @@ def _import(project: Path, file: Path, tmp: Path) -> list[str]:
 
 def _coded_project(tmp: Path) -> Path:
     """A small project with two coders' annotations, its export and schema files beside it."""
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     path = tmp / "seed.annotator"
     if path.exists():

@@ -235,7 +235,7 @@ def test_names_with_escape_sequences_are_neutralised_on_the_terminal(tmp_path):
 def test_csv_cells_that_start_a_formula_are_neutralised(proj, tmp_path):
     import csv
 
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     with Project.open(proj) as project:
         doc = project.documents()[0]

@@ -50,7 +50,7 @@ def _cli(*args) -> subprocess.CompletedProcess:
 # (each of those a separate committed call, printed on its own).
 WRITER = """
     import sys
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     p = Project.open(sys.argv[1])
     doc = p.documents()[0]
     coder = p.annotator_named("killer")
@@ -82,7 +82,7 @@ def _expected(lines: list[str], state: dict[str, str]) -> None:
 
 
 def test_edits_survive_kills_at_random_moments(tmp_path):
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     path = tmp_path / "kill.annotator"
     with Project.create(path) as project:
@@ -130,7 +130,7 @@ def test_a_killed_import_leaves_whole_documents_and_the_next_run_finishes(tmp_pa
         assert integrity(path) == "ok"
         rows = snapshot(path)["documents"]
         assert len(rows) == len(set(rows))
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     finished = _cli("import", path, folder)
     assert finished.returncode == 0, finished.stderr
@@ -142,7 +142,7 @@ def test_a_killed_import_leaves_whole_documents_and_the_next_run_finishes(tmp_pa
 
 
 def test_a_killed_import_of_annotations_is_all_or_nothing(tmp_path):
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     source = tmp_path / "source.annotator"
     with Project.create(source) as project:
@@ -170,7 +170,7 @@ def test_a_killed_import_of_annotations_is_all_or_nothing(tmp_path):
 
 
 def test_a_killed_upgrade_leaves_a_project_that_opens(tmp_path):
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     reference = tmp_path / "reference.annotator"
     shutil.copy(FIXTURE_V1, reference)
@@ -191,7 +191,7 @@ def test_a_killed_upgrade_leaves_a_project_that_opens(tmp_path):
 
 def test_a_kill_during_a_backup_never_leaves_a_broken_backup(tmp_path, annotator_home):
     """Every file in the backups folder that looks like a backup opens and passes quick_check."""
-    from annotator.core.project import NewDocument, Project
+    from annotator.core.project.project import NewDocument, Project
 
     path = tmp_path / "big.annotator"
     with Project.create(path) as project:
@@ -199,7 +199,7 @@ def test_a_kill_during_a_backup_never_leaves_a_broken_backup(tmp_path, annotator
     env = dict(os.environ, ANNOTATOR_HOME=str(annotator_home))
     code = """
         import sys
-        from annotator.core.project import Project
+        from annotator.core.project.project import Project
         p = Project.open(sys.argv[1])
         print("open", flush=True)
         while True:
@@ -220,7 +220,7 @@ def test_a_kill_during_a_backup_never_leaves_a_broken_backup(tmp_path, annotator
 
 
 def test_a_kill_during_an_export_leaves_no_stray_file_after_the_next(tmp_path):
-    from annotator.core.project import NewDocument, Project
+    from annotator.core.project.project import NewDocument, Project
 
     path = tmp_path / "export.annotator"
     with Project.create(path) as project:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from annotator.core.annotations import AnnotationRow
+from annotator.core.project.annotations import AnnotationRow
 from annotator.gui.panels.annotation_table import (ANNOTATOR, CATEGORY, DOCUMENT, ID_ROLE, NOTE, QUOTE, SPAN,
                                                    AnnotationTableModel, AnnotationTablePanel)
 from tests.conftest import SCREENSHOTS

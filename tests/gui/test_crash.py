@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 
 SCRIPT = textwrap.dedent("""
     import os, signal, sys
@@ -19,7 +19,7 @@ SCRIPT = textwrap.dedent("""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
     from annotator.gui.main_window import MainWindow
 
     app = QApplication([])

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
-from annotator.core.readers import ImportOptions
+from annotator.core.documents.readers import ImportOptions
 from annotator.gui.dialogs.import_dialog import ImportDialog
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
 from tests.conftest import SCREENSHOTS

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 from annotator.gui import file_actions
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.export_dialog import ExportDialog

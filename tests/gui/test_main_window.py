@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QFileDialog
 
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 from annotator.gui import main_window as mw
 from annotator.gui.app import open_main_window
 

@@ -647,7 +647,7 @@ def test_the_window_opens_the_editor_from_the_menu_and_the_palette_and_keeps_it_
     assert editor is not None and editor.isVisible()
     window.palette.edit_button.click()
     assert window.schema_editor is editor  # one editor, brought forward
-    from annotator.core.commands import AddCategory
+    from annotator.core.project.commands import AddCategory
 
     window.history.run(AddCategory("Satire", colour="#CC79A7"))  # e.g. from elsewhere: the editor follows
     assert "Satire" in [row.strip() for row in editor_rows(editor)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from annotator.core.project import Project
+from annotator.core.project.project import Project
 from annotator.gui.main_window import MainWindow
 
 
@@ -56,7 +56,7 @@ def test_a_hostile_schema_file_gets_one_message_and_changes_nothing(window, tmp_
 
 
 def test_save_as_template_then_new_project_from_it(window, tmp_path, monkeypatch, dialogs):
-    from annotator.core.commands import AddCategory
+    from annotator.core.project.commands import AddCategory
 
     window.history.run(AddCategory("Satire", colour="#CC79A7", shortcut="S"))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Newsroom", True))
@@ -83,7 +83,7 @@ def test_a_value_the_definition_refuses_gets_a_message_and_the_panel_shows_the_s
 def test_the_side_panel_edits_each_attribute_type_with_its_widget(window):
     from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QListWidget
 
-    from annotator.core.commands import UpdateCategory
+    from annotator.core.project.commands import UpdateCategory
 
     claim = window.project.categories()[0]
     definitions = [

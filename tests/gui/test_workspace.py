@@ -106,8 +106,8 @@ def test_stored_quote_equals_the_selected_text_after_astral_characters_and_nbsp(
 
 
 def test_text_imported_with_crlf_keeps_offsets_exact(qtbot, project, tmp_path, dialogs):
-    from annotator.core.importer import import_paths
-    from annotator.core.readers import ImportOptions
+    from annotator.core.documents.importing import import_paths
+    from annotator.core.documents.readers import ImportOptions
 
     source = tmp_path / "crlf.txt"
     source.write_bytes("First line 😀\r\nSecond “line”\r\n\r\nThird\u00a0line.".encode("utf-8"))
@@ -414,7 +414,7 @@ def test_every_menu_action_has_a_keyboard_path_and_help_lists_shortcuts(window, 
 
 
 def test_palette_follows_schema_changes_live(window):
-    from annotator.core.commands import AddCategory, UpdateCategory
+    from annotator.core.project.commands import AddCategory, UpdateCategory
 
     window.history.run(AddCategory("Satire", colour="#CC79A7", shortcut="S", description="Not meant literally."))
     names = [window.palette.list.topLevelItem(i).text(0) for i in range(window.palette.list.topLevelItemCount())]
@@ -460,7 +460,7 @@ def test_annotations_last_document_and_layout_survive_a_restart(qtbot, project, 
     win.annotate(cats(win)["Opinion"])
     win.table_dock.hide()
     win.close()  # closes the project too
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     reopened = Project.open(path)
     again = MainWindow(reopened)
@@ -471,7 +471,7 @@ def test_annotations_last_document_and_layout_survive_a_restart(qtbot, project, 
 
 
 def test_welcome_page_opens_the_sample_project(qtbot, tmp_path, dialogs, annotator_home):
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     with Project.create(tmp_path / "empty.annotator") as empty:
         win = MainWindow(empty)
@@ -508,7 +508,7 @@ def test_import_documents_asks_the_options_then_runs_in_the_background(window, q
 
 
 def test_open_recent_lists_projects_opened_before(window, qtbot, tmp_path):
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     first = window.project.path
     with Project.create(tmp_path / "second.annotator", name="Second") as other:

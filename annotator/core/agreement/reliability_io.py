@@ -21,7 +21,7 @@ from annotator.core.agreement.reliability import (
     check_size,
 )
 from annotator.core.errors import ReadError, ValidationError, brief
-from annotator.core.readers import read_regular_file
+from annotator.core.documents.readers import read_regular_file
 
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")

@@ -40,7 +40,7 @@ class AgreementData:
 
 def load_sources(paths: list[str | Path]) -> AgreementData:
     """One project file, or export files (merged as ``annotator merge`` would)."""
-    from annotator.core.db import read_header
+    from annotator.core.storage.db import read_header
     from annotator.core.errors import NotAProjectError
 
     paths = [Path(p) for p in paths]
@@ -61,7 +61,7 @@ def load_sources(paths: list[str | Path]) -> AgreementData:
 
 
 def _from_project(path: Path) -> AgreementData:
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
     with Project.open(path, mode="read") as project:
         return from_project(project)
@@ -82,7 +82,7 @@ def from_project(project) -> AgreementData:
 
 
 def _from_exports(paths: list[Path]) -> AgreementData:
-    from annotator.core.merge import merge_files
+    from annotator.core.exchange.merge import merge_files
 
     data, _report = merge_files(paths)
     return from_export_data(data)

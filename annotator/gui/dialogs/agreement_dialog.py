@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.sources import AgreementData
 from annotator.core.errors import AnnotatorError
-from annotator.core.outputs import csv_text, write_text
+from annotator.core.files import csv_text, write_text
 from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import target_allowed
 from annotator.gui.workers import Worker, start_in_thread

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QVBoxLayout,
 )
 
-from annotator.core.exchange import Scope
+from annotator.core.exchange.export_file import Scope
 
 FORMATS = (  # (format, label, file extension)
     ("annotator", "Annotator exchange JSON (for other coders and merging)", ".json"),

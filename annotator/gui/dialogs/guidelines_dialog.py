@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QPushButton, QTextBrowser, QVBoxLayout
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.guidelines import guidelines_html
-from annotator.core.outputs import write_text
+from annotator.core.schema.guidelines import guidelines_html
+from annotator.core.files import write_text
 
 
 class GuidelinesDialog(QDialog):

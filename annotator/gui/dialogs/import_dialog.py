@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.readers import ImportOptions
+from annotator.core.documents.readers import ImportOptions
 from annotator.gui.widgets import plain
 
 DETECT = "Detect automatically"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
-from annotator.core import backups
+from annotator.core.storage import backups
 
 
 class RestoreDialog(QDialog):

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QColorDialog,
 )
 
-from annotator.core import schema
-from annotator.core.commands import AddCategory, DeleteCategory, ReorderCategories, UpdateCategory
+from annotator.core.schema import rules as schema
+from annotator.core.project.commands import AddCategory, DeleteCategory, ReorderCategories, UpdateCategory
 from annotator.gui.widgets import CATEGORY_ID, fill_category_tree, swatch
 
 _ID = CATEGORY_ID

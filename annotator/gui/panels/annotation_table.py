@@ -21,7 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeaderView, QLabel, QLayout, QLineEdit,
                                QMenu, QTableView, QVBoxLayout, QWidget)
 
-from annotator.core.annotations import AnnotationRow
+from annotator.core.project.annotations import AnnotationRow
 from annotator.gui.widgets import swatch as category_swatch
 
 DOCUMENT, QUOTE, CATEGORY, ANNOTATOR, SPAN, NOTE = range(6)

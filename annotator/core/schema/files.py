@@ -34,13 +34,13 @@ from xml.parsers import expat
 from sqlmodel import Session, select
 
 from annotator import __version__
-from annotator.core import schema
+from annotator.core.schema import rules as schema
 from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
-from annotator.core.models import Category, new_id, now
-from annotator.core.outputs import open_output
+from annotator.core.storage.tables import Category, new_id, now
+from annotator.core.files import open_output
 
 if TYPE_CHECKING:
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
 FORMAT = "annotator-schema"
 VERSION = 1

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, BackupError, user_message
-from annotator.core.project import DocumentSummary, NewDocument, Project, insert_documents
-from annotator.core.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
+from annotator.core.project.project import DocumentSummary, NewDocument, Project, insert_documents
+from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError, brief
-from annotator.core.schema import check_attribute_values, fit_attribute_values
-from annotator.core.models import Annotation, Annotator, Category, Document, new_id, now
+from annotator.core.schema.rules import check_attribute_values, fit_attribute_values
+from annotator.core.storage.tables import Annotation, Annotator, Category, Document, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
 
 _UNSET: Any = object()

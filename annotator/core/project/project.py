@@ -21,12 +21,12 @@ from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotator import __version__
-from annotator.core import backups, db
-from annotator.core.annotations import AnnotationsMixin
-from annotator.core.categories import CategoriesMixin
+from annotator.core.storage import backups, db
+from annotator.core.project.annotations import AnnotationsMixin
+from annotator.core.project.categories import CategoriesMixin
 from annotator.core.errors import (DamagedProjectError, NotFoundError, ProjectBusyError, ReadOnlyError, ValidationError,
                                    brief, is_busy)
-from annotator.core.models import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
+from annotator.core.storage.tables import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import (LIMITS, LONE_SURROGATES, check_field, check_id, check_value, clean_line, normalise,
                                  sha256_text)
 
@@ -118,8 +118,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
                                   created_by=f"Annotator {__version__}"))
             if schema:
-                from annotator.core.schema_exchange import apply_schema
-                from annotator.core.templates import load_template
+                from annotator.core.schema.files import apply_schema
+                from annotator.core.schema.templates import load_template
 
                 nodes = load_template(schema)["categories"]
                 with project._tx(write=True) as s:
@@ -318,7 +318,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
 
     def restore_documents(self, deleted: DeletedDocuments) -> None:
         """Put back what ``delete_documents`` removed, rows exactly as they were (undo)."""
-        from annotator.core.annotations import insert_annotations
+        from annotator.core.project.annotations import insert_annotations
 
         with self._tx(write=True) as s:
             for row in deleted.documents:

@@ -21,7 +21,7 @@ import jsonschema_rs
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError, ValidationError
-from annotator.core.outputs import open_output
+from annotator.core.files import open_output
 from annotator.core.text import (CONTROL_CHARACTERS, LONE_SURROGATES, check_integer, check_timestamp, normalise,
                                  mend_value, sha256_text, value_problems)
 

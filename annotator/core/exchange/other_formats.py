@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from annotator.core.errors import ValidationError
-from annotator.core.outputs import csv_text
+from annotator.core.files import csv_text
 
 _CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category",
                       "annotator", "note", "annotation_id"]

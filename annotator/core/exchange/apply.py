@@ -29,13 +29,13 @@ from typing import Any
 
 from sqlmodel import select
 
-from annotator.core.annotations import insert_annotations
-from annotator.core.categories import insert_category
+from annotator.core.project.annotations import insert_annotations
+from annotator.core.project.categories import insert_category
 from annotator.core.errors import AnnotatorError, ValidationError
-from annotator.core.exchange import read_export
-from annotator.core.models import Annotation, Annotator, Category, Document, Origin
-from annotator.core.project import NewDocument, Project, insert_documents
-from annotator.core.schema import check_attribute_values
+from annotator.core.exchange.export_file import read_export
+from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin
+from annotator.core.project.project import NewDocument, Project, insert_documents
+from annotator.core.schema.rules import check_attribute_values
 from annotator.core.text import LIMITS, check_field, check_id
 
 

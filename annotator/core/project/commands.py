@@ -13,7 +13,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from annotator.core.models import new_id
+from annotator.core.storage.tables import new_id
 
 
 class Command(Protocol):

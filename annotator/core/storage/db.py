@@ -24,7 +24,7 @@ from sqlalchemy import URL, event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
-from annotator.core import models  # noqa: F401  (registers the tables)
+from annotator.core.storage import tables as models  # noqa: F401  (registers the tables)
 from annotator.core.errors import DamagedProjectError, NotAProjectError, ReadOnlyError
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def migrate(path: Path, version: int) -> Path:
     Each step runs with its version bump in one transaction: a failing step leaves the file at
     the last version that completed.
     """
-    from annotator.core.backups import backup_project
+    from annotator.core.storage.backups import backup_project
 
     backup = backup_project(path, f"before-upgrade-v{version}")
     conn = sqlite3.connect(str(path), isolation_level=None)

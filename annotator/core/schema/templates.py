@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from annotator import paths
 from annotator.core import resources
 from annotator.core.errors import ValidationError
-from annotator.core.outputs import open_output
-from annotator.core.schema_exchange import export_schema, parse_schema_json, read_schema, schema_json
+from annotator.core.files import open_output
+from annotator.core.schema.files import export_schema, parse_schema_json, read_schema, schema_json
 from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES
 
 if TYPE_CHECKING:
-    from annotator.core.project import Project
+    from annotator.core.project.project import Project
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from annotator.core import schema
+from annotator.core.schema import rules as schema
 from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.models import Annotation, Category, new_id, now
+from annotator.core.storage.tables import Annotation, Category, new_id, now
 from annotator.core.text import check_id, check_integer, check_timestamp
 
 _UNSET: Any = object()
@@ -273,7 +273,7 @@ def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annota
 
 
 def _restore(s: Session, deleted: DeletedCategory) -> None:
-    from annotator.core.annotations import insert_annotations
+    from annotator.core.project.annotations import insert_annotations
 
     row = deleted.category.model_dump()
     insert_category(s, row["name"], row["colour"], row["description"], row["shortcut"], row["parent_id"],

@@ -162,8 +162,8 @@ def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]
     ``project`` is not a project; OutputError for a refused target or a failed copy."""
     import sqlite3
 
-    from annotator.core.backups import copy_database
-    from annotator.core.db import check_project_file
+    from annotator.core.storage.backups import copy_database
+    from annotator.core.storage.db import check_project_file
 
     source_path = Path(project)
     check_project_file(source_path)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ExchangeError
-from annotator.core.exchange import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
+from annotator.core.exchange.export_file import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
 
 
 @dataclass

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator import paths
-from annotator.core import db
+from annotator.core.storage import db
 from annotator.core.errors import AnnotatorError, BackupError
 
 BACKUPS_KEPT = 20  # per project

@@ -1,0 +1,1 @@
+"""Documents: reading files into texts (readers) and importing them into a project."""

@@ -1,0 +1,1 @@
+"""Exchange: the versioned export file, applying imports, offline merge and other tools' formats."""

@@ -1,0 +1,1 @@
+"""The tag schema: category and attribute rules, templates, schema files and guidelines."""
