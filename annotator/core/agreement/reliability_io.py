@@ -11,17 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.agreement.common import Undefined
-from annotator.core.agreement.reliability import (
-    MAX_CODERS,
-    MAX_VALUES,
-    MEASURES,
-    BootstrapInterval,
-    ReliabilityData,
-    ReliabilityReport,
-    check_size,
-)
-from annotator.core.errors import ReadError, ValidationError, brief
+from annotator.core.agreement.reliability import MEASURES, BootstrapInterval, ReliabilityReport
+from annotator.core.agreement.reliability_data import MAX_CODERS, MAX_VALUES, ReliabilityData, check_size
 from annotator.core.documents.readers import read_regular_file
+from annotator.core.errors import ReadError, ValidationError, brief
 
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
