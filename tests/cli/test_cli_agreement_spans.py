@@ -81,3 +81,9 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(capsys, coded, tmp_path):
     assert code == 1 and "missing.json" in err
     code, _, err = run(capsys, "agreement")
     assert code == 2
+
+
+def test_html_page(capsys, coded):
+    code, out, err = run(capsys, "agreement", coded[0].path, "--format", "html")
+    assert code == 0, err
+    assert out.startswith("<!DOCTYPE html>") and "Reading the numbers." in out and "alice, bob" in out
