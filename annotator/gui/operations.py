@@ -130,8 +130,8 @@ class Operation(QObject):
         worker.progress.connect(self._progress)
         worker.finished.connect(self._finished)
         worker.failed.connect(self._failed)
-        if self.progress_dialog is not None:
-            self.progress_dialog.canceled.connect(worker.cancel)
+        if self.progress_dialog is not None:  # to this object's method: the worker's thread is busy running the task
+            self.progress_dialog.canceled.connect(self.cancel)
         if context is not None:
             context.operation = self
         thread = self.thread = QThread(self)
