@@ -85,13 +85,9 @@ class Operation(QObject):
     def __init__(self, parent: QWidget, task: Task, *, label: str, context=None, cancellable: bool = False,
                  dialog: bool = True, partial: bool = False) -> None:
         super().__init__(parent)
-        self.parent_widget = parent
-        self.label = label
-        self.context = context
+        self.parent_widget, self.label, self.context = parent, label, context
         self._task = task
-        self._cancellable = cancellable
-        self._dialog = dialog
-        self._partial = partial
+        self._cancellable, self._dialog, self._partial = cancellable, dialog, partial
         self._on_success: Callable[[Any], None] = lambda result: None
         self._on_failure: Callable[[str], None] = self._show_failure
         self._on_finally: Callable[[], None] = lambda: None
