@@ -115,7 +115,8 @@ class Operation(QObject):
             return False
         project = context.project if context is not None else None
         if self._dialog:
-            dialog = QProgressDialog(f"{self.label}…", "Cancel" if self._cancellable else None, 0, 0, self.parent_widget)
+            cancel = "Cancel" if self._cancellable else None
+            dialog = QProgressDialog(f"{self.label}…", cancel, 0, 0, self.parent_widget)
             dialog.setWindowTitle(self.label)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(300)
@@ -126,7 +127,7 @@ class Operation(QObject):
         worker.progress.connect(self._progress)
         worker.finished.connect(self._finished)
         worker.failed.connect(self._failed)
-        if self.progress_dialog is not None:  # to this object's method: the worker's thread is busy running the task
+        if self.progress_dialog is not None:  # to this GUI-thread object: the worker's thread is busy with the task
             self.progress_dialog.canceled.connect(self.cancel)
         if context is not None:
             context.operation = self

@@ -105,11 +105,13 @@ class UpdateAnnotations:
             for ann_id in self.changes:
                 row = project.annotation(ann_id).model_dump()
                 self._before[ann_id] = {k: copy.deepcopy(row[k]) for k in (*_ANNOTATION_EDITABLE, "modified")}
-        updated = project.update_annotations([(ann_id, copy.deepcopy(fields)) for ann_id, fields in self.changes.items()])
+        updated = project.update_annotations([(ann_id, copy.deepcopy(fields))
+                                              for ann_id, fields in self.changes.items()])
         return Changes.of(self.changes, (a.document_id for a in updated))
 
     def undo(self, project) -> Changes:
-        updated = project.update_annotations([(ann_id, copy.deepcopy(before)) for ann_id, before in self._before.items()])
+        updated = project.update_annotations([(ann_id, copy.deepcopy(before))
+                                              for ann_id, before in self._before.items()])
         return Changes.of(self._before, (a.document_id for a in updated))
 
 
