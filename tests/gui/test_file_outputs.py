@@ -69,11 +69,12 @@ def test_schema_guidelines_and_agreement_exports_refuse_a_project(window, qtbot,
     assert path.read_bytes() == before and all((tmp_path / n).is_symlink() for n in ("schema.json", "report.csv"))
 
 
-def test_save_a_copy_writes_a_checked_copy(window, monkeypatch, dialogs, tmp_path):
+def test_save_a_copy_writes_a_checked_copy(window, qtbot, monkeypatch, dialogs, tmp_path):
     target = tmp_path / "copies" / "study-copy"
     target.parent.mkdir()
     save_as(monkeypatch, target)
-    window.actions["file.save_copy"].trigger()
+    with qtbot.waitSignal(window.context.operationEnded, timeout=20000):
+        window.actions["file.save_copy"].trigger()
     [(kind, title, text)] = dialogs
     assert (kind, title) == ("information", "Copy saved") and text.endswith(f"{target}.annotator")
     assert sorted(p.name for p in target.parent.iterdir()) == ["study-copy.annotator"]

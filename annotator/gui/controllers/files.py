@@ -99,7 +99,8 @@ class FilesController:
             self.project.checkpoint()
 
     def save_copy(self) -> None:
-        """File → Save a Copy…: a checked single-file copy of the open project (outputs.copy_project)."""
+        """File → Save a Copy…: a checked single-file copy of the open project (files.copy_project),
+        in the background; it reads only, so the views and the undo history stay as they are."""
         path = self.project.path
         name, _ = QFileDialog.getSaveFileName(self.parent, "Save a copy of the project",
                                               str(path.with_name(f"{path.stem}-copy{PROJECT_SUFFIX}")), PROJECT_FILTER)
@@ -108,13 +109,10 @@ class FilesController:
         target = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
         if not target_allowed(self.parent, "Save a copy", target):
             return
-        try:
-            size = copy_project(path, target)
-        except AnnotatorError as exc:
-            QMessageBox.warning(self.parent, "Save a copy", str(exc))
-            return
-        QMessageBox.information(self.parent, "Copy saved", f"A checked copy of the project ({size / 2**20:.1f} MiB) "
-                                f"was written to {target}")
+        self.operation(lambda project, progress: copy_project(path, target), "Save a copy").success(
+            lambda size: QMessageBox.information(self.parent, "Copy saved", f"A checked copy of the project "
+                                                 f"({size / 2**20:.1f} MiB) was written to {target}")).failure(
+            lambda message: QMessageBox.warning(self.parent, "Save a copy", message)).run()
 
     # -- importing and exporting ---------------------------------------------------------------
 
