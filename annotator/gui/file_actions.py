@@ -19,6 +19,7 @@ from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.documents.importing import import_paths
 from annotator.core.files import copy_project, write_text
 from annotator.core.project.project import PROJECT_SUFFIX, Project
+from annotator.core.schema.templates import create_project
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.import_dialog import ImportDialog
@@ -195,7 +196,7 @@ class FileActions:
         """Import documents in the background; a summary dialog follows."""
 
         def task(progress, cancelled):
-            return import_paths(self.project, files, options, progress=lambda d, t, p: progress(d, t, p.name),
+            return import_paths(self.project, files, options, progress=progress,
                                 is_cancelled=cancelled)
 
         self.run_in_background("Import documents", task, self._documents_imported, cancellable=True)
@@ -220,7 +221,7 @@ class FileActions:
         """Import export files in the background (one transaction, after a backup)."""
 
         def task(progress, cancelled):
-            return import_annotations(self.project, files, progress=lambda label: progress(0, 0, label))
+            return import_annotations(self.project, files, progress=progress)
 
         self.run_in_background("Import annotations", task, self._annotations_imported)
 
@@ -276,7 +277,7 @@ class FileActions:
                                               PROJECT_FILTER)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
-            self.switch_project(lambda: Project.create(path))
+            self.switch_project(lambda: create_project(path))
 
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open project", str(paths.data_dir()), PROJECT_FILTER)

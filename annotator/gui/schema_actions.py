@@ -145,8 +145,8 @@ class SchemaActions:
         self.statusBar().showMessage(f"Template saved: {path}", 6000)
 
     def new_project_from_template(self) -> None:
-        from annotator.core.project.project import PROJECT_SUFFIX, Project
-        from annotator.core.schema.templates import list_templates
+        from annotator.core.project.project import PROJECT_SUFFIX
+        from annotator.core.schema.templates import create_project, list_templates
 
         templates = list_templates()
         labels = [f"{t.name} ({t.source})" for t in templates]
@@ -159,4 +159,4 @@ class SchemaActions:
                                               f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)")
         if name:
             path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
-            self.switch_project(lambda: Project.create(path, schema=template))
+            self.switch_project(lambda: create_project(path, template=template))

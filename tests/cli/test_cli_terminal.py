@@ -7,6 +7,7 @@ import json
 
 from annotator.cli import main
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.terminal import neutralise
 
 HOSTILE = ("\x1b]0;pwned\x07", "\x1b[2J", "\x9b31m", "\u202e")
@@ -51,7 +52,7 @@ def test_hostile_file_names_and_titles_are_printed_escaped(capsys, tmp_path):
 
 def test_json_output_stays_valid_json_with_the_same_values(capsys, tmp_path):
     project = tmp_path / "p.annotator"
-    with Project.create(project) as p:
+    with create_project(project) as p:
         title = "T \x9b31m \u202e\u2066 x"
         p.add_document(title, "text")
     code, out, err = run(capsys, "documents", project, "--format", "json")

@@ -240,11 +240,11 @@ def broken_files() -> dict[str, bytes]:
 @pytest.mark.parametrize("extension", [".txt", ".md", ".html", ".docx", ".pdf", ".csv", ".tsv", ".jsonl"])
 def test_broken_files_never_give_an_unexpected_error(tmp_path, extension):
     from annotator.core.documents.importing import import_paths
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     for name, data in broken_files().items():
         (tmp_path / f"{name}{extension}").write_bytes(data)
-    with Project.create(tmp_path / "p.annotator") as project:
+    with create_project(tmp_path / "p.annotator") as project:
         started = time.perf_counter()
         report = import_paths(project, sorted(tmp_path.glob(f"*{extension}")), ImportOptions())
         assert time.perf_counter() - started < 4 * HANG_GUARD_S

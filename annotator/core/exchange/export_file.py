@@ -65,17 +65,9 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
     default the log) gets one line for each stored value that had to be made valid."""
     warn = warn or log.warning
     info = project.info()
-    engine = project._engine
-    with engine.connect() as conn:
-        docs = conn.exec_driver_sql(
-            "SELECT id, title, sha256, length, source, metadata, text FROM documents ORDER BY id").fetchall()
-        cats = conn.exec_driver_sql("SELECT id, name, colour, description, shortcut, parent_id, position, attributes"
-                                    " FROM categories ORDER BY id").fetchall()
-        coders = conn.exec_driver_sql("SELECT id, name FROM annotators ORDER BY id").fetchall()
-        origins = dict(conn.exec_driver_sql("SELECT id, name FROM origins").fetchall())
-        refs = conn.exec_driver_sql("SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
-
-    docs = [d for d in docs if scope.documents is None or d[0] in scope.documents]
+    rows = project.export_rows()
+    cats, coders, origins, refs = rows.categories, rows.annotators, rows.origins, rows.references
+    docs = [d for d in rows.documents if scope.documents is None or d[0] in scope.documents]
     texts = {d[0]: d[6] for d in docs}
     parents = {c[0]: c[5] for c in cats}
     keep = None
@@ -96,21 +88,18 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
     used = sorted({origin or info.id for doc_id, cat_id, coder_id, origin in refs if wanted(doc_id, cat_id, coder_id)})
 
     def annotations():
-        with engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note, attributes,'
-                ' created, modified FROM annotations ORDER BY document_id, start, "end", id')
-            for ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified in rows:
-                if not wanted(doc_id, cat_id, coder_id):
-                    continue
-                text = texts[doc_id]
-                yield {
-                    "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
-                    "category_id": cat_id,
-                    "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
-                    "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
-                    "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
-                }
+        for row in project.iter_export_annotations():
+            ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified = row
+            if not wanted(doc_id, cat_id, coder_id):
+                continue
+            text = texts[doc_id]
+            yield {
+                "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
+                "category_id": cat_id,
+                "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
+                "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
+                "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
+            }
 
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:

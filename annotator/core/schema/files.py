@@ -424,7 +424,7 @@ def _checked_qdc_node(state: _Checker, code: dict[str, Any], node: dict[str, Any
 # -- import ----------------------------------------------------------------------------------
 
 @dataclass
-class SchemaImportSummary:
+class SchemaImportReport:
     """What a schema import did: category names (with their parents, "A / B") per outcome."""
 
     file: Path
@@ -440,30 +440,22 @@ class SchemaImportSummary:
                 f"{len(self.unchanged)} unchanged"]
 
 
-def import_schema(project: Project, path: str | Path) -> SchemaImportSummary:
+def import_schema(project: Project, path: str | Path) -> SchemaImportReport:
     """Merge a schema file into ``project``; see the module docstring. SchemaFileError (the
     project unchanged) when the file is not a valid schema or cannot be merged."""
     path = Path(path)
     data = read_schema(path)
-    summary = SchemaImportSummary(file=path)
-    taken: list[Path] = []
-    with project._tx_backed_up("before-schema-import", taken) as s:
+    summary = SchemaImportReport(file=path)
+    with project.transaction(backup="before-schema-import") as tx:
         try:
-            _apply(s, data["categories"], summary)
+            _apply(tx.session, data["categories"], summary)
         except AnnotatorError as exc:
             raise SchemaFileError(f"{path}: {exc}") from exc
-    summary.backup = taken[0] if taken else None
+    summary.backup = tx.backup
     return summary
 
 
-def apply_schema(s: Session, nodes: list[dict[str, Any]]) -> SchemaImportSummary:
-    """Merge checked category nodes (as ``read_schema`` gives them) inside an open session."""
-    summary = SchemaImportSummary(file=Path())
-    _apply(s, nodes, summary)
-    return summary
-
-
-def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportSummary) -> None:
+def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport) -> None:
     # Everything is looked up in memory: a file of 10,000 categories must not cost 10,000 queries
     # over the whole table (the nodes were checked by _Checker already).
     local = {c.id: c for c in s.exec(select(Category)).all()}
