@@ -17,7 +17,8 @@ from annotator.core.exchange.export_file import Scope, build_export, write_expor
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.documents.importing import import_paths
-from annotator.core.files import copy_project, write_text
+from annotator.core.files import write_text
+from annotator.core.storage.backups import copy_project
 from annotator.core.project.project import PROJECT_SUFFIX, Project
 from annotator.core.schema.templates import create_project
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
@@ -116,7 +117,7 @@ class FileActions:
             self.project.checkpoint()
 
     def save_copy(self) -> None:
-        """File → Save a Copy…: a checked single-file copy of the open project (outputs.copy_project)."""
+        """File → Save a Copy…: a checked single-file copy of the open project (backups.copy_project)."""
         path = self.project.path
         name, _ = QFileDialog.getSaveFileName(self, "Save a copy of the project",
                                               str(path.with_name(f"{path.stem}-copy{PROJECT_SUFFIX}")), PROJECT_FILTER)

@@ -9,7 +9,8 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.errors import NotAProjectError
-from annotator.core.files import OutputError, copy_project
+from annotator.core.files import OutputError
+from annotator.core.storage.backups import copy_project
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
 

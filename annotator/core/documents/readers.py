@@ -12,15 +12,14 @@ import csv
 import io
 import json
 import logging
-import os
 import re
-import stat
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from annotator.core.errors import ReadError, ValidationError
+from annotator.core.files import MiB, read_bounded
 from annotator.core.text import (
     decode_bytes,
     first_line_title,
@@ -57,7 +56,6 @@ SUPPORTED_EXTENSIONS: tuple[str, ...] = (
 
 # Limits, checked before the heavy work (docs/import.md, "Limits"). Every reader is linear in its
 # input, so a file within them is read in seconds.
-MiB = 1024 * 1024
 MAX_FILE_BYTES = 256 * MiB  # .txt .md .csv .tsv .jsonl .pdf, as stored on disk
 MAX_HTML_BYTES = 64 * MiB  # .html .htm
 MAX_DOCX_BYTES = 64 * MiB  # the .docx (zip) file
@@ -80,7 +78,7 @@ def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[Extr
         raise ValidationError("choose one of --split-on-blank-lines and --split-regex")
     limit = {".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES, ".docx": MAX_DOCX_BYTES}.get(extension,
                                                                                             MAX_FILE_BYTES)
-    data = read_regular_file(path, limit)
+    data = read_bounded(path, limit)
 
     if extension in (".csv", ".tsv"):
         return _read_csv(path, data, options, "\t" if extension == ".tsv" else None)
@@ -96,29 +94,6 @@ def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[Extr
         text, encoding = decode_bytes(data, options.encoding)
         metadata = {}
     return _single_text(path, normalise(text), metadata, encoding, options)
-
-
-def read_regular_file(path: Path, max_bytes: int) -> bytes:
-    """The bytes of ``path``; ReadError (reason without the path) when it is not a regular file
-    (a FIFO is refused at once, not waited on), cannot be read, or holds more than ``max_bytes``."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as error:
-        raise ReadError(f"cannot read the file ({error.strerror or error})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ReadError("not a regular file (a folder, pipe or device)")
-        if info.st_size > max_bytes:
-            raise ReadError(f"the file is {info.st_size / MiB:.1f} MiB; files of this kind are "
-                            f"read up to {max_bytes // MiB} MiB")
-        try:
-            data = handle.read(max_bytes + 1)
-        except OSError as error:
-            raise ReadError(f"cannot read the file ({error.strerror or error})") from None
-    if len(data) > max_bytes:  # it grew while we looked
-        raise ReadError(f"the file is larger than {max_bytes // MiB} MiB")
-    return data
 
 
 def _single_text(

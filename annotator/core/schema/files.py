@@ -35,9 +35,9 @@ from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.core.schema import rules as schema
-from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
+from annotator.core.errors import AnnotatorError, ReadError, SchemaFileError, ValidationError
 from annotator.core.storage.tables import Category, new_id, now
-from annotator.core.files import open_output
+from annotator.core.files import MissingFileError, open_output, read_bounded
 
 if TYPE_CHECKING:
     from annotator.core.project.project import Project
@@ -137,22 +137,11 @@ def read_schema(path: str | Path) -> dict[str, Any]:
     nested category dicts holding only the fields the file gives. SchemaFileError otherwise."""
     path = Path(path)
     try:
-        if path.is_dir():
-            raise SchemaFileError(f"{path}: is a folder, not a schema file")
-        if path.exists() and not path.is_file():
-            raise SchemaFileError(f"{path}: not a regular file (a pipe or device)")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SchemaFileError(f"{path}: the file is {size / 2**20:.1f} MiB; schema files of up to "
-                                  f"{MAX_FILE_BYTES // 2**20} MiB are accepted")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
+        raw = read_bounded(path, MAX_FILE_BYTES, "schema files")
+    except MissingFileError:
         raise SchemaFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise SchemaFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_FILE_BYTES:  # grew while we looked
-        raise SchemaFileError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    except ReadError as exc:
+        raise SchemaFileError(f"{path}: {exc}") from None
     fmt = schema_format(path) or ("qdc" if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "json")
     return parse_qdc(raw, str(path)) if fmt == "qdc" else parse_schema_json(raw, str(path))
 
