@@ -32,7 +32,8 @@ def read_export_rows(engine: Engine) -> ExportRows:
                                     " FROM categories ORDER BY id").fetchall()
         coders = conn.exec_driver_sql("SELECT id, name FROM annotators ORDER BY id").fetchall()
         origins = dict(conn.exec_driver_sql("SELECT id, name FROM origins").fetchall())
-        refs = conn.exec_driver_sql("SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
+        refs = conn.exec_driver_sql(
+            "SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
     return ExportRows(docs, cats, coders, origins, refs)
 
 
