@@ -50,7 +50,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with workload.temporary_home("annotator-bench-annotations-", args.keep) as (tmp, _env):
-        from annotator.core.project.project import NewDocument, Project  # after ANNOTATOR_HOME is set
+        from annotator.core.project.project import NewDocument  # after ANNOTATOR_HOME is set
+        from annotator.core.schema.templates import create_project
 
         rng = random.Random(args.seed)
         texts = make_texts(rng)
@@ -59,7 +60,7 @@ def main() -> int:
             for run in range(1, args.runs + 1):
                 if project is not None:
                     project.close()
-                project = Project.create(tmp / f"run{run}.annotator")
+                project = create_project(tmp / f"run{run}.annotator")
                 added = project.add_documents(NewDocument(f"doc {i + 1}", t) for i, t in enumerate(texts))
                 documents = [a.document for a in added]
                 annotator = project.add_annotator("bench")

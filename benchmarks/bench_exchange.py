@@ -147,13 +147,14 @@ def main() -> int:
         from annotator.core.exchange.export_file import Scope, write_export  # after ANNOTATOR_HOME is set
         from annotator.core.exchange.apply import import_annotations
         from annotator.core.project.project import NewDocument, Project
+        from annotator.core.schema.templates import create_project
 
         # -- workload (not timed) --------------------------------------------------------------
         started = time.perf_counter()
         rng = random.Random(args.seed)
         texts = make_texts(rng)
         source = tmp / "source.annotator"
-        with Project.create(source) as project:
+        with create_project(source) as project:
             added = project.add_documents(NewDocument(f"doc {i + 1:04d}", t) for i, t in enumerate(texts))
             documents = [a.document for a in added]
             categories = [c.id for c in project.categories()]
@@ -174,7 +175,7 @@ def main() -> int:
         coder_files = []
         for k in range(CODERS):
             path = tmp / f"member{k + 1}.annotator"
-            with Project.create(path) as project:  # a member's own project, as `annotator init` makes it
+            with create_project(path) as project:  # a member's own project, as `annotator init` makes it
                 import_annotations(project, [shared])  # same document and category ids as everyone
                 coder = project.add_annotator(f"member {k + 1}")
                 by_id = {d.id: d for d in project.documents()}
@@ -280,7 +281,7 @@ def main() -> int:
                     profile(name, ["export", str(source), "-o", str(tmp / "profile-export.json")])
                 elif name == "import":
                     empty = tmp / "profile-import.annotator"
-                    Project.create(empty, schema=None).close()  # what `annotator init --empty` makes
+                    create_project(empty, template=None).close()  # what `annotator init --empty` makes
                     profile(name, ["import-annotations", str(empty), str(export_file)])
                 else:
                     profile(name, ["merge", *map(str, coder_files), "-o", str(tmp / "profile-team.json")])

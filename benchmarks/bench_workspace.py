@@ -82,12 +82,12 @@ def make_text(rng: random.Random, sentences: list[str], title: str, size: int) -
 
 def build_project(path: Path, rng: random.Random) -> tuple[str, str, dict]:
     """Create the project; returns (small document id, large document id, facts for the report)."""
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     sentences = workload.load_sentences(rng)
     big_text = make_text(rng, sentences, "Workspace benchmark — the long document", BIG_CHARS)
     small_text = make_text(rng, sentences, "Workspace benchmark — a short document", SMALL_CHARS)
-    project = Project.create(path)
+    project = create_project(path)
     try:
         small = project.add_document("A short document", small_text).document
         big = project.add_document("The long document", big_text).document

@@ -35,9 +35,9 @@ def corpus() -> Path:
 
 @pytest.fixture
 def project(tmp_path):
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
-    with Project.create(tmp_path / "test.annotator") as proj:
+    with create_project(tmp_path / "test.annotator") as proj:
         yield proj
 
 

@@ -1,5 +1,5 @@
 """``annotator copy PROJECT TARGET``: a consistent single-file copy of a project, safe while the app
-(or another command) has it open and is writing. See core.files.copy_project."""
+(or another command) has it open and is writing. See storage.backups.copy_project."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ ARGUMENTS = {"copy": _copy_arguments}
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from annotator.core.files import copy_project
+    from annotator.core.storage.backups import copy_project
 
     size = copy_project(args.project, args.target)
     print(f"copied {args.project} to {args.target} ({size / 2**20:.1f} MiB, checked)")

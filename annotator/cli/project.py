@@ -54,10 +54,10 @@ ARGUMENTS = {"init": _init_arguments, "import": _import_arguments, "documents": 
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
-    with Project.create(args.project, name=args.name,
-                        schema=None if args.empty else (args.template or "claims")) as project:
+    with create_project(args.project, name=args.name,
+                        template=None if args.empty else (args.template or "claims")) as project:
         counts = project.counts()
     print(f"created {args.project} with {counts.categories} categories")
     return 0

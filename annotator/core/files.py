@@ -1,5 +1,7 @@
 """Every file Annotator writes (exports, merges, schemas, templates, reports, guidelines, copies) goes
-through here, so that no command can overwrite a project and no reader sees half a file.
+through here, so that no command can overwrite a project and no reader sees half a file; and every
+file it reads whole (documents, exports, schema files, reliability data) is opened here, bounded
+(``open_bounded``, ``read_bounded``: a regular file of at most so many bytes, a FIFO refused at once).
 
 The target is checked first (``check_target``): a folder, an SQLite database (an Annotator project or
 any other: the 16-byte SQLite header of an existing file is read), or a project's ``-wal``, ``-shm``
@@ -20,6 +22,7 @@ Then ``open_output`` writes:
 
 A process killed while writing leaves its temporary file behind; the next write to the same target
 removes temporary files of that target whose process is gone (or that are over an hour old).
+``storage.backups.copy_project`` writes a project copy the same way (``temp_path``, ``sync_folder``).
 
 CSV cells go through ``csv_cell`` (see there); ``csv_text`` builds a whole CSV file with it.
 """
@@ -40,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ReadError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 ANNOTATOR_APPLICATION_ID = b"ANNO"  # PRAGMA application_id, at offset 68 of the header
@@ -48,10 +51,61 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 TEMP_MARK = ".annotator-tmp-"
 STALE_TEMP_SECONDS = 3600
 STDOUT = "-"
+MiB = 1024 * 1024
 
 
 class OutputError(AnnotatorError):
     """A file Annotator was asked to write and cannot or must not: the message names it."""
+
+
+class MissingFileError(ReadError):
+    """``open_bounded``: there is no file at the path."""
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+@contextmanager
+def open_bounded(path: str | os.PathLike[str], max_bytes: int, kind: str | None = None) -> Iterator[BinaryIO]:
+    """A binary handle on the regular file ``path`` for reading. ReadError, with a reason that
+    does not name the path (the caller puts it in front), when the file is missing
+    (MissingFileError) or cannot be read, when it is not a regular file (a FIFO is refused at once,
+    never waited on), or when it holds more than ``max_bytes``: "the file is 3.5 MiB; ``kind``
+    of up to 2 MiB are accepted" (no ``kind``: "files of this kind are read up to 2 MiB"). An
+    OSError while the block reads becomes a ReadError too."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        kind_of_error = MissingFileError if isinstance(error, FileNotFoundError) else ReadError
+        raise kind_of_error(f"cannot read the file ({error.strerror or error})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ReadError("is a folder, not a file" if stat.S_ISDIR(info.st_mode) else
+                        "not a regular file (a pipe or device)")
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > max_bytes:
+            limit = f"{max_bytes // MiB} MiB"
+            raise ReadError(f"the file is {_mib(info.st_size)} MiB; "
+                            + (f"{kind} of up to {limit} are accepted" if kind else
+                               f"files of this kind are read up to {limit}"))
+        try:
+            yield handle
+        except OSError as error:
+            raise ReadError(f"cannot read the file ({error.strerror or error})") from None
+
+
+def read_bounded(path: str | os.PathLike[str], max_bytes: int, kind: str | None = None) -> bytes:
+    """The bytes of ``path``, read through ``open_bounded`` (see there for the errors)."""
+    with open_bounded(path, max_bytes, kind) as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while we looked
+        raise ReadError(f"the file is larger than {max_bytes // MiB} MiB")
+    return data
+
+
+def _mib(size: int) -> str:
+    """A size in MiB for a message: whole when it is whole, else with one decimal."""
+    return f"{size // MiB}" if size % MiB == 0 else f"{size / MiB:.1f}"
 
 
 # -- checking a target -----------------------------------------------------------------------
@@ -127,16 +181,16 @@ def open_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise _error(given, exc) from None
+        raise output_error(given, exc) from None
     if st is not None and (not stat.S_ISREG(st.st_mode) or _is_system_path(given)):
         with _in_place(given, st) as handle:
             yield handle
         return
-    temp = _new_temp(real)
+    temp = temp_path(real)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise _error(given, exc) from None
+        raise output_error(given, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -145,51 +199,13 @@ def open_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         if st is not None:
             os.chmod(temp, stat.S_IMODE(st.st_mode))
         os.replace(temp, real)
-        _sync_folder(real.parent)
+        sync_folder(real.parent)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise _error(given, exc) from None
+        raise output_error(given, exc) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-
-
-def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]) -> int:
-    """Write a consistent single-file copy of ``project`` to ``target`` (a new name, or a file that
-    is not a project) while other programs may have it open and be writing: SQLite's backup API
-    copies one snapshot into a temporary file beside ``target``, ``PRAGMA quick_check`` checks it,
-    then it is renamed onto ``target``. Returns the copy's size in bytes. NotAProjectError when
-    ``project`` is not a project; OutputError for a refused target or a failed copy."""
-    import sqlite3
-
-    from annotator.core.storage.backups import copy_database
-    from annotator.core.storage.db import check_project_file
-
-    source_path = Path(project)
-    check_project_file(source_path)
-    given = Path(target)
-    if str(target) == STDOUT:
-        raise OutputError("-: a project copy is a file; give a file name")
-    check_target(given)
-    real = Path(os.path.realpath(given))
-    if real.exists() and not real.is_file():
-        raise OutputError(f"{given}: is not a regular file; choose a file name for the copy")
-    temp = _new_temp(real)
-    try:
-        # One step of SQLite's backup API: one snapshot, writers are not blocked (WAL); the copy is
-        # one file (no -wal) and passes quick_check, as a backup does.
-        copy_database(str(source_path), temp, backup_of=source_path)
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, real)
-        _sync_folder(real.parent)
-    except sqlite3.Error as exc:
-        raise OutputError(f"{given}: cannot copy {source_path}: {exc}") from None
-    except OSError as exc:
-        raise _error(given, exc) from None
-    finally:
-        temp.unlink(missing_ok=True)
-    return real.stat().st_size
 
 
 def is_stdout(path: str | os.PathLike[str]) -> bool:
@@ -238,7 +254,7 @@ def remove_stale_temps(target: Path) -> list[Path]:
     return removed
 
 
-def _new_temp(real: Path) -> Path:
+def temp_path(real: Path) -> Path:
     """The name of a new temporary file for ``real`` (after removing stale ones)."""
     remove_stale_temps(real)
     return real.with_name(f".{real.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
@@ -275,7 +291,7 @@ def _in_place(path: Path, st: os.stat_result) -> Iterator[BinaryIO]:
     except OSError as exc:
         if exc.errno == errno.ENXIO and stat.S_ISFIFO(mode):
             raise OutputError(f"{path}: is a pipe that no program is reading from; nothing written") from None
-        raise _error(path, exc) from None
+        raise output_error(path, exc) from None
     if nonblock:
         import fcntl
 
@@ -284,10 +300,10 @@ def _in_place(path: Path, st: os.stat_result) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
     except OSError as exc:
-        raise _error(path, exc) from None
+        raise output_error(path, exc) from None
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -300,7 +316,8 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _error(path: Path, exc: OSError) -> OutputError:
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """The OutputError for an OSError met writing ``path``."""
     return OutputError(f"{path}: cannot write the file ({exc.strerror or exc})")
 
 

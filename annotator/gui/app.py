@@ -22,10 +22,12 @@ def open_main_window(project_path: Path | None = None):
     """Open ``project_path`` (default: the default project, created on first run) in a shown
     main window. Raises AnnotatorError if the project cannot be opened."""
     from annotator.core.project.project import Project
+    from annotator.core.schema.templates import template_categories
     from annotator.gui.main_window import MainWindow
 
     if project_path is None:
-        project = _last_project() or Project.open_or_create(paths.default_project_path())
+        project = _last_project() or Project.open_or_create(paths.default_project_path(),
+                                                                  categories=template_categories())
     else:
         project = Project.open_for_reading(project_path)
     window = MainWindow(project)

@@ -7,6 +7,7 @@ import pytest
 
 from annotator.core.storage import backups
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from tests.core.test_backups import damage_pages
 
 
@@ -43,7 +44,7 @@ def test_backups_lists_newest_first_and_restore_puts_one_back(proj, tmp_path, ru
 
 
 def test_restore_refuses_another_projects_backup(proj, tmp_path, run):
-    with Project.create(tmp_path / "other.annotator") as other:
+    with create_project(tmp_path / "other.annotator") as other:
         theirs = other.backup("x")
     code, _, err = run("restore", proj, theirs)
     assert code == 1 and "a backup of another project" in err and len(err.splitlines()) == 1

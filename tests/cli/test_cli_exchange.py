@@ -7,13 +7,14 @@ import json
 import pytest
 
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 
 @pytest.fixture
 def coder(tmp_path):
     """A project with two documents, two coders and three annotations."""
     path = tmp_path / "coder.annotator"
-    with Project.create(path, name="Coder") as project:
+    with create_project(path, name="Coder") as project:
         one = project.add_document("One", "First 😀 text with a “claim” in it.").document
         two = project.add_document("Two", "Second text, an opinion.").document
         alice, bob = project.add_annotator("alice"), project.add_annotator("bob")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from annotator.core.files import csv_cell
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-cmd", "@SUM(A1)", "\tX", "\rX"]
 NAMES = HOSTILE[:4]  # titles and names hold no tab or carriage return; notes do
@@ -18,7 +18,7 @@ NAMES = HOSTILE[:4]  # titles and names hold no tab or carriage return; notes do
 def hostile(tmp_path):
     """Titles, coder names, category names and notes that a spreadsheet would run as formulas."""
     path = tmp_path / "study.annotator"
-    with Project.create(path, schema=None) as project:
+    with create_project(path, template=None) as project:
         for i, evil in enumerate(HOSTILE):
             name = NAMES[i % len(NAMES)] + str(i)
             doc = project.add_document(name, f"text number {i} here").document
@@ -85,7 +85,7 @@ def test_agreement_csv_guards_names_and_keeps_numbers(tmp_path, run):
     assert kappa[2].startswith("-") and float(kappa[2]) < 0  # a number stays a number
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
     path = tmp_path / "coded.annotator"
-    with Project.create(path, schema=None) as project:
+    with create_project(path, template=None) as project:
         doc = project.add_document("-doc", "one two three four").document
         cat = project.add_category("@cat", colour="#123456")
         for name in ("=alice", "+bob"):

@@ -62,10 +62,10 @@ def test_open_without_the_app_is_a_usage_error(run):
 
 
 def test_an_unknown_name_fails_the_same_way_in_every_command(run, tmp_path):
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     path = tmp_path / "p.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         doc = project.add_document("One", "Some text here.").document
         cat = project.categories()[0]
         for name in ("alice", "bob"):

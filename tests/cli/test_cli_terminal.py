@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.cli.terminal import neutralise
 
 HOSTILE = ("\x1b]0;pwned\x07", "\x1b[2J", "\x9b31m", "\u202e")
@@ -44,7 +45,7 @@ def test_hostile_file_names_and_titles_are_printed_escaped(run, tmp_path):
 
 def test_json_output_stays_valid_json_with_the_same_values(run, tmp_path):
     project = tmp_path / "p.annotator"
-    with Project.create(project) as p:
+    with create_project(project) as p:
         title = "T \x9b31m \u202e\u2066 x"
         p.add_document(title, "text")
     code, out, err = run("documents", project, "--format", "json")

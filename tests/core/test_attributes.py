@@ -6,7 +6,7 @@ from annotator.core.project import commands
 from annotator.core.errors import ValidationError
 from annotator.core.exchange.export_file import build_export, dumps
 from annotator.core.exchange.apply import import_annotations
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.core.schema.rules import check_attribute_definitions, load_schema_template
 
 DEFINITIONS = [
@@ -172,7 +172,7 @@ def test_import_rejects_annotations_whose_values_do_not_fit_and_keeps_the_others
     project.add_annotation(doc.id, cat.id, alice.id, 1, 4, attributes={"score": 1})
     project.add_annotation(doc.id, cats[0].id, alice.id, 2, 5, attributes={"verdict": "false"})
     (tmp_path / "team.json").write_bytes(dumps(build_export(project)))
-    with Project.create(tmp_path / "other.annotator") as other:
+    with create_project(tmp_path / "other.annotator") as other:
         other.add_category("Typed", attributes=[{"name": "score", "type": "number", "max": 5}])
         summary = import_annotations(other, [tmp_path / "team.json"])
         bad = project.annotations(category_id=cat.id)[0]  # the one at 0-3

@@ -14,6 +14,7 @@ from annotator.core.exchange.export_file import save, build_export
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.documents.importing import import_paths
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.core.schema.files import import_schema, write_schema
 
 
@@ -25,7 +26,7 @@ def test_two_projects_with_the_same_file_name_keep_their_own_backups(tmp_path, m
     monkeypatch.setattr(backups, "BACKUPS_KEPT", 2)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    with Project.create(tmp_path / "a" / "study.annotator") as a, Project.create(tmp_path / "b" / "study.annotator") as b:
+    with create_project(tmp_path / "a" / "study.annotator") as a, create_project(tmp_path / "b" / "study.annotator") as b:
         a_backups = [a.backup(f"a{i}") for i in range(2)]
         for i in range(3):
             b.backup(f"b{i}")
@@ -139,7 +140,7 @@ def test_restore_brings_back_the_backup_after_backing_up_the_current_state(fille
 
 
 def test_restore_refuses_another_projects_backup_and_a_damaged_one(project, tmp_path):
-    with Project.create(tmp_path / "other.annotator") as other:
+    with create_project(tmp_path / "other.annotator") as other:
         theirs = other.backup("x")
     with pytest.raises(BackupError, match="a backup of another project.*nothing was restored"):
         backups.restore_backup(project.path, theirs)
@@ -232,11 +233,11 @@ def test_odd_project_paths_are_refused_at_once(tmp_path):
     with pytest.raises(NotAProjectError, match="not a regular file"):
         Project.open(fifo)  # not waited on
     with pytest.raises(NotAProjectError, match="not a regular file"):
-        Project.create(fifo)
+        create_project(fifo)
     with pytest.raises(NotAProjectError, match="not a regular file"):
-        Project.create("/dev/null")
+        create_project("/dev/null")
     with pytest.raises(NotAProjectError, match="is a folder"):
-        Project.create(tmp_path)
+        create_project(tmp_path)
     assert fifo.exists()
 
 

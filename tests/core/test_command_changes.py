@@ -59,6 +59,6 @@ def test_operations_that_write_carry_their_changes(project, tmp_path):
     assert not import_annotations(project, [tmp_path / "team.json"]).changes  # all there already
     write_schema(project, tmp_path / "schema.json")
     assert not import_schema(project, tmp_path / "schema.json").changes
-    with Project.create(tmp_path / "empty.annotator", schema=None) as empty:
+    with Project.create(tmp_path / "empty.annotator") as empty:
         assert import_schema(empty, tmp_path / "schema.json").changes == Changes(schema=True)
         assert import_annotations(empty, [tmp_path / "team.json"]).changes == Changes(corpus=True)

@@ -9,13 +9,15 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.errors import NotAProjectError
-from annotator.core.files import OutputError, copy_project
+from annotator.core.files import OutputError
+from annotator.core.storage.backups import copy_project
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 
 def test_after_close_the_file_alone_holds_every_edit_even_while_another_program_reads(tmp_path):
     path = tmp_path / "study.annotator"
-    Project.create(path).close()
+    create_project(path).close()
     other = sqlite3.connect(path)  # e.g. the app, still open: SQLite does not delete the -wal then
     other.execute("SELECT count(*) FROM documents").fetchall()
     with Project.open(path) as project:
@@ -33,7 +35,7 @@ def test_after_close_the_file_alone_holds_every_edit_even_while_another_program_
 
 def test_copy_while_another_connection_writes(tmp_path, capsys):
     path = tmp_path / "study.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         doc = project.add_document("doc", "some text to annotate here").document
         coder = project.add_annotator("alice")
         category = project.categories()[0]
@@ -71,9 +73,9 @@ def test_copy_while_another_connection_writes(tmp_path, capsys):
 
 def test_copy_refuses_projects_and_non_projects(tmp_path, capsys):
     path = tmp_path / "study.annotator"
-    Project.create(path).close()
+    create_project(path).close()
     other = tmp_path / "other.annotator"
-    Project.create(other, name="Other").close()
+    create_project(other, name="Other").close()
     before = other.read_bytes()
     for target in (path, other, tmp_path / "study.annotator-wal", "-"):
         with pytest.raises(OutputError):

@@ -10,6 +10,7 @@ import pytest
 from annotator.core.storage import backups, db
 from annotator.core.errors import NotAProjectError
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 FIXTURE_V1 = Path(__file__).resolve().parents[1] / "fixtures" / "project-v1.annotator"
 
@@ -20,7 +21,7 @@ def digest(path: Path) -> str:
 
 def test_new_project_has_wal_foreign_keys_and_version(tmp_path):
     path = tmp_path / "p.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         with project._engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -38,7 +39,7 @@ def test_foreign_keys_are_enforced_by_sqlite(project):
 
 
 def test_any_extension_is_accepted(tmp_path):
-    with Project.create(tmp_path / "study.db"):
+    with create_project(tmp_path / "study.db"):
         pass
     with Project.open(tmp_path / "study.db") as project:
         assert project.counts().categories >= 3
@@ -81,7 +82,7 @@ def test_open_leaves_a_foreign_sqlite_database_unchanged(tmp_path):
 
 def test_open_refuses_a_newer_format(tmp_path):
     path = tmp_path / "future.annotator"
-    Project.create(path).close()
+    create_project(path).close()
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
     conn.close()
@@ -93,7 +94,7 @@ def test_create_refuses_an_existing_file(tmp_path):
     path = tmp_path / "p.annotator"
     path.write_text("keep me")
     with pytest.raises(NotAProjectError, match="already exists"):
-        Project.create(path)
+        create_project(path)
     assert path.read_text() == "keep me"
 
 
@@ -131,7 +132,7 @@ def test_upgrade_from_version_1_gives_the_layout_of_a_new_project(tmp_path, anno
         assert [a.origin_id for a in project.annotations()] == [None, None]
     assert db.read_header(path) == (db.APPLICATION_ID, db.SCHEMA_VERSION)
     fresh = tmp_path / "fresh.annotator"
-    Project.create(fresh).close()
+    create_project(fresh).close()
     assert layout(path) == layout(fresh)
     [backup] = (annotator_home / "backups").glob("v1-*-before-upgrade-v1.annotator")
     assert db.read_header(backup) == (db.APPLICATION_ID, 1)

@@ -27,14 +27,14 @@ def test_the_schema_is_read_through_importlib_resources():
 
 
 def test_category_ids_are_the_same_in_every_new_project(tmp_path):
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
-    with Project.create(tmp_path / "a.annotator") as a, Project.create(tmp_path / "b.annotator") as b:
+    with create_project(tmp_path / "a.annotator") as a, create_project(tmp_path / "b.annotator") as b:
         assert [c.id for c in a.categories()] == [c.id for c in b.categories()]
 
 
 def test_empty_project_has_no_categories(tmp_path):
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
-    with Project.create(tmp_path / "e.annotator", schema=None) as p:
+    with create_project(tmp_path / "e.annotator", template=None) as p:
         assert p.categories() == []

@@ -10,7 +10,7 @@ from annotator.core.errors import ExchangeError
 from annotator.core.exchange.export_file import Scope, build_export, dumps, parse_export, read_export, write_export
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.merge import merge_exports, merge_files
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 TEXT = "Intro 😀 “claim” here.\nA second line\u00a0with NBSP and 𝔸 more text to give context on both sides."
 
@@ -18,7 +18,7 @@ TEXT = "Intro 😀 “claim” here.\nA second line\u00a0with NBSP and 𝔸 more
 @pytest.fixture
 def team(tmp_path):
     """A coder's project with one document, two annotators, a subcategory and three annotations."""
-    project = Project.create(tmp_path / "coder.annotator", name="Coder")
+    project = create_project(tmp_path / "coder.annotator", name="Coder")
     doc = project.add_document("Doc", TEXT, source="doc.txt", metadata={"lang": "en"}).document
     alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
     cats = project.categories()
@@ -189,7 +189,7 @@ def test_every_export_passes_the_shipped_schema_in_the_reference_validator(team)
 
 def test_import_into_an_empty_project_and_round_trip(team, tmp_path):
     write_export(team[0], tmp_path / "a.json")
-    with Project.create(tmp_path / "empty.annotator", schema=None) as other:
+    with create_project(tmp_path / "empty.annotator", template=None) as other:
         summary = import_annotations(other, [tmp_path / "a.json"])
         assert (summary.documents_added, summary.categories_added, summary.annotators_added,
                 summary.annotations_added) == (1, 5, 2, 3)
@@ -202,7 +202,7 @@ def test_import_into_an_empty_project_and_round_trip(team, tmp_path):
 
 def test_importing_twice_changes_nothing(team, tmp_path, dump):
     write_export(team[0], tmp_path / "a.json")
-    with Project.create(tmp_path / "other.annotator") as other:
+    with create_project(tmp_path / "other.annotator") as other:
         import_annotations(other, [tmp_path / "a.json"])
         before = dump(other)
         again = import_annotations(other, [tmp_path / "a.json"])
@@ -236,7 +236,7 @@ def test_reanchoring_and_rejection(team, tmp_path):
     ghost["quote"], ghost["prefix"], ghost["suffix"] = "missing words", "", ""
     path = tmp_path / "f.json"
     path.write_bytes(dumps(data))
-    with Project.create(tmp_path / "p.annotator", schema=None) as project:
+    with create_project(tmp_path / "p.annotator", template=None) as project:
         summary = import_annotations(project, [path])
         assert len(summary.reanchored) == 1 and "moved from" in summary.reanchored[0]
         assert len(summary.rejected) == 1 and "not in the document" in summary.rejected[0]
@@ -246,7 +246,7 @@ def test_reanchoring_and_rejection(team, tmp_path):
 
 
 def test_ambiguous_quote_is_rejected(tmp_path):
-    with Project.create(tmp_path / "a.annotator") as project:
+    with create_project(tmp_path / "a.annotator") as project:
         doc = project.add_document("D", "same same same").document
         coder = project.add_annotator("a")
         project.add_annotation(doc.id, project.categories()[0].id, coder.id, 5, 9)
@@ -255,7 +255,7 @@ def test_ambiguous_quote_is_rejected(tmp_path):
     ann["start"], ann["end"], ann["prefix"], ann["suffix"] = 0, 3, "", ""  # "sam" != "same"
     path = tmp_path / "f.json"
     path.write_bytes(dumps(data))
-    with Project.create(tmp_path / "b.annotator") as other:
+    with create_project(tmp_path / "b.annotator") as other:
         summary = import_annotations(other, [path])
         assert "occurs more than once" in summary.rejected[0]
         assert other.count_annotations() == 0
@@ -281,7 +281,7 @@ def test_a_failing_import_leaves_the_project_exactly_as_it_was(team, tmp_path, m
     import annotator.core.exchange.apply as module
 
     write_export(team[0], tmp_path / "a.json")
-    with Project.create(tmp_path / "p.annotator", schema=None) as project:
+    with create_project(tmp_path / "p.annotator", template=None) as project:
         before = dump(project)
 
         def broken(s, rows):
@@ -295,7 +295,7 @@ def test_a_failing_import_leaves_the_project_exactly_as_it_was(team, tmp_path, m
 
 def test_a_document_without_text_is_reported(team, tmp_path):
     write_export(team[0], tmp_path / "a.json", include_text=False)
-    with Project.create(tmp_path / "p.annotator", schema=None) as project:
+    with create_project(tmp_path / "p.annotator", template=None) as project:
         summary = import_annotations(project, [tmp_path / "a.json"])
         assert "the file has no text" in summary.notes[0]
         assert len(summary.rejected) == 3 and project.count_annotations() == 0

@@ -41,6 +41,7 @@ from annotator.core.exchange.export_file import build_export, dumps, parse_expor
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.merge import merge_exports
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.core.text import sha256_text
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -188,7 +189,7 @@ def add_spec_annotations(project: Project, spec: ProjectSpec) -> list[Row]:
 
 def build_project(path: Path, spec: ProjectSpec) -> tuple[Project, list[Row]]:
     """A Claims project holding everything in ``spec`` (the caller closes it)."""
-    project = Project.create(path)
+    project = create_project(path)
     if spec.subcategory is not None:
         parent = project.categories()[0]
         project.add_category(spec.subcategory, parent_id=parent.id, attributes=SUB_ATTRIBUTES)
@@ -212,7 +213,7 @@ def build_team(tmp: Path, team: TeamSpec) -> Team:
         write_export(lead, tmp / "lead.json")
     exports, rows = [], []
     for i, coder in enumerate(team.coders):
-        with Project.create(tmp / f"coder{i}.annotator", schema=team.coder_schema) as project:
+        with create_project(tmp / f"coder{i}.annotator", template=team.coder_schema) as project:
             import_annotations(project, [tmp / "lead.json"])
             rows += add_spec_annotations(project, coder)
             write_export(project, tmp / f"coder{i}.json")
@@ -284,7 +285,7 @@ def test_round_trip_through_import_is_byte_identical(spec: ProjectSpec, target_s
         assert_quotes_intact(data)
         assert annotation_rows(data) == sorted(expected)
 
-        with Project.create(tmp / "b.annotator", schema=target_schema) as copy:
+        with create_project(tmp / "b.annotator", template=target_schema) as copy:
             summary = import_annotations(copy, [tmp / "a.json"])
             write_export(copy, tmp / "b.json")
         assert_clean(summary)
@@ -326,7 +327,7 @@ def test_importing_the_same_file_twice_changes_nothing(spec: ProjectSpec):
             assert own.annotations_skipped == len(spec.annotations)
             assert export_bytes(project) == (tmp / "a.json").read_bytes()
 
-        with Project.create(tmp / "b.annotator", schema=None) as copy:
+        with create_project(tmp / "b.annotator", template=None) as copy:
             first = import_annotations(copy, [tmp / "a.json"])
             after_first = export_bytes(copy)
             second = import_annotations(copy, [tmp / "a.json"])
@@ -370,7 +371,7 @@ def test_importing_the_merged_file_restores_every_annotation(team: TeamSpec):
     with temp_dir() as tmp:
         built = build_team(tmp, team)
         (tmp / "team.json").write_bytes(merge(*built.coders))
-        with Project.create(tmp / "team.annotator", schema=None) as project:
+        with create_project(tmp / "team.annotator", template=None) as project:
             summary = import_annotations(project, [tmp / "team.json"])
             restored = build_export(project)
     assert_clean(summary)
@@ -402,7 +403,7 @@ def test_whatever_the_project_stores_exports_to_a_readable_file(note: str, name:
         except ValidationError:
             return add(fallback)
 
-    with temp_dir() as tmp, Project.create(tmp / "a.annotator") as project:
+    with temp_dir() as tmp, create_project(tmp / "a.annotator") as project:
         doc = accepted(lambda t: project.add_document(t, "Hello", source=source), title, "T").document
         coder = accepted(project.add_annotator, name, "alice")
         category = project.categories()[0].id

@@ -12,6 +12,7 @@ import zipfile
 import pytest
 
 from annotator.core.documents import readers
+from annotator.core.documents.readers import office, tabular
 from annotator.core.agreement.reliability_io import read_reliability_csv
 from annotator.core.errors import AnnotatorError, ReadError, ValidationError
 from annotator.core.documents.readers import ImportOptions, read_file
@@ -63,7 +64,7 @@ def test_a_csv_that_made_csv_sniffer_backtrack_for_minutes_is_read_at_once(tmp_p
     ("a;b,c\n1;2\n3;4\n", ";"),  # the delimiter that agrees with the header on most rows
 ])
 def test_delimiter_choice(content, delimiter):
-    assert readers._sniff_delimiter(content) == delimiter
+    assert tabular._sniff_delimiter(content) == delimiter
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def test_docx_with_too_many_paragraphs_is_refused_before_parsing(tmp_path):
 
 
 def test_docx_with_too_much_xml_is_refused_on_its_declared_size(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_DOCX_XML_BYTES", 1024 * 1024)
+    monkeypatch.setattr(office, "MAX_DOCX_XML_BYTES", 1024 * 1024)
     path = tmp_path / "big.docx"  # a 1.6 MB .docx held 512 MiB of text
     path.write_bytes(docx_with_body(b"<w:p><w:r><w:t>" + b"a" * 2_000_000 + b"</w:t></w:r></w:p>"))
     assert message(read_file, path) == "the .docx holds 2 MiB of document XML; up to 1 MiB are read"
@@ -240,11 +241,11 @@ def broken_files() -> dict[str, bytes]:
 @pytest.mark.parametrize("extension", [".txt", ".md", ".html", ".docx", ".pdf", ".csv", ".tsv", ".jsonl"])
 def test_broken_files_never_give_an_unexpected_error(tmp_path, extension):
     from annotator.core.documents.importing import import_paths
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     for name, data in broken_files().items():
         (tmp_path / f"{name}{extension}").write_bytes(data)
-    with Project.create(tmp_path / "p.annotator") as project:
+    with create_project(tmp_path / "p.annotator") as project:
         started = time.perf_counter()
         report = import_paths(project, sorted(tmp_path.glob(f"*{extension}")), ImportOptions())
         assert time.perf_counter() - started < 4 * HANG_GUARD_S

@@ -18,7 +18,7 @@ import pytest
 from annotator.core.files import (
     TEMP_MARK, OutputError, check_target, csv_cell, csv_text, open_output, write_text,
 )
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
 
 def test_projects_and_their_companions_are_refused(tmp_path, monkeypatch):
     path = tmp_path / "study.annotator"
-    Project.create(path).close()
+    create_project(path).close()
     before = path.read_bytes()
     other_sqlite = tmp_path / "other.db"
     import sqlite3

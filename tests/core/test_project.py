@@ -223,8 +223,8 @@ def test_a_killed_process_loses_nothing_it_committed(tmp_path):
     path = tmp_path / "crash.annotator"
     script = textwrap.dedent(f"""
         import os, sys
-        from annotator.core.project.project import Project
-        p = Project.create({str(path)!r})
+        from annotator.core.schema.templates import create_project
+        p = create_project({str(path)!r})
         d = p.add_document("T", "some text to annotate").document
         a = p.add_annotator("alice")
         c = p.categories()[0]

@@ -10,6 +10,7 @@ from annotator.core import resources
 from annotator.core.project import samples
 from annotator.core.errors import NotAProjectError
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.core.project.samples import (SampleError, create_sample_project, locate, open_sample_project,
                                     sample_project_path)
 from annotator.core.text import normalise
@@ -180,7 +181,7 @@ def test_an_example_that_does_not_resolve_is_a_bug(tmp_path, monkeypatch, bad, m
 
 def test_create_refuses_an_existing_file(tmp_path):
     path = tmp_path / "taken.annotator"
-    Project.create(path).close()
+    create_project(path).close()
     with pytest.raises(NotAProjectError, match="already exists"):
         create_sample_project(path)
     with Project.open(path) as untouched:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from annotator.core.errors import SchemaFileError
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.core.schema.files import (
     MAX_CATEGORIES, MAX_DEPTH, MAX_FILE_BYTES, export_schema, import_schema, read_schema, schema_format,
     write_schema,
@@ -34,7 +34,7 @@ def tree(project, fields=("id", "name", "colour", "shortcut", "description", "at
 
 
 def new_project(tmp_path, name="empty"):
-    return Project.create(tmp_path / f"{name}.annotator", schema=None)
+    return create_project(tmp_path / f"{name}.annotator", template=None)
 
 
 def test_format_from_extension():

@@ -7,7 +7,7 @@ import pytest
 
 from annotator import paths
 from annotator.core.errors import SchemaFileError, ValidationError
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.core.schema.files import export_schema
 from annotator.core.schema.templates import Template, list_templates, load_template, save_template, templates_dir
 
@@ -32,13 +32,13 @@ def test_save_list_and_start_a_project_from_a_user_template(project, tmp_path):
     data = json.loads(path.read_text("utf-8"))
     assert (data["format"], data["version"], data["name"]) == ("annotator-schema", 1, "My study")
     assert list_templates() == [Template("Claims", "built-in"), Template("My study", "user")]
-    with Project.create(tmp_path / "new.annotator", schema="my study") as new:
+    with create_project(tmp_path / "new.annotator", template="my study") as new:
         assert schema_of(new) == schema_of(project)
         assert [c.position for c in new.categories()] == [c.position for c in project.categories()]
 
 
 def test_claims_still_works_by_either_name(tmp_path):
-    with Project.create(tmp_path / "a.annotator") as a, Project.create(tmp_path / "b.annotator", schema="Claims") as b:
+    with create_project(tmp_path / "a.annotator") as a, create_project(tmp_path / "b.annotator", template="Claims") as b:
         assert schema_of(a) == schema_of(b)
         assert [c.shortcut for c in a.categories()] == ["F", "O", "U", "P"]
 
@@ -77,11 +77,11 @@ def test_an_existing_user_template_is_replaced_only_when_asked(project, tmp_path
 
 def test_unknown_and_broken_templates(project, tmp_path):
     with pytest.raises(ValidationError, match="no schema template named 'nope'"):
-        Project.create(tmp_path / "x.annotator", schema="nope")
+        create_project(tmp_path / "x.annotator", template="nope")
     assert not (tmp_path / "x.annotator").exists()
     templates_dir().mkdir(parents=True)
     (templates_dir() / "Broken.json").write_text("{not json", "utf-8")
     assert Template("Broken", "user") in list_templates()
     with pytest.raises(SchemaFileError, match="Broken.json: not valid JSON"):
-        Project.create(tmp_path / "y.annotator", schema="Broken")
+        create_project(tmp_path / "y.annotator", template="Broken")
     assert not (tmp_path / "y.annotator").exists()

@@ -1,4 +1,4 @@
-"""Tests for annotator.core.text: normalisation, hashing, decoding and splitting."""
+"""Tests for annotator.core.text (normalisation, hashing) and core.documents.decoding (decoding, splitting)."""
 
 import codecs
 import hashlib
@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import ReadError, ValidationError
-from annotator.core.text import (
+from annotator.core.documents.decoding import (
     Part,
     decode_bytes,
     first_line_title,
-    normalise,
-    sha256_text,
     split_on_blank_lines,
     split_on_regex,
 )
+from annotator.core.text import normalise, sha256_text
 
 CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "anti-imperialist-blog-posts-2024.txt"
 

@@ -16,6 +16,7 @@ import pytest
 from annotator.core.storage import db
 from annotator.core.errors import ProjectBusyError
 from annotator.core.project.project import Project, lock_wait
+from annotator.core.schema.templates import create_project
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -58,7 +59,7 @@ def test_two_imports_of_the_same_files_at_once_skip_the_duplicates(tmp_path, ann
     env = dict(os.environ, PYTHONPATH=REPO_ROOT, ANNOTATOR_HOME=str(annotator_home))
     for round_ in range(3):
         target = tmp_path / f"p{round_}.annotator"
-        Project.create(target).close()
+        create_project(target).close()
         runs = [_cli("import", str(target), *files, env=env) for _ in range(2)]
         results = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
         for out, err, code in results:

@@ -87,12 +87,12 @@ def _import(project: Path, file: Path, tmp: Path) -> list[str]:
 
 def _coded_project(tmp: Path) -> Path:
     """A small project with two coders' annotations, its export and schema files beside it."""
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     path = tmp / "seed.annotator"
     if path.exists():
         return path
-    with Project.create(path) as project:
+    with create_project(path) as project:
         doc = project.add_document("News", TEXT, metadata={"outlet": "Zeitung", "year": 2026}).document
         cats = project.categories()
         for number, name in enumerate(("alice", "bob")):

@@ -83,9 +83,10 @@ def _expected(lines: list[str], state: dict[str, str]) -> None:
 
 def test_edits_survive_kills_at_random_moments(tmp_path):
     from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     path = tmp_path / "kill.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         project.add_document("Doc", "A text long enough for fifty-five characters of annotations, and more.")
     rng = random.Random(f"{SEED}-edits")
     state: dict[str, str] = {}
@@ -143,9 +144,10 @@ def test_a_killed_import_leaves_whole_documents_and_the_next_run_finishes(tmp_pa
 
 def test_a_killed_import_of_annotations_is_all_or_nothing(tmp_path):
     from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     source = tmp_path / "source.annotator"
-    with Project.create(source) as project:
+    with create_project(source) as project:
         doc = project.add_document("Doc", "word " * 5000).document
         coder = project.add_annotator("alice")
         cat = project.categories()[0].id
@@ -191,10 +193,11 @@ def test_a_killed_upgrade_leaves_a_project_that_opens(tmp_path):
 
 def test_a_kill_during_a_backup_never_leaves_a_broken_backup(tmp_path, annotator_home):
     """Every file in the backups folder that looks like a backup opens and passes quick_check."""
-    from annotator.core.project.project import NewDocument, Project
+    from annotator.core.project.project import NewDocument
+    from annotator.core.schema.templates import create_project
 
     path = tmp_path / "big.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         project.add_documents(NewDocument(f"D{n}", f"{n} " + "x" * 200_000) for n in range(60))  # about 12 MB: a backup takes a while
     env = dict(os.environ, ANNOTATOR_HOME=str(annotator_home))
     code = """
@@ -220,10 +223,11 @@ def test_a_kill_during_a_backup_never_leaves_a_broken_backup(tmp_path, annotator
 
 
 def test_a_kill_during_an_export_leaves_no_stray_file_after_the_next(tmp_path):
-    from annotator.core.project.project import NewDocument, Project
+    from annotator.core.project.project import NewDocument
+    from annotator.core.schema.templates import create_project
 
     path = tmp_path / "export.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         project.add_documents([NewDocument(f"D{n}", f"{n} " + "word " * 40_000) for n in range(100)])
     out_dir = tmp_path / "out"
     out_dir.mkdir()

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 
 SCRIPT = textwrap.dedent("""
     import os, signal, sys
@@ -46,7 +47,7 @@ SCRIPT = textwrap.dedent("""
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_annotations_survive_a_kill(tmp_path, annotator_home):
     path = tmp_path / "crash.annotator"
-    with Project.create(path) as project:
+    with create_project(path) as project:
         project.add_document("Doc", "Hello 😀 world, it is a waste of money.")
     env = dict(os.environ, ANNOTATOR_HOME=str(annotator_home), QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(path)], env=env, capture_output=True, text=True,

@@ -4,6 +4,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.documents.readers import ImportOptions
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.gui import main_window as mw
 from annotator.gui.operations import Operation
 from annotator.gui.app import open_main_window
@@ -98,7 +99,7 @@ def test_opening_something_that_is_not_a_project_shows_a_dialog(qtbot, project, 
 
 def test_open_and_new_project_switch_the_window(qtbot, project, tmp_path, monkeypatch):
     other = tmp_path / "other.annotator"
-    with Project.create(other, name="Other") as p:
+    with create_project(other, name="Other") as p:
         p.add_document("Only", "only text")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window = mw.MainWindow(project)
@@ -147,7 +148,7 @@ def test_export_and_import_annotations_in_the_background(qtbot, project, tmp_pat
         _in_background(qtbot, window, lambda: window.files.start_export(tmp_path / name))
         assert (tmp_path / name).is_file()
     assert [d[1] for d in dialogs] == ["Export finished"] * 3
-    with Project.create(tmp_path / "other.annotator", schema=None) as other:
+    with create_project(tmp_path / "other.annotator", template=None) as other:
         second = mw.MainWindow(other)
         qtbot.addWidget(second)
         _in_background(qtbot, second, lambda: second.files.start_annotation_import([str(tmp_path / "team.json")]))

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from annotator.core.storage import backups
 from annotator.core.project.commands import DeleteAnnotations
 from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.restore_dialog import RestoreDialog
 from tests.core.test_backups import damage_pages
@@ -64,7 +65,7 @@ def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialog
 def test_a_project_damaged_beyond_listing_is_refused_and_the_current_one_kept(qtbot, filled, tmp_path, dialogs):
     from annotator.core.project.project import NewDocument
 
-    with Project.create(tmp_path / "broken.annotator") as broken:
+    with create_project(tmp_path / "broken.annotator") as broken:
         broken.add_documents([NewDocument(f"doc {i}", f"text number {i} " * 200) for i in range(60)])
     damage_pages(broken.path)
     window = mw.MainWindow(filled[0])

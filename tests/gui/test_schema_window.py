@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from annotator.core.project.project import Project
+from annotator.core.schema.templates import create_project
 from annotator.gui.main_window import MainWindow
 
 
@@ -28,7 +28,7 @@ def test_export_then_import_a_qdc_and_a_json_schema(window, qtbot, tmp_path, mon
         window.actions["schema.export"].trigger()
         assert target.is_file(), dialogs
         assert dialogs[-1][1] == "Schema exported"
-    with Project.create(tmp_path / "empty.annotator", schema=None) as empty:
+    with create_project(tmp_path / "empty.annotator", template=None) as empty:
         other = MainWindow(empty)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "codebook.qdc"), ""))
         with qtbot.waitSignal(other.context.operationEnded, timeout=20000):

@@ -471,9 +471,9 @@ def test_annotations_last_document_and_layout_survive_a_restart(qtbot, project, 
 
 
 def test_welcome_page_opens_the_sample_project(qtbot, tmp_path, dialogs, annotator_home):
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
-    with Project.create(tmp_path / "empty.annotator") as empty:
+    with create_project(tmp_path / "empty.annotator") as empty:
         win = MainWindow(empty)
         qtbot.addWidget(win)
         win.show()
@@ -508,10 +508,10 @@ def test_import_documents_asks_the_options_then_runs_in_the_background(window, q
 
 
 def test_open_recent_lists_projects_opened_before(window, qtbot, tmp_path):
-    from annotator.core.project.project import Project
+    from annotator.core.schema.templates import create_project
 
     first = window.project.path
-    with Project.create(tmp_path / "second.annotator", name="Second") as other:
+    with create_project(tmp_path / "second.annotator", name="Second") as other:
         other.add_document("x", "text")
     window.files.open_recent(str(tmp_path / "second.annotator"))
     assert window.windowTitle() == "Second — Annotator"

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.agreement.reliability_data import MAX_CODERS, MAX_VALUES, ReliabilityData, check_size
-from annotator.core.documents.readers import read_regular_file
 from annotator.core.errors import ReadError, ValidationError, brief
+from annotator.core.files import read_bounded
 
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -29,7 +29,7 @@ def read_reliability_csv(path: str | Path) -> ReliabilityData:
     compared exactly. Raises ValidationError naming the file and the line for anything malformed."""
     path = Path(path)
     try:
-        raw = read_regular_file(path, MAX_BYTES)  # a FIFO is refused, not waited on
+        raw = read_bounded(path, MAX_BYTES)  # a FIFO is refused, not waited on
     except ReadError as exc:
         raise ValidationError(f"{path}: {exc}") from None
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, BackupError, user_message
-from annotator.core.project.changes import NOTHING, Changes
+from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.project import DocumentSummary, NewDocument, Project, insert_documents
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 
@@ -134,24 +134,23 @@ def import_paths(
     project: Project,
     paths: Iterable[str | Path],
     options: ImportOptions = ImportOptions(),
-    progress: Callable[[int, int, Path], None] | None = None,
+    progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import files and folders into ``project``; see the module docstring.
 
-    ``progress(done, total, path)`` is called before each file; ``is_cancelled()`` is checked
+    ``progress(done, total, file name)`` is called before each file; ``is_cancelled()`` is checked
     between files, and stops the import there (files already imported stay).
     """
     report = ImportReport()
     entries = collect_files(paths, report.notes)
     reason = "before-import" if project.counts().documents else None  # an empty project: nothing to keep
-    taken: list[Path] = []
     for index, (path, source, error) in enumerate(entries):
         if is_cancelled is not None and is_cancelled():
             report.cancelled = True
             break
         if progress is not None:
-            progress(index, len(entries), path)
+            progress(index, len(entries), path.name)
         result = FileResult(path)
         report.files.append(result)
         if error:
@@ -160,9 +159,10 @@ def import_paths(
         try:
             extracted = read_file(path, options)
             result.encoding = extracted[0].encoding if extracted else None
-            with project._tx_backed_up(None if taken else reason, taken) as s:
-                added = insert_documents(s, (NewDocument(e.title, e.text, source, e.metadata) for e in extracted))
-            report.backup = taken[0] if taken else None
+            with project.transaction(backup=None if report.backup else reason) as tx:
+                added = insert_documents(tx.session, (NewDocument(e.title, e.text, source, e.metadata)
+                                                      for e in extracted))
+            report.backup = report.backup or tx.backup
         except BackupError:  # no backup, no import: stop here with the project unchanged
             raise
         except AnnotatorError as exc:  # ReadError and ValidationError: a plain reason
@@ -178,6 +178,6 @@ def import_paths(
         for item in added:
             (result.added if item.created else result.duplicates).append(item.document)
     if progress is not None and not report.cancelled:
-        progress(len(entries), len(entries), Path())
+        progress(len(entries), len(entries), "")
     report.changes = Changes.of(documents=[doc.id for doc in report.added], corpus=bool(report.added))
     return report

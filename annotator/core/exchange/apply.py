@@ -21,19 +21,18 @@ Importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
-from annotator.core.project.annotations import insert_annotations
+from annotator.core.project.annotations import annotation_records, insert_annotations
+from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.categories import insert_category
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.exchange.export_file import read_export
-from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin
 from annotator.core.project.project import NewDocument, Project, insert_documents
 from annotator.core.schema.rules import check_attribute_values
@@ -41,7 +40,7 @@ from annotator.core.text import LIMITS, check_field, check_id
 
 
 @dataclass
-class ImportSummary:
+class AnnotationImportReport:
     """What an import did; every list holds one plain sentence per item."""
 
     files: list[Path] = field(default_factory=list)
@@ -74,30 +73,30 @@ class ImportSummary:
 
 
 def import_annotations(project: Project, paths: Iterable[str | Path],
-                       progress: Callable[[str], None] | None = None) -> ImportSummary:
+                       progress: Progress | None = None) -> AnnotationImportReport:
     """Import export files into ``project``; see the module docstring. Raises ExchangeError
-    (the project unchanged) when a file is not a valid export."""
-    summary = ImportSummary(files=[Path(p) for p in paths])
+    (the project unchanged) when a file is not a valid export. ``progress(0, 0, label)`` says
+    which step is running."""
+    summary = AnnotationImportReport(files=[Path(p) for p in paths])
     loaded = []
     for path in summary.files:
         if progress:
-            progress(f"Reading {path.name}…")
+            progress(0, 0, f"Reading {path.name}…")
         loaded.append((path, read_export(path)))
     if progress:
-        progress("Importing…")
+        progress(0, 0, "Importing…")
     local_project = project.info().id
-    taken: list[Path] = []
-    with project._tx_backed_up("before-annotation-import", taken) as s:
+    with project.transaction(backup="before-annotation-import") as tx:
         for path, data in loaded:
-            _apply(s, data, path.name, local_project, summary)
-    summary.backup = taken[0] if taken else None
+            _apply(tx.session, data, path.name, local_project, summary)
+    summary.backup = tx.backup
     wrote = (summary.documents_added or summary.categories_added or summary.annotators_added
              or summary.annotations_added or summary.annotations_updated)
     summary.changes = Changes(schema=bool(summary.categories_added), corpus=bool(wrote))
     return summary
 
 
-def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: ImportSummary) -> None:
+def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: AnnotationImportReport) -> None:
     # Provenance: remember the other projects the annotations come from.
     for proj in data["projects"]:
         if proj["id"] != local_project and s.get(Origin, proj["id"]) is None:
@@ -165,7 +164,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Impo
     s.flush()
 
     # Annotations.
-    existing = _existing_annotations(s, [a["id"] for a in data["annotations"]])
+    existing = annotation_records(s, [a["id"] for a in data["annotations"]])
     new_rows = []
     for ann in data["annotations"]:
         label = f"{name}: {ann['quote'][:40]!r} (annotation {ann['id'][:8]})"
@@ -219,26 +218,6 @@ def _anchor(text: str, ann: dict[str, Any]) -> tuple[int | None, int | str]:
         return None, "its offsets do not match the text and its quote with its context occurs more than once"
     start = first + len(ann["prefix"])
     return start, start + len(quote)
-
-
-_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
-            "created", "modified", "origin_id")
-
-
-def _existing_annotations(s, ids: list[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    conn = s.connection()
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.exec_driver_sql(
-            'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
-            f" origin_id FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
-        for row in rows:
-            record = dict(zip(_COLUMNS, row))
-            record["attributes"] = json.loads(record["attributes"])
-            found[record["id"]] = record
-    return found
 
 
 def _update(s, row: dict[str, Any]) -> None:

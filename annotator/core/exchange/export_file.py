@@ -20,8 +20,8 @@ from typing import Any, BinaryIO
 import jsonschema_rs
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError, ValidationError
-from annotator.core.files import open_output
+from annotator.core.errors import ExchangeError, ReadError, ValidationError
+from annotator.core.files import MissingFileError, open_bounded, open_output
 from annotator.core.text import (CONTROL_CHARACTERS, LONE_SURROGATES, check_integer, check_timestamp, normalise,
                                  mend_value, sha256_text, value_problems)
 
@@ -65,17 +65,9 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
     default the log) gets one line for each stored value that had to be made valid."""
     warn = warn or log.warning
     info = project.info()
-    engine = project._engine
-    with engine.connect() as conn:
-        docs = conn.exec_driver_sql(
-            "SELECT id, title, sha256, length, source, metadata, text FROM documents ORDER BY id").fetchall()
-        cats = conn.exec_driver_sql("SELECT id, name, colour, description, shortcut, parent_id, position, attributes"
-                                    " FROM categories ORDER BY id").fetchall()
-        coders = conn.exec_driver_sql("SELECT id, name FROM annotators ORDER BY id").fetchall()
-        origins = dict(conn.exec_driver_sql("SELECT id, name FROM origins").fetchall())
-        refs = conn.exec_driver_sql("SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
-
-    docs = [d for d in docs if scope.documents is None or d[0] in scope.documents]
+    rows = project.export_rows()
+    cats, coders, origins, refs = rows.categories, rows.annotators, rows.origins, rows.references
+    docs = [d for d in rows.documents if scope.documents is None or d[0] in scope.documents]
     texts = {d[0]: d[6] for d in docs}
     parents = {c[0]: c[5] for c in cats}
     keep = None
@@ -96,21 +88,18 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
     used = sorted({origin or info.id for doc_id, cat_id, coder_id, origin in refs if wanted(doc_id, cat_id, coder_id)})
 
     def annotations():
-        with engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note, attributes,'
-                ' created, modified FROM annotations ORDER BY document_id, start, "end", id')
-            for ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified in rows:
-                if not wanted(doc_id, cat_id, coder_id):
-                    continue
-                text = texts[doc_id]
-                yield {
-                    "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
-                    "category_id": cat_id,
-                    "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
-                    "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
-                    "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
-                }
+        for row in project.iter_export_annotations():
+            ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified = row
+            if not wanted(doc_id, cat_id, coder_id):
+                continue
+            text = texts[doc_id]
+            yield {
+                "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
+                "category_id": cat_id,
+                "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
+                "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
+                "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
+            }
 
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:
@@ -229,22 +218,20 @@ def read_export(path: str | Path) -> dict[str, Any]:
     for anything that is not a valid version-1 Annotator export."""
     path = Path(path)
     try:
-        if path.is_dir():
-            raise ExchangeError(f"{path}: is a folder, not an export file")
-        if path.exists() and not path.is_file():
-            raise ExchangeError(f"{path}: not a regular file (a pipe or device)")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExchangeError(f"{path}: the file is {size / 2**20:.0f} MiB; exports of up to "
-                                f"{MAX_FILE_BYTES // 2**20} MiB are accepted")
-        data = _read_lines(path)
-        if data is None:
-            data = _loads(path.read_bytes(), str(path))
-    except FileNotFoundError:
+        with _open(path) as handle:
+            data = _read_lines(handle)
+            if data is None:
+                handle.seek(0)
+                data = _loads(handle.read(), str(path))
+    except MissingFileError:
         raise ExchangeError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ExchangeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    except ReadError as exc:
+        raise ExchangeError(f"{path}: {exc}") from None
     return _checked(data, str(path))
+
+
+def _open(path: Path):
+    return open_bounded(path, MAX_FILE_BYTES, "exports")
 
 
 def parse_export(raw: bytes, name: str) -> dict[str, Any]:
@@ -264,57 +251,60 @@ def _json(text):
     return json.loads(text, parse_constant=_no_constants)
 
 
-def _read_lines(path: Path) -> dict[str, Any] | None:
-    """Parse a file in the layout Annotator writes (one item per line) a line at a time, which
-    needs a fraction of the memory of parsing it whole. None when the file is laid out in any
-    other way, or is not valid: the caller then parses it whole (and reports errors exactly)."""
+def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
+    """Parse a file (a path, or a handle at its start) in the layout Annotator writes (one item per
+    line) a line at a time, which needs a fraction of the memory of parsing it whole. None when the
+    file is laid out in any other way, or is not valid: the caller then parses it whole (and
+    reports errors exactly)."""
+    if isinstance(source, Path):
+        with _open(source) as handle:
+            return _read_lines(handle)
     data: dict[str, Any] = {}
     try:
-        with path.open("rb") as handle:
-            lines = iter(handle)
-            if next(lines, b"").removeprefix(b"\xef\xbb\xbf") != b"{\n":
+        lines = iter(source)
+        if next(lines, b"").removeprefix(b"\xef\xbb\xbf") != b"{\n":
+            return None
+        closing = False
+        for line in lines:
+            if closing or not line.endswith(b"\n"):
                 return None
-            closing = False
-            for line in lines:
-                if closing or not line.endswith(b"\n"):
-                    return None
-                if line == b"}\n":
-                    closing = True
-                    continue
-                match = _LINE_KEY.fullmatch(line[:-1])
-                if match is None or match.group(1).decode() in data:
-                    return None
-                key, rest = match.group(1).decode(), match.group(2)
-                if rest in (b"[]", b"[],"):
-                    data[key], more = [], rest.endswith(b",")
-                elif rest == b"[":
-                    items = []
-                    for item in lines:
-                        # "]" comes only after an item without a comma (an empty list is "[]"):
-                        # here it would close a list after a trailing comma, which JSON forbids.
-                        if item in (b"]\n", b"],\n"):
+            if line == b"}\n":
+                closing = True
+                continue
+            match = _LINE_KEY.fullmatch(line[:-1])
+            if match is None or match.group(1).decode() in data:
+                return None
+            key, rest = match.group(1).decode(), match.group(2)
+            if rest in (b"[]", b"[],"):
+                data[key], more = [], rest.endswith(b",")
+            elif rest == b"[":
+                items = []
+                for item in lines:
+                    # "]" comes only after an item without a comma (an empty list is "[]"):
+                    # here it would close a list after a trailing comma, which JSON forbids.
+                    if item in (b"]\n", b"],\n"):
+                        return None
+                    if not item.endswith(b",\n"):
+                        if not item.endswith(b"\n"):
                             return None
-                        if not item.endswith(b",\n"):
-                            if not item.endswith(b"\n"):
-                                return None
-                            items.append(_json(item))
-                            item = next(lines, b"")
-                            if item not in (b"]\n", b"],\n"):
-                                return None
-                            more = item == b"],\n"
-                            break
-                        items.append(_json(item[:-2]))
-                    else:
-                        return None
-                    data[key] = items
+                        items.append(_json(item))
+                        item = next(lines, b"")
+                        if item not in (b"]\n", b"],\n"):
+                            return None
+                        more = item == b"],\n"
+                        break
+                    items.append(_json(item[:-2]))
                 else:
-                    more = rest.endswith(b",")
-                    data[key] = _json(rest[:-1] if more else rest)
-                if not more:
-                    closing_next = next(lines, b"")
-                    if closing_next != b"}\n" or next(lines, b"") != b"":
-                        return None
-                    return data
+                    return None
+                data[key] = items
+            else:
+                more = rest.endswith(b",")
+                data[key] = _json(rest[:-1] if more else rest)
+            if not more:
+                closing_next = next(lines, b"")
+                if closing_next != b"}\n" or next(lines, b"") != b"":
+                    return None
+                return data
     except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError: let the full parse say it
         return None
     return None

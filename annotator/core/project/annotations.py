@@ -265,6 +265,27 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
     return ids
 
 
+_RECORD_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
+                   "created", "modified", "origin_id")
+
+
+def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The annotations among ``ids`` that the project holds, by id, as plain rows (the columns of
+    the annotations table, attributes decoded), inside an open session."""
+    found: dict[str, dict[str, Any]] = {}
+    conn = s.connection()
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
+            f" origin_id FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
+        for row in rows:
+            record = dict(zip(_RECORD_COLUMNS, row))
+            record["attributes"] = json.loads(record["attributes"])
+            found[record["id"]] = record
+    return found
+
+
 def check_span(start: Any, end: Any, length: int, where: str = "annotation") -> None:
     """Refuse a span that is not ``0 <= start < end <= length`` in whole numbers."""
     if not (type(start) is int and type(end) is int):

@@ -82,18 +82,8 @@ class CategoriesMixin:
     def add_categories_tree(self, nodes: Iterable[dict[str, Any]], parent_id: str | None = None) -> list[Category]:
         """Add nested category dicts (keys as in schema files: id, name, colour, shortcut,
         description, attributes, children) in one transaction."""
-        added: list[Category] = []
         with self._tx(write=True) as s:
-
-            def walk(items: Iterable[dict[str, Any]], parent: str | None) -> None:
-                for node in items:
-                    cat = insert_category(s, node.get("name", ""), node.get("colour"), node.get("description", ""),
-                               node.get("shortcut"), parent, node.get("attributes"), None, node.get("id"))
-                    added.append(cat)
-                    walk(node.get("children", []), cat.id)
-
-            walk(nodes, parent_id)
-        return added
+            return insert_tree(s, nodes, parent_id)
 
     def update_category(self, category_id: str, *, name: Any = _UNSET, colour: Any = _UNSET,
                         description: Any = _UNSET, shortcut: Any = _UNSET, parent_id: Any = _UNSET,
@@ -292,6 +282,21 @@ def _get(s: Session, category_id: str) -> Category:
     if cat is None:
         raise NotFoundError(f"no category with id {category_id}")
     return cat
+
+
+def insert_tree(s: Session, nodes: Iterable[dict[str, Any]], parent_id: str | None = None) -> list[Category]:
+    """``add_categories_tree`` inside an open session; returns the categories added, parents first."""
+    added: list[Category] = []
+
+    def walk(items: Iterable[dict[str, Any]], parent: str | None) -> None:
+        for node in items:
+            cat = insert_category(s, node.get("name", ""), node.get("colour"), node.get("description", ""),
+                                  node.get("shortcut"), parent, node.get("attributes"), None, node.get("id"))
+            added.append(cat)
+            walk(node.get("children", []), cat.id)
+
+    walk(nodes, parent_id)
+    return added
 
 
 def insert_category(s: Session, name, colour, description, shortcut, parent_id, attributes, position, id,

@@ -7,7 +7,7 @@ one handler and keeps the undo history unless a change came from outside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -38,3 +38,7 @@ class Changes:
 
 NOTHING = Changes()
 EVERYTHING = Changes(schema=True, corpus=True)
+
+Progress = Callable[[int, int, str], None]
+"""How a long operation reports how far it is: ``progress(done, total, label)``, ``total`` 0 when
+not known (the label alone then says what is happening). The one shape for every core operation."""

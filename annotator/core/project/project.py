@@ -2,7 +2,10 @@
 
 Every public method is one transaction: it commits when it returns and rolls back whole when it
 raises. Methods return detached model objects (plain data; changing them changes nothing) or
-small dataclasses. Categories and annotations live in their own modules as mixins.
+small dataclasses. Categories and annotations live in their own modules as mixins, documents'
+values in documents.py. An operation of several steps (an import, a merge) runs in
+``Project.transaction()``, the one public unit of work, and calls the ``insert_*`` helpers with
+its session; no module outside core.project and core.storage opens a session or writes SQL.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +26,14 @@ from sqlmodel import Session, select
 from annotator import __version__
 from annotator.core.storage import backups, db
 from annotator.core.project.annotations import AnnotationsMixin
-from annotator.core.project.categories import CategoriesMixin
+from annotator.core.project.categories import CategoriesMixin, insert_tree
+from annotator.core.project.documents import (AddedDocument, DeletedDocuments, DocumentSummary, NewDocument,
+                                              insert_documents)
+from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
 from annotator.core.errors import (DamagedProjectError, NotFoundError, ProjectBusyError, ReadOnlyError, ValidationError,
                                    brief, is_busy)
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
-from annotator.core.text import (LIMITS, LONE_SURROGATES, check_field, check_id, check_value, clean_line, normalise,
-                                 sha256_text)
+from annotator.core.text import LIMITS, check_field, check_id, clean_line
 
 log = logging.getLogger(__name__)
 
@@ -37,49 +42,18 @@ _LOCK_WAIT_MS: ContextVar[int | None] = ContextVar("lock_wait_ms", default=None)
 PROJECT_SUFFIX = ".annotator"
 
 
-@dataclass(frozen=True)
-class NewDocument:
-    """A text to add. ``text`` is normalised by the project before it is stored."""
-
-    title: str
-    text: str
-    source: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict)
-    id: str | None = None  # keep an id from an export file; None: a new UUID
+__all__ = ["AddedDocument", "Counts", "DeletedDocuments", "DocumentSummary", "NewDocument", "PROJECT_SUFFIX",
+           "Project", "Transaction", "insert_documents", "lock_wait"]
 
 
-@dataclass(frozen=True)
-class AddedDocument:
-    """What ``add_documents`` did with one NewDocument."""
+@dataclass
+class Transaction:
+    """What ``Project.transaction`` yields: ``session``, for the ``insert_*`` helpers of
+    core.project (``insert_documents``, ``insert_category``, ``insert_annotations``...), and after
+    the block ``backup``: the copy of the state before, or None when none was asked for or taken."""
 
-    document: DocumentSummary
-    created: bool  # False: the project already held this text (same SHA-256)
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    """A document without its text, for listings."""
-
-    id: str
-    title: str
-    length: int
-    sha256: str
-    source: str
-    metadata: dict[str, Any]
-    created: str
-    annotation_count: int = 0
-
-
-@dataclass(frozen=True)
-class DeletedDocuments:
-    """What ``delete_documents`` removed, enough to put it back exactly (``restore_documents``)."""
-
-    documents: list[dict[str, Any]]  # full rows, text, position and created included, in the order given
-    annotations: list[dict[str, Any]]  # full rows of their annotations
-
-    @property
-    def titles(self) -> list[str]:
-        return [doc["title"] for doc in self.documents]
+    session: Session
+    backup: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -103,12 +77,13 @@ class Project(CategoriesMixin, AnnotationsMixin):
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | Path, name: str | None = None, schema: str | None = "claims") -> Project:
-        """Create a new project file at ``path`` (any extension; ``.annotator`` is usual).
-
-        ``schema`` names a template (see templates.py: a built-in one such as ``"claims"`` or
-        ``"Claims"``, the default, or one the user saved), or None for a project without
-        categories. Refuses a path that already holds a non-empty file.
+    def create(cls, path: str | Path, name: str | None = None,
+               categories: Iterable[dict[str, Any]] = ()) -> Project:
+        """Create a new project file at ``path`` (any extension; ``.annotator`` is usual) holding
+        ``categories``: nested category dicts as schema files give them (id, name, colour, shortcut,
+        description, attributes, children), such as a template's,
+        ``templates.template_categories("claims")``; none by default. Refuses a path that already
+        holds a non-empty file; the new file is removed when a category is refused.
         """
         path = Path(path).expanduser()
         engine = db.create_database(path)
@@ -117,13 +92,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
             with project._tx(write=True) as s:
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
                                   created_by=f"Annotator {__version__}"))
-            if schema:
-                from annotator.core.schema.files import apply_schema
-                from annotator.core.schema.templates import load_template
-
-                nodes = load_template(schema)["categories"]
-                with project._tx(write=True) as s:
-                    apply_schema(s, nodes)
+            with project.transaction() as tx:
+                insert_tree(tx.session, categories)
         except Exception:
             project.close()
             path.unlink(missing_ok=True)
@@ -153,12 +123,12 @@ class Project(CategoriesMixin, AnnotationsMixin):
             return project
 
     @classmethod
-    def open_or_create(cls, path: str | Path) -> Project:
-        """Open ``path``, or create it with the default schema when it does not exist yet."""
+    def open_or_create(cls, path: str | Path, categories: Iterable[dict[str, Any]] = ()) -> Project:
+        """Open ``path``, or create it with ``categories`` (see ``create``) when it does not exist yet."""
         path = Path(path).expanduser()
         if path.exists():
             return cls.open(path)
-        return cls.create(path)
+        return cls.create(path, categories=categories)
 
     def close(self) -> None:
         """Release the file (all edits are already committed), after a checkpoint."""
@@ -213,17 +183,23 @@ class Project(CategoriesMixin, AnnotationsMixin):
             raise
 
     @contextmanager
-    def _tx_backed_up(self, reason: str | None, taken: list[Path]) -> Iterator[Session]:
-        """``_tx(write=True)``, and when it changed something, a backup of the state before, taken
-        just before the commit (the backup reads the last committed state) and appended to
-        ``taken``. ``reason`` None: no backup. A backup that fails rolls the transaction back."""
+    def transaction(self, backup: str | None = None) -> Iterator[Transaction]:
+        """One write transaction for a core operation made of several steps (an import, a merge):
+        it takes the write lock (see ``_tx``), commits when the block ends and rolls back whole when
+        it raises. Steps use ``tx.session`` with the ``insert_*`` helpers of core.project.
+
+        ``backup``: a reason (``"before-import"``); when the block changed something, the state
+        before is copied into the backups folder just before the commit (the copy reads the last
+        committed state) and ``tx.backup`` names it. A backup that fails rolls the transaction back.
+        """
         with self._tx(write=True) as s:
             raw = s.connection().connection.driver_connection
             before = raw.total_changes
-            yield s
+            tx = Transaction(s)
+            yield tx
             s.flush()
-            if reason is not None and raw.total_changes != before:
-                taken.append(self.backup(reason))
+            if backup is not None and raw.total_changes != before:
+                tx.backup = self.backup(backup)
 
     def _lock(self, conn) -> None:
         wait_ms = _LOCK_WAIT_MS.get() or db.BUSY_TIMEOUT_MS
@@ -253,6 +229,14 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 annotators=s.exec(select(func.count()).select_from(Annotator)).one(),
                 annotations=s.exec(select(func.count()).select_from(Annotation)).one(),
             )
+
+    def export_rows(self) -> ExportRows:
+        """Documents, categories, annotators, origins and annotation references, for an export."""
+        return read_export_rows(self._engine)
+
+    def iter_export_annotations(self) -> Iterator[tuple]:
+        """Every annotation as a row for an export (see export_rows.py), read while iterated."""
+        return iter_export_annotations(self._engine)
 
     # -- documents ---------------------------------------------------------------------------
 
@@ -362,44 +346,8 @@ class Project(CategoriesMixin, AnnotationsMixin):
             return list(s.exec(select(Annotator).order_by(Annotator.created, Annotator.id)).all())
 
 
-def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocument]:
-    """``add_documents`` inside an open session (for operations made of several steps)."""
-    results: list[AddedDocument] = []
-    position = s.exec(select(func.coalesce(func.max(Document.position), 0))).one()
-    for item in items:
-        text = normalise(item.text)
-        title = clean_line(item.title, LIMITS["title"]).strip() or "Untitled"
-        if not text.strip():
-            raise ValidationError(f"document {brief(title)} has no text")
-        if "\x00" in text or LONE_SURROGATES.search(text):
-            raise ValidationError(f"document {brief(title)}: the text contains NUL characters or invalid Unicode")
-        if not isinstance(item.metadata, dict):
-            raise ValidationError(f"document {brief(title)}: metadata must be an object of name: value")
-        check_value(item.metadata, f"document {brief(title)}: metadata")
-        if item.id is not None:
-            check_id(item.id, f"document {brief(title)}: the id")
-        digest = sha256_text(text)
-        existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
-        if existing is not None:
-            results.append(AddedDocument(_summary(existing), created=False))
-            continue
-        doc_id = item.id if item.id and s.get(Document, item.id) is None else new_id()
-        position += 1
-        doc = Document(id=doc_id, title=title, text=text, sha256=digest, length=len(text),
-                       source=clean_line(item.source, LIMITS["source"]),
-                       meta=dict(item.metadata), position=position)
-        s.add(doc)
-        s.flush()
-        results.append(AddedDocument(_summary(doc), created=True))
-    return results
-
-
 def _contains(value: str, folded_query: str) -> bool:
     return folded_query in value.casefold()
-
-
-def _summary(doc: Document) -> DocumentSummary:
-    return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)
 
 
 @contextmanager

@@ -6,8 +6,8 @@ first line is the title; the whole file, title included, is the document's text,
 ``{"document", "quote", "occurrence", "category", "note"}`` objects. Annotations are anchored by
 quote, not by offsets, so the file stays readable and survives edits to the texts: ``occurrence``
 says which occurrence of the quote is meant (1 = the first). A quote that cannot be found, a
-category the default schema lacks, or an unknown document is a bug in the resources and raises
-``SampleError``.
+category the default schema (resources/schemas/claims.json, which the sample project is made with)
+lacks, or an unknown document is a bug in the resources and raises ``SampleError``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ SAMPLE_FILE_NAME = "sample" + PROJECT_SUFFIX
 EXAMPLE_CODER = "Example coder"
 _FOLDER = "samples"
 _ANNOTATIONS = "annotations.json"
+_SCHEMA = ("schemas", "claims.json")  # the default template's resource
 
 
 class SampleError(Exception):
@@ -51,10 +52,10 @@ def create_sample_project(path: str | Path) -> Project:
     """Create the sample project at ``path`` (refused, like ``Project.create``, when the path holds
     a file) and return it open. The documents, the example coder and the annotations are added in
     one transaction; when that fails the new file is removed."""
-    project = Project.create(path, name=SAMPLE_PROJECT_NAME)
+    project = Project.create(path, name=SAMPLE_PROJECT_NAME, categories=resources.read_json(*_SCHEMA)["categories"])
     try:
-        with project._tx(write=True) as s:
-            _fill(s)
+        with project.transaction() as tx:
+            _fill(tx.session)
     except BaseException:
         project.close()
         project.path.unlink(missing_ok=True)

@@ -35,9 +35,9 @@ from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.core.schema import rules as schema
-from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
+from annotator.core.errors import AnnotatorError, ReadError, SchemaFileError, ValidationError
 from annotator.core.storage.tables import Category, new_id, now
-from annotator.core.files import open_output
+from annotator.core.files import MissingFileError, open_output, read_bounded
 from annotator.core.project.changes import NOTHING, Changes
 
 if TYPE_CHECKING:
@@ -138,22 +138,11 @@ def read_schema(path: str | Path) -> dict[str, Any]:
     nested category dicts holding only the fields the file gives. SchemaFileError otherwise."""
     path = Path(path)
     try:
-        if path.is_dir():
-            raise SchemaFileError(f"{path}: is a folder, not a schema file")
-        if path.exists() and not path.is_file():
-            raise SchemaFileError(f"{path}: not a regular file (a pipe or device)")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SchemaFileError(f"{path}: the file is {size / 2**20:.1f} MiB; schema files of up to "
-                                  f"{MAX_FILE_BYTES // 2**20} MiB are accepted")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
+        raw = read_bounded(path, MAX_FILE_BYTES, "schema files")
+    except MissingFileError:
         raise SchemaFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise SchemaFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_FILE_BYTES:  # grew while we looked
-        raise SchemaFileError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    except ReadError as exc:
+        raise SchemaFileError(f"{path}: {exc}") from None
     fmt = schema_format(path) or ("qdc" if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "json")
     return parse_qdc(raw, str(path)) if fmt == "qdc" else parse_schema_json(raw, str(path))
 
@@ -425,7 +414,7 @@ def _checked_qdc_node(state: _Checker, code: dict[str, Any], node: dict[str, Any
 # -- import ----------------------------------------------------------------------------------
 
 @dataclass
-class SchemaImportSummary:
+class SchemaImportReport:
     """What a schema import did: category names (with their parents, "A / B") per outcome."""
 
     file: Path
@@ -442,32 +431,23 @@ class SchemaImportSummary:
                 f"{len(self.unchanged)} unchanged"]
 
 
-def import_schema(project: Project, path: str | Path) -> SchemaImportSummary:
+def import_schema(project: Project, path: str | Path) -> SchemaImportReport:
     """Merge a schema file into ``project``; see the module docstring. SchemaFileError (the
     project unchanged) when the file is not a valid schema or cannot be merged."""
     path = Path(path)
     data = read_schema(path)
-    summary = SchemaImportSummary(file=path)
-    taken: list[Path] = []
-    with project._tx_backed_up("before-schema-import", taken) as s:
+    summary = SchemaImportReport(file=path)
+    with project.transaction(backup="before-schema-import") as tx:
         try:
-            _apply(s, data["categories"], summary)
+            _apply(tx.session, data["categories"], summary)
         except AnnotatorError as exc:
             raise SchemaFileError(f"{path}: {exc}") from exc
-    summary.backup = taken[0] if taken else None
+    summary.backup = tx.backup
     summary.changes = Changes(schema=bool(summary.added or summary.updated))
     return summary
 
 
-def apply_schema(s: Session, nodes: list[dict[str, Any]]) -> SchemaImportSummary:
-    """Merge checked category nodes (as ``read_schema`` gives them) inside an open session."""
-    summary = SchemaImportSummary(file=Path())
-    _apply(s, nodes, summary)
-    summary.changes = Changes(schema=bool(summary.added or summary.updated))
-    return summary
-
-
-def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportSummary) -> None:
+def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport) -> None:
     # Everything is looked up in memory: a file of 10,000 categories must not cost 10,000 queries
     # over the whole table (the nodes were checked by _Checker already).
     local = {c.id: c for c in s.exec(select(Category)).all()}

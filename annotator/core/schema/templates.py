@@ -3,7 +3,8 @@
 The built-in ones ship in resources/schemas/ (the *Claims* schema, always listed first); user
 templates are Annotator schema JSON files (docs/schema-format.md) in ``paths.data_dir() /
 "templates"``, one per template, named ``<template name>.json``. ``save_template`` writes the
-current project's schema there; ``Project.create(path, schema=<template name>)`` starts from one.
+current project's schema there; ``create_project(path, template=<template name>)`` starts a new
+project from one (``Project.create`` itself knows no templates: it takes the categories).
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from annotator import paths
 from annotator.core import resources
 from annotator.core.errors import ValidationError
 from annotator.core.files import open_output
+from annotator.core.project.project import Project
 from annotator.core.schema.files import export_schema, parse_schema_json, read_schema, schema_json
 from annotator.core.text import CONTROL_CHARACTERS, LONE_SURROGATES
-
-if TYPE_CHECKING:
-    from annotator.core.project.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +84,19 @@ def load_template(name: str) -> dict[str, Any]:
         if stem.casefold() == wanted:
             return read_schema(path)
     raise ValidationError(f"no schema template named {name!r}")
+
+
+def template_categories(name: str = DEFAULT) -> list[dict[str, Any]]:
+    """The checked category nodes of the template ``name`` (the default: *Claims*), for
+    ``Project.create``; errors as ``load_template``."""
+    return load_template(name)["categories"]
+
+
+def create_project(path: str | Path, name: str | None = None, template: str | None = DEFAULT) -> Project:
+    """``Project.create`` with the categories of the template ``template`` (see ``load_template``:
+    a built-in one such as ``"claims"`` or ``"Claims"``, the default, or one the user saved), or
+    without categories for None. The template is read before the file is made."""
+    return Project.create(path, name, template_categories(template) if template else ())
 
 
 def check_template_name(name: str) -> str:

@@ -10,6 +10,9 @@ It is written under a temporary name (``… .annotator.partial``), checked with 
 quick_check``, flushed to disk, and only then renamed: a kill or a full disk leaves at most a
 temporary file, which the next backup removes, never a broken file counted among the kept ones.
 
+``copy_project`` writes a checked single-file copy the same way to a file the user names (``annotator
+copy``, File → Save a Copy).
+
 Kept per project (per id): at most BACKUPS_KEPT backups whose total size is at most
 ``max(BACKUPS_MIN_BUDGET, BACKUPS_SIZE_FACTOR × the size of the newest backup)`` (1 GiB or three
 times the project's size); the newest is always kept.
@@ -29,6 +32,7 @@ from pathlib import Path
 from annotator import paths
 from annotator.core.storage import db
 from annotator.core.errors import AnnotatorError, BackupError
+from annotator.core.files import STDOUT, OutputError, check_target, output_error, sync_folder, temp_path
 
 BACKUPS_KEPT = 20  # per project
 BACKUPS_MIN_BUDGET = 1 << 30  # 1 GiB: the total size of one project's backups may always reach this
@@ -229,6 +233,39 @@ def copy_database(source_uri: str, dest: Path, backup_of: Path | None = None, ve
             target.close()
     finally:
         source.close()
+
+
+def copy_project(project: str | os.PathLike[str], target: str | os.PathLike[str]) -> int:
+    """Write a consistent single-file copy of ``project`` to ``target`` (a new name, or a file that
+    is not a project) while other programs may have it open and be writing: SQLite's backup API
+    copies one snapshot into a temporary file beside ``target``, ``PRAGMA quick_check`` checks it,
+    then it is renamed onto ``target``. Returns the copy's size in bytes. NotAProjectError when
+    ``project`` is not a project; OutputError for a refused target or a failed copy."""
+    source_path = Path(project)
+    db.check_project_file(source_path)
+    given = Path(target)
+    if str(target) == STDOUT:
+        raise OutputError("-: a project copy is a file; give a file name")
+    check_target(given)
+    real = Path(os.path.realpath(given))
+    if real.exists() and not real.is_file():
+        raise OutputError(f"{given}: is not a regular file; choose a file name for the copy")
+    temp = temp_path(real)
+    try:
+        # One step of SQLite's backup API: one snapshot, writers are not blocked (WAL); the copy is
+        # one file (no -wal) and passes quick_check, as a backup does.
+        copy_database(str(source_path), temp, backup_of=source_path)
+        _fsync(temp)
+        os.replace(temp, real)
+        sync_folder(real.parent)
+    except sqlite3.Error as exc:
+        raise OutputError(f"{given}: cannot copy {source_path}: {exc}") from None
+    except OSError as exc:
+        raise output_error(given, exc) from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return real.stat().st_size
+
 
 
 def _check(conn: sqlite3.Connection, source: Path) -> None:

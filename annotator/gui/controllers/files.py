@@ -16,8 +16,10 @@ from annotator.core.exchange.export_file import Scope, build_export, write_expor
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.documents.importing import import_paths
-from annotator.core.files import copy_project, write_text
+from annotator.core.files import write_text
+from annotator.core.storage.backups import copy_project
 from annotator.core.project.project import PROJECT_SUFFIX, Project
+from annotator.core.schema.templates import create_project
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.gui.context import CurrentAnnotator, ProjectContext
 from annotator.gui.controllers import Workspace
@@ -99,7 +101,7 @@ class FilesController:
             self.project.checkpoint()
 
     def save_copy(self) -> None:
-        """File → Save a Copy…: a checked single-file copy of the open project (files.copy_project),
+        """File → Save a Copy…: a checked single-file copy of the open project (backups.copy_project),
         in the background; it reads only, so the views and the undo history stay as they are."""
         path = self.project.path
         name, _ = QFileDialog.getSaveFileName(self.parent, "Save a copy of the project",
@@ -130,8 +132,7 @@ class FilesController:
         """Import documents in the background; a summary dialog follows."""
 
         def task(project, progress):
-            return import_paths(project, files, options, progress=lambda d, t, p: progress(d, t, p.name),
-                                is_cancelled=progress.cancelled)
+            return import_paths(project, files, options, progress=progress, is_cancelled=progress.cancelled)
 
         # Each file is its own transaction: a failure may leave the ones before it imported.
         self.operation(task, "Import documents", cancellable=True, partial=True).success(self._documents_imported).run()
@@ -156,7 +157,7 @@ class FilesController:
         """Import export files in the background (one transaction, after a backup)."""
 
         def task(project, progress):
-            return import_annotations(project, files, progress=lambda label: progress(0, 0, label))
+            return import_annotations(project, files, progress=progress)
 
         self.operation(task, "Import annotations").success(self._annotations_imported).run()
 
@@ -208,7 +209,7 @@ class FilesController:
     # -- projects ------------------------------------------------------------------------------
 
     def new_project(self) -> None:
-        self._new_project({})
+        self._new_project("claims")
 
     def new_project_from_template(self) -> None:
         from annotator.core.schema.templates import list_templates
@@ -218,14 +219,14 @@ class FilesController:
         label, ok = QInputDialog.getItem(self.parent, "New project from template",
                                          "Start the new project with the schema:", labels, 0, False)
         if ok:
-            self._new_project({"schema": templates[labels.index(label)].name})
+            self._new_project(templates[labels.index(label)].name)
 
-    def _new_project(self, options: dict) -> None:
+    def _new_project(self, template: str) -> None:
         name, _ = QFileDialog.getSaveFileName(self.parent, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
                                               PROJECT_FILTER)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
-            self.switch_project(lambda: Project.create(path, **options))
+            self.switch_project(lambda: create_project(path, template=template))
 
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open project", str(paths.data_dir()), PROJECT_FILTER)

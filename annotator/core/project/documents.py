@@ -1,0 +1,96 @@
+"""Documents inside the project: the values ``Project``'s document methods take and return, and
+``insert_documents``, the step that adds texts inside an open transaction (``Project.transaction``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from annotator.core.errors import ValidationError, brief
+from annotator.core.storage.tables import Document, new_id
+from annotator.core.text import LIMITS, LONE_SURROGATES, check_id, check_value, clean_line, normalise, sha256_text
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A text to add. ``text`` is normalised by the project before it is stored."""
+
+    title: str
+    text: str
+    source: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None  # keep an id from an export file; None: a new UUID
+
+
+@dataclass(frozen=True)
+class AddedDocument:
+    """What ``add_documents`` did with one NewDocument."""
+
+    document: DocumentSummary
+    created: bool  # False: the project already held this text (same SHA-256)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document without its text, for listings."""
+
+    id: str
+    title: str
+    length: int
+    sha256: str
+    source: str
+    metadata: dict[str, Any]
+    created: str
+    annotation_count: int = 0
+
+
+@dataclass(frozen=True)
+class DeletedDocuments:
+    """What ``delete_documents`` removed, enough to put it back exactly (``restore_documents``)."""
+
+    documents: list[dict[str, Any]]  # full rows, text, position and created included, in the order given
+    annotations: list[dict[str, Any]]  # full rows of their annotations
+
+    @property
+    def titles(self) -> list[str]:
+        return [doc["title"] for doc in self.documents]
+
+
+def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocument]:
+    """``add_documents`` inside an open session (for operations made of several steps)."""
+    results: list[AddedDocument] = []
+    position = s.exec(select(func.coalesce(func.max(Document.position), 0))).one()
+    for item in items:
+        text = normalise(item.text)
+        title = clean_line(item.title, LIMITS["title"]).strip() or "Untitled"
+        if not text.strip():
+            raise ValidationError(f"document {brief(title)} has no text")
+        if "\x00" in text or LONE_SURROGATES.search(text):
+            raise ValidationError(f"document {brief(title)}: the text contains NUL characters or invalid Unicode")
+        if not isinstance(item.metadata, dict):
+            raise ValidationError(f"document {brief(title)}: metadata must be an object of name: value")
+        check_value(item.metadata, f"document {brief(title)}: metadata")
+        if item.id is not None:
+            check_id(item.id, f"document {brief(title)}: the id")
+        digest = sha256_text(text)
+        existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
+        if existing is not None:
+            results.append(AddedDocument(_summary(existing), created=False))
+            continue
+        doc_id = item.id if item.id and s.get(Document, item.id) is None else new_id()
+        position += 1
+        doc = Document(id=doc_id, title=title, text=text, sha256=digest, length=len(text),
+                       source=clean_line(item.source, LIMITS["source"]),
+                       meta=dict(item.metadata), position=position)
+        s.add(doc)
+        s.flush()
+        results.append(AddedDocument(_summary(doc), created=True))
+    return results
+
+
+def _summary(doc: Document) -> DocumentSummary:
+    return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)
