@@ -50,7 +50,7 @@ from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before PySide6 is imported, here and in the children
 
-import workload  # noqa: E402
+import workload
 
 TARGETS = {"open": 0.5, "create": 0.030, "create (key)": 0.030, "memory": 400.0, "start": 1.5,
            "start (.pyc)": 1.5}

@@ -2,7 +2,6 @@
 taken only before a change, listed and restored; damaged, read-only and odd project files."""
 
 import os
-import shutil
 import sqlite3
 import time
 

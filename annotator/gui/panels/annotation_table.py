@@ -186,13 +186,13 @@ class AnnotationTableModel(QAbstractTableModel):
 
     # -- Qt model interface -------------------------------------------------------------------
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         return None
@@ -308,7 +308,7 @@ class AnnotationFilterProxy(QSortFilterProxyModel):
     def is_filtering(self) -> bool:
         return bool(self._category or self._annotator or self._needle)
 
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
         ann = model.annotation_at(source_row)
         if self._category is not None and ann.category_id != self._category:
@@ -327,7 +327,7 @@ class AnnotationTableView(QTableView):
     return_pressed = Signal()
     delete_pressed = Signal()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         key = event.key()
         plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
         if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -581,7 +581,7 @@ class AnnotationTablePanel(QWidget):
         if not self._fitting and column != QUOTE and old and new:
             self._user_sized.add(column)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         """As narrow as the two-row filter bar allows, whichever bar is shown, so a dock can shrink
         the panel into the narrow arrangement."""
         hint = super().minimumSizeHint()
@@ -589,11 +589,11 @@ class AnnotationTablePanel(QWidget):
         width = sum(c.minimumSizeHint().width() for c in combos) + 2 * self._bar.horizontalSpacing() + 8
         return QSize(width, hint.height())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         self._arrange_bar(narrow=event.size().width() < 640)
         super().resizeEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress:

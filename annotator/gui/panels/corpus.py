@@ -24,7 +24,7 @@ class _DocumentFilter(QSortFilterProxyModel):
             self.allowed = allowed
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, row, parent) -> bool:
         return self.allowed is None or self.sourceModel().document_at(row).id in self.allowed
 
 
@@ -32,8 +32,8 @@ class CorpusPanel(QWidget):
     """Lists documents; ``documentActivated(id)`` when the current row changes, ``deleteRequested(id)``
     from the context menu (the Delete key is the window's Delete action, which asks the panel)."""
 
-    documentActivated = Signal(str)  # noqa: N815
-    deleteRequested = Signal(str)  # noqa: N815
+    documentActivated = Signal(str)
+    deleteRequested = Signal(str)
 
     def __init__(self, model: DocumentTableModel, search, parent=None) -> None:
         """``search(text) -> set of ids`` finds documents whose title or text holds ``text``."""

@@ -25,9 +25,9 @@ def find_all(text: str, needle: str, match_case: bool = False, whole_words: bool
 class FindBar(QWidget):
     """Emits ``matchChosen(start, end)`` to select a match and ``annotateAll(category_id)``."""
 
-    matchChosen = Signal(int, int)  # noqa: N815
-    matchesChanged = Signal()  # noqa: N815
-    annotateAll = Signal(str)  # noqa: N815
+    matchChosen = Signal(int, int)
+    matchesChanged = Signal()
+    annotateAll = Signal(str)
     closed = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -128,7 +128,7 @@ class FindBar(QWidget):
         self.matchesChanged.emit()
         self.closed.emit()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.close_bar()
             return

@@ -53,12 +53,12 @@ class Heatmap(QWidget):
         metrics = QFontMetrics(self.font())
         return min(220, max([metrics.horizontalAdvance(r) for r in self.rows] + [40]) + 16)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         return QSize(self._label_width() + CELL * max(1, len(self.columns)) + 16,
                      metrics.height() * 3 + CELL * max(1, len(self.rows)) + 16)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = QFontMetrics(self.font())
