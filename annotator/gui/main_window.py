@@ -26,7 +26,7 @@ from annotator.gui.annotate_actions import AnnotateActions
 from annotator.gui.file_actions import (
     FileActions, os_user_name, redirect_qt_settings, remember_project, saved_annotator_name, settings,
 )
-from annotator.gui.models import DocumentTableModel
+from annotator.gui.models.document_table_model import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
 from annotator.gui.panels.details import DetailsPanel
