@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.gui.main_window import MainWindow
 
-from .test_main_window import shoot
 
 TEXT = ("The council will spend two million on bike lanes. Critics call it a waste of money. "
         "The mayor said the lanes would open in spring, and nobody believes her.")
@@ -51,7 +50,7 @@ def compute(qtbot, dialog):
     qtbot.waitUntil(lambda: dialog.report is not None and dialog._thread is None, timeout=30000)
 
 
-def test_dashboard_computes_and_shows_every_part(window, qtbot):
+def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     window.actions["tools.agreement"].trigger()
     dialog = window.agreement_dialog
     qtbot.addWidget(dialog)

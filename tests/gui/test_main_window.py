@@ -6,15 +6,8 @@ from annotator.core.project.project import Project
 from annotator.gui import main_window as mw
 from annotator.gui.app import open_main_window
 
-SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "screenshots"
 
-
-def shoot(widget, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    widget.grab().save(str(SCREENSHOTS / name))
-
-
-def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home):
+def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home, shoot):
     window = open_main_window()
     qtbot.addWidget(window)
     default = annotator_home / "data" / "default.annotator"
@@ -44,7 +37,7 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     assert window.actions["file.import"].shortcut().toString() == "Ctrl+I"
 
 
-def test_lists_documents_and_shows_the_selected_text(qtbot, project):
+def test_lists_documents_and_shows_the_selected_text(qtbot, project, shoot):
     project.add_document("First article", "Opening line “quoted” 😀\n\nA second paragraph.", source="a.txt")
     second = project.add_document("Second article", "Another text\u00a0with NBSP.", source="b.txt").document
     window = mw.MainWindow(project)
@@ -194,7 +187,7 @@ def test_background_results_arrive_on_the_gui_thread(qtbot, project):
     assert seen["task"] != gui
 
 
-def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs, monkeypatch):
+def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs, monkeypatch, shoot):
     import json
 
     from PySide6.QtCore import Qt

@@ -8,10 +8,9 @@ from annotator.core.project.project import Project
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.restore_dialog import RestoreDialog
 from tests.core.test_backups import damage_pages
-from tests.gui.test_main_window import shoot
 
 
-def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, monkeypatch, dialogs, dump):
+def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, monkeypatch, dialogs, dump, shoot):
     project = filled[0]
     backup = project.backup("manual")
     before = dump(project)
@@ -39,7 +38,7 @@ def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, 
     assert backup.exists()
 
 
-def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialogs):
+def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialogs, shoot):
     project = filled[0]
     project.close()
     project.path.chmod(0o444)

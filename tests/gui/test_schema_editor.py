@@ -13,7 +13,6 @@ from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import DeleteCategoryDialog, SchemaEditor, reserved_shortcuts
 from annotator.gui.main_window import MainWindow
 
-from .test_main_window import shoot
 
 TEXT = "The council will spend £2m on bike lanes. Critics say it is a waste of money."
 Pos = QAbstractItemView.DropIndicatorPosition
@@ -512,7 +511,7 @@ def test_a_refused_step_undoes_the_steps_before_it(editor, window, dialogs, monk
     assert categories_of_annotations(window) == ["Opinion", "Opinion", "Prediction"]
 
 
-def test_delete_dialog_itself(qtbot):
+def test_delete_dialog_itself(qtbot, shoot):
     dialog = DeleteCategoryDialog("Opinion", 12, [("a", "Factual claim"), ("b", "Prediction")],
                                   "Its subcategory “Sub” moves up one level, to the top level, in its place.")
     qtbot.addWidget(dialog)
@@ -532,7 +531,7 @@ def test_delete_dialog_itself(qtbot):
 # -- pictures and guidelines -------------------------------------------------------------------
 
 
-def test_screenshot_of_the_editor(editor, window, qtbot):
+def test_screenshot_of_the_editor(editor, window, qtbot, shoot):
     c = ids(window)
     editor.select(c["Opinion"])
     editor.move_by_key("in")
@@ -550,7 +549,7 @@ def test_screenshot_of_the_editor(editor, window, qtbot):
     shoot(editor, "schema-editor-subcategory.png")
 
 
-def test_guidelines_dialog_shows_and_exports(qtbot, window, monkeypatch, tmp_path):
+def test_guidelines_dialog_shows_and_exports(qtbot, window, monkeypatch, tmp_path, shoot):
     from PySide6.QtWidgets import QFileDialog
 
     c = ids(window)

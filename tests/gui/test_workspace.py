@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from annotator.gui.main_window import MainWindow
 from annotator.gui.views.highlighter import blend
 
-from .test_main_window import shoot
 
 TEXT = ("Hello 😀 world, the council “will” spend £2m on bike lanes.\n"
         "Critics say it\u00a0is a waste 🇫🇷 of money; others disagree.\n"
@@ -257,7 +256,7 @@ def _pixel(window, offset, dy=0):
     return view.viewport().grab().toImage().pixelColor(point)
 
 
-def test_overlapping_spans_are_visibly_distinct(window):
+def test_overlapping_spans_are_visibly_distinct(window, shoot):
     text = window.view.text()
     opinion, claim, allegation = cats(window)["Opinion"], cats(window)["Factual claim"], cats(window)["Unverified allegation"]
     coder = window.project.add_annotator("bob").id
@@ -470,7 +469,7 @@ def test_annotations_last_document_and_layout_survive_a_restart(qtbot, project, 
     assert again.table_dock.isHidden()
 
 
-def test_welcome_page_opens_the_sample_project(qtbot, tmp_path, dialogs, annotator_home):
+def test_welcome_page_opens_the_sample_project(qtbot, tmp_path, dialogs, annotator_home, shoot):
     from annotator.core.project.project import Project
 
     with Project.create(tmp_path / "empty.annotator") as empty:
