@@ -401,7 +401,8 @@ def main() -> int:
             if found:
                 total, qt, own = (statistics.median(column) for column in zip(*found))
                 print(f"{label:<14}{show('import', total):>10}{'none':>10}{'':>7}   "
-                      f"annotator.gui.main_window alone, {len(found)} runs, {show_runs('import', [f[0] for f in found])}; "
+                      f"annotator.gui.main_window alone, {len(found)} runs, "
+                      f"{show_runs('import', [f[0] for f in found])}; "
                       f"median PySide6 {qt * 1000:.0f} ms, the rest {own * 1000:.0f} ms")
         for failure in failures:
             print(f"FAILED: {failure}", file=sys.stderr)

@@ -55,7 +55,8 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     dialog = window.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
-    overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text() for r in range(dialog.overall.rowCount())}
+    overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
+               for r in range(dialog.overall.rowCount())}
     assert len(overall) == 8
     f1 = float(overall["Span F1, exact"])
     assert f1 == pytest.approx(1 / 3, abs=1e-3)  # 2 of 6 spans per coder per document match exactly
@@ -68,7 +69,8 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
 
     alpha = dialog.report["overall"]["unitizing_alpha"]
     assert dialog.overall.item(0, 2).text() == verdict(alpha) != ""  # the reading aid per number
-    assert verdict(0.85) == "reliable (≥ 0.800)" and verdict(0.7).startswith("tentative") and verdict(0.2).startswith("unreliable")
+    assert verdict(0.85) == "reliable (≥ 0.800)"
+    assert verdict(0.7).startswith("tentative") and verdict(0.2).startswith("unreliable")
     dialog.tabs.setCurrentIndex(2)
     shoot(dialog, "agreement-pairs.png")
     dialog.tabs.setCurrentIndex(0)
@@ -100,7 +102,7 @@ def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatc
     compute(qtbot, dialog)
     for fmt in ("csv", "json", "html"):
         target = tmp_path / f"report.{fmt}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _target=target, **k: (str(_target), ""))
         dialog.export(fmt)
         assert target.is_file()
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))

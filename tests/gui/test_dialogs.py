@@ -201,6 +201,9 @@ def test_everything_at_once_and_enter_imports(qtbot, chosen, shoot):
 def test_shows_the_defaults(qtbot, chosen, shoot):
     dialog = make_dialog(qtbot, chosen("a.txt", "b.docx"))
     shoot(dialog, "import-dialog-default.png")
+    assert dialog.isVisible() and dialog.windowTitle() == "Import documents"
+    assert dialog.summary.text() == "2 files chosen:" and dialog.path_list.count() == 2
+    assert dialog.options() == ImportOptions() and dialog.ok_button.isDefault()
 
 
 # -- ShortcutsDialog ----------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialog
     window.resize(1000, 600)
     window.show()
     assert window.read_only_bar.isVisible()
-    assert window.read_only_bar.text().startswith("Read-only: ") and "changes cannot be saved" in window.read_only_bar.text().lower()
+    banner = window.read_only_bar.text()
+    assert banner.startswith("Read-only: ") and "changes cannot be saved" in banner.lower()
     assert not window.actions["file.import"].isEnabled() and not window.palette.isEnabled()
     assert all(not a.isEnabled() for a in window.category_actions)
     assert not window.history.run(DeleteAnnotations([opened.annotations()[0].id]))  # refused, one message

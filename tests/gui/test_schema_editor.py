@@ -383,7 +383,8 @@ def test_the_details_panel_uses_a_new_attribute_at_once(editor, window):
     editor.add_attribute()
     editor.attributes.cellWidget(0, 1).setCurrentIndex(editor.attributes.cellWidget(0, 1).findData("boolean"))
     assert window.project.category(opinion).attributes == [{"name": "attribute", "type": "boolean"}]
-    assert next(c for c in window.categories if c.id == opinion).attributes == [{"name": "attribute", "type": "boolean"}]
+    changed = next(c for c in window.categories if c.id == opinion)
+    assert changed.attributes == [{"name": "attribute", "type": "boolean"}]
 
 
 # -- merge and delete --------------------------------------------------------------------------
@@ -543,9 +544,14 @@ def test_screenshot_of_the_editor(editor, window, qtbot, shoot):
     editor.select(c["Factual claim"])
     editor.resize(1000, 620)
     qtbot.wait(50)
+    assert editor.isVisible() and editor.windowTitle() == "Categories"
+    assert editor.heading.text() == "Factual claim" and editor.name_edit.text() == "Factual claim"
+    assert editor_rows(editor) == ["Factual claim", "  Opinion", "Unverified allegation", "Prediction"]
     shoot(editor, "schema-editor.png")
     editor.select(c["Opinion"])
     qtbot.wait(50)
+    assert editor.heading.text() == "Factual claim › Opinion"
+    assert editor.attributes.rowCount() == 1 and editor.attributes.item(0, 0).text() == "strength"
     shoot(editor, "schema-editor-subcategory.png")
 
 

@@ -24,7 +24,8 @@ def names(window):
 def test_export_then_import_a_qdc_and_a_json_schema(window, tmp_path, monkeypatch, dialogs):
     for suffix, chosen in ((".qdc", "REFI-QDA codebook (*.qdc)"), (".json", "Annotator schema (*.json)")):
         target = tmp_path / f"codebook{suffix}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target.with_suffix("")), chosen))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *a, _t=target, _c=chosen, **k: (str(_t.with_suffix("")), _c))
         window.actions["schema.export"].trigger()
         assert target.is_file(), dialogs
         assert dialogs[-1][1] == "Schema exported"

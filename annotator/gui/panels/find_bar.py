@@ -96,7 +96,10 @@ class FindBar(QWidget):
     def _step(self, delta: int) -> None:
         if not self.matches:
             return
-        self.current = (self.current + delta) % len(self.matches) if self.current >= 0 else (0 if delta > 0 else len(self.matches) - 1)
+        if self.current >= 0:
+            self.current = (self.current + delta) % len(self.matches)
+        else:
+            self.current = 0 if delta > 0 else len(self.matches) - 1
         self._update_count()
         self.matchChosen.emit(*self.matches[self.current])
 

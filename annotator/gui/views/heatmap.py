@@ -89,7 +89,10 @@ class Heatmap(QWidget):
                 if value is None:
                     painter.fillRect(cell, Qt.BrushStyle.BDiagPattern)
                 painter.setPen(QColor("#ffffff") if fill.lightness() < 120 else QColor("#222222"))
-                text = "n/a" if value is None else (f"{value:.{self.decimals}f}" if not self.counts else f"{value:,.0f}")
+                if value is None:
+                    text = "n/a"
+                else:
+                    text = f"{value:,.0f}" if self.counts else f"{value:.{self.decimals}f}"
                 painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
         painter.setPen(QPen(QColor("#999999"), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
