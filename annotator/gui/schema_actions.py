@@ -40,9 +40,12 @@ class SchemaActions:
         from annotator.gui.dialogs.agreement_dialog import AgreementDialog
 
         data = from_project(self.project)
-        if len(data.annotators) < 2:
-            QMessageBox.information(self, "Agreement", "Agreement needs annotations by at least two coders. "
-                                    "Import the other coders' exports first (File → Import Annotations…).")
+        try:
+            data.coders()  # the CLI's rule: at least two coders who annotated
+        except AnnotatorError as exc:
+            message = user_message(exc)
+            QMessageBox.information(self, "Agreement", f"{message[:1].upper()}{message[1:]}. Import the other "
+                                    "coders' exports first (File → Import Annotations…).")
             return
         self.agreement_dialog = AgreementDialog(data, self)
         self.agreement_dialog.openAt.connect(self.show_disagreement)

@@ -140,3 +140,8 @@ def test_usage_errors_exit_2(k2011, capsys):
     assert code == 2 and "invalid choice: 'metric'" in err
     code, _, err = run(capsys, "agreement", "--reliability-data", k2011, "--resamples", "0")
     assert code == 2 and "expected 1 to 100000" in err
+
+
+def test_html_is_for_span_reports(k2011, capsys):
+    code, out, err = run(capsys, "agreement", "--reliability-data", k2011, "--format", "html")
+    assert code == 2 and out == "" and "--format html is for span-level reports" in err

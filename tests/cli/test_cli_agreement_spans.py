@@ -67,7 +67,8 @@ def test_table_and_csv_output(capsys, coded):
     code, out, _ = run(capsys, "agreement", project.path)
     assert code == 0 and "unitizing alpha" in out and "Krippendorff" in out
     code, out, _ = run(capsys, "agreement", project.path, "--format", "csv", "--categories", "Opinion,Factual claim")
-    assert code == 0 and out.splitlines()[0] == "scope,item,measure,value"
+    # the one CSV shape of the span report, the dashboard's (its note column says why a value is empty)
+    assert code == 0 and out.splitlines()[0] == "scope,item,measure,value,note"
 
 
 def test_bad_input_gets_one_line_and_a_non_zero_exit(capsys, coded, tmp_path):
@@ -80,3 +81,9 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(capsys, coded, tmp_path):
     assert code == 1 and "missing.json" in err
     code, _, err = run(capsys, "agreement")
     assert code == 2
+
+
+def test_html_page(capsys, coded):
+    code, out, err = run(capsys, "agreement", coded[0].path, "--format", "html")
+    assert code == 0, err
+    assert out.startswith("<!DOCTYPE html>") and "Reading the numbers." in out and "alice, bob" in out

@@ -114,6 +114,24 @@ def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatc
     assert page.startswith("<!DOCTYPE html>") and "Krippendorff" in page and "alice" in page
 
 
+def test_cli_and_dashboard_write_the_same_bytes(window, qtbot, tmp_path, monkeypatch, capsys):
+    from annotator.cli import main
+
+    window.actions["tools.agreement"].trigger()
+    dialog = window.agreement_dialog
+    qtbot.addWidget(dialog)
+    compute(qtbot, dialog)
+    for fmt, raw in (("json", False), ("csv", False), ("csv", True), ("html", False)):
+        target = tmp_path / f"report-{raw}.{fmt}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        dialog.raw_csv.setChecked(raw)
+        dialog.export(fmt)
+        capsys.readouterr()
+        assert main(["agreement", str(window.project.path), "--format", fmt] + (["--raw-csv"] if raw else [])) == 0
+        out, err = capsys.readouterr()
+        assert err == "" and out.encode("utf-8") == target.read_bytes(), fmt
+
+
 def test_agreement_needs_two_coders(qtbot, project, monkeypatch):
     seen = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: seen.append(text))

@@ -27,6 +27,20 @@ class AgreementData:
     notes: list[str] = field(default_factory=list)
     contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
 
+    def coders_who_annotated(self) -> list[str]:
+        """Annotator ids with at least one span, in the order of ``annotators``."""
+        annotated = dict.fromkeys(span[1] for span in self.spans)
+        return [c for c in self.annotators if c in annotated] + [c for c in annotated if c not in self.annotators]
+
+    def coders(self, chosen: list[str] | None = None) -> list[str]:
+        """The coders to compare: ``chosen`` (ids), else every coder who annotated. The one "at least
+        two coders" rule of the CLI and the dashboard: ValidationError when fewer remain."""
+        coders = list(chosen) if chosen is not None else self.coders_who_annotated()
+        if len(coders) < 2:
+            names = ", ".join(self.annotators.get(c, c) for c in coders) or "none"
+            raise ValidationError(f"agreement needs annotations by at least two coders; these sources have: {names}")
+        return coders
+
     def token_texts(self) -> dict:
         """What the span measures tokenise: every document's text when all are known (word tokens),
         else the lengths (character tokens), with a note saying so."""
