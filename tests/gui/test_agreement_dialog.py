@@ -123,7 +123,7 @@ def test_cli_and_dashboard_write_the_same_bytes(window, qtbot, tmp_path, monkeyp
     compute(qtbot, dialog)
     for fmt, raw in (("json", False), ("csv", False), ("csv", True), ("html", False)):
         target = tmp_path / f"report-{raw}.{fmt}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _target=target, **k: (str(_target), ""))
         dialog.raw_csv.setChecked(raw)
         dialog.export(fmt)
         capsys.readouterr()
