@@ -38,6 +38,7 @@ def test_the_walk_finds_every_module_outside_the_gui():
 
 def test_core_and_cli_do_not_import_pyside6():
     modules = qt_free_modules()
+    assert "annotator.cli.agreement" in modules and "annotator.cli.output" in modules
     assert "annotator.core.project.project" in modules and "annotator.core.documents.readers" in modules
     assert "annotator.cli" in modules and "annotator.core.agreement.spans" in modules
     code = (

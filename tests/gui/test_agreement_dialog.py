@@ -47,12 +47,12 @@ def window(qtbot, project, monkeypatch):
 
 def compute(qtbot, dialog):
     dialog.compute()
-    qtbot.waitUntil(lambda: dialog.report is not None and dialog._thread is None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.operation is None, timeout=30000)
 
 
 def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
     overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
@@ -80,7 +80,7 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
 def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot):
     window.project.add_annotator("carol")  # a third coder without annotations: not checked at first
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol"]
     assert len(dialog.checked(dialog.lists["annotators"])) == 2
@@ -97,7 +97,7 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
 
 def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatch):
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
     for fmt in ("csv", "json", "html"):
@@ -118,7 +118,7 @@ def test_cli_and_dashboard_write_the_same_bytes(window, qtbot, tmp_path, monkeyp
     from annotator.cli import main
 
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
     for fmt, raw in (("json", False), ("csv", False), ("csv", True), ("html", False)):

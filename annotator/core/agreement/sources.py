@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ValidationError
+from annotator.core.text import pick
 
 
 @dataclass
@@ -114,31 +115,12 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
     )
 
 
-def select(names: dict[str, str], wanted: list[str] | None, what: str) -> list[str] | None:
-    """Ids for the ids or names in ``wanted`` (None: everything); ValidationError naming an unknown one."""
-    if not wanted:
-        return None
-    by_name: dict[str, list[str]] = {}
-    for item_id, name in names.items():
-        by_name.setdefault(name, []).append(item_id)
-    chosen: list[str] = []
-    for item in wanted:
-        if item in names:
-            chosen.append(item)
-        elif item in by_name:
-            chosen.extend(by_name[item])
-        else:
-            known = ", ".join(sorted(set(names.values()))[:10])
-            raise ValidationError(f"no {what} named {item!r} (known: {known})")
-    return list(dict.fromkeys(chosen))
-
-
 def narrow(data: AgreementData, annotators: list[str] | None = None, documents: list[str] | None = None,
            categories: list[str] | None = None) -> AgreementData:
     """The data limited to the annotators, documents and categories given (ids or names)."""
-    coder_ids = select(data.annotators, annotators, "annotator")
-    doc_ids = select(data.documents, documents, "document")
-    cat_ids = select(data.categories, categories, "category")
+    coder_ids = pick("annotator", annotators or None, data.annotators)
+    doc_ids = pick("document", documents or None, data.documents)
+    cat_ids = pick("category", categories or None, data.categories)
     spans = [s for s in data.spans
              if (coder_ids is None or s[1] in coder_ids) and (doc_ids is None or s[0] in doc_ids)
              and (cat_ids is None or s[4] in cat_ids)]

@@ -30,12 +30,12 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.files import write_text
 from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import target_allowed
-from annotator.gui.workers import Worker, start_in_thread
+from annotator.gui.operations import Operation
 
 class AgreementDialog(QDialog):
     """``openAt(document_id, start, end, coder ids)`` asks the window to show a disagreement."""
 
-    openAt = Signal(str, int, int, list)  # noqa: N815
+    openAt = Signal(str, int, int, list)
 
     def __init__(self, data: AgreementData, parent=None) -> None:
         super().__init__(parent)
@@ -43,7 +43,7 @@ class AgreementDialog(QDialog):
         self.resize(1100, 760)
         self.data = data
         self.report: dict | None = None
-        self._thread = None
+        self.operation: Operation | None = None  # the report being computed
         coding = set(data.coders_who_annotated())  # coders without annotations start unticked
         self.lists = {key: self._check_list(names, ticked) for key, names, ticked in (
             ("annotators", data.annotators, coding), ("documents", data.documents, None),
@@ -171,33 +171,26 @@ class AgreementDialog(QDialog):
         texts = data.token_texts()
         all_documents = len(documents) == len(data.texts)
 
-        def task(progress, cancelled):
+        def task(project, progress):  # the data is read already: the project is not touched
             return span_report(texts, data.spans, coders=coders, categories=categories,
                                documents=None if all_documents else documents)
 
         self.run_button.setEnabled(False)
         self.progress.show()
         self.status.setText("Computing…")
-        self._worker = Worker(task)
-        self._worker.finished.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._thread = start_in_thread(self._worker, self)
+        self.operation = Operation(self, task, label="Agreement", dialog=False)
+        self.operation.finally_(self._finish).success(self._done).failure(self._failed).run()
 
     def _finish(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
+        self.operation = None
         self.run_button.setEnabled(True)
         self.progress.hide()
 
     def _failed(self, message: str) -> None:
-        self._finish()
         self.status.setText("Failed.")
         QMessageBox.warning(self, "Agreement", message)
 
     def _done(self, report: dict) -> None:
-        self._finish()
         self.show_report(report)
 
     def show_report(self, report: dict) -> None:
@@ -313,9 +306,8 @@ class AgreementDialog(QDialog):
             return
         self.status.setText(f"Report written to {path}")
 
-    def closeEvent(self, event) -> None:  # noqa: N802
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(10000)
+    def closeEvent(self, event) -> None:
+        if self.operation is not None:
+            self.operation.wait(10000)
         super().closeEvent(event)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.schema import rules as schema
 from annotator.core.project.commands import AddCategory, DeleteCategory, ReorderCategories, UpdateCategory
+from annotator.core.project.changes import NOTHING, Changes
 from annotator.gui.widgets import CATEGORY_ID, fill_category_tree, swatch
 
 _ID = CATEGORY_ID
@@ -67,8 +68,7 @@ def key_text(text: str) -> str:
 class CategorySteps(UpdateCategory):
     """Several schema commands as one undoable step (a move that also reorders; a delete or merge that
     first moves the subcategories up a level). Qt-free. If a step is refused, the steps already done
-    are undone and the refusal is raised, so nothing half-done stays. (A subclass of UpdateCategory
-    only so the window's ``on_command`` knows it changed the schema.)"""
+    are undone and the refusal is raised, so nothing half-done stays. Returns what its steps changed."""
 
     def __init__(self, label: str, steps: list) -> None:  # noqa: D107 (UpdateCategory's fields are unused)
         self.label = label
@@ -76,20 +76,23 @@ class CategorySteps(UpdateCategory):
         self.id = getattr(self.steps[0], "id", None) if self.steps else None
         self.fields = {}
 
-    def do(self, project) -> None:
-        done = []
+    def do(self, project) -> Changes:
+        done, changes = [], NOTHING
         try:
             for step in self.steps:
-                step.do(project)
+                changes |= step.do(project)
                 done.append(step)
         except Exception:
             for step in reversed(done):
                 step.undo(project)
             raise
+        return changes
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
+        changes = NOTHING
         for step in reversed(self.steps):
-            step.undo(project)
+            changes |= step.undo(project)
+        return changes
 
 
 # -- small widgets -----------------------------------------------------------------------------

@@ -19,16 +19,15 @@ import argparse
 import sys
 from typing import Any
 
-from annotator.cli import UsageError, _table
+from annotator.cli.output import UsageError, table as _table
 
 
-def add_agreement_parser(sub) -> None:
-    """Register ``agreement`` on the CLI's subparsers."""
-    p = sub.add_parser(
-        "agreement", help="inter-annotator agreement: item-level on reliability data (CSV), span-level on projects",
-        description="Agreement measures. With --reliability-data: percent agreement, Cohen's kappa, Scott's pi, "
+def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``agreement`` (annotator.cli.COMMANDS names this module for it)."""
+    p.description = (
+        "Agreement measures. With --reliability-data: percent agreement, Cohen's kappa, Scott's pi, "
         "Bennett's S (two coders), Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, and "
-        "per category alpha and Fleiss' kappa. See docs/agreement.md.",
+        "per category alpha and Fleiss' kappa. See docs/agreement.md."
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="a project file or export files (span-level measures)")
@@ -50,6 +49,10 @@ def add_agreement_parser(sub) -> None:
                    help="bootstrap resamples for alpha's 95%% interval (default: 1000)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
                    help="seed of the bootstrap, so the interval is repeatable (default: 1)")
+    p.set_defaults(func=cmd_agreement)
+
+
+ARGUMENTS = {"agreement": add_agreement_arguments}
 
 
 def _names(text: str) -> list[str]:
