@@ -28,7 +28,8 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
-    assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent", "Open &Sample Project", "---",
+    assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent",
+                              "Open &Sample Project", "---",
                               "&Import Documents…", "Import &Annotations…", "&Export Annotations…", "Save a &Copy…",
                               "&Restore from Backup…", "---",
                               "S&witch Annotator…", "---", "&Quit"]

@@ -331,7 +331,8 @@ def test_reserved_shortcuts_given_by_the_caller(qtbot, window, dialogs):
 
 
 def test_reserved_shortcuts_lists_the_windows_actions_but_not_category_keys(window):
-    reserved = reserved_shortcuts(window.actions | {f"cat{i}": a for i, a in enumerate(window.annotating.category_actions)})
+    categories = {f"cat{i}": a for i, a in enumerate(window.annotating.category_actions)}
+    reserved = reserved_shortcuts(window.actions | categories)
     assert reserved["Ctrl+I"] == "Import Documents" and reserved["F1"] == "Keyboard Shortcuts"
     assert reserved["Ctrl+Z"] == "Undo"
     assert "F" not in reserved and "O" not in reserved

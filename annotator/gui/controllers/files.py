@@ -221,8 +221,8 @@ class FilesController:
             self._new_project({"schema": templates[labels.index(label)].name})
 
     def _new_project(self, options: dict) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.parent, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
-                                              PROJECT_FILTER)
+        suggested = paths.data_dir() / f"untitled{PROJECT_SUFFIX}"
+        name, _ = QFileDialog.getSaveFileName(self.parent, "New project", str(suggested), PROJECT_FILTER)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
             self.switch_project(lambda: Project.create(path, **options))
