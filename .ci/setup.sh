@@ -1,7 +1,7 @@
 # Sourced by .ci/run and .ci/app: installs what a fresh Debian/Ubuntu machine lacks, and nothing twice.
 #   - the Debian packages Qt needs (as root, or through sudo without a password; otherwise it
 #     prints the command to run), and python3-venv when Python cannot make a virtualenv;
-#   - a virtualenv in .venv with Annotator installed editable (plus the test tools for "test").
+#   - a virtualenv in .venv with Annotator installed editable (plus the test and lint tools for "test").
 # Usage: source .ci/setup.sh app|test
 set -euo pipefail
 
@@ -62,7 +62,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 extras=""
-[ "$purpose" = test ] && extras="[test]"
+[ "$purpose" = test ] && extras="[test,lint]"
 stamp=".venv/.annotator-installed-${purpose}"
 want="$(sha256sum < pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

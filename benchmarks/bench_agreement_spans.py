@@ -28,10 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import workload  # noqa: E402
+import workload
 
-from annotator.core.agreement.common import is_defined  # noqa: E402
-from annotator.core.agreement.spans import MEASURES, span_report  # noqa: E402
+from annotator.core.agreement.common import is_defined
+from annotator.core.agreement.spans import MEASURES, span_report
 
 TARGET_S = 2.0
 CODERS = ["ann", "bob", "cy"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.core.errors import AnnotatorError  # noqa: E402
+from annotator.core.errors import AnnotatorError
 
 
 def docx(body_chunks) -> bytes:

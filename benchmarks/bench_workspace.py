@@ -50,7 +50,7 @@ from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before PySide6 is imported, here and in the children
 
-import workload  # noqa: E402
+import workload
 
 TARGETS = {"open": 0.5, "create": 0.030, "create (key)": 0.030, "memory": 400.0, "start": 1.5,
            "start (.pyc)": 1.5}
@@ -401,7 +401,8 @@ def main() -> int:
             if found:
                 total, qt, own = (statistics.median(column) for column in zip(*found))
                 print(f"{label:<14}{show('import', total):>10}{'none':>10}{'':>7}   "
-                      f"annotator.gui.main_window alone, {len(found)} runs, {show_runs('import', [f[0] for f in found])}; "
+                      f"annotator.gui.main_window alone, {len(found)} runs, "
+                      f"{show_runs('import', [f[0] for f in found])}; "
                       f"median PySide6 {qt * 1000:.0f} ms, the rest {own * 1000:.0f} ms")
         for failure in failures:
             print(f"FAILED: {failure}", file=sys.stderr)

@@ -14,8 +14,24 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # not setdefault: a developer's DIS
 os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-test-home-")
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+SHARED = REPO.parent / "shared"  # the project's sample data beside the repo (CI has a copy there)
+CORPUS = SHARED / "corpus"
 SCREENSHOTS = REPO / "tests" / "screenshots"  # git-ignored; look at these pictures
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def shared(path: Path) -> Path:
+    """``path`` (a file or folder of ../shared), which the test reads: where it is missing the test
+    is skipped with the reason, but in CI (CI=true) it fails, as CI always has ../shared."""
+    if not path.exists():
+        reason = f"sample data not found at {path} (../shared beside the repo)"
+        if in_ci():
+            pytest.fail(f"{reason}: CI must have it", pytrace=False)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +43,8 @@ def annotator_home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def corpus() -> Path:
-    """The shared sample corpus beside the repo (read, never copied); skips where it is absent."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"sample corpus not found at {CORPUS}")
-    return CORPUS
+    """The shared sample corpus beside the repo (read, never copied); see ``shared``."""
+    return shared(CORPUS)
 
 
 @pytest.fixture

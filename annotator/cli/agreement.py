@@ -34,7 +34,8 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--annotators", metavar="LIST", type=_names,
                    help="SOURCE only: comma-separated annotator names or ids (default: every coder who annotated)")
     p.add_argument("--documents", metavar="LIST", type=_names,
-                   help="SOURCE only: comma-separated document titles or ids (default: documents every coder annotated)")
+                   help="SOURCE only: comma-separated document titles or ids"
+                        " (default: documents every coder annotated)")
     p.add_argument("--categories", metavar="LIST", type=_names,
                    help="SOURCE only: comma-separated category names or ids (default: all)")
     p.add_argument("--reliability-data", metavar="FILE",

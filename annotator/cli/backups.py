@@ -35,7 +35,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
         print(f"no backups yet of {path} (one is taken before every import, upgrade and restore)")
         return 0
     print(table(["#", "time", "reason", "size", "file"],
-                [[str(i), b.local_time(), b.reason, backups.human_size(b.size), b.path.name] for i, b in enumerate(found, 1)],
+                [[str(i), b.local_time(), b.reason, backups.human_size(b.size), b.path.name]
+                 for i, b in enumerate(found, 1)],
                 right={0, 3}))
     print(f"restore one with: annotator restore {path} NUMBER")
     return 0

@@ -16,20 +16,24 @@ def _init_arguments(p: argparse.ArgumentParser) -> None:
     start = p.add_mutually_exclusive_group()
     start.add_argument("--empty", action="store_true", help="start without categories")
     start.add_argument("--template", metavar="NAME",
-                       help="start from this schema template (default: Claims; 'annotator schema templates' lists them)")
+                       help="start from this schema template"
+                            " (default: Claims; 'annotator schema templates' lists them)")
     p.set_defaults(func=cmd_init)
 
 
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", metavar="PROJECT")
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt .md .html .docx .pdf .csv .tsv .jsonl files or folders")
-    p.add_argument("--encoding", type=encoding, help="text encoding of .txt/.md/.html/.csv/.jsonl files (default: detected)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help=".txt .md .html .docx .pdf .csv .tsv .jsonl files or folders")
+    p.add_argument("--encoding", type=encoding,
+                   help="text encoding of .txt/.md/.html/.csv/.jsonl files (default: detected)")
     split = p.add_mutually_exclusive_group()
     split.add_argument("--split-on-blank-lines", type=positive_int, metavar="N",
                        help="start a new document after N or more consecutive blank lines")
     split.add_argument("--split-regex", type=regex, metavar="RE", help="start a new document at each line matching RE")
     p.add_argument("--text-field", metavar="NAME", help="CSV/JSONL column holding the text (default: text)")
-    p.add_argument("--title-field", metavar="NAME", help="CSV/JSONL column holding the title (default: title, if present)")
+    p.add_argument("--title-field", metavar="NAME",
+                   help="CSV/JSONL column holding the title (default: title, if present)")
     p.set_defaults(func=cmd_import)
 
 
@@ -104,8 +108,9 @@ def cmd_documents(args: argparse.Namespace) -> int:
         docs = project.documents()
     if args.format == "json":
         rows = [
-            {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotation_count": d.annotation_count,
-             "source": d.source, "metadata": mend_value(d.metadata, f"document {d.title!r} metadata", warn),
+            {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256,
+             "annotation_count": d.annotation_count, "source": d.source,
+             "metadata": mend_value(d.metadata, f"document {d.title!r} metadata", warn),
              "created": d.created}
             for d in docs
         ]

@@ -13,7 +13,8 @@ def _schema_arguments(p: argparse.ArgumentParser) -> None:
     q.add_argument("project", metavar="PROJECT")
     q = schema_sub.add_parser("export", help="write the schema as Annotator JSON (.json) or a REFI-QDA codebook (.qdc)")
     q.add_argument("project", metavar="PROJECT")
-    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write; .json or .qdc ('-': standard output, JSON)")
+    q.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write; .json or .qdc ('-': standard output, JSON)")
     q = schema_sub.add_parser("import", help="merge a schema file (.json or .qdc) into a project")
     q.add_argument("project", metavar="PROJECT")
     q.add_argument("file", metavar="FILE")

@@ -35,7 +35,7 @@ class ProjectContext(QObject):
     ``operation`` is the running ``Operation`` (or None); ``operationEnded`` is emitted after each
     one's callbacks. ``changed_outside(changes)`` is told what an operation wrote."""
 
-    operationEnded = Signal()  # noqa: N815 (Qt signal name)
+    operationEnded = Signal()
 
     def __init__(self, project: Project, changed_outside: Callable[[Changes], None], parent=None) -> None:
         super().__init__(parent)

@@ -27,7 +27,7 @@ from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.files import FilesController
 from annotator.gui.controllers.panels import PanelsController
 from annotator.gui.controllers.schema import SchemaController
-from annotator.gui.models import DocumentTableModel
+from annotator.gui.models.document_table_model import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
 from annotator.gui.panels.details import DetailsPanel
@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
         heading_font.setPointSizeF(heading_font.pointSizeF() + 6)
         heading.setFont(heading_font)
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel("Import texts to annotate (.txt, .md, .html, .docx, .pdf, .csv, .tsv, .jsonl, or whole folders),\n"
+        hint = QLabel("Import texts to annotate"
+                      " (.txt, .md, .html, .docx, .pdf, .csv, .tsv, .jsonl, or whole folders),\n"
                       "or open the sample project to try annotating right away.\n"
                       "Everything you do is saved as you go; there is no Save button.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -395,9 +396,11 @@ class MainWindow(QMainWindow):
                     self.view.remove_span(annotation_id)
             corpus = self.table_panel.is_corpus_mode()
             self.table_panel.upsert_rows([r for r in rows.values() if corpus or r.document_id == current])
-            self.table_panel.remove_ids([i for i in ids if i not in rows or not (corpus or rows[i].document_id == current)])
+            self.table_panel.remove_ids([i for i in ids
+                                         if i not in rows or not (corpus or rows[i].document_id == current)])
         for document_id in documents:
-            self.documents_model.set_annotation_count(document_id, self.project.count_annotations(document_id=document_id))
+            count = self.project.count_annotations(document_id=document_id)
+            self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
         self.show_details()
@@ -482,7 +485,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self.details.commit_note()
         self.history.flush()  # edits waiting for another program's write lock are saved first
         store = settings()

@@ -40,7 +40,7 @@ def save_annotator_name(name: str) -> None:
 def os_user_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 (no user name in the environment)
+    except Exception:  # no user name in the environment
         return "coder"
 
 

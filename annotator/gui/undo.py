@@ -50,14 +50,14 @@ class CoreCommand(QUndoCommand):
     def _apply(self, step) -> None:
         self.history.apply(step, self.command, self)
 
-    def id(self) -> int:  # noqa: A003 (Qt name)
+    def id(self) -> int:  # Qt's name
         if isinstance(self.command, UpdateAnnotations) and len(self.command.changes) == 1:
             (fields,) = self.command.changes.values()
             if set(fields) == {"note"}:
                 return _NOTE_EDIT
         return -1
 
-    def mergeWith(self, other) -> bool:  # noqa: N802
+    def mergeWith(self, other) -> bool:
         """Consecutive note edits of one annotation are one step: undo restores the note as it was
         before typing began."""
         if other.id() != _NOTE_EDIT or self.command.changes.keys() != other.command.changes.keys():

@@ -229,7 +229,8 @@ def test_the_installed_command_runs(tmp_path):
     result = subprocess.run([*command, "documents", str(tmp_path / "nope.annotator")], capture_output=True, text=True)
     assert result.returncode == 1
     missing = tmp_path / "nope.annotator"
-    assert result.stderr == f"annotator: error: {missing}: no such project file (create one with: annotator init {missing})\n"
+    assert result.stderr == (f"annotator: error: {missing}: no such project file"
+                             f" (create one with: annotator init {missing})\n")
     result = subprocess.run([*command, "--version"], capture_output=True, text=True)
     assert result.stdout.strip() == f"annotator {__version__}"
 

@@ -31,7 +31,8 @@ def k2011(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("level, alpha", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+@pytest.mark.parametrize("level, alpha",
+                         [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
 def test_json_report_on_krippendorff_2011(k2011, run, level, alpha):
     code, out, err = run("agreement", "--reliability-data", k2011, "--level", level, "--format", "json")
     assert (code, err) == (0, "")

@@ -17,10 +17,12 @@ def coded(project):
     claim = (0, TEXT.index("."))
     opinion = (TEXT.index("Critics"), len(TEXT) - 1)
     project.add_annotations([
-        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=alice.id, start=claim[0], end=claim[1]),
+        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=alice.id,
+             start=claim[0], end=claim[1]),
         dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=bob.id, start=claim[0], end=claim[1]),
         dict(document_id=doc.id, category_id=cats["Opinion"], annotator_id=alice.id, start=opinion[0], end=opinion[1]),
-        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=bob.id, start=opinion[0], end=opinion[1]),
+        dict(document_id=doc.id, category_id=cats["Factual claim"], annotator_id=bob.id,
+             start=opinion[0], end=opinion[1]),
     ])
     return project, (alice, bob), cats
 

@@ -85,7 +85,8 @@ def test_odd_data_read_from_a_damaged_project_is_reported_as_damage(proj, run, m
         raise AttributeError("'NoneType' object has no attribute 'id'")
 
     monkeypatch.setattr(Project, "annotators", odd_rows)
-    monkeypatch.setattr(db, "damage", lambda path: "quick_check: *** in database main *** Page 3: btreeInitPage() returns error code 11")
+    monkeypatch.setattr(db, "damage", lambda path: "quick_check: *** in database main *** Page 3:"
+                                                   " btreeInitPage() returns error code 11")
     code, _, err = run("export", proj, "-o", proj.parent / "out.json")
     assert code == 1
     _plain(err)

@@ -254,7 +254,8 @@ def test_report_holds_every_measure():
     assert report.measures["krippendorff_alpha"] == pytest.approx(0.849, abs=5e-4)
     assert isinstance(report.measures["cohen_kappa"], Undefined)
     assert isinstance(report.measures["fleiss_kappa"], Undefined)
-    assert report.units == 12 and report.pairable_units == 11 and report.coders == ("coder 1", "coder 2", "coder 3", "coder 4")
+    assert report.units == 12 and report.pairable_units == 11
+    assert report.coders == ("coder 1", "coder 2", "coder 3", "coder 4")
     assert set(report.per_category) == {1, 2, 3, 4, 5}
     assert report.alpha_ci95.low < report.measures["krippendorff_alpha"] < report.alpha_ci95.high
 

@@ -2,7 +2,6 @@
 taken only before a change, listed and restored; damaged, read-only and odd project files."""
 
 import os
-import shutil
 import sqlite3
 import time
 
@@ -26,7 +25,8 @@ def test_two_projects_with_the_same_file_name_keep_their_own_backups(tmp_path, m
     monkeypatch.setattr(backups, "BACKUPS_KEPT", 2)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    with create_project(tmp_path / "a" / "study.annotator") as a, create_project(tmp_path / "b" / "study.annotator") as b:
+    with (create_project(tmp_path / "a" / "study.annotator") as a,
+          create_project(tmp_path / "b" / "study.annotator") as b):
         a_backups = [a.backup(f"a{i}") for i in range(2)]
         for i in range(3):
             b.backup(f"b{i}")

@@ -58,7 +58,8 @@ def test_export_contents(team):
     assert (claim["category_id"], claim["annotator_id"], claim["attributes"]) == (sub.id, alice.id, {"checked": True})
     assert by_quote["𝔸"]["end"] - by_quote["𝔸"]["start"] == 1  # code points, not UTF-16 units
     assert [c["id"] for c in data["categories"]] == sorted(c.id for c in project.categories())
-    assert data["annotations"] == sorted(data["annotations"], key=lambda a: (a["document_id"], a["start"], a["end"], a["id"]))
+    assert data["annotations"] == sorted(data["annotations"],
+                                         key=lambda a: (a["document_id"], a["start"], a["end"], a["id"]))
 
 
 def test_export_is_deterministic_and_diffable(team, tmp_path):
@@ -114,7 +115,8 @@ BAD = {
                            "$.annotations[2].start: -1 is less than the minimum of 0"),
     "end past the text": (lambda d: ann_by_quote(d, "𝔸").update(end=10_000), None,
                           "$.annotations[2].end: end 10000 is past the end of the document"),
-    "reversed": (lambda d: ann_by_quote(d, "𝔸").update(start=90, end=80), None, "$.annotations[2].end: end 80 is not after start 90"),
+    "reversed": (lambda d: ann_by_quote(d, "𝔸").update(start=90, end=80), None,
+                 "$.annotations[2].end: end 80 is not after start 90"),
     "unknown document": (lambda d: d["annotations"][0].update(document_id="nope"), None,
                          "$.annotations[0].document_id: unknown document nope"),
     "unknown category": (lambda d: d["annotations"][1].update(category_id="nope"), None,
@@ -128,8 +130,10 @@ BAD = {
     "control characters": (lambda d: d["annotators"][0].update(name="al\x07ice"), None,
                            "$.annotators[0].name: contains control characters"),
     "lone surrogate": (None, None, "invalid Unicode"),
-    "wrong type": (lambda d: d["annotations"][0].update(start="3"), None, '$.annotations[0].start: "3" is not of type "integer"'),
-    "missing field": (lambda d: d["documents"][0].pop("sha256"), None, '$.documents[0]: "sha256" is a required property'),
+    "wrong type": (lambda d: d["annotations"][0].update(start="3"), None,
+                   '$.annotations[0].start: "3" is not of type "integer"'),
+    "missing field": (lambda d: d["documents"][0].pop("sha256"), None,
+                      '$.documents[0]: "sha256" is a required property'),
 }
 
 

@@ -37,7 +37,8 @@ def test_categories_come_in_tree_order_with_colours_and_keys(project):
 
 def test_tree_order_does_not_trust_the_input_order():
     rows = [dict(id="c", name="C", parent_id="a", position=0), dict(id="b", name="B", parent_id=None, position=1),
-            dict(id="a", name="A", parent_id=None, position=0), dict(id="x", name="orphan", parent_id="gone", position=5)]
+            dict(id="a", name="A", parent_id=None, position=0),
+            dict(id="x", name="orphan", parent_id="gone", position=5)]
     assert [(c["id"], depth) for c, depth in tree_order(rows)] == [("a", 0), ("c", 1), ("b", 0), ("x", 0)]
 
 

@@ -139,7 +139,7 @@ def returns_at_once(function, fifo):
     def call():
         try:
             outcome.append(function(fifo))
-        except Exception as error:  # noqa: BLE001 - handed back to the test
+        except Exception as error:  # handed back to the test
             outcome.append(error)
 
     thread = threading.Thread(target=call, daemon=True)

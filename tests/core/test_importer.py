@@ -50,7 +50,8 @@ def test_missing_paths_and_empty_folders_are_failures(project, tmp_path):
     report = import_paths(project, [tmp_path / "missing.txt", tmp_path / "empty"])
     assert [f.error for f in report.failures] == [
         "no such file or folder",
-        "no importable files in this folder (looked for .txt, .md, .markdown, .html, .htm, .docx, .pdf, .csv, .tsv, .jsonl)",
+        "no importable files in this folder"
+        " (looked for .txt, .md, .markdown, .html, .htm, .docx, .pdf, .csv, .tsv, .jsonl)",
     ]
     assert project.counts().documents == 0
 
@@ -97,7 +98,8 @@ def test_unexpected_reader_errors_become_a_failure_not_a_crash(project, tmp_path
 
 
 def test_shared_corpus_splits_into_seven_posts(project, corpus):
-    report = import_paths(project, [corpus / "anti-imperialist-blog-posts-2024.txt"], ImportOptions(split_blank_lines=2))
+    report = import_paths(project, [corpus / "anti-imperialist-blog-posts-2024.txt"],
+                          ImportOptions(split_blank_lines=2))
     titles = [d.title for d in report.added]
     assert len(titles) == 7
     assert titles[0].startswith("Second Trump assassination attempt")

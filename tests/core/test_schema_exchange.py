@@ -74,7 +74,8 @@ def test_qdc_round_trip_keeps_what_the_format_holds(rich, tmp_path):
     assert "shortcut" not in raw.lower() and "score" not in raw
     with new_project(tmp_path) as other:
         import_schema(other, tmp_path / "s.qdc")
-        assert tree(other, ("id", "name", "colour", "description")) == tree(rich, ("id", "name", "colour", "description"))
+        fields = ("id", "name", "colour", "description")
+        assert tree(other, fields) == tree(rich, fields)
         assert {c.shortcut for c in other.categories()} == {None}
         assert {json.dumps(c.attributes) for c in other.categories()} == {"[]"}
 
@@ -164,14 +165,17 @@ def schema_file(categories, **top):
 HOSTILE_JSON = [
     (b"", "the file is empty"),
     (b"\xff\xfe{", "not UTF-8 text"),
-    (b'{"format": "annotator-schema", "version": 1, "categories": [', "not valid JSON at line 1, column 61: Expecting value"),
+    (b'{"format": "annotator-schema", "version": 1, "categories": [',
+     "not valid JSON at line 1, column 61: Expecting value"),
     (b'{"format": "annotator-schema", "version": 1, "categories": [{"name": NaN}]}', "NaN is not a JSON value"),
     (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply"),
     (b'{"format": "annotator-export", "version": 1}', 'not an Annotator schema \\(no "format": "annotator-schema"\\)'),
-    (b'{"format": "annotator-schema", "version": 2, "categories": []}', "schema version 2 was written by a newer Annotator"),
+    (b'{"format": "annotator-schema", "version": 2, "categories": []}',
+     "schema version 2 was written by a newer Annotator"),
     (b'{"format": "annotator-schema", "version": "1", "categories": []}', "\\$.version: must be a whole number"),
     (b'{"format": "annotator-schema", "version": 1}', "\\$.categories: must be a list of categories"),
-    (b'{"format": "annotator-schema", "version": 1, "categories": [], "extra": 1}', "\\$: unknown field\\(s\\) 'extra'"),
+    (b'{"format": "annotator-schema", "version": 1, "categories": [], "extra": 1}',
+     "\\$: unknown field\\(s\\) 'extra'"),
     (schema_file([{"colour": "#000000"}]), "\\$.categories\\[0\\]: a category needs a name"),
     (schema_file([{"name": "  "}]), "\\$.categories\\[0\\]: a category needs a name"),
     (schema_file([{"name": 5}]), "\\$.categories\\[0\\]: the name must be text"),
@@ -181,7 +185,8 @@ HOSTILE_JSON = [
     (schema_file([{"name": "A", "description": ["x"]}]), "the description must be text"),
     (schema_file([{"name": "A", "id": 12}]), "\\('A'\\): the id must be text of 1 to 100 characters"),
     (schema_file([{"name": "A", "size": 12}]), "\\$.categories\\[0\\]: unknown field\\(s\\) 'size'"),
-    (schema_file([{"name": "A", "attributes": [{"name": "x", "type": "date"}]}]), "\\('A'\\): attribute 'x': type must be"),
+    (schema_file([{"name": "A", "attributes": [{"name": "x", "type": "date"}]}]),
+     "\\('A'\\): attribute 'x': type must be"),
     (schema_file([{"name": "A", "children": {"name": "B"}}]), "\\('A'\\).children: must be a list of categories"),
     (schema_file([{"name": "A", "children": [{"name": "B"}, {"name": "b"}]}]),
      "\\('A'\\).children: two categories named 'b' under the same parent"),
@@ -251,7 +256,8 @@ HOSTILE_XML = [
     ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>', "not well-formed XML at line 1"),
     (codebook('<Code name="&undefined;" isCodable="true"/>'), "undefined entity"),
     ("<Project><Codes/></Project>", "not a REFI-QDA codebook: the root element is <Project>, not <CodeBook>"),
-    ('<CodeBook xmlns="urn:other"><Codes/></CodeBook>', "<CodeBook> is in the namespace 'urn:other', not 'urn:QDA-XML:codebook:1.0'"),
+    ('<CodeBook xmlns="urn:other"><Codes/></CodeBook>',
+     "<CodeBook> is in the namespace 'urn:other', not 'urn:QDA-XML:codebook:1.0'"),
     (codebook('<Code guid="a" isCodable="true"/>'), "<Code> at line 1: has no name"),
     (codebook('<Code name=" " isCodable="true"/>'), "<Code> at line 1: has no name"),
     (codebook('<Code name="A" color="blue" isCodable="true"/>'), "<Code> at line 1 \\('A'\\): invalid colour 'blue'"),

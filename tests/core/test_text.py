@@ -2,7 +2,6 @@
 
 import codecs
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,9 @@ from annotator.core.documents.decoding import (
     split_on_regex,
 )
 from annotator.core.text import normalise, sha256_text
+from tests.conftest import shared
 
-CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "anti-imperialist-blog-posts-2024.txt"
+POSTS = "anti-imperialist-blog-posts-2024.txt"  # in the shared corpus
 
 # Characters that must survive normalisation untouched.
 KEEP = "a\u00a0b \u201ccurly\u201d \u2018q\u2019 😀 tab\there  \u2028end  "
@@ -202,9 +202,8 @@ def test_split_blank_lines_rejects_n_below_one(n):
         split_on_blank_lines("a", n)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
-def test_split_shared_corpus_into_posts():
-    text = normalise(CORPUS.read_bytes().decode("utf-8"))
+def test_split_shared_corpus_into_posts(corpus):
+    text = normalise(shared(corpus / POSTS).read_bytes().decode("utf-8"))
     lines = text.split("\n")
     parts = split_on_blank_lines(text, 2)
     assert len(parts) == 7

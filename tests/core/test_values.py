@@ -91,7 +91,8 @@ def test_a_project_holding_bad_values_still_exports(filled, tmp_path):
     assert sorted(warnings) == sorted([
         "document 'One' metadata 'k': invalid Unicode replaced by U+FFFD",
         "document 'One' metadata 'n': NaN replaced by null",
-        f"annotation {next(a['id'] for a in data['annotations'] if a['note'] == 'emoji inside')!r} attributes '\\ud800': invalid Unicode replaced by U+FFFD",
+        f"annotation {next(a['id'] for a in data['annotations'] if a['note'] == 'emoji inside')!r}"
+        " attributes '\\ud800': invalid Unicode replaced by U+FFFD",
     ])
     again = parse_export(dumps(data), "x.json")  # the file written is valid
     assert [d["metadata"] for d in again["documents"] if d["title"] == "One"] == [{"k": "\ufffd", "n": None}]

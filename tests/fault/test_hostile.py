@@ -203,7 +203,8 @@ def test_a_damaged_project_gets_one_line(proj, tmp_path):
     assert len(data) > 3 * 4096
     data[2 * 4096:3 * 4096] = b"\xa5" * 4096  # one page of the file overwritten
     proj.write_bytes(bytes(data))
-    for args in (["documents", proj], ["import", proj, tmp_path / "a.txt"], ["export", proj, "-o", tmp_path / "x.json"]):
+    for args in (["documents", proj], ["import", proj, tmp_path / "a.txt"],
+                 ["export", proj, "-o", tmp_path / "x.json"]):
         result = cli(*args)
         assert result.returncode in (0, 1)
 

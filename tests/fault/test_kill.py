@@ -198,7 +198,8 @@ def test_a_kill_during_a_backup_never_leaves_a_broken_backup(tmp_path, annotator
 
     path = tmp_path / "big.annotator"
     with create_project(path) as project:
-        project.add_documents(NewDocument(f"D{n}", f"{n} " + "x" * 200_000) for n in range(60))  # about 12 MB: a backup takes a while
+        # about 12 MB: a backup takes a while
+        project.add_documents(NewDocument(f"D{n}", f"{n} " + "x" * 200_000) for n in range(60))
     env = dict(os.environ, ANNOTATOR_HOME=str(annotator_home))
     code = """
         import sys

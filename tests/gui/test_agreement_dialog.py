@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.gui.main_window import MainWindow
 
-from .test_main_window import shoot
 
 TEXT = ("The council will spend two million on bike lanes. Critics call it a waste of money. "
         "The mayor said the lanes would open in spring, and nobody believes her.")
@@ -51,12 +50,13 @@ def compute(qtbot, dialog):
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.operation is None, timeout=30000)
 
 
-def test_dashboard_computes_and_shows_every_part(window, qtbot):
+def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     window.actions["tools.agreement"].trigger()
     dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
-    overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text() for r in range(dialog.overall.rowCount())}
+    overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
+               for r in range(dialog.overall.rowCount())}
     assert len(overall) == 8
     f1 = float(overall["Span F1, exact"])
     assert f1 == pytest.approx(1 / 3, abs=1e-3)  # 2 of 6 spans per coder per document match exactly
@@ -69,7 +69,8 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot):
 
     alpha = dialog.report["overall"]["unitizing_alpha"]
     assert dialog.overall.item(0, 2).text() == verdict(alpha) != ""  # the reading aid per number
-    assert verdict(0.85) == "reliable (≥ 0.800)" and verdict(0.7).startswith("tentative") and verdict(0.2).startswith("unreliable")
+    assert verdict(0.85) == "reliable (≥ 0.800)"
+    assert verdict(0.7).startswith("tentative") and verdict(0.2).startswith("unreliable")
     dialog.tabs.setCurrentIndex(2)
     shoot(dialog, "agreement-pairs.png")
     dialog.tabs.setCurrentIndex(0)
@@ -101,7 +102,7 @@ def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatc
     compute(qtbot, dialog)
     for fmt in ("csv", "json", "html"):
         target = tmp_path / f"report.{fmt}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _target=target, **k: (str(_target), ""))
         dialog.export(fmt)
         assert target.is_file()
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
@@ -122,7 +123,7 @@ def test_cli_and_dashboard_write_the_same_bytes(window, qtbot, tmp_path, monkeyp
     compute(qtbot, dialog)
     for fmt, raw in (("json", False), ("csv", False), ("csv", True), ("html", False)):
         target = tmp_path / f"report-{raw}.{fmt}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _target=target, **k: (str(_target), ""))
         dialog.raw_csv.setChecked(raw)
         dialog.export(fmt)
         capsys.readouterr()

@@ -8,9 +8,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project.annotations import AnnotationRow
-from annotator.gui.panels.annotation_table import (ANNOTATOR, CATEGORY, DOCUMENT, ID_ROLE, NOTE, QUOTE, SPAN,
-                                                   AnnotationTableModel, AnnotationTablePanel)
-from tests.conftest import SCREENSHOTS
+from annotator.gui.models.annotation_table_model import (ANNOTATOR, CATEGORY, DOCUMENT, NOTE, QUOTE, SPAN,
+                                                         AnnotationTableModel)
+from annotator.gui.models.rows import ID_ROLE
+from annotator.gui.panels.annotation_table import AnnotationTablePanel
 
 CATEGORIES = {"c-claim": ("Factual claim", "#e6194b"), "c-op": ("Opinion", "#3cb44b"),
               "c-ev": ("Évidence", "#4363d8")}
@@ -30,11 +31,6 @@ ROWS = [
     row("n4", 9, 12, "c-claim", "a-bob", quote="nine again"),
     row("n5", 2, 5, "c-op", "a-alice", doc="d2", title="Two", quote="in the second document"),
 ]
-
-
-def shoot(widget, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    assert widget.grab().save(str(SCREENSHOTS / name))
 
 
 @pytest.fixture
@@ -335,7 +331,7 @@ def test_keyboard_reaches_every_control(panel, qtbot):
     assert panel.table.hasFocus() and panel.table.currentIndex().row() == 0
 
 
-def test_screenshots(panel, qtbot):
+def test_screenshots(panel, qtbot, shoot):
     long_one = row("n7", 200, 260, "c-claim", "a-bob", note="Long note that goes on and on",
                    quote="A long quote\nthat spans two lines and then keeps going well past the column")
     panel.set_rows(ROWS[:4], corpus=False)  # hidden Document column first, then shown again

@@ -10,13 +10,6 @@ from PySide6.QtWidgets import QDialog
 from annotator.core.documents.readers import ImportOptions
 from annotator.gui.dialogs.import_dialog import ImportDialog
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
-from tests.conftest import SCREENSHOTS
-
-
-def shoot(dialog, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    dialog.show()
-    assert dialog.grab().save(str(SCREENSHOTS / name))
 
 
 @pytest.fixture
@@ -62,7 +55,7 @@ def test_lists_what_was_chosen(qtbot, chosen):
     assert make_dialog(qtbot, chosen("only.txt")).summary.text() == "1 file chosen:"
 
 
-def test_many_files_scroll_in_a_list_of_bounded_height(qtbot, chosen):
+def test_many_files_scroll_in_a_list_of_bounded_height(qtbot, chosen, shoot):
     few = make_dialog(qtbot, chosen("one.txt"))
     many = make_dialog(qtbot, chosen(*(f"file{i:02}.txt" for i in range(40))))
     assert many.summary.text() == "40 files chosen:"
@@ -93,7 +86,7 @@ def test_encoding_from_the_list(qtbot, chosen):
     ("utf-9", "Unknown encoding “utf-9”."),
     ("base64", "“base64” is not a text encoding."),  # codecs.lookup knows it, bytes.decode refuses it
 ])
-def test_refuses_an_unusable_encoding(qtbot, chosen, typed, message):
+def test_refuses_an_unusable_encoding(qtbot, chosen, typed, message, shoot):
     dialog = make_dialog(qtbot, chosen("a.txt"))
     qtbot.keyClicks(dialog.encoding_box.lineEdit(), "x")  # typing, as a user would
     dialog.encoding_box.setEditText(typed)
@@ -130,7 +123,7 @@ def test_split_on_blank_lines(qtbot, chosen):
     assert dialog.options() == ImportOptions()
 
 
-def test_split_on_a_regex(qtbot, chosen):
+def test_split_on_a_regex(qtbot, chosen, shoot):
     dialog = make_dialog(qtbot, chosen("a.txt"))
     dialog.split_check.setChecked(True)
     qtbot.keyClicks(dialog.regex_edit, r"^Chapter \d+")  # typing the pattern chooses that way to split
@@ -142,7 +135,7 @@ def test_split_on_a_regex(qtbot, chosen):
     assert dialog.options() == ImportOptions(split_blank_lines=2)
 
 
-def test_refuses_a_bad_regex(qtbot, chosen):
+def test_refuses_a_bad_regex(qtbot, chosen, shoot):
     dialog = make_dialog(qtbot, chosen("a.txt"))
     dialog.split_check.setChecked(True)
     qtbot.keyClicks(dialog.regex_edit, "^(Chapter")
@@ -183,7 +176,7 @@ def test_column_fields_only_when_relevant(qtbot, chosen, names, relevant):
     assert dialog.text_field.placeholderText() == "text" and dialog.title_field.placeholderText() == "title"
 
 
-def test_column_fields(qtbot, chosen):
+def test_column_fields(qtbot, chosen, shoot):
     dialog = make_dialog(qtbot, chosen("rows.csv"))
     qtbot.keyClicks(dialog.text_field, " body ")
     qtbot.keyClicks(dialog.title_field, "headline")
@@ -193,7 +186,7 @@ def test_column_fields(qtbot, chosen):
     shoot(dialog, "import-dialog-csv.png")
 
 
-def test_everything_at_once_and_enter_imports(qtbot, chosen):
+def test_everything_at_once_and_enter_imports(qtbot, chosen, shoot):
     dialog = make_dialog(qtbot, chosen("a.txt", "b.jsonl", "corpus/"))
     dialog.encoding_box.setEditText("cp1252")
     dialog.split_check.setChecked(True)
@@ -205,9 +198,12 @@ def test_everything_at_once_and_enter_imports(qtbot, chosen):
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_shows_the_defaults(qtbot, chosen):
+def test_shows_the_defaults(qtbot, chosen, shoot):
     dialog = make_dialog(qtbot, chosen("a.txt", "b.docx"))
     shoot(dialog, "import-dialog-default.png")
+    assert dialog.isVisible() and dialog.windowTitle() == "Import documents"
+    assert dialog.summary.text() == "2 files chosen:" and dialog.path_list.count() == 2
+    assert dialog.options() == ImportOptions() and dialog.ok_button.isDefault()
 
 
 # -- ShortcutsDialog ----------------------------------------------------------------------------
@@ -225,7 +221,7 @@ def make_shortcuts(qtbot, sections=SECTIONS) -> ShortcutsDialog:
     return dialog
 
 
-def test_shows_all_rows_grouped_by_section(qtbot):
+def test_shows_all_rows_grouped_by_section(qtbot, shoot):
     dialog = make_shortcuts(qtbot)
     assert dialog.visible_rows() == [(title, text, keys) for title, rows in SECTIONS for text, keys in rows]
     assert [dialog.tree.topLevelItem(i).text(0) for i in range(3)] == ["File", "Annotate", "Help"]
@@ -249,7 +245,7 @@ def test_filters_case_insensitively(qtbot, typed, expected):
     assert dialog.no_match.isHidden()
 
 
-def test_filter_without_matches_and_back(qtbot):
+def test_filter_without_matches_and_back(qtbot, shoot):
     dialog = make_shortcuts(qtbot)
     qtbot.keyClicks(dialog.filter_edit, "zzz")
     assert dialog.visible_rows() == []

@@ -38,9 +38,10 @@ def test_export_and_save_a_copy_refuse_the_open_project(window, monkeypatch, dia
     window.files.export_annotations()
     assert window.context.operation is None  # nothing started in the background
     window.files.save_copy()
-    reason = "is an Annotator project" if target == "project" else f"belongs to the project {path} (its wal file)"
-    assert dialogs == [("warning", "Export annotations", f"{chosen}: {reason}; choose another file name for the output"),
-                       ("warning", "Save a copy", f"{chosen}: {reason}; choose another file name for the output")]
+    reason = ("is an Annotator project" if target == "project"
+              else f"belongs to the project {path} (its wal file)")
+    message = f"{chosen}: {reason}; choose another file name for the output"
+    assert dialogs == [("warning", "Export annotations", message), ("warning", "Save a copy", message)]
     assert path.read_bytes() == before and not chosen.with_name(chosen.name + ".json").exists()
     with Project.open(path) as again:
         assert again.counts().annotations == 2

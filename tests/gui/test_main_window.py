@@ -3,21 +3,13 @@
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.documents.readers import ImportOptions
-from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
 from annotator.gui import main_window as mw
 from annotator.gui.operations import Operation
 from annotator.gui.app import open_main_window
 
-SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "screenshots"
 
-
-def shoot(widget, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    widget.grab().save(str(SCREENSHOTS / name))
-
-
-def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home):
+def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home, shoot):
     window = open_main_window()
     qtbot.addWidget(window)
     default = annotator_home / "data" / "default.annotator"
@@ -36,7 +28,8 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
-    assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent", "Open &Sample Project", "---",
+    assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent",
+                              "Open &Sample Project", "---",
                               "&Import Documents…", "Import &Annotations…", "&Export Annotations…", "Save a &Copy…",
                               "&Restore from Backup…", "---",
                               "S&witch Annotator…", "---", "&Quit"]
@@ -47,7 +40,7 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     assert window.actions["file.import"].shortcut().toString() == "Ctrl+I"
 
 
-def test_lists_documents_and_shows_the_selected_text(qtbot, project):
+def test_lists_documents_and_shows_the_selected_text(qtbot, project, shoot):
     project.add_document("First article", "Opening line “quoted” 😀\n\nA second paragraph.", source="a.txt")
     second = project.add_document("Second article", "Another text\u00a0with NBSP.", source="b.txt").document
     window = mw.MainWindow(project)
@@ -145,7 +138,7 @@ def test_export_and_import_annotations_in_the_background(qtbot, project, tmp_pat
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     for name in ("team.json", "team.csv", "team.jsonld"):
-        _in_background(qtbot, window, lambda: window.files.start_export(tmp_path / name))
+        _in_background(qtbot, window, lambda name=name: window.files.start_export(tmp_path / name))
         assert (tmp_path / name).is_file()
     assert [d[1] for d in dialogs] == ["Export finished"] * 3
     with create_project(tmp_path / "other.annotator", template=None) as other:
@@ -191,7 +184,7 @@ def test_background_results_arrive_on_the_gui_thread(qtbot, project):
     assert seen["task"] != gui
 
 
-def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs, monkeypatch):
+def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs, monkeypatch, shoot):
     import json
 
     from PySide6.QtCore import Qt

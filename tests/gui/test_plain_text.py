@@ -29,7 +29,7 @@ def _red_share(widget) -> float:
 
 def test_a_title_that_looks_like_html_is_shown_as_it_is(qtbot, project):
     project.add_document(HEADING, "Some text.", source=f"{HEADING}.txt")
-    project.add_annotator(f"<b style='color:red'>coder</b>")
+    project.add_annotator("<b style='color:red'>coder</b>")
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     window.resize(1100, 700)

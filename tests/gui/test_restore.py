@@ -9,10 +9,9 @@ from annotator.core.schema.templates import create_project
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.restore_dialog import RestoreDialog
 from tests.core.test_backups import damage_pages
-from tests.gui.test_main_window import shoot
 
 
-def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, monkeypatch, dialogs, dump):
+def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, monkeypatch, dialogs, dump, shoot):
     project = filled[0]
     backup = project.backup("manual")
     before = dump(project)
@@ -40,7 +39,7 @@ def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, 
     assert backup.exists()
 
 
-def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialogs):
+def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialogs, shoot):
     project = filled[0]
     project.close()
     project.path.chmod(0o444)
@@ -54,7 +53,8 @@ def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialog
     window.resize(1000, 600)
     window.show()
     assert window.read_only_bar.isVisible()
-    assert window.read_only_bar.text().startswith("Read-only: ") and "changes cannot be saved" in window.read_only_bar.text().lower()
+    banner = window.read_only_bar.text()
+    assert banner.startswith("Read-only: ") and "changes cannot be saved" in banner.lower()
     assert not window.actions["file.import"].isEnabled() and not window.palette.isEnabled()
     assert all(not a.isEnabled() for a in window.annotating.category_actions)
     assert not window.history.run(DeleteAnnotations([opened.annotations()[0].id]))  # refused, one message

@@ -13,7 +13,6 @@ from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import DeleteCategoryDialog, SchemaEditor, reserved_shortcuts
 from annotator.gui.main_window import MainWindow
 
-from .test_main_window import shoot
 
 TEXT = "The council will spend £2m on bike lanes. Critics say it is a waste of money."
 Pos = QAbstractItemView.DropIndicatorPosition
@@ -332,7 +331,8 @@ def test_reserved_shortcuts_given_by_the_caller(qtbot, window, dialogs):
 
 
 def test_reserved_shortcuts_lists_the_windows_actions_but_not_category_keys(window):
-    reserved = reserved_shortcuts(window.actions | {f"cat{i}": a for i, a in enumerate(window.annotating.category_actions)})
+    categories = {f"cat{i}": a for i, a in enumerate(window.annotating.category_actions)}
+    reserved = reserved_shortcuts(window.actions | categories)
     assert reserved["Ctrl+I"] == "Import Documents" and reserved["F1"] == "Keyboard Shortcuts"
     assert reserved["Ctrl+Z"] == "Undo"
     assert "F" not in reserved and "O" not in reserved
@@ -384,7 +384,8 @@ def test_the_details_panel_uses_a_new_attribute_at_once(editor, window):
     editor.add_attribute()
     editor.attributes.cellWidget(0, 1).setCurrentIndex(editor.attributes.cellWidget(0, 1).findData("boolean"))
     assert window.project.category(opinion).attributes == [{"name": "attribute", "type": "boolean"}]
-    assert next(c for c in window.categories if c.id == opinion).attributes == [{"name": "attribute", "type": "boolean"}]
+    changed = next(c for c in window.categories if c.id == opinion)
+    assert changed.attributes == [{"name": "attribute", "type": "boolean"}]
 
 
 # -- merge and delete --------------------------------------------------------------------------
@@ -512,7 +513,7 @@ def test_a_refused_step_undoes_the_steps_before_it(editor, window, dialogs, monk
     assert categories_of_annotations(window) == ["Opinion", "Opinion", "Prediction"]
 
 
-def test_delete_dialog_itself(qtbot):
+def test_delete_dialog_itself(qtbot, shoot):
     dialog = DeleteCategoryDialog("Opinion", 12, [("a", "Factual claim"), ("b", "Prediction")],
                                   "Its subcategory “Sub” moves up one level, to the top level, in its place.")
     qtbot.addWidget(dialog)
@@ -532,7 +533,7 @@ def test_delete_dialog_itself(qtbot):
 # -- pictures and guidelines -------------------------------------------------------------------
 
 
-def test_screenshot_of_the_editor(editor, window, qtbot):
+def test_screenshot_of_the_editor(editor, window, qtbot, shoot):
     c = ids(window)
     editor.select(c["Opinion"])
     editor.move_by_key("in")
@@ -544,13 +545,18 @@ def test_screenshot_of_the_editor(editor, window, qtbot):
     editor.select(c["Factual claim"])
     editor.resize(1000, 620)
     qtbot.wait(50)
+    assert editor.isVisible() and editor.windowTitle() == "Categories"
+    assert editor.heading.text() == "Factual claim" and editor.name_edit.text() == "Factual claim"
+    assert editor_rows(editor) == ["Factual claim", "  Opinion", "Unverified allegation", "Prediction"]
     shoot(editor, "schema-editor.png")
     editor.select(c["Opinion"])
     qtbot.wait(50)
+    assert editor.heading.text() == "Factual claim › Opinion"
+    assert editor.attributes.rowCount() == 1 and editor.attributes.item(0, 0).text() == "strength"
     shoot(editor, "schema-editor-subcategory.png")
 
 
-def test_guidelines_dialog_shows_and_exports(qtbot, window, monkeypatch, tmp_path):
+def test_guidelines_dialog_shows_and_exports(qtbot, window, monkeypatch, tmp_path, shoot):
     from PySide6.QtWidgets import QFileDialog
 
     c = ids(window)

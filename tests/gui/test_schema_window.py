@@ -24,7 +24,8 @@ def names(window):
 def test_export_then_import_a_qdc_and_a_json_schema(window, qtbot, tmp_path, monkeypatch, dialogs):
     for suffix, chosen in ((".qdc", "REFI-QDA codebook (*.qdc)"), (".json", "Annotator schema (*.json)")):
         target = tmp_path / f"codebook{suffix}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target.with_suffix("")), chosen))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *a, _t=target, _c=chosen, **k: (str(_t.with_suffix("")), _c))
         window.actions["schema.export"].trigger()
         assert target.is_file(), dialogs
         assert dialogs[-1][1] == "Schema exported"
@@ -44,7 +45,8 @@ def test_export_then_import_a_qdc_and_a_json_schema(window, qtbot, tmp_path, mon
         other.close()
 
 
-def test_a_hostile_schema_file_gets_one_message_and_changes_nothing(window, qtbot, tmp_path, monkeypatch, dialogs, dump):
+def test_a_hostile_schema_file_gets_one_message_and_changes_nothing(window, qtbot, tmp_path, monkeypatch, dialogs,
+                                                                    dump):
     bomb = tmp_path / "bomb.qdc"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
                     '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="&lol2;"/></Codes>'

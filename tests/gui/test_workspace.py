@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from annotator.gui.main_window import MainWindow
 from annotator.gui.views.highlighter import blend
 
-from .test_main_window import shoot
 
 TEXT = ("Hello 😀 world, the council “will” spend £2m on bike lanes.\n"
         "Critics say it\u00a0is a waste 🇫🇷 of money; others disagree.\n"
@@ -257,15 +256,17 @@ def _pixel(window, offset, dy=0):
     return view.viewport().grab().toImage().pixelColor(point)
 
 
-def test_overlapping_spans_are_visibly_distinct(window):
+def test_overlapping_spans_are_visibly_distinct(window, shoot):
     text = window.view.text()
-    opinion, claim, allegation = cats(window)["Opinion"], cats(window)["Factual claim"], cats(window)["Unverified allegation"]
+    by_name = cats(window)
+    opinion, claim, allegation = by_name["Opinion"], by_name["Factual claim"], by_name["Unverified allegation"]
     coder = window.project.add_annotator("bob").id
     outer = text.index("the council")
     window.project.add_annotations([
         dict(document_id=window.document.id, category_id=opinion, annotator_id=coder, start=outer, end=outer + 40),
         dict(document_id=window.document.id, category_id=claim, annotator_id=coder, start=outer + 4, end=outer + 30),
-        dict(document_id=window.document.id, category_id=allegation, annotator_id=coder, start=outer + 12, end=outer + 20),
+        dict(document_id=window.document.id, category_id=allegation, annotator_id=coder,
+             start=outer + 12, end=outer + 20),
     ])
     window.open_document(window.document.id, force=True)
     window.view.viewport().repaint()
@@ -470,7 +471,7 @@ def test_annotations_last_document_and_layout_survive_a_restart(qtbot, project, 
     assert again.table_dock.isHidden()
 
 
-def test_welcome_page_opens_the_sample_project(qtbot, tmp_path, dialogs, annotator_home):
+def test_welcome_page_opens_the_sample_project(qtbot, tmp_path, dialogs, annotator_home, shoot):
     from annotator.core.schema.templates import create_project
 
     with create_project(tmp_path / "empty.annotator") as empty:
@@ -548,7 +549,8 @@ def test_hovering_a_span_shows_category_coder_and_note(window):
 
     start = window.view.text().index("council")
     bob = window.project.add_annotator("bob").id
-    window.project.add_annotation(window.document.id, cats(window)["Opinion"], bob, start, start + 7, note="loaded word")
+    window.project.add_annotation(window.document.id, cats(window)["Opinion"], bob, start, start + 7,
+                                  note="loaded word")
     window.open_document(window.document.id, force=True)
     view = window.view
     cursor = QTextCursor(view.document())

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import Undefined
+from annotator.core.agreement.common import Undefined
 
 __all__ = [
     "u1995_pair_disagreement",

@@ -12,7 +12,7 @@ from typing import Protocol
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar
 
-from annotator.gui.models import DocumentTableModel
+from annotator.gui.models.document_table_model import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
 from annotator.gui.panels.details import DetailsPanel
@@ -42,7 +42,7 @@ class Workspace(Protocol):
     actions: dict[str, QAction]
     menus: dict[str, QMenu]
 
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt name)
+    def statusBar(self) -> QStatusBar: ...
 
     def open_document(self, document_id: str, force: bool = False) -> None: ...
 

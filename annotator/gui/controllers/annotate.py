@@ -59,7 +59,8 @@ class AnnotateController:
         name = self.window.category_names.get(category_id, "annotation")
         command = AddAnnotations([dict(document_id=self.window.document.id, category_id=category_id,
                                        annotator_id=self.context.annotator_id(), start=start, end=end)],
-                                 label=f"Add {name}", annotator=(self.context.annotator.id, self.context.annotator.name))
+                                 label=f"Add {name}",
+                                 annotator=(self.context.annotator.id, self.context.annotator.name))
         if self.history.run(command):
             self.window.view.place_cursor(end)
             self.window.view.select_annotation(command.ids[0])
@@ -201,14 +202,16 @@ class AnnotateController:
         """One undoable step adding an annotation on every match not already annotated the same way."""
         existing = {(s.start, s.end) for s in self.window.view.index.spans.values()
                     if s.category_id == category_id and s.annotator_id == self.context.annotator.id}
-        items = [dict(document_id=self.window.document.id, category_id=category_id, annotator_id=self.context.annotator_id(),
-                      start=start, end=end) for start, end in self.window.find_bar.matches if (start, end) not in existing]
+        items = [dict(document_id=self.window.document.id, category_id=category_id,
+                      annotator_id=self.context.annotator_id(), start=start, end=end)
+                 for start, end in self.window.find_bar.matches if (start, end) not in existing]
         name = self.window.category_names.get(category_id, "")
         if not items:
             self.window.statusBar().showMessage(f"Every match is already annotated as {name}.", 4000)
             return
         label = f"Annotate {len(items)} match{'es' if len(items) != 1 else ''} as {name}"
-        if self.history.run(AddAnnotations(items, label=label, annotator=(self.context.annotator.id, self.context.annotator.name))):
+        annotator = (self.context.annotator.id, self.context.annotator.name)
+        if self.history.run(AddAnnotations(items, label=label, annotator=annotator)):
             self.window.statusBar().showMessage(label, 4000)
 
     def show_match(self, start: int, end: int) -> None:
@@ -270,8 +273,10 @@ class AnnotateController:
     def show_shortcuts(self) -> None:
         by_menu: dict[str, list[tuple[str, str]]] = {}
         for spec in ACTIONS:
-            by_menu.setdefault(spec.menu.replace("&", ""), []).extend(describe_actions({spec.id: self.window.actions[spec.id]}))
-        by_menu["Annotate"] = describe_actions({a.data(): a for a in self.category_actions}) + by_menu.get("Annotate", [])
+            rows = describe_actions({spec.id: self.window.actions[spec.id]})
+            by_menu.setdefault(spec.menu.replace("&", ""), []).extend(rows)
+        categories = describe_actions({a.data(): a for a in self.category_actions})
+        by_menu["Annotate"] = categories + by_menu.get("Annotate", [])
         sections = list(by_menu.items()) + [("Document view", list(VIEW_KEYS))]
         ShortcutsDialog(sections, self.window).exec()
 

@@ -222,8 +222,8 @@ class FilesController:
             self._new_project(templates[labels.index(label)].name)
 
     def _new_project(self, template: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.parent, "New project", str(paths.data_dir() / f"untitled{PROJECT_SUFFIX}"),
-                                              PROJECT_FILTER)
+        suggested = paths.data_dir() / f"untitled{PROJECT_SUFFIX}"
+        name, _ = QFileDialog.getSaveFileName(self.parent, "New project", str(suggested), PROJECT_FILTER)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
             self.switch_project(lambda: create_project(path, template=template))

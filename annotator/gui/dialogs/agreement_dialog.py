@@ -35,7 +35,7 @@ from annotator.gui.operations import Operation
 class AgreementDialog(QDialog):
     """``openAt(document_id, start, end, coder ids)`` asks the window to show a disagreement."""
 
-    openAt = Signal(str, int, int, list)  # noqa: N815
+    openAt = Signal(str, int, int, list)
 
     def __init__(self, data: AgreementData, parent=None) -> None:
         super().__init__(parent)
@@ -306,7 +306,7 @@ class AgreementDialog(QDialog):
             return
         self.status.setText(f"Report written to {path}")
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.operation is not None:
             self.operation.wait(10000)
         super().closeEvent(event)

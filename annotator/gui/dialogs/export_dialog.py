@@ -27,7 +27,8 @@ class ExportDialog(QDialog):
         self.format_box = QComboBox()
         for fmt, label, _ in FORMATS:
             self.format_box.addItem(label, fmt)
-        self.include_text = QCheckBox("Include the documents' texts (coders who do not have the documents yet need them)")
+        self.include_text = QCheckBox(
+            "Include the documents' texts (coders who do not have the documents yet need them)")
         self.include_text.setChecked(True)
         self.raw_csv = QCheckBox("Raw CSV: no ' before cells starting with = + - @ (for programs, not spreadsheets)")
         self.raw_csv.setEnabled(False)

@@ -67,7 +67,8 @@ class ImportDialog(QDialog):
             item.setToolTip(plain(str(path)))
             self.path_list.addItem(item)
         row_height = max(self.path_list.sizeHintForRow(0), 18)
-        self.path_list.setFixedHeight(row_height * min(max(len(self.paths), 1), 6) + 2 * self.path_list.frameWidth() + 4)
+        rows = min(max(len(self.paths), 1), 6)
+        self.path_list.setFixedHeight(row_height * rows + 2 * self.path_list.frameWidth() + 4)
 
         # -- encoding
         self.encoding_box = QComboBox()

@@ -6,7 +6,8 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout,
                                QWidget)
 
-from annotator.gui.models import SORT_ROLE, DocumentTableModel
+from annotator.gui.models.document_table_model import DocumentTableModel
+from annotator.gui.models.rows import SORT_ROLE
 
 
 class _DocumentFilter(QSortFilterProxyModel):
@@ -24,7 +25,7 @@ class _DocumentFilter(QSortFilterProxyModel):
             self.allowed = allowed
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, row, parent) -> bool:
         return self.allowed is None or self.sourceModel().document_at(row).id in self.allowed
 
 
@@ -32,8 +33,8 @@ class CorpusPanel(QWidget):
     """Lists documents; ``documentActivated(id)`` when the current row changes, ``deleteRequested(id)``
     from the context menu (the Delete key is the window's Delete action, which asks the panel)."""
 
-    documentActivated = Signal(str)  # noqa: N815
-    deleteRequested = Signal(str)  # noqa: N815
+    documentActivated = Signal(str)
+    deleteRequested = Signal(str)
 
     def __init__(self, model: DocumentTableModel, search, parent=None) -> None:
         """``search(text) -> set of ids`` finds documents whose title or text holds ``text``."""

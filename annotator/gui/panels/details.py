@@ -21,23 +21,24 @@ NOTE_PAUSE_MS = 1500
 class _NoteEdit(QPlainTextEdit):
     committed = Signal()
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802
+    def focusOutEvent(self, event) -> None:
         self.committed.emit()
         super().focusOutEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+    def keyPressEvent(self, event) -> None:
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and control:
             self.committed.emit()
             return
         super().keyPressEvent(event)
 
 
 class DetailsPanel(QWidget):
-    categoryChanged = Signal(str, str)  # annotation id, category id  # noqa: N815
-    spanChanged = Signal(str, int, int)  # annotation id, start, end  # noqa: N815
-    noteChanged = Signal(str, str)  # annotation id, note  # noqa: N815
-    attributesChanged = Signal(str, dict)  # annotation id, values  # noqa: N815
-    deleteRequested = Signal(str)  # noqa: N815
+    categoryChanged = Signal(str, str)  # annotation id, category id
+    spanChanged = Signal(str, int, int)  # annotation id, start, end
+    noteChanged = Signal(str, str)  # annotation id, note
+    attributesChanged = Signal(str, dict)  # annotation id, values
+    deleteRequested = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

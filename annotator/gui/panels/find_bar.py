@@ -25,9 +25,9 @@ def find_all(text: str, needle: str, match_case: bool = False, whole_words: bool
 class FindBar(QWidget):
     """Emits ``matchChosen(start, end)`` to select a match and ``annotateAll(category_id)``."""
 
-    matchChosen = Signal(int, int)  # noqa: N815
-    matchesChanged = Signal()  # noqa: N815
-    annotateAll = Signal(str)  # noqa: N815
+    matchChosen = Signal(int, int)
+    matchesChanged = Signal()
+    annotateAll = Signal(str)
     closed = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -96,7 +96,10 @@ class FindBar(QWidget):
     def _step(self, delta: int) -> None:
         if not self.matches:
             return
-        self.current = (self.current + delta) % len(self.matches) if self.current >= 0 else (0 if delta > 0 else len(self.matches) - 1)
+        if self.current >= 0:
+            self.current = (self.current + delta) % len(self.matches)
+        else:
+            self.current = 0 if delta > 0 else len(self.matches) - 1
         self._update_count()
         self.matchChosen.emit(*self.matches[self.current])
 
@@ -128,7 +131,7 @@ class FindBar(QWidget):
         self.matchesChanged.emit()
         self.closed.emit()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.close_bar()
             return

@@ -16,8 +16,8 @@ _ID = CATEGORY_ID
 
 
 class CategoryPalette(QWidget):
-    categoryChosen = Signal(str)  # noqa: N815
-    editRequested = Signal()  # noqa: N815
+    categoryChosen = Signal(str)
+    editRequested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

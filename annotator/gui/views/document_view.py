@@ -29,9 +29,9 @@ EDGE_GRAB = 4  # px either side of an edge of the selected annotation that start
 
 
 class DocumentView(QTextEdit):
-    annotationSelected = Signal(str)  # the selected annotation's id, "" for none  # noqa: N815
-    edgeDragged = Signal(str, int, int)  # annotation id, new start, new end (dragging an edge)  # noqa: N815
-    positionChanged = Signal()  # cursor or selection moved  # noqa: N815
+    annotationSelected = Signal(str)  # the selected annotation's id, "" for none
+    edgeDragged = Signal(str, int, int)  # annotation id, new start, new end (dragging an edge)
+    positionChanged = Signal()  # cursor or selection moved
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -280,7 +280,7 @@ class DocumentView(QTextEdit):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             cursor = self.textCursor()
             if cursor.hasSelection():
@@ -316,7 +316,7 @@ class DocumentView(QTextEdit):
         top = origin.y() + line.y()
         return origin.x() + line.cursorToX(local)[0], top, top + line.ascent() + line.descent()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         self._press = event.position().toPoint()
         edge = self.edge_at(self._press) if event.button() == Qt.MouseButton.LeftButton else None
         if edge is not None:
@@ -324,7 +324,7 @@ class DocumentView(QTextEdit):
             return
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         point = event.position().toPoint()
         if self._drag is not None:
             start, end = self._dragged_range(point)
@@ -348,7 +348,7 @@ class DocumentView(QTextEdit):
         cursor.setPosition(self.index.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self._drag is not None:
             drag, self._drag, self._press = self._drag, None, None
             annotation_id = drag[1]
@@ -380,7 +380,7 @@ class DocumentView(QTextEdit):
             self._cycle_at = offset
             self.select_annotation(hits[0].id)
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802
+    def contextMenuEvent(self, event) -> None:
         if self.menu_provider is None:
             return super().contextMenuEvent(event)
         offset = self.offset_at(event.pos())
@@ -394,7 +394,7 @@ class DocumentView(QTextEdit):
 
     # -- painting ------------------------------------------------------------------------------
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.index is None or not (self.index.spans or self.find_matches):
             return

@@ -53,12 +53,12 @@ class Heatmap(QWidget):
         metrics = QFontMetrics(self.font())
         return min(220, max([metrics.horizontalAdvance(r) for r in self.rows] + [40]) + 16)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         return QSize(self._label_width() + CELL * max(1, len(self.columns)) + 16,
                      metrics.height() * 3 + CELL * max(1, len(self.rows)) + 16)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = QFontMetrics(self.font())
@@ -89,7 +89,10 @@ class Heatmap(QWidget):
                 if value is None:
                     painter.fillRect(cell, Qt.BrushStyle.BDiagPattern)
                 painter.setPen(QColor("#ffffff") if fill.lightness() < 120 else QColor("#222222"))
-                text = "n/a" if value is None else (f"{value:.{self.decimals}f}" if not self.counts else f"{value:,.0f}")
+                if value is None:
+                    text = "n/a"
+                else:
+                    text = f"{value:,.0f}" if self.counts else f"{value:.{self.decimals}f}"
                 painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
         painter.setPen(QPen(QColor("#999999"), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)

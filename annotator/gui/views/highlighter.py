@@ -37,7 +37,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def forget_formats(self) -> None:
         self._formats.clear()
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt name)
+    def highlightBlock(self, text: str) -> None:
         view = self._view
         index = view.index
         if index is None:

@@ -119,9 +119,9 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
             "u_alpha_2016": u16["per_category"][c]["u_alpha"],
             "binary_u_alpha_2016": u16["per_category"][c]["binary_u_alpha"],
             "cu_alpha_2016": u16["per_category"][c]["cu_alpha"],
-            "span_f1_exact": mean_pairs(lambda v: v[0]["span_f1_exact_per_category"][c]),
-            "span_f1_overlap": mean_pairs(lambda v: v[0]["span_f1_overlap_per_category"][c]),
-            "token_kappa": mean_pairs(lambda v: v[2][k]),
+            "span_f1_exact": mean_pairs(lambda v, c=c: v[0]["span_f1_exact_per_category"][c]),
+            "span_f1_overlap": mean_pairs(lambda v, c=c: v[0]["span_f1_overlap_per_category"][c]),
+            "token_kappa": mean_pairs(lambda v, k=k: v[2][k]),
             "token_alpha": _alpha_binary(ta_tot[k]),
         }
     per_document = {}

@@ -1,17 +1,16 @@
-"""Thin Qt models: they hold rows fetched from the core and ask it again on refresh()."""
+"""The corpus panel's model: the project's documents, asked of the core again on refresh()."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
+from annotator.gui.models.rows import SORT_ROLE, RowTableModel
 from annotator.gui.widgets import plain
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (numbers as numbers)
 
-
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(RowTableModel):
     """The project's documents: title, length, annotations, source."""
 
     HEADERS = ("Title", "Length", "Annotations", "Source")
@@ -45,22 +44,7 @@ class DocumentTableModel(QAbstractTableModel):
             self._rows[row] = replace(self._rows[row], annotation_count=count)
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        doc = self._rows[index.row()]
-        column = index.column()
+    def cell(self, doc, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             return (doc.title, f"{doc.length:,}", str(doc.annotation_count), doc.source)[column]
         if role == SORT_ROLE:
