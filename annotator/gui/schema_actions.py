@@ -80,7 +80,7 @@ class SchemaActions:
 
     def start_schema_import(self, path: Path) -> None:
         """Merge a schema file (JSON or REFI-QDA .qdc) into the project: one transaction after a backup."""
-        from annotator.core.schema.files import import_schema
+        from annotator.core.schema.apply import import_schema
 
         try:
             summary = import_schema(self.project, path)

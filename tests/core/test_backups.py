@@ -14,7 +14,8 @@ from annotator.core.exchange.export_file import save, build_export
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.documents.importing import import_paths
 from annotator.core.project.project import Project
-from annotator.core.schema.files import import_schema, write_schema
+from annotator.core.schema.apply import import_schema
+from annotator.core.schema.files import write_schema
 
 
 def names(folder):

@@ -7,9 +7,9 @@ import pytest
 
 from annotator.core.errors import SchemaFileError
 from annotator.core.project.project import Project
+from annotator.core.schema.apply import import_schema
 from annotator.core.schema.files import (
-    MAX_CATEGORIES, MAX_DEPTH, MAX_FILE_BYTES, export_schema, import_schema, read_schema, schema_format,
-    write_schema,
+    MAX_CATEGORIES, MAX_DEPTH, MAX_FILE_BYTES, export_schema, read_schema, schema_format, write_schema,
 )
 
 TYPED = [{"name": "score", "type": "number", "min": 0, "max": 5},

@@ -118,7 +118,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
                                   created_by=f"Annotator {__version__}"))
             if schema:
-                from annotator.core.schema.files import apply_schema
+                from annotator.core.schema.apply import apply_schema
                 from annotator.core.schema.templates import load_template
 
                 nodes = load_template(schema)["categories"]
