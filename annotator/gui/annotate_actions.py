@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from annotator.core.project.commands import (
     AddAnnotations, AddCategory, DeleteAnnotations, DeleteCategory, DeleteDocuments, MergeCategory,
-    ReorderCategories, UpdateAnnotation, UpdateCategory,
+    MoveCategory, ReorderCategories, UpdateAnnotation, UpdateCategory,
 )
 from annotator.core.text import snap_to_words
 from annotator.gui.actions import ACTIONS, VIEW_KEYS
@@ -22,7 +22,7 @@ from annotator.gui.file_actions import settings
 from annotator.gui.spans import Span
 from annotator.gui.widgets import plain
 
-_SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, DeleteCategory, MergeCategory)
+_SCHEMA_COMMANDS = (AddCategory, UpdateCategory, ReorderCategories, MoveCategory, DeleteCategory, MergeCategory)
 
 
 class AnnotateActions:
@@ -164,7 +164,7 @@ class AnnotateActions:
             return
         if isinstance(command, _SCHEMA_COMMANDS):
             self.refresh_schema()
-            if type(command) not in (AddCategory, UpdateCategory, ReorderCategories):
+            if type(command) not in (AddCategory, UpdateCategory, ReorderCategories, MoveCategory):
                 # A delete or merge moved or removed annotations: reload what shows them.
                 self.refresh()
             return

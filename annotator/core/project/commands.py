@@ -13,6 +13,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from annotator.core.project.changes import Changes
 from annotator.core.storage.tables import new_id
 
 
@@ -218,3 +219,41 @@ class DeleteDocuments:
 
     def undo(self, project) -> None:
         project.restore_documents(self._deleted)
+
+
+# -- schema composites: one core operation each (one transaction, one undo step) --------------
+
+
+class MoveCategory:
+    """Put a category under ``parent_id`` (None: the top level) at ``index`` among its new siblings
+    (``Project.move_category``, which also reorders them); undo puts parent, order and ``modified``
+    back exactly."""
+
+    def __init__(self, category_id: str, parent_id: str | None, index: int, label: str = "Move category") -> None:
+        self.id = category_id
+        self.parent_id = parent_id
+        self.index = index
+        self.label = label
+        self._moved = None
+
+    def do(self, project) -> Changes:
+        self._moved = project.move_category(self.id, self.parent_id, self.index)
+        return self._moved.changes
+
+    def undo(self, project) -> Changes:
+        project.restore_moved_category(self._moved)
+        return self._moved.changes
+
+
+class DeleteCategoryLiftingChildren(DeleteCategory):
+    """``DeleteCategory`` for a category with subcategories: they move up one level into its place
+    (``Project.delete_category(..., lift_children=True)``), in the same transaction and undo step."""
+
+    def do(self, project) -> Changes:
+        self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations,
+                                                lift_children=True)
+        return self._deleted.changes
+
+    def undo(self, project) -> Changes:
+        project.restore_deleted_category(self._deleted)
+        return self._deleted.changes

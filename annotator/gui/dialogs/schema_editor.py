@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.schema import rules as schema
-from annotator.core.project.commands import AddCategory, DeleteCategory, ReorderCategories, UpdateCategory
+from annotator.core.project.commands import (
+    AddCategory, DeleteCategory, DeleteCategoryLiftingChildren, MergeCategory, MoveCategory, UpdateCategory,
+)
 from annotator.gui.widgets import CATEGORY_ID, fill_category_tree, swatch
 
 _ID = CATEGORY_ID
@@ -62,34 +64,6 @@ def key_text(text: str) -> str:
     """A shortcut's canonical PortableText ("ctrl+i" → "Ctrl+I"), or the text itself if Qt cannot parse it."""
     parsed = QKeySequence(text).toString(_PORTABLE)
     return parsed or text
-
-
-class CategorySteps(UpdateCategory):
-    """Several schema commands as one undoable step (a move that also reorders; a delete or merge that
-    first moves the subcategories up a level). Qt-free. If a step is refused, the steps already done
-    are undone and the refusal is raised, so nothing half-done stays. (A subclass of UpdateCategory
-    only so the window's ``on_command`` knows it changed the schema.)"""
-
-    def __init__(self, label: str, steps: list) -> None:  # noqa: D107 (UpdateCategory's fields are unused)
-        self.label = label
-        self.steps = list(steps)
-        self.id = getattr(self.steps[0], "id", None) if self.steps else None
-        self.fields = {}
-
-    def do(self, project) -> None:
-        done = []
-        try:
-            for step in self.steps:
-                step.do(project)
-                done.append(step)
-        except Exception:
-            for step in reversed(done):
-                step.undo(project)
-            raise
-
-    def undo(self, project) -> None:
-        for step in reversed(self.steps):
-            step.undo(project)
 
 
 # -- small widgets -----------------------------------------------------------------------------
@@ -567,17 +541,14 @@ class SchemaEditor(QDialog):
             return False
         siblings = [s for s in self._siblings(parent_id) if s != category_id]
         index = max(0, min(index, len(siblings)))
-        order = siblings[:index] + [category_id] + siblings[index:]
         if parent_id == cat.parent_id:
-            if order == self._siblings(parent_id):
+            if siblings[:index] + [category_id] + siblings[index:] == self._siblings(parent_id):
                 return True  # dropped where it was
-            return self.run(ReorderCategories(order, label=f"Move {cat.name!r}"))
-        where = f"under {self.by_id[parent_id].name!r}" if parent_id is not None else "to the top level"
-        label = f"Move {cat.name!r} {where}"
-        steps = [UpdateCategory(category_id, label=label, parent_id=parent_id)]
-        if index < len(siblings):  # not simply last: put it in its place among the new siblings
-            steps.append(ReorderCategories(order))
-        return self.run(steps[0] if len(steps) == 1 else CategorySteps(label, steps))
+            label = f"Move {cat.name!r}"
+        else:
+            where = f"under {self.by_id[parent_id].name!r}" if parent_id is not None else "to the top level"
+            label = f"Move {cat.name!r} {where}"
+        return self.run(MoveCategory(category_id, parent_id, index, label=label))
 
     def move_by_key(self, way: str) -> bool:
         """Alt+Up/Down: among siblings; Alt+Right: under the sibling above; Alt+Left: out one level."""
@@ -607,8 +578,8 @@ class SchemaEditor(QDialog):
         return False
 
     def _children_up(self, cat) -> tuple[list, str]:
-        """Steps moving ``cat``'s subcategories up to its parent (the core deletes only leaves), and a
-        sentence saying so ("" without subcategories)."""
+        """``cat``'s subcategories, which a delete moves up to its parent, and a sentence saying so
+        ("" without subcategories)."""
         children = [c for c in self.categories if c.parent_id == cat.id]
         if not children:
             return [], ""
@@ -616,17 +587,7 @@ class SchemaEditor(QDialog):
         names = ", ".join(f"“{c.name}”" for c in children[:5]) + (" …" if len(children) > 5 else "")
         sentence = (f"Its subcategor{'y' if len(children) == 1 else 'ies'} {names} move{'s' if len(children) == 1 else ''} "
                     f"up one level, {where}, in its place.")
-        return [UpdateCategory(c.id, parent_id=cat.parent_id) for c in children], sentence
-
-    def _removal(self, cat, label: str, reassign_to: str | None, delete_annotations: bool, moves: list):
-        delete = DeleteCategory(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label)
-        if not moves:
-            return delete
-        siblings = self._siblings(cat.parent_id)
-        index = siblings.index(cat.id)
-        children = [m.id for m in moves]
-        order = siblings[:index] + children + siblings[index + 1:]
-        return CategorySteps(label, [*moves, delete, ReorderCategories(order)])
+        return children, sentence
 
     def _targets(self, excluded: str, descendants: bool = True) -> list[tuple[str, str]]:
         """Other categories as (id, path); without ``excluded``'s own subcategories unless ``descendants``."""
@@ -646,7 +607,7 @@ class SchemaEditor(QDialog):
             return False
         self.commit_pending()
         count = self.project.annotation_counts_by_category().get(cat.id, 0)
-        moves, note = self._children_up(cat)
+        children, note = self._children_up(cat)
         reassign_to, delete_annotations = None, False
         if count:
             answer = DeleteCategoryDialog.ask(self, cat.name, count, self._targets(cat.id), note)
@@ -654,7 +615,7 @@ class SchemaEditor(QDialog):
                 return False
             kind, target = answer
             reassign_to, delete_annotations = (target, False) if kind == "reassign" else (None, True)
-        elif moves:
+        elif children:
             reply = QMessageBox.question(self, f"Delete “{cat.name}”", f"Delete “{cat.name}”? {note}",
                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
             if reply != QMessageBox.StandardButton.Yes:
@@ -665,7 +626,8 @@ class SchemaEditor(QDialog):
             label = f"Delete {cat.name!r} and its {count} annotation{'s' if count != 1 else ''}"
         else:
             label = f"Delete category {cat.name!r}"
-        return self.run(self._removal(cat, label, reassign_to, delete_annotations, moves))
+        delete = DeleteCategoryLiftingChildren if children else DeleteCategory
+        return self.run(delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label))
 
     def merge_current(self) -> bool:
         """Merge the selected category into another: its annotations move there, then it is deleted."""
@@ -692,11 +654,7 @@ class SchemaEditor(QDialog):
         """Merge ``source_id`` into ``target_id`` as one undoable step: its annotations move to the
         target, its subcategories go under the target (after the target's own), and it is deleted."""
         self.commit_pending()
-        source, target = self.by_id[source_id], self.by_id[target_id]
-        label = f"Merge {source.name} into {target.name}"
-        moves = [UpdateCategory(c.id, parent_id=target_id) for c in self.categories if c.parent_id == source_id]
-        delete = DeleteCategory(source_id, reassign_to=target_id, label=label)
-        ok = self.run(CategorySteps(label, [*moves, delete]) if moves else delete)
+        ok = self.run(MergeCategory(source_id, target_id))  # labelled "Merge A into B"
         if ok:
             self.select(target_id)
         return ok
