@@ -37,13 +37,8 @@ def window(qtbot, project, dialogs):
 
 @pytest.fixture
 def editor(qtbot, window):
-    dialog = SchemaEditor(window.project, window.history.run, reserved_shortcuts(window.actions), window)
-    qtbot.addWidget(dialog)
-    # The window's wiring (to be added in main_window.refresh_schema): reload the editor after every
-    # schema command, undo and redo included.
-    refresh_schema = window.refresh_schema
-    window.refresh_schema = lambda: (refresh_schema(), dialog.refresh())
-    dialog.show()
+    window.actions["schema.edit"].trigger()  # the window's own editor, reloaded after every schema change, undo too
+    dialog = window.schema_editor
     qtbot.waitExposed(dialog)
     return dialog
 
