@@ -7,7 +7,8 @@ from annotator.core.errors import ValidationError
 from annotator.core.exchange.export_file import build_export, dumps
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.project.project import Project
-from annotator.core.schema.rules import check_attribute_definitions, load_schema_template
+from annotator.core.schema.rules import check_attribute_definitions
+from annotator.core.schema.templates import load_template
 
 DEFINITIONS = [
     {"name": "verdict", "type": "choice", "choices": ["true", "false"], "default": "true"},
@@ -26,7 +27,7 @@ def test_every_type_with_its_fields_is_accepted_and_copied():
 
 
 def test_the_claims_schema_is_valid():
-    for category in load_schema_template("claims")["categories"]:
+    for category in load_template("claims")["categories"]:
         check_attribute_definitions(category["attributes"])
 
 

@@ -1,4 +1,5 @@
-"""Rules for categories (names, colours, shortcuts) and the schema templates in resources/."""
+"""Rules for categories: names, colours, shortcut keys, attribute types and definitions, and the
+attribute values annotations may hold. (Templates: annotator.core.schema.templates.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import math
 import re
 from typing import Any
 
-from annotator.core import resources
 from annotator.core.errors import ValidationError, brief
 from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, check_field, check_value, normalise
 
@@ -206,15 +206,3 @@ def next_colour(used: set[str]) -> str:
             return colour
     return PALETTE[len(used) % len(PALETTE)]
 
-
-def load_schema_template(name: str) -> dict[str, Any]:
-    """A schema template from resources/schemas/<name>.json (``"claims"`` is the default)."""
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise ValidationError(f"invalid schema template name {name!r}")
-    try:
-        data = resources.read_json("schemas", f"{name}.json")
-    except FileNotFoundError as exc:
-        raise ValidationError(f"no schema template named {name!r}") from exc
-    if data.get("format") != "annotator-schema" or not isinstance(data.get("categories"), list):
-        raise ValidationError(f"schema template {name!r} is not an Annotator schema")
-    return data
