@@ -373,6 +373,17 @@ def test_attribute_definitions_add_type_choices_default_remove(editor, window, d
     assert window.project.category(opinion).attributes == [] and table.rowCount() == 0
 
 
+def test_the_type_column_offers_exactly_the_types_the_core_accepts(editor, window):
+    from annotator.core.schema.rules import ATTRIBUTE_TYPES
+
+    editor.select(ids(window)["Opinion"])
+    editor.add_attribute()
+    box = editor.attributes.cellWidget(0, 1)
+    assert [box.itemData(i) for i in range(box.count())] == list(ATTRIBUTE_TYPES)
+    assert [box.itemText(i) for i in range(box.count())] == ["Text", "Single choice", "Multiple choice", "Yes/no",
+                                                            "Number"]
+
+
 def test_the_details_panel_uses_a_new_attribute_at_once(editor, window):
     opinion = ids(window)["Opinion"]
     editor.select(opinion)

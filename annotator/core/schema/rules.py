@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from enum import Enum
 from typing import Any
 
 from annotator.core.errors import ValidationError, brief
@@ -58,7 +59,30 @@ def clean_shortcut(value: str | None) -> str | None:
     return check_field(shortcut, "the shortcut", MAX_SHORTCUT)
 
 
-ATTRIBUTE_TYPES = ("text", "choice", "multiple", "boolean", "number")
+class AttributeType(str, Enum):
+    """The type of an attribute; its value is what a definition stores as ``"type"``. The one list of
+    types: the core accepts exactly these and the GUI offers exactly these, by their ``label``."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTIPLE = "multiple"
+    BOOLEAN = "boolean"
+    NUMBER = "number"
+
+    @property
+    def label(self) -> str:
+        """The name shown to a coder ("Single choice", "Yes/no", ...)."""
+        return _TYPE_LABELS[self]
+
+    @property
+    def has_choices(self) -> bool:
+        return self in (AttributeType.CHOICE, AttributeType.MULTIPLE)
+
+
+_TYPE_LABELS = {AttributeType.TEXT: "Text", AttributeType.CHOICE: "Single choice",
+                AttributeType.MULTIPLE: "Multiple choice", AttributeType.BOOLEAN: "Yes/no",
+                AttributeType.NUMBER: "Number"}
+ATTRIBUTE_TYPES = tuple(kind.value for kind in AttributeType)
 _DEFINITION_KEYS = {"name", "type", "choices", "default", "min", "max"}
 MAX_ATTRIBUTES = 100  # definitions per category
 MAX_CHOICES = 1000  # choices per attribute
@@ -170,6 +194,42 @@ def value_problem(value: Any, definition: dict[str, Any]) -> str | None:
         if "max" in definition and value > definition["max"]:
             return f"is {brief(value)}, above the maximum {definition['max']}"
     return None
+
+
+def format_value(value: Any) -> str:
+    """An attribute value (or a definition's default, min or max) as a coder reads and types it:
+    "" for none, yes/no, choices comma-separated, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_value(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_value(kind: str, text: str, what: str = "the value") -> Any:
+    """The value of an attribute of type ``kind`` that ``text`` (as ``format_value`` writes it)
+    stands for; ValidationError naming ``what`` when it is not a number or yes/no. Whether the
+    value fits the definition (choices, bounds) is ``value_problem``'s."""
+    if kind == AttributeType.NUMBER:
+        try:
+            number = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+        except ValueError:
+            raise ValidationError(f"{what} must be a number, not “{text}”") from None
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if kind == AttributeType.BOOLEAN:
+        folded = text.casefold()
+        if folded in ("yes", "y", "true", "1", "on"):
+            return True
+        if folded in ("no", "n", "false", "0", "off"):
+            return False
+        raise ValidationError(f"{what} must be yes or no, not “{text}”")
+    if kind == AttributeType.MULTIPLE:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
 
 
 def _listed(choices) -> str:

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QColorDialog,
 )
 
+from annotator.core.errors import ValidationError
 from annotator.core.schema import rules as schema
+from annotator.core.schema.rules import AttributeType
 from annotator.core.project.commands import (
     AddCategory, DeleteCategory, DeleteCategoryLiftingChildren, MergeCategory, MoveCategory, UpdateCategory,
 )
@@ -28,13 +30,6 @@ from annotator.gui.widgets import CATEGORY_ID, fill_category_tree, swatch
 _ID = CATEGORY_ID
 _PORTABLE = QKeySequence.SequenceFormat.PortableText
 
-ATTRIBUTE_TYPES = (  # (stored type, label)
-    ("text", "Text"),
-    ("choice", "Single choice"),
-    ("multiple", "Multiple choice"),
-    ("boolean", "Yes/no"),
-    ("number", "Number"),
-)
 _COLUMNS = ("Name", "Type", "Choices (comma-separated)", "Default", "Min", "Max")
 _NAME, _TYPE, _CHOICES, _DEFAULT, _MIN, _MAX = range(6)
 
@@ -753,30 +748,27 @@ class SchemaEditor(QDialog):
     def _append_attribute_row(self, definition: dict) -> None:
         row = self.attributes.rowCount()
         self.attributes.insertRow(row)
-        kind = str(definition.get("type", "text"))
-        kind = {"multiple choice": "multiple", "multi": "multiple", "yes/no": "boolean", "bool": "boolean"}.get(kind, kind)
+        kind = str(definition.get("type", AttributeType.TEXT.value))
         name_item = QTableWidgetItem(str(definition.get("name", "")))
         name_item.setData(_ID, dict(definition))  # the definition as stored (keeps keys this table does not show)
         self.attributes.setItem(row, _NAME, name_item)
         box = QComboBox()
-        for value, label in ATTRIBUTE_TYPES:
-            box.addItem(label, value)
-        if box.findData(kind) < 0:
-            box.addItem(kind, kind)
+        for attribute_type in AttributeType:  # exactly the types the core accepts
+            box.addItem(attribute_type.label, attribute_type.value)
         box.setCurrentIndex(box.findData(kind))
         box.currentIndexChanged.connect(lambda _i, b=box: self._type_changed(b))
         self.attributes.setCellWidget(row, _TYPE, box)
         choices = definition.get("choices") or []
         cells = {
             _CHOICES: ", ".join(str(c) for c in choices) if isinstance(choices, list) else str(choices),
-            _DEFAULT: _show_value(definition.get("default")),
-            _MIN: _show_value(definition.get("min")),
-            _MAX: _show_value(definition.get("max")),
+            _DEFAULT: schema.format_value(definition.get("default")),
+            _MIN: schema.format_value(definition.get("min")),
+            _MAX: schema.format_value(definition.get("max")),
         }
         for column, text in cells.items():
             item = QTableWidgetItem(text)
-            usable = (column == _DEFAULT or (column == _CHOICES and kind in ("choice", "multiple"))
-                      or (column in (_MIN, _MAX) and kind == "number"))
+            usable = (column == _DEFAULT or (column == _CHOICES and AttributeType(kind).has_choices)
+                      or (column in (_MIN, _MAX) and kind == AttributeType.NUMBER))
             if not usable and not text:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsEnabled)
             self.attributes.setItem(row, column, item)
@@ -791,8 +783,8 @@ class SchemaEditor(QDialog):
         kind = box.currentData()
         self._loading = True
         try:
-            for column, usable in ((_CHOICES, kind in ("choice", "multiple")), (_MIN, kind == "number"),
-                                   (_MAX, kind == "number")):
+            for column, usable in ((_CHOICES, AttributeType(kind).has_choices), (_MIN, kind == AttributeType.NUMBER),
+                                   (_MAX, kind == AttributeType.NUMBER)):
                 item = self.attributes.item(row, column)
                 if not usable:
                     item.setText("")
@@ -800,13 +792,13 @@ class SchemaEditor(QDialog):
                               else item.flags() & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsEnabled)
             default = self.attributes.item(row, _DEFAULT)
             try:
-                _parse_value(kind, default.text().strip(), "")
-            except ValueError:
+                schema.parse_value(kind, default.text().strip(), "")
+            except ValidationError:
                 default.setText("")  # e.g. "not checked" cannot be a number's default
         finally:
             self._loading = False
         choices = self.attributes.item(row, _CHOICES)
-        if kind in ("choice", "multiple") and not choices.text().strip():
+        if AttributeType(kind).has_choices and not choices.text().strip():
             self.attributes.setCurrentItem(choices)
             self.attributes.editItem(choices)  # committed once the choices are typed
             return
@@ -817,7 +809,7 @@ class SchemaEditor(QDialog):
             self.commit_attributes()
 
     def attribute_definitions(self) -> list[dict]:
-        """The table as definitions; ValueError (with a message for the coder) on a bad number or yes/no."""
+        """The table as definitions; ValidationError (with a message for the coder) on a bad number or yes/no."""
         definitions = []
         for row in range(self.attributes.rowCount()):
             stored = dict(self.attributes.item(row, _NAME).data(_ID) or {})
@@ -827,14 +819,14 @@ class SchemaEditor(QDialog):
                     for column in (_CHOICES, _DEFAULT, _MIN, _MAX)}
             definition = {k: v for k, v in stored.items() if k not in ("name", "type", "choices", "default", "min", "max")}
             definition.update(name=name, type=kind)
-            if kind in ("choice", "multiple"):
+            if AttributeType(kind).has_choices:
                 definition["choices"] = [c.strip() for c in text[_CHOICES].split(",") if c.strip()]
             if text[_DEFAULT]:
-                definition["default"] = _parse_value(kind, text[_DEFAULT], f"the default of “{name}”")
-            if kind == "number":
+                definition["default"] = schema.parse_value(kind, text[_DEFAULT], f"the default of “{name}”")
+            if kind == AttributeType.NUMBER:
                 for column, key in ((_MIN, "min"), (_MAX, "max")):
                     if text[column]:
-                        definition[key] = _parse_value("number", text[column], f"the {key} of “{name}”")
+                        definition[key] = schema.parse_value(kind, text[column], f"the {key} of “{name}”")
             definitions.append(definition)
         return definitions
 
@@ -844,7 +836,7 @@ class SchemaEditor(QDialog):
             return False
         try:
             definitions = self.attribute_definitions()
-        except ValueError as exc:
+        except ValidationError as exc:
             self.warn("Attributes", str(exc))
             self._show(cat.id)
             return False
@@ -889,33 +881,3 @@ class SchemaEditor(QDialog):
         self.commit_pending()
         super().closeEvent(event)
 
-
-def _show_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _parse_value(kind: str, text: str, what: str):
-    if kind == "number":
-        try:
-            number = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
-        except ValueError:
-            raise ValueError(f"{what} must be a number, not “{text}”") from None
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
-    if kind == "boolean":
-        folded = text.casefold()
-        if folded in ("yes", "y", "true", "1", "on"):
-            return True
-        if folded in ("no", "n", "false", "0", "off"):
-            return False
-        raise ValueError(f"{what} must be yes or no, not “{text}”")
-    if kind == "multiple":
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return text
