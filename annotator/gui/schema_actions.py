@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from annotator import paths
 from annotator.core.errors import AnnotatorError, user_message
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
-from annotator.gui.dialogs.schema_editor import SchemaEditor, reserved_shortcuts
+from annotator.gui.dialogs.category_form import reserved_shortcuts
+from annotator.gui.dialogs.schema_editor import SchemaEditor
 from annotator.gui.widgets import plain, target_allowed
 
 

@@ -10,7 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMessageBox
 
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
-from annotator.gui.dialogs.schema_editor import DeleteCategoryDialog, SchemaEditor, reserved_shortcuts
+from annotator.gui.dialogs.category_form import reserved_shortcuts
+from annotator.gui.dialogs.delete_category_dialog import DeleteCategoryDialog
+from annotator.gui.dialogs.schema_editor import SchemaEditor
 from annotator.gui.main_window import MainWindow
 
 from .test_main_window import shoot

@@ -30,7 +30,8 @@ class DeletedCategory:
     deleted_annotations: list[dict[str, Any]] = field(default_factory=list)
     values_before: dict[str, dict[str, Any]] = field(default_factory=dict)  # reassigned ones whose values were cut
     documents: frozenset[str] = frozenset()  # the documents of the annotations reassigned or deleted
-    lifted: list[tuple[str, int, str]] = field(default_factory=list)  # subcategories moved up: (id, old position, old modified)
+    # Subcategories moved up a level (delete_category with lift_children): (id, old position, old modified).
+    lifted: list[tuple[str, int, str]] = field(default_factory=list)
     positions_before: dict[str, int] = field(default_factory=dict)  # the siblings renumbered around the lifted ones
 
     @property

@@ -89,7 +89,8 @@ def _attributes_table(definitions: list[dict[str, Any]]) -> str:
             high = "" if d.get("max") is None else format_value(d["max"])
             values = f"{low} to {high}" if low and high else (f"at least {low}" if low else f"at most {high}")
         default = "" if d.get("default") in (None, "", []) else format_value(d["default"])
-        cells = (str(d.get("name", "")), AttributeType(kind).label.lower() if kind in ATTRIBUTE_TYPES else kind, values, default)
+        type_name = AttributeType(kind).label.lower() if kind in ATTRIBUTE_TYPES else kind
+        cells = (str(d.get("name", "")), type_name, values, default)
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     return ("<table class=\"attributes\"><tr><th>Attribute</th><th>Type</th><th>Values</th><th>Default</th></tr>\n"
             + "\n".join(rows) + "</table>\n")

@@ -265,4 +265,3 @@ def next_colour(used: set[str]) -> str:
         if colour not in used:
             return colour
     return PALETTE[len(used) % len(PALETTE)]
-
