@@ -1,4 +1,5 @@
-"""Plain-text helpers: newline normalisation, hashing, encoding detection and splitting.
+"""Plain-text helpers: newline normalisation, hashing, encoding detection and splitting, value
+checks, and ``pick`` (items chosen by ids or names).
 
 Offsets matter in this project: an annotation points at character offsets in a document's
 text, so the text is normalised exactly once (``normalise``) and every part produced by a
@@ -10,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from annotator.core.errors import ReadError, ValidationError, brief
@@ -366,3 +368,27 @@ def check_timestamp(value: object, what: str) -> str:
     if not ok:
         raise ValidationError(f"{what} is not an ISO 8601 time such as 2026-11-21T20:17:24+00:00 (got {brief(value)})")
     return value
+
+
+def pick(kind: str, wanted: Iterable[str] | None, names: Mapping[str, str]) -> list[str] | None:
+    """The ids that ``wanted`` stands for, in order and without repeats: each entry is an id of
+    ``names`` (id → name) or a name, which stands for every item of that name. None when
+    ``wanted`` is None (no choice: everything). A word that matches nothing is a ValidationError
+    naming it and what is known, the one message every command gives for ``--annotators`` and the
+    like: ``no annotator named 'carol' (known: alice, bob)``."""
+    if wanted is None:
+        return None
+    by_name: dict[str, list[str]] = {}
+    for item_id, name in names.items():
+        by_name.setdefault(name, []).append(item_id)
+    chosen: list[str] = []
+    for word in wanted:
+        if word in names:
+            chosen.append(word)
+        elif word in by_name:
+            chosen.extend(by_name[word])
+        else:
+            known = sorted(by_name)
+            listed = ", ".join(known[:10]) + (", …" if len(known) > 10 else "") if known else "none"
+            raise ValidationError(f"no {kind} named {brief(word)} (known: {listed})")
+    return list(dict.fromkeys(chosen))

@@ -1,13 +1,16 @@
 """Every user action in one table (id, title, shortcut, menu, handler); menus are built from it.
 
-Handlers are method names on the main window. Later features add rows here, not menu code. The
+A handler is a callable given the main window and returning the slot, usually a controller's
+method (``lambda w: w.files.open_project``). Later features add rows here, not menu code. The
 Annotate menu also gets one action per category (its shortcut key), built from the schema, and
 the View menu the panels' show/hide toggles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -19,7 +22,7 @@ class ActionSpec:
     id: str
     title: str
     menu: str
-    handler: str
+    handler: Callable[[Any], Callable[..., Any]]  # the window → the slot
     shortcut: QKeySequence.StandardKey | str | None = None
     tip: str = ""
     separator_before: bool = False
@@ -27,81 +30,97 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("file.new", "&New Project…", "&File", "new_project", Key.New,
+    ActionSpec("file.new", "&New Project…", "&File", lambda w: w.files.new_project, Key.New,
                "Create a new project file with the default Claims schema"),
-    ActionSpec("file.new_from_template", "New Project from &Template…", "&File", "new_project_from_template",
+    ActionSpec("file.new_from_template", "New Project from &Template…", "&File",
+               lambda w: w.files.new_project_from_template,
                None, "Create a new project whose schema is a saved template"),
-    ActionSpec("file.open", "&Open Project…", "&File", "open_project", Key.Open, "Open an existing project file"),
-    ActionSpec("file.sample", "Open &Sample Project", "&File", "open_sample_project", None,
+    ActionSpec("file.open", "&Open Project…", "&File", lambda w: w.files.open_project,
+               Key.Open, "Open an existing project file"),
+    ActionSpec("file.sample", "Open &Sample Project", "&File", lambda w: w.files.open_sample_project, None,
                "A few short articles with example annotations, to try annotating"),
-    ActionSpec("file.import", "&Import Documents…", "&File", "import_documents", "Ctrl+I",
+    ActionSpec("file.import", "&Import Documents…", "&File", lambda w: w.files.import_documents, "Ctrl+I",
                "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders",
                separator_before=True),
-    ActionSpec("file.import_annotations", "Import &Annotations…", "&File", "import_annotations", "Ctrl+Shift+I",
+    ActionSpec("file.import_annotations", "Import &Annotations…", "&File", lambda w: w.files.import_annotations,
+               "Ctrl+Shift+I",
                "Import export files from other coders: documents, categories, coders and annotations"),
-    ActionSpec("file.export_annotations", "&Export Annotations…", "&File", "export_annotations", "Ctrl+E",
+    ActionSpec("file.export_annotations", "&Export Annotations…", "&File", lambda w: w.files.export_annotations,
+               "Ctrl+E",
                "Export the project as Annotator JSON, CSV, doccano JSONL or W3C Web Annotation"),
-    ActionSpec("file.save_copy", "Save a &Copy…", "&File", "save_copy", None,
+    ActionSpec("file.save_copy", "Save a &Copy…", "&File", lambda w: w.files.save_copy, None,
                "Write a checked single-file copy of the project, safe to send or keep while it is open"),
-    ActionSpec("file.restore", "&Restore from Backup…", "&File", "restore_backup", None,
+    ActionSpec("file.restore", "&Restore from Backup…", "&File", lambda w: w.files.restore_backup, None,
                "Go back to one of the project's automatic backups (the current state is backed up first)"),
-    ActionSpec("file.switch_annotator", "S&witch Annotator…", "&File", "switch_annotator", None,
+    ActionSpec("file.switch_annotator", "S&witch Annotator…", "&File", lambda w: w.files.switch_annotator, None,
                "Change the name new annotations are made under", separator_before=True),
     # "Ctrl+Q" rather than StandardKey.Quit, which is empty on some Linux desktops; Qt shows Cmd+Q on macOS.
-    ActionSpec("file.quit", "&Quit", "&File", "close", "Ctrl+Q", "Quit Annotator", separator_before=True),
-    ActionSpec("edit.undo", "&Undo", "&Edit", "undo", Key.Undo, "Undo the last edit"),
-    ActionSpec("edit.redo", "&Redo", "&Edit", "redo", "Ctrl+Shift+Z", "Redo the edit undone last"),
-    ActionSpec("edit.find", "&Find in Document…", "&Edit", "find", Key.Find, "Search the open document",
+    ActionSpec("file.quit", "&Quit", "&File", lambda w: w.close, "Ctrl+Q", "Quit Annotator", separator_before=True),
+    ActionSpec("edit.undo", "&Undo", "&Edit", lambda w: w.annotating.undo, Key.Undo, "Undo the last edit"),
+    ActionSpec("edit.redo", "&Redo", "&Edit", lambda w: w.annotating.redo, "Ctrl+Shift+Z", "Redo the edit undone last"),
+    ActionSpec("edit.find", "&Find in Document…", "&Edit", lambda w: w.annotating.find,
+               Key.Find, "Search the open document",
                separator_before=True),
-    ActionSpec("edit.find_next", "Find &Next", "&Edit", "find_next", "F3"),
-    ActionSpec("edit.find_previous", "Find Pre&vious", "&Edit", "find_previous", "Shift+F3"),
-    ActionSpec("edit.annotate_all", "&Annotate All Matches…", "&Edit", "annotate_all_matches", "Ctrl+Shift+A",
+    ActionSpec("edit.find_next", "Find &Next", "&Edit", lambda w: w.annotating.find_next, "F3"),
+    ActionSpec("edit.find_previous", "Find Pre&vious", "&Edit", lambda w: w.annotating.find_previous, "Shift+F3"),
+    ActionSpec("edit.annotate_all", "&Annotate All Matches…", "&Edit", lambda w: w.annotating.annotate_all_matches,
+               "Ctrl+Shift+A",
                "Annotate every match of the search with the category chosen in the find bar"),
-    ActionSpec("edit.delete_document", "&Delete Document…", "&Edit", "delete_current_document", None,
+    ActionSpec("edit.delete_document", "&Delete Document…", "&Edit", lambda w: w.annotating.delete_current_document,
+               None,
                "Delete the open document and its annotations (undoable)", separator_before=True),
-    ActionSpec("annotate.delete", "&Delete Annotation", "&Annotate", "delete_selected", Key.Delete,
+    ActionSpec("annotate.delete", "&Delete Annotation", "&Annotate", lambda w: w.annotating.delete_selected, Key.Delete,
                "Delete the selected annotation(s)", separator_before=True),
-    ActionSpec("annotate.start_left", "Move Start &Left", "&Annotate", "move_start_left", "Alt+Left",
+    ActionSpec("annotate.start_left", "Move Start &Left", "&Annotate", lambda w: w.annotating.move_start_left,
+               "Alt+Left",
                "Widen the selected annotation by one character at its start"),
-    ActionSpec("annotate.start_right", "Move Start &Right", "&Annotate", "move_start_right", "Alt+Right",
+    ActionSpec("annotate.start_right", "Move Start &Right", "&Annotate", lambda w: w.annotating.move_start_right,
+               "Alt+Right",
                "Narrow the selected annotation by one character at its start"),
-    ActionSpec("annotate.end_left", "Move End L&eft", "&Annotate", "move_end_left", "Alt+Shift+Left",
+    ActionSpec("annotate.end_left", "Move End L&eft", "&Annotate", lambda w: w.annotating.move_end_left,
+               "Alt+Shift+Left",
                "Narrow the selected annotation by one character at its end"),
-    ActionSpec("annotate.end_right", "Move End Ri&ght", "&Annotate", "move_end_right", "Alt+Shift+Right",
+    ActionSpec("annotate.end_right", "Move End Ri&ght", "&Annotate", lambda w: w.annotating.move_end_right,
+               "Alt+Shift+Right",
                "Widen the selected annotation by one character at its end"),
-    ActionSpec("annotate.edit_note", "Edit &Note", "&Annotate", "edit_note", "Ctrl+Return",
+    ActionSpec("annotate.edit_note", "Edit &Note", "&Annotate", lambda w: w.annotating.edit_note, "Ctrl+Return",
                "Write a note on the selected annotation"),
-    ActionSpec("annotate.snap", "&Snap to Word Boundaries", "&Annotate", "toggle_snap", "Ctrl+Shift+W",
+    ActionSpec("annotate.snap", "&Snap to Word Boundaries", "&Annotate", lambda w: w.annotating.toggle_snap,
+               "Ctrl+Shift+W",
                "Widen new annotations to whole words", separator_before=True, checkable=True),
-    ActionSpec("schema.edit", "&Edit Categories…", "&Schema", "edit_schema", "Ctrl+Shift+K",
+    ActionSpec("schema.edit", "&Edit Categories…", "&Schema", lambda w: w.schema.edit_schema, "Ctrl+Shift+K",
                "Add, rename, recolour, reorder, merge or delete categories; keys, guidelines, attributes"),
-    ActionSpec("schema.guidelines", "Coding &Guidelines", "&Schema", "show_guidelines", None,
+    ActionSpec("schema.guidelines", "Coding &Guidelines", "&Schema", lambda w: w.schema.show_guidelines, None,
                "The schema's categories with colours, keys and guidelines, as a page to read or print"),
-    ActionSpec("schema.import", "&Import Schema…", "&Schema", "import_schema", None,
+    ActionSpec("schema.import", "&Import Schema…", "&Schema", lambda w: w.schema.import_schema, None,
                "Merge categories from an Annotator schema (.json) or a REFI-QDA codebook (.qdc)",
                separator_before=True),
-    ActionSpec("schema.export", "&Export Schema…", "&Schema", "export_schema", None,
+    ActionSpec("schema.export", "&Export Schema…", "&Schema", lambda w: w.schema.export_schema, None,
                "Write the categories as an Annotator schema (.json) or a REFI-QDA codebook (.qdc)"),
-    ActionSpec("schema.save_template", "Save Schema as &Template…", "&Schema", "save_schema_as_template", None,
+    ActionSpec("schema.save_template", "Save Schema as &Template…", "&Schema",
+               lambda w: w.schema.save_schema_as_template, None,
                "Keep this schema so new projects can start from it", separator_before=True),
-    ActionSpec("tools.agreement", "&Agreement…", "&Tools", "show_agreement", "Ctrl+Shift+G",
+    ActionSpec("tools.agreement", "&Agreement…", "&Tools", lambda w: w.schema.show_agreement, "Ctrl+Shift+G",
                "Inter-annotator agreement: unitizing alpha, span F1, token kappa and alpha, per category and document"),
-    ActionSpec("view.next_document", "&Next Document", "&View", "next_document", "Ctrl+PgDown"),
-    ActionSpec("view.previous_document", "&Previous Document", "&View", "previous_document", "Ctrl+PgUp"),
-    ActionSpec("view.focus_documents", "Go to &Documents", "&View", "focus_documents", "Ctrl+1",
+    ActionSpec("view.next_document", "&Next Document", "&View", lambda w: w.panels.next_document, "Ctrl+PgDown"),
+    ActionSpec("view.previous_document", "&Previous Document", "&View", lambda w: w.panels.previous_document,
+               "Ctrl+PgUp"),
+    ActionSpec("view.focus_documents", "Go to &Documents", "&View", lambda w: w.panels.focus_documents, "Ctrl+1",
                separator_before=True),
-    ActionSpec("view.focus_text", "Go to &Text", "&View", "focus_text", "Ctrl+2"),
-    ActionSpec("view.focus_table", "Go to Annotation &Table", "&View", "focus_table", "Ctrl+3"),
-    ActionSpec("view.focus_layers", "Go to &Layers", "&View", "focus_layers", "Ctrl+4"),
-    ActionSpec("view.only_mine", "Show &Only My Annotations", "&View", "toggle_only_mine", "Ctrl+M",
+    ActionSpec("view.focus_text", "Go to &Text", "&View", lambda w: w.panels.focus_text, "Ctrl+2"),
+    ActionSpec("view.focus_table", "Go to Annotation &Table", "&View", lambda w: w.panels.focus_table, "Ctrl+3"),
+    ActionSpec("view.focus_layers", "Go to &Layers", "&View", lambda w: w.panels.focus_layers, "Ctrl+4"),
+    ActionSpec("view.only_mine", "Show &Only My Annotations", "&View", lambda w: w.panels.toggle_only_mine, "Ctrl+M",
                separator_before=True, checkable=True),
-    ActionSpec("view.show_all", "Show &All Layers", "&View", "show_all_layers", "Ctrl+Shift+L"),
-    ActionSpec("view.corpus_table", "Table: Whole &Corpus", "&View", "toggle_corpus_table", "Ctrl+Shift+T",
+    ActionSpec("view.show_all", "Show &All Layers", "&View", lambda w: w.panels.show_all_layers, "Ctrl+Shift+L"),
+    ActionSpec("view.corpus_table", "Table: Whole &Corpus", "&View", lambda w: w.panels.toggle_corpus_table,
+               "Ctrl+Shift+T",
                "List the annotations of every document in the table", checkable=True),
-    ActionSpec("help.shortcuts", "&Keyboard Shortcuts", "&Help", "show_shortcuts", "F1"),
-    ActionSpec("help.guidelines", "Coding &Guidelines", "&Help", "show_guidelines", None,
+    ActionSpec("help.shortcuts", "&Keyboard Shortcuts", "&Help", lambda w: w.annotating.show_shortcuts, "F1"),
+    ActionSpec("help.guidelines", "Coding &Guidelines", "&Help", lambda w: w.schema.show_guidelines, None,
                "The schema's categories with colours, keys and guidelines, as a page to read or print"),
-    ActionSpec("help.about", "&About Annotator", "&Help", "show_about", None, "Version and data folders"),
+    ActionSpec("help.about", "&About Annotator", "&Help", lambda w: w.files.show_about,
+               None, "Version and data folders"),
 )
 
 # Keys the document view handles itself (listed in Help → Keyboard shortcuts).
@@ -128,7 +147,7 @@ def build_actions(window) -> dict[str, QAction]:
             action.setStatusTip(spec.tip)
             action.setToolTip(spec.tip)
         action.setCheckable(spec.checkable)
-        action.triggered.connect(getattr(window, spec.handler))
+        action.triggered.connect(spec.handler(window))
         if spec.menu not in menus:
             menus[spec.menu] = window.menuBar().addMenu(spec.menu)
         if spec.separator_before:

@@ -37,7 +37,7 @@ def _last_project():
     """The project open when the app last closed, if it still opens; else None."""
     from annotator.core.errors import AnnotatorError
     from annotator.core.project.project import Project
-    from annotator.gui.file_actions import settings
+    from annotator.gui.settings import settings
 
     last = settings().value("project/last")
     if not isinstance(last, str) or not Path(last).is_file():
@@ -85,9 +85,9 @@ def run(project_path: Path | None = None) -> int:
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the project", plain(user_message(exc)))
         return 1
-    from annotator.gui.file_actions import saved_annotator_name
+    from annotator.gui.settings import saved_annotator_name
 
     if saved_annotator_name() is None:
-        window.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
+        window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     log.info("opened %s", window.project.path)
     return app.exec()

@@ -2,30 +2,31 @@
 
 Documents and layers on the left, the document view in the middle (with the find bar), the
 category palette and the selected annotation's details on the right, the annotation table below.
-Panels are dock widgets, so coders can rearrange them; their layout persists. Project and file
-work lives in FileActions, annotating in AnnotateActions; this module builds and refreshes.
+Panels are dock widgets, so coders can rearrange them; their layout persists. The window builds
+the widgets, holds the controllers (``files``, ``annotating``, ``schema``, ``panels``: see
+annotator/gui/controllers) and shows the project; every change reaches the views through one
+handler, ``on_changes``, given the ``Changes`` of an edit (from the History) or of background work.
 """
 
 from __future__ import annotations
 
 import gc
-from types import SimpleNamespace
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.storage.tables import new_id
+from annotator.core.project.changes import Changes
 from annotator.core.project.project import Project
-from annotator.core.documents.readers import ImportOptions  # noqa: F401 (tests and callers build options from here)
 from annotator.gui.actions import build_actions
-from annotator.gui.annotate_actions import AnnotateActions
-from annotator.gui.file_actions import (
-    FileActions, os_user_name, redirect_qt_settings, remember_project, saved_annotator_name, settings,
-)
+from annotator.gui.context import ProjectContext
+from annotator.gui.controllers.annotate import AnnotateController
+from annotator.gui.controllers.files import FilesController
+from annotator.gui.controllers.panels import PanelsController
+from annotator.gui.controllers.schema import SchemaController
 from annotator.gui.models import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
@@ -33,34 +34,32 @@ from annotator.gui.panels.details import DetailsPanel
 from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.layers import LayersPanel
 from annotator.gui.panels.palette import CategoryPalette
-from annotator.gui.schema_actions import SchemaActions
+from annotator.gui.settings import redirect_qt_settings, remember_project, settings
+from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
-from PySide6.QtGui import QColor
-
-__all__ = ["MainWindow", "settings", "redirect_qt_settings"]
 
 
-class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
+class MainWindow(QMainWindow):
     def __init__(self, project: Project) -> None:
         super().__init__()
         redirect_qt_settings()
         self.setObjectName("MainWindow")
-        self.project = project
         self.document = None  # the open Document
-        self.annotator = self._current_annotator(project)
         self.category_names: dict[str, str] = {}
         self.annotator_names: dict[str, str] = {}
         self.categories = []
-        self.category_actions = []
-        self._thread = None
         self.resize(1280, 800)
-        self.history = History(project, self.on_command, self.on_error, self)
+        self.context = ProjectContext(project, self.changed_outside_history, self)
+        self.history = History(project, self.on_changes, lambda message: self.annotating.on_error(message), self)
+        self.annotating = AnnotateController(self, self.context, self.history)
+        self.schema = SchemaController(self, self.context, self.history)
+        self.panels = PanelsController(self)
 
         # Centre: the welcome page, or the document with its title and find bar.
         self.view = DocumentView()
-        self.view.tooltip_provider = self.tooltip_for
-        self.view.menu_provider = self.context_menu
+        self.view.tooltip_provider = self.annotating.tooltip_for
+        self.view.menu_provider = self.annotating.context_menu
         self.text_title = QLabel()
         self.text_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
         self.text_title.setWordWrap(True)
@@ -124,7 +123,10 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.statusBar().addWidget(self.history.notice)  # "Waiting for another program…"
         self.statusBar().addWidget(self.status_label)
 
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.files = FilesController(self, self.context, self.history, self.recent_menu)
         self.actions = build_actions(self)
+        self.menus["&File"].insertMenu(self.actions["file.sample"], self.recent_menu)
         self._build_extra_menus()
         self._connect()
         self._restore_state()
@@ -148,9 +150,9 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         hint.setWordWrap(True)
         self.import_button = QPushButton("Import documents…")
         self.import_button.setDefault(True)
-        self.import_button.clicked.connect(self.import_documents)
+        self.import_button.clicked.connect(lambda: self.files.import_documents())
         self.sample_button = QPushButton("Open sample project")
-        self.sample_button.clicked.connect(self.open_sample_project)
+        self.sample_button.clicked.connect(lambda: self.files.open_sample_project())
         layout.addWidget(heading)
         layout.addWidget(hint)
         layout.addSpacing(12)
@@ -170,11 +172,6 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         return dock
 
     def _build_extra_menus(self) -> None:
-        self.recent_menu = QMenu("Open &Recent", self)
-        self.menus["&File"].insertMenu(self.actions["file.sample"], self.recent_menu)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.recent_menu.triggered.connect(self._recent_chosen)
-        self._fill_recent_menu()
         view = self.menus["&View"]
         view.addSeparator()
         panels = view.addMenu("&Panels")
@@ -186,40 +183,54 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         stack.undoTextChanged.connect(lambda text: self.actions["edit.undo"].setText(f"&Undo {text}".rstrip()))
         stack.redoTextChanged.connect(lambda text: self.actions["edit.redo"].setText(f"&Redo {text}".rstrip()))
         self.actions["edit.undo"].setEnabled(False)
-        self.setup_checkpoints(stack)
         self.actions["edit.redo"].setEnabled(False)
         self.actions["annotate.snap"].setChecked(settings().value("annotate/snap", True, type=bool))
 
     def _connect(self) -> None:
+        annotating = self.annotating
         self.corpus.documentActivated.connect(self.open_document)
-        self.corpus.deleteRequested.connect(lambda document_id: self.delete_documents([document_id]))
+        self.corpus.deleteRequested.connect(lambda document_id: annotating.delete_documents([document_id]))
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.update_position)
         self.view.edgeDragged.connect(self._edge_dragged)
         self.palette.categoryChosen.connect(self.annotate)
-        self.palette.editRequested.connect(self.edit_schema)
-        self.layers.changed.connect(self._layers_changed)
-        self.details.categoryChanged.connect(self.change_category)
-        self.details.spanChanged.connect(self.set_span)
-        self.details.noteChanged.connect(self.set_note)
-        self.details.attributesChanged.connect(self.set_attributes)
-        self.details.deleteRequested.connect(lambda annotation_id: self.delete_annotations([annotation_id]))
+        self.palette.editRequested.connect(lambda: self.schema.edit_schema())
+        self.layers.changed.connect(self.panels.layers_changed)
+        self.details.categoryChanged.connect(annotating.change_category)
+        self.details.spanChanged.connect(annotating.set_span)
+        self.details.noteChanged.connect(annotating.set_note)
+        self.details.attributesChanged.connect(annotating.set_attributes)
+        self.details.deleteRequested.connect(lambda annotation_id: annotating.delete_annotations([annotation_id]))
         self.table_panel.jump_requested.connect(self.jump_to)
-        self.table_panel.delete_requested.connect(self.delete_annotations)
-        self.table_panel.mode_changed.connect(self._table_mode_changed)
-        self.find_bar.matchChosen.connect(self._show_match)
+        self.table_panel.delete_requested.connect(annotating.delete_annotations)
+        self.table_panel.mode_changed.connect(self.panels.table_mode_changed)
+        self.find_bar.matchChosen.connect(annotating.show_match)
         self.find_bar.matchesChanged.connect(self._find_matches_changed)
-        self.find_bar.annotateAll.connect(self.annotate_matches)
+        self.find_bar.annotateAll.connect(annotating.annotate_matches)
         self.find_bar.closed.connect(self.view.setFocus)
+
+    # -- conveniences for tests and benchmarks, which drive the window ---------------------------
+
+    @property
+    def project(self) -> Project:
+        return self.context.project
+
+    def annotate(self, category_id: str) -> None:
+        self.annotating.annotate(category_id)
+
+    def undo(self) -> None:
+        self.annotating.undo()
+
+    def redo(self) -> None:
+        self.annotating.redo()
 
     # -- project and document ------------------------------------------------------------------
 
     def set_project(self, project: Project, first: bool = False) -> None:
-        self.project = project
         self.document = None
-        self.close_schema_dialogs()
+        self.schema.close_schema_dialogs()
         self.history.reset(project)
-        self.annotator = self._current_annotator(project)
+        self.context.set_project(project)
         self.documents_model.set_project(project)
         remember_project(project.path)
         last = settings().value(f"documents/{project.info().id}")  # read before anything opens
@@ -242,26 +253,11 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.read_only_bar.setVisible(read_only)
         for action_id in self.WRITE_ACTIONS:
             self.actions[action_id].setEnabled(not read_only)
-        for action in self.category_actions:
+        for action in self.annotating.category_actions:
             action.setEnabled(not read_only)
         self.palette.setEnabled(not read_only)
         self.details.setEnabled(not read_only)
         self.import_button.setEnabled(not read_only)
-
-    @staticmethod
-    def _current_annotator(project: Project, name: str | None = None) -> SimpleNamespace:
-        """The coder new annotations carry: the saved name (else the OS user's). Its row is made at
-        the first annotation (``annotator_id``), so merely opening a project changes nothing."""
-        name = name or saved_annotator_name() or os_user_name()
-        existing = next((a for a in project.annotators() if a.name == name), None)
-        return SimpleNamespace(name=name, id=existing.id if existing else None)
-
-    def annotator_id(self) -> str:
-        """The coder's id; a new one is only a number until ``AddAnnotations`` makes its row."""
-        if self.annotator.id is None:
-            existing = next((a for a in self.project.annotators() if a.name == self.annotator.name), None)
-            self.annotator.id = existing.id if existing else new_id()
-        return self.annotator.id
 
     def refresh(self, open_first: bool = True) -> None:
         """Reload the lists from the project (after an import, or another project)."""
@@ -288,13 +284,11 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.palette.set_categories(self.categories)
         self.details.set_categories(self.categories)
         self.find_bar.set_categories(self.categories)
-        self.rebuild_category_actions(self.categories)
-        for action in self.category_actions:
-            action.setEnabled(not self.project.read_only)
+        self.annotating.rebuild_category_actions(self.categories, enabled=not self.project.read_only)
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
         self.view.repaint_all()
         self.refresh_layers()
-        self.refresh_schema_dialogs()
+        self.schema.refresh_schema_dialogs()
 
     def open_document(self, document_id: str, force: bool = False) -> None:
         if self.document is not None and self.document.id == document_id and not force:
@@ -334,13 +328,13 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
             if any(span[4] not in self.annotator_names for span in spans):  # coders imported since
                 self._refresh_names()
             self.find_bar.set_text(document.text)
-            self._fill_table(rows)
-            self._remember_document()
+            self.fill_table(rows)
+            self.remember_document()
         self.show_details()
         self.refresh_layers()
         self.update_status()
 
-    def _fill_table(self, rows=None) -> None:
+    def fill_table(self, rows=None) -> None:
         corpus = self.table_panel.is_corpus_mode()
         if rows is not None:
             pass  # the open document's rows, already read
@@ -350,7 +344,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
             rows = self.project.annotation_rows(self.document.id) if self.document is not None else []
         self.table_panel.set_rows(rows, corpus)
 
-    def _remember_document(self) -> None:
+    def remember_document(self) -> None:
         if self.document is not None:
             settings().setValue(f"documents/{self.project.info().id}", self.document.id)
 
@@ -362,6 +356,53 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         self.open_document(document_id)
         self.view.reveal_annotation(annotation_id)
         self.view.setFocus()
+
+    # -- after each change -----------------------------------------------------------------------
+
+    def on_changes(self, changes: Changes) -> None:
+        """Bring every view in step with what changed: an edit done, undone or redone (the History
+        passes the command's Changes), or background work (``changed_outside_history``)."""
+        if changes.schema:
+            self.refresh_schema()
+        if changes.corpus or (changes.schema and changes.annotations):
+            # Documents listed, deleted or put back, or annotations a category took with it: reload.
+            self.refresh()
+            return
+        if changes.annotations:
+            self._show_annotation_changes(changes)
+
+    def changed_outside_history(self, changes: Changes) -> None:
+        """Background work wrote to the project: the steps on the undo stack were recorded against
+        the project as it was and may no longer apply, so the history starts again."""
+        self.history.stack.clear()
+        self.on_changes(changes)
+
+    def _show_annotation_changes(self, changes: Changes) -> None:
+        ids = list(changes.annotations)
+        rows = {row.id: row for row in self.project.annotation_rows(ids=ids)}
+        documents = {row.document_id for row in rows.values()} | changes.documents
+        current = self.document.id if self.document is not None else None
+        if current not in documents and len(documents) == 1:
+            # An undo or redo in another document: open it, so the coder sees what changed.
+            self.open_document(next(iter(documents)))
+            current = self.document.id if self.document is not None else None
+        else:
+            for annotation_id in ids:
+                row = rows.get(annotation_id)
+                if row is not None and row.document_id == current:
+                    self.view.add_span(Span(row.id, row.start, row.end, row.category_id, row.annotator_id))
+                else:
+                    self.view.remove_span(annotation_id)
+            corpus = self.table_panel.is_corpus_mode()
+            self.table_panel.upsert_rows([r for r in rows.values() if corpus or r.document_id == current])
+            self.table_panel.remove_ids([i for i in ids if i not in rows or not (corpus or rows[i].document_id == current)])
+        for document_id in documents:
+            self.documents_model.set_annotation_count(document_id, self.project.count_annotations(document_id=document_id))
+        if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
+            self.view.select_annotation(ids[0], emit=False)
+        self.show_details()
+        self.refresh_layers()
+        self.update_status()
 
     # -- selection, layers, status -------------------------------------------------------------
 
@@ -390,24 +431,12 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
     def refresh_layers(self) -> None:
         index = self.view.index
         by_category, by_annotator = (index.by_category, index.by_annotator) if index is not None else ({}, {})
-        if self.annotator.id is not None and self.annotator.id not in self.annotator_names:
+        annotator = self.context.annotator
+        if annotator.id is not None and annotator.id not in self.annotator_names:
             self._refresh_names()  # the coder's own row was just made
         self.layers.set_layers([(c.id, c.name, c.colour) for c in self.categories],
-                               list(self.annotator_names.items()), by_category, by_annotator, self.annotator.id)
+                               list(self.annotator_names.items()), by_category, by_annotator, annotator.id)
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
-
-    def _layers_changed(self) -> None:
-        hidden = (self.layers.hidden_categories, self.layers.hidden_annotators)
-        if hidden == (self.view.hidden_categories, self.view.hidden_annotators):
-            return  # nothing shown changed: no repaint of a long document
-        self.view.hidden_categories, self.view.hidden_annotators = hidden
-        self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
-        if self.view.selected_id and self.view.index is not None:
-            span = self.view.index.spans.get(self.view.selected_id)
-            if span is not None and not self.view.is_shown(span):
-                self.view.select_annotation(None)
-        self.view.repaint_all()
-        self.update_status()
 
     def update_status(self) -> None:
         counts = self.project.counts()
@@ -422,7 +451,7 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
             self.count_label.setText(text if shown == total else f"{text} ({shown} shown)")
         else:
             self.count_label.clear()
-        self.annotator_label.setText(f"Annotator: {self.annotator.name}")
+        self.annotator_label.setText(f"Annotator: {self.context.annotator.name}")
         self.update_position()
 
     def update_position(self) -> None:
@@ -437,49 +466,10 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
 
     def _edge_dragged(self, annotation_id: str, start: int, end: int) -> None:
         span = self.view.index.spans[annotation_id]
-        self.set_span(annotation_id, start, end, "Adjust start" if end == span.end else "Adjust end")
+        self.annotating.set_span(annotation_id, start, end, "Adjust start" if end == span.end else "Adjust end")
 
     def _find_matches_changed(self) -> None:
         self.view.set_find_matches(self.find_bar.matches if self.find_bar.isVisible() else [])
-
-    # -- view menu handlers --------------------------------------------------------------------
-
-    def next_document(self) -> None:
-        self.corpus.step(1)
-
-    def previous_document(self) -> None:
-        self.corpus.step(-1)
-
-    def focus_documents(self) -> None:
-        self.documents_dock.show()
-        self.corpus.table.setFocus()
-
-    def focus_text(self) -> None:
-        self.view.setFocus()
-
-    def focus_table(self) -> None:
-        self.table_dock.show()
-        self.table_panel.table.setFocus()
-
-    def focus_layers(self) -> None:
-        self.layers_dock.show()
-        self.layers.tree.setFocus()
-
-    def toggle_only_mine(self, on: bool) -> None:
-        self.layers.only_mine.setChecked(bool(on))
-
-    def show_all_layers(self) -> None:
-        self.layers.show_all()
-
-    def toggle_corpus_table(self, on: bool) -> None:
-        if self.table_panel.is_corpus_mode() != bool(on):
-            self.table_panel.mode_combo.setCurrentIndex(1 if on else 0)
-
-    def _table_mode_changed(self, corpus: bool) -> None:
-        self.actions["view.corpus_table"].setChecked(corpus)
-        self._fill_table()
-        if self.view.selected_id:
-            self.table_panel.select_annotation(self.view.selected_id)
 
     # -- window state --------------------------------------------------------------------------
 
@@ -499,11 +489,10 @@ class MainWindow(FileActions, AnnotateActions, SchemaActions, QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
         store.setValue("project/last", str(self.project.path))
-        self._remember_document()
+        self.remember_document()
         store.sync()
-        if self._thread is not None:
-            self._worker.cancel()
-            self._thread.quit()
-            self._thread.wait(10000)
+        if self.context.operation is not None:
+            self.context.operation.cancel()
+            self.context.operation.wait(10000)
         self.project.close()
         super().closeEvent(event)

@@ -1,6 +1,7 @@
 """Undo in two layers: the core's Qt-free commands, wrapped in QUndoCommands on one QUndoStack per
 project (glue's pattern). A command runs once before it is pushed, so a refused edit (the core
-raises) never enters the history; after every do or undo the window is told what changed.
+raises) never enters the history; after every do or undo the window is given the ``Changes`` the
+command returned (``on_change(changes)``).
 
 Every edit the GUI makes passes through ``History``, so this is the one place that waits for another
 program (a CLI import, another window) holding the project's write lock: a try waits only
@@ -66,7 +67,8 @@ class CoreCommand(QUndoCommand):
 
 
 class History:
-    """One QUndoStack over a project. ``on_change(command)`` runs after each do, undo and redo;
+    """One QUndoStack over a project. ``on_change(changes)`` runs after each do, undo and redo with
+    what the command says it changed;
     ``on_error(message)`` when the core refuses. ``notice`` is a label for the status bar, shown
     while edits wait for another program's write lock."""
 
@@ -99,10 +101,10 @@ class History:
         if not self._pending:
             result = self._try(command.do, command)
             if result is not ProjectBusyError:
-                if result:
+                if result is not None:
                     self.stack.push(CoreCommand(self, command))
-                    self._on_change(command)
-                return bool(result)
+                    self._on_change(result)
+                return result is not None
         # Behind a pending edit, or busy: on the stack now (undo then means "undo this"), done later.
         self.stack.push(CoreCommand(self, command))
         self._wait(command.do, command, None)
@@ -113,16 +115,16 @@ class History:
         if not self._pending:
             result = self._try(step, command, wrapper)
             if result is not ProjectBusyError:
-                if result:
-                    self._on_change(command)
+                if result is not None:
+                    self._on_change(result)
                 return
         self._wait(step, command, wrapper)
 
     def _try(self, step, command, wrapper: CoreCommand | None = None):
-        """True: done; False: refused (said so); ProjectBusyError: not done, try again."""
+        """The step's Changes: done; None: refused (said so); ProjectBusyError: not done, try again."""
         try:
             with lock_wait(LOCK_TRY_MS):
-                step(self.project)
+                return step(self.project)
         except ProjectBusyError:
             return ProjectBusyError
         except AnnotatorError as exc:  # refused, or the project changed under us (e.g. an import since)
@@ -132,8 +134,7 @@ class History:
                 self._on_error(f"{command.label}: {user_message(exc)}")
             else:
                 self._on_error(user_message(exc))
-            return False
-        return True
+            return None
 
     def _wait(self, step, command, wrapper) -> None:
         if not self._pending:
@@ -151,8 +152,8 @@ class History:
                 break
             self._pending.pop(0)
             self._waiting_since = time.monotonic()
-            if result:
-                self._on_change(command)
+            if result is not None:
+                self._on_change(result)
         self._show_notice()
         if not self._pending:
             return

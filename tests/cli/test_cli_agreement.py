@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from annotator.cli import main
 
 # Krippendorff (2011): 4 coders × 12 units with missing values, one row per unit
 K2011_CSV = """A,B,C,D
@@ -25,12 +24,6 @@ K2011_CSV = """A,B,C,D
 """
 
 
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def k2011(tmp_path):
     path = tmp_path / "k2011.csv"
@@ -39,8 +32,8 @@ def k2011(tmp_path):
 
 
 @pytest.mark.parametrize("level, alpha", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
-def test_json_report_on_krippendorff_2011(k2011, capsys, level, alpha):
-    code, out, err = run(capsys, "agreement", "--reliability-data", k2011, "--level", level, "--format", "json")
+def test_json_report_on_krippendorff_2011(k2011, run, level, alpha):
+    code, out, err = run("agreement", "--reliability-data", k2011, "--level", level, "--format", "json")
     assert (code, err) == (0, "")
     result = json.loads(out)
     assert round(result["krippendorff_alpha"], 3) == alpha
@@ -59,10 +52,10 @@ def test_json_report_on_krippendorff_2011(k2011, capsys, level, alpha):
     assert result["coders"] == ["A", "B", "C", "D"] and result["units"] == 12 and result["pairable_units"] == 11
 
 
-def test_two_coders_string_values_and_a_fixed_seed(tmp_path, capsys):
+def test_two_coders_string_values_and_a_fixed_seed(tmp_path, run):
     path = tmp_path / "pair.csv"
     path.write_text("ann,bob\nyes,yes\nno,no\nyes,no\nno,no\n,yes\nmaybe,maybe\n", encoding="utf-8")
-    code, out, _ = run(capsys, "agreement", "--reliability-data", path, "--format", "json")
+    code, out, _ = run("agreement", "--reliability-data", path, "--format", "json")
     result = json.loads(out)
     assert code == 0
     assert result["percent_agreement"] == pytest.approx(4 / 5)
@@ -71,24 +64,24 @@ def test_two_coders_string_values_and_a_fixed_seed(tmp_path, capsys):
     assert result["fleiss_kappa"] is None
     assert result["notes"][0].startswith("fleiss_kappa: Fleiss' kappa needs the same number of ratings")
     assert set(result["per_category"]) == {"maybe", "no", "yes"}
-    again = json.loads(run(capsys, "agreement", "--reliability-data", path, "--format", "json")[1])
+    again = json.loads(run("agreement", "--reliability-data", path, "--format", "json")[1])
     assert again == result  # the bootstrap seed defaults to 1: the same interval every time
-    other = json.loads(run(capsys, "agreement", "--reliability-data", path, "--format", "json", "--seed", "2")[1])
+    other = json.loads(run("agreement", "--reliability-data", path, "--format", "json", "--seed", "2")[1])
     assert other["krippendorff_alpha"] == result["krippendorff_alpha"]
     # strings at the interval level: one line, exit 1
-    code, out, err = run(capsys, "agreement", "--reliability-data", path, "--level", "interval")
+    code, out, err = run("agreement", "--reliability-data", path, "--level", "interval")
     assert code == 1 and out == ""
     assert err == ("annotator: error: the interval level needs numbers, but the data hold 'maybe'; "
                    "use the nominal level for categories\n")
 
 
-def test_table_and_csv_output(k2011, capsys):
-    code, out, _ = run(capsys, "agreement", "--reliability-data", k2011, "--level", "interval")
+def test_table_and_csv_output(k2011, run):
+    code, out, _ = run("agreement", "--reliability-data", k2011, "--level", "interval")
     assert code == 0
     assert "4 coders (A, B, C, D), 12 units (11 coded by two or more), level interval" in out
     assert "Krippendorff's alpha  0.849  95% CI [" in out
     assert "notes:" in out and "0.667" in out and "0.800" in out
-    code, out, _ = run(capsys, "agreement", "--reliability-data", k2011, "--format", "csv")
+    code, out, _ = run("agreement", "--reliability-data", k2011, "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["measure", "category", "value"]
     values = {(m, c): v for m, c, v in rows[1:] if m != "note"}
@@ -110,33 +103,38 @@ def test_table_and_csv_output(k2011, capsys):
     ("A,B\n", "no units: the header is the only row"),
     (",\n1,2\n", "line 1: the header row (coder names) is empty"),
 ])
-def test_bad_files_get_one_line_and_exit_1(tmp_path, capsys, content, message):
+def test_bad_files_get_one_line_and_exit_1(tmp_path, run, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
-    code, out, err = run(capsys, "agreement", "--reliability-data", path)
+    code, out, err = run("agreement", "--reliability-data", path)
     assert code == 1 and out == ""
     assert err.startswith(f"annotator: error: {path}: {message}") and err.count("\n") == 1
 
 
-def test_unreadable_files(tmp_path, capsys):
+def test_unreadable_files(tmp_path, run):
     latin = tmp_path / "latin.csv"
     latin.write_bytes("A,B\nx,y\ncaf\xe9,x\n".encode("latin-1"))
-    code, _, err = run(capsys, "agreement", "--reliability-data", latin)
+    code, _, err = run("agreement", "--reliability-data", latin)
     assert code == 1 and err == f"annotator: error: {latin}: line 3: not UTF-8 text\n"
-    code, _, err = run(capsys, "agreement", "--reliability-data", tmp_path / "missing.csv")
+    code, _, err = run("agreement", "--reliability-data", tmp_path / "missing.csv")
     assert code == 1 and "missing.csv: cannot read the file" in err and err.count("\n") == 1
     negative = tmp_path / "neg.csv"
     negative.write_text("A,B\n-1,2\n3,3\n", encoding="utf-8")
-    code, _, err = run(capsys, "agreement", "--reliability-data", negative, "--level", "ratio")
+    code, _, err = run("agreement", "--reliability-data", negative, "--level", "ratio")
     assert code == 1 and "ratio level needs values of 0 or more" in err
 
 
-def test_usage_errors_exit_2(k2011, capsys):
-    code, _, err = run(capsys, "agreement")
+def test_usage_errors_exit_2(k2011, run):
+    code, _, err = run("agreement")
     assert code == 2 and "SOURCE files" in err and "--reliability-data" in err
-    code, _, err = run(capsys, "agreement", k2011, "--reliability-data", k2011)
+    code, _, err = run("agreement", k2011, "--reliability-data", k2011)
     assert code == 2 and "not both" in err
-    code, _, err = run(capsys, "agreement", "--reliability-data", k2011, "--level", "metric")
+    code, _, err = run("agreement", "--reliability-data", k2011, "--level", "metric")
     assert code == 2 and "invalid choice: 'metric'" in err
-    code, _, err = run(capsys, "agreement", "--reliability-data", k2011, "--resamples", "0")
+    code, _, err = run("agreement", "--reliability-data", k2011, "--resamples", "0")
     assert code == 2 and "expected 1 to 100000" in err
+
+
+def test_html_is_for_span_reports(k2011, run):
+    code, out, err = run("agreement", "--reliability-data", k2011, "--format", "html")
+    assert code == 2 and out == "" and "--format html is for span-level reports" in err

@@ -6,14 +6,7 @@ import json
 
 import pytest
 
-from annotator.cli import main
 from annotator.core.project.project import Project
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -33,27 +26,27 @@ def coder(tmp_path):
     return path
 
 
-def test_export_import_round_trip(coder, tmp_path, capsys):
+def test_export_import_round_trip(coder, tmp_path, run):
     out_file = tmp_path / "coder.json"
-    code, out, _ = run(capsys, "export", coder, "-o", out_file)
+    code, out, _ = run("export", coder, "-o", out_file)
     assert code == 0
     assert out == f"exported 3 annotation(s) on 2 document(s) by 2 annotator(s) to {out_file} (annotator)\n"
     target = tmp_path / "lead.annotator"
-    run(capsys, "init", target, "--empty")
-    code, out, err = run(capsys, "import-annotations", target, out_file)
+    run("init", target, "--empty")
+    code, out, err = run("import-annotations", target, out_file)
     assert (code, err) == (0, "")
     assert "annotations: 3 added, 0 skipped (already there), 0 re-anchored, 0 rejected" in out
     assert "backup before import:" in out
     again = tmp_path / "again.json"
-    run(capsys, "export", target, "-o", again)
+    run("export", target, "-o", again)
     assert again.read_bytes() == out_file.read_bytes()
-    code, out, _ = run(capsys, "import-annotations", target, out_file)
+    code, out, _ = run("import-annotations", target, out_file)
     assert code == 0 and "0 added, 3 skipped" in out
 
 
-def test_export_formats_follow_the_extension(coder, tmp_path, capsys):
+def test_export_formats_follow_the_extension(coder, tmp_path, run):
     for name, fmt in (("a.csv", "csv"), ("a.jsonl", "doccano"), ("a.jsonld", "w3c")):
-        code, out, _ = run(capsys, "export", coder, "-o", tmp_path / name)
+        code, out, _ = run("export", coder, "-o", tmp_path / name)
         assert code == 0 and out.rstrip().endswith(f"({fmt})")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8"))))
     assert sorted(r["quote"] for r in rows) == ["First 😀", "an opinion", "“claim”"]
@@ -61,42 +54,42 @@ def test_export_formats_follow_the_extension(coder, tmp_path, capsys):
     assert {line["annotator"] for line in lines} == {"alice", "bob"}
     w3c = json.loads((tmp_path / "a.jsonld").read_text(encoding="utf-8"))
     assert w3c["type"] == "AnnotationCollection" and w3c["total"] == 3
-    code, _, _ = run(capsys, "export", coder, "-o", tmp_path / "x.data", "--format", "csv")
+    code, _, _ = run("export", coder, "-o", tmp_path / "x.data", "--format", "csv")
     assert code == 0 and (tmp_path / "x.data").read_text(encoding="utf-8").startswith("document_title,")
 
 
-def test_export_scope_options(coder, tmp_path, capsys):
+def test_export_scope_options(coder, tmp_path, run):
     out_file = tmp_path / "bob.json"
-    code, out, _ = run(capsys, "export", coder, "-o", out_file, "--annotators", "bob", "--documents", "One",
+    code, out, _ = run("export", coder, "-o", out_file, "--annotators", "bob", "--documents", "One",
                        "--categories", "Opinion,Factual claim", "--no-text")
     assert code == 0 and "1 annotation(s) on 1 document(s) by 1 annotator(s)" in out
     data = json.loads(out_file.read_text(encoding="utf-8"))
     assert "text" not in data["documents"][0]
-    code, _, err = run(capsys, "export", coder, "-o", out_file, "--annotators", "carol")
-    assert code == 2 and err == "annotator: error: no annotator 'carol' in the project\n"
-    code, _, err = run(capsys, "export", coder, "-o", tmp_path / "x.csv", "--no-text")
+    code, _, err = run("export", coder, "-o", out_file, "--annotators", "carol")
+    assert code == 1 and err == "annotator: error: no annotator named 'carol' (known: alice, bob)\n"
+    code, _, err = run("export", coder, "-o", tmp_path / "x.csv", "--no-text")
     assert code == 2 and "--no-text applies to the annotator format only" in err
 
 
-def test_merge_is_commutative_from_the_command_line(coder, tmp_path, capsys):
+def test_merge_is_commutative_from_the_command_line(coder, tmp_path, run):
     lead = tmp_path / "lead.json"
-    run(capsys, "export", coder, "-o", lead)
+    run("export", coder, "-o", lead)
     files = []
     for who in ("dana", "eve"):
         project_path = tmp_path / f"{who}.annotator"
-        run(capsys, "init", project_path)
-        run(capsys, "import-annotations", project_path, lead)
+        run("init", project_path)
+        run("import-annotations", project_path, lead)
         with Project.open(project_path) as project:
             doc = project.documents()[0]
             coder_row = project.add_annotator(who)
             project.add_annotation(doc.id, project.categories()[3].id, coder_row.id, 1, 4 + len(who))
-        run(capsys, "export", project_path, "-o", tmp_path / f"{who}.json")
+        run("export", project_path, "-o", tmp_path / f"{who}.json")
         files.append(tmp_path / f"{who}.json")
-    code, out, _ = run(capsys, "merge", *files, "-o", tmp_path / "ab.json")
+    code, out, _ = run("merge", *files, "-o", tmp_path / "ab.json")
     assert code == 0 and "5 annotation(s) by 4 annotator(s) on 2 document(s)" in out
-    run(capsys, "merge", *reversed(files), "-o", tmp_path / "ba.json")
+    run("merge", *reversed(files), "-o", tmp_path / "ba.json")
     assert (tmp_path / "ab.json").read_bytes() == (tmp_path / "ba.json").read_bytes()
-    run(capsys, "merge", files[0], files[0], "-o", tmp_path / "aa.json")
+    run("merge", files[0], files[0], "-o", tmp_path / "aa.json")
     assert (tmp_path / "aa.json").read_bytes() == files[0].read_bytes()
 
 
@@ -107,12 +100,12 @@ def test_merge_is_commutative_from_the_command_line(coder, tmp_path, capsys):
     (b'{"format": "annotator-export", "version": 7}', "export version 7 was written by a newer Annotator"),
     (b'{"format": "annotator-export", "version": 1}', '"offsets" is a required property'),
 ])
-def test_bad_files_exit_1_with_one_line_and_change_nothing(coder, tmp_path, capsys, content, reason):
+def test_bad_files_exit_1_with_one_line_and_change_nothing(coder, tmp_path, run, content, reason):
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
     before = coder.read_bytes()
     for args in (["import-annotations", coder, bad], ["merge", bad, "-o", tmp_path / "m.json"]):
-        code, out, err = run(capsys, *args)
+        code, out, err = run(*args)
         assert code == 1
         assert err.count("\n") == 1 and err.startswith(f"annotator: error: {bad}: ") and reason in err
         assert "Traceback" not in out + err
@@ -120,20 +113,20 @@ def test_bad_files_exit_1_with_one_line_and_change_nothing(coder, tmp_path, caps
     assert coder.read_bytes() == before
 
 
-def test_missing_export_file(coder, tmp_path, capsys):
-    code, _, err = run(capsys, "import-annotations", coder, tmp_path / "nope.json")
+def test_missing_export_file(coder, tmp_path, run):
+    code, _, err = run("import-annotations", coder, tmp_path / "nope.json")
     assert code == 1 and err == f"annotator: error: {tmp_path / 'nope.json'}: no such file\n"
 
 
-def test_rejected_annotations_make_a_non_zero_exit(coder, tmp_path, capsys):
+def test_rejected_annotations_make_a_non_zero_exit(coder, tmp_path, run):
     out_file = tmp_path / "c.json"
-    run(capsys, "export", coder, "-o", out_file)
+    run("export", coder, "-o", out_file)
     data = json.loads(out_file.read_text(encoding="utf-8"))
     data["annotations"][0]["quote"] = "words that are nowhere"
     out_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     target = tmp_path / "t.annotator"
-    run(capsys, "init", target, "--empty")
-    code, out, err = run(capsys, "import-annotations", target, out_file)
+    run("init", target, "--empty")
+    code, out, err = run("import-annotations", target, out_file)
     assert code == 1
     assert "2 added" in out and "1 rejected" in out
     assert err.startswith("rejected:\n") and "not in the document" in err

@@ -7,18 +7,11 @@ import json
 
 import pytest
 
-from annotator.cli import main
 from annotator.core.files import csv_cell
 from annotator.core.project.project import Project
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-cmd", "@SUM(A1)", "\tX", "\rX"]
 NAMES = HOSTILE[:4]  # titles and names hold no tab or carriage return; notes do
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -36,37 +29,37 @@ def hostile(tmp_path):
 
 
 @pytest.mark.parametrize("command", [("export", "{p}"), ("schema", "export", "{p}")])
-def test_a_command_never_writes_over_a_project(hostile, tmp_path, capsys, command):
+def test_a_command_never_writes_over_a_project(hostile, tmp_path, run, command):
     before = hostile.read_bytes()
     args = [part.format(p=hostile) for part in command]
     link = tmp_path / "latest.json"
     link.symlink_to(hostile)
     targets = [link] if command[0] == "schema" else [hostile, f"{hostile}-wal", tmp_path / "." / hostile.name, link]
     for target in targets:  # (a schema file's name must end .json or .qdc)
-        code, out, err = run(capsys, *args, "-o", target)
+        code, out, err = run(*args, "-o", target)
         assert code == 1 and out == "" and err.count("\n") == 1, err
         assert "choose another file name for the output" in err
     assert hostile.read_bytes() == before
-    code, _, err = run(capsys, "merge", tmp_path / "nothing.json", "-o", hostile)
+    code, _, err = run("merge", tmp_path / "nothing.json", "-o", hostile)
     assert code == 1 and hostile.read_bytes() == before
 
 
-def test_dash_writes_the_file_to_stdout_and_the_summary_to_stderr(hostile, tmp_path, capsys):
-    code, out, err = run(capsys, "export", hostile, "-o", "-")
+def test_dash_writes_the_file_to_stdout_and_the_summary_to_stderr(hostile, tmp_path, run):
+    code, out, err = run("export", hostile, "-o", "-")
     assert code == 0 and json.loads(out)["format"] == "annotator-export"
     assert err.startswith("exported 6 annotation(s)") and err.rstrip().endswith("to - (annotator)")
     (tmp_path / "a.json").write_text(out, encoding="utf-8")
-    code, merged, err = run(capsys, "merge", tmp_path / "a.json", "-o", "-")
+    code, merged, err = run("merge", tmp_path / "a.json", "-o", "-")
     assert code == 0 and len(json.loads(merged)["annotations"]) == 6 and err.startswith("merged 1 file(s) into -")
-    code, schema, err = run(capsys, "schema", "export", hostile, "-o", "-")
+    code, schema, err = run("schema", "export", hostile, "-o", "-")
     assert code == 0 and json.loads(schema)["format"] == "annotator-schema" and "(json)" in err
-    code, out, err = run(capsys, "export", hostile, "-o", "-", "--format", "csv")
+    code, out, err = run("export", hostile, "-o", "-", "--format", "csv")
     assert code == 0 and out.startswith("document_title,") and err.rstrip().endswith("(csv)")
 
 
-def test_export_csv_guards_cells_unless_raw(hostile, tmp_path, capsys):
+def test_export_csv_guards_cells_unless_raw(hostile, tmp_path, run):
     target = tmp_path / "a.csv"
-    assert run(capsys, "export", hostile, "-o", target)[0] == 0
+    assert run("export", hostile, "-o", target)[0] == 0
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
     names = sorted(f"'{NAMES[i % len(NAMES)]}{i}" for i in range(len(HOSTILE)))
     for column in ("document_title", "category", "annotator"):
@@ -75,17 +68,17 @@ def test_export_csv_guards_cells_unless_raw(hostile, tmp_path, capsys):
     assert sorted(r["note"] for r in rows) == sorted(csv_cell(v) for v in stored)
     assert sum(r["note"].startswith("'") for r in rows) == 5
     assert {(r["start"], r["end"]) for r in rows} == {("0", "4")}
-    assert run(capsys, "export", hostile, "-o", target, "--raw-csv")[0] == 0
+    assert run("export", hostile, "-o", target, "--raw-csv")[0] == 0
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
     assert sorted(r["note"] for r in rows) == sorted(stored)
-    code, _, err = run(capsys, "export", hostile, "-o", tmp_path / "a.json", "--raw-csv")
+    code, _, err = run("export", hostile, "-o", tmp_path / "a.json", "--raw-csv")
     assert code == 2 and "--raw-csv applies to the csv format only" in err
 
 
-def test_agreement_csv_guards_names_and_keeps_numbers(tmp_path, capsys):
+def test_agreement_csv_guards_names_and_keeps_numbers(tmp_path, run):
     data = tmp_path / "reliability.csv"
     data.write_text("=cmd|' /C calc'!A0,bob\nyes,no\nno,yes\nyes,no\nno,yes\nyes,yes\n", encoding="utf-8")
-    code, out, _ = run(capsys, "agreement", "--reliability-data", data, "--format", "csv")
+    code, out, _ = run("agreement", "--reliability-data", data, "--format", "csv")
     rows = list(csv.reader(io.StringIO(out, newline="")))
     assert code == 0 and rows[0] == ["measure", "category", "value"]
     kappa = next(r for r in rows if r[0] == "cohen_kappa")
@@ -97,13 +90,13 @@ def test_agreement_csv_guards_names_and_keeps_numbers(tmp_path, capsys):
         cat = project.add_category("@cat", colour="#123456")
         for name in ("=alice", "+bob"):
             project.add_annotation(doc.id, cat.id, project.add_annotator(name).id, 0, 3)
-    code, out, _ = run(capsys, "agreement", path, "--format", "csv")
+    code, out, _ = run("agreement", path, "--format", "csv")
     rows = list(csv.reader(io.StringIO(out, newline="")))
     assert code == 0 and ["category", "'@cat"] in [r[:2] for r in rows]
     pairs = [r[1] for r in rows if r[0] == "pair"]  # coders in id order, which is random
     assert pairs and set(pairs) <= {"'+bob / =alice", "'=alice / +bob"}
     assert ["document", "'-doc"] in [r[:2] for r in rows]
-    code, out, _ = run(capsys, "agreement", path, "--format", "csv", "--raw-csv")
+    code, out, _ = run("agreement", path, "--format", "csv", "--raw-csv")
     assert ["category", "@cat"] in [r[:2] for r in csv.reader(io.StringIO(out, newline=""))]
 
 

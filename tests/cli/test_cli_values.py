@@ -7,14 +7,7 @@ import sqlite3
 
 import pytest
 
-from annotator.cli import main
 from annotator.core.project.project import Project
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -33,36 +26,36 @@ def coder(tmp_path):
     return path
 
 
-def test_a_jsonl_row_with_a_lone_surrogate_is_refused_and_a_project_holding_one_still_exports(coder, tmp_path, capsys):
+def test_a_jsonl_row_with_a_lone_surrogate_is_refused_and_a_project_holding_one_still_exports(coder, tmp_path, run):
     rows = tmp_path / "rows.jsonl"
     rows.write_text('{"text": "hi", "meta": "\\udc00"}\n', encoding="utf-8")
-    code, _, err = run(capsys, "import", coder, rows)
+    code, _, err = run("import", coder, rows)
     assert code == 1 and "document 'hi': metadata 'meta': invalid Unicode (lone surrogate)" in err
     # An older Annotator stored such values: put one there directly.
     with sqlite3.connect(coder) as db:
         db.execute("UPDATE documents SET metadata = ? WHERE title = 'Two'", ('{"meta": "\\udc00", "n": NaN}',))
     db.close()
-    code, _, err = run(capsys, "export", coder, "-o", tmp_path / "x.json")
+    code, _, err = run("export", coder, "-o", tmp_path / "x.json")
     assert code == 0
     assert err.splitlines() == ["warning: document 'Two' metadata 'meta': invalid Unicode replaced by U+FFFD",
                                 "warning: document 'Two' metadata 'n': NaN replaced by null"]
-    code, out, err = run(capsys, "documents", coder, "--format", "json")
+    code, out, err = run("documents", coder, "--format", "json")
     assert code == 0 and "warning: document 'Two' metadata 'meta': invalid Unicode replaced by U+FFFD" in err
     assert [d["metadata"] for d in json.loads(out)] == [{}, {"meta": "\ufffd", "n": None}]
-    code, _, err = run(capsys, "export", coder, "-o", tmp_path / "x.csv")
+    code, _, err = run("export", coder, "-o", tmp_path / "x.csv")
     assert code == 0 and err.count("warning:") == 2
     target = tmp_path / "target.annotator"
-    run(capsys, "init", target, "--empty")
-    code, out, err = run(capsys, "import-annotations", target, tmp_path / "x.json")  # the file written is valid
+    run("init", target, "--empty")
+    code, out, err = run("import-annotations", target, tmp_path / "x.json")  # the file written is valid
     assert (code, err) == (0, "") and "annotations: 3 added" in out
 
 
-def test_delete_documents_from_the_command_line(coder, tmp_path, capsys):
-    code, _, err = run(capsys, "delete-documents", coder, "One", "nothing")
-    assert code == 2 and err == "annotator: error: no document 'nothing' in the project\n"
+def test_delete_documents_from_the_command_line(coder, tmp_path, run):
+    code, _, err = run("delete-documents", coder, "One", "nothing")
+    assert code == 1 and err == "annotator: error: no document named 'nothing' (known: One, Two)\n"
     with Project.open(coder) as project:
         two = [d.id for d in project.documents() if d.title == "Two"][0]
-    code, out, err = run(capsys, "delete-documents", coder, "One", two)
+    code, out, err = run("delete-documents", coder, "One", two)
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith("deleted 'One' (") and lines[0].endswith(") with 2 annotations")
@@ -70,7 +63,7 @@ def test_delete_documents_from_the_command_line(coder, tmp_path, capsys):
     assert lines[2].startswith("backup before delete: ")
     with Project.open(coder) as project:
         assert project.counts().documents == 0 and project.counts().annotations == 0
-    code, out, _ = run(capsys, "documents", coder)
+    code, out, _ = run("documents", coder)
     assert code == 0 and out.startswith("no documents")
 
 
@@ -82,18 +75,18 @@ def test_delete_documents_from_the_command_line(coder, tmp_path, capsys):
     (b'"created":"2', b'"created":"on 2', ".created: "),
     (b'"modified":"2026-', b'"modified":"2026-13-', ".modified: is not an ISO 8601 time"),
 ])
-def test_bad_numbers_ids_keys_and_times_exit_1_naming_file_and_place(coder, tmp_path, capsys, old, new, place, dump):
+def test_bad_numbers_ids_keys_and_times_exit_1_naming_file_and_place(coder, tmp_path, run, old, new, place, dump):
     good = tmp_path / "good.json"
-    run(capsys, "export", coder, "-o", good)
+    run("export", coder, "-o", good)
     raw = good.read_bytes()
     assert old in raw
     bad = tmp_path / "bad.json"
     bad.write_bytes(raw.replace(old, new, 1))
     with Project.open(coder) as project:
         before = dump(project)
-    code, _, err = run(capsys, "import-annotations", coder, bad)
+    code, _, err = run("import-annotations", coder, bad)
     assert code == 1 and err.startswith(f"annotator: error: {bad}: $.") and place in err and err.count("\n") == 1
-    code, _, err = run(capsys, "merge", good, bad, "-o", tmp_path / "merged.json")
+    code, _, err = run("merge", good, bad, "-o", tmp_path / "merged.json")
     assert code == 1 and err.startswith(f"annotator: error: {bad}: $.") and place in err
     assert not (tmp_path / "merged.json").exists()
     with Project.open(coder) as project:
@@ -140,14 +133,14 @@ def _mutate(data, rng):
     return text.replace('"@dup@"', json.dumps(duplicate)) if duplicate else text
 
 
-def test_mutated_exports_never_end_in_an_internal_error(coder, tmp_path, capsys, dump):
+def test_mutated_exports_never_end_in_an_internal_error(coder, tmp_path, run, dump):
     """A few hundred mutations of a valid export (fixed seed): import-annotations and merge exit 0
     or 1, never 70, and a refused file leaves the project as it was."""
     good = tmp_path / "good.json"
-    run(capsys, "export", coder, "-o", good)
+    run("export", coder, "-o", good)
     original = json.loads(good.read_text(encoding="utf-8"))
     target = tmp_path / "target.annotator"
-    run(capsys, "init", target, "--empty")
+    run("init", target, "--empty")
     rng = random.Random(10)
     mutant = tmp_path / "mutant.json"
     refused = 0
@@ -155,13 +148,13 @@ def test_mutated_exports_never_end_in_an_internal_error(coder, tmp_path, capsys,
         mutant.write_text(_mutate(json.loads(json.dumps(original)), rng), encoding="utf-8")
         with Project.open(target) as project:
             before = dump(project)
-        code, _, err = run(capsys, "import-annotations", target, mutant)
+        code, _, err = run("import-annotations", target, mutant)
         assert code in (0, 1) and "internal error" not in err, (mutant.read_text(encoding="utf-8"), err)
         if err.startswith("annotator: error:"):
             refused += 1
             assert err.count("\n") == 1, err
             with Project.open(target) as project:
                 assert dump(project) == before, err
-        code, _, err = run(capsys, "merge", good, mutant, "-o", tmp_path / "merged.json")
+        code, _, err = run("merge", good, mutant, "-o", tmp_path / "merged.json")
         assert code in (0, 1) and "internal error" not in err, (mutant.read_text(encoding="utf-8"), err)
     assert refused > 100

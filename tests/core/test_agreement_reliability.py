@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 
 from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.reliability import (
-    LEVELS,
     BootstrapInterval,
-    ReliabilityData,
     bennett_s,
     cohen_kappa,
     fleiss_kappa,
@@ -24,6 +22,7 @@ from annotator.core.agreement.reliability import (
     reliability_report,
     scott_pi,
 )
+from annotator.core.agreement.reliability_data import LEVELS, ReliabilityData
 from annotator.core.errors import ValidationError
 
 N = None

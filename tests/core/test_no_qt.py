@@ -4,13 +4,16 @@ import pkgutil
 import subprocess
 import sys
 
+import annotator.cli
 import annotator.core
 
 
 def test_core_and_cli_do_not_import_pyside6():
     modules = ["annotator.cli", "annotator.paths", "annotator.applog"] + [
-        m.name for m in pkgutil.walk_packages(annotator.core.__path__, "annotator.core.")
+        m.name for package in (annotator.cli, annotator.core)
+        for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
     ]
+    assert "annotator.cli.agreement" in modules and "annotator.cli.output" in modules
     assert "annotator.core.project.project" in modules and "annotator.core.documents.readers" in modules
     code = (
         "import importlib, sys\n"

@@ -48,12 +48,12 @@ def window(qtbot, project, monkeypatch):
 
 def compute(qtbot, dialog):
     dialog.compute()
-    qtbot.waitUntil(lambda: dialog.report is not None and dialog._thread is None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.operation is None, timeout=30000)
 
 
 def test_dashboard_computes_and_shows_every_part(window, qtbot):
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
     overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text() for r in range(dialog.overall.rowCount())}
@@ -79,7 +79,7 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot):
 def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot):
     window.project.add_annotator("carol")  # a third coder without annotations: not checked at first
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol"]
     assert len(dialog.checked(dialog.lists["annotators"])) == 2
@@ -96,7 +96,7 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
 
 def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatch):
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     compute(qtbot, dialog)
     for fmt in ("csv", "json", "html"):
@@ -111,6 +111,24 @@ def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatc
     assert rows[0] == "scope,item,measure,value,note" and any(r.startswith("overall,,span_f1_exact,") for r in rows)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Krippendorff" in page and "alice" in page
+
+
+def test_cli_and_dashboard_write_the_same_bytes(window, qtbot, tmp_path, monkeypatch, capsys):
+    from annotator.cli import main
+
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    compute(qtbot, dialog)
+    for fmt, raw in (("json", False), ("csv", False), ("csv", True), ("html", False)):
+        target = tmp_path / f"report-{raw}.{fmt}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        dialog.raw_csv.setChecked(raw)
+        dialog.export(fmt)
+        capsys.readouterr()
+        assert main(["agreement", str(window.project.path), "--format", fmt] + (["--raw-csv"] if raw else [])) == 0
+        out, err = capsys.readouterr()
+        assert err == "" and out.encode("utf-8") == target.read_bytes(), fmt
 
 
 def test_agreement_needs_two_coders(qtbot, project, monkeypatch):

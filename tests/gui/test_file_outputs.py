@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from annotator.core.project.project import Project
-from annotator.gui import file_actions
+from annotator.gui.controllers import files as file_actions
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
@@ -35,9 +35,9 @@ def test_export_and_save_a_copy_refuse_the_open_project(window, monkeypatch, dia
     before = path.read_bytes()
     save_as(monkeypatch, chosen)
     monkeypatch.setattr(ExportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
-    window.export_annotations()
-    assert window._thread is None  # nothing started in the background
-    window.save_copy()
+    window.files.export_annotations()
+    assert window.context.operation is None  # nothing started in the background
+    window.files.save_copy()
     reason = "is an Annotator project" if target == "project" else f"belongs to the project {path} (its wal file)"
     assert dialogs == [("warning", "Export annotations", f"{chosen}: {reason}; choose another file name for the output"),
                        ("warning", "Save a copy", f"{chosen}: {reason}; choose another file name for the output")]
@@ -52,14 +52,14 @@ def test_schema_guidelines_and_agreement_exports_refuse_a_project(window, qtbot,
     for name in ("schema.json", "guidelines.html", "report.csv"):  # links to the project, under other names
         (tmp_path / name).symlink_to(path)
     save_as(monkeypatch, tmp_path / "schema.json")
-    window.export_schema()
+    window.schema.export_schema()
     save_as(monkeypatch, tmp_path / "guidelines.html")
     guidelines = GuidelinesDialog(window.project, window)
     qtbot.addWidget(guidelines)
     assert guidelines.export_html() is None
     save_as(monkeypatch, tmp_path / "report.csv")
     window.actions["tools.agreement"].trigger()
-    dialog = window.agreement_dialog
+    dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
     dialog.report = {"overall": {}}  # (computing it is not the point here)
     dialog.export("csv")
@@ -69,11 +69,12 @@ def test_schema_guidelines_and_agreement_exports_refuse_a_project(window, qtbot,
     assert path.read_bytes() == before and all((tmp_path / n).is_symlink() for n in ("schema.json", "report.csv"))
 
 
-def test_save_a_copy_writes_a_checked_copy(window, monkeypatch, dialogs, tmp_path):
+def test_save_a_copy_writes_a_checked_copy(window, qtbot, monkeypatch, dialogs, tmp_path):
     target = tmp_path / "copies" / "study-copy"
     target.parent.mkdir()
     save_as(monkeypatch, target)
-    window.actions["file.save_copy"].trigger()
+    with qtbot.waitSignal(window.context.operationEnded, timeout=20000):
+        window.actions["file.save_copy"].trigger()
     [(kind, title, text)] = dialogs
     assert (kind, title) == ("information", "Copy saved") and text.endswith(f"{target}.annotator")
     assert sorted(p.name for p in target.parent.iterdir()) == ["study-copy.annotator"]
@@ -91,7 +92,7 @@ def test_an_edit_is_checkpointed_into_the_project_file_when_idle(qtbot, project,
     reader.execute("SELECT 1 FROM annotations").fetchall()
     win = mw.MainWindow(project)
     qtbot.addWidget(win)
-    win.set_note(annotation.id, "checked when idle")
+    win.annotating.set_note(annotation.id, "checked when idle")
     alone = tmp_path / "alone.annotator"
 
     def file_alone_has_the_note():

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 
 from annotator.gui import main_window as mw
+from annotator.gui.context import CurrentAnnotator
 from annotator.gui import undo
 
 
@@ -15,7 +16,7 @@ def _window(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     window.show()
-    window.annotator = window._current_annotator(project, "alice")  # no row yet: the first edit makes it
+    window.context.annotator = CurrentAnnotator.in_project(project, "alice")  # no row yet: the first edit makes it
     return window
 
 

@@ -2,8 +2,10 @@
 
 from PySide6.QtWidgets import QFileDialog
 
+from annotator.core.documents.readers import ImportOptions
 from annotator.core.project.project import Project
 from annotator.gui import main_window as mw
+from annotator.gui.operations import Operation
 from annotator.gui.app import open_main_window
 
 SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "screenshots"
@@ -72,10 +74,8 @@ def test_import_runs_in_the_background_and_reports(qtbot, project, tmp_path, dia
     bad.write_bytes(b"not a docx")
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    window.start_import([str(good), str(bad)], mw.ImportOptions())
-    with qtbot.waitSignal(window._worker.finished, timeout=20000):
-        pass
-    qtbot.waitUntil(lambda: window._thread is None, timeout=5000)
+    with qtbot.waitSignal(window.context.operationEnded, timeout=20000):
+        window.files.start_import([str(good), str(bad)], ImportOptions())
     assert window.documents_model.rowCount() == 1
     assert window.stack.currentIndex() == 1
     [(kind, title, text)] = dialogs
@@ -89,7 +89,7 @@ def test_opening_something_that_is_not_a_project_shows_a_dialog(qtbot, project, 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(notes), ""))
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    window.open_project()
+    window.files.open_project()
     [(kind, title, text)] = dialogs
     assert kind == "warning" and str(notes) in text and "not an Annotator project" in text
     assert window.project is project  # still on the old project
@@ -103,11 +103,11 @@ def test_open_and_new_project_switch_the_window(qtbot, project, tmp_path, monkey
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    window.open_project()
+    window.files.open_project()
     assert window.windowTitle() == "Other — Annotator"
     assert window.documents_model.rowCount() == 1
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "fresh"), ""))
-    window.new_project()
+    window.files.new_project()
     assert window.project.path == tmp_path / "fresh.annotator"
     assert window.stack.currentIndex() == 0
 
@@ -130,10 +130,10 @@ def test_qt_own_settings_also_go_to_annotator_home(qtbot, project, annotator_hom
     assert qt_file.startswith(str(annotator_home / "config"))
 
 
-def _wait_for_background(qtbot, window):
-    with qtbot.waitSignal(window._worker.finished, timeout=20000, raising=False):
-        pass
-    qtbot.waitUntil(lambda: window._thread is None, timeout=20000)
+def _in_background(qtbot, window, start):
+    """Start background work inside the wait, so its end cannot come before the wait begins."""
+    with qtbot.waitSignal(window.context.operationEnded, timeout=20000):
+        start()
 
 
 def test_export_and_import_annotations_in_the_background(qtbot, project, tmp_path, dialogs):
@@ -144,15 +144,13 @@ def test_export_and_import_annotations_in_the_background(qtbot, project, tmp_pat
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     for name in ("team.json", "team.csv", "team.jsonld"):
-        window.start_export(tmp_path / name)
-        _wait_for_background(qtbot, window)
+        _in_background(qtbot, window, lambda: window.files.start_export(tmp_path / name))
         assert (tmp_path / name).is_file()
     assert [d[1] for d in dialogs] == ["Export finished"] * 3
     with Project.create(tmp_path / "other.annotator", schema=None) as other:
         second = mw.MainWindow(other)
         qtbot.addWidget(second)
-        second.start_annotation_import([str(tmp_path / "team.json")])
-        _wait_for_background(qtbot, second)
+        _in_background(qtbot, second, lambda: second.files.start_annotation_import([str(tmp_path / "team.json")]))
         assert dialogs[-1][1] == "Annotations imported"
         assert "annotations: 1 added" in dialogs[-1][2]
         assert second.documents_model.rowCount() == 1
@@ -165,10 +163,7 @@ def test_a_bad_export_file_shows_one_message_and_changes_nothing(qtbot, project,
     before = dump(project)
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    window.start_annotation_import([str(bad)])
-    with qtbot.waitSignal(window._worker.failed, timeout=20000, raising=False):
-        pass
-    qtbot.waitUntil(lambda: window._thread is None, timeout=20000)
+    _in_background(qtbot, window, lambda: window.files.start_annotation_import([str(bad)]))
     [(kind, title, text)] = dialogs
     assert (kind, title) == ("critical", "Import annotations failed")
     assert text.startswith(f"{bad}: export version 9 was written by a newer Annotator")
@@ -182,11 +177,12 @@ def test_background_results_arrive_on_the_gui_thread(qtbot, project):
     qtbot.addWidget(window)
     seen = {}
 
-    def task(progress, cancelled):
+    def task(project, progress):
         seen["task"] = QThread.currentThread()
         return 42
 
-    window.run_in_background("Test", task, lambda result: seen.update(done=QThread.currentThread(), result=result))
+    Operation(window, task, label="Test", context=window.context).success(
+        lambda result: seen.update(done=QThread.currentThread(), result=result)).run()
     qtbot.waitUntil(lambda: "done" in seen, timeout=10000)
     gui = window.thread()
     assert seen["result"] == 42
@@ -223,8 +219,7 @@ def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs
 
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    window.start_export(tmp_path / "alice.json", fmt, scope, include_text)
-    _wait_for_background(qtbot, window)
+    _in_background(qtbot, window, lambda: window.files.start_export(tmp_path / "alice.json", fmt, scope, include_text))
     data = json.loads((tmp_path / "alice.json").read_text(encoding="utf-8"))
     assert [a["annotator_id"] for a in data["annotations"]] == [alice.id]
     assert "text" not in data["documents"][0]

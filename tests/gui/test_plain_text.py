@@ -54,7 +54,7 @@ def test_hover_tooltips_escape_names(qtbot, project):
     project.add_annotation(doc.id, category.id, coder.id, 0, 4, note="<script>x</script>")
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    tip = window.tooltip_for(list(window.view.index.spans.values()))
+    tip = window.annotating.tooltip_for(list(window.view.index.spans.values()))
     assert "&lt;h1&gt;Cat&lt;/h1&gt;" in tip and "&lt;i&gt;coder&lt;/i&gt;" in tip and "<script>" not in tip
 
 

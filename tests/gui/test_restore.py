@@ -29,7 +29,7 @@ def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, 
     monkeypatch.setattr(RestoreDialog, "exec", fake_exec)
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
-    window.restore_backup()
+    window.files.restore_backup()
     assert shown == [["manual", "2", "3"]]
     assert asked and "is backed up first" in asked[0]
     assert dump(window.project) == before
@@ -55,7 +55,7 @@ def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialog
     assert window.read_only_bar.isVisible()
     assert window.read_only_bar.text().startswith("Read-only: ") and "changes cannot be saved" in window.read_only_bar.text().lower()
     assert not window.actions["file.import"].isEnabled() and not window.palette.isEnabled()
-    assert all(not a.isEnabled() for a in window.category_actions)
+    assert all(not a.isEnabled() for a in window.annotating.category_actions)
     assert not window.history.run(DeleteAnnotations([opened.annotations()[0].id]))  # refused, one message
     assert dialogs[-1][2].endswith("the project is open read-only; changes cannot be saved")
     shoot(window, "read-only-banner.png")
@@ -69,7 +69,7 @@ def test_a_project_damaged_beyond_listing_is_refused_and_the_current_one_kept(qt
     damage_pages(broken.path)
     window = mw.MainWindow(filled[0])
     qtbot.addWidget(window)
-    assert not window.switch_project(lambda: Project.open_for_reading(broken.path))
+    assert not window.files.switch_project(lambda: Project.open_for_reading(broken.path))
     assert dialogs[-1][1] == "Cannot open project" and "damaged" in dialogs[-1][2]
     assert window.project is filled[0] and window.documents_model.rowCount() == 2
 

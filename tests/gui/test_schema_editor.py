@@ -40,7 +40,7 @@ def window(qtbot, project, dialogs):
 @pytest.fixture
 def editor(qtbot, window):
     window.actions["schema.edit"].trigger()  # the window's own editor, reloaded after every schema change, undo too
-    dialog = window.schema_editor
+    dialog = window.schema.schema_editor
     qtbot.waitExposed(dialog)
     return dialog
 
@@ -294,7 +294,7 @@ def test_shortcut_captured_from_a_key_press_and_clashes_refused(editor, window, 
     assert window.project.category(prediction).shortcut == "Ctrl+Shift+J" == field.text()
     assert editor.tree.currentItem().text(1) == "Ctrl+Shift+J"
     assert window.palette.list.topLevelItem(3).text(1) == "Ctrl+Shift+J"
-    action = next(a for a in window.category_actions if a.data() == prediction)
+    action = next(a for a in window.annotating.category_actions if a.data() == prediction)
     assert action.shortcut().toString() == "Ctrl+Shift+J"  # the Annotate menu key follows
 
     QTest.keyClick(field, Qt.Key.Key_O)  # Opinion's key: the core refuses
@@ -329,7 +329,7 @@ def test_reserved_shortcuts_given_by_the_caller(qtbot, window, dialogs):
 
 
 def test_reserved_shortcuts_lists_the_windows_actions_but_not_category_keys(window):
-    reserved = reserved_shortcuts(window.actions | {f"cat{i}": a for i, a in enumerate(window.category_actions)})
+    reserved = reserved_shortcuts(window.actions | {f"cat{i}": a for i, a in enumerate(window.annotating.category_actions)})
     assert reserved["Ctrl+I"] == "Import Documents" and reserved["F1"] == "Keyboard Shortcuts"
     assert reserved["Ctrl+Z"] == "Undo"
     assert "F" not in reserved and "O" not in reserved
@@ -651,10 +651,10 @@ def test_a_choice_type_waits_for_its_choices_and_a_new_type_drops_what_it_cannot
 
 def test_the_window_opens_the_editor_from_the_menu_and_the_palette_and_keeps_it_current(window):
     window.actions["schema.edit"].trigger()
-    editor = window.schema_editor
+    editor = window.schema.schema_editor
     assert editor is not None and editor.isVisible()
     window.palette.edit_button.click()
-    assert window.schema_editor is editor  # one editor, brought forward
+    assert window.schema.schema_editor is editor  # one editor, brought forward
     from annotator.core.project.commands import AddCategory
 
     window.history.run(AddCategory("Satire", colour="#CC79A7"))  # e.g. from elsewhere: the editor follows
@@ -662,4 +662,4 @@ def test_the_window_opens_the_editor_from_the_menu_and_the_palette_and_keeps_it_
     window.undo()
     assert "Satire" not in [row.strip() for row in editor_rows(editor)]
     window.actions["help.guidelines"].trigger()
-    assert window.guidelines_dialog.isVisible() and "Factual claim" in window.guidelines_dialog.html()
+    assert window.schema.guidelines_dialog.isVisible() and "Factual claim" in window.schema.guidelines_dialog.html()

@@ -21,7 +21,7 @@ def names(window):
     return [c.name for c in window.project.categories()]
 
 
-def test_export_then_import_a_qdc_and_a_json_schema(window, tmp_path, monkeypatch, dialogs):
+def test_export_then_import_a_qdc_and_a_json_schema(window, qtbot, tmp_path, monkeypatch, dialogs):
     for suffix, chosen in ((".qdc", "REFI-QDA codebook (*.qdc)"), (".json", "Annotator schema (*.json)")):
         target = tmp_path / f"codebook{suffix}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target.with_suffix("")), chosen))
@@ -31,25 +31,28 @@ def test_export_then_import_a_qdc_and_a_json_schema(window, tmp_path, monkeypatc
     with Project.create(tmp_path / "empty.annotator", schema=None) as empty:
         other = MainWindow(empty)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "codebook.qdc"), ""))
-        other.actions["schema.import"].trigger()
+        with qtbot.waitSignal(other.context.operationEnded, timeout=20000):
+            other.actions["schema.import"].trigger()
         assert dialogs[-1][1] == "Schema imported" and "4 added" in dialogs[-1][2]
         assert names(other) == names(window)
         assert [i.text(0) for i in map(other.palette.list.topLevelItem, range(4))] == names(window)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "codebook.json"), ""))
-        other.actions["schema.import"].trigger()  # merges by id: nothing duplicated; keys and attributes arrive
+        with qtbot.waitSignal(other.context.operationEnded, timeout=20000):
+            other.actions["schema.import"].trigger()  # merges by id: nothing duplicated; keys and attributes arrive
         assert names(other) == names(window)
         assert [c.shortcut for c in empty.categories()] == ["F", "O", "U", "P"]
         other.close()
 
 
-def test_a_hostile_schema_file_gets_one_message_and_changes_nothing(window, tmp_path, monkeypatch, dialogs, dump):
+def test_a_hostile_schema_file_gets_one_message_and_changes_nothing(window, qtbot, tmp_path, monkeypatch, dialogs, dump):
     bomb = tmp_path / "bomb.qdc"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
                     '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="&lol2;"/></Codes>'
                     '</CodeBook>', encoding="utf-8")
     before = dump(window.project)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bomb), ""))
-    window.actions["schema.import"].trigger()
+    with qtbot.waitSignal(window.context.operationEnded, timeout=20000):
+        window.actions["schema.import"].trigger()
     [(kind, title, text)] = dialogs
     assert (kind, title) == ("warning", "Cannot import the schema") and str(bomb) in text
     assert dump(window.project) == before
@@ -75,7 +78,7 @@ def test_a_value_the_definition_refuses_gets_a_message_and_the_panel_shows_the_s
     window.view.select_range(text.index("text"), text.index("text") + 4)
     window.annotate(window.project.categories()[0].id)  # Factual claim: verdict is a choice
     [ann] = window.project.annotations()
-    window.set_attributes(ann.id, {"verdict": "probably"})
+    window.annotating.set_attributes(ann.id, {"verdict": "probably"})
     assert dialogs[-1][1] == "Cannot do that" and "verdict" in dialogs[-1][2]
     assert window.project.annotation(ann.id).attributes == {}
 

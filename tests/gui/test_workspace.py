@@ -62,7 +62,7 @@ def test_shortcut_key_creates_an_annotation_at_once(window, qtbot):
     [ann] = window.project.annotations()
     assert (ann.start, ann.end, ann.category_id) == (start, end, cats(window)["Factual claim"])
     assert quote_of(window, ann) == "😀 world"
-    assert window.project.annotator_named(window.annotator.name).id == ann.annotator_id
+    assert window.project.annotator_named(window.context.annotator.name).id == ann.annotator_id
     assert window.view.selected_id == ann.id  # the new annotation is selected and painted
     assert ann.id in window.view.index.spans
     assert window.table_panel.model.rowCount() == 1
@@ -76,7 +76,7 @@ def test_palette_click_and_context_menu_annotate_too(window):
     item = palette.topLevelItem(1)  # Opinion
     palette.itemClicked.emit(item, 0)
     select(window, "bike lanes")
-    menu = window.context_menu(None)
+    menu = window.annotating.context_menu(None)
     annotate = next(a for a in menu.actions() if a.text() == "&Annotate as").menu()
     next(a for a in annotate.actions() if a.text() == "Annotate as Prediction").trigger()
     assert [(window.view.text()[s:e], c) for s, e, c in stored(window)] == [
@@ -194,9 +194,9 @@ def test_undo_and_redo_every_edit_with_named_menu_entries(window):
     select(window, "council")
     window.annotate(cats(window)["Factual claim"])
     [ann] = window.project.annotations()
-    window.change_category(ann.id, cats(window)["Opinion"])
-    window.move_start_left()
-    window.delete_annotations([ann.id])
+    window.annotating.change_category(ann.id, cats(window)["Opinion"])
+    window.annotating.move_start_left()
+    window.annotating.delete_annotations([ann.id])
     assert window.actions["edit.undo"].text() == "&Undo Delete annotation"
     window.undo()
     assert window.project.annotation(ann.id).start == ann.start - 1
@@ -220,12 +220,12 @@ def test_undo_works_after_switching_documents(window):
     select(window, "council")
     window.annotate(cats(window)["Opinion"])
     article = window.document.id
-    window.next_document()
+    window.panels.next_document()
     assert window.document.title == "Other"
     QTest.keySequence(window, "Ctrl+Z")
     assert window.project.annotations() == []
     assert window.document.id == article  # the undone edit is shown
-    window.next_document()
+    window.panels.next_document()
     QTest.keySequence(window, "Ctrl+Shift+Z")
     assert len(window.project.annotations()) == 1 and window.document.id == article
     assert len(window.view.index.spans) == 1
@@ -236,7 +236,7 @@ def test_note_edits_typed_in_one_go_undo_as_one_step(window):
     window.annotate(cats(window)["Opinion"])
     [ann] = window.project.annotations()
     for text in ("a", "ab", "abc"):
-        window.set_note(ann.id, text)
+        window.annotating.set_note(ann.id, text)
     window.undo()
     assert window.project.annotation(ann.id).note == ""
     assert window.project.annotations()  # the annotation itself is still there
@@ -309,7 +309,7 @@ def test_only_mine_hides_other_coders(window):
     window.annotate(cats(window)["Opinion"])
     window.actions["view.only_mine"].trigger()
     shown = [s for s in window.view.index.spans.values() if window.view.is_shown(s)]
-    assert [s.annotator_id for s in shown] == [window.annotator.id]
+    assert [s.annotator_id for s in shown] == [window.context.annotator.id]
     window.actions["view.show_all"].trigger()
     assert all(window.view.is_shown(s) for s in window.view.index.spans.values())
 
@@ -332,7 +332,7 @@ def test_click_selects_and_clicking_again_cycles_through_overlaps(window, qtbot)
     assert view.selected_id == outer.id
     QTest.keyClick(view, Qt.Key.Key_Tab)
     assert view.selected_id == inner.id
-    tip = window.tooltip_for(view.spans_at(start + 2))
+    tip = window.annotating.tooltip_for(view.spans_at(start + 2))
     assert "Factual claim" in tip and "Opinion" in tip and "bob" in tip
     QTest.keyClick(view, Qt.Key.Key_Escape)
     assert view.selected_id is None
@@ -353,9 +353,9 @@ def test_find_counts_matches_and_annotate_all_is_one_undoable_step(window):
     assert window.find_bar.isVisible()
     window.find_bar.edit.setText("MONEY")
     assert window.find_bar.count.text() == "3 matches"
-    window.find_next()
+    window.annotating.find_next()
     assert window.find_bar.count.text() == "1 of 3"
-    window.find_previous()
+    window.annotating.find_previous()
     assert window.find_bar.count.text() == "3 of 3"
     assert window.view.selection_range() == window.find_bar.matches[2]
     window.find_bar.category.setCurrentIndex(window.find_bar.category.findData(cats(window)["Opinion"]))
@@ -378,7 +378,7 @@ def test_table_double_click_jumps_and_delete_works_from_the_table(window, qtbot)
     window.view.select_annotation(None)
     window.table_panel.mode_combo.setCurrentIndex(1)  # whole corpus
     assert window.actions["view.corpus_table"].isChecked()
-    window.next_document()
+    window.panels.next_document()
     assert window.document.title == "Other"
     table = window.table_panel.table
     proxy = window.table_panel.proxy
@@ -434,7 +434,7 @@ def test_first_run_asks_the_coders_name_and_switch_changes_it(window, monkeypatc
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ada Lovelace", True))
-    assert window.ask_annotator_name(first_run=True)
+    assert window.files.ask_annotator_name(first_run=True)
     assert "annotator/name" not in (annotator_home / "config" / "settings.ini").read_text() or True
     select(window, "council")
     window.annotate(cats(window)["Opinion"])
@@ -455,7 +455,7 @@ def test_annotations_last_document_and_layout_survive_a_restart(qtbot, project, 
     path = project.path
     win = MainWindow(project)
     qtbot.addWidget(win)
-    win.next_document()
+    win.panels.next_document()
     win.view.select_range(5, 9)
     win.annotate(cats(win)["Opinion"])
     win.table_dock.hide()
@@ -500,8 +500,8 @@ def test_import_documents_asks_the_options_then_runs_in_the_background(window, q
     original = ImportDialog.options
     monkeypatch.setattr(ImportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(ImportDialog, "options", lambda self: seen.setdefault("options", original(self)))
-    window.actions["file.import"].trigger()
-    qtbot.waitUntil(lambda: window._thread is None and bool(dialogs), timeout=20000)
+    with qtbot.waitSignal(window.context.operationEnded, timeout=20000):
+        window.actions["file.import"].trigger()
     assert seen["options"].encoding is None
     assert dialogs[-1][1] == "Import finished" and "1 document(s) imported" in dialogs[-1][2]
     assert window.documents_model.rowCount() == 3
@@ -513,9 +513,9 @@ def test_open_recent_lists_projects_opened_before(window, qtbot, tmp_path):
     first = window.project.path
     with Project.create(tmp_path / "second.annotator", name="Second") as other:
         other.add_document("x", "text")
-    window.open_recent(str(tmp_path / "second.annotator"))
+    window.files.open_recent(str(tmp_path / "second.annotator"))
     assert window.windowTitle() == "Second — Annotator"
-    window._fill_recent_menu()
+    window.files.fill_recent_menu()
     entries = [a.data() for a in window.recent_menu.actions()]
     assert entries[:2] == [str(tmp_path / "second.annotator"), str(first)]
     window.recent_menu.actions()[1].trigger()
@@ -569,7 +569,7 @@ def test_edits_refresh_layer_counts_without_repainting_the_whole_document(window
     window.refresh_layers()
     assert emitted == [] and repaints == []
     root = window.layers.annotators_root
-    assert [root.child(i).text(0) for i in range(root.childCount())] == [f"{window.annotator.name} (you) (1)"]
+    assert [root.child(i).text(0) for i in range(root.childCount())] == [f"{window.context.annotator.name} (you) (1)"]
 
 
 def test_dragging_an_edge_of_the_selected_annotation_adjusts_it(window):

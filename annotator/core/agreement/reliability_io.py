@@ -1,5 +1,5 @@
-"""Reliability data in and out: the CSV layout of ReCal and the KALPHA macro, and a report as plain
-JSON-ready data (a measure that does not apply is None, and ``notes`` says why)."""
+"""Reliability data in: the CSV layout of ReCal and the KALPHA macro. (The report goes out through
+``annotator.core.agreement.report``.)"""
 
 from __future__ import annotations
 
@@ -10,18 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from annotator.core.agreement.common import Undefined
-from annotator.core.agreement.reliability import (
-    MAX_CODERS,
-    MAX_VALUES,
-    MEASURES,
-    BootstrapInterval,
-    ReliabilityData,
-    ReliabilityReport,
-    check_size,
-)
-from annotator.core.errors import ReadError, ValidationError, brief
+from annotator.core.agreement.reliability_data import MAX_CODERS, MAX_VALUES, ReliabilityData, check_size
 from annotator.core.documents.readers import read_regular_file
+from annotator.core.errors import ReadError, ValidationError, brief
 
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -114,51 +105,3 @@ def _number(text: str, path: Path, line: int) -> int | float:
                               "infinity)")
     return value
 
-
-def value_key(value: Any) -> str:
-    """How a value is written as a JSON key or a table cell: numbers without a needless ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _number_or_none(value, name: str, notes: list[str]):
-    if isinstance(value, Undefined):
-        notes.append(f"{name}: {value.reason}")
-        return None
-    return value
-
-
-def report_as_dict(report: ReliabilityReport, *, resamples: int, seed: int | None) -> dict[str, Any]:
-    """The report as JSON-ready data: the measures (None where undefined), ``krippendorff_alpha_ci95``
-    as [low, high], ``per_category`` keyed by value, and ``notes`` with each reason (per-category
-    reasons shared by several categories are given once)."""
-    notes: list[str] = []
-    out: dict[str, Any] = {"level": report.level, "coders": list(report.coders), "units": report.units,
-                           "pairable_units": report.pairable_units}
-    for name in MEASURES:
-        out[name] = _number_or_none(report.measures[name], name, notes)
-    ci = report.alpha_ci95
-    if isinstance(ci, BootstrapInterval):
-        out["krippendorff_alpha_ci95"] = [ci.low, ci.high]
-        out["bootstrap"] = {"method": "percentile, resampling units", "resamples": resamples,
-                            "defined_resamples": ci.resamples, "seed": seed}
-    else:
-        out["krippendorff_alpha_ci95"] = _number_or_none(ci, "krippendorff_alpha_ci95", notes)
-    per_category: dict[str, dict[str, float | None]] = {}
-    reasons: dict[tuple[str, str], list[str]] = {}
-    for value, measures in report.per_category.items():
-        key = value_key(value)
-        per_category[key] = {}
-        for name, result in measures.items():
-            if isinstance(result, Undefined):
-                reasons.setdefault((name, result.reason), []).append(key)
-                per_category[key][name] = None
-            else:
-                per_category[key][name] = result
-    out["per_category"] = per_category
-    for (name, reason), keys in reasons.items():
-        which = "every category" if len(keys) == len(per_category) > 1 else ", ".join(keys)
-        notes.append(f"per_category {name} ({which}): {reason}")
-    out["notes"] = notes
-    return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ValidationError
+from annotator.core.text import pick
 
 
 @dataclass
@@ -26,6 +27,20 @@ class AgreementData:
     documents: dict[str, str]  # id → title
     notes: list[str] = field(default_factory=list)
     contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
+
+    def coders_who_annotated(self) -> list[str]:
+        """Annotator ids with at least one span, in the order of ``annotators``."""
+        annotated = dict.fromkeys(span[1] for span in self.spans)
+        return [c for c in self.annotators if c in annotated] + [c for c in annotated if c not in self.annotators]
+
+    def coders(self, chosen: list[str] | None = None) -> list[str]:
+        """The coders to compare: ``chosen`` (ids), else every coder who annotated. The one "at least
+        two coders" rule of the CLI and the dashboard: ValidationError when fewer remain."""
+        coders = list(chosen) if chosen is not None else self.coders_who_annotated()
+        if len(coders) < 2:
+            names = ", ".join(self.annotators.get(c, c) for c in coders) or "none"
+            raise ValidationError(f"agreement needs annotations by at least two coders; these sources have: {names}")
+        return coders
 
     def token_texts(self) -> dict:
         """What the span measures tokenise: every document's text when all are known (word tokens),
@@ -100,31 +115,12 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
     )
 
 
-def select(names: dict[str, str], wanted: list[str] | None, what: str) -> list[str] | None:
-    """Ids for the ids or names in ``wanted`` (None: everything); ValidationError naming an unknown one."""
-    if not wanted:
-        return None
-    by_name: dict[str, list[str]] = {}
-    for item_id, name in names.items():
-        by_name.setdefault(name, []).append(item_id)
-    chosen: list[str] = []
-    for item in wanted:
-        if item in names:
-            chosen.append(item)
-        elif item in by_name:
-            chosen.extend(by_name[item])
-        else:
-            known = ", ".join(sorted(set(names.values()))[:10])
-            raise ValidationError(f"no {what} named {item!r} (known: {known})")
-    return list(dict.fromkeys(chosen))
-
-
 def narrow(data: AgreementData, annotators: list[str] | None = None, documents: list[str] | None = None,
            categories: list[str] | None = None) -> AgreementData:
     """The data limited to the annotators, documents and categories given (ids or names)."""
-    coder_ids = select(data.annotators, annotators, "annotator")
-    doc_ids = select(data.documents, documents, "document")
-    cat_ids = select(data.categories, categories, "category")
+    coder_ids = pick("annotator", annotators or None, data.annotators)
+    doc_ids = pick("document", documents or None, data.documents)
+    cat_ids = pick("category", categories or None, data.categories)
     spans = [s for s in data.spans
              if (coder_ids is None or s[1] in coder_ids) and (doc_ids is None or s[0] in doc_ids)
              and (cat_ids is None or s[4] in cat_ids)]

@@ -1,6 +1,7 @@
 """Krippendorff's unitizing alphas, on plain arrays (Qt-free, numpy).
 
-Two generations of the coefficient live here; spans.py turns annotations into the arrays they take.
+Two generations of the coefficient live here; the spans package turns annotations into the
+arrays they take.
 
 * The 1995/2004 coefficient uα (Krippendorff 1995, "On the reliability of unitizing continuous
   data", Sociological Methodology 25:47-76; Content Analysis, 2nd ed. 2004, ch. 12), the variant
@@ -15,7 +16,7 @@ Two generations of the coefficient live here; spans.py turns annotations into th
   ``k_cu_alphas_2016``.
 
 Everything here works on one document (a continuum [0, n)) at a time and returns additive
-statistics, so several documents pool by adding them up (spans.py).
+statistics, so several documents pool by adding them up (spans/unitizing.py).
 """
 
 from __future__ import annotations
@@ -188,8 +189,8 @@ def alphas_2016(l, f, w, m: int, want_cu: bool = True) -> dict:
     cuα = 1 − (o'.. − Σ_c o'_cc) / (o'.. − Σ_c e'_cc), over valued units only (c, k ≠ ∅):
         o'_ck = o_ck,  e'_ck = o'.. (o'_c. o'_.k − δ_ck w_c/(m − 1)) / (o'..² − Σ_c w_c/(m − 1))
     uα and |uα reproduce Krippendorff (2019), Figure 12.11 (tests). cuα's w is the same in every
-    source for two coders; for more, the sources differ and none reproduces the book, so spans.py
-    reports cuα for two coders only (docs/agreement-spans.md).
+    source for two coders; for more, the sources differ and none reproduces the book, so the spans
+    package reports cuα for two coders only (docs/agreement-spans.md).
     """
     out = {}
     if m < 2:

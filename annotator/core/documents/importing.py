@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, BackupError, user_message
+from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.project.project import DocumentSummary, NewDocument, Project, insert_documents
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 
@@ -38,6 +39,7 @@ class ImportReport:
     backup: Path | None = None
     cancelled: bool = False
     notes: list[str] = field(default_factory=list)  # links skipped or followed (collect_files)
+    changes: Changes = NOTHING  # the documents added
 
     @property
     def added(self) -> list[DocumentSummary]:
@@ -177,4 +179,5 @@ def import_paths(
             (result.added if item.created else result.duplicates).append(item.document)
     if progress is not None and not report.cancelled:
         progress(len(entries), len(entries), Path())
+    report.changes = Changes.of(documents=[doc.id for doc in report.added], corpus=bool(report.added))
     return report

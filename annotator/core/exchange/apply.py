@@ -33,6 +33,7 @@ from annotator.core.project.annotations import insert_annotations
 from annotator.core.project.categories import insert_category
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.exchange.export_file import read_export
+from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin
 from annotator.core.project.project import NewDocument, Project, insert_documents
 from annotator.core.schema.rules import check_attribute_values
@@ -58,6 +59,7 @@ class ImportSummary:
     rejected: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    changes: Changes = NOTHING  # an import touching anything: the corpus (and the schema if categories came)
 
     def lines(self) -> list[str]:
         """The summary as text, one line each."""
@@ -89,6 +91,9 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
         for path, data in loaded:
             _apply(s, data, path.name, local_project, summary)
     summary.backup = taken[0] if taken else None
+    wrote = (summary.documents_added or summary.categories_added or summary.annotators_added
+             or summary.annotations_added or summary.annotations_updated)
+    summary.changes = Changes(schema=bool(summary.categories_added), corpus=bool(wrote))
     return summary
 
 

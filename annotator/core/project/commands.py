@@ -4,7 +4,8 @@ A command holds everything it needs to do and undo itself against a ``Project``;
 called again after ``undo`` (redo) and gives the same ids, so later commands in a history still
 find what they refer to. Undo puts back the rows exactly, ``modified`` timestamps included;
 redo is a new edit and stamps the time it happens. The GUI wraps each command in a ``QUndoCommand`` on one ``QUndoStack``;
-tests drive them directly. ``do`` and ``undo`` are each one transaction of the project.
+tests drive them directly. ``do`` and ``undo`` are each one transaction of the project, and each
+returns the ``Changes`` it made (the window refreshes from that, never from the command's fields).
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ from annotator.core.storage.tables import new_id
 class Command(Protocol):
     label: str
 
-    def do(self, project) -> None: ...
+    def do(self, project) -> Changes: ...
 
-    def undo(self, project) -> None: ...
+    def undo(self, project) -> Changes: ...
 
 
 _ANNOTATION_EDITABLE = ("category_id", "start", "end", "note", "attributes")
 _CATEGORY_EDITABLE = ("name", "colour", "description", "shortcut", "parent_id", "attributes", "position")
+SCHEMA = Changes(schema=True)  # what a category edit that moves no annotation changes
+
+
+def _annotation_changes(ids: list[str], rows: Iterable[Mapping[str, Any]] | None) -> Changes:
+    """The annotations ``ids`` and the documents their rows sit in."""
+    return Changes.of(ids, (row["document_id"] for row in rows or () if "document_id" in row))
 
 
 class AddAnnotations:
@@ -43,16 +50,18 @@ class AddAnnotations:
         self.label = label or ("Add annotation" if n == 1 else f"Add {n} annotations")
         self._rows: list[dict[str, Any]] | None = None  # exact rows, kept by undo for redo
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         if self.annotator and self.annotator[0] not in {a.id for a in project.annotators()}:
             project.add_annotator(self.annotator[1], id=self.annotator[0])
         if self._rows:
             project.add_annotations(copy.deepcopy(self._rows), restore=True)
         else:
             project.add_annotations(copy.deepcopy(self.items))
+        return _annotation_changes(self.ids, self.items)
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         self._rows = project.delete_annotations(self.ids)
+        return _annotation_changes(self.ids, self._rows)
 
 
 class DeleteAnnotations:
@@ -64,11 +73,13 @@ class DeleteAnnotations:
         self.label = label or ("Delete annotation" if n == 1 else f"Delete {n} annotations")
         self._rows: list[dict[str, Any]] = []
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         self._rows = project.delete_annotations(self.ids)
+        return _annotation_changes(self.ids, self._rows)
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.add_annotations(copy.deepcopy(self._rows), restore=True)
+        return _annotation_changes(self.ids, self._rows)
 
 
 class UpdateAnnotations:
@@ -83,15 +94,19 @@ class UpdateAnnotations:
         self.label = label or ("Edit annotation" if len(changes) == 1 else f"Edit {len(changes)} annotations")
         self._before: dict[str, dict[str, Any]] = {}
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         if not self._before:
             for ann_id in self.changes:
                 row = project.annotation(ann_id).model_dump()
                 self._before[ann_id] = {k: copy.deepcopy(row[k]) for k in (*_ANNOTATION_EDITABLE, "modified")}
-        project.update_annotations([(ann_id, copy.deepcopy(fields)) for ann_id, fields in self.changes.items()])
+        updated = project.update_annotations([(ann_id, copy.deepcopy(fields))
+                                              for ann_id, fields in self.changes.items()])
+        return Changes.of(self.changes, (a.document_id for a in updated))
 
-    def undo(self, project) -> None:
-        project.update_annotations([(ann_id, copy.deepcopy(before)) for ann_id, before in self._before.items()])
+    def undo(self, project) -> Changes:
+        updated = project.update_annotations([(ann_id, copy.deepcopy(before))
+                                              for ann_id, before in self._before.items()])
+        return Changes.of(self._before, (a.document_id for a in updated))
 
 
 def UpdateAnnotation(annotation_id: str, label: str | None = None, **fields: Any) -> UpdateAnnotations:
@@ -110,15 +125,17 @@ class AddCategory:
         self.label = label or f"Add category {name!r}"
         self._row: dict[str, Any] | None = None
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         if self._row is None:
             cat = project.add_category(id=self.id, **self.fields)
             self._row = cat.model_dump()
         else:
             project.restore_category(self._row)
+        return SCHEMA
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.delete_category(self.id)
+        return SCHEMA
 
 
 class UpdateCategory:
@@ -134,16 +151,18 @@ class UpdateCategory:
         self.label = label or (names.get(next(iter(fields)), "Edit category") if len(fields) == 1 else "Edit category")
         self._before: dict[str, Any] | None = None
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         if self._before is None:
             row = project.category(self.id).model_dump()
             self._before = {k: copy.deepcopy(row[k]) for k in (*self.fields, "modified")}
             if "parent_id" in self.fields:
                 self._before["position"] = row["position"]
         project.update_category(self.id, **copy.deepcopy(self.fields))
+        return SCHEMA
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.update_category(self.id, **copy.deepcopy(self._before))
+        return SCHEMA
 
 
 class ReorderCategories:
@@ -154,11 +173,13 @@ class ReorderCategories:
         self.label = label
         self._old: dict[str, int] = {}
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         self._old = project.reorder_categories(self.ordered_ids)
+        return SCHEMA
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.set_category_positions(self._old)
+        return SCHEMA
 
 
 class DeleteCategory:
@@ -172,11 +193,13 @@ class DeleteCategory:
         self.label = label
         self._deleted = None
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations)
+        return self._deleted.changes
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.restore_deleted_category(self._deleted)
+        return self._deleted.changes
 
 
 class MergeCategory:
@@ -193,14 +216,16 @@ class MergeCategory:
         self._fixed_label = label is not None
         self._merged = None
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         self._merged = project.merge_category(self.source_id, self.target_id)
         if not self._fixed_label:
             self.label = f"Merge {self._merged.source_name} into {self._merged.target_name}"
             self._fixed_label = True
+        return self._merged.changes
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.restore_merged_category(self._merged)
+        return self._merged.changes
 
 
 
@@ -214,11 +239,13 @@ class DeleteDocuments:
         self.label = label or ("Delete document" if n == 1 else f"Delete {n} documents")
         self._deleted = None
 
-    def do(self, project) -> None:
+    def do(self, project) -> Changes:
         self._deleted = project.delete_documents(self.ids)
+        return Changes.of(documents=self.ids, corpus=True)
 
-    def undo(self, project) -> None:
+    def undo(self, project) -> Changes:
         project.restore_documents(self._deleted)
+        return Changes.of(documents=self.ids, corpus=True)
 
 
 # -- schema composites: one core operation each (one transaction, one undo step) --------------
@@ -252,8 +279,4 @@ class DeleteCategoryLiftingChildren(DeleteCategory):
     def do(self, project) -> Changes:
         self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations,
                                                 lift_children=True)
-        return self._deleted.changes
-
-    def undo(self, project) -> Changes:
-        project.restore_deleted_category(self._deleted)
         return self._deleted.changes

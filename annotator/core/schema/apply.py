@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, select
 
 from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
+from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.schema import rules as schema
 from annotator.core.schema.files import read_schema
 from annotator.core.storage.tables import Category, new_id, now
@@ -44,6 +45,7 @@ class SchemaImportSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    changes: Changes = NOTHING  # the schema, when a category was added or updated
 
     def lines(self) -> list[str]:
         """The summary as text, one line each."""
@@ -64,6 +66,7 @@ def import_schema(project: Project, path: str | Path) -> SchemaImportSummary:
         except AnnotatorError as exc:
             raise SchemaFileError(f"{path}: {exc}") from exc
     summary.backup = taken[0] if taken else None
+    summary.changes = Changes(schema=bool(summary.added or summary.updated))
     return summary
 
 
@@ -71,6 +74,7 @@ def apply_schema(s: Session, nodes: list[dict[str, Any]]) -> SchemaImportSummary
     """Merge checked category nodes (as ``read_schema`` gives them) inside an open session."""
     summary = SchemaImportSummary(file=Path())
     _apply(s, nodes, summary)
+    summary.changes = Changes(schema=bool(summary.added or summary.updated))
     return summary
 
 

@@ -6,8 +6,6 @@ and a standalone HTML page."""
 
 from __future__ import annotations
 
-import html
-import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,75 +16,21 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.report import (
+    CATALOGUE,
+    SPAN_MEASURES,
+    describe_disagreement,
+    reading_aid_html,
+    show_value,
+    span_report_text,
+    verdict,
+)
 from annotator.core.agreement.sources import AgreementData
 from annotator.core.errors import AnnotatorError
-from annotator.core.files import csv_text, write_text
+from annotator.core.files import write_text
 from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import target_allowed
-from annotator.gui.workers import Worker, start_in_thread
-
-MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("unitizing_alpha", "Unitizing α (Krippendorff 1995/2004)",
-     "Where coders put units and which category they gave them, over the whole text; gaps count."),
-    ("u_alpha_2016", "uα (2016)", "The 2016 unitizing alpha: positions and categories together."),
-    ("binary_u_alpha_2016", "|uα (2016)", "Unit or gap only, ignoring categories: do coders find the same stretches?"),
-    ("cu_alpha_2016", "cuα (2016, two coders)", "Categories only, where both coders marked units."),
-    ("span_f1_exact", "Span F1, exact", "Same start, end and category, as a share of both coders' spans."),
-    ("span_f1_overlap", "Span F1, overlap", "Same category and at least one shared character, one-to-one."),
-    ("token_kappa", "Token κ (Cohen)", "Per word: covered by the category or not; chance-corrected."),
-    ("token_alpha", "Token α (Krippendorff)", "Per word, as token κ, with Krippendorff's expected disagreement."),
-)
-MEASURE_NAMES = {key: name for key, name, _ in MEASURES}
-READING_AID = (
-    "<b>Reading the numbers.</b> α and κ are 1 for perfect agreement, 0 for agreement no better than "
-    "chance, and negative when coders disagree systematically. Krippendorff's guidance: rely on "
-    "data with α ≥ 0.800; draw only tentative conclusions from 0.667 ≤ α &lt; 0.800; below 0.667 the "
-    "coding scheme or its guidelines need work. F1 is the share of spans the coders match (0 to 1) "
-    "and is not chance-corrected. “—” means the measure does not apply (hover for why). See "
-    "docs/agreement.md."
-)
-
-
-def show_value(value) -> str:
-    if isinstance(value, Undefined) or value is None:
-        return "—"
-    return f"{value:.3f}"
-
-
-def verdict(value) -> str:
-    if isinstance(value, Undefined) or value is None:
-        return ""
-    if value >= 0.8:
-        return "reliable (≥ 0.800)"
-    if value >= 0.667:
-        return "tentative (0.667–0.800)"
-    return "unreliable (< 0.667)"
-
-
-def plain(value):
-    """JSON-ready: Undefined → None (its reason goes to the notes)."""
-    if isinstance(value, Undefined):
-        return None
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-
-def undefined_notes(report: dict, where: str = "") -> list[str]:
-    notes: list[str] = []
-    for key, value in report.items():
-        if isinstance(value, Undefined):
-            notes.append(f"{where}{key}: {value.reason}")
-        elif isinstance(value, dict) and key in ("overall", "per_category"):
-            for measure, inner in value.items():
-                if isinstance(inner, Undefined):
-                    notes.append(f"{key}.{measure}: {inner.reason}")
-                elif isinstance(inner, dict):
-                    notes += [f"{key}.{measure}.{m}: {v.reason}" for m, v in inner.items() if isinstance(v, Undefined)]
-    return notes
-
+from annotator.gui.operations import Operation
 
 class AgreementDialog(QDialog):
     """``openAt(document_id, start, end, coder ids)`` asks the window to show a disagreement."""
@@ -99,12 +43,12 @@ class AgreementDialog(QDialog):
         self.resize(1100, 760)
         self.data = data
         self.report: dict | None = None
-        self._thread = None
-        coding = {span[1] for span in data.spans}  # coders without annotations start unticked
+        self.operation: Operation | None = None  # the report being computed
+        coding = set(data.coders_who_annotated())  # coders without annotations start unticked
         self.lists = {key: self._check_list(names, ticked) for key, names, ticked in (
             ("annotators", data.annotators, coding), ("documents", data.documents, None),
             ("categories", data.categories, None))}
-        self.measure_list = self._check_list({key: name for key, name, _ in MEASURES})
+        self.measure_list = self._check_list({m.key: m.label for m in SPAN_MEASURES})
         choose = QGridLayout()
         for column, (title, widget) in enumerate((("Coders", self.lists["annotators"]),
                                                   ("Documents", self.lists["documents"]),
@@ -140,7 +84,7 @@ class AgreementDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.overall = self._table(["Measure", "Value", "Reading", "What it measures"])
-        aid = QLabel(READING_AID)
+        aid = QLabel(reading_aid_html())
         aid.setWordWrap(True)
         overall_page = QWidget()
         overall_layout = QVBoxLayout(overall_page)
@@ -151,7 +95,7 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(self.per_category, "Per &category")
         self.pair_measure = QComboBox()
         for key in ("span_f1_overlap", "span_f1_exact", "token_kappa"):
-            self.pair_measure.addItem(MEASURE_NAMES[key], key)
+            self.pair_measure.addItem(CATALOGUE[key].label, key)
         self.pair_measure.currentIndexChanged.connect(self._fill_pairs)
         self.pairs_map = Heatmap()
         pairs_page = QWidget()
@@ -227,33 +171,26 @@ class AgreementDialog(QDialog):
         texts = data.token_texts()
         all_documents = len(documents) == len(data.texts)
 
-        def task(progress, cancelled):
+        def task(project, progress):  # the data is read already: the project is not touched
             return span_report(texts, data.spans, coders=coders, categories=categories,
                                documents=None if all_documents else documents)
 
         self.run_button.setEnabled(False)
         self.progress.show()
         self.status.setText("Computing…")
-        self._worker = Worker(task)
-        self._worker.finished.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._thread = start_in_thread(self._worker, self)
+        self.operation = Operation(self, task, label="Agreement", dialog=False)
+        self.operation.finally_(self._finish).success(self._done).failure(self._failed).run()
 
     def _finish(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
+        self.operation = None
         self.run_button.setEnabled(True)
         self.progress.hide()
 
     def _failed(self, message: str) -> None:
-        self._finish()
         self.status.setText("Failed.")
         QMessageBox.warning(self, "Agreement", message)
 
     def _done(self, report: dict) -> None:
-        self._finish()
         self.show_report(report)
 
     def show_report(self, report: dict) -> None:
@@ -279,21 +216,21 @@ class AgreementDialog(QDialog):
 
     def _fill_overall(self, report: dict, shown: list[str]) -> None:
         table = self.overall
-        rows = [(key, name, about) for key, name, about in MEASURES if key in shown]
+        rows = [m for m in SPAN_MEASURES if m.key in shown]
         table.setRowCount(len(rows))
-        for row, (key, name, about) in enumerate(rows):
-            value = report.get("overall", {}).get(key, Undefined("not computed"))
-            table.setItem(row, 0, QTableWidgetItem(name))
+        for row, measure in enumerate(rows):
+            value = report.get("overall", {}).get(measure.key, Undefined("not computed"))
+            table.setItem(row, 0, QTableWidgetItem(measure.label))
             table.setItem(row, 1, self._cell(value))
-            table.setItem(row, 2, QTableWidgetItem(verdict(value) if "f1" not in key else ""))
-            table.setItem(row, 3, QTableWidgetItem(about))
+            table.setItem(row, 2, QTableWidgetItem(verdict(value) if measure.verdict else ""))
+            table.setItem(row, 3, QTableWidgetItem(measure.about))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
 
     def _fill_rows(self, table: QTableWidget, rows: dict, names: dict[str, str], first: str, shown: list[str]) -> None:
         table.clear()
         table.setColumnCount(1 + len(shown))
-        table.setHorizontalHeaderLabels([first] + [MEASURE_NAMES[k] for k in shown])
+        table.setHorizontalHeaderLabels([first] + [CATALOGUE[k].label for k in shown])
         table.setRowCount(len(rows))
         for row, (item_id, values) in enumerate(rows.items()):
             label = QTableWidgetItem(names.get(item_id, str(item_id)))
@@ -317,7 +254,7 @@ class AgreementDialog(QDialog):
             value = None if isinstance(value, Undefined) else value
             matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = value
         names = [self.data.annotators.get(c, c) for c in coders]
-        self.pairs_map.set_matrix(names, names, matrix, row_title="", column_title=MEASURE_NAMES[key])
+        self.pairs_map.set_matrix(names, names, matrix, row_title="", column_title=CATALOGUE[key].label)
 
     def _fill_confusion(self, confusion) -> None:
         if not confusion:
@@ -361,10 +298,7 @@ class AgreementDialog(QDialog):
         path = Path(name) if Path(name).suffix else Path(name + suffix)
         if not target_allowed(self, "Export agreement report", path):
             return
-        if fmt == "csv":
-            text = report_csv(self.report, self.data, raw=self.raw_csv.isChecked())
-        else:
-            text = {"json": report_json, "html": report_html}[fmt](self.report, self.data)
+        text = span_report_text(fmt, self.report, self.data, raw=self.raw_csv.isChecked())
         try:
             write_text(path, text)
         except AnnotatorError as exc:
@@ -373,88 +307,7 @@ class AgreementDialog(QDialog):
         self.status.setText(f"Report written to {path}")
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(10000)
+        if self.operation is not None:
+            self.operation.wait(10000)
         super().closeEvent(event)
 
-
-def describe_disagreement(item: dict, data: AgreementData) -> str:
-    """"alice: Opinion · bob: nothing" for one disagreement."""
-    parts = []
-    for coder, category in item["coders"].items():
-        if isinstance(category, list):
-            category = " + ".join(data.categories.get(c, c) for c in category)
-        else:
-            category = data.categories.get(category, category) if category else "nothing"
-        parts.append(f"{data.annotators.get(coder, coder)}: {category}")
-    return " · ".join(parts)
-
-
-def report_json(report: dict, data: AgreementData) -> str:
-    out = plain(report)
-    out["names"] = {"annotators": data.annotators, "categories": data.categories, "documents": data.documents}
-    out["notes"] = undefined_notes(report)
-    return json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def report_csv(report: dict, data: AgreementData, raw: bool = False) -> str:
-    """One row per (scope, item, measure): scope is overall, category or document. Values are
-    numbers rounded to 6 places; names get outputs.csv_cell's formula guard unless ``raw``."""
-    out = [["scope", "item", "measure", "value", "note"]]
-    keys = [key for key, _, _ in MEASURES]
-
-    def rows(scope: str, item: str, values: dict) -> None:
-        for key in keys:
-            if key in values:
-                value = values[key]
-                out.append([scope, item, key, "" if isinstance(value, Undefined) else round(float(value), 6),
-                            value.reason if isinstance(value, Undefined) else ""])
-
-    rows("overall", "", report.get("overall", {}))
-    for cat, values in report.get("per_category", {}).items():
-        rows("category", data.categories.get(cat, cat), values)
-    for doc, values in report.get("per_document", {}).items():
-        rows("document", data.documents.get(doc, doc), values)
-    for pair in report.get("pairs", []):
-        a, b = (data.annotators.get(c, c) for c in pair["coders"])
-        rows("pair", f"{a} / {b}", pair)
-    return csv_text(out, raw)
-
-
-def report_html(report: dict, data: AgreementData) -> str:
-    esc = html.escape
-    shown = [key for key, _, _ in MEASURES]
-
-    def table(title: str, rows: dict, names: dict[str, str]) -> str:
-        head = "".join(f"<th>{esc(MEASURE_NAMES[k])}</th>" for k in shown)
-        body = "".join(
-            f"<tr><td>{esc(names.get(i, str(i)))}</td>"
-            + "".join(f"<td title='{esc(v.reason) if isinstance(v, Undefined) else ''}'>{show_value(v)}</td>"
-                      for v in (values.get(k, Undefined('not computed')) for k in shown))
-            + "</tr>" for i, values in rows.items())
-        return f"<h2>{esc(title)}</h2><table><tr><th></th>{head}</tr>{body}</table>"
-
-    overall = "".join(f"<tr><td>{esc(name)}</td><td>{show_value(report.get('overall', {}).get(key))}</td>"
-                      f"<td>{esc(verdict(report.get('overall', {}).get(key)) if 'f1' not in key else '')}</td>"
-                      f"<td>{esc(about)}</td></tr>" for key, name, about in MEASURES)
-    coders = ", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", []))
-    notes = "".join(f"<li>{esc(n)}</li>" for n in undefined_notes(report))
-    disagreements = "".join(
-        f"<tr><td>{esc(data.documents.get(d['document'], d['document']))}</td><td>{d['start']}–{d['end']}</td>"
-        f"<td>{esc(describe_disagreement(d, data))}</td></tr>"
-        for d in report.get("disagreements", [])[:2000])
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Agreement report</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#222}}
-table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
-th{{background:#f2f2f2}}</style></head><body>
-<h1>Agreement report</h1><p>Coders: {coders} · {len(report.get('documents', []))} documents</p>
-<p>{READING_AID}</p>
-<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
-{table('Per category', report.get('per_category', {}), data.categories)}
-{table('Per document', report.get('per_document', {}), data.documents)}
-<h2>Disagreements</h2><table><tr><th>Document</th><th>Position</th><th>Coders</th></tr>{disagreements}</table>
-<h2>Notes</h2><ul>{notes}</ul>
-</body></html>
-"""

@@ -6,22 +6,26 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from annotator.cli.output import table
 from annotator.core.errors import BackupError
 
 
-def add_backup_parsers(sub) -> None:
-    """Register ``backups`` and ``restore`` on the CLI's subparsers."""
-    p = sub.add_parser("backups", help="list a project's automatic backups, newest first")
+def _backups_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", metavar="PROJECT")
-    p = sub.add_parser("restore", help="replace a project's content with one of its backups "
-                                       "(the current state is backed up first)")
+    p.set_defaults(func=cmd_backups)
+
+
+def _restore_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("backup", metavar="BACKUP",
                    help="a number or file name from 'annotator backups PROJECT', or the path of a backup file")
+    p.set_defaults(func=cmd_restore)
+
+
+ARGUMENTS = {"backups": _backups_arguments, "restore": _restore_arguments}
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    from annotator.cli import _table
     from annotator.core.storage import backups, db
 
     path = Path(args.project).expanduser()
@@ -30,9 +34,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
     if not found:
         print(f"no backups yet of {path} (one is taken before every import, upgrade and restore)")
         return 0
-    print(_table(["#", "time", "reason", "size", "file"],
-                 [[str(i), b.local_time(), b.reason, backups.human_size(b.size), b.path.name] for i, b in enumerate(found, 1)],
-                 right={0, 3}))
+    print(table(["#", "time", "reason", "size", "file"],
+                [[str(i), b.local_time(), b.reason, backups.human_size(b.size), b.path.name] for i, b in enumerate(found, 1)],
+                right={0, 3}))
     print(f"restore one with: annotator restore {path} NUMBER")
     return 0
 

@@ -1,0 +1,173 @@
+"""``annotator agreement``: inter-annotator agreement from the command line.
+
+Two kinds of input, one command:
+
+- ``--reliability-data FILE.csv``: item-level measures on a units × coders table (header row of coder
+  names, one row per unit, empty cell = missing; the ReCal / KALPHA layout);
+- ``SOURCE ...`` (a project file or export files): span-level measures, in :func:`run_span_report`.
+
+The reports are written by ``annotator.core.agreement.report`` (the same functions as the
+dashboard's Export); this module parses the arguments and draws the terminal tables.
+
+Giving neither, or both, is a usage error (exit 2). A file that cannot be used (malformed CSV, fewer
+than two coders, a level that does not fit the values) is one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from annotator.cli.output import UsageError, table as _table
+
+
+def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``agreement`` (annotator.cli.COMMANDS names this module for it)."""
+    p.description = (
+        "Agreement measures. With --reliability-data: percent agreement, Cohen's kappa, Scott's pi, "
+        "Bennett's S (two coders), Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, and "
+        "per category alpha and Fleiss' kappa. See docs/agreement.md."
+    )
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="a project file or export files (span-level measures)")
+    p.add_argument("--annotators", metavar="LIST", type=_names,
+                   help="SOURCE only: comma-separated annotator names or ids (default: every coder who annotated)")
+    p.add_argument("--documents", metavar="LIST", type=_names,
+                   help="SOURCE only: comma-separated document titles or ids (default: documents every coder annotated)")
+    p.add_argument("--categories", metavar="LIST", type=_names,
+                   help="SOURCE only: comma-separated category names or ids (default: all)")
+    p.add_argument("--reliability-data", metavar="FILE",
+                   help="CSV: a header row of coder names, one row per unit, an empty cell is a missing value")
+    p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
+                   help="level of measurement for Krippendorff's alpha (default: nominal)")
+    p.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
+                   help="html: a standalone page, as the dashboard's Export writes (SOURCE only)")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
+    p.add_argument("--resamples", type=_resamples, default=1000, metavar="N",
+                   help="bootstrap resamples for alpha's 95%% interval (default: 1000)")
+    p.add_argument("--seed", type=int, default=1, metavar="N",
+                   help="seed of the bootstrap, so the interval is repeatable (default: 1)")
+    p.set_defaults(func=cmd_agreement)
+
+
+ARGUMENTS = {"agreement": add_agreement_arguments}
+
+
+def _names(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected a comma-separated list")
+    return names
+
+
+def _resamples(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 100000, got {value}")
+    return value
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    if args.reliability_data and args.sources:
+        raise UsageError("give either SOURCE files (span-level) or --reliability-data FILE (item-level), not both")
+    if args.reliability_data:
+        return run_reliability_report(args)
+    if args.sources:
+        return run_span_report(args)
+    raise UsageError("agreement needs SOURCE files (a project or export files) or --reliability-data FILE.csv")
+
+
+def run_span_report(args: argparse.Namespace) -> int:
+    """Span-level agreement on a project or export files (``annotator agreement SOURCE...``)."""
+    from annotator.core.agreement.report import span_report_as_dict, span_report_text
+    from annotator.core.agreement.sources import load_sources, narrow
+    from annotator.core.agreement.spans import span_report
+
+    data = narrow(load_sources(args.sources), args.annotators, args.documents, args.categories)
+    coders = data.coders(list(data.annotators) if args.annotators else None)
+    texts = data.token_texts()
+    report = span_report(texts, data.spans, coders=coders, categories=list(data.categories),
+                         documents=list(data.texts) if args.documents else None)
+    if args.format == "table":
+        print(_render_span_table(", ".join(map(str, args.sources)), span_report_as_dict(report, data)))
+    else:
+        sys.stdout.write(span_report_text(args.format, report, data, args.raw_csv))
+    return 0
+
+
+def _render_span_table(sources: str, result: dict[str, Any]) -> str:
+    from annotator.core.agreement.report import ALPHA_READING, CATALOGUE, PAIR_MEASURES, SPAN_MEASURES, show_value
+
+    lines = [f"{sources}: {len(result['coders'])} coders ({', '.join(result['coders'])}), "
+             f"{result['documents']} documents"
+             + (f" ({len(result['documents_excluded'])} left out: not every coder annotated them)"
+                if result["documents_excluded"] else ""), ""]
+    lines.append(_table(["measure", "overall"],
+                        [[m.short, show_value(result["overall"][m.key])] for m in SPAN_MEASURES], right={1}))
+    lines += ["", "per category:"]
+    lines.append(_table(["category"] + [m.short for m in SPAN_MEASURES],
+                        [[name] + [show_value(values[m.key]) for m in SPAN_MEASURES]
+                         for name, values in result["per_category"].items()],
+                        right=set(range(1, len(SPAN_MEASURES) + 1))))
+    if result["pairs"]:
+        lines += ["", "pairs:"]
+        lines.append(_table(["coders"] + [CATALOGUE[k].short for k in PAIR_MEASURES],
+                            [[" / ".join(p["coders"])] + [show_value(p[k]) for k in PAIR_MEASURES]
+                             for p in result["pairs"]], right={1, 2, 3}))
+    lines += ["", f"{len(result['disagreements'])} disagreements (--format json lists them)"]
+    if result["notes"]:
+        lines += ["", "notes:"] + [f"  {note}" for note in result["notes"][:30]]
+    lines += ["", ALPHA_READING]
+    return "\n".join(lines)
+
+
+def run_reliability_report(args: argparse.Namespace) -> int:
+    from annotator.core.agreement.reliability import reliability_report
+    from annotator.core.agreement.reliability_io import read_reliability_csv
+    from annotator.core.agreement.report import reliability_as_dict, reliability_csv, reliability_json
+
+    if args.format == "html":
+        raise UsageError("--format html is for span-level reports (SOURCE files); use table, json or csv here")
+    data = read_reliability_csv(args.reliability_data)
+    report = reliability_report(data, args.level, resamples=args.resamples, seed=args.seed)
+    if args.format == "json":
+        sys.stdout.write(reliability_json(report, resamples=args.resamples, seed=args.seed))
+    elif args.format == "csv":
+        sys.stdout.write(reliability_csv(report, resamples=args.resamples, seed=args.seed, raw=args.raw_csv))
+    else:
+        print(_render_table(args.reliability_data, reliability_as_dict(report, resamples=args.resamples,
+                                                                       seed=args.seed)))
+    return 0
+
+
+def _render_table(path: str, result: dict[str, Any]) -> str:
+    from annotator.core.agreement.report import ALPHA_READING, RELIABILITY_MEASURES, show_value
+
+    coders = result["coders"]
+    lines = [f"{path}: {len(coders)} coders ({', '.join(coders)}), {result['units']} units "
+             f"({result['pairable_units']} coded by two or more), level {result['level']}", ""]
+    rows = []
+    for measure in RELIABILITY_MEASURES:
+        value = result[measure.key]
+        extra = ""
+        if measure.key == "percent_agreement" and value is not None:
+            extra = f"{value * 100:.1f}%"
+        if measure.key == "krippendorff_alpha" and result["krippendorff_alpha_ci95"] is not None:
+            low, high = result["krippendorff_alpha_ci95"]
+            boot = result["bootstrap"]
+            extra = f"95% CI [{low:.3f}, {high:.3f}] ({boot['resamples']} resamples of units, seed {boot['seed']})"
+        rows.append([measure.short, show_value(value), extra])
+    lines.append(_table(["measure", "value", ""], rows, right={1}))
+    lines += ["", "per category (category versus the rest):"]
+    lines.append(_table(["category", "Krippendorff's alpha", "Fleiss' kappa"],
+                        [[key, show_value(v["krippendorff_alpha"]), show_value(v["fleiss_kappa"])]
+                         for key, v in result["per_category"].items()], right={1, 2}))
+    if result["notes"]:
+        lines += ["", "notes:"] + [f"  {note}" for note in result["notes"]]
+    lines += ["", ALPHA_READING]
+    return "\n".join(lines)

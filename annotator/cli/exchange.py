@@ -1,0 +1,107 @@
+"""``annotator export``, ``import-annotations`` and ``merge``: annotations in exchange files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.cli.output import EXIT_FAILED, UsageError, print_list, summary_stream, warn
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write ('-': standard output); .json, .csv, .jsonl (doccano) or .jsonld (W3C) "
+                        "choose the format")
+    p.add_argument("--format", choices=("annotator", "csv", "doccano", "w3c"),
+                   help="annotator: Annotator's exchange JSON (default for .json); csv; doccano: JSONL; "
+                        "w3c: Web Annotation JSON-LD")
+    p.add_argument("--no-text", action="store_true", help="leave the documents' text out (annotator format)")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
+    p.add_argument("--documents", metavar="LIST", help="only these documents (comma-separated ids or titles)")
+    p.add_argument("--annotators", metavar="LIST", help="only these annotators (comma-separated ids or names)")
+    p.add_argument("--categories", metavar="LIST", help="only these categories (comma-separated ids or names)")
+    p.set_defaults(func=cmd_export)
+
+
+def _import_annotations_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_import_annotations)
+
+
+def _merge_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write ('-': standard output)")
+    p.set_defaults(func=cmd_merge)
+
+
+ARGUMENTS = {"export": _export_arguments, "import-annotations": _import_annotations_arguments,
+             "merge": _merge_arguments}
+
+
+def _pick(kind: str, wanted: str | None, names: dict[str, str]) -> frozenset[str] | None:
+    """Ids of the items a comma-separated list of ids or names gives (None: no list, everything)."""
+    from annotator.core.text import pick
+
+    words = None if wanted is None else [w.strip() for w in wanted.split(",") if w.strip()]
+    chosen = pick(kind, words, names)
+    return None if chosen is None else frozenset(chosen)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.core.exchange import other_formats as formats
+    from annotator.core.exchange.export_file import Scope, build_export, write_export
+    from annotator.core.files import write_text
+    from annotator.core.project.project import Project
+
+    fmt = args.format or formats.format_for_extension(args.output) or "annotator"
+    if args.no_text and fmt != "annotator":
+        raise UsageError("--no-text applies to the annotator format only")
+    if args.raw_csv and fmt != "csv":
+        raise UsageError("--raw-csv applies to the csv format only")
+    with Project.open(args.project, mode="read") as project:
+        scope = Scope(
+            documents=_pick("document", args.documents, {d.id: d.title for d in project.documents()}),
+            annotators=_pick("annotator", args.annotators, {a.id: a.name for a in project.annotators()}),
+            categories=_pick("category", args.categories, {c.id: c.name for c in project.categories()}),
+        )
+        if fmt == "annotator":  # streamed from the database to the file
+            counts = write_export(project, args.output, scope, include_text=not args.no_text, warn=warn)
+        else:
+            data = build_export(project, scope, warn=warn)
+            write_text(args.output, formats.render(fmt, data, raw_csv=args.raw_csv))
+            counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
+    print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "
+          f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})", file=summary_stream(args))
+    return 0
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from annotator.core.exchange.apply import import_annotations
+    from annotator.core.project.project import Project
+
+    with Project.open(args.project) as project:
+        summary = import_annotations(project, args.files)
+    for line in summary.lines():
+        print(line)
+    print_list("re-anchored", summary.reanchored)
+    print_list("conflicts", summary.conflicts)
+    print_list("notes", summary.notes)
+    print_list("rejected", summary.rejected, stream=sys.stderr)
+    print(f"backup before import: {summary.backup or 'none (nothing changed)'}")
+    return EXIT_FAILED if summary.rejected else 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.core.exchange.export_file import save
+    from annotator.core.exchange.merge import merge_files
+
+    merged, report = merge_files(args.files)
+    save(merged, args.output)
+    print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
+          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)",
+          file=summary_stream(args))
+    print_list("differences resolved", report.conflicts, stream=summary_stream(args))
+    return 0

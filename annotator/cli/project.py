@@ -1,0 +1,149 @@
+"""``annotator init``, ``import``, ``documents``, ``delete-documents`` and ``paths``: a project and
+its documents."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from annotator.cli.output import EXIT_FAILED, clip, encoding, positive_int, regex, table, warn
+
+
+def _init_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT", help="path of the new project (e.g. study.annotator)")
+    p.add_argument("--name", help="project name (default: the file name)")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--empty", action="store_true", help="start without categories")
+    start.add_argument("--template", metavar="NAME",
+                       help="start from this schema template (default: Claims; 'annotator schema templates' lists them)")
+    p.set_defaults(func=cmd_init)
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt .md .html .docx .pdf .csv .tsv .jsonl files or folders")
+    p.add_argument("--encoding", type=encoding, help="text encoding of .txt/.md/.html/.csv/.jsonl files (default: detected)")
+    split = p.add_mutually_exclusive_group()
+    split.add_argument("--split-on-blank-lines", type=positive_int, metavar="N",
+                       help="start a new document after N or more consecutive blank lines")
+    split.add_argument("--split-regex", type=regex, metavar="RE", help="start a new document at each line matching RE")
+    p.add_argument("--text-field", metavar="NAME", help="CSV/JSONL column holding the text (default: text)")
+    p.add_argument("--title-field", metavar="NAME", help="CSV/JSONL column holding the title (default: title, if present)")
+    p.set_defaults(func=cmd_import)
+
+
+def _documents_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_documents)
+
+
+def _delete_documents_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("documents", nargs="+", metavar="DOC", help="a document id or title")
+    p.set_defaults(func=cmd_delete_documents)
+
+
+def _paths_arguments(p: argparse.ArgumentParser) -> None:
+    p.set_defaults(func=cmd_paths)
+
+
+ARGUMENTS = {"init": _init_arguments, "import": _import_arguments, "documents": _documents_arguments,
+             "delete-documents": _delete_documents_arguments, "paths": _paths_arguments}
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.core.project.project import Project
+
+    with Project.create(args.project, name=args.name,
+                        schema=None if args.empty else (args.template or "claims")) as project:
+        counts = project.counts()
+    print(f"created {args.project} with {counts.categories} categories")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.core.documents.importing import import_paths
+    from annotator.core.project.project import Project
+    from annotator.core.documents.readers import ImportOptions
+
+    options = ImportOptions(
+        encoding=args.encoding, split_blank_lines=args.split_on_blank_lines, split_regex=args.split_regex,
+        text_field=args.text_field, title_field=args.title_field,
+    )
+    with Project.open(args.project) as project:
+        report = import_paths(project, args.paths, options)
+    for note in report.notes:
+        print(note)
+    for result in report.files:
+        name = str(result.path)
+        if result.error:
+            print(f"annotator: error: {name}: {result.error}", file=sys.stderr)
+            continue
+        encoding = f" ({result.encoding})" if result.encoding else ""
+        if result.added:
+            n = len(result.added)
+            print(f"imported {name}{encoding}: {n} document{'s' if n != 1 else ''}")
+        for doc in result.duplicates:
+            print(f"skipped  {name}: already in the project as {doc.title!r}")
+    files_ok = sum(1 for f in report.files if not f.error)
+    print(
+        f"summary: {len(report.added)} document(s) imported from {files_ok} file(s), "
+        f"{len(report.duplicates)} duplicate(s) skipped, {len(report.failures)} file(s) failed"
+        + (f"; backup before import: {report.backup}" if report.backup else "")
+    )
+    return 0 if report.ok else EXIT_FAILED
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from annotator.core.project.project import Project
+    from annotator.core.text import mend_value
+
+    with Project.open(args.project, mode="read") as project:
+        docs = project.documents()
+    if args.format == "json":
+        rows = [
+            {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256, "annotation_count": d.annotation_count,
+             "source": d.source, "metadata": mend_value(d.metadata, f"document {d.title!r} metadata", warn),
+             "created": d.created}
+            for d in docs
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("no documents (add some with: annotator import PROJECT PATH...)")
+        return 0
+    print(table(
+        ["id", "title", "length", "annotations", "source"],
+        [[d.id[:8], clip(d.title, 60), str(d.length), str(d.annotation_count), clip(d.source, 30)] for d in docs],
+        right={2, 3},
+    ))
+    return 0
+
+
+def cmd_delete_documents(args: argparse.Namespace) -> int:
+    from annotator.core.project.project import Project
+    from annotator.core.text import pick
+
+    with Project.open(args.project) as project:
+        chosen = pick("document", args.documents, {d.id: d.title for d in project.documents()})
+        backup = project.backup("before-delete-documents")
+        deleted = project.delete_documents(chosen)
+    counts: dict[str, int] = {}
+    for ann in deleted.annotations:
+        counts[ann["document_id"]] = counts.get(ann["document_id"], 0) + 1
+    for doc in deleted.documents:
+        n = counts.get(doc["id"], 0)
+        print(f"deleted {doc['title']!r} ({doc['id']}) with {n} annotation{'' if n == 1 else 's'}")
+    print(f"backup before delete: {backup}")
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    from annotator import paths
+
+    for name, folder in paths.all_dirs().items():
+        print(f"{name:8} {folder}")
+    print(f"{'project':8} {paths.default_project_path()}  (default)")
+    return 0

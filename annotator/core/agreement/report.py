@@ -1,0 +1,362 @@
+"""The agreement reports as users see them (Qt-free).
+
+- The measure catalogue, defined once: each measure's key (its name in JSON and CSV), its label (the
+  dashboard and the HTML page), its short label (the terminal table), what it measures (the reading
+  aid beside each number), and whether Krippendorff's thresholds apply to it; plus the thresholds
+  and the reading aid themselves.
+- One JSON, one CSV and one HTML form of the span report (``spans.span_report``), and one JSON and
+  one CSV form of the item-level report (``reliability.reliability_report``).
+
+``annotator agreement --format json|csv|html`` and the dashboard's Export both write through these
+functions, so they give the same bytes for the same data.
+
+One rule for a measure that does not apply (an ``Undefined``): its value is ``null`` in JSON, an
+empty cell in CSV and "—" on screen, and its reason is a note: in ``notes`` (JSON), in the ``note``
+column (CSV), or on the cell as a tooltip (HTML).
+
+The span report as JSON (names instead of ids; docs/agreement.md, "On the command line")::
+
+    {"coders": [names], "documents": count, "documents_excluded": [titles],
+     "overall": {measure: number | null}, "per_category": {name: {measure: ...}},
+     "per_document": {id: {"title": title, measure: ...}},
+     "pairs": [{"coders": [a, b], "span_f1_exact", "span_f1_overlap", "token_kappa"}],
+     "confusion": {"coders": [a, b], "labels": [names..., "(none)"], "matrix": [[count]]} | null,
+     "disagreements": [{"document": id, "title", "start", "end", "coders": {name: category | null |
+                        [categories]}}],
+     "names": {"annotators": {id: name}, "categories": {id: name}, "documents": {id: title}},
+     "notes": [why each null is null, and notes of the source]}
+
+As CSV, one row per number: ``scope,item,measure,value,note`` (scope overall, category, document or
+pair; the item is the category's name, the document's title or "a / b"; an undefined value is empty
+and its note says why). Numbers are written in full; text cells get ``files.csv_cell``'s formula
+guard unless ``raw``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.reliability import MEASURES as RELIABILITY_KEYS
+from annotator.core.agreement.reliability import BootstrapInterval, ReliabilityReport
+from annotator.core.agreement.sources import AgreementData
+from annotator.core.agreement.spans import MEASURES as SPAN_KEYS
+from annotator.core.files import csv_text
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure as users see it."""
+
+    key: str  # its name in the JSON and CSV output
+    label: str  # on the dashboard and the HTML page
+    short: str  # in the terminal table (narrow, plain)
+    about: str  # what it measures, in one line
+    verdict: bool = True  # chance-corrected, so read against Krippendorff's thresholds (F1 is not)
+
+
+CATALOGUE: dict[str, Measure] = {m.key: m for m in (
+    Measure("unitizing_alpha", "Unitizing α (Krippendorff 1995/2004)", "unitizing alpha (1995/2004)",
+            "Where coders put units and which category they gave them, over the whole text; gaps count."),
+    Measure("u_alpha_2016", "uα (2016)", "u-alpha (2016)",
+            "The 2016 unitizing alpha: positions and categories together."),
+    Measure("binary_u_alpha_2016", "|uα (2016)", "|u-alpha (2016)",
+            "Unit or gap only, ignoring categories: do coders find the same stretches?"),
+    Measure("cu_alpha_2016", "cuα (2016, two coders)", "cu-alpha (2016, 2 coders)",
+            "Categories only, where both coders marked units."),
+    Measure("span_f1_exact", "Span F1, exact", "span F1, exact",
+            "Same start, end and category, as a share of both coders' spans.", verdict=False),
+    Measure("span_f1_overlap", "Span F1, overlap", "span F1, overlap",
+            "Same category and at least one shared character, one-to-one.", verdict=False),
+    Measure("token_kappa", "Token κ (Cohen)", "token kappa",
+            "Per word: covered by the category or not; chance-corrected."),
+    Measure("token_alpha", "Token α (Krippendorff)", "token alpha",
+            "Per word, as token κ, with Krippendorff's expected disagreement."),
+    Measure("percent_agreement", "Percent agreement", "percent agreement",
+            "The share of agreeing coder pairs per unit; not chance-corrected.", verdict=False),
+    Measure("cohen_kappa", "Cohen's κ", "Cohen's kappa",
+            "Two coders, beyond chance, each coder with their own distribution of values."),
+    Measure("scott_pi", "Scott's π", "Scott's pi", "Two coders, beyond chance, from the pooled distribution."),
+    Measure("bennett_s", "Bennett's S", "Bennett's S", "Two coders, beyond a uniform choice among the values."),
+    Measure("fleiss_kappa", "Fleiss' κ", "Fleiss' kappa",
+            "Any number of coders, the same number on every unit; beyond chance."),
+    Measure("krippendorff_alpha", "Krippendorff's α", "Krippendorff's alpha",
+            "Any number of coders, missing values allowed, at the level of measurement chosen."),
+)}
+SPAN_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in SPAN_KEYS)
+RELIABILITY_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in RELIABILITY_KEYS)
+PAIR_MEASURES = ("span_f1_exact", "span_f1_overlap", "token_kappa")  # what the report gives per coder pair
+
+RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004, p. 241)
+THRESHOLDS = "≥ 0.800 reliable; 0.667–0.800 for tentative conclusions only; below 0.667 not reliable"
+ALPHA_READING = f"Reading alpha: {THRESHOLDS} (Krippendorff)."
+READING_AID_TITLE = "Reading the numbers."
+READING_AID = (
+    "α and κ are 1 for perfect agreement, 0 for agreement no better than chance, and negative when coders "
+    f"disagree systematically. Krippendorff's guidance: {THRESHOLDS} (the coding scheme or its guidelines "
+    "need work). F1 is the share of spans the coders match (0 to 1) and is not chance-corrected. “—” means "
+    "the measure does not apply (hover for why). See docs/agreement.md."
+)
+
+
+def reading_aid_html() -> str:
+    """The reading aid as a line of HTML (the dashboard's label, the report page)."""
+    return f"<b>{html.escape(READING_AID_TITLE)}</b> {html.escape(READING_AID)}"
+
+
+def show_value(value) -> str:
+    """A measure on screen: three decimals, or "—" when it does not apply."""
+    if isinstance(value, Undefined) or value is None:
+        return "—"
+    return f"{value:.3f}"
+
+
+def verdict(value) -> str:
+    """Krippendorff's reading of a chance-corrected value ("" when it does not apply)."""
+    if isinstance(value, Undefined) or value is None:
+        return ""
+    if value >= RELIABLE:
+        return f"reliable (≥ {RELIABLE:.3f})"
+    if value >= TENTATIVE:
+        return f"tentative ({TENTATIVE:.3f}–{RELIABLE:.3f})"
+    return f"unreliable (< {TENTATIVE:.3f})"
+
+
+def split(value) -> tuple[Any, str]:
+    """The one rule for output: (the value, "") for a number, (None, the reason) for an Undefined."""
+    if isinstance(value, Undefined):
+        return None, value.reason
+    return value, ""
+
+
+def as_json(result: dict[str, Any]) -> str:
+    """A report's JSON text (UTF-8 as is, indented, ending with a newline)."""
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- the span report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of numbers of the span report: overall, one category, one document or one coder pair."""
+
+    scope: str  # "overall", "category", "document" or "pair"
+    key: Any  # the category's or document's id, the pair's coder ids; None overall
+    name: str  # the category's name, the document's title, "alice / bob"; "" overall
+    values: dict[str, float | None] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # why a None is None
+
+    def notes(self) -> list[str]:
+        where = {"overall": "overall.", "category": f"{self.name}.", "document": f"document {self.name}.",
+                 "pair": f"pair {self.name}."}[self.scope]
+        return [f"{where}{key}: {reason}" for key, reason in self.reasons.items()]
+
+
+def _row(scope: str, key: Any, name: str, values: dict, keys) -> Row:
+    row = Row(scope, key, name)
+    for measure in keys:
+        row.values[measure], reason = split(values.get(measure, Undefined("not computed")))
+        if reason:
+            row.reasons[measure] = reason
+    return row
+
+
+def _category(data: AgreementData, category) -> str | None:
+    return None if category is None else data.categories.get(category, category)
+
+
+def span_rows(report: dict[str, Any], data: AgreementData) -> list[Row]:
+    """Every number of the span report, row by row, with names from ``data``."""
+    coder = data.annotators.get
+    rows = [_row("overall", None, "", report.get("overall", {}), SPAN_KEYS)]
+    rows += [_row("category", c, _category(data, c), values, SPAN_KEYS)
+             for c, values in report.get("per_category", {}).items()]
+    rows += [_row("document", d, data.documents.get(d, d), values, SPAN_KEYS)
+             for d, values in report.get("per_document", {}).items()]
+    rows += [_row("pair", tuple(p["coders"]), " / ".join(coder(c, c) for c in p["coders"]), p, PAIR_MEASURES)
+             for p in report.get("pairs", [])]
+    return rows
+
+
+def span_report_as_dict(report: dict[str, Any], data: AgreementData) -> dict[str, Any]:
+    """The span report as JSON-ready data (the shape in this module's docstring)."""
+    rows = span_rows(report, data)
+    coder = lambda c: data.annotators.get(c, c)  # noqa: E731
+
+    def named(value):
+        return [_category(data, x) for x in value] if isinstance(value, list) else _category(data, value)
+
+    confusion = report.get("confusion")
+    documents = list(report.get("documents", [])) + list(report.get("documents_excluded", []))
+    return {
+        "coders": [coder(c) for c in report.get("coders", [])],
+        "documents": len(report.get("documents", [])),
+        "documents_excluded": [data.documents.get(d, d) for d in report.get("documents_excluded", [])],
+        "overall": rows[0].values,
+        "per_category": {row.name: row.values for row in rows if row.scope == "category"},
+        "per_document": {row.key: {"title": row.name, **row.values} for row in rows if row.scope == "document"},
+        "pairs": [{"coders": [coder(c) for c in row.key], **row.values} for row in rows if row.scope == "pair"],
+        "confusion": None if not confusion else {
+            "coders": [coder(c) for c in confusion["coders"]],
+            "labels": [_category(data, c) if c is not None else "(none)" for c in confusion["labels"]],
+            "matrix": confusion["matrix"]},
+        "disagreements": [{"document": d["document"], "title": data.documents.get(d["document"], d["document"]),
+                           "start": d["start"], "end": d["end"],
+                           "coders": {coder(c): named(v) for c, v in d["coders"].items()}}
+                          for d in report.get("disagreements", [])],
+        "names": {"annotators": {c: coder(c) for c in report.get("coders", [])},
+                  "categories": {c: _category(data, c) for c in report.get("categories", [])},
+                  "documents": {d: data.documents.get(d, d) for d in documents}},
+        "notes": list(data.notes) + [note for row in rows for note in row.notes()],
+    }
+
+
+def span_report_json(report: dict[str, Any], data: AgreementData) -> str:
+    return as_json(span_report_as_dict(report, data))
+
+
+def span_report_csv(report: dict[str, Any], data: AgreementData, raw: bool = False) -> str:
+    """One row per number: scope, item, measure, value (empty when undefined), note (why)."""
+    out: list[list[Any]] = [["scope", "item", "measure", "value", "note"]]
+    for row in span_rows(report, data):
+        out += [[row.scope, row.name, key, "" if value is None else value, row.reasons.get(key, "")]
+                for key, value in row.values.items()]
+    return csv_text(out, raw)
+
+
+def describe_disagreement(item: dict, data: AgreementData) -> str:
+    """"alice: Opinion · bob: nothing" for one disagreement of the span report."""
+    parts = []
+    for coder, category in item["coders"].items():
+        if isinstance(category, list):
+            category = " + ".join(data.categories.get(c, c) for c in category)
+        else:
+            category = data.categories.get(category, category) if category else "nothing"
+        parts.append(f"{data.annotators.get(coder, coder)}: {category}")
+    return " · ".join(parts)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Agreement report</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
+th{{background:#f2f2f2}}</style></head><body>
+<h1>Agreement report</h1><p>Coders: {coders} · {documents} documents</p>
+<p>{aid}</p>
+<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
+{per_category}
+{per_document}
+<h2>Disagreements</h2><table><tr><th>Document</th><th>Position</th><th>Coders</th></tr>{disagreements}</table>
+<h2>Notes</h2><ul>{notes}</ul>
+</body></html>
+"""
+MAX_HTML_DISAGREEMENTS = 2000
+
+
+def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
+    """A standalone HTML page of the span report; every text from the project is escaped."""
+    esc = html.escape
+    rows = span_rows(report, data)
+
+    def cell(row: Row, key: str) -> str:
+        return f'<td title="{esc(row.reasons.get(key, ""))}">{esc(show_value(row.values.get(key)))}</td>'
+
+    def table(title: str, scope: str) -> str:
+        head = "".join(f"<th>{esc(m.label)}</th>" for m in SPAN_MEASURES)
+        body = "".join(f"<tr><td>{esc(row.name)}</td>" + "".join(cell(row, m.key) for m in SPAN_MEASURES) + "</tr>"
+                       for row in rows if row.scope == scope)
+        return f"<h2>{esc(title)}</h2><table><tr><th></th>{head}</tr>{body}</table>"
+
+    overall = "".join(f"<tr><td>{esc(m.label)}</td>{cell(rows[0], m.key)}"
+                      f"<td>{esc(verdict(rows[0].values.get(m.key)) if m.verdict else '')}</td>"
+                      f"<td>{esc(m.about)}</td></tr>" for m in SPAN_MEASURES)
+    disagreements = "".join(
+        f"<tr><td>{esc(data.documents.get(d['document'], d['document']))}</td><td>{d['start']}–{d['end']}</td>"
+        f"<td>{esc(describe_disagreement(d, data))}</td></tr>"
+        for d in report.get("disagreements", [])[:MAX_HTML_DISAGREEMENTS])
+    notes = list(data.notes) + [note for row in rows for note in row.notes()]
+    return _PAGE.format(
+        coders=", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", [])),
+        documents=len(report.get("documents", [])), aid=reading_aid_html(), overall=overall,
+        per_category=table("Per category", "category"), per_document=table("Per document", "document"),
+        disagreements=disagreements, notes="".join(f"<li>{esc(n)}</li>" for n in notes))
+
+
+SPAN_FORMATS = ("json", "csv", "html")
+
+
+def span_report_text(fmt: str, report: dict[str, Any], data: AgreementData, raw: bool = False) -> str:
+    """The span report in ``fmt`` (one of SPAN_FORMATS); ``raw``: CSV cells without the formula guard."""
+    if fmt == "csv":
+        return span_report_csv(report, data, raw)
+    return {"json": span_report_json, "html": span_report_html}[fmt](report, data)
+
+
+# -- the item-level (reliability) report -----------------------------------------------------------
+
+
+def value_key(value: Any) -> str:
+    """How a value is written as a JSON key or a table cell: numbers without a needless ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def reliability_as_dict(report: ReliabilityReport, *, resamples: int, seed: int | None) -> dict[str, Any]:
+    """The report as JSON-ready data: the measures (None where undefined), ``krippendorff_alpha_ci95``
+    as [low, high], ``per_category`` keyed by value, and ``notes`` with each reason (per-category
+    reasons shared by several categories are given once)."""
+    notes: list[str] = []
+
+    def number(value, name: str):
+        value, reason = split(value)
+        if reason:
+            notes.append(f"{name}: {reason}")
+        return value
+
+    out: dict[str, Any] = {"level": report.level, "coders": list(report.coders), "units": report.units,
+                           "pairable_units": report.pairable_units}
+    for name in RELIABILITY_KEYS:
+        out[name] = number(report.measures[name], name)
+    ci = report.alpha_ci95
+    if isinstance(ci, BootstrapInterval):
+        out["krippendorff_alpha_ci95"] = [ci.low, ci.high]
+        out["bootstrap"] = {"method": "percentile, resampling units", "resamples": resamples,
+                            "defined_resamples": ci.resamples, "seed": seed}
+    else:
+        out["krippendorff_alpha_ci95"] = number(ci, "krippendorff_alpha_ci95")
+    per_category: dict[str, dict[str, float | None]] = {}
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for value, measures in report.per_category.items():
+        key = value_key(value)
+        per_category[key] = {}
+        for name, result in measures.items():
+            per_category[key][name], reason = split(result)
+            if reason:
+                reasons.setdefault((name, reason), []).append(key)
+    out["per_category"] = per_category
+    for (name, reason), keys in reasons.items():
+        which = "every category" if len(keys) == len(per_category) > 1 else ", ".join(keys)
+        notes.append(f"per_category {name} ({which}): {reason}")
+    out["notes"] = notes
+    return out
+
+
+def reliability_json(report: ReliabilityReport, *, resamples: int, seed: int | None) -> str:
+    return as_json(reliability_as_dict(report, resamples=resamples, seed=seed))
+
+
+def reliability_csv(report: ReliabilityReport, *, resamples: int, seed: int | None, raw: bool = False) -> str:
+    """One row per number: measure, category (empty for the overall ones), value; then the notes."""
+    result = reliability_as_dict(report, resamples=resamples, seed=seed)
+    ci = result["krippendorff_alpha_ci95"] or (None, None)
+    rows: list[list[Any]] = [["measure", "category", "value"]]
+    rows += [[name, "", result[name]] for name in RELIABILITY_KEYS]
+    rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
+    rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
+    rows += [["note", "", note] for note in result["notes"]]
+    return csv_text(rows, raw)

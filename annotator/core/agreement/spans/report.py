@@ -1,0 +1,145 @@
+"""``span_report``: every span measure at once, overall, per category, per document and per coder
+pair, with the confusion matrix and the disagreements, sharing the per-document work. (How the
+report is written out, as JSON, CSV or HTML, is ``annotator.core.agreement.report``.)"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
+from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
+from annotator.core.agreement.spans.prepare import prepare
+from annotator.core.agreement.spans.tokens import _alpha_binary, _covered, _kappa, _mean_defined, _token_counts
+from annotator.core.agreement.spans.unitizing import _u1995, _u1995_doc_stats, _u2016
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+
+MEASURES = ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016",
+            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha")
+
+
+def span_report(texts, spans, coders=None, categories=None, documents=None, *,
+                confusion_pair: tuple | None = None) -> dict:
+    """Every span measure, overall, per category, per document and per coder pair.
+
+    Returns::
+
+        {"coders": [...], "categories": [...], "documents": [...used...],
+         "documents_excluded": [...not annotated by every coder...], "length": L,
+         "overall": {measure: value, "span_f1_exact_macro": ..., "span_f1_overlap_macro": ...},
+         "per_category": {category: {measure: value}},
+         "per_document": {document: {measure: value}},
+         "pairs": [{"coders": [a, b], "span_f1_exact", "span_f1_exact_macro", "span_f1_overlap",
+                    "span_f1_overlap_macro", "token_kappa",
+                    "per_category": {category: {"span_f1_exact", "span_f1_overlap",
+                                                "token_kappa"}}}],
+         "confusion": {"coders": [a, b], "labels": [..., None], "matrix": [[...]]},
+         "disagreements": [{"document", "start", "end", "coders": {coder: category | None}}]}
+
+    measure ∈ unitizing_alpha, u_alpha_2016, binary_u_alpha_2016, cu_alpha_2016 (two coders),
+    span_f1_exact, span_f1_overlap, token_kappa, token_alpha; each a float or Undefined.
+    With more than two coders, span F1 and token kappa (pairwise by nature) are the mean over
+    coder pairs (Light's approach); Undefined if any pair's value is."""
+    p = prepare(texts, spans, coders, categories, documents)
+    cats, m, K = p.categories, len(p.coders), len(p.categories)
+    base = {"coders": list(p.coders), "categories": list(cats), "documents": [d.doc_id for d in p.docs],
+            "documents_excluded": p.excluded_documents, "length": p.length}
+    if p.problem is not None:
+        u = p.problem
+        row = {k: u for k in MEASURES}
+        return base | {"overall": row | {"span_f1_exact_macro": u, "span_f1_overlap_macro": u},
+                       "per_category": {c: dict(row) for c in cats},
+                       "per_document": {d.doc_id: dict(row) for d in p.docs},
+                       "pairs": [], "confusion": _confusion(p, 0, 1), "disagreements": []}
+    pair_idx = list(itertools.combinations(range(m), 2))
+    # per document, additive statistics
+    f1_counts = np.zeros((len(p.docs), len(pair_idx), 4, K))
+    tok_pairs = np.zeros((len(p.docs), len(pair_idx), K, 4))
+    tok_alpha = np.zeros((len(p.docs), K, 3))
+    ca, cb = confusion_pair if confusion_pair else (p.coders[0], p.coders[1])
+    if ca not in p.coders or cb not in p.coders or ca == cb:
+        raise ValueError(f"confusion_pair {confusion_pair!r}: two different coders of {p.coders!r}")
+    a_idx, b_idx = p.coders.index(ca), p.coders.index(cb)
+    confusion_pairs = []
+    for n, doc in enumerate(p.docs):
+        for q, (a, b) in enumerate(pair_idx):
+            cnt, same = _f1_counts(doc, a, b, K)
+            f1_counts[n, q] = cnt
+            if (a, b) == (a_idx, b_idx):
+                confusion_pairs.append(same)
+        tp, ta = _token_counts(_covered(doc, m, K))
+        tok_pairs[n], tok_alpha[n] = tp, ta
+    if (a_idx, b_idx) not in pair_idx:
+        confusion_pairs = None
+    u95_docs = [_u1995_doc_stats(p, doc) for doc in p.docs]
+    u95 = _u1995(p, p.docs, u95_docs)
+    u16 = _u2016(p, per_document=True)
+
+    def pair_measures(counts4k, tab_k4):
+        s = _f1_summary(counts4k, cats)
+        return s, _kappa(tab_k4.sum(0)), [_kappa(tab_k4[k]) for k in range(K)]
+
+    pairs_out, pair_vals = [], []
+    f1_tot, tok_tot = f1_counts.sum(0), tok_pairs.sum(0)
+    for q, (a, b) in enumerate(pair_idx):
+        s, kap, kap_k = pair_measures(f1_tot[q], tok_tot[q])
+        pair_vals.append((s, kap, kap_k))
+        pairs_out.append({
+            "coders": [p.coders[a], p.coders[b]],
+            "span_f1_exact": s["span_f1_exact"], "span_f1_exact_macro": s["span_f1_exact_macro"],
+            "span_f1_overlap": s["span_f1_overlap"], "span_f1_overlap_macro": s["span_f1_overlap_macro"],
+            "token_kappa": kap,
+            "per_category": {c: {"span_f1_exact": s["span_f1_exact_per_category"][c],
+                                 "span_f1_overlap": s["span_f1_overlap_per_category"][c],
+                                 "token_kappa": kap_k[k]} for k, c in enumerate(cats)}})
+
+    def mean_pairs(get):
+        return _mean_defined([get(v) for v in pair_vals], "coder pairs")
+
+    ta_tot = tok_alpha.sum(0)
+    overall = {
+        "unitizing_alpha": u95["overall"],
+        "u_alpha_2016": u16["u_alpha"], "binary_u_alpha_2016": u16["binary_u_alpha"],
+        "cu_alpha_2016": u16["cu_alpha"],
+        "span_f1_exact": mean_pairs(lambda v: v[0]["span_f1_exact"]),
+        "span_f1_overlap": mean_pairs(lambda v: v[0]["span_f1_overlap"]),
+        "token_kappa": mean_pairs(lambda v: v[1]),
+        "token_alpha": _alpha_binary(ta_tot.sum(0)),
+        "span_f1_exact_macro": mean_pairs(lambda v: v[0]["span_f1_exact_macro"]),
+        "span_f1_overlap_macro": mean_pairs(lambda v: v[0]["span_f1_overlap_macro"]),
+    }
+    per_category = {}
+    for k, c in enumerate(cats):
+        per_category[c] = {
+            "unitizing_alpha": u95["per_category"][c],
+            "u_alpha_2016": u16["per_category"][c]["u_alpha"],
+            "binary_u_alpha_2016": u16["per_category"][c]["binary_u_alpha"],
+            "cu_alpha_2016": u16["per_category"][c]["cu_alpha"],
+            "span_f1_exact": mean_pairs(lambda v: v[0]["span_f1_exact_per_category"][c]),
+            "span_f1_overlap": mean_pairs(lambda v: v[0]["span_f1_overlap_per_category"][c]),
+            "token_kappa": mean_pairs(lambda v: v[2][k]),
+            "token_alpha": _alpha_binary(ta_tot[k]),
+        }
+    per_document = {}
+    for n, doc in enumerate(p.docs):
+        d95 = _u1995(p, [doc], [u95_docs[n]])["overall"]
+        d16 = u16["per_document"][n]
+        dvals = [pair_measures(f1_counts[n, q], tok_pairs[n, q]) for q in range(len(pair_idx))]
+        per_document[doc.doc_id] = {
+            "unitizing_alpha": d95,
+            "u_alpha_2016": d16["u_alpha"], "binary_u_alpha_2016": d16["binary_u_alpha"],
+            "cu_alpha_2016": d16["cu_alpha"],
+            "span_f1_exact": _mean_defined([v[0]["span_f1_exact"] for v in dvals], "coder pairs"),
+            "span_f1_overlap": _mean_defined([v[0]["span_f1_overlap"] for v in dvals], "coder pairs"),
+            "token_kappa": _mean_defined([v[1] for v in dvals], "coder pairs"),
+            "token_alpha": _alpha_binary(tok_alpha[n].sum(0)),
+        }
+    return base | {
+        "overall": overall, "per_category": per_category, "per_document": per_document,
+        "pairs": pairs_out, "confusion": _confusion(p, a_idx, b_idx, confusion_pairs),
+        "disagreements": [d for doc in p.docs for d in _disagreements_doc(doc, p)],
+    }

@@ -1,0 +1,105 @@
+"""Token-level Cohen's kappa and Krippendorff's alpha: each token × category is covered or not."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from annotator.core.agreement.common import Undefined, is_defined
+from annotator.core.agreement.spans.prepare import _Doc, _pair, _prep
+
+# --------------------------------------------------------------------------------------------
+# Token-level kappa and alpha
+# --------------------------------------------------------------------------------------------
+
+
+def _covered(doc: _Doc, m: int, K: int) -> np.ndarray:
+    """(m, K, T) bool: does coder i's units of category k cover any character of token t."""
+    ts, te = doc.tokens()
+    out = np.zeros((m, K, ts.size), dtype=bool)
+    for i in range(m):
+        for k in range(K):
+            s, e = doc.merged[i][k]
+            if s.size and ts.size:
+                idx = np.searchsorted(e, ts, side="right")
+                ok = idx < s.size
+                out[i, k] = ok & (s[np.minimum(idx, s.size - 1)] < te)
+    return out
+
+
+def _token_counts(cov: np.ndarray):
+    """Additive counts per category: pair tables (pairs, K, 4) = n11, n10, n01, n00 and alpha
+    counts (K, 3) = n1 (covered values), o01 (disagreeing pairs / (m − 1)), N (values)."""
+    m, K, T = cov.shape
+    pairs = []
+    for a, b in itertools.combinations(range(m), 2):
+        ca, cb = cov[a], cov[b]
+        n11 = (ca & cb).sum(1)
+        n10 = (ca & ~cb).sum(1)
+        n01 = (~ca & cb).sum(1)
+        pairs.append(np.stack([n11, n10, n01, T - n11 - n10 - n01], axis=1))
+    r = cov.sum(0).astype(np.float64)  # (K, T): coders covering
+    alpha = np.stack([r.sum(1), (r * (m - r)).sum(1) / (m - 1), np.full(K, float(m * T))], axis=1)
+    return np.array(pairs, dtype=np.float64).reshape(-1, K, 4), alpha
+
+
+def _kappa(t) -> float | Undefined:
+    n11, n10, n01, n00 = t
+    n = n11 + n10 + n01 + n00
+    if n == 0:
+        return Undefined("no tokens")
+    pa, pb = (n11 + n10) / n, (n11 + n01) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    if pe >= 1 - 1e-15:
+        return Undefined("only one value occurs (no token covered, or every token covered)")
+    return float(((n11 + n00) / n - pe) / (1 - pe))
+
+
+def _alpha_binary(c) -> float | Undefined:
+    n1, o01, n = c
+    n0 = n - n1
+    if n1 == 0 or n0 == 0:
+        return Undefined("only one value occurs (no token covered, or every token covered)")
+    return float(1 - (n - 1) * o01 / (n0 * n1))
+
+
+def _mean_defined(values, what):
+    bad = [v for v in values if not is_defined(v)]
+    if bad:
+        return bad[0]
+    return float(np.mean(values)) if values else Undefined(f"no {what}")
+
+
+def token_kappa(texts, spans=None, coder_a=None, coder_b=None, categories=None, documents=None) -> dict:
+    """Token-level Cohen's kappa between two coders, per category and overall.
+
+    Unit of analysis: a token (a whitespace-separated word when ``texts`` gives the text, a code
+    point when it gives only the length) × a category; its value for a coder is 1 when any
+    character of the token is covered by the coder's spans of that category, else 0.
+        κ = (p_o − p_e) / (1 − p_e),  p_e = p_A(1) p_B(1) + p_A(0) p_B(0)
+    Overall: the same on all (token, category) items pooled. Unannotated text counts (value 0).
+    Overlapping spans are harmless (coverage is a union).
+
+    Returns {"overall": ..., "per_category": {...}}."""
+    p = _prep(texts, spans, _pair(coder_a, coder_b), categories, documents)
+    if p.problem is not None:
+        return {"overall": p.problem, "per_category": {c: p.problem for c in p.categories}}
+    K = len(p.categories)
+    tab = sum(_token_counts(_covered(d, 2, K))[0][0] for d in p.docs)
+    return {"overall": _kappa(tab.sum(0)), "per_category": {c: _kappa(tab[k]) for k, c in enumerate(p.categories)}}
+
+
+def token_alpha(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
+    """Token-level Krippendorff's alpha (nominal, binary), any number of coders, per category and
+    overall. Units and values as in ``token_kappa``; every coder codes every token (no missing).
+        α = 1 − (n − 1) o_01 / (n_0 n_1),  o_01 = Σ_tokens r (m − r) / (m − 1)
+    with r the number of coders covering the token, n = m × tokens, n_1 = Σ r, n_0 = n − n_1.
+    Overall: all (token, category) items pooled."""
+    p = _prep(texts, spans, coders, categories, documents)
+    if p.problem is not None:
+        return {"overall": p.problem, "per_category": {c: p.problem for c in p.categories}}
+    K = len(p.categories)
+    cnt = sum(_token_counts(_covered(d, len(p.coders), K))[1] for d in p.docs)
+    return {"overall": _alpha_binary(cnt.sum(0)),
+            "per_category": {c: _alpha_binary(cnt[k]) for k, c in enumerate(p.categories)}}

@@ -1,0 +1,217 @@
+"""The unitizing alphas on prepared span data: Krippendorff's 1995/2004 uα and the 2016 family
+(uα, |uα, cuα), overall, per category and per document. The coefficients themselves (δ², the
+coincidences) are in ``annotator.core.agreement.unitizing``; this module lays the documents out
+as continua and feeds them in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from annotator.core.agreement.common import Undefined, is_defined
+from annotator.core.agreement.spans.prepare import Prepared, _Doc, _prep
+from annotator.core.agreement.unitizing import (
+    alphas_2016,
+    coincidences_2016,
+    k_cu_alphas_2016,
+    u1995_alpha,
+    u1995_expected_numerator,
+    u1995_gaps,
+    u1995_pair_disagreement,
+)
+
+# --------------------------------------------------------------------------------------------
+# Krippendorff's unitizing alpha, 1995/2004
+# --------------------------------------------------------------------------------------------
+
+
+def _u1995_doc_stats(p: Prepared, doc: _Doc):
+    """Per category: (Σ δ² over coder pairs, unit lengths, gap lengths) for one document."""
+    m = len(p.coders)
+    out = []
+    for ci in range(len(p.categories)):
+        units = [doc.merged[i][ci] for i in range(m)]
+        d_sum = 0.0
+        for i in range(m):
+            for j in range(i + 1, m):
+                d_sum += u1995_pair_disagreement(*units[i], *units[j])
+        lens = np.concatenate([e - s for s, e in units]).astype(np.float64)
+        gaps = np.concatenate([u1995_gaps(s, e, doc.n) for s, e in units])
+        out.append((d_sum, lens, gaps))
+    return out
+
+
+def _u1995(p: Prepared, docs, stats=None) -> dict:
+    """{"overall", "per_category"} for these documents (``stats``: their _u1995_doc_stats)."""
+    m, L = len(p.coders), sum(d.n for d in docs)
+    if stats is None:
+        stats = [_u1995_doc_stats(p, d) for d in docs]
+    per, dos, des = {}, [], []
+    for ci, cat in enumerate(p.categories):
+        d_sum = sum(st[ci][0] for st in stats)
+        lens = np.concatenate([st[ci][1] for st in stats]) if stats else np.zeros(0)
+        gaps = np.concatenate([st[ci][2] for st in stats]) if stats else np.zeros(0)
+        if lens.size == 0:
+            per[cat] = Undefined(f"no units of category {cat!r}")
+            continue
+        r = u1995_alpha(d_sum, u1995_expected_numerator(lens, gaps), float(np.sum(lens * (lens - 1))), m, L)
+        if not is_defined(r):
+            per[cat] = r
+            continue
+        d_o, d_e = r
+        dos.append(d_o)
+        des.append(d_e)
+        per[cat] = float(1 - d_o / d_e) if d_e > 0 else Undefined("no expected disagreement")
+    overall = (float(1 - np.mean(dos) / np.mean(des)) if des and np.mean(des) > 0
+               else Undefined("nothing annotated"))
+    return {"overall": overall, "per_category": per}
+
+
+def unitizing_alpha(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
+    """Krippendorff's unitizing alpha uα (1995; Content Analysis 2004, ch. 12), per category and
+    overall — the variant of DKPro Agreement's KrippendorffAlphaUnitizingAgreement (INCEpTION).
+
+    Unit of analysis: the continuum of code points of the pooled documents (length L), one
+    category c at a time: each coder's continuum is cut into units of c and gaps.
+
+        uα_c = 1 − D_O(c) / D_E(c)
+        D_O(c) = 2 / (m (m − 1) L²) · Σ_{i<j} Σ_g Σ_h δ²(ig, jh)        (see unitizing.py for δ²)
+        D_E(c) = (2/L) Σ_units [ (N_c − 1)(2l³ − 3l² + l)/3 + l² Σ_{gaps h: l_h ≥ l}(l_h − l + 1) ]
+                 / ( m L (m L − 1) − Σ_units l (l − 1) )
+        overall uα = 1 − mean_c D_O(c) / mean_c D_E(c)      (over categories that occur)
+
+    Overlapping spans of one coder and category are merged into one unit (the coefficient needs
+    non-overlapping units); spans of different categories may overlap (each category is its own
+    continuum). Documents are laid end to end; a gap ends at a document boundary.
+
+    Returns {"overall": float | Undefined, "per_category": {category: float | Undefined}}."""
+    p = _prep(texts, spans, coders, categories, documents)
+    if p.problem is not None:
+        return {"overall": p.problem, "per_category": {c: p.problem for c in p.categories}}
+    return _u1995(p, p.docs)
+
+
+# --------------------------------------------------------------------------------------------
+# Krippendorff, Mathet, Bouvry & Widlöcher 2016
+# --------------------------------------------------------------------------------------------
+
+
+def _partition(doc: _Doc, i: int, cats: Sequence[int]):
+    """Coder i's partition of the document into segments: boundaries at every start and end of
+    the coder's (merged) units of the categories ``cats``; a segment's value is the bitmask of
+    the categories covering it (0 = gap)."""
+    pieces = [doc.merged[i][k] for k in cats]
+    pts = np.unique(np.concatenate([np.array([0], np.int64)] + [x for s, e in pieces for x in (s, e)]))
+    pts = pts[pts < doc.n] if doc.n > 0 else pts[:0]
+    code = np.zeros(pts.size, dtype=object if len(cats) > 62 else np.int64)
+    for bit, (s, e) in enumerate(pieces):
+        if s.size:
+            idx = np.searchsorted(e, pts, side="right")
+            inside = (idx < s.size) & (s[np.minimum(idx, s.size - 1)] <= pts)
+            code = code + inside.astype(code.dtype) * (1 << bit)
+    return pts, code
+
+
+def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
+    """Per-document (l, f, w) of coincidences_2016 and the values: ``uniq[v]`` is the bitmask
+    (over ``cats``) of value v, 0 (the gap) first."""
+    m = len(p.coders)
+    parts = [[_partition(doc, i, cats) for i in range(m)] for doc in p.docs]
+    codes = [c for dp in parts for _, c in dp]
+    allc = np.concatenate(codes + [np.zeros(1, dtype=codes[0].dtype if codes else np.int64)])
+    uniq = np.unique(allc)  # 0 (gap) sorts first
+    V = uniq.size
+    stats = []
+    for doc, dp in zip(p.docs, parts):
+        if doc.n == 0:
+            stats.append((np.zeros((V, V)), np.zeros(V), np.zeros(V)))
+            continue
+        part = [(s, np.searchsorted(uniq, c).astype(np.int64)) for s, c in dp]
+        stats.append(coincidences_2016(doc.n, part, V, cu=want_cu))
+    return stats, uniq
+
+
+def _sum_stats(stats):
+    l = sum(s[0] for s in stats)
+    f = sum(s[1] for s in stats)
+    w = sum(s[2] for s in stats)
+    return l, f, w
+
+
+def u_alpha_2016(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
+    """The 2016 family (Krippendorff, Mathet, Bouvry & Widlöcher, Quality & Quantity 50, 2016):
+    uα, |uα and cuα overall, and uα (= |uα) per category.
+
+    Unit of analysis: lengths of intersections of segments. Each coder's pooled continuum is one
+    partition into segments: units (value: the category) and gaps (value ∅). With o_ck the
+    summed lengths of intersections of a c-segment of one coder with a k-segment of another,
+    over ordered coder pairs, divided by m − 1 (so o.. = m L):
+
+        e_ck = o.. (o_c. o_.k − δ_ck Σ_{segments valued c} f(l)) / (o..² − Σ_all f(l)),
+               f(l) = l² for a unit, l for a gap
+        uα  = 1 − (o.. − Σ_c o_cc) / (o.. − Σ_c e_cc)            (nominal, gaps are a value)
+        |uα = 1 − (o_∅. − o_∅∅) / (e_∅. − e_∅∅)                 (units versus gaps)
+        cuα = the same over the intersections of units only (two coders; see alphas_2016)
+
+    Per category k: uα and |uα are the same coefficients on the continuum of units of k versus
+    everything else (our reduction; with one kind of unit they coincide). cuα per category is
+    (k)cuα (two coders; see ``k_cu_alphas_2016``): on cuα's matrices, the observed disagreement
+    rate in column k against the expected one, 1 − (e'_.k / o'_.k)(o'_.k − o'_kk)/(e'_.k − e'_kk),
+    for the value "k alone" (stretches where a coder's k overlaps another category of the same
+    coder are values of their own).
+
+    Overlaps: the paper needs a partition per coder. Overlapping spans of one category are
+    merged; where one coder's units of different categories overlap, the coder's continuum is
+    cut at every unit boundary and an overlapped stretch gets the combined value (e.g. {A, B}),
+    a value of its own. Documents are laid end to end; no segment crosses a document boundary.
+
+    Returns {"u_alpha", "binary_u_alpha", "cu_alpha", "per_category": {cat: {"u_alpha",
+    "binary_u_alpha", "cu_alpha"}}}."""
+    p = _prep(texts, spans, coders, categories, documents)
+    return _u2016(p)
+
+
+def _u2016(p: Prepared, per_document: bool = False) -> dict:
+    m = len(p.coders)
+    if p.problem is not None:
+        und = p.problem
+        res = {"u_alpha": und, "binary_u_alpha": und, "cu_alpha": und,
+               "per_category": {c: {"u_alpha": und, "binary_u_alpha": und, "cu_alpha": und}
+                                for c in p.categories}}
+        if per_document:
+            res["per_document"] = [dict(u_alpha=und, binary_u_alpha=und, cu_alpha=und) for _ in p.docs]
+        return res
+    two = m == 2
+    stats, uniq = _u2016_stats(p, range(len(p.categories)), want_cu=two)
+    total_stats = _sum_stats(stats)
+    res = alphas_2016(*total_stats, m, want_cu=two)
+    if two:  # (k)cuα of the value "category k alone" (bitmask 1 << k; combined values are others)
+        k_cu = k_cu_alphas_2016(total_stats[0], total_stats[2], m)
+        value_of = {int(code): v for v, code in enumerate(uniq.tolist())}
+    if not two:
+        res["cu_alpha"] = Undefined("cuα is computed for two coders only")
+    if per_document:
+        docs = []
+        for st in stats:
+            r = alphas_2016(*st, m, want_cu=two)
+            if not two:
+                r["cu_alpha"] = res["cu_alpha"]
+            docs.append(r)
+        res["per_document"] = docs
+    per = {}
+    for ci, cat in enumerate(p.categories):
+        st, _ = _u2016_stats(p, [ci], want_cu=False)
+        r = alphas_2016(*_sum_stats(st), m, want_cu=False)
+        if not is_defined(r["u_alpha"]) and r["u_alpha"].reason == "nothing annotated":
+            r = {k: Undefined(f"no units of category {cat!r}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
+        elif not two:
+            r["cu_alpha"] = Undefined("cuα is computed for two coders only")
+        elif (1 << ci) in value_of:
+            r["cu_alpha"] = k_cu[value_of[1 << ci] - 1]
+        else:
+            r["cu_alpha"] = Undefined(f"category {cat!r} never occurs alone (always overlapped by "
+                                      "another category of the same coder)")
+        per[cat] = r
+    res["per_category"] = per
+    return res

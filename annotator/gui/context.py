@@ -1,0 +1,61 @@
+"""What the window's controllers share: the open project, the coder new annotations carry, the one
+background operation running, and where changes made outside the undo history are reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.core.project.changes import Changes
+from annotator.core.project.project import Project
+from annotator.core.storage.tables import new_id
+from annotator.gui.settings import os_user_name, saved_annotator_name
+
+
+@dataclass
+class CurrentAnnotator:
+    """The coder new annotations carry. ``id`` is None until the project holds their row (it is
+    made with their first annotation, so merely opening a project changes nothing)."""
+
+    name: str
+    id: str | None = None
+
+    @classmethod
+    def in_project(cls, project: Project, name: str | None = None) -> CurrentAnnotator:
+        """The saved name (else the OS user's), with the id the project knows it by, if any."""
+        name = name or saved_annotator_name() or os_user_name()
+        existing = next((a for a in project.annotators() if a.name == name), None)
+        return cls(name, existing.id if existing else None)
+
+
+class ProjectContext(QObject):
+    """``project`` and ``annotator`` change together when another project opens (``set_project``).
+    ``operation`` is the running ``Operation`` (or None); ``operationEnded`` is emitted after each
+    one's callbacks. ``changed_outside(changes)`` is told what an operation wrote."""
+
+    operationEnded = Signal()  # noqa: N815 (Qt signal name)
+
+    def __init__(self, project: Project, changed_outside: Callable[[Changes], None], parent=None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.annotator = CurrentAnnotator.in_project(project)
+        self.operation = None
+        self.changed_outside = changed_outside
+
+    def set_project(self, project: Project) -> None:
+        self.project = project
+        self.annotator = CurrentAnnotator.in_project(project)
+
+    @property
+    def busy(self) -> bool:
+        """An operation runs: the project must not close or be switched now."""
+        return self.operation is not None
+
+    def annotator_id(self) -> str:
+        """The coder's id; a new one is only a number until ``AddAnnotations`` makes its row."""
+        if self.annotator.id is None:
+            existing = next((a for a in self.project.annotators() if a.name == self.annotator.name), None)
+            self.annotator.id = existing.id if existing else new_id()
+        return self.annotator.id

@@ -1,0 +1,67 @@
+"""The View menu: moving between documents, going to a panel, the layers shown, and whether the
+table lists the open document or the whole corpus."""
+
+from __future__ import annotations
+
+from annotator.gui.controllers import Workspace
+
+
+class PanelsController:
+    """Uses the window's corpus, view, layers and table with their docks, its actions, and
+    ``fill_table``/``update_status``."""
+
+    def __init__(self, window: Workspace) -> None:
+        self.window = window
+
+    def next_document(self) -> None:
+        self.window.corpus.step(1)
+
+    def previous_document(self) -> None:
+        self.window.corpus.step(-1)
+
+    def focus_documents(self) -> None:
+        self.window.documents_dock.show()
+        self.window.corpus.table.setFocus()
+
+    def focus_text(self) -> None:
+        self.window.view.setFocus()
+
+    def focus_table(self) -> None:
+        self.window.table_dock.show()
+        self.window.table_panel.table.setFocus()
+
+    def focus_layers(self) -> None:
+        self.window.layers_dock.show()
+        self.window.layers.tree.setFocus()
+
+    def toggle_only_mine(self, on: bool) -> None:
+        self.window.layers.only_mine.setChecked(bool(on))
+
+    def show_all_layers(self) -> None:
+        self.window.layers.show_all()
+
+    def toggle_corpus_table(self, on: bool) -> None:
+        table = self.window.table_panel
+        if table.is_corpus_mode() != bool(on):
+            table.mode_combo.setCurrentIndex(1 if on else 0)
+
+    def table_mode_changed(self, corpus: bool) -> None:
+        window = self.window
+        window.actions["view.corpus_table"].setChecked(corpus)
+        window.fill_table()
+        if window.view.selected_id:
+            window.table_panel.select_annotation(window.view.selected_id)
+
+    def layers_changed(self) -> None:
+        window, view, layers = self.window, self.window.view, self.window.layers
+        hidden = (layers.hidden_categories, layers.hidden_annotators)
+        if hidden == (view.hidden_categories, view.hidden_annotators):
+            return  # nothing shown changed: no repaint of a long document
+        view.hidden_categories, view.hidden_annotators = hidden
+        window.actions["view.only_mine"].setChecked(layers.only_mine.isChecked())
+        if view.selected_id and view.index is not None:
+            span = view.index.spans.get(view.selected_id)
+            if span is not None and not view.is_shown(span):
+                view.select_annotation(None)
+        view.repaint_all()
+        window.update_status()

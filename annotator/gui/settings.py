@@ -1,0 +1,62 @@
+"""The app's settings: one ini file in the config folder (which ANNOTATOR_HOME redirects), the
+coder's saved name and the recent projects."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from annotator import paths
+
+MAX_RECENT = 8
+
+
+def settings() -> QSettings:
+    """The app's settings file, in the config folder (which ANNOTATOR_HOME redirects)."""
+    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def redirect_qt_settings() -> None:
+    """Send Qt's own per-user settings (QFileDialog's history in QtProject.conf, for one) to our
+    config folder too, so ANNOTATOR_HOME really redirects everything the app writes."""
+    folder = str(paths.config_dir())
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
+def saved_annotator_name() -> str | None:
+    name = settings().value("annotator/name")
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def save_annotator_name(name: str) -> None:
+    store = settings()
+    store.setValue("annotator/name", name)
+    store.sync()
+
+
+def os_user_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 (no user name in the environment)
+        return "coder"
+
+
+def recent_projects() -> list[str]:
+    value = settings().value("project/recent") or []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def remember_project(path: Path) -> None:
+    store = settings()
+    recent = [str(path)] + [p for p in recent_projects() if p != str(path)]
+    store.setValue("project/recent", recent[:MAX_RECENT])
+    store.setValue("project/last", str(path))
+    store.sync()
+
+
+def forget_project(path: str) -> None:
+    """A recent project that no longer exists."""
+    settings().setValue("project/recent", [p for p in recent_projects() if p != path])

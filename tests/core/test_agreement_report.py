@@ -1,0 +1,115 @@
+"""The agreement report as users see it: one measure catalogue, and one JSON, CSV and HTML form of
+the span report (annotator/core/agreement/report.py), whatever front end writes it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from annotator.core.agreement import reliability, spans
+from annotator.core.agreement.report import (
+    CATALOGUE,
+    RELIABILITY_MEASURES,
+    SPAN_MEASURES,
+    span_report_as_dict,
+    span_report_csv,
+    span_report_html,
+    span_report_json,
+    span_report_text,
+    verdict,
+)
+from annotator.core.agreement.sources import AgreementData
+from annotator.core.errors import ValidationError
+
+TEXT = "one two three four five six seven eight nine ten"
+HOSTILE = "<script>alert(1)</script>"
+
+
+def data(annotators=None) -> AgreementData:
+    annotators = annotators or {"a1": "=alice", "b1": HOSTILE}
+    return AgreementData(
+        texts={"d1": len(TEXT), "d2": len(TEXT)},
+        spans=[("d1", "a1", 0, 7, "c1"), ("d1", "b1", 0, 7, "c1"), ("d1", "a1", 8, 13, "c2"),
+               ("d1", "b1", 8, 18, "c1"), ("d2", "a1", 0, 3, "c1")],
+        annotators=annotators,
+        categories={"c1": '"><img src=x onerror=alert(1)>', "c2": "+Opinion", "c3": "@unused"},
+        documents={"d1": "</td><script>x()</script>", "d2": "-second"},
+        contents={"d1": TEXT, "d2": TEXT},
+    )
+
+
+def report(d: AgreementData):
+    return spans.span_report(d.token_texts(), d.spans, coders=d.coders(), categories=list(d.categories))
+
+
+def test_the_catalogue_names_every_measure_once():
+    assert [m.key for m in SPAN_MEASURES] == list(spans.MEASURES)
+    assert [m.key for m in RELIABILITY_MEASURES] == list(reliability.MEASURES)
+    assert len({m.label for m in CATALOGUE.values()}) == len(CATALOGUE)
+    assert all(m.about for m in CATALOGUE.values())
+    assert [m.key for m in SPAN_MEASURES if not m.verdict] == ["span_f1_exact", "span_f1_overlap"]
+    assert (verdict(0.8), verdict(0.667), verdict(0.5), verdict(None)) == (
+        "reliable (≥ 0.800)", "tentative (0.667–0.800)", "unreliable (< 0.667)", "")
+
+
+def test_json_has_names_and_a_note_for_every_null():
+    d = data()
+    result = json.loads(span_report_json(report(d), d))
+    assert result["coders"] == ["=alice", HOSTILE] and result["documents"] == 1
+    assert result["documents_excluded"] == ["-second"]  # bob never annotated it
+    assert set(result["per_category"]) == {'"><img src=x onerror=alert(1)>', "+Opinion", "@unused"}
+    assert result["names"]["documents"] == {"d1": "</td><script>x()</script>", "d2": "-second"}
+    assert result["confusion"]["labels"][-1] == "(none)"
+    nulls = [(scope, key) for scope, values in [("overall.", result["overall"])]
+             + [(f"{name}.", v) for name, v in result["per_category"].items()]
+             + [(f"pair {' / '.join(p['coders'])}.", p) for p in result["pairs"]]
+             for key, value in values.items() if value is None]
+    assert nulls and all(any(note.startswith(f"{scope}{key}: ") for note in result["notes"]) for scope, key in nulls)
+
+
+def test_csv_guards_names_keeps_numbers_and_says_why_a_cell_is_empty():
+    d = data()
+    rows = list(csv.reader(io.StringIO(span_report_csv(report(d), d), newline="")))
+    assert rows[0] == ["scope", "item", "measure", "value", "note"]
+    assert {r[0] for r in rows[1:]} == {"overall", "category", "document", "pair"}
+    assert ["category", "'+Opinion"] in [r[:2] for r in rows] and ["document", "</td><script>x()</script>"] in [
+        r[:2] for r in rows]
+    assert any(r[1] == "'=alice / <script>alert(1)</script>" for r in rows if r[0] == "pair")
+    empty = [r for r in rows[1:] if r[3] == ""]
+    assert empty and all(r[4] for r in empty)  # every empty value has its reason
+    assert all(r[4] == "" and float(r[3]) <= 1 for r in rows[1:] if r[3])  # numbers stay numbers
+    raw = list(csv.reader(io.StringIO(span_report_csv(report(d), d, raw=True), newline="")))
+    assert ["category", "+Opinion"] in [r[:2] for r in raw]
+    assert span_report_text("csv", report(d), d, raw=True) == span_report_csv(report(d), d, raw=True)
+
+
+def test_html_escapes_every_text_from_the_project():
+    d = data()
+    page = span_report_html(report(d), d)
+    assert page.startswith("<!DOCTYPE html>") and page.count("<script") == 0 and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&quot;&gt;&lt;img" in page
+    assert "Unitizing α (Krippendorff 1995/2004)" in page and "reliable" in page
+    assert page.count("<table>") == 4 and page.count("</td><script>") == 0
+
+
+def test_at_least_two_coders_is_one_rule():
+    d = data()
+    assert d.coders() == ["a1", "b1"] and d.coders(["b1", "a1"]) == ["b1", "a1"]
+    alone = data({"a1": "alice", "b1": "bob", "c1": "carol"})
+    alone.spans = [s for s in alone.spans if s[1] == "a1"]
+    with pytest.raises(ValidationError, match="at least two coders; these sources have: alice$"):
+        alone.coders()
+    with pytest.raises(ValidationError, match="these sources have: none$"):
+        AgreementData({}, [], {"x": "x"}, {}, {}).coders()
+    assert alone.coders(["a1", "c1"]) == ["a1", "c1"]  # chosen coders count, annotated or not
+
+
+def test_an_empty_report_is_still_written():
+    d = data()
+    empty = spans.span_report(d.token_texts(), [], coders=["a1", "b1"], categories=list(d.categories))
+    result = span_report_as_dict(empty, d)
+    assert all(v is None for v in result["overall"].values()) and result["notes"]
+    assert "nothing annotated" in span_report_html(empty, d) or "share no documents" in span_report_html(empty, d)
