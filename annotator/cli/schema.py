@@ -27,6 +27,7 @@ ARGUMENTS = {"schema": _schema_arguments}
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from annotator.core.schema import files as schema_exchange, templates
+    from annotator.core.schema.apply import import_schema
     from annotator.core.project.project import Project
 
     if args.schema_command == "templates":
@@ -45,7 +46,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         return 0
     if args.schema_command == "import":
         with Project.open(args.project) as project:
-            summary = schema_exchange.import_schema(project, args.file)
+            summary = import_schema(project, args.file)
         for line in summary.lines():
             print(line)
         print_list("added", summary.added)

@@ -2,12 +2,18 @@
 
 import pytest
 
-from annotator.core.project import commands
 from annotator.core.errors import ValidationError
-from annotator.core.exchange.export_file import build_export, dumps
 from annotator.core.exchange.apply import import_annotations
-from annotator.core.schema.templates import create_project
-from annotator.core.schema.rules import check_attribute_definitions, load_schema_template
+from annotator.core.exchange.export_file import build_export, dumps
+from annotator.core.project import commands
+from annotator.core.schema.rules import (
+    ATTRIBUTE_TYPES,
+    AttributeType,
+    check_attribute_definitions,
+    format_value,
+    parse_value,
+)
+from annotator.core.schema.templates import create_project, load_template
 
 DEFINITIONS = [
     {"name": "verdict", "type": "choice", "choices": ["true", "false"], "default": "true"},
@@ -25,8 +31,26 @@ def test_every_type_with_its_fields_is_accepted_and_copied():
     assert check_attribute_definitions([{"name": " n ", "type": "number"}]) == [{"name": "n", "type": "number"}]
 
 
+def test_one_list_of_attribute_types_with_labels_and_values_read_back_as_written():
+    assert [t.value for t in AttributeType] == list(ATTRIBUTE_TYPES) == ["text", "choice", "multiple", "boolean",
+                                                                          "number"]
+    assert [t.label for t in AttributeType] == ["Text", "Single choice", "Multiple choice", "Yes/no", "Number"]
+    assert [t for t in AttributeType if t.has_choices] == [AttributeType.CHOICE, AttributeType.MULTIPLE]
+    for definition in DEFINITIONS:
+        assert parse_value(definition["type"], format_value(definition["default"])) == definition["default"]
+    assert [format_value(v) for v in (None, True, 2.0, 2.5, ["a", "b"])] == ["", "yes", "2", "2.5", "a, b"]
+    assert [parse_value("number", t) for t in ("3", "3.0", "2,5", "1e1")] == [3, 3.0, 2.5, 10.0]
+    assert parse_value("boolean", "Off") is False and parse_value("multiple", " a,, b ") == ["a", "b"]
+    with pytest.raises(ValidationError, match="the max of “x” must be a number, not “lots”"):
+        parse_value("number", "lots", "the max of “x”")
+    with pytest.raises(ValidationError, match="must be yes or no, not “maybe”"):
+        parse_value("boolean", "maybe")
+    with pytest.raises(ValidationError, match="type must be one of text, choice, multiple, boolean, number"):
+        check_attribute_definitions([{"name": "x", "type": "multi"}])
+
+
 def test_the_claims_schema_is_valid():
-    for category in load_schema_template("claims")["categories"]:
+    for category in load_template("claims")["categories"]:
         check_attribute_definitions(category["attributes"])
 
 

@@ -7,14 +7,15 @@ import time
 
 import pytest
 
-from annotator.core.storage import backups, db
-from annotator.core.errors import BackupError, DamagedProjectError, NotAProjectError, ReadOnlyError
-from annotator.core.exchange.export_file import save, build_export
-from annotator.core.exchange.apply import import_annotations
 from annotator.core.documents.importing import import_paths
+from annotator.core.errors import BackupError, DamagedProjectError, NotAProjectError, ReadOnlyError
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.export_file import build_export, save
 from annotator.core.project.project import Project
+from annotator.core.schema.apply import import_schema
+from annotator.core.schema.files import write_schema
 from annotator.core.schema.templates import create_project
-from annotator.core.schema.files import import_schema, write_schema
+from annotator.core.storage import backups, db
 
 
 def names(folder):

@@ -49,7 +49,8 @@ def test_operations_that_write_carry_their_changes(project, tmp_path):
     from annotator.core.documents.importing import import_paths
     from annotator.core.exchange.apply import import_annotations
     from annotator.core.exchange.export_file import write_export
-    from annotator.core.schema.files import import_schema, write_schema
+    from annotator.core.schema.apply import import_schema
+    from annotator.core.schema.files import write_schema
 
     (tmp_path / "a.txt").write_text("A text.\n")
     report = import_paths(project, [tmp_path / "a.txt"])

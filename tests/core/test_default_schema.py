@@ -3,7 +3,7 @@
 import re
 
 from annotator.core import resources
-from annotator.core.schema.rules import load_schema_template
+from annotator.core.schema.templates import load_template
 
 
 def test_new_projects_get_the_claims_schema(project):
@@ -21,7 +21,7 @@ def test_new_projects_get_the_claims_schema(project):
 
 
 def test_the_schema_is_read_through_importlib_resources():
-    data = load_schema_template("claims")
+    data = load_template("claims")
     assert data["name"] == "Claims"
     assert resources.resource_root().joinpath("schemas", "claims.json").is_file()
 

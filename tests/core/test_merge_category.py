@@ -1,10 +1,13 @@
-"""Merging a category into another, and deleting with reassignment: annotations, subcategories,
-attribute values, refusals, and exact undo."""
+"""Merging a category into another, deleting with reassignment or with subcategories, and moving to
+a position under a new parent: annotations, subcategories, attribute values, refusals, exact undo,
+and a failing last write that leaves nothing behind (each is one transaction)."""
 
 import pytest
 
-from annotator.core.project import commands
+from annotator.core.project import categories, commands
 from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.project.changes import Changes
+from annotator.core.storage.tables import Category
 
 
 def roundtrip(project, command, dump):
@@ -96,3 +99,144 @@ def test_delete_with_reassign_cuts_values_and_undo_restores_them(filled, dump):
     command = commands.DeleteCategory(cats[0].id, reassign_to=cats[1].id)
     after = roundtrip(project, command, dump)
     assert all(a["attributes"] == {} for a in after["annotations"])
+
+
+# -- one transaction each: a failing last write leaves nothing behind ------------------------
+
+
+def fail_after(monkeypatch, name, written):
+    """Make ``categories.<name>`` (an operation's last write) do its writes, check with ``written``
+    (a test of the open session) that the earlier steps were written too, then fail."""
+    real = getattr(categories, name)
+    checked = []
+
+    def failing(s, *args, **kwargs):
+        real(s, *args, **kwargs)
+        s.flush()
+        checked.append(written(s))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(categories, name, failing)
+    return checked
+
+
+def parents(session, *cats):
+    return [session.get(Category, c.id).parent_id for c in cats]
+
+
+def test_a_merge_failing_at_its_last_write_leaves_nothing_behind(tree, dump, monkeypatch):
+    project, (doc, _), (alice, _), cats, statistic, quote, _ = tree
+    project.add_annotation(doc.id, statistic.id, alice.id, 0, 2)
+    before = dump(project)
+    checked = fail_after(monkeypatch, "_delete", lambda s: parents(s, statistic, quote) == [cats[3].id] * 2
+                         and s.get(Category, cats[0].id) is None)
+    with pytest.raises(OSError, match="disk full"):
+        commands.MergeCategory(cats[0].id, cats[3].id).do(project)
+    assert checked == [True]  # the subcategories had moved and the source was gone, inside the transaction
+    assert dump(project) == before
+
+
+def test_a_delete_lifting_subcategories_failing_at_its_last_write_leaves_nothing_behind(tree, dump, monkeypatch):
+    project, _, _, cats, statistic, quote, _ = tree
+    before = dump(project)
+    checked = fail_after(monkeypatch, "_set_positions", lambda s: parents(s, statistic, quote) == [None, None]
+                         and s.get(Category, cats[0].id) is None)
+    with pytest.raises(OSError, match="disk full"):
+        commands.DeleteCategoryLiftingChildren(cats[0].id, delete_annotations=True).do(project)
+    assert checked == [True]
+    assert dump(project) == before
+
+
+def test_a_move_failing_at_its_last_write_leaves_nothing_behind(tree, dump, monkeypatch):
+    project, _, _, cats, statistic, _, _ = tree
+    before = dump(project)
+    checked = fail_after(monkeypatch, "_set_positions", lambda s: parents(s, cats[3]) == [cats[0].id])
+    with pytest.raises(OSError, match="disk full"):
+        commands.MoveCategory(cats[3].id, cats[0].id, 1).do(project)
+    assert checked == [True]
+    assert dump(project) == before
+
+
+# -- moving to a position ----------------------------------------------------------------------
+
+
+def children_of(project, parent_id):
+    return [(c.name, c.position) for c in project.categories() if c.parent_id == parent_id]
+
+
+def test_move_under_a_new_parent_between_its_children_is_one_exact_step(tree, dump):
+    project, _, _, cats, _, _, _ = tree
+    stamp = project.category(cats[3].id).modified
+    command = commands.MoveCategory(cats[3].id, cats[0].id, 1, label="Move 'Prediction'")
+    assert command.label == "Move 'Prediction'"
+    roundtrip(project, command, dump)
+    assert children_of(project, cats[0].id) == [("Statistic", 0), ("Prediction", 1), ("Quote", 2)]
+    assert project.category(cats[3].id).modified != stamp  # a new parent is an edit of the category
+    assert command.undo(project) == Changes.of(schema=True)
+    assert command.do(project) == Changes.of(schema=True)
+
+
+def test_move_among_the_same_siblings_reorders_them_and_clamps_the_index(tree, dump):
+    project, _, _, cats, _, _, _ = tree
+    stamp = project.category(cats[0].id).modified
+    roundtrip(project, commands.MoveCategory(cats[0].id, None, 99), dump)
+    assert children_of(project, None) == [("Opinion", 0), ("Unverified allegation", 1), ("Prediction", 2),
+                                          ("Factual claim", 3)]
+    assert project.category(cats[0].id).modified == stamp  # only the order changed
+    project.move_category(cats[0].id, None, -5)
+    assert children_of(project, None)[0] == ("Factual claim", 0)
+
+
+@pytest.mark.parametrize("case, error, message", [
+    ("itself", ValidationError, "cannot be placed under itself or its own subcategory"),
+    ("child", ValidationError, "cannot be placed under itself or its own subcategory"),
+    ("clash", ValidationError, "a category named 'Quote' already exists under the same parent"),
+    ("missing", NotFoundError, "no category with id no-such-id"),
+])
+def test_move_refusals_change_nothing(tree, dump, case, error, message):
+    project, _, _, cats, statistic, quote, _ = tree
+    moving, parent = {"itself": (cats[0].id, cats[0].id), "child": (cats[0].id, statistic.id),
+                      "clash": (quote.id, cats[1].id), "missing": (cats[1].id, "no-such-id")}[case]
+    before = dump(project)
+    with pytest.raises(error, match=message):
+        project.move_category(moving, parent, 0)
+    assert dump(project) == before
+
+
+# -- deleting a category with subcategories ----------------------------------------------------
+
+
+def test_delete_lifts_the_subcategories_into_its_place_and_reassigns_to_one_of_them(tree, dump):
+    project, (doc1, doc2), (alice, _), cats, statistic, quote, _ = tree
+    own = project.add_annotation(doc1.id, statistic.id, alice.id, 0, 2)
+    moved = {a.id for a in project.annotations(category_id=cats[0].id)}
+    command = commands.DeleteCategoryLiftingChildren(cats[0].id, reassign_to=statistic.id)
+    after = roundtrip(project, command, dump)
+    assert children_of(project, None) == [("Statistic", 0), ("Quote", 1), ("Opinion", 2),
+                                          ("Unverified allegation", 3), ("Prediction", 4)]
+    assert {a.id for a in project.annotations(category_id=statistic.id)} == moved | {own.id}
+    assert [c["name"] for c in after["categories"]].count("Factual claim") == 0
+    assert command.undo(project) == Changes.of(annotations=moved, documents=[doc1.id, doc2.id], schema=True)
+    assert command.do(project) == Changes.of(annotations=moved, documents=[doc1.id, doc2.id], schema=True)
+
+
+def test_delete_lifting_with_its_annotations_deleted_or_without_subcategories(tree, dump):
+    project, (doc1, doc2), _, cats, _, _, other_quote = tree
+    gone = {a.id for a in project.annotations(category_id=cats[1].id)}
+    command = commands.DeleteCategoryLiftingChildren(cats[1].id, delete_annotations=True)
+    roundtrip(project, command, dump)
+    assert ("Quote", 1) in children_of(project, None) and not gone & {a.id for a in project.annotations()}
+    assert command.undo(project) == Changes.of(annotations=gone, documents=[doc1.id], schema=True)
+    plain = commands.DeleteCategoryLiftingChildren(other_quote.id)  # a leaf: a plain delete
+    roundtrip(project, plain, dump)
+
+
+def test_delete_lifting_refused_when_a_subcategory_name_is_taken_changes_nothing(tree, dump):
+    project, _, _, cats, _, _, _ = tree
+    project.add_category("statistic")
+    before = dump(project)
+    with pytest.raises(ValidationError, match="a category named 'statistic' already exists at the top level"):
+        project.delete_category(cats[0].id, delete_annotations=True, lift_children=True)
+    with pytest.raises(ValidationError, match="has subcategories; move or delete them first"):
+        project.delete_category(cats[0].id, delete_annotations=True)
+    assert dump(project) == before

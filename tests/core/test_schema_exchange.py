@@ -6,11 +6,17 @@ import json
 import pytest
 
 from annotator.core.errors import SchemaFileError
-from annotator.core.schema.templates import create_project
+from annotator.core.schema.apply import import_schema
 from annotator.core.schema.files import (
-    MAX_CATEGORIES, MAX_DEPTH, MAX_FILE_BYTES, export_schema, import_schema, read_schema, schema_format,
+    MAX_CATEGORIES,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    export_schema,
+    read_schema,
+    schema_format,
     write_schema,
 )
+from annotator.core.schema.templates import create_project
 
 TYPED = [{"name": "score", "type": "number", "min": 0, "max": 5},
          {"name": "tags", "type": "multiple", "choices": ["a", "b"], "default": ["a"]}]

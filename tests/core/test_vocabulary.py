@@ -7,7 +7,7 @@ from annotator.core.documents.importing import ImportReport, import_paths
 from annotator.core.exchange.apply import AnnotationImportReport, import_annotations
 from annotator.core.exchange.export_file import write_export
 from annotator.core.exchange.merge import MergeReport
-from annotator.core.schema.files import SchemaImportReport
+from annotator.core.schema.apply import SchemaImportReport
 
 
 def test_every_operation_result_is_a_report():

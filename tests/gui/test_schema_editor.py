@@ -10,7 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMessageBox
 
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
-from annotator.gui.dialogs.schema_editor import DeleteCategoryDialog, SchemaEditor, reserved_shortcuts
+from annotator.gui.dialogs.category_form import reserved_shortcuts
+from annotator.gui.dialogs.delete_category_dialog import DeleteCategoryDialog
+from annotator.gui.dialogs.schema_editor import SchemaEditor
 from annotator.gui.main_window import MainWindow
 
 
@@ -36,13 +38,8 @@ def window(qtbot, project, dialogs):
 
 @pytest.fixture
 def editor(qtbot, window):
-    dialog = SchemaEditor(window.project, window.history.run, reserved_shortcuts(window.actions), window)
-    qtbot.addWidget(dialog)
-    # The window's wiring (to be added in main_window.refresh_schema): reload the editor after every
-    # schema command, undo and redo included.
-    refresh_schema = window.refresh_schema
-    window.refresh_schema = lambda: (refresh_schema(), dialog.refresh())
-    dialog.show()
+    window.actions["schema.edit"].trigger()  # the window's own editor, reloaded after every schema change, undo too
+    dialog = window.schema.schema_editor
     qtbot.waitExposed(dialog)
     return dialog
 
@@ -378,6 +375,17 @@ def test_attribute_definitions_add_type_choices_default_remove(editor, window, d
     assert window.project.category(opinion).attributes == [] and table.rowCount() == 0
 
 
+def test_the_type_column_offers_exactly_the_types_the_core_accepts(editor, window):
+    from annotator.core.schema.rules import ATTRIBUTE_TYPES
+
+    editor.select(ids(window)["Opinion"])
+    editor.add_attribute()
+    box = editor.attributes.cellWidget(0, 1)
+    assert [box.itemData(i) for i in range(box.count())] == list(ATTRIBUTE_TYPES)
+    assert [box.itemText(i) for i in range(box.count())] == ["Text", "Single choice", "Multiple choice", "Yes/no",
+                                                            "Number"]
+
+
 def test_the_details_panel_uses_a_new_attribute_at_once(editor, window):
     opinion = ids(window)["Opinion"]
     editor.select(opinion)
@@ -546,12 +554,12 @@ def test_screenshot_of_the_editor(editor, window, qtbot, shoot):
     editor.resize(1000, 620)
     qtbot.wait(50)
     assert editor.isVisible() and editor.windowTitle() == "Categories"
-    assert editor.heading.text() == "Factual claim" and editor.name_edit.text() == "Factual claim"
+    assert editor.form.heading.text() == "Factual claim" and editor.name_edit.text() == "Factual claim"
     assert editor_rows(editor) == ["Factual claim", "  Opinion", "Unverified allegation", "Prediction"]
     shoot(editor, "schema-editor.png")
     editor.select(c["Opinion"])
     qtbot.wait(50)
-    assert editor.heading.text() == "Factual claim › Opinion"
+    assert editor.form.heading.text() == "Factual claim › Opinion"
     assert editor.attributes.rowCount() == 1 and editor.attributes.item(0, 0).text() == "strength"
     shoot(editor, "schema-editor-subcategory.png")
 

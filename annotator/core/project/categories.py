@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 
 from annotator.core.schema import rules as schema
 from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.project.changes import Changes
 from annotator.core.storage.tables import Annotation, Category, new_id, now
 from annotator.core.text import check_id, check_integer, check_timestamp
 
@@ -27,6 +29,15 @@ class DeletedCategory:
     reassigned: list[tuple[str, str]] = field(default_factory=list)  # (annotation id, old modified)
     deleted_annotations: list[dict[str, Any]] = field(default_factory=list)
     values_before: dict[str, dict[str, Any]] = field(default_factory=dict)  # reassigned ones whose values were cut
+    documents: frozenset[str] = frozenset()  # the documents of the annotations reassigned or deleted
+    # Subcategories moved up a level (delete_category with lift_children): (id, old position, old modified).
+    lifted: list[tuple[str, int, str]] = field(default_factory=list)
+    positions_before: dict[str, int] = field(default_factory=dict)  # the siblings renumbered around the lifted ones
+
+    @property
+    def changes(self) -> Changes:
+        ids = [ann_id for ann_id, _ in self.reassigned] + [row["id"] for row in self.deleted_annotations]
+        return Changes.of(annotations=ids, documents=self.documents, schema=True)
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,21 @@ class MergedCategory:
     target_id: str
     deleted: DeletedCategory  # the source, with its annotations reassigned to the target
     children: list[tuple[str, int, str]] = field(default_factory=list)  # (id, old position, old modified)
+
+    @property
+    def changes(self) -> Changes:
+        return self.deleted.changes
+
+
+@dataclass(frozen=True)
+class MovedCategory:
+    """What ``move_category`` did, enough to undo it."""
+
+    category_id: str
+    parent_before: str | None
+    modified_before: str
+    positions_before: dict[str, int]  # the category's and its new siblings'
+    changes: Changes = Changes.of(schema=True)
 
 
 class CategoriesMixin:
@@ -147,14 +173,13 @@ class CategoriesMixin:
     def set_category_positions(self, positions: dict[str, int]) -> None:
         """Set positions directly (undo of ``reorder_categories``)."""
         with self._tx(write=True) as s:
-            for cid, position in positions.items():
-                cat = _get(s, cid)
-                cat.position = position
-                s.add(cat)
+            _set_positions(s, positions)
 
     def delete_category(self, category_id: str, reassign_to: str | None = None,
-                        delete_annotations: bool = False) -> DeletedCategory:
-        """Delete a category that has no subcategories.
+                        delete_annotations: bool = False, lift_children: bool = False) -> DeletedCategory:
+        """Delete a category that has no subcategories, or (``lift_children``) one whose
+        subcategories move up one level into its place among its siblings (in their order; refused
+        if a name is taken there).
 
         If annotations use it, the call is refused unless ``reassign_to`` names another category
         (they move there, keeping the attribute values that category defines and that fit it) or
@@ -162,6 +187,8 @@ class CategoriesMixin:
         what was removed, for undo (``restore_deleted_category``).
         """
         with self._tx(write=True) as s:
+            if lift_children:
+                return _delete_lifting(s, category_id, reassign_to, delete_annotations)
             return _delete(s, category_id, reassign_to, delete_annotations)
 
     def restore_deleted_category(self, deleted: DeletedCategory) -> None:
@@ -190,8 +217,7 @@ class CategoriesMixin:
                     raise ValidationError(f"cannot merge category {source.name!r} into its own subcategory "
                                           f"{target.name!r}")
                 ancestor = _get(s, ancestor).parent_id
-            children = s.exec(select(Category).where(Category.parent_id == source_id)
-                              .order_by(Category.position, Category.name)).all()
+            children = _children(s, source_id)
             taken = {c.name.casefold(): c.name for c in s.exec(select(Category).where(Category.parent_id == target_id))}
             for child in children:
                 if child.name.casefold() in taken:
@@ -218,6 +244,34 @@ class CategoriesMixin:
                 child = _get(s, child_id)
                 child.parent_id, child.position, child.modified = source_id, position, modified
                 s.add(child)
+
+    def move_category(self, category_id: str, parent_id: str | None, index: int) -> MovedCategory:
+        """Put a category under ``parent_id`` (None: the top level) at ``index`` among its new
+        siblings (not counting itself; clamped to the ends), in one transaction; the siblings are
+        numbered 0, 1, ... in the new order. A new parent is refused as ``update_category`` refuses
+        it (the category itself or its subcategory, a name taken there) and stamps ``modified``.
+        Returns what changed, for undo (``restore_moved_category``)."""
+        with self._tx(write=True) as s:
+            cat = _get(s, category_id)
+            before = {"parent_before": cat.parent_id, "modified_before": cat.modified}
+            if parent_id != cat.parent_id:
+                _check_parent(s, category_id, parent_id)
+                _unique_name(s, cat.name, parent_id, category_id)
+                cat.parent_id, cat.modified = parent_id, now()
+                s.add(cat)
+            siblings = [c for c in _children(s, parent_id) if c.id != category_id]
+            index = max(0, min(check_integer(index, "a position among siblings", *POSITIONS), len(siblings)))
+            positions = {c.id: c.position for c in (cat, *siblings)}
+            _renumber(s, [*siblings[:index], cat, *siblings[index:]])
+            return MovedCategory(category_id, positions_before=positions, **before)
+
+    def restore_moved_category(self, moved: MovedCategory) -> None:
+        """Undo ``move_category`` exactly, in one transaction."""
+        with self._tx(write=True) as s:
+            cat = _get(s, moved.category_id)
+            cat.parent_id, cat.modified = moved.parent_before, moved.modified_before
+            s.add(cat)
+            _set_positions(s, moved.positions_before)
 
 
 def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annotations: bool) -> DeletedCategory:
@@ -259,7 +313,31 @@ def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annota
         s.flush()
     s.delete(cat)
     s.flush()
-    return DeletedCategory(cat, reassign_to, reassigned, deleted, values_before)
+    return DeletedCategory(cat, reassign_to, reassigned, deleted, values_before,
+                           frozenset(a.document_id for a in used))
+
+
+def _delete_lifting(s: Session, category_id: str, reassign_to: str | None,
+                    delete_annotations: bool) -> DeletedCategory:
+    """``_delete`` after moving the subcategories up one level, into the category's place."""
+    cat = _get(s, category_id)
+    children = _children(s, category_id)
+    if not children:
+        return _delete(s, category_id, reassign_to, delete_annotations)
+    siblings = _children(s, cat.parent_id)
+    lifted = []
+    stamp = now()
+    for child in children:
+        _unique_name(s, child.name, cat.parent_id, child.id)
+        lifted.append((child.id, child.position, child.modified))
+        child.parent_id, child.modified = cat.parent_id, stamp
+        s.add(child)
+    s.flush()
+    deleted = _delete(s, category_id, reassign_to, delete_annotations)
+    index = [c.id for c in siblings].index(category_id)
+    positions = {c.id: c.position for c in siblings if c.id != category_id}
+    _renumber(s, [*siblings[:index], *children, *siblings[index + 1:]])
+    return dataclasses.replace(deleted, lifted=lifted, positions_before=positions)
 
 
 def _restore(s: Session, deleted: DeletedCategory) -> None:
@@ -275,6 +353,30 @@ def _restore(s: Session, deleted: DeletedCategory) -> None:
         s.exec(update(Annotation).where(Annotation.id == ann_id).values(**values))
     if deleted.deleted_annotations:
         insert_annotations(s, copy.deepcopy(deleted.deleted_annotations), restore=True)
+    for child_id, position, modified in deleted.lifted:
+        child = _get(s, child_id)
+        child.parent_id, child.position, child.modified = row["id"], position, modified
+        s.add(child)
+    _set_positions(s, deleted.positions_before)
+
+
+def _children(s: Session, parent_id: str | None) -> list[Category]:
+    """The categories directly under ``parent_id``, in their order."""
+    return list(s.exec(select(Category).where(Category.parent_id == parent_id)
+                       .order_by(Category.position, Category.name)).all())
+
+
+def _renumber(s: Session, ordered: list[Category]) -> None:
+    """Give sibling categories the positions 0, 1, ... in this order."""
+    _set_positions(s, {cat.id: index for index, cat in enumerate(ordered)})
+
+
+def _set_positions(s: Session, positions: dict[str, int]) -> None:
+    for category_id, position in positions.items():
+        cat = _get(s, category_id)
+        cat.position = position
+        s.add(cat)
+    s.flush()
 
 
 def _get(s: Session, category_id: str) -> Category:

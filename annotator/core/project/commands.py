@@ -36,12 +36,6 @@ def _annotation_changes(ids: list[str], rows: Iterable[Mapping[str, Any]] | None
     return Changes.of(ids, (row["document_id"] for row in rows or () if "document_id" in row))
 
 
-def _category_changes(deleted) -> Changes:
-    """A deleted or merged category: the schema, and the annotations it reassigned or deleted."""
-    ids = [ann_id for ann_id, _ in deleted.reassigned] + [row["id"] for row in deleted.deleted_annotations]
-    return Changes.of(ids, (row["document_id"] for row in deleted.deleted_annotations), schema=True)
-
-
 class AddAnnotations:
     """Add one or more annotations (e.g. a new span, or "annotate all matches"). ``annotator``:
     ``(id, name)`` of the coder, added first if the project does not hold it yet (the app makes a
@@ -201,11 +195,11 @@ class DeleteCategory:
 
     def do(self, project) -> Changes:
         self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations)
-        return _category_changes(self._deleted)
+        return self._deleted.changes
 
     def undo(self, project) -> Changes:
         project.restore_deleted_category(self._deleted)
-        return _category_changes(self._deleted)
+        return self._deleted.changes
 
 
 class MergeCategory:
@@ -227,11 +221,11 @@ class MergeCategory:
         if not self._fixed_label:
             self.label = f"Merge {self._merged.source_name} into {self._merged.target_name}"
             self._fixed_label = True
-        return _category_changes(self._merged.deleted)
+        return self._merged.changes
 
     def undo(self, project) -> Changes:
         project.restore_merged_category(self._merged)
-        return _category_changes(self._merged.deleted)
+        return self._merged.changes
 
 
 
@@ -252,3 +246,37 @@ class DeleteDocuments:
     def undo(self, project) -> Changes:
         project.restore_documents(self._deleted)
         return Changes.of(documents=self.ids, corpus=True)
+
+
+# -- schema composites: one core operation each (one transaction, one undo step) --------------
+
+
+class MoveCategory:
+    """Put a category under ``parent_id`` (None: the top level) at ``index`` among its new siblings
+    (``Project.move_category``, which also reorders them); undo puts parent, order and ``modified``
+    back exactly."""
+
+    def __init__(self, category_id: str, parent_id: str | None, index: int, label: str = "Move category") -> None:
+        self.id = category_id
+        self.parent_id = parent_id
+        self.index = index
+        self.label = label
+        self._moved = None
+
+    def do(self, project) -> Changes:
+        self._moved = project.move_category(self.id, self.parent_id, self.index)
+        return self._moved.changes
+
+    def undo(self, project) -> Changes:
+        project.restore_moved_category(self._moved)
+        return self._moved.changes
+
+
+class DeleteCategoryLiftingChildren(DeleteCategory):
+    """``DeleteCategory`` for a category with subcategories: they move up one level into its place
+    (``Project.delete_category(..., lift_children=True)``), in the same transaction and undo step."""
+
+    def do(self, project) -> Changes:
+        self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations,
+                                                lift_children=True)
+        return self._deleted.changes

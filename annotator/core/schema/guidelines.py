@@ -8,20 +8,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from annotator.core.schema.rules import ATTRIBUTE_TYPES, AttributeType, format_value
+
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FALLBACK_COLOUR = "#888888"
-
-TYPE_NAMES = {
-    "text": "text",
-    "choice": "single choice",
-    "multiple": "multiple choice",
-    "multiple choice": "multiple choice",
-    "multi": "multiple choice",
-    "boolean": "yes/no",
-    "bool": "yes/no",
-    "yes/no": "yes/no",
-    "number": "number",
-}
 
 _CSS = """
 body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; font-size: 11pt; line-height: 1.45;
@@ -87,29 +77,20 @@ def _paragraphs(text: str) -> str:
                    for block in blocks)
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _attributes_table(definitions: list[dict[str, Any]]) -> str:
     rows = []
     for d in definitions:
         kind = str(d.get("type", "text"))
         values = ""
         if d.get("choices"):
-            values = _value(list(d["choices"]))
+            values = format_value(list(d["choices"]))
         if d.get("min") is not None or d.get("max") is not None:
-            low = "" if d.get("min") is None else _value(d["min"])
-            high = "" if d.get("max") is None else _value(d["max"])
+            low = "" if d.get("min") is None else format_value(d["min"])
+            high = "" if d.get("max") is None else format_value(d["max"])
             values = f"{low} to {high}" if low and high else (f"at least {low}" if low else f"at most {high}")
-        default = "" if d.get("default") in (None, "", []) else _value(d["default"])
-        cells = (str(d.get("name", "")), TYPE_NAMES.get(kind, kind), values, default)
+        default = "" if d.get("default") in (None, "", []) else format_value(d["default"])
+        type_name = AttributeType(kind).label.lower() if kind in ATTRIBUTE_TYPES else kind
+        cells = (str(d.get("name", "")), type_name, values, default)
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     return ("<table class=\"attributes\"><tr><th>Attribute</th><th>Type</th><th>Values</th><th>Default</th></tr>\n"
             + "\n".join(rows) + "</table>\n")

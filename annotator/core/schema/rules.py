@@ -1,14 +1,22 @@
-"""Rules for categories (names, colours, shortcuts) and the schema templates in resources/."""
+"""Rules for categories: names, colours, shortcut keys, attribute types and definitions, and the
+attribute values annotations may hold. (Templates: annotator.core.schema.templates.)"""
 
 from __future__ import annotations
 
 import math
 import re
+from enum import Enum
 from typing import Any
 
-from annotator.core import resources
 from annotator.core.errors import ValidationError, brief
-from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, check_field, check_value, normalise
+from annotator.core.text import (
+    CONTROL_CHARACTERS,
+    LIMITS,
+    LONE_SURROGATES,
+    check_field,
+    check_value,
+    normalise,
+)
 
 # Distinct colours for new categories, picked in order: Okabe-Ito (safe for colour-blind coders)
 # followed by Tableau 10 colours that are not already close to one of them.
@@ -58,7 +66,30 @@ def clean_shortcut(value: str | None) -> str | None:
     return check_field(shortcut, "the shortcut", MAX_SHORTCUT)
 
 
-ATTRIBUTE_TYPES = ("text", "choice", "multiple", "boolean", "number")
+class AttributeType(str, Enum):
+    """The type of an attribute; its value is what a definition stores as ``"type"``. The one list of
+    types: the core accepts exactly these and the GUI offers exactly these, by their ``label``."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTIPLE = "multiple"
+    BOOLEAN = "boolean"
+    NUMBER = "number"
+
+    @property
+    def label(self) -> str:
+        """The name shown to a coder ("Single choice", "Yes/no", ...)."""
+        return _TYPE_LABELS[self]
+
+    @property
+    def has_choices(self) -> bool:
+        return self in (AttributeType.CHOICE, AttributeType.MULTIPLE)
+
+
+_TYPE_LABELS = {AttributeType.TEXT: "Text", AttributeType.CHOICE: "Single choice",
+                AttributeType.MULTIPLE: "Multiple choice", AttributeType.BOOLEAN: "Yes/no",
+                AttributeType.NUMBER: "Number"}
+ATTRIBUTE_TYPES = tuple(kind.value for kind in AttributeType)
 _DEFINITION_KEYS = {"name", "type", "choices", "default", "min", "max"}
 MAX_ATTRIBUTES = 100  # definitions per category
 MAX_CHOICES = 1000  # choices per attribute
@@ -172,6 +203,42 @@ def value_problem(value: Any, definition: dict[str, Any]) -> str | None:
     return None
 
 
+def format_value(value: Any) -> str:
+    """An attribute value (or a definition's default, min or max) as a coder reads and types it:
+    "" for none, yes/no, choices comma-separated, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_value(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_value(kind: str, text: str, what: str = "the value") -> Any:
+    """The value of an attribute of type ``kind`` that ``text`` (as ``format_value`` writes it)
+    stands for; ValidationError naming ``what`` when it is not a number or yes/no. Whether the
+    value fits the definition (choices, bounds) is ``value_problem``'s."""
+    if kind == AttributeType.NUMBER:
+        try:
+            number = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+        except ValueError:
+            raise ValidationError(f"{what} must be a number, not “{text}”") from None
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if kind == AttributeType.BOOLEAN:
+        folded = text.casefold()
+        if folded in ("yes", "y", "true", "1", "on"):
+            return True
+        if folded in ("no", "n", "false", "0", "off"):
+            return False
+        raise ValidationError(f"{what} must be yes or no, not “{text}”")
+    if kind == AttributeType.MULTIPLE:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
 def _listed(choices) -> str:
     shown = ", ".join(repr(c) for c in list(choices)[:10])
     return shown + (", …" if len(choices) > 10 else "")
@@ -205,16 +272,3 @@ def next_colour(used: set[str]) -> str:
         if colour not in used:
             return colour
     return PALETTE[len(used) % len(PALETTE)]
-
-
-def load_schema_template(name: str) -> dict[str, Any]:
-    """A schema template from resources/schemas/<name>.json (``"claims"`` is the default)."""
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise ValidationError(f"invalid schema template name {name!r}")
-    try:
-        data = resources.read_json("schemas", f"{name}.json")
-    except FileNotFoundError as exc:
-        raise ValidationError(f"no schema template named {name!r}") from exc
-    if data.get("format") != "annotator-schema" or not isinstance(data.get("categories"), list):
-        raise ValidationError(f"schema template {name!r} is not an Annotator schema")
-    return data

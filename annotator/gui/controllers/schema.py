@@ -13,7 +13,8 @@ from annotator.core.errors import AnnotatorError, user_message
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers import Workspace
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
-from annotator.gui.dialogs.schema_editor import SchemaEditor, reserved_shortcuts
+from annotator.gui.dialogs.category_form import reserved_shortcuts
+from annotator.gui.dialogs.schema_editor import SchemaEditor
 from annotator.gui.operations import Operation
 from annotator.gui.undo import History
 from annotator.gui.widgets import plain, target_allowed
@@ -102,7 +103,7 @@ class SchemaController:
     def start_schema_import(self, path: Path) -> None:
         """Merge a schema file (JSON or REFI-QDA .qdc) into the project, in the background (it may
         wait for another program's write lock): one transaction after a backup."""
-        from annotator.core.schema.files import import_schema
+        from annotator.core.schema.apply import import_schema
 
         Operation(self.parent, lambda project, progress: import_schema(project, path), label="Import schema",
                   context=self.context).success(self._schema_imported).failure(self._schema_refused).run()

@@ -5,266 +5,36 @@ definitions on the right.
 Every change is one core command handed to ``run`` (the window's ``History.run``): it is committed at
 once, undoable with the window's Ctrl+Z, and refused with the core's message. The editor never keeps
 its own copy of the truth: after each change (and whenever the window calls ``refresh()``, e.g. after
-an undo) it reloads from ``project.categories()``.
+an undo) it reloads from ``project.categories()``. Merging, deleting a category with subcategories
+and moving one to a place under another are each one core command (MergeCategory,
+DeleteCategoryLiftingChildren, MoveCategory): one transaction, one undo step.
+
+Its parts: category_tree.py (the tree), category_form.py (the fields on the right and which keys a
+category may take), attribute_table.py (the attribute definitions), delete_category_dialog.py.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QKeyCombination, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+import html
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout,
-    QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
-    QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
-    QColorDialog,
+    QColorDialog, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton,
+    QSplitter, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.schema import rules as schema
-from annotator.core.project.commands import AddCategory, DeleteCategory, ReorderCategories, UpdateCategory
-from annotator.core.project.changes import NOTHING, Changes
-from annotator.gui.widgets import CATEGORY_ID, fill_category_tree, swatch
+from annotator.core.errors import ValidationError
+from annotator.core.project.commands import (
+    AddCategory, DeleteCategory, DeleteCategoryLiftingChildren, MergeCategory, MoveCategory, UpdateCategory,
+)
+from annotator.gui.dialogs.attribute_table import NAME
+from annotator.gui.dialogs.category_form import CategoryForm, key_problem, key_text
+from annotator.gui.dialogs.category_tree import CategoryTree
+from annotator.gui.dialogs.delete_category_dialog import DeleteCategoryDialog
+from annotator.gui.widgets import CATEGORY_ID, fill_category_tree
 
 _ID = CATEGORY_ID
-_PORTABLE = QKeySequence.SequenceFormat.PortableText
-
-ATTRIBUTE_TYPES = (  # (stored type, label)
-    ("text", "Text"),
-    ("choice", "Single choice"),
-    ("multiple", "Multiple choice"),
-    ("boolean", "Yes/no"),
-    ("number", "Number"),
-)
-_COLUMNS = ("Name", "Type", "Choices (comma-separated)", "Default", "Min", "Max")
-_NAME, _TYPE, _CHOICES, _DEFAULT, _MIN, _MAX = range(6)
-
-# Keys the document view needs for moving the cursor and selecting; a category cannot take them.
-_NAVIGATION = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
-               Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape,
-               Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Menu}
-_MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr,
-                  Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_ScrollLock, Qt.Key.Key_unknown}
-
-
-def reserved_shortcuts(actions) -> dict[str, str]:
-    """``{key text: action title}`` for the window's actions (``window.actions``), to pass to the
-    editor. Category actions (whose data is a category id) are left out: those clashes are the core's."""
-    reserved: dict[str, str] = {}
-    for action in actions.values() if isinstance(actions, dict) else actions:
-        if isinstance(action, QAction) and isinstance(action.data(), str):
-            continue
-        for sequence in action.shortcuts():
-            text = sequence.toString(_PORTABLE)
-            if text:
-                reserved.setdefault(text, action.text().replace("&", "").split("\t")[0].rstrip("…").strip())
-    return reserved
-
-
-def key_text(text: str) -> str:
-    """A shortcut's canonical PortableText ("ctrl+i" → "Ctrl+I"), or the text itself if Qt cannot parse it."""
-    parsed = QKeySequence(text).toString(_PORTABLE)
-    return parsed or text
-
-
-class CategorySteps(UpdateCategory):
-    """Several schema commands as one undoable step (a move that also reorders; a delete or merge that
-    first moves the subcategories up a level). Qt-free. If a step is refused, the steps already done
-    are undone and the refusal is raised, so nothing half-done stays. Returns what its steps changed."""
-
-    def __init__(self, label: str, steps: list) -> None:  # noqa: D107 (UpdateCategory's fields are unused)
-        self.label = label
-        self.steps = list(steps)
-        self.id = getattr(self.steps[0], "id", None) if self.steps else None
-        self.fields = {}
-
-    def do(self, project) -> Changes:
-        done, changes = [], NOTHING
-        try:
-            for step in self.steps:
-                changes |= step.do(project)
-                done.append(step)
-        except Exception:
-            for step in reversed(done):
-                step.undo(project)
-            raise
-        return changes
-
-    def undo(self, project) -> Changes:
-        changes = NOTHING
-        for step in reversed(self.steps):
-            changes |= step.undo(project)
-        return changes
-
-
-# -- small widgets -----------------------------------------------------------------------------
-
-
-class CategoryTree(QTreeWidget):
-    """The category tree. Drops and Alt+arrows do not move items themselves: they ask the editor
-    (``moveRequested(category_id, parent_id or None, index among the new siblings)``), which runs the
-    core command and reloads."""
-
-    moveRequested = Signal(str, object, int)  # noqa: N815
-    keyMove = Signal(str)  # noqa: N815  "up", "down", "in", "out"
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setColumnCount(2)
-        self.setHeaderLabels(["Category", "Key"])
-        self.header().setStretchLastSection(False)
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setDragEnabled(True)
-        self.setAcceptDrops(True)
-        self.setDropIndicatorShown(True)
-        self.setIndentation(18)
-        self.setUniformRowHeights(True)
-
-    def drop_target(self, item: QTreeWidgetItem | None, position) -> tuple[str | None, int] | None:
-        """Where a drop at ``item``/``position`` (a DropIndicatorPosition) puts the dragged category:
-        (new parent id, index among the new siblings, not counting the dragged one)."""
-        moving = self.currentItem()
-        Pos = QAbstractItemView.DropIndicatorPosition
-        if item is None or position == Pos.OnViewport:
-            return None, self.topLevelItemCount()
-        if item is moving and position == Pos.OnItem:
-            return None
-        if position == Pos.OnItem:
-            siblings = [item.child(i) for i in range(item.childCount())]
-            return item.data(0, _ID), len([s for s in siblings if s is not moving])
-        parent = item.parent()
-        siblings = ([parent.child(i) for i in range(parent.childCount())] if parent is not None
-                    else [self.topLevelItem(i) for i in range(self.topLevelItemCount())])
-        siblings = [s for s in siblings if s is not moving]
-        index = siblings.index(item) if item in siblings else len(siblings)
-        if position == Pos.BelowItem:
-            index += 1
-        return (parent.data(0, _ID) if parent is not None else None), index
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        moving = self.currentItem()
-        target = self.drop_target(self.itemAt(event.position().toPoint()), self.dropIndicatorPosition())
-        event.setDropAction(Qt.DropAction.IgnoreAction)
-        event.accept()  # the items stay; the editor reloads from the project after the command
-        if moving is not None and target is not None:
-            self.moveRequested.emit(moving.data(0, _ID), target[0], target[1])
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.modifiers() == Qt.KeyboardModifier.AltModifier and self.currentItem() is not None:
-            way = {Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down", Qt.Key.Key_Right: "in", Qt.Key.Key_Left: "out"}
-            if event.key() in way:
-                self.keyMove.emit(way[event.key()])
-                event.accept()
-                return
-        super().keyPressEvent(event)
-
-
-class ShortcutEdit(QLineEdit):
-    """Captures a key press as a shortcut: focus it and press a key or a key combination.
-    Backspace or Delete clears; Tab leaves. ``captured(text)`` gives PortableText ("" when cleared)."""
-
-    captured = Signal(str)
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setReadOnly(True)
-        self.setPlaceholderText("Click here, then press a key")
-        self.setToolTip("Click here and press the key (or combination, e.g. Ctrl+1) that annotates with this "
-                        "category. Backspace or Delete removes the key.")
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        key = Qt.Key(event.key())
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) or (key == Qt.Key.Key_Escape and not modifiers):
-            super().keyPressEvent(event)  # focus moves on; Escape closes the dialog
-            return
-        event.accept()
-        if key in _MODIFIER_KEYS:
-            return  # wait for the key that goes with the modifiers
-        if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and not modifiers:
-            self.captured.emit("")
-            return
-        text = event.text()
-        if modifiers == Qt.KeyboardModifier.ShiftModifier and text and text.isprintable() and not text.isalpha():
-            modifiers = Qt.KeyboardModifier.NoModifier  # "?" rather than "Shift+?"
-        self.captured.emit(QKeySequence(QKeyCombination(modifiers, key)).toString(_PORTABLE))
-
-
-class GuidelineEdit(QPlainTextEdit):
-    """The guideline text; ``editingFinished`` when it loses focus."""
-
-    editingFinished = Signal()  # noqa: N815
-
-    def focusOutEvent(self, event) -> None:  # noqa: N802
-        super().focusOutEvent(event)
-        self.editingFinished.emit()
-
-
-class DeleteCategoryDialog(QDialog):
-    """Asks what happens to the annotations of a category being deleted: move them to another
-    category, or delete them. ``ask`` is what the editor calls (tests replace it)."""
-
-    def __init__(self, name: str, count: int, targets: list[tuple[str, str]], note: str = "", parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Delete “{name}”")
-        them = "them" if count != 1 else "it"
-        text = (f"<p><b>“{_html(name)}”</b> is used by <b>{count}</b> annotation{'s' if count != 1 else ''}. "
-                f"What should happen to {them}?</p>")
-        if note:
-            text += f"<p>{_html(note)}</p>"
-        label = QLabel(text)
-        label.setWordWrap(True)
-        self.move_radio = QRadioButton("&Move them to:" if count != 1 else "&Move it to:")
-        self.delete_radio = QRadioButton(f"&Delete {'them' if count != 1 else 'it'} with the category")
-        self.target = QComboBox()
-        for target_id, title in targets:
-            self.target.addItem(title, target_id)
-        group = QButtonGroup(self)
-        group.addButton(self.move_radio)
-        group.addButton(self.delete_radio)
-        (self.move_radio if targets else self.delete_radio).setChecked(True)
-        self.move_radio.setEnabled(bool(targets))
-        self.target.setEnabled(bool(targets))
-        self.move_radio.toggled.connect(self.target.setEnabled)
-        self.target.activated.connect(lambda _i: self.move_radio.setChecked(True))
-        hint = QLabel("Either way, Edit → Undo brings everything back.")
-        hint.setStyleSheet("color: palette(placeholder-text);")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Delete category")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        move_row = QHBoxLayout()
-        move_row.addWidget(self.move_radio)
-        move_row.addWidget(self.target, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addLayout(move_row)
-        layout.addWidget(self.delete_radio)
-        layout.addWidget(hint)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(460)
-
-    def choice(self) -> tuple[str, str | None]:
-        if self.move_radio.isChecked():
-            return "reassign", self.target.currentData()
-        return "delete", None
-
-    @classmethod
-    def ask(cls, parent, name: str, count: int, targets: list[tuple[str, str]], note: str = ""):
-        """("reassign", category id) or ("delete", None); None when cancelled."""
-        dialog = cls(name, count, targets, note, parent)
-        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text)
-
-
-# -- the editor --------------------------------------------------------------------------------
 
 
 class SchemaEditor(QDialog):
@@ -318,93 +88,22 @@ class SchemaEditor(QDialog):
         left_layout.addLayout(buttons)
 
         # Right: the selected category.
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # category names are never markup
-        heading_font = self.heading.font()
-        heading_font.setPointSizeF(heading_font.pointSizeF() + 2)
-        heading_font.setBold(True)
-        self.heading.setFont(heading_font)
-        self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(200)
+        self.form = CategoryForm()
+        form = self.form
+        self.name_edit, self.guideline_edit = form.name_edit, form.guideline_edit
+        self.shortcut_edit, self.colour_button = form.shortcut_edit, form.colour_button
+        self.palette_buttons, self.attributes = form.palette_buttons, form.attributes
+        self.add_attribute_button = form.add_attribute_button
+        self.remove_attribute_button = form.remove_attribute_button
         self.name_edit.editingFinished.connect(self.commit_name)
-        self.colour_button = QPushButton()
-        self.colour_button.setToolTip("Choose any colour")
         self.colour_button.clicked.connect(self.choose_colour)
-        self.palette_buttons: list[QToolButton] = []
-        palette_row = QHBoxLayout()
-        palette_row.setSpacing(2)
-        for colour in schema.PALETTE:
-            button = QToolButton()
-            button.setIcon(swatch(colour, 16))
-            button.setIconSize(QSize(16, 16))
-            button.setCheckable(True)
-            button.setAutoRaise(True)
-            button.setToolTip(colour)
-            button.setProperty("colour", colour)
-            button.clicked.connect(lambda _=False, c=colour: self.set_colour(c))
-            palette_row.addWidget(button)
-            self.palette_buttons.append(button)
-        palette_row.addStretch(1)
-        colour_row = QHBoxLayout()
-        colour_row.addWidget(self.colour_button)
-        colour_row.addLayout(palette_row, 1)
-        self.shortcut_edit = ShortcutEdit()
+        form.colourPicked.connect(self.set_colour)
         self.shortcut_edit.captured.connect(self.set_shortcut)
-        self.clear_shortcut_button = QToolButton()
-        self.clear_shortcut_button.setText("Clear")
-        self.clear_shortcut_button.clicked.connect(lambda: self.set_shortcut(""))
-        shortcut_row = QHBoxLayout()
-        shortcut_row.addWidget(self.shortcut_edit, 1)
-        shortcut_row.addWidget(self.clear_shortcut_button)
-        self.guideline_edit = GuidelineEdit()
-        self.guideline_edit.setPlaceholderText("When to use this category, when not, and an example. "
-                                               "Coders see this in the palette and in Help → Coding guidelines.")
+        form.clear_shortcut_button.clicked.connect(lambda: self.set_shortcut(""))
         self.guideline_edit.editingFinished.connect(self.commit_guideline)
-
-        self.attributes = QTableWidget(0, len(_COLUMNS))
-        self.attributes.setHorizontalHeaderLabels(list(_COLUMNS))
-        self.attributes.verticalHeader().setVisible(False)
-        self.attributes.setWordWrap(False)
-        self.attributes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.attributes.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.attributes.horizontalHeader()
-        for column, mode in ((_NAME, QHeaderView.ResizeMode.Interactive), (_TYPE, QHeaderView.ResizeMode.ResizeToContents),
-                             (_CHOICES, QHeaderView.ResizeMode.Stretch), (_DEFAULT, QHeaderView.ResizeMode.Interactive),
-                             (_MIN, QHeaderView.ResizeMode.Interactive), (_MAX, QHeaderView.ResizeMode.Interactive)):
-            header.setSectionResizeMode(column, mode)
-        self.attributes.setColumnWidth(_NAME, 110)
-        self.attributes.setColumnWidth(_DEFAULT, 90)
-        self.attributes.setColumnWidth(_MIN, 48)
-        self.attributes.setColumnWidth(_MAX, 48)
-        self.attributes.itemChanged.connect(self._attribute_item_changed)
-        self.add_attribute_button = QPushButton("Add attribute")
-        self.remove_attribute_button = QPushButton("Remove attribute")
+        self.attributes.edited.connect(self.commit_attributes)
         self.add_attribute_button.clicked.connect(self.add_attribute)
         self.remove_attribute_button.clicked.connect(self.remove_attribute)
-        attribute_buttons = QHBoxLayout()
-        attribute_buttons.addWidget(self.add_attribute_button)
-        attribute_buttons.addWidget(self.remove_attribute_button)
-        attribute_buttons.addStretch(1)
-        attributes_box = QWidget()
-        attributes_layout = QVBoxLayout(attributes_box)
-        attributes_layout.setContentsMargins(0, 0, 0, 0)
-        attributes_layout.addWidget(self.attributes, 1)
-        attributes_layout.addLayout(attribute_buttons)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("Colour:", colour_row)
-        shortcut_label = QLabel("Shortcut &key:")
-        shortcut_label.setBuddy(self.shortcut_edit)
-        form.addRow(shortcut_label, shortcut_row)
-        form.addRow("&Guideline:", self.guideline_edit)
-        form.addRow("Attributes:", attributes_box)
-        self.form = QWidget()
-        form_layout = QVBoxLayout(self.form)
-        form_layout.setContentsMargins(8, 0, 0, 0)
-        form_layout.addWidget(self.heading)
-        form_layout.addLayout(form, 1)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -446,7 +145,8 @@ class SchemaEditor(QDialog):
             self.items = fill_category_tree(self.tree, self.categories)
             for cat in self.categories:
                 if cat.description:
-                    self.items[cat.id].setToolTip(0, f"<div style='max-width: 400px'>{_html(cat.description[:600])}</div>")
+                    tip = html.escape(cat.description[:600])
+                    self.items[cat.id].setToolTip(0, f"<div style='max-width: 400px'>{tip}</div>")
             for cid, item in self.items.items():
                 item.setExpanded(cid not in collapsed)
             self.current_id = keep if keep in self.by_id else None
@@ -489,27 +189,7 @@ class SchemaEditor(QDialog):
             for widget in (self.form, self.delete_button, self.merge_button, self.add_child_button):
                 widget.setEnabled(cat is not None)
             self.merge_button.setEnabled(cat is not None and len(self.categories) > 1)
-            if cat is None:
-                self.heading.setText("No category selected")
-                self.name_edit.clear()
-                self.shortcut_edit.clear()
-                self.guideline_edit.setPlainText("")
-                self.attributes.setRowCount(0)
-                self.colour_button.setIcon(swatch("#ffffff"))
-                self.colour_button.setText("")
-                return
-            path = self.path_of(cat.id)
-            self.heading.setText(path)
-            self.name_edit.setText(cat.name)
-            self.colour_button.setIcon(swatch(cat.colour, 18))
-            self.colour_button.setText(f" {cat.colour}  Choose…")
-            for button in self.palette_buttons:
-                button.setChecked(button.property("colour") == cat.colour)
-            self.shortcut_edit.setText(cat.shortcut or "")
-            self.clear_shortcut_button.setEnabled(bool(cat.shortcut))
-            if self.guideline_edit.toPlainText() != cat.description:
-                self.guideline_edit.setPlainText(cat.description)
-            self._fill_attributes(cat.attributes or [])
+            self.form.show_category(cat, self.path_of(cat.id) if cat is not None else "")
         finally:
             self._loading = False
 
@@ -570,17 +250,14 @@ class SchemaEditor(QDialog):
             return False
         siblings = [s for s in self._siblings(parent_id) if s != category_id]
         index = max(0, min(index, len(siblings)))
-        order = siblings[:index] + [category_id] + siblings[index:]
         if parent_id == cat.parent_id:
-            if order == self._siblings(parent_id):
+            if siblings[:index] + [category_id] + siblings[index:] == self._siblings(parent_id):
                 return True  # dropped where it was
-            return self.run(ReorderCategories(order, label=f"Move {cat.name!r}"))
-        where = f"under {self.by_id[parent_id].name!r}" if parent_id is not None else "to the top level"
-        label = f"Move {cat.name!r} {where}"
-        steps = [UpdateCategory(category_id, label=label, parent_id=parent_id)]
-        if index < len(siblings):  # not simply last: put it in its place among the new siblings
-            steps.append(ReorderCategories(order))
-        return self.run(steps[0] if len(steps) == 1 else CategorySteps(label, steps))
+            label = f"Move {cat.name!r}"
+        else:
+            where = f"under {self.by_id[parent_id].name!r}" if parent_id is not None else "to the top level"
+            label = f"Move {cat.name!r} {where}"
+        return self.run(MoveCategory(category_id, parent_id, index, label=label))
 
     def move_by_key(self, way: str) -> bool:
         """Alt+Up/Down: among siblings; Alt+Right: under the sibling above; Alt+Left: out one level."""
@@ -610,8 +287,8 @@ class SchemaEditor(QDialog):
         return False
 
     def _children_up(self, cat) -> tuple[list, str]:
-        """Steps moving ``cat``'s subcategories up to its parent (the core deletes only leaves), and a
-        sentence saying so ("" without subcategories)."""
+        """``cat``'s subcategories, which a delete moves up to its parent, and a sentence saying so
+        ("" without subcategories)."""
         children = [c for c in self.categories if c.parent_id == cat.id]
         if not children:
             return [], ""
@@ -619,17 +296,7 @@ class SchemaEditor(QDialog):
         names = ", ".join(f"“{c.name}”" for c in children[:5]) + (" …" if len(children) > 5 else "")
         sentence = (f"Its subcategor{'y' if len(children) == 1 else 'ies'} {names} move{'s' if len(children) == 1 else ''} "
                     f"up one level, {where}, in its place.")
-        return [UpdateCategory(c.id, parent_id=cat.parent_id) for c in children], sentence
-
-    def _removal(self, cat, label: str, reassign_to: str | None, delete_annotations: bool, moves: list):
-        delete = DeleteCategory(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label)
-        if not moves:
-            return delete
-        siblings = self._siblings(cat.parent_id)
-        index = siblings.index(cat.id)
-        children = [m.id for m in moves]
-        order = siblings[:index] + children + siblings[index + 1:]
-        return CategorySteps(label, [*moves, delete, ReorderCategories(order)])
+        return children, sentence
 
     def _targets(self, excluded: str, descendants: bool = True) -> list[tuple[str, str]]:
         """Other categories as (id, path); without ``excluded``'s own subcategories unless ``descendants``."""
@@ -649,7 +316,7 @@ class SchemaEditor(QDialog):
             return False
         self.commit_pending()
         count = self.project.annotation_counts_by_category().get(cat.id, 0)
-        moves, note = self._children_up(cat)
+        children, note = self._children_up(cat)
         reassign_to, delete_annotations = None, False
         if count:
             answer = DeleteCategoryDialog.ask(self, cat.name, count, self._targets(cat.id), note)
@@ -657,7 +324,7 @@ class SchemaEditor(QDialog):
                 return False
             kind, target = answer
             reassign_to, delete_annotations = (target, False) if kind == "reassign" else (None, True)
-        elif moves:
+        elif children:
             reply = QMessageBox.question(self, f"Delete “{cat.name}”", f"Delete “{cat.name}”? {note}",
                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
             if reply != QMessageBox.StandardButton.Yes:
@@ -668,7 +335,8 @@ class SchemaEditor(QDialog):
             label = f"Delete {cat.name!r} and its {count} annotation{'s' if count != 1 else ''}"
         else:
             label = f"Delete category {cat.name!r}"
-        return self.run(self._removal(cat, label, reassign_to, delete_annotations, moves))
+        delete = DeleteCategoryLiftingChildren if children else DeleteCategory
+        return self.run(delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label))
 
     def merge_current(self) -> bool:
         """Merge the selected category into another: its annotations move there, then it is deleted."""
@@ -695,11 +363,7 @@ class SchemaEditor(QDialog):
         """Merge ``source_id`` into ``target_id`` as one undoable step: its annotations move to the
         target, its subcategories go under the target (after the target's own), and it is deleted."""
         self.commit_pending()
-        source, target = self.by_id[source_id], self.by_id[target_id]
-        label = f"Merge {source.name} into {target.name}"
-        moves = [UpdateCategory(c.id, parent_id=target_id) for c in self.categories if c.parent_id == source_id]
-        delete = DeleteCategory(source_id, reassign_to=target_id, label=label)
-        ok = self.run(CategorySteps(label, [*moves, delete]) if moves else delete)
+        ok = self.run(MergeCategory(source_id, target_id))  # labelled "Merge A into B"
         if ok:
             self.select(target_id)
         return ok
@@ -777,119 +441,17 @@ class SchemaEditor(QDialog):
 
     def shortcut_problem(self, text: str) -> str:
         """Why ``text`` cannot be a category key ("" if it can, as far as the application goes)."""
-        action = self.reserved.get(key_text(text).casefold())
-        if action:
-            return f"{text} is already the shortcut for “{action}”. Choose another key."
-        sequence = QKeySequence(text)
-        if sequence.count() == 1:
-            combination = sequence[0]
-            modifiers = combination.keyboardModifiers() & ~Qt.KeyboardModifier.ShiftModifier
-            if combination.key() in _NAVIGATION and modifiers == Qt.KeyboardModifier.NoModifier:
-                return f"{text} moves the cursor and selects text in the document. Choose another key."
-        return ""
+        return key_problem(text, self.reserved)
 
     # -- attributes ----------------------------------------------------------------------------
-
-    def _fill_attributes(self, definitions: list[dict]) -> None:
-        self.attributes.setRowCount(0)
-        for definition in definitions:
-            self._append_attribute_row(definition)
-
-    def _append_attribute_row(self, definition: dict) -> None:
-        row = self.attributes.rowCount()
-        self.attributes.insertRow(row)
-        kind = str(definition.get("type", "text"))
-        kind = {"multiple choice": "multiple", "multi": "multiple", "yes/no": "boolean", "bool": "boolean"}.get(kind, kind)
-        name_item = QTableWidgetItem(str(definition.get("name", "")))
-        name_item.setData(_ID, dict(definition))  # the definition as stored (keeps keys this table does not show)
-        self.attributes.setItem(row, _NAME, name_item)
-        box = QComboBox()
-        for value, label in ATTRIBUTE_TYPES:
-            box.addItem(label, value)
-        if box.findData(kind) < 0:
-            box.addItem(kind, kind)
-        box.setCurrentIndex(box.findData(kind))
-        box.currentIndexChanged.connect(lambda _i, b=box: self._type_changed(b))
-        self.attributes.setCellWidget(row, _TYPE, box)
-        choices = definition.get("choices") or []
-        cells = {
-            _CHOICES: ", ".join(str(c) for c in choices) if isinstance(choices, list) else str(choices),
-            _DEFAULT: _show_value(definition.get("default")),
-            _MIN: _show_value(definition.get("min")),
-            _MAX: _show_value(definition.get("max")),
-        }
-        for column, text in cells.items():
-            item = QTableWidgetItem(text)
-            usable = (column == _DEFAULT or (column == _CHOICES and kind in ("choice", "multiple"))
-                      or (column in (_MIN, _MAX) and kind == "number"))
-            if not usable and not text:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsEnabled)
-            self.attributes.setItem(row, column, item)
-
-    def _type_changed(self, box: QComboBox) -> None:
-        """A new type: clear what it cannot hold, then commit; a choice type waits for its choices."""
-        if self._loading:
-            return
-        row = next((r for r in range(self.attributes.rowCount()) if self.attributes.cellWidget(r, _TYPE) is box), -1)
-        if row < 0:
-            return
-        kind = box.currentData()
-        self._loading = True
-        try:
-            for column, usable in ((_CHOICES, kind in ("choice", "multiple")), (_MIN, kind == "number"),
-                                   (_MAX, kind == "number")):
-                item = self.attributes.item(row, column)
-                if not usable:
-                    item.setText("")
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable if usable
-                              else item.flags() & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsEnabled)
-            default = self.attributes.item(row, _DEFAULT)
-            try:
-                _parse_value(kind, default.text().strip(), "")
-            except ValueError:
-                default.setText("")  # e.g. "not checked" cannot be a number's default
-        finally:
-            self._loading = False
-        choices = self.attributes.item(row, _CHOICES)
-        if kind in ("choice", "multiple") and not choices.text().strip():
-            self.attributes.setCurrentItem(choices)
-            self.attributes.editItem(choices)  # committed once the choices are typed
-            return
-        self.commit_attributes()
-
-    def _attribute_item_changed(self, _item) -> None:
-        if not self._loading:
-            self.commit_attributes()
-
-    def attribute_definitions(self) -> list[dict]:
-        """The table as definitions; ValueError (with a message for the coder) on a bad number or yes/no."""
-        definitions = []
-        for row in range(self.attributes.rowCount()):
-            stored = dict(self.attributes.item(row, _NAME).data(_ID) or {})
-            name = self.attributes.item(row, _NAME).text().strip()
-            kind = self.attributes.cellWidget(row, _TYPE).currentData()
-            text = {column: (self.attributes.item(row, column).text().strip() if self.attributes.item(row, column) else "")
-                    for column in (_CHOICES, _DEFAULT, _MIN, _MAX)}
-            definition = {k: v for k, v in stored.items() if k not in ("name", "type", "choices", "default", "min", "max")}
-            definition.update(name=name, type=kind)
-            if kind in ("choice", "multiple"):
-                definition["choices"] = [c.strip() for c in text[_CHOICES].split(",") if c.strip()]
-            if text[_DEFAULT]:
-                definition["default"] = _parse_value(kind, text[_DEFAULT], f"the default of “{name}”")
-            if kind == "number":
-                for column, key in ((_MIN, "min"), (_MAX, "max")):
-                    if text[column]:
-                        definition[key] = _parse_value("number", text[column], f"the {key} of “{name}”")
-            definitions.append(definition)
-        return definitions
 
     def commit_attributes(self) -> bool:
         cat = self.current()
         if cat is None or self._loading:
             return False
         try:
-            definitions = self.attribute_definitions()
-        except ValueError as exc:
+            definitions = self.attributes.definitions()
+        except ValidationError as exc:
             self.warn("Attributes", str(exc))
             self._show(cat.id)
             return False
@@ -910,8 +472,8 @@ class SchemaEditor(QDialog):
                                      attributes=[*(cat.attributes or []), {"name": name, "type": "text"}]))
         if ok:
             row = self.attributes.rowCount() - 1
-            self.attributes.setCurrentCell(row, _NAME)
-            self.attributes.editItem(self.attributes.item(row, _NAME))
+            self.attributes.setCurrentCell(row, NAME)
+            self.attributes.editItem(self.attributes.item(row, NAME))
         return ok
 
     def remove_attribute(self) -> bool:
@@ -933,34 +495,3 @@ class SchemaEditor(QDialog):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.commit_pending()
         super().closeEvent(event)
-
-
-def _show_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _parse_value(kind: str, text: str, what: str):
-    if kind == "number":
-        try:
-            number = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
-        except ValueError:
-            raise ValueError(f"{what} must be a number, not “{text}”") from None
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
-    if kind == "boolean":
-        folded = text.casefold()
-        if folded in ("yes", "y", "true", "1", "on"):
-            return True
-        if folded in ("no", "n", "false", "0", "off"):
-            return False
-        raise ValueError(f"{what} must be yes or no, not “{text}”")
-    if kind == "multiple":
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return text

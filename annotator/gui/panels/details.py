@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from annotator.core.schema.rules import AttributeType
 from annotator.gui.widgets import fill_category_combo
 
 NOTE_PAUSE_MS = 1500
@@ -173,15 +174,16 @@ class DetailsPanel(QWidget):
 
 
 def _attribute_widget(kind: str, definition: dict, value):
-    """A widget for one attribute value: (widget, getter, change signal)."""
-    if kind == "choice":
+    """A widget for one attribute value of type ``kind`` (an ``AttributeType``; text otherwise):
+    (widget, getter, change signal)."""
+    if kind == AttributeType.CHOICE:
         box = QComboBox()
         box.addItem("—", None)
         for choice in definition.get("choices", []):
             box.addItem(str(choice), choice)
         box.setCurrentIndex(max(0, box.findData(value)) if value is not None else 0)
         return box, box.currentData, box.activated
-    if kind in ("multiple", "multiple choice", "multi"):
+    if kind == AttributeType.MULTIPLE:
         lst = QListWidget()
         lst.setMaximumHeight(90)
         chosen = set(value or [])
@@ -195,13 +197,13 @@ def _attribute_widget(kind: str, definition: dict, value):
             return [lst.item(i).data(Qt.ItemDataRole.UserRole) for i in range(lst.count())
                     if lst.item(i).checkState() == Qt.CheckState.Checked]
         return lst, checked, lst.itemChanged
-    if kind in ("boolean", "yes/no", "bool"):
+    if kind == AttributeType.BOOLEAN:
         box = QCheckBox()
         box.setChecked(bool(value))
         return box, box.isChecked, box.toggled
-    if kind == "number":
+    if kind == AttributeType.NUMBER:
         box = QDoubleSpinBox()
-        box.setDecimals(definition.get("decimals", 2))
+        box.setDecimals(2)
         low, high = definition.get("min"), definition.get("max")
         box.setRange(-1e9 if low is None else float(low), 1e9 if high is None else float(high))
         box.setValue(float(value) if isinstance(value, (int, float)) else 0.0)
