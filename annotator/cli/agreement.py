@@ -19,7 +19,8 @@ import argparse
 import sys
 from typing import Any
 
-from annotator.cli.output import UsageError, table as _table
+from annotator.cli.output import UsageError
+from annotator.cli.output import table as _table
 
 
 def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
@@ -102,7 +103,13 @@ def run_span_report(args: argparse.Namespace) -> int:
 
 
 def _render_span_table(sources: str, result: dict[str, Any]) -> str:
-    from annotator.core.agreement.report import ALPHA_READING, CATALOGUE, PAIR_MEASURES, SPAN_MEASURES, show_value
+    from annotator.core.agreement.report import (
+        ALPHA_READING,
+        CATALOGUE,
+        PAIR_MEASURES,
+        SPAN_MEASURES,
+        show_value,
+    )
 
     lines = [f"{sources}: {len(result['coders'])} coders ({', '.join(result['coders'])}), "
              f"{result['documents']} documents"

@@ -69,8 +69,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.core.documents.importing import import_paths
-    from annotator.core.project.project import Project
     from annotator.core.documents.readers import ImportOptions
+    from annotator.core.project.project import Project
 
     options = ImportOptions(
         encoding=args.encoding, split_blank_lines=args.split_on_blank_lines, split_regex=args.split_regex,

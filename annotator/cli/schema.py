@@ -26,9 +26,10 @@ ARGUMENTS = {"schema": _schema_arguments}
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from annotator.core.schema import files as schema_exchange, templates
-    from annotator.core.schema.apply import import_schema
     from annotator.core.project.project import Project
+    from annotator.core.schema import files as schema_exchange
+    from annotator.core.schema import templates
+    from annotator.core.schema.apply import import_schema
 
     if args.schema_command == "templates":
         for template in templates.list_templates():

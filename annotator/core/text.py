@@ -171,7 +171,8 @@ def check_integer(value: object, what: str, low: int, high: int) -> int:
     if type(value) is not int:
         raise ValidationError(f"{what} must be a whole number (got {brief(value)})")
     if not low <= value <= high:
-        raise ValidationError(f"{what} must be from {low:,} to {high:,} (got {value if abs(value) < 10**30 else 'a huge number'})")
+        shown = value if abs(value) < 10**30 else "a huge number"
+        raise ValidationError(f"{what} must be from {low:,} to {high:,} (got {shown})")
     return value
 
 

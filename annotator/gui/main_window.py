@@ -15,7 +15,14 @@ import gc
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core.errors import NotFoundError

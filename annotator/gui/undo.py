@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.core.project.commands import UpdateAnnotations
 from annotator.core.errors import AnnotatorError, ProjectBusyError, user_message
+from annotator.core.project.commands import UpdateAnnotations
 from annotator.core.project.project import lock_wait
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-
 # Krippendorff (2011): 4 coders × 12 units with missing values, one row per unit
 K2011_CSV = """A,B,C,D
 1,1,,1

@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
-from annotator.core.storage import backups
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
+from annotator.core.storage import backups
 from tests.core.test_backups import damage_pages
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from annotator.core.storage import db
 from annotator.core.errors import MESSAGE_LIMIT, ValidationError, brief, user_message
+from annotator.core.storage import db
 
 
 def _plain(err: str) -> None:

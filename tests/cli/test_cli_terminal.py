@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
+from annotator.cli.terminal import neutralise
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
-from annotator.cli.terminal import neutralise
 
 HOSTILE = ("\x1b]0;pwned\x07", "\x1b[2J", "\x9b31m", "\u202e")
 

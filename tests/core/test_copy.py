@@ -10,9 +10,9 @@ import pytest
 from annotator.cli import main
 from annotator.core.errors import NotAProjectError
 from annotator.core.files import OutputError
-from annotator.core.storage.backups import copy_project
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
+from annotator.core.storage.backups import copy_project
 
 
 def test_after_close_the_file_alone_holds_every_edit_even_while_another_program_reads(tmp_path):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.storage import backups, db
 from annotator.core.errors import NotAProjectError
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
+from annotator.core.storage import backups, db, migrations
 
 FIXTURE_V1 = Path(__file__).resolve().parents[1] / "fixtures" / "project-v1.annotator"
 
@@ -147,7 +147,7 @@ def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
         conn.execute("ALTER TABLE categories ADD COLUMN half_done TEXT")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(db.MIGRATIONS, 1, broken)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, broken)
     with pytest.raises(NotAProjectError, match="disk on fire.*unchanged"):
         Project.open(path)
     assert db.read_header(path) == (db.APPLICATION_ID, 1)

@@ -5,10 +5,17 @@ import json
 
 import pytest
 
-from annotator.core.exchange import export_file as exchange
 from annotator.core.errors import ExchangeError
-from annotator.core.exchange.export_file import Scope, build_export, dumps, parse_export, read_export, write_export
+from annotator.core.exchange import export_file as exchange
 from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.export_file import (
+    Scope,
+    build_export,
+    dumps,
+    parse_export,
+    read_export,
+    write_export,
+)
 from annotator.core.exchange.merge import merge_exports, merge_files
 from annotator.core.schema.templates import create_project
 

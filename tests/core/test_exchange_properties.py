@@ -37,8 +37,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import ValidationError
-from annotator.core.exchange.export_file import build_export, dumps, parse_export, read_export, write_export
 from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.export_file import build_export, dumps, parse_export, read_export, write_export
 from annotator.core.exchange.merge import merge_exports
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project

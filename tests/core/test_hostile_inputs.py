@@ -11,11 +11,10 @@ import zipfile
 
 import pytest
 
-from annotator.core.documents import readers
-from annotator.core.documents.readers import office, tabular
 from annotator.core.agreement.reliability_io import read_reliability_csv
+from annotator.core.documents import readers
+from annotator.core.documents.readers import ImportOptions, office, read_file, tabular
 from annotator.core.errors import AnnotatorError, ReadError, ValidationError
-from annotator.core.documents.readers import ImportOptions, read_file
 
 HANG_GUARD_S = 5.0
 

@@ -4,8 +4,8 @@ and a failing last write that leaves nothing behind (each is one transaction).""
 
 import pytest
 
-from annotator.core.project import categories, commands
 from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.project import categories, commands
 from annotator.core.project.changes import Changes
 from annotator.core.storage.tables import Category
 

@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 
 from annotator.core.files import (
-    TEMP_MARK, OutputError, check_target, csv_cell, csv_text, open_output, write_text,
+    TEMP_MARK,
+    OutputError,
+    check_target,
+    csv_cell,
+    csv_text,
+    open_output,
+    write_text,
 )
 from annotator.core.schema.templates import create_project
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import ReadError, ValidationError
 from annotator.core.documents.readers import (
     SUPPORTED_EXTENSIONS,
     ExtractedText,
     ImportOptions,
     read_file,
 )
+from annotator.core.errors import ReadError, ValidationError
 from annotator.core.text import normalise
 
 SENTENCE = "The quick brown fox jumps over the lazy dog."

@@ -7,12 +7,17 @@ from pathlib import Path
 import pytest
 
 from annotator.core import resources
-from annotator.core.project import samples
 from annotator.core.errors import NotAProjectError
+from annotator.core.project import samples
 from annotator.core.project.project import Project
+from annotator.core.project.samples import (
+    SampleError,
+    create_sample_project,
+    locate,
+    open_sample_project,
+    sample_project_path,
+)
 from annotator.core.schema.templates import create_project
-from annotator.core.project.samples import (SampleError, create_sample_project, locate, open_sample_project,
-                                    sample_project_path)
 from annotator.core.text import normalise
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"

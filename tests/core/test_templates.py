@@ -7,9 +7,15 @@ import pytest
 
 from annotator import paths
 from annotator.core.errors import SchemaFileError, ValidationError
-from annotator.core.schema.templates import create_project
 from annotator.core.schema.files import export_schema
-from annotator.core.schema.templates import Template, list_templates, load_template, save_template, templates_dir
+from annotator.core.schema.templates import (
+    Template,
+    create_project,
+    list_templates,
+    load_template,
+    save_template,
+    templates_dir,
+)
 
 TYPED = [{"name": "tone", "type": "choice", "choices": ["calm", "angry"], "default": "calm"}]
 
@@ -38,7 +44,8 @@ def test_save_list_and_start_a_project_from_a_user_template(project, tmp_path):
 
 
 def test_claims_still_works_by_either_name(tmp_path):
-    with create_project(tmp_path / "a.annotator") as a, create_project(tmp_path / "b.annotator", template="Claims") as b:
+    with (create_project(tmp_path / "a.annotator") as a,
+          create_project(tmp_path / "b.annotator", template="Claims") as b):
         assert schema_of(a) == schema_of(b)
         assert [c.shortcut for c in a.categories()] == ["F", "O", "U", "P"]
 

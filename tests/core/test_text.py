@@ -5,7 +5,6 @@ import hashlib
 
 import pytest
 
-from annotator.core.errors import ReadError, ValidationError
 from annotator.core.documents.decoding import (
     Part,
     decode_bytes,
@@ -13,6 +12,7 @@ from annotator.core.documents.decoding import (
     split_on_blank_lines,
     split_on_regex,
 )
+from annotator.core.errors import ReadError, ValidationError
 from annotator.core.text import normalise, sha256_text
 from tests.conftest import shared
 

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from annotator.core.project import commands
 from annotator.core.errors import ExchangeError, NotFoundError, ValidationError
 from annotator.core.exchange.export_file import build_export, dumps, parse_export
+from annotator.core.project import commands
 from annotator.core.project.project import NewDocument
 
 BAD = [("\udc00", "invalid Unicode"), (float("nan"), "NaN"), (float("inf"), "infinity"),

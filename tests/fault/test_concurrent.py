@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from annotator.core.storage import db
 from annotator.core.errors import ProjectBusyError
 from annotator.core.project.project import Project, lock_wait
 from annotator.core.schema.templates import create_project
+from annotator.core.storage import db
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

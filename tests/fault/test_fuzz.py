@@ -20,9 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from faultlib import (assert_plain, mutate_bytes, mutate_csv_file, mutate_json_file, mutate_jsonl_file,
-                      mutate_zip_member, run_cli, snapshot)
+from faultlib import (
+    assert_plain,
+    mutate_bytes,
+    mutate_csv_file,
+    mutate_json_file,
+    mutate_jsonl_file,
+    mutate_zip_member,
+    run_cli,
+    snapshot,
+)
 
 BUDGET_S = float(os.environ.get("ANNOTATOR_FUZZ_SECONDS", "4"))
 SEED = int(os.environ.get("ANNOTATOR_FUZZ_SEED", "10"))

@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from faultlib import snapshot
 
 LIMIT_S = 20  # far above what each case takes now; the issue measured minutes for most of them

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from faultlib import integrity, snapshot
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

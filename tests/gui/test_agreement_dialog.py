@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.gui.main_window import MainWindow
 
-
 TEXT = ("The council will spend two million on bike lanes. Critics call it a waste of money. "
         "The mayor said the lanes would open in spring, and nobody believes her.")
 

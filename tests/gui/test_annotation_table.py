@@ -8,8 +8,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project.annotations import AnnotationRow
-from annotator.gui.models.annotation_table_model import (ANNOTATOR, CATEGORY, DOCUMENT, NOTE, QUOTE, SPAN,
-                                                         AnnotationTableModel)
+from annotator.gui.models.annotation_table_model import (
+    ANNOTATOR,
+    CATEGORY,
+    DOCUMENT,
+    NOTE,
+    QUOTE,
+    SPAN,
+    AnnotationTableModel,
+)
 from annotator.gui.models.rows import ID_ROLE
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from annotator.core.project.project import Project
-from annotator.gui.controllers import files as file_actions
 from annotator.gui import main_window as mw
+from annotator.gui.controllers import files as file_actions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 

@@ -7,8 +7,8 @@ import sqlite3
 import threading
 
 from annotator.gui import main_window as mw
-from annotator.gui.context import CurrentAnnotator
 from annotator.gui import undo
+from annotator.gui.context import CurrentAnnotator
 
 
 def _window(qtbot, project):

@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QFileDialog
 from annotator.core.documents.readers import ImportOptions
 from annotator.core.schema.templates import create_project
 from annotator.gui import main_window as mw
-from annotator.gui.operations import Operation
 from annotator.gui.app import open_main_window
+from annotator.gui.operations import Operation
 
 
 def test_first_run_opens_the_default_project_with_the_claims_schema(qtbot, annotator_home, shoot):

@@ -2,10 +2,10 @@
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from annotator.core.storage import backups
 from annotator.core.project.commands import DeleteAnnotations
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
+from annotator.core.storage import backups
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.restore_dialog import RestoreDialog
 from tests.core.test_backups import damage_pages

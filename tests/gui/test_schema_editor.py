@@ -9,12 +9,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMessageBox
 
-from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.category_form import reserved_shortcuts
 from annotator.gui.dialogs.delete_category_dialog import DeleteCategoryDialog
+from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import SchemaEditor
 from annotator.gui.main_window import MainWindow
-
 
 TEXT = "The council will spend £2m on bike lanes. Critics say it is a waste of money."
 Pos = QAbstractItemView.DropIndicatorPosition

@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from annotator.gui.main_window import MainWindow
 from annotator.gui.views.highlighter import blend
 
-
 TEXT = ("Hello 😀 world, the council “will” spend £2m on bike lanes.\n"
         "Critics say it\u00a0is a waste 🇫🇷 of money; others disagree.\n"
         "A third line with the word money again, and money once more.")

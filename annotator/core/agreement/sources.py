@@ -55,8 +55,8 @@ class AgreementData:
 
 def load_sources(paths: list[str | Path]) -> AgreementData:
     """One project file, or export files (merged as ``annotator merge`` would)."""
-    from annotator.core.storage.db import read_header
     from annotator.core.errors import NotAProjectError
+    from annotator.core.storage.db import read_header
 
     paths = [Path(p) for p in paths]
     if not paths:

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 from annotator.core.errors import AnnotatorError, BackupError, user_message
 from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.project import DocumentSummary, NewDocument, Project, insert_documents
-from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
 
 log = logging.getLogger(__name__)
 

@@ -28,14 +28,14 @@ from typing import Any
 
 from sqlmodel import select
 
-from annotator.core.project.annotations import annotation_records, insert_annotations
-from annotator.core.project.changes import NOTHING, Changes, Progress
-from annotator.core.project.categories import insert_category
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.exchange.export_file import read_export
-from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin
+from annotator.core.project.annotations import annotation_records, insert_annotations
+from annotator.core.project.categories import insert_category
+from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.project import NewDocument, Project, insert_documents
 from annotator.core.schema.rules import check_attribute_values
+from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin
 from annotator.core.text import LIMITS, check_field, check_id
 
 
@@ -112,7 +112,8 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             texts[doc["id"]] = doc.get("text") or s.get(Document, doc_map[doc["id"]]).text  # same SHA-256: same text
             summary.documents_matched += 1
         elif "text" in doc:
-            [added] = insert_documents(s, [NewDocument(doc["title"], doc["text"], doc["source"], doc["metadata"], doc["id"])])
+            new = NewDocument(doc["title"], doc["text"], doc["source"], doc["metadata"], doc["id"])
+            [added] = insert_documents(s, [new])
             doc_map[doc["id"]], texts[doc["id"]] = added.document.id, doc["text"]
             by_sha[doc["sha256"]] = added.document.id
             summary.documents_added += 1

@@ -22,8 +22,16 @@ import jsonschema_rs
 from annotator.core import resources
 from annotator.core.errors import ExchangeError, ReadError, ValidationError
 from annotator.core.files import MissingFileError, open_bounded, open_output
-from annotator.core.text import (CONTROL_CHARACTERS, LONE_SURROGATES, check_integer, check_timestamp, normalise,
-                                 mend_value, sha256_text, value_problems)
+from annotator.core.text import (
+    CONTROL_CHARACTERS,
+    LONE_SURROGATES,
+    check_integer,
+    check_timestamp,
+    mend_value,
+    normalise,
+    sha256_text,
+    value_problems,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +123,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
         "offsets": dict(OFFSETS),
         "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"attributes": _object(c[7], f"category {c[1]!r} attributes", warn), "colour": c[2], "description": c[3], "id": c[0], "name": c[1],
-             "parent_id": c[5], "position": c[6], "shortcut": c[4]}
+            {"attributes": _object(c[7], f"category {c[1]!r} attributes", warn), "colour": c[2],
+             "description": c[3], "id": c[0], "name": c[1], "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
         "annotators": [{"id": a[0], "name": a[1]} for a in coders],
@@ -147,16 +155,16 @@ def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     out.write(b"{\n")
     for key in ("format", "version", "offsets"):
-        out.write(f'"{key}":{_ENCODE(data[key])},\n'.encode("utf-8"))
+        out.write(f'"{key}":{_ENCODE(data[key])},\n'.encode())
     for index, key in enumerate(LISTS):
         end = b"]\n" if index == len(LISTS) - 1 else b"],\n"
         items = iter(data[key])
         held = next(items, _END)
         if held is _END:
-            out.write(f'"{key}":['.encode("utf-8") + end)
+            out.write(f'"{key}":['.encode() + end)
             counts[key] = 0
             continue
-        out.write(f'"{key}":[\n'.encode("utf-8"))
+        out.write(f'"{key}":[\n'.encode())
         count = 1
         for item in items:
             out.write((_ENCODE(held) + ",\n").encode("utf-8"))
@@ -358,7 +366,8 @@ def _value_problem(data: dict[str, Any]) -> str | None:
     if problems:
         return f"$: a key: {problems[0][1]}"
     for key, value in data.items():
-        chunks = [(i, value[i:i + _CHUNK]) for i in range(0, len(value), _CHUNK)] if isinstance(value, list) else [(None, value)]
+        chunks = ([(i, value[i:i + _CHUNK]) for i in range(0, len(value), _CHUNK)] if isinstance(value, list)
+                  else [(None, value)])
         for start, chunk in chunks:
             try:
                 _STRICT(chunk).encode("utf-8")
@@ -477,7 +486,8 @@ def check_export(data: dict[str, Any], name: str) -> None:
         if ann["start"] >= ann["end"]:
             fail([*where, "end"], f"end {ann['end']} is not after start {ann['start']}")
         if ann["end"] > lengths[ann["document_id"]]:
-            fail([*where, "end"], f"end {ann['end']} is past the end of the document ({lengths[ann['document_id']]} characters)")
+            fail([*where, "end"],
+                 f"end {ann['end']} is past the end of the document ({lengths[ann['document_id']]} characters)")
         for field in ("quote", "prefix", "suffix"):
             if LONE_SURROGATES.search(ann[field]) or "\x00" in ann[field]:
                 fail([*where, field], "contains NUL or invalid Unicode")

@@ -72,8 +72,9 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
         for doc in data["documents"]:
             seen = by_id.get(doc["id"])
             if seen is not None and seen[0] != doc["sha256"]:
-                raise ExchangeError(f"document {doc['id']} ({doc['title']!r}) has different texts in {seen[1]} and "
-                                    f"{name} (SHA-256 {seen[0][:12]}… and {doc['sha256'][:12]}…); they cannot be merged")
+                raise ExchangeError(f"document {doc['id']} ({doc['title']!r}) has different texts in "
+                                    f"{seen[1]} and {name} (SHA-256 {seen[0][:12]}… and {doc['sha256'][:12]}…); "
+                                    "they cannot be merged")
             by_id.setdefault(doc["id"], (doc["sha256"], name))
             ids_of_sha.setdefault(doc["sha256"], set()).add(doc["id"])
             held = by_sha.get(doc["sha256"])

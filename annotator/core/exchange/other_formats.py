@@ -59,8 +59,9 @@ import bisect
 import json
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.files import csv_text

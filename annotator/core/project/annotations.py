@@ -7,10 +7,9 @@ annotators, naming the offending item.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
-
-import json
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
@@ -74,7 +73,8 @@ class AnnotationsMixin:
     def annotations(self, document_id: str | None = None, category_id: str | None = None,
                     annotator_id: str | None = None) -> list[Annotation]:
         """Annotations matching every filter given, by document, start, end, id."""
-        query = _filtered(select(Annotation), document_id, category_id, annotator_id).order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
+        query = _filtered(select(Annotation), document_id, category_id, annotator_id).order_by(
+            Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         with self._tx() as s:
             return list(s.exec(query).all())
 

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from annotator.core.schema import rules as schema
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.project.changes import Changes
+from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Annotation, Category, new_id, now
 from annotator.core.text import check_id, check_integer, check_timestamp
 

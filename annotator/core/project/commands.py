@@ -3,9 +3,10 @@
 A command holds everything it needs to do and undo itself against a ``Project``; ``do`` may be
 called again after ``undo`` (redo) and gives the same ids, so later commands in a history still
 find what they refer to. Undo puts back the rows exactly, ``modified`` timestamps included;
-redo is a new edit and stamps the time it happens. The GUI wraps each command in a ``QUndoCommand`` on one ``QUndoStack``;
-tests drive them directly. ``do`` and ``undo`` are each one transaction of the project, and each
-returns the ``Changes`` it made (the window refreshes from that, never from the command's fields).
+redo is a new edit and stamps the time it happens. The GUI wraps each command in a
+``QUndoCommand`` on one ``QUndoStack``; tests drive them directly. ``do`` and ``undo`` are each
+one transaction of the project, and each returns the ``Changes`` it made (the window refreshes
+from that, never from the command's fields).
 """
 
 from __future__ import annotations

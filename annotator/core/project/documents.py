@@ -12,7 +12,15 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import ValidationError, brief
 from annotator.core.storage.tables import Document, new_id
-from annotator.core.text import LIMITS, LONE_SURROGATES, check_id, check_value, clean_line, normalise, sha256_text
+from annotator.core.text import (
+    LIMITS,
+    LONE_SURROGATES,
+    check_id,
+    check_value,
+    clean_line,
+    normalise,
+    sha256_text,
+)
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,26 @@ from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotator import __version__
-from annotator.core.storage import backups, db
+from annotator.core.errors import (
+    DamagedProjectError,
+    NotFoundError,
+    ProjectBusyError,
+    ReadOnlyError,
+    ValidationError,
+    brief,
+    is_busy,
+)
 from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
-from annotator.core.project.documents import (AddedDocument, DeletedDocuments, DocumentSummary, NewDocument,
-                                              insert_documents)
+from annotator.core.project.documents import (
+    AddedDocument,
+    DeletedDocuments,
+    DocumentSummary,
+    NewDocument,
+    insert_documents,
+)
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
-from annotator.core.errors import (DamagedProjectError, NotFoundError, ProjectBusyError, ReadOnlyError, ValidationError,
-                                   brief, is_busy)
+from annotator.core.storage import backups, db, migrations
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id, clean_line
 
@@ -110,7 +122,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         read-only, for listing and exporting.
         """
         path = Path(path).expanduser()
-        return cls(path, db.open_database(path, mode), read_only=mode == "read")
+        return cls(path, migrations.open_database(path, mode), read_only=mode == "read")
 
     @classmethod
     def open_for_reading(cls, path: str | Path) -> Project:

@@ -24,10 +24,10 @@ from sqlmodel import Session, select
 
 from annotator import paths
 from annotator.core import resources
-from annotator.core.project.annotations import insert_annotations
 from annotator.core.errors import NotAProjectError
-from annotator.core.storage.tables import Annotator, Category, Document, new_id, now
+from annotator.core.project.annotations import insert_annotations
 from annotator.core.project.project import PROJECT_SUFFIX, NewDocument, Project, insert_documents
+from annotator.core.storage.tables import Annotator, Category, Document, new_id, now
 
 log = logging.getLogger(__name__)
 

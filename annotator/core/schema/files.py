@@ -192,7 +192,8 @@ class _Checker:
     def node(self, node: Any, where: str, depth: int) -> dict[str, Any]:
         self.count += 1
         if self.count > MAX_CATEGORIES:
-            raise SchemaFileError(f"{self.name}: more than {MAX_CATEGORIES:,} categories; not a schema Annotator accepts")
+            raise SchemaFileError(
+                f"{self.name}: more than {MAX_CATEGORIES:,} categories; not a schema Annotator accepts")
         if depth > MAX_DEPTH:
             self.fail(where, f"categories are nested more than {MAX_DEPTH} levels deep")
         if not isinstance(node, dict):
@@ -259,7 +260,7 @@ class _Checker:
             seen.add(node["name"].casefold())
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     pass
 
 
@@ -275,7 +276,7 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
     parser.buffer_text = True
 
     def refuse(*_args):
-        raise _Refused("the file declares a DOCTYPE or entities, which schema files may not "
+        raise _RefusedError("the file declares a DOCTYPE or entities, which schema files may not "
                        "(refused before reading them)")
 
     parser.StartDoctypeDeclHandler = refuse
@@ -299,15 +300,15 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if len(stack) > 2 * MAX_DEPTH + 8:
-            raise _Refused(f"elements are nested too deeply (line {parser.CurrentLineNumber})")
+            raise _RefusedError(f"elements are nested too deeply (line {parser.CurrentLineNumber})")
         element = local_name(tag)
         parent = stack[-1][0] if stack else None
         if parent is None:
             namespace, _, local = tag.rpartition(" ")
             if local != "CodeBook":
-                raise _Refused(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook>")
+                raise _RefusedError(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook>")
             if element != "CodeBook":
-                raise _Refused(f"not a REFI-QDA codebook: <CodeBook> is in the namespace {namespace!r}, "
+                raise _RefusedError(f"not a REFI-QDA codebook: <CodeBook> is in the namespace {namespace!r}, "
                                f"not {QDC_NAMESPACE!r}")
         code = None
         kept = ""  # the name kept on the stack: "" for anything this reader ignores
@@ -318,9 +319,10 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
         elif element == "Code" and parent in ("Codes", "Code"):
             count[0] += 1
             if count[0] > MAX_CATEGORIES:
-                raise _Refused(f"more than {MAX_CATEGORIES:,} codes; not a schema Annotator accepts")
+                raise _RefusedError(f"more than {MAX_CATEGORIES:,} codes; not a schema Annotator accepts")
             if len(codes_open) >= MAX_DEPTH:
-                raise _Refused(f"codes are nested more than {MAX_DEPTH} levels deep (line {parser.CurrentLineNumber})")
+                raise _RefusedError(
+                    f"codes are nested more than {MAX_DEPTH} levels deep (line {parser.CurrentLineNumber})")
             code = {"line": parser.CurrentLineNumber, "attrs": dict(attrs), "children": []}
             (codes_open[-1] if codes_open else root)["children"].append(code)
             codes_open.append(code)
@@ -346,7 +348,7 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
     parser.CharacterDataHandler = data
     try:
         parser.Parse(raw, True)
-    except _Refused as exc:
+    except _RefusedError as exc:
         raise SchemaFileError(f"{name}: {exc}") from None
     except expat.ExpatError as exc:
         raise SchemaFileError(f"{name}: not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "

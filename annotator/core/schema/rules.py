@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from annotator.core.errors import ValidationError, brief
@@ -66,7 +66,7 @@ def clean_shortcut(value: str | None) -> str | None:
     return check_field(shortcut, "the shortcut", MAX_SHORTCUT)
 
 
-class AttributeType(str, Enum):
+class AttributeType(StrEnum):
     """The type of an attribute; its value is what a definition stores as ``"type"``. The one list of
     types: the core accepts exactly these and the GUI offers exactly these, by their ``label``."""
 

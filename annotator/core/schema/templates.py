@@ -56,7 +56,8 @@ def _built_ins() -> dict[str, str]:
 
 
 def _built_in_data(stem: str) -> dict[str, Any]:
-    return parse_schema_json(resources.read_text("schemas", f"{stem}.json").encode("utf-8"), f"built-in template {stem}")
+    data = resources.read_text("schemas", f"{stem}.json").encode("utf-8")
+    return parse_schema_json(data, f"built-in template {stem}")
 
 
 def _user_files() -> dict[str, Path]:

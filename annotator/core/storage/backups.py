@@ -26,13 +26,13 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator import paths
-from annotator.core.storage import db
 from annotator.core.errors import AnnotatorError, BackupError
 from annotator.core.files import STDOUT, OutputError, check_target, output_error, sync_folder, temp_path
+from annotator.core.storage import db
 
 BACKUPS_KEPT = 20  # per project
 BACKUPS_MIN_BUDGET = 1 << 30  # 1 GiB: the total size of one project's backups may always reach this
@@ -90,7 +90,7 @@ def backup_project(path: Path, reason: str, *, id: str | None = None, verify: bo
     """
     id8 = (id or project_id(path))[:8].lower()
     folder = _folder()
-    stamp = datetime.now(timezone.utc).strftime(STAMP)
+    stamp = datetime.now(UTC).strftime(STAMP)
     safe_reason = re.sub(r"[^A-Za-z0-9_.-]+", "-", reason).strip("-") or "backup"
     target = folder / f"{path.stem}-{id8}-{stamp}-{safe_reason}.annotator"
     partial = target.with_name(target.name + PARTIAL)
@@ -120,7 +120,7 @@ def list_backups(path: Path, id: str | None = None) -> list[Backup]:
         match = NAME.match(entry.name)
         if not match or match["id"] != id8 or not entry.is_file():
             continue
-        moment = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=UTC)
         found.append(Backup(entry, id8, moment, match["reason"], entry.stat().st_size))
     return sorted(found, key=lambda b: b.time, reverse=True)
 

@@ -1,14 +1,10 @@
-"""Opening, creating, upgrading and backing up project files.
+"""The project file: its engine (WAL, foreign keys, busy timeout), its header, and the checks that
+tell a project from another file and a damaged project from a sound one.
 
 A project is one SQLite file. We mark it as ours with ``PRAGMA application_id`` and record the
 layout version in ``PRAGMA user_version``; both live in the file header, so an unknown file can be
-recognised, and refused, before anything is written to it.
-
-Upgrades are ordered migration steps (``MIGRATIONS[n]`` turns version n into n + 1), each run with
-the version bump in one transaction after a backup, the way Anki and Vorta do it. We chose this over
-Alembic: a project is a single-user file that must upgrade itself on open, anywhere, with no
-migration environment or extra dependency; the steps are few and plain SQL, and SQLite's
-transactional DDL lets each step roll back whole.
+recognised, and refused, before anything is written to it. Opening (with its upgrade) is
+annotator.core.storage.migrations; backups are annotator.core.storage.backups.
 """
 
 from __future__ import annotations
@@ -17,15 +13,14 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import URL, event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
+from annotator.core.errors import DamagedProjectError, NotAProjectError
 from annotator.core.storage import tables as models  # noqa: F401  (registers the tables)
-from annotator.core.errors import DamagedProjectError, NotAProjectError, ReadOnlyError
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +28,6 @@ APPLICATION_ID = 0x414E4E4F  # "ANNO"
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 TABLES_ADDED = {"origins": 2}  # table -> the format that added it (the others are in every format)
-
-
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
-    """Format 2: provenance of imported annotations (annotations.origin_id, table origins)."""
-    conn.execute("CREATE TABLE origins (id VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (id))")
-    conn.execute("ALTER TABLE annotations ADD COLUMN origin_id VARCHAR")
-
-
-# version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
 
 
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program's write lock
@@ -160,32 +145,6 @@ def create_database(path: Path) -> Engine:
     return engine
 
 
-def open_database(path: Path, mode: str = "write") -> Engine:
-    """Check ``path`` is a project, upgrade it if it is older, and return its engine.
-
-    ``mode="write"`` refuses, with the file unchanged, a read-only project (ReadOnlyError) and a
-    damaged one (DamagedProjectError: ``PRAGMA quick_check``, missing tables, text that is not
-    text). ``mode="read"`` gives a read-only engine on either, so what is readable can be exported.
-    """
-    version = check_project_file(path)
-    missing = missing_tables(path, version)
-    if missing:
-        raise DamagedProjectError(damaged_message(path, f"table {', '.join(missing)} missing"))
-    if mode == "write":
-        if not writable(path):
-            raise ReadOnlyError(f"{path}: the project is read-only (no write permission on the file or its "
-                                f"folder); it can be exported but not changed")
-        problem = damage(path)
-        if problem:
-            raise DamagedProjectError(damaged_message(path, problem))
-    if version < SCHEMA_VERSION:
-        if mode == "read" and (not writable(path) or damage(path)):
-            raise NotAProjectError(f"{path}: an older project format (version {version}) that cannot be "
-                                   f"upgraded here: the file is read-only or damaged")
-        migrate(path, version)
-    return make_engine(path, read_only=mode == "read")
-
-
 def writable(path: Path) -> bool:
     """Whether the project file and its folder (for the -wal and -shm files) may be written.
     A file without any write permission bit counts as read-only even for root."""
@@ -263,38 +222,3 @@ def missing_tables(path: Path, version: int) -> list[str]:
 def damaged_message(path: Path, problem: str) -> str:
     return (f"{path}: the project file is damaged ({problem}); restore a backup with "
             f"'annotator restore {path} BACKUP' or export what is readable")
-
-
-def migrate(path: Path, version: int) -> Path:
-    """Upgrade ``path`` from ``version`` to SCHEMA_VERSION, after a backup. Returns the backup.
-
-    Each step runs with its version bump in one transaction: a failing step leaves the file at
-    the last version that completed.
-    """
-    from annotator.core.storage.backups import backup_project
-
-    backup = backup_project(path, f"before-upgrade-v{version}")
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    try:
-        conn.execute("PRAGMA foreign_keys = OFF")  # steps may rebuild tables
-        while version < SCHEMA_VERSION:
-            step = MIGRATIONS[version]
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                step(conn)
-                conn.execute(f"PRAGMA user_version = {version + 1}")
-                problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-                if problems:
-                    raise sqlite3.IntegrityError(f"foreign key check failed after upgrade: {problems[:3]}")
-                conn.execute("COMMIT")
-            except Exception as exc:
-                conn.execute("ROLLBACK")
-                raise NotAProjectError(
-                    f"{path}: upgrading the project from format {version} failed ({exc}); "
-                    f"the file is unchanged and a backup is at {backup}"
-                ) from exc
-            log.info("upgraded %s from format %d to %d", path, version, version + 1)
-            version += 1
-    finally:
-        conn.close()
-    return backup

@@ -11,8 +11,8 @@ Conventions, relied on by exports and merges:
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
@@ -25,7 +25,7 @@ def new_id() -> str:
 
 def now() -> str:
     """The current time as ISO 8601 UTC text, e.g. ``2026-11-21T20:17:24.123456+00:00``."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class ProjectInfo(SQLModel, table=True):
@@ -65,8 +65,8 @@ class Category(SQLModel, table=True):
     name: str
     colour: str  # "#rrggbb"
     description: str = ""  # the guideline coders apply
-    shortcut: Optional[str] = None
-    parent_id: Optional[str] = Field(
+    shortcut: str | None = None
+    parent_id: str | None = Field(
         default=None, sa_column=Column(String, ForeignKey("categories.id"), nullable=True, index=True)
     )
     position: int = 0
@@ -115,4 +115,4 @@ class Annotation(SQLModel, table=True):
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
     # The project the annotation was made in, when that is not this one (format 2; see Origin).
-    origin_id: Optional[str] = None
+    origin_id: str | None = None

@@ -11,7 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from annotator.core.project.commands import AddAnnotations, DeleteAnnotations, DeleteDocuments, UpdateAnnotation
+from annotator.core.project.commands import (
+    AddAnnotations,
+    DeleteAnnotations,
+    DeleteDocuments,
+    UpdateAnnotation,
+)
 from annotator.core.text import snap_to_words
 from annotator.gui.actions import ACTIONS, VIEW_KEYS
 from annotator.gui.context import ProjectContext

@@ -11,23 +11,27 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from annotator import __version__, paths
-from annotator.core.errors import AnnotatorError, user_message
-from annotator.core.exchange.export_file import Scope, build_export, write_export
-from annotator.core.exchange.apply import import_annotations
-from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.documents.importing import import_paths
+from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
+from annotator.core.errors import AnnotatorError, user_message
+from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.export_file import Scope, build_export, write_export
+from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.files import write_text
-from annotator.core.storage.backups import copy_project
 from annotator.core.project.project import PROJECT_SUFFIX, Project
 from annotator.core.schema.templates import create_project
-from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
+from annotator.core.storage.backups import copy_project
 from annotator.gui.context import CurrentAnnotator, ProjectContext
 from annotator.gui.controllers import Workspace
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.import_dialog import ImportDialog
 from annotator.gui.operations import Operation
 from annotator.gui.settings import (
-    forget_project, os_user_name, recent_projects, save_annotator_name, saved_annotator_name,
+    forget_project,
+    os_user_name,
+    recent_projects,
+    save_annotator_name,
+    saved_annotator_name,
 )
 from annotator.gui.undo import History
 from annotator.gui.widgets import plain, target_allowed

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from annotator.core.errors import AnnotatorError, user_message
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers import Workspace
-from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.category_form import reserved_shortcuts
+from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
 from annotator.gui.dialogs.schema_editor import SchemaEditor
 from annotator.gui.operations import Operation
 from annotator.gui.undo import History

@@ -10,9 +10,27 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QListWidget, QListWidgetItem, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core.agreement.common import Undefined
@@ -28,9 +46,10 @@ from annotator.core.agreement.report import (
 from annotator.core.agreement.sources import AgreementData
 from annotator.core.errors import AnnotatorError
 from annotator.core.files import write_text
+from annotator.gui.operations import Operation
 from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import target_allowed
-from annotator.gui.operations import Operation
+
 
 class AgreementDialog(QDialog):
     """``openAt(document_id, start, end, coder ids)`` asks the window to show a disagreement."""

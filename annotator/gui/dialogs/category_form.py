@@ -7,7 +7,15 @@ from __future__ import annotations
 from PySide6.QtCore import QKeyCombination, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QToolButton, QVBoxLayout, QWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core.schema import rules as schema
@@ -73,7 +81,7 @@ class ShortcutEdit(QLineEdit):
         self.setToolTip("Click here and press the key (or combination, e.g. Ctrl+1) that annotates with this "
                         "category. Backspace or Delete removes the key.")
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         key = Qt.Key(event.key())
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) or (key == Qt.Key.Key_Escape and not modifiers):
@@ -94,9 +102,9 @@ class ShortcutEdit(QLineEdit):
 class GuidelineEdit(QPlainTextEdit):
     """The guideline text; ``editingFinished`` when it loses focus."""
 
-    editingFinished = Signal()  # noqa: N815
+    editingFinished = Signal()
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.editingFinished.emit()
 
@@ -105,7 +113,7 @@ class CategoryForm(QWidget):
     """The fields of one category; ``show_category`` fills them. ``colourPicked(colour)`` when a
     palette swatch is clicked."""
 
-    colourPicked = Signal(str)  # noqa: N815
+    colourPicked = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

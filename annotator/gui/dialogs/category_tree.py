@@ -13,8 +13,8 @@ class CategoryTree(QTreeWidget):
     (``moveRequested(category_id, parent_id or None, index among the new siblings)``), which runs the
     core command and reloads."""
 
-    moveRequested = Signal(str, object, int)  # noqa: N815
-    keyMove = Signal(str)  # noqa: N815  "up", "down", "in", "out"
+    moveRequested = Signal(str, object, int)
+    keyMove = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -36,12 +36,12 @@ class CategoryTree(QTreeWidget):
         """Where a drop at ``item``/``position`` (a DropIndicatorPosition) puts the dragged category:
         (new parent id, index among the new siblings, not counting the dragged one)."""
         moving = self.currentItem()
-        Pos = QAbstractItemView.DropIndicatorPosition
-        if item is None or position == Pos.OnViewport:
+        drop = QAbstractItemView.DropIndicatorPosition
+        if item is None or position == drop.OnViewport:
             return None, self.topLevelItemCount()
-        if item is moving and position == Pos.OnItem:
+        if item is moving and position == drop.OnItem:
             return None
-        if position == Pos.OnItem:
+        if position == drop.OnItem:
             siblings = [item.child(i) for i in range(item.childCount())]
             return item.data(0, CATEGORY_ID), len([s for s in siblings if s is not moving])
         parent = item.parent()
@@ -49,11 +49,11 @@ class CategoryTree(QTreeWidget):
                     else [self.topLevelItem(i) for i in range(self.topLevelItemCount())])
         siblings = [s for s in siblings if s is not moving]
         index = siblings.index(item) if item in siblings else len(siblings)
-        if position == Pos.BelowItem:
+        if position == drop.BelowItem:
             index += 1
         return (parent.data(0, CATEGORY_ID) if parent is not None else None), index
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         moving = self.currentItem()
         target = self.drop_target(self.itemAt(event.position().toPoint()), self.dropIndicatorPosition())
         event.setDropAction(Qt.DropAction.IgnoreAction)
@@ -61,7 +61,7 @@ class CategoryTree(QTreeWidget):
         if moving is not None and target is not None:
             self.moveRequested.emit(moving.data(0, CATEGORY_ID), target[0], target[1])
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.modifiers() == Qt.KeyboardModifier.AltModifier and self.currentItem() is not None:
             way = {Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down", Qt.Key.Key_Right: "in", Qt.Key.Key_Left: "out"}
             if event.key() in way:

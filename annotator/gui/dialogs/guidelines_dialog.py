@@ -7,12 +7,19 @@ import re
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QPushButton, QTextBrowser,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.schema.guidelines import guidelines_html
 from annotator.core.files import write_text
+from annotator.core.schema.guidelines import guidelines_html
 
 
 class GuidelinesDialog(QDialog):

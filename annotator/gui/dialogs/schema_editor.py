@@ -20,13 +20,29 @@ import html
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton,
-    QSplitter, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core.errors import ValidationError
 from annotator.core.project.commands import (
-    AddCategory, DeleteCategory, DeleteCategoryLiftingChildren, MergeCategory, MoveCategory, UpdateCategory,
+    AddCategory,
+    DeleteCategory,
+    DeleteCategoryLiftingChildren,
+    MergeCategory,
+    MoveCategory,
+    UpdateCategory,
 )
 from annotator.gui.dialogs.attribute_table import NAME
 from annotator.gui.dialogs.category_form import CategoryForm, key_problem, key_text
@@ -294,7 +310,8 @@ class SchemaEditor(QDialog):
             return [], ""
         where = f"under “{self.by_id[cat.parent_id].name}”" if cat.parent_id in self.by_id else "to the top level"
         names = ", ".join(f"“{c.name}”" for c in children[:5]) + (" …" if len(children) > 5 else "")
-        sentence = (f"Its subcategor{'y' if len(children) == 1 else 'ies'} {names} move{'s' if len(children) == 1 else ''} "
+        one = len(children) == 1
+        sentence = (f"Its subcategor{'y' if one else 'ies'} {names} move{'s' if one else ''} "
                     f"up one level, {where}, in its place.")
         return children, sentence
 
@@ -330,7 +347,8 @@ class SchemaEditor(QDialog):
             if reply != QMessageBox.StandardButton.Yes:
                 return False
         if reassign_to is not None:
-            label = f"Delete {cat.name!r}, moving {count} annotation{'s' if count != 1 else ''} to {self.by_id[reassign_to].name!r}"
+            label = (f"Delete {cat.name!r}, moving {count} annotation{'s' if count != 1 else ''} "
+                     f"to {self.by_id[reassign_to].name!r}")
         elif delete_annotations:
             label = f"Delete {cat.name!r} and its {count} annotation{'s' if count != 1 else ''}"
         else:
@@ -492,6 +510,6 @@ class SchemaEditor(QDialog):
         self.commit_pending()
         super().done(result)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self.commit_pending()
         super().closeEvent(event)

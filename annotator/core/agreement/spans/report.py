@@ -11,7 +11,13 @@ import numpy as np
 from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
 from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
 from annotator.core.agreement.spans.prepare import prepare
-from annotator.core.agreement.spans.tokens import _alpha_binary, _covered, _kappa, _mean_defined, _token_counts
+from annotator.core.agreement.spans.tokens import (
+    _alpha_binary,
+    _covered,
+    _kappa,
+    _mean_defined,
+    _token_counts,
+)
 from annotator.core.agreement.spans.unitizing import _u1995, _u1995_doc_stats, _u2016
 
 # --------------------------------------------------------------------------------------------

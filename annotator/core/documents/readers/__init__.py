@@ -17,8 +17,13 @@ from pathlib import Path
 from annotator.core.documents.decoding import decode_bytes, split_on_blank_lines, split_on_regex
 from annotator.core.documents.readers.common import ExtractedText, ImportOptions
 from annotator.core.documents.readers.html import html_text
-from annotator.core.documents.readers.office import (MAX_DOCX_PARAGRAPHS, MAX_DOCX_TAGS, MAX_DOCX_XML_BYTES,
-                                                     docx_text, pdf_text)
+from annotator.core.documents.readers.office import (
+    MAX_DOCX_PARAGRAPHS,
+    MAX_DOCX_TAGS,
+    MAX_DOCX_XML_BYTES,
+    docx_text,
+    pdf_text,
+)
 from annotator.core.documents.readers.tabular import read_csv, read_jsonl
 from annotator.core.errors import ReadError, ValidationError
 from annotator.core.files import MiB, read_bounded

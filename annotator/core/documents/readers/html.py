@@ -10,7 +10,6 @@ from annotator.core.documents.decoding import decode_bytes
 from annotator.core.documents.readers.common import short_error
 from annotator.core.errors import ReadError
 
-
 _HTML_SKIP = frozenset({"script", "style", "noscript", "template"})
 _HEAD_CONTENT = frozenset(
     {"title", "meta", "link", "base", "script", "style", "noscript", "template"}
