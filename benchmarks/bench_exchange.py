@@ -144,8 +144,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with workload.temporary_home("annotator-bench-exchange-", args.keep) as (tmp, env):
-        from annotator.core.exchange.export_file import Scope, write_export  # after ANNOTATOR_HOME is set
         from annotator.core.exchange.apply import import_annotations
+        from annotator.core.exchange.export_file import Scope, write_export  # after ANNOTATOR_HOME is set
         from annotator.core.project.project import NewDocument, Project
         from annotator.core.schema.templates import create_project
 

@@ -21,7 +21,7 @@ _UNSET: Any = object()
 
 
 @dataclass(frozen=True)
-class DeletedCategory:
+class CategoryDeletionReport:
     """What ``delete_category`` removed, enough to put it all back (undo)."""
 
     category: Category
@@ -41,13 +41,13 @@ class DeletedCategory:
 
 
 @dataclass(frozen=True)
-class MergedCategory:
+class CategoryMergeReport:
     """What ``merge_category`` did, enough to undo it."""
 
     source_name: str
     target_name: str
     target_id: str
-    deleted: DeletedCategory  # the source, with its annotations reassigned to the target
+    deleted: CategoryDeletionReport  # the source, with its annotations reassigned to the target
     children: list[tuple[str, int, str]] = field(default_factory=list)  # (id, old position, old modified)
 
     @property
@@ -56,7 +56,7 @@ class MergedCategory:
 
 
 @dataclass(frozen=True)
-class MovedCategory:
+class CategoryMoveReport:
     """What ``move_category`` did, enough to undo it."""
 
     category_id: str
@@ -176,7 +176,7 @@ class CategoriesMixin:
             _set_positions(s, positions)
 
     def delete_category(self, category_id: str, reassign_to: str | None = None,
-                        delete_annotations: bool = False, lift_children: bool = False) -> DeletedCategory:
+                        delete_annotations: bool = False, lift_children: bool = False) -> CategoryDeletionReport:
         """Delete a category that has no subcategories, or (``lift_children``) one whose
         subcategories move up one level into its place among its siblings (in their order; refused
         if a name is taken there).
@@ -191,13 +191,13 @@ class CategoriesMixin:
                 return _delete_lifting(s, category_id, reassign_to, delete_annotations)
             return _delete(s, category_id, reassign_to, delete_annotations)
 
-    def restore_deleted_category(self, deleted: DeletedCategory) -> None:
+    def restore_deleted_category(self, deleted: CategoryDeletionReport) -> None:
         """Undo ``delete_category`` exactly, in one transaction: the category, its reassigned
         annotations (category, attribute values and ``modified``) or its deleted ones."""
         with self._tx(write=True) as s:
             _restore(s, deleted)
 
-    def merge_category(self, source_id: str, target_id: str) -> MergedCategory:
+    def merge_category(self, source_id: str, target_id: str) -> CategoryMergeReport:
         """Merge the category ``source_id`` into ``target_id``, in one transaction.
 
         The source's annotations move to the target (keeping the attribute values the target
@@ -233,9 +233,9 @@ class CategoriesMixin:
                 s.add(child)
             s.flush()
             deleted = _delete(s, source_id, target_id, False)
-            return MergedCategory(source.name, target.name, target_id, deleted, moved)
+            return CategoryMergeReport(source.name, target.name, target_id, deleted, moved)
 
-    def restore_merged_category(self, merged: MergedCategory) -> None:
+    def restore_merged_category(self, merged: CategoryMergeReport) -> None:
         """Undo ``merge_category`` exactly, in one transaction."""
         with self._tx(write=True) as s:
             _restore(s, merged.deleted)
@@ -245,7 +245,7 @@ class CategoriesMixin:
                 child.parent_id, child.position, child.modified = source_id, position, modified
                 s.add(child)
 
-    def move_category(self, category_id: str, parent_id: str | None, index: int) -> MovedCategory:
+    def move_category(self, category_id: str, parent_id: str | None, index: int) -> CategoryMoveReport:
         """Put a category under ``parent_id`` (None: the top level) at ``index`` among its new
         siblings (not counting itself; clamped to the ends), in one transaction; the siblings are
         numbered 0, 1, ... in the new order. A new parent is refused as ``update_category`` refuses
@@ -263,9 +263,9 @@ class CategoriesMixin:
             index = max(0, min(check_integer(index, "a position among siblings", *POSITIONS), len(siblings)))
             positions = {c.id: c.position for c in (cat, *siblings)}
             _renumber(s, [*siblings[:index], cat, *siblings[index:]])
-            return MovedCategory(category_id, positions_before=positions, **before)
+            return CategoryMoveReport(category_id, positions_before=positions, **before)
 
-    def restore_moved_category(self, moved: MovedCategory) -> None:
+    def restore_moved_category(self, moved: CategoryMoveReport) -> None:
         """Undo ``move_category`` exactly, in one transaction."""
         with self._tx(write=True) as s:
             cat = _get(s, moved.category_id)
@@ -274,7 +274,7 @@ class CategoriesMixin:
             _set_positions(s, moved.positions_before)
 
 
-def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annotations: bool) -> DeletedCategory:
+def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annotations: bool) -> CategoryDeletionReport:
     if reassign_to is not None and delete_annotations:
         raise ValidationError("choose either to reassign the annotations or to delete them, not both")
     cat = _get(s, category_id)
@@ -313,12 +313,12 @@ def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annota
         s.flush()
     s.delete(cat)
     s.flush()
-    return DeletedCategory(cat, reassign_to, reassigned, deleted, values_before,
+    return CategoryDeletionReport(cat, reassign_to, reassigned, deleted, values_before,
                            frozenset(a.document_id for a in used))
 
 
 def _delete_lifting(s: Session, category_id: str, reassign_to: str | None,
-                    delete_annotations: bool) -> DeletedCategory:
+                    delete_annotations: bool) -> CategoryDeletionReport:
     """``_delete`` after moving the subcategories up one level, into the category's place."""
     cat = _get(s, category_id)
     children = _children(s, category_id)
@@ -340,7 +340,7 @@ def _delete_lifting(s: Session, category_id: str, reassign_to: str | None,
     return dataclasses.replace(deleted, lifted=lifted, positions_before=positions)
 
 
-def _restore(s: Session, deleted: DeletedCategory) -> None:
+def _restore(s: Session, deleted: CategoryDeletionReport) -> None:
     from annotator.core.project.annotations import insert_annotations
 
     row = deleted.category.model_dump()

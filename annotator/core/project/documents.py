@@ -57,7 +57,7 @@ class DocumentSummary:
 
 
 @dataclass(frozen=True)
-class DeletedDocuments:
+class DocumentDeletionReport:
     """What ``delete_documents`` removed, enough to put it back exactly (``restore_documents``)."""
 
     documents: list[dict[str, Any]]  # full rows, text, position and created included, in the order given

@@ -37,7 +37,7 @@ from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
 from annotator.core.project.documents import (
     AddedDocument,
-    DeletedDocuments,
+    DocumentDeletionReport,
     DocumentSummary,
     NewDocument,
     insert_documents,
@@ -54,7 +54,7 @@ _LOCK_WAIT_MS: ContextVar[int | None] = ContextVar("lock_wait_ms", default=None)
 PROJECT_SUFFIX = ".annotator"
 
 
-__all__ = ["AddedDocument", "Counts", "DeletedDocuments", "DocumentSummary", "NewDocument", "PROJECT_SUFFIX",
+__all__ = ["AddedDocument", "Counts", "DocumentDeletionReport", "DocumentSummary", "NewDocument", "PROJECT_SUFFIX",
            "Project", "Transaction", "insert_documents", "lock_wait"]
 
 
@@ -294,7 +294,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 (query, query)).all()
         return {row[0] for row in rows}
 
-    def delete_documents(self, ids: Iterable[str]) -> DeletedDocuments:
+    def delete_documents(self, ids: Iterable[str]) -> DocumentDeletionReport:
         """Delete documents and all their annotations in one transaction; returns what was
         deleted, for undo. An unknown id refuses the whole call."""
         ids = list(dict.fromkeys(ids))
@@ -307,12 +307,12 @@ class Project(CategoriesMixin, AnnotationsMixin):
                 docs.append(doc)
             anns = s.exec(select(Annotation).where(Annotation.document_id.in_(ids))
                           .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)).all()
-            deleted = DeletedDocuments([d.model_dump() for d in docs], [a.model_dump() for a in anns])
+            deleted = DocumentDeletionReport([d.model_dump() for d in docs], [a.model_dump() for a in anns])
             s.execute(delete(Annotation).where(Annotation.document_id.in_(ids)))
             s.execute(delete(Document).where(Document.id.in_(ids)))
         return deleted
 
-    def restore_documents(self, deleted: DeletedDocuments) -> None:
+    def restore_documents(self, deleted: DocumentDeletionReport) -> None:
         """Put back what ``delete_documents`` removed, rows exactly as they were (undo)."""
         from annotator.core.project.annotations import insert_annotations
 
