@@ -1,4 +1,4 @@
-"""DESIGN rule 1: the core and the CLI never import Qt."""
+"""Architecture rule 1 (docs/architecture.md): the core and the CLI never import Qt."""
 
 import importlib
 import pkgutil
