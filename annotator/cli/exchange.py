@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from annotator.cli.output import EXIT_FAILED, UsageError, print_list, summary_stream, warn
+from annotator.cli.output import (
+    EXIT_FAILED,
+    UsageError,
+    print_import_report,
+    print_list,
+    summary_stream,
+    warn,
+)
 
 
 def _export_arguments(p: argparse.ArgumentParser) -> None:
@@ -84,13 +90,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         summary = import_annotations(project, args.files)
-    for line in summary.lines():
-        print(line)
-    print_list("re-anchored", summary.reanchored)
-    print_list("conflicts", summary.conflicts)
-    print_list("notes", summary.notes)
-    print_list("rejected", summary.rejected, stream=sys.stderr)
-    print(f"backup before import: {summary.backup or 'none (nothing changed)'}")
+    print_import_report(summary, ("re-anchored", summary.reanchored), ("conflicts", summary.conflicts),
+                        ("notes", summary.notes), rejected=summary.rejected)
     return EXIT_FAILED if summary.rejected else 0
 
 

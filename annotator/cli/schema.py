@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import Parser, UsageError, print_list, summary_stream
+from annotator.cli.output import Parser, UsageError, print_import_report, summary_stream
 
 
 def _schema_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,12 +48,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.schema_command == "import":
         with Project.open(args.project) as project:
             summary = import_schema(project, args.file)
-        for line in summary.lines():
-            print(line)
-        print_list("added", summary.added)
-        print_list("updated", summary.updated)
-        print_list("notes", summary.notes)
-        print(f"backup before import: {summary.backup or 'none (nothing changed)'}")
+        print_import_report(summary, ("added", summary.added), ("updated", summary.updated), ("notes", summary.notes))
         return 0
     with Project.open(args.project, mode="read") as project:
         cats = project.categories()

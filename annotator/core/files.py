@@ -1,7 +1,8 @@
 """Every file Annotator writes (exports, merges, schemas, templates, reports, guidelines, copies) goes
 through here, so that no command can overwrite a project and no reader sees half a file; and every
 file it reads whole (documents, exports, schema files, reliability data) is opened here, bounded
-(``open_bounded``, ``read_bounded``: a regular file of at most so many bytes, a FIFO refused at once).
+(``open_bounded``, ``read_bounded``: a regular file of at most so many bytes, a FIFO refused at once);
+``parse_json`` reads the bytes of a JSON file with one-line reasons.
 
 The target is checked first (``check_target``): a folder, an SQLite database (an Annotator project or
 any other: the 16-byte SQLite header of an existing file is read), or a project's ``-wal``, ``-shm``
@@ -32,6 +33,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import json
 import os
 import re
 import secrets
@@ -101,6 +103,38 @@ def read_bounded(path: str | os.PathLike[str], max_bytes: int, kind: str | None 
     if len(data) > max_bytes:  # it grew while we looked
         raise ReadError(f"the file is larger than {max_bytes // MiB} MiB")
     return data
+
+
+def strict_json(text: str | bytes) -> Any:
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(raw: bytes, name: str, error: type[Exception], not_utf8: str = "", truncated: bool = False) -> Any:
+    """The value of a JSON file's bytes (UTF-8, a BOM allowed; ``strict_json``), or ``error`` with one
+    line starting with ``name``: empty, not UTF-8 (``not_utf8`` appended), not valid JSON (where; with
+    ``truncated``, an end too early says so), nested too deeply."""
+    if not raw.strip():
+        raise error(f"{name}: the file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{name}: not UTF-8 text (byte {exc.start}){not_utf8}") from None
+    del raw
+    try:
+        return strict_json(text)
+    except json.JSONDecodeError as exc:
+        ends_early = truncated and exc.pos >= len(text.rstrip())
+        where = "the file ends too early (truncated?)" if ends_early else exc.msg
+        raise error(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {where}") from None
+    except RecursionError:
+        raise error(f"{name}: JSON nested too deeply") from None
+    except ValueError as exc:  # NaN or Infinity
+        raise error(f"{name}: not valid JSON: {exc}") from None
 
 
 def _mib(size: int) -> str:

@@ -1,7 +1,8 @@
 """The main window: the coder's workspace.
 
-Documents and layers on the left, the document view in the middle (with the find bar), the
-category palette and the selected annotation's details on the right, the annotation table below.
+Documents and layers on the left, the document view in the middle (with the find bar; while there
+are no documents, the welcome page of panels/welcome.py), the category palette and the selected
+annotation's details on the right, the annotation table below.
 Panels are dock widgets, so coders can rearrange them; their layout persists. The window builds
 the widgets, holds the controllers (``files``, ``annotating``, ``schema``, ``panels``: see
 annotator/gui/controllers) and shows the project; every change reaches the views through one
@@ -19,9 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,10 +40,12 @@ from annotator.gui.panels.details import DetailsPanel
 from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.layers import LayersPanel
 from annotator.gui.panels.palette import CategoryPalette
+from annotator.gui.panels.welcome import WelcomePage
 from annotator.gui.settings import redirect_qt_settings, remember_project, settings
 from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
+from annotator.gui.widgets import column
 
 
 class MainWindow(QMainWindow):
@@ -76,16 +77,11 @@ class MainWindow(QMainWindow):
         self.text_title.setFont(title_font)
         self.find_bar = FindBar()
         self.find_bar.hide()
-        reader = QWidget()
-        reader_layout = QVBoxLayout(reader)
-        reader_layout.setContentsMargins(8, 8, 8, 0)
-        reader_layout.setSpacing(4)
-        reader_layout.addWidget(self.text_title)
-        reader_layout.addWidget(self.find_bar)
-        reader_layout.addWidget(self.view)
+        self.welcome = WelcomePage()
+        self.import_button, self.sample_button = self.welcome.import_button, self.welcome.sample_button
         self.stack = QStackedWidget()
-        self.stack.addWidget(self._welcome())
-        self.stack.addWidget(reader)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(column(self.text_title, self.find_bar, self.view, margins=(8, 8, 8, 0), spacing=4))
         self.read_only_bar = QLabel()  # shown above the document when the project is open read-only
         self.read_only_bar.setObjectName("readOnlyBar")
         self.read_only_bar.setWordWrap(True)
@@ -93,13 +89,7 @@ class MainWindow(QMainWindow):
         self.read_only_bar.setStyleSheet("#readOnlyBar { background: #fff3cd; color: #664d03; padding: 6px; "
                                          "border-bottom: 1px solid #e0c36a; }")
         self.read_only_bar.hide()
-        centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.setSpacing(0)
-        centre_layout.addWidget(self.read_only_bar)
-        centre_layout.addWidget(self.stack)
-        self.setCentralWidget(centre)
+        self.setCentralWidget(column(self.read_only_bar, self.stack))
 
         # Panels.
         self.documents_model = DocumentTableModel(project, self)
@@ -141,34 +131,6 @@ class MainWindow(QMainWindow):
 
     # -- construction --------------------------------------------------------------------------
 
-    def _welcome(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(2)
-        heading = QLabel("This project has no documents yet")
-        heading_font = heading.font()
-        heading_font.setPointSizeF(heading_font.pointSizeF() + 6)
-        heading.setFont(heading_font)
-        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel("Import texts to annotate"
-                      " (.txt, .md, .html, .docx, .pdf, .csv, .tsv, .jsonl, or whole folders),\n"
-                      "or open the sample project to try annotating right away.\n"
-                      "Everything you do is saved as you go; there is no Save button.")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setWordWrap(True)
-        self.import_button = QPushButton("Import documents…")
-        self.import_button.setDefault(True)
-        self.import_button.clicked.connect(lambda: self.files.import_documents())
-        self.sample_button = QPushButton("Open sample project")
-        self.sample_button.clicked.connect(lambda: self.files.open_sample_project())
-        layout.addWidget(heading)
-        layout.addWidget(hint)
-        layout.addSpacing(12)
-        layout.addWidget(self.import_button, alignment=Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.sample_button, alignment=Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(3)
-        return page
-
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
@@ -196,6 +158,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         annotating = self.annotating
+        self.welcome.importRequested.connect(lambda: self.files.import_documents())
+        self.welcome.sampleRequested.connect(lambda: self.files.open_sample_project())
         self.corpus.documentActivated.connect(self.open_document)
         self.corpus.deleteRequested.connect(lambda document_id: annotating.delete_documents([document_id]))
         self.view.annotationSelected.connect(self._annotation_selected)

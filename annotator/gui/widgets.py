@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Container, Iterable
 from functools import lru_cache
 
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 CATEGORY_ID = Qt.ItemDataRole.UserRole  # where category items keep their id
+ITEM_ID = Qt.ItemDataRole.UserRole  # where the items of a check list keep theirs
 
 
 def plain(text: str) -> str:
@@ -31,6 +44,55 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     painter.drawRect(0, 0, size - 1, size - 1)
     painter.end()
     return QIcon(pixmap)
+
+
+def column(*widgets: QWidget, margins: tuple[int, int, int, int] = (0, 0, 0, 0), spacing: int = 0) -> QWidget:
+    """A widget holding ``widgets`` one above the other."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return holder
+
+
+def check_list(items: Iterable[tuple[str, str]], ticked: Container[str] | None = None) -> QListWidget:
+    """A list of (id, name) items with check boxes, each ticked when ``ticked`` is None or holds its id."""
+    widget = QListWidget()
+    for item_id, name in items:
+        item = QListWidgetItem(name)
+        item.setData(ITEM_ID, item_id)
+        on = ticked is None or item_id in ticked
+        item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    return widget
+
+
+def checked_ids(widget: QListWidget) -> list[str]:
+    """The ids of a ``check_list``'s ticked items, in order."""
+    return [widget.item(i).data(ITEM_ID) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def check_list_box(title: str, widget: QListWidget) -> QGroupBox:
+    """``widget`` (a ``check_list``) under ``title``, with buttons that tick all its items or none."""
+    box = QGroupBox(title)
+    toggles = QHBoxLayout()
+    for label, state in (("All", Qt.CheckState.Checked), ("None", Qt.CheckState.Unchecked)):
+        button = QPushButton(label)
+        button.clicked.connect(lambda _=False, s=state: _tick_all(widget, s))
+        toggles.addWidget(button)
+    toggles.addStretch(1)
+    layout = QVBoxLayout(box)
+    layout.addWidget(widget)
+    layout.addLayout(toggles)
+    return box
+
+
+def _tick_all(widget: QListWidget, state: Qt.CheckState) -> None:
+    for row in range(widget.count()):
+        widget.item(row).setCheckState(state)
 
 
 def fill_category_combo(combo: QComboBox, categories) -> None:

@@ -21,7 +21,7 @@ import jsonschema_rs
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError, ReadError, ValidationError
-from annotator.core.files import MissingFileError, open_bounded, open_output
+from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, strict_json
 from annotator.core.text import (
     CONTROL_CHARACTERS,
     LONE_SURROGATES,
@@ -221,6 +221,9 @@ def json_path(parts) -> str:
     return out
 
 
+_NOT_AN_EXPORT = "; not an Annotator export"  # after "not UTF-8 text"
+
+
 def read_export(path: str | Path) -> dict[str, Any]:
     """Read and check an export file; ExchangeError (naming the file, the place and the reason)
     for anything that is not a valid version-1 Annotator export."""
@@ -230,7 +233,7 @@ def read_export(path: str | Path) -> dict[str, Any]:
             data = _read_lines(handle)
             if data is None:
                 handle.seek(0)
-                data = _loads(handle.read(), str(path))
+                data = parse_json(handle.read(), str(path), ExchangeError, _NOT_AN_EXPORT, truncated=True)
     except MissingFileError:
         raise ExchangeError(f"{path}: no such file") from None
     except ReadError as exc:
@@ -244,19 +247,10 @@ def _open(path: Path):
 
 def parse_export(raw: bytes, name: str) -> dict[str, Any]:
     """Check the bytes of an export file; see ``read_export``."""
-    return _checked(_loads(raw, name), name)
+    return _checked(parse_json(raw, name, ExchangeError, _NOT_AN_EXPORT, truncated=True), name)
 
 
 _LINE_KEY = re.compile(rb'"([a-z]+)":(.*)')
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _json(text):
-    """json.loads that refuses NaN and Infinity, which are not JSON."""
-    return json.loads(text, parse_constant=_no_constants)
 
 
 def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
@@ -295,19 +289,19 @@ def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
                     if not item.endswith(b",\n"):
                         if not item.endswith(b"\n"):
                             return None
-                        items.append(_json(item))
+                        items.append(strict_json(item))
                         item = next(lines, b"")
                         if item not in (b"]\n", b"],\n"):
                             return None
                         more = item == b"],\n"
                         break
-                    items.append(_json(item[:-2]))
+                    items.append(strict_json(item[:-2]))
                 else:
                     return None
                 data[key] = items
             else:
                 more = rest.endswith(b",")
-                data[key] = _json(rest[:-1] if more else rest)
+                data[key] = strict_json(rest[:-1] if more else rest)
             if not more:
                 closing_next = next(lines, b"")
                 if closing_next != b"}\n" or next(lines, b"") != b"":
@@ -316,25 +310,6 @@ def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
     except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError: let the full parse say it
         return None
     return None
-
-
-def _loads(raw: bytes, name: str) -> Any:
-    if not raw.strip():
-        raise ExchangeError(f"{name}: the file is empty")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExchangeError(f"{name}: not UTF-8 text (byte {exc.start}); not an Annotator export") from None
-    del raw
-    try:
-        return _json(text)
-    except json.JSONDecodeError as exc:
-        where = "the file ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
-        raise ExchangeError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {where}") from None
-    except RecursionError:
-        raise ExchangeError(f"{name}: JSON nested too deeply") from None
-    except ValueError as exc:  # NaN or Infinity
-        raise ExchangeError(f"{name}: not valid JSON: {exc}") from None
 
 
 def _checked(data: Any, name: str) -> dict[str, Any]:

@@ -183,8 +183,32 @@ class ReorderCategories:
         return SCHEMA
 
 
-class DeleteCategory:
+class _Operation:
+    """A command that is one core operation returning a report: ``do`` runs it (``_run``) and keeps
+    the report, ``undo`` hands the report to the project's matching restore (``_restore``); both
+    return the report's ``changes``."""
+
+    _report = None
+
+    def _run(self, project):
+        raise NotImplementedError
+
+    def _restore(self, project, report) -> None:
+        raise NotImplementedError
+
+    def do(self, project) -> Changes:
+        self._report = self._run(project)
+        return self._report.changes
+
+    def undo(self, project) -> Changes:
+        self._restore(project, self._report)
+        return self._report.changes
+
+
+class DeleteCategory(_Operation):
     """Delete a category, reassigning or deleting its annotations; undo restores all of it."""
+
+    lift_children = False  # its subcategories move up into its place (DeleteCategoryLiftingChildren)
 
     def __init__(self, category_id: str, reassign_to: str | None = None, delete_annotations: bool = False,
                  label: str = "Delete category") -> None:
@@ -192,18 +216,16 @@ class DeleteCategory:
         self.reassign_to = reassign_to
         self.delete_annotations = delete_annotations
         self.label = label
-        self._deleted = None
 
-    def do(self, project) -> Changes:
-        self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations)
-        return self._deleted.changes
+    def _run(self, project):
+        return project.delete_category(self.id, self.reassign_to, self.delete_annotations,
+                                       lift_children=self.lift_children)
 
-    def undo(self, project) -> Changes:
-        project.restore_deleted_category(self._deleted)
-        return self._deleted.changes
+    def _restore(self, project, report) -> None:
+        project.restore_deleted_category(report)
 
 
-class MergeCategory:
+class MergeCategory(_Operation):
     """Merge one category into another: its annotations and subcategories move to the target
     and it is deleted (``Project.merge_category``); undo puts everything back exactly.
 
@@ -215,18 +237,16 @@ class MergeCategory:
         self.target_id = target_id
         self.label = label or "Merge category"
         self._fixed_label = label is not None
-        self._merged = None
 
-    def do(self, project) -> Changes:
-        self._merged = project.merge_category(self.source_id, self.target_id)
+    def _run(self, project):
+        merged = project.merge_category(self.source_id, self.target_id)
         if not self._fixed_label:
-            self.label = f"Merge {self._merged.source_name} into {self._merged.target_name}"
+            self.label = f"Merge {merged.source_name} into {merged.target_name}"
             self._fixed_label = True
-        return self._merged.changes
+        return merged
 
-    def undo(self, project) -> Changes:
-        project.restore_merged_category(self._merged)
-        return self._merged.changes
+    def _restore(self, project, report) -> None:
+        project.restore_merged_category(report)
 
 
 
@@ -252,7 +272,7 @@ class DeleteDocuments:
 # -- schema composites: one core operation each (one transaction, one undo step) --------------
 
 
-class MoveCategory:
+class MoveCategory(_Operation):
     """Put a category under ``parent_id`` (None: the top level) at ``index`` among its new siblings
     (``Project.move_category``, which also reorders them); undo puts parent, order and ``modified``
     back exactly."""
@@ -262,22 +282,16 @@ class MoveCategory:
         self.parent_id = parent_id
         self.index = index
         self.label = label
-        self._moved = None
 
-    def do(self, project) -> Changes:
-        self._moved = project.move_category(self.id, self.parent_id, self.index)
-        return self._moved.changes
+    def _run(self, project):
+        return project.move_category(self.id, self.parent_id, self.index)
 
-    def undo(self, project) -> Changes:
-        project.restore_moved_category(self._moved)
-        return self._moved.changes
+    def _restore(self, project, report) -> None:
+        project.restore_moved_category(report)
 
 
 class DeleteCategoryLiftingChildren(DeleteCategory):
     """``DeleteCategory`` for a category with subcategories: they move up one level into its place
     (``Project.delete_category(..., lift_children=True)``), in the same transaction and undo step."""
 
-    def do(self, project) -> Changes:
-        self._deleted = project.delete_category(self.id, self.reassign_to, self.delete_annotations,
-                                                lift_children=True)
-        return self._deleted.changes
+    lift_children = True

@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from annotator import __version__
 from annotator.core.errors import ReadError, SchemaFileError, ValidationError
-from annotator.core.files import MissingFileError, open_output, read_bounded
+from annotator.core.files import MissingFileError, open_output, parse_json, read_bounded
 from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Category
 
@@ -131,20 +131,7 @@ def read_schema(path: str | Path) -> dict[str, Any]:
 
 def parse_schema_json(raw: bytes, name: str) -> dict[str, Any]:
     """Check the bytes of an Annotator schema JSON file; see ``read_schema``."""
-    if not raw.strip():
-        raise SchemaFileError(f"{name}: the file is empty")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SchemaFileError(f"{name}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise SchemaFileError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise SchemaFileError(f"{name}: JSON nested too deeply") from None
-    except ValueError as exc:
-        raise SchemaFileError(f"{name}: not valid JSON: {exc}") from None
+    data = parse_json(raw, name, SchemaFileError)
 
     def fail(where: str, reason: str):
         raise SchemaFileError(f"{name}: {where}: {reason}")
@@ -171,10 +158,6 @@ def parse_schema_json(raw: bytes, name: str) -> dict[str, Any]:
     categories = [state.node(node, f"$.categories[{i}]", 1) for i, node in enumerate(data["categories"])]
     state.siblings(categories, "$.categories")
     return {"name": data.get("name", ""), "description": data.get("description", ""), "categories": categories}
-
-
-def _no_constant(value: str):
-    raise ValueError(f"{value} is not a JSON value")
 
 
 class _Checker:

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
     QProgressBar,
@@ -48,7 +46,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.files import write_text
 from annotator.gui.operations import Operation
 from annotator.gui.views.heatmap import Heatmap
-from annotator.gui.widgets import target_allowed
+from annotator.gui.widgets import check_list, checked_ids, target_allowed
 
 
 class AgreementDialog(QDialog):
@@ -64,10 +62,10 @@ class AgreementDialog(QDialog):
         self.report: dict | None = None
         self.operation: Operation | None = None  # the report being computed
         coding = set(data.coders_who_annotated())  # coders without annotations start unticked
-        self.lists = {key: self._check_list(names, ticked) for key, names, ticked in (
+        self.lists = {key: check_list(names.items(), ticked) for key, names, ticked in (
             ("annotators", data.annotators, coding), ("documents", data.documents, None),
             ("categories", data.categories, None))}
-        self.measure_list = self._check_list({m.key: m.label for m in SPAN_MEASURES})
+        self.measure_list = check_list((m.key, m.label) for m in SPAN_MEASURES)
         choose = QGridLayout()
         for column, (title, widget) in enumerate((("Coders", self.lists["annotators"]),
                                                   ("Documents", self.lists["documents"]),
@@ -149,20 +147,7 @@ class AgreementDialog(QDialog):
 
     # -- building ------------------------------------------------------------------------------
 
-    def _check_list(self, names: dict[str, str], ticked: set[str] | None = None) -> QListWidget:
-        widget = QListWidget()
-        for item_id, name in names.items():
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, item_id)
-            on = ticked is None or item_id in ticked
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            widget.addItem(item)
-        return widget
-
-    @staticmethod
-    def checked(widget: QListWidget) -> list[str]:
-        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked]
+    checked = staticmethod(checked_ids)  # the ids ticked in one of the lists
 
     @staticmethod
     def _table(headers: list[str]) -> QTableWidget:

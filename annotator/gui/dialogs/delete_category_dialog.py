@@ -1,4 +1,5 @@
-"""The question the schema editor asks before deleting a category that annotations use."""
+"""The questions the schema editor asks before deleting a category that annotations use or that has
+subcategories (``ask_delete``), and the one command the answer makes."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
 )
 
+from annotator.core.project.commands import DeleteCategory, DeleteCategoryLiftingChildren
+
 
 class DeleteCategoryDialog(QDialog):
     """Asks what happens to the annotations of a category being deleted: move them to another
-    category, or delete them. ``ask`` is what the editor calls (tests replace it)."""
+    category, or delete them. ``ask`` is what ``ask_delete`` calls (tests replace it)."""
 
     def __init__(self, name: str, count: int, targets: list[tuple[str, str]], note: str = "", parent=None) -> None:
         super().__init__(parent)
@@ -70,3 +74,46 @@ class DeleteCategoryDialog(QDialog):
         """("reassign", category id) or ("delete", None); None when cancelled."""
         dialog = cls(name, count, targets, note, parent)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_delete(parent, cat, categories: list, count: int, targets: list[tuple[str, str]]) -> DeleteCategory | None:
+    """The command deleting ``cat`` (used by ``count`` annotations; ``targets``: the categories they may
+    move to, as (id, path)), after asking what happens to its annotations or, without any, whether its
+    subcategories may move up; None when cancelled."""
+    by_id = {c.id: c for c in categories}
+    children, note = _children_up(cat, categories, by_id)
+    reassign_to, delete_annotations = None, False
+    if count:
+        answer = DeleteCategoryDialog.ask(parent, cat.name, count, targets, note)
+        if answer is None:
+            return None
+        kind, target = answer
+        reassign_to, delete_annotations = (target, False) if kind == "reassign" else (None, True)
+    elif children:
+        reply = QMessageBox.question(parent, f"Delete “{cat.name}”", f"Delete “{cat.name}”? {note}",
+                                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        if reply != QMessageBox.StandardButton.Yes:
+            return None
+    if reassign_to is not None:
+        label = (f"Delete {cat.name!r}, moving {count} annotation{'s' if count != 1 else ''} "
+                 f"to {by_id[reassign_to].name!r}")
+    elif delete_annotations:
+        label = f"Delete {cat.name!r} and its {count} annotation{'s' if count != 1 else ''}"
+    else:
+        label = f"Delete category {cat.name!r}"
+    delete = DeleteCategoryLiftingChildren if children else DeleteCategory
+    return delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label)
+
+
+def _children_up(cat, categories: list, by_id: dict) -> tuple[list, str]:
+    """``cat``'s subcategories, which a delete moves up to its parent, and a sentence saying so
+    ("" without subcategories)."""
+    children = [c for c in categories if c.parent_id == cat.id]
+    if not children:
+        return [], ""
+    where = f"under “{by_id[cat.parent_id].name}”" if cat.parent_id in by_id else "to the top level"
+    names = ", ".join(f"“{c.name}”" for c in children[:5]) + (" …" if len(children) > 5 else "")
+    one = len(children) == 1
+    sentence = (f"Its subcategor{'y' if one else 'ies'} {names} move{'s' if one else ''} "
+                f"up one level, {where}, in its place.")
+    return children, sentence

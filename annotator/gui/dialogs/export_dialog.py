@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
 )
 
 from annotator.core.exchange.export_file import Scope
+from annotator.gui.widgets import check_list, check_list_box, checked_ids
 
 FORMATS = (  # (format, label, file extension)
     ("annotator", "Annotator exchange JSON (for other coders and merging)", ".json"),
@@ -50,7 +47,8 @@ class ExportDialog(QDialog):
             ("annotators", "Annotators", [(a.id, a.name) for a in project.annotators()]),
             ("categories", "Categories", [(c.id, c.name) for c in project.categories()]),
         ):
-            columns.addWidget(self._checklist(key, title, items))
+            self.lists[key] = check_list(items)
+            columns.addWidget(check_list_box(title, self.lists[key]))
 
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
@@ -66,41 +64,14 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(860, 480)
 
-    def _checklist(self, key: str, title: str, items: list[tuple[str, str]]) -> QGroupBox:
-        box = QGroupBox(title)
-        widget = QListWidget()
-        for item_id, name in items:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, item_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            widget.addItem(item)
-        self.lists[key] = widget
-        toggles = QHBoxLayout()
-        for label, state in (("All", Qt.CheckState.Checked), ("None", Qt.CheckState.Unchecked)):
-            button = QPushButton(label)
-            button.clicked.connect(lambda _=False, w=widget, s=state: self._set_all(w, s))
-            toggles.addWidget(button)
-        toggles.addStretch(1)
-        layout = QVBoxLayout(box)
-        layout.addWidget(widget)
-        layout.addLayout(toggles)
-        return box
-
-    @staticmethod
-    def _set_all(widget: QListWidget, state) -> None:
-        for row in range(widget.count()):
-            widget.item(row).setCheckState(state)
-
     def _format_changed(self) -> None:
         self.include_text.setEnabled(self.format_box.currentData() == "annotator")
         self.raw_csv.setEnabled(self.format_box.currentData() == "csv")
 
     def _chosen(self, key: str) -> frozenset[str] | None:
         widget = self.lists[key]
-        items = [widget.item(row) for row in range(widget.count())]
-        checked = frozenset(i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked)
-        return None if len(checked) == len(items) else checked  # None: everything, including future items
+        checked = frozenset(checked_ids(widget))
+        return None if len(checked) == widget.count() else checked  # None: everything, including future items
 
     def choice(self) -> tuple[str, str, Scope, bool]:
         fmt = self.format_box.currentData()

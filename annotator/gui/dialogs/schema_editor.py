@@ -10,7 +10,8 @@ and moving one to a place under another are each one core command (MergeCategory
 DeleteCategoryLiftingChildren, MoveCategory): one transaction, one undo step.
 
 Its parts: category_tree.py (the tree), category_form.py (the fields on the right and which keys a
-category may take), attribute_table.py (the attribute definitions), delete_category_dialog.py.
+category may take), attribute_table.py (the attribute definitions), delete_category_dialog.py (what
+a delete asks, and the command it makes).
 """
 
 from __future__ import annotations
@@ -36,21 +37,20 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import ValidationError
-from annotator.core.project.commands import (
-    AddCategory,
-    DeleteCategory,
-    DeleteCategoryLiftingChildren,
-    MergeCategory,
-    MoveCategory,
-    UpdateCategory,
-)
+from annotator.core.project.commands import AddCategory, MergeCategory, MoveCategory, UpdateCategory
 from annotator.gui.dialogs.attribute_table import NAME
 from annotator.gui.dialogs.category_form import CategoryForm, key_problem, key_text
 from annotator.gui.dialogs.category_tree import CategoryTree
-from annotator.gui.dialogs.delete_category_dialog import DeleteCategoryDialog
+from annotator.gui.dialogs.delete_category_dialog import ask_delete
 from annotator.gui.widgets import CATEGORY_ID, fill_category_tree
 
 _ID = CATEGORY_ID
+
+
+def _text_edit(cat, field: str, text: str) -> UpdateCategory:
+    """The command that gives ``cat`` the name or guideline (``field``: "name" or "description") typed."""
+    label = f"Rename {cat.name!r} to {text.strip()!r}" if field == "name" else f"Edit guideline of {cat.name!r}"
+    return UpdateCategory(cat.id, label=label, **{field: text})
 
 
 class SchemaEditor(QDialog):
@@ -190,10 +190,10 @@ class SchemaEditor(QDialog):
         if cat is None:
             return
         if name != cat.name:
-            self.run(UpdateCategory(cat.id, label=f"Rename {cat.name!r} to {name.strip()!r}", name=name))
+            self.run(_text_edit(cat, "name", name))
             cat = self.by_id.get(category_id)
         if cat is not None and description != cat.description:
-            self.run(UpdateCategory(cat.id, label=f"Edit guideline of {cat.name!r}", description=description))
+            self.run(_text_edit(cat, "description", description))
 
     def current(self):
         return self.by_id.get(self.current_id) if self.current_id else None
@@ -302,19 +302,6 @@ class SchemaEditor(QDialog):
             return self.move_category(cat.id, parent.parent_id, outer.index(parent.id) + 1)
         return False
 
-    def _children_up(self, cat) -> tuple[list, str]:
-        """``cat``'s subcategories, which a delete moves up to its parent, and a sentence saying so
-        ("" without subcategories)."""
-        children = [c for c in self.categories if c.parent_id == cat.id]
-        if not children:
-            return [], ""
-        where = f"under “{self.by_id[cat.parent_id].name}”" if cat.parent_id in self.by_id else "to the top level"
-        names = ", ".join(f"“{c.name}”" for c in children[:5]) + (" …" if len(children) > 5 else "")
-        one = len(children) == 1
-        sentence = (f"Its subcategor{'y' if one else 'ies'} {names} move{'s' if one else ''} "
-                    f"up one level, {where}, in its place.")
-        return children, sentence
-
     def _targets(self, excluded: str, descendants: bool = True) -> list[tuple[str, str]]:
         """Other categories as (id, path); without ``excluded``'s own subcategories unless ``descendants``."""
         def inside(cid) -> bool:
@@ -333,28 +320,8 @@ class SchemaEditor(QDialog):
             return False
         self.commit_pending()
         count = self.project.annotation_counts_by_category().get(cat.id, 0)
-        children, note = self._children_up(cat)
-        reassign_to, delete_annotations = None, False
-        if count:
-            answer = DeleteCategoryDialog.ask(self, cat.name, count, self._targets(cat.id), note)
-            if answer is None:
-                return False
-            kind, target = answer
-            reassign_to, delete_annotations = (target, False) if kind == "reassign" else (None, True)
-        elif children:
-            reply = QMessageBox.question(self, f"Delete “{cat.name}”", f"Delete “{cat.name}”? {note}",
-                                         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-            if reply != QMessageBox.StandardButton.Yes:
-                return False
-        if reassign_to is not None:
-            label = (f"Delete {cat.name!r}, moving {count} annotation{'s' if count != 1 else ''} "
-                     f"to {self.by_id[reassign_to].name!r}")
-        elif delete_annotations:
-            label = f"Delete {cat.name!r} and its {count} annotation{'s' if count != 1 else ''}"
-        else:
-            label = f"Delete category {cat.name!r}"
-        delete = DeleteCategoryLiftingChildren if children else DeleteCategory
-        return self.run(delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label))
+        command = ask_delete(self, cat, self.categories, count, self._targets(cat.id) if count else [])
+        return command is not None and self.run(command)
 
     def merge_current(self) -> bool:
         """Merge the selected category into another: its annotations move there, then it is deleted."""
@@ -395,39 +362,44 @@ class SchemaEditor(QDialog):
             self.commit_guideline()
 
     def commit_name(self) -> bool:
-        cat = self.current()
-        if cat is None or self._loading:
-            return False
-        name = self.name_edit.text()
-        if name == cat.name:
-            return True
-        ok = self.run(UpdateCategory(cat.id, label=f"Rename {cat.name!r} to {name.strip()!r}", name=name))
-        if not ok:
-            self.name_edit.setText(cat.name)  # refused: the core's message was shown
-        return ok
+        return self._commit_text("name", self.name_edit.text(), lambda cat: self.name_edit.setText(cat.name))
 
     def commit_guideline(self) -> bool:
+        return self._commit_text("description", self.guideline_edit.toPlainText(), lambda cat: self._show(cat.id))
+
+    def _commit_text(self, field: str, text: str, refused) -> bool:
+        """Commit the selected category's typed name or guideline (``field``); when the core refuses
+        it (its message was shown), ``refused(cat)`` puts the field back."""
         cat = self.current()
         if cat is None or self._loading:
             return False
-        text = self.guideline_edit.toPlainText()
-        if text == cat.description:
+        if text == getattr(cat, field):
             return True
-        ok = self.run(UpdateCategory(cat.id, label=f"Edit guideline of {cat.name!r}", description=text))
+        ok = self.run(_text_edit(cat, field, text))
         if not ok:
-            self._show(cat.id)
+            refused(cat)
         return ok
 
+    def _current_committed(self):
+        """The selected category (None: none) once a name or guideline still being typed is committed."""
+        if self.current() is None:
+            return None
+        self.commit_pending()
+        return self.current()
+
+    def _update(self, cat, unchanged: bool, label: str, **fields) -> bool:
+        """Give ``cat`` the ``fields`` as one command; if that changes nothing, show it again instead (to
+        re-check the right swatch, or enable the cells a new attribute type uses)."""
+        if unchanged:
+            self._show(cat.id)
+            return True
+        return self.run(UpdateCategory(cat.id, label=label, **fields))
+
     def set_colour(self, colour: str) -> bool:
-        cat = self.current()
+        cat = self._current_committed()
         if cat is None:
             return False
-        self.commit_pending()
-        cat = self.current()
-        if colour.lower() == cat.colour:
-            self._show(cat.id)  # re-check the right swatch
-            return True
-        return self.run(UpdateCategory(cat.id, label=f"Recolour {cat.name!r}", colour=colour))
+        return self._update(cat, colour.lower() == cat.colour, f"Recolour {cat.name!r}", colour=colour)
 
     def choose_colour(self) -> bool:
         cat = self.current()
@@ -439,11 +411,9 @@ class SchemaEditor(QDialog):
     def set_shortcut(self, text: str) -> bool:
         """Give the selected category a key ("" removes it). A key the application uses is refused
         here, naming the action; a key another category has is refused by the core."""
-        cat = self.current()
+        cat = self._current_committed()
         if cat is None:
             return False
-        self.commit_pending()
-        cat = self.current()
         text = key_text(text) if text else ""
         if text == (cat.shortcut or ""):
             self._show(cat.id)
@@ -473,10 +443,8 @@ class SchemaEditor(QDialog):
             self.warn("Attributes", str(exc))
             self._show(cat.id)
             return False
-        if definitions == (cat.attributes or []):
-            self._show(cat.id)  # e.g. enable the cells a new type uses
-            return True
-        return self.run(UpdateCategory(cat.id, label=f"Edit attributes of {cat.name!r}", attributes=definitions))
+        return self._update(cat, definitions == (cat.attributes or []), f"Edit attributes of {cat.name!r}",
+                            attributes=definitions)
 
     def add_attribute(self) -> bool:
         cat = self.current()

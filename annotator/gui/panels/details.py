@@ -99,12 +99,12 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.body)
         layout.addStretch(1)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
-        self._note_timer.timeout.connect(self.commit_note)
+        for signal in (self._note_timer.timeout, self.note.committed):
+            signal.connect(self.commit_note)
         self.note.textChanged.connect(self._note_typed)
-        self.note.committed.connect(self.commit_note)
         self.category.activated.connect(self._category_picked)
-        self.start.valueChanged.connect(self._span_edited)
-        self.end.valueChanged.connect(self._span_edited)
+        for box in (self.start, self.end):
+            box.valueChanged.connect(self._span_edited)
         self.delete_button.clicked.connect(lambda: self.annotation_id and self.deleteRequested.emit(self.annotation_id))
         self.show_annotation(None)
 

@@ -73,11 +73,10 @@ class FindBar(QWidget):
         layout.addStretch(1)
         for widget in (self.category, self.annotate_button, self.close_button):
             layout.addWidget(widget)
-        self.edit.textChanged.connect(self.search)
-        self.case.toggled.connect(self.search)
-        self.words.toggled.connect(self.search)
-        self.edit.returnPressed.connect(self.next)
-        self.next_button.clicked.connect(self.next)
+        for signal in (self.edit.textChanged, self.case.toggled, self.words.toggled):
+            signal.connect(self.search)
+        for signal in (self.edit.returnPressed, self.next_button.clicked):
+            signal.connect(self.next)
         self.previous_button.clicked.connect(self.previous)
         self.annotate_button.clicked.connect(self._annotate_all)
         self.close_button.clicked.connect(self.close_bar)
