@@ -27,7 +27,7 @@ ARGUMENTS = {"schema": _schema_arguments}
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from annotator.core.project.project import Project
-    from annotator.core.schema import files as schema_exchange
+    from annotator.core.schema import files as schema_files
     from annotator.core.schema import templates
     from annotator.core.schema.apply import import_schema
 
@@ -36,11 +36,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(f"{template.name}  ({template.source})")
         return 0
     if args.schema_command == "export":
-        fmt = "json" if args.output == "-" else schema_exchange.schema_format(args.output)
+        fmt = "json" if args.output == "-" else schema_files.schema_format(args.output)
         if fmt is None:
             raise UsageError(f"cannot tell the schema format of {args.output!r}: use a .json or .qdc file name")
         with Project.open(args.project, mode="read") as project:
-            count = schema_exchange.write_schema(project, args.output, fmt)
+            count = schema_files.write_schema(project, args.output, fmt)
         lost = " (shortcuts and attributes are not part of .qdc)" if fmt == "qdc" else ""
         print(f"exported {count} categor{'y' if count == 1 else 'ies'} to {args.output} ({fmt}){lost}",
               file=summary_stream(args))
