@@ -87,9 +87,12 @@ def run(project_path: Path | None = None) -> int:
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the project", plain(user_message(exc)))
         return 1
+    from annotator.gui import screenshot
     from annotator.gui.settings import saved_annotator_name
 
-    if saved_annotator_name() is None:
+    if (shot := screenshot.requested()) is not None:
+        screenshot.grab_then_quit(window, shot)  # no first-run question: nobody is there to answer it
+    elif saved_annotator_name() is None:
         window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     log.info("opened %s", window.project.path)
     return app.exec()
