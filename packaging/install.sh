@@ -27,8 +27,11 @@ done
 [ -n "$res" ] || { say "cannot find Annotator's resources in $here (run the install.sh of the unpacked bundle folder)"; exit 1; }
 exe=$here/annotator
 [ -f "$exe" ] && [ -x "$exe" ] || { say "no annotator executable at $exe"; exit 1; }
+# The Exec key quotes a path with a space or a ~; other special characters are refused rather than escaped.
 case $exe in
-    *[!A-Za-z0-9_./+-]*) say "the folder's path has a space or a special character; move it to a plain path (e.g. ~/Applications/annotator) and run install.sh again"; exit 1 ;;
+    *[!A-Za-z0-9_./+,@~\ -]*) say "the folder's path has a special character; move the folder to a plain path (e.g. ~/Applications/annotator) and run install.sh again"; exit 1 ;;
+    *[\ ~]*) exec_path="\"$exe\"" ;;
+    *) exec_path=$exe ;;
 esac
 
 # An earlier install (of this folder or another) goes first, so nothing of it stays behind.
@@ -53,7 +56,7 @@ put() {  # put SOURCE TARGET: copy a file and list it
 
 mkdirs "$record"
 desktop=$new.desktop
-sed -e "s|^Exec=annotator |Exec=$exe |" -e "s|^TryExec=.*|TryExec=$exe|" "$res/desktop/$APP_ID.desktop" > "$desktop"
+sed -e "s|^Exec=annotator |Exec=$exec_path |" -e "s|^TryExec=.*|TryExec=$exe|" "$res/desktop/$APP_ID.desktop" > "$desktop"
 put "$desktop" "$data/applications/$APP_ID.desktop"
 rm -f "$desktop"
 put "$res/desktop/$APP_ID.metainfo.xml" "$data/metainfo/$APP_ID.metainfo.xml"

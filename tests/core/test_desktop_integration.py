@@ -82,10 +82,10 @@ def test_appstreamcli_validate_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _bundle(tmp_path: Path) -> Path:
+def _bundle(tmp_path: Path, name: str = "annotator") -> Path:
     """A folder laid out as the unpacked bundle: dist/annotator/{annotator, install.sh,
     uninstall.sh, _internal/annotator/resources/...} (packaging/annotator.spec)."""
-    folder = tmp_path / "opt" / "annotator"
+    folder = tmp_path / "opt" / name
     shutil.copytree(ROOT / "resources", folder / "_internal" / "annotator" / "resources")
     for script in ("install.sh", "uninstall.sh"):
         shutil.copy2(ROOT / "packaging" / script, folder / script)
@@ -153,3 +153,26 @@ def test_uninstall_leaves_nothing_in_an_empty_data_folder_and_defaults_to_home(t
         if script == "install.sh":
             assert (home / ".local" / "share" / "applications" / f"{APP_ID}.desktop").is_file()
     assert _tree(home) == []  # the folders install.sh made (~/.local/share/...) go too, once empty
+
+
+def test_a_folder_path_with_spaces_is_quoted_in_exec_and_a_quote_is_refused(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    data = tmp_path / "data"
+    folder = _bundle(tmp_path, "My Apps")
+    _run(folder / "install.sh", data, home)
+    text = (data / "applications" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
+    exe = folder / "annotator"
+    assert f'Exec="{exe}" open %f' in text.splitlines()
+    if shutil.which("desktop-file-validate"):
+        result = subprocess.run(["desktop-file-validate", str(data / "applications" / f"{APP_ID}.desktop")],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout
+    _run(folder / "uninstall.sh", data, home)
+    assert _tree(data) == []
+
+    odd = _bundle(tmp_path, 'say "hi"')
+    result = subprocess.run(["sh", str(odd / "install.sh")], env={**os.environ, "XDG_DATA_HOME": str(data)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "special character" in result.stderr
+    assert not (data / "applications").exists()
