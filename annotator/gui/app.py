@@ -67,6 +67,34 @@ def _report_unexpected(kind, value, tb) -> None:
                              f"The details are in the log file:\n{paths.log_dir() / LOG_NAME}"))
 
 
+def app_icon():
+    """Annotator's icon (resources/icons, read through importlib.resources so it works in a bundle),
+    one pixmap per shipped size; a null QIcon if the installation lacks them."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from annotator.core.resources import app_icon_pngs
+
+    icon = QIcon()
+    for data in app_icon_pngs().values():
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data, "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
+
+
+def set_app_identity(app) -> None:
+    """The window icon, and the desktop file name that Wayland and the docks match windows to
+    (resources/desktop/<APP_ID>.desktop, installed by packaging/install.sh)."""
+    from annotator import APP_ID
+
+    icon = app_icon()
+    if icon.isNull():
+        log.warning("the application icon is missing from this installation")
+    else:
+        app.setWindowIcon(icon)
+    app.setDesktopFileName(APP_ID)
+
+
 def run(project_path: Path | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
     if _no_display():
@@ -82,6 +110,7 @@ def run(project_path: Path | None = None) -> int:
     sys.excepthook = _report_unexpected
     app.setApplicationName("Annotator")
     app.setApplicationDisplayName("Annotator")
+    set_app_identity(app)
     try:
         window = open_main_window(project_path)
     except AnnotatorError as exc:
