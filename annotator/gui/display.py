@@ -12,7 +12,9 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import os
+import re
 import shutil
+import socket
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -65,6 +67,31 @@ def missing_libraries(names: Iterable[str], search_dirs: Iterable[Path] = ()) ->
     return [name for name in names if not any((d / name).exists() for d in dirs) and not _loadable(name)]
 
 
+def x_server_answers(display: str, timeout: float = 1.0) -> bool | None:
+    """Whether something accepts a connection where ``display`` (``:0``, ``unix:0``, ``host:10.0``)
+    points, as libxcb would connect; None for a form this does not know (then Qt is left to try)."""
+    match = re.fullmatch(r"(?:(unix)|([\w.-]*|\[[0-9a-fA-F:]+\]))?:(\d+)(?:\.\d+)?", display.strip())
+    if not match:
+        return None
+    local, host, number = match.group(1) or not match.group(2), match.group(2), int(match.group(3))
+    if local:
+        addresses = [(socket.AF_UNIX, f"\0/tmp/.X11-unix/X{number}"), (socket.AF_UNIX, f"/tmp/.X11-unix/X{number}")]
+    else:
+        addresses = [(socket.AF_UNSPEC, (host.strip("[]"), 6000 + number))]
+    for family, address in addresses:
+        try:
+            if family == socket.AF_UNIX:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                    sock.settimeout(timeout)
+                    sock.connect(address)
+            else:
+                socket.create_connection(address, timeout=timeout).close()
+        except OSError:
+            continue
+        return True
+    return False
+
+
 def qt_library_dirs() -> list[Path]:
     """Where the Qt plugins look for libraries first: the bundle's folder and its Qt lib folder when
     frozen (PyInstaller's ``sys._MEIPASS``), else PySide6's Qt/lib (found without importing it)."""
@@ -105,7 +132,10 @@ def window_problem(env: Mapping[str, str] | None = None, search_dirs: Iterable[P
                 f"annotator --help")
     needed = dict(GUI_LIBRARIES) if wayland else {**GUI_LIBRARIES, **X11_LIBRARIES}
     missing = missing_libraries(needed, qt_library_dirs() if search_dirs is None else search_dirs)
-    if not missing:
-        return None
-    return (f"the window cannot open: missing {', '.join(missing)}; "
-            f"{install_hint(needed[name] for name in missing)}")
+    if missing:
+        return (f"the window cannot open: missing {', '.join(missing)}; "
+                f"{install_hint(needed[name] for name in missing)}")
+    if not wayland and x_server_answers(env["DISPLAY"]) is False:
+        return (f"cannot connect to the X display {env['DISPLAY']!r} (DISPLAY names it, but nothing answers "
+                f"there); run it in a desktop session, or use the command line: annotator --help")
+    return None

@@ -3,6 +3,7 @@ Qt starts (Qt itself would abort with a core dump); ANNOTATOR_QUIT_WHEN_SHOWN=1 
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,7 @@ def test_the_check_looks_in_the_plugins_folders_first(tmp_path, monkeypatch):
 def test_which_platforms_need_what(monkeypatch):
     asked = []
     monkeypatch.setattr(display, "missing_libraries", lambda names, dirs: asked.append(set(names)) or [])
+    monkeypatch.setattr(display, "x_server_answers", lambda name: True)
     assert display.window_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
     assert display.window_problem({"QT_QPA_PLATFORM": "minimal:enable_fonts"}) is None
     assert asked == []  # no window, no libraries to check
@@ -95,3 +97,29 @@ def test_annotator_quit_when_shown_prints_shown_and_exits(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["shown"]
     assert (tmp_path / "home" / "data" / "default.annotator").is_file()
+
+
+@linux_only
+def test_a_display_where_nothing_answers_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(display, "missing_libraries", lambda names, dirs: [])
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]  # ephemeral, so above 6000; closed again: nothing listens
+    problem = display.window_problem({"DISPLAY": f"127.0.0.1:{port - 6000}"})
+    assert problem.startswith(f"cannot connect to the X display '127.0.0.1:{port - 6000}' (DISPLAY names it")
+    assert display.window_problem({"DISPLAY": "odd/form:0"}) is None  # a form it does not know: Qt decides
+
+
+@linux_only
+def test_an_x_server_is_found_where_libxcb_looks():
+    with socket.socket(socket.AF_UNIX) as server:  # the abstract socket of display :NNN
+        number = 40000 + os.getpid() % 20000
+        server.bind(f"\0/tmp/.X11-unix/X{number}")
+        server.listen()
+        assert display.x_server_answers(f":{number}") is True
+        assert display.x_server_answers(f"unix:{number}.0") is True
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        number = server.getsockname()[1] - 6000
+        assert display.x_server_answers(f"127.0.0.1:{number}") is True
+        assert display.x_server_answers(f"localhost:{number}.0") in (True, False)  # localhost may be ::1 only
+    assert display.x_server_answers(f":{number}") is False
