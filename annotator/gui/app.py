@@ -8,14 +8,10 @@ import sys
 from pathlib import Path
 
 from annotator import paths
+from annotator.gui.display import window_problem
 
 log = logging.getLogger(__name__)
-
-
-def _no_display() -> bool:
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+QUIT_WHEN_SHOWN = "ANNOTATOR_QUIT_WHEN_SHOWN"  # "1": print "shown" and quit once the main window is shown
 
 
 def open_main_window(project_path: Path | None = None):
@@ -97,10 +93,11 @@ def set_app_identity(app) -> None:
 
 def run(project_path: Path | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
-    if _no_display():
-        print("annotator: error: no display found (DISPLAY and WAYLAND_DISPLAY are unset); run it in a desktop "
-              "session, or use the command line: annotator --help", file=sys.stderr)
+    problem = window_problem()  # before Qt: without a display or its X libraries Qt aborts the process
+    if problem:
+        print(f"annotator: error: {problem}", file=sys.stderr)
         return 1
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from annotator.core.errors import AnnotatorError, user_message
@@ -118,7 +115,16 @@ def run(project_path: Path | None = None) -> int:
         return 1
     from annotator.gui.settings import saved_annotator_name
 
-    if saved_annotator_name() is None:
-        window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     log.info("opened %s", window.project.path)
+    if os.environ.get(QUIT_WHEN_SHOWN) == "1":  # benchmarks/bench_bundle.py and smoke tests
+        QTimer.singleShot(0, lambda: _say_shown_and_quit(app))
+    elif saved_annotator_name() is None:
+        window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     return app.exec()
+
+
+def _say_shown_and_quit(app) -> None:
+    """After the first turn of the event loop with the window shown: print "shown" and quit."""
+    if sys.stdout is not None:  # None in a windowed app on Windows
+        print("shown", flush=True)
+    app.quit()
