@@ -4,6 +4,7 @@ beside it; ANNOTATOR_HOME still wins; a folder that cannot be written is one lin
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,15 +46,18 @@ def test_annotator_home_wins_over_portable_mode(frozen, monkeypatch, tmp_path):
     assert paths.data_dir() == (tmp_path / "profile" / "data").resolve()
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write anywhere")
-def test_a_read_only_portable_folder_is_one_line(frozen):
+def test_a_read_only_portable_folder_is_one_line(frozen, monkeypatch):
     (frozen / "portable").write_text("")
-    frozen.chmod(0o555)
-    try:
-        with pytest.raises(paths.FolderNotWritableError) as caught:
-            paths.data_dir()
-    finally:
-        frozen.chmod(0o755)
+    real_mkdir = Path.mkdir
+
+    def refuse(self, *args, **kwargs):  # a read-only medium, even for root
+        if str(self).startswith(str(frozen.resolve())):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(paths.FolderNotWritableError) as caught:
+        paths.data_dir()
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith(f"cannot write to {frozen.resolve() / 'data'} (portable mode")
 
