@@ -1,6 +1,7 @@
 # Sourced by .ci/run and .ci/app: installs what a fresh Debian/Ubuntu machine lacks, and nothing twice.
-#   - the Debian packages Qt needs (as root, or through sudo without a password; otherwise it
-#     prints the command to run), and python3-venv when Python cannot make a virtualenv;
+#   - the Debian packages Qt needs, and for "test" also desktop-file-utils and appstream (as root,
+#     or through sudo without a password; otherwise it prints the command to run), and python3-venv
+#     when Python cannot make a virtualenv;
 #   - a virtualenv in .venv with Annotator installed editable (plus the test and lint tools for "test").
 # Usage: source .ci/setup.sh app|test|build (build: packaging/build.sh, PyInstaller)
 set -euo pipefail
@@ -13,6 +14,8 @@ purpose="${1:-test}"
 QT_DEBS=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 libx11-6 fonts-dejavu-core)
 X11_DEBS=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
+# The tests also run the validators of the .desktop entry and the AppStream metainfo (resources/desktop).
+DESKTOP_DEBS=(desktop-file-utils appstream)
 
 say() { echo "[setup] $*" >&2; }
 
@@ -53,7 +56,7 @@ find_python() {  # the first Python >= 3.11 on PATH
 case "$purpose" in
     app) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" ;;
     build) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" binutils ;;
-    *) apt_install "${QT_DEBS[@]}" ;;
+    *) apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}" ;;
 esac
 
 PYTHON="$(find_python)" || { say "Annotator needs Python 3.11 or newer (python3 --version says: $(python3 --version 2>&1))"; exit 1; }

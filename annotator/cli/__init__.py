@@ -24,6 +24,7 @@ from annotator import __version__
 from annotator.applog import setup_logging
 from annotator.cli.output import EXIT_FAILED, EXIT_INTERRUPTED, Parser, UsageError, report_error
 from annotator.cli.terminal import SafeText
+from annotator.paths import FolderNotWritableError
 
 
 class Command(NamedTuple):
@@ -92,7 +93,8 @@ def main(argv: Sequence[str] | None = None, *, open_app: Callable[[Path | None],
     try:
         log_file = setup_logging()
     except OSError as exc:
-        print(f"annotator: error: cannot write to the logs folder: {exc}", file=sys.stderr)
+        reason = exc if isinstance(exc, FolderNotWritableError) else f"cannot write to the logs folder: {exc}"
+        print(f"annotator: error: {reason}", file=sys.stderr)
         return EXIT_FAILED
     args = None
     streams = sys.stdout, sys.stderr

@@ -8,14 +8,10 @@ import sys
 from pathlib import Path
 
 from annotator import paths
+from annotator.gui.display import window_problem
 
 log = logging.getLogger(__name__)
-
-
-def _no_display() -> bool:
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+QUIT_WHEN_SHOWN = "ANNOTATOR_QUIT_WHEN_SHOWN"  # "1": print "shown" and quit once the main window is shown
 
 
 def open_main_window(project_path: Path | None = None):
@@ -67,12 +63,41 @@ def _report_unexpected(kind, value, tb) -> None:
                              f"The details are in the log file:\n{paths.log_dir() / LOG_NAME}"))
 
 
+def app_icon():
+    """Annotator's icon (resources/icons, read through importlib.resources so it works in a bundle),
+    one pixmap per shipped size; a null QIcon if the installation lacks them."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from annotator.core.resources import app_icon_pngs
+
+    icon = QIcon()
+    for data in app_icon_pngs().values():
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data, "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
+
+
+def set_app_identity(app) -> None:
+    """The window icon, and the desktop file name that Wayland and the docks match windows to
+    (resources/desktop/<APP_ID>.desktop, installed by packaging/install.sh)."""
+    from annotator import APP_ID
+
+    icon = app_icon()
+    if icon.isNull():
+        log.warning("the application icon is missing from this installation")
+    else:
+        app.setWindowIcon(icon)
+    app.setDesktopFileName(APP_ID)
+
+
 def run(project_path: Path | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
-    if _no_display():
-        print("annotator: error: no display found (DISPLAY and WAYLAND_DISPLAY are unset); run it in a desktop "
-              "session, or use the command line: annotator --help", file=sys.stderr)
+    problem = window_problem()  # before Qt: without a display or its X libraries Qt aborts the process
+    if problem:
+        print(f"annotator: error: {problem}", file=sys.stderr)
         return 1
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from annotator.core.errors import AnnotatorError, user_message
@@ -82,6 +107,7 @@ def run(project_path: Path | None = None) -> int:
     sys.excepthook = _report_unexpected
     app.setApplicationName("Annotator")
     app.setApplicationDisplayName("Annotator")
+    set_app_identity(app)
     try:
         window = open_main_window(project_path)
     except AnnotatorError as exc:
@@ -90,9 +116,18 @@ def run(project_path: Path | None = None) -> int:
     from annotator.gui import screenshot
     from annotator.gui.settings import saved_annotator_name
 
-    if (shot := screenshot.requested()) is not None:
+    log.info("opened %s", window.project.path)
+    if os.environ.get(QUIT_WHEN_SHOWN) == "1":  # benchmarks/bench_bundle.py and smoke tests
+        QTimer.singleShot(0, lambda: _say_shown_and_quit(app))
+    elif (shot := screenshot.requested()) is not None:  # tests/bundle: a picture of the window
         screenshot.grab_then_quit(window, shot)  # no first-run question: nobody is there to answer it
     elif saved_annotator_name() is None:
         window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
-    log.info("opened %s", window.project.path)
     return app.exec()
+
+
+def _say_shown_and_quit(app) -> None:
+    """After the first turn of the event loop with the window shown: print "shown" and quit."""
+    if sys.stdout is not None:  # None in a windowed app on Windows
+        print("shown", flush=True)
+    app.quit()
