@@ -3,7 +3,7 @@
 #     or through sudo without a password; otherwise it prints the command to run), and python3-venv
 #     when Python cannot make a virtualenv;
 #   - a virtualenv in .venv with Annotator installed editable (plus the test and lint tools for "test").
-# Usage: source .ci/setup.sh app|test
+# Usage: source .ci/setup.sh app|test|build (build: packaging/build.sh, PyInstaller)
 set -euo pipefail
 
 ANNOTATOR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,7 +52,12 @@ find_python() {  # the first Python >= 3.11 on PATH
     return 1
 }
 
-if [ "$purpose" = app ]; then apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}"; else apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}"; fi
+# A build bundles the X11 libraries it finds (so they must be there) and strips with binutils.
+case "$purpose" in
+    app) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" ;;
+    build) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" binutils ;;
+    *) apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}" ;;
+esac
 
 PYTHON="$(find_python)" || { say "Annotator needs Python 3.11 or newer (python3 --version says: $(python3 --version 2>&1))"; exit 1; }
 
@@ -66,6 +71,7 @@ fi
 
 extras=""
 [ "$purpose" = test ] && extras="[test,lint]"
+[ "$purpose" = build ] && extras="[build]"
 stamp=".venv/.annotator-installed-${purpose}"
 want="$(sha256sum < pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

@@ -113,11 +113,14 @@ def run(project_path: Path | None = None) -> int:
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the project", plain(user_message(exc)))
         return 1
+    from annotator.gui import screenshot
     from annotator.gui.settings import saved_annotator_name
 
     log.info("opened %s", window.project.path)
     if os.environ.get(QUIT_WHEN_SHOWN) == "1":  # benchmarks/bench_bundle.py and smoke tests
         QTimer.singleShot(0, lambda: _say_shown_and_quit(app))
+    elif (shot := screenshot.requested()) is not None:  # tests/bundle: a picture of the window
+        screenshot.grab_then_quit(window, shot)  # no first-run question: nobody is there to answer it
     elif saved_annotator_name() is None:
         window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     return app.exec()
