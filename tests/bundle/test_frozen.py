@@ -133,3 +133,29 @@ def test_gui_starts_offscreen_and_shows_the_main_window(exe, work):
     assert other > image.width() * image.height() // 16 // 20, "almost every pixel is the background"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / picture.name).write_bytes(picture.read_bytes())
+
+
+def test_annotated_project_exports_doccano_and_span_agreement(exe, work):
+    """Annotations by two coders (written through the core of this checkout), then the frozen app's
+    doccano export puts each label on its characters and its span-level agreement reads them."""
+    from annotator.core.schema.templates import create_project
+
+    path = work / "coded.annotator"
+    text = "The council voted 7–4 on Tuesday. Critics say the plan will fail. Rents rose 12% last year."
+    with create_project(path) as project:
+        doc = project.add_document("Council", text).document
+        claim, opinion = project.categories()[0], project.categories()[1]
+        for name in ("ana", "ben"):
+            coder = project.add_annotator(name).id
+            project.add_annotation(doc.id, claim.id, coder, 0, 33)
+            project.add_annotation(doc.id, opinion.id, coder, 34, 66 if name == "ana" else 60)
+    jsonl = work / "coded.jsonl"
+    run(exe, work, "export", "--format", "doccano", "-o", str(jsonl), str(path))
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert [r["annotator"] for r in rows] == ["ana", "ben"]  # one line per document and coder
+    assert all(r["text"] == text for r in rows)
+    assert rows[0]["label"] == [[0, 33, claim.name], [34, 66, opinion.name]]
+    assert rows[1]["label"] == [[0, 33, claim.name], [34, 60, opinion.name]]
+    report = json.loads(run(exe, work, "agreement", str(path), "--format", "json").stdout)
+    assert report["coders"] == ["ana", "ben"]
+    assert 0 < report["overall"]["span_f1_overlap"] <= 1
