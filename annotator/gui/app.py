@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from annotator import paths
 from annotator.gui.display import window_problem
 
 log = logging.getLogger(__name__)
-QUIT_WHEN_SHOWN = "ANNOTATOR_QUIT_WHEN_SHOWN"  # "1": print "shown" and quit once the main window is shown
 
 
 def open_main_window(project_path: Path | None = None):
@@ -97,7 +95,6 @@ def run(project_path: Path | None = None) -> int:
     if problem:
         print(f"annotator: error: {problem}", file=sys.stderr)
         return 1
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from annotator.core.errors import AnnotatorError, user_message
@@ -113,21 +110,10 @@ def run(project_path: Path | None = None) -> int:
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the project", plain(user_message(exc)))
         return 1
-    from annotator.gui import screenshot
+    from annotator.gui import smoke
     from annotator.gui.settings import saved_annotator_name
 
     log.info("opened %s", window.project.path)
-    if os.environ.get(QUIT_WHEN_SHOWN) == "1":  # benchmarks/bench_bundle.py and smoke tests
-        QTimer.singleShot(0, lambda: _say_shown_and_quit(app))
-    elif (shot := screenshot.requested()) is not None:  # tests/bundle: a picture of the window
-        screenshot.grab_then_quit(window, shot)  # no first-run question: nobody is there to answer it
-    elif saved_annotator_name() is None:
+    if not smoke.take_over(app, window) and saved_annotator_name() is None:
         window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     return app.exec()
-
-
-def _say_shown_and_quit(app) -> None:
-    """After the first turn of the event loop with the window shown: print "shown" and quit."""
-    if sys.stdout is not None:  # None in a windowed app on Windows
-        print("shown", flush=True)
-    app.quit()
