@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,11 +323,33 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     problem = _value_problem(data)
     if problem is not None:
         raise ExchangeError(f"{name}: {problem}")
+    _whole_numbers(data, name)
     error = _schema_error(data)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
     check_export(data, name)
     return data
+
+
+# The whole-number fields: a JSON Schema "integer" is any number with a zero fractional part, so
+# 0.0 passes the schema; it is read as the integer it equals, and 0.5 is refused here.
+_WHOLE_NUMBERS = (("documents", ("length",)), ("annotations", ("start", "end")), ("categories", ("position",)))
+
+
+def _whole_numbers(data: dict[str, Any], name: str) -> None:
+    """Turn each whole-number field written as a float with no fraction (``0.0``) into the int it
+    equals, in place, before the schema check; ExchangeError with the JSON path for ``0.5``."""
+    for key, fields in _WHOLE_NUMBERS:
+        items = data.get(key)
+        for index, entry in enumerate(items if isinstance(items, list) else ()):
+            for field in fields:
+                value = entry.get(field) if isinstance(entry, dict) else None
+                if not isinstance(value, float) or not math.isfinite(value):
+                    continue  # the schema and check_export say what is wrong with anything else
+                if not value.is_integer():
+                    raise ExchangeError(f"{name}: {json_path([key, index, field])}: must be a whole number "
+                                        f"(got {value!r})")
+                entry[field] = int(value)
 
 
 _CHUNK = 2000  # items validated at a time, so the validator never copies a whole large file
@@ -392,7 +415,7 @@ def check_export(data: dict[str, Any], name: str) -> None:
     def fail(parts, reason: str):
         raise ExchangeError(f"{name}: {json_path(parts)}: {reason}")
 
-    # Whole numbers: the JSON Schema's "integer" lets 0.0 through (it equals 0).
+    # Whole numbers: a file's 0.0 was made 0 on reading (_whole_numbers); a dict built in code must hold ints.
     for key, field, low in (("documents", "length", 1), ("annotations", "start", 0), ("annotations", "end", 1),
                             ("categories", "position", -MAX_INTEGER - 1)):
         for index, entry in enumerate(data[key]):
