@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 import jsonschema_rs
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError, ReadError, ValidationError
+from annotator.core.errors import ExchangeError, ReadError, ValidationError, quoted
 from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, strict_json
 from annotator.core.text import (
     CONTROL_CHARACTERS,
@@ -103,7 +103,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
                 continue
             text = texts[doc_id]
             yield {
-                "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
+                "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {quoted(ann_id)} attributes", warn),
                 "category_id": cat_id,
                 "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
                 "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
@@ -112,7 +112,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
 
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:
-        doc = {"id": doc_id, "length": length, "metadata": _object(metadata, f"document {title!r} metadata", warn),
+        doc = {"id": doc_id, "length": length,
+               "metadata": _object(metadata, f"document {quoted(title)} metadata", warn),
                "sha256": sha, "source": source,
                "title": title}
         if include_text:
@@ -124,7 +125,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
         "offsets": dict(OFFSETS),
         "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"attributes": _object(c[7], f"category {c[1]!r} attributes", warn), "colour": c[2],
+            {"attributes": _object(c[7], f"category {quoted(c[1])} attributes", warn), "colour": c[2],
              "description": c[3], "id": c[0], "name": c[1], "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
