@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
+from annotator.core.errors import ValidationError
 from annotator.core.project.documents import NewDocument
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
@@ -116,3 +117,14 @@ def test_titles_in_messages_are_text_not_repr(tmp_path, run):
     code, _, err = run("merge", one, two, "-o", tmp_path / "m.json")
     assert code == 1 and f"('{TITLE}') has different texts" in err
     assert repr(TITLE) not in err
+
+
+def test_unknown_names_and_refused_titles_are_text_not_repr(tmp_path, run):
+    path = tmp_path / "t.annotator"
+    with create_project(path) as project:
+        project.add_document("One", "Text one.")
+    code, _, err = run("export", path, "-o", tmp_path / "x.json", "--documents", TITLE)
+    assert code == 1 and err == f"annotator: error: no document named '{TITLE}' (known: One)\n"
+    with Project.open(path) as project, pytest.raises(ValidationError) as error:
+        project.add_document(TITLE, "")
+    assert str(error.value) == f"document '{TITLE}' has no text"

@@ -30,8 +30,8 @@ from annotator.core.errors import (
     ProjectBusyError,
     ReadOnlyError,
     ValidationError,
-    brief,
     is_busy,
+    quoted,
 )
 from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
@@ -338,7 +338,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         if not name:
             raise ValidationError("an annotator needs a name")
         if id is not None:
-            check_id(id, f"annotator {brief(name)}: the id")
+            check_id(id, f"annotator {quoted(name, 60)}: the id")
         with self._tx(write=True) as s:
             if id is not None and s.get(Annotator, id) is not None:
                 raise ValidationError(f"an annotator with id {id} already exists")
