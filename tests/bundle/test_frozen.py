@@ -54,7 +54,7 @@ def write_inputs(folder: Path) -> list[Path]:
     """One file of every kind `import` reads; the .docx and .pdf made as tests/core makes them."""
     import docx
 
-    from tests.core.test_readers import make_text_pdf
+    from tests.core.test_readers import make_owner_only_pdf, make_text_pdf
 
     folder.mkdir()
     (folder / "café notes.txt").write_text("The council voted 7–4 on Tuesday.\n", encoding="utf-8")
@@ -65,11 +65,24 @@ def write_inputs(folder: Path) -> list[Path]:
     document.add_paragraph("A docx paragraph about the budget.")
     document.save(str(folder / "report.docx"))
     make_text_pdf(folder / "paper.pdf", ["A PDF page about the harbour."])
+    # AES-256 with an empty user password: decrypted by pycryptodome inside the bundle
+    (folder.parent / "aes").mkdir()
+    make_owner_only_pdf(folder.parent / "aes", "AES-256").rename(folder / "locked.pdf")
     (folder / "rows.csv").write_text("title,text\nrow one,First row text.\nrow two,Second row text.\n",
                                      encoding="utf-8")
     (folder / "lines.jsonl").write_text("\n".join(json.dumps({"title": f"line {i}", "text": f"Line {i} text."})
                                                   for i in (1, 2)) + "\n", encoding="utf-8")
     return sorted(folder.iterdir())
+
+
+def test_the_unpacked_bundle_is_at_most_150_mb(exe):
+    """Issue 12's budget, counted as `du -sb` does for files (symbolic links are a few bytes)."""
+    folder = exe.parent
+    size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+    assert size <= 150_000_000, f"{folder}: {size / 1e6:.1f} MB"
+    icu_data = list(folder.rglob("libicudata.so.*"))
+    assert all(path.stat().st_size < 5_000_000 for path in icu_data), "ICU's data is not the slim one"
+    assert not list(folder.rglob("libstdc++.so.6")), "a copy of the system's C++ runtime"
 
 
 def test_version(exe, work):
@@ -83,7 +96,7 @@ def test_cli_round_trip(exe, work):
     run(exe, work, "init", str(other))
     run(exe, work, "import", str(project), *map(str, inputs))
     listing = run(exe, work, "documents", str(project)).stdout
-    for title in ("café notes.txt", "readme.md", "report.docx", "paper.pdf", "row one", "line 2"):
+    for title in ("café notes.txt", "readme.md", "report.docx", "paper.pdf", "locked.pdf", "row one", "line 2"):
         assert title in listing, listing
     outputs = {}
     for fmt, suffix in [("annotator", ".json"), ("csv", ".csv"), ("doccano", ".jsonl"), ("w3c", ".json")]:
