@@ -98,7 +98,8 @@ class SchemaController:
 
     def import_schema(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Import schema", str(Path.home()),
-                                              "Schemas (*.json *.qdc);;All files (*)")
+                                              "Schemas, REFI-QDA codebooks and projects (*.json *.qdc *.qdpx *.qde);;"
+                                              "All files (*)")
         if name:
             self.start_schema_import(Path(name))
 
