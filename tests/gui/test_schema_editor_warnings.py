@@ -40,7 +40,7 @@ def type_into_cell(qtbot, table, row: int, column: int, text: str, key=Qt.Key.Ke
     qtbot.wait(10)
 
 
-def test_editing_names_colours_attributes_and_switching_categories_prints_no_qt_warning(editor, qtbot, qtlog):
+def test_editing_names_colours_attributes_and_switching_categories_prints_no_qt_warning(editor, qtbot, qtlog, shoot):
     names = {c.name: c.id for c in editor.project.categories()}
     editor.select(names["Opinion"])
     editor.name_edit.setFocus()
@@ -50,6 +50,7 @@ def test_editing_names_colours_attributes_and_switching_categories_prints_no_qt_
     editor.palette_buttons[3].click()
     editor.guideline_edit.setFocus()
     QTest.keyClicks(editor.guideline_edit, "A view, not a fact.")
+    editor.add_attribute_button.setFocus()  # as a click does: the guideline is committed on focus-out
     editor.add_attribute()  # opens the new attribute's name editor, as a click on Add does
     qtbot.waitUntil(lambda: editor.attributes.state() == editor.attributes.State.EditingState)
     line = QApplication.focusWidget()
@@ -84,8 +85,10 @@ def test_editing_names_colours_attributes_and_switching_categories_prints_no_qt_
     qtbot.wait(50)
     attributes = editor.project.category(names["Opinion"]).attributes
     assert editor.project.category(names["Opinion"]).name == "Opinion piece"
+    assert "A view, not a fact." in editor.project.category(names["Opinion"]).description
     assert [a["name"] for a in attributes] == ["force", "tone of voice"], attributes
     assert attributes[0] == {"name": "force", "type": "number", "min": 1, "max": 5, "default": 3}
     warnings = [r.message for r in qtlog.records if r.type != QtMsgType.QtDebugMsg
                 and not r.message.startswith("This plugin does not support")]
     assert warnings == []
+    shoot(editor, "schema-editor-attributes-edited.png")
