@@ -108,13 +108,13 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
         CATALOGUE,
         PAIR_MEASURES,
         SPAN_MEASURES,
+        counted,
+        documents_line,
         show_value,
     )
 
-    lines = [f"{sources}: {len(result['coders'])} coders ({', '.join(result['coders'])}), "
-             f"{result['documents']} documents"
-             + (f" ({len(result['documents_excluded'])} left out: not every coder annotated them)"
-                if result["documents_excluded"] else ""), ""]
+    lines = [f"{sources}: {counted(len(result['coders']), 'coder')} ({', '.join(result['coders'])}), "
+             f"{documents_line(result['documents'], len(result['documents_excluded']))}", ""]
     lines.append(_table(["measure", "overall"],
                         [[m.short, show_value(result["overall"][m.key])] for m in SPAN_MEASURES], right={1}))
     lines += ["", "per category:"]
