@@ -42,6 +42,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.import", "&Import Documents…", "&File", lambda w: w.files.import_documents, "Ctrl+I",
                "Import .txt, .md, .html, .docx, .pdf, .csv, .tsv or .jsonl files, or whole folders",
                separator_before=True),
+    ActionSpec("file.import_folder", "Import Fol&der…", "&File", lambda w: w.files.import_folder, None,
+               "Import every supported file in a folder and its subfolders"),
     ActionSpec("file.import_annotations", "Import &Annotations…", "&File", lambda w: w.files.import_annotations,
                "Ctrl+Shift+I",
                "Import export files from other coders: documents, categories, coders and annotations"),

@@ -126,11 +126,21 @@ class FilesController:
         kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
         files, _ = QFileDialog.getOpenFileNames(self.parent, "Import documents", str(Path.home()),
                                                 f"Documents ({kinds});;All files (*)")
-        if not files:
-            return
-        dialog = ImportDialog(files, self.parent)
+        if files:
+            self.ask_import_options(files)
+
+    def import_folder(self) -> None:
+        """File → Import Folder…: a folder with its subfolders (the options dialog lists its files)."""
+        folder = QFileDialog.getExistingDirectory(self.parent, "Import a folder (with its subfolders)",
+                                                  str(Path.home()))
+        if folder:
+            self.ask_import_options([folder])
+
+    def ask_import_options(self, paths: list[str]) -> None:
+        """The import dialog on ``paths`` (where more can be added or some removed), then the import."""
+        dialog = ImportDialog(paths, self.parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.start_import(files, dialog.options())
+            self.start_import([str(p) for p in dialog.paths], dialog.options())
 
     def start_import(self, files: list[str], options: ImportOptions) -> None:
         """Import documents in the background; a summary dialog follows."""
