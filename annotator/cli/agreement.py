@@ -28,7 +28,8 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.description = (
         "Agreement measures. With --reliability-data: percent agreement, Cohen's kappa, Scott's pi, "
         "Bennett's S (two coders), Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, and "
-        "per category alpha and Fleiss' kappa. See docs/agreement.md."
+        "per category alpha and Fleiss' kappa. 'annotator docs agreement' (item level) and "
+        "'annotator docs agreement-spans' (span level) describe them."
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="a project file or export files (span-level measures)")

@@ -89,6 +89,18 @@ def test_version(exe, work):
     assert run(exe, work, "--version").stdout.startswith("annotator ")
 
 
+def test_the_documentation_is_inside_the_bundle(exe, work):
+    """Help → Documentation and `annotator docs` read the copy packaging/annotator.spec puts in
+    _internal/annotator/docs, not a docs/ folder beside the program."""
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    pages = sorted(p.name for p in docs.glob("*.md"))
+    shipped = exe.parent / "_internal" / "annotator" / "docs"
+    assert sorted(p.name for p in shipped.iterdir()) == pages
+    listing = run(exe, work, "docs").stdout
+    assert f"in {shipped}" in listing and all(f"\n{page[:-3]} " in listing for page in pages)
+    assert run(exe, work, "docs", "agreement").stdout == (docs / "agreement.md").read_text(encoding="utf-8")
+
+
 def test_cli_round_trip(exe, work):
     inputs = write_inputs(work / "inputs")
     project, other = work / "study.annotator", work / "other.annotator"

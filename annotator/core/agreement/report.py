@@ -98,7 +98,8 @@ READING_AID = (
     "α and κ are 1 for perfect agreement, 0 for agreement no better than chance, and negative when coders "
     f"disagree systematically. Krippendorff's guidance: {THRESHOLDS} (the coding scheme or its guidelines "
     "need work). F1 is the share of spans the coders match (0 to 1) and is not chance-corrected. “—” means "
-    "the measure does not apply (hover for why). See docs/agreement.md."
+    "the measure does not apply (hover for why). Annotator's Help → Agreement Measures (on the command line, "
+    "annotator docs agreement-spans) explains each measure."
 )
 
 
