@@ -466,6 +466,7 @@ class MainWindow(QMainWindow):
         store.setValue("project/last", str(self.project.path))
         self.remember_document()
         store.sync()
+        self.schema.close_schema_dialogs()
         if self.context.operation is not None:
             self.context.operation.cancel()
             self.context.operation.wait(10000)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.gui.main_window import MainWindow
 
@@ -94,6 +94,20 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
     coders = set(data["coders"])
     shown = {a for a in window.annotator_names if a not in window.view.hidden_annotators}
     assert shown == coders
+
+
+def test_closing_the_main_window_closes_the_dashboard_and_reopening_makes_one(window, qtbot):
+    """The dashboard is a window of its own: left open, it would keep the app running."""
+    from annotator.gui.dialogs.agreement_dialog import AgreementDialog
+
+    def shown():
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, AgreementDialog) and w.isVisible()]
+
+    window.actions["tools.agreement"].trigger()
+    window.actions["tools.agreement"].trigger()
+    assert shown() == [window.schema.agreement_dialog]
+    window.close()
+    assert shown() == [] and window.schema.agreement_dialog is None
 
 
 def test_report_exports_to_csv_json_and_html(window, qtbot, tmp_path, monkeypatch):
@@ -239,3 +253,18 @@ def test_opening_a_disagreement_outlines_it_in_view_and_brings_the_window_forwar
     shoot(window, "agreement-disagreement-opened.png")
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton)
     assert view.marked == []  # the outline goes with the next click
+
+
+def test_long_names_in_the_choice_lists_are_cut_short_not_scrolled(qtbot):
+    """The dashboard's Documents and Measures lists at their default size: a long title fits with
+    "…" in its middle (no sideways scroll bar); the whole title is its tooltip."""
+    from annotator.gui.widgets import check_list
+
+    title = "Opinion: Norvale's “net zero by 2030” pledge is " + "a press release " * 8
+    widget = check_list([("d1", title), ("d2", "Short")])
+    qtbot.addWidget(widget)
+    widget.resize(220, 120)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert not widget.horizontalScrollBar().isVisible()
+    assert widget.item(0).toolTip() == title

@@ -92,3 +92,17 @@ def test_editing_names_colours_attributes_and_switching_categories_prints_no_qt_
                 and not r.message.startswith("This plugin does not support")]
     assert warnings == []
     shoot(editor, "schema-editor-attributes-edited.png")
+
+
+def test_return_in_the_name_field_renames_and_presses_no_button(editor, qtbot):
+    """Return commits the name; it does not also press "Add" (a new category) or "Close"."""
+    names = {c.name: c.id for c in editor.project.categories()}
+    editor.select(names["Opinion"])
+    editor.name_edit.setFocus()
+    editor.name_edit.selectAll()
+    QTest.keyClicks(editor.name_edit, "Opinion piece")
+    QTest.keyClick(editor.name_edit, Qt.Key.Key_Return)
+    qtbot.wait(10)
+    assert sorted(c.name for c in editor.project.categories()) == sorted(
+        ["Opinion piece" if name == "Opinion" else name for name in names])
+    assert editor.isVisible()

@@ -66,6 +66,9 @@ class SchemaController:
             QMessageBox.information(self.parent, "Agreement", f"{message[:1].upper()}{message[1:]}. Import the other "
                                     "coders' exports first (File → Import Annotations…).")
             return
+        if self.agreement_dialog is not None:  # one dashboard, on the data as they are now
+            self.agreement_dialog.close()
+            self.agreement_dialog.deleteLater()
         self.agreement_dialog = AgreementDialog(data, self.parent)
         self.agreement_dialog.openAt.connect(self.show_disagreement)
         self.agreement_dialog.show()
@@ -86,8 +89,9 @@ class SchemaController:
                 dialog.refresh()
 
     def close_schema_dialogs(self) -> None:
-        """Another project: the dialogs belong to the old one."""
-        for name in ("schema_editor", "guidelines_dialog"):
+        """Another project, or the main window closes: the dialogs belong to the old one (and the
+        dashboard, a window of its own, would keep the app running)."""
+        for name in ("schema_editor", "guidelines_dialog", "agreement_dialog"):
             dialog = getattr(self, name)
             if dialog is not None:
                 dialog.close()
