@@ -58,10 +58,14 @@ def column(*widgets: QWidget, margins: tuple[int, int, int, int] = (0, 0, 0, 0),
 
 
 def check_list(items: Iterable[tuple[str, str]], ticked: Container[str] | None = None) -> QListWidget:
-    """A list of (id, name) items with check boxes, each ticked when ``ticked`` is None or holds its id."""
+    """A list of (id, name) items with check boxes, each ticked when ``ticked`` is None or holds its id.
+    A long name is cut short in the middle ("…") rather than scrolled sideways; its tooltip is whole."""
     widget = QListWidget()
+    widget.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     for item_id, name in items:
-        item = QListWidgetItem(name)
+        item = QListWidgetItem(" ".join(name.split()))
+        item.setToolTip(name)
         item.setData(ITEM_ID, item_id)
         on = ticked is None or item_id in ticked
         item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)

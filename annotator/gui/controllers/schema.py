@@ -66,15 +66,20 @@ class SchemaController:
             QMessageBox.information(self.parent, "Agreement", f"{message[:1].upper()}{message[1:]}. Import the other "
                                     "coders' exports first (File → Import Annotations…).")
             return
+        if self.agreement_dialog is not None:  # one dashboard, on the data as they are now
+            self.agreement_dialog.close()
+            self.agreement_dialog.deleteLater()
         self.agreement_dialog = AgreementDialog(data, self.parent)
         self.agreement_dialog.openAt.connect(self.show_disagreement)
         self.agreement_dialog.show()
 
     def show_disagreement(self, document_id: str, start: int, end: int, coders: list) -> None:
-        """Open a document at a disagreement with just those coders' layers shown."""
+        """Open a document at a disagreement with just those coders' layers shown, the place scrolled
+        into view and outlined (not selected, so its highlight colours stay readable), and bring the
+        main window in front of the dashboard."""
         self.window.open_document(document_id)
         self.window.layers.show_only_annotators(coders)
-        self.window.view.select_range(start, end)
+        self.window.view.mark_range(start, end)
         self.parent.raise_()
         self.parent.activateWindow()
 
@@ -84,8 +89,9 @@ class SchemaController:
                 dialog.refresh()
 
     def close_schema_dialogs(self) -> None:
-        """Another project: the dialogs belong to the old one."""
-        for name in ("schema_editor", "guidelines_dialog"):
+        """Another project, or the main window closes: the dialogs belong to the old one (and the
+        dashboard, a window of its own, would keep the app running)."""
+        for name in ("schema_editor", "guidelines_dialog", "agreement_dialog"):
             dialog = getattr(self, name)
             if dialog is not None:
                 dialog.close()
@@ -96,7 +102,8 @@ class SchemaController:
 
     def import_schema(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Import schema", str(Path.home()),
-                                              "Schemas (*.json *.qdc);;All files (*)")
+                                              "Schemas, REFI-QDA codebooks and projects (*.json *.qdc *.qdpx *.qde);;"
+                                              "All files (*)")
         if name:
             self.start_schema_import(Path(name))
 

@@ -138,6 +138,11 @@ class SchemaEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        # Return in a field commits it; it must not also press a button (a dialog's buttons are
+        # "auto default": Return in the Name field would add a category, or close the editor).
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.resize(1000, 620)
         self.refresh()
         if self.current_id is None and self.tree.topLevelItemCount():

@@ -10,7 +10,6 @@ All positions it gives out or takes are code points (the core's offsets); Qt pos
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.gui.spans import Span, SpanIndex
 from annotator.gui.views.highlighter import SpanHighlighter
+from annotator.gui.views.outlines import outline
 
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
 STRIPE = 2.0  # px, height of one layer's stripe
@@ -63,6 +63,7 @@ class DocumentView(QTextEdit):
         self.menu_provider = None  # (code point or None) → QMenu or None
         self._highlighter: SpanHighlighter | None = None
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
+        self.marked: list[tuple[int, int]] = []  # Qt positions of a place shown (mark_range), outlined
         self._press: QPoint | None = None
         self._drag: tuple[str, str] | None = None  # ("start" or "end", annotation id) while dragging an edge
         self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
@@ -85,6 +86,7 @@ class DocumentView(QTextEdit):
         cursor.insertText(text)
         self.index = SpanIndex(text, spans)
         self.selected_id = None
+        self.marked = []
         self._cycle_at = None
         self._highlighter = SpanHighlighter(document, self)
         self._highlighter.rehighlight()  # before the view lays the document out: one pass, no relayout
@@ -178,6 +180,16 @@ class DocumentView(QTextEdit):
         cursor.setPosition(self.index.offsets.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.center_cursor()
+
+    def mark_range(self, start: int, end: int) -> None:
+        """Show ``[start, end)`` (code points) without selecting it, so that its highlight colours stay
+        readable: the cursor goes to its start, it is scrolled into view and outlined until the next
+        click or key press in the view."""
+        if self.index is not None:
+            self.place_cursor(start)
+            self.center_cursor()
+            self.marked = [(self.index.offsets.to_qt(start), self.index.offsets.to_qt(end))]
+            self.viewport().update()
 
     def center_cursor(self) -> None:
         """Scroll so that the cursor is in the middle third of the view (not at an edge)."""
@@ -290,6 +302,7 @@ class DocumentView(QTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event) -> None:
+        self._unmark()
         if event.key() == Qt.Key.Key_Escape:
             cursor = self.textCursor()
             if cursor.hasSelection():
@@ -325,7 +338,13 @@ class DocumentView(QTextEdit):
         top = origin.y() + line.y()
         return origin.x() + line.cursorToX(local)[0], top, top + line.ascent() + line.descent()
 
+    def _unmark(self) -> None:
+        if self.marked:
+            self.marked = []
+            self.viewport().update()
+
     def mousePressEvent(self, event) -> None:
+        self._unmark()
         self._press = event.position().toPoint()
         edge = self.edge_at(self._press) if event.button() == Qt.MouseButton.LeftButton else None
         if edge is not None:
@@ -405,7 +424,7 @@ class DocumentView(QTextEdit):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if self.index is None or not (self.index.spans or self.find_matches):
+        if self.index is None or not (self.index.spans or self.find_matches or self.marked):
             return
         painter = QPainter(self.viewport())
         try:
@@ -428,29 +447,11 @@ class DocumentView(QTextEdit):
                 if number in index.pieces:
                     self._paint_block(painter, block, number, rect)
                 if self.find_matches:
-                    self._paint_matches(painter, block, rect)
+                    outline(painter, block, rect, self.find_matches, QPen(QColor("#444444"), 1,
+                                                                                 Qt.PenStyle.DashLine))
+                if self.marked:
+                    outline(painter, block, rect, self.marked, QPen(QColor("#d00000"), 2))
             block = block.next()
-
-    def _paint_matches(self, painter: QPainter, block, rect: QRectF) -> None:
-        first, end = block.position(), block.position() + block.length() - 1
-        i = bisect_left(self.find_matches, (first - 10_000, 0))  # matches are short; start a little before
-        pen = QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        layout = block.layout()
-        for start, stop in self.find_matches[i:]:
-            if start > end:
-                break
-            a, b = max(start, first) - first, min(stop, end) - first
-            if a >= b:
-                continue
-            for n in range(layout.lineCount()):
-                line = layout.lineAt(n)
-                x, y = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
-                if x < y:
-                    x1, x2 = line.cursorToX(x)[0], line.cursorToX(y)[0]
-                    painter.drawRect(QRectF(rect.left() + x1, rect.top() + line.y(), x2 - x1,
-                                            line.ascent() + line.descent()))
 
     def _paint_block(self, painter: QPainter, block, number: int, rect: QRectF) -> None:
         index = self.index
