@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import Changes
 from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Annotation, Category, new_id, now
@@ -210,11 +210,11 @@ class CategoriesMixin:
         with self._tx(write=True) as s:
             source, target = _get(s, source_id), _get(s, target_id)
             if source_id == target_id:
-                raise ValidationError(f"cannot merge category {source.name!r} into itself")
+                raise ValidationError(f"cannot merge category {quoted(source.name)} into itself")
             ancestor = target.parent_id
             while ancestor is not None:
                 if ancestor == source_id:
-                    raise ValidationError(f"cannot merge category {source.name!r} into its own subcategory "
+                    raise ValidationError(f"cannot merge category {quoted(source.name)} into its own subcategory "
                                           f"{target.name!r}")
                 ancestor = _get(s, ancestor).parent_id
             children = _children(s, source_id)
