@@ -40,7 +40,8 @@ doccano JSONL (``to_doccano_jsonl``, ``.jsonl``)
     Overlapping spans are all written, but doccano's importer keeps them only in a project with
     "Allow overlapping spans" ticked: otherwise it drops each span that starts before the previous
     kept one ends (its SpanCleaner). Import with the encoding set to UTF-8: doccano's default,
-    "Auto", guesses with chardet, which takes a small UTF-8 file for another encoding.
+    "Auto", guesses with chardet, which takes a small UTF-8 file for another encoding (chardet
+    4.0.0 reads ``{"text": "The minister said é", ...}`` as ISO-8859-1).
     The document text is required: an export made with ``--no-text`` is refused. U+0085, U+2028
     and U+2029 are written as JSON escapes, so no line splitter can break a record in two.
 
