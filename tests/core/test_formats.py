@@ -471,3 +471,31 @@ def test_export_formats_table():
 ])
 def test_format_for_extension(path, expected):
     assert format_for_extension(path) == expected
+
+
+def doccano_without_overlaps(spans: list[list]) -> list[list]:
+    """What doccano's importer keeps of a line's spans in a project that does not allow overlapping
+    spans (its SpanCleaner, described in docs/exchange-format.md): in order of start, a span only
+    if it starts at or after the end of the last one kept."""
+    kept, last_end = [], -1
+    for span in sorted(spans, key=lambda s: s[0]):
+        if span[0] >= last_end:
+            kept.append(span)
+            last_end = span[1]
+    return kept
+
+
+def test_the_docs_say_what_doccano_does_with_overlaps_and_encodings():
+    """Issue 13, point 7: one coder's nested spans (a line of this export) lose all but the first in a
+    doccano project without "Allow overlapping spans"; the docs say so and say to choose UTF-8."""
+    from pathlib import Path
+
+    lines = [json.loads(line) for line in to_doccano_jsonl(make_export()).splitlines()]
+    bob = next(line for line in lines if line["annotator"] == "Bob" and line["document_id"] == EMOJI)
+    assert doccano_without_overlaps(bob["label"]) == bob["label"]  # Bob's spans do not overlap
+    alice = next(line for line in lines if line["annotator"] == "Alice" and line["document_id"] == EMOJI)
+    alice["label"].append([10, 12, "Claims"])  # inside her [9, 18] span
+    assert len(doccano_without_overlaps(alice["label"])) == len(alice["label"]) - 1
+    docs = " ".join((Path(__file__).parents[2] / "docs" / "exchange-format.md").read_text(encoding="utf-8").split())
+    assert "keeps overlapping spans only in a project with **Allow overlapping spans** ticked" in docs
+    assert "Choose **UTF-8** in doccano's import form. Its default, **Auto**" in docs
