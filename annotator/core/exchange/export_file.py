@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,7 +21,8 @@ import fastjsonschema
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError, ReadError, ValidationError, brief, quoted
-from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, strict_json
+from annotator.core.exchange.export_lines import read_lines
+from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json
 from annotator.core.text import (
     CONTROL_CHARACTERS,
     LONE_SURROGATES,
@@ -254,66 +254,13 @@ def parse_export(raw: bytes, name: str) -> dict[str, Any]:
     return _checked(parse_json(raw, name, ExchangeError, _NOT_AN_EXPORT, truncated=True), name)
 
 
-_LINE_KEY = re.compile(rb'"([a-z]+)":(.*)')
-
-
 def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
-    """Parse a file (a path, or a handle at its start) in the layout Annotator writes (one item per
-    line) a line at a time, which needs a fraction of the memory of parsing it whole. None when the
-    file is laid out in any other way, or is not valid: the caller then parses it whole (and
-    reports errors exactly)."""
+    """The file (a path, or a handle at its start) read a line at a time (export_lines), or None
+    when it is not in Annotator's layout: the caller then parses it whole."""
     if isinstance(source, Path):
         with _open(source) as handle:
-            return _read_lines(handle)
-    data: dict[str, Any] = {}
-    try:
-        lines = iter(source)
-        if next(lines, b"").removeprefix(b"\xef\xbb\xbf") != b"{\n":
-            return None
-        closing = False
-        for line in lines:
-            if closing or not line.endswith(b"\n"):
-                return None
-            if line == b"}\n":
-                closing = True
-                continue
-            match = _LINE_KEY.fullmatch(line[:-1])
-            if match is None or match.group(1).decode() in data:
-                return None
-            key, rest = match.group(1).decode(), match.group(2)
-            if rest in (b"[]", b"[],"):
-                data[key], more = [], rest.endswith(b",")
-            elif rest == b"[":
-                items = []
-                for item in lines:
-                    # "]" comes only after an item without a comma (an empty list is "[]"):
-                    # here it would close a list after a trailing comma, which JSON forbids.
-                    if item in (b"]\n", b"],\n"):
-                        return None
-                    if not item.endswith(b",\n"):
-                        if not item.endswith(b"\n"):
-                            return None
-                        items.append(strict_json(item))
-                        item = next(lines, b"")
-                        if item not in (b"]\n", b"],\n"):
-                            return None
-                        more = item == b"],\n"
-                        break
-                    items.append(strict_json(item[:-2]))
-                else:
-                    return None
-                data[key] = items
-            else:
-                more = rest.endswith(b",")
-                data[key] = strict_json(rest[:-1] if more else rest)
-            if not more:
-                closing_next = next(lines, b"")
-                if closing_next != b"}\n" or next(lines, b"") != b"":
-                    return None
-                return data
-    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError: let the full parse say it
-        return None
-    return None
+            return read_lines(handle)
+    return read_lines(source)
 
 
 def _checked(data: Any, name: str) -> dict[str, Any]:
