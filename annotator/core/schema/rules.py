@@ -266,9 +266,42 @@ def fit_attribute_values(values: dict[str, Any], definitions: list[dict[str, Any
             if name in by_name and value_problem(value, by_name[name]) is None}
 
 
+def oklab(colour: str) -> tuple[float, float, float]:
+    """The OKLab coordinates (L, a, b) of an sRGB ``"#rrggbb"`` colour: Björn Ottosson's perceptual
+    space (https://bottosson.github.io/posts/oklab/), where straight-line distance follows how
+    different two colours look."""
+    digits = normalise_colour(colour)[1:]
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(digits[i:i + 2], 16) / 255) for i in (0, 2, 4))
+    lms = (0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
+           0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
+           0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b)
+    l_, m_, s_ = (math.copysign(abs(v) ** (1 / 3), v) for v in lms)
+    return (0.2104542553 * l_ + 0.7936177850 * m_ - 0.0040720468 * s_,
+            1.9779984951 * l_ - 2.4285922050 * m_ + 0.4505937099 * s_,
+            0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_)
+
+
+def colour_distance(first: str, second: str) -> float:
+    """How different two colours look: the Euclidean distance of their OKLab coordinates (0 for
+    the same colour; about 0.02 is the smallest difference people notice, 1 is black to white)."""
+    return math.dist(oklab(first), oklab(second))
+
+
 def next_colour(used: set[str]) -> str:
-    """The first palette colour not in ``used`` (cycling when all are used)."""
-    for colour in PALETTE:
-        if colour not in used:
-            return colour
-    return PALETTE[len(used) % len(PALETTE)]
+    """The colour for a new category: of the palette colours not in ``used`` (all of them once
+    every one is used), the one whose nearest colour in ``used`` is farthest away (``colour_distance``);
+    of equally distant ones, the first in the palette."""
+    taken = set()
+    for colour in used:
+        try:
+            taken.add(normalise_colour(colour))
+        except ValidationError:
+            continue  # a colour stored by an older version that this one does not read: no constraint
+    candidates = [c for c in PALETTE if c not in taken] or list(PALETTE)
+    if not taken:
+        return candidates[0]
+    return max(candidates, key=lambda c: min(colour_distance(c, other) for other in taken))
