@@ -3,6 +3,7 @@ attribute values annotations may hold. (Templates: annotator.core.schema.templat
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from enum import StrEnum
@@ -217,6 +218,33 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+MAX_DECIMALS = 6
+
+
+def decimals(number: Any) -> int:
+    """How many digits after the decimal point ``number`` is written with (0 for 3 and 3.0; 2 for
+    0.25; at most MAX_DECIMALS); 0 for what is not a number."""
+    if not _is_number(number) or float(number).is_integer():
+        return 0
+    text = repr(float(number))
+    if "e" in text:  # 1e-07: the exponent says it
+        mantissa, exponent = text.split("e")
+        places = len(mantissa.partition(".")[2].rstrip("0")) - int(exponent)
+    else:
+        places = len(text.partition(".")[2].rstrip("0"))
+    return max(0, min(MAX_DECIMALS, places))
+
+
+def number_precision(definition: dict[str, Any], value: Any = None) -> int:
+    """The decimals a number attribute is shown and edited with: as many as its min, max, default
+    and ``value`` are written with, so a 1–5 scale shows "3", not "3.00", and 0–1 in steps of 0.25
+    shows "0.25". A definition without min, max and default gives 2 (any number may be typed)."""
+    given = [definition[key] for key in ("min", "max", "default") if _is_number(definition.get(key))]
+    if not given:
+        return max(2, decimals(value))
+    return max(decimals(n) for n in [*given, value])
+
+
 def parse_value(kind: str, text: str, what: str = "the value") -> Any:
     """The value of an attribute of type ``kind`` that ``text`` (as ``format_value`` writes it)
     stands for; ValidationError naming ``what`` when it is not a number or yes/no. Whether the
@@ -256,6 +284,14 @@ def check_attribute_values(values: dict[str, Any], definitions: list[dict[str, A
         problem = value_problem(value, definition)
         if problem:
             raise ValidationError(f"{where}: attribute {name!r} {problem}")
+
+
+def with_defaults(values: dict[str, Any], definitions: list[dict[str, Any]]) -> dict[str, Any]:
+    """``values`` with the default of each attribute that ``definitions`` gives one and ``values``
+    holds nothing for (a new annotation's values). A value given, even None, is kept."""
+    missing = {d["name"]: copy.deepcopy(d["default"]) for d in definitions
+               if d.get("default") is not None and d.get("name") not in values}
+    return {**values, **missing} if missing else values
 
 
 def fit_attribute_values(values: dict[str, Any], definitions: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,0 +1,102 @@
+"""Rough edges of the workspace a first real use found (issue 13, points 9 to 14): stripes on
+open, attribute defaults and their precision, the table following a new annotation, edge drags
+that trim white space, a find bar that fits, and the scroll position kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.gui.main_window import MainWindow
+
+SHOTS = Path("/tmp/workspace13-shots")
+RATED = [{"name": "strength", "type": "number", "min": 1, "max": 5, "default": 3},
+         {"name": "share", "type": "number", "min": 0, "max": 1, "default": 0.25},
+         {"name": "sourced", "type": "boolean", "default": False},
+         {"name": "free", "type": "number"}]
+TEXT = ("The council will spend £2m on bike lanes, the mayor said on Tuesday.\n"
+        "Critics say it is a waste of money; others disagree.\n")
+
+
+@pytest.fixture
+def window(qtbot, project, dialogs):
+    project.add_document("Article", TEXT)
+    project.add_document("Other", "A second document, short.\n")
+    win = MainWindow(project)
+    qtbot.addWidget(win)
+    win.resize(1300, 820)
+    win.show()
+    qtbot.waitExposed(win)
+    win.view.setFocus()
+    return win
+
+
+def shot(widget, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()  # let layouts take rows just added
+    name = name.replace("-after-", f"-{os.environ.get('SHOT_TAG', 'after')}-")  # "before" when run on main
+    assert widget.grab().save(str(SHOTS / name)), name
+
+
+def category(window, name: str) -> str:
+    return next(c.id for c in window.project.categories() if c.name == name)
+
+
+def select(window, quote: str, occurrence: int = 1) -> tuple[int, int]:
+    text, start = window.view.text(), -1
+    for _ in range(occurrence):
+        start = text.index(quote, start + 1)
+    window.view.select_range(start, start + len(quote))
+    return start, start + len(quote)
+
+
+def field(window, label: str):
+    form = window.details.attributes_form
+    for row in range(form.rowCount()):
+        if form.itemAt(row, form.ItemRole.LabelRole).widget().text() == f"{label}:":
+            return form.itemAt(row, form.ItemRole.FieldRole).widget()
+    raise AssertionError(f"no attribute field {label!r}")
+
+
+# -- 10. defaults are stored, and numbers show the precision their definition implies -------------
+
+
+def test_a_new_annotation_holds_the_defaults_the_panel_shows(window):
+    window.project.add_category("Rated", attributes=RATED)
+    window.refresh_schema()
+    select(window, "council")
+    window.annotate(category(window, "Factual claim"))
+    claim = window.project.annotations()[0]
+    assert window.project.annotation(claim.id).attributes == {"verdict": "not checked"}  # was {}
+    assert field(window, "verdict").currentText() == "not checked"
+    select(window, "bike lanes")
+    window.annotate(category(window, "Rated"))
+    rated = next(a for a in window.project.annotations() if a.id != claim.id)
+    assert rated.attributes == {"strength": 3, "share": 0.25, "sourced": False}
+    strength, share, sourced, free = (field(window, n) for n in ("strength", "share", "sourced", "free"))
+    assert (strength.text(), share.text(), free.text()) == ("3", "0.25", "—")  # not "3.00"; free has no value
+    assert sourced.checkState() == Qt.CheckState.Unchecked
+    shot(window, "10-after-window-defaults.png")
+    shot(window.details, "10-after-details-defaults.png")
+    strength.stepUp()  # a whole-number scale steps by 1 and stores an integer
+    assert window.project.annotation(rated.id).attributes["strength"] == 4
+    assert type(window.project.annotation(rated.id).attributes["strength"]) is int
+
+
+def test_a_value_the_project_does_not_hold_shows_as_none(window):
+    """An annotation stored without values (by an older version) shows none, not the defaults."""
+    window.project.add_category("Rated", attributes=RATED)
+    window.refresh_schema()
+    coder = window.project.add_annotator("bob").id
+    ann = window.project.add_annotations([dict(document_id=window.document.id, category_id=category(window, "Rated"),
+                                               annotator_id=coder, start=4, end=11)], restore=True)[0]
+    window.open_document(window.document.id, force=True)
+    window.view.reveal_annotation(ann)
+    assert window.project.annotation(ann).attributes == {}
+    assert field(window, "strength").text() == "—"
+    assert field(window, "sourced").checkState() == Qt.CheckState.PartiallyChecked
+    shot(window.details, "10-after-details-no-values.png")
