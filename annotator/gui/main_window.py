@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
             self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
+            self.table_panel.select_annotation(ids[0])  # the table follows (not the row selected before)
         self.show_details()
         self.refresh_layers()
         self.update_status()

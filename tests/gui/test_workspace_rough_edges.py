@@ -100,3 +100,25 @@ def test_a_value_the_project_does_not_hold_shows_as_none(window):
     assert field(window, "strength").text() == "—"
     assert field(window, "sourced").checkState() == Qt.CheckState.PartiallyChecked
     shot(window.details, "10-after-details-no-values.png")
+
+
+# -- 11. the table selects the annotation just made ---------------------------------------------
+
+
+def test_the_table_selects_the_annotation_just_made(window):
+    select(window, "bike lanes")
+    window.annotate(category(window, "Opinion"))
+    first = window.view.selected_id
+    assert window.table_panel.selected_ids() == [first]
+    window.view.select_annotation(first)
+    select(window, "council")  # earlier in the text: its row goes above the selected one
+    window.annotate(category(window, "Factual claim"))
+    made = window.view.selected_id
+    assert made != first
+    assert window.table_panel.selected_ids() == [made]
+    index = window.table_panel.table.currentIndex()
+    assert index.data() == "council"  # the current row, the one a keyboard user acts on
+    shot(window.table_panel, "11-after-table.png")
+    window.undo()
+    window.redo()  # redo makes it again: selected again
+    assert window.table_panel.selected_ids() == [made]
