@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.view = DocumentView()
         self.view.tooltip_provider = self.annotating.tooltip_for
         self.view.menu_provider = self.annotating.context_menu
+        self.view.edge_rule = self.annotating.dragged_edge  # a dragged edge snaps as a selection does
         self.text_title = QLabel()
         self.text_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
         self.text_title.setWordWrap(True)

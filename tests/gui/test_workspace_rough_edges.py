@@ -8,7 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui.main_window import MainWindow
@@ -122,3 +124,49 @@ def test_the_table_selects_the_annotation_just_made(window):
     window.undo()
     window.redo()  # redo makes it again: selected again
     assert window.table_panel.selected_ids() == [made]
+
+
+# -- 12. dragging an edge trims white space as a selection does ----------------------------------
+
+
+def drag_edge(window, annotation_id: str, edge: str, target_offset: int) -> None:
+    view = window.view
+    view.select_annotation(annotation_id)
+    span = view.index.spans[annotation_id]
+    offset = span.start if edge == "start" else span.end
+    x, top, bottom = view._edge_geometry(view.index.offsets.to_qt(offset), edge == "end")
+    grab = QPoint(round(x), round((top + bottom) / 2))
+    assert view.edge_at(grab) == edge
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.index.offsets.to_qt(target_offset))
+    target = view.cursorRect(cursor).center()
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=grab)
+    QTest.mouseMove(view.viewport(), pos=target)
+    return target
+
+
+def test_dragging_an_edge_drops_white_space_and_takes_whole_words(window):
+    text = window.view.text()
+    start, end = select(window, "council")
+    window.annotate(category(window, "Opinion"))
+    ann = window.view.selected_id
+    quote = lambda: text[window.project.annotation(ann).start:window.project.annotation(ann).end]  # noqa: E731
+    # The end dragged to just before "spend": the span would end in a space.
+    target = drag_edge(window, ann, "end", text.index("spend"))
+    assert window.view.selection_range() == (start, text.index("will") + 4)  # the preview is trimmed too
+    shot(window.view.viewport(), "12-after-drag-preview.png")
+    QTest.mouseRelease(window.view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert quote() == "council will"
+    # The start dragged into the space before "council": trimmed to the word.
+    target = drag_edge(window, ann, "start", start - 1)
+    QTest.mouseRelease(window.view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert quote() == "council will"
+    # The end dragged into the middle of a word takes the whole word, as a selection does.
+    target = drag_edge(window, ann, "end", text.index("spend") + 2)
+    QTest.mouseRelease(window.view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert quote() == "council will spend"
+    # With Snap to Word Boundaries off, a drag, like a selection, is taken as it is.
+    window.actions["annotate.snap"].setChecked(False)
+    target = drag_edge(window, ann, "end", text.index("£2m"))
+    QTest.mouseRelease(window.view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert quote() == "council will spend "

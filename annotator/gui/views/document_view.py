@@ -61,6 +61,7 @@ class DocumentView(QTextEdit):
         self.selected_id: str | None = None
         self.tooltip_provider: Callable[[list[Span]], str] | None = None
         self.menu_provider = None  # (code point or None) → QMenu or None
+        self.edge_rule: Callable[[str, int, int], tuple[int, int]] | None = None  # (edge, start, end) of a drag → span
         self._highlighter: SpanHighlighter | None = None
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self._press: QPoint | None = None
@@ -349,7 +350,8 @@ class DocumentView(QTextEdit):
         edge, annotation_id = drag or self._drag
         span = self.index.spans[annotation_id]
         offset = self.index.offsets.from_qt(self.cursorForPosition(point).position())
-        return (offset, span.end) if edge == "start" else (span.start, offset)
+        start, end = (offset, span.end) if edge == "start" else (span.start, offset)
+        return self.edge_rule(edge, start, end) if self.edge_rule is not None and start < end else (start, end)
 
     def _show_range(self, start: int, end: int) -> None:
         cursor = QTextCursor(self.document())
