@@ -170,3 +170,40 @@ def test_dragging_an_edge_drops_white_space_and_takes_whole_words(window):
     target = drag_edge(window, ann, "end", text.index("£2m"))
     QTest.mouseRelease(window.view.viewport(), Qt.MouseButton.LeftButton, pos=target)
     assert quote() == "council will spend "
+
+
+# -- 13. the find bar's count is never clipped, and opening it keeps the panels' widths -----------
+
+
+def dock_widths(window) -> list[int]:
+    return [dock.width() for dock in (window.documents_dock, window.palette_dock, window.details_dock)]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 700)])
+def test_the_find_bar_fits_its_count_and_keeps_the_side_panels(qtbot, project, dialogs, size):
+    project.add_document("Long", "money " * 118 + "\n" + "A line without the word.\n")
+    win = MainWindow(project)  # the size a first start has (no saved layout)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    QApplication.processEvents()
+    before = dock_widths(win)
+    win.actions["edit.find"].trigger()
+    win.find_bar.edit.setText("money")
+    QApplication.processEvents()
+    bar = win.find_bar
+    shot(win, f"13-after-find-{size[0]}.png")
+    assert bar.count.text() == "118 matches"
+    assert bar.count.width() >= bar.count.fontMetrics().horizontalAdvance("118 matches")  # not "118 matche"
+    for _ in range(3):
+        bar.next()
+    assert bar.count.text() == "3 of 118"
+    assert bar.count.width() >= bar.count.fontMetrics().horizontalAdvance(bar.count.text())
+    assert dock_widths(win) == before  # the side panels keep their width
+    for widget in (bar.edit, bar.case, bar.words, bar.category, bar.annotate_button, bar.close_button):
+        assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width(), widget
+        assert bar.rect().contains(widget.geometry()), widget  # nothing cut off at the bar's edge
+    bar.close_bar()
+    QApplication.processEvents()
+    assert dock_widths(win) == before
