@@ -1,6 +1,6 @@
 """The document view: the text, read-only and selectable, with its annotations painted on it.
 
-Fills come from the SpanHighlighter; this widget adds what a character format cannot show: one
+Fills come from the SpanHighlighter; over them it paints (views/stripes.py) what a character format cannot show: one
 stripe per layer in the space under each line (so two or three overlapping spans stay apart), an
 outline round the selected annotation, tooltips, click-to-select (clicking again, or Tab, cycles
 through the spans under that place) and a context menu supplied by the window.
@@ -10,15 +10,13 @@ All positions it gives out or takes are code points (the core's offsets); Qt pos
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QPainter,
-    QPen,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
@@ -28,11 +26,9 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.gui.spans import Span, SpanIndex
 from annotator.gui.views.highlighter import SpanHighlighter
+from annotator.gui.views.stripes import paint_layers
 
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
-STRIPE = 2.0  # px, height of one layer's stripe
-STRIPE_GAP = 1.5
-MAX_LANES = 4  # deeper overlaps share the last lane
 MARGIN = 28
 EDGE_GRAB = 4  # px either side of an edge of the selected annotation that start a drag
 
@@ -411,79 +407,6 @@ class DocumentView(QTextEdit):
             return
         painter = QPainter(self.viewport())
         try:
-            self._paint_layers(painter, event.rect())
+            paint_layers(self, painter, event.rect())
         finally:
             painter.end()
-
-    def _paint_layers(self, painter: QPainter, area) -> None:
-        layout = self.document().documentLayout()
-        block = self.cursorForPosition(QPoint(0, area.top())).block()
-        block = block.previous() if block.previous().isValid() else block
-        dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
-        index = self.index
-        while block.isValid():
-            rect = layout.blockBoundingRect(block).translated(dx, dy)
-            if rect.top() > area.bottom():
-                break
-            number = block.blockNumber()
-            if rect.bottom() >= area.top():
-                if number in index.pieces:
-                    self._paint_block(painter, block, number, rect)
-                if self.find_matches:
-                    self._paint_matches(painter, block, rect)
-            block = block.next()
-
-    def _paint_matches(self, painter: QPainter, block, rect: QRectF) -> None:
-        first, end = block.position(), block.position() + block.length() - 1
-        i = bisect_left(self.find_matches, (first - 10_000, 0))  # matches are short; start a little before
-        pen = QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        layout = block.layout()
-        for start, stop in self.find_matches[i:]:
-            if start > end:
-                break
-            a, b = max(start, first) - first, min(stop, end) - first
-            if a >= b:
-                continue
-            for n in range(layout.lineCount()):
-                line = layout.lineAt(n)
-                x, y = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
-                if x < y:
-                    x1, x2 = line.cursorToX(x)[0], line.cursorToX(y)[0]
-                    painter.drawRect(QRectF(rect.left() + x1, rect.top() + line.y(), x2 - x1,
-                                            line.ascent() + line.descent()))
-
-    def _paint_block(self, painter: QPainter, block, number: int, rect: QRectF) -> None:
-        index = self.index
-        lanes = index.lanes(number, self.is_shown)
-        if not lanes:
-            return
-        text_layout = block.layout()
-        lines = [text_layout.lineAt(i) for i in range(text_layout.lineCount())]
-        selected = None
-        for start, end, span_id in index.pieces[number]:
-            lane = lanes.get(span_id)
-            if lane is None:
-                continue
-            span = index.spans[span_id]
-            colour = self.colour_of(span)
-            stripe = QColor(colour).darker(115)
-            for line in lines:
-                line_start = line.textStart()
-                line_end = line_start + line.textLength()
-                a, b = max(start, line_start), min(end, line_end)
-                if a >= b:
-                    continue
-                x1 = rect.left() + line.cursorToX(a)[0]
-                x2 = rect.left() + line.cursorToX(b)[0]
-                top = rect.top() + line.y()
-                y = top + line.ascent() + line.descent() + 2 + min(lane, MAX_LANES - 1) * (STRIPE + STRIPE_GAP)
-                painter.fillRect(QRectF(x1, y, x2 - x1, STRIPE), stripe)
-                if span_id == self.selected_id:
-                    selected = selected or []
-                    selected.append((QRectF(x1 - 1, top, x2 - x1 + 2, line.ascent() + line.descent() + 1), colour))
-        for box, colour in selected or ():
-            painter.setPen(QPen(QColor(colour).darker(170), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(box, 3, 3)

@@ -1,0 +1,93 @@
+"""What a DocumentView paints over its text, which a character format cannot show: one stripe per
+layer in the space under each line (spans overlapping in a line never share a lane), the outline
+of the selected annotation, and the find bar's matches as dashed boxes. Functions of the view, so
+the view itself keeps to its text, positions and events."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+STRIPE = 2.0  # px, height of one layer's stripe
+STRIPE_GAP = 1.5
+MAX_LANES = 4  # deeper overlaps share the last lane
+
+
+def paint_layers(view, painter: QPainter, area) -> None:
+    """Paint the stripes, the selected annotation's outline and the find bar's matches of the
+    blocks of ``view`` (a DocumentView) that meet ``area`` (viewport coordinates)."""
+    layout = view.document().documentLayout()
+    block = view.cursorForPosition(QPoint(0, area.top())).block()
+    block = block.previous() if block.previous().isValid() else block
+    dx, dy = -view.horizontalScrollBar().value(), -view.verticalScrollBar().value()
+    index = view.index
+    while block.isValid():
+        rect = layout.blockBoundingRect(block).translated(dx, dy)
+        if rect.top() > area.bottom():
+            break
+        number = block.blockNumber()
+        if rect.bottom() >= area.top():
+            if number in index.pieces:
+                _paint_block(view, painter, block, number, rect)
+            if view.find_matches:
+                _paint_matches(view, painter, block, rect)
+        block = block.next()
+
+
+def _paint_matches(view, painter: QPainter, block, rect: QRectF) -> None:
+    first, end = block.position(), block.position() + block.length() - 1
+    i = bisect_left(view.find_matches, (first - 10_000, 0))  # matches are short; start a little before
+    pen = QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    layout = block.layout()
+    for start, stop in view.find_matches[i:]:
+        if start > end:
+            break
+        a, b = max(start, first) - first, min(stop, end) - first
+        if a >= b:
+            continue
+        for n in range(layout.lineCount()):
+            line = layout.lineAt(n)
+            x, y = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
+            if x < y:
+                x1, x2 = line.cursorToX(x)[0], line.cursorToX(y)[0]
+                painter.drawRect(QRectF(rect.left() + x1, rect.top() + line.y(), x2 - x1,
+                                        line.ascent() + line.descent()))
+
+
+def _paint_block(view, painter: QPainter, block, number: int, rect: QRectF) -> None:
+    index = view.index
+    lanes = index.lanes(number, view.is_shown)
+    if not lanes:
+        return
+    text_layout = block.layout()
+    lines = [text_layout.lineAt(i) for i in range(text_layout.lineCount())]
+    selected = None
+    for start, end, span_id in index.pieces[number]:
+        lane = lanes.get(span_id)
+        if lane is None:
+            continue
+        span = index.spans[span_id]
+        colour = view.colour_of(span)
+        stripe = QColor(colour).darker(115)
+        for line in lines:
+            line_start = line.textStart()
+            line_end = line_start + line.textLength()
+            a, b = max(start, line_start), min(end, line_end)
+            if a >= b:
+                continue
+            x1 = rect.left() + line.cursorToX(a)[0]
+            x2 = rect.left() + line.cursorToX(b)[0]
+            top = rect.top() + line.y()
+            y = top + line.ascent() + line.descent() + 2 + min(lane, MAX_LANES - 1) * (STRIPE + STRIPE_GAP)
+            painter.fillRect(QRectF(x1, y, x2 - x1, STRIPE), stripe)
+            if span_id == view.selected_id:
+                selected = selected or []
+                selected.append((QRectF(x1 - 1, top, x2 - x1 + 2, line.ascent() + line.descent() + 1), colour))
+    for box, colour in selected or ():
+        painter.setPen(QPen(QColor(colour).darker(170), 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, 3, 3)
