@@ -207,3 +207,76 @@ def test_the_find_bar_fits_its_count_and_keeps_the_side_panels(qtbot, project, d
     bar.close_bar()
     QApplication.processEvents()
     assert dock_widths(win) == before
+
+
+# -- 14. importing annotations, and reopening the app, keep the scroll position -------------------
+
+LONG = "\n\n".join(f"Paragraph {n}: the council said the bike lanes would cost money, and critics disagreed "
+                   f"about how much money that would be." for n in range(1, 201))
+
+
+def top_line(window) -> str:
+    offset, _ = window.view.view_position()
+    return window.view.text()[offset:offset + 14]
+
+
+def scroll_to_paragraph(window, n: int) -> None:
+    window.view.scroll_to((window.view.text().index(f"Paragraph {n}:"), 0))
+    QApplication.processEvents()
+    assert top_line(window) == f"Paragraph {n}:"[:14]
+
+
+def test_importing_annotations_keeps_the_place_in_the_document(qtbot, project, dialogs, tmp_path):
+    from annotator.core.exchange.apply import import_annotations
+    from annotator.core.exchange.export_file import write_export
+    from annotator.core.schema.templates import create_project
+
+    project.add_document("Long", LONG)
+    write_export(project, tmp_path / "lead.json")
+    with create_project(tmp_path / "bob.annotator") as bob:  # a coder annotates a copy and exports
+        import_annotations(bob, [tmp_path / "lead.json"])
+        doc, coder, cat = bob.documents()[0], bob.add_annotator("bob"), bob.categories()[1]
+        at = LONG.index("Paragraph 120:")
+        bob.add_annotation(doc.id, cat.id, coder.id, at, at + 13)
+        write_export(bob, tmp_path / "bob.json")
+    win = MainWindow(project)
+    qtbot.addWidget(win)
+    win.resize(1300, 820)
+    win.show()
+    qtbot.waitExposed(win)
+    scroll_to_paragraph(win, 118)
+    before = (win.view.view_position(), win.view.verticalScrollBar().value())
+    with qtbot.waitSignal(win.context.operationEnded, timeout=20000):
+        win.files.start_annotation_import([str(tmp_path / "bob.json")])
+    QApplication.processEvents()
+    assert win.project.count_annotations() == 1 and len(win.view.index.spans) == 1  # the import is shown
+    assert (win.view.view_position(), win.view.verticalScrollBar().value()) == before  # not the top
+    shot(win.view.viewport(), "14-after-import.png")
+
+
+def test_reopening_the_app_shows_the_document_where_it_was(qtbot, project, dialogs):
+    from annotator.core.project.project import Project
+
+    project.add_document("Short", "A short one.")
+    project.add_document("Long", LONG)
+    path = project.path
+    win = MainWindow(project)
+    qtbot.addWidget(win)
+    win.resize(1300, 820)
+    win.show()
+    qtbot.waitExposed(win)
+    win.corpus.step(1)
+    scroll_to_paragraph(win, 150)
+    win.close()
+
+    again = MainWindow(Project.open(path))  # the document is shown before the window has its size
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    QApplication.processEvents()
+    assert again.document.title == "Long"
+    assert top_line(again) == "Paragraph 150:"
+    shot(again, "14-after-reopen.png")
+    again.resize(900, 700)  # a new width wraps the text anew: the same paragraph stays at the top
+    QApplication.processEvents()
+    assert top_line(again) == "Paragraph 150:"

@@ -63,6 +63,7 @@ class DocumentView(QTextEdit):
         self._press: QPoint | None = None
         self._drag: tuple[str, str] | None = None  # ("start" or "end", annotation id) while dragging an edge
         self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
+        self._scroll_when_shown: tuple[int, int] | None = None  # a scroll_to asked for before the first show
         self.cursorPositionChanged.connect(self.positionChanged)
         self.selectionChanged.connect(self.positionChanged)
 
@@ -82,7 +83,7 @@ class DocumentView(QTextEdit):
         cursor.insertText(text)
         self.index = SpanIndex(text, spans)
         self.selected_id = None
-        self._cycle_at = None
+        self._cycle_at = self._scroll_when_shown = None
         self._highlighter = SpanHighlighter(document, self)
         self._highlighter.rehighlight()  # before the view lays the document out: one pass, no relayout
         old = self.document()
@@ -183,6 +184,52 @@ class DocumentView(QTextEdit):
         if not height / 3 <= rect.center().y() <= 2 * height / 3:
             bar = self.verticalScrollBar()
             bar.setValue(bar.value() + rect.center().y() - height // 2)
+
+    def view_position(self) -> tuple[int, int]:
+        """Where the view is scrolled to: the code point starting the line at the top of the
+        viewport, and how many pixels of that line are scrolled past (``scroll_to`` takes it)."""
+        if self.index is None or not self.index.text:
+            return 0, 0
+        cursor = self.cursorForPosition(QPoint(0, 0))
+        block = cursor.block()
+        line = block.layout().lineForTextPosition(cursor.position() - block.position())
+        if not line.isValid():
+            return 0, 0
+        top = self._block_origin(block).y() + line.y()
+        qt = block.position() + line.textStart()
+        return self.index.offsets.from_qt(qt), max(0, round(-top))
+
+    def scroll_to(self, position: tuple[int, int]) -> None:
+        """Scroll so that the line holding code point ``position[0]`` is at the top of the viewport,
+        ``position[1]`` pixels of it scrolled past (as ``view_position`` gave it)."""
+        if self.index is None or not self.index.text:
+            return
+        if not self.isVisible():
+            self._scroll_when_shown = position  # Qt shows the cursor (at the start) on first show
+        offset, past = position
+        qt = self.index.offsets.to_qt(max(0, min(offset, len(self.index.text))))
+        block = self.document().findBlock(qt)
+        rect = self.document().documentLayout().blockBoundingRect(block)  # lays the text out up to it
+        line = block.layout().lineForTextPosition(qt - block.position())
+        y = rect.top() + (line.y() if line.isValid() else 0) + past
+        bar = self.verticalScrollBar()
+        if y > bar.maximum():  # the size Qt knows may lag the layout just made
+            bar.setMaximum(max(bar.maximum(), round(self.document().size().height()) - self.viewport().height()))
+        bar.setValue(round(y))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        position, self._scroll_when_shown = self._scroll_when_shown, None
+        if position is not None:
+            self.scroll_to(position)
+
+    def resizeEvent(self, event) -> None:
+        """Keep the line at the top where it is when a new width wraps the text anew (and when a
+        window opens at its saved size after the document was shown)."""
+        anchor = self.view_position() if self.verticalScrollBar().value() > 0 else None
+        super().resizeEvent(event)
+        if anchor is not None:
+            self.scroll_to(anchor)
 
     def place_cursor(self, offset: int) -> None:
         if self.index is None:
