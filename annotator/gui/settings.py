@@ -73,6 +73,6 @@ def saved_position(project_id: str, document_id: str) -> tuple[int, int] | None:
     if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == document_id):
         return None
     try:
-        return max(0, int(saved[1])), max(0, int(saved[2]))
+        return max(0, int(saved[1])), int(saved[2])
     except ValueError:
         return None  # a settings file edited by hand: start at the top

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui.main_window import MainWindow
+from annotator.gui.views.document_view import MARGIN
 
 SHOTS = Path("/tmp/workspace13-shots")
 RATED = [{"name": "strength", "type": "number", "min": 1, "max": 5, "default": 3},
@@ -62,6 +63,65 @@ def field(window, label: str):
         if form.itemAt(row, form.ItemRole.LabelRole).widget().text() == f"{label}:":
             return form.itemAt(row, form.ItemRole.FieldRole).widget()
     raise AssertionError(f"no attribute field {label!r}")
+
+
+# -- 9. the stripes under the lines are painted when a document is opened ------------------------
+
+PARAGRAPHS = "\n\n".join(f"Paragraph {n}: the council said the bike lanes would cost money, and critics "
+                         "disagreed about how much." for n in range(1, 3001))  # long: Qt lays it out in steps
+
+
+def two_coders(project):
+    """A long document where two coders' spans overlap in every paragraph."""
+    doc = project.add_document("Long", PARAGRAPHS).document
+    alice, bob = project.add_annotator("alice").id, project.add_annotator("bob").id
+    claim, opinion = project.categories()[0], project.categories()[1]
+    items = []
+    for n in range(1, 3001):
+        at = PARAGRAPHS.index(f"Paragraph {n}:") + len(f"Paragraph {n}: ")
+        items += [dict(document_id=doc.id, category_id=claim.id, annotator_id=alice, start=at, end=at + 31),
+                  dict(document_id=doc.id, category_id=opinion.id, annotator_id=bob, start=at + 4, end=at + 50)]
+    project.add_annotations(items)
+    return claim, opinion
+
+
+def stripe_pixels(window, colour: str) -> int:
+    """How many pixels of the view show the stripe of a category of this colour."""
+    QApplication.processEvents()
+    image = window.view.viewport().grab().toImage()
+    stripe = QColor(colour).darker(115).name()  # as views/stripes.py paints it
+    return sum(1 for x in range(0, image.width(), 2) for y in range(image.height())
+               if image.pixelColor(x, y).name() == stripe)
+
+
+def test_stripes_are_painted_when_the_app_reopens_on_a_document(qtbot, project, dialogs):
+    from annotator.core.project.project import Project
+
+    claim, opinion = two_coders(project)
+    path = project.path
+    first = MainWindow(project)
+    qtbot.addWidget(first)
+    first.close()
+    win = MainWindow(Project.open(path))  # a restart: the long document opens at once
+    qtbot.addWidget(win)
+    win.resize(1300, 820)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.document.title == "Long"
+    shot(win.view.viewport(), "9-after-reopen.png")
+    assert stripe_pixels(win, claim.colour) > 100 and stripe_pixels(win, opinion.colour) > 100
+
+
+def test_stripes_are_painted_when_switching_to_a_document(window):
+    claim, opinion = two_coders(window.project)
+    window.refresh()
+    assert window.document.title == "Article"
+    window.corpus.step(2)  # to "Long", as a click in the Documents list does
+    assert window.document.title == "Long"
+    shot(window.view.viewport(), "9-after-switch.png")
+    assert stripe_pixels(window, claim.colour) > 100 and stripe_pixels(window, opinion.colour) > 100
+    # The top of a document, in the margin above its first line, is where painting starts.
+    assert window.view.block_at(0).blockNumber() == 0 and window.view.view_position() == (0, -MARGIN)
 
 
 # -- 10. defaults are stored, and numbers show the precision their definition implies -------------

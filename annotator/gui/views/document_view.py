@@ -187,17 +187,34 @@ class DocumentView(QTextEdit):
 
     def view_position(self) -> tuple[int, int]:
         """Where the view is scrolled to: the code point starting the line at the top of the
-        viewport, and how many pixels of that line are scrolled past (``scroll_to`` takes it)."""
+        viewport, and how many pixels of that line are scrolled past (negative: the space above it
+        shows, as at the very top). ``scroll_to`` takes it."""
         if self.index is None or not self.index.text:
             return 0, 0
-        cursor = self.cursorForPosition(QPoint(0, 0))
-        block = cursor.block()
-        line = block.layout().lineForTextPosition(cursor.position() - block.position())
-        if not line.isValid():
-            return 0, 0
-        top = self._block_origin(block).y() + line.y()
+        block = self.block_at(0)
+        origin = self._block_origin(block).y()
+        layout = block.layout()
+        line = next((layout.lineAt(i) for i in range(layout.lineCount())
+                     if origin + layout.lineAt(i).y() + layout.lineAt(i).height() > 0), None)
+        if line is None:
+            return self.index.offsets.from_qt(block.position()), 0
         qt = block.position() + line.textStart()
-        return self.index.offsets.from_qt(qt), max(0, round(-top))
+        return self.index.offsets.from_qt(qt), round(-(origin + line.y()))
+
+    def block_at(self, y: int):
+        """The first block whose lines reach below viewport height ``y``. (Qt's hit test is not
+        used alone: over the document's top margin, while it still lays a long text out in steps,
+        it answers a block far down, so painting from there painted no stripe at all.)"""
+        document, scrolled = self.document(), self.verticalScrollBar().value()
+        if y + scrolled <= document.documentMargin():
+            return document.firstBlock()
+        layout = document.documentLayout()
+        block = self.cursorForPosition(QPoint(0, y)).block()  # a first guess
+        while block.previous().isValid() and layout.blockBoundingRect(block).top() - scrolled > y:
+            block = block.previous()
+        while block.next().isValid() and layout.blockBoundingRect(block).bottom() - scrolled <= y:
+            block = block.next()
+        return block
 
     def scroll_to(self, position: tuple[int, int]) -> None:
         """Scroll so that the line holding code point ``position[0]`` is at the top of the viewport,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 STRIPE = 2.0  # px, height of one layer's stripe
@@ -19,8 +19,7 @@ def paint_layers(view, painter: QPainter, area) -> None:
     """Paint the stripes, the selected annotation's outline and the find bar's matches of the
     blocks of ``view`` (a DocumentView) that meet ``area`` (viewport coordinates)."""
     layout = view.document().documentLayout()
-    block = view.cursorForPosition(QPoint(0, area.top())).block()
-    block = block.previous() if block.previous().isValid() else block
+    block = view.block_at(area.top())
     dx, dy = -view.horizontalScrollBar().value(), -view.verticalScrollBar().value()
     index = view.index
     while block.isValid():
