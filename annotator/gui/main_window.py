@@ -389,8 +389,8 @@ class MainWindow(QMainWindow):
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
             self.table_panel.select_annotation(ids[0])  # the table follows (not the row selected before)
+        self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
         self.show_details()
-        self.refresh_layers()
         self.update_status()
 
     # -- selection, layers, status -------------------------------------------------------------

@@ -135,6 +135,7 @@ def test_a_new_annotation_holds_the_defaults_the_panel_shows(window):
     claim = window.project.annotations()[0]
     assert window.project.annotation(claim.id).attributes == {"verdict": "not checked"}  # was {}
     assert field(window, "verdict").currentText() == "not checked"
+    assert window.details.meta.text().startswith(f"by {window.context.annotator.name} ·")  # the first: not "by ?"
     select(window, "bike lanes")
     window.annotate(category(window, "Rated"))
     rated = next(a for a in window.project.annotations() if a.id != claim.id)
