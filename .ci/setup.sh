@@ -52,11 +52,12 @@ find_python() {  # the first Python >= 3.11 on PATH
     return 1
 }
 
-# A build bundles the X11 libraries it finds (so they must be there) and strips with binutils.
+# A build bundles the X11 libraries it finds (so they must be there), strips with binutils and links
+# the slim ICU data library with gcc (packaging/slim_icu.py; the tests of it too).
 case "$purpose" in
     app) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" ;;
-    build) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" binutils ;;
-    *) apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}" ;;
+    build) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" binutils gcc ;;
+    *) apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}" binutils gcc ;;
 esac
 
 PYTHON="$(find_python)" || { say "Annotator needs Python 3.11 or newer (python3 --version says: $(python3 --version 2>&1))"; exit 1; }

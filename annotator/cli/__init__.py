@@ -51,6 +51,7 @@ COMMANDS: dict[str, Command] = {
     "delete-documents": Command("annotator.cli.project",
                                 "delete documents and their annotations (after a backup)"),
     "paths": Command("annotator.cli.project", "show the folders Annotator writes to"),
+    "docs": Command("annotator.cli.docs", "list the documentation installed with Annotator, or print a page"),
 }
 
 

@@ -28,7 +28,8 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.description = (
         "Agreement measures. With --reliability-data: percent agreement, Cohen's kappa, Scott's pi, "
         "Bennett's S (two coders), Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, and "
-        "per category alpha and Fleiss' kappa. See docs/agreement.md."
+        "per category alpha and Fleiss' kappa. 'annotator docs agreement' (item level) and "
+        "'annotator docs agreement-spans' (span level) describe them."
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="a project file or export files (span-level measures)")
@@ -108,13 +109,13 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
         CATALOGUE,
         PAIR_MEASURES,
         SPAN_MEASURES,
+        counted,
+        documents_line,
         show_value,
     )
 
-    lines = [f"{sources}: {len(result['coders'])} coders ({', '.join(result['coders'])}), "
-             f"{result['documents']} documents"
-             + (f" ({len(result['documents_excluded'])} left out: not every coder annotated them)"
-                if result["documents_excluded"] else ""), ""]
+    lines = [f"{sources}: {counted(len(result['coders']), 'coder')} ({', '.join(result['coders'])}), "
+             f"{documents_line(result['documents'], len(result['documents_excluded']))}", ""]
     lines.append(_table(["measure", "overall"],
                         [[m.short, show_value(result["overall"][m.key])] for m in SPAN_MEASURES], right={1}))
     lines += ["", "per category:"]

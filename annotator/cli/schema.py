@@ -15,7 +15,8 @@ def _schema_arguments(p: argparse.ArgumentParser) -> None:
     q.add_argument("project", metavar="PROJECT")
     q.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the file to write; .json or .qdc ('-': standard output, JSON)")
-    q = schema_sub.add_parser("import", help="merge a schema file (.json or .qdc) into a project")
+    q = schema_sub.add_parser("import", help="merge a schema file (.json or .qdc, or the codebook of a REFI-QDA "
+                                             "project: .qdpx or project.qde) into a project")
     q.add_argument("project", metavar="PROJECT")
     q.add_argument("file", metavar="FILE")
     schema_sub.add_parser("templates", help="list the schema templates new projects can start from")

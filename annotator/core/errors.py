@@ -60,10 +60,10 @@ class ProjectBusyError(AnnotatorError):
     so the same operation can simply be tried again."""
 
 
-def brief(value, width: int = 60) -> str:
-    """``repr(value)`` for a message, clipped to about ``width`` characters."""
+def brief(value, width: int = 60, show=repr) -> str:
+    """``repr(value)`` (or ``show(value)``) for a message, clipped to about ``width`` characters."""
     try:
-        text = repr(value)
+        text = show(value)
     except ValueError:  # an int of more than 4,300 digits
         text = f"a {value.bit_length():,}-bit number"
     return text if len(text) <= width else text[: width - 4] + "…" + text[-3:]

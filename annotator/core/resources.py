@@ -1,8 +1,9 @@
-"""Files shipped in the top-level resources/ folder (default schema, sample texts, icons, desktop files).
+"""Files shipped in the top-level resources/ folder (default schema, sample texts, icons, desktop
+files) and docs/ folder (the documentation pages, which the app's Help shows).
 
-A wheel and a PyInstaller bundle carry that folder as ``annotator/resources`` (pyproject's
-force-include; the PyInstaller spec adds it under the same name). A source checkout, including an
-editable install, has it beside the package instead. Both are reached through
+A wheel and a PyInstaller bundle carry those folders as ``annotator/resources`` and
+``annotator/docs`` (pyproject's force-include; the PyInstaller spec adds them under the same
+names). A source checkout, including an editable install, has them beside the package instead. Both are reached through
 ``importlib.resources`` Traversables, so no code builds paths from ``__file__``.
 """
 
@@ -13,16 +14,45 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 
-def resource_root() -> Traversable:
-    """The resources folder, wherever this installation keeps it."""
+def _shipped(name: str) -> Traversable:
+    """The top-level folder ``name`` shipped inside the package (a wheel, a bundle), or beside it
+    (a source checkout)."""
     package = resources.files("annotator")
-    inside = package / "resources"
+    inside = package / name
     if inside.is_dir():
         return inside
-    beside = package.parent / "resources"  # a source checkout
+    beside = package.parent / name  # a source checkout
     if beside.is_dir():
         return beside
-    raise FileNotFoundError("Annotator's resources folder is missing from this installation")
+    raise FileNotFoundError(f"Annotator's {name} folder is missing from this installation")
+
+
+def resource_root() -> Traversable:
+    """The resources folder, wherever this installation keeps it."""
+    return _shipped("resources")
+
+
+def docs_root() -> Traversable:
+    """The documentation (the top-level docs/ folder's pages), wherever this installation keeps it."""
+    return _shipped("docs")
+
+
+def doc_pages() -> dict[str, str]:
+    """The documentation pages by file name (``"agreement.md"``), each with its title (its first
+    heading), in file-name order."""
+    pages = {}
+    for node in sorted(docs_root().iterdir(), key=lambda n: n.name):
+        if node.is_file() and node.name.endswith(".md"):
+            first = next((line for line in node.read_text(encoding="utf-8").splitlines() if line.strip()), "")
+            pages[node.name] = first.lstrip("#").strip().replace("`", "") or node.name
+    return pages
+
+
+def read_doc(name: str) -> str:
+    """The Markdown text of the documentation page ``name`` (e.g. ``"agreement.md"``)."""
+    if name not in doc_pages():
+        raise FileNotFoundError(f"no documentation page named {name!r}")
+    return (docs_root() / name).read_text(encoding="utf-8")
 
 
 def _node(*parts: str) -> Traversable:

@@ -39,17 +39,27 @@ LIMITS = {
 }
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline
 LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# Unicode's 66 non-characters (U+FDD0–U+FDEF and the last two code points of every plane). XML 1.0
+# cannot hold U+FFFE and U+FFFF at all (its Char production) and discourages the others, so a text
+# that may end up in an XML file we write (a .qdc codebook) may not hold any of them.
+NON_CHARACTERS = re.compile("[\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                                         for plane in range(17)) + "]")
 
 
 def check_field(value: object, what: str, limit: int) -> str:
-    """``value`` if it is text without control characters (tab and newline are fine) or lone
-    surrogates and at most ``limit`` characters long; ValidationError naming ``what`` otherwise."""
+    """``value`` if it is text without control characters (tab and newline are fine), lone
+    surrogates or non-characters and at most ``limit`` characters long; ValidationError naming
+    ``what`` otherwise."""
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text")
     if LONE_SURROGATES.search(value):
         raise ValidationError(f"{what} contains invalid Unicode (a lone surrogate)")
     if CONTROL_CHARACTERS.search(value):
         raise ValidationError(f"{what} contains control characters")
+    odd = NON_CHARACTERS.search(value)
+    if odd:
+        raise ValidationError(f"{what} contains U+{ord(odd.group()):04X}, a Unicode non-character, "
+                              "which XML files (such as a .qdc codebook) cannot hold")
     if len(value) > limit:
         raise ValidationError(f"{what} is too long ({len(value):,} characters; at most {limit:,})")
     return value
@@ -57,8 +67,9 @@ def check_field(value: object, what: str, limit: int) -> str:
 
 def clean_line(value: str, limit: int) -> str:
     """A one-line label made from text read out of a file: control characters and line breaks
-    become spaces, lone surrogates go, and it is cut to ``limit`` characters."""
-    value = LONE_SURROGATES.sub("", CONTROL_CHARACTERS.sub(" ", value.replace("\n", " ").replace("\t", " ")))
+    become spaces, lone surrogates and non-characters go, and it is cut to ``limit`` characters."""
+    value = CONTROL_CHARACTERS.sub(" ", value.replace("\n", " ").replace("\t", " "))
+    value = NON_CHARACTERS.sub("", LONE_SURROGATES.sub("", value))
     return value[:limit]
 
 

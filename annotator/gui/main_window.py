@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         annotating = self.annotating
         self.welcome.importRequested.connect(lambda: self.files.import_documents())
+        self.welcome.folderRequested.connect(lambda: self.files.import_folder())
         self.welcome.sampleRequested.connect(lambda: self.files.open_sample_project())
         self.corpus.documentActivated.connect(self.open_document)
         self.corpus.deleteRequested.connect(lambda document_id: annotating.delete_documents([document_id]))

@@ -54,7 +54,7 @@ def write_inputs(folder: Path) -> list[Path]:
     """One file of every kind `import` reads; the .docx and .pdf made as tests/core makes them."""
     import docx
 
-    from tests.core.test_readers import make_text_pdf
+    from tests.core.test_readers import make_owner_only_pdf, make_text_pdf
 
     folder.mkdir()
     (folder / "café notes.txt").write_text("The council voted 7–4 on Tuesday.\n", encoding="utf-8")
@@ -65,6 +65,9 @@ def write_inputs(folder: Path) -> list[Path]:
     document.add_paragraph("A docx paragraph about the budget.")
     document.save(str(folder / "report.docx"))
     make_text_pdf(folder / "paper.pdf", ["A PDF page about the harbour."])
+    # AES-256 with an empty user password: decrypted by pycryptodome inside the bundle
+    (folder.parent / "aes").mkdir()
+    make_owner_only_pdf(folder.parent / "aes", "AES-256").rename(folder / "locked.pdf")
     (folder / "rows.csv").write_text("title,text\nrow one,First row text.\nrow two,Second row text.\n",
                                      encoding="utf-8")
     (folder / "lines.jsonl").write_text("\n".join(json.dumps({"title": f"line {i}", "text": f"Line {i} text."})
@@ -72,8 +75,30 @@ def write_inputs(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+def test_the_unpacked_bundle_is_at_most_150_mb(exe):
+    """Issue 12's budget, counted as `du -sb` does for files (symbolic links are a few bytes)."""
+    folder = exe.parent
+    size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+    assert size <= 150_000_000, f"{folder}: {size / 1e6:.1f} MB"
+    icu_data = list(folder.rglob("libicudata.so.*"))
+    assert all(path.stat().st_size < 5_000_000 for path in icu_data), "ICU's data is not the slim one"
+    assert not list(folder.rglob("libstdc++.so.6")), "a copy of the system's C++ runtime"
+
+
 def test_version(exe, work):
     assert run(exe, work, "--version").stdout.startswith("annotator ")
+
+
+def test_the_documentation_is_inside_the_bundle(exe, work):
+    """Help → Documentation and `annotator docs` read the copy packaging/annotator.spec puts in
+    _internal/annotator/docs, not a docs/ folder beside the program."""
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    pages = sorted(p.name for p in docs.glob("*.md"))
+    shipped = exe.parent / "_internal" / "annotator" / "docs"
+    assert sorted(p.name for p in shipped.iterdir()) == pages
+    listing = run(exe, work, "docs").stdout
+    assert f"in {shipped}" in listing and all(f"\n{page[:-3]} " in listing for page in pages)
+    assert run(exe, work, "docs", "agreement").stdout == (docs / "agreement.md").read_text(encoding="utf-8")
 
 
 def test_cli_round_trip(exe, work):
@@ -83,7 +108,7 @@ def test_cli_round_trip(exe, work):
     run(exe, work, "init", str(other))
     run(exe, work, "import", str(project), *map(str, inputs))
     listing = run(exe, work, "documents", str(project)).stdout
-    for title in ("café notes.txt", "readme.md", "report.docx", "paper.pdf", "row one", "line 2"):
+    for title in ("café notes.txt", "readme.md", "report.docx", "paper.pdf", "locked.pdf", "row one", "line 2"):
         assert title in listing, listing
     outputs = {}
     for fmt, suffix in [("annotator", ".json"), ("csv", ".csv"), ("doccano", ".jsonl"), ("w3c", ".json")]:

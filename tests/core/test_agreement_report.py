@@ -14,6 +14,12 @@ from annotator.core.agreement.report import (
     CATALOGUE,
     RELIABILITY_MEASURES,
     SPAN_MEASURES,
+    compact_title,
+    counted,
+    disagreement_quotes,
+    documents_line,
+    fixed,
+    show_value,
     span_report_as_dict,
     span_report_csv,
     span_report_html,
@@ -113,3 +119,43 @@ def test_an_empty_report_is_still_written():
     result = span_report_as_dict(empty, d)
     assert all(v is None for v in result["overall"].values()) and result["notes"]
     assert "nothing annotated" in span_report_html(empty, d) or "share no documents" in span_report_html(empty, d)
+
+
+# -- what the dashboard shows (issue 13, points 20 and 21) ----------------------------------------
+
+
+def test_a_value_that_rounds_to_zero_has_no_sign():
+    assert show_value(-0.0001) == show_value(-0.0) == show_value(0.0004) == "0.000"
+    assert fixed(-0.004, 2) == "0.00" and fixed(-0.4, 0) == "0"
+    assert show_value(-0.0005001) == "-0.001" and fixed(-10.0001, 3) == "-10.000" and fixed(-0.5, 3) == "-0.500"
+
+
+def test_counts_have_the_right_plural():
+    assert counted(1, "document") == "1 document" and counted(2, "document") == "2 documents"
+    assert counted(0, "coder") == "0 coders" and counted(1, "category", "categories") == "1 category"
+    assert documents_line(1, 0) == "1 document"
+    assert documents_line(2, 1) == "2 documents (1 left out: not every coder annotated it)"
+    assert documents_line(1, 3) == "1 document (3 left out: not every coder annotated them)"
+    d = data({"a1": "alice", "b1": "bob"})
+    page = span_report_html(spans.span_report(d.token_texts(), d.spans, documents=["d1"]), d)
+    assert "Coders: alice, bob · 1 document</p>" in page
+
+
+def test_a_long_title_keeps_its_start_and_end():
+    title = "2026-03-14 Riverside Gazette — council budget debate on cycling infrastructure, full transcript.txt"
+    short = compact_title(title)
+    assert len(short) <= 40 and short.startswith("2026-03-14 Riverside") and short.endswith("transcript.txt")
+    assert "…" in short and compact_title("Article  2\n") == "Article 2"
+
+
+def test_each_coder_s_quoted_text_of_a_disagreement():
+    d = data({"a1": "alice", "b1": "bob"})
+    items = report(d)["disagreements"]
+    quotes = disagreement_quotes(items, d)
+    by_place = {(i["document"], i["start"], i["end"]): q for i, q in zip(items, quotes)}
+    # d1 8–13 "three": alice +Opinion, bob the first category over 8–18 "three four"
+    c1 = d.categories["c1"]
+    assert by_place[("d1", 8, 13)] == {"a1": "+Opinion: “three”", "b1": f"{c1}: “three four”"}
+    assert by_place[("d1", 13, 18)] == {"a1": "nothing", "b1": f"{c1}: “three four”"}
+    without_text = AgreementData(d.texts, d.spans, d.annotators, d.categories, d.documents)
+    assert disagreement_quotes(items, without_text)[0]["b1"] == f"{c1}: 8–18"

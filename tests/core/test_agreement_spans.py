@@ -321,6 +321,19 @@ def test_undefined_cases():
     assert r["overall"]["u_alpha_2016"] == pytest.approx(1.0)
 
 
+def test_a_whitespace_only_document_has_no_tokens_and_says_so():
+    # Issue 13, point 22: its token measures are undefined because there are no tokens, not
+    # because "only one value occurs".
+    texts = {"a": "one two three four", "blank": "   \n  "}
+    spans = [("a", "A", 0, 3, "X"), ("a", "B", 0, 7, "X"), ("blank", "A", 0, 2, "X"), ("blank", "B", 1, 3, "X")]
+    r = span_report(texts, spans)
+    for key in ("token_kappa", "token_alpha"):
+        assert r["per_document"]["blank"][key] == Undefined("no tokens"), key
+        assert is_defined(r["per_document"]["a"][key]) or "no tokens" not in r["per_document"]["a"][key].reason
+    alone = token_alpha({"blank": "  \t "}, [("blank", "A", 0, 1, "X"), ("blank", "B", 0, 2, "X")])
+    assert alone["overall"] == alone["per_category"]["X"] == Undefined("no tokens")
+
+
 def test_nothing_annotated_in_chosen_documents():
     r = span_report({"d": 10, "e": 10}, [("d", "A", 0, 5, "X"), ("d", "B", 0, 5, "X")], documents=["e"])
     assert r["overall"]["unitizing_alpha"].reason == "nothing annotated"

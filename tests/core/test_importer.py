@@ -1,5 +1,9 @@
 """Importing files and folders: per-file transactions, duplicates, failures, backups, progress, cancel."""
 
+import uuid
+
+import pytest
+
 from annotator.core.documents.importing import collect_files, import_paths
 from annotator.core.documents.readers import ImportOptions
 
@@ -152,3 +156,62 @@ def test_a_fifo_is_refused_at_once(project, tmp_path):
     report = import_paths(project, [tmp_path / "pipe.txt", tmp_path / "folder"])
     assert [f.error for f in report.failures] == ["not a regular file", report.failures[1].error]
     assert report.failures[1].error.startswith("no importable files")
+
+
+# -- the import dialog's preview (issue 13, point 17) ---------------------------------------------
+
+def _preview_corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "posts.txt").write_text("One\nbody\n\n\nTwo\nbody\n\nstill two\n\n\nThree\n", encoding="utf-8")
+    (folder / "sub" / "chapters.md").write_text("Chapter 1\na\nChapter 2\nb\n", encoding="utf-8")
+    (folder / "sub" / "rows.csv").write_text("title,text\nr1,one\nr2,two\nr3,three\n", encoding="utf-8")
+    (folder / "sub" / "empty.txt").write_bytes(b"")
+    (tmp_path / "single.txt").write_text("Alone.\n\n\nStill alone? No: a second part.\n", encoding="utf-8")
+    return [folder, tmp_path / "single.txt"]
+
+
+@pytest.mark.parametrize("options", [
+    ImportOptions(), ImportOptions(split_blank_lines=2), ImportOptions(split_blank_lines=1),
+    ImportOptions(split_regex=r"^Chapter \d"), ImportOptions(split_regex=r"^T"),
+])
+def test_the_preview_counts_what_the_import_makes_file_by_file(tmp_path, options):
+    from annotator.core.documents.importing import preview_import
+    from annotator.core.schema.templates import create_project
+
+    paths = _preview_corpus(tmp_path)
+    previews = preview_import(paths, options)
+    with create_project(tmp_path / f"p{uuid.uuid4().hex}.annotator") as project:
+        report = import_paths(project, paths, options)
+    assert [p.path for p in previews] == [f.path for f in report.files]
+    made = {f.path: (len(f.added) + len(f.duplicates) if not f.error else None, f.error) for f in report.files}
+    assert {p.path: (p.documents, p.note) for p in previews} == made
+    assert [p.source for p in previews] == ["posts.txt", "sub/chapters.md", "sub/empty.txt", "sub/rows.csv",
+                                            "single.txt"]  # a folder's files by their path inside it
+    assert [p.chosen for p in previews] == [paths[0]] * 4 + [paths[1]]
+
+
+def test_the_preview_of_splitting_on_two_blank_lines(tmp_path):
+    from annotator.core.documents.importing import preview_import
+
+    paths = _preview_corpus(tmp_path)
+    counts = [p.documents for p in preview_import(paths, ImportOptions(split_blank_lines=2))]
+    assert counts == [3, 1, None, 3, 2]
+    assert [p.documents for p in preview_import(paths)] == [1, 1, None, 3, 1]
+
+
+def test_the_preview_caps_its_work(tmp_path):
+    from annotator.core.documents.importing import preview_import
+
+    paths = _preview_corpus(tmp_path)
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2**20 + "\n", encoding="utf-8")
+    previews = preview_import([big, *paths], max_bytes=2**20, max_files=3)
+    assert [(p.documents, p.note) for p in previews] == [
+        (None, "not counted (larger than 1 MiB)"),
+        (1, None), (1, None), (None, "file is empty"),
+        *[(None, "not counted (the preview reads 3 files at most)")] * 2,
+    ]
+    calls = []
+    cancelled = preview_import(paths, is_cancelled=lambda: calls.append(1) or len(calls) > 2)
+    assert len(cancelled) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.gui.main_window import MainWindow
@@ -88,7 +89,8 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
     data = item.data(0x0100)
     dialog._open_disagreement(item)
     assert window.document.id == data["document"]
-    assert window.view.selection_range() == (data["start"], data["end"])
+    assert window.view.selection_range() is None  # outlined, not selected (issue 13, point 21)
+    assert window.view.marked == [(data["start"], data["end"])]  # ASCII: Qt positions are code points
     coders = set(data["coders"])
     shown = {a for a in window.annotator_names if a not in window.view.hidden_annotators}
     assert shown == coders
@@ -138,3 +140,102 @@ def test_agreement_needs_two_coders(qtbot, project, monkeypatch):
     qtbot.addWidget(win)
     win.actions["tools.agreement"].trigger()
     assert seen and "at least two coders" in seen[0]
+
+
+# -- issue 13, points 20 and 21 --------------------------------------------------------------------
+
+
+def open_dashboard(window, qtbot):
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_a_value_that_rounds_to_zero_shows_as_zero_and_one_document_is_singular(window, qtbot):
+    dialog = open_dashboard(window, qtbot)
+    documents = dialog.lists["documents"]
+    documents.item(1).setCheckState(Qt.CheckState.Unchecked)
+    compute(qtbot, dialog)
+    assert dialog.status.text() == "2 coders · 1 document"
+    report = dict(dialog.report, overall=dict(dialog.report["overall"], token_kappa=-0.0001, token_alpha=-0.0004))
+    dialog.show_report(report)
+    table = dialog.overall
+    shown = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert shown["Token κ (Cohen)"] == shown["Token α (Krippendorff)"] == "0.000"
+    assert not any(text.startswith("-0.000") for text in shown.values())
+
+
+def test_the_tables_fit_their_columns_at_the_default_size(window, qtbot, shoot):
+    window.project.add_document("2026-03-14 Riverside Gazette — council budget debate on cycling infrastructure, "
+                                "full transcript.txt", TEXT)
+    dialog = open_dashboard(window, qtbot)
+    compute(qtbot, dialog)
+    for page, table in enumerate((dialog.overall, dialog.per_category, dialog.per_document, dialog.disagreements)):
+        dialog.tabs.setCurrentIndex((0, 1, 4, 5)[page])
+        qtbot.wait(10)
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width(), page
+        assert not table.horizontalScrollBar().isVisible(), page
+        fixed = [c for c in range(table.columnCount())
+                 if header.sectionResizeMode(c) != header.ResizeMode.Stretch]
+        for column in fixed:  # numbers, positions, headers: never cut
+            needed = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            assert header.sectionSize(column) >= needed, (page, column)
+    shoot(dialog, "agreement-per-document.png")
+
+
+def test_a_disagreement_shows_each_coder_s_quoted_text_and_a_compact_title(window, qtbot):
+    long_title = "2026-03-14 Riverside Gazette — council budget debate on cycling infrastructure, full transcript.txt"
+    dialog = open_dashboard(window, qtbot)
+    first = next(iter(dialog.data.documents))
+    dialog.data.documents[first] = long_title  # as if imported under that name
+    compute(qtbot, dialog)
+    table = dialog.disagreements
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Document", "Position", "alice", "bob"]
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    assert ["Opinion: “Critics call it a waste of money”", "nothing"] in [row[2:] for row in rows]
+    assert ["nothing", "Opinion: “nobody believes her”"] in [row[2:] for row in rows]
+    titles = {row[0] for row in rows}
+    assert "Article 2" in titles and long_title not in titles
+    short = next(t for t in titles if t != "Article 2")
+    assert len(short) <= 40 and short.startswith("2026-03-14") and short.endswith("transcript.txt")
+    assert table.item(0, 0).toolTip() == long_title
+
+
+def test_opening_a_disagreement_outlines_it_in_view_and_brings_the_window_forward(qtbot, project, monkeypatch,
+                                                                                   shoot):
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: None)
+    cats = {c.name: c.id for c in project.categories()}
+    text = "\n\n".join(f"Paragraph {n}: the council met and talked about the budget." for n in range(300))
+    doc = project.add_document("Minutes", text).document
+    alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
+    start = text.index("Paragraph 280")
+    project.add_annotations([dict(document_id=doc.id, category_id=cats["Opinion"], annotator_id=alice.id,
+                                  start=start, end=start + 40),
+                             dict(document_id=doc.id, category_id=cats["Opinion"], annotator_id=bob.id,
+                                  start=0, end=9)])
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.resize(1300, 820)
+    window.show()
+    dialog = open_dashboard(window, qtbot)
+    assert dialog.windowHandle().transientParent() is None  # not kept above the main window
+    compute(qtbot, dialog)
+    raised = []
+    monkeypatch.setattr(window, "raise_", lambda: raised.append("raise"))
+    monkeypatch.setattr(window, "activateWindow", lambda: raised.append("activate"))
+    row = next(r for r in range(dialog.disagreements.rowCount())
+               if dialog.disagreements.item(r, 0).data(0x0100)["start"] == start)
+    dialog.disagreements.itemActivated.emit(dialog.disagreements.item(row, 1))
+    view = window.view
+    assert raised == ["raise", "activate"]
+    assert view.selection_range() is None and view.marked == [(start, start + 40)]
+    qtbot.wait(10)
+    assert view.viewport().rect().contains(view.cursorRect())  # the place is on screen
+    shoot(window, "agreement-disagreement-opened.png")
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton)
+    assert view.marked == []  # the outline goes with the next click

@@ -30,7 +30,8 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
     assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent",
                               "Open &Sample Project", "---",
-                              "&Import Documents…", "Import &Annotations…", "&Export Annotations…", "Save a &Copy…",
+                              "&Import Documents…", "Import Fol&der…", "Import &Annotations…", "&Export Annotations…",
+                              "Save a &Copy…",
                               "&Restore from Backup…", "---",
                               "S&witch Annotator…", "---", "&Quit"]
     assert list(menus) == ["&File", "&Edit", "&Annotate", "&Schema", "&Tools", "&View", "&Help"]

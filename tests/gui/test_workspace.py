@@ -507,6 +507,32 @@ def test_import_documents_asks_the_options_then_runs_in_the_background(window, q
     assert window.documents_model.rowCount() == 3
 
 
+def test_the_welcome_page_imports_a_whole_folder(qtbot, project, tmp_path, monkeypatch, dialogs):
+    """Issue 13, point 16: the welcome page's "whole folders" can be used."""
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from annotator.gui.dialogs.import_dialog import ImportDialog
+
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text("First.\n", encoding="utf-8")
+    (corpus / "sub" / "b.txt").write_text("Second, in a subfolder.\n", encoding="utf-8")
+    win = MainWindow(project)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.stack.currentIndex() == 0 and win.welcome.folder_button.isVisible()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(corpus))
+    chosen = []
+    monkeypatch.setattr(ImportDialog, "exec",
+                        lambda self: chosen.append(list(self.paths)) or QDialog.DialogCode.Accepted)
+    with qtbot.waitSignal(win.context.operationEnded, timeout=20000):
+        win.welcome.folder_button.click()
+    assert chosen == [[corpus]]
+    assert sorted(d.source for d in win.project.documents()) == ["a.txt", "sub/b.txt"]
+    assert "2 document(s) imported" in dialogs[-1][2]
+    assert win.actions["file.import_folder"].text() == "Import Fol&der…"
+
+
 def test_open_recent_lists_projects_opened_before(window, qtbot, tmp_path):
     from annotator.core.schema.templates import create_project
 

@@ -98,7 +98,8 @@ READING_AID = (
     "α and κ are 1 for perfect agreement, 0 for agreement no better than chance, and negative when coders "
     f"disagree systematically. Krippendorff's guidance: {THRESHOLDS} (the coding scheme or its guidelines "
     "need work). F1 is the share of spans the coders match (0 to 1) and is not chance-corrected. “—” means "
-    "the measure does not apply (hover for why). See docs/agreement.md."
+    "the measure does not apply (hover for why). Annotator's Help → Agreement Measures (on the command line, "
+    "annotator docs agreement-spans) explains each measure."
 )
 
 
@@ -111,7 +112,38 @@ def show_value(value) -> str:
     """A measure on screen: three decimals, or "—" when it does not apply."""
     if isinstance(value, Undefined) or value is None:
         return "—"
-    return f"{value:.3f}"
+    return fixed(value, 3)
+
+
+def fixed(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, a value that rounds to zero shown as 0 without a sign
+    (-0.0001 is "0.000", not "-0.000")."""
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """"1 document", "2 documents" (``plural`` for words that do not just take an s)."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+def documents_line(used: int, left_out: int) -> str:
+    """"2 documents (1 left out: not every coder annotated it)" for a span report's documents."""
+    if not left_out:
+        return counted(used, "document")
+    return (f"{counted(used, 'document')} ({left_out:,} left out: not every coder annotated "
+            f"{'it' if left_out == 1 else 'them'})")
+
+
+def compact_title(title: str, limit: int = 40) -> str:
+    """A document title short enough for a table cell: white space collapsed and, past ``limit``
+    characters, the middle left out (the start and the end, where numbers and names tell documents
+    apart, stay): "2026-03-14 Riverside Ga…l transcript.txt"."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    tail = limit * 2 // 5
+    return title[:limit - tail - 1].rstrip() + "…" + title[-tail:].lstrip()
 
 
 def verdict(value) -> str:
@@ -240,12 +272,45 @@ def describe_disagreement(item: dict, data: AgreementData) -> str:
     return " · ".join(parts)
 
 
+def disagreement_quotes(items: list[dict], data: AgreementData, limit: int = 80) -> list[dict[str, str]]:
+    """For each disagreement of the span report, what each coder marked there: ``{coder id:
+    'Opinion: “Critics call it a waste of money”'}``, the whole span each coder gave the category
+    they have at that stretch, quoted from the text where the source holds it (else its position),
+    several joined with " + ", and "nothing" for a coder without a span there."""
+    by_coder: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for document, coder, start, end, category in data.spans:
+        by_coder.setdefault((document, coder), []).append((start, end, category))
+    for spans in by_coder.values():
+        spans.sort()
+    out = []
+    for item in items:
+        text = data.contents.get(item["document"])
+        cells = {}
+        for coder, held in item["coders"].items():
+            wanted = set(held) if isinstance(held, list) else {held} if held else set()
+            parts = []
+            for start, end, category in by_coder.get((item["document"], coder), ()):
+                if start >= item["end"]:
+                    break
+                if end > item["start"] and category in wanted:
+                    quote = f"“{_clip(text[start:end], limit)}”" if text is not None else f"{start:,}–{end:,}"
+                    parts.append(f"{_category(data, category)}: {quote}")
+            cells[coder] = " + ".join(dict.fromkeys(parts)) or "nothing"
+        out.append(cells)
+    return out
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Agreement report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#222}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
 th{{background:#f2f2f2}}</style></head><body>
-<h1>Agreement report</h1><p>Coders: {coders} · {documents} documents</p>
+<h1>Agreement report</h1><p>Coders: {coders} · {documents}</p>
 <p>{aid}</p>
 <h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
 {per_category}
@@ -281,7 +346,7 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
     notes = list(data.notes) + [note for row in rows for note in row.notes()]
     return _PAGE.format(
         coders=", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", [])),
-        documents=len(report.get("documents", [])), aid=reading_aid_html(), overall=overall,
+        documents=counted(len(report.get("documents", [])), "document"), aid=reading_aid_html(), overall=overall,
         per_category=table("Per category", "category"), per_document=table("Per document", "document"),
         disagreements=disagreements, notes="".join(f"<li>{esc(n)}</li>" for n in notes))
 

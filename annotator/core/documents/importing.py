@@ -130,6 +130,70 @@ def _search(folder: Path, notes: list[str]) -> list[Path]:
     return sorted(found)
 
 
+# What the import dialog's preview reads at most: larger files, and files past the count, are listed
+# without a number (their documents are counted when they are imported).
+PREVIEW_MAX_BYTES = 8 * 2**20
+PREVIEW_MAX_FILES = 200
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """How many documents one file will make with the options given (``documents``), or why that
+    is not known (``note``: the file cannot be read, or it was too large to count)."""
+
+    chosen: Path  # the file or folder the user chose
+    path: Path
+    source: str  # as the documents will record it (the path below the chosen folder)
+    documents: int | None
+    note: str | None = None
+
+
+def preview_import(paths: Iterable[str | Path], options: ImportOptions = ImportOptions(), *,
+                   max_bytes: int = PREVIEW_MAX_BYTES, max_files: int = PREVIEW_MAX_FILES,
+                   is_cancelled: Callable[[], bool] | None = None) -> list[FilePreview]:
+    """What ``import_paths`` would make of ``paths``, file by file, without touching a project: the
+    same folder search (``collect_files``) and the same reader and splitting (``read_file``). Files
+    over ``max_bytes``, and those after the first ``max_files``, are listed but not read; a
+    cancelled preview returns what it has."""
+    out: list[FilePreview] = []
+    counted = 0
+    for chosen in paths:
+        for path, source, error in collect_files([chosen]):
+            if is_cancelled is not None and is_cancelled():
+                return out
+            documents, note = None, error
+            if error is None:
+                over = None if counted < max_files else f"not counted (the preview reads {max_files} files at most)"
+                documents, note = _count(path, options, max_bytes, over)
+                counted += documents is not None or not note.startswith("not counted")
+            out.append(FilePreview(Path(chosen), path, source, documents, note or None))
+    return out
+
+
+def _count(path: Path, options: ImportOptions, max_bytes: int, over: str | None) -> tuple[int | None, str]:
+    """The number of documents ``read_file`` makes of ``path``, or None and why not (a file over
+    ``max_bytes`` is not read, nor any file when the preview is ``over`` its budget)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None, f"not counted (larger than {max_bytes / 2**20:g} MiB)"
+        if over:
+            return None, over
+        return len(read_file(path, options)), ""
+    except Exception as exc:
+        return None, _reason(exc, path)  # what the import would say
+
+
+def _reason(exc: Exception, path: Path) -> str:
+    """Why a file could not be read, as one line for its user."""
+    if isinstance(exc, AnnotatorError):  # ReadError and ValidationError: a plain reason
+        return user_message(exc)
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    # A reader bug must not stop the other files or show a traceback.
+    log.exception("unexpected error reading %s", path)
+    return f"unexpected error: {user_message(exc)}"
+
+
 def import_paths(
     project: Project,
     paths: Iterable[str | Path],
@@ -165,15 +229,8 @@ def import_paths(
             report.backup = report.backup or tx.backup
         except BackupError:  # no backup, no import: stop here with the project unchanged
             raise
-        except AnnotatorError as exc:  # ReadError and ValidationError: a plain reason
-            result.error = user_message(exc)
-            continue
-        except OSError as exc:
-            result.error = exc.strerror or str(exc)
-            continue
-        except Exception as exc:  # a reader bug must not stop the other files or show a traceback
-            log.exception("unexpected error importing %s", path)
-            result.error = f"unexpected error: {user_message(exc)}"
+        except Exception as exc:
+            result.error = _reason(exc, path)
             continue
         for item in added:
             (result.added if item.created else result.duplicates).append(item.document)

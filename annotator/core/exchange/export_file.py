@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import jsonschema_rs
+import fastjsonschema
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError, ReadError, ValidationError
+from annotator.core.errors import ExchangeError, ReadError, ValidationError, brief
 from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, strict_json
 from annotator.core.text import (
     CONTROL_CHARACTERS,
@@ -209,7 +209,9 @@ def _schema_validator():
     global _validator
     if _validator is None:
         schema = resources.read_json("formats", "annotator-export-v1.schema.json")
-        _validator = jsonschema_rs.validator_for(schema)
+        # Draft 2020-12 as written; the keywords it uses mean the same in fastjsonschema's draft 7.
+        # Formats are left to check_export, whose messages say what a timestamp must look like.
+        _validator = fastjsonschema.compile(schema, use_default=False, use_formats=False)
     return _validator
 
 
@@ -329,7 +331,7 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     return data
 
 
-_CHUNK = 2000  # items validated at a time, so the validator never copies a whole large file
+_CHUNK = 2000  # items encoded at a time by the strict check, never a copy of a whole large file
 _STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
 
 
@@ -360,30 +362,52 @@ def _value_problem(data: dict[str, Any]) -> str | None:
 
 def _schema_error(data: dict[str, Any]) -> str | None:
     """The first place where ``data`` breaks the JSON Schema, as "path: reason", or None."""
-    validator = _schema_validator()
-    skeleton = {k: ([] if k in LISTS and isinstance(v, list) else v) for k, v in data.items()}
-    error = next(iter(validator.iter_errors(skeleton)), None)
-    if error is not None:
-        return f"{json_path(error.instance_path)}: {_schema_message(error)}"
-    for key in LISTS:
-        items = data[key]
-        for start in range(0, len(items), _CHUNK):
-            skeleton[key] = items[start:start + _CHUNK]
-            error = next(iter(validator.iter_errors(skeleton)), None)
-            if error is not None:
-                where = list(error.instance_path)
-                where[1] += start
-                return f"{json_path(where)}: {_schema_message(error)}"
-        skeleton[key] = []
+    try:
+        _schema_validator()(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        return f"{json_path(_instance_path(data, error.path))}: {_schema_message(error)}"
     return None
 
 
-def _schema_message(error) -> str:
-    """The validator's message, without repeating a huge value back at the user."""
-    if type(error.kind).__name__ == "MaxLength" and isinstance(error.instance, str):
-        return f"is {len(error.instance):,} characters long; at most {error.kind.limit:,} are allowed"
-    message = error.message
-    return message if len(message) <= 200 else message[:200] + "…"
+def _instance_path(data: Any, parts: list[str]) -> list[str | int]:
+    """fastjsonschema's path (``["data", "annotations", "3", "start"]``) with list indices as ints."""
+    path: list[str | int] = []
+    for part in parts[1:]:
+        key: str | int = int(part) if isinstance(data, list) else part
+        path.append(key)
+        data = data[key] if isinstance(data, (list, dict)) else None
+    return path
+
+
+def _schema_message(error: fastjsonschema.JsonSchemaValueException) -> str:
+    """The reason in words like the JSON Schema specification's (fastjsonschema's own message
+    starts with the place, which the caller gives as a JSON path), never repeating a huge value."""
+    rule, limit, value = error.rule, error.rule_definition, error.value
+    shown = brief(value, show=_json_text)
+    if rule == "required":
+        return f"{_json_text(next(name for name in limit if name not in value))} is a required property"
+    if rule == "additionalProperties":
+        extra = sorted(set(value) - set(error.definition.get("properties", {})))[0]
+        return f"{brief(extra, show=_json_text)} is not an allowed property"
+    if rule == "type":
+        return f"{shown} is not of type {_json_text(limit)}"
+    if rule in ("minimum", "maximum"):
+        return f"{shown} is {'less' if rule == 'minimum' else 'greater'} than the {rule} of {limit}"
+    if rule == "maxLength" and isinstance(value, str):
+        return f"is {len(value):,} characters long; at most {limit:,} are allowed"
+    if rule == "minLength":
+        return f"{shown} is shorter than {limit} character{'s' if limit != 1 else ''}"
+    if rule == "const":
+        return f"{shown} is not {_json_text(limit)}"
+    if rule == "pattern":
+        return f"{shown} does not match {_json_text(limit)}"
+    if rule == "maxItems":
+        return f"has more than {limit} item{'s' if limit != 1 else ''}"
+    return brief(error.message.removeprefix(error.name).strip(), 200, show=str)
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def check_export(data: dict[str, Any], name: str) -> None:

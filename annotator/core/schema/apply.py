@@ -46,11 +46,12 @@ class SchemaImportReport:
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     changes: Changes = NOTHING  # the schema, when a category was added or updated
+    source: str = ""  # what was read, when the file is not a schema file: "the codebook of the REFI-QDA project …"
 
     def lines(self) -> list[str]:
         """The summary as text, one line each."""
-        return [f"categories: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged"]
+        return ([f"read {self.source}"] if self.source else []) + [
+            f"categories: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"]
 
 
 def import_schema(project: Project, path: str | Path) -> SchemaImportReport:
@@ -58,7 +59,7 @@ def import_schema(project: Project, path: str | Path) -> SchemaImportReport:
     project unchanged) when the file is not a valid schema or cannot be merged."""
     path = Path(path)
     data = read_schema(path)
-    summary = SchemaImportReport(file=path)
+    summary = SchemaImportReport(file=path, source=data.get("source", ""))
     with project.transaction(backup="before-schema-import") as tx:
         try:
             _apply(tx.session, data["categories"], summary)

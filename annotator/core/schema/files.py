@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from annotator import __version__
 from annotator.core.errors import ReadError, SchemaFileError, ValidationError
-from annotator.core.files import MissingFileError, open_output, parse_json, read_bounded
+from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, read_bounded
 from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Category
 
@@ -28,8 +28,15 @@ if TYPE_CHECKING:
 FORMAT = "annotator-schema"
 VERSION = 1
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
-_QDA_NAMESPACES = ("", QDC_NAMESPACE, "urn:QDA-XML:project:1.0")  # a .qdpx project's <CodeBook> too
-FORMATS = {".json": "json", ".qdc": "qdc"}
+QDC_NAMESPACE_0_4 = "urn:QDA-XML:codebook:0:4"  # the draft's namespace, which ATLAS.ti still names
+PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"  # project.qde, inside a .qdpx: its <CodeBook> is read
+_QDA_NAMESPACES = ("", QDC_NAMESPACE, QDC_NAMESPACE_0_4, PROJECT_NAMESPACE)
+FORMATS = {".json": "json", ".qdc": "qdc", ".qde": "qdc", ".qdpx": "qdpx"}
+# Codebook.xsd requires at least one <Code> in <Codes>: a schema without categories is written
+# with this one code, which is not codable, and reading skips it (docs/schema-format.md).
+EMPTY_CODEBOOK_GUID = str(uuid.uuid5(uuid.NAMESPACE_URL, "annotator:empty-codebook"))
+EMPTY_CODEBOOK_NAME = "(no categories)"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not XML 1.0 Chars
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_CATEGORIES = 10_000
@@ -41,7 +48,8 @@ _GUID = re.compile(r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 
 
 def schema_format(path: str | Path) -> str | None:
-    """``"json"`` or ``"qdc"`` from the file name's extension; None for any other."""
+    """``"json"``, ``"qdc"`` (a .qdc codebook, or a REFI-QDA project.qde) or ``"qdpx"`` from the
+    file name's extension; None for any other."""
     return FORMATS.get(Path(path).suffix.lower())
 
 
@@ -76,6 +84,11 @@ def schema_qdc(data: dict[str, Any]) -> bytes:
     codes = ET.SubElement(root, f"{{{QDC_NAMESPACE}}}Codes")
 
     def add(parent: ET.Element, node: dict[str, Any]) -> None:
+        for text in (node["name"], node.get("description") or ""):
+            odd = _NOT_XML.search(text)
+            if odd:  # stored before such characters were refused
+                raise ValidationError(f"category {node['name']!r} holds U+{ord(odd.group()):04X}, which XML "
+                                      "cannot hold; rename it or edit its guideline before exporting a .qdc")
         attrs = {"guid": _guid(node["id"]), "name": node["name"], "isCodable": "true"}
         if node.get("colour"):
             attrs["color"] = node["colour"].upper()
@@ -87,6 +100,12 @@ def schema_qdc(data: dict[str, Any]) -> bytes:
 
     for node in data["categories"]:
         add(codes, node)
+    if not data["categories"]:
+        empty = ET.SubElement(codes, f"{{{QDC_NAMESPACE}}}Code", {
+            "guid": EMPTY_CODEBOOK_GUID, "name": EMPTY_CODEBOOK_NAME, "isCodable": "false"})
+        ET.SubElement(empty, f"{{{QDC_NAMESPACE}}}Description").text = (
+            "The schema has no categories. A codebook must hold at least one code, so Annotator writes "
+            "this one, which is not codable; Annotator skips it when it reads the codebook.")
     ET.indent(root)
     ET.register_namespace("", QDC_NAMESPACE)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -104,7 +123,7 @@ def write_schema(project: Project, path: str | Path, fmt: str | None = None) -> 
     """Write the project's schema to ``path`` as ``fmt`` (``"json"`` or ``"qdc"``; default: from
     the extension). Returns the number of categories written."""
     fmt = fmt or schema_format(path)
-    if fmt not in ("json", "qdc"):
+    if fmt not in ("json", "qdc") or Path(path).suffix.lower() in (".qde", ".qdpx"):
         raise ValidationError(f"{path}: unknown schema format; use a .json or .qdc file name")
     data = export_schema(project)
     with open_output(path) as handle:
@@ -115,18 +134,62 @@ def write_schema(project: Project, path: str | Path, fmt: str | None = None) -> 
 # -- reading ---------------------------------------------------------------------------------
 
 def read_schema(path: str | Path) -> dict[str, Any]:
-    """Read and check a schema file (.json or .qdc, by extension; other names are tried as JSON
-    and then as XML by their first byte). Returns ``{"name", "description", "categories"}`` with
-    nested category dicts holding only the fields the file gives. SchemaFileError otherwise."""
+    """Read and check a schema file (.json, .qdc, or the codebook of a REFI-QDA project: a .qdpx or
+    its project.qde; by extension, and other names by their first bytes). Returns ``{"name",
+    "description", "categories", "source"}`` with nested category dicts holding only the fields the
+    file gives; ``source`` says what was read when it is not a schema file ("" for one), and a .qdc
+    or .qde also gives ``project`` (the REFI-QDA project's name, None for a codebook).
+    SchemaFileError otherwise."""
     path = Path(path)
     try:
-        raw = read_bounded(path, MAX_FILE_BYTES, "schema files")
+        raw = None if schema_format(path) == "qdpx" else read_bounded(path, MAX_FILE_BYTES, "schema files")
+        if raw is None or raw.startswith(b"PK\x03\x04"):  # a zip
+            return _read_qdpx(path)
     except MissingFileError:
         raise SchemaFileError(f"{path}: no such file") from None
     except ReadError as exc:
         raise SchemaFileError(f"{path}: {exc}") from None
     fmt = schema_format(path) or ("qdc" if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "json")
     return parse_qdc(raw, str(path)) if fmt == "qdc" else parse_schema_json(raw, str(path))
+
+
+MAX_QDPX_BYTES = 8 * 1024**3  # a whole project, sources included; only its .qde is read
+
+
+def _read_qdpx(path: Path) -> dict[str, Any]:
+    """The codebook of a REFI-QDA project file (.qdpx: a zip holding project.qde and its sources)."""
+    import zipfile
+    import zlib
+
+    with open_bounded(path, MAX_QDPX_BYTES, "REFI-QDA projects") as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                members = [i for i in archive.infolist() if "/" not in i.filename and
+                           i.filename.lower().endswith(".qde")]
+                chosen = next((i for i in members if i.filename.lower() == "project.qde"),
+                              members[0] if len(members) == 1 else None)
+                if chosen is None:
+                    raise SchemaFileError(f"{path}: a zip file without a project.qde, so not a REFI-QDA "
+                                          "project (.qdpx)")
+                if chosen.file_size > MAX_FILE_BYTES:
+                    raise SchemaFileError(f"{path}: its {chosen.filename} is larger than "
+                                          f"{MAX_FILE_BYTES // 1024**2} MiB; not read")
+                with archive.open(chosen) as member:
+                    raw = member.read(MAX_FILE_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise SchemaFileError(f"{path}: not a readable REFI-QDA project (.qdpx, a zip file): {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SchemaFileError(f"{path}: its {chosen.filename} is larger than {MAX_FILE_BYTES // 1024**2} MiB")
+    data = parse_qdc(raw, f"{path} ({chosen.filename})")
+    if data["project"] is None:
+        raise SchemaFileError(f"{path}: its {chosen.filename} holds a <CodeBook>, not a REFI-QDA <Project>")
+    data["source"] = _project_source(data["project"], f"{chosen.filename} inside the .qdpx")
+    return data
+
+
+def _project_source(name: str, where: str) -> str:
+    return (f"the codebook of the REFI-QDA project {name!r} ({where}); only its codes are read, not its "
+            "documents or codings")
 
 
 def parse_schema_json(raw: bytes, name: str) -> dict[str, Any]:
@@ -157,7 +220,8 @@ def parse_schema_json(raw: bytes, name: str) -> dict[str, Any]:
     state = _Checker(name)
     categories = [state.node(node, f"$.categories[{i}]", 1) for i, node in enumerate(data["categories"])]
     state.siblings(categories, "$.categories")
-    return {"name": data.get("name", ""), "description": data.get("description", ""), "categories": categories}
+    return {"name": data.get("name", ""), "description": data.get("description", ""), "categories": categories,
+            "source": ""}
 
 
 class _Checker:
@@ -269,7 +333,7 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
     parser.ExternalEntityRefHandler = refuse
     parser.SkippedEntityHandler = refuse
 
-    root: dict[str, Any] = {"children": []}
+    root: dict[str, Any] = {"children": [], "project": None}
     stack: list[tuple[str, dict[str, Any] | None]] = []  # (local element name, the code it opens)
     codes_open: list[dict[str, Any]] = []  # the Code elements open, innermost last
     text: list[str] = []
@@ -288,15 +352,21 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
         parent = stack[-1][0] if stack else None
         if parent is None:
             namespace, _, local = tag.rpartition(" ")
-            if local != "CodeBook":
-                raise _RefusedError(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook>")
-            if element != "CodeBook":
-                raise _RefusedError(f"not a REFI-QDA codebook: <CodeBook> is in the namespace {namespace!r}, "
-                               f"not {QDC_NAMESPACE!r}")
+            if local not in ("CodeBook", "Project"):
+                raise _RefusedError(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook> "
+                                    "(or a project's <Project>)")
+            if element != local:
+                raise _RefusedError(f"not a REFI-QDA codebook: <{local}> is in the namespace {namespace!r}, "
+                                    f"not {QDC_NAMESPACE!r}")
+            if local == "Project":
+                root["project"] = attrs.get("name", "")
         code = None
         kept = ""  # the name kept on the stack: "" for anything this reader ignores
         if parent is None:
+            kept = element
+        elif element == "CodeBook" and parent == "Project":
             kept = "CodeBook"
+            root["codebook"] = True
         elif element == "Codes" and parent == "CodeBook":
             kept = "Codes"
         elif element == "Code" and parent in ("Codes", "Code"):
@@ -361,13 +431,24 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
         node["children"] = [convert(child, depth + 1) for child in code["children"]]
         return node
 
+    if root["project"] is not None and not root.get("codebook"):
+        raise SchemaFileError(f"{name}: a REFI-QDA project without a <CodeBook>: it has no codes to import")
+    if root["children"] and _is_empty_marker(root["children"][0]) and len(root["children"]) == 1:
+        root["children"] = []  # what Annotator writes for a schema without categories
     nodes = [convert(code, 1) for code in root["children"]]
     # Check the converted tree exactly as a JSON file's, naming codes by line.
     categories = []
     for code, node in zip(root["children"], nodes):
         categories.append(_checked_qdc_node(state, code, node, 1))
     state.siblings(categories, "<Codes>")
-    return {"name": "", "description": "", "categories": categories}
+    project = root["project"]
+    source = "" if project is None else _project_source(project, f"{Path(name).name}, a project file")
+    return {"name": "", "description": "", "categories": categories, "source": source, "project": project}
+
+
+def _is_empty_marker(code: dict[str, Any]) -> bool:
+    return (code["attrs"].get("guid", "").strip("{} ").lower() == EMPTY_CODEBOOK_GUID and not code["children"]
+            and code["attrs"].get("isCodable") == "false")
 
 
 def _checked_qdc_node(state: _Checker, code: dict[str, Any], node: dict[str, Any], depth: int) -> dict[str, Any]:

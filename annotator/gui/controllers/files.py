@@ -24,6 +24,7 @@ from annotator.core.storage.backups import copy_project
 from annotator.gui.context import CurrentAnnotator, ProjectContext
 from annotator.gui.controllers import Workspace
 from annotator.gui.dialogs.export_dialog import ExportDialog
+from annotator.gui.dialogs.help_browser import FIRST_PAGE, HelpBrowser
 from annotator.gui.dialogs.import_dialog import ImportDialog
 from annotator.gui.operations import Operation
 from annotator.gui.settings import (
@@ -50,6 +51,7 @@ class FilesController:
         self.context = context
         self.history = history
         self.recent_menu = recent_menu
+        self.help_browser: HelpBrowser | None = None
         recent_menu.aboutToShow.connect(self.fill_recent_menu)
         recent_menu.triggered.connect(self._recent_chosen)
         self.fill_recent_menu()
@@ -126,11 +128,21 @@ class FilesController:
         kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
         files, _ = QFileDialog.getOpenFileNames(self.parent, "Import documents", str(Path.home()),
                                                 f"Documents ({kinds});;All files (*)")
-        if not files:
-            return
-        dialog = ImportDialog(files, self.parent)
+        if files:
+            self.ask_import_options(files)
+
+    def import_folder(self) -> None:
+        """File → Import Folder…: a folder with its subfolders (the options dialog lists its files)."""
+        folder = QFileDialog.getExistingDirectory(self.parent, "Import a folder (with its subfolders)",
+                                                  str(Path.home()))
+        if folder:
+            self.ask_import_options([folder])
+
+    def ask_import_options(self, paths: list[str]) -> None:
+        """The import dialog on ``paths`` (where more can be added or some removed), then the import."""
+        dialog = ImportDialog(paths, self.parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.start_import(files, dialog.options())
+            self.start_import([str(p) for p in dialog.paths], dialog.options())
 
     def start_import(self, files: list[str], options: ImportOptions) -> None:
         """Import documents in the background; a summary dialog follows."""
@@ -326,6 +338,16 @@ class FilesController:
     def _recent_chosen(self, action) -> None:
         if action.data():
             self.open_recent(action.data())
+
+    def show_documentation(self, page: str = FIRST_PAGE, anchor: str = "") -> HelpBrowser:
+        """Help → Documentation: the pages shipped with Annotator, in one window (made once)."""
+        if self.help_browser is None:
+            self.help_browser = HelpBrowser(self.parent)
+        self.help_browser.show_page(page, anchor)
+        self.help_browser.show()
+        self.help_browser.raise_()
+        self.help_browser.activateWindow()
+        return self.help_browser
 
     def show_about(self) -> None:
         folders = "".join(f"<br>{name}: {html.escape(str(folder))}" for name, folder in paths.all_dirs().items())

@@ -71,10 +71,12 @@ class SchemaController:
         self.agreement_dialog.show()
 
     def show_disagreement(self, document_id: str, start: int, end: int, coders: list) -> None:
-        """Open a document at a disagreement with just those coders' layers shown."""
+        """Open a document at a disagreement with just those coders' layers shown, the place scrolled
+        into view and outlined (not selected, so its highlight colours stay readable), and bring the
+        main window in front of the dashboard."""
         self.window.open_document(document_id)
         self.window.layers.show_only_annotators(coders)
-        self.window.view.select_range(start, end)
+        self.window.view.mark_range(start, end)
         self.parent.raise_()
         self.parent.activateWindow()
 
@@ -96,7 +98,8 @@ class SchemaController:
 
     def import_schema(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Import schema", str(Path.home()),
-                                              "Schemas (*.json *.qdc);;All files (*)")
+                                              "Schemas, REFI-QDA codebooks and projects (*.json *.qdc *.qdpx *.qde);;"
+                                              "All files (*)")
         if name:
             self.start_schema_import(Path(name))
 

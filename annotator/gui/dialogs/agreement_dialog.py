@@ -35,7 +35,10 @@ from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.report import (
     CATALOGUE,
     SPAN_MEASURES,
-    describe_disagreement,
+    compact_title,
+    counted,
+    disagreement_quotes,
+    documents_line,
     reading_aid_html,
     show_value,
     span_report_text,
@@ -56,6 +59,7 @@ class AgreementDialog(QDialog):
 
     def __init__(self, data: AgreementData, parent=None) -> None:
         super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)  # a window of its own, which the main window can cover
         self.setWindowTitle("Agreement")
         self.resize(1100, 760)
         self.data = data
@@ -130,7 +134,7 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(confusion_page, "Con&fusion")
         self.per_document = self._table([])
         self.tabs.addTab(self.per_document, "Per &document")
-        self.disagreements = self._table(["Document", "Position", "Coders' categories"])
+        self.disagreements = self._table(["Document", "Position"])
         self.disagreements.itemActivated.connect(self._open_disagreement)
         self.disagreements.itemDoubleClicked.connect(self._open_disagreement)
         self.tabs.addTab(self.disagreements, "D&isagreements")
@@ -201,9 +205,8 @@ class AgreementDialog(QDialog):
         self.report = report
         shown = [key for key in self.checked(self.measure_list)]
         self.export_button.setEnabled(True)
-        excluded = report.get("documents_excluded") or []
-        self.status.setText(f"{len(report.get('coders', []))} coders · {len(report.get('documents', []))} documents"
-                            + (f" ({len(excluded)} left out: not every coder annotated them)" if excluded else ""))
+        used, left_out = len(report.get("documents", [])), len(report.get("documents_excluded") or [])
+        self.status.setText(f"{counted(len(report.get('coders', [])), 'coder')} · {documents_line(used, left_out)}")
         self._fill_overall(report, shown)
         self._fill_rows(self.per_category, report.get("per_category", {}), self.data.categories, "Category", shown)
         self._fill_rows(self.per_document, report.get("per_document", {}), self.data.documents, "Document", shown)
@@ -228,22 +231,23 @@ class AgreementDialog(QDialog):
             table.setItem(row, 1, self._cell(value))
             table.setItem(row, 2, QTableWidgetItem(verdict(value) if measure.verdict else ""))
             table.setItem(row, 3, QTableWidgetItem(measure.about))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+            table.item(row, 3).setToolTip(measure.about)
+        _fit(table, stretch=[3])
 
     def _fill_rows(self, table: QTableWidget, rows: dict, names: dict[str, str], first: str, shown: list[str]) -> None:
         table.clear()
         table.setColumnCount(1 + len(shown))
-        table.setHorizontalHeaderLabels([first] + [CATALOGUE[k].label for k in shown])
+        table.setHorizontalHeaderLabels([first] + [_wrapped(CATALOGUE[k].label) for k in shown])
+        for column, key in enumerate(shown, start=1):
+            table.horizontalHeaderItem(column).setToolTip(CATALOGUE[key].about)
         table.setRowCount(len(rows))
         for row, (item_id, values) in enumerate(rows.items()):
-            label = QTableWidgetItem(names.get(item_id, str(item_id)))
+            label = _name_item(names.get(item_id, str(item_id)))
             label.setData(Qt.ItemDataRole.UserRole, item_id)
             table.setItem(row, 0, label)
             for column, key in enumerate(shown, start=1):
                 table.setItem(row, column, self._cell(values.get(key, Undefined("not computed"))))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        _fit(table, stretch=[0])
 
     def _fill_pairs(self) -> None:
         if self.report is None:
@@ -274,16 +278,24 @@ class AgreementDialog(QDialog):
                                       column_title=name(b, b))
 
     def _fill_disagreements(self, items: list[dict]) -> None:
+        """One row per disagreement: the document (its title shortened), the place, and one column
+        per coder with the category and the text that coder marked there."""
         table = self.disagreements
+        coders = list(self.report.get("coders", [])) if self.report else []
+        table.clear()
+        table.setColumnCount(2 + len(coders))
+        table.setHorizontalHeaderLabels(["Document", "Position"] + [self.data.annotators.get(c, c) for c in coders])
         table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            document = QTableWidgetItem(self.data.documents.get(item["document"], item["document"]))
+        for row, (item, quotes) in enumerate(zip(items, disagreement_quotes(items, self.data))):
+            document = _name_item(self.data.documents.get(item["document"], item["document"]), compact=True)
             document.setData(Qt.ItemDataRole.UserRole, item)
             table.setItem(row, 0, document)
             table.setItem(row, 1, QTableWidgetItem(f"{item['start']:,}–{item['end']:,}"))
-            table.setItem(row, 2, QTableWidgetItem(describe_disagreement(item, self.data)))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+            for column, coder in enumerate(coders, start=2):
+                cell = QTableWidgetItem(quotes.get(coder, "nothing"))
+                cell.setToolTip(cell.text())
+                table.setItem(row, column, cell)
+        _fit(table, stretch=range(2, 2 + len(coders)))
 
     def _open_disagreement(self, item: QTableWidgetItem) -> None:
         data = self.disagreements.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
@@ -310,8 +322,44 @@ class AgreementDialog(QDialog):
             return
         self.status.setText(f"Report written to {path}")
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and handle.transientParent() is not None:
+            # Not kept above the main window (as a dialog of it would be): activating a disagreement
+            # brings the main window, with the place shown, in front of the dashboard.
+            handle.setTransientParent(None)
+
     def closeEvent(self, event) -> None:
         if self.operation is not None:
             self.operation.wait(10000)
         super().closeEvent(event)
 
+
+
+def _wrapped(label: str, width: int = 14) -> str:
+    """A measure's label on up to three header lines, so that its column is as narrow as its numbers."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _name_item(name: str, compact: bool = False) -> QTableWidgetItem:
+    """A category's or document's name for the first column: on one line (shortened in the middle
+    when ``compact``), the whole name as its tooltip."""
+    item = QTableWidgetItem(compact_title(name) if compact else " ".join(name.split()))
+    item.setToolTip(name)
+    return item
+
+
+def _fit(table: QTableWidget, stretch) -> None:
+    """Columns as wide as their contents and headers; the ``stretch`` columns share what is left of
+    the table's width (and are cut short, with "…", rather than push the others out of view)."""
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    stretch = set(stretch)
+    for column in range(table.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)

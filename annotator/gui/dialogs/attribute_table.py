@@ -24,6 +24,7 @@ class AttributeTable(QTableWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self._loading = False
+        self.owner: str | None = None  # the category shown
         self.setHorizontalHeaderLabels(list(COLUMNS))
         self.verticalHeader().setVisible(False)
         self.setWordWrap(False)
@@ -39,40 +40,60 @@ class AttributeTable(QTableWidget):
         self.setColumnWidth(MAX, 48)
         self.itemChanged.connect(self._item_changed)
 
-    def fill(self, definitions: list[dict]) -> None:
+    def fill(self, definitions: list[dict], owner: str | None = None) -> None:
+        """Show ``definitions`` (of the category ``owner``). The same category with as many rows
+        is updated in place, so that a cell editor the view is still closing (its commit reloaded
+        the editor) keeps its row and Qt never commits an editor of a removed row; another
+        category, or another number of rows, is built afresh (open editors are dropped with their rows)."""
         self._loading = True
         try:
-            self.setRowCount(0)
-            for definition in definitions:
-                self._append_row(definition)
+            if owner != self.owner or self.rowCount() != len(definitions):
+                self.setRowCount(0)
+                for _ in definitions:
+                    self._append_row()
+            self.owner = owner
+            for row, definition in enumerate(definitions):
+                self._show_row(row, definition)
         finally:
             self._loading = False
 
-    def _append_row(self, definition: dict) -> None:
+    def _append_row(self) -> None:
         row = self.rowCount()
         self.insertRow(row)
-        kind = str(definition.get("type", AttributeType.TEXT.value))
-        self.setItem(row, NAME, QTableWidgetItem(str(definition.get("name", ""))))
         box = QComboBox()
         for attribute_type in AttributeType:  # exactly the types the core accepts
             box.addItem(attribute_type.label, attribute_type.value)
-        box.setCurrentIndex(box.findData(kind))
         box.currentIndexChanged.connect(lambda _i, b=box: self._type_changed(b))
         self.setCellWidget(row, TYPE, box)
+        for column in (NAME, CHOICES, DEFAULT, MIN, MAX):
+            self.setItem(row, column, QTableWidgetItem())
+
+    def _show_row(self, row: int, definition: dict) -> None:
+        kind = str(definition.get("type", AttributeType.TEXT.value))
+        box = self.cellWidget(row, TYPE)
+        box.setCurrentIndex(box.findData(kind))
         choices = definition.get("choices") or []
         cells = {
+            NAME: str(definition.get("name", "")),
             CHOICES: ", ".join(str(c) for c in choices) if isinstance(choices, list) else str(choices),
             DEFAULT: format_value(definition.get("default")),
             MIN: format_value(definition.get("min")),
             MAX: format_value(definition.get("max")),
         }
         for column, text in cells.items():
-            item = QTableWidgetItem(text)
-            usable = (column == DEFAULT or (column == CHOICES and AttributeType(kind).has_choices)
+            item = self.item(row, column)
+            if item.text() != text:
+                item.setText(text)
+            usable = (column in (NAME, DEFAULT) or (column == CHOICES and AttributeType(kind).has_choices)
                       or (column in (MIN, MAX) and kind == AttributeType.NUMBER))
-            if not usable and not text:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsEnabled)
-            self.setItem(row, column, item)
+            self._enable(item, usable or bool(text))
+
+    @staticmethod
+    def _enable(item: QTableWidgetItem, usable: bool) -> None:
+        editable = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
+        flags = item.flags() | editable if usable else item.flags() & ~editable
+        if flags != item.flags():
+            item.setFlags(flags)
 
     def _type_changed(self, box: QComboBox) -> None:
         """A new type: clear what it cannot hold, then commit; a choice type waits for its choices."""
@@ -89,8 +110,7 @@ class AttributeTable(QTableWidget):
                 item = self.item(row, column)
                 if not usable:
                     item.setText("")
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable if usable
-                              else item.flags() & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsEnabled)
+                self._enable(item, usable)
             default = self.item(row, DEFAULT)
             try:
                 parse_value(kind, default.text().strip(), "")

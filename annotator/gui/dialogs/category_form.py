@@ -189,7 +189,7 @@ class CategoryForm(QWidget):
             self.name_edit.clear()
             self.shortcut_edit.clear()
             self.guideline_edit.setPlainText("")
-            self.attributes.setRowCount(0)
+            self.attributes.fill([])
             self.colour_button.setIcon(swatch("#ffffff"))
             self.colour_button.setText("")
             return
@@ -203,4 +203,4 @@ class CategoryForm(QWidget):
         self.clear_shortcut_button.setEnabled(bool(cat.shortcut))
         if self.guideline_edit.toPlainText() != cat.description:
             self.guideline_edit.setPlainText(cat.description)
-        self.attributes.fill(cat.attributes or [])
+        self.attributes.fill(cat.attributes or [], cat.id)

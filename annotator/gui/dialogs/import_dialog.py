@@ -1,4 +1,5 @@
-"""File → Import Documents…, after choosing files/folders: the import options (encoding, splitting,
+"""File → Import Documents…: the files and folders to import (more can be added, a folder with its
+subfolders), how many documents each file will make, and the import options (encoding, splitting,
 CSV/TSV/JSONL columns), the same as the ``import`` command's."""
 
 from __future__ import annotations
@@ -8,39 +9,32 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QPushButton,
     QRadioButton,
     QSpinBox,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.core.documents.readers import ImportOptions
-from annotator.gui.widgets import plain
+from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
+from annotator.gui.dialogs.import_files import ChosenFiles, PreviewRunner, plural
 
 DETECT = "Detect automatically"
 ENCODINGS = ("utf-8", "utf-16", "cp1252", "latin-1")
 TABLE_EXTENSIONS = (".csv", ".tsv", ".jsonl")  # one document per row; they take the column options
 ERROR_STYLE = "color: #b00020;"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def encoding_error(name: str) -> str | None:
@@ -60,30 +54,30 @@ class ImportDialog(QDialog):
     def __init__(self, paths: Sequence[str | Path], parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import documents")
-        self.paths = [Path(p) for p in paths]
-        folders = [p for p in self.paths if p.is_dir()]
-        files = [p for p in self.paths if not p.is_dir()]
-        # Folders may hold anything, so their tables may need the column options too.
-        self.has_tables = bool(folders) or any(p.suffix.lower() in TABLE_EXTENSIONS for p in files)
+        self.paths: list[Path] = []
 
-        # -- what was chosen
-        counts = [_plural(len(x), w) for x, w in ((files, "file"), (folders, "folder")) if x]
-        self.summary = QLabel(f"{' and '.join(counts) or 'Nothing'} chosen:")
-        self.path_list = QListWidget()
-        self.path_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.path_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do there: Tab skips it
-        style = self.style()
-        for path in self.paths:
-            is_dir = path.is_dir()
-            pixmap = QStyle.StandardPixmap.SP_DirIcon if is_dir else QStyle.StandardPixmap.SP_FileIcon
-            icon = style.standardIcon(pixmap)
-            name = path.name + ("/" if is_dir else "") if path.name else str(path)  # str: a drive or "/"
-            item = QListWidgetItem(icon, name)
-            item.setToolTip(plain(str(path)))
-            self.path_list.addItem(item)
-        row_height = max(self.path_list.sizeHintForRow(0), 18)
-        rows = min(max(len(self.paths), 1), 6)
-        self.path_list.setFixedHeight(row_height * rows + 2 * self.path_list.frameWidth() + 4)
+        # -- what was chosen, and how many documents each file will make
+        self.summary = QLabel()
+        self.path_list = ChosenFiles()
+        self.path_list.itemSelectionChanged.connect(self._selection_changed)
+        self.add_files_button = QPushButton("Add &Files…")
+        self.add_files_button.clicked.connect(self.add_files)
+        self.add_folder_button = QPushButton("Add F&older…")
+        self.add_folder_button.setToolTip("Import every supported file in a folder and its subfolders")
+        self.add_folder_button.clicked.connect(self.add_folder)
+        self.remove_button = QPushButton("Re&move")
+        self.remove_button.clicked.connect(self.remove_selected)
+        chosen_buttons = QHBoxLayout()
+        for button in (self.add_files_button, self.add_folder_button, self.remove_button):
+            chosen_buttons.addWidget(button)
+        chosen_buttons.addStretch(1)
+        self.folder_note = QLabel("Folders are searched with all their subfolders ("
+                                  + " ".join(SUPPORTED_EXTENSIONS) + " files; hidden files are skipped).")
+        self.folder_note.setWordWrap(True)
+        self.folder_note.setEnabled(False)  # greyed: a hint
+        self.preview_label = QLabel()
+        self.preview_label.setWordWrap(True)
+        self.preview = PreviewRunner(self, self._preview_options, self._previewed)
 
         # -- encoding
         self.encoding_box = QComboBox()
@@ -159,9 +153,8 @@ class ImportDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(edit)
             table_form.addRow(label, edit)
-        if not self.has_tables:
-            self.table_box.setEnabled(False)
-            table_form.addRow(QLabel("None of the chosen files is a .csv, .tsv or .jsonl file."))
+        self.no_tables = QLabel("None of the chosen files is a .csv, .tsv or .jsonl file.")
+        table_form.addRow(self.no_tables)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -173,15 +166,93 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.path_list)
+        layout.addLayout(chosen_buttons)
+        layout.addWidget(self.folder_note)
+        layout.addWidget(self.preview_label)
         layout.addLayout(encoding_form)
         layout.addWidget(split_box)
         layout.addWidget(self.table_box)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.split_choices.setEnabled(False)
-        self._validate()
+        for signal in (self.split_check.toggled, self.split_mode.buttonToggled, self.blank_lines.valueChanged,
+                       self.regex_edit.textChanged, self.encoding_box.currentTextChanged,
+                       self.text_field.textChanged, self.title_field.textChanged):
+            signal.connect(self._options_changed)
+        self.set_paths(paths)
         self.encoding_box.setFocus()
         self.resize(560, self.sizeHint().height())
+
+    # -- what is chosen ---------------------------------------------------------------------------
+
+    def set_paths(self, paths: Sequence[str | Path]) -> None:
+        """Choose these files and folders (duplicates dropped, order kept)."""
+        self.paths = list(dict.fromkeys(Path(p) for p in paths))
+        folders = [p for p in self.paths if p.is_dir()]
+        files = [p for p in self.paths if not p.is_dir()]
+        # Folders may hold anything, so their tables may need the column options too.
+        self.has_tables = bool(folders) or any(p.suffix.lower() in TABLE_EXTENSIONS for p in files)
+        counts = [plural(len(x), w) for x, w in ((files, "file"), (folders, "folder")) if x]
+        self.summary.setText(f"{' and '.join(counts)} chosen:" if counts
+                             else "Nothing chosen yet: add files or a folder.")
+        self.path_list.set_paths(self.paths)
+        self.folder_note.setVisible(bool(folders))
+        self.table_box.setEnabled(self.has_tables)
+        self.no_tables.setVisible(not self.has_tables)
+        self._selection_changed()
+        self._validate()
+        self._options_changed()
+
+    def add_files(self) -> None:
+        kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
+        files, _ = QFileDialog.getOpenFileNames(self, "Add files to import", self._start_folder(),
+                                                f"Documents ({kinds});;All files (*)")
+        if files:
+            self.set_paths([*self.paths, *files])
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder to import (with its subfolders)",
+                                                  self._start_folder())
+        if folder:
+            self.set_paths([*self.paths, folder])
+
+    def _start_folder(self) -> str:
+        last = self.paths[-1] if self.paths else None
+        return str(last if last is not None and last.is_dir() else last.parent if last else Path.home())
+
+    def remove_selected(self) -> None:
+        gone = set(self.path_list.selected_paths())
+        self.set_paths([p for p in self.paths if p not in gone])
+
+    def _selection_changed(self) -> None:
+        self.remove_button.setEnabled(bool(self.path_list.selectedItems()))
+
+    # -- the preview: how many documents each file makes ----------------------------------------
+
+    def _options_changed(self, *_) -> None:
+        if not self.isVisible():
+            return
+        if self._preview_options() is None:  # a problem to fix first, or nothing chosen
+            self.preview.pause()
+            self.path_list.counting("")
+            self.preview_label.setText("")
+        else:
+            self.path_list.counting()
+            self.preview_label.setText("Counting the documents…")
+            self.preview.request(self.paths)
+
+    def _preview_options(self) -> ImportOptions | None:
+        return self.options() if self.ok_button.isEnabled() else None
+
+    def _previewed(self, previews, message: str | None) -> None:
+        if previews is None:
+            self.preview_label.setText(f"The documents could not be counted: {message}")
+        else:
+            self.preview_label.setText(self.path_list.show_preview(previews))
+
+    def done(self, result: int) -> None:
+        self.preview.stop()
+        super().done(result)
 
     @staticmethod
     def _error_label() -> QLabel:
@@ -222,7 +293,7 @@ class ImportDialog(QDialog):
         encoding, split = self.encoding_problem(), self.split_problem()
         self._show(self.encoding_error, encoding)
         self._show(self.split_error, split)
-        self.ok_button.setEnabled(encoding is None and split is None)
+        self.ok_button.setEnabled(encoding is None and split is None and bool(self.paths))
         if self.isVisible():
             self._grow()
 
@@ -235,6 +306,7 @@ class ImportDialog(QDialog):
     def showEvent(self, event) -> None:
         self._grow()
         super().showEvent(event)
+        self._options_changed()
 
     def accept(self) -> None:  # Enter with a problem left must not get through either
         if self.ok_button.isEnabled():

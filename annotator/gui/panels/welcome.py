@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class WelcomePage(QWidget):
-    """Emits ``importRequested()`` and ``sampleRequested()`` from its two buttons."""
+    """Emits ``importRequested()``, ``folderRequested()`` and ``sampleRequested()`` from its buttons."""
 
     importRequested = Signal()
+    folderRequested = Signal()
     sampleRequested = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -30,11 +31,15 @@ class WelcomePage(QWidget):
         self.import_button = QPushButton("Import documents…")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(lambda: self.importRequested.emit())
+        self.folder_button = QPushButton("Import a folder…")
+        self.folder_button.setToolTip("Every supported file in a folder and its subfolders")
+        self.folder_button.clicked.connect(lambda: self.folderRequested.emit())
         self.sample_button = QPushButton("Open sample project")
         self.sample_button.clicked.connect(lambda: self.sampleRequested.emit())
         layout.addWidget(heading)
         layout.addWidget(hint)
         layout.addSpacing(12)
         layout.addWidget(self.import_button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.folder_button, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.sample_button, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)

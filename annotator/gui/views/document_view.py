@@ -60,6 +60,7 @@ class DocumentView(QTextEdit):
         self.edge_rule: Callable[[str, int, int], tuple[int, int]] | None = None  # (edge, start, end) of a drag → span
         self._highlighter: SpanHighlighter | None = None
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
+        self.marked: list[tuple[int, int]] = []  # Qt positions of a place shown (mark_range), outlined
         self._press: QPoint | None = None
         self._drag: tuple[str, str] | None = None  # ("start" or "end", annotation id) while dragging an edge
         self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
@@ -83,6 +84,7 @@ class DocumentView(QTextEdit):
         cursor.insertText(text)
         self.index = SpanIndex(text, spans)
         self.selected_id = None
+        self.marked = []
         self._cycle_at = self._scroll_when_shown = None
         self._highlighter = SpanHighlighter(document, self)
         self._highlighter.rehighlight()  # before the view lays the document out: one pass, no relayout
@@ -176,6 +178,16 @@ class DocumentView(QTextEdit):
         cursor.setPosition(self.index.offsets.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.center_cursor()
+
+    def mark_range(self, start: int, end: int) -> None:
+        """Show ``[start, end)`` (code points) without selecting it, so that its highlight colours stay
+        readable: the cursor goes to its start, it is scrolled into view and outlined until the next
+        click or key press in the view."""
+        if self.index is not None:
+            self.place_cursor(start)
+            self.center_cursor()
+            self.marked = [(self.index.offsets.to_qt(start), self.index.offsets.to_qt(end))]
+            self.viewport().update()
 
     def center_cursor(self) -> None:
         """Scroll so that the cursor is in the middle third of the view (not at an edge)."""
@@ -351,6 +363,7 @@ class DocumentView(QTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event) -> None:
+        self._unmark()
         if event.key() == Qt.Key.Key_Escape:
             cursor = self.textCursor()
             if cursor.hasSelection():
@@ -386,7 +399,13 @@ class DocumentView(QTextEdit):
         top = origin.y() + line.y()
         return origin.x() + line.cursorToX(local)[0], top, top + line.ascent() + line.descent()
 
+    def _unmark(self) -> None:
+        if self.marked:
+            self.marked = []
+            self.viewport().update()
+
     def mousePressEvent(self, event) -> None:
+        self._unmark()
         self._press = event.position().toPoint()
         edge = self.edge_at(self._press) if event.button() == Qt.MouseButton.LeftButton else None
         if edge is not None:
@@ -467,7 +486,7 @@ class DocumentView(QTextEdit):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if self.index is None or not (self.index.spans or self.find_matches):
+        if self.index is None or not (self.index.spans or self.find_matches or self.marked):
             return
         painter = QPainter(self.viewport())
         try:

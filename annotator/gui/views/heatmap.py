@@ -9,6 +9,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from annotator.core.agreement.report import fixed
+
 CELL = 64
 LOW = QColor("#d55e00")  # vermillion: disagreement
 MID = QColor("#f7f7f7")
@@ -92,7 +94,7 @@ class Heatmap(QWidget):
                 if value is None:
                     text = "n/a"
                 else:
-                    text = f"{value:,.0f}" if self.counts else f"{value:.{self.decimals}f}"
+                    text = f"{value:,.0f}" if self.counts else fixed(value, self.decimals)
                 painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
         painter.setPen(QPen(QColor("#999999"), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)

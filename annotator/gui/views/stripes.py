@@ -1,14 +1,14 @@
 """What a DocumentView paints over its text, which a character format cannot show: one stripe per
 layer in the space under each line (spans overlapping in a line never share a lane), the outline
-of the selected annotation, and the find bar's matches as dashed boxes. Functions of the view, so
-the view itself keeps to its text, positions and events."""
+of the selected annotation, and the boxes of views/outlines.py (the find bar's matches, a place
+shown). Functions of the view, so the view itself keeps to its text, positions and events."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
+
+from annotator.gui.views.outlines import outline
 
 STRIPE = 2.0  # px, height of one layer's stripe
 STRIPE_GAP = 1.5
@@ -16,7 +16,7 @@ MAX_LANES = 4  # deeper overlaps share the last lane
 
 
 def paint_layers(view, painter: QPainter, area) -> None:
-    """Paint the stripes, the selected annotation's outline and the find bar's matches of the
+    """Paint the stripes, the selected annotation's outline and the outlined ranges of the
     blocks of ``view`` (a DocumentView) that meet ``area`` (viewport coordinates)."""
     layout = view.document().documentLayout()
     block = view.block_at(area.top())
@@ -31,30 +31,10 @@ def paint_layers(view, painter: QPainter, area) -> None:
             if number in index.pieces:
                 _paint_block(view, painter, block, number, rect)
             if view.find_matches:
-                _paint_matches(view, painter, block, rect)
+                outline(painter, block, rect, view.find_matches, QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine))
+            if view.marked:
+                outline(painter, block, rect, view.marked, QPen(QColor("#d00000"), 2))
         block = block.next()
-
-
-def _paint_matches(view, painter: QPainter, block, rect: QRectF) -> None:
-    first, end = block.position(), block.position() + block.length() - 1
-    i = bisect_left(view.find_matches, (first - 10_000, 0))  # matches are short; start a little before
-    pen = QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine)
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    layout = block.layout()
-    for start, stop in view.find_matches[i:]:
-        if start > end:
-            break
-        a, b = max(start, first) - first, min(stop, end) - first
-        if a >= b:
-            continue
-        for n in range(layout.lineCount()):
-            line = layout.lineAt(n)
-            x, y = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
-            if x < y:
-                x1, x2 = line.cursorToX(x)[0], line.cursorToX(y)[0]
-                painter.drawRect(QRectF(rect.left() + x1, rect.top() + line.y(), x2 - x1,
-                                        line.ascent() + line.descent()))
 
 
 def _paint_block(view, painter: QPainter, block, number: int, rect: QRectF) -> None:

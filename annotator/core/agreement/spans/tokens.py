@@ -59,6 +59,8 @@ def _kappa(t) -> float | Undefined:
 def _alpha_binary(c) -> float | Undefined:
     n1, o01, n = c
     n0 = n - n1
+    if n == 0:
+        return Undefined("no tokens")
     if n1 == 0 or n0 == 0:
         return Undefined("only one value occurs (no token covered, or every token covered)")
     return float(1 - (n - 1) * o01 / (n0 * n1))

@@ -78,7 +78,7 @@ def pdf_text(data: bytes) -> str:
             except DependencyError:
                 raise ReadError(
                     "the PDF is AES-encrypted and reading it needs the Python package "
-                    "'cryptography', which is not installed"
+                    "'pycryptodome', which is not installed"
                 ) from None
             except Exception:
                 decrypted = 0
