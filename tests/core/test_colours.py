@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from annotator.core.schema.rules import PALETTE, colour_distance, next_colour, oklab
+from annotator.core.schema.rules import HIGHLIGHT_LIGHTNESS, PALETTE, colour_distance, next_colour, oklab
 
 
 @pytest.mark.parametrize(("colour", "expected"), [
@@ -48,7 +48,8 @@ def test_the_colour_chosen_is_farthest_from_its_nearest_colour_in_use(used):
     def nearest(colour):
         return min(colour_distance(colour, other) for other in used)
 
-    assert all(nearest(chosen) >= nearest(other) for other in PALETTE if other not in used)
+    highlightable = [c for c in PALETTE if c not in used and oklab(c)[0] >= HIGHLIGHT_LIGHTNESS]
+    assert all(nearest(chosen) >= nearest(other) for other in highlightable)
 
 
 def test_a_new_colour_is_never_a_near_twin_of_one_in_use():
@@ -71,3 +72,11 @@ def test_sixteen_new_categories_get_sixteen_different_colours_first():
         used.add(next_colour(used))
     assert used == set(PALETTE)
     assert min(colour_distance(a, b) for a, b in itertools.combinations(PALETTE, 2)) > 0.02  # all tell apart
+
+
+def test_black_is_not_picked_while_a_colour_one_can_highlight_with_is_free():
+    """Claims' four colours: black is the farthest from them all, but only for being dark."""
+    claims = {"#0072b2", "#e69f00", "#cc79a7", "#009e73"}
+    chosen = next_colour(claims)
+    assert chosen != "#000000" and oklab(chosen)[0] >= HIGHLIGHT_LIGHTNESS
+    assert next_colour(set(PALETTE) - {"#000000"}) == "#000000"

@@ -327,17 +327,23 @@ def colour_distance(first: str, second: str) -> float:
     return math.dist(oklab(first), oklab(second))
 
 
+HIGHLIGHT_LIGHTNESS = 0.4
+
+
 def next_colour(used: set[str]) -> str:
     """The colour for a new category: of the palette colours not in ``used`` (all of them once
     every one is used), the one whose nearest colour in ``used`` is farthest away (``colour_distance``);
-    of equally distant ones, the first in the palette."""
+    of equally distant ones, the first in the palette. Colours too dark to highlight with (OKLab
+    lightness below ``HIGHLIGHT_LIGHTNESS``: black, whose tint under black text is a dull grey, and
+    farthest from every colour only because it is dark) come last, once the others are used."""
     taken = set()
     for colour in used:
         try:
             taken.add(normalise_colour(colour))
         except ValidationError:
             continue  # a colour stored by an older version that this one does not read: no constraint
-    candidates = [c for c in PALETTE if c not in taken] or list(PALETTE)
+    free = [c for c in PALETTE if c not in taken] or list(PALETTE)
+    candidates = [c for c in free if oklab(c)[0] >= HIGHLIGHT_LIGHTNESS] or free
     if not taken:
         return candidates[0]
     return max(candidates, key=lambda c: min(colour_distance(c, other) for other in taken))
