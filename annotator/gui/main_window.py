@@ -41,7 +41,13 @@ from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.layers import LayersPanel
 from annotator.gui.panels.palette import CategoryPalette
 from annotator.gui.panels.welcome import WelcomePage
-from annotator.gui.settings import redirect_qt_settings, remember_project, settings
+from annotator.gui.settings import (
+    redirect_qt_settings,
+    remember_project,
+    save_position,
+    saved_position,
+    settings,
+)
 from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
@@ -68,6 +74,7 @@ class MainWindow(QMainWindow):
         self.view = DocumentView()
         self.view.tooltip_provider = self.annotating.tooltip_for
         self.view.menu_provider = self.annotating.context_menu
+        self.view.edge_rule = self.annotating.dragged_edge  # a dragged edge snaps as a selection does
         self.text_title = QLabel()
         self.text_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
         self.text_title.setWordWrap(True)
@@ -212,6 +219,9 @@ class MainWindow(QMainWindow):
         self._show_read_only()
         if not (isinstance(last, str) and self.corpus.select(last)):
             self.corpus.step(0) if self.documents_model.rowCount() else self.show_document(None)
+        saved = saved_position(project.info().id, self.document.id) if self.document is not None else None
+        if saved is not None:  # where the document was scrolled to when the app closed
+            self.view.scroll_to(saved)
 
     # Actions that change the project: disabled while it is open read-only.
     WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
@@ -285,6 +295,8 @@ class MainWindow(QMainWindow):
                 gc.enable()
 
     def _show_document(self, document) -> None:
+        same = document is not None and self.document is not None and self.document.id == document.id
+        position = self.view.view_position() if same else None  # shown again (after an import): stay
         self.document = document
         if document is None:
             self.text_title.clear()
@@ -297,6 +309,8 @@ class MainWindow(QMainWindow):
             spans = (self.project.annotation_spans(document.id) if rows is None
                      else [(r.id, r.start, r.end, r.category_id, r.annotator_id) for r in rows])
             self.view.show_text(document.text, spans)
+            if position is not None:
+                self.view.scroll_to(position)
             self.documents_model.set_annotation_count(document.id, len(spans))
             if any(span[4] not in self.annotator_names for span in spans):  # coders imported since
                 self._refresh_names()
@@ -375,8 +389,9 @@ class MainWindow(QMainWindow):
             self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
+            self.table_panel.select_annotation(ids[0])  # the table follows (not the row selected before)
+        self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
         self.show_details()
-        self.refresh_layers()
         self.update_status()
 
     # -- selection, layers, status -------------------------------------------------------------
@@ -465,6 +480,8 @@ class MainWindow(QMainWindow):
         store.setValue("window/state", self.saveState())
         store.setValue("project/last", str(self.project.path))
         self.remember_document()
+        if self.document is not None:
+            save_position(self.project.info().id, self.document.id, self.view.view_position())
         store.sync()
         self.schema.close_schema_dialogs()
         if self.context.operation is not None:

@@ -1,5 +1,5 @@
 """The app's settings: one ini file in the config folder (which ANNOTATOR_HOME redirects), the
-coder's saved name and the recent projects."""
+coder's saved name, the recent projects and where each project's open document was scrolled to."""
 
 from __future__ import annotations
 
@@ -60,3 +60,19 @@ def remember_project(path: Path) -> None:
 def forget_project(path: str) -> None:
     """A recent project that no longer exists."""
     settings().setValue("project/recent", [p for p in recent_projects() if p != path])
+
+
+def save_position(project_id: str, document_id: str, position: tuple[int, int]) -> None:
+    """Where a project's open document is scrolled to (a DocumentView's ``view_position``)."""
+    settings().setValue(f"positions/{project_id}", [document_id, str(position[0]), str(position[1])])
+
+
+def saved_position(project_id: str, document_id: str) -> tuple[int, int] | None:
+    """The position ``save_position`` kept, if it was kept for this document."""
+    saved = settings().value(f"positions/{project_id}")
+    if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == document_id):
+        return None
+    try:
+        return max(0, int(saved[1])), int(saved[2])
+    except ValueError:
+        return None  # a settings file edited by hand: start at the top

@@ -1,10 +1,16 @@
 """Typed attribute definitions of categories, and annotation values checked against them."""
 
+import csv
+import io
+import json
+
 import pytest
 
 from annotator.core.errors import ValidationError
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import build_export, dumps
+from annotator.core.exchange.merge import merge_exports
+from annotator.core.exchange.other_formats import render
 from annotator.core.project import commands
 from annotator.core.schema.rules import (
     ATTRIBUTE_TYPES,
@@ -199,11 +205,66 @@ def test_import_rejects_annotations_whose_values_do_not_fit_and_keeps_the_others
     project.add_annotation(doc.id, cats[0].id, alice.id, 2, 5, attributes={"verdict": "false"})
     (tmp_path / "team.json").write_bytes(dumps(build_export(project)))
     with create_project(tmp_path / "other.annotator") as other:
-        other.add_category("Typed", attributes=[{"name": "score", "type": "number", "max": 5}])
+        # The same definitions but a maximum of 5 (new annotations store every default, see below).
+        other.add_category("Typed", attributes=[dict(d, max=5) if d["name"] == "score" else d for d in DEFINITIONS])
         summary = import_annotations(other, [tmp_path / "team.json"])
         bad = project.annotations(category_id=cat.id)[0]  # the one at 0-3
         assert summary.rejected == [f"team.json: 'Hel' (annotation {bad.id[:8]}): attribute 'score' is 9, "
                                     "above the maximum 5"]
         assert summary.annotations_added == 5  # the three of filled(), score 1, and the verdict
-        assert sorted(str(a.attributes) for a in other.annotations() if a.attributes) == \
-            ["{'score': 1}", "{'verdict': 'false'}"]
+        assert sorted(json.dumps(a.attributes, sort_keys=True) for a in other.annotations() if a.attributes) == \
+            sorted(json.dumps(v, sort_keys=True) for v in ({"score": 1, **DEFAULTS}, {"verdict": "false"},
+                                                            {"verdict": "not checked"}, {"verdict": "not checked"}))
+
+
+DEFAULTS = {d["name"]: d["default"] for d in DEFINITIONS if d["name"] != "score"}
+
+
+def test_a_new_annotation_stores_the_defaults_of_its_category(typed, dump):
+    """The Annotation panel shows a default as the value; the project holds it too, so exports and
+    agreement see what the coder saw. A value given (even None) is kept."""
+    project, doc, alice, cat, cats = typed
+    ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3)
+    assert project.annotation(ann.id).attributes == {**DEFAULTS, "score": 5}
+    given = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes={"score": 1, "verdict": None})
+    assert project.annotation(given.id).attributes == {**DEFAULTS, "score": 1, "verdict": None}
+    claim = project.add_annotation(doc.id, cats[0].id, alice.id, 0, 3)  # the Claims schema's verdict
+    assert project.annotation(claim.id).attributes == {"verdict": "not checked"}
+    plain = project.add_annotation(doc.id, cats[1].id, alice.id, 0, 3)  # a category without definitions
+    assert project.annotation(plain.id).attributes == {}
+    # The spreadsheet export fills the column.
+    rows = list(csv.reader(io.StringIO(render("csv", build_export(project)).lstrip("\ufeff"))))
+    column = rows[0].index("attribute:verdict")
+    assert {row[column] for row in rows[1:] if row[rows[0].index("annotation_id")] == claim.id} == {"not checked"}
+
+
+def test_undo_and_redo_of_a_new_annotation_keep_its_defaults(typed, dump):
+    project, doc, alice, cat, _ = typed
+    before = dump(project)
+    command = commands.AddAnnotations([dict(document_id=doc.id, category_id=cat.id, annotator_id=alice.id,
+                                            start=0, end=3)])
+    command.do(project)
+    after = dump(project)
+    assert project.annotation(command.ids[0]).attributes == {**DEFAULTS, "score": 5}
+    command.undo(project)
+    assert dump(project) == before
+    project.update_category(cat.id, attributes=[])  # redo puts back the row as it was made
+    command.do(project)
+    assert project.annotation(command.ids[0]).attributes == {**DEFAULTS, "score": 5}
+    assert after["annotations"] == dump(project)["annotations"]
+
+
+def test_imports_and_merges_keep_the_values_their_file_holds(typed, tmp_path):
+    """An annotation in an export file is another coder's: importing or merging it stores its
+    values as the file says, without the defaults of the importing project."""
+    project, doc, alice, cat, _ = typed
+    ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3)
+    project.update_annotation(ann.id, attributes={})  # no values: as an older version stored it
+    data = build_export(project)
+    (tmp_path / "team.json").write_bytes(dumps(data))
+    with create_project(tmp_path / "other.annotator") as other:
+        other.add_category("Typed", attributes=DEFINITIONS)
+        import_annotations(other, [tmp_path / "team.json"])
+        assert other.annotation(ann.id).attributes == {}
+    merged, _ = merge_exports([("a.json", data), ("b.json", data)])
+    assert next(a for a in merged["annotations"] if a["id"] == ann.id)["attributes"] == {}

@@ -41,6 +41,7 @@ from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import build_export, dumps, parse_export, read_export, write_export
 from annotator.core.exchange.merge import merge_exports
 from annotator.core.project.project import Project
+from annotator.core.schema.rules import with_defaults
 from annotator.core.schema.templates import create_project
 from annotator.core.text import sha256_text
 
@@ -175,14 +176,16 @@ def add_spec_annotations(project: Project, spec: ProjectSpec) -> list[Row]:
     returns the rows ``annotation_rows`` should find in its export."""
     doc_ids = [project.document_by_sha256(sha256_text(text)).id for text in spec.texts]
     categories = [c.id for c in project.categories()]
+    definitions = {c.id: c.attributes or [] for c in project.categories()}
     coders = [project.add_annotator(name) for name in spec.annotators]
     items, expected = [], []
     for a in spec.annotations:
         text, category, coder = spec.texts[a.document], categories[a.category], coders[a.annotator]
         items.append(dict(document_id=doc_ids[a.document], category_id=category, annotator_id=coder.id,
                           start=a.start, end=a.end, note=a.note, attributes=a.attributes))
+        stored = with_defaults(a.attributes, definitions[category])  # a new annotation takes the defaults
         expected.append((text, a.start, a.end, text[a.start:a.end], category, coder.name, a.note,
-                         canonical_json(a.attributes)))
+                         canonical_json(stored)))
     project.add_annotations(items)
     return expected
 

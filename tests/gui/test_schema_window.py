@@ -82,7 +82,7 @@ def test_a_value_the_definition_refuses_gets_a_message_and_the_panel_shows_the_s
     [ann] = window.project.annotations()
     window.annotating.set_attributes(ann.id, {"verdict": "probably"})
     assert dialogs[-1][1] == "Cannot do that" and "verdict" in dialogs[-1][2]
-    assert window.project.annotation(ann.id).attributes == {}
+    assert window.project.annotation(ann.id).attributes == {"verdict": "not checked"}  # the default, kept
 
 
 def test_the_side_panel_edits_each_attribute_type_with_its_widget(window):
@@ -107,12 +107,14 @@ def test_the_side_panel_edits_each_attribute_type_with_its_widget(window):
     widgets = [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
     assert [type(w) for w in widgets] == [QComboBox, QListWidget, QCheckBox, QDoubleSpinBox, QLineEdit]
     verdict, topics, sourced, confidence, source = widgets
-    assert (confidence.minimum(), confidence.maximum()) == (0, 10)
+    # One step below the minimum is "—", no value (issue 13: the panel shows what is stored).
+    assert (confidence.minimum() + confidence.singleStep(), confidence.maximum()) == (0, 10)
+    assert confidence.text() == confidence.specialValueText() == "—"
     verdict.setCurrentIndex(verdict.findData("false"))
     verdict.activated.emit(verdict.currentIndex())
     widgets = [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
     widgets[2].setChecked(True)
     widgets = [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
-    widgets[3].setValue(7.5)
+    widgets[3].setValue(7.5)  # 0 to 10 is a whole-number scale (issue 13): the panel keeps whole numbers
     assert window.project.annotation(ann.id).attributes == {
-        "verdict": "false", "topics": [], "sourced": True, "confidence": 7.5, "source": ""}
+        "verdict": "false", "topics": [], "sourced": True, "confidence": 8, "source": ""}

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError, brief
-from annotator.core.schema.rules import check_attribute_values, fit_attribute_values
+from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
 
@@ -61,9 +61,11 @@ class AnnotationsMixin:
         id, created, modified, origin_id. Every item is checked before anything is written: one bad item refuses all.
         Attribute values must fit the definitions of the item's category, except with ``restore``
         (undo putting back rows exactly as they were, even if the definitions changed since).
+        A new annotation (not ``restore``) stores the default of every attribute its category
+        defines with one and the item gives no value for; a restored one keeps its values as they were.
         """
         with self._tx(write=True) as s:
-            return insert_annotations(s, items, restore=restore)
+            return insert_annotations(s, items, restore=restore, defaults=not restore)
 
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation; NotFoundError if there is none with this id."""
@@ -206,8 +208,10 @@ class AnnotationsMixin:
         return [found[i] for i in ids]
 
 
-def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restore: bool = False) -> list[str]:
-    """``add_annotations`` inside an open session (for operations made of several steps)."""
+def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restore: bool = False,
+                       defaults: bool = False) -> list[str]:
+    """``add_annotations`` inside an open session (for operations made of several steps). Only with
+    ``defaults`` are the attribute defaults filled in: imports and merges store what their file says."""
     rows = items if isinstance(items, list) else list(items)  # read only: no copies of 100k dicts
     if not rows:
         return []
@@ -237,11 +241,13 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
         else:
             ann_id = new_id()
         values = _check_values(row.get("attributes"), where)
-        if values and not restore:
+        if (values and not restore) or defaults:
             definitions = defined.get(row["category_id"])
             if definitions is None:
                 definitions = defined[row["category_id"]] = _definitions(s, row["category_id"])
             check_attribute_values(values, definitions, where)
+            if defaults:
+                values = with_defaults(values, definitions)
         created = row.get("created") or stamp
         for key in ("created", "modified"):
             if row.get(key):

@@ -3,6 +3,7 @@ attribute values annotations may hold. (Templates: annotator.core.schema.templat
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from enum import StrEnum
@@ -217,6 +218,33 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+MAX_DECIMALS = 6
+
+
+def decimals(number: Any) -> int:
+    """How many digits after the decimal point ``number`` is written with (0 for 3 and 3.0; 2 for
+    0.25; at most MAX_DECIMALS); 0 for what is not a number."""
+    if not _is_number(number) or float(number).is_integer():
+        return 0
+    text = repr(float(number))
+    if "e" in text:  # 1e-07: the exponent says it
+        mantissa, exponent = text.split("e")
+        places = len(mantissa.partition(".")[2].rstrip("0")) - int(exponent)
+    else:
+        places = len(text.partition(".")[2].rstrip("0"))
+    return max(0, min(MAX_DECIMALS, places))
+
+
+def number_precision(definition: dict[str, Any], value: Any = None) -> int:
+    """The decimals a number attribute is shown and edited with: as many as its min, max, default
+    and ``value`` are written with, so a 1–5 scale shows "3", not "3.00", and 0–1 in steps of 0.25
+    shows "0.25". A definition without min, max and default gives 2 (any number may be typed)."""
+    given = [definition[key] for key in ("min", "max", "default") if _is_number(definition.get(key))]
+    if not given:
+        return max(2, decimals(value))
+    return max(decimals(n) for n in [*given, value])
+
+
 def parse_value(kind: str, text: str, what: str = "the value") -> Any:
     """The value of an attribute of type ``kind`` that ``text`` (as ``format_value`` writes it)
     stands for; ValidationError naming ``what`` when it is not a number or yes/no. Whether the
@@ -258,6 +286,14 @@ def check_attribute_values(values: dict[str, Any], definitions: list[dict[str, A
             raise ValidationError(f"{where}: attribute {quoted(name)} {problem}")
 
 
+def with_defaults(values: dict[str, Any], definitions: list[dict[str, Any]]) -> dict[str, Any]:
+    """``values`` with the default of each attribute that ``definitions`` gives one and ``values``
+    holds nothing for (a new annotation's values). A value given, even None, is kept."""
+    missing = {d["name"]: copy.deepcopy(d["default"]) for d in definitions
+               if d.get("default") is not None and d.get("name") not in values}
+    return {**values, **missing} if missing else values
+
+
 def fit_attribute_values(values: dict[str, Any], definitions: list[dict[str, Any]]) -> dict[str, Any]:
     """The values that fit ``definitions`` (used when an annotation moves to another category:
     values the new category does not define, or that do not fit it, are dropped)."""
@@ -266,9 +302,48 @@ def fit_attribute_values(values: dict[str, Any], definitions: list[dict[str, Any
             if name in by_name and value_problem(value, by_name[name]) is None}
 
 
+def oklab(colour: str) -> tuple[float, float, float]:
+    """The OKLab coordinates (L, a, b) of an sRGB ``"#rrggbb"`` colour: Björn Ottosson's perceptual
+    space (https://bottosson.github.io/posts/oklab/), where straight-line distance follows how
+    different two colours look."""
+    digits = normalise_colour(colour)[1:]
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(digits[i:i + 2], 16) / 255) for i in (0, 2, 4))
+    lms = (0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
+           0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
+           0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b)
+    l_, m_, s_ = (math.copysign(abs(v) ** (1 / 3), v) for v in lms)
+    return (0.2104542553 * l_ + 0.7936177850 * m_ - 0.0040720468 * s_,
+            1.9779984951 * l_ - 2.4285922050 * m_ + 0.4505937099 * s_,
+            0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_)
+
+
+def colour_distance(first: str, second: str) -> float:
+    """How different two colours look: the Euclidean distance of their OKLab coordinates (0 for
+    the same colour; about 0.02 is the smallest difference people notice, 1 is black to white)."""
+    return math.dist(oklab(first), oklab(second))
+
+
+HIGHLIGHT_LIGHTNESS = 0.4
+
+
 def next_colour(used: set[str]) -> str:
-    """The first palette colour not in ``used`` (cycling when all are used)."""
-    for colour in PALETTE:
-        if colour not in used:
-            return colour
-    return PALETTE[len(used) % len(PALETTE)]
+    """The colour for a new category: of the palette colours not in ``used`` (all of them once
+    every one is used), the one whose nearest colour in ``used`` is farthest away (``colour_distance``);
+    of equally distant ones, the first in the palette. Colours too dark to highlight with (OKLab
+    lightness below ``HIGHLIGHT_LIGHTNESS``: black, whose tint under black text is a dull grey, and
+    farthest from every colour only because it is dark) come last, once the others are used."""
+    taken = set()
+    for colour in used:
+        try:
+            taken.add(normalise_colour(colour))
+        except ValidationError:
+            continue  # a colour stored by an older version that this one does not read: no constraint
+    free = [c for c in PALETTE if c not in taken] or list(PALETTE)
+    candidates = [c for c in free if oklab(c)[0] >= HIGHLIGHT_LIGHTNESS] or free
+    if not taken:
+        return candidates[0]
+    return max(candidates, key=lambda c: min(colour_distance(c, other) for other in taken))

@@ -56,9 +56,7 @@ class AnnotateController:
             else:
                 self.window.statusBar().showMessage("Select some text first, then press the category's key.", 4000)
             return
-        start, end = selection
-        if self.window.actions["annotate.snap"].isChecked():
-            start, end = snap_to_words(self.window.view.text(), start, end)
+        start, end = self.snapped(*selection)
         if start >= end:
             self.window.statusBar().showMessage("The selection holds only white space.", 4000)
             return
@@ -70,6 +68,21 @@ class AnnotateController:
         if self.history.run(command):
             self.window.view.place_cursor(end)
             self.window.view.select_annotation(command.ids[0])
+
+    def snapped(self, start: int, end: int) -> tuple[int, int]:
+        """A selected span as an annotation takes it: with Snap to Word Boundaries on, widened to
+        whole words and without the white space at its edges (``core.text.snap_to_words``)."""
+        if self.window.actions["annotate.snap"].isChecked():
+            return snap_to_words(self.window.view.text(), start, end)
+        return start, end
+
+    def dragged_edge(self, edge: str, start: int, end: int) -> tuple[int, int]:
+        """The span an edge drag gives: the dragged edge follows the rule of a selection
+        (``snapped``); the other stays where it is."""
+        snapped_start, snapped_end = self.snapped(start, end)
+        if snapped_start >= snapped_end:
+            return start, start  # only white space: no span (the drag changes nothing)
+        return (snapped_start, end) if edge == "start" else (start, snapped_end)
 
     def change_category(self, annotation_id: str, category_id: str) -> None:
         span = self.window.view.index.spans.get(annotation_id) if self.window.view.index else None

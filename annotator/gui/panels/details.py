@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.schema.rules import AttributeType
+from annotator.core.schema.rules import AttributeType, number_precision
 from annotator.gui.widgets import fill_category_combo
 
 NOTE_PAUSE_MS = 1500
@@ -151,7 +151,7 @@ class DetailsPanel(QWidget):
         for definition in definitions:
             name = definition["name"]
             kind = definition.get("type", "text")
-            value = values.get(name, definition.get("default"))
+            value = values.get(name)  # what the project holds (a new annotation holds the defaults)
             widget, getter, signal = _attribute_widget(kind, definition, value)
             self._attribute_getters[name] = getter
             signal.connect(self._attributes_edited)
@@ -210,15 +210,37 @@ def _attribute_widget(kind: str, definition: dict, value):
         return lst, checked, lst.itemChanged
     if kind == AttributeType.BOOLEAN:
         box = QCheckBox()
-        box.setChecked(bool(value))
-        return box, box.isChecked, box.toggled
+        box.setTristate(value is None)  # partly checked: no value (the user can click past it)
+        box.setCheckState(Qt.CheckState.PartiallyChecked if value is None
+                          else Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+
+        def checked():
+            state = box.checkState()
+            return None if state == Qt.CheckState.PartiallyChecked else state == Qt.CheckState.Checked
+        return box, checked, box.stateChanged
     if kind == AttributeType.NUMBER:
-        box = QDoubleSpinBox()
-        box.setDecimals(2)
-        low, high = definition.get("min"), definition.get("max")
-        box.setRange(-1e9 if low is None else float(low), 1e9 if high is None else float(high))
-        box.setValue(float(value) if isinstance(value, (int, float)) else 0.0)
-        box.setKeyboardTracking(False)
-        return box, box.value, box.valueChanged
+        return _number_widget(definition, value)
     edit = QLineEdit("" if value is None else str(value))
     return edit, edit.text, edit.editingFinished
+
+
+def _number_widget(definition: dict, value):
+    """A spin box with the decimals the definition implies (core ``number_precision``: a 1–5 scale
+    shows 3, not 3.00); one step below the minimum it shows "—", no value."""
+    box = QDoubleSpinBox()
+    places = number_precision(definition, value)
+    box.setDecimals(places)
+    bounded = any(key in definition for key in ("min", "max", "default"))
+    step = 10.0 ** -number_precision(definition) if bounded else 1.0
+    box.setSingleStep(step)
+    low, high = definition.get("min"), definition.get("max")
+    box.setRange((-1e9 if low is None else float(low)) - step, 1e9 if high is None else float(high))
+    box.setSpecialValueText("—")
+    box.setValue(float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else box.minimum())
+    box.setKeyboardTracking(False)
+
+    def number():
+        if box.value() == box.minimum():
+            return None
+        return round(box.value()) if places == 0 else round(box.value(), places)
+    return box, number, box.valueChanged

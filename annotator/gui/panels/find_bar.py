@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -57,7 +59,6 @@ class FindBar(QWidget):
         self.next_button = QToolButton(text="▼")
         self.next_button.setToolTip("Next match (F3)")
         self.count = QLabel("")
-        self.count.setMinimumWidth(70)
         self.category = QComboBox()
         self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.category.setMinimumContentsLength(12)
@@ -66,13 +67,17 @@ class FindBar(QWidget):
         self.annotate_button.setToolTip("Annotate every match with the chosen category (one undoable step)")
         self.close_button = QToolButton(text="✕")
         self.close_button.setToolTip("Close (Esc)")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        for widget in (self.edit, self.previous_button, self.next_button, self.count, self.case, self.words):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        for widget in (self.category, self.annotate_button, self.close_button):
-            layout.addWidget(widget)
+        # Three groups that wrap onto a second (and third) row when the bar is narrow, so that opening
+        # it never widens the centre of the window (which would narrow the side panels).
+        self.groups = [_group(self.edit, self.previous_button, self.next_button, self.count),
+                       _group(self.case, self.words), _group(self.category, self.annotate_button)]
+        self.groups[0].layout().setStretch(0, 1)  # the search field takes the room there is
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(8, 4, 8, 4)
+        self._rows.setSpacing(4)
+        self._rows.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint says it
+        self._arrangement: list[list[int]] = []
+        self._arrange(10_000)
         for signal in (self.edit.textChanged, self.case.toggled, self.words.toggled):
             signal.connect(self.search)
         for signal in (self.edit.returnPressed, self.next_button.clicked):
@@ -80,6 +85,63 @@ class FindBar(QWidget):
         self.previous_button.clicked.connect(self.previous)
         self.annotate_button.clicked.connect(self._annotate_all)
         self.close_button.clicked.connect(self.close_bar)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the widest group beside the close button: the bar wraps to fit."""
+        margins = self._rows.contentsMargins()
+        width = max(g.minimumSizeHint().width() for g in self.groups) + self.close_button.sizeHint().width() + 8
+        return QSize(width + margins.left() + margins.right(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        """Put the groups on as few rows as ``width`` holds, in order; the close button ends the first."""
+        margins = self._rows.contentsMargins()
+        room = width - margins.left() - margins.right()
+        spacing = 12
+        rows: list[list[int]] = [[]]
+        used = self.close_button.sizeHint().width() + spacing
+        for number, group in enumerate(self.groups):
+            wanted = group.sizeHint().width() + spacing
+            if rows[-1] and used + wanted > room:
+                rows.append([])
+                used = 0
+            rows[-1].append(number)
+            used += wanted
+        if rows == self._arrangement:
+            return
+        self._arrangement = rows
+        while self._rows.count():
+            row = self._rows.takeAt(0).layout()
+            while row.count():
+                row.takeAt(0)
+            row.deleteLater()
+        for index, numbers in enumerate(rows):
+            row = QHBoxLayout()
+            row.setSpacing(spacing)
+            for number in numbers:
+                row.addWidget(self.groups[number], 1 if number == 0 else 0)
+            if index == 0:
+                row.addStretch(0 if 0 in numbers else 1)
+                row.addWidget(self.close_button)
+            else:
+                row.addStretch(1)
+            self._rows.addLayout(row)
+        self.updateGeometry()
+
+    def _fit_count(self) -> None:
+        """Room for the longest text the count shows for these matches ("118 matches", "118 of 118")."""
+        n = len(self.matches)
+        metrics = self.count.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in ("No matches", f"{n} matches", f"{n} of {n}"))
+        if self.count.minimumWidth() != widest + 2:
+            self.count.setMinimumWidth(widest + 2)
+            self._arrangement = []  # the groups' widths changed: arrange again
+            self._arrange(self.width())
 
     def set_categories(self, categories) -> None:
         fill_category_combo(self.category, categories)
@@ -92,6 +154,7 @@ class FindBar(QWidget):
         self.matches = find_all(self.text, self.edit.text(), self.case.isChecked(), self.words.isChecked())
         self.current = -1
         self.matchesChanged.emit()
+        self._fit_count()
         self._update_count()
         self.annotate_button.setEnabled(bool(self.matches))
 
@@ -144,3 +207,13 @@ class FindBar(QWidget):
             self.close_bar()
             return
         super().keyPressEvent(event)
+
+
+def _group(*widgets: QWidget) -> QWidget:
+    """Widgets side by side that stay together when the bar wraps."""
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return holder

@@ -1,6 +1,6 @@
 """The document view: the text, read-only and selectable, with its annotations painted on it.
 
-Fills come from the SpanHighlighter; this widget adds what a character format cannot show: one
+Fills come from the SpanHighlighter; over them it paints (views/stripes.py) what a character format cannot show: one
 stripe per layer in the space under each line (so two or three overlapping spans stay apart), an
 outline round the selected annotation, tooltips, click-to-select (clicking again, or Tab, cycles
 through the spans under that place) and a context menu supplied by the window.
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QPainter,
-    QPen,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
@@ -27,12 +26,9 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.gui.spans import Span, SpanIndex
 from annotator.gui.views.highlighter import SpanHighlighter
-from annotator.gui.views.outlines import outline
+from annotator.gui.views.stripes import paint_layers
 
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
-STRIPE = 2.0  # px, height of one layer's stripe
-STRIPE_GAP = 1.5
-MAX_LANES = 4  # deeper overlaps share the last lane
 MARGIN = 28
 EDGE_GRAB = 4  # px either side of an edge of the selected annotation that start a drag
 
@@ -61,12 +57,14 @@ class DocumentView(QTextEdit):
         self.selected_id: str | None = None
         self.tooltip_provider: Callable[[list[Span]], str] | None = None
         self.menu_provider = None  # (code point or None) → QMenu or None
+        self.edge_rule: Callable[[str, int, int], tuple[int, int]] | None = None  # (edge, start, end) of a drag → span
         self._highlighter: SpanHighlighter | None = None
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self.marked: list[tuple[int, int]] = []  # Qt positions of a place shown (mark_range), outlined
         self._press: QPoint | None = None
         self._drag: tuple[str, str] | None = None  # ("start" or "end", annotation id) while dragging an edge
         self._cycle_at: int | None = None  # where clicking again or Tab cycles through spans
+        self._scroll_when_shown: tuple[int, int] | None = None  # a scroll_to asked for before the first show
         self.cursorPositionChanged.connect(self.positionChanged)
         self.selectionChanged.connect(self.positionChanged)
 
@@ -87,7 +85,7 @@ class DocumentView(QTextEdit):
         self.index = SpanIndex(text, spans)
         self.selected_id = None
         self.marked = []
-        self._cycle_at = None
+        self._cycle_at = self._scroll_when_shown = None
         self._highlighter = SpanHighlighter(document, self)
         self._highlighter.rehighlight()  # before the view lays the document out: one pass, no relayout
         old = self.document()
@@ -198,6 +196,69 @@ class DocumentView(QTextEdit):
         if not height / 3 <= rect.center().y() <= 2 * height / 3:
             bar = self.verticalScrollBar()
             bar.setValue(bar.value() + rect.center().y() - height // 2)
+
+    def view_position(self) -> tuple[int, int]:
+        """Where the view is scrolled to: the code point starting the line at the top of the
+        viewport, and how many pixels of that line are scrolled past (negative: the space above it
+        shows, as at the very top). ``scroll_to`` takes it."""
+        if self.index is None or not self.index.text:
+            return 0, 0
+        block = self.block_at(0)
+        origin = self._block_origin(block).y()
+        layout = block.layout()
+        line = next((layout.lineAt(i) for i in range(layout.lineCount())
+                     if origin + layout.lineAt(i).y() + layout.lineAt(i).height() > 0), None)
+        if line is None:
+            return self.index.offsets.from_qt(block.position()), 0
+        qt = block.position() + line.textStart()
+        return self.index.offsets.from_qt(qt), round(-(origin + line.y()))
+
+    def block_at(self, y: int):
+        """The first block whose lines reach below viewport height ``y``. (Qt's hit test is not
+        used alone: over the document's top margin, while it still lays a long text out in steps,
+        it answers a block far down, so painting from there painted no stripe at all.)"""
+        document, scrolled = self.document(), self.verticalScrollBar().value()
+        if y + scrolled <= document.documentMargin():
+            return document.firstBlock()
+        layout = document.documentLayout()
+        block = self.cursorForPosition(QPoint(0, y)).block()  # a first guess
+        while block.previous().isValid() and layout.blockBoundingRect(block).top() - scrolled > y:
+            block = block.previous()
+        while block.next().isValid() and layout.blockBoundingRect(block).bottom() - scrolled <= y:
+            block = block.next()
+        return block
+
+    def scroll_to(self, position: tuple[int, int]) -> None:
+        """Scroll so that the line holding code point ``position[0]`` is at the top of the viewport,
+        ``position[1]`` pixels of it scrolled past (as ``view_position`` gave it)."""
+        if self.index is None or not self.index.text:
+            return
+        if not self.isVisible():
+            self._scroll_when_shown = position  # Qt shows the cursor (at the start) on first show
+        offset, past = position
+        qt = self.index.offsets.to_qt(max(0, min(offset, len(self.index.text))))
+        block = self.document().findBlock(qt)
+        rect = self.document().documentLayout().blockBoundingRect(block)  # lays the text out up to it
+        line = block.layout().lineForTextPosition(qt - block.position())
+        y = rect.top() + (line.y() if line.isValid() else 0) + past
+        bar = self.verticalScrollBar()
+        if y > bar.maximum():  # the size Qt knows may lag the layout just made
+            bar.setMaximum(max(bar.maximum(), round(self.document().size().height()) - self.viewport().height()))
+        bar.setValue(round(y))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        position, self._scroll_when_shown = self._scroll_when_shown, None
+        if position is not None:
+            self.scroll_to(position)
+
+    def resizeEvent(self, event) -> None:
+        """Keep the line at the top where it is when a new width wraps the text anew (and when a
+        window opens at its saved size after the document was shown)."""
+        anchor = self.view_position() if self.verticalScrollBar().value() > 0 else None
+        super().resizeEvent(event)
+        if anchor is not None:
+            self.scroll_to(anchor)
 
     def place_cursor(self, offset: int) -> None:
         if self.index is None:
@@ -368,7 +429,8 @@ class DocumentView(QTextEdit):
         edge, annotation_id = drag or self._drag
         span = self.index.spans[annotation_id]
         offset = self.index.offsets.from_qt(self.cursorForPosition(point).position())
-        return (offset, span.end) if edge == "start" else (span.start, offset)
+        start, end = (offset, span.end) if edge == "start" else (span.start, offset)
+        return self.edge_rule(edge, start, end) if self.edge_rule is not None and start < end else (start, end)
 
     def _show_range(self, start: int, end: int) -> None:
         cursor = QTextCursor(self.document())
@@ -428,61 +490,6 @@ class DocumentView(QTextEdit):
             return
         painter = QPainter(self.viewport())
         try:
-            self._paint_layers(painter, event.rect())
+            paint_layers(self, painter, event.rect())
         finally:
             painter.end()
-
-    def _paint_layers(self, painter: QPainter, area) -> None:
-        layout = self.document().documentLayout()
-        block = self.cursorForPosition(QPoint(0, area.top())).block()
-        block = block.previous() if block.previous().isValid() else block
-        dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
-        index = self.index
-        while block.isValid():
-            rect = layout.blockBoundingRect(block).translated(dx, dy)
-            if rect.top() > area.bottom():
-                break
-            number = block.blockNumber()
-            if rect.bottom() >= area.top():
-                if number in index.pieces:
-                    self._paint_block(painter, block, number, rect)
-                if self.find_matches:
-                    outline(painter, block, rect, self.find_matches, QPen(QColor("#444444"), 1,
-                                                                                 Qt.PenStyle.DashLine))
-                if self.marked:
-                    outline(painter, block, rect, self.marked, QPen(QColor("#d00000"), 2))
-            block = block.next()
-
-    def _paint_block(self, painter: QPainter, block, number: int, rect: QRectF) -> None:
-        index = self.index
-        lanes = index.lanes(number, self.is_shown)
-        if not lanes:
-            return
-        text_layout = block.layout()
-        lines = [text_layout.lineAt(i) for i in range(text_layout.lineCount())]
-        selected = None
-        for start, end, span_id in index.pieces[number]:
-            lane = lanes.get(span_id)
-            if lane is None:
-                continue
-            span = index.spans[span_id]
-            colour = self.colour_of(span)
-            stripe = QColor(colour).darker(115)
-            for line in lines:
-                line_start = line.textStart()
-                line_end = line_start + line.textLength()
-                a, b = max(start, line_start), min(end, line_end)
-                if a >= b:
-                    continue
-                x1 = rect.left() + line.cursorToX(a)[0]
-                x2 = rect.left() + line.cursorToX(b)[0]
-                top = rect.top() + line.y()
-                y = top + line.ascent() + line.descent() + 2 + min(lane, MAX_LANES - 1) * (STRIPE + STRIPE_GAP)
-                painter.fillRect(QRectF(x1, y, x2 - x1, STRIPE), stripe)
-                if span_id == self.selected_id:
-                    selected = selected or []
-                    selected.append((QRectF(x1 - 1, top, x2 - x1 + 2, line.ascent() + line.descent() + 1), colour))
-        for box, colour in selected or ():
-            painter.setPen(QPen(QColor(colour).darker(170), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(box, 3, 3)
