@@ -320,7 +320,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
             for row in deleted.documents:
                 if s.get(Document, row["id"]) is not None or s.exec(
                         select(Document.id).where(Document.sha256 == row["sha256"])).first():
-                    raise ValidationError(f"document {row['title']!r} is in the project again; cannot restore it")
+                    raise ValidationError(f"document {quoted(row['title'])} is in the project again; cannot restore it")
                 s.add(Document(**copy.deepcopy(row)))
             s.flush()
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)

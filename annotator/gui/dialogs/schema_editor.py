@@ -277,7 +277,7 @@ class SchemaEditor(QDialog):
                 return True  # dropped where it was
             label = f"Move {quoted(cat.name)}"
         else:
-            where = f"under {self.by_id[parent_id].name!r}" if parent_id is not None else "to the top level"
+            where = f"under {quoted(self.by_id[parent_id].name)}" if parent_id is not None else "to the top level"
             label = f"Move {quoted(cat.name)} {where}"
         return self.run(MoveCategory(category_id, parent_id, index, label=label))
 
