@@ -23,7 +23,7 @@ from typing import NamedTuple
 from annotator import __version__
 from annotator.applog import setup_logging
 from annotator.cli.output import EXIT_FAILED, EXIT_INTERRUPTED, Parser, UsageError, report_error
-from annotator.cli.terminal import SafeText
+from annotator.cli.terminal import EarlyClose, SafeText
 from annotator.paths import FolderNotWritableError
 
 
@@ -99,7 +99,8 @@ def main(argv: Sequence[str] | None = None, *, open_app: Callable[[Path | None],
         return EXIT_FAILED
     args = None
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)  # no escape sequences from names
+    # no escape sequences from names; a reader that stops early (| head -1) ends only the output
+    sys.stdout, sys.stderr = SafeText(EarlyClose(sys.stdout)), SafeText(EarlyClose(sys.stderr))
     try:
         command = command_in(args_list)
         args = build_parser(only=[command] if command else []).parse_args(args_list)

@@ -24,7 +24,8 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
                         "w3c: Web Annotation JSON-LD")
     p.add_argument("--no-text", action="store_true", help="leave the documents' text out (annotator format)")
     p.add_argument("--raw-csv", action="store_true",
-                   help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
+                   help="csv: for programs, not spreadsheets: no UTF-8 byte-order mark, and cells as they are "
+                        "(by default the file starts with a BOM and text starting with = + - @ gets a leading ')")
     p.add_argument("--documents", metavar="LIST", help="only these documents (comma-separated ids or titles)")
     p.add_argument("--annotators", metavar="LIST", help="only these annotators (comma-separated ids or names)")
     p.add_argument("--categories", metavar="LIST", help="only these categories (comma-separated ids or names)")
@@ -77,7 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             counts = write_export(project, args.output, scope, include_text=not args.no_text, warn=warn)
         else:
             data = build_export(project, scope, warn=warn)
-            write_text(args.output, formats.render(fmt, data, raw_csv=args.raw_csv))
+            write_text(args.output, formats.render(fmt, data, args.raw_csv, project.info().id))
             counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
     print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "
           f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})", file=summary_stream(args))

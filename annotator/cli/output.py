@@ -3,13 +3,16 @@ types, tables and lists on the terminal, and the one line an error becomes.
 
 Exit codes: 0 done, 1 a failed operation (an AnnotatorError: its message says why), 2 a wrong
 argument (UsageError), 70 an internal error (its traceback goes to the log file, never to the
-terminal), 130 interrupted.
+terminal), 130 interrupted. A program reading standard output that stops early (``| head -1``)
+changes nothing: the rest of the output is dropped (terminal.EarlyClose) and the command finishes
+and exits with its own status, printing nothing more.
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import io
 import logging
 import re
 import sys
@@ -71,9 +74,12 @@ def warn(message: str) -> None:
 
 
 def summary_stream(args: argparse.Namespace):
-    """Where a command's summary goes: stderr when its output file is standard output ('-')."""
+    """Where a command's summary goes: stderr when its output file is standard output ('-');
+    nowhere when that output's reader stopped early (``-o - | head -1``)."""
     from annotator.core.files import is_stdout
 
+    if getattr(sys.stdout, "closed_early", False):
+        return io.StringIO()
     return sys.stderr if is_stdout(args.output) else sys.stdout
 
 
@@ -126,6 +132,12 @@ def report_error(exc: Exception, args: argparse.Namespace | None, argv: list[str
         print(f"annotator: error: {user_message(exc)}", file=sys.stderr)
         return EXIT_FAILED
     if isinstance(exc, BrokenPipeError):
+        from annotator.core.files import is_stdout
+
+        output = getattr(args, "output", None)
+        if output is None or is_stdout(output):
+            return 0  # the reader of standard output stopped early (`| head -1`): nothing more to say
+        print(f"annotator: error: {output}: the program reading it stopped before the end", file=sys.stderr)
         return EXIT_FAILED
     damaged = _damage_of(args)
     if damaged is not None:  # a damaged page read back as odd data: the file, not a bug, is the cause

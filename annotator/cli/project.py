@@ -8,6 +8,7 @@ import json
 import sys
 
 from annotator.cli.output import EXIT_FAILED, clip, encoding, positive_int, regex, table, warn
+from annotator.core.errors import quoted
 
 
 def _init_arguments(p: argparse.ArgumentParser) -> None:
@@ -90,7 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             n = len(result.added)
             print(f"imported {name}{encoding}: {n} document{'s' if n != 1 else ''}")
         for doc in result.duplicates:
-            print(f"skipped  {name}: already in the project as {doc.title!r}")
+            print(f"skipped  {name}: already in the project as {quoted(doc.title)}")
     files_ok = sum(1 for f in report.files if not f.error)
     print(
         f"summary: {len(report.added)} document(s) imported from {files_ok} file(s), "
@@ -110,7 +111,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
         rows = [
             {"id": d.id, "title": d.title, "length": d.length, "sha256": d.sha256,
              "annotation_count": d.annotation_count, "source": d.source,
-             "metadata": mend_value(d.metadata, f"document {d.title!r} metadata", warn),
+             "metadata": mend_value(d.metadata, f"document {quoted(d.title)} metadata", warn),
              "created": d.created}
             for d in docs
         ]
@@ -140,7 +141,7 @@ def cmd_delete_documents(args: argparse.Namespace) -> int:
         counts[ann["document_id"]] = counts.get(ann["document_id"], 0) + 1
     for doc in deleted.documents:
         n = counts.get(doc["id"], 0)
-        print(f"deleted {doc['title']!r} ({doc['id']}) with {n} annotation{'' if n == 1 else 's'}")
+        print(f"deleted {quoted(doc['title'])} ({doc['id']}) with {n} annotation{'' if n == 1 else 's'}")
     print(f"backup before delete: {backup}")
     return 0
 

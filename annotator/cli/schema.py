@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.output import Parser, UsageError, print_import_report, summary_stream
+from annotator.core.errors import quoted
 
 
 def _schema_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,7 +40,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.schema_command == "export":
         fmt = "json" if args.output == "-" else schema_files.schema_format(args.output)
         if fmt is None:
-            raise UsageError(f"cannot tell the schema format of {args.output!r}: use a .json or .qdc file name")
+            raise UsageError(f"cannot tell the schema format of {quoted(args.output)}: use a .json or .qdc file name")
         with Project.open(args.project, mode="read") as project:
             count = schema_files.write_schema(project, args.output, fmt)
         lost = " (shortcuts and attributes are not part of .qdc)" if fmt == "qdc" else ""

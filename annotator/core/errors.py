@@ -69,6 +69,14 @@ def brief(value, width: int = 60, show=repr) -> str:
     return text if len(text) <= width else text[: width - 4] + "…" + text[-3:]
 
 
+def quoted(text: str, width: int = 200) -> str:
+    """A name, title or quote for a message: the text itself between single quotes, clipped to
+    about ``width`` characters. Not ``repr``, which shows a user's text as Python would (the
+    backslashes of "C:\\data" doubled, "Tom's notes" in double quotes, "\\n" for a line break)."""
+    text = str(text)
+    return f"'{text if len(text) <= width else text[: width - 1] + '…'}'"
+
+
 def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """``text`` as one line (runs of white space, line breaks included, become one space) of at
     most ``limit`` characters."""

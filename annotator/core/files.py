@@ -333,6 +333,8 @@ def _in_place(path: Path, st: os.stat_result) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
+    except BrokenPipeError:
+        raise  # its reader stopped early (`-o /dev/stdout | head -1`): the caller decides
     except OSError as exc:
         raise output_error(path, exc) from None
 

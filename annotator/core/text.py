@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
-from annotator.core.errors import ValidationError, brief
+from annotator.core.errors import ValidationError, brief, quoted
 
 
 def normalise(text: str) -> str:
@@ -236,5 +236,5 @@ def pick(kind: str, wanted: Iterable[str] | None, names: Mapping[str, str]) -> l
         else:
             known = sorted(by_name)
             listed = ", ".join(known[:10]) + (", …" if len(known) > 10 else "") if known else "none"
-            raise ValidationError(f"no {kind} named {brief(word)} (known: {listed})")
+            raise ValidationError(f"no {kind} named {quoted(word, 60)} (known: {listed})")
     return list(dict.fromkeys(chosen))

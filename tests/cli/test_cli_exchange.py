@@ -49,14 +49,54 @@ def test_export_formats_follow_the_extension(coder, tmp_path, run):
     for name, fmt in (("a.csv", "csv"), ("a.jsonl", "doccano"), ("a.jsonld", "w3c")):
         code, out, _ = run("export", coder, "-o", tmp_path / name)
         assert code == 0 and out.rstrip().endswith(f"({fmt})")
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))))
     assert sorted(r["quote"] for r in rows) == ["First 😀", "an opinion", "“claim”"]
     lines = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {line["annotator"] for line in lines} == {"alice", "bob"}
     w3c = json.loads((tmp_path / "a.jsonld").read_text(encoding="utf-8"))
     assert w3c["type"] == "AnnotationCollection" and w3c["total"] == 3
     code, _, _ = run("export", coder, "-o", tmp_path / "x.data", "--format", "csv")
-    assert code == 0 and (tmp_path / "x.data").read_text(encoding="utf-8").startswith("document_title,")
+    assert code == 0 and (tmp_path / "x.data").read_text(encoding="utf-8").startswith("\ufeffdocument_title,")
+
+
+def test_csv_has_a_bom_for_spreadsheets_and_none_with_raw_csv(coder, tmp_path, run):
+    code, _, _ = run("export", coder, "-o", tmp_path / "sheet.csv")
+    assert code == 0 and (tmp_path / "sheet.csv").read_bytes().startswith(b"\xef\xbb\xbfdocument_title,")
+    code, _, _ = run("export", coder, "-o", tmp_path / "raw.csv", "--raw-csv")
+    assert code == 0 and (tmp_path / "raw.csv").read_bytes().startswith(b"document_title,")
+    assert (tmp_path / "sheet.csv").read_bytes()[3:] == (tmp_path / "raw.csv").read_bytes()
+
+
+def test_empty_projects_export_w3c_collections_without_a_page_and_with_their_own_ids(tmp_path, run):
+    ids = []
+    for name in ("one", "two"):
+        project = tmp_path / f"{name}.annotator"
+        run("init", project)
+        code, _, _ = run("export", project, "-o", tmp_path / f"{name}.jsonld")
+        collection = json.loads((tmp_path / f"{name}.jsonld").read_text(encoding="utf-8"))
+        assert code == 0 and collection["total"] == 0 and "first" not in collection
+        ids.append(collection["id"])
+    assert ids[0] != ids[1]
+
+
+def test_a_whole_number_written_as_a_float_imports_and_merges_as_an_integer(coder, tmp_path, run):
+    """0.0 is the number 0 (JSON Schema: an integer is a number with a zero fractional part), so the
+    file is valid: import reads it as 0, and merge writes 0 back, not 0.0."""
+    good = tmp_path / "good.json"
+    run("export", coder, "-o", good)
+    raw = good.read_bytes()
+    assert b'"start":0,' in raw and b'"position":0,' in raw
+    floats = tmp_path / "floats.json"
+    floats.write_bytes(raw.replace(b'"start":0,', b'"start":0.0,').replace(b'"position":0,', b'"position":-0.0,'))
+    target = tmp_path / "target.annotator"
+    run("init", target, "--empty")
+    code, out, err = run("import-annotations", target, floats)
+    assert (code, err) == (0, "") and "3 added" in out
+    run("export", target, "-o", tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_bytes() == raw
+    code, _, err = run("merge", floats, "-o", tmp_path / "merged.json")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "merged.json").read_bytes() == raw
 
 
 def test_export_scope_options(coder, tmp_path, run):

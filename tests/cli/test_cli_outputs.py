@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from annotator.core.exchange.other_formats import category_label
 from annotator.core.files import csv_cell
 from annotator.core.schema.templates import create_project
 
@@ -54,16 +55,18 @@ def test_dash_writes_the_file_to_stdout_and_the_summary_to_stderr(hostile, tmp_p
     code, schema, err = run("schema", "export", hostile, "-o", "-")
     assert code == 0 and json.loads(schema)["format"] == "annotator-schema" and "(json)" in err
     code, out, err = run("export", hostile, "-o", "-", "--format", "csv")
-    assert code == 0 and out.startswith("document_title,") and err.rstrip().endswith("(csv)")
+    assert code == 0 and out.startswith("\ufeffdocument_title,") and err.rstrip().endswith("(csv)")
 
 
 def test_export_csv_guards_cells_unless_raw(hostile, tmp_path, run):
     target = tmp_path / "a.csv"
     assert run("export", hostile, "-o", target)[0] == 0
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"), newline="")))
     names = sorted(f"'{NAMES[i % len(NAMES)]}{i}" for i in range(len(HOSTILE)))
-    for column in ("document_title", "category", "annotator"):
+    for column in ("document_title", "annotator"):
         assert sorted(r[column] for r in rows) == names
+    labels = sorted(f"'{category_label([NAMES[i % len(NAMES)] + str(i)])}" for i in range(len(HOSTILE)))
+    assert sorted(r["category"] for r in rows) == labels  # the label escapes "/" (docs/exchange-format.md)
     stored = [v.replace("\r", "\n") for v in HOSTILE]  # a note's line ends are normalised to \n
     assert sorted(r["note"] for r in rows) == sorted(csv_cell(v) for v in stored)
     assert sum(r["note"].startswith("'") for r in rows) == 5

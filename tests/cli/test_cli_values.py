@@ -69,7 +69,7 @@ def test_delete_documents_from_the_command_line(coder, tmp_path, run):
 
 
 @pytest.mark.parametrize("old, new, place", [
-    (b'"start":0,', b'"start":0.0,', "].start: must be a whole number (got 0.0)"),
+    (b'"start":0,', b'"start":0.5,', "].start: must be a whole number (got 0.5)"),
     (b'"position":0,', b'"position":9223372036854775808,', "$.categories["),
     (b'"name":"alice"', b'"name":"alice","\\udc00":1', "].\\udc00: invalid Unicode (lone surrogate)"),
     (b'"id":"', b'"id":"\\ud800', ".id: invalid Unicode (lone surrogate)"),

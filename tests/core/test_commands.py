@@ -2,6 +2,7 @@
 
 import pytest
 
+from annotator.core.errors import ValidationError
 from annotator.core.project import commands
 
 
@@ -104,3 +105,15 @@ def test_a_failing_command_changes_nothing(filled, dump):
         commands.DeleteCategory(cats[0].id).do(project)
     assert dump(project) == before
 
+
+
+def test_labels_and_refusals_name_categories_as_text_not_repr(project):
+    """Issue 13, point 8: "Tom's notes" is not shown in Python's double quotes, nor C:\\data with a
+    doubled backslash."""
+    name = "Tom's notes on C:\\data"
+    command = commands.AddCategory(name)
+    assert command.label == f"Add category '{name}'"
+    command.do(project)
+    with pytest.raises(ValidationError) as error:
+        project.add_category(name)
+    assert f"a category named '{name}' already exists" in str(error.value)

@@ -137,6 +137,10 @@ BAD = {
     "control characters": (lambda d: d["annotators"][0].update(name="al\x07ice"), None,
                            "$.annotators[0].name: contains control characters"),
     "lone surrogate": (None, None, "invalid Unicode"),
+    "fractional offset": (lambda d: ann_by_quote(d, "𝔸").update(start=0.5), None,
+                          "$.annotations[2].start: must be a whole number (got 0.5)"),
+    "fractional length": (lambda d: d["documents"][0].update(length=12.25), None,
+                          "$.documents[0].length: must be a whole number (got 12.25)"),
     "wrong type": (lambda d: d["annotations"][0].update(start="3"), None,
                    '$.annotations[0].start: "3" is not of type "integer"'),
     "missing field": (lambda d: d["documents"][0].pop("sha256"), None,
@@ -193,6 +197,42 @@ def test_every_export_passes_the_shipped_schema_in_the_reference_validator(team)
     schema = resources.read_json("formats", "annotator-export-v1.schema.json")
     jsonschema.Draft202012Validator(schema).validate(build_export(team[0]))
     jsonschema.Draft202012Validator(schema).validate(build_export(team[0], include_text=False))
+
+
+def test_whole_numbers_written_as_floats_read_as_the_integers_they_are(team, tmp_path):
+    """JSON Schema 2020-12 (Core §4.2.1): the "integer" type "matches any number with a zero
+    fractional part", so 0.0 is valid against the schema's integer offsets and cannot be refused by
+    it: the reader and merge take it as the integer it equals, and merge writes it back as 0."""
+    import jsonschema
+
+    from annotator.core import resources
+
+    raw = dumps(build_export(team[0]))
+    data = json.loads(raw)
+    for ann in data["annotations"]:
+        ann["start"], ann["end"] = float(ann["start"]), float(ann["end"])
+    for doc in data["documents"]:
+        doc["length"] = float(doc["length"])
+    for cat in data["categories"]:
+        cat["position"] = float(cat["position"])
+    schema = resources.read_json("formats", "annotator-export-v1.schema.json")
+    jsonschema.Draft202012Validator(schema).validate(data)  # the standard's validator takes 0.0
+    path = tmp_path / "floats.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert b'"start": 0.0' in path.read_bytes()
+    read = read_export(path)
+    assert [type(a["start"]) for a in read["annotations"]] == [int] * len(read["annotations"])
+    assert type(read["documents"][0]["length"]) is type(read["categories"][0]["position"]) is int
+    merged, _ = merge_files([path])
+    assert dumps(merged) == raw
+
+
+def test_the_shipped_schema_says_timestamps_are_date_times():
+    from annotator.core import resources
+
+    schema = resources.read_json("formats", "annotator-export-v1.schema.json")
+    fields = schema["properties"]["annotations"]["items"]["properties"]
+    assert fields["created"]["format"] == fields["modified"]["format"] == "date-time"
 
 
 # -- import ---------------------------------------------------------------------------------

@@ -12,14 +12,19 @@ import copy
 import csv
 import io
 import json
+import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.errors import ValidationError
 from annotator.core.exchange.other_formats import (
     EXPORT_FORMATS,
+    category_label,
+    category_path,
     format_for_extension,
     to_csv,
     to_doccano_jsonl,
@@ -112,25 +117,27 @@ def test_the_hand_built_export_is_consistent():
 
 
 def read_csv(content: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content, newline="")))
+    assert content.startswith("\ufeff")  # the byte-order mark (see test_csv_starts_with_a_bom...)
+    return list(csv.reader(io.StringIO(content[1:], newline="")))
 
 
 def test_csv_rows():
     rows = read_csv(to_csv(make_export()))
     assert rows == [
-        ["document_title", "document_id", "start", "end", "quote", "category", "annotator", "note",
+        ["document_title", "document_id", "start", "end", "quote", "category", "category_id", "annotator", "note",
          "annotation_id", "attribute:checked", "attribute:confidence", "attribute:source", "attribute:tags"],
-        ["Plain notes", PLAIN, "0", "5", "Plain", "Opinions / Other", "Bob", "", IDS[0], "", "", "", ""],
-        ["Plain notes", PLAIN, "12", "23", "Second line", "Claims / Other", "Alice", "", IDS[1],
-         "", "", "tv", ""],
-        ["Speech 😀", EMOJI, "6", "13", "😀 claim", "Claims", "Bob", "", IDS[2], "", "", "", ""],
-        ["Speech 😀", EMOJI, "8", "17", "claim one", "Claims / Factual claim", "Alice", NOTE, IDS[3],
-         "", "0.8", "tv", '["a", "b"]'],
-        ["Speech 😀", EMOJI, "32", "42", "said 😀😀 it", "Claims / Factual claim / Statistic", "Alice", "",
-         IDS[4], "", "1", "", ""],
-        ["Speech 😀", EMOJI, "37", "50", "😀😀 it was 42%", "Claims / Factual claim", "Bob", "", IDS[5],
+        ["Plain notes", PLAIN, "0", "5", "Plain", "Opinions / Other", OPINIONS_OTHER, "Bob", "", IDS[0],
          "", "", "", ""],
-        ["Speech 😀", EMOJI, "52", "56", "Done", "Opinions", "Alice", "", IDS[6], "", "", "", ""],
+        ["Plain notes", PLAIN, "12", "23", "Second line", "Claims / Other", CLAIMS_OTHER, "Alice", "", IDS[1],
+         "", "", "tv", ""],
+        ["Speech 😀", EMOJI, "6", "13", "😀 claim", "Claims", CLAIMS, "Bob", "", IDS[2], "", "", "", ""],
+        ["Speech 😀", EMOJI, "8", "17", "claim one", "Claims / Factual claim", FACTUAL, "Alice", NOTE, IDS[3],
+         "", "0.8", "tv", '["a", "b"]'],
+        ["Speech 😀", EMOJI, "32", "42", "said 😀😀 it", "Claims / Factual claim / Statistic", STATISTIC, "Alice", "",
+         IDS[4], "", "1", "", ""],
+        ["Speech 😀", EMOJI, "37", "50", "😀😀 it was 42%", "Claims / Factual claim", FACTUAL, "Bob", "", IDS[5],
+         "", "", "", ""],
+        ["Speech 😀", EMOJI, "52", "56", "Done", "Opinions", OPINIONS, "Alice", "", IDS[6], "", "", "", ""],
     ]
 
 
@@ -138,7 +145,7 @@ def test_csv_text_quotes_only_where_needed_and_ends_lines_with_lf():
     content = to_csv(make_export())
     assert "\r" not in content
     assert content.endswith("\n")
-    assert f"Plain notes,{PLAIN},0,5,Plain,Opinions / Other,Bob,,{IDS[0]},,,,\n" in content
+    assert f"Plain notes,{PLAIN},0,5,Plain,Opinions / Other,{OPINIONS_OTHER},Bob,,{IDS[0]},,,,\n" in content
     assert ',"Check ""this"", please\nsecond line",' in content
     assert ',"[""a"", ""b""]"\n' in content
 
@@ -148,7 +155,7 @@ def test_csv_keeps_a_carriage_return_inside_its_cell():
     export["annotations"][2]["note"] = "one\rtwo"
     rows = read_csv(to_csv(export))
     assert len(rows) == 8
-    assert rows[3][7] == "one\rtwo"
+    assert rows[3][8] == "one\rtwo"
     assert rows[3][:3] == ["Speech 😀", EMOJI, "6"]
 
 
@@ -156,15 +163,66 @@ def test_csv_encodes_other_values_as_json_and_has_no_attribute_columns_when_none
     export = make_export()
     export["annotations"][0]["attributes"] = {"flag": True, "nested": {"b": "é", "a": None}}
     rows = read_csv(to_csv(export))
-    assert rows[0][9:] == ["attribute:checked", "attribute:confidence", "attribute:flag",
+    assert rows[0][10:] == ["attribute:checked", "attribute:confidence", "attribute:flag",
                            "attribute:nested", "attribute:source", "attribute:tags"]
-    assert rows[1][9:] == ["", "", "true", '{"a": null, "b": "é"}', "", ""]
+    assert rows[1][10:] == ["", "", "true", '{"a": null, "b": "é"}', "", ""]
 
     for ann in export["annotations"]:
         ann["attributes"] = {}
     for cat in export["categories"]:
         cat["attributes"] = []
     assert read_csv(to_csv(export))[0][-1] == "annotation_id"
+
+
+def test_csv_starts_with_a_bom_unless_raw():
+    """A spreadsheet program guesses the encoding of a CSV without a byte-order mark (Excel takes
+    the system's code page), so the spreadsheet CSV starts with the UTF-8 BOM; the raw CSV is
+    for programs and has none."""
+    content = to_csv(make_export())
+    assert content.encode("utf-8").startswith(b"\xef\xbb\xbfdocument_title,")
+    assert content.count("\ufeff") == 1
+    raw = to_csv(make_export(), raw=True)
+    assert raw.startswith("document_title,") and "\ufeff" not in raw
+    assert raw == content[1:]  # nothing in this export needs the formula guard
+    rows = list(csv.DictReader(io.StringIO(content.encode("utf-8").decode("utf-8-sig"), newline="")))
+    assert rows[4]["quote"] == "said 😀😀 it" and rows[4]["category_id"] == STATISTIC
+
+
+# --- category labels --------------------------------------------------------------------------
+
+
+def ambiguous_export() -> dict:
+    """Two categories whose plain paths joined with " / " are the same text: A > "B / C" and
+    "A / B" > C (real codebooks have names such as "Enthusiasm / buy-in"), and names with "\\"."""
+    export = make_export()
+    export["categories"] += [
+        category("e1", "A"), category("e2", "B / C", "e1"), category("e3", "A / B"), category("e4", "C", "e3"),
+        category("e5", "back\\slash/"), category("e6", "\\/", "e5"),
+    ]
+    for ann, cat in zip(export["annotations"], ("e2", "e4", "e5", "e6")):
+        ann["category_id"] = cat
+    return export
+
+
+def test_category_labels_are_unambiguous_in_every_format():
+    export = ambiguous_export()
+    expected = ["A / B \\/ C", "A \\/ B / C", "back\\\\slash\\/", "back\\\\slash\\/ / \\\\\\/"]
+    csv_labels = [row[5] for row in read_csv(to_csv(export))[1:5]]
+    assert csv_labels == expected
+    assert [row[6] for row in read_csv(to_csv(export))[1:5]] == ["e2", "e4", "e5", "e6"]
+    w3c = [item["body"][0]["value"] for item in json.loads(to_web_annotation(export))["first"]["items"][:4]]
+    assert w3c == expected
+    doccano = {label for line in to_doccano_jsonl(export).splitlines() for *_, label in json.loads(line)["label"]}
+    assert set(expected) <= doccano
+    assert [category_path(label) for label in expected] == [
+        ["A", "B / C"], ["A / B", "C"], ["back\\slash/"], ["back\\slash/", "\\/"]]
+
+
+@given(st.lists(st.text(alphabet="ab /\\", min_size=1, max_size=6), min_size=1, max_size=4),
+       st.lists(st.text(alphabet="ab /\\", min_size=1, max_size=6), min_size=1, max_size=4))
+def test_category_labels_of_different_paths_differ(one, other):
+    assert category_path(category_label(one)) == one
+    assert (category_label(one) == category_label(other)) == (one == other)
 
 
 # --- doccano JSONL ----------------------------------------------------------------------------
@@ -226,6 +284,8 @@ def test_doccano_needs_the_text():
 
 # --- W3C Web Annotation -----------------------------------------------------------------------
 
+# xsd:dateTime (XML Schema 2, 3.2.7) in UTC, "Z" as the zone: yyyy-mm-ddThh:mm:ss(.s+)?Z
+XSD_DATETIME_UTC = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 MOTIVATIONS = {"assessing", "bookmarking", "classifying", "commenting", "describing", "editing",
                "highlighting", "identifying", "linking", "moderating", "questioning", "replying",
                "tagging"}
@@ -242,6 +302,12 @@ def assert_web_annotation_shape(collection: dict):
     assert collection["type"] == "AnnotationCollection"
     assert_urn_uuid(collection["id"])
     assert isinstance(collection["label"], str)
+    if collection["total"] == 0:
+        # §5.1: "A Collection that has a total number of Annotations greater than 0 MUST have exactly
+        # 1 first page"; §5.2: "Each Page MUST have an array of 1 or more Annotations as the value of
+        # items", so an empty collection has no page.
+        assert "first" not in collection
+        return
     page = collection["first"]
     assert page["type"] == "AnnotationPage"
     assert_urn_uuid(page["id"])
@@ -253,7 +319,9 @@ def assert_web_annotation_shape(collection: dict):
         assert item["type"] == "Annotation"
         assert_urn_uuid(item["id"])
         for stamp in (item["created"], item["modified"]):
-            assert datetime.fromisoformat(stamp).tzinfo is not None
+            # §3.3.1: "The datetime MUST be a xsd:dateTime with the UTC timezone expressed as "Z"."
+            assert XSD_DATETIME_UTC.fullmatch(stamp), stamp
+            assert datetime.fromisoformat(stamp).utcoffset() == timedelta(0)
         assert item["creator"]["type"] == "Person" and isinstance(item["creator"]["name"], str)
         assert_urn_uuid(item["creator"]["id"])
         assert item["body"] and item["body"][0]["purpose"] == "tagging"
@@ -296,7 +364,8 @@ def test_web_annotation_collection():
         assert quote["exact"] == texts[ann["document_id"]][ann["start"]:ann["end"]] == ann["quote"]
         assert (quote["prefix"], quote["suffix"]) == (ann["prefix"], ann["suffix"])
         assert item["creator"]["id"] == f"urn:uuid:{ann['annotator_id']}"
-        assert (item["created"], item["modified"]) == (ann["created"], ann["modified"])
+        assert (item["created"], item["modified"]) == (ann["created"].replace(".000000+00:00", "Z"),
+                                                        ann["modified"].replace(".000000+00:00", "Z"))
 
 
 def test_web_annotation_bodies():
@@ -312,6 +381,33 @@ def test_web_annotation_bodies():
     assert items[4]["target"]["selector"][1] == {
         "type": "TextQuoteSelector", "exact": "said 😀😀 it",
         "prefix": "Intro 😀 claim one.\nThe\u00a0minister ", "suffix": " was 42%.\u2028Done."}
+
+
+def test_web_annotation_times_are_utc_with_z():
+    """§3.3.1 created/modified: "The datetime MUST be a xsd:dateTime with the UTC timezone
+    expressed as "Z"." An export time with another offset is moved to UTC."""
+    export = make_export()
+    export["annotations"][0]["created"] = "2024-05-01T12:30:00.250000+02:00"
+    export["annotations"][0]["modified"] = "2024-05-01T10:30:00Z"
+    item = json.loads(to_web_annotation(export))["first"]["items"][0]
+    assert (item["created"], item["modified"]) == ("2024-05-01T10:30:00.250000Z", "2024-05-01T10:30:00Z")
+    assert "+00:00" not in to_web_annotation(make_export())
+
+
+def test_an_empty_collection_has_no_page_and_the_id_of_its_project():
+    """§5.2: "Each Page MUST have an array of 1 or more Annotations as the value of items"; the
+    collection's id (§5.1: "exactly 1 IRI that identifies it") is the exported project's when no
+    annotation names a project."""
+    export = make_export()
+    export["annotations"], export["projects"] = [], []
+    one = json.loads(to_web_annotation(export, project_id=PROJECT))
+    assert_web_annotation_shape(one)
+    assert one["total"] == 0 and "first" not in one
+    other = json.loads(to_web_annotation(export, project_id="f0000000-0000-4000-8000-000000000002"))
+    assert one["id"] != other["id"]
+    assert json.loads(to_web_annotation(export, project_id=PROJECT))["id"] == one["id"]  # stable
+    export["projects"] = [{"id": PROJECT, "name": "Blog posts"}]
+    assert json.loads(to_web_annotation(export))["id"] == one["id"]
 
 
 def test_web_annotation_ids_follow_the_projects():
@@ -357,12 +453,12 @@ def test_outputs_are_deterministic_and_leave_the_export_alone(name):
 def test_an_export_without_annotations():
     export = make_export()
     export["annotations"] = []
-    assert to_csv(export) == ("document_title,document_id,start,end,quote,category,annotator,note,"
-                              "annotation_id,attribute:checked,attribute:confidence\n")
+    assert to_csv(export) == ("\ufeffdocument_title,document_id,start,end,quote,category,category_id,annotator,"
+                              "note,annotation_id,attribute:checked,attribute:confidence\n")
     assert to_doccano_jsonl(export) == ""
     collection = json.loads(to_web_annotation(export))
     assert_web_annotation_shape(collection)
-    assert (collection["total"], collection["first"]["items"]) == (0, [])
+    assert collection["total"] == 0 and "first" not in collection
 
 
 def test_export_formats_table():
@@ -375,3 +471,31 @@ def test_export_formats_table():
 ])
 def test_format_for_extension(path, expected):
     assert format_for_extension(path) == expected
+
+
+def doccano_without_overlaps(spans: list[list]) -> list[list]:
+    """What doccano's importer keeps of a line's spans in a project that does not allow overlapping
+    spans (its SpanCleaner, described in docs/exchange-format.md): in order of start, a span only
+    if it starts at or after the end of the last one kept."""
+    kept, last_end = [], -1
+    for span in sorted(spans, key=lambda s: s[0]):
+        if span[0] >= last_end:
+            kept.append(span)
+            last_end = span[1]
+    return kept
+
+
+def test_the_docs_say_what_doccano_does_with_overlaps_and_encodings():
+    """Issue 13, point 7: one coder's nested spans (a line of this export) lose all but the first in a
+    doccano project without "Allow overlapping spans"; the docs say so and say to choose UTF-8."""
+    from pathlib import Path
+
+    lines = [json.loads(line) for line in to_doccano_jsonl(make_export()).splitlines()]
+    bob = next(line for line in lines if line["annotator"] == "Bob" and line["document_id"] == EMOJI)
+    assert doccano_without_overlaps(bob["label"]) == bob["label"]  # Bob's spans do not overlap
+    alice = next(line for line in lines if line["annotator"] == "Alice" and line["document_id"] == EMOJI)
+    alice["label"].append([10, 12, "Claims"])  # inside her [9, 18] span
+    assert len(doccano_without_overlaps(alice["label"])) == len(alice["label"]) - 1
+    docs = " ".join((Path(__file__).parents[2] / "docs" / "exchange-format.md").read_text(encoding="utf-8").split())
+    assert "keeps overlapping spans only in a project with **Allow overlapping spans** ticked" in docs
+    assert "Choose **UTF-8** in doccano's import form. Its default, **Auto**" in docs

@@ -115,7 +115,7 @@ def test_reading_an_export_refuses_bad_values_with_the_place(filled, bad, reason
 
 
 @pytest.mark.parametrize("old, new, reason", [
-    (b'"start":0,', b'"start":0.0,', r"start: must be a whole number \(got 0\.0\)"),
+    (b'"start":0,', b'"start":0.5,', r"start: must be a whole number \(got 0\.5\)"),
     (b'"position":0,', b'"position":9223372036854775808,', r"position: 9223372036854775808 is greater than"),
     (b'"created":"2', b'"created":"yesterday 2', r"created: .*does not match|created: is not an ISO 8601"),
 ])

@@ -37,7 +37,7 @@ from annotator.core.agreement.reliability_data import (
     as_data,
     check_level,
 )
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, quoted
 
 Result = float | Undefined
 
@@ -204,7 +204,7 @@ def fleiss_kappa_per_category(data) -> dict[Any, Result]:
     for j, value in enumerate(d.values):
         p = c[:, j].sum() / (n_units * m)
         if p <= 0 or p >= 1:
-            result[value] = Undefined(f"category {value!r} is {'every' if p >= 1 else 'no'} rating, "
+            result[value] = Undefined(f"category {quoted(value)} is {'every' if p >= 1 else 'no'} rating, "
                                       "so 'category versus the rest' has one category only")
             continue
         disagreement = float((c[:, j] * (m - c[:, j])).sum())
@@ -293,7 +293,7 @@ def krippendorff_alpha_per_category(data) -> dict[Any, Result]:
         binary = np.stack([counts[:, j], m - counts[:, j]], axis=1)
         alpha = _alpha_from_counts(binary, two, "nominal")
         if isinstance(alpha, Undefined) and "one value" in alpha.reason:
-            alpha = Undefined(f"category {value!r} is {'every' if binary[m >= 2, 1].sum() == 0 else 'no'} "
+            alpha = Undefined(f"category {quoted(value)} is {'every' if binary[m >= 2, 1].sum() == 0 else 'no'} "
                               "pairable value, so 'category versus the rest' has one category only")
         result[value] = alpha
     return result

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, quoted
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
@@ -97,7 +97,7 @@ class ReliabilityData:
             raise ValidationError(f"{len(names)} coder name(s) for {codes.shape[1]} column(s)")
         if len(set(names)) != len(names):
             duplicate = next(n for n in names if names.count(n) > 1)
-            raise ValidationError(f"coder {duplicate!r} appears twice")
+            raise ValidationError(f"coder {quoted(duplicate)} appears twice")
         return cls(codes=codes, values=values, coders=names, numeric=numeric)
 
     @property
@@ -123,7 +123,7 @@ class ReliabilityData:
             columns = [self.coders.index(c) for c in coders]
         except ValueError:
             unknown = next(c for c in coders if c not in self.coders)
-            raise ValidationError(f"no coder {unknown!r} (coders: {', '.join(self.coders)})") from None
+            raise ValidationError(f"no coder {quoted(unknown)} (coders: {', '.join(self.coders)})") from None
         return ReliabilityData(codes=self.codes[:, columns], values=self.values,
                                coders=tuple(coders), numeric=self.numeric)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from annotator.core.errors import AnnotatorError, ValidationError
+from annotator.core.errors import AnnotatorError, ValidationError, quoted
 from annotator.core.exchange.export_file import read_export
 from annotator.core.project.annotations import annotation_records, insert_annotations
 from annotator.core.project.categories import insert_category
@@ -118,7 +118,8 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             by_sha[doc["sha256"]] = added.document.id
             summary.documents_added += 1
         else:
-            summary.notes.append(f"{name}: document {doc['title']!r} is not in the project and the file has no text")
+            summary.notes.append(f"{name}: document {quoted(doc['title'])} is not in the project "
+                                 "and the file has no text")
 
     # Categories, parents first: by id, then by name under the same parent.
     local = {c.id: c for c in s.exec(select(Category)).all()}
@@ -139,14 +140,14 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             else:
                 shortcut = cat["shortcut"]
                 if shortcut and any((c.shortcut or "").casefold() == shortcut.casefold() for c in local.values()):
-                    summary.notes.append(f"{name}: category {cat['name']!r} added without its shortcut "
-                                         f"{shortcut!r}, which the project already uses")
+                    summary.notes.append(f"{name}: category {quoted(cat['name'])} added without its shortcut "
+                                         f"{quoted(shortcut)}, which the project already uses")
                     shortcut = None
                 try:
                     added = insert_category(s, cat["name"], cat["colour"], cat["description"], shortcut,
                                                     parent, cat["attributes"], cat["position"], cat["id"])
                 except AnnotatorError as exc:
-                    raise AnnotatorError(f"{name}: category {cat['name']!r}: {exc}") from exc
+                    raise AnnotatorError(f"{name}: category {quoted(cat['name'])}: {exc}") from exc
                 local[added.id] = added
                 cat_map[cat["id"]] = added.id
                 summary.categories_added += 1
@@ -168,7 +169,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
     existing = annotation_records(s, [a["id"] for a in data["annotations"]])
     new_rows = []
     for ann in data["annotations"]:
-        label = f"{name}: {ann['quote'][:40]!r} (annotation {ann['id'][:8]})"
+        label = f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
         if ann["document_id"] not in doc_map:
             summary.rejected.append(f"{label}: its document is not in the project")
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,8 +20,9 @@ from typing import Any, BinaryIO
 import fastjsonschema
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError, ReadError, ValidationError, brief
-from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, strict_json
+from annotator.core.errors import ExchangeError, ReadError, ValidationError, brief, quoted
+from annotator.core.exchange.export_lines import read_lines
+from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json
 from annotator.core.text import (
     CONTROL_CHARACTERS,
     LONE_SURROGATES,
@@ -102,7 +103,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
                 continue
             text = texts[doc_id]
             yield {
-                "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {ann_id!r} attributes", warn),
+                "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {quoted(ann_id)} attributes", warn),
                 "category_id": cat_id,
                 "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
                 "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
@@ -111,7 +112,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
 
     documents = []
     for doc_id, title, sha, length, source, metadata, text in docs:
-        doc = {"id": doc_id, "length": length, "metadata": _object(metadata, f"document {title!r} metadata", warn),
+        doc = {"id": doc_id, "length": length,
+               "metadata": _object(metadata, f"document {quoted(title)} metadata", warn),
                "sha256": sha, "source": source,
                "title": title}
         if include_text:
@@ -123,7 +125,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
         "offsets": dict(OFFSETS),
         "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"attributes": _object(c[7], f"category {c[1]!r} attributes", warn), "colour": c[2],
+            {"attributes": _object(c[7], f"category {quoted(c[1])} attributes", warn), "colour": c[2],
              "description": c[3], "id": c[0], "name": c[1], "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
@@ -252,66 +254,13 @@ def parse_export(raw: bytes, name: str) -> dict[str, Any]:
     return _checked(parse_json(raw, name, ExchangeError, _NOT_AN_EXPORT, truncated=True), name)
 
 
-_LINE_KEY = re.compile(rb'"([a-z]+)":(.*)')
-
-
 def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
-    """Parse a file (a path, or a handle at its start) in the layout Annotator writes (one item per
-    line) a line at a time, which needs a fraction of the memory of parsing it whole. None when the
-    file is laid out in any other way, or is not valid: the caller then parses it whole (and
-    reports errors exactly)."""
+    """The file (a path, or a handle at its start) read a line at a time (export_lines), or None
+    when it is not in Annotator's layout: the caller then parses it whole."""
     if isinstance(source, Path):
         with _open(source) as handle:
-            return _read_lines(handle)
-    data: dict[str, Any] = {}
-    try:
-        lines = iter(source)
-        if next(lines, b"").removeprefix(b"\xef\xbb\xbf") != b"{\n":
-            return None
-        closing = False
-        for line in lines:
-            if closing or not line.endswith(b"\n"):
-                return None
-            if line == b"}\n":
-                closing = True
-                continue
-            match = _LINE_KEY.fullmatch(line[:-1])
-            if match is None or match.group(1).decode() in data:
-                return None
-            key, rest = match.group(1).decode(), match.group(2)
-            if rest in (b"[]", b"[],"):
-                data[key], more = [], rest.endswith(b",")
-            elif rest == b"[":
-                items = []
-                for item in lines:
-                    # "]" comes only after an item without a comma (an empty list is "[]"):
-                    # here it would close a list after a trailing comma, which JSON forbids.
-                    if item in (b"]\n", b"],\n"):
-                        return None
-                    if not item.endswith(b",\n"):
-                        if not item.endswith(b"\n"):
-                            return None
-                        items.append(strict_json(item))
-                        item = next(lines, b"")
-                        if item not in (b"]\n", b"],\n"):
-                            return None
-                        more = item == b"],\n"
-                        break
-                    items.append(strict_json(item[:-2]))
-                else:
-                    return None
-                data[key] = items
-            else:
-                more = rest.endswith(b",")
-                data[key] = strict_json(rest[:-1] if more else rest)
-            if not more:
-                closing_next = next(lines, b"")
-                if closing_next != b"}\n" or next(lines, b"") != b"":
-                    return None
-                return data
-    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError: let the full parse say it
-        return None
-    return None
+            return read_lines(handle)
+    return read_lines(source)
 
 
 def _checked(data: Any, name: str) -> dict[str, Any]:
@@ -324,11 +273,33 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     problem = _value_problem(data)
     if problem is not None:
         raise ExchangeError(f"{name}: {problem}")
+    _whole_numbers(data, name)
     error = _schema_error(data)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
     check_export(data, name)
     return data
+
+
+# The whole-number fields: a JSON Schema "integer" is any number with a zero fractional part, so
+# 0.0 passes the schema; it is read as the integer it equals, and 0.5 is refused here.
+_WHOLE_NUMBERS = (("documents", ("length",)), ("annotations", ("start", "end")), ("categories", ("position",)))
+
+
+def _whole_numbers(data: dict[str, Any], name: str) -> None:
+    """Turn each whole-number field written as a float with no fraction (``0.0``) into the int it
+    equals, in place, before the schema check; ExchangeError with the JSON path for ``0.5``."""
+    for key, fields in _WHOLE_NUMBERS:
+        items = data.get(key)
+        for index, entry in enumerate(items if isinstance(items, list) else ()):
+            for field in fields:
+                value = entry.get(field) if isinstance(entry, dict) else None
+                if not isinstance(value, float) or not math.isfinite(value):
+                    continue  # the schema and check_export say what is wrong with anything else
+                if not value.is_integer():
+                    raise ExchangeError(f"{name}: {json_path([key, index, field])}: must be a whole number "
+                                        f"(got {value!r})")
+                entry[field] = int(value)
 
 
 _CHUNK = 2000  # items encoded at a time by the strict check, never a copy of a whole large file
@@ -416,7 +387,7 @@ def check_export(data: dict[str, Any], name: str) -> None:
     def fail(parts, reason: str):
         raise ExchangeError(f"{name}: {json_path(parts)}: {reason}")
 
-    # Whole numbers: the JSON Schema's "integer" lets 0.0 through (it equals 0).
+    # Whole numbers: a file's 0.0 was made 0 on reading (_whole_numbers); a dict built in code must hold ints.
     for key, field, low in (("documents", "length", 1), ("annotations", "start", 0), ("annotations", "end", 1),
                             ("categories", "position", -MAX_INTEGER - 1)):
         for index, entry in enumerate(data[key]):

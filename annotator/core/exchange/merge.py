@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import ExchangeError
+from annotator.core.errors import ExchangeError, quoted
 from annotator.core.exchange.export_file import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
 
 
@@ -72,7 +72,7 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
         for doc in data["documents"]:
             seen = by_id.get(doc["id"])
             if seen is not None and seen[0] != doc["sha256"]:
-                raise ExchangeError(f"document {doc['id']} ({doc['title']!r}) has different texts in "
+                raise ExchangeError(f"document {doc['id']} ({quoted(doc['title'])}) has different texts in "
                                     f"{seen[1]} and {name} (SHA-256 {seen[0][:12]}… and {doc['sha256'][:12]}…); "
                                     "they cannot be merged")
             by_id.setdefault(doc["id"], (doc["sha256"], name))

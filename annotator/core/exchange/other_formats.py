@@ -4,12 +4,16 @@ Every function takes the validated export dict and returns the whole file as a `
 caller writes it as UTF-8. Outputs keep the export's order (annotations by document, start, end,
 id), so the same export always gives byte-identical output. Where a format needs a category
 label, it is the category's path from the root joined with " / " ("Claims / Factual claim"), or
-the plain name for a top-level category, because names are only unique among siblings.
+the plain name for a top-level category, because names are only unique among siblings. In each
+name a ``\\`` is written ``\\\\`` and a ``/`` is written ``\\/`` (``category_label``), so the
+only unescaped "/" are the joins and two categories never share a label: ``A > "B / C"`` is
+``A / B \\/ C`` and ``"A / B" > C`` is ``A \\/ B / C``; ``category_path`` reads a label back.
 
 CSV (``to_csv``, ``.csv``)
     One row per annotation with the columns document_title, document_id, start, end, quote,
-    category, annotator, note, annotation_id, then one ``attribute:<name>`` column for every
-    attribute name that an annotation uses or a category defines, sorted by name. Text values
+    category (the label), category_id, annotator, note, annotation_id, then one
+    ``attribute:<name>`` column for every attribute name that an annotation uses or a category
+    defines, sorted by name. Text values
     are written as they are, other values as JSON; a value an annotation lacks is an empty cell.
     Offsets are Annotator's: Unicode code points, end exclusive. Rows end with "\\n" and cells are
     quoted only when needed, so a note or quote with line breaks stays inside one quoted cell.
@@ -17,8 +21,10 @@ CSV (``to_csv``, ``.csv``)
     would split the row for readers, so a row holding one is written with every cell quoted.
     Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
     a tab or a carriage return) get a leading ``'`` (outputs.csv_cell); offsets and numeric
-    attribute values are numbers and stay as they are. ``raw=True`` (``--raw-csv``) writes every
-    text as it is, for programs that read the file.
+    attribute values are numbers and stay as they are. The file starts with the UTF-8 byte-order
+    mark, without which spreadsheet programs read UTF-8 as the system's code page ("Ã©" for "é").
+    ``raw=True`` (``--raw-csv``), for programs that read the file, writes every text as it is and
+    no byte-order mark.
 
 doccano JSONL (``to_doccano_jsonl``, ``.jsonl``)
     doccano's sequence-labelling import: one JSON object per line with ``text`` and ``label``, a
@@ -31,15 +37,22 @@ doccano JSONL (``to_doccano_jsonl``, ``.jsonl``)
     Plane (most emoji) counts 2 there. The file therefore fits a doccano project with "Count
     grapheme clusters as one character" off (the default). A Python reader of this file must
     convert back: ``text[start:end]`` is only right for texts without such characters.
-    Overlapping spans are kept; doccano shows them only in projects that allow overlapping spans.
+    Overlapping spans are all written, but doccano's importer keeps them only in a project with
+    "Allow overlapping spans" ticked: otherwise it drops each span that starts before the previous
+    kept one ends (its SpanCleaner). Import with the encoding set to UTF-8: doccano's default,
+    "Auto", guesses with chardet, which takes a small UTF-8 file for another encoding (chardet
+    4.0.0 reads ``{"text": "The minister said é", ...}`` as ISO-8859-1).
     The document text is required: an export made with ``--no-text`` is refused. U+0085, U+2028
     and U+2029 are written as JSON escapes, so no line splitter can break a record in two.
 
 W3C Web Annotation (``to_web_annotation``, ``.jsonld``)
     A JSON-LD ``AnnotationCollection`` (Web Annotation Data Model) with all annotations in one
-    embedded ``AnnotationPage``. The collection and page carry the ids the model requires:
-    ``urn:uuid:`` names derived (UUID version 5) from the project ids, so they are stable
-    between exports of the same projects. Each annotation is ``urn:uuid:<annotation id>`` with
+    embedded ``AnnotationPage``; without annotations the collection has ``total`` 0 and no page
+    (a page holds at least one annotation, §5.2). The collection and page carry the ids the model
+    requires: ``urn:uuid:`` names derived (UUID version 5) from the ids of the projects the
+    annotations were made in (the exported project's when there are none), so they are stable
+    between exports of the same projects. ``created`` and ``modified`` are written in UTC with
+    "Z" (§3.3.1). Each annotation is ``urn:uuid:<annotation id>`` with
     its creator (a Person), a ``tagging`` body holding the category label, a ``commenting`` body
     for a non-empty note, a ``describing`` body holding the attribute values as JSON text when
     there are any, and a target whose source is ``urn:uuid:<document id>``, selected by a
@@ -60,14 +73,16 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.files import csv_text
 
-_CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category",
+_CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category", "category_id",
                       "annotator", "note", "annotation_id"]
+BOM = "\ufeff"  # starts the spreadsheet CSV, so that spreadsheet programs read it as UTF-8
 
 _W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one code point, two UTF-16 code units
@@ -75,8 +90,31 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one code point, two UTF-16 co
 _LINE_BREAKS_IN_JSON = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
+def category_label(path: list[str]) -> str:
+    """The label of the category at ``path`` (names from the root): each name with ``\\`` written
+    ``\\\\`` and ``/`` written ``\\/``, joined with " / ". Only the joins hold an unescaped "/",
+    so two paths never share a label: ``A > "B / C"`` is ``A / B \\/ C``, ``"A / B" > C`` is
+    ``A \\/ B / C``. A name without "/" or "\\" is written as it is."""
+    return " / ".join(name.replace("\\", "\\\\").replace("/", "\\/") for name in path)
+
+
+def category_path(label: str) -> list[str]:
+    """The names (from the root) that ``category_label`` joined into ``label``."""
+    names, name, chars = [], [], iter(label)
+    for char in chars:
+        if char == "\\":
+            name.append(next(chars, ""))
+        elif char == "/":  # a join, " / ": the spaces around it belong to the join
+            names.append("".join(name)[:-1])
+            name = []
+            next(chars, "")
+        else:
+            name.append(char)
+    return [*names, "".join(name)]
+
+
 def _category_labels(export: dict) -> dict[str, str]:
-    """Category id -> label: the path from the root joined with " / ", or the plain name."""
+    """Category id -> label: ``category_label`` of the path from the root."""
     by_id = {c["id"]: c for c in export["categories"]}
     labels = {}
     for cat_id, cat in by_id.items():
@@ -85,7 +123,7 @@ def _category_labels(export: dict) -> dict[str, str]:
             seen.add(cat["id"])
             names.append(cat["name"])
             cat = by_id.get(cat.get("parent_id"))
-        labels[cat_id] = " / ".join(reversed(names))
+        labels[cat_id] = category_label(names[::-1])
     return labels
 
 
@@ -102,11 +140,11 @@ def to_csv(export: dict, raw: bool = False) -> str:
         yield _CSV_FIXED_COLUMNS + [f"attribute:{name}" for name in names]
         for ann in export["annotations"]:
             row = [titles[ann["document_id"]], ann["document_id"], ann["start"], ann["end"],
-                   ann["quote"], labels[ann["category_id"]], annotators[ann["annotator_id"]],
+                   ann["quote"], labels[ann["category_id"]], ann["category_id"], annotators[ann["annotator_id"]],
                    ann["note"], ann["id"]]
             yield row + [_cell(ann["attributes"][name]) if name in ann["attributes"] else "" for name in names]
 
-    return csv_text(rows(), raw)
+    return ("" if raw else BOM) + csv_text(rows(), raw)
 
 
 def to_doccano_jsonl(export: dict) -> str:
@@ -138,12 +176,13 @@ def to_doccano_jsonl(export: dict) -> str:
     return "".join(lines)
 
 
-def to_web_annotation(export: dict) -> str:
-    """A W3C Web Annotation ``AnnotationCollection`` as JSON-LD (see the module docstring)."""
+def to_web_annotation(export: dict, project_id: str | None = None) -> str:
+    """A W3C Web Annotation ``AnnotationCollection`` as JSON-LD (see the module docstring).
+    ``project_id``: the project exported, which names the collection when no annotation does."""
     labels = _category_labels(export)
     annotators = {a["id"]: a["name"] for a in export["annotators"]}
-    collection_id = uuid.uuid5(uuid.NAMESPACE_URL, "urn:annotator:collection:"
-                               + ",".join(p["id"] for p in export["projects"]))
+    sources = [p["id"] for p in export["projects"]] or ([] if project_id is None else [project_id])
+    collection_id = uuid.uuid5(uuid.NAMESPACE_URL, "urn:annotator:collection:" + ",".join(sources))
     items = []
     for ann in export["annotations"]:
         body = [{"type": "TextualBody", "purpose": "tagging", "value": labels[ann["category_id"]]}]
@@ -156,8 +195,8 @@ def to_web_annotation(export: dict) -> str:
         items.append({
             "id": _urn(ann["id"]),
             "type": "Annotation",
-            "created": ann["created"],
-            "modified": ann["modified"],
+            "created": _utc(ann["created"]),
+            "modified": _utc(ann["modified"]),
             "creator": {"id": _urn(ann["annotator_id"]), "type": "Person",
                         "name": annotators[ann["annotator_id"]]},
             "body": body,
@@ -176,9 +215,10 @@ def to_web_annotation(export: dict) -> str:
         "type": "AnnotationCollection",
         "label": ", ".join(p["name"] for p in export["projects"]),
         "total": len(items),
-        "first": {"id": f"urn:uuid:{uuid.uuid5(collection_id, 'page:0')}", "type": "AnnotationPage",
-                  "startIndex": 0, "items": items},
     }
+    if items:  # a page holds at least one annotation: an empty collection has none
+        collection["first"] = {"id": f"urn:uuid:{uuid.uuid5(collection_id, 'page:0')}", "type": "AnnotationPage",
+                               "startIndex": 0, "items": items}
     return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -191,9 +231,12 @@ EXPORT_FORMATS: dict[str, Callable[[dict], str]] = {
 _EXTENSIONS = {".csv": "csv", ".jsonl": "doccano", ".jsonld": "w3c", ".json": "annotator"}
 
 
-def render(fmt: str, export: dict, raw_csv: bool = False) -> str:
-    """The export in format ``fmt`` (a key of EXPORT_FORMATS); ``raw_csv``: see ``to_csv``."""
-    return to_csv(export, raw=raw_csv) if fmt == "csv" else EXPORT_FORMATS[fmt](export)
+def render(fmt: str, export: dict, raw_csv: bool = False, project_id: str | None = None) -> str:
+    """The export in format ``fmt`` (a key of EXPORT_FORMATS); ``raw_csv``: see ``to_csv``;
+    ``project_id``: see ``to_web_annotation``."""
+    if fmt == "csv":
+        return to_csv(export, raw=raw_csv)
+    return to_web_annotation(export, project_id) if fmt == "w3c" else EXPORT_FORMATS[fmt](export)
 
 
 def format_for_extension(path: str) -> str | None:
@@ -206,6 +249,12 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _utc(stamp: str) -> str:
+    """An export time (ISO 8601 with seconds and an offset) in UTC with "Z", as the model requires."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
+    return moment.isoformat().removesuffix("+00:00") + "Z"
 
 
 def _urn(an_id: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import Changes
 from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Annotation, Category, new_id, now
@@ -210,19 +210,19 @@ class CategoriesMixin:
         with self._tx(write=True) as s:
             source, target = _get(s, source_id), _get(s, target_id)
             if source_id == target_id:
-                raise ValidationError(f"cannot merge category {source.name!r} into itself")
+                raise ValidationError(f"cannot merge category {quoted(source.name)} into itself")
             ancestor = target.parent_id
             while ancestor is not None:
                 if ancestor == source_id:
-                    raise ValidationError(f"cannot merge category {source.name!r} into its own subcategory "
-                                          f"{target.name!r}")
+                    raise ValidationError(f"cannot merge category {quoted(source.name)} into its own subcategory "
+                                          f"{quoted(target.name)}")
                 ancestor = _get(s, ancestor).parent_id
             children = _children(s, source_id)
             taken = {c.name.casefold(): c.name for c in s.exec(select(Category).where(Category.parent_id == target_id))}
             for child in children:
                 if child.name.casefold() in taken:
-                    raise ValidationError(f"cannot merge {source.name!r} into {target.name!r}: both have a "
-                                          f"subcategory named {child.name!r}; rename or merge one first")
+                    raise ValidationError(f"cannot merge {quoted(source.name)} into {quoted(target.name)}: both have a "
+                                          f"subcategory named {quoted(child.name)}; rename or merge one first")
             moved: list[tuple[str, int, str]] = []
             position = _next_position(s, target_id)
             stamp = now()
@@ -279,14 +279,14 @@ def _delete(s: Session, category_id: str, reassign_to: str | None, delete_annota
         raise ValidationError("choose either to reassign the annotations or to delete them, not both")
     cat = _get(s, category_id)
     if s.exec(select(Category.id).where(Category.parent_id == category_id)).first():
-        raise ValidationError(f"category {cat.name!r} has subcategories; move or delete them first")
+        raise ValidationError(f"category {quoted(cat.name)} has subcategories; move or delete them first")
     used = s.exec(select(Annotation).where(Annotation.category_id == category_id)).all()
     reassigned: list[tuple[str, str]] = []
     values_before: dict[str, dict[str, Any]] = {}
     deleted: list[dict[str, Any]] = []
     if used and reassign_to is None and not delete_annotations:
         raise ValidationError(
-            f"category {cat.name!r} is used by {len(used)} annotation(s); "
+            f"category {quoted(cat.name)} is used by {len(used)} annotation(s); "
             "reassign them to another category or delete them"
         )
     if reassign_to is not None:
@@ -451,7 +451,7 @@ def _unique_name(s: Session, name: str, parent_id: str | None, own_id: str | Non
     for other in siblings:
         if other.id != own_id and other.name.casefold() == name.casefold():
             where = "at the top level" if parent_id is None else "under the same parent"
-            raise ValidationError(f"a category named {other.name!r} already exists {where}")
+            raise ValidationError(f"a category named {quoted(other.name)} already exists {where}")
     return name
 
 
@@ -460,7 +460,7 @@ def _unique_shortcut(s: Session, shortcut: str | None, own_id: str | None) -> st
         return None
     for other in s.exec(select(Category).where(Category.shortcut.is_not(None))).all():
         if other.id != own_id and other.shortcut.casefold() == shortcut.casefold():
-            raise ValidationError(f"shortcut {shortcut!r} is already used by category {other.name!r}")
+            raise ValidationError(f"shortcut {quoted(shortcut)} is already used by category {quoted(other.name)}")
     return shortcut
 
 

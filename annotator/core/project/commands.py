@@ -15,6 +15,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from annotator.core.errors import quoted
 from annotator.core.project.changes import Changes
 from annotator.core.storage.tables import new_id
 
@@ -123,7 +124,7 @@ class AddCategory:
     def __init__(self, name: str, label: str | None = None, **fields: Any) -> None:
         self.id = fields.pop("id", None) or new_id()
         self.fields = dict(fields, name=name)
-        self.label = label or f"Add category {name!r}"
+        self.label = label or f"Add category {quoted(name)}"
         self._row: dict[str, Any] | None = None
 
     def do(self, project) -> Changes:

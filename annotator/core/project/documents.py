@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from annotator.core.errors import ValidationError, brief
+from annotator.core.errors import ValidationError, quoted
 from annotator.core.storage.tables import Document, new_id
 from annotator.core.text import (
     LIMITS,
@@ -76,14 +76,14 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
         text = normalise(item.text)
         title = clean_line(item.title, LIMITS["title"]).strip() or "Untitled"
         if not text.strip():
-            raise ValidationError(f"document {brief(title)} has no text")
+            raise ValidationError(f"document {quoted(title, 60)} has no text")
         if "\x00" in text or LONE_SURROGATES.search(text):
-            raise ValidationError(f"document {brief(title)}: the text contains NUL characters or invalid Unicode")
+            raise ValidationError(f"document {quoted(title, 60)}: the text contains NUL characters or invalid Unicode")
         if not isinstance(item.metadata, dict):
-            raise ValidationError(f"document {brief(title)}: metadata must be an object of name: value")
-        check_value(item.metadata, f"document {brief(title)}: metadata")
+            raise ValidationError(f"document {quoted(title, 60)}: metadata must be an object of name: value")
+        check_value(item.metadata, f"document {quoted(title, 60)}: metadata")
         if item.id is not None:
-            check_id(item.id, f"document {brief(title)}: the id")
+            check_id(item.id, f"document {quoted(title, 60)}: the id")
         digest = sha256_text(text)
         existing = s.exec(select(Document).where(Document.sha256 == digest)).first()
         if existing is not None:

@@ -30,8 +30,8 @@ from annotator.core.errors import (
     ProjectBusyError,
     ReadOnlyError,
     ValidationError,
-    brief,
     is_busy,
+    quoted,
 )
 from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
@@ -320,7 +320,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
             for row in deleted.documents:
                 if s.get(Document, row["id"]) is not None or s.exec(
                         select(Document.id).where(Document.sha256 == row["sha256"])).first():
-                    raise ValidationError(f"document {row['title']!r} is in the project again; cannot restore it")
+                    raise ValidationError(f"document {quoted(row['title'])} is in the project again; cannot restore it")
                 s.add(Document(**copy.deepcopy(row)))
             s.flush()
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
@@ -338,7 +338,7 @@ class Project(CategoriesMixin, AnnotationsMixin):
         if not name:
             raise ValidationError("an annotator needs a name")
         if id is not None:
-            check_id(id, f"annotator {brief(name)}: the id")
+            check_id(id, f"annotator {quoted(name, 60)}: the id")
         with self._tx(write=True) as s:
             if id is not None and s.get(Annotator, id) is not None:
                 raise ValidationError(f"an annotator with id {id} already exists")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError
+from annotator.core.errors import AnnotatorError, SchemaFileError, ValidationError, quoted
 from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.schema import rules as schema
 from annotator.core.schema.files import read_schema
@@ -96,7 +96,7 @@ def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport)
                 cat = by_place[place]
             if cat is None:
                 if place in by_place:  # already matched by id to another node of the file
-                    raise ValidationError(f"category {label!r} would be a second category of that name there")
+                    raise ValidationError(f"category {quoted(label)} would be a second category of that name there")
                 colour = node.get("colour") or schema.next_colour(colours)
                 cat = Category(id=node["id"] if node.get("id") and node["id"] not in local else new_id(),
                                name=node["name"], colour=colour, description=node.get("description", ""),
@@ -121,8 +121,8 @@ def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport)
                 if "name" in changes:
                     new_place = (cat.parent_id, changes["name"].casefold())
                     if by_place.get(new_place, cat) is not cat:
-                        raise ValidationError(f"category {cat.name!r} is renamed {changes['name']!r} in the file, "
-                                              f"but the project has another category of that name")
+                        raise ValidationError(f"category {quoted(cat.name)} is renamed {quoted(changes['name'])} "
+                                              "in the file, but the project has another category of that name")
                     del by_place[(cat.parent_id, cat.name.casefold())]
                     by_place[new_place] = cat
                 for key, value in changes.items():
@@ -149,8 +149,9 @@ def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport)
         else:
             keep = old[cat.id] if old[cat.id] is not None and old[cat.id].casefold() not in holders else None
             cat.shortcut = keep
-            kept = f"keeps {keep!r}" if keep else "has no shortcut"
-            summary.notes.append(f"category {label!r}: shortcut {wanted!r} is used by {holder.name!r}; "
+            kept = f"keeps {quoted(keep)}" if keep else "has no shortcut"
+            summary.notes.append(f"category {quoted(label)}: shortcut {quoted(wanted)} is used by "
+                                 f"{quoted(holder.name)}; "
                                  f"{'added without a shortcut' if added else kept}")
         if cat.shortcut is not None:
             holders[cat.shortcut.casefold()] = cat

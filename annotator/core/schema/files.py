@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 from annotator import __version__
-from annotator.core.errors import ReadError, SchemaFileError, ValidationError
+from annotator.core.errors import ReadError, SchemaFileError, ValidationError, quoted
 from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, read_bounded
 from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Category
@@ -188,7 +188,7 @@ def _read_qdpx(path: Path) -> dict[str, Any]:
 
 
 def _project_source(name: str, where: str) -> str:
-    return (f"the codebook of the REFI-QDA project {name!r} ({where}); only its codes are read, not its "
+    return (f"the codebook of the REFI-QDA project {quoted(name)} ({where}); only its codes are read, not its "
             "documents or codings")
 
 
@@ -255,7 +255,7 @@ class _Checker:
             if not isinstance(node["name"], str):
                 raise ValidationError("the name must be text")
             out["name"] = schema.clean_name(node["name"])
-            where = f"{where} ({out['name']!r})"
+            where = f"{where} ({quoted(out['name'])})"
             out["id"] = self.category_id(node.get("id"), where)
             if node.get("colour") is not None:
                 out["colour"] = schema.normalise_colour(node["colour"])
@@ -296,14 +296,14 @@ class _Checker:
             return
         other = self.shortcuts.get(shortcut.casefold())
         if other is not None:
-            self.fail(where, f"shortcut {shortcut!r} is also given to category {other!r}")
+            self.fail(where, f"shortcut {quoted(shortcut)} is also given to category {quoted(other)}")
         self.shortcuts[shortcut.casefold()] = name
 
     def siblings(self, nodes: list[dict[str, Any]], where: str) -> None:
         seen: set[str] = set()
         for node in nodes:
             if node["name"].casefold() in seen:
-                self.fail(where, f"two categories named {node['name']!r} under the same parent")
+                self.fail(where, f"two categories named {quoted(node['name'])} under the same parent")
             seen.add(node["name"].casefold())
 
 
@@ -455,5 +455,5 @@ def _checked_qdc_node(state: _Checker, code: dict[str, Any], node: dict[str, Any
     children = node.pop("children")
     out = state.node(dict(node, children=[]), f"<Code> at line {code['line']}", depth)
     out["children"] = [_checked_qdc_node(state, c, n, depth + 1) for c, n in zip(code["children"], children)]
-    state.siblings(out["children"], f"<Code> at line {code['line']} ({out['name']!r})")
+    state.siblings(out["children"], f"<Code> at line {code['line']} ({quoted(out['name'])})")
     return out

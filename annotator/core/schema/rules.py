@@ -9,7 +9,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from annotator.core.errors import ValidationError, brief
+from annotator.core.errors import ValidationError, brief, quoted
 from annotator.core.text import (
     CONTROL_CHARACTERS,
     LIMITS,
@@ -121,7 +121,7 @@ def check_attribute_definitions(value: Any) -> list[dict[str, Any]]:
         if not isinstance(name, str) or not name.strip():
             raise ValidationError(f"attribute {index + 1} needs a name")
         name = check_field(name.strip(), f"the name of attribute {index + 1}", LIMITS["name"])
-        where = f"attribute {name!r}"
+        where = f"attribute {quoted(name)}"
         if name.casefold() in seen:
             raise ValidationError(f"{where} is defined twice; attribute names must be unique within a category")
         seen[name.casefold()] = name
@@ -280,10 +280,10 @@ def check_attribute_values(values: dict[str, Any], definitions: list[dict[str, A
         definition = by_name.get(name)
         if definition is None:
             known = f"its category defines {_listed(list(by_name))}" if by_name else "its category defines none"
-            raise ValidationError(f"{where}: unknown attribute {name!r} ({known})")
+            raise ValidationError(f"{where}: unknown attribute {quoted(name)} ({known})")
         problem = value_problem(value, definition)
         if problem:
-            raise ValidationError(f"{where}: attribute {name!r} {problem}")
+            raise ValidationError(f"{where}: attribute {quoted(name)} {problem}")
 
 
 def with_defaults(values: dict[str, Any], definitions: list[dict[str, Any]]) -> dict[str, Any]:

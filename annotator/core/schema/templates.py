@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from annotator import paths
 from annotator.core import resources
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, quoted
 from annotator.core.files import open_output
 from annotator.core.project.project import Project
 from annotator.core.schema.files import export_schema, parse_schema_json, read_schema, schema_json
@@ -84,7 +84,7 @@ def load_template(name: str) -> dict[str, Any]:
     for stem, path in _user_files().items():
         if stem.casefold() == wanted:
             return read_schema(path)
-    raise ValidationError(f"no schema template named {name!r}")
+    raise ValidationError(f"no schema template named {quoted(name)}")
 
 
 def template_categories(name: str = DEFAULT) -> list[dict[str, Any]]:
@@ -111,7 +111,7 @@ def check_template_name(name: str) -> str:
             or "\n" in clean or "\t" in clean:
         raise ValidationError(f"template name {clean!r} may not contain / \\ : * ? \" < > | or control characters")
     if clean.startswith(".") or clean.endswith(".") or clean.split(".")[0].casefold() in _RESERVED:
-        raise ValidationError(f"template name {clean!r} cannot be used as a file name")
+        raise ValidationError(f"template name {quoted(clean)} cannot be used as a file name")
     return clean
 
 
@@ -123,14 +123,15 @@ def save_template(project: Project, name: str, replace: bool = False) -> Path:
     clean = check_template_name(name)
     for display, stem in _built_ins().items():
         if clean.casefold() in (display.casefold(), stem.casefold()):
-            raise ValidationError(f"{display!r} is a built-in template; choose another name")
+            raise ValidationError(f"{quoted(display)} is a built-in template; choose another name")
     existing = next((p for stem, p in _user_files().items() if stem.casefold() == clean.casefold()), None)
     if existing is not None and not replace:
-        raise ValidationError(f"a template named {existing.stem!r} already exists; replace it or choose another name")
+        raise ValidationError(f"a template named {quoted(existing.stem)} already exists; "
+                              "replace it or choose another name")
     folder = templates_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{clean}.json"
-    data = export_schema(project, name=clean, description=f"Saved from the project {project.info().name!r}.")
+    data = export_schema(project, name=clean, description=f"Saved from the project {quoted(project.info().name)}.")
     with open_output(existing or target) as handle:
         handle.write(schema_json(data))
     if existing is not None and existing.name != target.name:  # replaced, under a name in another case

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from annotator.core.errors import quoted
 from annotator.core.project.commands import (
     AddAnnotations,
     DeleteAnnotations,
@@ -121,7 +122,7 @@ class AnnotateController:
         answer = box.exec()
         box.deleteLater()
         if answer == QMessageBox.StandardButton.Yes:
-            label = f"Delete document {docs[0].title!r}" if len(docs) == 1 else None
+            label = f"Delete document {quoted(docs[0].title)}" if len(docs) == 1 else None
             if self.history.run(DeleteDocuments([d.id for d in docs], label=label)):
                 self.window.statusBar().showMessage(f"Deleted {what} with {annotations}.", 4000)
 

@@ -211,7 +211,7 @@ class FilesController:
             if fmt == "annotator":
                 return path, write_export(project, path, scope, include_text)
             data = build_export(project, scope)
-            write_text(path, render(fmt, data, raw_csv))
+            write_text(path, render(fmt, data, raw_csv, project.info().id))
             return path, {key: len(data[key]) for key in ("annotations", "documents")}
 
         self.operation(task, "Export annotations").success(self._exported).run()

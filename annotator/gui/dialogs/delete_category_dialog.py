@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from annotator.core.errors import quoted
 from annotator.core.project.commands import DeleteCategory, DeleteCategoryLiftingChildren
 
 
@@ -95,12 +96,12 @@ def ask_delete(parent, cat, categories: list, count: int, targets: list[tuple[st
         if reply != QMessageBox.StandardButton.Yes:
             return None
     if reassign_to is not None:
-        label = (f"Delete {cat.name!r}, moving {count} annotation{'s' if count != 1 else ''} "
-                 f"to {by_id[reassign_to].name!r}")
+        label = (f"Delete {quoted(cat.name)}, moving {count} annotation{'s' if count != 1 else ''} "
+                 f"to {quoted(by_id[reassign_to].name)}")
     elif delete_annotations:
-        label = f"Delete {cat.name!r} and its {count} annotation{'s' if count != 1 else ''}"
+        label = f"Delete {quoted(cat.name)} and its {count} annotation{'s' if count != 1 else ''}"
     else:
-        label = f"Delete category {cat.name!r}"
+        label = f"Delete category {quoted(cat.name)}"
     delete = DeleteCategoryLiftingChildren if children else DeleteCategory
     return delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label)
 

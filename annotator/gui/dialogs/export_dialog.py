@@ -36,7 +36,8 @@ class ExportDialog(QDialog):
         self.include_text = QCheckBox(
             "Include the documents' texts (coders who do not have the documents yet need them)")
         self.include_text.setChecked(True)
-        self.raw_csv = QCheckBox("Raw CSV: no ' before cells starting with = + - @ (for programs, not spreadsheets)")
+        self.raw_csv = QCheckBox("Raw CSV: no byte-order mark, no ' before cells starting with = + - @ "
+                                 "(for programs, not spreadsheets)")
         self.raw_csv.setEnabled(False)
         self.format_box.currentIndexChanged.connect(self._format_changed)
 

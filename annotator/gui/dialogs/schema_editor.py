@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, quoted
 from annotator.core.project.commands import AddCategory, MergeCategory, MoveCategory, UpdateCategory
 from annotator.gui.dialogs.attribute_table import NAME
 from annotator.gui.dialogs.category_form import CategoryForm, key_problem, key_text
@@ -49,7 +49,8 @@ _ID = CATEGORY_ID
 
 def _text_edit(cat, field: str, text: str) -> UpdateCategory:
     """The command that gives ``cat`` the name or guideline (``field``: "name" or "description") typed."""
-    label = f"Rename {cat.name!r} to {text.strip()!r}" if field == "name" else f"Edit guideline of {cat.name!r}"
+    label = (f"Rename {quoted(cat.name)} to {quoted(text.strip())}" if field == "name"
+             else f"Edit guideline of {quoted(cat.name)}")
     return UpdateCategory(cat.id, label=label, **{field: text})
 
 
@@ -250,8 +251,8 @@ class SchemaEditor(QDialog):
         """Add a category (under ``parent_id``), select it and put the cursor in its name."""
         self.commit_pending()
         name = name or self._free_name(parent_id)
-        where = f" under {self.by_id[parent_id].name!r}" if parent_id in self.by_id else ""
-        command = AddCategory(name, parent_id=parent_id, label=f"Add category {name!r}{where}")
+        where = f" under {quoted(self.by_id[parent_id].name)}" if parent_id in self.by_id else ""
+        command = AddCategory(name, parent_id=parent_id, label=f"Add category {quoted(name)}{where}")
         if not self.run(command):
             return None
         self.select(command.id)
@@ -274,10 +275,10 @@ class SchemaEditor(QDialog):
         if parent_id == cat.parent_id:
             if siblings[:index] + [category_id] + siblings[index:] == self._siblings(parent_id):
                 return True  # dropped where it was
-            label = f"Move {cat.name!r}"
+            label = f"Move {quoted(cat.name)}"
         else:
-            where = f"under {self.by_id[parent_id].name!r}" if parent_id is not None else "to the top level"
-            label = f"Move {cat.name!r} {where}"
+            where = f"under {quoted(self.by_id[parent_id].name)}" if parent_id is not None else "to the top level"
+            label = f"Move {quoted(cat.name)} {where}"
         return self.run(MoveCategory(category_id, parent_id, index, label=label))
 
     def move_by_key(self, way: str) -> bool:
@@ -404,7 +405,7 @@ class SchemaEditor(QDialog):
         cat = self._current_committed()
         if cat is None:
             return False
-        return self._update(cat, colour.lower() == cat.colour, f"Recolour {cat.name!r}", colour=colour)
+        return self._update(cat, colour.lower() == cat.colour, f"Recolour {quoted(cat.name)}", colour=colour)
 
     def choose_colour(self) -> bool:
         cat = self.current()
@@ -429,7 +430,7 @@ class SchemaEditor(QDialog):
                 self.warn("Shortcut key", problem)
                 self._show(cat.id)
                 return False
-        label = f"Set key of {cat.name!r} to {text}" if text else f"Remove key of {cat.name!r}"
+        label = f"Set key of {quoted(cat.name)} to {text}" if text else f"Remove key of {quoted(cat.name)}"
         return self.run(UpdateCategory(cat.id, label=label, shortcut=text or None))
 
     def shortcut_problem(self, text: str) -> str:
@@ -448,7 +449,7 @@ class SchemaEditor(QDialog):
             self.warn("Attributes", str(exc))
             self._show(cat.id)
             return False
-        return self._update(cat, definitions == (cat.attributes or []), f"Edit attributes of {cat.name!r}",
+        return self._update(cat, definitions == (cat.attributes or []), f"Edit attributes of {quoted(cat.name)}",
                             attributes=definitions)
 
     def add_attribute(self) -> bool:
@@ -459,7 +460,7 @@ class SchemaEditor(QDialog):
         name, n = "attribute", 2
         while name in taken:
             name, n = f"attribute {n}", n + 1
-        ok = self.run(UpdateCategory(cat.id, label=f"Add attribute {name!r} to {cat.name!r}",
+        ok = self.run(UpdateCategory(cat.id, label=f"Add attribute {quoted(name)} to {quoted(cat.name)}",
                                      attributes=[*(cat.attributes or []), {"name": name, "type": "text"}]))
         if ok:
             row = self.attributes.rowCount() - 1
@@ -474,8 +475,8 @@ class SchemaEditor(QDialog):
             return False
         definitions = list(cat.attributes)
         removed = definitions.pop(row)
-        return self.run(UpdateCategory(cat.id, label=f"Remove attribute {removed.get('name')!r} of {cat.name!r}",
-                                       attributes=definitions))
+        label = f"Remove attribute {quoted(removed.get('name'))} of {quoted(cat.name)}"
+        return self.run(UpdateCategory(cat.id, label=label, attributes=definitions))
 
     # -- closing -------------------------------------------------------------------------------
 

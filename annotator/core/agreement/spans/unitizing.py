@@ -20,6 +20,7 @@ from annotator.core.agreement.unitizing import (
     u1995_gaps,
     u1995_pair_disagreement,
 )
+from annotator.core.errors import quoted
 
 # --------------------------------------------------------------------------------------------
 # Krippendorff's unitizing alpha, 1995/2004
@@ -53,7 +54,7 @@ def _u1995(p: Prepared, docs, stats=None) -> dict:
         lens = np.concatenate([st[ci][1] for st in stats]) if stats else np.zeros(0)
         gaps = np.concatenate([st[ci][2] for st in stats]) if stats else np.zeros(0)
         if lens.size == 0:
-            per[cat] = Undefined(f"no units of category {cat!r}")
+            per[cat] = Undefined(f"no units of category {quoted(cat)}")
             continue
         r = u1995_alpha(d_sum, u1995_expected_numerator(lens, gaps), float(np.sum(lens * (lens - 1))), m, L)
         if not is_defined(r):
@@ -204,13 +205,13 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         st, _ = _u2016_stats(p, [ci], want_cu=False)
         r = alphas_2016(*_sum_stats(st), m, want_cu=False)
         if not is_defined(r["u_alpha"]) and r["u_alpha"].reason == "nothing annotated":
-            r = {k: Undefined(f"no units of category {cat!r}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
+            r = {k: Undefined(f"no units of category {quoted(cat)}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
         elif not two:
             r["cu_alpha"] = Undefined("cuα is computed for two coders only")
         elif (1 << ci) in value_of:
             r["cu_alpha"] = k_cu[value_of[1 << ci] - 1]
         else:
-            r["cu_alpha"] = Undefined(f"category {cat!r} never occurs alone (always overlapped by "
+            r["cu_alpha"] = Undefined(f"category {quoted(cat)} never occurs alone (always overlapped by "
                                       "another category of the same coder)")
         per[cat] = r
     res["per_category"] = per
