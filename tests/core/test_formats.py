@@ -301,7 +301,7 @@ def assert_web_annotation_shape(collection: dict):
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert collection["type"] == "AnnotationCollection"
     assert_urn_uuid(collection["id"])
-    assert isinstance(collection["label"], str)
+    assert isinstance(collection["label"], str) and collection["label"]  # §5.1: SHOULD have a label
     if collection["total"] == 0:
         # §5.1: "A Collection that has a total number of Annotations greater than 0 MUST have exactly
         # 1 first page"; §5.2: "Each Page MUST have an array of 1 or more Annotations as the value of
@@ -402,7 +402,7 @@ def test_an_empty_collection_has_no_page_and_the_id_of_its_project():
     export["annotations"], export["projects"] = [], []
     one = json.loads(to_web_annotation(export, project_id=PROJECT))
     assert_web_annotation_shape(one)
-    assert one["total"] == 0 and "first" not in one
+    assert one["total"] == 0 and "first" not in one and one["label"] == "Annotator export"  # not ""
     other = json.loads(to_web_annotation(export, project_id="f0000000-0000-4000-8000-000000000002"))
     assert one["id"] != other["id"]
     assert json.loads(to_web_annotation(export, project_id=PROJECT))["id"] == one["id"]  # stable

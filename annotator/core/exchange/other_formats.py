@@ -213,7 +213,8 @@ def to_web_annotation(export: dict, project_id: str | None = None) -> str:
         "@context": _W3C_CONTEXT,
         "id": f"urn:uuid:{collection_id}",
         "type": "AnnotationCollection",
-        "label": ", ".join(p["name"] for p in export["projects"]),
+        # §5.1: a collection SHOULD have a label; an export without annotations names no project
+        "label": ", ".join(p["name"] for p in export["projects"]) or "Annotator export",
         "total": len(items),
     }
     if items:  # a page holds at least one annotation: an empty collection has none
