@@ -130,6 +130,10 @@ def test_upgrade_from_version_1_gives_the_layout_of_a_new_project(tmp_path, anno
     with Project.open(path) as project:
         assert project.count_annotations() == 2
         assert [a.origin_id for a in project.annotations()] == [None, None]
+        assert [a.modified_by for a in project.annotations()] == [None, None]  # format 3: never changed yet
+        assert project.setting("lead_override", False) is False
+        project.set_setting("lead_override", True)
+        assert project.setting("lead_override") is True
     assert db.read_header(path) == (db.APPLICATION_ID, db.SCHEMA_VERSION)
     fresh = tmp_path / "fresh.annotator"
     create_project(fresh).close()

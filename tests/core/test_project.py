@@ -287,3 +287,23 @@ def test_the_export_schema_uses_the_same_limits_as_the_project():
     assert limit("documents", "title") == limit("projects", "name") == LIMITS["title"]
     assert limit("documents", "source") == LIMITS["source"]
     assert limit("annotations", "note") == limit("categories", "description") == LIMITS["note"]
+
+
+def test_settings_are_kept_with_who_set_them_and_unknown_ones_are_refused(project):
+    from sqlmodel import select
+
+    from annotator.core.errors import ValidationError
+    from annotator.core.storage.tables import ProjectSetting
+
+    lead = project.add_annotator("lead")
+    assert project.setting("lead_override") is None and project.setting("lead_override", False) is False
+    project.set_setting("lead_override", True, by=lead.id)
+    project.set_setting("lead_override", False, by=lead.id)
+    assert project.setting("lead_override") is False
+    with project.transaction() as tx:
+        [row] = tx.session.exec(select(ProjectSetting)).all()
+        assert (row.key, row.value, row.modified_by) == ("lead_override", False, lead.id)
+    with pytest.raises(ValidationError, match="unknown project setting 'blnd'"):
+        project.set_setting("blnd", True)
+    with pytest.raises(ValidationError, match="unknown project setting"):
+        project.setting("blnd")

@@ -35,6 +35,7 @@ from annotator.core.errors import (
 )
 from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
+from annotator.core.project.changes import EVERYTHING, Changes
 from annotator.core.project.documents import (
     AddedDocument,
     DocumentDeletionReport,
@@ -44,7 +45,16 @@ from annotator.core.project.documents import (
 )
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
 from annotator.core.storage import backups, db, migrations
-from annotator.core.storage.tables import Annotation, Annotator, Category, Document, ProjectInfo, new_id, now
+from annotator.core.storage.tables import (
+    Annotation,
+    Annotator,
+    Category,
+    Document,
+    ProjectInfo,
+    ProjectSetting,
+    new_id,
+    now,
+)
 from annotator.core.text import LIMITS, check_field, check_id, clean_line
 
 log = logging.getLogger(__name__)
@@ -232,6 +242,28 @@ class Project(CategoriesMixin, AnnotationsMixin):
         with self._tx() as s:
             return s.exec(select(ProjectInfo)).one()
 
+    # -- settings (format 3) ----------------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A project setting's value (``SETTINGS`` names them), or ``default`` when it was never set."""
+        with self._tx() as s:
+            row = s.get(ProjectSetting, _setting_key(key))
+            return default if row is None else copy.deepcopy(row.value)
+
+    def set_setting(self, key: str, value: Any, by: str | None = None) -> Changes:
+        """Set a project setting (committed at once), recording when and by which coder (an id)."""
+        key = _setting_key(key)
+        if by is not None:
+            check_id(by, "the coder who changes a setting")
+        with self._tx(write=True) as s:
+            row = s.get(ProjectSetting, key)
+            if row is None:
+                s.add(ProjectSetting(key=key, value=value, modified_by=by))
+            else:
+                row.value, row.modified, row.modified_by = value, now(), by
+                s.add(row)
+        return EVERYTHING  # a setting may change what every view shows
+
     def counts(self) -> Counts:
         """How many documents, categories, annotators and annotations the project holds."""
         with self._tx() as s:
@@ -371,3 +403,15 @@ def lock_wait(ms: int) -> Iterator[None]:
         yield
     finally:
         _LOCK_WAIT_MS.reset(token)
+
+
+# Project-wide settings and what they hold: issue 14's coder rules add to this table.
+SETTINGS: dict[str, str] = {
+    "lead_override": "true: a coder may change or delete other coders' annotations (each change records who made it)",
+}
+
+
+def _setting_key(key: str) -> str:
+    if key not in SETTINGS:
+        raise ValidationError(f"unknown project setting {quoted(key)}; known: {', '.join(SETTINGS)}")
+    return key

@@ -37,8 +37,15 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE annotations ADD COLUMN origin_id VARCHAR")
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Format 3: who last changed an annotation (annotations.modified_by), project settings (table settings)."""
+    conn.execute('CREATE TABLE settings ("key" VARCHAR NOT NULL, value JSON NOT NULL, modified VARCHAR NOT NULL, '
+                 'modified_by VARCHAR, PRIMARY KEY ("key"))')
+    conn.execute("ALTER TABLE annotations ADD COLUMN modified_by VARCHAR")
+
+
 # version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def open_database(path: Path, mode: str = "write") -> Engine:

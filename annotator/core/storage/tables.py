@@ -85,6 +85,18 @@ class Annotator(SQLModel, table=True):
     created: str = Field(default_factory=now)
 
 
+class ProjectSetting(SQLModel, table=True):
+    """A project-wide setting (format 3), e.g. whether a lead may change other coders' work: a
+    JSON value per key, with when and by which coder it was last set."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    modified: str = Field(default_factory=now)
+    modified_by: str | None = None
+
+
 class Origin(SQLModel, table=True):
     """Another project whose annotations were imported here (from an export file), kept so that
     exports name where each annotation was made (format 2)."""
@@ -116,3 +128,6 @@ class Annotation(SQLModel, table=True):
     modified: str = Field(default_factory=now)
     # The project the annotation was made in, when that is not this one (format 2; see Origin).
     origin_id: str | None = None
+    # The coder who last changed it (format 3): its own coder, or a lead who changed another
+    # coder's annotation under the project's override; None until it is first changed.
+    modified_by: str | None = None
