@@ -38,10 +38,15 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 
 
 def _v2_to_v3(conn: sqlite3.Connection) -> None:
-    """Format 3: who last changed an annotation (annotations.modified_by), project settings (table settings)."""
+    """Format 3: who last changed an annotation (annotations.modified_by), project settings (table
+    settings), each coder's status per document (table document_status)."""
     conn.execute('CREATE TABLE settings ("key" VARCHAR NOT NULL, value JSON NOT NULL, modified VARCHAR NOT NULL, '
                  'modified_by VARCHAR, PRIMARY KEY ("key"))')
     conn.execute("ALTER TABLE annotations ADD COLUMN modified_by VARCHAR")
+    conn.execute("CREATE TABLE document_status (document_id VARCHAR NOT NULL, annotator_id VARCHAR NOT NULL, "
+                 "status VARCHAR NOT NULL, modified VARCHAR NOT NULL, PRIMARY KEY (document_id, annotator_id), "
+                 "FOREIGN KEY(document_id) REFERENCES documents (id), "
+                 "FOREIGN KEY(annotator_id) REFERENCES annotators (id))")
 
 
 # version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).

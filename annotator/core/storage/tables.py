@@ -97,6 +97,18 @@ class ProjectSetting(SQLModel, table=True):
     modified_by: str | None = None
 
 
+class DocumentStatus(SQLModel, table=True):
+    """A coder's status for a document (format 3): ``in progress`` or ``done``; no row is ``not
+    started``. When it was last set, so merges keep the latest per (document, coder)."""
+
+    __tablename__ = "document_status"
+
+    document_id: str = Field(sa_column=Column(String, ForeignKey("documents.id"), primary_key=True))
+    annotator_id: str = Field(sa_column=Column(String, ForeignKey("annotators.id"), primary_key=True))
+    status: str
+    modified: str = Field(default_factory=now)
+
+
 class Origin(SQLModel, table=True):
     """Another project whose annotations were imported here (from an export file), kept so that
     exports name where each annotation was made (format 2)."""
