@@ -69,6 +69,18 @@ def accept_choosing(name):
     return steps
 
 
+def rename(window, monkeypatch, coder, new_name):
+    """Choose ``coder`` in the list and rename them to ``new_name`` (typed into Rename…)."""
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (new_name, True))
+
+    def steps(dialog):
+        choose(dialog, coder)
+        dialog.rename_button.click()
+        return 0
+
+    return open_dialog(window, monkeypatch, steps)
+
+
 def test_the_list_shows_the_coders_with_counts_and_switches_to_the_one_chosen(window, monkeypatch):
     you = window.context.annotator.name  # the OS user: not in the project until their first annotation
     dialog = open_dialog(window, monkeypatch, accept_choosing("Bob"))
@@ -124,15 +136,8 @@ def test_rename_is_one_undo_step_and_every_view_follows(window, monkeypatch):
     alice = next(a for a in window.project.annotators() if a.name == "Alice")
     window.view.select_annotation(next(a.id for a in window.project.annotations() if a.annotator_id == alice.id))
     assert window.details.meta.text().startswith("by Alice ·")
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Alice Smith", True))
-
-    def steps(dialog):
-        choose(dialog, "Alice")
-        dialog.rename_button.click()
-        shot(dialog, "coders-dialog-renamed.png")
-        return 0
-
-    dialog = open_dialog(window, monkeypatch, steps)
+    dialog = rename(window, monkeypatch, "Alice", "Alice Smith")
+    shot(dialog, "coders-dialog-renamed.png")
     assert [r[0] for r in rows(dialog)][1] == "Alice Smith"
     assert {a.id: a.name for a in window.project.annotators()}[alice.id] == "Alice Smith"
     assert window.annotator_names[alice.id] == "Alice Smith"
@@ -146,14 +151,7 @@ def test_rename_is_one_undo_step_and_every_view_follows(window, monkeypatch):
 
 def test_renaming_the_current_coder_carries_them_on_under_the_new_name(window, monkeypatch):
     open_dialog(window, monkeypatch, accept_choosing("Bob"))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Robert", True))
-
-    def steps(dialog):
-        choose(dialog, "Bob")
-        dialog.rename_button.click()
-        return 0
-
-    open_dialog(window, monkeypatch, steps)
+    rename(window, monkeypatch, "Bob", "Robert")
     assert window.context.annotator.name == "Robert" and saved_annotator_name() == "Robert"
     assert window.annotator_label.text() == "Annotator: Robert"
     window.undo()
@@ -161,14 +159,8 @@ def test_renaming_the_current_coder_carries_them_on_under_the_new_name(window, m
 
 
 def test_a_rename_to_another_coders_name_is_refused_and_not_on_the_stack(window, monkeypatch, dialogs):
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("bob", True))
-
-    def steps(dialog):
-        choose(dialog, "Alice")
-        dialog.rename_button.click()
-        return 0
-
-    open_dialog(window, monkeypatch, steps)
+    rename(window, monkeypatch, "Alice", "bob")
+    assert dialogs[-1][:2] == ("warning", "Cannot do that") and "a coder named 'Bob' already exists" in dialogs[-1][2]
     assert not window.history.stack.canUndo()
     assert sorted(a.name for a in window.project.annotators()) == ["Alice", "Bob"]
 
