@@ -416,6 +416,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_names(self) -> None:
         self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        self.context.follow_names(self.annotator_names)  # the current coder renamed
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
 
     def refresh_layers(self) -> None:

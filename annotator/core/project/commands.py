@@ -251,6 +251,22 @@ class MergeCategory(_Operation):
 
 
 
+class RenameAnnotator(_Operation):
+    """Rename a coder (``Project.rename_annotator``: a project-level edit, the same name rule as a
+    new coder); undo gives the old name back."""
+
+    def __init__(self, annotator_id: str, name: str, label: str = "Rename coder") -> None:
+        self.id = annotator_id
+        self.name = name
+        self.label = label
+
+    def _run(self, project):
+        return project.rename_annotator(self.id, self.name)
+
+    def _restore(self, project, report) -> None:
+        project.rename_annotator(self.id, report.old_name)
+
+
 class DeleteDocuments:
     """Delete documents with their annotations; undo restores documents, positions and
     annotations exactly (ids and timestamps included)."""
