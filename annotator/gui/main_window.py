@@ -408,9 +408,9 @@ class MainWindow(QMainWindow):
     def show_details(self) -> None:
         annotation_id = self.view.selected_id
         rows = self.project.annotation_rows(ids=[annotation_id], quote_limit=100_000) if annotation_id else []
-        self.annotating.ownership.show_in_panel(rows[0] if rows else None)
         if not rows:
             self.details.show_annotation(None)
+            self.annotating.ownership.show_in_panel(None)
             return
         row = rows[0]
         annotation = self.project.annotation(annotation_id)
@@ -418,6 +418,7 @@ class MainWindow(QMainWindow):
         self.details.show_annotation(row, self.annotator_names.get(row.annotator_id, "?"),
                                      len(self.view.text()), category.attributes if category else (),
                                      annotation.attributes)
+        self.annotating.ownership.show_in_panel(row)
 
     def _refresh_names(self) -> None:
         self.annotator_names = {a.id: a.name for a in self.project.annotators()}

@@ -31,6 +31,7 @@ class Ownership:
         self.context = context
         self.history = history
         self.label: QLabel | None = None  # "Changing other coders' annotations allowed", while on
+        self._panel_coder: str | None = None  # the coder the panel's read-only state was set for
 
     def me(self) -> tuple[str, str]:
         """The acting coder, ``(id, name)``, as the core's commands take it."""
@@ -79,6 +80,7 @@ class Ownership:
     def show_in_panel(self, row) -> None:
         """The side panel (showing ``row``, an AnnotationRow) says whose it is and whether it is read-only;
         the actions that edit the selected annotation follow. ``row`` None: nothing is selected."""
+        self._panel_coder = self.context.annotator.id
         owner = row.annotator_id if row is not None else self.context.annotator.id
         if owner == self.context.annotator.id:
             note, editable = None, True
@@ -98,7 +100,10 @@ class Ownership:
             self.window.actions[action_id].setEnabled(editable and not self.context.project.read_only)
 
     def show_state(self) -> None:
-        """The Edit menu's check mark and the status bar show whether the override is on."""
+        """The Edit menu's check mark and the status bar show whether the override is on; after a
+        switch of annotator the panel says anew whose the selected annotation is."""
+        if self._panel_coder != self.context.annotator.id:
+            self.window.show_details()
         on = self.override_on()
         action = self.window.actions["edit.lead_override"]
         action.blockSignals(True)

@@ -133,6 +133,7 @@ class DetailsPanel(QWidget):
         for widget in (self.category, self.start, self.end):
             widget.setEnabled(editable)
         self.note.setReadOnly(not editable)
+        self.note.setStyleSheet("" if editable else "QPlainTextEdit { background: palette(window); }")
         for row in range(self.attributes_form.rowCount()):
             field = self.attributes_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             if field is not None and field.widget() is not None:
