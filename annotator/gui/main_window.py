@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         self.details.noteChanged.connect(annotating.set_note)
         self.details.attributesChanged.connect(annotating.set_attributes)
         self.details.deleteRequested.connect(lambda annotation_id: annotating.delete_annotations([annotation_id]))
+        self.details.copyRequested.connect(annotating.ownership.copy_to_mine)
+        self.view.can_edit = lambda annotation_id: annotating.ownership.editable([annotation_id])
+        self.table_panel.can_delete = annotating.ownership.editable
         self.table_panel.jump_requested.connect(self.jump_to)
         self.table_panel.delete_requested.connect(annotating.delete_annotations)
         self.table_panel.mode_changed.connect(self.panels.table_mode_changed)
@@ -226,7 +229,8 @@ class MainWindow(QMainWindow):
     # Actions that change the project: disabled while it is open read-only.
     WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
                      "annotate.delete", "annotate.start_left", "annotate.start_right", "annotate.end_left",
-                     "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import")
+                     "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import",
+                     "edit.lead_override", "annotate.copy_to_mine")
 
     def _show_read_only(self) -> None:
         """The banner and the disabled edits of a project open read-only (or their absence)."""
@@ -406,6 +410,7 @@ class MainWindow(QMainWindow):
         rows = self.project.annotation_rows(ids=[annotation_id], quote_limit=100_000) if annotation_id else []
         if not rows:
             self.details.show_annotation(None)
+            self.annotating.ownership.show_in_panel(None)
             return
         row = rows[0]
         annotation = self.project.annotation(annotation_id)
@@ -413,6 +418,7 @@ class MainWindow(QMainWindow):
         self.details.show_annotation(row, self.annotator_names.get(row.annotator_id, "?"),
                                      len(self.view.text()), category.attributes if category else (),
                                      annotation.attributes)
+        self.annotating.ownership.show_in_panel(row)
 
     def _refresh_names(self) -> None:
         self.annotator_names = {a.id: a.name for a in self.project.annotators()}
@@ -444,6 +450,7 @@ class MainWindow(QMainWindow):
             self.count_label.clear()
         self.annotator_label.setText(f"Annotator: {self.context.annotator.name}")
         self.update_position()
+        self.annotating.ownership.show_state()
 
     def update_position(self) -> None:
         if self.document is None:
