@@ -35,7 +35,7 @@ def test_coders_list_counts_and_last_activity(filled):
     carol = project.add_annotator("carol")
     later = project.add_annotation(doc.id, cats[2].id, bob.id, 14, 20)
     first_of_alice = next(a for a in project.annotations() if a.annotator_id == alice.id)
-    project.update_annotation(first_of_alice.id, note="changed later")
+    project.update_annotation(first_of_alice.id, note="changed later", by=alice.id)
     edited = project.annotation(first_of_alice.id)
     rows = {c.name: c for c in project.coders()}
     assert [c.name for c in project.coders()] == ["alice", "bob", "carol"]  # oldest first

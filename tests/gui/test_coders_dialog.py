@@ -180,3 +180,21 @@ def test_read_only_project_lists_coders_but_offers_no_new_or_rename(qtbot, proje
         win.close()
     finally:
         path.chmod(0o644)
+
+
+def test_switching_coder_starts_a_new_history_so_no_one_undoes_anothers_work(window, monkeypatch):
+    """Alice annotates, then Bob takes over: Undo must not take back Alice's step as hers."""
+    open_dialog(window, monkeypatch, accept_choosing("Alice"))
+    select(window, "critics")
+    window.annotate(cats(window)["Opinion"])
+    assert window.history.stack.canUndo()
+    before = sorted(a.id for a in window.project.annotations())
+    open_dialog(window, monkeypatch, accept_choosing("Bob"))
+    assert not window.history.stack.canUndo()
+    window.actions["edit.undo"].trigger()
+    assert sorted(a.id for a in window.project.annotations()) == before
+    open_dialog(window, monkeypatch, accept_choosing("Bob"))  # the same coder again: nothing to clear
+    select(window, "money")
+    window.annotate(cats(window)["Opinion"])
+    open_dialog(window, monkeypatch, accept_choosing("Bob"))
+    assert window.history.stack.canUndo()

@@ -98,16 +98,22 @@ class FilesController:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
             return
         save_annotator_name(dialog.chosen.name)
-        self.context.annotator = dialog.chosen
-        self.window.refresh_layers()
-        self.window.update_status()
+        self._become(dialog.chosen)
 
     def rename_coder(self, annotator_id: str, name: str) -> bool:
         """Rename a coder, one undo step; False when the core refuses (a message says why)."""
         return self.history.run(RenameAnnotator(annotator_id, name, label=f"Rename coder to {name.strip()}"))
 
     def set_annotator(self, name: str) -> None:
-        self.context.annotator = CurrentAnnotator.in_project(self.project, name)
+        self._become(CurrentAnnotator.in_project(self.project, name))
+
+    def _become(self, annotator: CurrentAnnotator) -> None:
+        """Another coder annotates from now on. The undo steps on the stack are the last coder's:
+        undoing them now would change that coder's work, so the history starts again."""
+        before = self.context.annotator
+        if before is not None and (before.id, before.name) != (annotator.id, annotator.name):
+            self.history.start_over()
+        self.context.annotator = annotator
         self.window.refresh_layers()
         self.window.update_status()
 
