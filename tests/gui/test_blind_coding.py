@@ -200,3 +200,31 @@ def test_screenshots_of_two_coders_with_blind_coding_on_and_off(team):
     dialog.show()
     assert dialog.grab().save(str(SHOTS / "project-settings.png"))
     dialog.close()
+    box, _ = project_settings.blind_off_box(window, window.project.annotation_counts_by_annotator())
+    box.show()
+    assert box.grab().save(str(SHOTS / "blind-off-confirm.png"))
+    box.close()
+
+
+def test_the_export_dialog_offers_and_exports_only_my_annotations(team):
+    from annotator.gui.dialogs.export_dialog import ExportDialog
+
+    window, t = team
+    blind(window)
+    dialog = ExportDialog(window.project, window, only=window.context.shown_annotator())
+    coders = dialog.lists["annotators"]
+    assert [coders.item(i).text() for i in range(coders.count())] == ["Bob"]
+    assert dialog.choice()[2].annotators == frozenset({t["bob"].id})  # not None, which is everyone's
+    dialog.deleteLater()
+
+
+def test_deleting_a_document_counts_only_my_annotations(team, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window, t = team
+    blind(window)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.StandardButton.Cancel)
+    window.annotating.delete_documents([t["doc"].id])
+    assert asked[0].startswith("Delete the document “Article” and its 1 annotation of yours (and any by other "
+                               "coders) with it?")

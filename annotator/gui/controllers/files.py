@@ -213,7 +213,7 @@ class FilesController:
         box(self.parent, "Annotations imported", plain("\n".join(lines)))
 
     def export_annotations(self) -> None:
-        dialog = ExportDialog(self.project, self.parent)
+        dialog = ExportDialog(self.project, self.parent, only=self.context.shown_annotator())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         fmt, extension, scope, include_text = dialog.choice()

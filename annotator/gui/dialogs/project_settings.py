@@ -8,7 +8,16 @@ confirmation says what it reveals (how many annotations, by how many coders) bef
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 BLIND_ABOUT = ("Each coder sees only their own annotations: in the text, the Layers panel, the annotation "
                "table, the counts, the tooltips and the find bar. The agreement dashboard stays closed. "
@@ -50,13 +59,19 @@ def blind_off_warning(counts: dict[str, int]) -> str:
             "Do it to compare or adjudicate, once the coders have finished.")
 
 
-def confirm_blind_off(parent: QWidget, counts: dict[str, int]) -> bool:
-    """Ask before blind coding goes off; True when the coder confirms."""
+def blind_off_box(parent: QWidget, counts: dict[str, int]) -> tuple[QMessageBox, QPushButton]:
+    """The question asked before blind coding goes off, and its button that confirms."""
     box = QMessageBox(QMessageBox.Icon.Warning, "Turn blind coding off?", blind_off_warning(counts),
                       QMessageBox.StandardButton.Cancel, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     off = box.addButton("Turn Blind Coding Off", QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box, off
+
+
+def confirm_blind_off(parent: QWidget, counts: dict[str, int]) -> bool:
+    """Ask before blind coding goes off; True when the coder confirms."""
+    box, off = blind_off_box(parent, counts)
     box.exec()
     box.deleteLater()
     return box.clickedButton() is off
