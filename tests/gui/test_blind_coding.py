@@ -156,6 +156,23 @@ def test_switching_coder_in_blind_mode_shows_that_coders_annotations(team):
     assert layer_labels(window) == ["Alice (you) (2)"]
 
 
+def test_switching_coder_in_the_coder_list_in_blind_mode_shows_that_coders_annotations(team, monkeypatch):
+    from annotator.gui.context import CurrentAnnotator
+    from annotator.gui.dialogs.coders_dialog import CodersDialog
+
+    window, t = team
+    blind(window)
+
+    def choose_alice(dialog):
+        dialog.chosen = CurrentAnnotator("Alice", t["alice"].id)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CodersDialog, "exec", choose_alice)
+    window.actions["file.switch_annotator"].trigger()
+    assert window.context.annotator.id == t["alice"].id
+    assert set(window.view.index.spans) == set(t["theirs"][:2]) and table_ids(window) == set(t["theirs"][:2])
+
+
 def test_project_settings_turn_blind_coding_on_and_ask_before_turning_it_off(team, monkeypatch):
     window, t = team
     chosen = {}
