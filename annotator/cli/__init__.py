@@ -51,6 +51,7 @@ COMMANDS: dict[str, Command] = {
     "copy": Command("annotator.cli.files", "write a consistent single-file copy of a project (safe while it is open)"),
     "delete-documents": Command("annotator.cli.project",
                                 "delete documents and their annotations (after a backup)"),
+    "settings": Command("annotator.cli.settings", "show a project's settings, or turn blind coding on or off"),
     "paths": Command("annotator.cli.project", "show the folders Annotator writes to"),
     "docs": Command("annotator.cli.docs", "list the documentation installed with Annotator, or print a page"),
 }

@@ -23,6 +23,9 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
                    help="annotator: Annotator's exchange JSON (default for .json); csv; doccano: JSONL; "
                         "w3c: Web Annotation JSON-LD")
     p.add_argument("--no-text", action="store_true", help="leave the documents' text out (annotator format)")
+    p.add_argument("--handout", action="store_true",
+                   help="a handout for coders: documents, schema and settings, without anyone's annotations "
+                        "(coders start from it with 'annotator init PROJECT --from FILE')")
     p.add_argument("--raw-csv", action="store_true",
                    help="csv: for programs, not spreadsheets: no UTF-8 byte-order mark, and cells as they are "
                         "(by default the file starts with a BOM and text starting with = + - @ gets a leading ')")
@@ -68,6 +71,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--no-text applies to the annotator format only")
     if args.raw_csv and fmt != "csv":
         raise UsageError("--raw-csv applies to the csv format only")
+    if args.handout:
+        return _handout(args, fmt)
     with Project.open(args.project, mode="read") as project:
         scope = Scope(
             documents=_pick("document", args.documents, {d.id: d.title for d in project.documents()}),
@@ -82,6 +87,21 @@ def cmd_export(args: argparse.Namespace) -> int:
             counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
     print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "
           f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})", file=summary_stream(args))
+    return 0
+
+
+def _handout(args: argparse.Namespace, fmt: str) -> int:
+    from annotator.core.exchange.handout import write_handout
+    from annotator.core.project.project import Project
+
+    if fmt != "annotator" or args.no_text or args.annotators or args.categories:
+        raise UsageError("--handout writes Annotator's exchange JSON with the documents' texts and the whole "
+                         "schema: only --documents may narrow it")
+    with Project.open(args.project, mode="read") as project:
+        documents = _pick("document", args.documents, {d.id: d.title for d in project.documents()})
+        counts = write_handout(project, args.output, documents, warn=warn)
+    print(f"wrote a handout of {counts['documents']} document(s) and {counts['categories']} category(ies), "
+          f"without annotations, to {args.output}", file=summary_stream(args))
     return 0
 
 

@@ -19,6 +19,9 @@ def _init_arguments(p: argparse.ArgumentParser) -> None:
     start.add_argument("--template", metavar="NAME",
                        help="start from this schema template"
                             " (default: Claims; 'annotator schema templates' lists them)")
+    start.add_argument("--from", dest="handout", metavar="FILE",
+                       help="start from a lead's handout ('annotator export --handout'): its documents, schema "
+                            "and settings")
     p.set_defaults(func=cmd_init)
 
 
@@ -61,10 +64,23 @@ ARGUMENTS = {"init": _init_arguments, "import": _import_arguments, "documents": 
 def cmd_init(args: argparse.Namespace) -> int:
     from annotator.core.schema.templates import create_project
 
+    if args.handout:
+        return _init_from(args)
     with create_project(args.project, name=args.name,
                         template=None if args.empty else (args.template or "claims")) as project:
         counts = project.counts()
     print(f"created {args.project} with {counts.categories} categories")
+    return 0
+
+
+def _init_from(args: argparse.Namespace) -> int:
+    from annotator.core.exchange.handout import create_from_handout
+
+    with create_from_handout(args.project, args.handout, name=args.name) as project:
+        counts = project.counts()
+        blind = project.setting("blind_coding", False)
+    print(f"created {args.project} from the handout {args.handout}: {counts.documents} document(s), "
+          f"{counts.categories} categories{'; blind coding is on' if blind else ''}")
     return 0
 
 

@@ -53,6 +53,11 @@ class ProjectContext(QObject):
         """An operation runs: the project must not close or be switched now."""
         return self.operation is not None
 
+    def shown_annotator(self) -> str | None:
+        """Whose annotations the window shows: None (everyone's) unless the project's blind coding
+        is on; then the current coder's id (a fresh one, matching nothing, before their first)."""
+        return self.annotator_id() if self.project.setting("blind_coding", False) else None
+
     def annotator_id(self) -> str:
         """The coder's id; a new one is only a number until ``AddAnnotations`` makes its row."""
         if self.annotator.id is None:

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(column(self.read_only_bar, self.stack))
 
         # Panels.
-        self.documents_model = DocumentTableModel(project, self)
+        self.documents_model = DocumentTableModel(project, self, shown=self.context.shown_annotator)
         self.corpus = CorpusPanel(self.documents_model, self._search_documents)
         self.layers = LayersPanel()
         self.palette = CategoryPalette()
@@ -308,9 +308,9 @@ class MainWindow(QMainWindow):
             self.table_panel.set_rows([], self.table_panel.is_corpus_mode())
         else:
             self.text_title.setText(document.title)
-            corpus = self.table_panel.is_corpus_mode()
-            rows = None if corpus else self.project.annotation_rows(document.id)
-            spans = (self.project.annotation_spans(document.id) if rows is None
+            corpus, shown = self.table_panel.is_corpus_mode(), self.context.shown_annotator()
+            rows = None if corpus else self.project.annotation_rows(document.id, annotator_id=shown)
+            spans = (self.project.annotation_spans(document.id, shown) if rows is None
                      else [(r.id, r.start, r.end, r.category_id, r.annotator_id) for r in rows])
             self.view.show_text(document.text, spans)
             if position is not None:
@@ -326,13 +326,13 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def fill_table(self, rows=None) -> None:
-        corpus = self.table_panel.is_corpus_mode()
+        corpus, shown = self.table_panel.is_corpus_mode(), self.context.shown_annotator()
         if rows is not None:
             pass  # the open document's rows, already read
         elif corpus:
-            rows = self.project.annotation_rows()
+            rows = self.project.annotation_rows(annotator_id=shown)
         else:
-            rows = self.project.annotation_rows(self.document.id) if self.document is not None else []
+            rows = self.project.annotation_rows(self.document.id, annotator_id=shown) if self.document else []
         self.table_panel.set_rows(rows, corpus)
 
     def remember_document(self) -> None:
@@ -370,7 +370,8 @@ class MainWindow(QMainWindow):
 
     def _show_annotation_changes(self, changes: Changes) -> None:
         ids = list(changes.annotations)
-        rows = {row.id: row for row in self.project.annotation_rows(ids=ids)}
+        shown = self.context.shown_annotator()
+        rows = {row.id: row for row in self.project.annotation_rows(ids=ids, annotator_id=shown)}
         documents = {row.document_id for row in rows.values()} | changes.documents
         current = self.document.id if self.document is not None else None
         if current not in documents and len(documents) == 1:
@@ -389,7 +390,7 @@ class MainWindow(QMainWindow):
             self.table_panel.remove_ids([i for i in ids
                                          if i not in rows or not (corpus or rows[i].document_id == current)])
         for document_id in documents:
-            count = self.project.count_annotations(document_id=document_id)
+            count = self.project.count_annotations(document_id=document_id, annotator_id=shown)
             self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
         self.annotating.ownership.show_in_panel(row)
 
     def _refresh_names(self) -> None:
-        self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        self.annotator_names = self.panels.shown_names()
         self.context.follow_names(self.annotator_names)  # the current coder renamed
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
 
@@ -432,14 +433,14 @@ class MainWindow(QMainWindow):
         if annotator.id is not None and annotator.id not in self.annotator_names:
             self._refresh_names()  # the coder's own row was just made
         self.layers.set_layers([(c.id, c.name, c.colour) for c in self.categories],
-                               list(self.annotator_names.items()), by_category, by_annotator, annotator.id)
+                               self.panels.annotator_layers(), by_category, by_annotator, annotator.id)
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
 
     def update_status(self) -> None:
         counts = self.project.counts()
         self.status_label.setText(
             f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
-            f"{counts.annotations} annotation{'s' if counts.annotations != 1 else ''} · {self.project.path}")
+            f"{self.panels.shown_count(counts.annotations)} · {self.project.path}")
         if self.document is not None and self.view.index is not None:
             total = len(self.view.index.spans)
             hidden = self.view.hidden_categories or self.view.hidden_annotators

@@ -28,12 +28,13 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
     menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
-    assert menus["&File"] == ["&New Project…", "New Project from &Template…", "&Open Project…", "Open &Recent",
+    assert menus["&File"] == ["&New Project…", "New Project from &Template…", "New Project from &Handout…",
+                              "&Open Project…", "Open &Recent",
                               "Open &Sample Project", "---",
                               "&Import Documents…", "Import Fol&der…", "Import &Annotations…", "&Export Annotations…",
                               "Save a &Copy…",
                               "&Restore from Backup…", "---",
-                              "S&witch Annotator…", "---", "&Quit"]
+                              "Project Se&ttings…", "S&witch Annotator…", "---", "&Quit"]
     assert list(menus) == ["&File", "&Edit", "&Annotate", "&Schema", "&Tools", "&View", "&Help"]
     assert menus["&Annotate"][:4] == ["Annotate as Factual claim", "Annotate as Opinion",
                                       "Annotate as Unverified allegation", "Annotate as Prediction"]

@@ -295,9 +295,10 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin):
         """Add one text; see ``add_documents``."""
         return self.add_documents([NewDocument(title, text, source, metadata or {})])[0]
 
-    def documents(self) -> list[DocumentSummary]:
-        """All documents in import order, without their texts, with annotation counts."""
-        counts = self.annotation_counts_by_document()
+    def documents(self, annotator_id: str | None = None) -> list[DocumentSummary]:
+        """All documents in import order, without their texts, with annotation counts (only one
+        coder's annotations, given ``annotator_id``)."""
+        counts = self.annotation_counts_by_document(annotator_id)
         columns = (Document.id, Document.title, Document.length, Document.sha256, Document.source,
                    Document.meta, Document.created)
         with self._tx() as s:
@@ -381,6 +382,7 @@ def lock_wait(ms: int) -> Iterator[None]:
 # Project-wide settings and what they hold: issue 14's coder rules add to this table.
 SETTINGS: dict[str, str] = {
     "lead_override": "true: a coder may change or delete other coders' annotations (each change records who made it)",
+    "blind_coding": "true: the app shows each coder only their own annotations (the lead turns it off to compare)",
 }
 
 

@@ -120,9 +120,11 @@ class AnnotateController:
         if not docs:
             self.window.statusBar().showMessage("No document selected.", 3000)
             return
-        n = sum(self.project.count_annotations(document_id=d.id) for d in docs)
+        shown = self.context.shown_annotator()  # blind coding: count only the coder's own
+        n = sum(self.project.count_annotations(document_id=d.id, annotator_id=shown) for d in docs)
         what = f"the document “{docs[0].title}”" if len(docs) == 1 else f"{len(docs)} documents"
         annotations = "no annotations" if n == 0 else "its 1 annotation" if n == 1 else f"{n} annotations"
+        annotations += " of yours (and any by other coders)" if shown else ""
         box = QMessageBox(QMessageBox.Icon.Question, "Delete document?",
                           f"Delete {what} and {annotations} with it?\n\nEdit → Undo puts it back.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.window)

@@ -18,6 +18,7 @@ from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import Scope, build_export, write_export
 from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.files import write_text
+from annotator.core.project.changes import EVERYTHING
 from annotator.core.project.commands import RenameAnnotator
 from annotator.core.project.project import PROJECT_SUFFIX, Project
 from annotator.core.schema.templates import create_project
@@ -114,6 +115,8 @@ class FilesController:
         if before is not None and (before.id, before.name) != (annotator.id, annotator.name):
             self.history.start_over()
         self.context.annotator = annotator
+        if self.context.shown_annotator() is not None:
+            self.window.refresh()  # blind coding: the window shows this coder's annotations now
         self.window.refresh_layers()
         self.window.update_status()
 
@@ -210,7 +213,7 @@ class FilesController:
         box(self.parent, "Annotations imported", plain("\n".join(lines)))
 
     def export_annotations(self) -> None:
-        dialog = ExportDialog(self.project, self.parent)
+        dialog = ExportDialog(self.project, self.parent, only=self.context.shown_annotator())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         fmt, extension, scope, include_text = dialog.choice()
@@ -257,12 +260,32 @@ class FilesController:
         if ok:
             self._new_project(templates[labels.index(label)].name)
 
-    def _new_project(self, template: str) -> None:
-        suggested = paths.data_dir() / f"untitled{PROJECT_SUFFIX}"
+    def _new_project(self, template: str, make=None, stem: str = "untitled") -> None:
+        """Ask where the new project goes, then create it there (``make(path)``: by default from
+        ``template``) and open it."""
+        make = make or (lambda path: create_project(path, template=template))
+        suggested = paths.data_dir() / f"{stem}{PROJECT_SUFFIX}"
         name, _ = QFileDialog.getSaveFileName(self.parent, "New project", str(suggested), PROJECT_FILTER)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + PROJECT_SUFFIX)
-            self.switch_project(lambda: create_project(path, template=template))
+            self.switch_project(lambda: make(path))
+
+    def new_project_from_handout(self) -> None:
+        """File → New Project from Handout…: a coder's project holding a lead's handout (its
+        documents, schema and settings; ``annotator export --handout``)."""
+        from annotator.core.exchange.handout import create_from_handout
+
+        handout, _ = QFileDialog.getOpenFileName(self.parent, "New project from a handout", str(Path.home()),
+                                                 "Annotator handouts (*.json);;All files (*)")
+        if handout:
+            self._new_project("", lambda path: create_from_handout(path, handout), Path(handout).stem)
+
+    def project_settings(self) -> None:
+        """File → Project Settings…: blind coding (turning it off asks first); every view follows."""
+        from annotator.gui.dialogs.project_settings import edit_project_settings
+
+        if edit_project_settings(self.parent, self.project, self.context.annotator.id):
+            self.window.on_changes(EVERYTHING)
 
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open project", str(paths.data_dir()), PROJECT_FILTER)

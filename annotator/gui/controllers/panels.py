@@ -52,6 +52,31 @@ class PanelsController:
         if window.view.selected_id:
             window.table_panel.select_annotation(window.view.selected_id)
 
+    # -- blind coding: the window shows only the coder's own annotations -------------------------
+
+    def annotator_layers(self) -> list[tuple[str, str]]:
+        """The coders the Layers panel lists, as (id, name): all of them, or with blind coding on
+        only the current coder (and the panel says why)."""
+        window = self.window
+        shown = window.context.shown_annotator()
+        window.layers.show_blind(shown is not None)
+        return [(i, name) for i, name in window.annotator_names.items() if shown is None or i == shown]
+
+    def shown_names(self) -> dict[str, str]:
+        """The coders' names the window may show, by id: every coder's, or with blind coding on
+        only the current coder's (so no table filter or tooltip names the others)."""
+        shown = self.window.context.shown_annotator()
+        return {a.id: a.name for a in self.window.project.annotators() if shown is None or a.id == shown}
+
+    def shown_count(self, total: int) -> str:
+        """The status bar's count of annotations: the project's ``total``, or with blind coding on
+        the coder's own."""
+        shown = self.window.context.shown_annotator()
+        if shown is None:
+            return f"{total} annotation{'s' if total != 1 else ''}"
+        mine = self.window.project.count_annotations(annotator_id=shown)
+        return f"{mine} annotation{'s' if mine != 1 else ''} of yours (blind coding)"
+
     def layers_changed(self) -> None:
         window, view, layers = self.window, self.window.view, self.window.layers
         hidden = (layers.hidden_categories, layers.hidden_annotators)

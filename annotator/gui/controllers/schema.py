@@ -19,6 +19,11 @@ from annotator.gui.operations import Operation
 from annotator.gui.undo import History
 from annotator.gui.widgets import plain, target_allowed
 
+BLIND_AGREEMENT = ("Blind coding is on in this project, so the agreement dashboard stays closed: it compares "
+                   "coders' annotations, and a coder must not see the others'. The lead measures agreement "
+                   "on the merged exports in a project of their own, or turns blind coding off "
+                   "(File → Project Settings…) once the coders have finished.")
+
 
 class SchemaController:
     """Uses the window's ``actions`` (undo and redo in the editor, the keys a category may not
@@ -58,6 +63,9 @@ class SchemaController:
         from annotator.core.agreement.sources import from_project
         from annotator.gui.dialogs.agreement_dialog import AgreementDialog
 
+        if self.context.shown_annotator() is not None:
+            QMessageBox.information(self.parent, "Agreement", BLIND_AGREEMENT)
+            return
         data = from_project(self.project)
         try:
             data.coders()  # the CLI's rule: at least two coders who annotated
@@ -87,6 +95,8 @@ class SchemaController:
         for dialog in (self.schema_editor, self.guidelines_dialog):
             if dialog is not None:
                 dialog.refresh()
+        if self.agreement_dialog is not None and self.context.shown_annotator() is not None:
+            self.agreement_dialog.close()  # blind coding came on: the dashboard shows every coder's work
 
     def close_schema_dialogs(self) -> None:
         """Another project, or the main window closes: the dialogs belong to the old one (and the

@@ -25,10 +25,12 @@ FORMATS = (  # (format, label, file extension)
 
 
 class ExportDialog(QDialog):
-    """Asks what to export. ``choice()`` gives (format, extension, Scope, include_text)."""
+    """Asks what to export. ``choice()`` gives (format, extension, Scope, include_text). ``only``
+    (blind coding: the current coder's id) lists and exports that coder's annotations alone."""
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project, parent=None, only: str | None = None) -> None:
         super().__init__(parent)
+        self.only = only
         self.setWindowTitle("Export annotations")
         self.format_box = QComboBox()
         for fmt, label, _ in FORMATS:
@@ -45,7 +47,7 @@ class ExportDialog(QDialog):
         columns = QHBoxLayout()
         for key, title, items in (
             ("documents", "Documents", [(d.id, d.title) for d in project.documents()]),
-            ("annotators", "Annotators", [(a.id, a.name) for a in project.annotators()]),
+            ("annotators", "Annotators", [(a.id, a.name) for a in project.annotators() if only in (None, a.id)]),
             ("categories", "Categories", [(c.id, c.name) for c in project.categories()]),
         ):
             self.lists[key] = check_list(items)
@@ -72,6 +74,8 @@ class ExportDialog(QDialog):
     def _chosen(self, key: str) -> frozenset[str] | None:
         widget = self.lists[key]
         checked = frozenset(checked_ids(widget))
+        if key == "annotators" and self.only is not None:
+            return checked  # never None: that would be every coder's
         return None if len(checked) == widget.count() else checked  # None: everything, including future items
 
     def choice(self) -> tuple[str, str, Scope, bool]:

@@ -15,9 +15,10 @@ class DocumentTableModel(RowTableModel):
 
     HEADERS = ("Title", "Length", "Annotations", "Source")
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project, parent=None, shown=lambda: None) -> None:
         super().__init__(parent)
         self._project = project
+        self._shown = shown  # whose annotations the counts are of: None (everyone's) or a coder's id
         self._rows = []
         self._row_of: dict[str, int] = {}
 
@@ -27,7 +28,7 @@ class DocumentTableModel(RowTableModel):
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self._rows = self._project.documents()
+        self._rows = self._project.documents(self._shown())
         self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
         self.endResetModel()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from annotator.gui.widgets import swatch
 
@@ -34,8 +34,13 @@ class LayersPanel(QWidget):
         self._filling = False
         self.tree.itemChanged.connect(self._item_changed)
         self.only_mine.toggled.connect(self._only_mine_toggled)
+        self.blind_note = QLabel("Blind coding is on: you see only your own annotations.")
+        self.blind_note.setWordWrap(True)
+        self.blind_note.setToolTip("The project's lead turns it off in File → Project Settings…")
+        self.blind_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.blind_note)
         layout.addWidget(self.only_mine)
         layout.addWidget(self.tree)
 
@@ -72,6 +77,11 @@ class LayersPanel(QWidget):
             self._only_mine_toggled(self.only_mine.isChecked(), emit=False)
         finally:
             self._filling = False
+
+    def show_blind(self, on: bool) -> None:
+        """With blind coding on, the panel says so, and "Only mine" has nothing more to hide."""
+        self.blind_note.setVisible(on)
+        self.only_mine.setEnabled(not on)
 
     def show_only_annotators(self, ids) -> None:
         """Show these coders' layers (and every category), hide the other coders'."""
