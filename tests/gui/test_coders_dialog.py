@@ -198,3 +198,11 @@ def test_switching_coder_starts_a_new_history_so_no_one_undoes_anothers_work(win
     window.annotate(cats(window)["Opinion"])
     open_dialog(window, monkeypatch, accept_choosing("Bob"))
     assert window.history.stack.canUndo()
+
+
+def test_with_blind_coding_on_the_list_shows_no_other_coders_counts(window, monkeypatch):
+    window.project.set_setting("blind_coding", True)
+    open_dialog(window, monkeypatch, accept_choosing("Bob"))
+    dialog = open_dialog(window, monkeypatch, lambda d: 0)
+    assert [r[:3] for r in rows(dialog)] == [["Alice", "—", "—"], ["Bob (you)", "1", rows(dialog)[1][2]]]
+    assert rows(dialog)[1][2] != "—"

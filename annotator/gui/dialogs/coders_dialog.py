@@ -98,7 +98,13 @@ class CodersDialog(QDialog):
         """Read the coders again, selecting ``select_id`` (None: the current coder not yet in the project)."""
         self.list.clear()
         coders = self.project.coders()
-        rows = [(c.id, c.name, str(c.annotations), local_time(c.last_activity)) for c in coders]
+        blind = bool(self.project.setting("blind_coding", False))  # others' work stays out of sight
+
+        def hidden(coder) -> bool:
+            return blind and coder.id != self.current.id
+
+        rows = [(c.id, c.name, "—" if hidden(c) else str(c.annotations),
+                 "—" if hidden(c) else local_time(c.last_activity)) for c in coders]
         if self.current.id not in {c.id for c in coders}:
             rows.insert(0, (None, self.current.name, "0", "—"))
         for coder_id, name, count, last in rows:
