@@ -16,7 +16,7 @@ from typing import Any
 from annotator.core.errors import ExchangeError
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import Scope, read_export, write_export
-from annotator.core.project.project import SETTINGS, Project
+from annotator.core.project.project import LOCAL_SETTINGS, SETTINGS, Project
 
 NO_CODERS = frozenset()  # a scope's annotators: nobody, so no annotations either
 
@@ -30,8 +30,9 @@ def write_handout(project: Project, path: str | Path, documents: frozenset[str] 
 
 def handout_settings(data: dict[str, Any]) -> dict[str, Any]:
     """The project settings a read exchange file carries (its top-level ``settings``, from
-    version 2 on), limited to the keys this version of Annotator knows."""
-    return {key: value for key, value in (data.get("settings") or {}).items() if key in SETTINGS}
+    version 2 on), limited to the keys this version of Annotator knows and that travel."""
+    return {key: value for key, value in (data.get("settings") or {}).items()
+            if key in SETTINGS and key not in LOCAL_SETTINGS}
 
 
 def create_from_handout(path: str | Path, handout: str | Path, name: str | None = None) -> Project:

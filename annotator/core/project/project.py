@@ -384,6 +384,9 @@ SETTINGS: dict[str, str] = {
     "lead_override": "true: a coder may change or delete other coders' annotations (each change records who made it)",
     "blind_coding": "true: the app shows each coder only their own annotations (the lead turns it off to compare)",
 }
+# Settings that stay in their project: never written to an exchange file, never taken from one (a
+# lead's permission to change coders' work must not reach the coders' projects through a handout).
+LOCAL_SETTINGS = frozenset({"lead_override"})
 
 
 def _setting_key(key: str) -> str:
