@@ -50,6 +50,8 @@ COMMANDS: dict[str, Command] = {
     "copy": Command("annotator.cli.files", "write a consistent single-file copy of a project (safe while it is open)"),
     "delete-documents": Command("annotator.cli.project",
                                 "delete documents and their annotations (after a backup)"),
+    "status": Command("annotator.cli.status", "show or set each coder's status per document (not started, "
+                                              "in progress, done), or the documents x coders matrix"),
     "paths": Command("annotator.cli.project", "show the folders Annotator writes to"),
     "docs": Command("annotator.cli.docs", "list the documentation installed with Annotator, or print a page"),
 }
