@@ -33,6 +33,7 @@ from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.files import FilesController
 from annotator.gui.controllers.panels import PanelsController
 from annotator.gui.controllers.schema import SchemaController
+from annotator.gui.controllers.status import StatusController
 from annotator.gui.models.document_table_model import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.annotating = AnnotateController(self, self.context, self.history)
         self.schema = SchemaController(self, self.context, self.history)
         self.panels = PanelsController(self)
+        self.statuses = StatusController(self, self.context, self.history)
 
         # Centre: the welcome page, or the document with its title and find bar.
         self.view = DocumentView()
@@ -99,7 +101,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(column(self.read_only_bar, self.stack))
 
         # Panels.
-        self.documents_model = DocumentTableModel(project, self)
+        self.documents_model = DocumentTableModel(project, self, coder=lambda: self.context.annotator.id)
         self.corpus = CorpusPanel(self.documents_model, self._search_documents)
         self.layers = LayersPanel()
         self.palette = CategoryPalette()
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
         self.welcome.sampleRequested.connect(lambda: self.files.open_sample_project())
         self.corpus.documentActivated.connect(self.open_document)
         self.corpus.deleteRequested.connect(lambda document_id: annotating.delete_documents([document_id]))
+        self.corpus.statusRequested.connect(self.statuses.set_status)
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.update_position)
         self.view.edgeDragged.connect(self._edge_dragged)
@@ -226,7 +229,8 @@ class MainWindow(QMainWindow):
     # Actions that change the project: disabled while it is open read-only.
     WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
                      "annotate.delete", "annotate.start_left", "annotate.start_right", "annotate.end_left",
-                     "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import")
+                     "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import",
+                     "annotate.cycle_status")
 
     def _show_read_only(self) -> None:
         """The banner and the disabled edits of a project open read-only (or their absence)."""
@@ -351,6 +355,7 @@ class MainWindow(QMainWindow):
         passes the command's Changes), or background work (``changed_outside_history``)."""
         if changes.schema:
             self.refresh_schema()
+        self.documents_model.update_statuses(changes.documents)  # a coder's status, or their first annotation
         if changes.corpus or (changes.schema and changes.annotations):
             # Documents listed, deleted or put back, or annotations a category took with it: reload.
             self.refresh()
@@ -442,6 +447,7 @@ class MainWindow(QMainWindow):
         else:
             self.count_label.clear()
         self.annotator_label.setText(f"Annotator: {self.context.annotator.name}")
+        self.documents_model.update_statuses(())  # reloads them all when the coder changed
         self.update_position()
 
     def update_position(self) -> None:
