@@ -34,20 +34,26 @@ def status_cell(window, row: int) -> str:
 def test_the_documents_list_shows_my_status_and_the_key_cycles_it(window, filled):
     project, (one, two), (alice, bob), _ = filled
     model = window.documents_model
-    assert model.headerData(STATUS_COLUMN, Qt.Orientation.Horizontal) == "Status"
+    assert model.HEADERS[STATUS_COLUMN] == "Status"
+    assert model.headerData(STATUS_COLUMN, Qt.Orientation.Horizontal) == "✓"  # narrow; the tooltip says it
+    assert model.headerData(STATUS_COLUMN, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith(
+        "Your status of each document")
     assert not window.corpus.table.isColumnHidden(STATUS_COLUMN)
-    assert status_cell(window, 0) == "◐ in progress"  # alice annotated it
+    assert status_cell(window, 0) == "◐"  # alice annotated it
     window.corpus.select(one.id)
     window.actions["annotate.cycle_status"].trigger()
     assert project.document_status(one.id, alice.id) == "done"
-    assert status_cell(window, 0) == "● done"
+    assert status_cell(window, 0) == "●"
+    index = model.index(0, STATUS_COLUMN)
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole).endswith("Your status: done")  # in words, not a shape only
+    assert model.data(index, Qt.ItemDataRole.AccessibleTextRole) == "done"
     assert project.document_status(one.id, bob.id) == "in progress"  # Bob's own status is untouched
     window.history.stack.undo()
-    assert project.document_status(one.id, alice.id) == "in progress" and status_cell(window, 0) == "◐ in progress"
+    assert project.document_status(one.id, alice.id) == "in progress" and status_cell(window, 0) == "◐"
     window.files.set_annotator("bob")
-    assert status_cell(window, 1) == "○ not started"  # bob has nothing in the second document
+    assert status_cell(window, 1) == "○"  # bob has nothing in the second document
     window.files.set_annotator("alice")
-    assert status_cell(window, 1) == "◐ in progress"
+    assert status_cell(window, 1) == "◐"
 
 
 def test_the_key_is_listed_once_and_used_by_nothing_else():
@@ -66,7 +72,7 @@ def test_the_context_menu_sets_my_status(window, filled, qtbot):
     assert entries["In progress"].isChecked() and not entries["Done"].isChecked()
     entries["Done"].trigger()
     assert project.document_status(two.id, alice.id) == "done"
-    assert status_cell(window, 1) == "● done"
+    assert status_cell(window, 1) == "●"
     window.corpus.table.resize(520, 200)
     SHOTS.mkdir(exist_ok=True)
     window.documents_dock.resize(520, 260)

@@ -29,6 +29,15 @@ class DocumentTableModel(RowTableModel):
         self._coder_id: str | None = None
         self._statuses: dict[str, str] = {}
 
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        """The status column's header is a mark (the list is narrow), explained by its tooltip."""
+        if section == STATUS_COLUMN and orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "✓"
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return "Your status of each document: ○ not started, ◐ in progress, ● done (Ctrl+Shift+D)"
+        return super().headerData(section, orientation, role)
+
     def set_project(self, project) -> None:
         self._project = project
         self.refresh()
@@ -79,13 +88,17 @@ class DocumentTableModel(RowTableModel):
         status = self.status(doc.id)
         if role == Qt.ItemDataRole.DisplayRole:
             return (doc.title, f"{doc.length:,}", str(doc.annotation_count), doc.source,
-                    f"{_STATUS_MARKS[status]} {status}")[column]
+                    _STATUS_MARKS[status])[column]  # the mark alone: the list is narrow; the tooltip says it
         if role == SORT_ROLE:
             return (doc.title.casefold(), doc.length, doc.annotation_count, doc.source.casefold(),
                     _STATUS_ORDER[status])[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain(f"{doc.title}\n{doc.length:,} characters · {doc.annotation_count} annotation(s) · "
                     f"from {doc.source or 'unknown source'}\nYour status: {status}")
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == STATUS_COLUMN:
+            return status
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == STATUS_COLUMN:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
