@@ -304,3 +304,19 @@ def test_merge_reports_settings_that_differ_and_decides_the_same_either_way(pair
     merged, report = merge_exports([("on", on), ("off", off)])
     assert merged["settings"] == merge_exports([("off", off), ("on", on)])[0]["settings"]
     assert report.conflicts == ["setting lead_override differs between on and off"]
+
+
+def test_the_example_in_the_documentation_is_a_valid_version_2_file():
+    import re
+
+    import jsonschema
+
+    from annotator.core import resources
+    from annotator.core.exchange.export_file import parse_export
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "exchange-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)\n```", page, re.S).group(1)
+    data = parse_export(example.encode(), "docs/exchange-format.md")
+    assert data["version"] == 2 and data["statuses"][0]["status"] == "done"
+    schema = resources.read_json("formats", "annotator-export-v2.schema.json")
+    jsonschema.Draft202012Validator(schema).validate(json.loads(example))
