@@ -7,9 +7,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -51,15 +50,15 @@ class StatusMatrixDialog(QDialog):
             count = QTableWidgetItem(f"{statuses.count(DONE)}/{len(coders)}")
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, len(coders), count)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.resizeColumnsToContents()
         legend = QLabel("   ".join(f"{LOOKS[s][0]} {s}" for s in STATUSES))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.table)
         layout.addWidget(legend)
-        layout.addWidget(buttons)
+        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
         self.resize(min(1000, 260 + 130 * len(coders)), min(700, 160 + 30 * len(docs)))
 
     def cell(self, row: int, column: int) -> str:
