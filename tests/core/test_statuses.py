@@ -74,7 +74,7 @@ def test_setting_a_status_is_undoable_exactly(pair):
 
 
 def test_deleting_documents_takes_their_statuses_and_undo_puts_them_back(pair):
-    """On main, deleting a document a coder marked failed: document_status refers to it."""
+    """Before issue 14, deleting a document with a status failed: document_status refers to it (a foreign key)."""
     project, doc1, doc2, alice, bob, _ = pair
     project.set_document_status(doc1.id, bob.id, "done")
     before = project.document_statuses(document_id=doc1.id)
