@@ -55,6 +55,11 @@ class ReadOnlyError(AnnotatorError):
     """A change to a project that is open read-only (a read-only file or folder, or a damaged file)."""
 
 
+class OwnershipError(AnnotatorError):
+    """A change to, or the deletion of, another coder's annotation while the project's
+    ``lead_override`` setting is off."""
+
+
 class ProjectBusyError(AnnotatorError):
     """Another program holds the project's write lock longer than we waited; nothing was changed,
     so the same operation can simply be tried again."""

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.core.project.changes import Changes
 from annotator.core.project.project import Project
 from annotator.core.storage.tables import new_id
-from annotator.gui.settings import os_user_name, saved_annotator_name
+from annotator.gui.settings import os_user_name, save_annotator_name, saved_annotator_name
 
 
 @dataclass
@@ -26,8 +26,8 @@ class CurrentAnnotator:
     def in_project(cls, project: Project, name: str | None = None) -> CurrentAnnotator:
         """The saved name (else the OS user's), with the id the project knows it by, if any."""
         name = name or saved_annotator_name() or os_user_name()
-        existing = next((a for a in project.annotators() if a.name == name), None)
-        return cls(name, existing.id if existing else None)
+        existing = project.find_annotator(name)  # "alice " is Alice: the same coder
+        return cls(existing.name if existing else name, existing.id if existing else None)
 
 
 class ProjectContext(QObject):
@@ -56,6 +56,14 @@ class ProjectContext(QObject):
     def annotator_id(self) -> str:
         """The coder's id; a new one is only a number until ``AddAnnotations`` makes its row."""
         if self.annotator.id is None:
-            existing = next((a for a in self.project.annotators() if a.name == self.annotator.name), None)
+            existing = self.project.find_annotator(self.annotator.name)
             self.annotator.id = existing.id if existing else new_id()
         return self.annotator.id
+
+    def follow_names(self, names: dict[str, str]) -> None:
+        """The project's coders' names (id → name): the current coder renamed (or the rename
+        undone) carries on under the new name, which the app keeps for next time."""
+        name = names.get(self.annotator.id or "")
+        if name is not None and name != self.annotator.name:
+            self.annotator.name = name
+            save_annotator_name(name)

@@ -16,12 +16,10 @@ import gc
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
     QStackedWidget,
-    QWidget,
 )
 
 from annotator.core.errors import NotFoundError
@@ -52,7 +50,7 @@ from annotator.gui.settings import (
 from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
-from annotator.gui.widgets import column
+from annotator.gui.widgets import add_dock, column
 
 
 class MainWindow(QMainWindow):
@@ -107,11 +105,11 @@ class MainWindow(QMainWindow):
         self.palette = CategoryPalette()
         self.details = DetailsPanel()
         self.table_panel = AnnotationTablePanel()
-        self.documents_dock = self._dock("Documents", self.corpus, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.layers_dock = self._dock("Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.palette_dock = self._dock("Categories", self.palette, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.details_dock = self._dock("Annotation", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.table_dock = self._dock("Annotations", self.table_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.documents_dock = add_dock(self, "Documents", self.corpus, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.layers_dock = add_dock(self, "Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.palette_dock = add_dock(self, "Categories", self.palette, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.details_dock = add_dock(self, "Annotation", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table_dock = add_dock(self, "Annotations", self.table_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.documents_dock, self.palette_dock], [300, 280], Qt.Orientation.Horizontal)
         self.resizeDocks([self.documents_dock, self.layers_dock], [460, 240], Qt.Orientation.Vertical)
         self.resizeDocks([self.palette_dock, self.details_dock], [250, 450], Qt.Orientation.Vertical)
@@ -139,16 +137,6 @@ class MainWindow(QMainWindow):
         self.set_project(project, first=True)
 
     # -- construction --------------------------------------------------------------------------
-
-    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{title.lower()}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
 
     def _build_extra_menus(self) -> None:
         view = self.menus["&View"]
@@ -184,6 +172,9 @@ class MainWindow(QMainWindow):
         self.details.noteChanged.connect(annotating.set_note)
         self.details.attributesChanged.connect(annotating.set_attributes)
         self.details.deleteRequested.connect(lambda annotation_id: annotating.delete_annotations([annotation_id]))
+        self.details.copyRequested.connect(annotating.ownership.copy_to_mine)
+        self.view.can_edit = lambda annotation_id: annotating.ownership.editable([annotation_id])
+        self.table_panel.can_delete = annotating.ownership.editable
         self.table_panel.jump_requested.connect(self.jump_to)
         self.table_panel.delete_requested.connect(annotating.delete_annotations)
         self.table_panel.mode_changed.connect(self.panels.table_mode_changed)
@@ -230,7 +221,7 @@ class MainWindow(QMainWindow):
     WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
                      "annotate.delete", "annotate.start_left", "annotate.start_right", "annotate.end_left",
                      "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import",
-                     "annotate.cycle_status")
+                     "annotate.cycle_status", "edit.lead_override", "annotate.copy_to_mine")
 
     def _show_read_only(self) -> None:
         """The banner and the disabled edits of a project open read-only (or their absence)."""
@@ -411,6 +402,7 @@ class MainWindow(QMainWindow):
         rows = self.project.annotation_rows(ids=[annotation_id], quote_limit=100_000) if annotation_id else []
         if not rows:
             self.details.show_annotation(None)
+            self.annotating.ownership.show_in_panel(None)
             return
         row = rows[0]
         annotation = self.project.annotation(annotation_id)
@@ -418,9 +410,11 @@ class MainWindow(QMainWindow):
         self.details.show_annotation(row, self.annotator_names.get(row.annotator_id, "?"),
                                      len(self.view.text()), category.attributes if category else (),
                                      annotation.attributes)
+        self.annotating.ownership.show_in_panel(row)
 
     def _refresh_names(self) -> None:
         self.annotator_names = {a.id: a.name for a in self.project.annotators()}
+        self.context.follow_names(self.annotator_names)  # the current coder renamed
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
 
     def refresh_layers(self) -> None:
@@ -449,6 +443,7 @@ class MainWindow(QMainWindow):
         self.annotator_label.setText(f"Annotator: {self.context.annotator.name}")
         self.documents_model.update_statuses(())  # reloads them all when the coder changed
         self.update_position()
+        self.annotating.ownership.show_state()
 
     def update_position(self) -> None:
         if self.document is None:

@@ -202,6 +202,12 @@ class History:
         self.notice.setMinimumWidth(self.notice.sizeHint().width())  # the whole line, never cut
         self.notice.setVisible(bool(self._pending))
 
+    def start_over(self) -> None:
+        """An empty history on the same project (another coder: the steps so far are not theirs);
+        edits still pending are applied first."""
+        self.flush()
+        self.stack.clear()
+
     def reset(self, project) -> None:
         """A different project: its own, empty history (edits still pending on the old one are
         applied first)."""

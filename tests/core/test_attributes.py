@@ -121,8 +121,8 @@ def test_values_that_fit_are_stored(typed):
     ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=GOOD)
     assert project.annotation(ann.id).attributes == GOOD
     nothing = {"verdict": None, "topics": [], "checked": None, "score": None, "source": None}
-    assert project.update_annotation(ann.id, attributes=nothing).attributes == nothing
-    assert project.update_annotation(ann.id, attributes={"score": 10}).attributes == {"score": 10}
+    assert project.update_annotation(ann.id, attributes=nothing, by=alice.id).attributes == nothing
+    assert project.update_annotation(ann.id, attributes={"score": 10}, by=alice.id).attributes == {"score": 10}
 
 
 @pytest.mark.parametrize("values, message", [
@@ -151,7 +151,7 @@ def test_values_that_do_not_fit_are_refused_naming_annotation_and_attribute(type
                                  dict(document_id=doc.id, category_id=cat.id, annotator_id=alice.id, start=0, end=1,
                                       attributes=values)])
     with pytest.raises(ValidationError, match=f"^annotation {ann.id}: {message}"):
-        project.update_annotation(ann.id, attributes=values)
+        project.update_annotation(ann.id, attributes=values, by=alice.id)
     assert dump(project) == before
 
 
@@ -165,11 +165,11 @@ def test_new_values_are_checked_against_the_new_category(typed):
     project, doc, alice, cat, cats = typed
     ann = project.add_annotation(doc.id, cats[1].id, alice.id, 0, 3)
     with pytest.raises(ValidationError, match="unknown attribute 'score'"):
-        project.update_annotation(ann.id, attributes={"score": 1})
-    moved = project.update_annotation(ann.id, category_id=cat.id, attributes={"score": 1})
+        project.update_annotation(ann.id, attributes={"score": 1}, by=alice.id)
+    moved = project.update_annotation(ann.id, category_id=cat.id, attributes={"score": 1}, by=alice.id)
     assert (moved.category_id, moved.attributes) == (cat.id, {"score": 1})
     with pytest.raises(ValidationError, match="attribute 'verdict' must be one of 'not checked'"):
-        project.update_annotation(ann.id, category_id=cats[0].id, attributes={"verdict": "true"})
+        project.update_annotation(ann.id, category_id=cats[0].id, attributes={"verdict": "true"}, by=alice.id)
 
 
 def test_changing_only_the_category_keeps_the_values_that_fit_it(typed, dump):
@@ -177,7 +177,7 @@ def test_changing_only_the_category_keeps_the_values_that_fit_it(typed, dump):
     ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=GOOD)
     project.update_category(cats[1].id, attributes=[{"name": "score", "type": "number", "max": 3},
                                                     {"name": "verdict", "type": "choice", "choices": ["x"]}])
-    command = commands.UpdateAnnotation(ann.id, category_id=cats[1].id)
+    command = commands.UpdateAnnotation(ann.id, category_id=cats[1].id, by=alice.id)
     before = dump(project)
     command.do(project)
     assert project.annotation(ann.id).attributes == {"score": 2.5}  # verdict "false" is not a choice there
@@ -188,7 +188,7 @@ def test_changing_only_the_category_keeps_the_values_that_fit_it(typed, dump):
 def test_undo_puts_back_values_even_after_the_definitions_changed(typed, dump):
     project, doc, alice, cat, _ = typed
     ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3, attributes=GOOD)
-    delete = commands.DeleteAnnotations([ann.id])
+    delete = commands.DeleteAnnotations([ann.id], by=alice.id)
     delete.do(project)
     project.update_category(cat.id, attributes=[])
     before = dump(project)
@@ -259,7 +259,7 @@ def test_imports_and_merges_keep_the_values_their_file_holds(typed, tmp_path):
     values as the file says, without the defaults of the importing project."""
     project, doc, alice, cat, _ = typed
     ann = project.add_annotation(doc.id, cat.id, alice.id, 0, 3)
-    project.update_annotation(ann.id, attributes={})  # no values: as an older version stored it
+    project.update_annotation(ann.id, attributes={}, by=alice.id)  # no values: as an older version stored it
     data = build_export(project)
     (tmp_path / "team.json").write_bytes(dumps(data))
     with create_project(tmp_path / "other.annotator") as other:

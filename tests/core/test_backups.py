@@ -128,7 +128,8 @@ def test_restore_brings_back_the_backup_after_backing_up_the_current_state(fille
     project, (doc1, _), _, _ = filled
     before = dump(project)
     backup = project.backup("manual")
-    project.delete_annotation(project.annotations()[0].id)
+    first = project.annotations()[0]
+    project.delete_annotation(first.id, by=first.annotator_id)
     after = dump(project)
     project.close()
     saved = backups.restore_backup(project.path, backup)

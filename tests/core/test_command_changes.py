@@ -15,9 +15,9 @@ def test_annotation_commands_name_their_annotations_and_documents(filled):
     expected = Changes.of(add.ids, [doc.id, other.id])
     assert add.do(project) == expected and add.undo(project) == expected and add.do(project) == expected
     first = add.ids[0]
-    edit = commands.UpdateAnnotation(first, note="why")
+    edit = commands.UpdateAnnotation(first, note="why", by=alice.id)
     assert edit.do(project) == Changes.of([first], [doc.id]) == edit.undo(project)
-    delete = commands.DeleteAnnotations([first])
+    delete = commands.DeleteAnnotations([first], by=alice.id)
     assert delete.do(project) == Changes.of([first], [doc.id]) == delete.undo(project)
 
 

@@ -41,7 +41,7 @@ def test_redo_of_add_keeps_the_same_id_for_later_commands(filled, dump):
     project, (doc, _), (alice, _), cats = filled
     add = commands.AddAnnotations([span(doc, cats[0], alice, 1, 3)])
     add.do(project)
-    edit = commands.UpdateAnnotation(add.ids[0], note="later")
+    edit = commands.UpdateAnnotation(add.ids[0], note="later", by=alice.id)
     edit.do(project)
     edit.undo(project)
     add.undo(project)
@@ -51,9 +51,9 @@ def test_redo_of_add_keeps_the_same_id_for_later_commands(filled, dump):
 
 
 def test_delete_annotations(filled, dump):
-    project, *_ = filled
-    ids = [a.id for a in project.annotations()[:2]]
-    roundtrip(project, commands.DeleteAnnotations(ids), dump)
+    project, _, (alice, _), _ = filled
+    ids = [a.id for a in project.annotations(annotator_id=alice.id)]
+    roundtrip(project, commands.DeleteAnnotations(ids, by=alice.id), dump)
     assert project.count_annotations() == 1
 
 
@@ -69,7 +69,7 @@ def test_update_annotation(filled, dump, fields, label):
     ann = next(a for a in project.annotations() if (a.start, a.end) == (0, 5))
     if "category_id" in fields:
         fields = {"category_id": cats[3].id}
-    command = commands.UpdateAnnotation(ann.id, **fields)
+    command = commands.UpdateAnnotation(ann.id, by=ann.annotator_id, **fields)
     assert command.label == label
     roundtrip(project, command, dump)
 

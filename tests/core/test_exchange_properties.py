@@ -40,6 +40,7 @@ from annotator.core.errors import ValidationError
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import build_export, dumps, parse_export, read_export, write_export
 from annotator.core.exchange.merge import merge_exports
+from annotator.core.project.coders import name_key
 from annotator.core.project.project import Project
 from annotator.core.schema.rules import with_defaults
 from annotator.core.schema.templates import create_project
@@ -149,7 +150,8 @@ def category_count(subcategory: str | None) -> int:
 @st.composite
 def project_specs(draw, max_annotations: int = 15) -> ProjectSpec:
     doc_texts, titles, subcategory = draw(documents_and_schema())
-    annotators = tuple(draw(st.lists(names("coder"), min_size=1, max_size=3)))
+    # one project's coders have different names (ignoring case and surrounding spaces: issue 14)
+    annotators = tuple(draw(st.lists(names("coder"), min_size=1, max_size=3, unique_by=name_key)))
     annotations = draw(annotation_specs(doc_texts, category_count(subcategory), len(annotators), max_annotations))
     return ProjectSpec(doc_texts, titles, subcategory, annotators, annotations)
 

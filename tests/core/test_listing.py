@@ -36,8 +36,8 @@ def test_annotation_spans_are_ordered_by_start_end_and_id(filled):
 def test_annotation_spans_follow_changes_and_know_no_strangers(filled):
     project, (doc1, _), _, cats = filled
     first, second = project.annotation_spans(doc1.id)
-    project.update_annotation(first[0], start=30, end=32, category_id=cats[3].id)
-    project.delete_annotation(second[0])
+    project.update_annotation(first[0], start=30, end=32, category_id=cats[3].id, by=first[4])
+    project.delete_annotation(second[0], by=second[4])
     assert project.annotation_spans(doc1.id) == [(first[0], 30, 32, cats[3].id, first[4])]
     assert project.annotation_spans("no-such-document") == []
 

@@ -195,27 +195,28 @@ def test_queries_and_counts(filled):
 def test_update_and_delete(filled):
     project, (doc, _), _, cats = filled
     ann = project.annotations(document_id=doc.id)[0]
-    updated = project.update_annotation(ann.id, category_id=cats[3].id, end=6, note="n", attributes={})
+    updated = project.update_annotation(ann.id, category_id=cats[3].id, end=6, note="n", attributes={},
+                                       by=ann.annotator_id)
     assert (updated.category_id, updated.start, updated.end, updated.note, updated.attributes) == \
         (cats[3].id, 0, 6, "n", {})
     assert updated.modified > ann.modified
     with pytest.raises(ValidationError, match="must be before"):
-        project.update_annotation(ann.id, start=6)
+        project.update_annotation(ann.id, start=6, by=ann.annotator_id)
     assert project.annotation(ann.id).start == 0
-    row = project.delete_annotation(ann.id)
+    row = project.delete_annotation(ann.id, by=ann.annotator_id)
     assert row["id"] == ann.id
     with pytest.raises(NotFoundError):
         project.annotation(ann.id)
     with pytest.raises(NotFoundError):
-        project.delete_annotations([project.annotations()[0].id, "missing"])
+        project.delete_annotations([project.annotations()[0].id, "missing"], by=ann.annotator_id)
     assert project.count_annotations() == 2  # the failed call deleted nothing
 
 
 def test_bulk_update_rolls_back_whole(filled):
-    project, *_ = filled
-    anns = project.annotations()
+    project, _, (alice, _), _ = filled
+    anns = project.annotations(annotator_id=alice.id)
     with pytest.raises(ValidationError):
-        project.update_annotations([(anns[0].id, {"note": "changed"}), (anns[1].id, {"start": -5})])
+        project.update_annotations([(anns[0].id, {"note": "changed"}), (anns[1].id, {"start": -5})], by=alice.id)
     assert project.annotation(anns[0].id).note == ""
 
 

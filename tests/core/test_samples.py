@@ -153,7 +153,8 @@ def test_open_sample_project_twice_adds_nothing(annotator_home):
 
 def test_open_sample_project_keeps_a_users_changes(annotator_home):
     with open_sample_project() as project:
-        project.delete_annotation(project.annotations()[0].id)
+        first = project.annotations()[0]
+        project.delete_annotation(first.id, by=first.annotator_id)
     with open_sample_project() as project:
         assert project.counts().annotations == len(EXAMPLES) - 1
 

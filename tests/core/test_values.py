@@ -32,7 +32,7 @@ def test_attribute_values_and_definitions_are_checked(filled, value, reason):
         project.add_annotation(doc.id, cats[0].id, alice.id, 0, 3, attributes={"x": value})
     ann = project.annotations()[0]
     with pytest.raises(ValidationError, match=reason):
-        project.update_annotation(ann.id, attributes={"x": value})
+        project.update_annotation(ann.id, attributes={"x": value}, by=ann.annotator_id)
     definition = {"name": "x", "type": "text", "default": value} if isinstance(value, str) else \
         {"name": "x", "type": "number", "max": value}
     with pytest.raises(ValidationError):

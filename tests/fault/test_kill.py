@@ -59,10 +59,10 @@ WRITER = """
         a = p.add_annotation(doc.id, cat, coder.id, i % 50, i % 50 + 5, note=f"n{i}")
         print("add", a.id, f"n{i}", flush=True)
         if i % 3 == 0:
-            p.update_annotation(a.id, note=f"u{i}")
+            p.update_annotation(a.id, note=f"u{i}", by=coder.id)
             print("note", a.id, f"u{i}", flush=True)
         if i % 5 == 0:
-            p.delete_annotation(a.id)
+            p.delete_annotation(a.id, by=coder.id)
             print("delete", a.id, "-", flush=True)
         i += 1
 """

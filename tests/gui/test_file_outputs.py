@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from annotator.core.project.project import Project
 from annotator.gui import main_window as mw
+from annotator.gui.context import CurrentAnnotator
 from annotator.gui.controllers import files as file_actions
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.guidelines_dialog import GuidelinesDialog
@@ -93,6 +94,7 @@ def test_an_edit_is_checkpointed_into_the_project_file_when_idle(qtbot, project,
     reader.execute("SELECT 1 FROM annotations").fetchall()
     win = mw.MainWindow(project)
     qtbot.addWidget(win)
+    win.context.annotator = CurrentAnnotator("alice", coder.id)  # her own annotation (issue 14)
     win.annotating.set_note(annotation.id, "checked when idle")
     alone = tmp_path / "alone.annotator"
 

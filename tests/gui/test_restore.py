@@ -17,7 +17,8 @@ def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, 
     before = dump(project)
     window = mw.MainWindow(project)
     qtbot.addWidget(window)
-    window.history.run(DeleteAnnotations([project.annotations()[0].id]))
+    first = project.annotations()[0]
+    window.history.run(DeleteAnnotations([first.id], by=first.annotator_id))
     assert window.history.stack.count() == 1 and dump(window.project) != before
     shown = []
 
@@ -57,7 +58,8 @@ def test_a_read_only_project_opens_read_only_with_a_banner(qtbot, filled, dialog
     assert banner.startswith("Read-only: ") and "changes cannot be saved" in banner.lower()
     assert not window.actions["file.import"].isEnabled() and not window.palette.isEnabled()
     assert all(not a.isEnabled() for a in window.annotating.category_actions)
-    assert not window.history.run(DeleteAnnotations([opened.annotations()[0].id]))  # refused, one message
+    first = opened.annotations()[0]
+    assert not window.history.run(DeleteAnnotations([first.id], by=first.annotator_id))  # refused, one message
     assert dialogs[-1][2].endswith("the project is open read-only; changes cannot be saved")
     shoot(window, "read-only-banner.png")
 

@@ -433,12 +433,16 @@ def test_palette_follows_schema_changes_live(window):
 def test_first_run_asks_the_coders_name_and_switch_changes_it(window, monkeypatch, annotator_home):
     from PySide6.QtWidgets import QInputDialog
 
+    from annotator.gui.dialogs.coders_dialog import CodersDialog
+
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ada Lovelace", True))
     assert window.files.ask_annotator_name(first_run=True)
     assert "annotator/name" not in (annotator_home / "config" / "settings.ini").read_text() or True
     select(window, "council")
     window.annotate(cats(window)["Opinion"])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Grace Hopper", True))
+    monkeypatch.setattr(CodersDialog, "exec",  # the coder list (issue 14): New coder…
+                        lambda dialog: dialog.new_button.click() or dialog.result())
     window.actions["file.switch_annotator"].trigger()
     select(window, "money")
     window.annotate(cats(window)["Opinion"])

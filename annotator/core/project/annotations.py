@@ -15,6 +15,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError, brief
+from annotator.core.project.ownership import check_owner
 from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, new_id, now
@@ -145,21 +146,25 @@ class AnnotationsMixin:
 
     def update_annotation(self, annotation_id: str, *, category_id: Any = _UNSET, start: Any = _UNSET,
                           end: Any = _UNSET, note: Any = _UNSET, attributes: Any = _UNSET,
-                          modified: str | None = None) -> Annotation:
-        """Change any of an annotation's category, span, note or attribute values."""
+                          modified: str | None = None, by: str) -> Annotation:
+        """Change any of an annotation's category, span, note or attribute values, as coder ``by``."""
         changes = {k: v for k, v in dict(category_id=category_id, start=start, end=end, note=note,
                                          attributes=attributes).items() if v is not _UNSET}
-        return self.update_annotations([(annotation_id, changes)], modified=modified)[0]
+        return self.update_annotations([(annotation_id, changes)], modified=modified, by=by)[0]
 
     def update_annotations(self, changes: Iterable[tuple[str, Mapping[str, Any]]],
-                           modified: str | None = None) -> list[Annotation]:
+                           modified: str | None = None, *, by: str) -> list[Annotation]:
         """Apply ``(id, {field: value})`` changes in one transaction; fields: category_id,
-        start, end, note, attributes (and modified, to restore a timestamp on undo).
+        start, end, note, attributes (and modified and modified_by, to restore them on undo).
+
+        ``by`` is the acting coder's id: another coder's annotation is refused (OwnershipError)
+        unless the project's ``lead_override`` is on (core/project/ownership.py); each changed
+        annotation records ``by`` as its ``modified_by``.
 
         Attribute values must fit the definitions of the annotation's (new) category. When only
         the category changes, values the new category does not define, or that do not fit it,
         are dropped (``UpdateAnnotations`` keeps them for undo)."""
-        allowed = {"category_id", "start", "end", "note", "attributes", "modified"}
+        allowed = {"category_id", "start", "end", "note", "attributes", "modified", "modified_by"}
         updated: list[Annotation] = []
         stamp = now()
         with self._tx(write=True) as s:
@@ -168,6 +173,7 @@ class AnnotationsMixin:
                 if unknown:
                     raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
                 ann = _get(s, annotation_id)
+                check_owner(s, [ann], by)
                 where = f"annotation {annotation_id}"
                 moved = "category_id" in fields and fields["category_id"] != ann.category_id
                 if "category_id" in fields:
@@ -189,17 +195,19 @@ class AnnotationsMixin:
                     ann.attributes = fit_attribute_values(ann.attributes, _definitions(s, ann.category_id))
                 ann.modified = fields.get("modified") or modified or stamp
                 check_timestamp(ann.modified, f"{where}: modified")
+                ann.modified_by = fields["modified_by"] if "modified_by" in fields else by
                 s.add(ann)
                 updated.append(ann)
         return updated
 
-    def delete_annotation(self, annotation_id: str) -> dict[str, Any]:
-        """Delete one annotation; returns its full row (``add_annotations`` restores it)."""
-        return self.delete_annotations([annotation_id])[0]
+    def delete_annotation(self, annotation_id: str, *, by: str) -> dict[str, Any]:
+        """Delete one annotation as coder ``by``; returns its full row (``add_annotations`` restores it)."""
+        return self.delete_annotations([annotation_id], by=by)[0]
 
-    def delete_annotations(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """Delete annotations in one transaction; returns their full rows, in the order given.
-        An unknown id refuses the whole call."""
+    def delete_annotations(self, ids: Iterable[str], *, by: str) -> list[dict[str, Any]]:
+        """Delete annotations in one transaction as coder ``by``; returns their full rows, in the
+        order given. An unknown id, or another coder's annotation while the project's
+        ``lead_override`` is off, refuses the whole call."""
         ids = list(ids)
         with self._tx(write=True) as s:
             found: dict[str, dict[str, Any]] = {}
@@ -209,6 +217,7 @@ class AnnotationsMixin:
             for annotation_id in ids:
                 if annotation_id not in found:
                     raise NotFoundError(f"no annotation with id {annotation_id}")
+            check_owner(s, found.values(), by)
             for chunk in _chunks(ids):
                 s.execute(delete(Annotation).where(Annotation.id.in_(chunk)))
         return [found[i] for i in ids]

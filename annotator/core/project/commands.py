@@ -38,6 +38,19 @@ def _annotation_changes(ids: list[str], rows: Iterable[Mapping[str, Any]] | None
     return Changes.of(ids, (row["document_id"] for row in rows or () if "document_id" in row))
 
 
+Coder = str | tuple[str, str]  # the acting coder: an id, or (id, name) to add them first if new
+
+
+def _acting(project, by: Coder) -> str:
+    """The acting coder's id; with ``(id, name)`` their row is added first if the project does not
+    hold it yet (the app makes a coder's row with their first edit)."""
+    if isinstance(by, str):
+        return by
+    if by[0] not in {a.id for a in project.annotators()}:
+        project.add_annotator(by[1], id=by[0])
+    return by[0]
+
+
 class AddAnnotations:
     """Add one or more annotations (e.g. a new span, or "annotate all matches"). ``annotator``:
     ``(id, name)`` of the coder, added first if the project does not hold it yet (the app makes a
@@ -53,8 +66,8 @@ class AddAnnotations:
         self._rows: list[dict[str, Any]] | None = None  # exact rows, kept by undo for redo
 
     def do(self, project) -> Changes:
-        if self.annotator and self.annotator[0] not in {a.id for a in project.annotators()}:
-            project.add_annotator(self.annotator[1], id=self.annotator[0])
+        if self.annotator:
+            _acting(project, self.annotator)
         if self._rows:
             project.add_annotations(copy.deepcopy(self._rows), restore=True)
         else:
@@ -62,21 +75,26 @@ class AddAnnotations:
         return _annotation_changes(self.ids, self.items)
 
     def undo(self, project) -> Changes:
-        self._rows = project.delete_annotations(self.ids)
+        # Undoing an add takes back what it made: each annotation is deleted as its own coder's.
+        self._rows = []
+        for coder in dict.fromkeys(item["annotator_id"] for item in self.items):
+            self._rows += project.delete_annotations([item["id"] for item in self.items
+                                                      if item["annotator_id"] == coder], by=coder)
         return _annotation_changes(self.ids, self._rows)
 
 
 class DeleteAnnotations:
-    """Delete annotations; undo restores them with their ids and timestamps."""
+    """Delete annotations as coder ``by``; undo restores them with their ids and timestamps."""
 
-    def __init__(self, ids: Iterable[str], label: str | None = None) -> None:
+    def __init__(self, ids: Iterable[str], label: str | None = None, *, by: Coder) -> None:
+        self.by = by
         self.ids = list(ids)
         n = len(self.ids)
         self.label = label or ("Delete annotation" if n == 1 else f"Delete {n} annotations")
         self._rows: list[dict[str, Any]] = []
 
     def do(self, project) -> Changes:
-        self._rows = project.delete_annotations(self.ids)
+        self._rows = project.delete_annotations(self.ids, by=_acting(project, self.by))
         return _annotation_changes(self.ids, self._rows)
 
     def undo(self, project) -> Changes:
@@ -85,9 +103,11 @@ class DeleteAnnotations:
 
 
 class UpdateAnnotations:
-    """Change category, span, note or attribute values of annotations."""
+    """Change category, span, note or attribute values of annotations, as coder ``by`` (who is
+    recorded as their ``modified_by``; undo puts back the one before)."""
 
-    def __init__(self, changes: Mapping[str, Mapping[str, Any]], label: str | None = None) -> None:
+    def __init__(self, changes: Mapping[str, Mapping[str, Any]], label: str | None = None, *, by: Coder) -> None:
+        self.by = by
         for fields in changes.values():
             unknown = set(fields) - set(_ANNOTATION_EDITABLE)
             if unknown:
@@ -100,22 +120,23 @@ class UpdateAnnotations:
         if not self._before:
             for ann_id in self.changes:
                 row = project.annotation(ann_id).model_dump()
-                self._before[ann_id] = {k: copy.deepcopy(row[k]) for k in (*_ANNOTATION_EDITABLE, "modified")}
+                self._before[ann_id] = {k: copy.deepcopy(row[k])
+                                        for k in (*_ANNOTATION_EDITABLE, "modified", "modified_by")}
         updated = project.update_annotations([(ann_id, copy.deepcopy(fields))
-                                              for ann_id, fields in self.changes.items()])
+                                              for ann_id, fields in self.changes.items()], by=_acting(project, self.by))
         return Changes.of(self.changes, (a.document_id for a in updated))
 
     def undo(self, project) -> Changes:
         updated = project.update_annotations([(ann_id, copy.deepcopy(before))
-                                              for ann_id, before in self._before.items()])
+                                              for ann_id, before in self._before.items()], by=_acting(project, self.by))
         return Changes.of(self._before, (a.document_id for a in updated))
 
 
-def UpdateAnnotation(annotation_id: str, label: str | None = None, **fields: Any) -> UpdateAnnotations:
-    """Change one annotation, e.g. ``UpdateAnnotation(id, category_id=other)``."""
+def UpdateAnnotation(annotation_id: str, label: str | None = None, *, by: Coder, **fields: Any) -> UpdateAnnotations:
+    """Change one annotation as coder ``by``, e.g. ``UpdateAnnotation(id, by=me, category_id=other)``."""
     names = {"category_id": "Change category", "note": "Edit note", "attributes": "Edit attributes"}
     default = names.get(next(iter(fields)), "Adjust span") if len(fields) == 1 else "Edit annotation"
-    return UpdateAnnotations({annotation_id: fields}, label or default)
+    return UpdateAnnotations({annotation_id: fields}, label or default, by=by)
 
 
 class AddCategory:
@@ -249,6 +270,22 @@ class MergeCategory(_Operation):
     def _restore(self, project, report) -> None:
         project.restore_merged_category(report)
 
+
+
+class RenameAnnotator(_Operation):
+    """Rename a coder (``Project.rename_annotator``: a project-level edit, the same name rule as a
+    new coder); undo gives the old name back."""
+
+    def __init__(self, annotator_id: str, name: str, label: str = "Rename coder") -> None:
+        self.id = annotator_id
+        self.name = name
+        self.label = label
+
+    def _run(self, project):
+        return project.rename_annotator(self.id, self.name)
+
+    def _restore(self, project, report) -> None:
+        project.rename_annotator(self.id, report.old_name)
 
 
 class DeleteDocuments:

@@ -36,6 +36,7 @@ from annotator.core.errors import (
 from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
 from annotator.core.project.changes import EVERYTHING, Changes
+from annotator.core.project.coders import CodersMixin
 from annotator.core.project.documents import (
     AddedDocument,
     DocumentDeletionReport,
@@ -53,10 +54,9 @@ from annotator.core.storage.tables import (
     Document,
     ProjectInfo,
     ProjectSetting,
-    new_id,
     now,
 )
-from annotator.core.text import LIMITS, check_field, check_id, clean_line
+from annotator.core.text import LIMITS, check_id, clean_line
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class Counts:
     annotations: int
 
 
-class Project(CategoriesMixin, AnnotationsMixin, StatusesMixin):
+class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin):
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 
@@ -365,33 +365,6 @@ class Project(CategoriesMixin, AnnotationsMixin, StatusesMixin):
         """The document whose normalised text has this SHA-256, if the project holds it."""
         with self._tx() as s:
             return s.exec(select(Document).where(Document.sha256 == sha256)).first()
-
-    # -- annotators --------------------------------------------------------------------------
-
-    def add_annotator(self, name: str, id: str | None = None) -> Annotator:
-        """Add a coder. Names need not be unique (ids are what count), but must not be empty."""
-        name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
-        if not name:
-            raise ValidationError("an annotator needs a name")
-        if id is not None:
-            check_id(id, f"annotator {quoted(name, 60)}: the id")
-        with self._tx(write=True) as s:
-            if id is not None and s.get(Annotator, id) is not None:
-                raise ValidationError(f"an annotator with id {id} already exists")
-            annotator = Annotator(id=id or new_id(), name=name, created=now())
-            s.add(annotator)
-        return annotator
-
-    def annotator_named(self, name: str) -> Annotator:
-        """The first annotator with this name, created if there is none."""
-        with self._tx() as s:
-            found = s.exec(select(Annotator).where(Annotator.name == name.strip()).order_by(Annotator.created)).first()
-        return found if found is not None else self.add_annotator(name)
-
-    def annotators(self) -> list[Annotator]:
-        """All annotators, oldest first."""
-        with self._tx() as s:
-            return list(s.exec(select(Annotator).order_by(Annotator.created, Annotator.id)).all())
 
 
 def _contains(value: str, folded_query: str) -> bool:

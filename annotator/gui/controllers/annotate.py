@@ -22,6 +22,7 @@ from annotator.core.text import snap_to_words
 from annotator.gui.actions import ACTIONS, VIEW_KEYS
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers import Workspace
+from annotator.gui.controllers.ownership import Ownership
 from annotator.gui.dialogs.shortcuts_dialog import ShortcutsDialog, describe_actions
 from annotator.gui.settings import settings
 from annotator.gui.undo import History
@@ -37,6 +38,7 @@ class AnnotateController:
         self.context = context
         self.history = history
         self.category_actions: list[QAction] = []  # "Annotate as …", one per category, in the Annotate menu
+        self.ownership = Ownership(window, context, history)  # another coder's annotations are read-only
 
     @property
     def project(self):
@@ -89,20 +91,27 @@ class AnnotateController:
         if span is not None and span.category_id == category_id:
             return
         name = self.window.category_names.get(category_id, "")
-        self.history.run(UpdateAnnotation(annotation_id, label=f"Change category to {name}", category_id=category_id))
+        self._update(annotation_id, label=f"Change category to {name}", category_id=category_id)
 
     def set_span(self, annotation_id: str, start: int, end: int, label: str = "Adjust span") -> None:
-        self.history.run(UpdateAnnotation(annotation_id, label=label, start=start, end=end))
+        self._update(annotation_id, label=label, start=start, end=end)
 
     def set_note(self, annotation_id: str, note: str) -> None:
-        self.history.run(UpdateAnnotation(annotation_id, note=note))
+        self._update(annotation_id, note=note)
 
     def set_attributes(self, annotation_id: str, values: dict) -> None:
-        self.history.run(UpdateAnnotation(annotation_id, attributes=values))
+        self._update(annotation_id, attributes=values)
+
+    def _update(self, annotation_id: str, label: str | None = None, **fields) -> None:
+        """Every change to an annotation: refused (with a line in the status bar) when it is another coder's."""
+        if self.ownership.allowed([annotation_id]):
+            self.history.run(UpdateAnnotation(annotation_id, label=label, by=self.ownership.me(), **fields))
+        else:
+            self.window.show_details()  # the panel shows the stored values again
 
     def delete_annotations(self, ids: list[str]) -> None:
-        if ids:
-            self.history.run(DeleteAnnotations(ids))
+        if ids and self.ownership.allowed(ids):
+            self.history.run(DeleteAnnotations(ids, by=self.ownership.me()))
 
     def delete_documents(self, ids: list[str]) -> None:
         """Delete documents with their annotations, after asking; undoable."""
@@ -265,12 +274,19 @@ class AnnotateController:
                 annotate.addAction(action)
         if self.window.view.selected_id:
             selected = self.window.view.selected_id
+            editable = self.ownership.editable([selected])
             change = menu.addMenu("&Change category to")
+            change.setEnabled(editable)
             for cat_id, name in self.window.category_names.items():
                 action = change.addAction(name)
                 action.triggered.connect(lambda _=False, c=cat_id, a=selected: self.change_category(a, c))
             menu.addAction(self.window.actions["annotate.edit_note"])
-            menu.addAction(self.window.actions["annotate.delete"])
+            if editable:
+                menu.addAction(self.window.actions["annotate.delete"])
+            else:  # the menu's Delete would also mean the key, which still deletes documents elsewhere
+                menu.addAction("&Delete Annotation").setEnabled(False)
+            if self.ownership.others([selected]):
+                menu.addAction(self.window.actions["annotate.copy_to_mine"])
             if len(self.window.view.spans_at(offset)) > 1:
                 menu.addAction("Next annotation here\tTab", self.window.view.cycle)
         menu.addSeparator()

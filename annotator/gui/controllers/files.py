@@ -18,11 +18,13 @@ from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import Scope, build_export, write_export
 from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.files import write_text
+from annotator.core.project.commands import RenameAnnotator
 from annotator.core.project.project import PROJECT_SUFFIX, Project
 from annotator.core.schema.templates import create_project
 from annotator.core.storage.backups import copy_project
 from annotator.gui.context import CurrentAnnotator, ProjectContext
 from annotator.gui.controllers import Workspace
+from annotator.gui.dialogs.coders_dialog import CodersDialog
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.help_browser import FIRST_PAGE, HelpBrowser
 from annotator.gui.dialogs.import_dialog import ImportDialog
@@ -90,10 +92,28 @@ class FilesController:
         return True
 
     def switch_annotator(self) -> None:
-        self.ask_annotator_name()
+        """File → Switch Annotator…: the coder list (CodersDialog); the coder chosen annotates from now on."""
+        dialog = CodersDialog(self.project, self.context.annotator, add=self.project.add_annotator,
+                              rename=self.rename_coder, parent=self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        save_annotator_name(dialog.chosen.name)
+        self._become(dialog.chosen)
+
+    def rename_coder(self, annotator_id: str, name: str) -> bool:
+        """Rename a coder, one undo step; False when the core refuses (a message says why)."""
+        return self.history.run(RenameAnnotator(annotator_id, name, label=f"Rename coder to {name.strip()}"))
 
     def set_annotator(self, name: str) -> None:
-        self.context.annotator = CurrentAnnotator.in_project(self.project, name)
+        self._become(CurrentAnnotator.in_project(self.project, name))
+
+    def _become(self, annotator: CurrentAnnotator) -> None:
+        """Another coder annotates from now on. The undo steps on the stack are the last coder's:
+        undoing them now would change that coder's work, so the history starts again."""
+        before = self.context.annotator
+        if before is not None and (before.id, before.name) != (annotator.id, annotator.name):
+            self.history.start_over()
+        self.context.annotator = annotator
         self.window.refresh_layers()
         self.window.update_status()
 

@@ -66,6 +66,7 @@ class AnnotationTablePanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.can_delete = None  # annotation ids → may they be deleted? (another coder's may not)
         self.model = AnnotationTableModel(self)
         self.proxy = AnnotationFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -246,7 +247,7 @@ class AnnotationTablePanel(QWidget):
         go.triggered.connect(lambda: self._jump(target))
         count = len(self.table.selectionModel().selectedRows())
         delete = menu.addAction("Delete" if count < 2 else f"Delete {count} annotations")
-        delete.setEnabled(count > 0)
+        delete.setEnabled(count > 0 and (self.can_delete is None or self.can_delete(self.selected_ids())))
         delete.triggered.connect(self._delete_selected)
         return menu
 

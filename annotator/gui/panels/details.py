@@ -51,6 +51,7 @@ class DetailsPanel(QWidget):
     noteChanged = Signal(str, str)  # annotation id, note
     attributesChanged = Signal(str, dict)  # annotation id, values
     deleteRequested = Signal(str)
+    copyRequested = Signal(str)  # annotation id: "Copy to my layer"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -79,6 +80,14 @@ class DetailsPanel(QWidget):
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(110)
         self.delete_button = QPushButton("Delete annotation")
+        self.owner_note = QLabel()  # whose it is, and why it is read-only (another coder's annotation)
+        self.owner_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.owner_note.setWordWrap(True)
+        self.owner_note.setStyleSheet("background: palette(alternate-base); border: 1px solid palette(mid);"
+                                      " padding: 4px;")
+        self.copy_button = QPushButton("Copy to &my layer")
+        self.copy_button.setToolTip("Make an annotation of your own with the same span and category")
+        self.read_only = False
         self.attributes_form = QFormLayout()
         form = QFormLayout()
         form.addRow("&Category:", self.category)
@@ -90,9 +99,11 @@ class DetailsPanel(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.quote)
         body.addWidget(self.meta)
+        body.addWidget(self.owner_note)
         body.addLayout(form)
         body.addLayout(self.attributes_form)
         body.addWidget(self.delete_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        body.addWidget(self.copy_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.empty)
@@ -106,7 +117,27 @@ class DetailsPanel(QWidget):
         for box in (self.start, self.end):
             box.valueChanged.connect(self._span_edited)
         self.delete_button.clicked.connect(lambda: self.annotation_id and self.deleteRequested.emit(self.annotation_id))
+        self.copy_button.clicked.connect(lambda: self.annotation_id and self.copyRequested.emit(self.annotation_id))
         self.show_annotation(None)
+        self.set_ownership(None, editable=True)
+
+    def set_ownership(self, note: str | None, editable: bool) -> None:
+        """``note``: whose the shown annotation is (None: the coder's own). Not ``editable``: every
+        field is read-only (the quote and the note can still be selected and copied), Delete is
+        gone, and "Copy to my layer" is offered."""
+        self.read_only = not editable
+        self.owner_note.setText(note or "")
+        self.owner_note.setVisible(bool(note))
+        self.copy_button.setVisible(bool(note))
+        self.delete_button.setVisible(editable)
+        for widget in (self.category, self.start, self.end):
+            widget.setEnabled(editable)
+        self.note.setReadOnly(not editable)
+        self.note.setStyleSheet("" if editable else "QPlainTextEdit { background: palette(window); }")
+        for row in range(self.attributes_form.rowCount()):
+            field = self.attributes_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if field is not None and field.widget() is not None:
+                field.widget().setEnabled(editable)
 
     def set_categories(self, categories) -> None:
         self._filling = True
@@ -158,18 +189,18 @@ class DetailsPanel(QWidget):
             self.attributes_form.addRow(f"{name}:", widget)
 
     def _attributes_edited(self, *_args) -> None:
-        if not self._filling and self.annotation_id:
+        if not self._filling and self.annotation_id and not self.read_only:
             values = {name: get() for name, get in self._attribute_getters.items()}
             self.attributesChanged.emit(self.annotation_id, values)
 
     # -- edits ---------------------------------------------------------------------------------
 
     def _category_picked(self, _index: int) -> None:
-        if not self._filling and self.annotation_id:
+        if not self._filling and self.annotation_id and not self.read_only:
             self.categoryChanged.emit(self.annotation_id, self.category.currentData())
 
     def _span_edited(self, _value: int) -> None:
-        if not self._filling and self.annotation_id and self.start.value() < self.end.value():
+        if not self._filling and self.annotation_id and not self.read_only and self.start.value() < self.end.value():
             self.spanChanged.emit(self.annotation_id, self.start.value(), self.end.value())
 
     def _note_typed(self) -> None:
@@ -179,7 +210,7 @@ class DetailsPanel(QWidget):
     def commit_note(self) -> None:
         self._note_timer.stop()
         text = self.note.toPlainText()
-        if self.annotation_id and not self._filling and text != self._note_sent:
+        if self.annotation_id and not self._filling and not self.read_only and text != self._note_sent:
             self._note_sent = text
             self.noteChanged.emit(self.annotation_id, text)
 

@@ -58,6 +58,7 @@ class DocumentView(QTextEdit):
         self.tooltip_provider: Callable[[list[Span]], str] | None = None
         self.menu_provider = None  # (code point or None) → QMenu or None
         self.edge_rule: Callable[[str, int, int], tuple[int, int]] | None = None  # (edge, start, end) of a drag → span
+        self.can_edit: Callable[[str], bool] | None = None  # annotation id → may its edges be dragged?
         self._highlighter: SpanHighlighter | None = None
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self.marked: list[tuple[int, int]] = []  # Qt positions of a place shown (mark_range), outlined
@@ -383,6 +384,8 @@ class DocumentView(QTextEdit):
         """"start" or "end" if ``point`` is on that edge of the selected annotation."""
         if self.selected_id is None or self.index is None or self.selected_id not in self.index.spans:
             return None
+        if self.can_edit is not None and not self.can_edit(self.selected_id):
+            return None  # another coder's annotation: no resize arrow, no drag
         span = self.index.spans[self.selected_id]
         for edge, offset in (("start", span.start), ("end", span.end)):
             x, top, bottom = self._edge_geometry(self.index.offsets.to_qt(offset), edge == "end")
