@@ -40,6 +40,8 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
                         " (default: documents every coder annotated)")
     p.add_argument("--categories", metavar="LIST", type=_names,
                    help="SOURCE only: comma-separated category names or ids (default: all)")
+    p.add_argument("--done-only", action="store_true",
+                   help="SOURCE only: only the documents every chosen coder marked done ('annotator status')")
     p.add_argument("--reliability-data", metavar="FILE",
                    help="CSV: a header row of coder names, one row per unit, an empty cell is a missing value")
     p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
@@ -76,6 +78,8 @@ def _resamples(text: str) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    if args.reliability_data and args.done_only:
+        raise UsageError("--done-only needs SOURCE files (a project or export files), not --reliability-data")
     if args.reliability_data and args.sources:
         raise UsageError("give either SOURCE files (span-level) or --reliability-data FILE (item-level), not both")
     if args.reliability_data:
@@ -88,14 +92,16 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 def run_span_report(args: argparse.Namespace) -> int:
     """Span-level agreement on a project or export files (``annotator agreement SOURCE...``)."""
     from annotator.core.agreement.report import span_report_as_dict, span_report_text
-    from annotator.core.agreement.sources import load_sources, narrow
+    from annotator.core.agreement.sources import load_sources, narrow, only_done
     from annotator.core.agreement.spans import span_report
 
     data = narrow(load_sources(args.sources), args.annotators, args.documents, args.categories)
     coders = data.coders(list(data.annotators) if args.annotators else None)
+    if args.done_only:
+        data = only_done(data, coders)
     texts = data.token_texts()
     report = span_report(texts, data.spans, coders=coders, categories=list(data.categories),
-                         documents=list(data.texts) if args.documents else None)
+                         documents=list(data.texts) if args.documents or args.done_only else None)
     if args.format == "table":
         print(_render_span_table(", ".join(map(str, args.sources)), span_report_as_dict(report, data)))
     else:

@@ -16,12 +16,10 @@ import gc
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
     QStackedWidget,
-    QWidget,
 )
 
 from annotator.core.errors import NotFoundError
@@ -33,6 +31,7 @@ from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.files import FilesController
 from annotator.gui.controllers.panels import PanelsController
 from annotator.gui.controllers.schema import SchemaController
+from annotator.gui.controllers.status import StatusController
 from annotator.gui.models.document_table_model import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
@@ -51,7 +50,7 @@ from annotator.gui.settings import (
 from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
-from annotator.gui.widgets import column
+from annotator.gui.widgets import add_dock, column
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +68,7 @@ class MainWindow(QMainWindow):
         self.annotating = AnnotateController(self, self.context, self.history)
         self.schema = SchemaController(self, self.context, self.history)
         self.panels = PanelsController(self)
+        self.statuses = StatusController(self, self.context, self.history)
 
         # Centre: the welcome page, or the document with its title and find bar.
         self.view = DocumentView()
@@ -99,17 +99,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(column(self.read_only_bar, self.stack))
 
         # Panels.
-        self.documents_model = DocumentTableModel(project, self, shown=self.context.shown_annotator)
+        self.documents_model = DocumentTableModel(project, self, shown=self.context.shown_annotator,
+                                                  coder=lambda: self.context.annotator.id)
         self.corpus = CorpusPanel(self.documents_model, self._search_documents)
         self.layers = LayersPanel()
         self.palette = CategoryPalette()
         self.details = DetailsPanel()
         self.table_panel = AnnotationTablePanel()
-        self.documents_dock = self._dock("Documents", self.corpus, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.layers_dock = self._dock("Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.palette_dock = self._dock("Categories", self.palette, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.details_dock = self._dock("Annotation", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.table_dock = self._dock("Annotations", self.table_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.documents_dock = add_dock(self, "Documents", self.corpus, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.layers_dock = add_dock(self, "Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.palette_dock = add_dock(self, "Categories", self.palette, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.details_dock = add_dock(self, "Annotation", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table_dock = add_dock(self, "Annotations", self.table_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.documents_dock, self.palette_dock], [300, 280], Qt.Orientation.Horizontal)
         self.resizeDocks([self.documents_dock, self.layers_dock], [460, 240], Qt.Orientation.Vertical)
         self.resizeDocks([self.palette_dock, self.details_dock], [250, 450], Qt.Orientation.Vertical)
@@ -138,16 +139,6 @@ class MainWindow(QMainWindow):
 
     # -- construction --------------------------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{title.lower()}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
-
     def _build_extra_menus(self) -> None:
         view = self.menus["&View"]
         view.addSeparator()
@@ -170,6 +161,7 @@ class MainWindow(QMainWindow):
         self.welcome.sampleRequested.connect(lambda: self.files.open_sample_project())
         self.corpus.documentActivated.connect(self.open_document)
         self.corpus.deleteRequested.connect(lambda document_id: annotating.delete_documents([document_id]))
+        self.corpus.statusRequested.connect(self.statuses.set_status)
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.update_position)
         self.view.edgeDragged.connect(self._edge_dragged)
@@ -230,7 +222,7 @@ class MainWindow(QMainWindow):
     WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
                      "annotate.delete", "annotate.start_left", "annotate.start_right", "annotate.end_left",
                      "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import",
-                     "edit.lead_override", "annotate.copy_to_mine")
+                     "annotate.cycle_status", "edit.lead_override", "annotate.copy_to_mine")
 
     def _show_read_only(self) -> None:
         """The banner and the disabled edits of a project open read-only (or their absence)."""
@@ -355,6 +347,7 @@ class MainWindow(QMainWindow):
         passes the command's Changes), or background work (``changed_outside_history``)."""
         if changes.schema:
             self.refresh_schema()
+        self.documents_model.update_statuses(changes.documents)  # a coder's status, or their first annotation
         if changes.corpus or (changes.schema and changes.annotations):
             # Documents listed, deleted or put back, or annotations a category took with it: reload.
             self.refresh()
@@ -450,6 +443,7 @@ class MainWindow(QMainWindow):
         else:
             self.count_label.clear()
         self.annotator_label.setText(f"Annotator: {self.context.annotator.name}")
+        self.documents_model.update_statuses(())  # reloads them all when the coder changed
         self.update_position()
         self.annotating.ownership.show_state()
 

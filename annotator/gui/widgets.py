@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -139,3 +141,15 @@ def target_allowed(parent, title: str, path) -> bool:
         QMessageBox.warning(parent, title, str(exc))
         return False
     return True
+
+
+def add_dock(window: QMainWindow, title: str, widget: QWidget, area) -> QDockWidget:
+    """``widget`` in a movable, closable, floatable dock of ``window`` (named for saveState)."""
+    dock = QDockWidget(title, window)
+    dock.setObjectName(f"dock-{title.lower()}")
+    dock.setWidget(widget)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    window.addDockWidget(area, dock)
+    return dock

@@ -69,8 +69,8 @@ def test_context_menu_of_the_documents_list(qtbot, filled, asked):
     window.show()
     table = window.corpus.table
     menu = window.corpus.menu_at(table.visualRect(window.corpus.proxy.index(1, 0)).center())
-    assert [a.text() for a in menu.actions()] == ["Delete Document…"]
-    menu.actions()[0].trigger()
+    assert [a.text() for a in menu.actions()] == ["My &Status", "Delete Document…"]  # issue 14 adds the status
+    menu.actions()[1].trigger()
     assert asked[0] == ["Delete the document “Two” and its 1 annotation with it?\n\nEdit → Undo puts it back."]
     assert [d.id for d in project.documents()] == [one.id]
     window.corpus.table.selectRow(0)

@@ -3,7 +3,8 @@ to plain data the measures take, and narrowed to the annotators, documents and c
 
 Names or ids select: ``--annotators alice,bob`` matches an annotator's id or name (exactly), and the
 same for documents (id or title) and categories (id or name). A name that matches nothing is an
-error naming it, so a typo never silently drops a coder.
+error naming it, so a typo never silently drops a coder. ``only_done`` keeps the documents every
+chosen coder marked done (their statuses come with a project, or with version-2 export files).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class AgreementData:
     documents: dict[str, str]  # id → title
     notes: list[str] = field(default_factory=list)
     contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
+    statuses: dict[tuple[str, str], str] = field(default_factory=dict)  # (document id, annotator id) → status
 
     def coders_who_annotated(self) -> list[str]:
         """Annotator ids with at least one span, in the order of ``annotators``."""
@@ -93,6 +95,7 @@ def from_project(project) -> AgreementData:
         categories={c.id: c.name for c in project.categories()},
         documents={d.id: d.title for d in documents},
         contents={d.id: project.document(d.id).text for d in documents},
+        statuses=project.status_matrix(),
     )
 
 
@@ -112,6 +115,7 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
         categories={c["id"]: c["name"] for c in data["categories"]},
         documents={d["id"]: d.get("title", d["id"]) for d in data["documents"]},
         contents={d["id"]: d["text"] for d in data["documents"] if "text" in d},
+        statuses={(s["document_id"], s["annotator_id"]): s["status"] for s in data.get("statuses", ())},
     )
 
 
@@ -127,4 +131,22 @@ def narrow(data: AgreementData, annotators: list[str] | None = None, documents: 
     keep = lambda ids, full: {k: v for k, v in full.items() if ids is None or k in ids}  # noqa: E731
     return AgreementData(keep(doc_ids, data.texts), spans, keep(coder_ids, data.annotators),
                          keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes),
-                         keep(doc_ids, data.contents))
+                         keep(doc_ids, data.contents),
+                         {k: v for k, v in data.statuses.items() if doc_ids is None or k[0] in doc_ids})
+
+
+def done_by_all(data: AgreementData, coders: list[str]) -> list[str]:
+    """The documents (ids, in the data's order) that every one of ``coders`` marked done."""
+    return [doc for doc in data.texts if all(data.statuses.get((doc, coder)) == "done" for coder in coders)]
+
+
+def only_done(data: AgreementData, coders: list[str]) -> AgreementData:
+    """The data limited to the documents every one of ``coders`` marked done, with a note saying
+    how many; ValidationError when there is none."""
+    done = done_by_all(data, coders)
+    names = ", ".join(data.annotators.get(c, c) for c in coders)
+    if not done:
+        raise ValidationError(f"no document is marked done by every chosen coder ({names})")
+    narrowed = narrow(data, documents=done)
+    narrowed.notes.append(f"only the {len(done)} of {len(data.texts)} documents marked done by {names}")
+    return narrowed

@@ -14,13 +14,20 @@ before (none when the import changes nothing):
   rejected. So is one whose attribute values do not fit the definitions of the project's category
   it maps to (an unknown attribute, a wrong type, not a choice, out of range): the others still
   import. An id the project already holds with the same content is skipped; with different
-  content the newer ``modified`` wins and the conflict is reported.
+  content the newer ``modified`` wins and the conflict is reported. Each keeps its ``modified_by``;
+- coders' statuses (version 2) are matched by (document, coder): the newer ``modified`` wins, as
+  in a merge; a status of a document that is not in the project is skipped;
+- settings (version 2) are taken from the file only when the project has none set at all (a new
+  project, such as one started from a lead's handout). Otherwise the project keeps its own, and
+  each value of the file that differs is reported: an import never flips a project's setting. A
+  key this version does not know is reported and ignored.
 
 Importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,9 +40,10 @@ from annotator.core.exchange.export_file import read_export
 from annotator.core.project.annotations import annotation_records, insert_annotations
 from annotator.core.project.categories import insert_category
 from annotator.core.project.changes import NOTHING, Changes, Progress
-from annotator.core.project.project import NewDocument, Project, insert_documents
+from annotator.core.project.project import SETTINGS, NewDocument, Project, insert_documents
+from annotator.core.project.statuses import merge_status
 from annotator.core.schema.rules import check_attribute_values
-from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin
+from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin, ProjectSetting
 from annotator.core.text import LIMITS, check_field, check_id
 
 
@@ -54,6 +62,9 @@ class AnnotationImportReport:
     annotations_added: int = 0
     annotations_skipped: int = 0
     annotations_updated: int = 0
+    statuses_added: int = 0
+    statuses_updated: int = 0
+    settings_applied: list[str] = field(default_factory=list)  # keys taken from a file
     reanchored: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
@@ -69,6 +80,8 @@ class AnnotationImportReport:
             f"annotations: {self.annotations_added} added, {self.annotations_skipped} skipped (already there), "
             f"{len(self.reanchored)} re-anchored, {len(self.rejected)} rejected, "
             f"{len(self.conflicts)} conflicting ({self.annotations_updated} updated from the file)",
+            f"statuses: {self.statuses_added} added, {self.statuses_updated} updated"
+            + (f"; settings taken from the file: {', '.join(self.settings_applied)}" if self.settings_applied else ""),
         ]
 
 
@@ -91,7 +104,8 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
             _apply(tx.session, data, path.name, local_project, summary)
     summary.backup = tx.backup
     wrote = (summary.documents_added or summary.categories_added or summary.annotators_added
-             or summary.annotations_added or summary.annotations_updated)
+             or summary.annotations_added or summary.annotations_updated
+             or summary.statuses_added or summary.statuses_updated or summary.settings_applied)
     summary.changes = Changes(schema=bool(summary.categories_added), corpus=bool(wrote))
     return summary
 
@@ -190,6 +204,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             "annotator_id": ann["annotator_id"], "start": start, "end": end, "note": ann["note"],
             "attributes": ann["attributes"], "created": ann["created"], "modified": ann["modified"],
             "origin_id": None if ann["project_id"] == local_project else ann["project_id"],
+            "modified_by": ann["modified_by"],
         }
         mine = existing.get(ann["id"])
         if mine is None:
@@ -204,6 +219,32 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             summary.conflicts.append(f"{label}: differs from the project's; the project's is newer and was kept")
     insert_annotations(s, new_rows)
     summary.annotations_added += len(new_rows)
+    _apply_statuses(s, data, doc_map, summary)
+    _apply_settings(s, data, name, summary)
+
+
+def _apply_statuses(s, data: dict[str, Any], doc_map: dict[str, str], summary: AnnotationImportReport) -> None:
+    for status in data["statuses"]:
+        if status["document_id"] not in doc_map:
+            continue  # its document is not in the project (noted with the documents)
+        outcome = merge_status(s, dict(status, document_id=doc_map[status["document_id"]]))
+        summary.statuses_added += outcome == "added"
+        summary.statuses_updated += outcome == "updated"
+
+
+def _apply_settings(s, data: dict[str, Any], name: str, summary: AnnotationImportReport) -> None:
+    """The file's settings into a project with none set; otherwise each difference is reported."""
+    held = {row.key: row.value for row in s.exec(select(ProjectSetting)).all()}
+    for key, value in sorted(data["settings"].items()):
+        if key not in SETTINGS:
+            summary.notes.append(f"{name}: setting {quoted(key)} is not known to this version; ignored")
+        elif not held:
+            s.add(ProjectSetting(key=key, value=value))
+            summary.settings_applied.append(key)
+        elif held.get(key) != value:
+            summary.notes.append(f"{name}: setting {key} is {json.dumps(value)} in the file but "
+                                 f"{json.dumps(held.get(key))} in the project; the project's is kept")
+    s.flush()
 
 
 def _anchor(text: str, ann: dict[str, Any]) -> tuple[int | None, int | str]:

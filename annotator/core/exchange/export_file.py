@@ -1,10 +1,13 @@
-"""Annotator's exchange file (format ``annotator-export``, version 1): writing and reading it.
+"""Annotator's exchange file (format ``annotator-export``, version 2): writing and reading it.
 
-docs/exchange-format.md documents every field; resources/formats/annotator-export-v1.schema.json
-describes the file and is used on every read. Writing is deterministic: lists in a fixed order,
-keys sorted, UTF-8, one item per line, and no time of export, so two exports of the same content
-are byte-identical and a team can diff them. Reading refuses, with the file, the JSON path and the
-reason, anything that is not a valid version-1 export; it never changes a project.
+docs/exchange-format.md documents every field; resources/formats/annotator-export-v2.schema.json
+(and -v1 for the older files, which are still read) describes the file and is used on every read.
+Writing is deterministic: lists in a fixed order, keys sorted, UTF-8, one item per line, and no
+time of export, so two exports of the same content are byte-identical and a team can diff them.
+Reading refuses, with the file, the JSON path and the reason, anything that is not a valid
+version-1 or version-2 export; it never changes a project.
+A version-1 file is read as the version-2 file it equals: no settings, no statuses, and no
+``modified_by`` (null) on its annotations.
 """
 
 from __future__ import annotations
@@ -20,30 +23,24 @@ from typing import Any, BinaryIO
 import fastjsonschema
 
 from annotator.core import resources
-from annotator.core.errors import ExchangeError, ReadError, ValidationError, brief, quoted
+from annotator.core.errors import ExchangeError, ReadError, brief, quoted
+from annotator.core.exchange.export_check import LISTS, check_export, json_path
 from annotator.core.exchange.export_lines import read_lines
 from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json
-from annotator.core.text import (
-    CONTROL_CHARACTERS,
-    LONE_SURROGATES,
-    check_integer,
-    check_timestamp,
-    mend_value,
-    normalise,
-    sha256_text,
-    value_problems,
-)
+from annotator.core.text import mend_value, value_problems
 
 log = logging.getLogger(__name__)
 
 FORMAT = "annotator-export"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions read; an older one is upgraded in memory (_upgraded)
 OFFSETS = {"unit": "code_point", "end": "exclusive"}
 CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
 MAX_FILE_BYTES = 128 * 1024 * 1024
-LISTS = ("projects", "categories", "annotators", "documents", "annotations")
-MAX_INTEGER = 2**31 - 1  # offsets, lengths and positions (the JSON Schema says the same)
+WRITTEN = ("projects", "categories", "annotators", "documents", "statuses", "annotations")  # in file order
 
+__all__ = ["FORMAT", "LISTS", "OFFSETS", "READS", "VERSION", "Scope", "build_export", "canonical", "check_export",
+           "dumps", "export_stream", "json_path", "parse_export", "read_export", "save", "write_export"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
 
     def annotations():
         for row in project.iter_export_annotations():
-            ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified = row
+            ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified, modified_by = row
             if not wanted(doc_id, cat_id, coder_id):
                 continue
             text = texts[doc_id]
@@ -106,6 +103,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
                 "annotator_id": coder_id, "attributes": _object(attrs, f"annotation {quoted(ann_id)} attributes", warn),
                 "category_id": cat_id,
                 "created": created, "document_id": doc_id, "end": end, "id": ann_id, "modified": modified,
+                "modified_by": modified_by,
                 "note": note, "prefix": text[max(0, start - CONTEXT_CHARS):start], "project_id": origin or info.id,
                 "quote": text[start:end], "start": start, "suffix": text[end:end + CONTEXT_CHARS],
             }
@@ -129,8 +127,12 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
              "description": c[3], "id": c[0], "name": c[1], "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
+        "settings": {key: _object(value, f"setting {quoted(key)}", warn) for key, value in rows.settings.items()},
         "annotators": [{"id": a[0], "name": a[1]} for a in coders],
         "documents": documents,
+        "statuses": [{"annotator_id": coder_id, "document_id": doc_id, "modified": modified, "status": status}
+                     for doc_id, coder_id, status, modified in rows.statuses
+                     if doc_id in texts and coder_id in coder_ids],
         "annotations": annotations(),
     }
 
@@ -147,6 +149,8 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     for key in ("projects", "categories", "annotators", "documents"):
         out[key] = sorted(data[key], key=lambda item: item["id"])
+    out["statuses"] = sorted(data.get("statuses", ()), key=lambda s: (s["document_id"], s["annotator_id"]))
+    out.setdefault("settings", {})
     out["annotations"] = sorted(data["annotations"], key=lambda a: (a["document_id"], a["start"], a["end"], a["id"]))
     return out
 
@@ -156,10 +160,10 @@ def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
     The lists must already be in canonical order (they may be iterators). Returns their sizes."""
     counts: dict[str, int] = {}
     out.write(b"{\n")
-    for key in ("format", "version", "offsets"):
+    for key in ("format", "version", "offsets", "settings"):
         out.write(f'"{key}":{_ENCODE(data[key])},\n'.encode())
-    for index, key in enumerate(LISTS):
-        end = b"]\n" if index == len(LISTS) - 1 else b"],\n"
+    for index, key in enumerate(WRITTEN):
+        end = b"]\n" if index == len(WRITTEN) - 1 else b"],\n"
         items = iter(data[key])
         held = next(items, _END)
         if held is _END:
@@ -204,25 +208,17 @@ def write_export(project, path: str | Path, scope: Scope = Scope(), include_text
 
 # -- reading ---------------------------------------------------------------------------------
 
-_validator = None
+_validators: dict[int, Any] = {}
 
 
-def _schema_validator():
-    global _validator
-    if _validator is None:
-        schema = resources.read_json("formats", "annotator-export-v1.schema.json")
+def _schema_validator(version: int = VERSION):
+    """The compiled JSON Schema of ``version`` (1 or 2)."""
+    if version not in _validators:
+        schema = resources.read_json("formats", f"annotator-export-v{version}.schema.json")
         # Draft 2020-12 as written; the keywords it uses mean the same in fastjsonschema's draft 7.
         # Formats are left to check_export, whose messages say what a timestamp must look like.
-        _validator = fastjsonschema.compile(schema, use_default=False, use_formats=False)
-    return _validator
-
-
-def json_path(parts) -> str:
-    """``["annotations", 3, "start"]`` -> ``$.annotations[3].start``."""
-    out = "$"
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part.encode('utf-8', 'backslashreplace').decode()}"
-    return out
+        _validators[version] = fastjsonschema.compile(schema, use_default=False, use_formats=False)
+    return _validators[version]
 
 
 _NOT_AN_EXPORT = "; not an Annotator export"  # after "not UTF-8 text"
@@ -230,7 +226,8 @@ _NOT_AN_EXPORT = "; not an Annotator export"  # after "not UTF-8 text"
 
 def read_export(path: str | Path) -> dict[str, Any]:
     """Read and check an export file; ExchangeError (naming the file, the place and the reason)
-    for anything that is not a valid version-1 Annotator export."""
+    for anything that is not a valid version-1 or version-2 Annotator export. A version-1 file
+    comes back as version 2 (see the module docstring)."""
     path = Path(path)
     try:
         with _open(path) as handle:
@@ -274,10 +271,21 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     if problem is not None:
         raise ExchangeError(f"{name}: {problem}")
     _whole_numbers(data, name)
-    error = _schema_error(data)
+    error = _schema_error(data, 1 if version == 1 else VERSION)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
     check_export(data, name)
+    return _upgraded(data)
+
+
+def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
+    """A checked file as version 2: a version-1 file gets empty settings and statuses, and
+    ``modified_by`` null on each annotation (version 1 did not record who last changed one)."""
+    if data["version"] == 1:
+        data["version"] = VERSION
+        data["settings"], data["statuses"] = {}, []
+        for ann in data["annotations"]:
+            ann["modified_by"] = None
     return data
 
 
@@ -331,10 +339,10 @@ def _value_problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _schema_error(data: dict[str, Any]) -> str | None:
-    """The first place where ``data`` breaks the JSON Schema, as "path: reason", or None."""
+def _schema_error(data: dict[str, Any], version: int = VERSION) -> str | None:
+    """The first place where ``data`` breaks the JSON Schema of ``version``, as "path: reason", or None."""
     try:
-        _schema_validator()(data)
+        _schema_validator(version)(data)
     except fastjsonschema.JsonSchemaValueException as error:
         return f"{json_path(_instance_path(data, error.path))}: {_schema_message(error)}"
     return None
@@ -379,85 +387,3 @@ def _schema_message(error: fastjsonschema.JsonSchemaValueException) -> str:
 
 def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def check_export(data: dict[str, Any], name: str) -> None:
-    """What the JSON Schema cannot say: unique ids, references, offsets, hashes, characters."""
-
-    def fail(parts, reason: str):
-        raise ExchangeError(f"{name}: {json_path(parts)}: {reason}")
-
-    # Whole numbers: a file's 0.0 was made 0 on reading (_whole_numbers); a dict built in code must hold ints.
-    for key, field, low in (("documents", "length", 1), ("annotations", "start", 0), ("annotations", "end", 1),
-                            ("categories", "position", -MAX_INTEGER - 1)):
-        for index, entry in enumerate(data[key]):
-            try:
-                check_integer(entry[field], "", low, MAX_INTEGER)
-            except ValidationError as exc:
-                fail([key, index, field], str(exc).strip())
-    for index, ann in enumerate(data["annotations"]):
-        for field in ("created", "modified"):
-            try:
-                check_timestamp(ann[field], "")
-            except ValidationError as exc:
-                fail(["annotations", index, field], str(exc).strip())
-
-    for key in LISTS:
-        seen: dict[str, int] = {}
-        for index, entry in enumerate(data[key]):
-            if entry["id"] in seen:
-                fail([key, index, "id"], f"duplicate id {entry['id']} (also at {json_path([key, seen[entry['id']]])})")
-            seen[entry["id"]] = index
-    for key, fields in (("projects", ("name",)), ("categories", ("name", "description", "shortcut")),
-                        ("annotators", ("name",)), ("documents", ("title", "source")),
-                        ("annotations", ("note",))):
-        for index, entry in enumerate(data[key]):
-            for field in fields:
-                value = entry.get(field)
-                if isinstance(value, str) and (CONTROL_CHARACTERS.search(value) or LONE_SURROGATES.search(value)):
-                    fail([key, index, field], "contains control characters or invalid Unicode")
-    lengths: dict[str, int] = {}
-    texts: dict[str, str] = {}
-    for index, doc in enumerate(data["documents"]):
-        lengths[doc["id"]] = doc["length"]
-        text = doc.get("text")
-        if text is None:
-            continue
-        if LONE_SURROGATES.search(text) or "\x00" in text:
-            fail(["documents", index, "text"], "contains NUL or invalid Unicode")
-        if text != normalise(text):
-            fail(["documents", index, "text"], "line endings are not normalised to \\n")
-        if len(text) != doc["length"]:
-            fail(["documents", index, "length"], f"is {doc['length']} but the text has {len(text)} characters")
-        if sha256_text(text) != doc["sha256"]:
-            fail(["documents", index, "sha256"], "does not match the SHA-256 of the included text")
-        texts[doc["id"]] = text
-    categories = {c["id"]: c for c in data["categories"]}
-    for index, cat in enumerate(data["categories"]):
-        parent, steps = cat["parent_id"], 0
-        while parent is not None:
-            if parent not in categories:
-                fail(["categories", index, "parent_id"], f"unknown category {parent}")
-            parent, steps = categories[parent]["parent_id"], steps + 1
-            if steps > len(categories):
-                fail(["categories", index, "parent_id"], "categories form a cycle")
-    coders = {a["id"] for a in data["annotators"]}
-    projects = {p["id"] for p in data["projects"]}
-    for index, ann in enumerate(data["annotations"]):
-        where = ["annotations", index]
-        if ann["document_id"] not in lengths:
-            fail([*where, "document_id"], f"unknown document {ann['document_id']}")
-        if ann["category_id"] not in categories:
-            fail([*where, "category_id"], f"unknown category {ann['category_id']}")
-        if ann["annotator_id"] not in coders:
-            fail([*where, "annotator_id"], f"unknown annotator {ann['annotator_id']}")
-        if ann["project_id"] not in projects:
-            fail([*where, "project_id"], f"unknown project {ann['project_id']}")
-        if ann["start"] >= ann["end"]:
-            fail([*where, "end"], f"end {ann['end']} is not after start {ann['start']}")
-        if ann["end"] > lengths[ann["document_id"]]:
-            fail([*where, "end"],
-                 f"end {ann['end']} is past the end of the document ({lengths[ann['document_id']]} characters)")
-        for field in ("quote", "prefix", "suffix"):
-            if LONE_SURROGATES.search(ann[field]) or "\x00" in ann[field]:
-                fail([*where, field], "contains NUL or invalid Unicode")

@@ -7,8 +7,12 @@ merge(A, A) is A):
 - annotations: the newer ``modified`` wins; equal times fall back to comparing the canonical JSON;
 - categories, annotators, projects: the canonical JSON decides (a report names each difference);
 - documents: the same text (SHA-256) under several ids becomes one document with the smallest id,
-  and its annotations follow it; a version with the text wins over one without. The same document
-  id with different texts refuses the merge, naming both files.
+  and its annotations and statuses follow it; a version with the text wins over one without. The
+  same document id with different texts refuses the merge, naming both files;
+- statuses (version 2): per (document, coder) the newer ``modified`` wins; equal times fall back to
+  comparing the canonical JSON (so "done" beats "in progress" set in the same microsecond);
+- settings (version 2): per key, a value all files agree on is kept; different values are reported
+  and the canonical JSON decides. Version-1 files (read as version 2) bring no statuses or settings.
 
 Every annotator's annotations are kept, with their annotator and the project they were made in.
 """
@@ -99,10 +103,30 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
                 if _better(ann, held[0], by_time=True):
                     annotations[ann["id"]] = (ann, name)
 
+    statuses: dict[tuple[str, str], dict[str, Any]] = {}
+    settings: dict[str, tuple[Any, str]] = {}
+    for name, data in named:
+        for status in data.get("statuses", ()):
+            status = dict(status, document_id=canonical_id[status["document_id"]])
+            pair = (status["document_id"], status["annotator_id"])
+            held = statuses.get(pair)
+            if held is None or (held != status and _better(status, held, by_time=True)):
+                statuses[pair] = status
+        for key, value in sorted(data.get("settings", {}).items()):
+            held_setting = settings.get(key)
+            if held_setting is None:
+                settings[key] = (value, name)
+            elif held_setting[0] != value:
+                report.conflicts.append(f"setting {key} differs between {held_setting[1]} and {name}")
+                if _key({"value": value}) > _key({"value": held_setting[0]}):
+                    settings[key] = (value, name)
+
     merged = canonical({
         "format": FORMAT,
         "version": VERSION,
         "offsets": dict(OFFSETS),
+        "settings": {key: value for key, (value, _) in sorted(settings.items())},
+        "statuses": list(statuses.values()),
         "projects": [v[0] for v in chosen["projects"].values()],
         "categories": [v[0] for v in chosen["categories"].values()],
         "annotators": [v[0] for v in chosen["annotators"].values()],

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError, brief
 from annotator.core.project.ownership import check_owner
+from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
@@ -59,14 +60,19 @@ class AnnotationsMixin:
 
         Each item is a mapping with document_id, category_id, annotator_id, start, end and
         optionally note, attributes, and (to restore a deleted annotation, or to import one)
-        id, created, modified, origin_id. Every item is checked before anything is written: one bad item refuses all.
+        id, created, modified, origin_id, modified_by. Every item is checked before anything is
+        written: one bad item refuses all.
         Attribute values must fit the definitions of the item's category, except with ``restore``
         (undo putting back rows exactly as they were, even if the definitions changed since).
         A new annotation (not ``restore``) stores the default of every attribute its category
         defines with one and the item gives no value for; a restored one keeps its values as they were.
         """
         with self._tx(write=True) as s:
-            return insert_annotations(s, items, restore=restore, defaults=not restore)
+            items = list(items)
+            ids = insert_annotations(s, items, restore=restore, defaults=not restore)
+            if not restore:
+                mark_started(s, items)  # a coder's first annotation in a document: "in progress"
+            return ids
 
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation; NotFoundError if there is none with this id."""
@@ -296,7 +302,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
 
 
 _RECORD_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
-                   "created", "modified", "origin_id")
+                   "created", "modified", "origin_id", "modified_by")
 
 
 def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -308,7 +314,7 @@ def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
         marks = ",".join("?" * len(chunk))
         rows = conn.exec_driver_sql(
             'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
-            f" origin_id FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
+            f" origin_id, modified_by FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
         for row in rows:
             record = dict(zip(_RECORD_COLUMNS, row))
             record["attributes"] = json.loads(record["attributes"])

@@ -307,6 +307,27 @@ class DeleteDocuments:
         return Changes.of(documents=self.ids, corpus=True)
 
 
+class SetDocumentStatus:
+    """Set a coder's status for a document; undo puts back the row as it was (its time included).
+    ``name``: the coder's name, to add their row first when the project does not hold it yet (a
+    coder may mark a document before their first annotation)."""
+
+    def __init__(self, document_id: str, annotator_id: str, status: str, label: str | None = None,
+                 name: str | None = None) -> None:
+        self.document_id, self.annotator_id, self.status, self.name = document_id, annotator_id, status, name
+        self.label = label or f"Mark document {status}"
+        self._before = None
+
+    def do(self, project) -> Changes:
+        if self.name and self.annotator_id not in {a.id for a in project.annotators()}:
+            project.add_annotator(self.name, id=self.annotator_id)
+        self._before = project.document_status_row(self.document_id, self.annotator_id)
+        return project.set_document_status(self.document_id, self.annotator_id, self.status)
+
+    def undo(self, project) -> Changes:
+        return project.restore_document_status(self.document_id, self.annotator_id, self._before)
+
+
 # -- schema composites: one core operation each (one transaction, one undo step) --------------
 
 

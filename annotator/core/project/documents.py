@@ -62,6 +62,7 @@ class DocumentDeletionReport:
 
     documents: list[dict[str, Any]]  # full rows, text, position and created included, in the order given
     annotations: list[dict[str, Any]]  # full rows of their annotations
+    statuses: list[dict[str, Any]] = field(default_factory=list)  # coders' status rows of these documents
 
     @property
     def titles(self) -> list[str]:

@@ -8,7 +8,7 @@ the database. Rows are plain tuples in a fixed column order; JSON columns stay a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
@@ -22,6 +22,8 @@ class ExportRows:
     annotators: list[tuple]  # (id, name)
     origins: dict[str, str]  # id -> name of the other projects annotations came from
     references: list[tuple]  # (document_id, category_id, annotator_id, origin_id) of every annotation
+    settings: dict[str, str] = field(default_factory=dict)  # key -> JSON text of each setting the project set
+    statuses: list[tuple] = field(default_factory=list)  # (document_id, annotator_id, status, modified)
 
 
 def read_export_rows(engine: Engine) -> ExportRows:
@@ -34,13 +36,16 @@ def read_export_rows(engine: Engine) -> ExportRows:
         origins = dict(conn.exec_driver_sql("SELECT id, name FROM origins").fetchall())
         refs = conn.exec_driver_sql(
             "SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
-    return ExportRows(docs, cats, coders, origins, refs)
+        settings = dict(conn.exec_driver_sql("SELECT key, value FROM settings ORDER BY key").fetchall())
+        statuses = conn.exec_driver_sql("SELECT document_id, annotator_id, status, modified FROM document_status"
+                                        " ORDER BY document_id, annotator_id").fetchall()
+    return ExportRows(docs, cats, coders, origins, refs, settings, statuses)
 
 
 def iter_export_annotations(engine: Engine) -> Iterator[tuple]:
     """``(id, document_id, start, end, category_id, annotator_id, origin_id, note, attributes JSON,
-    created, modified)`` of every annotation by document, start, end and id, read while iterated."""
+    created, modified, modified_by)`` of every annotation by document, start, end and id, read while iterated."""
     with engine.connect() as conn:
         yield from conn.exec_driver_sql(
             'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note, attributes,'
-            ' created, modified FROM annotations ORDER BY document_id, start, "end", id')
+            ' created, modified, modified_by FROM annotations ORDER BY document_id, start, "end", id')

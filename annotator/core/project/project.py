@@ -45,6 +45,7 @@ from annotator.core.project.documents import (
     insert_documents,
 )
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
+from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
 from annotator.core.storage import backups, db, migrations
 from annotator.core.storage.tables import (
     Annotation,
@@ -86,7 +87,7 @@ class Counts:
     annotations: int
 
 
-class Project(CategoriesMixin, AnnotationsMixin, CodersMixin):
+class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin):
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 
@@ -328,8 +329,8 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin):
         return {row[0] for row in rows}
 
     def delete_documents(self, ids: Iterable[str]) -> DocumentDeletionReport:
-        """Delete documents and all their annotations in one transaction; returns what was
-        deleted, for undo. An unknown id refuses the whole call."""
+        """Delete documents with all their annotations and coders' statuses in one transaction;
+        returns what was deleted, for undo. An unknown id refuses the whole call."""
         ids = list(dict.fromkeys(ids))
         with self._tx(write=True) as s:
             docs = []
@@ -340,7 +341,8 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin):
                 docs.append(doc)
             anns = s.exec(select(Annotation).where(Annotation.document_id.in_(ids))
                           .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)).all()
-            deleted = DocumentDeletionReport([d.model_dump() for d in docs], [a.model_dump() for a in anns])
+            deleted = DocumentDeletionReport([d.model_dump() for d in docs], [a.model_dump() for a in anns],
+                                             take_statuses(s, ids))
             s.execute(delete(Annotation).where(Annotation.document_id.in_(ids)))
             s.execute(delete(Document).where(Document.id.in_(ids)))
         return deleted
@@ -357,6 +359,8 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin):
                 s.add(Document(**copy.deepcopy(row)))
             s.flush()
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
+            for status in deleted.statuses:
+                put_status(s, status)
 
     def document_by_sha256(self, sha256: str) -> Document | None:
         """The document whose normalised text has this SHA-256, if the project holds it."""

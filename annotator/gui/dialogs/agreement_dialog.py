@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -44,7 +45,7 @@ from annotator.core.agreement.report import (
     span_report_text,
     verdict,
 )
-from annotator.core.agreement.sources import AgreementData
+from annotator.core.agreement.sources import AgreementData, done_by_all
 from annotator.core.errors import AnnotatorError
 from annotator.core.files import write_text
 from annotator.gui.operations import Operation
@@ -79,6 +80,10 @@ class AgreementDialog(QDialog):
             inner = QVBoxLayout(box)
             inner.addWidget(widget)
             choose.addWidget(box, 0, column)
+        self.done_only = QCheckBox("Only documents every chosen coder marked &done")
+        self.done_only.setToolTip("Each coder marks their status of a document in the Documents list "
+                                  "(or with 'annotator status'); unfinished documents then do not count")
+        choose.addWidget(self.done_only, 1, 1)
         self.run_button = QPushButton("&Compute")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.compute)
@@ -176,6 +181,13 @@ class AgreementDialog(QDialog):
         documents = self.checked(self.lists["documents"])
         categories = self.checked(self.lists["categories"])
         data = self.data
+        if self.done_only.isChecked():
+            done = set(done_by_all(data, coders))
+            documents = [d for d in documents if d in done]
+            if not documents:
+                QMessageBox.warning(self, "Agreement", "None of the chosen documents is marked done by every "
+                                    "chosen coder.")
+                return
         texts = data.token_texts()
         all_documents = len(documents) == len(data.texts)
 

@@ -9,18 +9,35 @@ from PySide6.QtCore import Qt
 from annotator.gui.models.rows import SORT_ROLE, RowTableModel
 from annotator.gui.widgets import plain
 
+STATUS_COLUMN = 4
+_STATUS_MARKS = {"not started": "○", "in progress": "◐", "done": "●"}  # shapes, so colour is never the only cue
+_STATUS_ORDER = {"not started": 0, "in progress": 1, "done": 2}
+
 
 class DocumentTableModel(RowTableModel):
-    """The project's documents: title, length, annotations, source."""
+    """The project's documents: title, length, annotations, source, and the current coder's status
+    of each (``coder()`` gives their id, None before the project knows them: all not started)."""
 
-    HEADERS = ("Title", "Length", "Annotations", "Source")
+    HEADERS = ("Title", "Length", "Annotations", "Source", "Status")
 
-    def __init__(self, project, parent=None, shown=lambda: None) -> None:
+    def __init__(self, project, parent=None, shown=lambda: None, coder=lambda: None) -> None:
         super().__init__(parent)
         self._project = project
         self._shown = shown  # whose annotations the counts are of: None (everyone's) or a coder's id
         self._rows = []
         self._row_of: dict[str, int] = {}
+        self.coder = coder
+        self._coder_id: str | None = None
+        self._statuses: dict[str, str] = {}
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        """The status column's header is a mark (the list is narrow), explained by its tooltip."""
+        if section == STATUS_COLUMN and orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "✓"
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return "Your status of each document: ○ not started, ◐ in progress, ● done (Ctrl+Shift+D)"
+        return super().headerData(section, orientation, role)
 
     def set_project(self, project) -> None:
         self._project = project
@@ -30,7 +47,30 @@ class DocumentTableModel(RowTableModel):
         self.beginResetModel()
         self._rows = self._project.documents(self._shown())
         self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
+        self._load_statuses()
         self.endResetModel()
+
+    def _load_statuses(self) -> None:
+        self._coder_id = self.coder()
+        rows = self._project.document_statuses(annotator_id=self._coder_id) if self._coder_id else []
+        self._statuses = {r.document_id: r.status for r in rows}
+
+    def status(self, document_id: str) -> str:
+        """The current coder's status of the document."""
+        return self._statuses.get(document_id, "not started")
+
+    def update_statuses(self, document_ids=None) -> None:
+        """Read the statuses again (of these documents, or of all when the coder changed)."""
+        if self.coder() != self._coder_id or document_ids is None:
+            self._load_statuses()
+            if self._rows:
+                self.dataChanged.emit(self.index(0, STATUS_COLUMN), self.index(len(self._rows) - 1, STATUS_COLUMN))
+            return
+        for document_id in document_ids:
+            row = self._row_of.get(document_id)
+            if row is not None:
+                self._statuses[document_id] = self._project.document_status(document_id, self._coder_id)
+                self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN))
 
     def document_at(self, row: int):
         return self._rows[row]
@@ -46,13 +86,20 @@ class DocumentTableModel(RowTableModel):
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
     def cell(self, doc, column: int, role):
+        status = self.status(doc.id)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (doc.title, f"{doc.length:,}", str(doc.annotation_count), doc.source)[column]
+            return (doc.title, f"{doc.length:,}", str(doc.annotation_count), doc.source,
+                    _STATUS_MARKS[status])[column]  # the mark alone: the list is narrow; the tooltip says it
         if role == SORT_ROLE:
-            return (doc.title.casefold(), doc.length, doc.annotation_count, doc.source.casefold())[column]
+            return (doc.title.casefold(), doc.length, doc.annotation_count, doc.source.casefold(),
+                    _STATUS_ORDER[status])[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain(f"{doc.title}\n{doc.length:,} characters · {doc.annotation_count} annotation(s) · "
-                    f"from {doc.source or 'unknown source'}")
+                    f"from {doc.source or 'unknown source'}\nYour status: {status}")
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == STATUS_COLUMN:
+            return status
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == STATUS_COLUMN:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

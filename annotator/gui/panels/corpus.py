@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.models.document_table_model import DocumentTableModel
+from annotator.core.project.statuses import STATUSES
+from annotator.gui.models.document_table_model import STATUS_COLUMN, DocumentTableModel
 from annotator.gui.models.rows import SORT_ROLE
 
 
@@ -39,10 +40,12 @@ class _DocumentFilter(QSortFilterProxyModel):
 
 class CorpusPanel(QWidget):
     """Lists documents; ``documentActivated(id)`` when the current row changes, ``deleteRequested(id)``
-    from the context menu (the Delete key is the window's Delete action, which asks the panel)."""
+    from the context menu (the Delete key is the window's Delete action, which asks the panel), and
+    ``statusRequested(id, status)`` when the coder sets their status of a document there."""
 
     documentActivated = Signal(str)
     deleteRequested = Signal(str)
+    statusRequested = Signal(str, str)
 
     def __init__(self, model: DocumentTableModel, search, parent=None) -> None:
         """``search(text) -> set of ids`` finds documents whose title or text holds ``text``."""
@@ -68,7 +71,7 @@ class CorpusPanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
+        for column in (1, 2, STATUS_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnHidden(3, True)  # the source shows in the tooltip
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -128,6 +131,11 @@ class CorpusPanel(QWidget):
             return None
         document_id = self.model.document_at(self.proxy.mapToSource(index).row()).id
         menu = QMenu(self)
+        statuses = menu.addMenu("My &Status")
+        for status in STATUSES:
+            action = statuses.addAction(status.capitalize(), lambda s=status: self.statusRequested.emit(document_id, s))
+            action.setCheckable(True)
+            action.setChecked(self.model.status(document_id) == status)
         menu.addAction("Delete Document…", lambda: self.deleteRequested.emit(document_id))
         return menu
 

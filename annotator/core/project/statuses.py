@@ -1,0 +1,153 @@
+"""Each coder's status per document (a mixin of ``Project``; see project.py for the transaction rules).
+
+A coder marks each document ``not started``, ``in progress`` or ``done``. No row is ``not started``;
+a coder who sets a document back to ``not started`` keeps a row saying so, with the time, so that
+a merge or an import of an older export does not bring the earlier status back (the latest per
+(document, coder) wins everywhere). ``in progress`` is set automatically when a coder adds their
+first annotation to a document (``Project.add_annotations``; imports and undo do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from annotator.core.errors import NotFoundError, ValidationError, quoted
+from annotator.core.project.changes import Changes
+from annotator.core.storage.tables import Annotator, Document, DocumentStatus, now
+
+NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
+STATUSES = (NOT_STARTED, IN_PROGRESS, DONE)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One coder's status for one document, and when it was set."""
+
+    document_id: str
+    annotator_id: str
+    status: str
+    modified: str
+
+    def record(self) -> dict[str, str]:
+        return {"document_id": self.document_id, "annotator_id": self.annotator_id,
+                "status": self.status, "modified": self.modified}
+
+
+def check_status(value: Any) -> str:
+    """``value`` as a status; ValidationError naming the three when it is none of them."""
+    if value not in STATUSES:
+        raise ValidationError(f"unknown status {quoted(str(value), 40)}; use one of: {', '.join(STATUSES)}")
+    return value
+
+
+def next_status(status: str) -> str:
+    """The status after ``status`` when a coder cycles through them (done goes back to not started)."""
+    return STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)]
+
+
+class StatusesMixin:
+    def document_status(self, document_id: str, annotator_id: str) -> str:
+        """The coder's status for the document: ``not started`` when none was set."""
+        row = self.document_status_row(document_id, annotator_id)
+        return NOT_STARTED if row is None else row.status
+
+    def document_status_row(self, document_id: str, annotator_id: str) -> StatusRow | None:
+        """The stored status row (with when it was set), or None when there is none."""
+        with self._tx() as s:
+            row = s.get(DocumentStatus, (document_id, annotator_id))
+            return None if row is None else _row(row)
+
+    def document_statuses(self, annotator_id: str | None = None,
+                          document_id: str | None = None) -> list[StatusRow]:
+        """Every stored status (optionally of one coder, or of one document), by document and coder."""
+        query = select(DocumentStatus).order_by(DocumentStatus.document_id, DocumentStatus.annotator_id)
+        if annotator_id is not None:
+            query = query.where(DocumentStatus.annotator_id == annotator_id)
+        if document_id is not None:
+            query = query.where(DocumentStatus.document_id == document_id)
+        with self._tx() as s:
+            return [_row(row) for row in s.exec(query).all()]
+
+    def status_matrix(self) -> dict[tuple[str, str], str]:
+        """``(document_id, annotator_id) -> status`` for every stored status other than not started."""
+        return {(r.document_id, r.annotator_id): r.status for r in self.document_statuses() if r.status != NOT_STARTED}
+
+    def set_document_status(self, document_id: str, annotator_id: str, status: str) -> Changes:
+        """Set a coder's status for a document (committed at once) and stamp the time; setting the
+        status it already has changes nothing. NotFoundError for an unknown document or coder."""
+        status = check_status(status)
+        with self._tx(write=True) as s:
+            _check_refs(s, document_id, annotator_id)
+            row = s.get(DocumentStatus, (document_id, annotator_id))
+            if (NOT_STARTED if row is None else row.status) == status:
+                return Changes()
+            put_status(s, {"document_id": document_id, "annotator_id": annotator_id, "status": status,
+                           "modified": now()})
+        return Changes.of(documents=[document_id])
+
+    def restore_document_status(self, document_id: str, annotator_id: str, row: StatusRow | None) -> Changes:
+        """Put back a status row exactly as it was (undo), or remove the row when there was none."""
+        with self._tx(write=True) as s:
+            held = s.get(DocumentStatus, (document_id, annotator_id))
+            if row is None:
+                if held is not None:
+                    s.delete(held)
+            else:
+                put_status(s, row.record())
+        return Changes.of(documents=[document_id])
+
+
+def _row(row: DocumentStatus) -> StatusRow:
+    return StatusRow(row.document_id, row.annotator_id, row.status, row.modified)
+
+
+def _check_refs(s: Session, document_id: str, annotator_id: str) -> None:
+    if s.get(Document, document_id) is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    if s.get(Annotator, annotator_id) is None:
+        raise NotFoundError(f"no annotator with id {annotator_id}")
+
+
+def put_status(s: Session, record: Mapping[str, str]) -> None:
+    """Write one status row (document_id, annotator_id, status, modified) inside an open session."""
+    row = s.get(DocumentStatus, (record["document_id"], record["annotator_id"]))
+    if row is None:
+        s.add(DocumentStatus(**dict(record)))
+    else:
+        row.status, row.modified = record["status"], record["modified"]
+        s.add(row)
+    s.flush()
+
+
+def merge_status(s: Session, record: Mapping[str, str]) -> str:
+    """Apply a status from an export inside an open session when it is newer than the project's:
+    returns ``"added"``, ``"updated"`` or ``"kept"`` (the project's is as new or newer)."""
+    row = s.get(DocumentStatus, (record["document_id"], record["annotator_id"]))
+    if row is not None and (row.modified, row.status) >= (record["modified"], record["status"]):
+        return "kept"
+    put_status(s, record)
+    return "added" if row is None else "updated"
+
+
+def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
+    """``in progress`` for each (document, coder) of new annotations whose status is not started."""
+    for document_id, annotator_id in sorted({(i["document_id"], i["annotator_id"]) for i in items}):
+        row = s.get(DocumentStatus, (document_id, annotator_id))
+        if row is None or row.status == NOT_STARTED:
+            put_status(s, {"document_id": document_id, "annotator_id": annotator_id, "status": IN_PROGRESS,
+                           "modified": now()})
+
+
+def take_statuses(s: Session, document_ids: list[str]) -> list[dict[str, str]]:
+    """Remove the statuses of documents about to be deleted; returns their rows, for restore."""
+    rows = s.exec(select(DocumentStatus).where(DocumentStatus.document_id.in_(document_ids))
+                  .order_by(DocumentStatus.document_id, DocumentStatus.annotator_id)).all()
+    taken = [_row(row).record() for row in rows]
+    for row in rows:
+        s.delete(row)
+    s.flush()
+    return taken
