@@ -105,17 +105,30 @@ def test_init_from_refuses_a_file_that_is_not_an_export(run, tmp_path):
     assert not (tmp_path / "bob.annotator").exists()
 
 
-@pytest.mark.skipif(export_file.VERSION < 2, reason="settings travel in the exchange file from version 2 "
-                    "(issue 14 point 5, written by another change)")
 def test_the_handout_carries_blind_coding_into_the_coders_project(lead, run, tmp_path):
     # Issue 14, point 5: "Exported files carry the setting so a team's handout keeps it."
+    with Project.open(lead) as project:
+        project.set_setting("lead_override", True)  # the lead's own permission: it must not travel
     handout = tmp_path / "handout.json"
     run("export", lead, "--handout", "-o", handout)
-    assert json.loads(handout.read_text())["settings"]["blind_coding"] is True
+    assert export_file.VERSION >= 2
+    assert json.loads(handout.read_text())["settings"] == {"blind_coding": True}
     code, out, _ = run("init", tmp_path / "bob.annotator", "--from", handout)
     assert code == 0 and out.rstrip().endswith("blind coding is on")
     with Project.open(tmp_path / "bob.annotator", mode="read") as coder:
-        assert coder.setting("blind_coding") is True
+        assert coder.setting("blind_coding") is True and coder.setting("lead_override") is None
+
+
+def test_a_file_that_carries_lead_override_does_not_set_it(lead, run, tmp_path):
+    """A hand-edited (or foreign) file naming lead_override: import leaves it out and says so."""
+    handout = tmp_path / "handout.json"
+    run("export", lead, "--handout", "-o", handout)
+    data = json.loads(handout.read_text())
+    data["settings"]["lead_override"] = True
+    handout.write_text(json.dumps(data))
+    assert run("init", tmp_path / "bob.annotator", "--from", handout)[0] == 0
+    with Project.open(tmp_path / "bob.annotator", mode="read") as coder:
+        assert coder.setting("lead_override") is None and coder.setting("blind_coding") is True
 
 
 def test_handout_to_coder_to_export_merges_back_with_the_leads(lead, run, tmp_path):

@@ -40,7 +40,7 @@ from annotator.core.exchange.export_file import read_export
 from annotator.core.project.annotations import annotation_records, insert_annotations
 from annotator.core.project.categories import insert_category
 from annotator.core.project.changes import NOTHING, Changes, Progress
-from annotator.core.project.project import SETTINGS, NewDocument, Project, insert_documents
+from annotator.core.project.project import LOCAL_SETTINGS, SETTINGS, NewDocument, Project, insert_documents
 from annotator.core.project.statuses import merge_status
 from annotator.core.schema.rules import check_attribute_values
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin, ProjectSetting
@@ -238,6 +238,8 @@ def _apply_settings(s, data: dict[str, Any], name: str, summary: AnnotationImpor
     for key, value in sorted(data["settings"].items()):
         if key not in SETTINGS:
             summary.notes.append(f"{name}: setting {quoted(key)} is not known to this version; ignored")
+        elif key in LOCAL_SETTINGS:
+            summary.notes.append(f"{name}: setting {key} belongs to the project it was set in; ignored")
         elif not held:
             s.add(ProjectSetting(key=key, value=value))
             summary.settings_applied.append(key)

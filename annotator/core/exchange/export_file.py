@@ -27,6 +27,7 @@ from annotator.core.errors import ExchangeError, ReadError, brief, quoted
 from annotator.core.exchange.export_check import LISTS, check_export, json_path
 from annotator.core.exchange.export_lines import read_lines
 from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json
+from annotator.core.project.project import LOCAL_SETTINGS
 from annotator.core.text import mend_value, value_problems
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,8 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
              "description": c[3], "id": c[0], "name": c[1], "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],
-        "settings": {key: _object(value, f"setting {quoted(key)}", warn) for key, value in rows.settings.items()},
+        "settings": {key: _object(value, f"setting {quoted(key)}", warn) for key, value in rows.settings.items()
+                     if key not in LOCAL_SETTINGS},  # a lead's local permission never travels
         "annotators": [{"id": a[0], "name": a[1]} for a in coders],
         "documents": documents,
         "statuses": [{"annotator_id": coder_id, "document_id": doc_id, "modified": modified, "status": status}
