@@ -117,10 +117,11 @@ def test_version_2_carries_statuses_settings_and_modified_by(pair):
 
     project, doc1, doc2, alice, bob, _ = pair
     project.set_document_status(doc2.id, bob.id, "done")
-    project.set_setting("lead_override", True, by=alice.id)
+    project.set_setting("blind_coding", True, by=alice.id)
+    project.set_setting("lead_override", True, by=alice.id)  # local: never written
     data = build_export(project)
     assert data["version"] == 2
-    assert data["settings"] == {"lead_override": True}
+    assert data["settings"] == {"blind_coding": True}
     assert {(s["document_id"], s["annotator_id"], s["status"]) for s in data["statuses"]} == {
         (doc1.id, alice.id, "in progress"), (doc1.id, bob.id, "in progress"), (doc2.id, alice.id, "in progress"),
         (doc2.id, bob.id, "done")}
@@ -178,18 +179,18 @@ def test_modified_by_travels_with_the_annotation(pair, tmp_path):
 
 def test_settings_apply_to_a_project_with_none_set_and_are_only_reported_otherwise(pair, tmp_path):
     project, *_ = pair
-    project.set_setting("lead_override", True)
+    project.set_setting("blind_coding", True)
     write_export(project, tmp_path / "a.json")
     with create_project(tmp_path / "fresh.annotator", template=None) as fresh:
         report = import_annotations(fresh, [tmp_path / "a.json"])
-        assert report.settings_applied == ["lead_override"]
-        assert fresh.setting("lead_override") is True
+        assert report.settings_applied == ["blind_coding"]
+        assert fresh.setting("blind_coding") is True
     with create_project(tmp_path / "lead.annotator", template=None) as lead:
-        lead.set_setting("lead_override", False)
+        lead.set_setting("blind_coding", False)
         report = import_annotations(lead, [tmp_path / "a.json"])
-        assert lead.setting("lead_override") is False  # never flipped by an import
+        assert lead.setting("blind_coding") is False  # never flipped by an import
         assert report.settings_applied == []
-        assert any("setting lead_override is true in the file but false in the project" in n for n in report.notes)
+        assert any("setting blind_coding is true in the file but false in the project" in n for n in report.notes)
 
 
 def test_a_setting_this_version_does_not_know_is_reported_and_ignored(pair, tmp_path):
