@@ -14,6 +14,9 @@ def _coders_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"),
                    help="rename coder OLD (a name or an id) to NEW; exports name coders by id, so later "
                         "exports carry the new name")
+    p.add_argument("--by", metavar="NAME",
+                   help="the coder making the change (a name or an id): once the project has a lead, only the "
+                        "lead renames other coders")
     p.set_defaults(func=cmd_coders)
 
 
@@ -42,18 +45,14 @@ def cmd_coders(args: argparse.Namespace) -> int:
 
 
 def _rename(args: argparse.Namespace) -> int:
-    from annotator.core.errors import ValidationError, quoted
+    from annotator.cli.settings import coder_id
+    from annotator.core.errors import quoted
     from annotator.core.project.project import Project
-    from annotator.core.text import pick
 
     old, new = args.rename
     with Project.open(args.project) as project:
-        names = {a.id: a.name for a in project.annotators()}
-        chosen = pick("annotator", [old], names)
-        if len(chosen) > 1:
-            raise ValidationError(f"{len(chosen)} coders are named {quoted(old, 60)}; give one's id: "
-                                  + ", ".join(chosen))
-        renamed = project.rename_annotator(chosen[0], new)
+        by = coder_id(project, args.by) if args.by else None
+        renamed = project.rename_annotator(coder_id(project, old), new, by=by)
     if not renamed.changes:
         print(f"coder {quoted(renamed.old_name)} ({renamed.id}) already has that name; nothing changed")
     else:

@@ -39,7 +39,8 @@ def test_settings_lists_every_setting_and_turns_blind_coding_on_and_off(lead, ru
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["setting", "value", "meaning"]
-    assert [line.split()[:2] for line in lines[2:]] == [["lead_override", "off"], ["blind_coding", "on"]]
+    assert [line.split()[:2] for line in lines[2:] if line.split()[0] in ("lead", "lead_override", "blind_coding")] == [
+        ["lead", "none"], ["lead_override", "off"], ["blind_coding", "on"]]
     code, out, _ = run("settings", lead, "--blind", "off")
     assert code == 0
     assert out.strip() == ("blind coding is off: the app shows whoever opens this project every coder's "
@@ -162,3 +163,26 @@ def test_handout_to_coder_to_export_merges_back_with_the_leads(lead, run, tmp_pa
         assert ("Bob", lead_doc.id, claim.id, 4, 22, "Bob's note") in rows
         assert len(rows) == 2 and project.annotation(mark.id).annotator_id == bob.id
         assert len(project.documents()) == 2  # no document came twice
+
+
+def test_settings_lead_and_by_on_the_command_line(lead, run):
+    """Once a project has a lead, `settings` and `coders --rename` need `--by` the lead."""
+    with Project.open(lead) as project:
+        project.add_annotator("Bob")
+    code, out, _ = run("settings", lead, "--lead", "Alice")
+    assert code == 0 and out.startswith("the project's lead is Alice (")
+    code, out, err = run("settings", lead, "--blind", "off")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "only the project's lead, Alice, may change the project's settings; say who you are" in err
+    assert run("settings", lead, "--blind", "off", "--by", "Bob")[0] == 1
+    assert run("settings", lead, "--blind", "off", "--by", "Alice")[0] == 0
+    assert run("settings", lead, "--override", "on", "--by", "Alice")[0] == 0
+    code, _, err = run("coders", lead, "--rename", "Alice", "Al", "--by", "Bob")
+    assert code == 1 and "may rename other coders; you are Bob" in err
+    assert run("coders", lead, "--rename", "Bob", "Robert", "--by", "Bob")[0] == 0
+    assert run("settings", lead, "--lead", "none", "--by", "Alice")[0] == 0
+    code, out, _ = run("settings", lead)
+    assert [line.split()[:2] for line in out.splitlines() if line.startswith("lead")] == [
+        ["lead", "none"], ["lead_override", "on"]]
+    with Project.open(lead, mode="read") as project:
+        assert project.setting("blind_coding") is False and project.setting("lead") is None

@@ -112,3 +112,45 @@ def test_undo_of_an_add_deletes_what_it_made_as_its_coders(filled, dump):
     add.do(project)
     add.undo(project)
     assert dump(project) == before
+
+
+def test_once_the_project_has_a_lead_only_the_lead_changes_settings_and_renames_others(filled):
+    project, _, (alice, bob), _ = filled
+    project.set_setting("lead", alice.id, by=bob.id)  # no lead yet: any coder may name one
+    with pytest.raises(OwnershipError, match="^only the project's lead, alice, may change the project's "
+                                             "settings; you are bob$"):
+        project.set_setting("blind_coding", True, by=bob.id)
+    with pytest.raises(OwnershipError, match="say who you are"):
+        project.set_setting("lead_override", True)
+    with pytest.raises(OwnershipError, match="may rename other coders; you are bob"):
+        project.rename_annotator(alice.id, "Alicia", by=bob.id)
+    assert project.rename_annotator(bob.id, "Robert", by=bob.id).new_name == "Robert"  # oneself: always
+    assert project.rename_annotator(bob.id, "bob", by=alice.id).new_name == "bob"
+    project.set_setting("blind_coding", True, by=alice.id)
+    project.set_setting("lead", None, by=alice.id)  # the lead gives up the role: anyone may again
+    project.set_setting("blind_coding", False, by=bob.id)
+    assert project.setting("blind_coding") is False
+    with pytest.raises(ValidationError, match="must be one of its coders"):
+        project.set_setting("lead", "00000000-0000-4000-8000-00000000dead", by=bob.id)
+
+
+def test_with_a_lead_the_override_lets_only_the_lead_change_others_annotations(filled):
+    project, _, (alice, bob), _ = filled
+    carol = project.add_annotator("carol")
+    project.set_setting("lead", carol.id, by=carol.id)
+    project.set_setting("lead_override", True, by=carol.id)
+    ann = alices(project, alice)
+    with pytest.raises(OwnershipError, match="only the project's lead may change it"):
+        project.update_annotation(ann.id, note="bob's cleanup", by=bob.id)
+    project.update_annotation(ann.id, note="the lead's cleanup", by=carol.id)
+    changed = project.annotation(ann.id)
+    assert (changed.note, changed.annotator_id, changed.modified_by) == ("the lead's cleanup", alice.id, carol.id)
+
+
+def test_the_lead_stays_in_its_project(filled, tmp_path):
+    from annotator.core.exchange.export_file import build_export
+
+    project, _, (alice, _), _ = filled
+    project.set_setting("lead", alice.id, by=alice.id)
+    project.set_setting("blind_coding", True, by=alice.id)
+    assert build_export(project)["settings"] == {"blind_coding": True}

@@ -245,3 +245,38 @@ def test_deleting_a_document_counts_only_my_annotations(team, monkeypatch):
     window.annotating.delete_documents([t["doc"].id])
     assert asked[0].startswith("Delete the document “Article” and its 1 annotation of yours (and any by other "
                                "coders) with it?")
+
+
+def test_the_lead_is_chosen_in_project_settings_and_then_only_the_lead_changes_them(team, monkeypatch, shoot):
+    """Bob makes himself the lead; as Alice the settings and the override are then refused, with a message."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window, t = team
+
+    def make_me_lead(dialog):
+        assert dialog.lead.isEnabled() and not dialog.lead.isChecked()
+        dialog.lead.setChecked(True)
+        shoot(dialog, "project-settings-lead.png")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(project_settings.ProjectSettingsDialog, "exec", make_me_lead)
+    window.actions["file.project_settings"].trigger()
+    assert window.project.setting("lead") == t["bob"].id
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    window.files.set_annotator("Alice")
+
+    def turn_blind_on(dialog):
+        assert not dialog.lead.isChecked()
+        dialog.blind.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(project_settings.ProjectSettingsDialog, "exec", turn_blind_on)
+    window.actions["file.project_settings"].trigger()
+    assert window.project.setting("blind_coding") is None
+    assert warnings == ["only the project's lead, Bob, may change the project's settings; you are Alice"]
+    monkeypatch.setattr(window.annotating.ownership, "_confirm", lambda: True)
+    window.actions["edit.lead_override"].trigger()
+    assert window.project.setting("lead_override") is None and len(warnings) == 2
+    assert not window.actions["edit.lead_override"].isChecked()

@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import NOTHING, Changes
+from annotator.core.project.ownership import check_lead
 from annotator.core.storage.tables import Annotation, Annotator, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id
 
@@ -102,12 +103,15 @@ class CodersMixin:
             summaries.append(CoderSummary(coder.id, coder.name, coder.created, count, last))
         return summaries
 
-    def rename_annotator(self, annotator_id: str, name: str) -> CoderRename:
+    def rename_annotator(self, annotator_id: str, name: str, by: str | None = None) -> CoderRename:
         """Give a coder a new name (the same rule as ``add_annotator``; a change of case of their
         own name is allowed). Their annotations keep their id, so every later export and report
-        shows the new name."""
+        shows the new name. Once the project has a lead, only the lead renames other coders
+        (``by``: the acting coder's id; a coder may always rename themselves)."""
         name = _clean_name(name)
         with self._tx(write=True) as s:
+            if by != annotator_id:
+                check_lead(s, by, "rename other coders")
             coder = s.get(Annotator, annotator_id)
             if coder is None:
                 raise NotFoundError(f"no annotator with id {annotator_id}")

@@ -276,16 +276,17 @@ class RenameAnnotator(_Operation):
     """Rename a coder (``Project.rename_annotator``: a project-level edit, the same name rule as a
     new coder); undo gives the old name back."""
 
-    def __init__(self, annotator_id: str, name: str, label: str = "Rename coder") -> None:
+    def __init__(self, annotator_id: str, name: str, label: str = "Rename coder", by: str | None = None) -> None:
         self.id = annotator_id
         self.name = name
         self.label = label
+        self.by = by  # the acting coder (once the project has a lead, only the lead renames others)
 
     def _run(self, project):
-        return project.rename_annotator(self.id, self.name)
+        return project.rename_annotator(self.id, self.name, by=self.by)
 
     def _restore(self, project, report) -> None:
-        project.rename_annotator(self.id, report.old_name)
+        project.rename_annotator(self.id, report.old_name, by=self.by)
 
 
 class DeleteDocuments:

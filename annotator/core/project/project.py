@@ -45,6 +45,7 @@ from annotator.core.project.documents import (
     insert_documents,
 )
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
+from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
 from annotator.core.storage import backups, db, migrations
 from annotator.core.storage.tables import (
@@ -252,11 +253,15 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin):
             return default if row is None else copy.deepcopy(row.value)
 
     def set_setting(self, key: str, value: Any, by: str | None = None) -> Changes:
-        """Set a project setting (committed at once), recording when and by which coder (an id)."""
+        """Set a project setting (committed at once), recording when and by which coder (an id).
+    Once the project has a lead, only the lead (``by``) may (ownership.check_lead)."""
         key = _setting_key(key)
         if by is not None:
             check_id(by, "the coder who changes a setting")
         with self._tx(write=True) as s:
+            check_lead(s, by, "change the project's settings")
+            if key == LEAD and value is not None and (not isinstance(value, str) or s.get(Annotator, value) is None):
+                raise ValidationError("the project's lead must be one of its coders (an annotator id)")
             row = s.get(ProjectSetting, key)
             if row is None:
                 s.add(ProjectSetting(key=key, value=value, modified_by=by))
@@ -385,12 +390,14 @@ def lock_wait(ms: int) -> Iterator[None]:
 
 # Project-wide settings and what they hold: issue 14's coder rules add to this table.
 SETTINGS: dict[str, str] = {
+    "lead": "the id of the project's lead: once set, only the lead changes these settings, renames other "
+            "coders and (with lead_override on) changes other coders' annotations",
     "lead_override": "true: a coder may change or delete other coders' annotations (each change records who made it)",
     "blind_coding": "true: the app shows each coder only their own annotations (the lead turns it off to compare)",
 }
 # Settings that stay in their project: never written to an exchange file, never taken from one (a
-# lead's permission to change coders' work must not reach the coders' projects through a handout).
-LOCAL_SETTINGS = frozenset({"lead_override"})
+# lead's role and permission to change coders' work must not reach the coders' projects through a handout).
+LOCAL_SETTINGS = frozenset({"lead_override", "lead"})
 
 
 def _setting_key(key: str) -> str:

@@ -103,7 +103,8 @@ class FilesController:
 
     def rename_coder(self, annotator_id: str, name: str) -> bool:
         """Rename a coder, one undo step; False when the core refuses (a message says why)."""
-        return self.history.run(RenameAnnotator(annotator_id, name, label=f"Rename coder to {name.strip()}"))
+        return self.history.run(RenameAnnotator(annotator_id, name, label=f"Rename coder to {name.strip()}",
+                                                by=self.context.annotator.id))
 
     def set_annotator(self, name: str) -> None:
         self._become(CurrentAnnotator.in_project(self.project, name))
@@ -284,7 +285,12 @@ class FilesController:
         """File → Project Settings…: blind coding (turning it off asks first); every view follows."""
         from annotator.gui.dialogs.project_settings import edit_project_settings
 
-        if edit_project_settings(self.parent, self.project, self.context.annotator.id):
+        try:
+            changed = edit_project_settings(self.parent, self.project, self.context.annotator.id)
+        except AnnotatorError as exc:  # the project has a lead, and it is not this coder
+            QMessageBox.warning(self.parent, "Project settings", plain(user_message(exc)))
+            return
+        if changed:
             self.window.on_changes(EVERYTHING)
 
     def open_project(self) -> None:

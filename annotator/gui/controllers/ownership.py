@@ -9,11 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
+from annotator.core.errors import AnnotatorError, user_message
 from annotator.core.project.commands import AddAnnotations
 from annotator.core.project.ownership import OVERRIDE
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers import Workspace
 from annotator.gui.undo import History
+from annotator.gui.widgets import plain
 
 # The actions that edit the selected annotation (besides Delete, which also deletes documents).
 EDIT_ACTIONS = ("annotate.start_left", "annotate.start_right", "annotate.end_left", "annotate.end_right",
@@ -124,7 +126,12 @@ class Ownership:
         if on and not self._confirm():
             self.show_state()
             return
-        changes = self.context.project.set_setting(OVERRIDE, bool(on), by=self.me()[0])
+        try:
+            changes = self.context.project.set_setting(OVERRIDE, bool(on), by=self.me()[0])
+        except AnnotatorError as exc:  # the project has a lead, and it is not this coder
+            QMessageBox.warning(self.window, "Project settings", plain(user_message(exc)))
+            self.show_state()
+            return
         self.window.statusBar().showMessage(
             "Changing other coders' annotations is allowed; each change records who made it." if on else
             "Each coder can change only their own annotations again.", 6000)

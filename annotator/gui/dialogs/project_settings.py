@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+LEAD_ABOUT = ("Once a project has a lead, only the lead changes these settings, renames other coders and, "
+              "with Edit → Allow Changing Other Coders' Annotations, changes their annotations.")
 BLIND_ABOUT = ("Each coder sees only their own annotations: in the text, the Layers panel, the annotation "
                "table, the counts, the tooltips and the find bar. The agreement dashboard stays closed. "
                "A handout exported from this project keeps the setting.")
@@ -27,9 +29,22 @@ BLIND_ABOUT = ("Each coder sees only their own annotations: in the text, the Lay
 class ProjectSettingsDialog(QDialog):
     """The switches, with what each means; ``values()`` gives the chosen ones by key."""
 
-    def __init__(self, values: dict[str, bool], parent: QWidget | None = None) -> None:
+    def __init__(self, values: dict, parent: QWidget | None = None, me: str | None = None,
+                 lead_name: str = "none") -> None:
         super().__init__(parent)
         self.setWindowTitle("Project Settings")
+        self.me = me
+        self.lead = QCheckBox("I am the project's &lead")
+        self.lead.setChecked(me is not None and values.get("lead") == me)
+        # unticking "I am the lead" clears the lead only when it was me; another coder's lead stays
+        self._lead_unless_me = None if values.get("lead") == me else values.get("lead")
+        self.lead.setEnabled(me is not None)
+        if me is None:
+            self.lead.setToolTip("Your first annotation (or File → Switch Annotator → New coder…) adds you")
+        lead_about = QLabel(f"Lead: {lead_name}. {LEAD_ABOUT}")
+        lead_about.setWordWrap(True)
+        lead_about.setTextFormat(Qt.TextFormat.PlainText)
+        lead_about.setContentsMargins(22, 0, 0, 8)
         self.blind = QCheckBox("&Blind coding")
         self.blind.setChecked(bool(values.get("blind_coding")))
         about = QLabel(BLIND_ABOUT)
@@ -40,14 +55,17 @@ class ProjectSettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.lead)
+        layout.addWidget(lead_about)
         layout.addWidget(self.blind)
         layout.addWidget(about)
         layout.addStretch(1)
         layout.addWidget(buttons)
         self.resize(460, self.sizeHint().height())
 
-    def values(self) -> dict[str, bool]:
-        return {"blind_coding": self.blind.isChecked()}
+    def values(self) -> dict:
+        return {"lead": self.me if self.lead.isChecked() else self._lead_unless_me,
+                "blind_coding": self.blind.isChecked()}
 
 
 def blind_off_warning(counts: dict[str, int]) -> str:
@@ -79,8 +97,11 @@ def confirm_blind_off(parent: QWidget, counts: dict[str, int]) -> bool:
 
 def edit_project_settings(parent: QWidget, project, by: str | None) -> bool:
     """Show the dialog and store what changed (``by``: the coder's id, or None); True if anything did."""
-    before = {"blind_coding": bool(project.setting("blind_coding", False))}
-    dialog = ProjectSettingsDialog(before, parent)
+    lead = project.setting("lead")
+    names = {a.id: a.name for a in project.annotators()}
+    before = {"lead": lead, "blind_coding": bool(project.setting("blind_coding", False))}
+    dialog = ProjectSettingsDialog(before, parent, me=by if by in names else None,
+                                   lead_name="none" if lead is None else names.get(lead, "a coder not in this project"))
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     after = dialog.values()
     dialog.deleteLater()
@@ -89,7 +110,7 @@ def edit_project_settings(parent: QWidget, project, by: str | None) -> bool:
     if before["blind_coding"] and not after["blind_coding"] \
             and not confirm_blind_off(parent, project.annotation_counts_by_annotator()):
         return False
-    for key, value in after.items():
-        if value != before[key]:
-            project.set_setting(key, value, by=by)
+    for key in ("blind_coding", "lead"):  # the lead last: a lead giving up the role may still change the rest
+        if after[key] != before[key]:
+            project.set_setting(key, after[key], by=by)
     return True
