@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self.corpus.statusRequested.connect(self.statuses.set_status)
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.status_bar.update_position)
-        self.view.edgeDragged.connect(self._edge_dragged)
+        self.view.edgeDragged.connect(annotating.edge_dragged)
         self.palette.categoryChosen.connect(self.annotate)
         self.palette.editRequested.connect(lambda: self.schema.edit_schema())
         self.layers.changed.connect(self.panels.layers_changed)
@@ -396,10 +396,6 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         self.status_bar.update()
-
-    def _edge_dragged(self, annotation_id: str, start: int, end: int) -> None:
-        span = self.view.index.spans[annotation_id]
-        self.annotating.set_span(annotation_id, start, end, "Adjust start" if end == span.end else "Adjust end")
 
     def _find_matches_changed(self) -> None:
         self.view.set_find_matches(self.find_bar.matches if self.find_bar.isVisible() else [])
