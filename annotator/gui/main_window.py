@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QLabel,
@@ -30,8 +30,10 @@ from annotator.gui.context import ProjectContext
 from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.files import FilesController
 from annotator.gui.controllers.panels import PanelsController
+from annotator.gui.controllers.read_only import read_only_bar, show_read_only
 from annotator.gui.controllers.schema import SchemaController
 from annotator.gui.controllers.status import StatusController
+from annotator.gui.controllers.status_bar import StatusBarController
 from annotator.gui.models.document_table_model import DocumentTableModel
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.corpus import CorpusPanel
@@ -43,7 +45,9 @@ from annotator.gui.panels.welcome import WelcomePage
 from annotator.gui.settings import (
     redirect_qt_settings,
     remember_project,
+    restore_window,
     save_position,
+    save_window,
     saved_position,
     settings,
 )
@@ -89,13 +93,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(column(self.text_title, self.find_bar, self.view, margins=(8, 8, 8, 0), spacing=4))
-        self.read_only_bar = QLabel()  # shown above the document when the project is open read-only
-        self.read_only_bar.setObjectName("readOnlyBar")
-        self.read_only_bar.setWordWrap(True)
-        self.read_only_bar.setTextFormat(Qt.TextFormat.PlainText)
-        self.read_only_bar.setStyleSheet("#readOnlyBar { background: #fff3cd; color: #664d03; padding: 6px; "
-                                         "border-bottom: 1px solid #e0c36a; }")
-        self.read_only_bar.hide()
+        self.read_only_bar = read_only_bar()  # shown above the document when the project is open read-only
         self.setCentralWidget(column(self.read_only_bar, self.stack))
 
         # Panels.
@@ -116,17 +114,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.details_dock], [250, 450], Qt.Orientation.Vertical)
         self.resizeDocks([self.table_dock], [220], Qt.Orientation.Vertical)
 
-        # Status bar: a message area on the left, then position, document count, the annotator.
-        self.position_label = QLabel()
-        self.count_label = QLabel()
-        self.annotator_label = QLabel()
-        self.status_label = QLabel()  # the project's totals and path
-        for label in (self.annotator_label, self.status_label):
-            label.setTextFormat(Qt.TextFormat.PlainText)
-        for label in (self.position_label, self.count_label, self.annotator_label):
-            self.statusBar().addPermanentWidget(label)
-        self.statusBar().addWidget(self.history.notice)  # "Waiting for another program…"
-        self.statusBar().addWidget(self.status_label)
+        self.status_bar = StatusBarController(self, self.history)  # its labels, as tests read them:
+        bar = self.status_bar
+        self.position_label, self.count_label = bar.position_label, bar.count_label
+        self.annotator_label, self.status_label = bar.annotator_label, bar.status_label
 
         self.recent_menu = QMenu("Open &Recent", self)
         self.files = FilesController(self, self.context, self.history, self.recent_menu)
@@ -134,7 +125,7 @@ class MainWindow(QMainWindow):
         self.menus["&File"].insertMenu(self.actions["file.sample"], self.recent_menu)
         self._build_extra_menus()
         self._connect()
-        self._restore_state()
+        restore_window(self)
         self.set_project(project, first=True)
 
     # -- construction --------------------------------------------------------------------------
@@ -145,13 +136,7 @@ class MainWindow(QMainWindow):
         panels = view.addMenu("&Panels")
         for dock in (self.documents_dock, self.layers_dock, self.palette_dock, self.details_dock, self.table_dock):
             panels.addAction(dock.toggleViewAction())
-        stack = self.history.stack
-        stack.canUndoChanged.connect(self.actions["edit.undo"].setEnabled)
-        stack.canRedoChanged.connect(self.actions["edit.redo"].setEnabled)
-        stack.undoTextChanged.connect(lambda text: self.actions["edit.undo"].setText(f"&Undo {text}".rstrip()))
-        stack.redoTextChanged.connect(lambda text: self.actions["edit.redo"].setText(f"&Redo {text}".rstrip()))
-        self.actions["edit.undo"].setEnabled(False)
-        self.actions["edit.redo"].setEnabled(False)
+        self.history.connect_actions(self.actions["edit.undo"], self.actions["edit.redo"])
         self.actions["annotate.snap"].setChecked(settings().value("annotate/snap", True, type=bool))
 
     def _connect(self) -> None:
@@ -163,8 +148,8 @@ class MainWindow(QMainWindow):
         self.corpus.deleteRequested.connect(lambda document_id: annotating.delete_documents([document_id]))
         self.corpus.statusRequested.connect(self.statuses.set_status)
         self.view.annotationSelected.connect(self._annotation_selected)
-        self.view.positionChanged.connect(self.update_position)
-        self.view.edgeDragged.connect(self._edge_dragged)
+        self.view.positionChanged.connect(self.status_bar.update_position)
+        self.view.edgeDragged.connect(annotating.edge_dragged)
         self.palette.categoryChosen.connect(self.annotate)
         self.palette.editRequested.connect(lambda: self.schema.edit_schema())
         self.layers.changed.connect(self.panels.layers_changed)
@@ -211,32 +196,12 @@ class MainWindow(QMainWindow):
         last = settings().value(f"documents/{project.info().id}")  # read before anything opens
         self.refresh_schema()
         self.refresh(open_first=False)
-        self._show_read_only()
+        show_read_only(self)
         if not (isinstance(last, str) and self.corpus.select(last)):
             self.corpus.step(0) if self.documents_model.rowCount() else self.show_document(None)
         saved = saved_position(project.info().id, self.document.id) if self.document is not None else None
         if saved is not None:  # where the document was scrolled to when the app closed
             self.view.scroll_to(saved)
-
-    # Actions that change the project: disabled while it is open read-only.
-    WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
-                     "annotate.delete", "annotate.start_left", "annotate.start_right", "annotate.end_left",
-                     "annotate.end_right", "annotate.edit_note", "schema.edit", "schema.import",
-                     "annotate.cycle_status", "edit.lead_override", "annotate.copy_to_mine")
-
-    def _show_read_only(self) -> None:
-        """The banner and the disabled edits of a project open read-only (or their absence)."""
-        read_only = self.project.read_only
-        reason = self.project.read_only_reason or f"{self.project.path}: the project is open read-only"
-        self.read_only_bar.setText(f"Read-only: {reason}. Changes cannot be saved.")
-        self.read_only_bar.setVisible(read_only)
-        for action_id in self.WRITE_ACTIONS:
-            self.actions[action_id].setEnabled(not read_only)
-        for action in self.annotating.category_actions:
-            action.setEnabled(not read_only)
-        self.palette.setEnabled(not read_only)
-        self.details.setEnabled(not read_only)
-        self.import_button.setEnabled(not read_only)
 
     def refresh(self, open_first: bool = True) -> None:
         """Reload the lists from the project (after an import, or another project)."""
@@ -430,57 +395,18 @@ class MainWindow(QMainWindow):
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
 
     def update_status(self) -> None:
-        counts = self.project.counts()
-        self.status_label.setText(
-            f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
-            f"{self.panels.shown_count(counts.annotations)} · {self.project.path}")
-        if self.document is not None and self.view.index is not None:
-            total = len(self.view.index.spans)
-            hidden = self.view.hidden_categories or self.view.hidden_annotators
-            shown = sum(1 for s in self.view.index.spans.values() if self.view.is_shown(s)) if hidden else total
-            text = f"{total} annotation{'s' if total != 1 else ''} in this document"
-            self.count_label.setText(text if shown == total else f"{text} ({shown} shown)")
-        else:
-            self.count_label.clear()
-        self.annotator_label.setText(f"Annotator: {self.context.annotator.name}")
-        self.documents_model.update_statuses(())  # reloads them all when the coder changed
-        self.update_position()
-        self.annotating.ownership.show_state()
-
-    def update_position(self) -> None:
-        if self.document is None:
-            self.position_label.clear()
-            return
-        selection = self.view.selection_range()
-        position = f"Position {self.view.cursor_offset():,}"
-        if selection:
-            position += f" · {selection[1] - selection[0]:,} selected"
-        self.position_label.setText(position)
-
-    def _edge_dragged(self, annotation_id: str, start: int, end: int) -> None:
-        span = self.view.index.spans[annotation_id]
-        self.annotating.set_span(annotation_id, start, end, "Adjust start" if end == span.end else "Adjust end")
+        self.status_bar.update()
 
     def _find_matches_changed(self) -> None:
         self.view.set_find_matches(self.find_bar.matches if self.find_bar.isVisible() else [])
 
     # -- window state --------------------------------------------------------------------------
 
-    def _restore_state(self) -> None:
-        store = settings()
-        geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = store.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-
     def closeEvent(self, event) -> None:
         self.details.commit_note()
         self.history.flush()  # edits waiting for another program's write lock are saved first
+        save_window(self)
         store = settings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
         store.setValue("project/last", str(self.project.path))
         self.remember_document()
         if self.document is not None:

@@ -1,12 +1,14 @@
 """The app's settings: one ini file in the config folder (which ANNOTATOR_HOME redirects), the
-coder's saved name, the recent projects and where each project's open document was scrolled to."""
+coder's saved name, the recent projects, where each project's open document was scrolled to and
+the window's geometry and panel layout."""
 
 from __future__ import annotations
 
 import getpass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
 
 from annotator import paths
 
@@ -76,3 +78,20 @@ def saved_position(project_id: str, document_id: str) -> tuple[int, int] | None:
         return max(0, int(saved[1])), int(saved[2])
     except ValueError:
         return None  # a settings file edited by hand: start at the top
+
+
+def restore_window(window: QMainWindow, key: str = "window") -> None:
+    """A window's geometry and its docks' layout, as ``save_window`` kept them under ``key``."""
+    store = settings()
+    geometry = store.value(f"{key}/geometry")
+    if isinstance(geometry, QByteArray):
+        window.restoreGeometry(geometry)
+    state = store.value(f"{key}/state")
+    if isinstance(state, QByteArray):
+        window.restoreState(state)
+
+
+def save_window(window: QMainWindow, key: str = "window") -> None:
+    store = settings()
+    store.setValue(f"{key}/geometry", window.saveGeometry())
+    store.setValue(f"{key}/state", window.saveState())

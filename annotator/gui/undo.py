@@ -15,7 +15,7 @@ import logging
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core.errors import AnnotatorError, ProjectBusyError, user_message
@@ -201,6 +201,16 @@ class History:
         self.notice.setText(self._waiting_text() if self._pending else "")
         self.notice.setMinimumWidth(self.notice.sizeHint().width())  # the whole line, never cut
         self.notice.setVisible(bool(self._pending))
+
+    def connect_actions(self, undo: QAction, redo: QAction) -> None:
+        """Edit → Undo and Redo follow the stack: enabled when there is a step, named after it."""
+        stack = self.stack
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(lambda text: undo.setText(f"&Undo {text}".rstrip()))
+        stack.redoTextChanged.connect(lambda text: redo.setText(f"&Redo {text}".rstrip()))
+        undo.setEnabled(False)
+        redo.setEnabled(False)
 
     def start_over(self) -> None:
         """An empty history on the same project (another coder: the steps so far are not theirs);

@@ -86,6 +86,11 @@ class AnnotateController:
             return start, start  # only white space: no span (the drag changes nothing)
         return (snapped_start, end) if edge == "start" else (start, snapped_end)
 
+    def edge_dragged(self, annotation_id: str, start: int, end: int) -> None:
+        """The view's edgeDragged: the annotation takes the dragged span (one undo step)."""
+        span = self.window.view.index.spans[annotation_id]
+        self.set_span(annotation_id, start, end, "Adjust start" if end == span.end else "Adjust end")
+
     def change_category(self, annotation_id: str, category_id: str) -> None:
         span = self.window.view.index.spans.get(annotation_id) if self.window.view.index else None
         if span is not None and span.category_id == category_id:

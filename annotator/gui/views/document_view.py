@@ -3,7 +3,8 @@
 Fills come from the SpanHighlighter; over them it paints (views/stripes.py) what a character format cannot show: one
 stripe per layer in the space under each line (so two or three overlapping spans stay apart), an
 outline round the selected annotation, tooltips, click-to-select (clicking again, or Tab, cycles
-through the spans under that place) and a context menu supplied by the window.
+through the spans under that place) and a context menu supplied by the window. Where it is scrolled
+to is views/scrolling.py; dragging an annotation's edge is views/edges.py (mixins of the view).
 
 All positions it gives out or takes are code points (the core's offsets); Qt positions stay inside.
 """
@@ -25,15 +26,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.gui.spans import Span, SpanIndex
+from annotator.gui.views.edges import EdgeDragMixin
 from annotator.gui.views.highlighter import SpanHighlighter
+from annotator.gui.views.scrolling import ScrollingMixin
 from annotator.gui.views.stripes import paint_layers
 
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
 MARGIN = 28
-EDGE_GRAB = 4  # px either side of an edge of the selected annotation that start a drag
 
 
-class DocumentView(QTextEdit):
+class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
     annotationSelected = Signal(str)  # the selected annotation's id, "" for none
     edgeDragged = Signal(str, int, int)  # annotation id, new start, new end (dragging an edge)
     positionChanged = Signal()  # cursor or selection moved
@@ -190,77 +192,6 @@ class DocumentView(QTextEdit):
             self.marked = [(self.index.offsets.to_qt(start), self.index.offsets.to_qt(end))]
             self.viewport().update()
 
-    def center_cursor(self) -> None:
-        """Scroll so that the cursor is in the middle third of the view (not at an edge)."""
-        self.ensureCursorVisible()
-        rect, height = self.cursorRect(), self.viewport().height()
-        if not height / 3 <= rect.center().y() <= 2 * height / 3:
-            bar = self.verticalScrollBar()
-            bar.setValue(bar.value() + rect.center().y() - height // 2)
-
-    def view_position(self) -> tuple[int, int]:
-        """Where the view is scrolled to: the code point starting the line at the top of the
-        viewport, and how many pixels of that line are scrolled past (negative: the space above it
-        shows, as at the very top). ``scroll_to`` takes it."""
-        if self.index is None or not self.index.text:
-            return 0, 0
-        block = self.block_at(0)
-        origin = self._block_origin(block).y()
-        layout = block.layout()
-        line = next((layout.lineAt(i) for i in range(layout.lineCount())
-                     if origin + layout.lineAt(i).y() + layout.lineAt(i).height() > 0), None)
-        if line is None:
-            return self.index.offsets.from_qt(block.position()), 0
-        qt = block.position() + line.textStart()
-        return self.index.offsets.from_qt(qt), round(-(origin + line.y()))
-
-    def block_at(self, y: int):
-        """The first block whose lines reach below viewport height ``y``. (Qt's hit test is not
-        used alone: over the document's top margin, while it still lays a long text out in steps,
-        it answers a block far down, so painting from there painted no stripe at all.)"""
-        document, scrolled = self.document(), self.verticalScrollBar().value()
-        if y + scrolled <= document.documentMargin():
-            return document.firstBlock()
-        layout = document.documentLayout()
-        block = self.cursorForPosition(QPoint(0, y)).block()  # a first guess
-        while block.previous().isValid() and layout.blockBoundingRect(block).top() - scrolled > y:
-            block = block.previous()
-        while block.next().isValid() and layout.blockBoundingRect(block).bottom() - scrolled <= y:
-            block = block.next()
-        return block
-
-    def scroll_to(self, position: tuple[int, int]) -> None:
-        """Scroll so that the line holding code point ``position[0]`` is at the top of the viewport,
-        ``position[1]`` pixels of it scrolled past (as ``view_position`` gave it)."""
-        if self.index is None or not self.index.text:
-            return
-        if not self.isVisible():
-            self._scroll_when_shown = position  # Qt shows the cursor (at the start) on first show
-        offset, past = position
-        qt = self.index.offsets.to_qt(max(0, min(offset, len(self.index.text))))
-        block = self.document().findBlock(qt)
-        rect = self.document().documentLayout().blockBoundingRect(block)  # lays the text out up to it
-        line = block.layout().lineForTextPosition(qt - block.position())
-        y = rect.top() + (line.y() if line.isValid() else 0) + past
-        bar = self.verticalScrollBar()
-        if y > bar.maximum():  # the size Qt knows may lag the layout just made
-            bar.setMaximum(max(bar.maximum(), round(self.document().size().height()) - self.viewport().height()))
-        bar.setValue(round(y))
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        position, self._scroll_when_shown = self._scroll_when_shown, None
-        if position is not None:
-            self.scroll_to(position)
-
-    def resizeEvent(self, event) -> None:
-        """Keep the line at the top where it is when a new width wraps the text anew (and when a
-        window opens at its saved size after the document was shown)."""
-        anchor = self.view_position() if self.verticalScrollBar().value() > 0 else None
-        super().resizeEvent(event)
-        if anchor is not None:
-            self.scroll_to(anchor)
-
     def place_cursor(self, offset: int) -> None:
         if self.index is None:
             return
@@ -301,11 +232,6 @@ class DocumentView(QTextEdit):
         if self.index is None or offset is None:
             return []
         return [span for span in self.index.at(offset) if self.is_shown(span)]
-
-    def _block_origin(self, block) -> QPoint:
-        rect = self.document().documentLayout().blockBoundingRect(block)
-        return QPoint(round(rect.left()) - self.horizontalScrollBar().value(),
-                      round(rect.top()) - self.verticalScrollBar().value())
 
     # -- selection of annotations -------------------------------------------------------------
 
@@ -377,30 +303,9 @@ class DocumentView(QTextEdit):
                                                      Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End):
             self._cycle_at = self.cursor_offset()
 
-    # Dragging an edge of the selected annotation: the pointer turns into a resize arrow within a few
-    # pixels of its first or last character; while dragging, the text selection shows the new extent.
-
-    def edge_at(self, point: QPoint) -> str | None:
-        """"start" or "end" if ``point`` is on that edge of the selected annotation."""
-        if self.selected_id is None or self.index is None or self.selected_id not in self.index.spans:
-            return None
-        if self.can_edit is not None and not self.can_edit(self.selected_id):
-            return None  # another coder's annotation: no resize arrow, no drag
-        span = self.index.spans[self.selected_id]
-        for edge, offset in (("start", span.start), ("end", span.end)):
-            x, top, bottom = self._edge_geometry(self.index.offsets.to_qt(offset), edge == "end")
-            if abs(point.x() - x) <= EDGE_GRAB and top <= point.y() <= bottom:
-                return edge
-        return None
-
-    def _edge_geometry(self, position: int, closing: bool) -> tuple[float, float, float]:
-        block = self.document().findBlock(position - 1 if closing else position)
-        local = position - block.position()
-        layout = block.layout()
-        line = layout.lineForTextPosition(local - 1 if closing and local > 0 else local)
-        origin = self._block_origin(block)
-        top = origin.y() + line.y()
-        return origin.x() + line.cursorToX(local)[0], top, top + line.ascent() + line.descent()
+    # Dragging an edge of the selected annotation (views/edges.py): the pointer turns into a resize
+    # arrow within a few pixels of its first or last character; while dragging, the text selection
+    # shows the new extent.
 
     def _unmark(self) -> None:
         if self.marked:
@@ -427,19 +332,6 @@ class DocumentView(QTextEdit):
         if not event.buttons():
             resize = self.edge_at(point) is not None
             self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if resize else Qt.CursorShape.IBeamCursor)
-
-    def _dragged_range(self, point: QPoint, drag: tuple[str, str] | None = None) -> tuple[int, int]:
-        edge, annotation_id = drag or self._drag
-        span = self.index.spans[annotation_id]
-        offset = self.index.offsets.from_qt(self.cursorForPosition(point).position())
-        start, end = (offset, span.end) if edge == "start" else (span.start, offset)
-        return self.edge_rule(edge, start, end) if self.edge_rule is not None and start < end else (start, end)
-
-    def _show_range(self, start: int, end: int) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.index.offsets.to_qt(start))
-        cursor.setPosition(self.index.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
 
     def mouseReleaseEvent(self, event) -> None:
         if self._drag is not None:

@@ -1,0 +1,59 @@
+"""The status bar: a message area on the left (the History's notice, then the project's totals and
+path), then the position in the document, the document's count of annotations, and the annotator."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from annotator.gui.controllers import Workspace
+from annotator.gui.undo import History
+
+
+class StatusBarController:
+    """Builds its labels into the window's status bar; shows the window's project, open document
+    and view, then brings its documents model's statuses and the ownership state up to date."""
+
+    def __init__(self, window: Workspace, history: History) -> None:
+        self.window = window
+        # Status bar: a message area on the left, then position, document count, the annotator.
+        self.position_label = QLabel()
+        self.count_label = QLabel()
+        self.annotator_label = QLabel()
+        self.status_label = QLabel()  # the project's totals and path
+        for label in (self.annotator_label, self.status_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.position_label, self.count_label, self.annotator_label):
+            window.statusBar().addPermanentWidget(label)
+        window.statusBar().addWidget(history.notice)  # "Waiting for another program…"
+        window.statusBar().addWidget(self.status_label)
+
+    def update(self) -> None:
+        window, view = self.window, self.window.view
+        counts = window.project.counts()
+        self.status_label.setText(
+            f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
+            f"{window.panels.shown_count(counts.annotations)} · {window.project.path}")
+        if window.document is not None and view.index is not None:
+            total = len(view.index.spans)
+            hidden = view.hidden_categories or view.hidden_annotators
+            shown = sum(1 for s in view.index.spans.values() if view.is_shown(s)) if hidden else total
+            text = f"{total} annotation{'s' if total != 1 else ''} in this document"
+            self.count_label.setText(text if shown == total else f"{text} ({shown} shown)")
+        else:
+            self.count_label.clear()
+        self.annotator_label.setText(f"Annotator: {window.context.annotator.name}")
+        window.documents_model.update_statuses(())  # reloads them all when the coder changed
+        self.update_position()
+        window.annotating.ownership.show_state()
+
+    def update_position(self) -> None:
+        window, view = self.window, self.window.view
+        if window.document is None:
+            self.position_label.clear()
+            return
+        selection = view.selection_range()
+        position = f"Position {view.cursor_offset():,}"
+        if selection:
+            position += f" · {selection[1] - selection[0]:,} selected"
+        self.position_label.setText(position)
