@@ -98,11 +98,11 @@ def test_the_id_is_a_uuid5_of_the_document_and_the_sorted_spans():
 
 
 span_rows = st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 30), st.integers(0, 8),
-                               st.sampled_from("XYZ"), st.sampled_from(["1", "2", "3", None])),
+                               st.sampled_from("XYZ"), st.sampled_from(["1", "2", "", None])),
                      max_size=25).map(lambda rows: [(c, s, s + n, k, i) for c, s, n, k, i in rows])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(span_rows, st.randoms(use_true_random=False), st.sampled_from(["any", "category"]))
 def test_the_same_spans_in_any_order_give_the_same_units(rows, rnd, by):
     shuffled = list(rows)
@@ -113,7 +113,9 @@ def test_the_same_spans_in_any_order_give_the_same_units(rows, rnd, by):
     first = document_units("d", rows, coders, by)
     assert first == document_units("d", shuffled, reordered, by)
     # and the units are maximal overlap groups covering every non-empty span once
-    assert sorted(s for u in first for s in u.spans) == sorted(set(UnitSpan(*r) for r in rows if r[1] < r[2]))
+    key = UnitSpan.sort_key
+    non_empty = {UnitSpan(*r) for r in rows if r[1] < r[2]}
+    assert sorted((s for u in first for s in u.spans), key=key) == sorted(non_empty, key=key)
     for u in first:
         for other in first:
             if u is not other and (by == "any" or u.categories == other.categories):

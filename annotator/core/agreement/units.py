@@ -53,7 +53,9 @@ class UnitSpan(NamedTuple):
     annotation_id: str | None = None
 
     def sort_key(self) -> tuple:
-        return (self.start, self.end, str(self.category), str(self.coder), str(self.annotation_id or ""))
+        """(start, end, category, coder, annotation id), a span without an id first."""
+        ann = self.annotation_id
+        return (self.start, self.end, str(self.category), str(self.coder), ann is not None, str(ann or ""))
 
 
 @dataclass(frozen=True)
