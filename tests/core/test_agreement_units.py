@@ -163,3 +163,9 @@ def test_shuffled_project_rows_give_the_same_units(filled):
     shuffled = narrow(data)
     shuffled.spans, shuffled.annotation_ids = [p[0] for p in pairs], [p[1] for p in pairs]
     assert units(shuffled) == units(data) and units(data)
+
+
+def test_a_span_without_an_annotation_id_and_one_with_an_empty_id_sort_the_same_in_any_order():
+    rows = [("b", 0, 1, "X", ""), ("b", 0, 1, "X", None)]
+    assert document_units("d", rows) == document_units("d", rows[::-1])
+    assert [s.annotation_id for s in document_units("d", rows)[0].spans] == [None, ""]

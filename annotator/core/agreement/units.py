@@ -78,9 +78,14 @@ class Unit:
 def unit_id(document: str, spans: Iterable[UnitSpan]) -> str:
     """uuid5 of the document id and the spans sorted canonically, written as compact JSON:
     ``[document, [[coder, start, end, category, annotation_id], ...]]``."""
-    ordered = sorted(spans, key=UnitSpan.sort_key)
-    text = json.dumps([document, [list(s) for s in ordered]], ensure_ascii=False, separators=(",", ":"))
-    return str(uuid.uuid5(UNIT_NAMESPACE, text))
+    return _id(document, sorted(spans, key=UnitSpan.sort_key))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _id(document: str, ordered: Sequence[UnitSpan]) -> str:
+    return str(uuid.uuid5(UNIT_NAMESPACE, _JSON.encode([document, ordered])))  # a NamedTuple is a JSON array
 
 
 def _kind(spans: Sequence[UnitSpan], considered: Sequence[str]) -> tuple[str, tuple, tuple, tuple]:
@@ -138,7 +143,7 @@ def document_units(document: str, spans: Iterable, coders: Iterable[str] | None 
     units = []
     for group in groups:
         kind, present, missing, several = _kind(group, considered)
-        units.append(Unit(unit_id(document, group), document, min(s.start for s in group),
+        units.append(Unit(_id(document, group), document, min(s.start for s in group),
                           max(s.end for s in group), tuple(group), present, missing, several,
                           tuple(sorted({s.category for s in group}, key=str)), kind, by))
     units.sort(key=lambda u: (u.start, u.end, tuple(map(str, u.categories)), u.id))
