@@ -8,6 +8,8 @@ unitizing.py: the unitizing alphas (1995/2004 and 2016) on plain arrays, one doc
 spans/: span-level measures on annotations over texts (unitizing alpha, span F1, token measures),
     and ``span_report`` with all of them.
 sources.py: where the span data come from (a project, export files), narrowed to what was asked.
+units.py: units of disagreement, the coders' overlapping spans grouped and classified (agreement,
+    boundary, category, partial), each with an id derived from its content, for adjudication.
 report.py: the reports as users see them: the measure catalogue (labels, reading aids) and one JSON,
     CSV and HTML form of each report, used by ``annotator agreement`` and the dashboard alike.
 """

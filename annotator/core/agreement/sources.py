@@ -29,6 +29,7 @@ class AgreementData:
     notes: list[str] = field(default_factory=list)
     contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)  # (document id, annotator id) → status
+    annotation_ids: list[str] = field(default_factory=list)  # one per span, in the order of ``spans``
 
     def coders_who_annotated(self) -> list[str]:
         """Annotator ids with at least one span, in the order of ``annotators``."""
@@ -96,6 +97,7 @@ def from_project(project) -> AgreementData:
         documents={d.id: d.title for d in documents},
         contents={d.id: project.document(d.id).text for d in documents},
         statuses=project.status_matrix(),
+        annotation_ids=[r.id for r in rows],
     )
 
 
@@ -116,6 +118,7 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
         documents={d["id"]: d.get("title", d["id"]) for d in data["documents"]},
         contents={d["id"]: d["text"] for d in data["documents"] if "text" in d},
         statuses={(s["document_id"], s["annotator_id"]): s["status"] for s in data.get("statuses", ())},
+        annotation_ids=[a["id"] for a in data["annotations"]],
     )
 
 
@@ -125,14 +128,16 @@ def narrow(data: AgreementData, annotators: list[str] | None = None, documents: 
     coder_ids = pick("annotator", annotators or None, data.annotators)
     doc_ids = pick("document", documents or None, data.documents)
     cat_ids = pick("category", categories or None, data.categories)
-    spans = [s for s in data.spans
-             if (coder_ids is None or s[1] in coder_ids) and (doc_ids is None or s[0] in doc_ids)
-             and (cat_ids is None or s[4] in cat_ids)]
+    kept = [k for k, s in enumerate(data.spans)
+            if (coder_ids is None or s[1] in coder_ids) and (doc_ids is None or s[0] in doc_ids)
+            and (cat_ids is None or s[4] in cat_ids)]
+    spans = [data.spans[k] for k in kept]
+    ids = [data.annotation_ids[k] for k in kept] if data.annotation_ids else []
     keep = lambda ids, full: {k: v for k, v in full.items() if ids is None or k in ids}  # noqa: E731
     return AgreementData(keep(doc_ids, data.texts), spans, keep(coder_ids, data.annotators),
                          keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes),
                          keep(doc_ids, data.contents),
-                         {k: v for k, v in data.statuses.items() if doc_ids is None or k[0] in doc_ids})
+                         {k: v for k, v in data.statuses.items() if doc_ids is None or k[0] in doc_ids}, ids)
 
 
 def done_by_all(data: AgreementData, coders: list[str]) -> list[str]:
