@@ -90,12 +90,18 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
     """Import export files into ``project``; see the module docstring. Raises ExchangeError
     (the project unchanged) when a file is not a valid export. ``progress(0, 0, label)`` says
     which step is running."""
-    summary = AnnotationImportReport(files=[Path(p) for p in paths])
     loaded = []
-    for path in summary.files:
+    for path in map(Path, paths):
         if progress:
             progress(0, 0, f"Reading {path.name}…")
         loaded.append((path, read_export(path)))
+    return import_read_exports(project, loaded, progress)
+
+
+def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any]]],
+                        progress: Progress | None = None) -> AnnotationImportReport:
+    """``import_annotations`` of files already read and checked (``read_export``), as (path, data)."""
+    summary = AnnotationImportReport(files=[path for path, _ in loaded])
     if progress:
         progress(0, 0, "Importing…")
     local_project = project.info().id

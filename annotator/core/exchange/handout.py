@@ -11,12 +11,11 @@ export merges back into the lead's project, or with the other coders' exports, a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from annotator.core.errors import ExchangeError
-from annotator.core.exchange.apply import import_annotations
+from annotator.core.exchange.apply import import_read_exports
 from annotator.core.exchange.export_file import Scope, read_export, write_export
-from annotator.core.project.project import LOCAL_SETTINGS, SETTINGS, Project
+from annotator.core.project.project import Project
 
 NO_CODERS = frozenset()  # a scope's annotators: nobody, so no annotations either
 
@@ -26,13 +25,6 @@ def write_handout(project: Project, path: str | Path, documents: frozenset[str] 
     """Write the handout of ``project`` (only ``documents``, given ids) to ``path``; returns how
     many items of each list were written (annotators and annotations: 0)."""
     return write_export(project, path, Scope(documents=documents, annotators=NO_CODERS), warn=warn)
-
-
-def handout_settings(data: dict[str, Any]) -> dict[str, Any]:
-    """The project settings a read exchange file carries (its top-level ``settings``, from
-    version 2 on), limited to the keys this version of Annotator knows and that travel."""
-    return {key: value for key, value in (data.get("settings") or {}).items()
-            if key in SETTINGS and key not in LOCAL_SETTINGS}
 
 
 def create_from_handout(path: str | Path, handout: str | Path, name: str | None = None) -> Project:
@@ -51,10 +43,8 @@ def create_from_handout(path: str | Path, handout: str | Path, name: str | None 
         raise ExchangeError(f"{handout}: the handout's documents have no text (it was exported with --no-text)")
     path = Path(path).expanduser()
     project = Project.create(path, name=name or path.stem)
-    try:
-        import_annotations(project, [handout])
-        for key, value in handout_settings(data).items():
-            project.set_setting(key, value)
+    try:  # the new project has no settings, so the import takes the file's (all but LOCAL_SETTINGS)
+        import_read_exports(project, [(handout, data)])
     except Exception:
         project.close()
         path.unlink(missing_ok=True)
