@@ -45,7 +45,7 @@ def cmd_coders(args: argparse.Namespace) -> int:
 
 
 def _rename(args: argparse.Namespace) -> int:
-    from annotator.cli.settings import coder_id
+    from annotator.cli.output import coder_id
     from annotator.core.errors import quoted
     from annotator.core.project.project import Project
 

@@ -105,6 +105,25 @@ def print_import_report(report, *lists: tuple[str, list[str]], rejected: list[st
     print(f"backup before import: {report.backup or 'none (nothing changed)'}")
 
 
+def one_coder(names: dict[str, str], wanted: str, error: type[Exception] = AnnotatorError) -> str:
+    """The id of the one coder ``wanted`` names (a name or an id, as ``core.text.pick`` reads them),
+    among ``names`` (id -> name); ``error`` when several coders share that name."""
+    from annotator.core.errors import quoted
+    from annotator.core.text import pick
+
+    chosen = pick("annotator", [wanted], names)
+    if len(chosen) > 1:
+        raise error(f"{len(chosen)} coders are named {quoted(wanted, 60)}; give one's id: " + ", ".join(chosen))
+    return chosen[0]
+
+
+def coder_id(project, wanted: str) -> str:
+    """``one_coder`` among a project's coders; ValidationError (exit 1) when the name is shared."""
+    from annotator.core.errors import ValidationError
+
+    return one_coder({a.id: a.name for a in project.annotators()}, wanted, ValidationError)
+
+
 def clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from annotator.cli.output import table
+from annotator.cli.output import coder_id, table
 
 
 def _on_off(word: str) -> bool:
@@ -47,17 +47,6 @@ def blind_message(project, on: bool) -> str:
     counts = project.annotation_counts_by_annotator()
     return (f"blind coding is off: the app shows whoever opens this project every coder's annotations "
             f"({sum(counts.values())} annotation(s) by {len(counts)} coder(s))")
-
-
-def coder_id(project, name: str) -> str:
-    """One coder's id from a name or an id (core.text.pick's rules); ValidationError if several share it."""
-    from annotator.core.errors import ValidationError, quoted
-    from annotator.core.text import pick
-
-    chosen = pick("annotator", [name], {a.id: a.name for a in project.annotators()})
-    if len(chosen) > 1:
-        raise ValidationError(f"{len(chosen)} coders are named {quoted(name, 60)}; give one's id: " + ", ".join(chosen))
-    return chosen[0]
 
 
 def cmd_settings(args: argparse.Namespace) -> int:

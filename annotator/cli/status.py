@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from annotator.cli.output import UsageError, clip, table
+from annotator.cli.output import UsageError, clip, one_coder, table
 
 
 def _status_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,7 +47,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         names = {c.id: c.name for c in coders}
         if args.matrix:
             return _matrix(project.status_matrix(), docs, coders, args.format)
-        coder = _coder(args.annotator, names, pick)
+        coder = _coder(args.annotator, names)
         titles = {d.id: d.title for d in docs}
         chosen = [(doc_id, status) for document, status in assignments  # every name checked before any is set
                   for doc_id in pick("document", [document], titles)]
@@ -68,16 +68,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _coder(wanted: str | None, names: dict[str, str], pick) -> str:
+def _coder(wanted: str | None, names: dict[str, str]) -> str:
     if wanted is None:
         if len(names) == 1:
             return next(iter(names))
         known = ", ".join(sorted(names.values())) or "none yet"
         raise UsageError(f"name the coder with --annotator (known: {known})")
-    chosen = pick("annotator", [wanted], names)
-    if len(chosen) > 1:
-        raise UsageError(f"{len(chosen)} coders are named {wanted}; give the id of one ({', '.join(chosen)})")
-    return chosen[0]
+    return one_coder(names, wanted, UsageError)
 
 
 def _tally(statuses) -> list[tuple[str, int]]:
