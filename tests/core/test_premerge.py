@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from annotator.core.agreement.premerge import Strategy, decision_id, plan, propose, strategy
+from annotator.core.agreement.adjudication import adjudication_units
+from annotator.core.agreement.premerge import Strategy, decision_id, plan, premerge, propose, strategy
 from annotator.core.agreement.units import document_units
 from annotator.core.errors import ValidationError
 
@@ -180,3 +181,153 @@ def test_proposals_do_not_depend_on_the_order_of_the_spans():
     rng.shuffle(spans)
     second = decided()
     assert first == second and len(first) >= 2
+
+
+# -- pre-merge into a project -------------------------------------------------------------------
+
+
+@pytest.fixture
+def study(project):
+    """Three coders, two documents. In One: all agree on 0-5 (claim), alice and bob on 10-20 with
+    carol's 10-22, a nested 12-15 that alice and bob marked (opinion) inside it, and 30-40 only alice
+    marked. In Two: alice and bob agree on 0-7; carol has no annotations there and did not finish it."""
+    text = "The minister said taxes will rise next year, sources claim, and more words follow here."
+    one = project.add_document("One", text).document
+    two = project.add_document("Two", "Another text with words enough in it.").document
+    coders = [project.add_annotator(n) for n in ("alice", "bob", "carol")]
+    claim, opinion = [c.id for c in project.categories()[:2]]
+    ids = {}
+
+    def mark(doc, who, start, end, cat=claim, **attributes):
+        ann = project.add_annotation(doc.id, cat, coders[who].id, start, end, attributes=attributes or None)
+        ids[(doc.title, who, start, end)] = ann.id
+
+    for who in range(3):
+        mark(one, who, 0, 5)
+    mark(one, 0, 10, 20)
+    mark(one, 1, 10, 20)
+    mark(one, 2, 10, 22)
+    mark(one, 0, 12, 15, opinion)
+    mark(one, 1, 12, 15, opinion)
+    mark(one, 0, 30, 40)
+    mark(two, 0, 0, 7)
+    mark(two, 1, 0, 7)
+    for doc in (one, two):
+        for who in (0, 1):
+            project.set_document_status(doc.id, coders[who].id, "done")
+    project.set_document_status(one.id, coders[2].id, "done")
+    return project, (one, two), coders, (claim, opinion), ids
+
+
+def gold_layer(project):
+    from annotator.core.storage.tables import GOLD_ID
+
+    titles = {d.id: d.title for d in project.documents()}
+    return sorted((titles[a.document_id], a.start, a.end) for a in project.annotations(annotator_id=GOLD_ID))
+
+
+def test_unanimous_fills_the_gold_layer_with_accepted_decisions_and_leaves_the_rest_open(study):
+
+    project, (one, two), (alice, *_), _, ids = study
+    report = premerge(project, Strategy("unanimous"), by=alice.id, backup=None)
+    assert gold_layer(project) == [("One", 0, 5)]  # in Two, carol (a coder of the project) marked nothing
+    [decision] = project.decisions()
+    assert (decision.kind, decision.rule, decision.decided_by) == ("accepted", "unanimous", alice.id)
+    assert decision.sources == sorted(ids[("One", w, 0, 5)] for w in range(3))
+    assert (report.units, report.accepted, report.left_open, report.kept) == (4, 1, 3, 0)
+
+
+def test_majority_two_of_three_takes_the_nested_spans_too(study):
+
+    project, (one, two), (alice, *_), (claim, opinion), ids = study
+    report = premerge(project, Strategy("majority"), by=alice.id, backup=None)
+    assert gold_layer(project) == [("One", 0, 5), ("One", 10, 20), ("One", 12, 15), ("Two", 0, 7)]
+    rules = sorted((d.start, d.end, d.rule, len(d.gold)) for d in project.decisions())
+    assert rules == [(0, 5, "majority 2/3", 1), (0, 7, "majority 2/3", 1), (10, 22, "majority 2/3", 2)]
+    nested = next(d for d in project.decisions() if d.start == 10)
+    assert nested.sources == sorted(ids[k] for k in [("One", 0, 10, 20), ("One", 1, 10, 20),
+                                                     ("One", 0, 12, 15), ("One", 1, 12, 15)])
+    assert (report.units, report.accepted, report.left_open, report.gold_spans) == (4, 3, 1, 4)
+
+
+def test_done_only_considers_per_document_the_coders_who_finished_it(study):
+
+    project, (one, two), (alice, *_), _, _ = study
+    report = premerge(project, Strategy("unanimous"), by=alice.id, done_only=True, backup=None)
+    # Two: only alice and bob finished it, and they agree; One: all three finished it
+    assert gold_layer(project) == [("One", 0, 5), ("Two", 0, 7)]
+    assert report.accepted == 2
+    # and only the documents asked for
+    project2_report = premerge(project, Strategy("majority"), by=alice.id, documents=[two.id], backup=None)
+    assert project2_report.units == 1 and project2_report.unchanged == 1
+
+
+def test_a_rerun_changes_nothing_and_never_replaces_a_persons_decision(study, dump):
+    from annotator.core.project.gold import GoldSpan
+
+    project, (one, two), (alice, *_), (claim, opinion), ids = study
+    units = {(u.document, u.start): u for u in adjudication_units(project)}
+    person = units[(one.id, 10)]
+    project.decide(one.id, unit_id=person.id, start=10, end=22, kind="accepted", spans=[GoldSpan(10, 22, claim)],
+                   sources=[ids[("One", 2, 10, 22)]], by=alice.id, reason="carol's boundary is right")
+    first = premerge(project, Strategy("majority"), by=alice.id, backup=None)
+    assert (first.accepted, first.kept) == (2, 1)
+    before = (dump(project), [d.model_dump() for d in project.decisions()])
+    again = premerge(project, Strategy("majority"), by=alice.id, backup="before-premerge")
+    assert (dump(project), [d.model_dump() for d in project.decisions()]) == before
+    assert (again.accepted, again.unchanged, again.kept, again.backup) == (0, 2, 1, None)
+    assert not again.changes
+    kept = next(d for d in project.decisions() if d.unit_id == person.id)
+    assert (kept.rule, kept.reason) == (None, "carol's boundary is right")
+    assert gold_layer(project) == [("One", 0, 5), ("One", 10, 22), ("Two", 0, 7)]
+
+
+def test_the_same_inputs_give_the_same_decision_and_gold_ids(study, tmp_path):
+    from annotator.core.project.project import Project
+    from annotator.core.storage.backups import copy_project
+
+    project, _docs, (alice, *_), _, _ = study
+    copy_project(project.path, tmp_path / "copy.annotator")
+    at = "2026-12-01T10:00:00.000000+00:00"
+    premerge(project, Strategy("majority"), by=alice.id, at=at, backup=None)
+    with Project.open(tmp_path / "copy.annotator") as copy:
+        premerge(copy, Strategy("majority"), by=alice.id, at=at, backup=None)
+        assert [d.model_dump() for d in copy.decisions()] == [d.model_dump() for d in project.decisions()]
+
+
+def test_a_premerge_is_one_step_with_a_backup_and_undoes_exactly(study, dump):
+
+    project, _docs, (alice, *_), _, _ = study
+    before = dump(project)
+    report = premerge(project, Strategy("majority"), by=alice.id)
+    assert report.backup is not None and report.backup.exists()
+    assert report.changes.annotations and report.changes.documents
+    project.undo_decision(report.decision_change)
+    assert dump(project)["annotations"] == before["annotations"] and project.decisions() == []
+    project.redo_decision(report.decision_change)
+    assert len(project.decisions()) == 3
+
+
+def test_only_the_lead_may_premerge_once_the_project_has_one(study):
+    from annotator.core.errors import OwnershipError
+
+    project, _docs, (alice, bob, _), _, _ = study
+    project.set_setting("lead", bob.id, by=alice.id)
+    with pytest.raises(OwnershipError, match="only the project's lead, bob"):
+        premerge(project, Strategy("none"), by=alice.id)
+    assert premerge(project, Strategy("majority"), by=bob.id, backup=None).accepted == 3
+
+
+def test_a_gold_span_carries_the_attributes_the_agreeing_coders_share(project):
+    from annotator.core.storage.tables import GOLD_ID
+
+    doc = project.add_document("One", "Some words to mark here.").document
+    coders = [project.add_annotator(n) for n in ("alice", "bob")]
+    category = next(c for c in project.categories() if c.attributes)
+    definition = category.attributes[0]
+    value = definition.get("choices", [True])[0] if definition["type"] != "number" else 1
+    for who in coders:
+        project.add_annotation(doc.id, category.id, who.id, 0, 4, attributes={definition["name"]: value})
+    premerge(project, Strategy("unanimous"), by=coders[0].id, backup=None)
+    [gold] = project.annotations(annotator_id=GOLD_ID)
+    assert gold.attributes[definition["name"]] == value

@@ -31,7 +31,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +177,7 @@ class PremergeReport:
     gold_spans: int = 0  # gold spans this run wrote
     backup: Path | None = None
     changes: Changes = NOTHING
-    notes: list[str] = field(default_factory=list)
+    decision_change: Any = None  # the DecisionChange written, for undo (Project.undo_decision)
 
     def lines(self) -> list[str]:
         """The summary as text, one line each."""
@@ -222,3 +222,49 @@ def plan(units: Iterable[Unit], how: Strategy, decisions: Iterable, attributes=N
             todo.append(proposal)
     report.documents = len(docs)
     return todo
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A decision already made, as ``plan`` compares it."""
+
+    id: str
+    unit_id: str | None
+    rule: str | None
+    spans: tuple
+
+
+def premerge(project, how: Strategy, *, by: str, documents: Iterable[str] | None = None, done_only: bool = False,
+             at: str | None = None, backup: str | None = "before-premerge") -> PremergeReport:
+    """Pre-merge the units of ``project`` (``documents``: ids, default all; ``done_only``: see
+    adjudication.adjudication_units) as coder ``by``, in one transaction after a backup named
+    ``backup`` (none when nothing changes, or with None). ``at``: the time the decisions record
+    (default now). Returns the report; ``report.changes`` says what changed, and the decisions'
+    ``DecisionChange`` is ``report.decision_change``, for undo."""
+    from annotator.core.agreement.adjudication import adjudication_units
+    from annotator.core.project.gold import GoldSpan
+    from annotator.core.project.gold_batch import NewDecision, decide_all
+    from annotator.core.storage.tables import GOLD_ID
+
+    report = PremergeReport(how.name)
+    units = adjudication_units(project, documents=None if documents is None else list(documents),
+                               done_only=done_only)
+    attributes: dict[str, dict[str, Any]] = {}
+    gold: dict[str, tuple] = {}
+    for row in project.iter_export_annotations():
+        ann_id, _doc, start, end, category, coder, *_rest = row
+        values = {} if row[8] == "{}" else json.loads(row[8])
+        if coder == GOLD_ID:
+            gold[ann_id] = (start, end, category, values)
+        elif values:
+            attributes[ann_id] = values
+    held = [_Held(d.id, d.unit_id, d.rule, tuple(sorted((gold[g] for g in d.gold if g in gold), key=lambda t: t[:3])))
+            for d in project.decisions()]
+    todo = plan(units, how, held, attributes, report)
+    items = [NewDecision(p.unit.document, p.unit.id, p.unit.start, p.unit.end, "accepted",
+                         [GoldSpan(s, e, c, dict(values)) for s, e, c, values in p.spans], p.sources,
+                         p.decision_id, p.rule) for p in todo]
+    change, report.backup = decide_all(project, items, by=by, at=at, backup=backup)
+    report.decision_change = change
+    report.changes = change.changes if change else NOTHING
+    return report
