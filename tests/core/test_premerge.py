@@ -314,7 +314,8 @@ def test_only_the_lead_may_premerge_once_the_project_has_one(study):
     project, _docs, (alice, bob, _), _, _ = study
     project.set_setting("lead", bob.id, by=alice.id)
     with pytest.raises(OwnershipError, match="only the project's lead, bob"):
-        premerge(project, Strategy("none"), by=alice.id)
+        premerge(project, Strategy("majority"), by=alice.id, backup=None)
+    assert project.decisions() == []
     assert premerge(project, Strategy("majority"), by=bob.id, backup=None).accepted == 3
 
 
@@ -331,3 +332,11 @@ def test_a_gold_span_carries_the_attributes_the_agreeing_coders_share(project):
     premerge(project, Strategy("unanimous"), by=coders[0].id, backup=None)
     [gold] = project.annotations(annotator_id=GOLD_ID)
     assert gold.attributes[definition["name"]] == value
+
+
+def test_one_run_records_each_documents_own_rule(study):
+    project, (one, two), (alice, *_), _, _ = study
+    premerge(project, Strategy("majority"), by=alice.id, done_only=True, backup=None)
+    titles = {one.id: "One", two.id: "Two"}
+    assert sorted({(titles[d.document_id], d.rule) for d in project.decisions()}) == [
+        ("One", "majority 2/3"), ("Two", "majority 2/2")]

@@ -237,13 +237,13 @@ class _Held:
 def premerge(project, how: Strategy, *, by: str, documents: Iterable[str] | None = None, done_only: bool = False,
              at: str | None = None, backup: str | None = "before-premerge") -> PremergeReport:
     """Pre-merge the units of ``project`` (``documents``: ids, default all; ``done_only``: see
-    adjudication.adjudication_units) as coder ``by``, in one transaction after a backup named
-    ``backup`` (none when nothing changes, or with None). ``at``: the time the decisions record
+    adjudication.adjudication_units) as coder ``by``: every decision in one transaction
+    (``Project.decide_many``), after a backup named ``backup`` (none when there is nothing to
+    decide, or with None). ``at``: the time the decisions record
     (default now). Returns the report; ``report.changes`` says what changed, and the decisions'
     ``DecisionChange`` is ``report.decision_change``, for undo."""
     from annotator.core.agreement.adjudication import adjudication_units
     from annotator.core.project.gold import GoldSpan
-    from annotator.core.project.gold_batch import NewDecision, decide_all
     from annotator.core.storage.tables import GOLD_ID
 
     report = PremergeReport(how.name)
@@ -261,10 +261,13 @@ def premerge(project, how: Strategy, *, by: str, documents: Iterable[str] | None
     held = [_Held(d.id, d.unit_id, d.rule, tuple(sorted((gold[g] for g in d.gold if g in gold), key=lambda t: t[:3])))
             for d in project.decisions()]
     todo = plan(units, how, held, attributes, report)
-    items = [NewDecision(p.unit.document, p.unit.id, p.unit.start, p.unit.end, "accepted",
-                         [GoldSpan(s, e, c, dict(values)) for s, e, c, values in p.spans], p.sources,
-                         p.decision_id, p.rule) for p in todo]
-    change, report.backup = decide_all(project, items, by=by, at=at, backup=backup)
-    report.decision_change = change
-    report.changes = change.changes if change else NOTHING
+    if not todo:
+        return report
+    if backup is not None:  # the state before, then every decision in one transaction
+        report.backup = project.backup(backup)
+    change = project.decide_many(
+        [dict(document_id=p.unit.document, unit_id=p.unit.id, start=p.unit.start, end=p.unit.end, kind="accepted",
+              spans=[GoldSpan(s, e, c, dict(values)) for s, e, c, values in p.spans], sources=p.sources,
+              decision_id=p.decision_id, rule=p.rule) for p in todo], by=by, at=at)
+    report.decision_change, report.changes = change, change.changes
     return report

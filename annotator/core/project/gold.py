@@ -122,8 +122,8 @@ class GoldMixin:
     def decide_many(self, specs: Iterable[dict[str, Any]], *, by: str, rule: str | None = None,
                     at: str | None = None) -> DecisionChange:
         """``decide`` for many units in one transaction (a pre-merge): each spec holds decide's
-        fields (document_id, unit_id, start, end, kind, spans, sources, and optionally reason and
-        decision_id). One bad spec, or two on one unit, refuses all."""
+        fields (document_id, unit_id, start, end, kind, spans, sources, and optionally reason,
+        decision_id and its own rule, instead of ``rule``). One bad spec, or two on one unit, refuses all."""
         specs = list(specs)
         with self._tx(write=True) as s:
             by = check_adjudicator(s, by)
@@ -140,7 +140,8 @@ class GoldMixin:
                 raise ValidationError("two decisions on one unit")
             _check_sources(s, [a for r in rows for a in r["sources"]])
             held = _on_units(s, units)
-            if rule is not None and any(d.rule is None for d in held):
+            ruled = {r["unit_id"] for r in rows if r["rule"] is not None}
+            if any(d.rule is None and d.unit_id in ruled for d in held):
                 raise ValidationError("a person decided this unit; a pre-merge does not replace it")
             held_ids = {d.id for d in held}
             new_ids = [r["id"] for r in rows]
@@ -240,7 +241,7 @@ def _decision_row(spec: dict[str, Any], docs: dict[str, tuple[str, int]], by: st
                   at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A decision's row and its gold spans' rows, from one spec of ``decide_many``, checked."""
     unknown = set(spec) - {"document_id", "unit_id", "start", "end", "kind", "spans", "sources", "reason",
-                           "decision_id"}
+                           "decision_id", "rule"}
     if unknown:
         raise ValidationError(f"a decision has no {', '.join(sorted(unknown))}")
     kind, spans, unit_id = spec.get("kind"), list(spec.get("spans") or ()), spec.get("unit_id")
@@ -266,7 +267,7 @@ def _decision_row(spec: dict[str, Any], docs: dict[str, tuple[str, int]], by: st
             for i, g in enumerate(spans)]
     row = dict(id=decision_id, document_id=spec["document_id"], unit_id=unit_id, start=start, end=end, kind=kind,
                sources=list(dict.fromkeys(spec.get("sources") or ())), gold=[g["id"] for g in gold], replaces=[],
-               rule=rule, decided_by=by, decided=at, reason=_check_reason(spec.get("reason", "")))
+               rule=spec.get("rule", rule), decided_by=by, decided=at, reason=_check_reason(spec.get("reason", "")))
     return row, gold
 
 
