@@ -26,7 +26,7 @@ from typing import Any
 
 from annotator.core.agreement.premerge import PremergeReport, Strategy, premerge
 from annotator.core.agreement.sources import project_source
-from annotator.core.errors import ValidationError, quoted
+from annotator.core.errors import OwnershipError, ValidationError, quoted
 from annotator.core.text import pick
 
 EPOCH = "1970-01-01T00:00:00.000000+00:00"  # the time written when the sources hold none
@@ -108,6 +108,10 @@ def write_gold(sources: GoldSources, output: str | Path, how: Strategy, *, by: s
     from annotator.core.storage.tables import GOLD_ID
 
     data = sources.data
+    if sources.lead is not None and by != sources.lead:  # the lead's project: what decide would say in it
+        names = sources.coders()
+        raise OwnershipError(f"only the project's lead, {names.get(sources.lead, sources.lead)}, may adjudicate; "
+                             f"you are {names.get(by, by)}")
     textless = [d for d in data["documents"] if "text" not in d]
     if textless:
         raise ValidationError(f"{sources.label}: {len(textless)} document(s) without their text, such as "
