@@ -243,21 +243,26 @@ def premerge(project, how: Strategy, *, by: str, documents: Iterable[str] | None
     (default now). Returns the report; ``report.changes`` says what changed, and the decisions'
     ``DecisionChange`` is ``report.decision_change``, for undo."""
     from annotator.core.agreement.adjudication import adjudication_units
+    from annotator.core.agreement.sources import AgreementData
     from annotator.core.project.gold import GoldSpan
     from annotator.core.storage.tables import GOLD_ID
 
     report = PremergeReport(how.name)
-    units = adjudication_units(project, documents=None if documents is None else list(documents),
-                               done_only=done_only)
-    attributes: dict[str, dict[str, Any]] = {}
-    gold: dict[str, tuple] = {}
-    for row in project.iter_export_annotations():
-        ann_id, _doc, start, end, category, coder, *_rest = row
-        values = {} if row[8] == "{}" else json.loads(row[8])
+    spans, ids, attributes, gold = [], [], {}, {}
+    for ann_id, doc, coder, start, end, category, stored in project.span_values():  # the spans, once
+        values = {} if stored == "{}" else json.loads(stored)
         if coder == GOLD_ID:
             gold[ann_id] = (start, end, category, values)
-        elif values:
+            continue
+        spans.append((doc, coder, start, end, category))
+        ids.append(ann_id)
+        if values:
             attributes[ann_id] = values
+    docs = project.documents()
+    data = AgreementData({d.id: d.length for d in docs}, spans, {a.id: a.name for a in project.annotators()
+                                                                 if a.id != GOLD_ID},
+                         {}, {d.id: d.title for d in docs}, statuses=project.status_matrix(), annotation_ids=ids)
+    units = adjudication_units(data, documents=None if documents is None else list(documents), done_only=done_only)
     held = [_Held(d.id, d.unit_id, d.rule, tuple(sorted((gold[g] for g in d.gold if g in gold), key=lambda t: t[:3])))
             for d in project.decisions()]
     todo = plan(units, how, held, attributes, report)
