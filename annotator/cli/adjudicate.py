@@ -85,7 +85,7 @@ def _to_file(args, how, documents) -> int:
     from annotator.core.agreement.premerge_file import read_gold_sources, write_gold
 
     sources = read_gold_sources(args.sources)
-    by = _acting(args, sources.coders(), sources.lead)
+    by = _acting(args, sources.coders, sources.lead)
     report, counts = write_gold(sources, args.output, how, by=by, documents=documents, done_only=args.done_only)
     stream = summary_stream(args)
     for line in report.lines():

@@ -103,16 +103,31 @@ def test_a_project_with_o_is_left_unchanged(run, team, tmp_path):
     assert {a["project_id"] for a in read_export(tmp_path / "g.json")["annotations"]} == {project_id}
 
 
-def test_a_project_alone_is_premerged_in_place_and_a_rerun_keeps_a_persons_decision(run, team):
-    path, _ = team
-    with Project.open(path) as project:
-        from annotator.core.agreement.adjudication import adjudication_units
+def decide_by_hand(path):
+    """alice takes carol's 10-22 in One, a person's decision."""
+    from annotator.core.agreement.adjudication import adjudication_units
 
+    with Project.open(path) as project:
         alice = project.find_annotator("alice").id
         unit = next(u for u in adjudication_units(project) if u.start == 10)
         carol_span = next(s.annotation_id for s in unit.spans if s.end == 22)
         project.decide(unit.document, unit_id=unit.id, start=10, end=22, kind="accepted",
                        spans=[GoldSpan(10, 22, unit.categories[0])], sources=[carol_span], by=alice)
+
+
+def test_a_gold_file_of_a_project_keeps_the_decisions_a_person_made_there(run, team, tmp_path):
+    path, _ = team
+    decide_by_hand(path)
+    before = digest(path)
+    code, out, _ = run("adjudicate", path, "-o", tmp_path / "g.json", "--strategy", "majority", "--by", "alice")
+    assert code == 0 and "kept (a person decided): 1" in out
+    assert gold_spans(tmp_path / "g.json") == [(0, 5), (0, 7), (10, 22)]
+    assert digest(path) == before
+
+
+def test_a_project_alone_is_premerged_in_place_and_a_rerun_keeps_a_persons_decision(run, team):
+    path, _ = team
+    decide_by_hand(path)
     code, out, err = run("adjudicate", path, "--strategy", "majority", "--by", "bob")
     assert (code, err) == (0, "")
     assert "accepted: 2 unit(s)" in out and "kept (a person decided): 1" in out

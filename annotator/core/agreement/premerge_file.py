@@ -35,41 +35,43 @@ PROJECT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "annotator:premerge:project")
 
 @dataclass
 class GoldSources:
-    """The sources of a pre-merge to a file, read: ``data`` is one checked export (version 2 or
-    later), ``project`` the id and name the gold annotations will name, ``lead`` the source
-    project's lead (None for export files, which never carry one)."""
+    """The sources of a pre-merge to a file, read: a project file (``project_path``) or the merged
+    export files (``data``, a checked export); ``coders`` their coders (id → name), ``lead`` the
+    project's lead (export files never carry one), ``latest`` the latest time they hold, and
+    ``made_in`` the id and name of the project the gold annotations name."""
 
-    data: dict[str, Any]
-    project: tuple[str, str]
-    lead: str | None
     label: str  # the sources, for messages
-
-    def coders(self) -> dict[str, str]:
-        """Every coder of the sources (id → name), the gold layer's own role aside."""
-        from annotator.core.storage.tables import GOLD_ID
-
-        return {a["id"]: a["name"] for a in self.data["annotators"] if a["id"] != GOLD_ID}
+    coders: dict[str, str]
+    latest: str
+    made_in: tuple[str, str]
+    lead: str | None = None
+    project_path: Path | None = None
+    data: dict[str, Any] | None = None
 
 
 def read_gold_sources(paths: Iterable[str | Path]) -> GoldSources:
     """Read a project file alone or export files (ExchangeError, NotAProjectError or ValidationError
     naming the file when one cannot be used)."""
-    from annotator.core.exchange.export_file import build_export
     from annotator.core.exchange.merge import merge_files
     from annotator.core.project.project import Project
+    from annotator.core.storage.tables import GOLD_ID
 
     paths = [Path(p) for p in paths]
     path = project_source(paths)
     if path is not None:
         with Project.open(path, mode="read") as project:
-            info = project.info()
-            data = build_export(project)
-            lead = project.setting("lead")
-        return GoldSources(data, (info.id, info.name), lead if isinstance(lead, str) else None, str(path))
+            info, lead = project.info(), project.setting("lead")
+            coders = {c.id: c.name for c in project.coders() if c.id != GOLD_ID}
+            times = [c.last_activity for c in project.coders() if c.last_activity]
+            times += [row.modified for row in project.document_statuses()]
+            times += [d.decided for d in project.decisions()]
+        return GoldSources(str(path), coders, max(times, default=EPOCH), (info.id, info.name),
+                           lead if isinstance(lead, str) else None, project_path=path)
     data, _report = merge_files(paths)
     ids = sorted({p["id"] for p in data["projects"]})
-    project_id = str(uuid.uuid5(PROJECT_NAMESPACE, json.dumps(ids)))
-    return GoldSources(data, (project_id, "pre-merge"), None, ", ".join(map(str, paths)))
+    made_in = (str(uuid.uuid5(PROJECT_NAMESPACE, json.dumps(ids))), "pre-merge")
+    coders = {a["id"]: a["name"] for a in data["annotators"] if a["id"] != GOLD_ID}
+    return GoldSources(", ".join(map(str, paths)), coders, latest_time(data), made_in, data=data)
 
 
 def acting_coder(names: Mapping[str, str], wanted: str | None, lead: str | None) -> str | None:
@@ -100,36 +102,54 @@ def latest_time(data: Mapping[str, Any]) -> str:
 
 def write_gold(sources: GoldSources, output: str | Path, how: Strategy, *, by: str,
                documents: list[str] | None = None, done_only: bool = False) -> tuple[PremergeReport, dict[str, int]]:
-    """Pre-merge ``sources`` in a temporary project and write its gold layer to ``output``; returns
-    the report and how many items of each list were written."""
-    from annotator.core.exchange.apply import import_read_exports
+    """Pre-merge ``sources`` in a scratch project, a copy of the source project or made from the
+    export files, and write its gold layer to ``output``; returns the report and how many items of
+    each list were written."""
     from annotator.core.exchange.export_file import Scope, build_export, canonical, save
     from annotator.core.project.project import Project
+    from annotator.core.storage.backups import copy_project
     from annotator.core.storage.tables import GOLD_ID
 
-    data = sources.data
-    if sources.lead is not None and by != sources.lead:  # the lead's project: what decide would say in it
-        names = sources.coders()
+    if sources.lead is not None and by != sources.lead:  # what decide would say in the project
+        names = sources.coders
         raise OwnershipError(f"only the project's lead, {names.get(sources.lead, sources.lead)}, may adjudicate; "
                              f"you are {names.get(by, by)}")
-    textless = [d for d in data["documents"] if "text" not in d]
-    if textless:
-        raise ValidationError(f"{sources.label}: {len(textless)} document(s) without their text, such as "
-                              f"{quoted(textless[0]['title'], 60)} (exported with --no-text); the gold layer "
-                              "needs the texts")
-    at = latest_time(data)
     with tempfile.TemporaryDirectory(prefix="annotator-premerge-") as folder:
-        project = Project.create(Path(folder) / "gold.annotator", name=sources.project[1])
+        scratch = Path(folder) / "gold.annotator"
+        if sources.project_path is not None:
+            copy_project(sources.project_path, scratch)  # its decisions and gold layer, exactly
+            project = Project.open(scratch)
+        else:
+            project = _from_exports(scratch, sources)
         try:
-            import_read_exports(project, [(Path("sources"), data)], backup=None)
             chosen = document_ids(project, documents)
-            report = premerge(project, how, by=by, documents=chosen, done_only=done_only, at=at, backup=None)
+            report = premerge(project, how, by=by, documents=chosen, done_only=done_only, at=sources.latest,
+                              backup=None)
             scope = Scope(documents=None if chosen is None else frozenset(chosen), annotators=frozenset({GOLD_ID}))
             gold = build_export(project, scope)
             made_in = project.info().id
         finally:
             project.close()
-    return report, save(canonical(_made_in(gold, made_in, sources.project)), output)
+    return report, save(canonical(_made_in(gold, made_in, sources.made_in)), output)
+
+
+def _from_exports(path: Path, sources: GoldSources):
+    """A new project at ``path`` holding the merged export files."""
+    from annotator.core.exchange.apply import import_read_exports
+    from annotator.core.project.project import Project
+
+    textless = [d for d in sources.data["documents"] if "text" not in d]
+    if textless:
+        raise ValidationError(f"{sources.label}: {len(textless)} document(s) without their text, such as "
+                              f"{quoted(textless[0]['title'], 60)} (exported with --no-text); the gold layer "
+                              "needs the texts")
+    project = Project.create(path, name=sources.made_in[1])
+    try:
+        import_read_exports(project, [(Path("sources"), sources.data)], backup=None)
+    except BaseException:
+        project.close()
+        raise
+    return project
 
 
 def _made_in(data: dict[str, Any], temporary: str, project: tuple[str, str]) -> dict[str, Any]:
