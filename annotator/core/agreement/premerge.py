@@ -27,11 +27,13 @@ earlier run already took the same gold spans is left as it is, and ids are deriv
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -140,17 +142,18 @@ def propose(unit: Unit, how: Strategy, attributes: Mapping[str, Mapping[str, Any
         groups = [list(unit.spans)]
     else:
         needed = how.needed(considered)
-        if needed > considered:
+        if needed > min(considered, len(unit.spans)):
             return None
-        by_span: dict[tuple, list] = {}
-        for span in unit.spans:
-            by_span.setdefault((span.start, span.end, str(span.category)), []).append(span)
-        groups = [group for key, group in sorted(by_span.items()) if len({s.coder for s in group}) >= needed]
+        # the unit's spans are sorted by (start, end, category, ...): each group is one run of them
+        runs = (list(run) for _, run in groupby(unit.spans, key=lambda s: (s.start, s.end, str(s.category))))
+        groups = [run for run in runs if len(run) >= needed and len({s.coder for s in run}) >= needed]
         if not groups:
             return None
-    attributes = attributes or {}
-    spans = tuple((g[0].start, g[0].end, g[0].category,
-                   _shared([attributes.get(s.annotation_id) or {} for s in g])) for g in groups)
+    if attributes:
+        spans = tuple((g[0].start, g[0].end, g[0].category,
+                       _shared([attributes.get(s.annotation_id) or {} for s in g])) for g in groups)
+    else:
+        spans = tuple((g[0].start, g[0].end, g[0].category, {}) for g in groups)
     sources = tuple(sorted({s.annotation_id for g in groups for s in g if s.annotation_id is not None}))
     return Proposal(unit, how.rule(considered), spans, sources)
 
@@ -242,6 +245,17 @@ def premerge(project, how: Strategy, *, by: str, documents: Iterable[str] | None
     decide, or with None). ``at``: the time the decisions record
     (default now). Returns the report; ``report.changes`` says what changed, and the decisions'
     ``DecisionChange`` is ``report.decision_change``, for undo."""
+    paused = gc.isenabled()
+    gc.disable()  # ~100,000 small objects (spans, units): cyclic collections half-way took a third of the time
+    try:
+        return _premerge(project, how, by, documents, done_only, at, backup)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _premerge(project, how: Strategy, by: str, documents, done_only: bool, at: str | None,
+              backup: str | None) -> PremergeReport:
     from annotator.core.agreement.adjudication import adjudication_units
     from annotator.core.agreement.sources import AgreementData
     from annotator.core.project.gold import GoldSpan

@@ -159,7 +159,7 @@ class GoldMixin:
             if rows:
                 s.execute(insert(Decision), rows)
             found = annotation_records(s, [g["id"] for g in gold])
-            return DecisionChange(before, tuple(copy.deepcopy(rows)), gold_before,
+            return DecisionChange(before, tuple(rows), gold_before,  # rows built here: nothing shares them
                                   tuple(found[g["id"]] for g in gold))
 
     def edit_gold(self, annotation_id: str, *, by: str, **fields: Any) -> DecisionChange:
