@@ -144,11 +144,15 @@ def test_a_place_no_decision_covers_is_open_not_rejected():
 
 
 def test_nested_spans_and_boundary_and_category_together():
-    coder = [("d", "A", 0, 10, "X"), ("d", "A", 2, 4, "Y"), ("d", "A", 20, 25, "X")]
-    gold = [("d", 0, 10, "X"), ("d", 2, 5, "Y"), ("d", 20, 26, "Y")]
-    row = only(against_gold(data_of({"d": 30}, coder, gold)))
-    assert [(c.start, c.end, c.change) for c in row["changes"]] == [(0, 10, "boundary"),
-                                                                    (20, 26, "boundary and category")]
+    coder = [("d", "A", 0, 10, "X"), ("d", "A", 2, 4, "Y"), ("d", "A", 20, 25, "X"), ("d", "A", 30, 40, "X"),
+             ("d", "A", 32, 34, "Y"), ("d", "A", 50, 60, "X")]
+    gold = [("d", 0, 10, "X"), ("d", 2, 5, "Y"), ("d", 20, 26, "Y"), ("d", 30, 40, "X"),
+            ("d", 50, 60, "X"), ("d", 52, 54, "Y")]
+    row = only(against_gold(data_of({"d": 70}, coder, gold)))
+    assert [(c.start, c.end, c.change) for c in row["changes"]] == [
+        (0, 10, "boundary"), (20, 26, "boundary and category"),
+        (30, 40, "rejected"),  # the gold kept X 30–40 and dropped the nested Y 32–34
+        (50, 60, "missed")]  # the gold has A's X 50–60 and a nested Y 52–54 A lacked
 
 
 def test_which_documents_count_per_coder():

@@ -19,8 +19,8 @@ one change, of one of these kinds:
 * ``"boundary and category"``: both differ;
 * ``"rejected"``: the coder marked something, the gold has nothing there (with decisions known,
   only where a decision covers it: a group no decision covers is not adjudicated yet, is not a
-  change, and is counted in ``open``);
-* ``"missed"``: the gold has spans where the coder marked nothing.
+  change, and is counted in ``open``), or the gold kept only some of the coder's spans there;
+* ``"missed"``: the gold has spans where the coder marked nothing, or the coder's spans and more.
 
 Each change names the decisions that cover it (their kind, who decided, the reason).
 
@@ -163,9 +163,9 @@ def changes_for(data: AgreementData, coder: str, documents: Sequence[str],
 
 
 def _kind(mine: tuple, gold: tuple) -> str:
-    if not gold:
+    if set(gold) < set(mine):  # nothing in the gold, or fewer of the coder's own spans
         return "rejected"
-    if not mine:
+    if set(mine) < set(gold):
         return "missed"
     if {(s, e) for s, e, _ in mine} == {(s, e) for s, e, _ in gold}:
         return "category"
