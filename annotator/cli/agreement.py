@@ -171,7 +171,7 @@ def run_gold_report(args: argparse.Namespace) -> int:
 def _render_gold_table(sources: str, result: dict[str, Any], data) -> str:
     from annotator.core.agreement.against_gold import CHANGES, MEASURES, decision_text, version_text
     from annotator.core.agreement.report import CATALOGUE, counted, show_value
-    from annotator.core.agreement.sources import GOLD_NAME
+    from annotator.core.storage.tables import GOLD_NAME
 
     rows, name = result["per_coder"], (lambda c: data.annotators.get(c, c))
     names = [name(row["coder"]) for row in rows]

@@ -6,19 +6,23 @@ import json
 
 import pytest
 
-from annotator.core.agreement.sources import GOLD_ID
-
 TEXT = "The council will spend two million on bike lanes. Critics call it a waste of money."
 CLAIM = (0, TEXT.index("."))
 OPINION = (TEXT.index("Critics"), len(TEXT) - 1)
 
 
-def write_gold(project, doc_id, spans, by):
-    """Gold annotations (start, end, category id) on a document, as adjudication writes them."""
-    if GOLD_ID not in {a.id for a in project.annotators()}:
-        project.add_annotator("Gold standard", id=GOLD_ID)
-    project.add_annotations([dict(document_id=doc_id, category_id=c, annotator_id=GOLD_ID, start=s, end=e,
-                                  modified_by=by) for s, e, c in spans], restore=True)
+def adjudicate(project, by, choose):
+    """Decide every unit of the project: ``choose(unit)`` gives the gold spans (start, end,
+    category id) and the reason; no span is a rejection."""
+    from annotator.core.agreement.adjudication import adjudication_units
+    from annotator.core.project.gold import GoldSpan
+
+    for unit in adjudication_units(project):
+        spans, reason = choose(unit)
+        project.decide(unit.document, unit_id=unit.id, start=unit.start, end=unit.end,
+                       kind="accepted" if spans else "rejected", spans=[GoldSpan(*g) for g in spans],
+                       sources=[s.annotation_id for s in unit.spans if (s.start, s.end, s.category) in spans],
+                       by=by, reason=reason)
 
 
 @pytest.fixture
@@ -33,7 +37,8 @@ def adjudicated(project):
         dict(document_id=doc.id, category_id=opinion, annotator_id=alice.id, start=OPINION[0], end=OPINION[1]),
         dict(document_id=doc.id, category_id=claim, annotator_id=bob.id, start=OPINION[0], end=OPINION[1]),
     ])
-    write_gold(project, doc.id, [(*CLAIM, claim), (*OPINION, opinion)], by=alice.id)
+    adjudicate(project, alice.id, lambda unit: ([(*CLAIM, claim)], "") if unit.start == CLAIM[0]
+               else ([(*OPINION, opinion)], "=an opinion"))
     return project, (alice, bob), cats
 
 
@@ -52,6 +57,7 @@ def test_json_each_coder_against_the_gold(run, adjudicated):
     assert change["change"] == "category" and change["quote"].startswith("Critics")
     assert change["coder"] == [{"start": OPINION[0], "end": OPINION[1], "category": "Factual claim"}]
     assert change["gold"] == [{"start": OPINION[0], "end": OPINION[1], "category": "Opinion"}]
+    assert change["decisions"] == [{"kind": "accepted", "decided_by": "alice", "reason": "=an opinion"}]
 
 
 def test_table_and_csv(run, adjudicated):
@@ -65,7 +71,9 @@ def test_table_and_csv(run, adjudicated):
     code, out, err = run("agreement", project.path, "--against-gold", "--format", "csv")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["coder"] for r in rows if r["record"] == "change"] == ["bob"]
+    [change] = [r for r in rows if r["record"] == "change"]
+    assert change["coder"] == "bob" and change["decision"] == "accepted by alice"
+    assert change["reason"] == "'=an opinion"  # formula-safe, as the other CSVs
     assert {r["measure"] for r in rows if r["record"] == "measure"} == {
         "span_f1_exact", "span_f1_overlap", "unitizing_alpha", "token_kappa"}
 

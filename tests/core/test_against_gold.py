@@ -12,9 +12,10 @@ import pytest
 
 from annotator.core.agreement.against_gold import against_gold, against_gold_as_dict, against_gold_csv
 from annotator.core.agreement.common import is_defined
-from annotator.core.agreement.sources import GOLD_ID, AgreementData, GoldDecision
+from annotator.core.agreement.sources import AgreementData, GoldDecision
 from annotator.core.agreement.spans import unitizing_alpha
 from annotator.core.errors import ValidationError
+from annotator.core.storage.tables import GOLD_ID
 
 
 def data_of(texts, coder_spans, gold_spans, decisions=(), **extra) -> AgreementData:

@@ -37,8 +37,9 @@ def test_a_project_with_export_files_is_refused(filled, tmp_path):
 def test_the_gold_layer_is_kept_apart_from_the_coders():
     """Issue 15 point 1: the gold layer is not a coder. Its annotations (annotator GOLD_ID) stay out
     of coder-versus-coder agreement and are kept as ``gold`` for the reports against it."""
-    from annotator.core.agreement.sources import GOLD_ID, GoldDecision, from_export_data
+    from annotator.core.agreement.sources import GoldDecision, from_export_data
     from annotator.core.agreement.spans import span_report
+    from annotator.core.storage.tables import GOLD_ID
 
     def ann(i, doc, who, start, end, cat):
         return {"id": f"a{i}", "document_id": doc, "annotator_id": who, "start": start, "end": end,

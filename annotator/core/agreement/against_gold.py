@@ -53,11 +53,12 @@ from typing import Any
 
 from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.report import as_json, split
-from annotator.core.agreement.sources import GOLD_ID, GOLD_NAME, AgreementData, GoldDecision
+from annotator.core.agreement.sources import AgreementData, GoldDecision
 from annotator.core.agreement.spans import prepare, span_f1, token_kappa, unitizing_alpha
 from annotator.core.agreement.units import document_units
 from annotator.core.errors import ValidationError
 from annotator.core.files import csv_text
+from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
 
 MEASURES = ("span_f1_exact", "span_f1_overlap", "unitizing_alpha", "token_kappa")
 CHANGES = ("boundary", "category", "boundary and category", "rejected", "missed")

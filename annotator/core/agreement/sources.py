@@ -18,12 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ValidationError
+from annotator.core.storage.tables import GOLD_ID
 from annotator.core.text import pick
-
-try:
-    from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
-except ImportError:  # TEMPORARY until the gold-layer foundation is on main
-    GOLD_ID, GOLD_NAME = "f4ce08dd-47bc-5fce-8c73-fd801b5855fa", "Gold standard"
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def from_project(project) -> AgreementData:
         statuses=project.status_matrix(),
         annotation_ids=[r.id for r in rows],
         decisions=[GoldDecision(d.document_id, d.start, d.end, d.kind, d.decided_by or "", d.reason or "")
-                   for d in getattr(project, "decisions", list)()],  # TEMP until the foundation
+                   for d in project.decisions()],
     ))
 
 
