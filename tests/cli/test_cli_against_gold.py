@@ -98,3 +98,21 @@ def test_without_gold_and_bad_combinations(run, adjudicated, tmp_path):
     (tmp_path / "r.csv").write_text("a,b\n1,1\n", encoding="utf-8")
     code, _, err = run("agreement", "--reliability-data", tmp_path / "r.csv", "--against-gold")
     assert code == 2
+
+
+def test_coders_and_status_do_not_offer_the_gold(run, adjudicated):
+    """Issue 15 point 1: the gold layer is not a coder in ``annotator coders`` nor ``status``."""
+    project = adjudicated[0]
+    code, out, err = run("coders", project.path, "--format", "json")
+    assert code == 0, err
+    assert [c["name"] for c in json.loads(out)] == ["alice", "bob"]
+    code, out, _ = run("coders", project.path)
+    assert "Gold" not in out
+    code, out, _ = run("status", project.path, "--matrix")
+    assert code == 0 and out.splitlines()[0].split() == ["id", "title", "alice", "bob"]
+    code, out, _ = run("status", project.path, "--matrix", "--format", "json")
+    assert [a["name"] for a in json.loads(out)["annotators"]] == ["alice", "bob"]
+    code, _, err = run("status", project.path, "--annotator", "Gold standard")
+    assert code == 1 and "no annotator named 'Gold standard'" in err
+    code, _, err = run("coders", project.path, "--rename", "Gold standard", "Referee")
+    assert code == 1 and "no annotator named 'Gold standard'" in err
