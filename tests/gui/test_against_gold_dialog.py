@@ -12,34 +12,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from annotator.core.storage.tables import GOLD_ID
 from annotator.gui.main_window import MainWindow
 from tests.cli.test_cli_against_gold import adjudicate
-
-TEXT = ("The council will spend two million on bike lanes. Critics call it a waste of money. "
-        "The mayor said the lanes would open in spring, and nobody believes her.")
-
-
-def span(quote):
-    start = TEXT.index(quote)
-    return start, start + len(quote)
+from tests.gui.test_agreement_dialog import TEXT, code_two_articles
 
 
 @pytest.fixture
 def window(qtbot, project, monkeypatch):
     for kind in ("information", "warning", "critical"):
         monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: None)
-    cats = {c.name: c.id for c in project.categories()}
-    docs = [project.add_document(f"Article {n}", TEXT + f" ({n})").document for n in (1, 2)]
-    alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
-    items = []
-    for doc in docs:
-        for coder, quote, cat in ((alice, "The council will spend two million on bike lanes", "Factual claim"),
-                                  (bob, "The council will spend two million on bike lanes", "Factual claim"),
-                                  (alice, "Critics call it a waste of money", "Opinion"),
-                                  (bob, "Critics call it a waste", "Opinion"),
-                                  (alice, "the lanes would open in spring", "Prediction"),
-                                  (bob, "nobody believes her", "Opinion")):
-            start, end = span(quote)
-            items.append(dict(document_id=doc.id, category_id=cats[cat], annotator_id=coder.id, start=start, end=end))
-    project.add_annotations(items)
+    alice, _ = code_two_articles(project)
 
     def choose(unit):  # alice's version everywhere, and "nobody believes her" rejected
         mine = [(s.start, s.end, s.category) for s in unit.spans if s.coder == alice.id]

@@ -4,8 +4,6 @@ never offered as a coder (Switch Annotator, the status matrix)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -16,14 +14,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.models.annotation_table_model import ANNOTATOR, CATEGORY
 from tests.cli.test_cli_against_gold import adjudicate
 
-SHOTS = Path("/tmp/gold-reports-shots")
 TEXT = "The council will spend two million on bike lanes. Critics call it a waste of money."
-
-
-def shot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    widget.show()
-    assert widget.grab().save(str(SHOTS / name))
 
 
 @pytest.fixture
@@ -49,7 +40,7 @@ def window(qtbot, project, dialogs):
     return win
 
 
-def test_the_layers_panel_lists_the_gold_apart_from_the_annotators(window, qtbot):
+def test_the_layers_panel_lists_the_gold_apart_from_the_annotators(window, qtbot, shoot):
     layers = window.layers
     coders = [layers.annotators_root.child(i).text(0) for i in range(layers.annotators_root.childCount())]
     assert coders == [f"alice{' (you)' if window.context.annotator.name == 'alice' else ''} (2)", "bob (1)"]
@@ -65,7 +56,7 @@ def test_the_layers_panel_lists_the_gold_apart_from_the_annotators(window, qtbot
     assert window.view.hidden_annotators == {a for a in window.annotator_names if a != GOLD_ID}
     layers.show_all()
     assert window.view.hidden_annotators == set()
-    shot(window, "workspace-gold-layer.png")
+    shoot(window, "workspace-gold-layer.png")
 
 
 def test_without_gold_the_adjudication_group_is_hidden(qtbot, project, dialogs):
@@ -76,7 +67,7 @@ def test_without_gold_the_adjudication_group_is_hidden(qtbot, project, dialogs):
     assert win.layers.gold_root.isHidden()
 
 
-def test_the_annotation_table_shows_the_gold_in_its_own_look(window):
+def test_the_annotation_table_shows_the_gold_in_its_own_look(window, shoot):
     table = window.table_panel
     model = table.model
     rows = [model.annotation_at(r) for r in range(model.rowCount())]
@@ -96,15 +87,15 @@ def test_the_annotation_table_shows_the_gold_in_its_own_look(window):
     combo.setCurrentIndex(0)
     window.table_dock.setFloating(True)
     window.table_dock.resize(900, 240)
-    shot(window.table_dock, "table-gold-rows.png")
+    shoot(window.table_dock, "table-gold-rows.png")
 
 
-def test_switch_annotator_and_the_status_matrix_do_not_offer_the_gold(window, qtbot, monkeypatch):
+def test_switch_annotator_and_the_status_matrix_do_not_offer_the_gold(window, qtbot, monkeypatch, shoot):
     seen = {}
 
     def run(dialog):
         seen["rows"] = [dialog.list.topLevelItem(i).text(0) for i in range(dialog.list.topLevelItemCount())]
-        shot(dialog, "coders-dialog-with-gold.png")
+        shoot(dialog, "coders-dialog-with-gold.png")
         return 0
 
     monkeypatch.setattr(CodersDialog, "exec", run)
@@ -115,4 +106,4 @@ def test_switch_annotator_and_the_status_matrix_do_not_offer_the_gold(window, qt
     qtbot.addWidget(dialog)
     table = dialog.table
     assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == ["alice", "bob", "Done"]
-    shot(dialog, "status-matrix-with-gold.png")
+    shoot(dialog, "status-matrix-with-gold.png")
