@@ -205,3 +205,15 @@ def test_json_and_csv_name_coders_and_categories_and_guard_formulas():
     assert changes[2]["decision"] == "rejected by lead" and changes[2]["reason"] == "'=not a claim"
     raw = list(csv.DictReader(io.StringIO(against_gold_csv(result, data, raw=True))))
     assert raw[-2]["reason"] == "=not a claim"
+
+
+def test_every_decision_covering_a_change_is_named_even_past_a_shorter_one():
+    # a rejection over [0,100) and, inside it, an acceptance of [10,20) (two adjudicators' files
+    # merged: a conflict); the change at [50,60) lies past the short one but under the long one
+    coder = [("d", "A", 10, 20, "X"), ("d", "A", 50, 60, "X"), ("d", "A", 150, 160, "X")]
+    gold = [("d", 10, 20, "Y")]
+    decisions = [GoldDecision("d", 0, 100, "rejected", "lead"), GoldDecision("d", 10, 20, "accepted", "bob")]
+    row = only(against_gold(data_of({"d": 200}, coder, gold, decisions)))
+    assert [(c.start, c.change, [d.kind for d in c.decisions]) for c in row["changes"]] == [
+        (10, "category", ["rejected", "accepted"]), (50, "rejected", ["rejected"])]
+    assert row["open"] == 1  # [150,160): no decision there yet

@@ -11,7 +11,7 @@ coder worked on (an annotation there, or a status); with ``done_only``, those th
 done. A coder who worked on a document and left it empty found nothing there.
 
 What the adjudicator changed: the coder's spans and the gold's of each document are grouped where
-they overlap (``units.document_units`` on the two layers), and each group where the two differ is
+they overlap (the groups of ``units.document_units``, on the two layers), and each group where the two differ is
 one change, of one of these kinds:
 
 * ``"boundary"``: the same categories, other boundaries;
@@ -47,6 +47,8 @@ other way round; ``category`` is empty for the overall values). Text cells get
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +57,7 @@ from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.report import as_json, split
 from annotator.core.agreement.sources import AgreementData, GoldDecision
 from annotator.core.agreement.spans import prepare, span_f1, token_kappa, unitizing_alpha
-from annotator.core.agreement.units import document_units
+from annotator.core.agreement.units import UnitSpan, _groups
 from annotator.core.errors import ValidationError
 from annotator.core.files import csv_text
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
@@ -150,17 +152,37 @@ def changes_for(data: AgreementData, coder: str, documents: Sequence[str],
         decided.setdefault(decision.document, []).append(decision)
     out, open_units = [], 0
     for doc in documents:
-        for unit in document_units(doc, rows.get(doc, ()), [coder, GOLD_ID]):
-            mine = tuple(sorted({(s.start, s.end, s.category) for s in unit.spans if s.coder == coder}))
-            gold = tuple(sorted({(s.start, s.end, s.category) for s in unit.spans if s.coder == GOLD_ID}))
+        spans = sorted({UnitSpan(*row) for row in rows.get(doc, ()) if row[1] < row[2]}, key=UnitSpan.sort_key)
+        covering_in = _covering(decided.get(doc, []))
+        for group in _groups(spans) if spans else ():  # the groups of document_units, without their ids
+            start, end = group[0].start, max(s.end for s in group)
+            mine = tuple(sorted({(s.start, s.end, s.category) for s in group if s.coder == coder}))
+            gold = tuple(sorted({(s.start, s.end, s.category) for s in group if s.coder == GOLD_ID}))
             if mine == gold:
                 continue
-            covering = tuple(d for d in decided.get(doc, ()) if d.start < unit.end and unit.start < d.end)
+            covering = covering_in(start, end)
             if not gold and data.decisions and not covering:
                 open_units += 1  # not adjudicated yet
                 continue
-            out.append(Change(coder, doc, unit.start, unit.end, _kind(mine, gold), mine, gold, covering))
+            out.append(Change(coder, doc, start, end, _kind(mine, gold), mine, gold, covering))
     return out, open_units
+
+
+def _covering(decisions: list[GoldDecision]):
+    """A function of (start, end): the decisions whose extent overlaps it, in order of start."""
+    decisions = sorted(decisions, key=lambda d: (d.start, d.end))
+    starts = [d.start for d in decisions]
+    reach = list(itertools.accumulate((d.end for d in decisions), max))  # the furthest end so far
+
+    def covering(start: int, end: int) -> tuple[GoldDecision, ...]:
+        found, k = [], bisect.bisect_left(starts, end) - 1  # every decision from k down starts before end
+        while k >= 0 and reach[k] > start:
+            if decisions[k].end > start:
+                found.append(decisions[k])
+            k -= 1
+        return tuple(reversed(found))
+
+    return covering
 
 
 def _kind(mine: tuple, gold: tuple) -> str:
