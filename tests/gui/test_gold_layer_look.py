@@ -107,3 +107,13 @@ def test_switch_annotator_and_the_status_matrix_do_not_offer_the_gold(window, qt
     table = dialog.table
     assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == ["alice", "bob", "Done"]
     shoot(dialog, "status-matrix-with-gold.png")
+
+
+def test_no_coder_is_named_after_the_gold(window, dialogs, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    before = window.context.annotator
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (" gold Standard ", True))
+    assert not window.files.ask_annotator_name()
+    assert window.context.annotator == before
+    assert dialogs[-1][0] == "warning" and "the name of the adjudicated layer" in dialogs[-1][2]

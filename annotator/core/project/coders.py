@@ -135,10 +135,15 @@ def _clean_name(name: str) -> str:
     name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
     if not name:
         raise ValidationError("an annotator needs a name")
+    refuse_gold_name(name)
+    return name
+
+
+def refuse_gold_name(name: str) -> None:
+    """ValidationError when ``name`` is the gold layer's (ignoring case and spaces): no coder takes it."""
     if name_key(name) == name_key(GOLD_NAME):
         raise ValidationError(f"{quoted(GOLD_NAME)} is the name of the adjudicated layer, not a coder's: "
                               "choose another name")
-    return name
 
 
 def _refuse_taken(s, name: str, annotator_id: str | None = None) -> None:
