@@ -340,3 +340,18 @@ def test_one_run_records_each_documents_own_rule(study):
     titles = {one.id: "One", two.id: "Two"}
     assert sorted({(titles[d.document_id], d.rule) for d in project.decisions()}) == [
         ("One", "majority 2/3"), ("Two", "majority 2/2")]
+
+
+def test_a_coder_who_annotated_nothing_but_started_counts_among_the_coders(study):
+    project, (one, two), (alice, *_), _, _ = study
+    dave = project.add_annotator("dave")
+    project.set_document_status(two.id, dave.id, "in progress")  # dave worked, marked nothing anywhere
+    report = premerge(project, Strategy("unanimous"), by=alice.id, backup=None)
+    assert report.accepted == 0 and gold_layer(project) == []  # four coders now; nobody is unanimous
+    # more than half of four is three: 0-5 (alice, bob, carol) is taken, 10-20 (alice, bob) is not
+    report = premerge(project, Strategy("majority"), by=alice.id, backup=None)
+    assert gold_layer(project) == [("One", 0, 5)]
+    assert {d.rule for d in project.decisions()} == {"majority 3/4"}
+    # with a share of half, two of four are enough
+    premerge(project, Strategy("majority", 0.5), by=alice.id, backup=None)
+    assert gold_layer(project) == [("One", 0, 5), ("One", 10, 20), ("One", 12, 15), ("Two", 0, 7)]
