@@ -1,0 +1,382 @@
+"""Tools → Adjudicate…: the queue of units on the left, the document (units by state) and the
+lanes of the current unit on the right, keys for every decision (keys.py). Each decision is a core
+command run through the main window's History, so it is committed at once, is one undo step, and
+the workspace follows; the window reads the decisions again whenever the undo stack moves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import user_message
+from annotator.gui.adjudication.keys import KEYS, TAKE, category_keys, footer
+from annotator.gui.adjudication.lanes import Lane, LanesView
+from annotator.gui.adjudication.overview import DocumentOverview
+from annotator.gui.adjudication.queue import FilterBar, QueueModel
+from annotator.gui.adjudication.session import GOLD_COLOUR, RefusedError
+from annotator.gui.settings import settings
+from annotator.gui.widgets import column
+
+BLIND_SETTING = "adjudicate/blind"
+KIND_WORDS = {"accepted": "accepted", "merged": "merged", "edited": "edited", "created": "created",
+              "rejected": "rejected: nothing belongs here"}
+
+
+class AdjudicationWindow(QWidget):
+    def __init__(self, session, history, parent=None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Adjudicate — Annotator")
+        self.resize(1280, 780)
+        self.session = session
+        self.history = history
+        self.unit = None  # the current Unit
+        self.gold_index = 0  # which gold span of the target decision the edit keys move
+
+        self.filters = FilterBar(session)
+        self.model = QueueModel(session, self)
+        self.queue = QTableView()
+        self.queue.setModel(self.model)
+        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue.verticalHeader().hide()
+        self.queue.setShowGrid(False)
+        self.queue.setWordWrap(False)
+        self.queue.verticalHeader().setDefaultSectionSize(self.queue.fontMetrics().height() + 6)
+        self.queue.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        header = self.queue.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 150)
+        header.setStretchLastSection(True)  # the document's title
+        self.blind = QCheckBox("&Blind: show coders as Coder 1, 2, 3")
+        self.blind.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.blind.setChecked(session.blind)
+        self.blind.setToolTip("Hide the coders' names while deciding (remembered)")
+        self.decider = QLabel()
+        self.overview = DocumentOverview()
+        self.lanes = LanesView()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.lanes)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.decision_line = QLabel()
+        self.decision_line.setWordWrap(True)
+        self.decision_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Reason for the decision: press # (or Ctrl+Enter), type, Enter")
+        self.reason.setClearButtonEnabled(True)
+        self.reason.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet("QLabel#message { color: #8a4b00; }")
+        self.help = QLabel()
+        self.help.setObjectName("keys")
+        self.help.setWordWrap(True)
+        self.help.setTextFormat(Qt.TextFormat.PlainText)
+        self.help.setStyleSheet("QLabel#keys { color: palette(placeholder-text); }")
+
+        left = column(self.filters, self.queue, margins=(0, 0, 0, 0), spacing=6)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.overview)
+        right.addWidget(column(scroll, self.decision_line, self.reason, margins=(0, 0, 0, 0), spacing=4))
+        right.setSizes([280, 420])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([430, 850])
+        split.setStretchFactor(1, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.decider)
+        top.addStretch(1)
+        top.addWidget(self.blind)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.help)
+
+        self._build_keys()
+        self.filters.changed.connect(self._filters_changed)
+        self.queue.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.overview.unitClicked.connect(lambda unit_id: self.go_to(session.unit_by_id.get(unit_id)))
+        self.blind.toggled.connect(self._set_blind)
+        self.reason.returnPressed.connect(self._reason_entered)
+        history.stack.indexChanged.connect(self._history_moved)
+        self._show_decider()
+        self.model.refresh()
+        self.filters.show_progress()
+        self.go_to(session.step(None))
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def _build_keys(self) -> None:
+        self.key_actions: dict[str, QAction] = {}
+        for key in KEYS:
+            self._action(key.id, key.keys, key.about, getattr(self, f"key_{key.id}"))
+        for n, digit in enumerate(TAKE.keys, start=1):
+            self._action(f"take{n}", (digit,), f"Take coder {n}'s version", lambda _=False, n=n: self.key_take(n))
+        self._category_actions: list[QAction] = []
+        self._build_category_keys()
+
+    def _build_category_keys(self) -> None:
+        for action in self._category_actions:
+            self.removeAction(action)
+        self._category_actions = []
+        names = self.session.category_names
+        for category_id, key in category_keys(self.session.categories).items():
+            action = self._action(f"category:{category_id}", (key,), f"Make the gold span {names[category_id]}",
+                                  lambda _=False, c=category_id: self.key_category(c))
+            self._category_actions.append(action)
+        self.help.setText(footer(self.session.categories))
+
+    def _action(self, name: str, keys, about: str, slot) -> QAction:
+        action = QAction(about, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.key_actions[name] = action
+        return action
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+
+    def key_next(self) -> None:
+        self._step(True)
+
+    def key_previous(self) -> None:
+        self._step(False)
+
+    def _step(self, forward: bool) -> None:
+        unit = self.session.step(self.unit, forward)
+        if unit is None:
+            self.say("No open unit left here." if self.session.units else "No units: the coders marked nothing yet.")
+        else:
+            self.say("")
+        self.go_to(unit if unit is not None else self.unit)
+
+    def key_take(self, number: int) -> None:
+        self._decide(lambda unit: self.session.take(unit, number))
+
+    def key_union(self) -> None:
+        self._decide(self.session.union)
+
+    def key_intersection(self) -> None:
+        self._decide(self.session.intersection)
+
+    def key_reject(self) -> None:
+        self._decide(self.session.reject)
+
+    def key_reopen(self) -> None:
+        if self.unit is not None:
+            self._run(lambda: self.session.reopen(self.unit))
+
+    def _decide(self, make) -> None:
+        unit = self.unit
+        if unit is None:
+            return self.say("No unit to decide.")
+        if self._run(lambda: make(unit)):
+            own = self.session.unit_decisions(unit)
+            self.session.last_decision = own[-1].id if own else None
+            self.gold_index = 0
+            following = self.session.step(unit, True)
+            self.go_to(following if following is not None and following.id != unit.id else unit)
+            if following is None or following.id == unit.id:
+                self.say("Every unit here is decided.")
+
+    def _run(self, make) -> bool:
+        """Build a command (a refusal is said in the window) and run it through the History."""
+        try:
+            command = make()
+        except RefusedError as exc:
+            message = user_message(exc)
+            self.say(message[:1].upper() + message[1:] + ".")
+            return False
+        self.say("")
+        return self.history.run(command)
+
+    def _target(self):
+        return self.session.target(self.unit)
+
+    def key_start_left(self) -> None:
+        self._edit(lambda d: self.session.move_edge(d, self.gold_index, "start", -1))
+
+    def key_start_right(self) -> None:
+        self._edit(lambda d: self.session.move_edge(d, self.gold_index, "start", 1))
+
+    def key_end_left(self) -> None:
+        self._edit(lambda d: self.session.move_edge(d, self.gold_index, "end", -1))
+
+    def key_end_right(self) -> None:
+        self._edit(lambda d: self.session.move_edge(d, self.gold_index, "end", 1))
+
+    def key_category(self, category_id: str) -> None:
+        self._edit(lambda d: self.session.recategorise(d, self.gold_index, category_id))
+
+    def _edit(self, make) -> None:
+        target = self._target()
+        if self._run(lambda: make(target)):
+            self.show_unit()
+
+    def key_next_gold(self) -> None:
+        target = self._target()
+        count = len(self.session.gold_of(target)) if target is not None else 0
+        self.gold_index = (self.gold_index + 1) % count if count else 0
+        self.show_unit()
+
+    def key_reason(self) -> None:
+        if self._target() is None:
+            return self.say("No decision to give a reason for yet: decide first.")
+        self.reason.setFocus()
+        self.reason.selectAll()
+
+    def _reason_entered(self) -> None:
+        target = self._target()
+        if target is not None and self.reason.text().strip() != (target.reason or ""):
+            self._run(lambda: self.session.set_reason(target, self.reason.text()))
+        self.setFocus()
+        self.show_unit()
+
+    def key_undo(self) -> None:
+        self.history.stack.undo()
+
+    def key_redo(self) -> None:
+        self.history.stack.redo()
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def go_to(self, unit) -> None:
+        """Make ``unit`` current: its document in the overview, its lanes, its row in the queue."""
+        self.unit = unit
+        session = self.session
+        if unit is not None and self.overview.document_id != unit.document:
+            text = session.project.document(unit.document).text
+            self.overview.show_document(unit.document, text, [u for u in session.units if u.document == unit.document],
+                                        session.states)
+        self.overview.set_current(unit.id if unit is not None else None)
+        row = self.model.row_of(unit.id) if unit is not None else -1
+        selection = self.queue.selectionModel()
+        selection.blockSignals(True)
+        if row >= 0:
+            self.queue.selectRow(row)
+            self.queue.scrollTo(self.model.index(row, 0))
+        else:
+            self.queue.clearSelection()
+        selection.blockSignals(False)
+        self.show_unit()
+
+    def show_unit(self) -> None:
+        session, unit = self.session, self.unit
+        target = self._target()
+        self.reason.setText(target.reason if target is not None and target.reason else "")
+        self.decision_line.setText(self._describe(target))
+        if unit is None:
+            self.lanes.empty_text = "No units: the coders marked nothing yet." if not session.units else \
+                "Nothing here: change the filters, or every unit is decided."
+            self.lanes.show_lanes("", None, [], {})
+            return
+        text = self.overview.index.text  # go_to showed the unit's document
+        lanes = [self._gold_lane(unit, target)]
+        considered = set(unit.coders) | set(unit.missing)
+        for coder in session.coders:
+            if coder not in considered:
+                continue
+            spans = [(s.start, s.end, s.category) for s in unit.spans if s.coder == coder]
+            names = sorted({session.category_names.get(c, "?") for *_, c in spans})
+            note = ", ".join(names) if spans else "marked nothing"
+            if coder in unit.several:
+                note = f"{len(spans)} spans: {note}"
+            lanes.append(Lane(coder, f"{session.number[coder]}  {session.label(coder)}", session.colour(coder), spans,
+                              note))
+        self.lanes.show_lanes(text, (unit.start, unit.end), lanes, session.category_colours)
+
+    def _gold_lane(self, unit, target) -> Lane:
+        session = self.session
+        own = session.unit_decisions(unit)
+        gold = [g for d in own for g in session.gold_of(d)]
+        if not own:
+            note = "open: 1–9, U, I or R"
+        elif len(own) > 1:
+            note = f"conflict: {len(own)} decisions"
+        else:
+            note = KIND_WORDS.get(own[-1].kind, own[-1].kind)
+        lane = Lane("gold", "Gold", GOLD_COLOUR, [(g[1], g[2], g[3]) for g in gold], note)
+        if target is not None and own and target.id == own[-1].id:
+            mine = session.gold_of(target)
+            if mine:
+                chosen = mine[self.gold_index % len(mine)]
+                lane.selected = (chosen[1], chosen[2])
+        return lane
+
+    def _describe(self, decision) -> str:
+        if decision is None:
+            return "No decision yet on this unit."
+        session = self.session
+        gold = session.gold_of(decision)
+        where = session.titles.get(decision.document_id, "?")
+        if gold:
+            chosen = gold[self.gold_index % len(gold)]
+            what = f"{session.category_names.get(chosen[3], '?')} {chosen[1]}–{chosen[2]}"
+            if len(gold) > 1:
+                what += f" (span {self.gold_index % len(gold) + 1} of {len(gold)}; Tab for the next)"
+        else:
+            what = "no span"
+        rule = f", by rule {decision.rule}" if decision.rule else ""
+        whose = "this unit's decision" if self.unit is not None and decision.unit_id == self.unit.id else \
+            "the last decision"
+        return f"Edit keys act on {whose}: {KIND_WORDS.get(decision.kind, decision.kind)}{rule} · {what} · in {where}"
+
+    def _show_decider(self) -> None:
+        self.decider.setText(f"Deciding as {self.session.names.get(self.session.by, 'you')}")
+
+    # -- reacting ------------------------------------------------------------------------------
+
+    def _history_moved(self, _index: int = 0) -> None:
+        """A step was done, undone or redone (here or in the workspace): read the decisions again;
+        a unit an undo opened again becomes the current one."""
+        session = self.session
+        before = dict(session.states)
+        session.load_decisions()
+        reopened = [u for u in session.units if before.get(u.id) != "open" and session.states[u.id] == "open"]
+        self.overview.set_states(session.states)
+        self.model.refresh()
+        self.filters.show_progress()
+        if reopened:
+            self.go_to(reopened[0])
+        else:
+            self.go_to(self.unit)
+
+    def _filters_changed(self) -> None:
+        self.model.refresh()
+        self.filters.show_progress()
+        if self.unit is None or self.model.row_of(self.unit.id) < 0:
+            self.go_to(self.model.units[0] if self.model.units else None)
+        else:
+            self.go_to(self.unit)
+
+    def _row_chosen(self, current, _previous) -> None:
+        if current.isValid() and current.row() < len(self.model.units):
+            self.go_to(self.model.units[current.row()])
+
+    def _set_blind(self, blind: bool) -> None:
+        settings().setValue(BLIND_SETTING, blind)
+        self.session.set_blind(blind)
+        self.model.restate()
+        self.show_unit()
