@@ -40,7 +40,8 @@ def open_adjudication(window):
         return existing
     try:
         session = AdjudicationSession(project, context.annotator_id(),
-                                      blind=settings().value(BLIND_SETTING, False, type=bool))
+                                      blind=settings().value(BLIND_SETTING, False, type=bool),
+                                      name=context.annotator.name)
     except AnnotatorError as exc:
         QMessageBox.warning(window, "Adjudicate", user_message(exc))
         return None

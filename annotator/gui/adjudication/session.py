@@ -48,11 +48,13 @@ class RefusedError(AnnotatorError):
 
 
 class AdjudicationSession:
-    """``by``: the id of the coder who decides (the window's current coder)."""
+    """``by``: the id of the coder who decides (the window's current coder); ``name``: their name,
+    for their row in the project if their first decision makes it."""
 
-    def __init__(self, project, by: str, blind: bool = False) -> None:
+    def __init__(self, project, by: str, blind: bool = False, name: str | None = None) -> None:
         self.project = project
         self.by = by
+        self.by_name = name
         self.blind = blind
         self.filters = Filters()
         self.last_decision: str | None = None  # the id of the decision made last in this window
@@ -103,6 +105,11 @@ class AdjudicationSession:
             rows = self.project.annotation_spans(document_id, GOLD_ID)
             cached = self._gold[document_id] = {row[0]: row for row in rows}
         return cached
+
+    @property
+    def acting(self):
+        """The ``by`` of a command: the id, or (id, name) while the project has no row for them."""
+        return self.by if self.by in self.names or not self.by_name else (self.by, self.by_name)
 
     # -- what the widgets show -----------------------------------------------------------------
 
@@ -183,7 +190,7 @@ class AdjudicationSession:
         attributes = self._attributes(pieces)
         spans = [GoldSpan(start, end, category, attributes.get(ids, {})) for start, end, category, ids in pieces]
         return Decide(unit.document, unit_id=unit.id, start=unit.start, end=unit.end, kind=kind, spans=spans,
-                      sources=[s for s in sources if s is not None], by=self.by)
+                      sources=[s for s in sources if s is not None], by=self.acting)
 
     def _attributes(self, pieces) -> dict[tuple, dict]:
         """A gold span keeps its sources' attribute values where they all agree."""
@@ -198,7 +205,7 @@ class AdjudicationSession:
         own = self.unit_decisions(unit)
         if not own:
             raise RefusedError("this unit is open: nothing to reopen")
-        return Reopen([d.id for d in own], by=self.by)
+        return Reopen([d.id for d in own], by=self.acting)
 
     # -- the edit keys on a decision's gold span --------------------------------------------------
 
@@ -213,13 +220,13 @@ class AdjudicationSession:
         length = len(self.project.document(decision.document_id).text)
         if not 0 <= start < end <= length:
             raise RefusedError("the span cannot be made empty or run past the text")
-        return EditGold(gold[0], by=self.by, start=start, end=end)
+        return EditGold(gold[0], by=self.acting, start=start, end=end)
 
     def recategorise(self, decision, which: int, category_id: str) -> EditGold:
         gold = self._one_gold(decision, which)
         if gold[3] == category_id:
             raise RefusedError(f"the gold span is {self.category_names.get(category_id, '?')} already")
-        return EditGold(gold[0], by=self.by, category_id=category_id)
+        return EditGold(gold[0], by=self.acting, category_id=category_id)
 
     def _one_gold(self, decision, which: int) -> tuple:
         if decision is None:
@@ -232,4 +239,4 @@ class AdjudicationSession:
     def set_reason(self, decision, reason: str) -> SetDecisionReason:
         if decision is None:
             raise RefusedError("no decision to give a reason for yet: decide first")
-        return SetDecisionReason(decision.id, reason.strip(), by=self.by)
+        return SetDecisionReason(decision.id, reason.strip(), by=self.acting)

@@ -5,7 +5,7 @@ the workspace follows; the window reads the decisions again whenever the undo st
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,11 +35,34 @@ KIND_WORDS = {"accepted": "accepted", "merged": "merged", "edited": "edited", "c
               "rejected": "rejected: nothing belongs here"}
 
 
+class ReasonEdit(QLineEdit):
+    """The reason line: every key typed here is text (no window key fires from it, not even Delete
+    or a digit); Esc gives the keys back to the window."""
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            if not mods or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                event.accept()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.window().setFocus()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.returnPressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class AdjudicationWindow(QWidget):
     def __init__(self, session, history, parent=None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Adjudicate — Annotator")
         self.resize(1280, 780)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keys are the window's
         self.session = session
         self.history = history
         self.unit = None  # the current Unit
@@ -76,7 +99,7 @@ class AdjudicationWindow(QWidget):
         self.decision_line = QLabel()
         self.decision_line.setWordWrap(True)
         self.decision_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.reason = QLineEdit()
+        self.reason = ReasonEdit()
         self.reason.setPlaceholderText("Reason for the decision: press # (or Ctrl+Enter), type, Enter")
         self.reason.setClearButtonEnabled(True)
         self.reason.setFocusPolicy(Qt.FocusPolicy.ClickFocus)

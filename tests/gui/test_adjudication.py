@@ -1,0 +1,230 @@
+"""Issue 15, points 4–6: Tools → Adjudicate… shows each unit's coders in lanes under the gold layer,
+with a queue ("0 of 3 resolved") and filters; the keys decide (take coder k, union, intersection,
+reject, edges and category afterwards, a reason), each decision one undo step, and the view moves
+on to the next open unit; blind adjudication shows "Coder 1, 2, 3"."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.core.storage.tables import GOLD_ID
+from annotator.gui.adjudication import open_adjudication
+from annotator.gui.adjudication.keys import category_keys
+from annotator.gui.context import CurrentAnnotator
+from annotator.gui.main_window import MainWindow
+from annotator.gui.settings import settings
+
+TEXT = "Alpha beta gamma delta.\nEpsilon zeta eta theta.\nIota kappa lambda mu."
+LINE2, LINE3 = TEXT.index("Epsilon"), TEXT.index("Iota")
+
+
+def cat(project, name):
+    return next(c.id for c in project.categories() if c.name == name)
+
+
+@pytest.fixture
+def team(project):
+    """Alice, Bob and Carol on one document: a boundary unit (line 1), a partial one where Carol
+    marked nothing and Alice and Bob differ in category (line 2), and full agreement (line 3)."""
+    doc = project.add_document("Article", TEXT).document
+    coders = {name: project.add_annotator(name).id for name in ("Alice", "Bob", "Carol")}
+    factual, opinion, prediction = (cat(project, n) for n in ("Factual claim", "Opinion", "Prediction"))
+    rows = [("Alice", 0, 10, factual), ("Bob", 0, 16, factual), ("Carol", 6, 16, factual),
+            ("Alice", LINE2, LINE2 + 7, opinion), ("Bob", LINE2, LINE2 + 7, prediction),
+            *((name, LINE3, LINE3 + 10, opinion) for name in ("Alice", "Bob", "Carol"))]
+    ids = {}
+    for name, start, end, category in rows:
+        ann = project.add_annotation(doc.id, category, coders[name], start, end)
+        ids.setdefault(name, []).append(ann.id)
+    return doc, coders, ids
+
+
+@pytest.fixture
+def main(qtbot, project, team, dialogs):
+    win = MainWindow(project)
+    qtbot.addWidget(win)
+    lead = project.annotator_named("Alice")
+    win.context.annotator = CurrentAnnotator("Alice", lead.id)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def adj(main, qtbot):
+    settings().setValue("adjudicate/blind", False)
+    main.actions["tools.adjudicate"].trigger()
+    window = main.adjudication
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.setFocus()
+    return window
+
+
+def key(window, k, mods=Qt.KeyboardModifier.NoModifier):
+    QTest.keyClick(window, k, mods)
+
+
+def decisions(project):
+    return project.decisions()
+
+
+def gold(project):
+    return [(a.start, a.end, a.category_id) for a in project.annotations(annotator_id=GOLD_ID)]
+
+
+def titles(window):
+    return [lane.title for lane in window.lanes.lanes]
+
+
+def test_menu_opens_the_queue_with_a_lane_per_coder_under_gold(adj, shoot):
+    assert adj.isVisible() and adj.windowTitle().startswith("Adjudicate")
+    assert adj.filters.progress.text() == "0 of 3 resolved"
+    assert adj.model.rowCount() == 3
+    assert (adj.unit.start, adj.unit.end) == (0, 16)  # the first open unit
+    assert titles(adj) == ["Gold", "1  Alice", "2  Bob", "3  Carol"]
+    assert [lane.note for lane in adj.lanes.lanes[1:]] == ["Factual claim"] * 3  # the category as text
+    assert len({lane.colour for lane in adj.lanes.lanes}) == 4  # a colour per coder, gold apart
+    assert "1–9" in adj.help.text() and "R reject" in adj.help.text()  # the keys, visible
+    shoot(adj, "adjudicate.png")
+
+
+def test_take_coder_two_then_undo(adj, main):
+    project = main.project
+    bob = project.annotator_named("Bob").id
+    key(adj, Qt.Key.Key_2)
+    [decision] = decisions(project)
+    assert decision.kind == "accepted" and decision.decided_by == project.annotator_named("Alice").id
+    bobs = [a.id for a in project.annotations(annotator_id=bob) if a.start == 0]
+    assert decision.sources == bobs
+    assert gold(project) == [(0, 16, cat(project, "Factual claim"))]
+    assert adj.filters.progress.text() == "1 of 3 resolved"
+    assert adj.unit.start == LINE2  # moved on to the next open unit
+    assert adj.model.rowCount() == 2  # the queue shows what is left to do
+    key(adj, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo step
+    assert decisions(project) == [] and gold(project) == []
+    assert adj.filters.progress.text() == "0 of 3 resolved"
+    assert adj.unit.start == 0  # back on the unit the undo opened again
+    assert main.history.stack.count() == 1 and main.history.stack.index() == 0
+
+
+def test_reject_records_nothing_belongs_here(adj, main):
+    key(adj, Qt.Key.Key_N)  # the next open unit: line 2
+    assert adj.unit.start == LINE2
+    key(adj, Qt.Key.Key_R)
+    [decision] = decisions(main.project)
+    assert (decision.kind, decision.gold, decision.start) == ("rejected", [], LINE2)
+    assert gold(main.project) == []
+    assert adj.unit.start == LINE3
+
+
+def test_union_and_intersection_merge(adj, main):
+    project = main.project
+    key(adj, Qt.Key.Key_U)
+    [decision] = decisions(project)
+    assert decision.kind == "merged" and len(decision.sources) == 3
+    assert gold(project) == [(0, 16, cat(project, "Factual claim"))]
+    assert adj.unit.start == LINE2
+    adj.go_to(adj.session.unit_by_id[decision.unit_id])  # back to the unit decided (as a click in the queue)
+    key(adj, Qt.Key.Key_I)  # deciding again replaces the decision: what all three marked
+    [again] = decisions(project)
+    assert again.kind == "merged" and again.replaces == [decision.id]
+    assert gold(project) == [(6, 10, cat(project, "Factual claim"))]
+
+
+def test_taking_a_coder_who_marked_nothing_is_refused_and_says_why(adj, main):
+    key(adj, Qt.Key.Key_N)  # line 2, where Carol marked nothing
+    assert adj.lanes.lanes[3].note == "marked nothing"
+    key(adj, Qt.Key.Key_3)
+    assert decisions(main.project) == []
+    assert "marked nothing here" in adj.message.text()
+
+
+def test_reason_and_edges_and_category_after_accepting(adj, main, qtbot):
+    project = main.project
+    key(adj, Qt.Key.Key_1)  # Alice's 0–10, then the view moves on
+    [decision] = decisions(project)
+    assert adj.unit.start == LINE2 and "the last decision" in adj.decision_line.text()
+    key(adj, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # its start one character right
+    key(adj, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)  # end right
+    assert gold(project) == [(1, 11, cat(project, "Factual claim"))]
+    assert decisions(project)[0].kind == "edited"
+    opinion = cat(project, "Opinion")
+    shortcut = category_keys(project.categories())[opinion]
+    QTest.keyClicks(adj, shortcut)
+    assert gold(project) == [(1, 11, opinion)]
+    key(adj, Qt.Key.Key_NumberSign)  # "#": the reason line
+    assert adj.reason.hasFocus()
+    QTest.keyClicks(adj.reason, "Alice 1 had it R")  # digits and letters are text here, not keys
+    key(adj.reason, Qt.Key.Key_Delete)
+    key(adj.reason, Qt.Key.Key_Return)
+    [decision] = decisions(project)
+    assert decision.reason == "Alice 1 had it R" and len(project.decisions()) == 1
+    assert not adj.reason.hasFocus()
+    stack = main.history.stack
+    assert [stack.text(i) for i in range(stack.count())] == ["Accept", "Adjust gold span", "Adjust gold span",
+                                                             "Change gold category", "Give a reason"]
+    key(adj, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert decisions(project)[0].reason == ""
+
+
+def test_category_keys_that_are_window_keys_take_shift(project):
+    keys = category_keys(project.categories())
+    names = {c.id: c.name for c in project.categories()}
+    shown = {names[c]: k for c, k in keys.items()}
+    assert shown["Factual claim"] == "F" and shown["Opinion"] == "O"
+    assert shown["Unverified allegation"] == "Shift+U" and shown["Prediction"] == "Shift+P"
+
+
+def test_next_and_previous_skip_what_is_decided(adj):
+    assert adj.unit.start == 0
+    key(adj, Qt.Key.Key_J)
+    assert adj.unit.start == LINE2
+    key(adj, Qt.Key.Key_R)  # line 2 decided; now on line 3
+    assert adj.unit.start == LINE3
+    key(adj, Qt.Key.Key_P)
+    assert adj.unit.start == 0  # line 2 is resolved: skipped
+    key(adj, Qt.Key.Key_Down)
+    assert adj.unit.start == LINE3
+
+
+def test_filters_narrow_the_queue(adj):
+    bar = adj.filters
+    bar.kind.setCurrentIndex(bar.kind.findData("agreement"))
+    assert adj.model.rowCount() == 1 and adj.unit.start == LINE3
+    assert bar.progress.text().startswith("0 of 1 resolved")
+    bar.kind.setCurrentIndex(0)
+    bar.category.setCurrentIndex(bar.category.findData(cat(adj.session.project, "Prediction")))
+    assert adj.model.rowCount() == 1 and adj.unit.start == LINE2
+    bar.category.setCurrentIndex(0)
+    key(adj, Qt.Key.Key_R)
+    bar.show.setCurrentIndex(bar.show.findData("resolved"))
+    assert adj.model.rowCount() == 1 and adj.model.data(adj.model.index(0, 0)) == "✓"
+
+
+def test_blind_shows_coder_numbers_and_the_digits_follow_them(adj, main):
+    adj.blind.setChecked(True)
+    assert titles(adj) == ["Gold", "1  Coder 1", "2  Coder 2", "3  Coder 3"]
+    assert not any(name in " ".join(titles(adj)) for name in ("Alice", "Bob", "Carol"))
+    assert settings().value("adjudicate/blind", type=bool) is True  # remembered
+    second = adj.session.coders[1]
+    key(adj, Qt.Key.Key_2)
+    [decision] = decisions(main.project)
+    assert {a.annotator_id for a in main.project.annotations() if a.id in decision.sources} == {second}
+
+
+def test_only_the_lead_adjudicates(main, dialogs):
+    project = main.project
+    project.set_setting("lead", project.annotator_named("Bob").id)
+    assert open_adjudication(main) is None
+    assert dialogs and dialogs[-1][0] == "warning" and "Only the project's lead, Bob" in dialogs[-1][2]
+
+
+def test_reopen_with_backspace_is_a_step_of_its_own(adj, main):
+    key(adj, Qt.Key.Key_2)
+    adj.go_to(adj.session.units[0])
+    key(adj, Qt.Key.Key_Backspace)
+    assert decisions(main.project) == [] and adj.filters.progress.text() == "0 of 3 resolved"
+    key(adj, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(decisions(main.project)) == 1
