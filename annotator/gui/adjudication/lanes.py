@@ -131,8 +131,7 @@ class LanesView(QWidget):
             fmt = QTextCharFormat()
             fmt.setFontUnderline(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor(lane.colour))
-            fmt.setFontWeight(QFont.Weight.DemiBold)
+            fmt.setUnderlineColor(QColor(lane.colour))  # not bold: the lanes' text must wrap alike
             add(*lane.selected, fmt)
         return ranges
 

@@ -16,21 +16,45 @@ STATE_MARKS = {"open": "○", "resolved": "✓", "conflict": "⚠"}
 KIND_NAMES = {"agreement": "agreement", "boundary": "boundary", "category": "category", "partial": "only some"}
 
 
+_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole)
+
+
 class QueueModel(QAbstractTableModel):
     def __init__(self, session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.units: list = []
+        self._shown: dict[str, str] = {}  # unit id → the state its row shows
 
     def refresh(self) -> None:
+        """The filtered units again: rows that left (a unit decided) are removed one by one, so the
+        view keeps its place; anything else resets the model."""
+        units = self.session.filtered()
+        kept = {u.id for u in units}
+        if len(units) <= len(self.units) and [u for u in self.units if u.id in kept] == units:
+            for row in reversed(range(len(self.units))):
+                if self.units[row].id not in kept:
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self.units[row]
+                    self.endRemoveRows()
+            self.restate(changed_only=True)
+            return
         self.beginResetModel()
-        self.units = self.session.filtered()
+        self.units = units
+        self._shown = {u.id: self.session.state(u) for u in units}
         self.endResetModel()
 
-    def restate(self) -> None:
-        """The states changed but not the rows (the filters show every state)."""
-        if self.units:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.units) - 1, len(COLUMNS) - 1))
+    def restate(self, changed_only: bool = False) -> None:
+        """Repaint the rows whose state changed (``changed_only``), or every row (the coders' numbers)."""
+        last = len(COLUMNS) - 1
+        for row, unit in enumerate(self.units):
+            state = self.session.state(unit)
+            if not changed_only or self._shown.get(unit.id) != state:
+                self._shown[unit.id] = state
+                if changed_only:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        if not changed_only and self.units:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.units) - 1, last))
 
     def row_of(self, unit_id: str) -> int:
         return next((i for i, u in enumerate(self.units) if u.id == unit_id), -1)
@@ -47,7 +71,7 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         unit = self.units[index.row()]
         session, column = self.session, index.column()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from annotator.core.agreement.adjudication import adjudication_units, progress, unit_state
 from annotator.core.errors import AnnotatorError
@@ -97,6 +98,24 @@ class AdjudicationSession:
                 self.by_unit[decision.unit_id].append(decision)
         self.states = {u.id: unit_state(u, self.by_unit) for u in self.units}
         self._gold: dict[str, dict] = {}
+
+    def apply(self, change, undone: bool) -> None:
+        """Follow one decision operation (its ``DecisionChange``) done, redone or ``undone``,
+        without reading every decision again: what it removed and wrote, swapped."""
+        gone, come = (change.decisions_after, change.decisions_before) if undone else \
+            (change.decisions_before, change.decisions_after)
+        units = set()
+        for row in (*gone, *come):
+            self._gold.pop(row["document_id"], None)
+            units.add(row["unit_id"])
+        for row in gone:
+            self.decisions.pop(row["id"], None)
+        for row in come:
+            self.decisions[row["id"]] = SimpleNamespace(**row)
+        for unit_id in units - {None}:
+            self.by_unit[unit_id] = [d for d in self.decisions.values() if d.unit_id == unit_id]
+            if unit_id in self.unit_by_id:
+                self.states[unit_id] = unit_state(self.unit_by_id[unit_id], self.by_unit)
 
     def gold_spans(self, document_id: str) -> dict[str, tuple]:
         """The gold annotations of a document: id → (id, start, end, category_id, annotator_id)."""

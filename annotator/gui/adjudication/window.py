@@ -22,15 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import user_message
+from annotator.core.project.commands import Decide, EditGold, Reopen, SetDecisionReason
 from annotator.gui.adjudication.keys import KEYS, TAKE, category_keys, footer
 from annotator.gui.adjudication.lanes import Lane, LanesView
 from annotator.gui.adjudication.overview import DocumentOverview
-from annotator.gui.adjudication.queue import FilterBar, QueueModel
+from annotator.gui.adjudication.queue import COLUMNS, FilterBar, QueueModel
 from annotator.gui.adjudication.session import GOLD_COLOUR, RefusedError
 from annotator.gui.settings import settings
+from annotator.gui.undo import CoreCommand
 from annotator.gui.widgets import column
 
 BLIND_SETTING = "adjudicate/blind"
+DECISION_COMMANDS = (Decide, EditGold, Reopen, SetDecisionReason)  # steps the window follows one by one
 KIND_WORDS = {"accepted": "accepted", "merged": "merged", "edited": "edited", "created": "created",
               "rejected": "rejected: nothing belongs here"}
 
@@ -67,6 +70,9 @@ class AdjudicationWindow(QWidget):
         self.history = history
         self.unit = None  # the current Unit
         self.gold_index = 0  # which gold span of the target decision the edit keys move
+        self._listening = self._shown_before = False  # on the undo stack's moves while shown
+        self._refreshing = self._deciding = False
+        self._index = history.stack.index()  # where the undo stack stood at the last look
 
         self.filters = FilterBar(session)
         self.model = QueueModel(session, self)
@@ -81,9 +87,10 @@ class AdjudicationWindow(QWidget):
         self.queue.verticalHeader().setDefaultSectionSize(self.queue.fontMetrics().height() + 6)
         self.queue.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         header = self.queue.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 150)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not to contents: that reads every row
+        width = self.queue.fontMetrics().horizontalAdvance
+        for section, sample in enumerate(("⚠", "00000–00000", "only some", "Factual claim, Opin", "1 2 3")):
+            header.resizeSection(section, max(width(sample), width(COLUMNS[section])) + 18)
         header.setStretchLastSection(True)  # the document's title
         self.blind = QCheckBox("&Blind: show coders as Coder 1, 2, 3")
         self.blind.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -121,7 +128,7 @@ class AdjudicationWindow(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([430, 850])
+        split.setSizes([500, 780])
         split.setStretchFactor(1, 1)
         top = QHBoxLayout()
         top.addWidget(self.decider)
@@ -141,7 +148,6 @@ class AdjudicationWindow(QWidget):
         self.overview.unitClicked.connect(lambda unit_id: self.go_to(session.unit_by_id.get(unit_id)))
         self.blind.toggled.connect(self._set_blind)
         self.reason.returnPressed.connect(self._reason_entered)
-        history.stack.indexChanged.connect(self._history_moved)
         self._show_decider()
         self.model.refresh()
         self.filters.show_progress()
@@ -233,7 +239,11 @@ class AdjudicationWindow(QWidget):
             self.say(message[:1].upper() + message[1:] + ".")
             return False
         self.say("")
-        return self.history.run(command)
+        self._deciding = True
+        try:
+            return self.history.run(command)
+        finally:
+            self._deciding = False
 
     def _target(self):
         return self.session.target(self.unit)
@@ -371,20 +381,62 @@ class AdjudicationWindow(QWidget):
 
     # -- reacting ------------------------------------------------------------------------------
 
-    def _history_moved(self, _index: int = 0) -> None:
-        """A step was done, undone or redone (here or in the workspace): read the decisions again;
-        a unit an undo opened again becomes the current one."""
+    def _history_moved(self, index: int | None = None) -> None:
+        """A step was done, undone or redone (here or in the workspace): a decision's step is
+        followed as it is; any other step, or a jump, reads the units and decisions again. A unit
+        an undo opened again becomes the current one."""
         session = self.session
+        if self.history.project is not session.project:  # another project opened in the workspace
+            self.close()
+            return
         before = dict(session.states)
-        session.load_decisions()
+        stack, last = self.history.stack, self._index
+        self._index = stack.index()
+        step = stack.command(min(self._index, last)) if index is not None and abs(self._index - last) == 1 else None
+        change = getattr(getattr(step, "command", None), "change", None)
+        if isinstance(step, CoreCommand) and isinstance(step.command, DECISION_COMMANDS) and change is not None:
+            session.apply(change, undone=self._index < last)
+        elif isinstance(step, CoreCommand) and isinstance(step.command, DECISION_COMMANDS):
+            session.load_decisions()  # waiting for the write lock: not done yet
+        else:
+            self._reload()
         reopened = [u for u in session.units if before.get(u.id) != "open" and session.states[u.id] == "open"]
         self.overview.set_states(session.states)
-        self.model.refresh()
+        self._refreshing = True  # rows leaving the queue move its current row: not a choice
+        try:
+            self.model.refresh()
+        finally:
+            self._refreshing = False
         self.filters.show_progress()
         if reopened:
             self.go_to(reopened[0])
-        else:
+        elif not self._deciding:  # else the key that decided moves on itself
             self.go_to(self.unit)
+
+    def _reload(self) -> None:
+        """The coders' annotations may have changed: the units, names and decisions read again."""
+        self.session.load()
+        self.overview.document_id = None  # shown again by go_to
+        self.filters.fill()
+        self._build_category_keys()
+        if self.unit is not None:
+            self.unit = self.session.unit_by_id.get(self.unit.id) or next(
+                (u for u in self.session.units if u.document == self.unit.document and u.end > self.unit.start), None)
+
+    def closeEvent(self, event) -> None:
+        if self._listening:
+            self._listening = False
+            self.history.stack.indexChanged.disconnect(self._history_moved)
+        super().closeEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._listening:
+            self._listening = True
+            self.history.stack.indexChanged.connect(self._history_moved)
+            if self._shown_before:
+                self._history_moved()  # decided in the workspace while the window was closed
+        self._shown_before = True
 
     def _filters_changed(self) -> None:
         self.model.refresh()
@@ -395,7 +447,7 @@ class AdjudicationWindow(QWidget):
             self.go_to(self.unit)
 
     def _row_chosen(self, current, _previous) -> None:
-        if current.isValid() and current.row() < len(self.model.units):
+        if not self._refreshing and current.isValid() and current.row() < len(self.model.units):
             self.go_to(self.model.units[current.row()])
 
     def _set_blind(self, blind: bool) -> None:
