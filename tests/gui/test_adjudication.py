@@ -228,3 +228,64 @@ def test_reopen_with_backspace_is_a_step_of_its_own(adj, main):
     assert decisions(main.project) == [] and adj.filters.progress.text() == "0 of 3 resolved"
     key(adj, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(decisions(main.project)) == 1
+
+
+def test_an_undo_in_the_workspace_and_a_coders_new_span_reach_the_window(adj, main):
+    from annotator.core.project.commands import AddAnnotations
+
+    key(adj, Qt.Key.Key_2)
+    assert adj.filters.progress.text() == "1 of 3 resolved"
+    main.undo()  # Edit → Undo in the workspace: the same history
+    assert adj.filters.progress.text() == "0 of 3 resolved" and adj.unit.start == 0
+    carol = main.project.annotator_named("Carol")
+    doc = main.project.documents()[0].id
+    start = TEXT.index("theta")
+    main.history.run(AddAnnotations([dict(document_id=doc, category_id=cat(main.project, "Opinion"),
+                                           annotator_id=carol.id, start=start, end=start + 5)]))
+    assert adj.filters.progress.text() == "0 of 4 resolved"  # Carol's new span is a unit of its own
+    assert adj.model.rowCount() == 4
+
+
+def test_lanes_paint_at_utf16_positions_after_an_astral_character(qtbot, project):
+    from annotator.gui.adjudication.lanes import Lane, LanesView
+
+    text = "😀 one two three"
+    view = LanesView()
+    qtbot.addWidget(view)
+    view.resize(800, 300)
+    start = text.index("two")
+    view.show_lanes(text, (start, start + 3), [Lane("a", "1  A", "#0072b2", [(start, start + 3, "c")])],
+                    {"c": "#ff0000"})
+    filled = [r for r in view.lanes[0].layout.formats() if r.format.background().color().red() == 255
+              and r.format.background().color().green() < 255]
+    assert [(r.start, r.length) for r in filled] == [(start + 1, 3)]  # the emoji is two UTF-16 units
+
+
+def test_union_and_intersection_of_nested_and_overlapping_spans():
+    from annotator.core.agreement.units import UnitSpan
+    from annotator.gui.adjudication.spans import intersection, union
+
+    spans = [UnitSpan("a", 0, 10, "X", "a1"), UnitSpan("a", 2, 4, "Y", "a2"),  # a: nested, two categories
+             UnitSpan("b", 5, 20, "X", "b1"), UnitSpan("c", 8, 12, "X", "c1")]
+    assert union(spans) == [(0, 20, "X", ("a1", "b1", "c1")), (2, 4, "Y", ("a2",))]
+    assert intersection(spans) == [(8, 10, "X", ("a1", "b1", "c1"))]
+    assert intersection([UnitSpan("a", 0, 3, "X", "a1"), UnitSpan("b", 5, 8, "X", "b1")]) == []
+
+
+def test_switching_coder_closes_it_and_closing_the_workspace_is_quiet(adj, main, qtbot):
+    bob = main.project.annotator_named("Bob")
+    main.context.annotator = CurrentAnnotator("Bob", bob.id)
+    main.history.start_over()  # what File → Switch Annotator… does after switching
+    key(adj, Qt.Key.Key_1)
+    assert decisions(main.project) == [] and "another coder" in adj.message.text()  # not Bob's to decide
+    from annotator.core.project.commands import AddAnnotations
+
+    doc = main.project.documents()[0].id
+    main.history.run(AddAnnotations([dict(document_id=doc, category_id=cat(main.project, "Opinion"),
+                                          annotator_id=bob.id, start=1, end=3)]))  # the stack moves
+    assert not adj.isVisible()
+    main.context.annotator = CurrentAnnotator("Alice", main.project.annotator_named("Alice").id)
+    again = open_adjudication(main)
+    key(again, Qt.Key.Key_1)
+    main.close()  # the project closes; the undo stack's last moves must not read it
+    qtbot.wait(10)

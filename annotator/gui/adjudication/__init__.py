@@ -47,7 +47,14 @@ def open_adjudication(window):
         return None
     if existing is not None:
         existing.close()
-    window.adjudication = AdjudicationWindow(session, window.history, window)
+    def live() -> bool:  # the workspace still open? Its undo stack also moves while it is deleted
+        try:
+            return window.isVisible()
+        except RuntimeError:  # its C++ object is gone already
+            return False
+
+    window.adjudication = AdjudicationWindow(session, window.history, window, live=live,
+                                             coder=lambda: window.context.annotator.id)
     window.adjudication.show()
     return window.adjudication
 

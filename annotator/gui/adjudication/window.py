@@ -61,8 +61,12 @@ class ReasonEdit(QLineEdit):
 
 
 class AdjudicationWindow(QWidget):
-    def __init__(self, session, history, parent=None) -> None:
+    def __init__(self, session, history, parent=None, live=None, coder=None) -> None:
+        """``live()``: is the workspace still open (else the undo stack's moves are its closing);
+        ``coder()``: the workspace's current coder's id (another one closes this window)."""
         super().__init__(parent, Qt.WindowType.Window)
+        self._live = live or (lambda: True)
+        self._coder = coder or (lambda: session.by)
         self.setWindowTitle("Adjudicate — Annotator")
         self.resize(1280, 780)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keys are the window's
@@ -232,6 +236,9 @@ class AdjudicationWindow(QWidget):
 
     def _run(self, make) -> bool:
         """Build a command (a refusal is said in the window) and run it through the History."""
+        if self._coder() != self.session.by:
+            self.say("The workspace has switched to another coder: open Tools → Adjudicate… again to decide as them.")
+            return False
         try:
             command = make()
         except RefusedError as exc:
@@ -386,8 +393,10 @@ class AdjudicationWindow(QWidget):
         followed as it is; any other step, or a jump, reads the units and decisions again. A unit
         an undo opened again becomes the current one."""
         session = self.session
-        if self.history.project is not session.project:  # another project opened in the workspace
-            self.close()
+        if not self._live():
+            return
+        if self.history.project is not session.project or self._coder() != session.by:
+            self.close()  # another project, or another coder, in the workspace: not theirs to decide
             return
         before = dict(session.states)
         stack, last = self.history.stack, self._index
