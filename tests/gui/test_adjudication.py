@@ -289,3 +289,18 @@ def test_switching_coder_closes_it_and_closing_the_workspace_is_quiet(adj, main,
     key(again, Qt.Key.Key_1)
     main.close()  # the project closes; the undo stack's last moves must not read it
     qtbot.wait(10)
+
+
+def test_the_docs_list_every_key_of_the_window():
+    from pathlib import Path
+
+    from annotator.gui.adjudication.keys import KEYS, TAKE
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "adjudication.md").read_text(encoding="utf-8")
+    section = page.split("## The adjudication view", 1)[1]
+    arrows = {"Left": "←", "Right": "→", "Up": "↑", "Down": "↓", "Return": "Enter"}
+    for key in (*KEYS, TAKE):
+        for k in key.keys[:1] if key is TAKE else key.keys:
+            for word, arrow in arrows.items():
+                k = k.replace(word, arrow)
+            assert k in section, f"docs/adjudication.md does not list {k} ({key.about})"

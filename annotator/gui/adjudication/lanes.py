@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QTextCharFormat, QTextLayout, QTextOption
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -21,6 +21,7 @@ from annotator.gui.views.highlighter import blend
 CONTEXT = 160  # code points of text shown either side of a unit, at most (cut at a space)
 HEADER_WIDTH = 190  # px of the column naming each lane
 PAD = 8
+NOTE_WIDTH = HEADER_WIDTH - PAD - 8  # px of a lane's title and note
 GOLD_BAND = "#fbf4de"  # the gold lane's background: pale, so category fills read on it
 
 
@@ -106,7 +107,7 @@ class LanesView(QWidget):
                 y += line.height()
             layout.endLayout()
             lane.layout = layout
-            header = 2 * self.fontMetrics().height() + 4
+            header = self.fontMetrics().height() + 2 + _note_height(self.fontMetrics(), lane.note)
             lane.height = max(y, header) + 2 * PAD
 
     def _formats(self, lane: Lane, offsets: OffsetMap, grey: QTextCharFormat) -> list:
@@ -170,7 +171,8 @@ class LanesView(QWidget):
             _header_line(painter, metrics, lane.title, y + PAD)
             painter.setFont(self.font())
             painter.setPen(self.palette().color(QPalette.ColorRole.Text))
-            _header_line(painter, metrics, lane.note, y + PAD + metrics.height() + 2)
+            note = QRectF(PAD + 4, y + PAD + metrics.height() + 2, NOTE_WIDTH, _note_height(metrics, lane.note))
+            painter.drawText(note, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, lane.note)
             if lane.layout is not None:
                 lane.layout.draw(painter, QPointF(HEADER_WIDTH + PAD, y + PAD))
             y += lane.height
@@ -179,8 +181,13 @@ class LanesView(QWidget):
         painter.end()
 
 
+def _note_height(metrics, note: str) -> int:
+    """The note under a lane's title wraps (a gold lane may name several categories)."""
+    return metrics.boundingRect(QRect(0, 0, NOTE_WIDTH, 10_000), Qt.TextFlag.TextWordWrap, note).height()
+
+
 def _header_line(painter: QPainter, metrics, text: str, y: float) -> None:
-    box = QRectF(PAD + 4, y, HEADER_WIDTH - PAD - 8, metrics.height())
+    box = QRectF(PAD + 4, y, NOTE_WIDTH, metrics.height())
     shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width()))
     painter.drawText(box, Qt.AlignmentFlag.AlignLeft, shown)
 

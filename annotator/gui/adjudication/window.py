@@ -357,6 +357,8 @@ class AdjudicationWindow(QWidget):
             note = f"conflict: {len(own)} decisions"
         else:
             note = KIND_WORDS.get(own[-1].kind, own[-1].kind)
+        if gold:
+            note += " · " + ", ".join(sorted({session.category_names.get(g[3], "?") for g in gold}))
         lane = Lane("gold", "Gold", GOLD_COLOUR, [(g[1], g[2], g[3]) for g in gold], note)
         if target is not None and own and target.id == own[-1].id:
             mine = session.gold_of(target)
