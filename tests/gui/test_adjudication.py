@@ -304,3 +304,19 @@ def test_the_docs_list_every_key_of_the_window():
             for word, arrow in arrows.items():
                 k = k.replace(word, arrow)
             assert k in section, f"docs/adjudication.md does not list {k} ({key.about})"
+
+
+def test_a_union_over_two_categories_makes_two_gold_spans_and_tab_picks_the_one_to_move(adj, main):
+    project = main.project
+    key(adj, Qt.Key.Key_N)  # line 2: Alice's Opinion and Bob's Prediction over the same word
+    unit = adj.unit
+    key(adj, Qt.Key.Key_U)
+    adj.go_to(unit)
+    assert sorted(gold(project)) == sorted([(LINE2, LINE2 + 7, cat(project, "Opinion")),
+                                            (LINE2, LINE2 + 7, cat(project, "Prediction"))])
+    assert "Opinion, Prediction" in adj.lanes.lanes[0].note and "span 1 of 2" in adj.decision_line.text()
+    key(adj, Qt.Key.Key_Tab)
+    assert "span 2 of 2" in adj.decision_line.text()
+    second = adj.session.gold_of(adj.session.target(unit))[1]
+    key(adj, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert project.annotation(second[0]).end == LINE2 + 6
