@@ -7,6 +7,7 @@ keys.py      the key table (shortcuts, the footer line, the docs)
 lanes.py     the painted lanes of one unit
 overview.py  the whole document with its units filled by state
 queue.py     the queue's table model and filter bar
+unit_lanes.py what the lanes of a unit and the line under them say
 window.py    the window that holds them
 """
 

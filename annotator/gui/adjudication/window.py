@@ -24,18 +24,17 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import user_message
 from annotator.core.project.commands import Decide, EditGold, Reopen, SetDecisionReason
 from annotator.gui.adjudication.keys import KEYS, TAKE, category_keys, footer
-from annotator.gui.adjudication.lanes import Lane, LanesView
+from annotator.gui.adjudication.lanes import LanesView
 from annotator.gui.adjudication.overview import DocumentOverview
 from annotator.gui.adjudication.queue import COLUMNS, FilterBar, QueueModel
-from annotator.gui.adjudication.session import GOLD_COLOUR, RefusedError
+from annotator.gui.adjudication.session import RefusedError
+from annotator.gui.adjudication.unit_lanes import describe, unit_lanes
 from annotator.gui.settings import settings
 from annotator.gui.undo import CoreCommand
 from annotator.gui.widgets import column
 
 BLIND_SETTING = "adjudicate/blind"
 DECISION_COMMANDS = (Decide, EditGold, Reopen, SetDecisionReason)  # steps the window follows one by one
-KIND_WORDS = {"accepted": "accepted", "merged": "merged", "edited": "edited", "created": "created",
-              "rejected": "rejected: nothing belongs here"}
 
 
 class ReasonEdit(QLineEdit):
@@ -326,64 +325,15 @@ class AdjudicationWindow(QWidget):
         session, unit = self.session, self.unit
         target = self._target()
         self.reason.setText(target.reason if target is not None and target.reason else "")
-        self.decision_line.setText(self._describe(target))
+        self.decision_line.setText(describe(self.session, target, unit, self.gold_index))
         if unit is None:
             self.lanes.empty_text = "No units: the coders marked nothing yet." if not session.units else \
                 "Nothing here: change the filters, or every unit is decided."
             self.lanes.show_lanes("", None, [], {})
             return
         text = self.overview.index.text  # go_to showed the unit's document
-        lanes = [self._gold_lane(unit, target)]
-        considered = set(unit.coders) | set(unit.missing)
-        for coder in session.coders:
-            if coder not in considered:
-                continue
-            spans = [(s.start, s.end, s.category) for s in unit.spans if s.coder == coder]
-            names = sorted({session.category_names.get(c, "?") for *_, c in spans})
-            note = ", ".join(names) if spans else "marked nothing"
-            if coder in unit.several:
-                note = f"{len(spans)} spans: {note}"
-            lanes.append(Lane(coder, f"{session.number[coder]}  {session.label(coder)}", session.colour(coder), spans,
-                              note))
-        self.lanes.show_lanes(text, (unit.start, unit.end), lanes, session.category_colours)
-
-    def _gold_lane(self, unit, target) -> Lane:
-        session = self.session
-        own = session.unit_decisions(unit)
-        gold = [g for d in own for g in session.gold_of(d)]
-        if not own:
-            note = "open: 1–9, U, I or R"
-        elif len(own) > 1:
-            note = f"conflict: {len(own)} decisions"
-        else:
-            note = KIND_WORDS.get(own[-1].kind, own[-1].kind)
-        if gold:
-            note += " · " + ", ".join(sorted({session.category_names.get(g[3], "?") for g in gold}))
-        lane = Lane("gold", "Gold", GOLD_COLOUR, [(g[1], g[2], g[3]) for g in gold], note)
-        if target is not None and own and target.id == own[-1].id:
-            mine = session.gold_of(target)
-            if mine:
-                chosen = mine[self.gold_index % len(mine)]
-                lane.selected = (chosen[1], chosen[2])
-        return lane
-
-    def _describe(self, decision) -> str:
-        if decision is None:
-            return "No decision yet on this unit."
-        session = self.session
-        gold = session.gold_of(decision)
-        where = session.titles.get(decision.document_id, "?")
-        if gold:
-            chosen = gold[self.gold_index % len(gold)]
-            what = f"{session.category_names.get(chosen[3], '?')} {chosen[1]}–{chosen[2]}"
-            if len(gold) > 1:
-                what += f" (span {self.gold_index % len(gold) + 1} of {len(gold)}; Tab for the next)"
-        else:
-            what = "no span"
-        rule = f", by rule {decision.rule}" if decision.rule else ""
-        whose = "this unit's decision" if self.unit is not None and decision.unit_id == self.unit.id else \
-            "the last decision"
-        return f"Edit keys act on {whose}: {KIND_WORDS.get(decision.kind, decision.kind)}{rule} · {what} · in {where}"
+        self.lanes.show_lanes(text, (unit.start, unit.end), unit_lanes(session, unit, target, self.gold_index),
+                              session.category_colours)
 
     def _show_decider(self) -> None:
         self.decider.setText(f"Deciding as {self.session.names.get(self.session.by, 'you')}")
