@@ -320,3 +320,25 @@ def test_a_union_over_two_categories_makes_two_gold_spans_and_tab_picks_the_one_
     second = adj.session.gold_of(adj.session.target(unit))[1]
     key(adj, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
     assert project.annotation(second[0]).end == LINE2 + 6
+
+
+def test_a_unit_two_decisions_name_is_a_conflict_until_decided_again(adj, main):
+    from annotator.core.project.gold import insert_decisions
+
+    project = main.project
+    key(adj, Qt.Key.Key_1)  # unit 1 accepted
+    [first] = decisions(project)
+    other = dict(first.model_dump(), id="00000000-0000-4000-8000-000000000001", kind="rejected", gold=[],
+                 sources=[], reason="another adjudicator's file")
+    with project.transaction() as tx:  # as an import of a second adjudicator's decision would
+        insert_decisions(tx.session, [other])
+    main.history.stack.clear()  # work outside the history: the window reads everything again
+    assert adj.filters.progress.text() == "0 of 3 resolved"  # a conflict is not resolved
+    bar = adj.filters
+    bar.show.setCurrentIndex(bar.show.findData("conflict"))
+    assert adj.model.rowCount() == 1 and adj.model.data(adj.model.index(0, 0)) == "⚠"
+    assert adj.unit.id == first.unit_id and adj.lanes.lanes[0].note.startswith("conflict: 2 decisions")
+    key(adj, Qt.Key.Key_2)  # decided again: both replaced
+    [again] = decisions(project)
+    assert sorted(again.replaces) == sorted([first.id, other["id"]])
+    assert adj.filters.progress.text() == "1 of 3 resolved"
