@@ -88,6 +88,7 @@ class AdjudicationWindow(QWidget):
         self.queue.setShowGrid(False)
         self.queue.setWordWrap(False)
         self.queue.verticalHeader().setDefaultSectionSize(self.queue.fontMetrics().height() + 6)
+        self.queue.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row measured
         self.queue.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         header = self.queue.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not to contents: that reads every row
