@@ -87,6 +87,7 @@ def test_menu_opens_the_queue_with_a_lane_per_coder_under_gold(adj, shoot):
     assert [lane.note for lane in adj.lanes.lanes[1:]] == ["Factual claim"] * 3  # the category as text
     assert len({lane.colour for lane in adj.lanes.lanes}) == 4  # a colour per coder, gold apart
     assert "1–9" in adj.help.text() and "R reject" in adj.help.text()  # the keys, visible
+    assert "R / Delete: Nothing belongs here" in adj.help.toolTip()
     shoot(adj, "adjudicate.png")
 
 

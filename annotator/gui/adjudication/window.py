@@ -66,7 +66,7 @@ class AdjudicationWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self._live = live or (lambda: True)
         self._coder = coder or (lambda: session.by)
-        self.setWindowTitle("Adjudicate — Annotator")
+        self.setWindowTitle(f"Adjudicate — {session.project.info().name} — Annotator")
         self.resize(1280, 780)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keys are the window's
         self.session = session
@@ -178,6 +178,7 @@ class AdjudicationWindow(QWidget):
                                   lambda _=False, c=category_id: self.key_category(c))
             self._category_actions.append(action)
         self.help.setText(footer(self.session.categories))
+        self.help.setToolTip("\n".join(f"{' / '.join(k.keys)}: {k.about}" for k in (TAKE, *KEYS)))
 
     def _action(self, name: str, keys, about: str, slot) -> QAction:
         action = QAction(about, self)
