@@ -143,9 +143,3 @@ class Annotation(SQLModel, table=True):
     # The coder who last changed it (format 3): its own coder, or a lead who changed another
     # coder's annotation under the project's override; None until it is first changed.
     modified_by: str | None = None
-
-
-# TEMPORARY (gold-exchange): the foundation's contract, until it is on main.
-GOLD_ID = "f4ce08dd-47bc-5fce-8c73-fd801b5855fa"
-GOLD_NAME = "Gold standard"
-DECISION_KINDS = ("accepted", "merged", "edited", "created", "rejected")
