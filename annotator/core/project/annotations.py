@@ -14,11 +14,20 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from annotator.core.errors import NotFoundError, ValidationError, brief
+from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, brief
 from annotator.core.project.ownership import check_owner
 from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
-from annotator.core.storage.tables import Annotation, Annotator, Category, Document, new_id, now
+from annotator.core.storage.tables import (
+    GOLD_ID,
+    GOLD_NAME,
+    Annotation,
+    Annotator,
+    Category,
+    Document,
+    new_id,
+    now,
+)
 from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
 
 _UNSET: Any = object()
@@ -69,6 +78,8 @@ class AnnotationsMixin:
         """
         with self._tx(write=True) as s:
             items = list(items)
+            if not restore and any(item.get("annotator_id") == GOLD_ID for item in items):
+                raise OwnershipError(f"the {GOLD_NAME} is written by adjudication (Tools → Adjudicate), not by a coder")
             ids = insert_annotations(s, items, restore=restore, defaults=not restore)
             if not restore:
                 mark_started(s, items)  # a coder's first annotation in a document: "in progress"
@@ -188,24 +199,7 @@ class AnnotationsMixin:
                 ann = _get(s, annotation_id)
                 check_owner(s, [ann], by)
                 where = f"annotation {annotation_id}"
-                moved = "category_id" in fields and fields["category_id"] != ann.category_id
-                if "category_id" in fields:
-                    if s.get(Category, fields["category_id"]) is None:
-                        raise NotFoundError(f"{where}: no category with id {fields['category_id']}")
-                    ann.category_id = fields["category_id"]
-                start = fields.get("start", ann.start)
-                end = fields.get("end", ann.end)
-                check_span(start, end, s.get(Document, ann.document_id).length, where)
-                ann.start, ann.end = start, end
-                if "note" in fields:
-                    ann.note = _check_note(fields["note"], where)
-                if "attributes" in fields:
-                    values = _check_values(fields["attributes"], where)
-                    if values:
-                        check_attribute_values(values, _definitions(s, ann.category_id), where)
-                    ann.attributes = values
-                elif moved and ann.attributes:  # keep only the values the new category can hold
-                    ann.attributes = fit_attribute_values(ann.attributes, _definitions(s, ann.category_id))
+                apply_fields(s, ann, fields, where)
                 ann.modified = fields.get("modified") or modified or stamp
                 check_timestamp(ann.modified, f"{where}: modified")
                 ann.modified_by = fields["modified_by"] if "modified_by" in fields else by
@@ -234,6 +228,29 @@ class AnnotationsMixin:
             for chunk in _chunks(ids):
                 s.execute(delete(Annotation).where(Annotation.id.in_(chunk)))
         return [found[i] for i in ids]
+
+
+def apply_fields(s: Session, ann: Annotation, fields: Mapping[str, Any], where: str) -> None:
+    """Check and set any of ``fields`` (category_id, start, end, note, attributes) on ``ann``.
+    When only the category changes, values the new category cannot hold are dropped."""
+    moved = "category_id" in fields and fields["category_id"] != ann.category_id
+    if "category_id" in fields:
+        if s.get(Category, fields["category_id"]) is None:
+            raise NotFoundError(f"{where}: no category with id {fields['category_id']}")
+        ann.category_id = fields["category_id"]
+    start = fields.get("start", ann.start)
+    end = fields.get("end", ann.end)
+    check_span(start, end, s.get(Document, ann.document_id).length, where)
+    ann.start, ann.end = start, end
+    if "note" in fields:
+        ann.note = _check_note(fields["note"], where)
+    if "attributes" in fields:
+        values = _check_values(fields["attributes"], where)
+        if values:
+            check_attribute_values(values, _definitions(s, ann.category_id), where)
+        ann.attributes = values
+    elif moved and ann.attributes:  # keep only the values the new category can hold
+        ann.attributes = fit_attribute_values(ann.attributes, _definitions(s, ann.category_id))
 
 
 def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restore: bool = False,

@@ -355,3 +355,80 @@ class DeleteCategoryLiftingChildren(DeleteCategory):
     (``Project.delete_category(..., lift_children=True)``), in the same transaction and undo step."""
 
     lift_children = True
+
+
+# -- adjudication: the gold layer and its decisions (core/project/gold.py) ---------------------
+
+
+class _DecisionCommand:
+    """A decision operation as one undo step: the first ``do`` runs it, undo and redo put the rows
+    back exactly (``Project.undo_decision``/``redo_decision``), so redo gives the same ids."""
+
+    label = "Decide"
+
+    def __init__(self, by: Coder) -> None:
+        self.by = by
+        self.change = None
+
+    def _run(self, project, by: str):
+        raise NotImplementedError
+
+    def do(self, project) -> Changes:
+        if self.change is None:
+            self.change = self._run(project, _acting(project, self.by))
+            return self.change.changes
+        return project.redo_decision(self.change)
+
+    def undo(self, project) -> Changes:
+        return project.undo_decision(self.change)
+
+
+class Decide(_DecisionCommand):
+    """Decide a unit (``Project.decide``): accept, merge, create gold spans or reject."""
+
+    def __init__(self, document_id: str, label: str | None = None, *, by: Coder, **fields: Any) -> None:
+        super().__init__(by)
+        self.document_id, self.fields = document_id, fields
+        self.label = label or {"rejected": "Reject unit", "created": "Add gold span",
+                               "merged": "Merge spans"}.get(fields.get("kind"), "Accept")
+
+    def _run(self, project, by: str):
+        return project.decide(self.document_id, by=by, **copy.deepcopy(self.fields))
+
+
+class EditGold(_DecisionCommand):
+    """Change a gold span's edges, category, note or attributes (``Project.edit_gold``)."""
+
+    def __init__(self, annotation_id: str, label: str | None = None, *, by: Coder, **fields: Any) -> None:
+        super().__init__(by)
+        self.annotation_id, self.fields = annotation_id, fields
+        self.label = label or ("Change gold category" if set(fields) == {"category_id"} else "Adjust gold span")
+
+    def _run(self, project, by: str):
+        return project.edit_gold(self.annotation_id, by=by, **copy.deepcopy(self.fields))
+
+
+class SetDecisionReason(_DecisionCommand):
+    """Give a decision its reason (``Project.set_decision_reason``)."""
+
+    label = "Give a reason"
+
+    def __init__(self, decision_id: str, reason: str, *, by: Coder) -> None:
+        super().__init__(by)
+        self.decision_id, self.reason = decision_id, reason
+
+    def _run(self, project, by: str):
+        return project.set_decision_reason(self.decision_id, self.reason, by=by)
+
+
+class Reopen(_DecisionCommand):
+    """Remove decisions and their gold spans (``Project.reopen``): the units are open again."""
+
+    label = "Reopen unit"
+
+    def __init__(self, decision_ids: Iterable[str], *, by: Coder) -> None:
+        super().__init__(by)
+        self.decision_ids = list(decision_ids)
+
+    def _run(self, project, by: str):
+        return project.reopen(self.decision_ids, by=by)

@@ -63,6 +63,7 @@ class DocumentDeletionReport:
     documents: list[dict[str, Any]]  # full rows, text, position and created included, in the order given
     annotations: list[dict[str, Any]]  # full rows of their annotations
     statuses: list[dict[str, Any]] = field(default_factory=list)  # coders' status rows of these documents
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # the adjudicator's decisions on them
 
     @property
     def titles(self) -> list[str]:

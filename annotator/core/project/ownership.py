@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from annotator.core.errors import OwnershipError, ValidationError
-from annotator.core.storage.tables import Annotation, Annotator, ProjectSetting
+from annotator.core.storage.tables import GOLD_ID, GOLD_NAME, Annotation, Annotator, ProjectSetting
 
 OVERRIDE = "lead_override"
 
@@ -49,6 +49,9 @@ def check_owner(s: Session, annotations: Iterable[Annotation | dict], by: str) -
         raise ValidationError("a change to an annotation must name the coder who makes it")
     for ann in annotations:
         owner = ann["annotator_id"] if isinstance(ann, dict) else ann.annotator_id
+        if owner == GOLD_ID:
+            raise OwnershipError(f"this span is the {GOLD_NAME}'s: it changes only by adjudication "
+                                 "(Tools → Adjudicate)")
         if owner != by and not (override_on(s) and lead_of(s) in (None, by)):
             raise OwnershipError(f"this annotation is {_name(s, owner)}'s; you are {_name(s, by)}"
                                  f" (only the project's lead may change it, with the project's {OVERRIDE} on)")

@@ -45,6 +45,7 @@ from annotator.core.project.documents import (
     insert_documents,
 )
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
+from annotator.core.project.gold import GoldMixin, insert_decisions
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
 from annotator.core.storage import backups, db, migrations
@@ -52,6 +53,7 @@ from annotator.core.storage.tables import (
     Annotation,
     Annotator,
     Category,
+    Decision,
     Document,
     ProjectInfo,
     ProjectSetting,
@@ -88,7 +90,7 @@ class Counts:
     annotations: int
 
 
-class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin):
+class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, GoldMixin):
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 
@@ -346,8 +348,10 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin):
                 docs.append(doc)
             anns = s.exec(select(Annotation).where(Annotation.document_id.in_(ids))
                           .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)).all()
+            decisions = s.exec(select(Decision).where(Decision.document_id.in_(ids)).order_by(Decision.id)).all()
             deleted = DocumentDeletionReport([d.model_dump() for d in docs], [a.model_dump() for a in anns],
-                                             take_statuses(s, ids))
+                                             take_statuses(s, ids), [d.model_dump() for d in decisions])
+            s.execute(delete(Decision).where(Decision.document_id.in_(ids)))
             s.execute(delete(Annotation).where(Annotation.document_id.in_(ids)))
             s.execute(delete(Document).where(Document.id.in_(ids)))
         return deleted
@@ -366,6 +370,7 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin):
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
             for status in deleted.statuses:
                 put_status(s, status)
+            insert_decisions(s, deleted.decisions)
 
     def document_by_sha256(self, sha256: str) -> Document | None:
         """The document whose normalised text has this SHA-256, if the project holds it."""

@@ -49,8 +49,21 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
                  "FOREIGN KEY(annotator_id) REFERENCES annotators (id))")
 
 
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """Format 4: the adjudicator's decisions (table decisions); the gold layer's annotations are
+    ordinary rows of the reserved annotator GOLD_ID."""
+    conn.execute("CREATE TABLE decisions (id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, unit_id VARCHAR, "
+                 'start INTEGER NOT NULL, "end" INTEGER NOT NULL, kind VARCHAR NOT NULL, sources JSON NOT NULL, '
+                 "gold JSON NOT NULL, replaces JSON NOT NULL, rule VARCHAR, decided_by VARCHAR NOT NULL, "
+                 "decided VARCHAR NOT NULL, reason VARCHAR NOT NULL, PRIMARY KEY (id), "
+                 "CONSTRAINT ck_decisions_kind CHECK (kind IN ('accepted', 'merged', 'edited', 'created', "
+                 "'rejected')), FOREIGN KEY(document_id) REFERENCES documents (id))")
+    conn.execute("CREATE INDEX ix_decisions_unit_id ON decisions (unit_id)")
+    conn.execute("CREATE INDEX ix_decisions_document ON decisions (document_id, start)")
+
+
 # version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def open_database(path: Path, mode: str = "write") -> Engine:

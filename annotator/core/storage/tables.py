@@ -85,6 +85,14 @@ class Annotator(SQLModel, table=True):
     created: str = Field(default_factory=now)
 
 
+# The gold layer (format 4): the annotations of this one reserved annotator, made by adjudication.
+# A fixed id (uuid5 of the URL namespace and "annotator:gold"), so that two adjudicators' gold
+# layers are one layer once their files are merged.
+GOLD_ID = "f4ce08dd-47bc-5fce-8c73-fd801b5855fa"
+GOLD_NAME = "Gold standard"
+DECISION_KINDS = ("accepted", "merged", "edited", "created", "rejected")
+
+
 class ProjectSetting(SQLModel, table=True):
     """A project-wide setting (format 3), e.g. whether a lead may change other coders' work: a
     JSON value per key, with when and by which coder it was last set."""
@@ -143,3 +151,32 @@ class Annotation(SQLModel, table=True):
     # The coder who last changed it (format 3): its own coder, or a lead who changed another
     # coder's annotation under the project's override; None until it is first changed.
     modified_by: str | None = None
+
+
+class Decision(SQLModel, table=True):
+    """An adjudicator's decision on a unit of disagreement (format 4; docs/adjudication.md).
+
+    ``unit_id`` is the ``Unit.id`` of core/agreement/units.py (by="any", computed from the coders'
+    spans without the gold layer), None for a gold span "created" where no coder marked anything.
+    ``sources`` are the coder annotations it took, ``gold`` the gold annotations it made (none for
+    "rejected": nothing belongs there), ``replaces`` the decisions it replaced (so that a merge
+    drops them). ``rule`` is None for a person's decision, else the pre-merge rule that made it."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_document", "document_id", "start"),
+                      CheckConstraint("kind IN ('accepted', 'merged', 'edited', 'created', 'rejected')",
+                                      name="ck_decisions_kind"))
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    document_id: str = Field(sa_column=Column(String, ForeignKey("documents.id"), nullable=False))
+    unit_id: str | None = Field(default=None, sa_column=Column(String, nullable=True, index=True))
+    start: int
+    end: int
+    kind: str
+    sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    gold: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    replaces: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rule: str | None = None
+    decided_by: str
+    decided: str = Field(default_factory=now)
+    reason: str = ""

@@ -1,0 +1,291 @@
+"""The gold layer and the adjudicator's decisions (a mixin of ``Project``; docs/adjudication.md).
+
+The gold layer is the annotations of the reserved annotator ``GOLD_ID``. They change only through
+this module, each change together with the decision that explains it: a decision on a unit of
+disagreement (``core/agreement/units.py``) that accepted, merged, edited or created gold spans, or
+rejected the unit (nothing belongs there). One unit holds one decision: deciding it again replaces
+the one before (and its gold spans), and the new decision names it in ``replaces``.
+
+Who may adjudicate: once the project has a lead, only the lead; before that, any coder. The gold
+annotator never acts itself. Every method is one transaction and returns a ``DecisionChange``: the
+rows before and after, so that undo and redo put back exactly what was there.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, quoted
+from annotator.core.project.annotations import annotation_records, apply_fields, insert_annotations
+from annotator.core.project.changes import Changes
+from annotator.core.project.ownership import _name, lead_of
+from annotator.core.storage.tables import (
+    DECISION_KINDS,
+    GOLD_ID,
+    GOLD_NAME,
+    Annotation,
+    Annotator,
+    Decision,
+    Document,
+    now,
+)
+from annotator.core.text import check_id, check_timestamp
+
+GOLD_SPAN_NAMESPACE = uuid.UUID(GOLD_ID)
+MAX_REASON = 2000  # code points
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    """A gold span a decision writes, ``[start, end)`` in code points."""
+
+    start: int
+    end: int
+    category_id: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionChange:
+    """What a decision operation did: the decision and gold-annotation rows it removed
+    (``before``) and wrote (``after``), full rows as plain dicts. Undo puts ``before`` back."""
+
+    decisions_before: tuple[dict[str, Any], ...]
+    decisions_after: tuple[dict[str, Any], ...]
+    gold_before: tuple[dict[str, Any], ...]
+    gold_after: tuple[dict[str, Any], ...]
+
+    @property
+    def decision(self) -> dict[str, Any] | None:
+        """The decision written (None when the operation only removed decisions)."""
+        return self.decisions_after[0] if self.decisions_after else None
+
+    @property
+    def changes(self) -> Changes:
+        rows = (*self.decisions_before, *self.decisions_after)
+        golds = (*self.gold_before, *self.gold_after)
+        return Changes.of((g["id"] for g in golds), {r["document_id"] for r in rows})
+
+    def __bool__(self) -> bool:
+        return bool(self.decisions_before or self.decisions_after)
+
+
+NO_CHANGE = DecisionChange((), (), (), ())
+
+
+def gold_span_id(decision_id: str, index: int) -> str:
+    """The id of a decision's ``index``-th gold span: derived, so the same decision made again
+    (a pre-merge re-run, a redo) writes the same ids."""
+    return str(uuid.uuid5(GOLD_SPAN_NAMESPACE, f"{decision_id}/{index}"))
+
+
+def check_adjudicator(s: Session, by: Any) -> str:
+    """``by`` if that coder may adjudicate (see the module's docstring), else OwnershipError."""
+    if not isinstance(by, str) or not by:
+        raise ValidationError("a decision must name the coder who makes it")
+    if by == GOLD_ID:
+        raise OwnershipError(f"the {GOLD_NAME} is the result of adjudication; a coder decides")
+    check_id(by, "the adjudicator")
+    lead = lead_of(s)
+    if lead is not None and by != lead:
+        raise OwnershipError(f"only the project's lead, {_name(s, lead)}, may adjudicate; you are {_name(s, by)}")
+    return by
+
+
+class GoldMixin:
+    def decisions(self, document_id: str | None = None) -> list[Decision]:
+        """The decisions (of one document), by document, start, end, id."""
+        query = select(Decision)
+        if document_id is not None:
+            query = query.where(Decision.document_id == document_id)
+        with self._tx() as s:
+            return list(s.exec(query.order_by(Decision.document_id, Decision.start, Decision.end, Decision.id)).all())
+
+    def decide(self, document_id: str, *, unit_id: str | None, start: int, end: int, kind: str,
+               spans: Sequence[GoldSpan], sources: Iterable[str], by: str, reason: str = "",
+               rule: str | None = None, decision_id: str | None = None, at: str | None = None) -> DecisionChange:
+        """Decide a unit: write the gold ``spans`` and the decision, replacing every decision on
+        ``unit_id`` and its gold spans. With ``rule`` (a pre-merge), a decision a person made on
+        the unit is refused, ValidationError. ``at``: the time to record (default now)."""
+        with self._tx(write=True) as s:
+            by = check_adjudicator(s, by)
+            if kind not in DECISION_KINDS:
+                raise ValidationError(f"a decision is one of {', '.join(DECISION_KINDS)}, not {quoted(str(kind))}")
+            if (kind == "rejected") != (not spans):
+                raise ValidationError("a rejection writes no gold span; any other decision writes at least one")
+            if (unit_id is None) != (kind == "created"):
+                raise ValidationError("a decision names its unit, except a gold span created where no coder marked")
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise NotFoundError(f"no document with id {document_id}")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= doc.length):
+                raise ValidationError(f"a unit {start}–{end} outside document {quoted(doc.title)}")
+            if decision_id is not None:
+                check_id(decision_id, "the decision's id")
+            at = at or now()
+            check_timestamp(at, "the decision's time")
+            sources = list(dict.fromkeys(sources))
+            _check_sources(s, sources)
+            held = _on_unit(s, unit_id) if unit_id is not None else []
+            if decision_id is not None and decision_id not in {d.id for d in held} and s.get(Decision, decision_id):
+                raise ValidationError(f"a decision with id {decision_id} already exists")
+            if rule is not None and any(d.rule is None for d in held):
+                raise ValidationError("a person decided this unit; a pre-merge does not replace it")
+            before, gold_before = _take(s, held)
+            decision_id = decision_id or str(uuid.uuid4())
+            ensure_gold_annotator(s)
+            gold = [dict(id=gold_span_id(decision_id, i), document_id=document_id, category_id=g.category_id,
+                         annotator_id=GOLD_ID, start=g.start, end=g.end, note=g.note,
+                         attributes=copy.deepcopy(g.attributes), created=at, modified=at, modified_by=by)
+                    for i, g in enumerate(spans)]
+            insert_annotations(s, gold)
+            row = Decision(id=decision_id, document_id=document_id, unit_id=unit_id, start=start, end=end,
+                           kind=kind, sources=sources, gold=[g["id"] for g in gold],
+                           replaces=sorted(d["id"] for d in before if d["id"] != decision_id), rule=rule,
+                           decided_by=by, decided=at, reason=_check_reason(reason))
+            s.add(row)
+            s.flush()
+            return DecisionChange(before, (row.model_dump(),), gold_before,
+                                  tuple(annotation_records(s, row.gold)[g] for g in row.gold))
+
+    def edit_gold(self, annotation_id: str, *, by: str, **fields: Any) -> DecisionChange:
+        """Change a gold span's start, end, category_id, note or attributes, as adjudicator ``by``;
+        its decision records the edit (accepted or merged becomes "edited")."""
+        unknown = set(fields) - {"start", "end", "category_id", "note", "attributes"}
+        if unknown:
+            raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a gold span")
+        with self._tx(write=True) as s:
+            by = check_adjudicator(s, by)
+            ann = s.get(Annotation, annotation_id)
+            if ann is None or ann.annotator_id != GOLD_ID:
+                raise NotFoundError(f"no gold span with id {annotation_id}")
+            decision = _decision_of(s, annotation_id, ann.document_id)
+            before = (decision.model_dump(),)
+            gold_before = (annotation_records(s, [annotation_id])[annotation_id],)
+            apply_fields(s, ann, fields, f"gold span {annotation_id}")
+            ann.modified, ann.modified_by = now(), by
+            s.add(ann)
+            if decision.kind in ("accepted", "merged"):
+                decision.kind = "edited"
+            decision.decided_by, decision.decided = by, ann.modified
+            s.add(decision)
+            s.flush()
+            return DecisionChange(before, (decision.model_dump(),), gold_before,
+                                  (annotation_records(s, [annotation_id])[annotation_id],))
+
+    def set_decision_reason(self, decision_id: str, reason: str, *, by: str) -> DecisionChange:
+        """Give a decision its reason (an empty one removes it), as adjudicator ``by``."""
+        with self._tx(write=True) as s:
+            by = check_adjudicator(s, by)
+            decision = _get(s, decision_id)
+            before = decision.model_dump()
+            decision.reason, decision.decided_by, decision.decided = _check_reason(reason), by, now()
+            s.add(decision)
+            s.flush()
+            return DecisionChange((before,), (decision.model_dump(),), (), ())
+
+    def reopen(self, decision_ids: Iterable[str], *, by: str) -> DecisionChange:
+        """Remove decisions and their gold spans, so their units are open again."""
+        with self._tx(write=True) as s:
+            check_adjudicator(s, by)
+            before, gold_before = _take(s, [_get(s, d) for d in dict.fromkeys(decision_ids)])
+            return DecisionChange(before, (), gold_before, ())
+
+    def undo_decision(self, change: DecisionChange) -> Changes:
+        """Put back what ``change`` removed and take away what it wrote (undo)."""
+        with self._tx(write=True) as s:
+            _swap(s, change.decisions_after, change.gold_after, change.decisions_before, change.gold_before)
+        return change.changes
+
+    def redo_decision(self, change: DecisionChange) -> Changes:
+        """Make ``change`` again, with the same rows (redo)."""
+        with self._tx(write=True) as s:
+            _swap(s, change.decisions_before, change.gold_before, change.decisions_after, change.gold_after)
+        return change.changes
+
+
+def _check_reason(reason: Any) -> str:
+    if not isinstance(reason, str):
+        raise ValidationError("a decision's reason is text")
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationError(f"a decision's reason is at most {MAX_REASON} characters")
+    return reason
+
+
+def _check_sources(s: Session, sources: list[str]) -> None:
+    found = annotation_records(s, sources)
+    for ann_id in sources:
+        row = found.get(ann_id)
+        if row is None:
+            raise NotFoundError(f"a decision takes annotation {ann_id}, which the project does not hold")
+        if row["annotator_id"] == GOLD_ID:
+            raise ValidationError("a decision takes coders' annotations, not gold spans")
+
+
+def _on_unit(s: Session, unit_id: str) -> list[Decision]:
+    return list(s.exec(select(Decision).where(Decision.unit_id == unit_id).order_by(Decision.id)).all())
+
+
+def _get(s: Session, decision_id: str) -> Decision:
+    row = s.get(Decision, decision_id)
+    if row is None:
+        raise NotFoundError(f"no decision with id {decision_id}")
+    return row
+
+
+def _decision_of(s: Session, gold_id: str, document_id: str) -> Decision:
+    for decision in s.exec(select(Decision).where(Decision.document_id == document_id)).all():
+        if gold_id in decision.gold:
+            return decision
+    raise NotFoundError(f"gold span {gold_id} belongs to no decision")
+
+
+def _take(s: Session, decisions: Sequence[Decision]) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    """Delete ``decisions`` and their gold spans; return their rows."""
+    rows = tuple(d.model_dump() for d in decisions)
+    gold_ids = [g for d in decisions for g in d.gold]
+    found = annotation_records(s, gold_ids)
+    gold = tuple(found[g] for g in gold_ids if g in found)
+    if gold_ids:
+        s.execute(delete(Annotation).where(Annotation.id.in_(gold_ids), Annotation.annotator_id == GOLD_ID))
+    if rows:
+        s.execute(delete(Decision).where(Decision.id.in_([r["id"] for r in rows])))
+    return rows, gold
+
+
+def _swap(s: Session, decisions_out, gold_out, decisions_in, gold_in) -> None:
+    """Delete the ``_out`` rows (by id) and insert the ``_in`` rows exactly."""
+    out_ids = [g["id"] for g in gold_out]
+    if out_ids:
+        s.execute(delete(Annotation).where(Annotation.id.in_(out_ids), Annotation.annotator_id == GOLD_ID))
+    if decisions_out:
+        s.execute(delete(Decision).where(Decision.id.in_([d["id"] for d in decisions_out])))
+    s.flush()
+    if gold_in:
+        ensure_gold_annotator(s)
+        insert_annotations(s, copy.deepcopy(list(gold_in)), restore=True)
+    for row in decisions_in:
+        s.add(Decision(**copy.deepcopy(row)))
+
+
+def ensure_gold_annotator(s: Session) -> None:
+    """Add the gold annotator's row if the project does not hold it (the first gold span)."""
+    if s.get(Annotator, GOLD_ID) is None:
+        s.add(Annotator(id=GOLD_ID, name=GOLD_NAME, created=now()))
+        s.flush()
+
+
+def insert_decisions(s: Session, rows: Iterable[dict[str, Any]]) -> None:
+    """Write decision rows as they are (an import), inside an open session."""
+    for row in rows:
+        s.add(Decision(**copy.deepcopy(row)))
+    s.flush()
