@@ -54,11 +54,11 @@ def _key(item: dict[str, Any]) -> str:
 
 def check_decisions(data: dict[str, Any], lengths: dict[str, int], fail: Callable) -> None:
     """Version 3: each decision names a document of the file, a known kind, its extent inside the
-    document, a coder of the file as its decider, and gold annotations of the file that it alone
-    made; a coder annotation it took (``sources``) may be absent (a gold-only export), but one that
-    is there is a coder's on the same document. Every gold annotation is made by one decision."""
+    document, a coder as its decider (who, like ``modified_by``, may be absent from the file), and
+    gold annotations of the file that it alone made; a coder annotation it took (``sources``) may
+    be absent (a gold-only export), but one that is there is a coder's on the same document. Every
+    gold annotation is made by one decision."""
     annotations = {a["id"]: a for a in data["annotations"]}
-    coders = {a["id"] for a in data["annotators"] if a["id"] != GOLD_ID}
     for index, entry in enumerate(data["annotators"]):
         if entry.get("role", role(entry["id"])) != role(entry["id"]):
             fail(["annotators", index, "role"], f"is {quoted(entry['role'])} but must be {quoted(role(entry['id']))}"
@@ -89,9 +89,9 @@ def check_decisions(data: dict[str, Any], lengths: dict[str, int], fail: Callabl
         if decision["unit_id"] is None and decision["kind"] != "created":
             fail([*where, "unit_id"], f"is null, but only a \"created\" decision has no unit (this one is "
                                       f"{quoted(decision['kind'])})")
-        if decision["decided_by"] not in coders:
-            fail([*where, "decided_by"], f"unknown annotator {decision['decided_by']} (a decision names the coder "
-                                         "who decided it, who is in the file's annotators)")
+        if decision["decided_by"] == GOLD_ID:
+            fail([*where, "decided_by"], "names the gold layer, which never decides: a decision names the coder "
+                                         "who decided it")
         reason = decision["reason"]
         if CONTROL_CHARACTERS.search(reason) or LONE_SURROGATES.search(reason):
             fail([*where, "reason"], "contains control characters or invalid Unicode")

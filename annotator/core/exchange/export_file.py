@@ -42,7 +42,7 @@ READS = (1, 2, 3)  # the versions read; an older one is upgraded in memory (_upg
 OFFSETS = {"unit": "code_point", "end": "exclusive"}
 CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
 MAX_FILE_BYTES = 128 * 1024 * 1024
-WRITTEN = ("projects", "categories", "annotators", "documents", "statuses", "annotations", "decisions")  # file order
+WRITTEN = ("projects", "categories", "annotators", "documents", "statuses", "decisions", "annotations")  # file order
 
 __all__ = ["FORMAT", "LISTS", "OFFSETS", "READS", "VERSION", "Scope", "build_export", "canonical", "check_export",
            "dumps", "export_stream", "json_path", "parse_export", "read_export", "save", "write_export"]

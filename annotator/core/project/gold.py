@@ -149,7 +149,7 @@ class GoldMixin:
             insert_annotations(s, gold)
             row = Decision(id=decision_id, document_id=document_id, unit_id=unit_id, start=start, end=end,
                            kind=kind, sources=sources, gold=[g["id"] for g in gold],
-                           replaces=sorted(d["id"] for d in before if d["id"] != decision_id), rule=rule,
+                           replaces=_replaced(before, decision_id), rule=rule,
                            decided_by=by, decided=at, reason=_check_reason(reason))
             s.add(row)
             s.flush()
@@ -210,6 +210,12 @@ class GoldMixin:
         with self._tx(write=True) as s:
             _swap(s, change.decisions_before, change.gold_before, change.decisions_after, change.gold_after)
         return change.changes
+
+
+def _replaced(before: Sequence[dict[str, Any]], decision_id: str) -> list[str]:
+    """The decisions a new one replaces: those it takes the place of, and what they had replaced
+    (so that a file holding an older one still loses it in a merge: exchange.decisions)."""
+    return sorted({d["id"] for d in before} | {r for d in before for r in d["replaces"]} - {decision_id})
 
 
 def _check_reason(reason: Any) -> str:
