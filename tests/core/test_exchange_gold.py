@@ -109,7 +109,8 @@ def test_a_version_3_file_round_trips_with_its_gold_layer_and_decisions():
 
 
 def test_the_id_lists_of_a_decision_are_written_sorted():
-    data = team_file(([gold("90000000-0000-4000-8000-000000000002", 0, 3), gold("90000000-0000-4000-8000-000000000001", 4, 9)],
+    data = team_file(([gold("90000000-0000-4000-8000-000000000002", 0, 3),
+                       gold("90000000-0000-4000-8000-000000000001", 4, 9)],
                       [decision("d9", UNIT1, 0, 50, "merged", LEA,
                                 gold=["90000000-0000-4000-8000-000000000002", "90000000-0000-4000-8000-000000000001"],
                                 sources=[CODERS[1]["id"], CODERS[0]["id"]], replaces=["z", "a"])]))

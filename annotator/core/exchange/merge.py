@@ -30,7 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ExchangeError, quoted
-from annotator.core.exchange.decisions import canonical_decision, conflict_lines, join_versions, kept_gold, surviving
+from annotator.core.exchange.decisions import (
+    canonical_decision,
+    conflict_lines,
+    join_versions,
+    kept_gold,
+    surviving,
+)
 from annotator.core.exchange.export_file import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
 from annotator.core.storage.tables import GOLD_ID
 
