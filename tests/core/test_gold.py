@@ -201,3 +201,23 @@ def test_a_format_3_project_is_upgraded_to_hold_decisions(tmp_path, team):
         unit = adjudication_units(reopened)[0]
         reopened.decide(doc.id, unit_id=unit.id, start=0, end=7, kind="rejected", spans=[], sources=[], by=alice.id)
         assert len(reopened.decisions()) == 1
+
+
+def test_many_decisions_are_one_transaction_and_one_bad_one_refuses_all(team):
+    project, doc, (alice, *_), (claim, _), (a, b, c, d) = team
+    first, second = adjudication_units(project)
+    ok = [dict(document_id=doc.id, unit_id=first.id, start=0, end=7, kind="accepted",
+               spans=[GoldSpan(0, 5, claim.id)], sources=[a.id, b.id], decision_id="d-1"),
+          dict(document_id=doc.id, unit_id=second.id, start=20, end=25, kind="rejected", spans=[], sources=[d.id])]
+    for bad in ([ok[0], dict(ok[1], unit_id=first.id)], [ok[0], dict(ok[1], sources=["gone"])],
+                [ok[0], dict(ok[1], colour="red")]):
+        with pytest.raises((ValidationError, NotFoundError)):
+            project.decide_many(bad, by=alice.id, rule="unanimous")
+        assert project.decisions() == [] and gold(project) == []
+    change = project.decide_many(ok, by=alice.id, rule="unanimous", at="2026-01-02T03:04:05.000000+00:00")
+    assert [(r.kind, r.rule, r.decided) for r in project.decisions()] == [
+        ("accepted", "unanimous", "2026-01-02T03:04:05.000000+00:00"),
+        ("rejected", "unanimous", "2026-01-02T03:04:05.000000+00:00")]
+    assert len(change.decisions_after) == 2 and [g["id"] for g in change.gold_after] == [gold_span_id("d-1", 0)]
+    project.decide_many(ok[:1], by=alice.id, rule="unanimous")  # the same id again: replaced, not doubled
+    assert len(project.decisions()) == 2 and len(gold(project)) == 1

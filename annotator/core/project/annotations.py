@@ -126,7 +126,7 @@ class AnnotationsMixin:
             run = _raw(s)
             if ids is not None:
                 rows = []
-                for chunk in _chunks(list(ids)):
+                for chunk in chunks(list(ids)):
                     rows += run(sql.format(where=f"a.id IN ({', '.join('?' * len(chunk))}){mine}"),
                                 (*chunk, *params))
             elif document_id is not None:
@@ -135,7 +135,7 @@ class AnnotationsMixin:
                 rows = run(sql.format(where=f"1{mine}"), params)
             texts: dict[str, str] = {}
             if quote_limit > 0:
-                for chunk in _chunks(sorted({row[1] for row in rows})):
+                for chunk in chunks(sorted({row[1] for row in rows})):
                     texts.update(run(f"SELECT id, text FROM documents WHERE id IN ({', '.join('?' * len(chunk))})",
                                      tuple(chunk)))
         limit = max(0, quote_limit)
@@ -218,14 +218,14 @@ class AnnotationsMixin:
         ids = list(ids)
         with self._tx(write=True) as s:
             found: dict[str, dict[str, Any]] = {}
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 for ann in s.exec(select(Annotation).where(Annotation.id.in_(chunk))).all():
                     found[ann.id] = ann.model_dump()
             for annotation_id in ids:
                 if annotation_id not in found:
                     raise NotFoundError(f"no annotation with id {annotation_id}")
             check_owner(s, found.values(), by)
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 s.execute(delete(Annotation).where(Annotation.id.in_(chunk)))
         return [found[i] for i in ids]
 
@@ -327,7 +327,7 @@ def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     the annotations table, attributes decoded), inside an open session."""
     found: dict[str, dict[str, Any]] = {}
     conn = s.connection()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         rows = conn.exec_driver_sql(
             'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
@@ -403,7 +403,8 @@ def _get(s: Session, annotation_id: str) -> Annotation:
     return ann
 
 
-def _chunks(values: list) -> Iterable[list]:
+def chunks(values: list) -> Iterable[list]:
+    """``values`` in lists short enough for one SQL ``IN (...)``."""
     for i in range(0, len(values), _CHUNK):
         yield values[i:i + _CHUNK]
 
@@ -411,7 +412,7 @@ def _chunks(values: list) -> Iterable[list]:
 def _lengths(s: Session, ids: set) -> dict[str, int]:
     ids = [i for i in ids if isinstance(i, str)]
     out: dict[str, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         out.update(s.exec(select(Document.id, Document.length).where(Document.id.in_(chunk))).all())
     return out
 
@@ -419,6 +420,6 @@ def _lengths(s: Session, ids: set) -> dict[str, int]:
 def _existing(s: Session, model, ids: set) -> set[str]:
     ids = [i for i in ids if isinstance(i, str)]
     out: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         out.update(s.exec(select(model.id).where(model.id.in_(chunk))).all())
     return out

@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, quoted
-from annotator.core.project.annotations import annotation_records, apply_fields, insert_annotations
+from annotator.core.project.annotations import annotation_records, apply_fields, chunks, insert_annotations
 from annotator.core.project.changes import Changes
 from annotator.core.project.ownership import _name, lead_of
 from annotator.core.storage.tables import (
@@ -115,46 +115,51 @@ class GoldMixin:
         """Decide a unit: write the gold ``spans`` and the decision, replacing every decision on
         ``unit_id`` and its gold spans. With ``rule`` (a pre-merge), a decision a person made on
         the unit is refused, ValidationError. ``at``: the time to record (default now)."""
+        return self.decide_many([dict(document_id=document_id, unit_id=unit_id, start=start, end=end, kind=kind,
+                                      spans=spans, sources=sources, reason=reason, decision_id=decision_id)],
+                                by=by, rule=rule, at=at)
+
+    def decide_many(self, specs: Iterable[dict[str, Any]], *, by: str, rule: str | None = None,
+                    at: str | None = None) -> DecisionChange:
+        """``decide`` for many units in one transaction (a pre-merge): each spec holds decide's
+        fields (document_id, unit_id, start, end, kind, spans, sources, and optionally reason and
+        decision_id). One bad spec, or two on one unit, refuses all."""
+        specs = list(specs)
         with self._tx(write=True) as s:
             by = check_adjudicator(s, by)
-            if kind not in DECISION_KINDS:
-                raise ValidationError(f"a decision is one of {', '.join(DECISION_KINDS)}, not {quoted(str(kind))}")
-            if (kind == "rejected") != (not spans):
-                raise ValidationError("a rejection writes no gold span; any other decision writes at least one")
-            if (unit_id is None) != (kind == "created"):
-                raise ValidationError("a decision names its unit, except a gold span created where no coder marked")
-            doc = s.get(Document, document_id)
-            if doc is None:
-                raise NotFoundError(f"no document with id {document_id}")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= doc.length):
-                raise ValidationError(f"a unit {start}–{end} outside document {quoted(doc.title)}")
-            if decision_id is not None:
-                check_id(decision_id, "the decision's id")
             at = at or now()
             check_timestamp(at, "the decision's time")
-            sources = list(dict.fromkeys(sources))
-            _check_sources(s, sources)
-            held = _on_unit(s, unit_id) if unit_id is not None else []
-            if decision_id is not None and decision_id not in {d.id for d in held} and s.get(Decision, decision_id):
-                raise ValidationError(f"a decision with id {decision_id} already exists")
+            docs = _documents(s, {spec["document_id"] for spec in specs})
+            rows, gold = [], []
+            for spec in specs:
+                row, spans = _decision_row(spec, docs, by, rule, at)
+                rows.append(row)
+                gold += spans
+            units = [r["unit_id"] for r in rows if r["unit_id"] is not None]
+            if len(set(units)) != len(units):
+                raise ValidationError("two decisions on one unit")
+            _check_sources(s, [a for r in rows for a in r["sources"]])
+            held = _on_units(s, units)
             if rule is not None and any(d.rule is None for d in held):
                 raise ValidationError("a person decided this unit; a pre-merge does not replace it")
+            held_ids = {d.id for d in held}
+            new_ids = [r["id"] for r in rows]
+            taken = _existing_decisions(s, set(new_ids) - held_ids)
+            if taken or len(set(new_ids)) != len(new_ids):
+                raise ValidationError(f"a decision with id {(sorted(taken) or new_ids)[0]} already exists")
+            replaced: dict[str, list[str]] = {}
+            for d in held:  # and what it had replaced, so an older file loses those in a merge too
+                replaced.setdefault(d.unit_id, []).extend([d.id, *d.replaces])
+            for r in rows:
+                r["replaces"] = sorted(set(replaced.get(r["unit_id"], ())) - {r["id"]})
             before, gold_before = _take(s, held)
-            decision_id = decision_id or str(uuid.uuid4())
             ensure_gold_annotator(s)
-            gold = [dict(id=gold_span_id(decision_id, i), document_id=document_id, category_id=g.category_id,
-                         annotator_id=GOLD_ID, start=g.start, end=g.end, note=g.note,
-                         attributes=copy.deepcopy(g.attributes), created=at, modified=at, modified_by=by)
-                    for i, g in enumerate(spans)]
             insert_annotations(s, gold)
-            row = Decision(id=decision_id, document_id=document_id, unit_id=unit_id, start=start, end=end,
-                           kind=kind, sources=sources, gold=[g["id"] for g in gold],
-                           replaces=_replaced(before, decision_id), rule=rule,
-                           decided_by=by, decided=at, reason=_check_reason(reason))
-            s.add(row)
-            s.flush()
-            return DecisionChange(before, (row.model_dump(),), gold_before,
-                                  tuple(annotation_records(s, row.gold)[g] for g in row.gold))
+            if rows:
+                s.execute(insert(Decision), rows)
+            found = annotation_records(s, [g["id"] for g in gold])
+            return DecisionChange(before, tuple(copy.deepcopy(rows)), gold_before,
+                                  tuple(found[g["id"]] for g in gold))
 
     def edit_gold(self, annotation_id: str, *, by: str, **fields: Any) -> DecisionChange:
         """Change a gold span's start, end, category_id, note or attributes, as adjudicator ``by``;
@@ -212,12 +217,6 @@ class GoldMixin:
         return change.changes
 
 
-def _replaced(before: Sequence[dict[str, Any]], decision_id: str) -> list[str]:
-    """The decisions a new one replaces: those it takes the place of, and what they had replaced
-    (so that a file holding an older one still loses it in a merge: exchange.decisions)."""
-    return sorted({d["id"] for d in before} | {r for d in before for r in d["replaces"]} - {decision_id})
-
-
 def _check_reason(reason: Any) -> str:
     if not isinstance(reason, str):
         raise ValidationError("a decision's reason is text")
@@ -237,8 +236,62 @@ def _check_sources(s: Session, sources: list[str]) -> None:
             raise ValidationError("a decision takes coders' annotations, not gold spans")
 
 
-def _on_unit(s: Session, unit_id: str) -> list[Decision]:
-    return list(s.exec(select(Decision).where(Decision.unit_id == unit_id).order_by(Decision.id)).all())
+def _decision_row(spec: dict[str, Any], docs: dict[str, tuple[str, int]], by: str, rule: str | None,
+                  at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A decision's row and its gold spans' rows, from one spec of ``decide_many``, checked."""
+    unknown = set(spec) - {"document_id", "unit_id", "start", "end", "kind", "spans", "sources", "reason",
+                           "decision_id"}
+    if unknown:
+        raise ValidationError(f"a decision has no {', '.join(sorted(unknown))}")
+    kind, spans, unit_id = spec.get("kind"), list(spec.get("spans") or ()), spec.get("unit_id")
+    start, end = spec.get("start"), spec.get("end")
+    if kind not in DECISION_KINDS:
+        raise ValidationError(f"a decision is one of {', '.join(DECISION_KINDS)}, not {quoted(str(kind))}")
+    if (kind == "rejected") != (not spans):
+        raise ValidationError("a rejection writes no gold span; any other decision writes at least one")
+    if (unit_id is None) != (kind == "created"):
+        raise ValidationError("a decision names its unit, except a gold span created where no coder marked")
+    if spec["document_id"] not in docs:
+        raise NotFoundError(f"no document with id {spec['document_id']}")
+    title, length = docs[spec["document_id"]]
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= length):
+        raise ValidationError(f"a unit {start}–{end} outside document {quoted(title)}")
+    if unit_id is not None:
+        check_id(unit_id, "the unit's id")
+    decision_id = spec.get("decision_id") or str(uuid.uuid4())
+    check_id(decision_id, "the decision's id")
+    gold = [dict(id=gold_span_id(decision_id, i), document_id=spec["document_id"], category_id=g.category_id,
+                 annotator_id=GOLD_ID, start=g.start, end=g.end, note=g.note,
+                 attributes=copy.deepcopy(g.attributes), created=at, modified=at, modified_by=by)
+            for i, g in enumerate(spans)]
+    row = dict(id=decision_id, document_id=spec["document_id"], unit_id=unit_id, start=start, end=end, kind=kind,
+               sources=list(dict.fromkeys(spec.get("sources") or ())), gold=[g["id"] for g in gold], replaces=[],
+               rule=rule, decided_by=by, decided=at, reason=_check_reason(spec.get("reason", "")))
+    return row, gold
+
+
+def _documents(s: Session, ids: set[str]) -> dict[str, tuple[str, int]]:
+    """(title, length) of those of ``ids`` the project holds."""
+    found: dict[str, tuple[str, int]] = {}
+    for chunk in chunks(sorted(ids)):
+        for doc_id, title, length in s.exec(select(Document.id, Document.title, Document.length)
+                                            .where(Document.id.in_(chunk))).all():
+            found[doc_id] = (title, length)
+    return found
+
+
+def _on_units(s: Session, unit_ids: list[str]) -> list[Decision]:
+    held: list[Decision] = []
+    for chunk in chunks(sorted(set(unit_ids))):
+        held += s.exec(select(Decision).where(Decision.unit_id.in_(chunk))).all()
+    return sorted(held, key=lambda d: d.id)
+
+
+def _existing_decisions(s: Session, ids: set[str]) -> set[str]:
+    taken: set[str] = set()
+    for chunk in chunks(sorted(ids)):
+        taken.update(s.exec(select(Decision.id).where(Decision.id.in_(chunk))).all())
+    return taken
 
 
 def _get(s: Session, decision_id: str) -> Decision:
@@ -261,20 +314,20 @@ def _take(s: Session, decisions: Sequence[Decision]) -> tuple[tuple[dict, ...], 
     gold_ids = [g for d in decisions for g in d.gold]
     found = annotation_records(s, gold_ids)
     gold = tuple(found[g] for g in gold_ids if g in found)
-    if gold_ids:
-        s.execute(delete(Annotation).where(Annotation.id.in_(gold_ids), Annotation.annotator_id == GOLD_ID))
-    if rows:
-        s.execute(delete(Decision).where(Decision.id.in_([r["id"] for r in rows])))
+    _delete(s, gold_ids, [r["id"] for r in rows])
     return rows, gold
+
+
+def _delete(s: Session, gold_ids: list[str], decision_ids: list[str]) -> None:
+    for chunk in chunks(gold_ids):
+        s.execute(delete(Annotation).where(Annotation.id.in_(chunk), Annotation.annotator_id == GOLD_ID))
+    for chunk in chunks(decision_ids):
+        s.execute(delete(Decision).where(Decision.id.in_(chunk)))
 
 
 def _swap(s: Session, decisions_out, gold_out, decisions_in, gold_in) -> None:
     """Delete the ``_out`` rows (by id) and insert the ``_in`` rows exactly."""
-    out_ids = [g["id"] for g in gold_out]
-    if out_ids:
-        s.execute(delete(Annotation).where(Annotation.id.in_(out_ids), Annotation.annotator_id == GOLD_ID))
-    if decisions_out:
-        s.execute(delete(Decision).where(Decision.id.in_([d["id"] for d in decisions_out])))
+    _delete(s, [g["id"] for g in gold_out], [d["id"] for d in decisions_out])
     s.flush()
     if gold_in:
         ensure_gold_annotator(s)
