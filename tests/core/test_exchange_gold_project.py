@@ -11,7 +11,14 @@ import pytest
 from annotator.core.agreement.adjudication import adjudication_units, decisions_by_unit, unit_state
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.decisions import canonical_decision
-from annotator.core.exchange.export_file import GOLD_ONLY, Scope, build_export, dumps, read_export, write_export
+from annotator.core.exchange.export_file import (
+    GOLD_ONLY,
+    Scope,
+    build_export,
+    dumps,
+    read_export,
+    write_export,
+)
 from annotator.core.exchange.merge import merge_files
 from annotator.core.project.gold import GoldSpan
 from annotator.core.schema.templates import create_project
