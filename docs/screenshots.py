@@ -3,8 +3,9 @@
     python docs/screenshots.py [FOLDER]      (default: docs/images next to this script)
 
 It writes workspace.png (the sample article with the example coder's annotations and a second
-coder's, overlapping), schema-editor.png and agreement.png (the dashboard comparing the two
-coders). The app runs offscreen (QT_QPA_PLATFORM=offscreen unless set otherwise) with a throw-away
+coder's, overlapping), schema-editor.png, agreement.png (the dashboard comparing the two
+coders) and adjudicate.png (Tools → Adjudicate… on a unit where their edges differ, decided).
+The app runs offscreen (QT_QPA_PLATFORM=offscreen unless set otherwise) with a throw-away
 ANNOTATOR_HOME, so nothing of yours is read or written; the pictures show the app as it is, with
 the fonts of this machine. Each PNG keeps its 256 most frequent colours (the pictures are text
 and flat colours) to stay small.
@@ -143,6 +144,17 @@ def main(argv: list[str]) -> int:
     settle(app)
     paths.append(save(dashboard, out / "agreement.png"))
     dashboard.close()
+
+    window.actions["tools.adjudicate"].trigger()
+    adjudication = window.adjudication
+    adjudication.resize(*SIZE)
+    unit = next(u for u in adjudication.session.units if u.kind == "boundary")
+    adjudication.go_to(unit)
+    adjudication.key_take(1)  # the example coder's version, then the view moves on…
+    adjudication.go_to(unit)  # …and back, to show the gold lane filled
+    settle(app)
+    paths.append(save(adjudication, out / "adjudicate.png"))
+    adjudication.close()
     window.close()
     project.close()
     shutil.rmtree(home, ignore_errors=True)

@@ -28,7 +28,8 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.description = (
         "Agreement measures. With --reliability-data: percent agreement, Cohen's kappa, Scott's pi, "
         "Bennett's S (two coders), Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, and "
-        "per category alpha and Fleiss' kappa. 'annotator docs agreement' (item level) and "
+        "per category alpha and Fleiss' kappa. With --against-gold: each coder against the gold standard. "
+        "'annotator docs agreement' (item level) and "
         "'annotator docs agreement-spans' (span level) describe them."
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
@@ -42,6 +43,9 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
                    help="SOURCE only: comma-separated category names or ids (default: all)")
     p.add_argument("--done-only", action="store_true",
                    help="SOURCE only: only the documents every chosen coder marked done ('annotator status')")
+    p.add_argument("--against-gold", action="store_true",
+                   help="SOURCE only: each coder against the gold standard (span F1, unitizing alpha, token "
+                        "kappa per category) and what the adjudicator changed of each coder's work")
     p.add_argument("--reliability-data", metavar="FILE",
                    help="CSV: a header row of coder names, one row per unit, an empty cell is a missing value")
     p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
@@ -83,7 +87,11 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.reliability_data and args.sources:
         raise UsageError("give either SOURCE files (span-level) or --reliability-data FILE (item-level), not both")
     if args.reliability_data:
+        if args.against_gold:
+            raise UsageError("--against-gold needs SOURCE files (a project or export files), not --reliability-data")
         return run_reliability_report(args)
+    if args.sources and args.against_gold:
+        return run_gold_report(args)
     if args.sources:
         return run_span_report(args)
     raise UsageError("agreement needs SOURCE files (a project or export files) or --reliability-data FILE.csv")
@@ -138,6 +146,57 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
     if result["notes"]:
         lines += ["", "notes:"] + [f"  {note}" for note in result["notes"][:30]]
     lines += ["", ALPHA_READING]
+    return "\n".join(lines)
+
+
+def run_gold_report(args: argparse.Namespace) -> int:
+    """Each coder against the gold standard (``annotator agreement SOURCE... --against-gold``)."""
+    from annotator.core.agreement.against_gold import against_gold, against_gold_csv, against_gold_json
+    from annotator.core.agreement.sources import load_sources, narrow
+
+    if args.format == "html":
+        raise UsageError("--against-gold writes table, json or csv")
+    data = narrow(load_sources(args.sources), args.annotators, args.documents, args.categories)
+    result = against_gold(data, list(data.annotators) if args.annotators else None,
+                          documents=list(data.texts) if args.documents else None, done_only=args.done_only)
+    if args.format == "csv":
+        sys.stdout.write(against_gold_csv(result, data, args.raw_csv))
+    elif args.format == "json":
+        sys.stdout.write(against_gold_json(result, data))
+    else:
+        print(_render_gold_table(", ".join(map(str, args.sources)), result, data))
+    return 0
+
+
+def _render_gold_table(sources: str, result: dict[str, Any], data) -> str:
+    from annotator.core.agreement.against_gold import CHANGES, MEASURES, decision_text, version_text
+    from annotator.core.agreement.report import CATALOGUE, counted, show_value
+    from annotator.core.storage.tables import GOLD_NAME
+
+    rows, name = result["per_coder"], (lambda c: data.annotators.get(c, c))
+    names = [name(row["coder"]) for row in rows]
+    lines = [f"{sources}: {counted(len(rows), 'coder')} against the {GOLD_NAME.lower()} ({', '.join(names)}), "
+             f"{counted(len(result['documents']), 'document')} with gold", ""]
+    body = [["documents"] + [str(len(row["documents"])) for row in rows]]
+    body += [[CATALOGUE[key].short] + [show_value(row[key]) for row in rows] for key in MEASURES]
+    lines.append(_table(["measure"] + names, body, right=set(range(1, len(rows) + 1))))
+    lines += ["", "token kappa per category:"]
+    lines.append(_table(["category"] + names,
+                        [[data.categories.get(c, c)] + [show_value(row["per_category"][c]["token_kappa"])
+                                                        for row in rows] for c in result["categories"]],
+                        right=set(range(1, len(rows) + 1))))
+    for row, coder in zip(rows, names):
+        changes = row["changes"]
+        kinds = [f"{n} {kind}" for kind in CHANGES if (n := sum(c.change == kind for c in changes))]
+        lines += ["", f"what the adjudicator changed of {coder}'s work: {counted(len(changes), 'change')}"
+                      + (f" ({', '.join(kinds)})" if kinds else "")
+                      + (f"; {counted(row['open'], 'place')} not adjudicated yet" if row["open"] else "")]
+        if changes:
+            lines.append(_table(["document", "position", "change", coder, GOLD_NAME.lower(), "decision", "reason"], [
+                [data.documents.get(c.document, c.document), f"{c.start:,}–{c.end:,}", c.change,
+                 version_text(c.coder_spans, data) or "nothing", version_text(c.gold_spans, data) or "nothing",
+                 decision_text(c.decisions, data), " / ".join(d.reason for d in c.decisions if d.reason)]
+                for c in changes]))
     return "\n".join(lines)
 
 

@@ -121,7 +121,7 @@ def coder_id(project, wanted: str) -> str:
     """``one_coder`` among a project's coders; ValidationError (exit 1) when the name is shared."""
     from annotator.core.errors import ValidationError
 
-    return one_coder({a.id: a.name for a in project.annotators()}, wanted, ValidationError)
+    return one_coder({a.id: a.name for a in project.annotators(gold=False)}, wanted, ValidationError)
 
 
 def clip(text: str, width: int) -> str:

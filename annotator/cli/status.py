@@ -43,7 +43,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         check_status(status)
     with Project.open(args.project, mode="write" if assignments else "read") as project:
         docs = project.documents()
-        coders = project.annotators()
+        coders = project.annotators(gold=False)
         names = {c.id: c.name for c in coders}
         if args.matrix:
             return _matrix(project.status_matrix(), docs, coders, args.format)

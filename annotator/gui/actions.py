@@ -118,6 +118,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Keep this schema so new projects can start from it", separator_before=True),
     ActionSpec("tools.agreement", "&Agreement…", "&Tools", lambda w: w.schema.show_agreement, "Ctrl+Shift+G",
                "Inter-annotator agreement: unitizing alpha, span F1, token kappa and alpha, per category and document"),
+    ActionSpec("tools.adjudicate", "Ad&judicate…", "&Tools", lambda w: lambda: _adjudicate(w), "Ctrl+Shift+R",
+               "Make the gold standard: go through the coders' disagreements unit by unit and decide each"),
     ActionSpec("tools.status_matrix", "Document &Status Matrix…", "&Tools", lambda w: w.statuses.show_matrix, None,
                "Every document's status for every coder: not started, in progress, done"),
     ActionSpec("view.next_document", "&Next Document", "&View", lambda w: w.panels.next_document, "Ctrl+PgDown"),
@@ -155,6 +157,12 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("Clear the selection", "Esc"),
     ("Context menu (annotate, change, delete)", "Right click, or the Menu key"),
 )
+
+
+def _adjudicate(window) -> None:
+    from annotator.gui.adjudication import open_adjudication  # the window's modules load when first opened
+
+    open_adjudication(window)
 
 
 def build_actions(window) -> dict[str, QAction]:

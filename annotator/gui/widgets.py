@@ -10,14 +10,17 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDockWidget,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QTableWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -153,3 +156,28 @@ def add_dock(window: QMainWindow, title: str, widget: QWidget, area) -> QDockWid
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
     window.addDockWidget(area, dock)
     return dock
+
+
+def report_table(headers: list[str]) -> QTableWidget:
+    """A read-only table of a report (the agreement dashboard's): whole rows selected, alternating rows."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def fit_columns(table: QTableWidget, stretch) -> None:
+    """Columns as wide as their contents and headers; the ``stretch`` columns share what is left of
+    the table's width (and are cut short, with "…", rather than push the others out of view)."""
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    stretch = set(stretch)
+    for column in range(table.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)

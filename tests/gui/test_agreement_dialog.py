@@ -19,6 +19,17 @@ TEXT = ("The council will spend two million on bike lanes. Critics call it a was
 def window(qtbot, project, monkeypatch):
     for kind in ("information", "warning", "critical"):
         monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: None)
+    code_two_articles(project)
+    win = MainWindow(project)
+    qtbot.addWidget(win)
+    win.resize(1300, 820)
+    win.show()
+    return win
+
+
+def code_two_articles(project):
+    """Two articles, each coded by alice and bob: one claim alike, one opinion of other lengths,
+    and a prediction (alice) where bob saw an opinion elsewhere. Returns (alice, bob)."""
     cats = {c.name: c.id for c in project.categories()}
     docs = [project.add_document(f"Article {n}", TEXT + f" ({n})").document for n in (1, 2)]
     alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
@@ -38,11 +49,7 @@ def window(qtbot, project, monkeypatch):
             start, end = span(quote)
             items.append(dict(document_id=doc.id, category_id=cats[cat], annotator_id=coder.id, start=start, end=end))
     project.add_annotations(items)
-    win = MainWindow(project)
-    qtbot.addWidget(win)
-    win.resize(1300, 820)
-    win.show()
-    return win
+    return alice, bob
 
 
 def compute(qtbot, dialog):

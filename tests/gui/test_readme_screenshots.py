@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
-PICTURES = ("workspace.png", "schema-editor.png", "agreement.png")
+PICTURES = ("workspace.png", "schema-editor.png", "agreement.png", "adjudicate.png")
 
 
 def colours(image: QImage, step: int = 4) -> dict[int, int]:

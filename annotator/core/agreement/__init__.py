@@ -10,6 +10,8 @@ spans/: span-level measures on annotations over texts (unitizing alpha, span F1,
 sources.py: where the span data come from (a project, export files), narrowed to what was asked.
 units.py: units of disagreement, the coders' overlapping spans grouped and classified (agreement,
     boundary, category, partial), each with an id derived from its content, for adjudication.
+against_gold.py: each coder against the gold layer (the span measures of the pair coder, gold) and
+    what the adjudicator changed of each coder's work, with its JSON and CSV.
 report.py: the reports as users see them: the measure catalogue (labels, reading aids) and one JSON,
     CSV and HTML form of each report, used by ``annotator agreement`` and the dashboard alike.
 """

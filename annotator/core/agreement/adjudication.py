@@ -21,17 +21,9 @@ STATES = ("open", "resolved", "conflict")
 
 
 def coder_data(source: Any) -> AgreementData:
-    """An ``AgreementData`` of ``source`` (one, or an open project) without the gold layer."""
-    data = source if isinstance(source, AgreementData) else from_project(source)
-    if not any(span[1] == GOLD_ID for span in data.spans) and GOLD_ID not in data.annotators:
-        return data
-    kept = [k for k, span in enumerate(data.spans) if span[1] != GOLD_ID]
-    return AgreementData(
-        dict(data.texts), [data.spans[k] for k in kept],
-        {c: n for c, n in data.annotators.items() if c != GOLD_ID}, dict(data.categories),
-        dict(data.documents), list(data.notes), dict(data.contents),
-        {k: v for k, v in data.statuses.items() if k[1] != GOLD_ID},
-        [data.annotation_ids[k] for k in kept] if data.annotation_ids else [])
+    """An ``AgreementData`` of ``source`` (one, or an open project); its ``spans`` are the coders'
+    only (sources.py keeps the gold layer apart)."""
+    return source if isinstance(source, AgreementData) else from_project(source)
 
 
 def considered_coders(data: AgreementData, done_only: bool = False) -> dict[str, list[str]]:

@@ -5,6 +5,10 @@ Names or ids select: ``--annotators alice,bob`` matches an annotator's id or nam
 same for documents (id or title) and categories (id or name). A name that matches nothing is an
 error naming it, so a typo never silently drops a coder. ``only_done`` keeps the documents every
 chosen coder marked done (their statuses come with a project, or with version-2 export files).
+
+The gold layer (the annotations of ``GOLD_ID``, which adjudication writes) is not a coder: it is
+kept apart in ``gold`` (and the adjudicator's decisions in ``decisions``), so that coder-versus-coder
+agreement never counts it, and ``against_gold`` compares each coder with it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ValidationError
+from annotator.core.storage.tables import GOLD_ID
 from annotator.core.text import pick
+
+
+@dataclass(frozen=True)
+class GoldDecision:
+    """One adjudication decision as the reports need it: where (the unit's extent), what, who, why."""
+
+    document: str
+    start: int
+    end: int
+    kind: str  # accepted, merged, edited, created or rejected
+    decided_by: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -30,6 +47,14 @@ class AgreementData:
     contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)  # (document id, annotator id) → status
     annotation_ids: list[str] = field(default_factory=list)  # one per span, in the order of ``spans``
+    gold: list[tuple[str, int, int, str]] = field(default_factory=list)  # (document id, start, end, category id)
+    gold_ids: list[str] = field(default_factory=list)  # one per gold span, in the order of ``gold``
+    decisions: list[GoldDecision] = field(default_factory=list)
+
+    @property
+    def has_gold(self) -> bool:
+        """The sources hold a gold layer: a gold annotation or a decision (a rejection leaves no span)."""
+        return bool(self.gold or self.decisions)
 
     def coders_who_annotated(self) -> list[str]:
         """Annotator ids with at least one span, in the order of ``annotators``."""
@@ -89,7 +114,7 @@ def from_project(project) -> AgreementData:
     """The agreement data of an open project."""
     documents = project.documents()
     rows = project.annotation_rows(quote_limit=0)
-    return AgreementData(
+    return _split_gold(AgreementData(
         texts={d.id: d.length for d in documents},
         spans=[(r.document_id, r.annotator_id, r.start, r.end, r.category_id) for r in rows],
         annotators={a.id: a.name for a in project.annotators()},
@@ -98,7 +123,9 @@ def from_project(project) -> AgreementData:
         contents={d.id: project.document(d.id).text for d in documents},
         statuses=project.status_matrix(),
         annotation_ids=[r.id for r in rows],
-    )
+        decisions=[GoldDecision(d.document_id, d.start, d.end, d.kind, d.decided_by or "", d.reason or "")
+                   for d in project.decisions()],
+    ))
 
 
 def _from_exports(paths: list[Path]) -> AgreementData:
@@ -109,7 +136,7 @@ def _from_exports(paths: list[Path]) -> AgreementData:
 
 
 def from_export_data(data: dict[str, Any]) -> AgreementData:
-    return AgreementData(
+    return _split_gold(AgreementData(
         texts={d["id"]: d["length"] for d in data["documents"]},
         spans=[(a["document_id"], a["annotator_id"], a["start"], a["end"], a["category_id"])
                for a in data["annotations"]],
@@ -119,7 +146,24 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
         contents={d["id"]: d["text"] for d in data["documents"] if "text" in d},
         statuses={(s["document_id"], s["annotator_id"]): s["status"] for s in data.get("statuses", ())},
         annotation_ids=[a["id"] for a in data["annotations"]],
-    )
+        decisions=[GoldDecision(d["document_id"], d["start"], d["end"], d["kind"], d.get("decided_by") or "",
+                                d.get("reason") or "") for d in data.get("decisions", ())],
+    ))
+
+
+def _split_gold(data: AgreementData) -> AgreementData:
+    """The gold layer's annotations moved from the coders' ``spans`` into ``gold``; the gold
+    annotator left out of ``annotators`` (and of the statuses), so no coder list offers it."""
+    ids = data.annotation_ids or [""] * len(data.spans)
+    coder = [k for k, s in enumerate(data.spans) if s[1] != GOLD_ID]
+    if len(coder) < len(data.spans):
+        data.gold = [(s[0], s[2], s[3], s[4]) for s in data.spans if s[1] == GOLD_ID]
+        data.gold_ids = [ids[k] for k, s in enumerate(data.spans) if s[1] == GOLD_ID]
+        data.spans = [data.spans[k] for k in coder]
+        data.annotation_ids = [ids[k] for k in coder] if data.annotation_ids else []
+    data.annotators.pop(GOLD_ID, None)
+    data.statuses = {k: v for k, v in data.statuses.items() if k[1] != GOLD_ID}
+    return data
 
 
 def narrow(data: AgreementData, annotators: list[str] | None = None, documents: list[str] | None = None,
@@ -134,10 +178,14 @@ def narrow(data: AgreementData, annotators: list[str] | None = None, documents: 
     spans = [data.spans[k] for k in kept]
     ids = [data.annotation_ids[k] for k in kept] if data.annotation_ids else []
     keep = lambda ids, full: {k: v for k, v in full.items() if ids is None or k in ids}  # noqa: E731
+    gold = [k for k, g in enumerate(data.gold)
+            if (doc_ids is None or g[0] in doc_ids) and (cat_ids is None or g[3] in cat_ids)]
     return AgreementData(keep(doc_ids, data.texts), spans, keep(coder_ids, data.annotators),
                          keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes),
                          keep(doc_ids, data.contents),
-                         {k: v for k, v in data.statuses.items() if doc_ids is None or k[0] in doc_ids}, ids)
+                         {k: v for k, v in data.statuses.items() if doc_ids is None or k[0] in doc_ids}, ids,
+                         [data.gold[k] for k in gold], [data.gold_ids[k] for k in gold] if data.gold_ids else [],
+                         [d for d in data.decisions if doc_ids is None or d.document in doc_ids])
 
 
 def done_by_all(data: AgreementData, coders: list[str]) -> list[str]:

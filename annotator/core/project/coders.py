@@ -6,6 +6,9 @@ not be one another coder already has, ignoring case and surrounding spaces ("ali
 Imports and merges keep coders by id and never go through this rule, so two coders of one name may
 still meet in a project (two exports from different machines); the coder list tells them apart by
 id, and a rename sets one of them apart.
+
+The gold layer's annotator (``GOLD_ID``, named "Gold standard") is no coder: ``coders()``, ``find_annotator``
+and ``annotators(gold=False)`` leave it out, and no coder may take its name.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlmodel import select
 from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.project.ownership import check_lead
-from annotator.core.storage.tables import Annotation, Annotator, new_id, now
+from annotator.core.storage.tables import GOLD_ID, GOLD_NAME, Annotation, Annotator, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id
 
 CODERS = Changes(corpus=True)  # a coder's name shows in every view: they all refresh
@@ -77,25 +80,27 @@ class CodersMixin:
     def find_annotator(self, name: str) -> Annotator | None:
         """The oldest coder of this name (ignoring case and surrounding spaces), if any."""
         key = name_key(name)
-        return next((a for a in self.annotators() if name_key(a.name) == key), None)
+        return next((a for a in self.annotators(gold=False) if name_key(a.name) == key), None)
 
     def annotator_named(self, name: str) -> Annotator:
         """The oldest coder of this name (ignoring case and surrounding spaces), created if there is none."""
         found = self.find_annotator(name)
         return found if found is not None else self.add_annotator(name)
 
-    def annotators(self) -> list[Annotator]:
-        """All annotators, oldest first."""
+    def annotators(self, gold: bool = True) -> list[Annotator]:
+        """All annotators, oldest first; with ``gold=False`` only the coders (not the gold layer's)."""
+        query = select(Annotator) if gold else select(Annotator).where(Annotator.id != GOLD_ID)
         with self._tx() as s:
-            return list(s.exec(select(Annotator).order_by(Annotator.created, Annotator.id)).all())
+            return list(s.exec(query.order_by(Annotator.created, Annotator.id)).all())
 
     def coders(self) -> list[CoderSummary]:
-        """Every coder, oldest first, with their annotation count and last activity."""
+        """Every coder (not the gold layer), oldest first, with their annotation count and last activity."""
         with self._tx() as s:
             stats = {row[0]: row[1:] for row in s.exec(
                 select(Annotation.annotator_id, func.count(), func.max(Annotation.created),
                        func.max(Annotation.modified)).group_by(Annotation.annotator_id)).all()}
-            coders = s.exec(select(Annotator).order_by(Annotator.created, Annotator.id)).all()
+            coders = s.exec(select(Annotator).where(Annotator.id != GOLD_ID)
+                            .order_by(Annotator.created, Annotator.id)).all()
         summaries = []
         for coder in coders:
             count, created, modified = stats.get(coder.id, (0, None, None))
@@ -108,6 +113,8 @@ class CodersMixin:
         own name is allowed). Their annotations keep their id, so every later export and report
         shows the new name. Once the project has a lead, only the lead renames other coders
         (``by``: the acting coder's id; a coder may always rename themselves)."""
+        if annotator_id == GOLD_ID:
+            raise ValidationError(f"the {GOLD_NAME} is the adjudicated layer, not a coder: it keeps its name")
         name = _clean_name(name)
         with self._tx(write=True) as s:
             if by != annotator_id:
@@ -128,7 +135,15 @@ def _clean_name(name: str) -> str:
     name = check_field(name, "an annotator's name", LIMITS["name"]).strip()
     if not name:
         raise ValidationError("an annotator needs a name")
+    refuse_gold_name(name)
     return name
+
+
+def refuse_gold_name(name: str) -> None:
+    """ValidationError when ``name`` is the gold layer's (ignoring case and spaces): no coder takes it."""
+    if name_key(name) == name_key(GOLD_NAME):
+        raise ValidationError(f"{quoted(GOLD_NAME)} is the name of the adjudicated layer, not a coder's: "
+                              "choose another name")
 
 
 def _refuse_taken(s, name: str, annotator_id: str | None = None) -> None:

@@ -19,6 +19,7 @@ from annotator.core.exchange.export_file import Scope, build_export, write_expor
 from annotator.core.exchange.other_formats import format_for_extension, render
 from annotator.core.files import write_text
 from annotator.core.project.changes import EVERYTHING
+from annotator.core.project.coders import refuse_gold_name
 from annotator.core.project.commands import RenameAnnotator
 from annotator.core.project.project import PROJECT_SUFFIX, Project
 from annotator.core.schema.templates import create_project
@@ -87,6 +88,11 @@ class FilesController:
                                         prompt, text=current)
         name = (name or "").strip()
         if not ok or not name:
+            return False
+        try:
+            refuse_gold_name(name)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self.parent, "Switch annotator", user_message(exc))
             return False
         save_annotator_name(name)
         self.set_annotator(name)

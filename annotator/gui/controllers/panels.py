@@ -3,6 +3,7 @@ table lists the open document or the whole corpus."""
 
 from __future__ import annotations
 
+from annotator.gui import gold_layer
 from annotator.gui.controllers import Workspace
 
 
@@ -64,9 +65,11 @@ class PanelsController:
 
     def shown_names(self) -> dict[str, str]:
         """The coders' names the window may show, by id: every coder's, or with blind coding on
-        only the current coder's (so no table filter or tooltip names the others)."""
+        only the current coder's (so no table filter or tooltip names the others); the gold
+        layer's as "★ Gold standard"."""
         shown = self.window.context.shown_annotator()
-        return {a.id: a.name for a in self.window.project.annotators() if shown is None or a.id == shown}
+        return {a.id: gold_layer.label(a.name) if gold_layer.is_gold(a.id) else a.name
+                for a in self.window.project.annotators() if shown is None or a.id == shown}
 
     def shown_count(self, total: int) -> str:
         """The status bar's count of annotations: the project's ``total``, or with blind coding on

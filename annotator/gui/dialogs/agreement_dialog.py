@@ -2,7 +2,8 @@
 background; the results show as tables with a reading aid, heatmaps of pairwise agreement and of
 the confusion between two coders, a per-document table, and the disagreements, each of which
 opens the document at that place with both coders' layers shown. The report exports to CSV, JSON
-and a standalone HTML page."""
+and a standalone HTML page. A project with a gold layer also gets the "Against gold" tab
+(gold_tab.py), which exports to CSV and JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.agreement.against_gold import against_gold
 from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.report import (
     CATALOGUE,
@@ -48,9 +48,11 @@ from annotator.core.agreement.report import (
 from annotator.core.agreement.sources import AgreementData, done_by_all
 from annotator.core.errors import AnnotatorError
 from annotator.core.files import write_text
+from annotator.gui.dialogs.gold_tab import GoldTab
 from annotator.gui.operations import Operation
 from annotator.gui.views.heatmap import Heatmap
-from annotator.gui.widgets import check_list, checked_ids, target_allowed
+from annotator.gui.widgets import check_list, checked_ids, report_table, target_allowed
+from annotator.gui.widgets import fit_columns as _fit
 
 
 class AgreementDialog(QDialog):
@@ -96,6 +98,11 @@ class AgreementDialog(QDialog):
         menu = QMenu(self)
         for label, fmt in (("CSV…", "csv"), ("JSON…", "json"), ("HTML page…", "html")):
             menu.addAction(label, lambda f=fmt: self.export(f))
+        self.gold_tab = GoldTab(data) if data.has_gold else None
+        if self.gold_tab is not None:
+            menu.addSeparator()
+            for label, fmt in (("Against gold: CSV…", "gold-csv"), ("Against gold: JSON…", "gold-json")):
+                menu.addAction(label, lambda f=fmt: self.export(f))
         menu.addSeparator()
         self.raw_csv = menu.addAction("Raw CSV (no ' before cells starting with = + - @)")
         self.raw_csv.setCheckable(True)
@@ -143,6 +150,9 @@ class AgreementDialog(QDialog):
         self.disagreements.itemActivated.connect(self._open_disagreement)
         self.disagreements.itemDoubleClicked.connect(self._open_disagreement)
         self.tabs.addTab(self.disagreements, "D&isagreements")
+        if self.gold_tab is not None:
+            self.gold_tab.openAt.connect(self.openAt)
+            self.tabs.addTab(self.gold_tab, "Against &gold")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -158,16 +168,7 @@ class AgreementDialog(QDialog):
 
     checked = staticmethod(checked_ids)  # the ids ticked in one of the lists
 
-    @staticmethod
-    def _table(headers: list[str]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setAlternatingRowColors(True)
-        table.horizontalHeader().setStretchLastSection(True)
-        return table
+    _table = staticmethod(report_table)
 
     # -- computing -----------------------------------------------------------------------------
 
@@ -190,10 +191,13 @@ class AgreementDialog(QDialog):
                 return
         texts = data.token_texts()
         all_documents = len(documents) == len(data.texts)
+        done_only = self.done_only.isChecked()
 
         def task(project, progress):  # the data is read already: the project is not touched
-            return span_report(texts, data.spans, coders=coders, categories=categories,
-                               documents=None if all_documents else documents)
+            report = span_report(texts, data.spans, coders=coders, categories=categories,
+                                 documents=None if all_documents else documents)
+            return report, against_gold(data, coders, categories, None if all_documents else documents,
+                                        done_only) if data.has_gold else None
 
         self.run_button.setEnabled(False)
         self.progress.show()
@@ -210,8 +214,11 @@ class AgreementDialog(QDialog):
         self.status.setText("Failed.")
         QMessageBox.warning(self, "Agreement", message)
 
-    def _done(self, report: dict) -> None:
+    def _done(self, result: tuple) -> None:
+        report, gold = result
         self.show_report(report)
+        if gold is not None:
+            self.gold_tab.show_result(gold)
 
     def show_report(self, report: dict) -> None:
         self.report = report
@@ -316,17 +323,20 @@ class AgreementDialog(QDialog):
     # -- export --------------------------------------------------------------------------------
 
     def export(self, fmt: str) -> None:
-        if self.report is None:
+        if self.report is None or (fmt.startswith("gold-") and self.gold_tab.result is None):
             return
+        gold, fmt = fmt.startswith("gold-"), fmt.removeprefix("gold-")
         suffix = {"csv": ".csv", "json": ".json", "html": ".html"}[fmt]
-        name, _ = QFileDialog.getSaveFileName(self, "Export agreement report", str(Path.home() / f"agreement{suffix}"),
+        stem = "against-gold" if gold else "agreement"
+        name, _ = QFileDialog.getSaveFileName(self, "Export agreement report", str(Path.home() / f"{stem}{suffix}"),
                                               f"{fmt.upper()} files (*{suffix});;All files (*)")
         if not name:
             return
         path = Path(name) if Path(name).suffix else Path(name + suffix)
         if not target_allowed(self, "Export agreement report", path):
             return
-        text = span_report_text(fmt, self.report, self.data, raw=self.raw_csv.isChecked())
+        raw = self.raw_csv.isChecked()
+        text = self.gold_tab.text(fmt, raw) if gold else span_report_text(fmt, self.report, self.data, raw=raw)
         try:
             write_text(path, text)
         except AnnotatorError as exc:
@@ -362,16 +372,3 @@ def _name_item(name: str, compact: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(compact_title(name) if compact else " ".join(name.split()))
     item.setToolTip(name)
     return item
-
-
-def _fit(table: QTableWidget, stretch) -> None:
-    """Columns as wide as their contents and headers; the ``stretch`` columns share what is left of
-    the table's width (and are cut short, with "…", rather than push the others out of view)."""
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    stretch = set(stretch)
-    for column in range(table.columnCount()):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)

@@ -26,7 +26,7 @@ class StatusMatrixDialog(QDialog):
     def __init__(self, project, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Document status")
-        docs, coders, matrix = project.documents(), project.annotators(), project.status_matrix()
+        docs, coders, matrix = project.documents(), project.annotators(gold=False), project.status_matrix()
         done = sum(1 for d in docs if coders and all(matrix.get((d.id, c.id)) == DONE for c in coders))
         summary = QLabel(f"{len(docs)} document{'s' if len(docs) != 1 else ''} × {len(coders)} "
                          f"coder{'s' if len(coders) != 1 else ''}; {done} done by every coder. "

@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFont, QIcon
 
 from annotator.core.project.annotations import AnnotationRow
+from annotator.gui import gold_layer
 from annotator.gui.models.rows import ID_ROLE, SORT_ROLE, RowTableModel
 from annotator.gui.widgets import swatch as category_swatch
 
@@ -182,6 +183,8 @@ class AnnotationTableModel(RowTableModel):
     # -- Qt model interface -------------------------------------------------------------------
 
     def cell(self, ann: AnnotationRow, column: int, role):
+        if role in _GOLD_ROLES and gold_layer.is_gold(ann.annotator_id):
+            return _gold_look(column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == DOCUMENT:
                 return ann.document_title
@@ -266,6 +269,22 @@ class AnnotationTableModel(RowTableModel):
             parts.append(f"<p style='white-space:pre-wrap'><b>Note:</b> {escape(ann.note)}</p>")
         parts.append(f"<p><small>{escape(' · '.join(meta))}</small></p>")
         return "<qt>" + "".join(parts) + "</qt>"
+
+
+_GOLD_ROLES = (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
+
+
+def _gold_look(column: int, role):
+    """A gold row's own look: a light gold background, and its annotator in bold dark gold."""
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return gold_layer.background()
+    if column != ANNOTATOR:
+        return None
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return gold_layer.ink()
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class AnnotationFilterProxy(QSortFilterProxyModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFont, QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.project.annotations import AnnotationRow
+from annotator.gui import gold_layer
 from annotator.gui.models.annotation_table_model import (
     ANNOTATOR,
     CATEGORY,
@@ -113,6 +114,7 @@ class AnnotationTablePanel(QWidget):
         header.setSectionResizeMode(QUOTE, QHeaderView.ResizeMode.Stretch)
         self._fitting = False
         self._user_sized: set[int] = set()  # columns the user resized: no longer fitted to the width
+        self._gold_shown = False
         header.sectionResized.connect(self._note_user_resize)
         self.table.viewport().installEventFilter(self)
         header.setSortIndicator(SPAN, Qt.SortOrder.AscendingOrder)
@@ -156,6 +158,10 @@ class AnnotationTablePanel(QWidget):
         self.model.set_names(categories, annotators)
         self._fill_combo(self.category_combo, "All categories", categories)
         self._fill_combo(self.annotator_combo, "All annotators", annotators)
+        at = self.annotator_combo.findData(gold_layer.GOLD_ID)
+        if (at >= 0) != self._gold_shown:  # "★ Gold standard" in bold needs a wider column
+            self._gold_shown = at >= 0
+            self._fit_columns()
         self._apply_filter()
 
     def set_rows(self, rows: Iterable[AnnotationRow], corpus: bool) -> None:
@@ -285,10 +291,13 @@ class AnnotationTablePanel(QWidget):
         width = self.table.viewport().width()
         header = self.table.horizontalHeader()
         span = self.fontMetrics().horizontalAdvance("00000–00000") + 16
+        bold = QFont(self.font())
+        bold.setBold(True)
+        who = QFontMetrics(bold).horizontalAdvance(gold_layer.LABEL) + 16 if self._gold_shown else 64
         self._fitting = True
         try:
             for column, share, least, most in ((DOCUMENT, 0.13, 70, 170), (CATEGORY, 0.15, 76, 160),
-                                               (ANNOTATOR, 0.11, 64, 120), (SPAN, 0, span, span),
+                                               (ANNOTATOR, 0.11, who, max(who, 120)), (SPAN, 0, span, span),
                                                (NOTE, 0.18, 64, 240)):
                 if column not in self._user_sized:
                     header.resizeSection(column, max(least, min(most, int(width * share))))

@@ -1,10 +1,13 @@
-"""The layers panel: show or hide each category and each annotator, or only my annotations."""
+"""The layers panel: show or hide each category and each annotator, or only my annotations. The
+gold layer (adjudication's) is not listed among the annotators but under a group of its own,
+"Adjudication", in its own look (gui/gold_layer.py)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from annotator.gui import gold_layer
 from annotator.gui.widgets import swatch
 
 _ID = Qt.ItemDataRole.UserRole
@@ -24,8 +27,9 @@ class LayersPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(14)
         self.categories_root = QTreeWidgetItem(self.tree, ["Categories"])
+        self.gold_root = QTreeWidgetItem(self.tree, ["Adjudication"])
         self.annotators_root = QTreeWidgetItem(self.tree, ["Annotators"])
-        for root in (self.categories_root, self.annotators_root):
+        for root in (self.categories_root, self.gold_root, self.annotators_root):
             root.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = root.font(0)
             font.setBold(True)
@@ -51,7 +55,7 @@ class LayersPanel(QWidget):
 
     @property
     def hidden_annotators(self) -> set[str]:
-        return {item.data(0, _ID) for item in self._children(self.annotators_root)
+        return {item.data(0, _ID) for item in self._annotator_items()
                 if item.checkState(0) != Qt.CheckState.Checked
                 or (self.only_mine.isChecked() and item.data(0, _ID) != self.me)}
 
@@ -59,20 +63,24 @@ class LayersPanel(QWidget):
                    annotator_counts: dict[str, int], me: str | None) -> None:
         """``categories``: (id, name, colour) in schema order; ``annotators``: (id, name). Counts are
         the current document's. A layer keeps its shown/hidden state across refreshes."""
-        hidden_c, hidden_a = self.hidden_categories, {i.data(0, _ID) for i in self._children(self.annotators_root)
+        hidden_c, hidden_a = self.hidden_categories, {i.data(0, _ID) for i in self._annotator_items()
                                                       if i.checkState(0) != Qt.CheckState.Checked}
         self.me = me
         self._filling = True
         try:
-            for root in (self.categories_root, self.annotators_root):
+            for root in (self.categories_root, self.gold_root, self.annotators_root):
                 root.takeChildren()
             for cat_id, name, colour in categories:
                 item = self._add(self.categories_root, cat_id, f"{name} ({category_counts.get(cat_id, 0)})",
                                  cat_id not in hidden_c)
                 item.setIcon(0, swatch(colour))
             for ann_id, name in annotators:
+                if gold_layer.is_gold(ann_id):
+                    self._add_gold(name, annotator_counts.get(ann_id, 0), ann_id not in hidden_a)
+                    continue
                 label = f"{name}{' (you)' if ann_id == me else ''} ({annotator_counts.get(ann_id, 0)})"
                 self._add(self.annotators_root, ann_id, label, ann_id not in hidden_a)
+            self.gold_root.setHidden(self.gold_root.childCount() == 0)
             self.tree.expandAll()
             self._only_mine_toggled(self.only_mine.isChecked(), emit=False)
         finally:
@@ -89,7 +97,7 @@ class LayersPanel(QWidget):
         self._filling = True
         for item in self._children(self.categories_root):
             item.setCheckState(0, Qt.CheckState.Checked)
-        for item in self._children(self.annotators_root):
+        for item in self._annotator_items():
             item.setCheckState(0, Qt.CheckState.Checked if item.data(0, _ID) in wanted else Qt.CheckState.Unchecked)
         self._filling = False
         if self.only_mine.isChecked():
@@ -99,7 +107,7 @@ class LayersPanel(QWidget):
 
     def show_all(self) -> None:
         self._filling = True
-        for root in (self.categories_root, self.annotators_root):
+        for root in (self.categories_root, self.gold_root, self.annotators_root):
             for item in self._children(root):
                 item.setCheckState(0, Qt.CheckState.Checked)
         self._filling = False
@@ -113,6 +121,21 @@ class LayersPanel(QWidget):
         item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
         return item
 
+    def _add_gold(self, name: str, count: int, shown: bool) -> None:
+        name = name.removeprefix(gold_layer.MARK).strip()  # the star is its icon here
+        item = self._add(self.gold_root, gold_layer.GOLD_ID, f"{name} ({count})", shown)
+        item.setIcon(0, gold_layer.star_icon())
+        item.setForeground(0, gold_layer.ink())
+        item.setBackground(0, gold_layer.background())
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setToolTip(0, gold_layer.ABOUT)
+
+    def _annotator_items(self) -> list[QTreeWidgetItem]:
+        """The coders' layers and the gold layer's."""
+        return self._children(self.annotators_root) + self._children(self.gold_root)
+
     @staticmethod
     def _children(root):
         return [root.child(i) for i in range(root.childCount())]
@@ -122,7 +145,7 @@ class LayersPanel(QWidget):
             self.changed.emit()
 
     def _only_mine_toggled(self, on: bool, emit: bool = True) -> None:
-        for item in self._children(self.annotators_root):
+        for item in self._annotator_items():
             item.setDisabled(on and item.data(0, _ID) != self.me)
         if emit:
             self.changed.emit()
