@@ -26,6 +26,9 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--handout", action="store_true",
                    help="a handout for coders: documents, schema and settings, without anyone's annotations "
                         "(coders start from it with 'annotator init PROJECT --from FILE')")
+    p.add_argument("--gold", action="store_true",
+                   help="the gold standard alone: its annotations, and in the annotator format the decisions that "
+                        "made them, without the coders' annotations (every format)")
     p.add_argument("--raw-csv", action="store_true",
                    help="csv: for programs, not spreadsheets: no UTF-8 byte-order mark, and cells as they are "
                         "(by default the file starts with a BOM and text starting with = + - @ gets a leading ')")
@@ -62,7 +65,7 @@ def _pick(kind: str, wanted: str | None, names: dict[str, str]) -> frozenset[str
 
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.exchange import other_formats as formats
-    from annotator.core.exchange.export_file import Scope, build_export, write_export
+    from annotator.core.exchange.export_file import GOLD_ONLY, Scope, build_export, write_export
     from annotator.core.files import write_text
     from annotator.core.project.project import Project
 
@@ -71,12 +74,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--no-text applies to the annotator format only")
     if args.raw_csv and fmt != "csv":
         raise UsageError("--raw-csv applies to the csv format only")
+    if args.gold and (args.handout or args.annotators):
+        raise UsageError("--gold exports the gold standard alone: not with --handout or --annotators")
     if args.handout:
         return _handout(args, fmt)
     with Project.open(args.project, mode="read") as project:
         scope = Scope(
             documents=_pick("document", args.documents, {d.id: d.title for d in project.documents()}),
-            annotators=_pick("annotator", args.annotators, {a.id: a.name for a in project.annotators()}),
+            annotators=GOLD_ONLY if args.gold else _pick("annotator", args.annotators,
+                                                         {a.id: a.name for a in project.annotators()}),
             categories=_pick("category", args.categories, {c.id: c.name for c in project.categories()}),
         )
         if fmt == "annotator":  # streamed from the database to the file
@@ -85,8 +91,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             data = build_export(project, scope, warn=warn)
             write_text(args.output, formats.render(fmt, data, args.raw_csv, project.info().id))
             counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
-    print(f"exported {counts['annotations']} annotation(s) on {counts['documents']} document(s) "
-          f"by {counts['annotators']} annotator(s) to {args.output} ({fmt})", file=summary_stream(args))
+    decisions = f" and {counts['decisions']} decision(s)" if counts.get("decisions") else ""
+    print(f"exported {counts['annotations']} {'gold ' if args.gold else ''}annotation(s){decisions} on "
+          f"{counts['documents']} document(s) by {counts['annotators']} annotator(s) to {args.output} ({fmt})",
+          file=summary_stream(args))
     return 0
 
 
@@ -112,6 +120,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         summary = import_annotations(project, args.files)
     print_import_report(summary, ("re-anchored", summary.reanchored), ("conflicts", summary.conflicts),
+                        ("decisions in conflict (decide these units again)", summary.decision_conflicts),
                         ("notes", summary.notes), rejected=summary.rejected)
     return EXIT_FAILED if summary.rejected else 0
 
@@ -123,7 +132,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     merged, report = merge_files(args.files)
     save(merged, args.output)
     print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
-          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)",
+          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)"
+          + (f", {len(merged['decisions'])} decision(s)" if merged["decisions"] else ""),
           file=summary_stream(args))
     print_list("differences resolved", report.conflicts, stream=summary_stream(args))
+    print_list("decisions in conflict (decide these units again)", report.decision_conflicts,
+               stream=summary_stream(args))
     return 0

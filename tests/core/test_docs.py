@@ -26,7 +26,7 @@ def test_every_page_is_found_with_its_title():
     pages = resources.doc_pages()
     assert list(pages) == PAGES and len(PAGES) >= 9
     assert pages["agreement.md"] == "Agreement measures"
-    assert pages["exchange-format.md"] == "The exchange file (annotator-export, version 2)"  # no Markdown left
+    assert pages["exchange-format.md"] == "The exchange file (annotator-export, version 3)"  # no Markdown left
     for name in PAGES:
         assert resources.read_doc(name) == (ROOT / "docs" / name).read_text(encoding="utf-8")
 

@@ -50,7 +50,7 @@ def sha(data: bytes) -> str:
 def test_export_contents(team):
     project, doc, (alice, bob), cats, sub = team
     data = build_export(project)
-    assert (data["format"], data["version"], data["offsets"]) == ("annotator-export", 2,  # issue 14: version 2
+    assert (data["format"], data["version"], data["offsets"]) == ("annotator-export", 3,  # issue 15: version 3
                                                                    {"unit": "code_point", "end": "exclusive"})
     assert data["projects"] == [{"id": project.info().id, "name": "Coder"}]
     [exported] = data["documents"]
@@ -117,7 +117,7 @@ BAD = {
     "not json": (lambda d: None, b"this is not json", "not valid JSON at line 1, column 1"),
     "truncated": (None, None, "the file ends too early"),
     "other tool": (None, b'{"text": "x", "label": [[0, 1, "A"]]}', "not an Annotator export"),
-    "future version": (lambda d: d.update(version=3), None, "export version 3 was written by a newer Annotator"),
+    "future version": (lambda d: d.update(version=4), None, "export version 4 was written by a newer Annotator"),
     "start out of range": (lambda d: ann_by_quote(d, "𝔸").update(start=-1), None,
                            "$.annotations[2].start: -1 is less than the minimum of 0"),
     "end past the text": (lambda d: ann_by_quote(d, "𝔸").update(end=10_000), None,
@@ -180,7 +180,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
         read_export(path)
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_the_shipped_schema_is_a_valid_draft_2020_12_schema(version):
     import jsonschema
 
@@ -195,7 +195,7 @@ def test_every_export_passes_the_shipped_schema_in_the_reference_validator(team)
 
     from annotator.core import resources
 
-    schema = resources.read_json("formats", "annotator-export-v2.schema.json")  # what is written (issue 14)
+    schema = resources.read_json("formats", "annotator-export-v3.schema.json")  # what is written (issue 15)
     jsonschema.Draft202012Validator(schema).validate(build_export(team[0]))
     jsonschema.Draft202012Validator(schema).validate(build_export(team[0], include_text=False))
 
@@ -216,7 +216,7 @@ def test_whole_numbers_written_as_floats_read_as_the_integers_they_are(team, tmp
         doc["length"] = float(doc["length"])
     for cat in data["categories"]:
         cat["position"] = float(cat["position"])
-    schema = resources.read_json("formats", "annotator-export-v2.schema.json")  # what is written (issue 14)
+    schema = resources.read_json("formats", "annotator-export-v3.schema.json")  # what is written (issue 15)
     jsonschema.Draft202012Validator(schema).validate(data)  # the standard's validator takes 0.0
     path = tmp_path / "floats.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -228,7 +228,7 @@ def test_whole_numbers_written_as_floats_read_as_the_integers_they_are(team, tmp
     assert dumps(merged) == raw
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_the_shipped_schema_says_timestamps_are_date_times(version):
     from annotator.core import resources
 

@@ -313,7 +313,7 @@ def test_export_is_deterministic_and_holds_no_export_time(spec: ProjectSpec):
     assert first == second == third
     data = parse(first)
     assert set(data) == {"format", "version", "offsets", "projects", "categories", "annotators",
-                         "documents", "annotations", "settings", "statuses"}  # version 2 (issue 14)
+                         "documents", "annotations", "settings", "statuses", "decisions"}  # version 3 (issue 15)
     # Every date in the file is an annotation's own created/modified time, or when a status was set.
     stamps = {s.decode() for s in re.findall(rb"\d{4}-\d{2}-\d{2}T[0-9:.]+[+-]\d{2}:\d{2}", first)}
     assert stamps <= ({a[k] for a in data["annotations"] for k in ("created", "modified")}

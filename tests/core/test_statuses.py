@@ -120,13 +120,13 @@ def test_version_2_carries_statuses_settings_and_modified_by(pair):
     project.set_setting("blind_coding", True, by=alice.id)
     project.set_setting("lead_override", True, by=alice.id)  # local: never written
     data = build_export(project)
-    assert data["version"] == 2
+    assert data["version"] == 3  # issue 15: version 3 carries the statuses and settings on
     assert data["settings"] == {"blind_coding": True}
     assert {(s["document_id"], s["annotator_id"], s["status"]) for s in data["statuses"]} == {
         (doc1.id, alice.id, "in progress"), (doc1.id, bob.id, "in progress"), (doc2.id, alice.id, "in progress"),
         (doc2.id, bob.id, "done")}
     assert {a["modified_by"] for a in data["annotations"]} == {None}
-    schema = resources.read_json("formats", "annotator-export-v2.schema.json")
+    schema = resources.read_json("formats", "annotator-export-v3.schema.json")
     jsonschema.Draft202012Validator(schema).validate(json.loads(dumps(data)))
     assert schema["properties"]["statuses"]["items"]["properties"]["status"]["enum"] == [
         "not started", "in progress", "done"]
@@ -230,7 +230,7 @@ def test_a_version_1_file_is_read_as_version_2_and_imports(tmp_path):
     raw = json.loads(V1.read_text(encoding="utf-8"))
     assert raw["version"] == 1 and "statuses" not in raw
     data = read_export(V1)
-    assert (data["version"], data["settings"], data["statuses"]) == (2, {}, [])
+    assert (data["version"], data["settings"], data["statuses"]) == (3, {}, [])  # read as version 3 (issue 15)
     assert [a["modified_by"] for a in data["annotations"]] == [None]
     with create_project(tmp_path / "p.annotator", template=None) as project:
         report = import_annotations(project, [V1])
@@ -241,7 +241,7 @@ def test_a_version_1_file_is_read_as_version_2_and_imports(tmp_path):
 def test_merge_takes_version_1_and_version_2_files_and_writes_version_2(pair, tmp_path):
     write_export(pair[0], tmp_path / "v2.json")
     merged, _ = merge_files([V1, tmp_path / "v2.json"])
-    assert merged["version"] == 2
+    assert merged["version"] == 3  # issue 15: what is written is version 3
     assert len(merged["statuses"]) == 3  # alice in both documents, bob in the first
     assert {a["modified_by"] for a in merged["annotations"]} == {None}
     assert read_export_bytes(dumps(merged), tmp_path)["statuses"] == merged["statuses"]
@@ -318,6 +318,6 @@ def test_the_example_in_the_documentation_is_a_valid_version_2_file():
     page = (Path(__file__).resolve().parents[2] / "docs" / "exchange-format.md").read_text(encoding="utf-8")
     example = re.search(r"```json\n(.*?)\n```", page, re.S).group(1)
     data = parse_export(example.encode(), "docs/exchange-format.md")
-    assert data["version"] == 2 and data["statuses"][0]["status"] == "done"
-    schema = resources.read_json("formats", "annotator-export-v2.schema.json")
+    assert data["version"] == 3 and data["statuses"][0]["status"] == "done"  # issue 15: version 3
+    schema = resources.read_json("formats", "annotator-export-v3.schema.json")
     jsonschema.Draft202012Validator(schema).validate(json.loads(example))

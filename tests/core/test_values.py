@@ -109,7 +109,7 @@ def test_reading_an_export_refuses_bad_values_with_the_place(filled, bad, reason
     raw = dumps(build_export(filled[0])).replace(b'"name":"alice"', b'"name":"alice","\\ud800":1', 1)
     with pytest.raises(ExchangeError, match=r"\$\.annotators\[\d\]\.\\ud800: invalid Unicode"):
         parse_export(raw, "x.json")
-    raw = dumps(build_export(filled[0])).replace(b'"version":2', b'"version":2,"\\udc00":1', 1)
+    raw = dumps(build_export(filled[0])).replace(b'"version":3', b'"version":3,"\\udc00":1', 1)  # issue 15
     with pytest.raises(ExchangeError, match=r"x\.json: \$: a key: invalid Unicode"):  # a top-level key
         parse_export(raw, "x.json")
 

@@ -219,3 +219,45 @@ def test_export_dialog_limits_what_is_exported(qtbot, project, tmp_path, dialogs
     data = json.loads((tmp_path / "alice.json").read_text(encoding="utf-8"))
     assert [a["annotator_id"] for a in data["annotations"]] == [alice.id]
     assert "text" not in data["documents"][0]
+
+
+def test_export_dialog_exports_the_gold_standard_alone(qtbot, project, tmp_path, dialogs, shoot):
+    """Issue 15, point 8: "Gold standard only" in the export dialog; the file holds the gold
+    annotations and the decisions, not the coders' annotations."""
+    import json
+
+    from annotator.core.agreement.adjudication import adjudication_units
+    from annotator.core.exchange.export_file import GOLD_ONLY
+    from annotator.core.project.gold import GoldSpan
+    from annotator.core.storage.tables import GOLD_ID
+    from annotator.gui.dialogs.export_dialog import ExportDialog
+
+    doc = project.add_document("Doc", "Alice and Bob disagree here.").document
+    alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
+    cats = project.categories()
+    a = project.add_annotation(doc.id, cats[0].id, alice.id, 0, 5)
+    project.add_annotation(doc.id, cats[1].id, bob.id, 0, 9)
+    before = ExportDialog(project)
+    qtbot.addWidget(before)
+    assert not before.gold_only.isEnabled()  # no gold standard yet
+    [unit] = adjudication_units(project)
+    project.decide(doc.id, unit_id=unit.id, start=0, end=9, kind="accepted", spans=[GoldSpan(0, 5, cats[0].id)],
+                   sources=[a.id], by=alice.id)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    assert dialog.gold_only.isEnabled() and dialog.gold_only.text().startswith("Gold standard only")
+    dialog.gold_only.setChecked(True)
+    assert not dialog.lists["annotators"].isEnabled()
+    dialog.show()
+    shoot(dialog, "export-dialog-gold.png")
+    fmt, extension, scope, include_text = dialog.choice()
+    assert scope.annotators == GOLD_ONLY
+    window = mw.MainWindow(project)
+    qtbot.addWidget(window)
+    _in_background(qtbot, window, lambda: window.files.start_export(tmp_path / "gold.json", fmt, scope, include_text))
+    data = json.loads((tmp_path / "gold.json").read_text(encoding="utf-8"))
+    assert {x["annotator_id"] for x in data["annotations"]} == {GOLD_ID}
+    assert [d["kind"] for d in data["decisions"]] == ["accepted"]
+    blind = ExportDialog(project, only=alice.id)  # a coder under blind coding exports their own work only
+    qtbot.addWidget(blind)
+    assert not blind.gold_only.isEnabled()

@@ -20,7 +20,14 @@ before (none when the import changes nothing):
 - settings (version 2) are taken from the file only when the project has none set at all (a new
   project, such as one started from a lead's handout). Otherwise the project keeps its own, and
   each value of the file that differs is reported: an import never flips a project's setting. A
-  key this version does not know is reported and ignored.
+  key this version does not know is reported and ignored;
+- the gold layer (version 3): decisions join the project's by id, as in a merge (exchange.decisions:
+  the newer ``decided`` wins; a decision that one of the file's or the project's names in
+  ``replaces`` is dropped, or deleted from the project, with the gold annotations only it made);
+  the gold annotations come with the decisions that made them, ids kept, their document mapped
+  like the coders' annotations. Two or more decisions left on one unit are kept and reported as a
+  conflict (the unit must be decided again). A decision whose document or gold annotation did not
+  import is rejected and reported.
 
 Importing the same file twice changes nothing.
 """
@@ -33,17 +40,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import select
 
 from annotator.core.errors import AnnotatorError, ValidationError, quoted
+from annotator.core.exchange.decisions import (
+    canonical_decision,
+    conflict_lines,
+    conflicts,
+    join_versions,
+    kept_gold,
+    surviving,
+)
 from annotator.core.exchange.export_file import read_export
 from annotator.core.project.annotations import annotation_records, insert_annotations
 from annotator.core.project.categories import insert_category
 from annotator.core.project.changes import NOTHING, Changes, Progress
+from annotator.core.project.gold import insert_decisions
 from annotator.core.project.project import LOCAL_SETTINGS, SETTINGS, NewDocument, Project, insert_documents
 from annotator.core.project.statuses import merge_status
 from annotator.core.schema.rules import check_attribute_values
-from annotator.core.storage.tables import Annotation, Annotator, Category, Document, Origin, ProjectSetting
+from annotator.core.storage.tables import (
+    GOLD_ID,
+    Annotation,
+    Annotator,
+    Category,
+    Decision,
+    Document,
+    Origin,
+    ProjectSetting,
+)
 from annotator.core.text import LIMITS, check_field, check_id
 
 
@@ -64,6 +90,10 @@ class AnnotationImportReport:
     annotations_updated: int = 0
     statuses_added: int = 0
     statuses_updated: int = 0
+    decisions_added: int = 0
+    decisions_updated: int = 0
+    decisions_dropped: int = 0  # replaced: not imported, or deleted from the project
+    decision_conflicts: list[str] = field(default_factory=list)  # units two or more decisions name
     settings_applied: list[str] = field(default_factory=list)  # keys taken from a file
     reanchored: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
@@ -82,6 +112,8 @@ class AnnotationImportReport:
             f"{len(self.conflicts)} conflicting ({self.annotations_updated} updated from the file)",
             f"statuses: {self.statuses_added} added, {self.statuses_updated} updated"
             + (f"; settings taken from the file: {', '.join(self.settings_applied)}" if self.settings_applied else ""),
+            f"decisions: {self.decisions_added} added, {self.decisions_updated} updated, {self.decisions_dropped} "
+            f"dropped (replaced by a newer decision), {len(self.decision_conflicts)} unit(s) in conflict",
         ]
 
 
@@ -113,7 +145,8 @@ def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any
     summary.backup = tx.backup
     wrote = (summary.documents_added or summary.categories_added or summary.annotators_added
              or summary.annotations_added or summary.annotations_updated
-             or summary.statuses_added or summary.statuses_updated or summary.settings_applied)
+             or summary.statuses_added or summary.statuses_updated or summary.settings_applied
+             or summary.decisions_added or summary.decisions_updated or summary.decisions_dropped)
     summary.changes = Changes(schema=bool(summary.categories_added), corpus=bool(wrote))
     return summary
 
@@ -187,11 +220,14 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             summary.annotators_added += 1
     s.flush()
 
-    # Annotations.
+    # Annotations (of the gold layer, only those the decisions kept make).
+    plan = _plan_decisions(s, data, doc_map, name, summary)
     existing = annotation_records(s, [a["id"] for a in data["annotations"]])
     new_rows = []
     for ann in data["annotations"]:
         label = f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
+        if ann["annotator_id"] == GOLD_ID and ann["id"] not in plan.gold:
+            continue  # made by a decision that was replaced
         if ann["document_id"] not in doc_map:
             summary.rejected.append(f"{label}: its document is not in the project")
             continue
@@ -227,6 +263,7 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
             summary.conflicts.append(f"{label}: differs from the project's; the project's is newer and was kept")
     insert_annotations(s, new_rows)
     summary.annotations_added += len(new_rows)
+    _apply_decisions(s, plan, name, summary)
     _apply_statuses(s, data, doc_map, summary)
     _apply_settings(s, data, name, summary)
 
@@ -279,3 +316,68 @@ def _update(s, row: dict[str, Any]) -> None:
         setattr(ann, key, value)
     s.add(ann)
     s.flush()
+
+
+@dataclass
+class _DecisionPlan:
+    """What an import does to the decisions: the file's to write (new or newer than the
+    project's, document mapped), the project's to delete, and the file's gold annotations to import."""
+
+    write: list[dict[str, Any]]
+    delete: list[dict[str, Any]]
+    gold: set[str]
+    ids: set[str]  # the file's decisions (those whose document is in the project)
+    titles: dict[str, str]
+    names: dict[str, str]
+
+
+def _plan_decisions(s, data: dict[str, Any], doc_map: dict[str, str], name: str,
+                    summary: AnnotationImportReport) -> _DecisionPlan:
+    held = {row.id: canonical_decision(row.model_dump()) for row in s.exec(select(Decision)).all()}
+    joined, ids = dict(held), set()
+    for decision in data["decisions"]:
+        if decision["document_id"] not in doc_map:
+            summary.rejected.append(f"{name}: decision {decision['id'][:8]} ({decision['kind']}): its document is "
+                                    "not in the project")
+            continue
+        decision = canonical_decision(dict(decision, document_id=doc_map[decision["document_id"]]))
+        ids.add(decision["id"])
+        joined[decision["id"]] = join_versions(joined.get(decision["id"]), decision)
+        if held.get(decision["id"]) not in (None, decision) and joined[decision["id"]] == held[decision["id"]]:
+            summary.conflicts.append(f"{name}: decision {decision['id'][:8]} differs from the project's; "
+                                     "the project's is newer and was kept")
+    kept, dropped = surviving(joined.values())
+    write = [d for d in kept if held.get(d["id"]) != d]
+    delete = [held[d["id"]] for d in dropped if d["id"] in held]
+    delete += [held[d["id"]] for d in write if d["id"] in held]  # an older version, written again below
+    summary.decisions_dropped += sum(d["id"] in held for d in dropped)  # deleted from the project
+    titles = dict(s.exec(select(Document.id, Document.title)).all())
+    names = dict(s.exec(select(Annotator.id, Annotator.name)).all())
+    names.update({a["id"]: a["name"] for a in data["annotators"]})
+    return _DecisionPlan(write, delete, kept_gold(write), ids, titles, names)
+
+
+def _apply_decisions(s, plan: _DecisionPlan, name: str, summary: AnnotationImportReport) -> None:
+    """Write the file's decisions whose gold annotations all imported (else keep the project's
+    version), delete the project's replaced and older ones, then every gold annotation no decision
+    makes any more, and report the units left with two or more decisions."""
+    present = set(s.exec(select(Annotation.id).where(Annotation.annotator_id == GOLD_ID)).all())
+    write, bad = [], set()
+    for decision in plan.write:
+        if set(decision["gold"]) <= present:
+            write.append(decision)
+        else:
+            bad.add(decision["id"])
+            summary.rejected.append(f"{name}: decision {decision['id'][:8]} ({decision['kind']}): a gold annotation "
+                                    "it made was rejected")
+    gone = [d for d in plan.delete if d["id"] not in bad]  # a rejected newer version leaves the project's
+    s.execute(delete(Decision).where(Decision.id.in_([d["id"] for d in gone])))
+    kept = [canonical_decision(row.model_dump()) for row in s.exec(select(Decision)).all()]
+    orphans = (present & ({g for d in gone for g in d["gold"]} | plan.gold)) - kept_gold([*kept, *write])
+    s.execute(delete(Annotation).where(Annotation.id.in_(orphans), Annotation.annotator_id == GOLD_ID))
+    insert_decisions(s, write)
+    updated = {d["id"] for d in gone}
+    summary.decisions_updated += sum(d["id"] in updated for d in write)
+    summary.decisions_added += sum(d["id"] not in updated for d in write)
+    mine = [d for group in conflicts([*kept, *write]) if any(d["id"] in plan.ids for d in group) for d in group]
+    summary.decision_conflicts += conflict_lines(mine, plan.titles, plan.names)

@@ -1,11 +1,13 @@
 """What the JSON Schema of the exchange file cannot say, checked on every read and before a merge
-is written: unique ids, references, offsets, hashes, characters, and (version 2) the statuses."""
+is written: unique ids, references, offsets, hashes, characters, (version 2) the statuses and
+(version 3) the gold layer's decisions (exchange.decisions)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from annotator.core.errors import ExchangeError, ValidationError
+from annotator.core.exchange.decisions import check_decisions
 from annotator.core.text import (
     CONTROL_CHARACTERS,
     LONE_SURROGATES,
@@ -15,7 +17,7 @@ from annotator.core.text import (
     sha256_text,
 )
 
-LISTS = ("projects", "categories", "annotators", "documents", "annotations")  # the lists whose items have ids
+LISTS = ("projects", "categories", "annotators", "documents", "annotations", "decisions")  # the lists with ids
 MAX_INTEGER = 2**31 - 1  # offsets, lengths and positions (the JSON Schema says the same)
 
 
@@ -51,7 +53,7 @@ def check_export(data: dict[str, Any], name: str) -> None:
 
     for key in LISTS:
         seen: dict[str, int] = {}
-        for index, entry in enumerate(data[key]):
+        for index, entry in enumerate(data.get(key, ())):  # a dict built in code may lack "decisions"
             if entry["id"] in seen:
                 fail([key, index, "id"], f"duplicate id {entry['id']} (also at {json_path([key, seen[entry['id']]])})")
             seen[entry["id"]] = index
@@ -109,6 +111,7 @@ def check_export(data: dict[str, Any], name: str) -> None:
             if LONE_SURROGATES.search(ann[field]) or "\x00" in ann[field]:
                 fail([*where, field], "contains NUL or invalid Unicode")
     _check_statuses(data, set(lengths), coders, fail)
+    check_decisions(data, lengths, fail)
 
 
 def _check_statuses(data: dict[str, Any], documents: set[str], coders: set[str], fail) -> None:

@@ -1,13 +1,15 @@
-"""Annotator's exchange file (format ``annotator-export``, version 2): writing and reading it.
+"""Annotator's exchange file (format ``annotator-export``, version 3): writing and reading it.
 
-docs/exchange-format.md documents every field; resources/formats/annotator-export-v2.schema.json
-(and -v1 for the older files, which are still read) describes the file and is used on every read.
+docs/exchange-format.md documents every field; resources/formats/annotator-export-v3.schema.json
+(and -v1, -v2 for the older files, which are still read) describes the file and is used on every read.
 Writing is deterministic: lists in a fixed order, keys sorted, UTF-8, one item per line, and no
 time of export, so two exports of the same content are byte-identical and a team can diff them.
 Reading refuses, with the file, the JSON path and the reason, anything that is not a valid
-version-1 or version-2 export; it never changes a project.
-A version-1 file is read as the version-2 file it equals: no settings, no statuses, and no
-``modified_by`` (null) on its annotations.
+version-1, -2 or -3 export; it never changes a project.
+An older file is read as the version-3 file it equals: a version-1 file has no settings, no
+statuses, and no ``modified_by`` (null) on its annotations; neither version has decisions, and each
+annotator gets its ``role``. Version 3 carries the gold layer: the gold annotations (annotator
+``GOLD_ID``, role "gold") and the decisions that made them (exchange.decisions).
 """
 
 from __future__ import annotations
@@ -24,21 +26,23 @@ import fastjsonschema
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError, ReadError, brief, quoted
+from annotator.core.exchange.decisions import canonical_decision, decision_order, role
 from annotator.core.exchange.export_check import LISTS, check_export, json_path
 from annotator.core.exchange.export_lines import read_lines
 from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json
 from annotator.core.project.project import LOCAL_SETTINGS
+from annotator.core.storage.tables import GOLD_ID
 from annotator.core.text import mend_value, value_problems
 
 log = logging.getLogger(__name__)
 
 FORMAT = "annotator-export"
-VERSION = 2
-READS = (1, 2)  # the versions read; an older one is upgraded in memory (_upgraded)
+VERSION = 3
+READS = (1, 2, 3)  # the versions read; an older one is upgraded in memory (_upgraded)
 OFFSETS = {"unit": "code_point", "end": "exclusive"}
 CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
 MAX_FILE_BYTES = 128 * 1024 * 1024
-WRITTEN = ("projects", "categories", "annotators", "documents", "statuses", "annotations")  # in file order
+WRITTEN = ("projects", "categories", "annotators", "documents", "statuses", "decisions", "annotations")  # file order
 
 __all__ = ["FORMAT", "LISTS", "OFFSETS", "READS", "VERSION", "Scope", "build_export", "canonical", "check_export",
            "dumps", "export_stream", "json_path", "parse_export", "read_export", "save", "write_export"]
@@ -46,7 +50,9 @@ __all__ = ["FORMAT", "LISTS", "OFFSETS", "READS", "VERSION", "Scope", "build_exp
 
 @dataclass(frozen=True)
 class Scope:
-    """What to export: None means everything; otherwise sets of ids."""
+    """What to export: None means everything; otherwise sets of ids. The gold layer (its
+    annotations and decisions) goes with the annotators unless they leave GOLD_ID out;
+    ``Scope(annotators=GOLD_ONLY)`` is the gold layer alone."""
 
     documents: frozenset[str] | None = None
     annotators: frozenset[str] | None = None
@@ -84,8 +90,10 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
             while cid is not None and cid in parents and cid not in keep:
                 keep.add(cid)  # with its ancestors, so the hierarchy stays whole
                 cid = parents[cid]
-    coders = [a for a in coders if scope.annotators is None or a[0] in scope.annotators]
-    coder_ids = {a[0] for a in coders}
+    decisions, gold_ids = _gold_layer(project, scope, texts, warn)
+    deciders = {d["decided_by"] for d in decisions}
+    coders = [a for a in coders if scope.annotators is None or a[0] in scope.annotators or a[0] in deciders]
+    coder_ids = {a[0] for a in coders if scope.annotators is None or a[0] in scope.annotators}
 
     def wanted(doc_id: str, cat_id: str, coder_id: str) -> bool:
         return (doc_id in texts and coder_id in coder_ids
@@ -97,7 +105,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
     def annotations():
         for row in project.iter_export_annotations():
             ann_id, doc_id, start, end, cat_id, coder_id, origin, note, attrs, created, modified, modified_by = row
-            if not wanted(doc_id, cat_id, coder_id):
+            if not wanted(doc_id, cat_id, coder_id) or (coder_id == GOLD_ID and ann_id not in gold_ids):
                 continue
             text = texts[doc_id]
             yield {
@@ -130,13 +138,42 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
         ],
         "settings": {key: _object(value, f"setting {quoted(key)}", warn) for key, value in rows.settings.items()
                      if key not in LOCAL_SETTINGS},  # a lead's local permission never travels
-        "annotators": [{"id": a[0], "name": a[1]} for a in coders],
+        "annotators": [{"id": a[0], "name": a[1], "role": role(a[0])} for a in coders],
         "documents": documents,
         "statuses": [{"annotator_id": coder_id, "document_id": doc_id, "modified": modified, "status": status}
                      for doc_id, coder_id, status, modified in rows.statuses
                      if doc_id in texts and coder_id in coder_ids],
         "annotations": annotations(),
+        "decisions": decisions,
     }
+
+
+GOLD_ONLY = frozenset({GOLD_ID})  # a Scope's annotators: the gold layer alone
+
+
+def _gold_layer(project, scope: Scope, documents, warn) -> tuple[list[dict[str, Any]], set[str]]:
+    """The decisions the export holds, in canonical order, and the ids of the gold annotations they
+    made (the only gold annotations it holds): those of the documents in scope, none when the
+    annotators leave the gold layer out, and with a category scope only the decisions whose gold
+    annotations all are of those categories (a rejection, which makes none, goes with its document)."""
+    if scope.annotators is not None and GOLD_ID not in scope.annotators:
+        return [], set()
+    category = {a.id: a.category_id for a in project.annotations(annotator_id=GOLD_ID)}
+    decisions = []
+    for d in project.decisions():
+        if d.document_id not in documents:
+            continue
+        if any(g not in category for g in d.gold):
+            warn(f"decision {d.id} names a gold annotation the project does not hold; not exported")
+            continue
+        if scope.categories is not None and any(category[g] not in scope.categories for g in d.gold):
+            continue
+        decisions.append(canonical_decision({
+            "decided": d.decided, "decided_by": d.decided_by, "document_id": d.document_id, "end": d.end,
+            "gold": list(d.gold), "id": d.id, "kind": d.kind, "reason": d.reason, "replaces": list(d.replaces),
+            "rule": d.rule, "sources": list(d.sources), "start": d.start, "unit_id": d.unit_id}))
+    decisions.sort(key=decision_order)
+    return decisions, {g for d in decisions for g in d["gold"]}
 
 
 def build_export(project, scope: Scope = Scope(), include_text: bool = True, warn=None) -> dict[str, Any]:
@@ -147,13 +184,15 @@ def build_export(project, scope: Scope = Scope(), include_text: bool = True, war
 
 
 def canonical(data: dict[str, Any]) -> dict[str, Any]:
-    """Put every list in its fixed order (annotations by document, start, end, id; the rest by id)."""
+    """Put every list in its fixed order (annotations and decisions by document, start, end, id;
+    statuses by document and coder; the rest by id; a decision's lists of ids sorted)."""
     out = dict(data)
     for key in ("projects", "categories", "annotators", "documents"):
         out[key] = sorted(data[key], key=lambda item: item["id"])
     out["statuses"] = sorted(data.get("statuses", ()), key=lambda s: (s["document_id"], s["annotator_id"]))
     out.setdefault("settings", {})
     out["annotations"] = sorted(data["annotations"], key=lambda a: (a["document_id"], a["start"], a["end"], a["id"]))
+    out["decisions"] = sorted(map(canonical_decision, data.get("decisions", ())), key=decision_order)
     return out
 
 
@@ -214,7 +253,7 @@ _validators: dict[int, Any] = {}
 
 
 def _schema_validator(version: int = VERSION):
-    """The compiled JSON Schema of ``version`` (1 or 2)."""
+    """The compiled JSON Schema of ``version`` (one of READS)."""
     if version not in _validators:
         schema = resources.read_json("formats", f"annotator-export-v{version}.schema.json")
         # Draft 2020-12 as written; the keywords it uses mean the same in fastjsonschema's draft 7.
@@ -228,8 +267,8 @@ _NOT_AN_EXPORT = "; not an Annotator export"  # after "not UTF-8 text"
 
 def read_export(path: str | Path) -> dict[str, Any]:
     """Read and check an export file; ExchangeError (naming the file, the place and the reason)
-    for anything that is not a valid version-1 or version-2 Annotator export. A version-1 file
-    comes back as version 2 (see the module docstring)."""
+    for anything that is not a valid version-1, -2 or -3 Annotator export. An older file
+    comes back as version 3 (see the module docstring)."""
     path = Path(path)
     try:
         with _open(path) as handle:
@@ -273,7 +312,7 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
     if problem is not None:
         raise ExchangeError(f"{name}: {problem}")
     _whole_numbers(data, name)
-    error = _schema_error(data, 1 if version == 1 else VERSION)
+    error = _schema_error(data, version if version in READS else VERSION)
     if error is not None:
         raise ExchangeError(f"{name}: {error}")
     check_export(data, name)
@@ -281,19 +320,24 @@ def _checked(data: Any, name: str) -> dict[str, Any]:
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
-    """A checked file as version 2: a version-1 file gets empty settings and statuses, and
-    ``modified_by`` null on each annotation (version 1 did not record who last changed one)."""
+    """A checked file as version 3: a version-1 file gets empty settings and statuses, and
+    ``modified_by`` null on each annotation (version 1 did not record who last changed one); an
+    older file gets no decisions, and each annotator its role."""
     if data["version"] == 1:
-        data["version"] = VERSION
         data["settings"], data["statuses"] = {}, []
         for ann in data["annotations"]:
             ann["modified_by"] = None
+    if data["version"] < VERSION:
+        data["version"], data["decisions"] = VERSION, []
+        for entry in data["annotators"]:
+            entry["role"] = role(entry["id"])
     return data
 
 
 # The whole-number fields: a JSON Schema "integer" is any number with a zero fractional part, so
 # 0.0 passes the schema; it is read as the integer it equals, and 0.5 is refused here.
-_WHOLE_NUMBERS = (("documents", ("length",)), ("annotations", ("start", "end")), ("categories", ("position",)))
+_WHOLE_NUMBERS = (("documents", ("length",)), ("annotations", ("start", "end")), ("categories", ("position",)),
+                  ("decisions", ("start", "end")))
 
 
 def _whole_numbers(data: dict[str, Any], name: str) -> None:
@@ -380,6 +424,8 @@ def _schema_message(error: fastjsonschema.JsonSchemaValueException) -> str:
         return f"{shown} is shorter than {limit} character{'s' if limit != 1 else ''}"
     if rule == "const":
         return f"{shown} is not {_json_text(limit)}"
+    if rule == "enum":
+        return f"{shown} is not one of {_json_text(limit)}"
     if rule == "pattern":
         return f"{shown} does not match {_json_text(limit)}"
     if rule == "maxItems":

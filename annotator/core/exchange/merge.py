@@ -12,7 +12,11 @@ merge(A, A) is A):
 - statuses (version 2): per (document, coder) the newer ``modified`` wins; equal times fall back to
   comparing the canonical JSON (so "done" beats "in progress" set in the same microsecond);
 - settings (version 2): per key, a value all files agree on is kept; different values are reported
-  and the canonical JSON decides. Version-1 files (read as version 2) bring no statuses or settings.
+  and the canonical JSON decides. Version-1 files (read as version 3) bring no statuses or settings;
+- decisions (version 3): joined by id like annotations (the newer ``decided`` wins); a decision
+  another names in ``replaces`` is dropped, with the gold annotations only it made; two or more
+  decisions left on one unit are a conflict: all are kept, and ``MergeReport.decision_conflicts``
+  says who decided what there (exchange.decisions). Older files bring no decisions.
 
 Every annotator's annotations are kept, with their annotator and the project they were made in.
 """
@@ -26,13 +30,22 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ExchangeError, quoted
+from annotator.core.exchange.decisions import (
+    canonical_decision,
+    conflict_lines,
+    join_versions,
+    kept_gold,
+    surviving,
+)
 from annotator.core.exchange.export_file import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
+from annotator.core.storage.tables import GOLD_ID
 
 
 @dataclass
 class MergeReport:
     files: int = 0
-    conflicts: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # differences resolved by the merge's order
+    decision_conflicts: list[str] = field(default_factory=list)  # units two or more decisions name
 
 
 def _key(item: dict[str, Any]) -> str:
@@ -103,6 +116,12 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
                 if _better(ann, held[0], by_time=True):
                     annotations[ann["id"]] = (ann, name)
 
+    decisions, gold = _decisions(named, canonical_id, report)
+    annotations = {ann_id: held for ann_id, held in annotations.items()
+                   if held[0]["annotator_id"] != GOLD_ID or ann_id in gold}
+    report.decision_conflicts = conflict_lines(decisions, {doc["id"]: doc["title"] for doc in documents},
+                                               {a["id"]: a["name"] for a, _ in chosen["annotators"].values()})
+
     statuses: dict[tuple[str, str], dict[str, Any]] = {}
     settings: dict[str, tuple[Any, str]] = {}
     for name, data in named:
@@ -132,6 +151,7 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
         "annotators": [v[0] for v in chosen["annotators"].values()],
         "documents": documents,
         "annotations": [v[0] for v in annotations.values()],
+        "decisions": decisions,
     })
     check_export(merged, "merged file")
     return merged, report
@@ -140,3 +160,20 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
 def _document_rank(doc: dict[str, Any]) -> tuple[bool, str]:
     """A version with the text beats one without; then the canonical JSON (the id aside) decides."""
     return "text" in doc, _key({k: v for k, v in doc.items() if k != "id"})
+
+
+def _decisions(named: list[tuple[str, dict[str, Any]]], canonical_id: dict[str, str],
+               report: MergeReport) -> tuple[list[dict[str, Any]], set[str]]:
+    """The decisions kept (joined by id, the replaced ones dropped) and the gold annotations they made."""
+    joined: dict[str, tuple[dict[str, Any], str]] = {}
+    for name, data in named:
+        for decision in data.get("decisions", ()):
+            decision = canonical_decision(dict(decision, document_id=canonical_id[decision["document_id"]]))
+            held = joined.get(decision["id"])
+            if held is not None and dict(held[0], replaces=[]) != dict(decision, replaces=[]):
+                report.conflicts.append(f"decision {decision['id']} differs between {held[1]} and {name}; "
+                                        "the newer was kept")
+            version = join_versions(held and held[0], decision)
+            joined[decision["id"]] = (version, name if held is None or version is not held[0] else held[1])
+    kept, _ = surviving(version for version, _ in joined.values())
+    return kept, kept_gold(kept)

@@ -34,7 +34,8 @@ doccano JSONL (``to_doccano_jsonl``, ``.jsonl``)
     on import, so one file carries every annotator's work and each line says whose it is.
     Offsets are converted: doccano's editor (JavaScript) counts UTF-16 code units, not code
     points (doccano issues #2290 and #2484), so each character outside the Basic Multilingual
-    Plane (most emoji) counts 2 there. The file therefore fits a doccano project with "Count
+    Plane (most emoji) counts 2 there. The gold layer's line (annotator "Gold standard") also has
+    ``"role": "gold"``. The file therefore fits a doccano project with "Count
     grapheme clusters as one character" off (the default). A Python reader of this file must
     convert back: ``text[start:end]`` is only right for texts without such characters.
     Overlapping spans are all written, but doccano's importer keeps them only in a project with
@@ -62,6 +63,12 @@ W3C Web Annotation (``to_web_annotation``, ``.jsonld``)
     UUIDs; an id that is not (the exchange format allows any string) is replaced by a UUID
     version 5 derived from it, so every ``urn:uuid:`` stays valid and stable.
 
+The gold layer (its annotator is ``GOLD_ID``, named "Gold standard") is labelled as such in each:
+its CSV rows name "Gold standard" as their annotator; its doccano line has ``"role": "gold"``
+besides that name; each of its W3C annotations has, as creator, the adjudicator who decided it (a
+Person), and an ``assessing`` body "Gold standard: <kind of decision>". ``annotator export --gold``
+writes the gold layer alone (export_file.GOLD_ONLY).
+
 The native format (``.json``) is written by another module; ``format_for_extension`` names it
 "annotator" so that callers can choose a writer from a file name.
 """
@@ -79,6 +86,7 @@ from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.files import csv_text
+from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
 
 _CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category", "category_id",
                       "annotator", "note", "annotation_id"]
@@ -169,6 +177,8 @@ def to_doccano_jsonl(export: dict) -> str:
                            for a in anns)
             record = {"text": doc["text"], "label": spans, "annotator": annotator["name"],
                       "annotator_id": annotator["id"], "document_id": doc["id"], "title": doc["title"]}
+            if annotator["id"] == GOLD_ID:
+                record["role"] = "gold"
             line = json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
             for char, escape in _LINE_BREAKS_IN_JSON.items():
                 line = line.replace(char, escape)  # these only occur inside JSON strings
@@ -183,9 +193,16 @@ def to_web_annotation(export: dict, project_id: str | None = None) -> str:
     annotators = {a["id"]: a["name"] for a in export["annotators"]}
     sources = [p["id"] for p in export["projects"]] or ([] if project_id is None else [project_id])
     collection_id = uuid.uuid5(uuid.NAMESPACE_URL, "urn:annotator:collection:" + ",".join(sources))
+    decided = {gold: d for d in export.get("decisions", ()) for gold in d["gold"]}
     items = []
     for ann in export["annotations"]:
         body = [{"type": "TextualBody", "purpose": "tagging", "value": labels[ann["category_id"]]}]
+        creator = ann["annotator_id"]
+        if creator == GOLD_ID:  # the gold layer: the adjudicator made it, assessing the coders' work
+            decision = decided.get(ann["id"])
+            creator = decision["decided_by"] if decision else ann["modified_by"] or GOLD_ID
+            body.append({"type": "TextualBody", "purpose": "assessing",
+                         "value": f"{GOLD_NAME}: {decision['kind']}" if decision else GOLD_NAME})
         if ann["note"]:
             body.append({"type": "TextualBody", "purpose": "commenting", "value": ann["note"],
                          "format": "text/plain"})
@@ -197,8 +214,7 @@ def to_web_annotation(export: dict, project_id: str | None = None) -> str:
             "type": "Annotation",
             "created": _utc(ann["created"]),
             "modified": _utc(ann["modified"]),
-            "creator": {"id": _urn(ann["annotator_id"]), "type": "Person",
-                        "name": annotators[ann["annotator_id"]]},
+            "creator": {"id": _urn(creator), "type": "Person", "name": annotators.get(creator, GOLD_NAME)},
             "body": body,
             "target": {
                 "source": _urn(ann["document_id"]),

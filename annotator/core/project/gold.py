@@ -149,10 +149,10 @@ class GoldMixin:
             if taken or len(set(new_ids)) != len(new_ids):
                 raise ValidationError(f"a decision with id {(sorted(taken) or new_ids)[0]} already exists")
             replaced: dict[str, list[str]] = {}
-            for d in held:
-                replaced.setdefault(d.unit_id, []).append(d.id)
+            for d in held:  # and what it had replaced, so an older file loses those in a merge too
+                replaced.setdefault(d.unit_id, []).extend([d.id, *d.replaces])
             for r in rows:
-                r["replaces"] = sorted(d for d in replaced.get(r["unit_id"], ()) if d != r["id"])
+                r["replaces"] = sorted(set(replaced.get(r["unit_id"], ())) - {r["id"]})
             before, gold_before = _take(s, held)
             ensure_gold_annotator(s)
             insert_annotations(s, gold)

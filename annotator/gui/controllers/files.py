@@ -210,7 +210,9 @@ class FilesController:
     def _annotations_imported(self, summary) -> None:
         lines = summary.lines()
         for title, items in (("Re-anchored", summary.reanchored), ("Rejected", summary.rejected),
-                             ("Conflicts", summary.conflicts), ("Notes", summary.notes)):
+                             ("Conflicts", summary.conflicts),
+                             ("Decisions in conflict (decide these units again)", summary.decision_conflicts),
+                             ("Notes", summary.notes)):
             if items:
                 lines.append(f"\n{title}:")
                 lines += [f"• {item}" for item in items[:10]]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.core.exchange.export_file import Scope
+from annotator.core.exchange.export_file import GOLD_ONLY, Scope
 from annotator.gui.widgets import check_list, check_list_box, checked_ids
 
 FORMATS = (  # (format, label, file extension)
@@ -26,7 +26,8 @@ FORMATS = (  # (format, label, file extension)
 
 class ExportDialog(QDialog):
     """Asks what to export. ``choice()`` gives (format, extension, Scope, include_text). ``only``
-    (blind coding: the current coder's id) lists and exports that coder's annotations alone."""
+    (blind coding: the current coder's id) lists and exports that coder's annotations alone.
+    "Gold standard only" exports the gold layer alone (with its decisions in Annotator JSON)."""
 
     def __init__(self, project, parent=None, only: str | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,11 @@ class ExportDialog(QDialog):
                                  "(for programs, not spreadsheets)")
         self.raw_csv.setEnabled(False)
         self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.gold_only = QCheckBox("Gold standard only: the adjudicated annotations, without the coders' "
+                                   "(Annotator JSON also carries the decisions)")
+        gold = [a for a in project.annotators() if a.id in GOLD_ONLY]
+        self.gold_only.setEnabled(bool(gold) and only is None)
+        self.gold_only.setToolTip("" if gold else "The project has no gold standard yet (Tools → Adjudicate…)")
 
         self.lists: dict[str, QListWidget] = {}
         columns = QHBoxLayout()
@@ -51,12 +57,16 @@ class ExportDialog(QDialog):
             ("categories", "Categories", [(c.id, c.name) for c in project.categories()]),
         ):
             self.lists[key] = check_list(items)
-            columns.addWidget(check_list_box(title, self.lists[key]))
+            box = check_list_box(title, self.lists[key])
+            columns.addWidget(box)
+            if key == "annotators":
+                self.gold_only.toggled.connect(box.setDisabled)  # the gold layer alone: no coders to pick
 
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
         form.addRow("", self.include_text)
         form.addRow("", self.raw_csv)
+        form.addRow("", self.gold_only)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
         buttons.accepted.connect(self.accept)
@@ -81,6 +91,7 @@ class ExportDialog(QDialog):
     def choice(self) -> tuple[str, str, Scope, bool]:
         fmt = self.format_box.currentData()
         extension = next(ext for f, _, ext in FORMATS if f == fmt)
-        scope = Scope(documents=self._chosen("documents"), annotators=self._chosen("annotators"),
+        coders = GOLD_ONLY if self.gold_only.isChecked() else self._chosen("annotators")
+        scope = Scope(documents=self._chosen("documents"), annotators=coders,
                       categories=self._chosen("categories"))
         return fmt, extension, scope, self.include_text.isChecked() or fmt != "annotator"
