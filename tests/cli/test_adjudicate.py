@@ -70,7 +70,27 @@ def test_export_files_give_a_gold_file_with_the_same_bytes_in_any_order(run, tea
                   for t in (a["created"], a["modified"])]
                  + [s["modified"] for f in (alice, bob, carol) for s in read_export(f)["statuses"]])
     assert {a["created"] for a in data["annotations"]} == {latest}
-    assert {a["modified_by"] for a in data["annotations"]} == {read_export(alice)["annotators"][0]["id"]}
+    alice_id = read_export(alice)["annotators"][0]["id"]
+    assert {a["modified_by"] for a in data["annotations"]} == {alice_id}
+    # the decisions that made them: accepted, by majority, decided at that time by alice
+    decisions = data["decisions"]
+    assert [(d["kind"], d["rule"], d["decided"], d["decided_by"]) for d in decisions] == [
+        ("accepted", "majority 2/3", latest, alice_id)] * 3
+    assert sorted(g for d in decisions for g in d["gold"]) == sorted(a["id"] for a in data["annotations"])
+    assert {a["name"] for a in data["annotators"]} == {"alice", "Gold standard"}  # who decided, and the gold
+
+
+def test_a_gold_file_imported_into_the_lead_s_project_resolves_its_units(run, team, tmp_path):
+    from annotator.core.agreement.adjudication import adjudication_units, progress
+
+    path, files = team
+    assert run("adjudicate", *files, "-o", tmp_path / "g.json", "--strategy", "majority", "--by", "bob")[0] == 0
+    assert run("import-annotations", path, tmp_path / "g.json")[0] == 0
+    with Project.open(path, mode="read") as project:
+        assert progress(adjudication_units(project), project.decisions()) == (3, 3)
+    # and the project pre-merged again in place changes nothing: the same decisions are there
+    code, out, _ = run("adjudicate", path, "--strategy", "majority", "--by", "bob")
+    assert code == 0 and "3 already accepted the same way" in out and "none (nothing changed)" in out
 
 
 def test_unanimous_leaves_what_only_two_of_three_marked_open(run, team, tmp_path):

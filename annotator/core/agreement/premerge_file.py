@@ -105,10 +105,9 @@ def write_gold(sources: GoldSources, output: str | Path, how: Strategy, *, by: s
     """Pre-merge ``sources`` in a scratch project, a copy of the source project or made from the
     export files, and write its gold layer to ``output``; returns the report and how many items of
     each list were written."""
-    from annotator.core.exchange.export_file import Scope, build_export, canonical, save
+    from annotator.core.exchange.export_file import GOLD_ONLY, Scope, build_export, canonical, save
     from annotator.core.project.project import Project
     from annotator.core.storage.backups import copy_project
-    from annotator.core.storage.tables import GOLD_ID
 
     if sources.lead is not None and by != sources.lead:  # what decide would say in the project
         names = sources.coders
@@ -125,7 +124,7 @@ def write_gold(sources: GoldSources, output: str | Path, how: Strategy, *, by: s
             chosen = document_ids(project, documents)
             report = premerge(project, how, by=by, documents=chosen, done_only=done_only, at=sources.latest,
                               backup=None)
-            scope = Scope(documents=None if chosen is None else frozenset(chosen), annotators=frozenset({GOLD_ID}))
+            scope = Scope(documents=None if chosen is None else frozenset(chosen), annotators=GOLD_ONLY)
             gold = build_export(project, scope)
             made_in = project.info().id
         finally:
