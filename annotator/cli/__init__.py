@@ -44,6 +44,8 @@ COMMANDS: dict[str, Command] = {
     "schema": Command("annotator.cli.schema", "show, export or import a project's tag schema (categories)"),
     "agreement": Command("annotator.cli.agreement",
                          "inter-annotator agreement: item-level on reliability data (CSV), span-level on projects"),
+    "adjudicate": Command("annotator.cli.adjudicate", "pre-merge: take into the gold layer the spans the coders "
+                                                      "agree on, in a project or to a gold export file"),
     "coders": Command("annotator.cli.coders", "list a project's coders with counts and last activity, or rename one"),
     "backups": Command("annotator.cli.backups", "list a project's automatic backups, newest first"),
     "restore": Command("annotator.cli.backups", "replace a project's content with one of its backups "

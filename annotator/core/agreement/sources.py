@@ -83,6 +83,13 @@ class AgreementData:
 
 def load_sources(paths: list[str | Path]) -> AgreementData:
     """One project file, or export files (merged as ``annotator merge`` would)."""
+    project = project_source(paths)
+    return _from_project(project) if project is not None else _from_exports([Path(p) for p in paths])
+
+
+def project_source(paths: list[str | Path]) -> Path | None:
+    """The project file when ``paths`` is one project alone; None when they are all something else
+    (export files, read later); ValidationError for none at all, or a project among other files."""
     from annotator.core.errors import NotAProjectError
     from annotator.core.storage.db import read_header
 
@@ -96,11 +103,9 @@ def load_sources(paths: list[str | Path]) -> AgreementData:
             projects.append(path)
         except NotAProjectError:
             pass
-    if projects:
-        if len(paths) > 1:
-            raise ValidationError(f"{projects[0]}: give one project file alone, or only export files")
-        return _from_project(projects[0])
-    return _from_exports(paths)
+    if projects and len(paths) > 1:
+        raise ValidationError(f"{projects[0]}: give one project file alone, or only export files")
+    return projects[0] if projects else None
 
 
 def _from_project(path: Path) -> AgreementData:

@@ -131,13 +131,15 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
 
 
 def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any]]],
-                        progress: Progress | None = None) -> AnnotationImportReport:
-    """``import_annotations`` of files already read and checked (``read_export``), as (path, data)."""
+                        progress: Progress | None = None,
+                        backup: str | None = "before-annotation-import") -> AnnotationImportReport:
+    """``import_annotations`` of files already read and checked (``read_export``), as (path, data);
+    ``backup=None`` for a project that needs none (a scratch project about to be thrown away)."""
     summary = AnnotationImportReport(files=[path for path, _ in loaded])
     if progress:
         progress(0, 0, "Importing…")
     local_project = project.info().id
-    with project.transaction(backup="before-annotation-import") as tx:
+    with project.transaction(backup=backup) as tx:
         for path, data in loaded:
             _apply(tx.session, data, path.name, local_project, summary)
     summary.backup = tx.backup

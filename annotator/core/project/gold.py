@@ -122,8 +122,8 @@ class GoldMixin:
     def decide_many(self, specs: Iterable[dict[str, Any]], *, by: str, rule: str | None = None,
                     at: str | None = None) -> DecisionChange:
         """``decide`` for many units in one transaction (a pre-merge): each spec holds decide's
-        fields (document_id, unit_id, start, end, kind, spans, sources, and optionally reason and
-        decision_id). One bad spec, or two on one unit, refuses all."""
+        fields (document_id, unit_id, start, end, kind, spans, sources, and optionally reason,
+        decision_id and its own rule, instead of ``rule``). One bad spec, or two on one unit, refuses all."""
         specs = list(specs)
         with self._tx(write=True) as s:
             by = check_adjudicator(s, by)
@@ -140,7 +140,8 @@ class GoldMixin:
                 raise ValidationError("two decisions on one unit")
             _check_sources(s, [a for r in rows for a in r["sources"]])
             held = _on_units(s, units)
-            if rule is not None and any(d.rule is None for d in held):
+            ruled = {r["unit_id"] for r in rows if r["rule"] is not None}
+            if any(d.rule is None and d.unit_id in ruled for d in held):
                 raise ValidationError("a person decided this unit; a pre-merge does not replace it")
             held_ids = {d.id for d in held}
             new_ids = [r["id"] for r in rows]
@@ -158,7 +159,7 @@ class GoldMixin:
             if rows:
                 s.execute(insert(Decision), rows)
             found = annotation_records(s, [g["id"] for g in gold])
-            return DecisionChange(before, tuple(copy.deepcopy(rows)), gold_before,
+            return DecisionChange(before, tuple(rows), gold_before,  # rows built here: nothing shares them
                                   tuple(found[g["id"]] for g in gold))
 
     def edit_gold(self, annotation_id: str, *, by: str, **fields: Any) -> DecisionChange:
@@ -227,12 +228,14 @@ def _check_reason(reason: Any) -> str:
 
 
 def _check_sources(s: Session, sources: list[str]) -> None:
-    found = annotation_records(s, sources)
+    found: dict[str, str] = {}  # id -> annotator id: only what is checked (a pre-merge takes thousands)
+    for chunk in chunks(sources):
+        found.update(s.exec(select(Annotation.id, Annotation.annotator_id).where(Annotation.id.in_(chunk))).all())
     for ann_id in sources:
-        row = found.get(ann_id)
-        if row is None:
+        owner = found.get(ann_id)
+        if owner is None:
             raise NotFoundError(f"a decision takes annotation {ann_id}, which the project does not hold")
-        if row["annotator_id"] == GOLD_ID:
+        if owner == GOLD_ID:
             raise ValidationError("a decision takes coders' annotations, not gold spans")
 
 
@@ -240,7 +243,7 @@ def _decision_row(spec: dict[str, Any], docs: dict[str, tuple[str, int]], by: st
                   at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A decision's row and its gold spans' rows, from one spec of ``decide_many``, checked."""
     unknown = set(spec) - {"document_id", "unit_id", "start", "end", "kind", "spans", "sources", "reason",
-                           "decision_id"}
+                           "decision_id", "rule"}
     if unknown:
         raise ValidationError(f"a decision has no {', '.join(sorted(unknown))}")
     kind, spans, unit_id = spec.get("kind"), list(spec.get("spans") or ()), spec.get("unit_id")
@@ -266,7 +269,7 @@ def _decision_row(spec: dict[str, Any], docs: dict[str, tuple[str, int]], by: st
             for i, g in enumerate(spans)]
     row = dict(id=decision_id, document_id=spec["document_id"], unit_id=unit_id, start=start, end=end, kind=kind,
                sources=list(dict.fromkeys(spec.get("sources") or ())), gold=[g["id"] for g in gold], replaces=[],
-               rule=rule, decided_by=by, decided=at, reason=_check_reason(spec.get("reason", "")))
+               rule=spec.get("rule", rule), decided_by=by, decided=at, reason=_check_reason(spec.get("reason", "")))
     return row, gold
 
 
