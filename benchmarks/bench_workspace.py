@@ -348,6 +348,7 @@ def show_runs(label: str, values: list[float]) -> str:
 
 
 def main() -> int:
+    global BIG_CHARS, ANNOTATIONS
     if len(sys.argv) == 5 and sys.argv[1] == "--child-memory":
         return child_memory(*sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -355,8 +356,12 @@ def main() -> int:
     parser.add_argument("--creations", type=int, default=20, help="annotations created each way (default 20)")
     parser.add_argument("--memory-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--chars", type=int, default=BIG_CHARS, help="the large document's length (default 1,000,000)")
+    parser.add_argument("--annotations", type=int, default=ANNOTATIONS, help="its annotations (default 20,000)")
+    parser.add_argument("--no-start", action="store_true", help="skip the cold-start runs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    BIG_CHARS, ANNOTATIONS = args.chars, args.annotations
 
     with workload.temporary_home("annotator-bench-workspace-", args.keep) as (tmp, env):
         env["QT_QPA_PLATFORM"] = "offscreen"
@@ -382,9 +387,11 @@ def main() -> int:
         writes = "PYTHONDONTWRITEBYTECODE" not in env and "PYTHONPYCACHEPREFIX" not in env
         print(f"start: PYTHONDONTWRITEBYTECODE is {'set' if 'PYTHONDONTWRITEBYTECODE' in env else 'unset'}, "
               f"PYTHONPYCACHEPREFIX {env.get('PYTHONPYCACHEPREFIX', 'unset')}")
-        results["start"], imports = measure_start(tmp, args.runs, env, "as is", failures)
+        imports: list[tuple] = []
         imports_cached: list[tuple] = []
-        if not writes:
+        if not args.no_start:
+            results["start"], imports = measure_start(tmp, args.runs, env, "as is", failures)
+        if not writes and not args.no_start:
             results["start (.pyc)"], imports_cached = measure_start(tmp, args.runs, cached_env(tmp, env), ".pyc",
                                                                     failures)
 
