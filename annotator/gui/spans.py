@@ -3,7 +3,8 @@
 A document view shows one text split into Qt blocks (one per line). Painting a block must not look
 at every annotation of a long document, so each span is cut once into per-block pieces in
 block-local UTF-16 positions. Adding or removing a span touches only the blocks it covers.
-Plain Python (no widgets): the highlighter and the view read it, the tests drive it directly.
+Plain Python (no widgets): the view's painting and hit-testing (and the adjudication overview's
+highlighter) read it, the tests drive it directly.
 """
 
 from __future__ import annotations

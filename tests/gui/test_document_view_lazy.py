@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QTextCursor
 
-from annotator.gui.main_window import MainWindow
 from annotator.gui.views.fills import block_fills
 from annotator.gui.views.highlighter import blend
 
@@ -19,7 +18,7 @@ FAR = "the far span"
 
 
 @pytest.fixture
-def window(qtbot, project, dialogs):
+def window(show_window, project, dialogs):
     text = "".join(LINE.format(n=n) for n in range(LINES)) + f"At the end: 🙂 {FAR} ✅ closes it.\n"
     document = project.add_document("Long", text).document
     coder = project.add_annotator("ann").id
@@ -30,12 +29,7 @@ def window(qtbot, project, dialogs):
     items.append(dict(document_id=document.id, category_id=categories[2], annotator_id=coder,
                       start=start, end=start + len(FAR)))
     project.add_annotations(items)
-    win = MainWindow(project)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return show_window(project)
 
 
 def reopen(window):

@@ -8,20 +8,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from annotator.gui.main_window import MainWindow
-
 TEXT = "First line with words.\nA second line, 😀 with an emoji, and “quotes”.\nThe third line ends it.\n"
 
 
 @pytest.fixture
-def window(qtbot, project, dialogs):
+def window(show_window, project, dialogs):
     project.add_document("Article", TEXT)
     project.add_document("Other", "A second document, short.\n")
-    win = MainWindow(project)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return show_window(project)
 
 
 @pytest.fixture

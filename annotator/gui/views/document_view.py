@@ -56,7 +56,7 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.setFont(font)
         self.index: SpanIndex | None = None
         self._colours: dict[str, QColor] = {}  # category id → colour
-        self.colour_names: dict[str, str] = {}  # the same as "#rrggbb", for the highlighter
+        self.colour_names: dict[str, str] = {}  # the same as "#rrggbb", for the fills
         self.hidden_categories: set[str] = set()
         self.hidden_annotators: set[str] = set()
         self.selected_id: str | None = None
@@ -111,13 +111,15 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         return self.index.text if self.index is not None else ""
 
     def add_span(self, span: Span) -> None:
-        """Add or replace one span and repaint only the lines it covers."""
+        """Add or replace one span and repaint (the lines in view only)."""
         if self.index is not None:
-            self._rehighlight(self.index.add(span))
+            self.index.add(span)
+            self.viewport().update()  # the fills are painted from the index: nothing to format
 
     def remove_span(self, span_id: str) -> None:
         if self.index is not None:
-            self._rehighlight(self.index.remove(span_id))
+            self.index.remove(span_id)
+            self.viewport().update()
             if self.selected_id == span_id:
                 self.select_annotation(None)
 
@@ -133,9 +135,6 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
             self.index.forget_lanes()
         self.fill_colours.clear()
         self.viewport().update()
-
-    def _rehighlight(self, blocks: list[int]) -> None:
-        self.viewport().update()  # the fills are painted from the index: nothing to format
 
     def _cut_some(self) -> None:
         """One idle slice of cutting the span index (views/fills.py paints from it)."""
