@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from annotator.gui.offsets import OffsetMap
 
@@ -51,8 +52,8 @@ class SpanIndex:
             span = span if isinstance(span, Span) else Span(*span)
             self.spans[span.id] = span
         # How many spans each category and coder has here.
-        self.by_category: Counter[str] = Counter(span.category_id for span in self.spans.values())
-        self.by_annotator: Counter[str] = Counter(span.annotator_id for span in self.spans.values())
+        self.by_category: Counter[str] = Counter(map(attrgetter("category_id"), self.spans.values()))
+        self.by_annotator: Counter[str] = Counter(map(attrgetter("annotator_id"), self.spans.values()))
         self._pieces: dict[int, list[tuple[int, int, str]]] = {}  # block → (qt start, qt end, id), by start
         self._cut = bytearray((len(starts) + self.CHUNK_BLOCKS - 1) // self.CHUNK_BLOCKS)  # 1: chunk cut
         long = self.LONG
