@@ -134,7 +134,7 @@ def settle(app, window) -> None:
 
 
 def measure_gui(project_path: Path, small_id: str, big_id: str, runs: int, creations: int,
-                rng: random.Random, failures: list[str]) -> dict[str, list[float]]:
+                rng: random.Random, failures: list[str], idle: float = 0.0) -> dict[str, list[float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -166,6 +166,12 @@ def measure_gui(project_path: Path, small_id: str, big_id: str, runs: int, creat
 
     category = project.categories()[0]
     length = len(window.view.text())
+    if idle:
+        print(f"{idle:g} s of idle event loop before the creations (not timed)")
+        until = time.perf_counter() + idle
+        while time.perf_counter() < until:
+            app.processEvents()
+            time.sleep(0.001)
     print(f"creating annotations as {category.name!r} (shortcut {category.shortcut!r}) in the "
           f"{length:,}-character document")
 
@@ -348,6 +354,7 @@ def show_runs(label: str, values: list[float]) -> str:
 
 
 def main() -> int:
+    global BIG_CHARS, ANNOTATIONS
     if len(sys.argv) == 5 and sys.argv[1] == "--child-memory":
         return child_memory(*sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -355,8 +362,14 @@ def main() -> int:
     parser.add_argument("--creations", type=int, default=20, help="annotations created each way (default 20)")
     parser.add_argument("--memory-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--chars", type=int, default=BIG_CHARS, help="the large document's length (default 1,000,000)")
+    parser.add_argument("--annotations", type=int, default=ANNOTATIONS, help="its annotations (default 20,000)")
+    parser.add_argument("--no-start", action="store_true", help="skip the cold-start runs")
+    parser.add_argument("--idle", type=float, default=0.0,
+                        help="seconds of idle event loop before the creations (Qt lays a long text out meanwhile)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    BIG_CHARS, ANNOTATIONS = args.chars, args.annotations
 
     with workload.temporary_home("annotator-bench-workspace-", args.keep) as (tmp, env):
         env["QT_QPA_PLATFORM"] = "offscreen"
@@ -376,15 +389,17 @@ def main() -> int:
 
         gui_path = tmp / "workspace-gui.annotator"  # the creations go here; the children get the original
         shutil.copyfile(project_path, gui_path)
-        results = measure_gui(gui_path, small_id, big_id, args.runs, args.creations, rng, failures)
+        results = measure_gui(gui_path, small_id, big_id, args.runs, args.creations, rng, failures, args.idle)
         results["memory"] = measure_memory(tmp, project_path, small_id, big_id, args.memory_runs, env, failures)
         # As this environment runs Python (bytecode written or not), then with bytecode cached.
         writes = "PYTHONDONTWRITEBYTECODE" not in env and "PYTHONPYCACHEPREFIX" not in env
         print(f"start: PYTHONDONTWRITEBYTECODE is {'set' if 'PYTHONDONTWRITEBYTECODE' in env else 'unset'}, "
               f"PYTHONPYCACHEPREFIX {env.get('PYTHONPYCACHEPREFIX', 'unset')}")
-        results["start"], imports = measure_start(tmp, args.runs, env, "as is", failures)
+        imports: list[tuple] = []
         imports_cached: list[tuple] = []
-        if not writes:
+        if not args.no_start:
+            results["start"], imports = measure_start(tmp, args.runs, env, "as is", failures)
+        if not writes and not args.no_start:
             results["start (.pyc)"], imports_cached = measure_start(tmp, args.runs, cached_env(tmp, env), ".pyc",
                                                                     failures)
 

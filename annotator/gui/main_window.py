@@ -329,13 +329,19 @@ class MainWindow(QMainWindow):
     def _show_annotation_changes(self, changes: Changes) -> None:
         ids = list(changes.annotations)
         shown = self.context.shown_annotator()
-        rows = {row.id: row for row in self.project.annotation_rows(ids=ids, annotator_id=shown)}
+        # Quotes are cut from the text the view holds: the document is not read again (issue 16).
+        rows = {row.id: row for row in self.quoted(self.project.annotation_rows(ids=ids, annotator_id=shown,
+                                                                                quote_limit=0))}
         documents = {row.document_id for row in rows.values()} | changes.documents
         current = self.document.id if self.document is not None else None
+        before = len(self.view.index.spans) if self.view.index is not None else 0
+        counts, recount = {}, False
         if current not in documents and len(documents) == 1:
             # An undo or redo in another document: open it, so the coder sees what changed.
             self.open_document(next(iter(documents)))
             current = self.document.id if self.document is not None else None
+            counts[current] = len(self.view.index.spans) if self.view.index is not None else 0
+            recount = True
         else:
             for annotation_id in ids:
                 row = rows.get(annotation_id)
@@ -347,15 +353,31 @@ class MainWindow(QMainWindow):
             self.table_panel.upsert_rows([r for r in rows.values() if corpus or r.document_id == current])
             self.table_panel.remove_ids([i for i in ids
                                          if i not in rows or not (corpus or rows[i].document_id == current)])
+            if current is not None:  # the view's index holds the open document's (shown) annotations
+                counts[current] = len(self.view.index.spans)
+                self.status_bar.count_changed(counts[current] - before)
         for document_id in documents:
-            count = self.project.count_annotations(document_id=document_id, annotator_id=shown)
+            count = counts.get(document_id)
+            if count is None:  # another document (the corpus table): counted
+                count = self.project.count_annotations(document_id=document_id, annotator_id=shown)
+                self.status_bar.count_changed(count - self.documents_model.annotation_count(document_id))
             self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
             self.table_panel.select_annotation(ids[0])  # the table follows (not the row selected before)
         self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
         self.show_details()
-        self.update_status()
+        self.status_bar.update(recount=recount)
+
+    def quoted(self, rows: list, limit: int = 200) -> list:
+        """``rows`` (read with ``quote_limit=0``) with their quotes: cut from the open document's
+        text, or read for rows of other documents."""
+        current = self.document.id if self.document is not None else None
+        text = self.view.text()
+        mine = [row._replace(quote=text[row.start:min(row.end, row.start + limit)])
+                for row in rows if row.document_id == current]
+        others = [row.id for row in rows if row.document_id != current]
+        return mine + (self.project.annotation_rows(ids=others, quote_limit=limit) if others else [])
 
     # -- selection, layers, status -------------------------------------------------------------
 
@@ -366,7 +388,8 @@ class MainWindow(QMainWindow):
 
     def show_details(self) -> None:
         annotation_id = self.view.selected_id
-        rows = self.project.annotation_rows(ids=[annotation_id], quote_limit=100_000) if annotation_id else []
+        rows = self.quoted(self.project.annotation_rows(ids=[annotation_id], quote_limit=0),
+                           limit=100_000) if annotation_id else []
         if not rows:
             self.details.show_annotation(None)
             self.annotating.ownership.show_in_panel(None)

@@ -28,3 +28,20 @@ def shoot():
         assert widget.grab().save(str(SCREENSHOTS / name)), f"could not save {name}"
 
     return take
+
+
+@pytest.fixture
+def show_window(qtbot):
+    """``show_window(project, width=1200, height=800)``: a MainWindow on ``project``, shown and exposed."""
+
+    def show(project, width: int = 1200, height: int = 800):
+        from annotator.gui.main_window import MainWindow
+
+        win = MainWindow(project)
+        qtbot.addWidget(win)
+        win.resize(width, height)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    return show

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtTest import QTest
 
 from annotator.gui.main_window import MainWindow
+from annotator.gui.views.fills import block_fills
 from annotator.gui.views.highlighter import blend
 
 TEXT = ("Hello 😀 world, the council “will” spend £2m on bike lanes.\n"
@@ -137,7 +138,7 @@ def test_existing_annotations_paint_exactly_their_characters(window):
                                         window.project.add_annotator("bob").id, start, start + len("waste 🇫🇷 of"))
     window.open_document(window.document.id, force=True)
     block = window.view.document().findBlockByNumber(1)
-    ranges = [(r.start, r.length) for r in block.layout().formats()]
+    ranges = [(start, length) for start, length, _ in block_fills(window.view, 1)]  # painted, not formatted
     local = window.view.index.offsets.to_qt(ann.start) - block.position()
     assert ranges == [(local, len("waste 🇫🇷 of".encode("utf-16-le")) // 2)]
     offsets = window.view.index.offsets

@@ -247,7 +247,7 @@ def apply_fields(s: Session, ann: Annotation, fields: Mapping[str, Any], where: 
         ann.category_id = fields["category_id"]
     start = fields.get("start", ann.start)
     end = fields.get("end", ann.end)
-    check_span(start, end, s.get(Document, ann.document_id).length, where)
+    check_span(start, end, _lengths(s, {ann.document_id})[ann.document_id], where)  # not the text
     ann.start, ann.end = start, end
     if "note" in fields:
         ann.note = _check_note(fields["note"], where)

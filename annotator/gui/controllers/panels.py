@@ -71,14 +71,17 @@ class PanelsController:
         return {a.id: gold_layer.label(a.name) if gold_layer.is_gold(a.id) else a.name
                 for a in self.window.project.annotators() if shown is None or a.id == shown}
 
-    def shown_count(self, total: int) -> str:
-        """The status bar's count of annotations: the project's ``total``, or with blind coding on
-        the coder's own."""
+    def shown_total(self, total: int) -> int:
+        """How many annotations the status bar counts: the project's ``total``, or with blind
+        coding on the coder's own."""
         shown = self.window.context.shown_annotator()
-        if shown is None:
-            return f"{total} annotation{'s' if total != 1 else ''}"
-        mine = self.window.project.count_annotations(annotator_id=shown)
-        return f"{mine} annotation{'s' if mine != 1 else ''} of yours (blind coding)"
+        return total if shown is None else self.window.project.count_annotations(annotator_id=shown)
+
+    def shown_count(self, shown: int) -> str:
+        """The status bar's words for ``shown_total``."""
+        if self.window.context.shown_annotator() is None:
+            return f"{shown} annotation{'s' if shown != 1 else ''}"
+        return f"{shown} annotation{'s' if shown != 1 else ''} of yours (blind coding)"
 
     def layers_changed(self) -> None:
         window, view, layers = self.window, self.window.view, self.window.layers

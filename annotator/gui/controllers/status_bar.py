@@ -16,6 +16,7 @@ class StatusBarController:
 
     def __init__(self, window: Workspace, history: History) -> None:
         self.window = window
+        self._counts: list[int] | None = None  # documents, (shown) annotations of the project
         # Status bar: a message area on the left, then position, document count, the annotator.
         self.position_label = QLabel()
         self.count_label = QLabel()
@@ -28,12 +29,17 @@ class StatusBarController:
         window.statusBar().addWidget(history.notice)  # "Waiting for another program…"
         window.statusBar().addWidget(self.status_label)
 
-    def update(self) -> None:
+    def update(self, recount: bool = True) -> None:
+        """Show the counts and the position; ``recount=False`` after an edit of annotations, whose
+        changes ``count_changed`` was told of (the project is not counted again)."""
         window, view = self.window, self.window.view
-        counts = window.project.counts()
+        if recount or self._counts is None:
+            counts = window.project.counts()
+            self._counts = [counts.documents, window.panels.shown_total(counts.annotations)]
+        documents, annotations = self._counts
         self.status_label.setText(
-            f"{counts.documents} document{'s' if counts.documents != 1 else ''} · "
-            f"{window.panels.shown_count(counts.annotations)} · {window.project.path}")
+            f"{documents} document{'s' if documents != 1 else ''} · "
+            f"{window.panels.shown_count(annotations)} · {window.project.path}")
         if window.document is not None and view.index is not None:
             total = len(view.index.spans)
             hidden = view.hidden_categories or view.hidden_annotators
@@ -46,6 +52,11 @@ class StatusBarController:
         window.documents_model.update_statuses(())  # reloads them all when the coder changed
         self.update_position()
         window.annotating.ownership.show_state()
+
+    def count_changed(self, delta: int) -> None:
+        """The project's (shown) annotations grew or shrank by ``delta``."""
+        if self._counts is not None:
+            self._counts[1] += delta
 
     def update_position(self) -> None:
         window, view = self.window, self.window.view

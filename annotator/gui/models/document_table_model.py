@@ -78,6 +78,10 @@ class DocumentTableModel(RowTableModel):
     def row_of(self, document_id: str | None) -> int | None:
         return self._row_of.get(document_id)
 
+    def annotation_count(self, document_id: str) -> int:
+        row = self._row_of.get(document_id)
+        return self._rows[row].annotation_count if row is not None else 0
+
     def set_annotation_count(self, document_id: str, count: int) -> None:
         """Update one document's count (after an edit) without reloading the list."""
         row = self._row_of.get(document_id)

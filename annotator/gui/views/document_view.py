@@ -1,6 +1,8 @@
 """The document view: the text, read-only and selectable, with its annotations painted on it.
 
-Fills come from the SpanHighlighter; over them it paints (views/stripes.py) what a character format cannot show: one
+Fills are painted under the text at paint time, for the blocks in view (views/fills.py), so a long
+document opens and changes without formatting its text; the per-block span index is cut for what
+is painted first and the rest in idle time. Over the text it paints (views/stripes.py): one
 stripe per layer in the space under each line (so two or three overlapping spans stay apart), an
 outline round the selected annotation, tooltips, click-to-select (clicking again, or Tab, cycles
 through the spans under that place) and a context menu supplied by the window. Where it is scrolled
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,12 +29,13 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.gui.spans import Span, SpanIndex
 from annotator.gui.views.edges import EdgeDragMixin
-from annotator.gui.views.highlighter import SpanHighlighter
+from annotator.gui.views.fills import paint_fills
 from annotator.gui.views.scrolling import ScrollingMixin
 from annotator.gui.views.stripes import paint_layers
 
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
 MARGIN = 28
+CUT_SLICE_SECONDS = 0.004  # at most about this long per turn of the event loop
 
 
 class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
@@ -53,7 +56,7 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.setFont(font)
         self.index: SpanIndex | None = None
         self._colours: dict[str, QColor] = {}  # category id → colour
-        self.colour_names: dict[str, str] = {}  # the same as "#rrggbb", for the highlighter
+        self.colour_names: dict[str, str] = {}  # the same as "#rrggbb", for the fills
         self.hidden_categories: set[str] = set()
         self.hidden_annotators: set[str] = set()
         self.selected_id: str | None = None
@@ -61,7 +64,10 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.menu_provider = None  # (code point or None) → QMenu or None
         self.edge_rule: Callable[[str, int, int], tuple[int, int]] | None = None  # (edge, start, end) of a drag → span
         self.can_edit: Callable[[str], bool] | None = None  # annotation id → may its edges be dragged?
-        self._highlighter: SpanHighlighter | None = None
+        self.fill_colours: dict[tuple[str, ...], QColor] = {}  # blended fills, by their colours
+        self._idle_index = QTimer(self)  # cuts the rest of the span index in idle time
+        self._idle_index.setInterval(0)
+        self._idle_index.timeout.connect(self._cut_some)
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self.marked: list[tuple[int, int]] = []  # Qt positions of a place shown (mark_range), outlined
         self._press: QPoint | None = None
@@ -89,20 +95,13 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.selected_id = None
         self.marked = []
         self._cycle_at = self._scroll_when_shown = None
-        self._highlighter = SpanHighlighter(document, self)
-        self._highlighter.rehighlight()  # before the view lays the document out: one pass, no relayout
         old = self.document()
         ours = old.parent() is self  # documents we made; Qt deletes its own default one itself
-        # Quiet while the view takes the document: it marks the whole text changed, which would make
-        # the highlighter run over every block a second time (measured: 0.40 s → 0.25 s for 1 MB).
-        document.blockSignals(True)
-        try:
-            self.setDocument(document)
-        finally:
-            document.blockSignals(False)
+        self.setDocument(document)
         if ours:
             old.deleteLater()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._idle_index.start()
 
     def clear_text(self) -> None:
         self.show_text("")
@@ -112,13 +111,15 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         return self.index.text if self.index is not None else ""
 
     def add_span(self, span: Span) -> None:
-        """Add or replace one span and repaint only the lines it covers."""
+        """Add or replace one span and repaint (the lines in view only)."""
         if self.index is not None:
-            self._rehighlight(self.index.add(span))
+            self.index.add(span)
+            self.viewport().update()  # the fills are painted from the index: nothing to format
 
     def remove_span(self, span_id: str) -> None:
         if self.index is not None:
-            self._rehighlight(self.index.remove(span_id))
+            self.index.remove(span_id)
+            self.viewport().update()
             if self.selected_id == span_id:
                 self.select_annotation(None)
 
@@ -130,17 +131,15 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
 
     def repaint_all(self) -> None:
         """Repaint every span (after colours or shown layers changed)."""
-        if self.index is not None and self._highlighter is not None:
+        if self.index is not None:
             self.index.forget_lanes()
-            self._highlighter.forget_formats()
-            self._highlighter.rehighlight()
+        self.fill_colours.clear()
         self.viewport().update()
 
-    def _rehighlight(self, blocks: list[int]) -> None:
-        document = self.document()
-        for number in blocks:
-            self._highlighter.rehighlightBlock(document.findBlockByNumber(number))
-        self.viewport().update()
+    def _cut_some(self) -> None:
+        """One idle slice of cutting the span index (views/fills.py paints from it)."""
+        if self.index is None or not self.index.cut_some(CUT_SLICE_SECONDS):
+            self._idle_index.stop()
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -380,6 +379,12 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
     # -- painting ------------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:
+        if self.index is not None and self.index.spans:
+            painter = QPainter(self.viewport())
+            try:
+                paint_fills(self, painter, event.rect())
+            finally:
+                painter.end()
         super().paintEvent(event)
         if self.index is None or not (self.index.spans or self.find_matches or self.marked):
             return

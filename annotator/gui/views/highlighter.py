@@ -1,8 +1,9 @@
-"""Paints annotation fills through a QSyntaxHighlighter reading the per-block span index.
+"""Annotation fills: the runs of a block that spans cover (``fill_runs``) and their colour (``blend``).
 
-Qt asks for one block (line) at a time, so opening a long document costs one pass over its blocks
-and adding a span re-highlights only the blocks it covers. Where spans overlap, their colours are
-blended, so the fill deepens with each layer; the view adds one stripe per layer under the text.
+Where spans overlap, their colours are blended, so the fill deepens with each layer. The document
+view paints them under its text at paint time (views/fills.py); the adjudication overview
+through ``SpanHighlighter``, a QSyntaxHighlighter reading the per-block span index (Qt asks for
+one block at a time; adding a span re-highlights only the blocks it covers).
 """
 
 from __future__ import annotations
@@ -20,6 +21,35 @@ def blend(colours: list[QColor]) -> QColor:
         g += (colour.green() - g) * FILL_ALPHA
         b += (colour.blue() - b) * FILL_ALPHA
     return QColor(round(r), round(g), round(b))
+
+
+def fill_runs(pieces, spans, shown, names) -> list[tuple[int, int, tuple[str, ...]]]:
+    """``(start, end, colours)`` of each run of a block's text that shown spans cover, left to
+    right, from the block's ``pieces`` (qt start, qt end, span id): ``colours`` are the covering
+    spans' "#rrggbb" names (one per span, sorted), what ``blend`` takes."""
+    events = []
+    for start, end, span_id in pieces:
+        span = spans[span_id]
+        if shown(span):
+            name = names.get(span.category_id, "#999999")
+            events.append((start, 1, name))
+            events.append((end, -1, name))
+    if not events:
+        return []
+    events.sort()
+    runs = []
+    active: dict[str, int] = {}
+    position = events[0][0]
+    for point, step, name in events:
+        if point > position and active:
+            runs.append((position, point, tuple(sorted(n for n, count in active.items() for _ in range(count)))))
+        position = point
+        count = active.get(name, 0) + step
+        if count:
+            active[name] = count
+        else:
+            del active[name]
+    return runs
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -42,33 +72,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         index = view.index
         if index is None:
             return
-        pieces = index.pieces.get(self.currentBlock().blockNumber())
-        if not pieces:
-            return
-        spans, shown, names = index.spans, view.is_shown, view.colour_names
-        # Sweep the piece boundaries left to right, keeping the colours covering each run.
-        events = []
-        for start, end, span_id in pieces:
-            span = spans[span_id]
-            if shown(span):
-                name = names.get(span.category_id, "#999999")
-                events.append((start, 1, name))
-                events.append((end, -1, name))
-        if not events:
-            return
-        events.sort()
-        active: dict[str, int] = {}
-        position = events[0][0]
-        for point, step, name in events:
-            if point > position and active:
-                key = tuple(sorted(n for n, count in active.items() for _ in range(count)))
-                self.setFormat(position, point - position, self._format(key))
-            position = point
-            count = active.get(name, 0) + step
-            if count:
-                active[name] = count
-            else:
-                del active[name]
+        pieces = index.block_pieces(self.currentBlock().blockNumber())
+        for start, end, key in fill_runs(pieces, index.spans, view.is_shown, view.colour_names):
+            self.setFormat(start, end - start, self._format(key))
 
     def _format(self, key: tuple[str, ...]) -> QTextCharFormat:
         fmt = self._formats.get(key)

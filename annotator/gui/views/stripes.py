@@ -28,7 +28,7 @@ def paint_layers(view, painter: QPainter, area) -> None:
             break
         number = block.blockNumber()
         if rect.bottom() >= area.top():
-            if number in index.pieces:
+            if index.block_pieces(number):
                 _paint_block(view, painter, block, number, rect)
             if view.find_matches:
                 outline(painter, block, rect, view.find_matches, QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine))
@@ -45,7 +45,7 @@ def _paint_block(view, painter: QPainter, block, number: int, rect: QRectF) -> N
     text_layout = block.layout()
     lines = [text_layout.lineAt(i) for i in range(text_layout.lineCount())]
     selected = None
-    for start, end, span_id in index.pieces[number]:
+    for start, end, span_id in index.block_pieces(number):
         lane = lanes.get(span_id)
         if lane is None:
             continue
