@@ -78,6 +78,23 @@ def test_the_span_report_is_the_same_as_before_the_speed_work():
     assert _plain(span_disagreements(texts, spans)) == before["three coders, word tokens"]["disagreements"]
 
 
+def test_the_benchmark_makes_only_valid_spans_at_2000_documents(monkeypatch):
+    # benchmarks/bench_agreement_spans.py moved a start by up to 10 characters without keeping it
+    # inside the text: at 2,000 documents 12 spans started at or past their document's end, and
+    # span_report refused them (ValueError "... is outside the document").
+    import importlib.util
+
+    folder = Path(__file__).resolve().parents[2] / "benchmarks"
+    monkeypatch.syspath_prepend(str(folder))
+    spec = importlib.util.spec_from_file_location("bench_agreement_spans", folder / "bench_agreement_spans.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    texts, spans = bench.build(1, documents=2000)
+    assert len(texts) == 2000
+    bad = [s for s in spans if not 0 <= s[2] < s[3] <= len(texts[s[0]])]
+    assert bad == []
+
+
 if __name__ == "__main__":  # writes the reference file (run once, on the code before the change)
     BEFORE.write_text(json.dumps(_reports(), sort_keys=True) + "\n", encoding="utf-8")
     sys.exit(0)
