@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from annotator.core.agreement.common import Undefined, is_defined
-from annotator.core.agreement.spans.prepare import Prepared, _Doc, _pair, _prep
+from annotator.core.agreement.spans.prepare import _Doc, _pair, _prep
 
 # --------------------------------------------------------------------------------------------
 # Token-level kappa and alpha
@@ -42,44 +42,6 @@ def _token_counts(cov: np.ndarray):
     r = cov.sum(0).astype(np.float64)  # (K, T): coders covering
     alpha = np.stack([r.sum(1), (r * (m - r)).sum(1) / (m - 1), np.full(K, float(m * T))], axis=1)
     return np.array(pairs, dtype=np.float64).reshape(-1, K, 4), alpha
-
-
-def _token_counts_all(p: Prepared, block: int = 100):
-    """``_token_counts(_covered(doc, m, K))`` of every document, stacked: pair tables (documents,
-    pairs, K, 4) and alpha counts (documents, K, 3). ``block`` documents at a time are laid end to
-    end, so one search per coder and category covers them all; the counts are whole numbers, cut
-    per document from running sums, so they are the same. Token offsets are dropped once counted
-    (90 MB at 2,000 documents of 17,000 characters)."""
-    m, K, D = len(p.coders), len(p.categories), len(p.docs)
-    pairs, alpha = np.zeros((D, m * (m - 1) // 2, K, 4)), np.zeros((D, K, 3))
-    for b0 in range(0, D, block):
-        docs = p.docs[b0:b0 + block]
-        offsets = np.cumsum([0] + [d.n for d in docs])[:-1].tolist()
-        tokens = [d.tokens() for d in docs]
-        for d in docs:
-            d._tokens = None
-        ts = np.concatenate([t[0] + off for t, off in zip(tokens, offsets)] + [np.zeros(0, np.int64)])
-        te = np.concatenate([t[1] + off for t, off in zip(tokens, offsets)] + [np.zeros(0, np.int64)])
-        cut = np.cumsum([0] + [t[0].size for t in tokens])
-        pooled = _Doc("pooled", 0, None, merged=[[tuple(np.concatenate(
-            [d.merged[i][k][side] + off for d, off in zip(docs, offsets)] + [np.zeros(0, np.int64)]) for side in (0, 1))
-            for k in range(K)] for i in range(m)], _tokens=(ts, te))
-        cov = _covered(pooled, m, K)
-        T = np.diff(cut)[:, None]
-        for q, (a, b) in enumerate(itertools.combinations(range(m), 2)):
-            n11, n10, n01 = (_per_doc(x, cut) for x in (cov[a] & cov[b], cov[a] & ~cov[b], ~cov[a] & cov[b]))
-            pairs[b0:b0 + len(docs), q] = np.stack([n11, n10, n01, T - n11 - n10 - n01], axis=2)
-        r = cov.sum(0)  # (K, T): coders covering
-        alpha[b0:b0 + len(docs)] = np.stack([_per_doc(r, cut), _per_doc(r * (m - r), cut) / (m - 1),
-                                             np.broadcast_to(m * T, (len(docs), K))], axis=2)
-    return pairs, alpha
-
-
-def _per_doc(x: np.ndarray, cut: np.ndarray) -> np.ndarray:
-    """Counts over tokens (..., T) summed per document (``cut``: where each one's tokens begin,
-    then the end): (documents, ...)."""
-    run = np.concatenate([np.zeros(x.shape[:-1] + (1,), np.int64), np.cumsum(x, axis=-1, dtype=np.int64)], axis=-1)
-    return np.moveaxis(run[..., cut[1:]] - run[..., cut[:-1]], -1, 0)
 
 
 def _kappa(t) -> float | Undefined:
