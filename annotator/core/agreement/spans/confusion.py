@@ -7,7 +7,6 @@ import numpy as np
 
 from annotator.core.agreement.spans.matching import _f1_counts, _matching_from, _overlap_pairs
 from annotator.core.agreement.spans.prepare import Prepared, _Doc, _pair, _prep
-from annotator.core.agreement.unitizing import sorted_unique
 
 # --------------------------------------------------------------------------------------------
 # Confusion and disagreements
@@ -54,22 +53,19 @@ def _confusion(p: Prepared, a: int, b: int, pairs_by_doc=None) -> dict:
             "labels": list(p.categories) + [None], "matrix": conf.tolist()}
 
 
-def _disagreements(p: Prepared) -> list[dict]:
-    """The disagreements of every document, in document order, found in one pass over the
-    documents laid end to end (a stretch never joins one across a document's start). Entries
-    where the coders hold the same values share one ``coders`` dict: a report lists hundreds of
-    thousands of them with a few hundred distinct ones, so the report is read-only data."""
+def _disagreements_doc(doc: _Doc, p: Prepared, shared: dict | None = None) -> list[dict]:
+    """The disagreements of one document. Entries where the coders hold the same values share one
+    ``coders`` dict (from ``shared``, kept across documents by the caller): a report lists hundreds
+    of thousands of them with a few hundred distinct ones, so the report is read-only data."""
     m, K = len(p.coders), len(p.categories)
-    offsets = np.cumsum([0] + [d.n for d in p.docs])
-    shifts, empty = offsets[:-1].tolist(), np.zeros(0, np.int64)
-    pts = sorted_unique(np.concatenate([offsets] + [x + off for d, off in zip(p.docs, shifts)
-                                                    for i in range(m) for x in d.raw[i][:2]]))
-    starts, ends = pts[:-1], pts[1:]
+    pts = np.unique(np.concatenate([np.array([0, doc.n], np.int64)] + [x for i in range(m) for x in doc.raw[i][:2]]))
+    if pts.size < 2:
+        return []
+    starts = pts[:-1]
     codes = np.zeros((m, starts.size), dtype=object if K > 62 else np.int64)
     for i in range(m):
         for k in range(K):
-            s = np.concatenate([d.merged[i][k][0] + off for d, off in zip(p.docs, shifts)] + [empty])
-            e = np.concatenate([d.merged[i][k][1] + off for d, off in zip(p.docs, shifts)] + [empty])
+            s, e = doc.merged[i][k]
             if s.size:
                 idx = np.searchsorted(e, starts, side="right")
                 inside = (idx < s.size) & (s[np.minimum(idx, s.size - 1)] <= starts)
@@ -77,22 +73,18 @@ def _disagreements(p: Prepared) -> list[dict]:
     differ = np.flatnonzero((codes != codes[0]).any(axis=0))
     if not differ.size:
         return []
-    doc_of = np.searchsorted(offsets[:-1], starts[differ], side="right") - 1
     # A differing stretch joins the entry before it when it follows that entry's last stretch
-    # directly, in the same document, and every coder holds the same values in both.
-    same_as_prev = ((codes[:, differ[1:]] == codes[:, differ[1:] - 1]).all(axis=0)
-                    & (differ[1:] == differ[:-1] + 1) & (doc_of[1:] == doc_of[:-1]))
+    # directly and every coder holds the same values in both.
+    same_as_prev = (codes[:, differ[1:]] == codes[:, differ[1:] - 1]).all(axis=0) & (differ[1:] == differ[:-1] + 1)
     new = np.concatenate(([True], ~same_as_prev))
-    first, docs = differ[new], doc_of[new]
+    first = differ[new]
     last = differ[np.flatnonzero(np.concatenate((new[1:], [True])))]
-    shared: dict = {}
+    shared = {} if shared is None else shared
     values = list(map(tuple, codes[:, first].T.tolist()))
     for key in set(values).difference(shared):
         shared[key] = {c: _decode(p, K, v) for c, v in zip(p.coders, key)}
-    base = offsets[docs]
-    return [{"document": p.docs[d].doc_id, "start": start, "end": end, "coders": shared[key]}
-            for d, start, end, key in zip(docs.tolist(), (starts[first] - base).tolist(), (ends[last] - base).tolist(),
-                                          values)]
+    return [{"document": doc.doc_id, "start": start, "end": end, "coders": shared[key]}
+            for start, end, key in zip(starts[first].tolist(), pts[1:][last].tolist(), values)]
 
 
 def _decode(p: Prepared, K: int, v: int):
@@ -108,4 +100,5 @@ def span_disagreements(texts, spans=None, coders=None, categories=None, document
     p = _prep(texts, spans, coders, categories, documents)
     if p.problem is not None:
         return []
-    return _disagreements(p)
+    shared: dict = {}
+    return [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)]

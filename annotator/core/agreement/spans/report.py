@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from annotator.core.agreement.spans.confusion import _confusion, _disagreements
+from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
 from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
 from annotator.core.agreement.spans.prepare import prepare
 from annotator.core.agreement.spans.tokens import (
@@ -156,8 +156,9 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair) ->
             "token_kappa": _mean_defined([v[1] for v in dvals], "coder pairs"),
             "token_alpha": _alpha_binary(tok_alpha[n].sum(0)),
         }
+    shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,
         "pairs": pairs_out, "confusion": _confusion(p, a_idx, b_idx, confusion_pairs),
-        "disagreements": _disagreements(p),
+        "disagreements": [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)],
     }
