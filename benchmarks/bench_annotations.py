@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import sys
 import time
@@ -94,7 +95,8 @@ def main() -> int:
                   f"per document (min {min(reads) * 1000:.1f}, max {max(reads) * 1000:.1f} ms, "
                   f"~{len(rows) // len(documents):,} annotations each, last document {len(found):,}; no target)")
             print(f"annotations: median {median:.2f} s for {len(rows):,} annotations on {len(documents)} documents "
-                  f"(target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f})")
+                  f"(target {TARGET_S:.0f} s, ratio {median / TARGET_S:.2f}); peak RSS "
+                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB (the rows built included)")
             return 1 if failed else 0
         finally:
             if project is not None:

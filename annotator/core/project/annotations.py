@@ -8,13 +8,14 @@ annotators, naming the offending item.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, brief
+from annotator.core.project.bulk import EMPTY_JSON, bulk_cache, fresh_ids, plain_note
 from annotator.core.project.ownership import check_owner
 from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
@@ -25,7 +26,6 @@ from annotator.core.storage.tables import (
     Annotator,
     Category,
     Document,
-    new_id,
     now,
 )
 from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
@@ -33,6 +33,7 @@ from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, 
 _UNSET: Any = object()
 _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
 _CHUNK = 500  # ids per IN (...) query
+_BATCH = 20_000  # rows checked and written at a time by insert_annotations
 _INSERT = (
     'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
     " created, modified, origin_id, modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -263,66 +264,120 @@ def apply_fields(s: Session, ann: Annotation, fields: Mapping[str, Any], where: 
 def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restore: bool = False,
                        defaults: bool = False) -> list[str]:
     """``add_annotations`` inside an open session (for operations made of several steps). Only with
-    ``defaults`` are the attribute defaults filled in: imports and merges store what their file says."""
+    ``defaults`` are the attribute defaults filled in: imports and merges store what their file says.
+
+    Rows are checked and written ``_BATCH`` at a time, inside the caller's transaction: a bad row
+    anywhere still refuses the whole call (the transaction rolls back), and the messages are those
+    of a check of every row before any write. The common row (no id, timestamps or attribute
+    values, and a note that is plain text or none) takes a short path with the same checks and
+    result; anything else goes through ``_prepare_row``."""
     rows = items if isinstance(items, list) else list(items)  # read only: no copies of 100k dicts
     if not rows:
         return []
     lengths = _lengths(s, {r.get("document_id") for r in rows})
     categories = _existing(s, Category, {r.get("category_id") for r in rows})
     annotators = _existing(s, Annotator, {r.get("annotator_id") for r in rows})
+    empty = {c: _empty_values(s, c, defaults) for c in categories}  # a row without values stores these
     stamp = now()
-    prepared: list[tuple] = []
-    given_ids: list[str] = []
-    encoded_empty = json.dumps({})
-    defined: dict[str, list[dict[str, Any]]] = {}  # attribute definitions by category, read once
-    for index, row in enumerate(rows):
-        where = f"annotation {index + 1}" if len(rows) > 1 else "annotation"
-        missing = [f for f in _FIELDS if row.get(f) is None]
-        if missing:
-            raise ValidationError(f"{where}: missing {', '.join(missing)}")
-        if row["document_id"] not in lengths:
-            raise NotFoundError(f"{where}: no document with id {row['document_id']}")
-        if row["category_id"] not in categories:
-            raise NotFoundError(f"{where}: no category with id {row['category_id']}")
-        if row["annotator_id"] not in annotators:
-            raise NotFoundError(f"{where}: no annotator with id {row['annotator_id']}")
-        check_span(row["start"], row["end"], lengths[row["document_id"]], where)
-        ann_id = row.get("id")
-        if ann_id:
-            given_ids.append(check_id(ann_id, f"{where}: the id"))
-        else:
-            ann_id = new_id()
-        values = _check_values(row.get("attributes"), where)
-        if (values and not restore) or defaults:
-            definitions = defined.get(row["category_id"])
-            if definitions is None:
-                definitions = defined[row["category_id"]] = _definitions(s, row["category_id"])
-            check_attribute_values(values, definitions, where)
-            if defaults:
-                values = with_defaults(values, definitions)
-        created = row.get("created") or stamp
-        for key in ("created", "modified"):
-            if row.get(key):
-                check_timestamp(row[key], f"{where}: {key}")
-        if row.get("origin_id") is not None:
-            check_id(row["origin_id"], f"{where}: the project it comes from")
-        if row.get("modified_by") is not None:
-            check_id(row["modified_by"], f"{where}: the coder who last changed it")
-        prepared.append((
-            ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
-            _check_note(row.get("note"), where), json.dumps(values) if values else encoded_empty,
-            created, row.get("modified") or created, row.get("origin_id"), row.get("modified_by"),
-        ))
-    if len(set(given_ids)) != len(given_ids):
+    context = _RowContext(s, lengths, categories, annotators, stamp, restore, defaults, len(rows) > 1, {})
+    fresh = fresh_ids()
+    given: set[str] = set()
+    twice = False  # the same id given twice
+    taken: set[str] = set()
+    ids: list[str] = []
+    conn = s.connection()
+    with bulk_cache(conn, len(rows)):
+        for first in range(0, len(rows), _BATCH):
+            prepared: list[tuple] = []
+            batch_given: list[str] = []
+            for index in range(first, min(first + _BATCH, len(rows))):
+                row = rows[index]
+                get = row.get
+                doc, cat, ann, start, end = (get("document_id"), get("category_id"), get("annotator_id"),
+                                             get("start"), get("end"))
+                note = get("note")
+                if (cat in empty and ann in annotators and type(start) is int and type(end) is int
+                        and 0 <= start < end <= lengths.get(doc, -1) and not get("id") and get("attributes") is None
+                        and not get("created") and not get("modified") and get("origin_id") is None
+                        and get("modified_by") is None and (note is None or plain_note(note))):
+                    prepared.append((next(fresh), doc, cat, ann, start, end, note or "", empty[cat], stamp, stamp,
+                                     None, None))
+                    continue
+                values, ann_id = _prepare_row(context, row, index, fresh)
+                prepared.append(values)
+                if ann_id is not None:
+                    batch_given.append(ann_id)
+            if batch_given:
+                before = len(given)
+                given.update(batch_given)
+                twice = twice or len(given) - before != len(batch_given)
+                if not twice:
+                    taken |= _existing(s, Annotation, set(batch_given))  # fresh ids need no check
+            ids += [row[0] for row in prepared]
+            if not (twice or taken):  # after a clash nothing more is written; the checks go on
+                # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
+                # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
+                conn.exec_driver_sql(_INSERT, prepared)
+    if twice:
         raise ValidationError("the same annotation id is given twice")
-    taken = _existing(s, Annotation, set(given_ids))  # fresh uuid4s need no check
     if taken:
         raise ValidationError(f"an annotation with id {sorted(taken)[0]} already exists")
-    # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
-    # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
-    s.connection().exec_driver_sql(_INSERT, prepared)
-    ids = [row[0] for row in prepared]
     return ids
+
+
+class _RowContext(NamedTuple):
+    """What ``_prepare_row`` checks a row against: the call's documents, categories and coders."""
+
+    s: Session
+    lengths: dict[str, int]
+    categories: set[str]
+    annotators: set[str]
+    stamp: str
+    restore: bool
+    defaults: bool
+    many: bool  # more than one row: messages say which ("annotation 3: ...")
+    defined: dict[str, list[dict[str, Any]]]  # attribute definitions by category, read once per call
+
+
+def _prepare_row(c: _RowContext, row: Mapping[str, Any], index: int, fresh: Iterator[str]) -> tuple[tuple, str | None]:
+    """Check one row in full; its insert values and its given id (None for a fresh one)."""
+    where = f"annotation {index + 1}" if c.many else "annotation"
+    missing = [f for f in _FIELDS if row.get(f) is None]
+    if missing:
+        raise ValidationError(f"{where}: missing {', '.join(missing)}")
+    if row["document_id"] not in c.lengths:
+        raise NotFoundError(f"{where}: no document with id {row['document_id']}")
+    if row["category_id"] not in c.categories:
+        raise NotFoundError(f"{where}: no category with id {row['category_id']}")
+    if row["annotator_id"] not in c.annotators:
+        raise NotFoundError(f"{where}: no annotator with id {row['annotator_id']}")
+    check_span(row["start"], row["end"], c.lengths[row["document_id"]], where)
+    given = row.get("id")
+    if given:
+        ann_id = given = check_id(given, f"{where}: the id")
+    else:
+        ann_id, given = next(fresh), None
+    values = _check_values(row.get("attributes"), where)
+    if (values and not c.restore) or c.defaults:
+        definitions = c.defined.get(row["category_id"])
+        if definitions is None:
+            definitions = c.defined[row["category_id"]] = _definitions(c.s, row["category_id"])
+        check_attribute_values(values, definitions, where)
+        if c.defaults:
+            values = with_defaults(values, definitions)
+    created = row.get("created") or c.stamp
+    for key in ("created", "modified"):
+        if row.get(key):
+            check_timestamp(row[key], f"{where}: {key}")
+    if row.get("origin_id") is not None:
+        check_id(row["origin_id"], f"{where}: the project it comes from")
+    if row.get("modified_by") is not None:
+        check_id(row["modified_by"], f"{where}: the coder who last changed it")
+    return (
+        ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
+        _check_note(row.get("note"), where), json.dumps(values) if values else EMPTY_JSON,
+        created, row.get("modified") or created, row.get("origin_id"), row.get("modified_by"),
+    ), given
 
 
 _RECORD_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
@@ -364,6 +419,12 @@ def _check_note(value: Any, where: str) -> str:
     if isinstance(value, str):
         value = normalise(value)
     return check_field(value, f"{where}: the note", LIMITS["note"])
+
+
+def _empty_values(s: Session, category_id: str, defaults: bool) -> str:
+    """The attribute values (JSON) ``_prepare_row`` stores for a row of this category without any."""
+    values = with_defaults({}, _definitions(s, category_id)) if defaults else {}
+    return json.dumps(values) if values else EMPTY_JSON
 
 
 def _check_values(value: Any, where: str) -> dict[str, Any]:

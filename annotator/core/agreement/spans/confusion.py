@@ -53,7 +53,10 @@ def _confusion(p: Prepared, a: int, b: int, pairs_by_doc=None) -> dict:
             "labels": list(p.categories) + [None], "matrix": conf.tolist()}
 
 
-def _disagreements_doc(doc: _Doc, p: Prepared) -> list[dict]:
+def _disagreements_doc(doc: _Doc, p: Prepared, shared: dict | None = None) -> list[dict]:
+    """The disagreements of one document. Entries where the coders hold the same values share one
+    ``coders`` dict (from ``shared``, kept across documents by the caller): a report lists hundreds
+    of thousands of them with a few hundred distinct ones, so the report is read-only data."""
     m, K = len(p.coders), len(p.categories)
     pts = np.unique(np.concatenate([np.array([0, doc.n], np.int64)] + [x for i in range(m) for x in doc.raw[i][:2]]))
     if pts.size < 2:
@@ -67,30 +70,27 @@ def _disagreements_doc(doc: _Doc, p: Prepared) -> list[dict]:
                 idx = np.searchsorted(e, starts, side="right")
                 inside = (idx < s.size) & (s[np.minimum(idx, s.size - 1)] <= starts)
                 codes[i] = codes[i] + inside.astype(codes.dtype) * (1 << k)
-    differ = (codes != codes[0]).any(axis=0)
-    if not differ.any():
+    differ = np.flatnonzero((codes != codes[0]).any(axis=0))
+    if not differ.size:
         return []
-    same_as_prev = np.concatenate(([False], (codes[:, 1:] == codes[:, :-1]).all(axis=0)))
-    out = []
-    run_start = None
-    ends = pts[1:]
-    names: dict = {}
+    # A differing stretch joins the entry before it when it follows that entry's last stretch
+    # directly and every coder holds the same values in both.
+    same_as_prev = (codes[:, differ[1:]] == codes[:, differ[1:] - 1]).all(axis=0) & (differ[1:] == differ[:-1] + 1)
+    new = np.concatenate(([True], ~same_as_prev))
+    first = differ[new]
+    last = differ[np.flatnonzero(np.concatenate((new[1:], [True])))]
+    shared = {} if shared is None else shared
+    values = list(map(tuple, codes[:, first].T.tolist()))
+    for key in set(values).difference(shared):
+        shared[key] = {c: _decode(p, K, v) for c, v in zip(p.coders, key)}
+    return [{"document": doc.doc_id, "start": start, "end": end, "coders": shared[key]}
+            for start, end, key in zip(starts[first].tolist(), pts[1:][last].tolist(), values)]
 
-    def decode(v):
-        if v not in names:
-            cats = [p.categories[k] for k in range(K) if v >> k & 1]
-            names[v] = None if not cats else cats[0] if len(cats) == 1 else cats
-        return names[v]
 
-    idxs = np.flatnonzero(differ)
-    for pos in idxs.tolist():
-        if run_start is not None and same_as_prev[pos] and out and out[-1]["end"] == int(starts[pos]):
-            out[-1]["end"] = int(ends[pos])
-            continue
-        run_start = pos
-        who = {c: decode(int(codes[i, pos])) for i, c in enumerate(p.coders)}
-        out.append({"document": doc.doc_id, "start": int(starts[pos]), "end": int(ends[pos]), "coders": who})
-    return out
+def _decode(p: Prepared, K: int, v: int):
+    """A coder's value in a disagreement: None, a category, or the list of the categories there."""
+    cats = [p.categories[k] for k in range(K) if v >> k & 1]
+    return None if not cats else cats[0] if len(cats) == 1 else cats
 
 
 def span_disagreements(texts, spans=None, coders=None, categories=None, documents=None) -> list[dict]:
@@ -100,4 +100,5 @@ def span_disagreements(texts, spans=None, coders=None, categories=None, document
     p = _prep(texts, spans, coders, categories, documents)
     if p.problem is not None:
         return []
-    return [d for doc in p.docs for d in _disagreements_doc(doc, p)]
+    shared: dict = {}
+    return [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)]

@@ -13,12 +13,14 @@ from annotator.core.agreement.common import Undefined, is_defined
 from annotator.core.agreement.spans.prepare import Prepared, _Doc, _prep
 from annotator.core.agreement.unitizing import (
     alphas_2016,
-    coincidences_2016,
+    coincidences_2016_by_part,
     k_cu_alphas_2016,
+    sorted_unique,
     u1995_alpha,
     u1995_expected_numerator,
     u1995_gaps,
     u1995_pair_disagreement,
+    u1995_pair_disagreement_by_part,
 )
 from annotator.core.errors import quoted
 
@@ -27,20 +29,43 @@ from annotator.core.errors import quoted
 # --------------------------------------------------------------------------------------------
 
 
-def _u1995_doc_stats(p: Prepared, doc: _Doc):
-    """Per category: (Σ δ² over coder pairs, unit lengths, gap lengths) for one document."""
+def _u1995_doc_stats(p: Prepared, doc: _Doc, d_sums=None):
+    """Per category: (Σ δ² over coder pairs, unit lengths, gap lengths) for one document
+    (``d_sums``: the Σ δ² of each category, if already known)."""
     m = len(p.coders)
     out = []
     for ci in range(len(p.categories)):
         units = [doc.merged[i][ci] for i in range(m)]
-        d_sum = 0.0
-        for i in range(m):
-            for j in range(i + 1, m):
-                d_sum += u1995_pair_disagreement(*units[i], *units[j])
+        if d_sums is None:
+            d_sum = 0.0
+            for i in range(m):
+                for j in range(i + 1, m):
+                    d_sum += u1995_pair_disagreement(*units[i], *units[j])
+        else:
+            d_sum = d_sums[ci]
         lens = np.concatenate([e - s for s, e in units]).astype(np.float64)
         gaps = np.concatenate([u1995_gaps(s, e, doc.n) for s, e in units])
         out.append((d_sum, lens, gaps))
     return out
+
+
+def _u1995_all_doc_stats(p: Prepared) -> list:
+    """``[_u1995_doc_stats(p, doc) for doc in p.docs]``, with every document's Σ δ² of a category
+    and coder pair found in one pass over all documents laid end to end (the same sums of whole
+    numbers, so the same figures: ``u1995_pair_disagreement_by_part``)."""
+    m, D, offsets = len(p.coders), len(p.docs), np.cumsum([0] + [d.n for d in p.docs])[:-1].tolist()
+    d_sums = np.zeros((D, len(p.categories)))
+    for ci in range(len(p.categories)):
+        pooled = []
+        for i in range(m):
+            units = [d.merged[i][ci] for d in p.docs]
+            pooled.append((np.concatenate([s + off for (s, _), off in zip(units, offsets)] + [np.zeros(0, np.int64)]),
+                           np.concatenate([e + off for (_, e), off in zip(units, offsets)] + [np.zeros(0, np.int64)]),
+                           np.repeat(np.arange(D), [s.size for s, _ in units])))
+        for i in range(m):
+            for j in range(i + 1, m):
+                d_sums[:, ci] += u1995_pair_disagreement_by_part(*pooled[i], *pooled[j], D)
+    return [_u1995_doc_stats(p, doc, d_sums[n].tolist()) for n, doc in enumerate(p.docs)]
 
 
 def _u1995(p: Prepared, docs, stats=None) -> dict:
@@ -98,12 +123,13 @@ def unitizing_alpha(texts, spans=None, coders=None, categories=None, documents=N
 # --------------------------------------------------------------------------------------------
 
 
-def _partition(doc: _Doc, i: int, cats: Sequence[int]):
+def _partition(doc: _Doc, i: int, cats: Sequence[int], edges: np.ndarray | None = None):
     """Coder i's partition of the document into segments: boundaries at every start and end of
-    the coder's (merged) units of the categories ``cats``; a segment's value is the bitmask of
-    the categories covering it (0 = gap)."""
+    the coder's (merged) units of the categories ``cats`` (and at ``edges``, default 0); a
+    segment's value is the bitmask of the categories covering it (0 = gap)."""
     pieces = [doc.merged[i][k] for k in cats]
-    pts = np.unique(np.concatenate([np.array([0], np.int64)] + [x for s, e in pieces for x in (s, e)]))
+    first = np.array([0], np.int64) if edges is None else edges
+    pts = sorted_unique(np.concatenate([first] + [x for s, e in pieces for x in (s, e)]))
     pts = pts[pts < doc.n] if doc.n > 0 else pts[:0]
     code = np.zeros(pts.size, dtype=object if len(cats) > 62 else np.int64)
     for bit, (s, e) in enumerate(pieces):
@@ -115,29 +141,36 @@ def _partition(doc: _Doc, i: int, cats: Sequence[int]):
 
 
 def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
-    """Per-document (l, f, w) of coincidences_2016 and the values: ``uniq[v]`` is the bitmask
-    (over ``cats``) of value v, 0 (the gap) first."""
-    m = len(p.coders)
-    parts = [[_partition(doc, i, cats) for i in range(m)] for doc in p.docs]
-    codes = [c for dp in parts for _, c in dp]
+    """Per-document (l, f, w) of coincidences_2016, as arrays over the documents (l: documents
+    × V × V), and the values: ``uniq[v]`` is the bitmask (over ``cats``) of value v, 0 (the gap)
+    first. One pass over the documents laid end to end, each coder's partition cut at every
+    document's start (``coincidences_2016_by_part``): each document's figures are its own."""
+    m, D = len(p.coders), len(p.docs)
+    offsets = np.cumsum([0] + [d.n for d in p.docs])
+    starts, empty = offsets[:-1], np.zeros(0, np.int64)
+    pooled = _Doc("pooled", int(offsets[-1]), None)
+    shifts = starts.tolist()
+    for i in range(m):
+        pooled.merged.append([tuple(np.concatenate([d.merged[i][k][side] + off for d, off in zip(p.docs, shifts)]
+                                                   + [empty]) for side in (0, 1)) for k in cats])
+    parts = [_partition(pooled, i, range(len(cats)), starts) for i in range(m)]
+    codes = [c for _, c in parts]
     allc = np.concatenate(codes + [np.zeros(1, dtype=codes[0].dtype if codes else np.int64)])
-    uniq = np.unique(allc)  # 0 (gap) sorts first
+    uniq = np.unique(allc) if allc.dtype == object else sorted_unique(allc)  # 0 (the gap) first
     V = uniq.size
-    stats = []
-    for doc, dp in zip(p.docs, parts):
-        if doc.n == 0:
-            stats.append((np.zeros((V, V)), np.zeros(V), np.zeros(V)))
+    part = [(s, np.searchsorted(uniq, c).astype(np.int64)) for s, c in parts]
+    block = max(1, (1 << 18) // (V * V))  # documents per pass, so that l has at most 2**18 cells
+    out = []
+    for b0 in range(0, D, block):
+        b1 = min(D, b0 + block)
+        lo, hi = int(starts[b0]), int(offsets[b1])
+        if hi == lo:
+            out.append((np.zeros((b1 - b0, V, V)), np.zeros((b1 - b0, V)), np.zeros((b1 - b0, V))))
             continue
-        part = [(s, np.searchsorted(uniq, c).astype(np.int64)) for s, c in dp]
-        stats.append(coincidences_2016(doc.n, part, V, cu=want_cu))
-    return stats, uniq
-
-
-def _sum_stats(stats):
-    l = sum(s[0] for s in stats)
-    f = sum(s[1] for s in stats)
-    w = sum(s[2] for s in stats)
-    return l, f, w
+        cut = [(np.searchsorted(s, lo), np.searchsorted(s, hi)) for s, _ in part]
+        out.append(coincidences_2016_by_part(hi - lo, [(s[a:z] - lo, v[a:z]) for (s, v), (a, z) in zip(part, cut)],
+                                             V, starts[b0:b1] - lo, cu=want_cu))
+    return tuple(np.concatenate([o[k] for o in out]) for k in range(3)), uniq
 
 
 def u_alpha_2016(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
@@ -185,7 +218,7 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         return res
     two = m == 2
     stats, uniq = _u2016_stats(p, range(len(p.categories)), want_cu=two)
-    total_stats = _sum_stats(stats)
+    total_stats = tuple(a.sum(0) for a in stats)  # sums of whole numbers: exact in any order
     res = alphas_2016(*total_stats, m, want_cu=two)
     if two:  # (k)cuα of the value "category k alone" (bitmask 1 << k; combined values are others)
         k_cu = k_cu_alphas_2016(total_stats[0], total_stats[2], m)
@@ -194,7 +227,7 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         res["cu_alpha"] = Undefined("cuα is computed for two coders only")
     if per_document:
         docs = []
-        for st in stats:
+        for st in zip(*stats):
             r = alphas_2016(*st, m, want_cu=two)
             if not two:
                 r["cu_alpha"] = res["cu_alpha"]
@@ -202,8 +235,7 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         res["per_document"] = docs
     per = {}
     for ci, cat in enumerate(p.categories):
-        st, _ = _u2016_stats(p, [ci], want_cu=False)
-        r = alphas_2016(*_sum_stats(st), m, want_cu=False)
+        r = alphas_2016(*(a.sum(0) for a in _u2016_stats(p, [ci], want_cu=False)[0]), m, want_cu=False)
         if not is_defined(r["u_alpha"]) and r["u_alpha"].reason == "nothing annotated":
             r = {k: Undefined(f"no units of category {quoted(cat)}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
         elif not two:
