@@ -126,14 +126,12 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from annotator.core.exchange.export_file import save
-    from annotator.core.exchange.merge import merge_files
+    from annotator.core.exchange.merge import write_merge
 
-    merged, report = merge_files(args.files)
-    save(merged, args.output)
-    print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
-          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)"
-          + (f", {len(merged['decisions'])} decision(s)" if merged["decisions"] else ""),
+    counts, report = write_merge(args.files, args.output)  # streamed: files of any size
+    print(f"merged {report.files} file(s) into {args.output}: {counts['annotations']} annotation(s) by "
+          f"{counts['annotators']} annotator(s) on {counts['documents']} document(s)"
+          + (f", {counts['decisions']} decision(s)" if counts["decisions"] else ""),
           file=summary_stream(args))
     print_list("differences resolved", report.conflicts, stream=summary_stream(args))
     print_list("decisions in conflict (decide these units again)", report.decision_conflicts,

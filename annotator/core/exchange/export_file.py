@@ -59,6 +59,11 @@ class Scope:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
+def encode_item(item: Any) -> bytes:
+    """A list item as the file holds it (write_stream), without the comma and the line end."""
+    return _ENCODE(item).encode("utf-8")
+
+
 def _object(text: str, what: str, warn) -> Any:
     """A JSON column's value, made valid for writing: a value stored before such values were
     refused (a lone surrogate, NaN) is written as U+FFFD or null, with one ``warn`` line each."""

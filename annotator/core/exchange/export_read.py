@@ -20,7 +20,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ from annotator.core.exchange.json_stream import JSONStream, StreamedList, Stream
 from annotator.core.files import MissingFileError, open_bounded, parse_json
 
 MAX_FILE_BYTES = 8 * 1024**3  # 8 GiB; an export of 1,000,000 annotations is about 0.7 GB
-CHUNK = 5000  # annotations checked (and imported) at a time
+CHUNK = 5000  # annotations checked (and imported) at a time, at most
+CHUNK_CHARS = 8 * 1024 * 1024  # and at most about this many characters of the file (long notes)
 _NOT_AN_EXPORT = "; not an Annotator export"  # after "not UTF-8 text"
 
 
@@ -103,14 +103,31 @@ def _read(stream: JSONStream, name: str, spool) -> StreamedExport:
     check = HeadCheck(head, name)
     if spooled:
         spool.seek(0)
-        live = (json.loads(line) for line in spool)
-    return StreamedExport(name, upgraded(dict(head, annotations=[])), _chunks(check, live, members, head, name))
+        sized = ((json.loads(line), len(line)) for line in spool)
+    else:
+        sized = _sized(live, stream)
+    return StreamedExport(name, upgraded(dict(head, annotations=[])), _chunks(check, sized, members, head, name))
 
 
-def _chunks(check: HeadCheck, items: Iterable[Any], members, head: dict[str, Any],
+def _sized(items: Iterable[Any], stream: JSONStream) -> Iterator[tuple[Any, int]]:
+    """Each item with the characters it took in the file."""
+    before = stream.position
+    for item in items:
+        yield item, stream.position - before
+        before = stream.position
+
+
+def _chunks(check: HeadCheck, sized: Iterator[tuple[Any, int]], members, head: dict[str, Any],
             name: str) -> Iterator[list[dict[str, Any]]]:
-    items = iter(items)
-    while chunk := list(islice(items, CHUNK)):
+    chunk, chars = [], 0
+    for item, size in sized:
+        chunk.append(item)
+        chars += size
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
+            check.chunk(chunk)
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
         check.chunk(chunk)
         yield chunk
     late = dict(members)  # what follows the annotations (nothing, in Annotator's own layout)

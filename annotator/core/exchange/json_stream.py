@@ -56,6 +56,12 @@ class JSONStream:
         self._lines = 0  # newlines in the text already dropped from the buffer
         self._column = 0  # characters after the last of them
         self._bytes = 0  # bytes read
+        self._dropped = 0  # characters dropped from the buffer
+
+    @property
+    def position(self) -> int:
+        """The characters read so far (a measure of the size of what was read between two calls)."""
+        return self._dropped + self._pos
 
     # -- the buffer ------------------------------------------------------------------------------
 
@@ -69,6 +75,7 @@ class JSONStream:
         self._lines += newlines
         self._column = len(gone) - gone.rfind("\n") - 1 if newlines else self._column + len(gone)
         parts, size = [self._buf[self._pos:]], len(self._buf) - self._pos
+        self._dropped += self._pos
         self._buf, self._pos = "", 0
         while not self._eof and (size < at_least or len(parts) == 1):
             block = self._handle.read(READ_BYTES)
