@@ -94,7 +94,7 @@ def big_run(tmp: Path, env: dict, annotations: int, failures: list[str]) -> None
     if team.exists() and team.read_bytes() != export.read_bytes():  # merge(A) is A
         failures.append("merge of the one file is not byte-identical to it")
     for name, r in rows:
-        met = "met" if r.seconds <= TARGET_S and r.peak_mb <= TARGET_MB else "MISSED"
+        met = "met" if r.returncode == 0 and r.seconds <= TARGET_S and r.peak_mb <= TARGET_MB else "MISSED"
         print(f"{name}: {r.seconds:.2f} s, peak {r.peak_mb:.0f} MB for {annotations:,} annotations "
               f"({size:.0f} MB file; target {TARGET_S:.0f} s, {TARGET_MB:.0f} MB) — {met}")
     for path in (export, team, empty):

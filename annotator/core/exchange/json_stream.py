@@ -186,13 +186,17 @@ class JSONStream:
                         pass
                 else:
                     yield key, self._value()
-                after = self._skip()
-                self._pos += 1
-                if after == "}":
+                if self._closed("}"):
                     break
-                if after != ",":
-                    self._fail("Expecting ',' delimiter", self._pos - 1)
         self._end()
+
+    def _closed(self, closing: str) -> bool:
+        """After a member or an item: True at ``closing``, False at a comma (both passed)."""
+        after = self._skip()
+        self._pos += 1
+        if after != closing and after != ",":
+            self._fail("Expecting ',' delimiter", self._pos - 1)
+        return after == closing
 
     def _items(self) -> Iterator[Any]:
         if self._skip() == "]":
@@ -200,12 +204,8 @@ class JSONStream:
             return
         while True:
             yield self._value()
-            after = self._skip()
-            self._pos += 1
-            if after == "]":
+            if self._closed("]"):
                 return
-            if after != ",":
-                self._fail("Expecting ',' delimiter", self._pos - 1)
 
     def _end(self) -> None:
         if self._skip():
