@@ -81,6 +81,7 @@ import bisect
 import io
 import json
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -175,22 +176,27 @@ def write_other(project, path: str | Path, fmt: str, scope: Scope = Scope(), raw
                 warn=None) -> dict[str, int]:
     """Export ``project`` (limited to ``scope``) in ``fmt``, a key of EXPORT_FORMATS, to ``path``
     (``-``: standard output); returns how many annotations, documents and annotators. The CSV is
-    streamed from the database to the file (read twice: first for the attribute columns), so its
-    memory stays that of the Annotator export; the others are built whole."""
+    streamed from the database to the file (through a temporary file, until the attribute columns
+    are known), so its memory stays that of the Annotator export; the others are built whole."""
     if fmt != "csv":
         data = build_export(project, scope, warn=warn)
         write_text(path, render(fmt, data, raw_csv, project.info().id))
         return {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
-    first = export_stream(project, scope, warn=lambda line: None)  # ``warn`` hears each line once, below
-    names = _attribute_names(first, first["annotations"])
-    data = export_stream(project, scope, warn=warn)
-    with open_output(path) as handle:
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        try:
-            count = _write_csv(text, data, names, raw_csv)
-            text.flush()
-        finally:
-            text.detach()  # the handle stays open_output's to close
+    data = export_stream(project, scope, include_text=False, warn=warn)
+    with tempfile.TemporaryFile() as spool:  # the rows wait here while their attribute names are gathered
+        names = {a["name"] for c in data["categories"] for a in c.get("attributes") or []}
+        for ann in data["annotations"]:
+            names.update(ann["attributes"])
+            spool.write(json.dumps(ann).encode() + b"\n")
+        spool.seek(0)
+        data["annotations"] = (json.loads(line) for line in spool)
+        with open_output(path) as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            try:
+                count = _write_csv(text, data, sorted(names), raw_csv)
+                text.flush()
+            finally:
+                text.detach()  # the handle stays open_output's to close
     return {"annotations": count, "documents": len(data["documents"]), "annotators": len(data["annotators"])}
 
 
