@@ -197,7 +197,8 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
 
 def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
     """Write the file to ``out``: UTF-8, header fields first, then each list with one item per line.
-    The lists must already be in canonical order (they may be iterators). Returns their sizes."""
+    The lists must already be in canonical order (they may be iterators; an item may come already
+    encoded, as ``encode_item`` bytes). Returns their sizes."""
     counts: dict[str, int] = {}
     out.write(b"{\n")
     for key in ("format", "version", "offsets", "settings"):
@@ -213,10 +214,10 @@ def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
         out.write(f'"{key}":[\n'.encode())
         count = 1
         for item in items:
-            out.write((_ENCODE(held) + ",\n").encode("utf-8"))
+            out.write(_line(held) + b",\n")
             held = item
             count += 1
-        out.write((_ENCODE(held) + "\n").encode("utf-8"))
+        out.write(_line(held) + b"\n")
         out.write(end)
         counts[key] = count
     out.write(b"}\n")
@@ -224,6 +225,10 @@ def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
 
 
 _END = object()
+
+
+def _line(item: Any) -> bytes:
+    return item if type(item) is bytes else _ENCODE(item).encode("utf-8")
 
 
 def dumps(data: dict[str, Any]) -> bytes:

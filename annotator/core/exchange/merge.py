@@ -84,17 +84,19 @@ def write_merge(paths: Iterable[str | Path], output: str | Path) -> tuple[dict[s
         gold = merged.pop("gold")
         check = ExportCheck(merged, "merged file")
 
-        def annotations() -> Iterator[dict[str, Any]]:
+        def annotations() -> Iterator[bytes]:  # each line checked before it is written, as it was kept
             chunk: list[dict[str, Any]] = []
-            for ann in store.merged(gold):
-                chunk.append(ann)
+            lines: list[bytes] = []
+            for line in store.lines(gold):
+                chunk.append(json.loads(line))
+                lines.append(line)
                 if len(chunk) == CHUNK:
                     check.annotations(chunk)
-                    yield from chunk
-                    chunk = []
+                    yield from lines
+                    chunk, lines = [], []
             check.annotations(chunk)
             check.finish()
-            yield from chunk
+            yield from lines
 
         merged["annotations"] = annotations()
         return save(merged, output), report
@@ -272,9 +274,14 @@ class _Annotations:
                                   ann["annotator_id"] == GOLD_ID)
         self._size += len(line)
 
-    def merged(self, gold: set[str]) -> Iterator[dict[str, Any]]:
-        """The annotations kept (of the gold layer, those in ``gold``), in canonical order."""
+    def lines(self, gold: set[str]) -> Iterator[bytes]:
+        """The annotations kept (of the gold layer, those in ``gold``), in canonical order, each
+        as its line of the file (``encode_item``)."""
         order = sorted((entry[0], entry[1], entry[2], ann_id) for ann_id, entry in self._index.items()
                        if not entry[6] or ann_id in gold)
         for *_, ann_id in order:
-            yield json.loads(self._read(self._index[ann_id]))
+            yield self._read(self._index[ann_id])
+
+    def merged(self, gold: set[str]) -> Iterator[dict[str, Any]]:
+        """``lines`` decoded."""
+        return map(json.loads, self.lines(gold))
