@@ -124,15 +124,19 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
     """Import export files into ``project``; see the module docstring. Raises ExchangeError
     (the project unchanged) when a file is not a valid export. Each file is read as a stream
     (export_read) and imported a chunk of annotations at a time, all in the one transaction, which
-    a file found invalid at any point rolls back whole. ``progress(0, 0, label)`` says which file."""
+    a file found invalid at any point rolls back whole. ``progress(0, 0, label)`` says which step
+    is running: "Reading NAME…" as a file is opened and its head read, "Importing…" as its
+    annotations are read and imported."""
     paths = [Path(path) for path in paths]
     summary = AnnotationImportReport(files=paths)
     local_project = project.info().id
     with project.transaction(backup="before-annotation-import") as tx:
         for path in paths:
             if progress:
-                progress(0, 0, f"Importing {path.name}…")
+                progress(0, 0, f"Reading {path.name}…")
             with open_export(path) as export:
+                if progress:
+                    progress(0, 0, "Importing…")
                 _apply(tx.session, export.head, export.chunks(), path.name, local_project, summary)
     return _summed(summary, tx.backup)
 
