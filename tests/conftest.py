@@ -41,6 +41,15 @@ def annotator_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def streamed_export_equals_full_parse(monkeypatch):
+    """Every export file read as a stream is also parsed whole; both must agree (stream_check)."""
+    from annotator.core.exchange import export_read
+    from tests.stream_check import read_and_compare
+
+    monkeypatch.setattr(export_read, "_read", read_and_compare)
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The shared sample corpus beside the repo (read, never copied); see ``shared``."""

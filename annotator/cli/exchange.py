@@ -65,8 +65,7 @@ def _pick(kind: str, wanted: str | None, names: dict[str, str]) -> frozenset[str
 
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.exchange import other_formats as formats
-    from annotator.core.exchange.export_file import GOLD_ONLY, Scope, build_export, write_export
-    from annotator.core.files import write_text
+    from annotator.core.exchange.export_file import GOLD_ONLY, Scope, write_export
     from annotator.core.project.project import Project
 
     fmt = args.format or formats.format_for_extension(args.output) or "annotator"
@@ -87,10 +86,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         if fmt == "annotator":  # streamed from the database to the file
             counts = write_export(project, args.output, scope, include_text=not args.no_text, warn=warn)
-        else:
-            data = build_export(project, scope, warn=warn)
-            write_text(args.output, formats.render(fmt, data, args.raw_csv, project.info().id))
-            counts = {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
+        else:  # the CSV streamed too
+            counts = formats.write_other(project, args.output, fmt, scope, args.raw_csv, warn=warn)
     decisions = f" and {counts['decisions']} decision(s)" if counts.get("decisions") else ""
     print(f"exported {counts['annotations']} {'gold ' if args.gold else ''}annotation(s){decisions} on "
           f"{counts['documents']} document(s) by {counts['annotators']} annotator(s) to {args.output} ({fmt})",
@@ -126,14 +123,12 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from annotator.core.exchange.export_file import save
-    from annotator.core.exchange.merge import merge_files
+    from annotator.core.exchange.merge import write_merge
 
-    merged, report = merge_files(args.files)
-    save(merged, args.output)
-    print(f"merged {report.files} file(s) into {args.output}: {len(merged['annotations'])} annotation(s) by "
-          f"{len(merged['annotators'])} annotator(s) on {len(merged['documents'])} document(s)"
-          + (f", {len(merged['decisions'])} decision(s)" if merged["decisions"] else ""),
+    counts, report = write_merge(args.files, args.output)  # streamed: files of any size
+    print(f"merged {report.files} file(s) into {args.output}: {counts['annotations']} annotation(s) by "
+          f"{counts['annotators']} annotator(s) on {counts['documents']} document(s)"
+          + (f", {counts['decisions']} decision(s)" if counts["decisions"] else ""),
           file=summary_stream(args))
     print_list("differences resolved", report.conflicts, stream=summary_stream(args))
     print_list("decisions in conflict (decide these units again)", report.decision_conflicts,

@@ -25,7 +25,8 @@ A process killed while writing leaves its temporary file behind; the next write 
 removes temporary files of that target whose process is gone (or that are over an hour old).
 ``storage.backups.copy_project`` writes a project copy the same way (``temp_path``, ``sync_folder``).
 
-CSV cells go through ``csv_cell`` (see there); ``csv_text`` builds a whole CSV file with it.
+CSV cells go through ``csv_cell`` (see there); ``csv_text`` builds a whole CSV file with it, ``write_csv``
+writes one to a text handle as its rows come.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from annotator.core.errors import AnnotatorError, ReadError
 
@@ -374,13 +375,22 @@ def csv_cell(value: Any, raw: bool = False) -> Any:
 
 
 def csv_text(rows: Iterable[Iterable[Any]], raw: bool = False) -> str:
-    """A whole CSV file, rows ending with ``\\n``, every cell through ``csv_cell``. A row holding a
-    carriage return is written with every cell quoted (Python's writer leaves a lone ``\\r``
-    unquoted when rows end with ``\\n``, which would split the row for readers)."""
+    """A whole CSV file, rows ending with ``\\n``, every cell through ``csv_cell`` (see ``write_csv``)."""
     out = io.StringIO()
+    write_csv(out, rows, raw)
+    return out.getvalue()
+
+
+def write_csv(out: TextIO, rows: Iterable[Iterable[Any]], raw: bool = False) -> int:
+    """Write CSV rows to ``out`` as they come, rows ending with ``\\n``, every cell through
+    ``csv_cell``; returns how many. A row holding a carriage return is written with every cell
+    quoted (Python's writer leaves a lone ``\\r`` unquoted when rows end with ``\\n``, which would
+    split the row for readers)."""
     minimal = csv.writer(out, lineterminator="\n")
     quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    count = 0
     for row in rows:
         cells = [csv_cell(cell, raw) for cell in row]
         (quote_all if any(isinstance(c, str) and "\r" in c for c in cells) else minimal).writerow(cells)
-    return out.getvalue()
+        count += 1
+    return count

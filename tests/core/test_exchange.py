@@ -173,10 +173,11 @@ def test_bad_files_get_one_clear_message_and_change_nothing(team, tmp_path, case
 
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    # issue 16: the limit is a protection of 8 GiB (it was 128 MiB, below what export writes)
     path = tmp_path / "huge.json"
-    with path.open("wb") as handle:  # a sparse 200 MB file: cheap to make
-        handle.truncate(200 * 1024 * 1024)
-    with pytest.raises(ExchangeError, match=r"the file is 200 MiB; exports of up to 128 MiB are accepted"):
+    with path.open("wb") as handle:  # a sparse 9 GiB file: cheap to make
+        handle.truncate(9 * 1024**3)
+    with pytest.raises(ExchangeError, match=r"the file is 9216 MiB; exports of up to 8192 MiB are accepted"):
         read_export(path)
 
 

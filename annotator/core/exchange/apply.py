@@ -1,8 +1,10 @@
 """Importing export files into a project (``annotator import-annotations``, File → Import Annotations).
 
-All files of one import are read and checked first; a file that is not a valid export refuses the
-whole import. Then everything is applied in one transaction, committed after a backup of the state
-before (none when the import changes nothing):
+All files of one import are applied in one transaction, committed after a backup of the state
+before (none when the import changes nothing). Each file is read as a stream (export_read) and
+its annotations are checked and applied a chunk at a time, so a file of any size imports in
+bounded memory; a file that is not a valid export, wherever the problem is, refuses the whole
+import (the transaction is rolled back: the project is as it was). Within the transaction:
 
 - documents are matched by SHA-256; a missing one is created from the file's text (keeping its
   id), or reported when the file carries no text (its annotations are rejected);
@@ -52,7 +54,7 @@ from annotator.core.exchange.decisions import (
     kept_gold,
     surviving,
 )
-from annotator.core.exchange.export_file import read_export
+from annotator.core.exchange.export_read import open_export
 from annotator.core.project.annotations import annotation_records, insert_annotations
 from annotator.core.project.categories import insert_category
 from annotator.core.project.changes import NOTHING, Changes, Progress
@@ -120,14 +122,23 @@ class AnnotationImportReport:
 def import_annotations(project: Project, paths: Iterable[str | Path],
                        progress: Progress | None = None) -> AnnotationImportReport:
     """Import export files into ``project``; see the module docstring. Raises ExchangeError
-    (the project unchanged) when a file is not a valid export. ``progress(0, 0, label)`` says
-    which step is running."""
-    loaded = []
-    for path in map(Path, paths):
-        if progress:
-            progress(0, 0, f"Reading {path.name}…")
-        loaded.append((path, read_export(path)))
-    return import_read_exports(project, loaded, progress)
+    (the project unchanged) when a file is not a valid export. Each file is read as a stream
+    (export_read) and imported a chunk of annotations at a time, all in the one transaction, which
+    a file found invalid at any point rolls back whole. ``progress(0, 0, label)`` says which step
+    is running: "Reading NAME…" as a file is opened and its head read, "Importing…" as its
+    annotations are read and imported."""
+    paths = [Path(path) for path in paths]
+    summary = AnnotationImportReport(files=paths)
+    local_project = project.info().id
+    with project.transaction(backup="before-annotation-import") as tx:
+        for path in paths:
+            if progress:
+                progress(0, 0, f"Reading {path.name}…")
+            with open_export(path) as export:
+                if progress:
+                    progress(0, 0, "Importing…")
+                _apply(tx.session, export.head, export.chunks(), path.name, local_project, summary)
+    return _summed(summary, tx.backup)
 
 
 def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any]]],
@@ -141,8 +152,12 @@ def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any
     local_project = project.info().id
     with project.transaction(backup=backup) as tx:
         for path, data in loaded:
-            _apply(tx.session, data, path.name, local_project, summary)
-    summary.backup = tx.backup
+            _apply(tx.session, data, [data["annotations"]], path.name, local_project, summary)
+    return _summed(summary, tx.backup)
+
+
+def _summed(summary: AnnotationImportReport, backup: Path | None) -> AnnotationImportReport:
+    summary.backup = backup
     wrote = (summary.documents_added or summary.categories_added or summary.annotators_added
              or summary.annotations_added or summary.annotations_updated
              or summary.statuses_added or summary.statuses_updated or summary.settings_applied
@@ -151,7 +166,10 @@ def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any
     return summary
 
 
-def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: AnnotationImportReport) -> None:
+def _apply(s, data: dict[str, Any], chunks: Iterable[list[dict[str, Any]]], name: str, local_project: str,
+           summary: AnnotationImportReport) -> None:
+    """One file into the project: ``data`` is its head (every list but the annotations), which
+    come as ``chunks`` (the file read as a stream: each checked before it comes)."""
     # Provenance: remember the other projects the annotations come from.
     for proj in data["projects"]:
         if proj["id"] != local_project and s.get(Origin, proj["id"]) is None:
@@ -222,47 +240,49 @@ def _apply(s, data: dict[str, Any], name: str, local_project: str, summary: Anno
 
     # Annotations (of the gold layer, only those the decisions kept make).
     plan = _plan_decisions(s, data, doc_map, name, summary)
-    existing = annotation_records(s, [a["id"] for a in data["annotations"]])
-    new_rows = []
-    for ann in data["annotations"]:
-        label = f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
-        if ann["annotator_id"] == GOLD_ID and ann["id"] not in plan.gold:
-            continue  # made by a decision that was replaced
-        if ann["document_id"] not in doc_map:
-            summary.rejected.append(f"{label}: its document is not in the project")
-            continue
-        start, end = _anchor(texts[ann["document_id"]], ann)
-        if start is None:
-            summary.rejected.append(f"{label}: {end}")
-            continue
-        if ann["attributes"]:
-            try:
-                check_attribute_values(ann["attributes"], local[cat_map[ann["category_id"]]].attributes or [], label)
-            except ValidationError as exc:
-                summary.rejected.append(str(exc))
+    for chunk in chunks:  # a file read as a stream: its annotations a chunk at a time
+        existing = annotation_records(s, [a["id"] for a in chunk])
+        new_rows = []
+        for ann in chunk:
+            label = f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
+            if ann["annotator_id"] == GOLD_ID and ann["id"] not in plan.gold:
+                continue  # made by a decision that was replaced
+            if ann["document_id"] not in doc_map:
+                summary.rejected.append(f"{label}: its document is not in the project")
                 continue
-        if (start, end) != (ann["start"], ann["end"]):
-            summary.reanchored.append(f"{label}: moved from {ann['start']}–{ann['end']} to {start}–{end}")
-        row = {
-            "id": ann["id"], "document_id": doc_map[ann["document_id"]], "category_id": cat_map[ann["category_id"]],
-            "annotator_id": ann["annotator_id"], "start": start, "end": end, "note": ann["note"],
-            "attributes": ann["attributes"], "created": ann["created"], "modified": ann["modified"],
-            "origin_id": None if ann["project_id"] == local_project else ann["project_id"],
-            "modified_by": ann["modified_by"],
-        }
-        mine = existing.get(ann["id"])
-        if mine is None:
-            new_rows.append(row)
-        elif mine == row:
-            summary.annotations_skipped += 1
-        elif row["modified"] > mine["modified"]:
-            _update(s, row)
-            summary.annotations_updated += 1
-            summary.conflicts.append(f"{label}: differs from the project's; the file's is newer and replaced it")
-        else:
-            summary.conflicts.append(f"{label}: differs from the project's; the project's is newer and was kept")
-    insert_annotations(s, new_rows)
-    summary.annotations_added += len(new_rows)
+            start, end = _anchor(texts[ann["document_id"]], ann)
+            if start is None:
+                summary.rejected.append(f"{label}: {end}")
+                continue
+            if ann["attributes"]:
+                try:
+                    definitions = local[cat_map[ann["category_id"]]].attributes or []
+                    check_attribute_values(ann["attributes"], definitions, label)
+                except ValidationError as exc:
+                    summary.rejected.append(str(exc))
+                    continue
+            if (start, end) != (ann["start"], ann["end"]):
+                summary.reanchored.append(f"{label}: moved from {ann['start']}–{ann['end']} to {start}–{end}")
+            row = {
+                "id": ann["id"], "document_id": doc_map[ann["document_id"]], "category_id": cat_map[ann["category_id"]],
+                "annotator_id": ann["annotator_id"], "start": start, "end": end, "note": ann["note"],
+                "attributes": ann["attributes"], "created": ann["created"], "modified": ann["modified"],
+                "origin_id": None if ann["project_id"] == local_project else ann["project_id"],
+                "modified_by": ann["modified_by"],
+            }
+            mine = existing.get(ann["id"])
+            if mine is None:
+                new_rows.append(row)
+            elif mine == row:
+                summary.annotations_skipped += 1
+            elif row["modified"] > mine["modified"]:
+                _update(s, row)
+                summary.annotations_updated += 1
+                summary.conflicts.append(f"{label}: differs from the project's; the file's is newer and replaced it")
+            else:
+                summary.conflicts.append(f"{label}: differs from the project's; the project's is newer and was kept")
+        insert_annotations(s, new_rows)
+        summary.annotations_added += len(new_rows)
     _apply_decisions(s, plan, name, summary)
     _apply_statuses(s, data, doc_map, summary)
     _apply_settings(s, data, name, summary)

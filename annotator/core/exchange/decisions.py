@@ -52,13 +52,14 @@ def _key(item: dict[str, Any]) -> str:
 # -- checking ---------------------------------------------------------------------------------
 
 
-def check_decisions(data: dict[str, Any], lengths: dict[str, int], fail: Callable) -> None:
+def check_decisions(data: dict[str, Any], lengths: dict[str, int], fail: Callable,
+                    annotations: dict[str, dict[str, Any]]) -> None:
     """Version 3: each decision names a document of the file, a known kind, its extent inside the
     document, a coder as its decider (who, like ``modified_by``, may be absent from the file), and
     gold annotations of the file that it alone made; a coder annotation it took (``sources``) may
     be absent (a gold-only export), but one that is there is a coder's on the same document. Every
-    gold annotation is made by one decision."""
-    annotations = {a["id"]: a for a in data["annotations"]}
+    gold annotation is made by one decision (export_check checks it). ``annotations``: the file's
+    annotations that the decisions name, by id (each with its annotator_id and document_id)."""
     for index, entry in enumerate(data["annotators"]):
         if entry.get("role", role(entry["id"])) != role(entry["id"]):
             fail(["annotators", index, "role"], f"is {quoted(entry['role'])} but must be {quoted(role(entry['id']))}"
@@ -119,9 +120,6 @@ def check_decisions(data: dict[str, Any], lengths: dict[str, int], fail: Callabl
             if other in ids:
                 fail([*where, "replaces", at], f"decision {other} is in the file: a replaced decision is dropped, "
                                                "never kept beside the one that replaced it")
-    for index, ann in enumerate(data["annotations"]):
-        if ann["annotator_id"] == GOLD_ID and ann["id"] not in made_by:
-            fail(["annotations", index], f"gold annotation {ann['id']} is made by no decision in the file")
 
 
 # -- joining ----------------------------------------------------------------------------------

@@ -17,35 +17,29 @@ from __future__ import annotations
 import io
 import json
 import logging
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import fastjsonschema
-
-from annotator.core import resources
-from annotator.core.errors import ExchangeError, ReadError, brief, quoted
+from annotator.core.errors import quoted
 from annotator.core.exchange.decisions import canonical_decision, decision_order, role
 from annotator.core.exchange.export_check import LISTS, check_export, json_path
 from annotator.core.exchange.export_lines import read_lines
-from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json
+from annotator.core.exchange.export_read import MAX_FILE_BYTES, open_export, parse_export, read_export
+from annotator.core.exchange.export_schema import FORMAT, READS, VERSION
+from annotator.core.files import open_bounded, open_output
 from annotator.core.project.project import LOCAL_SETTINGS
 from annotator.core.storage.tables import GOLD_ID
-from annotator.core.text import mend_value, value_problems
+from annotator.core.text import mend_value
 
 log = logging.getLogger(__name__)
 
-FORMAT = "annotator-export"
-VERSION = 3
-READS = (1, 2, 3)  # the versions read; an older one is upgraded in memory (_upgraded)
 OFFSETS = {"unit": "code_point", "end": "exclusive"}
 CONTEXT_CHARS = 32  # prefix and suffix kept with each quote
-MAX_FILE_BYTES = 128 * 1024 * 1024
 WRITTEN = ("projects", "categories", "annotators", "documents", "statuses", "decisions", "annotations")  # file order
 
 __all__ = ["FORMAT", "LISTS", "OFFSETS", "READS", "VERSION", "Scope", "build_export", "canonical", "check_export",
-           "dumps", "export_stream", "json_path", "parse_export", "read_export", "save", "write_export"]
+           "dumps", "export_stream", "json_path", "open_export", "parse_export", "read_export", "save", "write_export"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +57,11 @@ class Scope:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def encode_item(item: Any) -> bytes:
+    """A list item as the file holds it (write_stream), without the comma and the line end."""
+    return _ENCODE(item).encode("utf-8")
 
 
 def _object(text: str, what: str, warn) -> Any:
@@ -198,7 +197,8 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
 
 def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
     """Write the file to ``out``: UTF-8, header fields first, then each list with one item per line.
-    The lists must already be in canonical order (they may be iterators). Returns their sizes."""
+    The lists must already be in canonical order (they may be iterators; an item may come already
+    encoded, as ``encode_item`` bytes). Returns their sizes."""
     counts: dict[str, int] = {}
     out.write(b"{\n")
     for key in ("format", "version", "offsets", "settings"):
@@ -214,10 +214,10 @@ def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
         out.write(f'"{key}":[\n'.encode())
         count = 1
         for item in items:
-            out.write((_ENCODE(held) + ",\n").encode("utf-8"))
+            out.write(_line(held) + b",\n")
             held = item
             count += 1
-        out.write((_ENCODE(held) + "\n").encode("utf-8"))
+        out.write(_line(held) + b"\n")
         out.write(end)
         counts[key] = count
     out.write(b"}\n")
@@ -225,6 +225,10 @@ def write_stream(out: BinaryIO, data: dict[str, Any]) -> dict[str, int]:
 
 
 _END = object()
+
+
+def _line(item: Any) -> bytes:
+    return item if type(item) is bytes else _ENCODE(item).encode("utf-8")
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -247,191 +251,13 @@ def write_export(project, path: str | Path, scope: Scope = Scope(), include_text
     return save(export_stream(project, scope, include_text, warn), path)
 
 
-# -- reading ---------------------------------------------------------------------------------
-
-_validators: dict[int, Any] = {}
-
-
-def _schema_validator(version: int = VERSION):
-    """The compiled JSON Schema of ``version`` (one of READS)."""
-    if version not in _validators:
-        schema = resources.read_json("formats", f"annotator-export-v{version}.schema.json")
-        # Draft 2020-12 as written; the keywords it uses mean the same in fastjsonschema's draft 7.
-        # Formats are left to check_export, whose messages say what a timestamp must look like.
-        _validators[version] = fastjsonschema.compile(schema, use_default=False, use_formats=False)
-    return _validators[version]
-
-
-_NOT_AN_EXPORT = "; not an Annotator export"  # after "not UTF-8 text"
-
-
-def read_export(path: str | Path) -> dict[str, Any]:
-    """Read and check an export file; ExchangeError (naming the file, the place and the reason)
-    for anything that is not a valid version-1, -2 or -3 Annotator export. An older file
-    comes back as version 3 (see the module docstring)."""
-    path = Path(path)
-    try:
-        with _open(path) as handle:
-            data = _read_lines(handle)
-            if data is None:
-                handle.seek(0)
-                data = parse_json(handle.read(), str(path), ExchangeError, _NOT_AN_EXPORT, truncated=True)
-    except MissingFileError:
-        raise ExchangeError(f"{path}: no such file") from None
-    except ReadError as exc:
-        raise ExchangeError(f"{path}: {exc}") from None
-    return _checked(data, str(path))
-
-
-def _open(path: Path):
-    return open_bounded(path, MAX_FILE_BYTES, "exports")
-
-
-def parse_export(raw: bytes, name: str) -> dict[str, Any]:
-    """Check the bytes of an export file; see ``read_export``."""
-    return _checked(parse_json(raw, name, ExchangeError, _NOT_AN_EXPORT, truncated=True), name)
+# -- reading (export_read) -------------------------------------------------------------------
 
 
 def _read_lines(source: Path | BinaryIO) -> dict[str, Any] | None:
-    """The file (a path, or a handle at its start) read a line at a time (export_lines), or None
-    when it is not in Annotator's layout: the caller then parses it whole."""
+    """The file (a path, or a handle at its start) read whole a line at a time (export_lines), or
+    None when it is not in Annotator's layout. export_read reads every layout as a stream."""
     if isinstance(source, Path):
-        with _open(source) as handle:
+        with open_bounded(source, MAX_FILE_BYTES, "exports") as handle:
             return read_lines(handle)
     return read_lines(source)
-
-
-def _checked(data: Any, name: str) -> dict[str, Any]:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ExchangeError(f"{name}: not an Annotator export (no \"format\": \"{FORMAT}\"; another tool's JSON?)")
-    version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise ExchangeError(f"{name}: export version {version} was written by a newer Annotator; "
-                            f"this one reads version {VERSION}. Update Annotator.")
-    problem = _value_problem(data)
-    if problem is not None:
-        raise ExchangeError(f"{name}: {problem}")
-    _whole_numbers(data, name)
-    error = _schema_error(data, version if version in READS else VERSION)
-    if error is not None:
-        raise ExchangeError(f"{name}: {error}")
-    check_export(data, name)
-    return _upgraded(data)
-
-
-def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
-    """A checked file as version 3: a version-1 file gets empty settings and statuses, and
-    ``modified_by`` null on each annotation (version 1 did not record who last changed one); an
-    older file gets no decisions, and each annotator its role."""
-    if data["version"] == 1:
-        data["settings"], data["statuses"] = {}, []
-        for ann in data["annotations"]:
-            ann["modified_by"] = None
-    if data["version"] < VERSION:
-        data["version"], data["decisions"] = VERSION, []
-        for entry in data["annotators"]:
-            entry["role"] = role(entry["id"])
-    return data
-
-
-# The whole-number fields: a JSON Schema "integer" is any number with a zero fractional part, so
-# 0.0 passes the schema; it is read as the integer it equals, and 0.5 is refused here.
-_WHOLE_NUMBERS = (("documents", ("length",)), ("annotations", ("start", "end")), ("categories", ("position",)),
-                  ("decisions", ("start", "end")))
-
-
-def _whole_numbers(data: dict[str, Any], name: str) -> None:
-    """Turn each whole-number field written as a float with no fraction (``0.0``) into the int it
-    equals, in place, before the schema check; ExchangeError with the JSON path for ``0.5``."""
-    for key, fields in _WHOLE_NUMBERS:
-        items = data.get(key)
-        for index, entry in enumerate(items if isinstance(items, list) else ()):
-            for field in fields:
-                value = entry.get(field) if isinstance(entry, dict) else None
-                if not isinstance(value, float) or not math.isfinite(value):
-                    continue  # the schema and check_export say what is wrong with anything else
-                if not value.is_integer():
-                    raise ExchangeError(f"{name}: {json_path([key, index, field])}: must be a whole number "
-                                        f"(got {value!r})")
-                entry[field] = int(value)
-
-
-_CHUNK = 2000  # items encoded at a time by the strict check, never a copy of a whole large file
-_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
-
-
-def _value_problem(data: dict[str, Any]) -> str | None:
-    """The first lone surrogate (in a value or a key) or infinity (``1e999``) in ``data``, as
-    "path: reason", or None. Encoding a chunk strictly in C is fast; only a chunk that fails is
-    walked in Python to find the place."""
-    _, problems = value_problems(list(data))  # the top-level keys themselves
-    if problems:
-        return f"$: a key: {problems[0][1]}"
-    for key, value in data.items():
-        chunks = ([(i, value[i:i + _CHUNK]) for i in range(0, len(value), _CHUNK)] if isinstance(value, list)
-                  else [(None, value)])
-        for start, chunk in chunks:
-            try:
-                _STRICT(chunk).encode("utf-8")
-                continue
-            except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
-                pass
-            _, problems = value_problems(chunk)
-            if problems:
-                path, reason = problems[0]
-                if start is not None:
-                    path = (start + path[0], *path[1:]) if path else (start,)
-                return f"{json_path([key, *path])}: {reason}"
-    return None
-
-
-def _schema_error(data: dict[str, Any], version: int = VERSION) -> str | None:
-    """The first place where ``data`` breaks the JSON Schema of ``version``, as "path: reason", or None."""
-    try:
-        _schema_validator(version)(data)
-    except fastjsonschema.JsonSchemaValueException as error:
-        return f"{json_path(_instance_path(data, error.path))}: {_schema_message(error)}"
-    return None
-
-
-def _instance_path(data: Any, parts: list[str]) -> list[str | int]:
-    """fastjsonschema's path (``["data", "annotations", "3", "start"]``) with list indices as ints."""
-    path: list[str | int] = []
-    for part in parts[1:]:
-        key: str | int = int(part) if isinstance(data, list) else part
-        path.append(key)
-        data = data[key] if isinstance(data, (list, dict)) else None
-    return path
-
-
-def _schema_message(error: fastjsonschema.JsonSchemaValueException) -> str:
-    """The reason in words like the JSON Schema specification's (fastjsonschema's own message
-    starts with the place, which the caller gives as a JSON path), never repeating a huge value."""
-    rule, limit, value = error.rule, error.rule_definition, error.value
-    shown = brief(value, show=_json_text)
-    if rule == "required":
-        return f"{_json_text(next(name for name in limit if name not in value))} is a required property"
-    if rule == "additionalProperties":
-        extra = sorted(set(value) - set(error.definition.get("properties", {})))[0]
-        return f"{brief(extra, show=_json_text)} is not an allowed property"
-    if rule == "type":
-        return f"{shown} is not of type {_json_text(limit)}"
-    if rule in ("minimum", "maximum"):
-        return f"{shown} is {'less' if rule == 'minimum' else 'greater'} than the {rule} of {limit}"
-    if rule == "maxLength" and isinstance(value, str):
-        return f"is {len(value):,} characters long; at most {limit:,} are allowed"
-    if rule == "minLength":
-        return f"{shown} is shorter than {limit} character{'s' if limit != 1 else ''}"
-    if rule == "const":
-        return f"{shown} is not {_json_text(limit)}"
-    if rule == "enum":
-        return f"{shown} is not one of {_json_text(limit)}"
-    if rule == "pattern":
-        return f"{shown} does not match {_json_text(limit)}"
-    if rule == "maxItems":
-        return f"has more than {limit} item{'s' if limit != 1 else ''}"
-    return brief(error.message.removeprefix(error.name).strip(), 200, show=str)
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -1,7 +1,7 @@
-"""The fast path of reading an export file: the layout Annotator writes (header fields, then one
-list item per line; export_file.write_stream) parsed a line at a time, which needs a fraction of
-the memory of parsing the file whole. Any other layout, or anything invalid, gives None, and the
-caller parses the file whole (and reports errors exactly)."""
+"""An export file in the layout Annotator writes (header fields, then one list item per line;
+export_file.write_stream) read whole, a line at a time; any other layout, or anything invalid,
+gives None. Reading for import and merge is export_read's (a stream, any layout); this stays as
+the plain reference for the layout (export_file._read_lines, tests/core/test_exchange.py)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,9 @@ Every annotator's annotations are kept, with their annotator and the project the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,17 @@ from annotator.core.exchange.decisions import (
     kept_gold,
     surviving,
 )
-from annotator.core.exchange.export_file import FORMAT, OFFSETS, VERSION, canonical, check_export, read_export
+from annotator.core.exchange.export_check import ExportCheck
+from annotator.core.exchange.export_file import (
+    FORMAT,
+    OFFSETS,
+    VERSION,
+    canonical,
+    check_export,
+    encode_item,
+    save,
+)
+from annotator.core.exchange.export_read import CHUNK, open_export
 from annotator.core.storage.tables import GOLD_ID
 
 
@@ -53,8 +65,50 @@ def _key(item: dict[str, Any]) -> str:
 
 
 def merge_files(paths: Iterable[str | Path]) -> tuple[dict[str, Any], MergeReport]:
-    """Read, check and merge export files."""
-    return merge_exports([(str(p), read_export(p)) for p in paths])
+    """Read, check and merge export files (each read as a stream; the merged file as one dict)."""
+    with _opened(paths) as exports, _Annotations() as store:
+        merged, report = _merge(exports, store)
+        merged["annotations"] = list(store.merged(merged["gold"]))
+    del merged["gold"]
+    check_export(merged, "merged file")
+    return merged, report
+
+
+def write_merge(paths: Iterable[str | Path], output: str | Path) -> tuple[dict[str, int], MergeReport]:
+    """``merge_files`` written to ``output`` (``-``: standard output) as it is made: each file is
+    read as a stream and the merged annotations wait in a temporary file, so memory holds per
+    annotation only its id, place and time. The merged file is checked as it is written (a file
+    that fails leaves ``output`` as it was). Returns the list sizes written and the report."""
+    with _opened(paths) as exports, _Annotations() as store:
+        merged, report = _merge(exports, store)
+        gold = merged.pop("gold")
+        check = ExportCheck(merged, "merged file")
+
+        def annotations() -> Iterator[bytes]:  # each line checked before it is written, as it was kept
+            chunk: list[dict[str, Any]] = []
+            lines: list[bytes] = []
+            for line in store.lines(gold):
+                chunk.append(json.loads(line))
+                lines.append(line)
+                if len(chunk) == CHUNK:
+                    check.annotations(chunk)
+                    yield from lines
+                    chunk, lines = [], []
+            check.annotations(chunk)
+            check.finish()
+            yield from lines
+
+        merged["annotations"] = annotations()
+        return save(merged, output), report
+
+
+@contextmanager
+def _opened(paths: Iterable[str | Path]) -> Iterator[list[tuple[str, dict[str, Any], Iterable[list[dict[str, Any]]]]]]:
+    """Every file open at once, as (name, head, chunks of annotations): the documents of all of
+    them decide where each annotation goes before any annotation is read."""
+    with ExitStack() as stack:
+        yield [(str(path), export.head, export.chunks())
+               for path in paths for export in [stack.enter_context(open_export(path))]]
 
 
 def _better(new: dict[str, Any], held: dict[str, Any], by_time: bool = False) -> bool:
@@ -66,11 +120,22 @@ def _better(new: dict[str, Any], held: dict[str, Any], by_time: bool = False) ->
 
 def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], MergeReport]:
     """Merge checked export dicts, given with the names used in messages."""
+    with _Annotations() as store:
+        merged, report = _merge([(name, data, [data["annotations"]]) for name, data in named], store)
+        merged["annotations"] = list(store.merged(merged.pop("gold")))
+    check_export(merged, "merged file")
+    return merged, report
+
+
+def _merge(named: list[tuple[str, dict[str, Any], Iterable[list[dict[str, Any]]]]],
+           store: _Annotations) -> tuple[dict[str, Any], MergeReport]:
+    """The merge of (name, head, chunks of annotations): the merged head in canonical order, its
+    "gold" the gold annotations kept (the caller takes the annotations from ``store``)."""
     report = MergeReport(files=len(named))
     if not named:
         raise ExchangeError("merge needs at least one export file")
     chosen: dict[str, dict[str, tuple[dict[str, Any], str]]] = {k: {} for k in ("projects", "categories", "annotators")}
-    for name, data in named:
+    for name, data, _ in named:
         for key, held_items in chosen.items():
             for item in data[key]:
                 held = held_items.get(item["id"])
@@ -85,7 +150,7 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
     by_id: dict[str, tuple[str, str]] = {}  # id -> (sha256, file)
     by_sha: dict[str, dict[str, Any]] = {}
     ids_of_sha: dict[str, set[str]] = {}
-    for name, data in named:
+    for name, data, _ in named:
         for doc in data["documents"]:
             seen = by_id.get(doc["id"])
             if seen is not None and seen[0] != doc["sha256"]:
@@ -101,30 +166,19 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
     documents = [doc if doc["id"] == min(ids_of_sha[sha]) else dict(doc, id=min(ids_of_sha[sha]))
                  for sha, doc in by_sha.items()]
 
-    annotations: dict[str, tuple[dict[str, Any], str]] = {}
-    for name, data in named:
-        for ann in data["annotations"]:
-            target = canonical_id[ann["document_id"]]
-            if target != ann["document_id"]:
-                ann = dict(ann, document_id=target)
-            held = annotations.get(ann["id"])
-            if held is None:
-                annotations[ann["id"]] = (ann, name)
-            elif held[0] != ann:
-                report.conflicts.append(f"annotation {ann['id']} differs between {held[1]} and {name}; "
-                                        "the newer was kept")
-                if _better(ann, held[0], by_time=True):
-                    annotations[ann["id"]] = (ann, name)
+    for source, (_, _, chunks) in enumerate(named):
+        for chunk in chunks:
+            for ann in chunk:
+                target = canonical_id[ann["document_id"]]
+                store.add(ann if target == ann["document_id"] else dict(ann, document_id=target), source, named, report)
 
     decisions, gold = _decisions(named, canonical_id, report)
-    annotations = {ann_id: held for ann_id, held in annotations.items()
-                   if held[0]["annotator_id"] != GOLD_ID or ann_id in gold}
     report.decision_conflicts = conflict_lines(decisions, {doc["id"]: doc["title"] for doc in documents},
                                                {a["id"]: a["name"] for a, _ in chosen["annotators"].values()})
 
     statuses: dict[tuple[str, str], dict[str, Any]] = {}
     settings: dict[str, tuple[Any, str]] = {}
-    for name, data in named:
+    for name, data, _ in named:
         for status in data.get("statuses", ()):
             status = dict(status, document_id=canonical_id[status["document_id"]])
             pair = (status["document_id"], status["annotator_id"])
@@ -150,10 +204,10 @@ def merge_exports(named: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, An
         "categories": [v[0] for v in chosen["categories"].values()],
         "annotators": [v[0] for v in chosen["annotators"].values()],
         "documents": documents,
-        "annotations": [v[0] for v in annotations.values()],
+        "annotations": [],
         "decisions": decisions,
     })
-    check_export(merged, "merged file")
+    merged["gold"] = gold
     return merged, report
 
 
@@ -162,11 +216,11 @@ def _document_rank(doc: dict[str, Any]) -> tuple[bool, str]:
     return "text" in doc, _key({k: v for k, v in doc.items() if k != "id"})
 
 
-def _decisions(named: list[tuple[str, dict[str, Any]]], canonical_id: dict[str, str],
+def _decisions(named: list[tuple[str, dict[str, Any], Any]], canonical_id: dict[str, str],
                report: MergeReport) -> tuple[list[dict[str, Any]], set[str]]:
     """The decisions kept (joined by id, the replaced ones dropped) and the gold annotations they made."""
     joined: dict[str, tuple[dict[str, Any], str]] = {}
-    for name, data in named:
+    for name, data, _ in named:
         for decision in data.get("decisions", ()):
             decision = canonical_decision(dict(decision, document_id=canonical_id[decision["document_id"]]))
             held = joined.get(decision["id"])
@@ -177,3 +231,57 @@ def _decisions(named: list[tuple[str, dict[str, Any]]], canonical_id: dict[str, 
             joined[decision["id"]] = (version, name if held is None or version is not held[0] else held[1])
     kept, _ = surviving(version for version, _ in joined.values())
     return kept, kept_gold(kept)
+
+
+class _Annotations:
+    """The merge's annotations: the version of each id kept so far, as its line of the file (the
+    export's own encoding) in a temporary file; in memory only (document, start, end, place in the
+    temporary file, length, source file, whether of the gold layer) per id. ``merged`` gives them
+    back in canonical order (document, start, end, id)."""
+
+    def __init__(self):
+        self._spool = tempfile.TemporaryFile()
+        self._size = 0
+        self._index: dict[str, tuple[str, int, int, int, int, int, bool]] = {}
+
+    def __enter__(self) -> _Annotations:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._spool.close()
+
+    def _read(self, entry: tuple) -> bytes:
+        self._spool.seek(entry[3])
+        return self._spool.read(entry[4])
+
+    def add(self, ann: dict[str, Any], source: int, named: list, report: MergeReport) -> None:
+        line = encode_item(ann)
+        held = self._index.get(ann["id"])
+        if held is not None:
+            old = self._read(held)
+            if old == line:
+                return
+            kept = json.loads(old)
+            if kept == ann:
+                return
+            report.conflicts.append(f"annotation {ann['id']} differs between {named[held[5]][0]} and "
+                                    f"{named[source][0]}; the newer was kept")
+            if not _better(ann, kept, by_time=True):
+                return
+        self._spool.seek(self._size)
+        self._spool.write(line)
+        self._index[ann["id"]] = (ann["document_id"], ann["start"], ann["end"], self._size, len(line), source,
+                                  ann["annotator_id"] == GOLD_ID)
+        self._size += len(line)
+
+    def lines(self, gold: set[str]) -> Iterator[bytes]:
+        """The annotations kept (of the gold layer, those in ``gold``), in canonical order, each
+        as its line of the file (``encode_item``)."""
+        order = sorted((entry[0], entry[1], entry[2], ann_id) for ann_id, entry in self._index.items()
+                       if not entry[6] or ann_id in gold)
+        for *_, ann_id in order:
+            yield self._read(self._index[ann_id])
+
+    def merged(self, gold: set[str]) -> Iterator[dict[str, Any]]:
+        """``lines`` decoded."""
+        return map(json.loads, self.lines(gold))

@@ -1,8 +1,10 @@
 """Export formats for other tools, written from Annotator's own export (``annotator-export``, v1).
 
-Every function takes the validated export dict and returns the whole file as a ``str``; the
-caller writes it as UTF-8. Outputs keep the export's order (annotations by document, start, end,
-id), so the same export always gives byte-identical output. Where a format needs a category
+Every ``to_*`` function takes the validated export dict and returns the whole file as a ``str``;
+the caller writes it as UTF-8. ``write_other`` exports a project to a file in any of them, the CSV
+streamed from the database (its memory that of the Annotator export, whatever the size).
+Outputs keep the export's order (annotations by document, start, end, id), so the same export
+always gives byte-identical output. Where a format needs a category
 label, it is the category's path from the root joined with " / " ("Claims / Factual claim"), or
 the plain name for a top-level category, because names are only unique among siblings. In each
 name a ``\\`` is written ``\\\\`` and a ``/`` is written ``\\/`` (``category_label``), so the
@@ -76,16 +78,19 @@ The native format (``.json``) is written by another module; ``format_for_extensi
 from __future__ import annotations
 
 import bisect
+import io
 import json
 import re
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from annotator.core.errors import ValidationError
-from annotator.core.files import csv_text
+from annotator.core.exchange.export_file import Scope, build_export, export_stream
+from annotator.core.files import open_output, write_csv, write_text
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
 
 _CSV_FIXED_COLUMNS = ["document_title", "document_id", "start", "end", "quote", "category", "category_id",
@@ -137,12 +142,22 @@ def _category_labels(export: dict) -> dict[str, str]:
 
 def to_csv(export: dict, raw: bool = False) -> str:
     """One row per annotation, with a column per attribute name (see the module docstring)."""
+    out = io.StringIO()
+    _write_csv(out, export, _attribute_names(export, export["annotations"]), raw)
+    return out.getvalue()
+
+
+def _attribute_names(export: dict, annotations: Iterable[dict]) -> list[str]:
+    names = {a["name"] for c in export["categories"] for a in c.get("attributes") or []}
+    names.update(name for ann in annotations for name in ann["attributes"])
+    return sorted(names)
+
+
+def _write_csv(out: TextIO, export: dict, names: list[str], raw: bool) -> int:
+    """The CSV of ``export`` (its annotations may be an iterator) to ``out``; the rows written."""
     labels = _category_labels(export)
     titles = {d["id"]: d["title"] for d in export["documents"]}
     annotators = {a["id"]: a["name"] for a in export["annotators"]}
-    names = {a["name"] for c in export["categories"] for a in c.get("attributes") or []}
-    names.update(name for ann in export["annotations"] for name in ann["attributes"])
-    names = sorted(names)
 
     def rows():
         yield _CSV_FIXED_COLUMNS + [f"attribute:{name}" for name in names]
@@ -152,7 +167,37 @@ def to_csv(export: dict, raw: bool = False) -> str:
                    ann["note"], ann["id"]]
             yield row + [_cell(ann["attributes"][name]) if name in ann["attributes"] else "" for name in names]
 
-    return ("" if raw else BOM) + csv_text(rows(), raw)
+    if not raw:
+        out.write(BOM)
+    return write_csv(out, rows(), raw) - 1
+
+
+def write_other(project, path: str | Path, fmt: str, scope: Scope = Scope(), raw_csv: bool = False,
+                warn=None) -> dict[str, int]:
+    """Export ``project`` (limited to ``scope``) in ``fmt``, a key of EXPORT_FORMATS, to ``path``
+    (``-``: standard output); returns how many annotations, documents and annotators. The CSV is
+    streamed from the database to the file (through a temporary file, until the attribute columns
+    are known), so its memory stays that of the Annotator export; the others are built whole."""
+    if fmt != "csv":
+        data = build_export(project, scope, warn=warn)
+        write_text(path, render(fmt, data, raw_csv, project.info().id))
+        return {key: len(data[key]) for key in ("annotations", "documents", "annotators")}
+    data = export_stream(project, scope, include_text=False, warn=warn)
+    with tempfile.TemporaryFile() as spool:  # the rows wait here while their attribute names are gathered
+        names = {a["name"] for c in data["categories"] for a in c.get("attributes") or []}
+        for ann in data["annotations"]:
+            names.update(ann["attributes"])
+            spool.write(json.dumps(ann).encode() + b"\n")
+        spool.seek(0)
+        data["annotations"] = (json.loads(line) for line in spool)
+        with open_output(path) as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            try:
+                count = _write_csv(text, data, sorted(names), raw_csv)
+                text.flush()
+            finally:
+                text.detach()  # the handle stays open_output's to close
+    return {"annotations": count, "documents": len(data["documents"]), "annotators": len(data["annotators"])}
 
 
 def to_doccano_jsonl(export: dict) -> str:

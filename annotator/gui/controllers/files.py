@@ -15,9 +15,8 @@ from annotator.core.documents.importing import import_paths
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
 from annotator.core.errors import AnnotatorError, user_message
 from annotator.core.exchange.apply import import_annotations
-from annotator.core.exchange.export_file import Scope, build_export, write_export
-from annotator.core.exchange.other_formats import format_for_extension, render
-from annotator.core.files import write_text
+from annotator.core.exchange.export_file import Scope, write_export
+from annotator.core.exchange.other_formats import format_for_extension, write_other
 from annotator.core.project.changes import EVERYTHING
 from annotator.core.project.coders import refuse_gold_name
 from annotator.core.project.commands import RenameAnnotator
@@ -242,9 +241,7 @@ class FilesController:
         def task(project, progress):  # reads only: the views and the undo history stay as they are
             if fmt == "annotator":
                 return path, write_export(project, path, scope, include_text)
-            data = build_export(project, scope)
-            write_text(path, render(fmt, data, raw_csv, project.info().id))
-            return path, {key: len(data[key]) for key in ("annotations", "documents")}
+            return path, write_other(project, path, fmt, scope, raw_csv)
 
         self.operation(task, "Export annotations").success(self._exported).run()
 
