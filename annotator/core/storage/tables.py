@@ -1,8 +1,8 @@
 """Database tables (SQLModel over SQLite).
 
 Conventions, relied on by exports and merges:
-- every row has a UUID (text, ``str(uuid4())``) as its primary key, so rows keep their identity
-  across projects, exports and merges;
+- every row has a UUID (text: ``str(uuid4())``; new annotations get time-ordered UUIDv7s, see
+  core/project/bulk.py) as its primary key, so rows keep their identity across projects, exports and merges;
 - timestamps are ISO 8601 text in UTC with microseconds (``now()``), which sort as text;
 - offsets are Unicode code points into ``Document.text``, ``[start, end)``;
 - JSON columns hold plain JSON values (metadata, attribute definitions and values).
