@@ -64,10 +64,20 @@ def encode_item(item: Any) -> bytes:
     return _ENCODE(item).encode("utf-8")
 
 
-def _object(text: str, what: str, warn) -> Any:
+def _object(text: str, what: str, warn, empty: Any = None) -> Any:
     """A JSON column's value, made valid for writing: a value stored before such values were
-    refused (a lone surrogate, NaN) is written as U+FFFD or null, with one ``warn`` line each."""
-    return {} if text == "{}" else mend_value(json.loads(text), what, warn)
+    refused (a lone surrogate, NaN) is written as U+FFFD or null, and text that is not JSON at all
+    (a damaged project, exported for what is readable) as ``empty`` ({} unless given), with one
+    ``warn`` line each."""
+    if text == "{}":
+        return {}
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        empty = {} if empty is None else empty
+        warn(f"{what}: the stored value is not JSON; written as {json.dumps(empty)}")
+        return empty
+    return mend_value(value, what, warn)
 
 
 def export_stream(project, scope: Scope = Scope(), include_text: bool = True, warn=None) -> dict[str, Any]:
@@ -131,7 +141,7 @@ def export_stream(project, scope: Scope = Scope(), include_text: bool = True, wa
         "offsets": dict(OFFSETS),
         "projects": [{"id": pid, "name": names.get(pid, "")} for pid in used],
         "categories": [
-            {"attributes": _object(c[7], f"category {quoted(c[1])} attributes", warn), "colour": c[2],
+            {"attributes": _object(c[7], f"category {quoted(c[1])} attributes", warn, []), "colour": c[2],
              "description": c[3], "id": c[0], "name": c[1], "parent_id": c[5], "position": c[6], "shortcut": c[4]}
             for c in cats if keep is None or c[0] in keep
         ],

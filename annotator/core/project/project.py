@@ -11,6 +11,7 @@ its session; no module outside core.project and core.storage opens a session or 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -207,6 +208,8 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
             if "malformed" in str(exc.orig):
                 raise DamagedProjectError(db.damaged_message(self.path, str(exc.orig))) from exc
             raise
+        except json.JSONDecodeError as exc:  # a JSON column whose stored text is not JSON (db.damage names it)
+            raise DamagedProjectError(db.damaged_message(self.path, f"a stored value is not JSON: {exc.msg}")) from exc
 
     @contextmanager
     def transaction(self, backup: str | None = None) -> Iterator[Transaction]:

@@ -171,7 +171,7 @@ def quick_check(path: Path) -> str | None:
 
 
 def damage(path: Path) -> str | None:
-    """What is wrong with a project file (quick_check, then the documents' text), or None.
+    """What is wrong with a project file (quick_check, the documents' text, JSON values), or None.
 
     Both read every page: about 0.05 s for a 100 MB project in the page cache, 1.2 s from disk."""
     problem = quick_check(path)
@@ -191,6 +191,29 @@ def damage(path: Path) -> str | None:
         return str(exc)
     if bad:
         return f"{len(bad)} document(s) whose text is not valid UTF-8 text, first {bad[0][:40]}"
+    return _bad_json(path)
+
+
+# table -> its JSON columns (checked with SQLite's json_valid)
+JSON_COLUMNS = {"documents": ("metadata",), "categories": ("attributes",), "annotations": ("attributes",),
+                "settings": ("value",), "decisions": ("sources", "gold", "replaces")}
+
+
+def _bad_json(path: Path) -> str | None:
+    """The first JSON column holding text that is not JSON, as "N annotations.attributes ...", or None."""
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table, columns in JSON_COLUMNS.items():
+            for column in columns if table in tables else ():
+                count = conn.execute(f"""SELECT count(*) FROM "{table}" WHERE "{column}" NOT IN ('{{}}', '[]')
+                                         AND NOT json_valid("{column}")""").fetchone()[0]  # most are empty
+                if count:
+                    return f"{count} value(s) of {table}.{column} that are not JSON"
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
     return None
 
 
