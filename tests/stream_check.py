@@ -13,6 +13,10 @@ from annotator.core.exchange import export_read
 from annotator.core.exchange.json_stream import StreamError
 
 FULL_PARSE_UP_TO = 16 * 1024 * 1024
+# Word for word: the test files of tests/core and tests/cli. The fault suite's fuzz mutates files
+# into ones with several faults at once, and the streamed reader checks the head before the
+# annotations, so it may name another of the faults first: there both must refuse (or read the same).
+WORD_FOR_WORD = True
 READ = export_read._read  # the real one
 compared: list[str] = []  # the names of the files compared, for test_exchange_stream
 
@@ -51,5 +55,8 @@ def read_and_compare(stream, name: str, spool):
 
 
 def _same(expected, got, name: str) -> None:
+    if not WORD_FOR_WORD and got[0] == expected[0] == "refused":
+        compared.append(name)
+        return
     assert got == expected, f"{name}: the streamed reader and the full parse differ: {got!r:.300} != {expected!r:.300}"
     compared.append(name)

@@ -147,3 +147,17 @@ def test_an_export_over_the_old_128_mib_limit_reads_imports_and_merges(small, tm
     sizes, _ = write_merge([path], merged)
     assert sizes["annotations"] == 1407
     assert merged.read_bytes() == path.read_bytes()  # merge(A) is A
+
+
+def test_two_annotations_lists_and_a_version_of_1_0_are_refused_by_both_readers(small, tmp_path):
+    """Found by the fault suite's fuzz: a JSON parser keeps the last of two "annotations" lists
+    silently, and 1.0 == 1 in Python made the reader look for a schema "v1.0" (an internal error)."""
+    text = dumps(build_export(small)).decode()
+    head, annotations = text.split('"annotations":', 1)
+    twice = tmp_path / "twice.json"
+    twice.write_text(head + '"annotations":[],\n"annotations":' + annotations, encoding="utf-8")
+    one_point_o = tmp_path / "one-point-o.json"
+    one_point_o.write_text(text.replace('"version":3', '"version":1.0', 1), encoding="utf-8")
+    for path, reason in ((twice, '$: "annotations" is there twice'), (one_point_o, "$.version")):
+        with pytest.raises(ExchangeError, match=f"^{path}: " + reason.replace("$", r"\$").replace(".", r"\.")):
+            read_export(path)  # streamed, and (stream_check) parsed whole: the same refusal

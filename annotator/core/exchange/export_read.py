@@ -74,8 +74,19 @@ def read_export(path: str | Path) -> dict[str, Any]:
 
 
 def parse_export(raw: bytes, name: str) -> dict[str, Any]:
-    """Check the bytes of an export file; see ``read_export``."""
-    return checked(parse_json(raw, name, ExchangeError, _NOT_AN_EXPORT, truncated=True), name)
+    """Check the bytes of an export file; see ``read_export``. As the streamed reader does, a file
+    with two "annotations" lists, or a key both before and after them, is refused (a JSON parser
+    would keep the last one silently)."""
+    data = parse_json(raw, name, ExchangeError, _NOT_AN_EXPORT, truncated=True)
+    if isinstance(data, dict) and "annotations" in data:
+        top: list = []
+        json.loads(raw, object_pairs_hook=lambda pairs: top.append(pairs) or dict(pairs))
+        keys = [key for key, _ in top[-1]]  # the top-level object is the last one decoded
+        first = keys.index("annotations")
+        twice = next((k for k in keys[first + 1:] if k in keys[:first] or k == "annotations"), None)
+        if twice is not None:
+            raise ExchangeError(f'{name}: $: "{twice}" is there twice')
+    return checked(data, name)
 
 
 def _read(stream: JSONStream, name: str, spool) -> StreamedExport:

@@ -88,7 +88,7 @@ class HeadCheck:
         whole = dict(head, annotations=[]) if listed else head
         self._raise(_value_problem(whole))
         _whole_numbers(head, name)
-        self.schema = self.version if self.version in READS else VERSION
+        self.schema = self.version if required(self.version) is not None else VERSION  # 1.0 is not 1
         self._raise(_schema_error(whole, self.schema))
         self.head, self.check = head, ExportCheck(head, name)
 
