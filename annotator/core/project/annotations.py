@@ -275,8 +275,8 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
     if not rows:
         return []
     lengths = _lengths(s, {r.get("document_id") for r in rows})
-    categories = _existing(s, Category, {r.get("category_id") for r in rows})
-    annotators = _existing(s, Annotator, {r.get("annotator_id") for r in rows})
+    categories = existing_ids(s, Category, {r.get("category_id") for r in rows})
+    annotators = existing_ids(s, Annotator, {r.get("annotator_id") for r in rows})
     empty = {c: _empty_values(s, c, defaults) for c in categories}  # a row without values stores these
     stamp = now()
     context = _RowContext(s, lengths, categories, annotators, stamp, restore, defaults, len(rows) > 1, {})
@@ -312,7 +312,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
                 given.update(batch_given)
                 twice = twice or len(given) - before != len(batch_given)
                 if not twice:
-                    taken |= _existing(s, Annotation, set(batch_given))  # fresh ids need no check
+                    taken |= existing_ids(s, Annotation, set(batch_given))  # fresh ids need no check
             ids += [row[0] for row in prepared]
             if not (twice or taken):  # after a clash nothing more is written; the checks go on
                 # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
@@ -485,7 +485,8 @@ def _lengths(s: Session, ids: set) -> dict[str, int]:
     return out
 
 
-def _existing(s: Session, model, ids: set) -> set[str]:
+def existing_ids(s: Session, model, ids: set) -> set[str]:
+    """Those of ``ids`` that rows of ``model`` have."""
     ids = [i for i in ids if isinstance(i, str)]
     out: set[str] = set()
     for chunk in chunks(ids):

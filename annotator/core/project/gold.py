@@ -23,7 +23,13 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, quoted
-from annotator.core.project.annotations import annotation_records, apply_fields, chunks, insert_annotations
+from annotator.core.project.annotations import (
+    annotation_records,
+    apply_fields,
+    chunks,
+    existing_ids,
+    insert_annotations,
+)
 from annotator.core.project.changes import Changes
 from annotator.core.project.ownership import _name, lead_of
 from annotator.core.storage.tables import (
@@ -145,7 +151,7 @@ class GoldMixin:
                 raise ValidationError("a person decided this unit; a pre-merge does not replace it")
             held_ids = {d.id for d in held}
             new_ids = [r["id"] for r in rows]
-            taken = _existing_decisions(s, set(new_ids) - held_ids)
+            taken = existing_ids(s, Decision, set(new_ids) - held_ids)
             if taken or len(set(new_ids)) != len(new_ids):
                 raise ValidationError(f"a decision with id {(sorted(taken) or new_ids)[0]} already exists")
             replaced: dict[str, list[str]] = {}
@@ -288,13 +294,6 @@ def _on_units(s: Session, unit_ids: list[str]) -> list[Decision]:
     for chunk in chunks(sorted(set(unit_ids))):
         held += s.exec(select(Decision).where(Decision.unit_id.in_(chunk))).all()
     return sorted(held, key=lambda d: d.id)
-
-
-def _existing_decisions(s: Session, ids: set[str]) -> set[str]:
-    taken: set[str] = set()
-    for chunk in chunks(sorted(ids)):
-        taken.update(s.exec(select(Decision.id).where(Decision.id.in_(chunk))).all())
-    return taken
 
 
 def _get(s: Session, decision_id: str) -> Decision:
