@@ -20,12 +20,6 @@ from annotator.core.storage.tables import GOLD_ID
 STATES = ("open", "resolved", "conflict")
 
 
-def coder_data(source: Any) -> AgreementData:
-    """An ``AgreementData`` of ``source`` (one, or an open project); its ``spans`` are the coders'
-    only (sources.py keeps the gold layer apart)."""
-    return source if isinstance(source, AgreementData) else from_project(source)
-
-
 def considered_coders(data: AgreementData, done_only: bool = False) -> dict[str, list[str]]:
     """Per document id, the coders considered (see the module's docstring), sorted."""
     if done_only:
@@ -43,7 +37,7 @@ def adjudication_units(source: Any, documents: Iterable[str] | None = None,
                        done_only: bool = False) -> list[Unit]:
     """The units to adjudicate of a project or an ``AgreementData``: by="any", sorted by
     (document id, start, end, categories, id); ``documents``: ids (default: all)."""
-    data = coder_data(source)
+    data = source if isinstance(source, AgreementData) else from_project(source)  # gold kept apart
     considered = considered_coders(data, done_only)
     per_doc: dict[str, list[tuple]] = {}
     ids = data.annotation_ids or [None] * len(data.spans)
