@@ -96,9 +96,11 @@ def _to_file(args, how, documents) -> int:
 
 
 def _acting(args, names: dict[str, str], lead) -> str:
-    from annotator.core.agreement.premerge_file import acting_coder
+    """The id of the coder who runs the pre-merge: ``--by`` (a name or an id of the sources), else the lead."""
+    from annotator.cli.output import one_coder
+    from annotator.core.errors import ValidationError
 
-    by = acting_coder(names, args.by, lead if isinstance(lead, str) else None)
+    by = one_coder(names, args.by, ValidationError) if args.by is not None else lead if isinstance(lead, str) else None
     if by is None:
         raise UsageError("say who runs the pre-merge: --by NAME (a coder of the sources; the project has no lead)")
     return by

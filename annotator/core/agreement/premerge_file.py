@@ -74,18 +74,6 @@ def read_gold_sources(paths: Iterable[str | Path]) -> GoldSources:
     return GoldSources(", ".join(map(str, paths)), coders, latest_time(data), made_in, data=data)
 
 
-def acting_coder(names: Mapping[str, str], wanted: str | None, lead: str | None) -> str | None:
-    """The id of the coder who runs the pre-merge: ``wanted`` (a name or an id among ``names``,
-    ValidationError when it names nobody or several coders), else the lead; None when neither is known."""
-    if wanted is None:
-        return lead
-    chosen = pick("annotator", [wanted], names)
-    if len(chosen) > 1:
-        raise ValidationError(f"{len(chosen)} coders are named {quoted(wanted, 60)}; give one's id: "
-                              + ", ".join(chosen))
-    return chosen[0]
-
-
 def document_ids(project, wanted: list[str] | None) -> list[str] | None:
     """The ids of the documents ``wanted`` names (titles or ids), None for all of them."""
     return pick("document", wanted, {d.id: d.title for d in project.documents()})
