@@ -197,7 +197,7 @@ def test_a_format_3_project_is_upgraded_to_hold_decisions(tmp_path, team):
     conn.commit()
     conn.close()
     with Project.open(path) as reopened:
-        assert db.read_header(path)[1] == 4 == db.SCHEMA_VERSION
+        assert db.read_header(path)[1] == db.SCHEMA_VERSION >= 4
         unit = adjudication_units(reopened)[0]
         reopened.decide(doc.id, unit_id=unit.id, start=0, end=7, kind="rejected", spans=[], sources=[], by=alice.id)
         assert len(reopened.decisions()) == 1

@@ -20,12 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
 from annotator.core.errors import DamagedProjectError, NotAProjectError
+from annotator.core.storage import annotation_keys, document_search
 from annotator.core.storage import tables as models  # noqa: F401  (registers the tables)
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_HEADER = b"SQLite format 3\x00"
 # table -> the format that added it (the others are in every format)
 TABLES_ADDED = {"origins": 2, "settings": 3, "document_status": 3, "decisions": 4}
@@ -124,6 +125,13 @@ def check_project_file(path: Path) -> int:
     return version
 
 
+def install_format_5(execute) -> None:
+    """What format 5 adds beside the SQLModel tables: the annotation table's keys and the
+    documents' full-text index. ``execute`` runs one SQL statement."""
+    annotation_keys.install(execute)
+    document_search.install(execute)
+
+
 def create_database(path: Path) -> Engine:
     """Create the tables in a new file at ``path`` and return its engine."""
     if path.is_dir():
@@ -138,6 +146,7 @@ def create_database(path: Path) -> Engine:
     try:
         SQLModel.metadata.create_all(engine)
         with engine.begin() as conn:
+            install_format_5(conn.exec_driver_sql)
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except Exception:

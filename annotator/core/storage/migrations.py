@@ -23,6 +23,7 @@ from annotator.core.storage.db import (
     check_project_file,
     damage,
     damaged_message,
+    install_format_5,
     make_engine,
     missing_tables,
     writable,
@@ -62,8 +63,14 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_decisions_document ON decisions (document_id, start)")
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """Format 5: the annotation table's keys and the documents' full-text index, for sorting,
+    filtering and counting in SQL (issue 16)."""
+    install_format_5(conn.execute)
+
+
 # version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def open_database(path: Path, mode: str = "write") -> Engine:
