@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 from annotator.gui.spans import Span, SpanIndex
 from annotator.gui.views.edges import EdgeDragMixin
 from annotator.gui.views.fills import paint_fills
+from annotator.gui.views.layout_pacer import LayoutPacer
 from annotator.gui.views.scrolling import ScrollingMixin
 from annotator.gui.views.stripes import paint_layers
 
@@ -68,6 +69,7 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self._idle_index = QTimer(self)  # cuts the rest of the span index in idle time
         self._idle_index.setInterval(0)
         self._idle_index.timeout.connect(self._cut_some)
+        self.layout_pacer = LayoutPacer(self)  # lays a long text out in idle time, in short slices
         self.find_matches: list[tuple[int, int]] = []  # Qt positions of the find bar's matches, by start
         self.marked: list[tuple[int, int]] = []  # Qt positions of a place shown (mark_range), outlined
         self._press: QPoint | None = None
@@ -98,6 +100,7 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         old = self.document()
         ours = old.parent() is self  # documents we made; Qt deletes its own default one itself
         self.setDocument(document)
+        self.layout_pacer.attach(document)
         if ours:
             old.deleteLater()
         self.moveCursor(QTextCursor.MoveOperation.Start)
