@@ -252,7 +252,7 @@ def table_op(work: Path, name: str) -> tuple[float, str, int]:
     seconds = time.perf_counter() - started
     detail = f"{label_text(panel)}; corpus table on: {corpus_action.isChecked()}"
     if name == "table: switch document":
-        detail += f"; now {window.document.title if window.document else None!r}"
+        detail += f"; now {getattr(getattr(window, 'document', None), 'title', None)!r}"
     return seconds, detail, 0
 
 
