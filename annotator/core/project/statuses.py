@@ -134,12 +134,28 @@ def merge_status(s: Session, record: Mapping[str, str]) -> str:
 
 
 def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
-    """``in progress`` for each (document, coder) of new annotations whose status is not started."""
-    for document_id, annotator_id in sorted({(i["document_id"], i["annotator_id"]) for i in items}):
-        row = s.get(DocumentStatus, (document_id, annotator_id))
-        if row is None or row.status == NOT_STARTED:
-            put_status(s, {"document_id": document_id, "annotator_id": annotator_id, "status": IN_PROGRESS,
-                           "modified": now()})
+    """``in progress`` for each (document, coder) of new annotations whose status is not started.
+    In two statements whatever the number of pairs (a million annotations over 10,000 documents
+    made 30,000 pairs, one ORM lookup and flush each: 30 s)."""
+    pairs = {(i["document_id"], i["annotator_id"]) for i in items}
+    if not pairs:
+        return
+    s.flush()
+    conn = s.connection()
+    coders = sorted({coder for _, coder in pairs})
+    held = dict(((d, a), status) for d, a, status in conn.exec_driver_sql(
+        f"SELECT document_id, annotator_id, status FROM document_status WHERE annotator_id IN "
+        f"({', '.join('?' * len(coders))})", tuple(coders)))
+    stamp = now()
+    new = [(d, a, IN_PROGRESS, stamp) for d, a in sorted(pairs) if (d, a) not in held]
+    started = [(IN_PROGRESS, stamp, d, a) for d, a in sorted(pairs) if held.get((d, a)) == NOT_STARTED]
+    if new:
+        conn.exec_driver_sql("INSERT INTO document_status (document_id, annotator_id, status, modified) "
+                             "VALUES (?, ?, ?, ?)", new)
+    if started:
+        conn.exec_driver_sql("UPDATE document_status SET status = ?, modified = ? "
+                             "WHERE document_id = ? AND annotator_id = ?", started)
+    s.expire_all()  # status rows the session holds read again
 
 
 def take_statuses(s: Session, document_ids: list[str]) -> list[dict[str, str]]:
