@@ -222,7 +222,8 @@ def test_document_order_sorts_as_the_panel_did(unicode_project):
     project = unicode_project
     project.add_documents([NewDocument("\uff21 fullwidth", "x" * 5, source="b.txt"),
                            NewDocument("😀 emoji first", "y" * 5, source="B.TXT"),
-                           NewDocument("éclair au lait", "z" * 40, source="a.txt"), NewDocument("ÉCLAIR AU LAIT", "w" * 40)])
+                           NewDocument("éclair au lait", "z" * 40, source="a.txt"),
+                           NewDocument("ÉCLAIR AU LAIT", "w" * 40)])
     alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
     docs = project.documents()
     category = project.categories()[0].id

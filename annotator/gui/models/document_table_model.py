@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from annotator.gui.models.rows import SORT_ROLE, RowTableModel
 from annotator.gui.widgets import plain
@@ -12,11 +13,16 @@ from annotator.gui.widgets import plain
 STATUS_COLUMN = 4
 _STATUS_MARKS = {"not started": "○", "in progress": "◐", "done": "●"}  # shapes, so colour is never the only cue
 _STATUS_ORDER = {"not started": 0, "in progress": 1, "done": 2}
+SORT_KEYS = ("title", "length", "annotations", "source", "status")  # each column's key of Project.document_order
 
 
 class DocumentTableModel(RowTableModel):
     """The project's documents: title, length, annotations, source, and the current coder's status
-    of each (``coder()`` gives their id, None before the project knows them: all not started)."""
+    of each (``coder()`` gives their id, None before the project knows them: all not started).
+
+    The model sorts itself (``sort``): the project gives the order from SQL, and the rows are put
+    in it once, so no Python runs per comparison. Column -1 is import order. A count or a status
+    that changes while the list is sorted by it moves that one row to its place."""
 
     HEADERS = ("Title", "Length", "Annotations", "Source", "Status")
 
@@ -29,6 +35,8 @@ class DocumentTableModel(RowTableModel):
         self.coder = coder
         self._coder_id: str | None = None
         self._statuses: dict[str, str] = {}
+        self._rank: dict[str, int] = {}  # id -> place in import order
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         """The status column's header is a mark (the list is narrow), explained by its tooltip."""
@@ -46,9 +54,49 @@ class DocumentTableModel(RowTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._rows = self._project.documents(self._shown())
-        self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
+        self._rank = {doc.id: row for row, doc in enumerate(self._rows)}
         self._load_statuses()
+        self._rows = self._ordered(self._rows)
+        self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Put the rows in the project's order by ``column`` (-1: import order), keeping the
+        persistent indexes (the selection) on their documents."""
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        kept = [(self._rows[index.row()].id, index.column()) for index in before]
+        self._rows = self._ordered(self._rows)
+        self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
+        self.changePersistentIndexList(before, [self.index(self._row_of[i], c) for i, c in kept])
+        self.layoutChanged.emit()
+
+    def _ordered(self, rows: list) -> list:
+        column, order = self._sort
+        if column < 0:
+            return sorted(rows, key=lambda doc: self._rank[doc.id])
+        ids = self._project.document_order(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder,
+                                           annotator_id=self._shown(), coder_id=self._coder_id)
+        place = {doc_id: n for n, doc_id in enumerate(ids)}
+        return sorted(rows, key=lambda doc: place.get(doc.id, len(place)))  # one the project lost: last
+
+    def _place(self, row: int) -> None:
+        """Move one row whose sort key changed to where the order puts it (ties in import order)."""
+        column, order = self._sort
+        sign = -1 if order == Qt.SortOrder.DescendingOrder else 1
+
+        def key(doc):
+            return sign * self.cell(doc, column, SORT_ROLE), self._rank.get(doc.id, 0)
+        doc = self._rows[row]
+        others = self._rows[:row] + self._rows[row + 1:]
+        target = bisect.bisect_left(others, key(doc), key=key)
+        if target == row:
+            return
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target + (target > row))
+        self._rows = others[:target] + [doc] + others[target:]
+        self._row_of = {d.id: r for r, d in enumerate(self._rows)}
+        self.endMoveRows()
 
     def _load_statuses(self) -> None:
         self._coder_id = self.coder()
@@ -65,12 +113,16 @@ class DocumentTableModel(RowTableModel):
             self._load_statuses()
             if self._rows:
                 self.dataChanged.emit(self.index(0, STATUS_COLUMN), self.index(len(self._rows) - 1, STATUS_COLUMN))
+            if self._sort[0] == STATUS_COLUMN:
+                self.sort(*self._sort)
             return
         for document_id in document_ids:
             row = self._row_of.get(document_id)
             if row is not None:
                 self._statuses[document_id] = self._project.document_status(document_id, self._coder_id)
                 self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN))
+                if self._sort[0] == STATUS_COLUMN:
+                    self._place(row)
 
     def document_at(self, row: int):
         return self._rows[row]
@@ -88,6 +140,8 @@ class DocumentTableModel(RowTableModel):
         if row is not None and self._rows[row].annotation_count != count:
             self._rows[row] = replace(self._rows[row], annotation_count=count)
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+            if self._sort[0] == 2:
+                self._place(row)
 
     def cell(self, doc, column: int, role):
         status = self.status(doc.id)

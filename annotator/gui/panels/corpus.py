@@ -16,14 +16,18 @@ from PySide6.QtWidgets import (
 
 from annotator.core.project.statuses import STATUSES
 from annotator.gui.models.document_table_model import STATUS_COLUMN, DocumentTableModel
-from annotator.gui.models.rows import SORT_ROLE
 
 
 class _DocumentFilter(QSortFilterProxyModel):
+    """Filters by a set of ids; sorting is the source model's own (in SQL), so this proxy keeps
+    the source's order and never compares rows itself."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.allowed: set[str] | None = None  # None: every document
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     def set_allowed(self, allowed: set[str] | None) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
