@@ -235,24 +235,35 @@ def test_document_order_sorts_as_the_panel_did(unicode_project):
     project.set_document_status(docs[3].id, bob.id, "done")
     import_order = [d.id for d in docs]
 
-    def expected(key, descending, annotator_id=None):
+    def key_functions(annotator_id=None):
         counts = project.annotation_counts_by_document(annotator_id)
         statuses = {s.document_id: s.status for s in project.document_statuses(annotator_id=alice.id)}
         rank = {"not started": 0, "in progress": 1, "done": 2}
-        keys = {"title": lambda d: utf16(d.title.casefold()), "length": lambda d: d.length,
+        return {"title": lambda d: utf16(d.title.casefold()), "length": lambda d: d.length,
                 "annotations": lambda d: counts.get(d.id, 0), "source": lambda d: utf16(d.source.casefold()),
                 "status": lambda d: rank[statuses.get(d.id, "not started")]}
+
+    def keys_of(key):
+        return {d.id: key_functions()[key](d) for d in docs}
+
+    def expected(key, descending, annotator_id=None):
+        keys = key_functions(annotator_id)
         # a stable sort of the import order, as QSortFilterProxyModel's std::stable_sort was (Python's
         # sort keeps equal keys in order with reverse=True too, as Qt's greater-than sort did)
         return [d.id for d in sorted(docs, key=keys[key], reverse=descending)]
 
     for key in ("title", "length", "annotations", "source", "status"):
         for descending in (False, True):
-            got = project.document_order(key, descending, coder_id=alice.id)
+            order = project.document_order(key, descending, coder_id=alice.id)
+            got = [i for i, _ in order]
             assert got == expected(key, descending), (key, descending)
             assert sorted(got) == sorted(import_order)
-    assert project.document_order("annotations", annotator_id=bob.id) == expected("annotations", False, bob.id)
-    titles = [project.document(i).title for i in project.document_order("title")]
+            ranks = [rank for _, rank in order]  # equal keys share a rank, the next key the next one
+            keys = [keys_of(key)[i] for i in got]
+            assert ranks[0] == 1 and all(b == a + (kb != ka) for a, b, ka, kb in zip(ranks, ranks[1:], keys, keys[1:]))
+    assert [i for i, _ in project.document_order("annotations", annotator_id=bob.id)] == \
+        expected("annotations", False, bob.id)
+    titles = [project.document(i).title for i, _ in project.document_order("title")]
     assert titles.index("😀 emoji first") < titles.index("\uff21 fullwidth")  # UTF-16 order, as Qt had it
     assert titles.index("éclair au lait") < titles.index("ÉCLAIR AU LAIT")  # equal folded: import order
     with pytest.raises(ValidationError, match="cannot sort documents by"):

@@ -123,9 +123,11 @@ ORDER_BY = {
 
 
 def document_order(s: Session, key: str, descending: bool = False, annotator_id: str | None = None,
-                   coder_id: str | None = None) -> list[str]:
-    """Every document id, sorted by ``key`` (of ORDER_BY); equal keys stay in import order, also
-    when descending. ``annotator_id``: count only that coder's annotations; ``coder_id``: whose status."""
+                   coder_id: str | None = None) -> list[tuple[str, int]]:
+    """Every document id sorted by ``key`` (of ORDER_BY), with its rank: documents whose keys are
+    equal share one rank (so a caller can keep its own order among them, as a stable sort would)
+    and come in import order, also when descending. ``annotator_id``: count only that coder's
+    annotations; ``coder_id``: whose status."""
     if key not in ORDER_BY:
         raise ValidationError(f"cannot sort documents by {quoted(key)}; by: {', '.join(ORDER_BY)}")
     joins, params = f"LEFT JOIN {document_search.KEYS} k ON k.document_id = d.id", []
@@ -137,6 +139,7 @@ def document_order(s: Session, key: str, descending: bool = False, annotator_id:
     if key == "status":
         joins += " LEFT JOIN document_status st ON st.document_id = d.id AND st.annotator_id = ?"
         params.append(coder_id)
-    rows = sql(s)(f"SELECT d.id FROM documents d {joins} ORDER BY {ORDER_BY[key]} "
-                  f"{'DESC' if descending else 'ASC'}, d.position, d.created", tuple(params)).fetchall()
-    return [row[0] for row in rows]
+    direction = "DESC" if descending else "ASC"
+    rows = sql(s)(f"SELECT d.id, dense_rank() OVER (ORDER BY {ORDER_BY[key]} {direction}) FROM documents d "
+                  f"{joins} ORDER BY {ORDER_BY[key]} {direction}, d.position, d.created", tuple(params)).fetchall()
+    return [(row[0], row[1]) for row in rows]

@@ -345,9 +345,10 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
         return {row[0] for row in rows}
 
     def document_order(self, key: str, descending: bool = False, annotator_id: str | None = None,
-                       coder_id: str | None = None) -> list[str]:
-        """Every document id sorted in SQL by ``key``: title, length, annotations (only one
-        coder's, given ``annotator_id``), source or status (``coder_id``'s); equal keys in import order."""
+                       coder_id: str | None = None) -> list[tuple[str, int]]:
+        """Every document id sorted in SQL by ``key`` (title, length, annotations: only one coder's
+        given ``annotator_id``, source, or status: ``coder_id``'s), with its rank (equal keys share
+        one; they come in import order)."""
         with self._tx() as s:
             return document_order(s, key, descending, annotator_id, coder_id)
 

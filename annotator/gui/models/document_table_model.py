@@ -73,24 +73,31 @@ class DocumentTableModel(RowTableModel):
         self.layoutChanged.emit()
 
     def _ordered(self, rows: list) -> list:
+        """``rows`` by the sort column, those with equal keys in the order given (a stable sort,
+        as the panel's QSortFilterProxyModel sorted: its last order breaks the ties)."""
         column, order = self._sort
         if column < 0:
             return sorted(rows, key=lambda doc: self._rank[doc.id])
-        ids = self._project.document_order(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder,
-                                           annotator_id=self._shown(), coder_id=self._coder_id)
-        place = {doc_id: n for n, doc_id in enumerate(ids)}
-        return sorted(rows, key=lambda doc: place.get(doc.id, len(place)))  # one the project lost: last
+        ranked = dict(self._project.document_order(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder,
+                                                   annotator_id=self._shown(), coder_id=self._coder_id))
+        last = len(ranked) + 1  # one the project no longer has: last
+        return sorted(rows, key=lambda doc: ranked.get(doc.id, last))
 
     def _place(self, row: int) -> None:
-        """Move one row whose sort key changed to where the order puts it (ties in import order)."""
+        """Move one row whose sort key changed as QSortFilterProxyModel's dynamic sort did: not
+        at all while it is still in order with its neighbours, else after the rows whose key
+        equals its new one."""
         column, order = self._sort
         sign = -1 if order == Qt.SortOrder.DescendingOrder else 1
 
         def key(doc):
-            return sign * self.cell(doc, column, SORT_ROLE), self._rank.get(doc.id, 0)
+            return sign * self.cell(doc, column, SORT_ROLE)
         doc = self._rows[row]
+        if ((row == 0 or key(self._rows[row - 1]) <= key(doc))
+                and (row == len(self._rows) - 1 or key(doc) <= key(self._rows[row + 1]))):
+            return
         others = self._rows[:row] + self._rows[row + 1:]
-        target = bisect.bisect_left(others, key(doc), key=key)
+        target = bisect.bisect_right(others, key(doc), key=key)
         if target == row:
             return
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target + (target > row))
