@@ -6,6 +6,7 @@ import random
 
 import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QTableView
 
 from annotator.core.project.project import NewDocument
 from annotator.gui.models.document_table_model import STATUS_COLUMN, DocumentTableModel
@@ -133,11 +134,13 @@ def test_selection_survives_a_sort_and_changed_counts_and_statuses_move_rows_as_
 def test_a_refresh_keeps_the_sort_and_the_menu_names_the_row(corpus):
     project, panel, old, _ = corpus
     panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    project.add_document("Aardvark", "A late import.")
+    project.add_document("Aardvark", "A late import, the longest. " * 5000)
     panel.model.refresh()
     titles = [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
     assert titles[0] == "Aardvark" and titles.index("ÉCLAIR") < titles.index("éclair")  # equal keys: import order
     panel.show()
+    for column in (1, 2, STATUS_COLUMN):  # measured on the widest rows alone: what Qt finds over every row
+        assert panel.table.sizeHintForColumn(column) == QTableView.sizeHintForColumn(panel.table, column)
     menu = panel.menu_at(panel.table.visualRect(panel.proxy.index(0, 0)).center())
     names = [a.text() for a in menu.actions()]
     assert names == ["My &Status", "Delete Document…"]

@@ -99,24 +99,26 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
                        meta=dict(item.metadata), position=position)
         s.add(doc)
         s.flush()
-        document_search.add(sql(s), [(doc.id, doc.title, doc.text, doc.source)])
+        document_search.add(sql(s), [(doc.id, doc.title, doc.text, doc.source, doc.length, doc.position, doc.created)])
         results.append(AddedDocument(_summary(doc), created=True))
     return results
 
 
-def sql(s: Session):
-    """``execute(sql, params)`` inside the session's transaction, for document_search."""
-    return s.connection().exec_driver_sql
+def sql(s: Session, read: bool = False):
+    """``execute(sql, params)`` inside the session's transaction, for document_search; ``read``:
+    on the sqlite3 connection itself, whose rows are plain tuples (for listings of many rows)."""
+    return s.connection().connection.driver_connection.execute if read else s.connection().exec_driver_sql
 
 
 def _summary(doc: Document) -> DocumentSummary:
     return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)
 
 
-# The documents panel's sort keys -> what SQL orders by. Title and source by their stored folded
-# keys (document_search.sort_key); an annotation count and a coder's status as the panel shows them.
+# The documents panel's sort keys -> what SQL orders by, all from document_search's keys table (title
+# and source by their folded keys, see document_search.sort_key), an annotation count and a coder's
+# status as the panel shows them.
 ORDER_BY = {
-    "title": "k.title_key", "length": "d.length", "source": "k.source_key",
+    "title": "k.title_key", "length": "k.length", "source": "k.source_key",
     "annotations": "coalesce(c.n, 0)",
     "status": "CASE st.status WHEN 'in progress' THEN 1 WHEN 'done' THEN 2 ELSE 0 END",
 }
@@ -130,16 +132,16 @@ def document_order(s: Session, key: str, descending: bool = False, annotator_id:
     annotations; ``coder_id``: whose status."""
     if key not in ORDER_BY:
         raise ValidationError(f"cannot sort documents by {quoted(key)}; by: {', '.join(ORDER_BY)}")
-    joins, params = f"LEFT JOIN {document_search.KEYS} k ON k.document_id = d.id", []
+    joins, params = "", []
     if key == "annotations":
         only = "" if annotator_id is None else "WHERE annotator_id = ?"
         joins += f" LEFT JOIN (SELECT document_id, count(*) AS n FROM annotations {only} GROUP BY document_id) c" \
-                 " ON c.document_id = d.id"
+                 " ON c.document_id = k.document_id"
         params += [] if annotator_id is None else [annotator_id]
     if key == "status":
-        joins += " LEFT JOIN document_status st ON st.document_id = d.id AND st.annotator_id = ?"
+        joins += " LEFT JOIN document_status st ON st.document_id = k.document_id AND st.annotator_id = ?"
         params.append(coder_id)
     direction = "DESC" if descending else "ASC"
-    rows = sql(s)(f"SELECT d.id, dense_rank() OVER (ORDER BY {ORDER_BY[key]} {direction}) FROM documents d "
-                  f"{joins} ORDER BY {ORDER_BY[key]} {direction}, d.position, d.created", tuple(params)).fetchall()
-    return [(row[0], row[1]) for row in rows]
+    return sql(s, read=True)(
+        f"SELECT k.document_id, dense_rank() OVER (ORDER BY {ORDER_BY[key]} {direction}) FROM {document_search.KEYS} k "
+        f"{joins} ORDER BY {ORDER_BY[key]} {direction}, k.position, k.created", tuple(params)).fetchall()

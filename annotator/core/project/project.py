@@ -334,7 +334,7 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
         with self._tx() as s:
             if not query:
                 return set(s.exec(select(Document.id)).all())
-            found = document_search.find(sql(s), query)
+            found = document_search.find(sql(s, read=True), query)
             if found is not None:
                 return set(found)
             connection = s.connection().connection.driver_connection
@@ -385,8 +385,8 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
                     raise ValidationError(f"document {quoted(row['title'])} is in the project again; cannot restore it")
                 s.add(Document(**copy.deepcopy(row)))
             s.flush()
-            document_search.add(sql(s), [(row["id"], row["title"], row["text"], row["source"])
-                                         for row in deleted.documents])
+            document_search.add(sql(s), [(row["id"], row["title"], row["text"], row["source"], row["length"],
+                                          row["position"], row["created"]) for row in deleted.documents])
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
             for status in deleted.statuses:
                 put_status(s, status)

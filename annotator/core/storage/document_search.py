@@ -16,10 +16,12 @@ What it holds:
   keeps the positions phrases need. A needle shorter than 3 code points (after folding) cannot use
   trigrams: ``find`` returns None and the caller scans as before (``contains``).
 - ``document_search_keys``: the index's rowid for each document id (an INTEGER PRIMARY KEY, so a
-  VACUUM keeps it; the documents' own rowids it may renumber), and the sort keys of the folded
-  title and source: the folded text in UTF-16 big-endian, so SQLite's byte order (memcmp) is the
-  UTF-16 code-unit order that Qt's sort of the same folded strings gave. It references the
-  documents, so a document cannot be deleted while it is still in the index.
+  VACUUM keeps it; the documents' own rowids it may renumber), and what the panel sorts by: the
+  folded title and source in UTF-16 big-endian, so SQLite's byte order (memcmp) is the UTF-16
+  code-unit order that Qt's sort of the same folded strings gave; the length, and the position and
+  time of import that break ties (copies of the documents' columns, which never change: in the
+  documents' rows they come after the text, so reading them there reads every text). It
+  references the documents, so a document cannot be deleted while it is still in the index.
 
 The rows are written by Python wherever documents are added or deleted (``add``, ``remove``):
 SQLite cannot fold like Python, and a trigger calling a Python function would fail in any other
@@ -51,7 +53,8 @@ def install(execute: Execute) -> None:
             f"tokenize='trigram case_sensitive 1', detail=full)")
     execute(f"""CREATE TABLE {KEYS} (rowid INTEGER PRIMARY KEY,
                 document_id TEXT NOT NULL UNIQUE REFERENCES documents(id),
-                title_key BLOB NOT NULL, source_key BLOB NOT NULL)""")
+                title_key BLOB NOT NULL, source_key BLOB NOT NULL,
+                length INTEGER NOT NULL, position INTEGER NOT NULL, created TEXT NOT NULL)""")
     fill(execute)
 
 
@@ -59,8 +62,8 @@ def fill(execute: Execute) -> None:
     """Index every document (of a file whose index is empty), a few hundred at a time."""
     last = 0
     while True:
-        rows = execute("SELECT rowid, id, title, text, source FROM documents WHERE rowid > ? "
-                       "ORDER BY rowid LIMIT 200", (last,)).fetchall()
+        rows = execute("SELECT rowid, id, title, text, source, length, position, created FROM documents "
+                       "WHERE rowid > ? ORDER BY rowid LIMIT 200", (last,)).fetchall()
         if not rows:
             return
         add(execute, [row[1:] for row in rows])
@@ -72,11 +75,11 @@ def sort_key(value: str) -> bytes:
     return value.casefold().encode("utf-16-be")
 
 
-def add(execute: Execute, documents: Iterable[tuple[str, str, str, str]]) -> None:
-    """Index documents given as ``(id, title, text, source)``."""
-    for doc_id, title, text, source in documents:
-        execute(f"INSERT INTO {KEYS} (document_id, title_key, source_key) VALUES (?, ?, ?)",
-                (doc_id, sort_key(title), sort_key(source)))
+def add(execute: Execute, documents: Iterable[tuple[str, str, str, str, int, int, str]]) -> None:
+    """Index documents given as ``(id, title, text, source, length, position, created)``."""
+    for doc_id, title, text, source, length, position, created in documents:
+        execute(f"INSERT INTO {KEYS} (document_id, title_key, source_key, length, position, created) "
+                f"VALUES (?, ?, ?, ?, ?, ?)", (doc_id, sort_key(title), sort_key(source), length, position, created))
         execute(f"INSERT INTO {INDEX} (rowid, title, text) SELECT rowid, ?, ? FROM {KEYS} WHERE document_id = ?",
                 (title.casefold(), text.casefold(), doc_id))
 

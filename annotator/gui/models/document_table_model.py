@@ -37,6 +37,7 @@ class DocumentTableModel(RowTableModel):
         self._statuses: dict[str, str] = {}
         self._rank: dict[str, int] = {}  # id -> place in import order
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._widest: dict[int, list[str]] = {}  # column -> the ids widest_rows names
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         """The status column's header is a mark (the list is narrow), explained by its tooltip."""
@@ -54,6 +55,7 @@ class DocumentTableModel(RowTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._rows = self._project.documents(self._shown())
+        self._widest = {}
         self._rank = {doc.id: row for row, doc in enumerate(self._rows)}
         self._load_statuses()
         self._rows = self._ordered(self._rows)
@@ -62,8 +64,13 @@ class DocumentTableModel(RowTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Put the rows in the project's order by ``column`` (-1: import order), keeping the
-        persistent indexes (the selection) on their documents."""
-        self._sort = (column, order)
+        persistent indexes (the selection) on their documents. The order they already have
+        (the view asks again for it on a header click) is left as it is."""
+        if (column, order) != self._sort:
+            self._sort = (column, order)
+            self._resort()
+
+    def _resort(self) -> None:
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         kept = [(self._rows[index.row()].id, index.column()) for index in before]
@@ -106,6 +113,7 @@ class DocumentTableModel(RowTableModel):
         self.endMoveRows()
 
     def _load_statuses(self) -> None:
+        self._widest.pop(STATUS_COLUMN, None)
         self._coder_id = self.coder()
         rows = self._project.document_statuses(annotator_id=self._coder_id) if self._coder_id else []
         self._statuses = {r.document_id: r.status for r in rows}
@@ -121,15 +129,28 @@ class DocumentTableModel(RowTableModel):
             if self._rows:
                 self.dataChanged.emit(self.index(0, STATUS_COLUMN), self.index(len(self._rows) - 1, STATUS_COLUMN))
             if self._sort[0] == STATUS_COLUMN:
-                self.sort(*self._sort)
+                self._resort()
             return
         for document_id in document_ids:
             row = self._row_of.get(document_id)
             if row is not None:
                 self._statuses[document_id] = self._project.document_status(document_id, self._coder_id)
+                self._widest.pop(STATUS_COLUMN, None)
                 self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN))
                 if self._sort[0] == STATUS_COLUMN:
                     self._place(row)
+
+    def widest_rows(self, column: int) -> list[int]:
+        """The rows whose text in ``column`` (length, annotations or status) is the widest: the
+        largest number, one row of each status; the view sizes the column by these alone."""
+        if column not in self._widest:
+            if column == STATUS_COLUMN:
+                ids = list({self._statuses.get(doc.id): doc.id for doc in self._rows}.values())
+            else:
+                value = (lambda doc: doc.length) if column == 1 else (lambda doc: doc.annotation_count)
+                ids = [max(self._rows, key=value).id] if self._rows else []
+            self._widest[column] = ids
+        return [self._row_of[i] for i in self._widest[column] if i in self._row_of]
 
     def document_at(self, row: int):
         return self._rows[row]
@@ -146,6 +167,7 @@ class DocumentTableModel(RowTableModel):
         row = self._row_of.get(document_id)
         if row is not None and self._rows[row].annotation_count != count:
             self._rows[row] = replace(self._rows[row], annotation_count=count)
+            self._widest.pop(2, None)
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
             if self._sort[0] == 2:
                 self._place(row)
