@@ -160,6 +160,29 @@ def test_the_index_follows_imports_deletions_undo_and_restores(unicode_project):
         assert project.find_documents(needle) == reference(project, needle), needle
 
 
+def test_a_row_folded_by_another_unicode_version_is_deleted_by_making_the_index_again(unicode_project):
+    project = unicode_project
+    doc = project.document(next(d.id for d in project.documents() if d.title == "Straße"))
+    conn = sqlite3.connect(project.path)
+    [(rowid,)] = conn.execute("SELECT rowid FROM document_search_keys WHERE document_id = ?", (doc.id,))
+    conn.execute("INSERT INTO document_search (document_search, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                 (rowid, doc.title.casefold(), doc.text.casefold()))
+    conn.execute("INSERT INTO document_search (rowid, title, text) VALUES (?, ?, ?)",  # as another fold had it
+                 (rowid, doc.title.lower(), doc.text.lower()))
+    conn.execute("UPDATE document_search_keys SET unicode = '13.0.0' WHERE rowid = ?", (rowid,))
+    conn.commit()
+    raw = 'SELECT rowid FROM document_search WHERE document_search MATCH \'"straße"\''
+    assert conn.execute(raw).fetchall() == [(rowid,)]
+    project.delete_documents([doc.id])
+    assert conn.execute(raw).fetchall() == []  # this fold's "delete" would have left "straße" behind
+    assert integrity(project.path) == len(TEXTS) - 1
+    assert conn.execute("SELECT count(*) FROM document_search_docsize").fetchone()[0] == len(TEXTS) - 1
+    conn.close()
+    docs = texts(project)
+    for needle in NEEDLES:
+        assert indexed(project, needle) in (None, reference(project, needle, docs)), needle
+
+
 def test_a_document_cannot_leave_the_index_behind(unicode_project):
     """The keys reference the documents: deleting a document without its index row is refused."""
     conn = sqlite3.connect(unicode_project.path)

@@ -27,12 +27,13 @@ The rows are written by Python wherever documents are added or deleted (``add``,
 SQLite cannot fold like Python, and a trigger calling a Python function would fail in any other
 program that opens the file. SQLite 3.40 deletes from a contentless table only given the values
 that were indexed, so ``remove`` folds the document's title and text again (the same Python
-``casefold``: a later Python with another Unicode version could fold a few new characters
-differently from the Python that indexed them: a known limit, see docs/architecture.md).
+``casefold``; each row keeps the Unicode version it was folded with, and a deletion meeting a row
+of another version makes the whole index again, since a few new characters may fold otherwise).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 
 INDEX = "document_search"
@@ -40,6 +41,7 @@ KEYS = "document_search_keys"
 # The tables this module adds (the FTS5 table's shadow tables included), for the missing-tables check.
 TABLES = (INDEX, f"{INDEX}_data", f"{INDEX}_idx", f"{INDEX}_docsize", f"{INDEX}_config", KEYS)
 MIN_INDEXED = 3  # code points: the shortest needle the trigram index can find
+UNICODE = unicodedata.unidata_version  # the Unicode version of this Python's casefold, kept with each row
 
 Execute = Callable[..., object]
 
@@ -54,19 +56,20 @@ def install(execute: Execute) -> None:
     execute(f"""CREATE TABLE {KEYS} (rowid INTEGER PRIMARY KEY,
                 document_id TEXT NOT NULL UNIQUE REFERENCES documents(id),
                 title_key BLOB NOT NULL, source_key BLOB NOT NULL,
-                length INTEGER NOT NULL, position INTEGER NOT NULL, created TEXT NOT NULL)""")
+                length INTEGER NOT NULL, position INTEGER NOT NULL, created TEXT NOT NULL,
+                unicode TEXT NOT NULL)""")
     fill(execute)
 
 
-def fill(execute: Execute) -> None:
-    """Index every document (of a file whose index is empty), a few hundred at a time."""
+def fill(execute: Execute, leave: frozenset[str] = frozenset()) -> None:
+    """Index every document but those in ``leave`` (in a file whose index is empty), a few hundred at a time."""
     last = 0
     while True:
         rows = execute("SELECT rowid, id, title, text, source, length, position, created FROM documents "
                        "WHERE rowid > ? ORDER BY rowid LIMIT 200", (last,)).fetchall()
         if not rows:
             return
-        add(execute, [row[1:] for row in rows])
+        add(execute, [row[1:] for row in rows if row[1] not in leave])
         last = rows[-1][0]
 
 
@@ -78,18 +81,28 @@ def sort_key(value: str) -> bytes:
 def add(execute: Execute, documents: Iterable[tuple[str, str, str, str, int, int, str]]) -> None:
     """Index documents given as ``(id, title, text, source, length, position, created)``."""
     for doc_id, title, text, source, length, position, created in documents:
-        execute(f"INSERT INTO {KEYS} (document_id, title_key, source_key, length, position, created) "
-                f"VALUES (?, ?, ?, ?, ?, ?)", (doc_id, sort_key(title), sort_key(source), length, position, created))
+        execute(f"INSERT INTO {KEYS} (document_id, title_key, source_key, length, position, created, unicode) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, sort_key(title), sort_key(source), length, position, created, UNICODE))
         execute(f"INSERT INTO {INDEX} (rowid, title, text) SELECT rowid, ?, ? FROM {KEYS} WHERE document_id = ?",
                 (title.casefold(), text.casefold(), doc_id))
 
 
 def remove(execute: Execute, documents: Iterable[tuple[str, str, str]]) -> None:
-    """Take documents given as ``(id, title, text)`` (as stored) out of the index."""
+    """Take documents given as ``(id, title, text)`` (as stored) out of the index. One indexed
+    by a Python of another Unicode version may have been folded otherwise than this one folds it,
+    and a contentless row is removed only given the values indexed: then the index is made again,
+    without these documents."""
+    documents = list(documents)
     for doc_id, title, text in documents:
-        row = execute(f"SELECT rowid FROM {KEYS} WHERE document_id = ?", (doc_id,)).fetchone()
+        row = execute(f"SELECT rowid, unicode FROM {KEYS} WHERE document_id = ?", (doc_id,)).fetchone()
         if row is None:
             continue
+        if row[1] != UNICODE:
+            execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
+            execute(f"DELETE FROM {KEYS}")
+            fill(execute, leave=frozenset(d[0] for d in documents))
+            return
         execute(f"INSERT INTO {INDEX} ({INDEX}, rowid, title, text) VALUES ('delete', ?, ?, ?)",
                 (row[0], title.casefold(), text.casefold()))
         execute(f"DELETE FROM {KEYS} WHERE rowid = ?", (row[0],))
