@@ -171,10 +171,10 @@ def test_a_row_folded_by_another_unicode_version_is_deleted_by_making_the_index_
                  (rowid, doc.title.lower(), doc.text.lower()))
     conn.execute("UPDATE document_search_keys SET unicode = '13.0.0' WHERE rowid = ?", (rowid,))
     conn.commit()
-    raw = 'SELECT rowid FROM document_search WHERE document_search MATCH \'"straße"\''
+    raw = 'SELECT rowid FROM document_search WHERE document_search MATCH \'"aße"\''  # only in lower()'s fold
     assert conn.execute(raw).fetchall() == [(rowid,)]
     project.delete_documents([doc.id])
-    assert conn.execute(raw).fetchall() == []  # this fold's "delete" would have left "straße" behind
+    assert conn.execute(raw).fetchall() == []  # this fold's "delete" would have left "aße" behind
     assert integrity(project.path) == len(TEXTS) - 1
     assert conn.execute("SELECT count(*) FROM document_search_docsize").fetchone()[0] == len(TEXTS) - 1
     conn.close()
