@@ -161,6 +161,20 @@ def damage_pages(path):
         handle.write(b"\xa5" * 8192)
 
 
+def damage_table(path, table):
+    """Overwrite the pages of one table's b-tree after its first (found with SQLite's dbstat), so
+    reading it fails wherever the other tables' pages lie (the full-text index's are among them)."""
+    conn = sqlite3.connect(path)
+    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,))]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    assert len(pages) > 2
+    with path.open("r+b") as handle:
+        for page in pages[1:]:
+            handle.seek((page - 1) * size)
+            handle.write(b"\xa5" * size)
+
+
 @pytest.fixture
 def big(project):
     from annotator.core.project.project import NewDocument

@@ -8,7 +8,7 @@ from annotator.core.schema.templates import create_project
 from annotator.core.storage import backups
 from annotator.gui import main_window as mw
 from annotator.gui.dialogs.restore_dialog import RestoreDialog
-from tests.core.test_backups import damage_pages
+from tests.core.test_backups import damage_table
 
 
 def test_restore_from_backup_lists_confirms_restores_and_reopens(qtbot, filled, monkeypatch, dialogs, dump, shoot):
@@ -69,7 +69,7 @@ def test_a_project_damaged_beyond_listing_is_refused_and_the_current_one_kept(qt
 
     with create_project(tmp_path / "broken.annotator") as broken:
         broken.add_documents([NewDocument(f"doc {i}", f"text number {i} " * 200) for i in range(60)])
-    damage_pages(broken.path)
+    damage_table(broken.path, "documents")
     window = mw.MainWindow(filled[0])
     qtbot.addWidget(window)
     assert not window.files.switch_project(lambda: Project.open_for_reading(broken.path))

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from annotator.core.errors import ValidationError, quoted
+from annotator.core.storage import document_search
 from annotator.core.storage.tables import Document, new_id
 from annotator.core.text import (
     LIMITS,
@@ -98,9 +99,49 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
                        meta=dict(item.metadata), position=position)
         s.add(doc)
         s.flush()
+        document_search.add(sql(s), [(doc.id, doc.title, doc.text, doc.source, doc.length, doc.position, doc.created)])
         results.append(AddedDocument(_summary(doc), created=True))
     return results
 
 
+def sql(s: Session, read: bool = False):
+    """``execute(sql, params)`` inside the session's transaction, for document_search; ``read``:
+    on the sqlite3 connection itself, whose rows are plain tuples (for listings of many rows)."""
+    return s.connection().connection.driver_connection.execute if read else s.connection().exec_driver_sql
+
+
 def _summary(doc: Document) -> DocumentSummary:
     return DocumentSummary(doc.id, doc.title, doc.length, doc.sha256, doc.source, doc.meta, doc.created)
+
+
+# The documents panel's sort keys -> what SQL orders by, all from document_search's keys table (title
+# and source by their folded keys, see document_search.sort_key), an annotation count and a coder's
+# status as the panel shows them.
+ORDER_BY = {
+    "title": "k.title_key", "length": "k.length", "source": "k.source_key",
+    "annotations": "coalesce(c.n, 0)",
+    "status": "CASE st.status WHEN 'in progress' THEN 1 WHEN 'done' THEN 2 ELSE 0 END",
+}
+
+
+def document_order(s: Session, key: str, descending: bool = False, annotator_id: str | None = None,
+                   coder_id: str | None = None) -> list[tuple[str, int]]:
+    """Every document id sorted by ``key`` (of ORDER_BY), with its rank: documents whose keys are
+    equal share one rank (so a caller can keep its own order among them, as a stable sort would)
+    and come in import order, also when descending. ``annotator_id``: count only that coder's
+    annotations; ``coder_id``: whose status."""
+    if key not in ORDER_BY:
+        raise ValidationError(f"cannot sort documents by {quoted(key)}; by: {', '.join(ORDER_BY)}")
+    joins, params = "", []
+    if key == "annotations":
+        only = "" if annotator_id is None else "WHERE annotator_id = ?"
+        joins += f" LEFT JOIN (SELECT document_id, count(*) AS n FROM annotations {only} GROUP BY document_id) c" \
+                 " ON c.document_id = k.document_id"
+        params += [] if annotator_id is None else [annotator_id]
+    if key == "status":
+        joins += " LEFT JOIN document_status st ON st.document_id = k.document_id AND st.annotator_id = ?"
+        params.append(coder_id)
+    direction = "DESC" if descending else "ASC"
+    return sql(s, read=True)(
+        f"SELECT k.document_id, dense_rank() OVER (ORDER BY {ORDER_BY[key]} {direction}) FROM {document_search.KEYS} k "
+        f"{joins} ORDER BY {ORDER_BY[key]} {direction}, k.position, k.created", tuple(params)).fetchall()

@@ -43,13 +43,15 @@ from annotator.core.project.documents import (
     DocumentDeletionReport,
     DocumentSummary,
     NewDocument,
+    document_order,
     insert_documents,
+    sql,
 )
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
 from annotator.core.project.gold import GoldMixin, insert_decisions
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
-from annotator.core.storage import backups, db, migrations
+from annotator.core.storage import backups, db, document_search, migrations
 from annotator.core.storage.tables import (
     Annotation,
     Annotator,
@@ -326,17 +328,29 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
 
     def find_documents(self, query: str) -> set[str]:
         """Ids of the documents whose title or text contains ``query``, ignoring case (Unicode
-        case folding, so "É" finds "é"); an empty query finds every document."""
-        query = query.casefold()
+        case folding, so "É" finds "é"); an empty query finds every document. Through the
+        full-text index (core/storage/document_search.py); a query of fewer than 3 characters
+        once folded, which the index cannot take, scans every document as before."""
         with self._tx() as s:
             if not query:
                 return set(s.exec(select(Document.id)).all())
+            found = document_search.find(sql(s, read=True), query)
+            if found is not None:
+                return set(found)
             connection = s.connection().connection.driver_connection
-            connection.create_function("annotator_contains", 2, _contains, deterministic=True)
+            connection.create_function("annotator_contains", 2, document_search.contains, deterministic=True)
             rows = s.connection().exec_driver_sql(
                 "SELECT id FROM documents WHERE annotator_contains(title, ?) OR annotator_contains(text, ?)",
-                (query, query)).all()
+                (query.casefold(),) * 2).all()
         return {row[0] for row in rows}
+
+    def document_order(self, key: str, descending: bool = False, annotator_id: str | None = None,
+                       coder_id: str | None = None) -> list[tuple[str, int]]:
+        """Every document id sorted in SQL by ``key`` (title, length, annotations: only one coder's
+        given ``annotator_id``, source, or status: ``coder_id``'s), with its rank (equal keys share
+        one; they come in import order)."""
+        with self._tx() as s:
+            return document_order(s, key, descending, annotator_id, coder_id)
 
     def delete_documents(self, ids: Iterable[str]) -> DocumentDeletionReport:
         """Delete documents with all their annotations and coders' statuses in one transaction;
@@ -356,6 +370,7 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
                                              take_statuses(s, ids), [d.model_dump() for d in decisions])
             s.execute(delete(Decision).where(Decision.document_id.in_(ids)))
             s.execute(delete(Annotation).where(Annotation.document_id.in_(ids)))
+            document_search.remove(sql(s), [(d.id, d.title, d.text) for d in docs])
             s.execute(delete(Document).where(Document.id.in_(ids)))
         return deleted
 
@@ -370,6 +385,8 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
                     raise ValidationError(f"document {quoted(row['title'])} is in the project again; cannot restore it")
                 s.add(Document(**copy.deepcopy(row)))
             s.flush()
+            document_search.add(sql(s), [(row["id"], row["title"], row["text"], row["source"], row["length"],
+                                          row["position"], row["created"]) for row in deleted.documents])
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
             for status in deleted.statuses:
                 put_status(s, status)
@@ -379,10 +396,6 @@ class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, Gol
         """The document whose normalised text has this SHA-256, if the project holds it."""
         with self._tx() as s:
             return s.exec(select(Document).where(Document.sha256 == sha256)).first()
-
-
-def _contains(value: str, folded_query: str) -> bool:
-    return folded_query in value.casefold()
 
 
 @contextmanager

@@ -239,6 +239,7 @@ def _is_text(value) -> bool:
 def missing_tables(path: Path, version: int) -> list[str]:
     """The tables of format ``version`` that the file lacks."""
     wanted = {t for t in SQLModel.metadata.tables if TABLES_ADDED.get(t, 1) <= version}
+    wanted |= set(document_search.TABLES) if version >= 5 else set()  # the full-text index and its shadow tables
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:

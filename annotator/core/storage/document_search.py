@@ -1,14 +1,130 @@
 """The documents panel's full-text index (project format 5): SQLite FTS5 over the documents'
 titles and texts, so the panel filters and sorts in SQL (issue 16, point 4).
 
-``install(execute)`` creates the index in a new project and in the upgrade from format 4;
-``execute`` runs one SQL statement.
+``install(execute)`` creates the index in a new project and in the upgrade from format 4 (and
+fills it there from the documents already in the file); ``execute(sql, params=())`` runs one SQL
+statement and returns a cursor.
+
+What it holds:
+
+- ``document_search``: a contentless FTS5 table (``content=''``, so the texts are not stored
+  twice) with the trigram tokenizer, over each document's title and text *folded by Python*
+  (``str.casefold``). The panel's filter has always been "the casefolded needle is a substring
+  of the casefolded title or text"; Python folds (SQLite's own folding is ASCII-only, or simple
+  lower-casing, and would not give "ß" ~ "ss"), so the tokenizer is ``case_sensitive 1`` and folds
+  nothing itself. Trigrams make any substring of 3 or more code points a phrase query; ``detail=full``
+  keeps the positions phrases need. A needle shorter than 3 code points (after folding) cannot use
+  trigrams: ``find`` returns None and the caller scans as before (``contains``).
+- ``document_search_keys``: the index's rowid for each document id (an INTEGER PRIMARY KEY, so a
+  VACUUM keeps it; the documents' own rowids it may renumber), and what the panel sorts by: the
+  folded title and source in UTF-16 big-endian, so SQLite's byte order (memcmp) is the UTF-16
+  code-unit order that Qt's sort of the same folded strings gave; the length, and the position and
+  time of import that break ties (copies of the documents' columns, which never change: in the
+  documents' rows they come after the text, so reading them there reads every text). It
+  references the documents, so a document cannot be deleted while it is still in the index.
+
+The rows are written by Python wherever documents are added or deleted (``add``, ``remove``):
+SQLite cannot fold like Python, and a trigger calling a Python function would fail in any other
+program that opens the file. SQLite 3.40 deletes from a contentless table only given the values
+that were indexed, so ``remove`` folds the document's title and text again (the same Python
+``casefold``; each row keeps the Unicode version it was folded with, and a deletion meeting a row
+of another version makes the whole index again, since a few new characters may fold otherwise).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
+
+INDEX = "document_search"
+KEYS = "document_search_keys"
+# The tables this module adds (the FTS5 table's shadow tables included), for the missing-tables check.
+TABLES = (INDEX, f"{INDEX}_data", f"{INDEX}_idx", f"{INDEX}_docsize", f"{INDEX}_config", KEYS)
+MIN_INDEXED = 3  # code points: the shortest needle the trigram index can find
+UNICODE = unicodedata.unidata_version  # the Unicode version of this Python's casefold, kept with each row
+
+Execute = Callable[..., object]
 
 
-def install(execute: Callable[[str], object]) -> None:
-    """Create this module's tables and index (none yet)."""
+def install(execute: Execute) -> None:
+    """Create the index and its keys, and index the documents the file already holds (an index
+    left by a file that only claims an older format is made again)."""
+    execute(f"DROP TABLE IF EXISTS {KEYS}")
+    execute(f"DROP TABLE IF EXISTS {INDEX}")
+    execute(f"CREATE VIRTUAL TABLE {INDEX} USING fts5(title, text, content='', "
+            f"tokenize='trigram case_sensitive 1', detail=full)")
+    execute(f"""CREATE TABLE {KEYS} (rowid INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL UNIQUE REFERENCES documents(id),
+                title_key BLOB NOT NULL, source_key BLOB NOT NULL,
+                length INTEGER NOT NULL, position INTEGER NOT NULL, created TEXT NOT NULL,
+                unicode TEXT NOT NULL)""")
+    fill(execute)
+
+
+def fill(execute: Execute, leave: frozenset[str] = frozenset()) -> None:
+    """Index every document but those in ``leave`` (in a file whose index is empty), a few hundred at a time."""
+    last = 0
+    while True:
+        rows = execute("SELECT rowid, id, title, text, source, length, position, created FROM documents "
+                       "WHERE rowid > ? ORDER BY rowid LIMIT 200", (last,)).fetchall()
+        if not rows:
+            return
+        add(execute, [row[1:] for row in rows if row[1] not in leave])
+        last = rows[-1][0]
+
+
+def sort_key(value: str) -> bytes:
+    """The stored sort key of a title or source: folded, in UTF-16 code-unit order."""
+    return value.casefold().encode("utf-16-be")
+
+
+def add(execute: Execute, documents: Iterable[tuple[str, str, str, str, int, int, str]]) -> None:
+    """Index documents given as ``(id, title, text, source, length, position, created)``."""
+    for doc_id, title, text, source, length, position, created in documents:
+        execute(f"INSERT INTO {KEYS} (document_id, title_key, source_key, length, position, created, unicode) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, sort_key(title), sort_key(source), length, position, created, UNICODE))
+        execute(f"INSERT INTO {INDEX} (rowid, title, text) SELECT rowid, ?, ? FROM {KEYS} WHERE document_id = ?",
+                (title.casefold(), text.casefold(), doc_id))
+
+
+def remove(execute: Execute, documents: Iterable[tuple[str, str, str]]) -> None:
+    """Take documents given as ``(id, title, text)`` (as stored) out of the index. One indexed
+    by a Python of another Unicode version may have been folded otherwise than this one folds it,
+    and a contentless row is removed only given the values indexed: then the index is made again,
+    without these documents."""
+    documents = list(documents)
+    for doc_id, title, text in documents:
+        row = execute(f"SELECT rowid, unicode FROM {KEYS} WHERE document_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            continue
+        if row[1] != UNICODE:
+            execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
+            execute(f"DELETE FROM {KEYS}")
+            fill(execute, leave=frozenset(d[0] for d in documents))
+            return
+        execute(f"INSERT INTO {INDEX} ({INDEX}, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                (row[0], title.casefold(), text.casefold()))
+        execute(f"DELETE FROM {KEYS} WHERE rowid = ?", (row[0],))
+
+
+def phrase(folded: str) -> str:
+    """``folded`` as one FTS5 string: in double quotes, a double quote doubled, nothing else
+    special (``*``, parentheses, NEAR, AND, OR are plain characters inside a string)."""
+    return '"' + folded.replace('"', '""') + '"'
+
+
+def find(execute: Execute, needle: str) -> list[str] | None:
+    """Ids of the documents whose folded title or text contains the folded ``needle``; None when
+    the index cannot answer (a needle shorter than 3 code points once folded, or holding NUL)."""
+    folded = needle.casefold()
+    if len(folded) < MIN_INDEXED or "\x00" in folded:
+        return None
+    rows = execute(f"SELECT document_id FROM {KEYS} WHERE rowid IN "
+                   f"(SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ?)", (phrase(folded),)).fetchall()
+    return [row[0] for row in rows]
+
+
+def contains(value: str, folded_needle: str) -> bool:
+    """The scan's test, for needles the index cannot take: the same folding as the index."""
+    return folded_needle in value.casefold()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from annotator.gui.models.rows import SORT_ROLE, RowTableModel
 from annotator.gui.widgets import plain
@@ -12,11 +13,16 @@ from annotator.gui.widgets import plain
 STATUS_COLUMN = 4
 _STATUS_MARKS = {"not started": "○", "in progress": "◐", "done": "●"}  # shapes, so colour is never the only cue
 _STATUS_ORDER = {"not started": 0, "in progress": 1, "done": 2}
+SORT_KEYS = ("title", "length", "annotations", "source", "status")  # each column's key of Project.document_order
 
 
 class DocumentTableModel(RowTableModel):
     """The project's documents: title, length, annotations, source, and the current coder's status
-    of each (``coder()`` gives their id, None before the project knows them: all not started)."""
+    of each (``coder()`` gives their id, None before the project knows them: all not started).
+
+    The model sorts itself (``sort``): the project gives the order from SQL, and the rows are put
+    in it once, so no Python runs per comparison. Column -1 is import order. A count or a status
+    that changes while the list is sorted by it moves that one row to its place."""
 
     HEADERS = ("Title", "Length", "Annotations", "Source", "Status")
 
@@ -29,6 +35,9 @@ class DocumentTableModel(RowTableModel):
         self.coder = coder
         self._coder_id: str | None = None
         self._statuses: dict[str, str] = {}
+        self._rank: dict[str, int] = {}  # id -> place in import order
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._widest: dict[int, list[str]] = {}  # column -> the ids widest_rows names
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         """The status column's header is a mark (the list is narrow), explained by its tooltip."""
@@ -46,11 +55,65 @@ class DocumentTableModel(RowTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._rows = self._project.documents(self._shown())
-        self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
+        self._widest = {}
+        self._rank = {doc.id: row for row, doc in enumerate(self._rows)}
         self._load_statuses()
+        self._rows = self._ordered(self._rows)
+        self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
         self.endResetModel()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Put the rows in the project's order by ``column`` (-1: import order), keeping the
+        persistent indexes (the selection) on their documents. The order they already have
+        (the view asks again for it on a header click) is left as it is."""
+        if (column, order) != self._sort:
+            self._sort = (column, order)
+            self._resort()
+
+    def _resort(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        kept = [(self._rows[index.row()].id, index.column()) for index in before]
+        self._rows = self._ordered(self._rows)
+        self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
+        self.changePersistentIndexList(before, [self.index(self._row_of[i], c) for i, c in kept])
+        self.layoutChanged.emit()
+
+    def _ordered(self, rows: list) -> list:
+        """``rows`` by the sort column, those with equal keys in the order given (a stable sort,
+        as the panel's QSortFilterProxyModel sorted: its last order breaks the ties)."""
+        column, order = self._sort
+        if column < 0:
+            return sorted(rows, key=lambda doc: self._rank[doc.id])
+        ranked = dict(self._project.document_order(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder,
+                                                   annotator_id=self._shown(), coder_id=self._coder_id))
+        last = len(ranked) + 1  # one the project no longer has: last
+        return sorted(rows, key=lambda doc: ranked.get(doc.id, last))
+
+    def _place(self, row: int) -> None:
+        """Move one row whose sort key changed as QSortFilterProxyModel's dynamic sort did: not
+        at all while it is still in order with its neighbours, else after the rows whose key
+        equals its new one."""
+        column, order = self._sort
+        sign = -1 if order == Qt.SortOrder.DescendingOrder else 1
+
+        def key(doc):
+            return sign * self.cell(doc, column, SORT_ROLE)
+        doc = self._rows[row]
+        if ((row == 0 or key(self._rows[row - 1]) <= key(doc))
+                and (row == len(self._rows) - 1 or key(doc) <= key(self._rows[row + 1]))):
+            return
+        others = self._rows[:row] + self._rows[row + 1:]
+        target = bisect.bisect_right(others, key(doc), key=key)
+        if target == row:
+            return
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target + (target > row))
+        self._rows = others[:target] + [doc] + others[target:]
+        self._row_of = {d.id: r for r, d in enumerate(self._rows)}
+        self.endMoveRows()
+
     def _load_statuses(self) -> None:
+        self._widest.pop(STATUS_COLUMN, None)
         self._coder_id = self.coder()
         rows = self._project.document_statuses(annotator_id=self._coder_id) if self._coder_id else []
         self._statuses = {r.document_id: r.status for r in rows}
@@ -65,12 +128,29 @@ class DocumentTableModel(RowTableModel):
             self._load_statuses()
             if self._rows:
                 self.dataChanged.emit(self.index(0, STATUS_COLUMN), self.index(len(self._rows) - 1, STATUS_COLUMN))
+            if self._sort[0] == STATUS_COLUMN:
+                self._resort()
             return
         for document_id in document_ids:
             row = self._row_of.get(document_id)
             if row is not None:
                 self._statuses[document_id] = self._project.document_status(document_id, self._coder_id)
+                self._widest.pop(STATUS_COLUMN, None)
                 self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN))
+                if self._sort[0] == STATUS_COLUMN:
+                    self._place(row)
+
+    def widest_rows(self, column: int) -> list[int]:
+        """The rows whose text in ``column`` (length, annotations or status) is the widest: the
+        largest number, one row of each status; the view sizes the column by these alone."""
+        if column not in self._widest:
+            if column == STATUS_COLUMN:
+                ids = list({self._statuses.get(doc.id): doc.id for doc in self._rows}.values())
+            else:
+                value = (lambda doc: doc.length) if column == 1 else (lambda doc: doc.annotation_count)
+                ids = [max(self._rows, key=value).id] if self._rows else []
+            self._widest[column] = ids
+        return [self._row_of[i] for i in self._widest[column] if i in self._row_of]
 
     def document_at(self, row: int):
         return self._rows[row]
@@ -87,7 +167,10 @@ class DocumentTableModel(RowTableModel):
         row = self._row_of.get(document_id)
         if row is not None and self._rows[row].annotation_count != count:
             self._rows[row] = replace(self._rows[row], annotation_count=count)
+            self._widest.pop(2, None)
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+            if self._sort[0] == 2:
+                self._place(row)
 
     def cell(self, doc, column: int, role):
         status = self.status(doc.id)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -16,14 +17,18 @@ from PySide6.QtWidgets import (
 
 from annotator.core.project.statuses import STATUSES
 from annotator.gui.models.document_table_model import STATUS_COLUMN, DocumentTableModel
-from annotator.gui.models.rows import SORT_ROLE
 
 
 class _DocumentFilter(QSortFilterProxyModel):
+    """Filters by a set of ids; sorting is the source model's own (in SQL), so this proxy keeps
+    the source's order and never compares rows itself."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.allowed: set[str] | None = None  # None: every document
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     def set_allowed(self, allowed: set[str] | None) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
@@ -36,6 +41,22 @@ class _DocumentFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, row, parent) -> bool:
         return self.allowed is None or self.sourceModel().document_at(row).id in self.allowed
+
+
+class _DocumentTable(QTableView):
+    """The list. Its number and status columns fit their contents (ResizeToContents), measured on
+    the documents the model names as widest (of all, so a filter does not make them jump), not on
+    a thousand rows' cells at every sort."""
+
+    def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 (Qt's name)
+        model = self.model().sourceModel()
+        rows = model.widest_rows(column) if column in (1, 2, STATUS_COLUMN) else []
+        if not rows:
+            return super().sizeHintForColumn(column)
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        hint = max(self.itemDelegate().sizeHint(option, model.index(row, column)).width() for row in rows)
+        return hint + (1 if self.showGrid() else 0)
 
 
 class CorpusPanel(QWidget):
@@ -59,7 +80,7 @@ class CorpusPanel(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: palette(placeholder-text);")
-        self.table = QTableView()
+        self.table = _DocumentTable()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # import order until a header is clicked
