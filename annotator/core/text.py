@@ -8,8 +8,10 @@ text into parts is the documents' business: core/documents/decoding.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -253,8 +255,13 @@ def collation_key(text: str) -> tuple[str, str]:
     folded = text.casefold()
     if folded.isascii():
         return folded, folded
-    base = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
-    return base, folded
+    return unicodedata.normalize("NFD", folded).translate(_combining()), folded
+
+
+@functools.cache
+def _combining() -> dict[int, None]:
+    """Every combining character (``unicodedata.combining`` non-zero), mapped to nothing."""
+    return dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)))
 
 
 def sort_key(text: str) -> str:

@@ -13,9 +13,10 @@ import unicodedata
 
 import pytest
 
+from annotator.core.project import annotation_table
 from annotator.core.project.annotation_table import COLUMNS, RowsTable, TableQuery
 from annotator.core.project.project import Project
-from annotator.core.storage import db
+from annotator.core.storage import annotation_keys, db
 
 ACCENTED = "Évidence élan É e\u0301tude ÉCOLE ecole Ecole œuvre straße STRASSE Ωmega ⫝̸ 😀 emoji ﬁne"
 
@@ -134,11 +135,18 @@ def test_the_in_memory_table_answers_as_the_sql_one(table):
         query = TableQuery(document_id=document, column=column, text=text, categories=categories,
                            annotators=annotators)
         rows = RowsTable(project.annotation_rows(document), corpus=document is None)
-        assert [r.id for r in rows.page(query, 0, 10**6)] == got(project, query), (column, document, text)
+        assert [r.id for r in rows.table_page(query, 0, 10**6)] == got(project, query), (column, document, text)
 
 
-def test_position_of_an_id_is_its_row_and_pages_far_down_are_right(table):
+@pytest.mark.parametrize("seek_from", [2_000, 0])  # 0: every page starts from its first key (_seek)
+def test_position_of_an_id_is_its_row_and_pages_far_down_are_right(table, monkeypatch, seek_from):
+    monkeypatch.setattr(annotation_table, "_SEEK_FROM", seek_from)
     project, docs, _, _, (categories, annotators) = table
+    for column, descending, document in itertools.product(COLUMNS, (False, True), (None, docs[2].id)):
+        query = TableQuery(document_id=document, column=column, descending=descending, categories=categories,
+                           annotators=annotators)
+        ids = expected(project, query)
+        assert [row.id for at in range(0, len(ids), 50) for row in project.table_page(query, at, 50)] == ids
     for column, descending in (("quote", False), ("span", True), ("category", False)):
         query = TableQuery(column=column, descending=descending, categories=categories, annotators=annotators)
         ids = expected(project, query)
@@ -178,13 +186,24 @@ def test_keys_are_rebuilt_when_rowids_were_renumbered(table):
     project, _, _, _, names = table
     query = TableQuery(column="quote", categories=names[0], annotators=names[1])
     want = got(project, query)
-    conn = sqlite3.connect(project.path)  # what a VACUUM may do: the same rows under other rowids
-    conn.execute("CREATE TEMP TABLE a AS SELECT * FROM annotations")
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)  # what a VACUUM may do: the same rows under other rowids, no trigger run
+    conn.execute("DROP TRIGGER annotation_keys_deleted")
+    conn.execute("CREATE TEMP TABLE a AS SELECT rowid AS r, * FROM annotations")
     conn.execute("DELETE FROM annotations")
-    conn.execute("INSERT INTO annotations SELECT * FROM a ORDER BY id DESC")
+    top = conn.execute("SELECT max(r) FROM a").fetchone()[0]
+    conn.execute(f"INSERT INTO annotations (rowid, {', '.join(columns_of(conn))}) SELECT {top + 1} - r, "
+                 f"{', '.join(columns_of(conn))} FROM a")
+    annotation_keys.install(conn.execute)
     conn.commit()
     conn.close()
-    assert got(project, query) == want == expected(project, query)
+    with Project.open(path) as reopened:
+        assert got(reopened, query) == want == expected(reopened, query)
+
+
+def columns_of(conn) -> list[str]:
+    return [f'"{row[1]}"' for row in conn.execute("PRAGMA table_info(annotations)")]
 
 
 def test_a_format_4_project_is_upgraded_to_hold_the_keys(table):

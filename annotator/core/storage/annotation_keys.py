@@ -31,15 +31,19 @@ from annotator.core.text import fold, sort_key
 
 QUOTE_LIMIT = 200  # code points of a quote the table shows, sorts and searches (as before format 5)
 _CHUNK = 50_000  # annotations keyed at a time
+_BULK = 50_000  # more new annotations than this: the sort indexes are dropped and made again after
 _TEXTS_KEPT = 64  # document texts kept while keying a chunk
 
 TABLES = ("annotation_keys", "annotation_keys_stale")
 
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_annotation_keys_quote ON annotation_keys (quote_key)",
+    "CREATE INDEX IF NOT EXISTS ix_annotation_keys_note ON annotation_keys (note_key)",
+)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS annotation_keys (rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
     " quote TEXT NOT NULL, quote_key TEXT NOT NULL, note_key TEXT NOT NULL, search TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS ix_annotation_keys_quote ON annotation_keys (quote_key)",
-    "CREATE INDEX IF NOT EXISTS ix_annotation_keys_note ON annotation_keys (note_key)",
+    *_INDEXES,
     "CREATE TABLE IF NOT EXISTS annotation_keys_stale (rid INTEGER PRIMARY KEY)",
     "CREATE TRIGGER IF NOT EXISTS annotation_keys_deleted AFTER DELETE ON annotations BEGIN"
     " DELETE FROM annotation_keys WHERE rid = old.rowid; DELETE FROM annotation_keys_stale WHERE rid = old.rowid; END",
@@ -59,13 +63,15 @@ def keys_of(quote: str, note: str) -> tuple[str, str, str]:
     return sort_key(quote), sort_key(note), fold(quote + "\n" + note)
 
 
-def catch_up(connection, texts: Mapping[str, str] | None = None) -> int:
+def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = True) -> int:
     """Bring the keys up to date inside the caller's write transaction on ``connection`` (sqlite3);
     return how many annotations were keyed. ``texts`` (document id -> text) are used instead of
-    reading those documents again (the GUI holds the open one's)."""
+    reading those documents again (the GUI holds the open one's). ``check``: count the keys and
+    the annotations they should cover (once per opening: a renumbering VACUUM is not done to an
+    open project); without it only the ids at the lowest and highest rid are checked."""
     run = connection.execute
-    high, keyed = run("SELECT coalesce(max(rid), 0), count(*) FROM annotation_keys").fetchone()
-    if keyed and not _consistent(run, high, keyed):
+    high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys").fetchone()[0]
+    if high and not _consistent(run, high, check):
         run("DELETE FROM annotation_keys")
         run("DELETE FROM annotation_keys_stale")
         high = 0
@@ -77,6 +83,20 @@ def catch_up(connection, texts: Mapping[str, str] | None = None) -> int:
         for at in range(0, len(stale), 500):
             chunk = stale[at:at + 500]
             done += _key(connection, texts, f"rowid IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+    bulk = (run("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0] - high) > _BULK
+    if bulk:  # an index made after the rows is sorted once, not updated row by row at random places
+        for index in _INDEXES:
+            run(f"DROP INDEX IF EXISTS {index.split()[5]}")
+    done += _key_new(connection, texts, high)
+    if bulk:
+        for index in _INDEXES:
+            run(index)
+    return done
+
+
+def _key_new(connection, texts: Mapping[str, str] | None, high: int) -> int:
+    """Key the annotations above rowid ``high``, a chunk at a time."""
+    run, done = connection.execute, 0
     while True:
         last = run("SELECT max(rowid) FROM (SELECT rowid FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?)",
                    (high, _CHUNK)).fetchone()[0]
@@ -86,10 +106,10 @@ def catch_up(connection, texts: Mapping[str, str] | None = None) -> int:
         high = last
 
 
-def _consistent(run, high: int, keyed: int) -> bool:
-    """Whether every key row still names its annotation's rowid (cheap: counts and two ids)."""
-    below = run("SELECT count(*) FROM annotations WHERE rowid <= ?", (high,)).fetchone()[0]
-    if below != keyed:
+def _consistent(run, high: int, count: bool) -> bool:
+    """Whether every key row still names its annotation's rowid (cheap: two ids, and counts)."""
+    if count and (run("SELECT count(*) FROM annotations WHERE rowid <= ?", (high,)).fetchone()[0]
+                  != run("SELECT count(*) FROM annotation_keys").fetchone()[0]):
         return False
     for rid, annotation_id in run("SELECT rid, id FROM annotation_keys WHERE rid IN"
                                   " ((SELECT min(rid) FROM annotation_keys), ?)", (high,)):
