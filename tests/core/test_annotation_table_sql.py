@@ -116,7 +116,8 @@ def test_sql_order_filter_and_count_equal_the_python_table(table):
                                   ("STRASSE", None, None), ("😀", None, None), ("opinion", None, None),
                                   ("bob", None, None), ("éléments", None, None), (" the ", None, None),
                                   ("", cats[1].id, None), ("", None, bob.id), ("a", cats[0].id, alice.id),
-                                  ("zzz-nothing", None, None)]:
+                                  ("zzz-nothing", None, None), ('e "q', None, None), ("“", None, None),
+                                  ("ÉTUDE", None, None), ("ss", None, None), ("the", None, None)]:
         for document, column in ((None, "quote"), (docs[-1].id, "span"), (None, "note")):
             query = TableQuery(document_id=document, category_id=category, annotator_id=coder, text=text,
                                column=column, categories=categories, annotators=annotators)
@@ -142,9 +143,10 @@ def test_the_in_memory_table_answers_as_the_sql_one(table):
 def test_position_of_an_id_is_its_row_and_pages_far_down_are_right(table, monkeypatch, seek_from):
     monkeypatch.setattr(annotation_table, "_SEEK_FROM", seek_from)
     project, docs, _, _, (categories, annotators) = table
-    for column, descending, document in itertools.product(COLUMNS, (False, True), (None, docs[2].id)):
-        query = TableQuery(document_id=document, column=column, descending=descending, categories=categories,
-                           annotators=annotators)
+    for column, descending, document, text in itertools.product(COLUMNS, (False, True), (None, docs[2].id),
+                                                                ("", "e")):
+        query = TableQuery(document_id=document, column=column, descending=descending, text=text,
+                           categories=categories, annotators=annotators)
         ids = expected(project, query)
         assert [row.id for at in range(0, len(ids), 50) for row in project.table_page(query, at, 50)] == ids
     for column, descending in (("quote", False), ("span", True), ("category", False)):
@@ -213,8 +215,8 @@ def test_a_format_4_project_is_upgraded_to_hold_the_keys(table):
     conn = sqlite3.connect(path)
     for name in ("annotation_keys_deleted", "annotation_keys_changed"):
         conn.execute(f"DROP TRIGGER {name}")
-    conn.execute("DROP TABLE annotation_keys")
-    conn.execute("DROP TABLE annotation_keys_stale")
+    for name in annotation_keys.TABLES:
+        conn.execute(f"DROP TABLE {name}")
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()

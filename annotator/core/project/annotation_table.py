@@ -23,8 +23,10 @@ from annotator.core.text import collation_key, fold, sort_key
 COLUMNS = ("document", "quote", "category", "annotator", "span", "note")
 
 _ROW = ('SELECT a.id, a.document_id, d.title, a.start, a."end", a.category_id, a.annotator_id, a.note, k.quote,'
-        " a.modified FROM annotation_keys k JOIN annotations a ON a.rowid = k.rid"
-        " JOIN documents d ON d.id = a.document_id")
+        " a.modified FROM {tables}")
+_SEARCH = " JOIN annotation_search s ON s.rid = a.rowid"
+_FTS = "a.rowid IN (SELECT rowid FROM annotation_fts WHERE annotation_fts MATCH ?)"
+_TRIGRAM = 3  # needles this long or longer are found by the full-text index, shorter ones by a scan
 _TAIL = ("d.position", "a.start", 'a."end"', "a.id")
 _SEEK_FROM = 2_000  # pages deeper than this start from their first key (see _seek)
 
@@ -81,9 +83,13 @@ class AnnotationTableMixin:
         """How many rows ``query`` shows (``everything``: before its filters, the "of M")."""
         self.refresh_annotation_keys()
         sql, params = _where(self, query, everything)
-        join = " JOIN annotation_keys k ON k.rid = a.rowid" if query.needle and not everything else ""
+        tables = "annotations a" + (_SEARCH if _scans(query) and not everything else "")
+        if sql == "1 AND (instr(s.search, ?) > 0)":  # the text alone: the narrow table alone
+            sql, tables = sql.replace("1 AND ", "", 1), "annotation_search s"
+        elif sql == f"1 AND ({_FTS})":  # or the full-text index alone
+            sql, tables = "annotation_fts MATCH ?", "annotation_fts"
         with self._tx() as s:
-            return _raw(s)(f"SELECT count(*) FROM annotations a{join} WHERE {sql}", params)[0][0]
+            return _raw(s)(f"SELECT count(*) FROM {tables} WHERE {sql}", params)[0][0]
 
     def table_page(self, query: TableQuery, offset: int, limit: int) -> list[AnnotationRow]:
         """Rows ``offset`` to ``offset + limit`` of ``query``, in its order."""
@@ -96,7 +102,20 @@ class AnnotationTableMixin:
             if seek is not None:  # start at the page's first key, found on an index alone
                 condition, values, offset = seek
                 sql, params = f"{sql} AND {condition}", (*params, *values)
-            rows = run(f"{_ROW} WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?", (*params, *order_params, limit, offset))
+            if _scans(query) and offset > _SEEK_FROM:
+                # Deep in a text filter's rows: read the matches first (a scan of the narrow search
+                # table), then sort them; walking the order's index would look up every row's text.
+                tables = ("annotation_search s CROSS JOIN annotation_keys k ON k.rid = s.rid"
+                          " CROSS JOIN annotations a ON a.rowid = s.rid JOIN documents d ON d.id = a.document_id")
+            elif query.column == "span" and query.document_id is None:  # documents in their order, each by span
+                tables = ("documents d CROSS JOIN annotations a ON a.document_id = d.id"
+                          " JOIN annotation_keys k ON k.rid = a.rowid")
+            else:
+                tables = ("annotation_keys k JOIN annotations a ON a.rowid = k.rid"
+                          " JOIN documents d ON d.id = a.document_id")
+            tables += _SEARCH if _scans(query) and "annotation_search s" not in tables else ""
+            rows = run(f"{_ROW.format(tables=tables)} WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                       (*params, *order_params, limit, offset))
         return [AnnotationRow(*row) for row in rows]
 
     def table_position(self, query: TableQuery, annotation_id: str) -> int | None:
@@ -106,8 +125,8 @@ class AnnotationTableMixin:
         sql, params = _where(self, query)
         order, order_params = _order(self, query)
         keys = order.replace(" DESC", "")
-        tables = "annotations a"
-        if query.needle or query.column in ("quote", "note"):
+        tables = "annotations a" + (_SEARCH if _scans(query) else "")
+        if query.column in ("quote", "note"):
             tables += " JOIN annotation_keys k ON k.rid = a.rowid"
         if query.document_id is None:
             tables += " JOIN documents d ON d.id = a.document_id"
@@ -118,8 +137,20 @@ class AnnotationTableMixin:
             if not found:
                 return None
             before = ">" if query.descending else "<"
-            return run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({keys}) {before} "
-                       f"({', '.join('?' * len(found[0]))})", (*params, *order_params, *found[0]))[0][0]
+            marks = ", ".join("?" * len(found[0]))
+            lead = _lead(query)
+            if lead is None:
+                return run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({keys}) {before} ({marks})",
+                           (*params, *order_params, *found[0]))[0][0]
+            # The rows before its leading key, counted on that key's index, then those that tie with it.
+            terms, lead_tables = lead
+            values = found[0][:len(terms)]
+            lead_marks = ", ".join("?" * len(terms))
+            earlier = run(f"SELECT count(*) FROM {lead_tables} WHERE {sql} AND ({', '.join(terms)}) {before}"
+                          f" ({lead_marks})", (*params, *values))[0][0]
+            return earlier + run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({', '.join(terms)}) = ({lead_marks})"
+                                 f" AND ({keys}) {before} ({marks})",
+                                 (*params, *values, *order_params, *found[0]))[0][0]
 
 
 def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple[str, tuple, int] | None:
@@ -129,16 +160,10 @@ def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple
     start and end; or the quote's or note's key) are on an index: the key at ``offset`` is found
     there, the rows before that key counted there, and the page read from that key on. None when
     the query's filters are not on that index (the plain OFFSET is used)."""
-    if query.is_filtering() or query.shown is not None:
+    found_lead = _lead(query)
+    if found_lead is None:
         return None
-    if query.column == "span":
-        lead = ["a.start", 'a."end"'] if query.document_id is not None else ["d.position", "a.start", 'a."end"']
-        tables = "annotations a" if query.document_id is not None else \
-            "annotations a JOIN documents d ON d.id = a.document_id"
-    elif query.column in ("quote", "note") and query.document_id is None:
-        lead, tables = [f"k.{query.column}_key"], "annotation_keys k"
-    else:
-        return None
+    lead, tables = found_lead
     direction, before = (" DESC", ">") if query.descending else ("", "<")
     keys = ", ".join(lead)
     found = run(f"SELECT {keys} FROM {tables} WHERE {sql} ORDER BY {', '.join(t + direction for t in lead)}"
@@ -149,6 +174,31 @@ def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple
     skipped = run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({keys}) {before} ({marks})",
                   (*params, *found[0]))[0][0]
     return f"({keys}) {'<=' if query.descending else '>='} ({marks})", tuple(found[0]), offset - skipped
+
+
+def _scans(query: TableQuery) -> bool:
+    """Whether the text filter scans the search text (a needle too short for the trigram index)."""
+    return 0 < len(query.needle) < _TRIGRAM
+
+
+def position_is_indexed(query: TableQuery) -> bool:
+    """Whether ``table_position`` counts on an index (milliseconds) rather than over the rows
+    the query shows (up to seconds for a million)."""
+    return _lead(query) is not None
+
+
+def _lead(query: TableQuery) -> tuple[list[str], str] | None:
+    """The leading terms of the query's order that an index holds, and the tables (fewest) to
+    read them from; None when the query's filters are not on that index."""
+    if query.is_filtering() or query.shown is not None:
+        return None
+    if query.column == "span" and query.document_id is not None:
+        return ["a.start", 'a."end"'], "annotations a"
+    if query.column == "span":
+        return ["d.position", "a.start", 'a."end"'], "documents d CROSS JOIN annotations a ON a.document_id = d.id"
+    if query.column in ("quote", "note") and query.document_id is None:
+        return [f"k.{query.column}_key"], "annotation_keys k"
+    return None
 
 
 def _where(project, query: TableQuery, everything: bool = False) -> tuple[str, tuple]:
@@ -168,8 +218,12 @@ def _where(project, query: TableQuery, everything: bool = False) -> tuple[str, t
             params.append(value)
     needle = query.needle
     if needle:
-        match = ["instr(k.search, ?) > 0"]
-        params.append(needle)
+        if len(needle) >= _TRIGRAM:  # the full-text index: the needle as one phrase of trigrams
+            match = [_FTS]
+            params.append('"' + needle.replace('"', '""') + '"')
+        else:
+            match = ["instr(s.search, ?) > 0"]
+            params.append(needle)
         named = [("a.category_id", _names(project, "category_id", query.categories)),
                  ("a.annotator_id", _names(project, "annotator_id", query.annotators))]
         if query.document_id is None:  # in one document every row would match its title

@@ -30,7 +30,7 @@ SCHEMA_VERSION = 5
 SQLITE_HEADER = b"SQLite format 3\x00"
 # table -> the format that added it (the others are in every format)
 TABLES_ADDED = {"origins": 2, "settings": 3, "document_status": 3, "decisions": 4,
-                "annotation_keys": 5, "annotation_keys_stale": 5}
+                "annotation_keys": 5, "annotation_search": 5, "annotation_keys_stale": 5, "annotation_fts": 5}
 
 
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program's write lock

@@ -17,7 +17,7 @@ from html import escape
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from annotator.core.project.annotation_table import COLUMNS, RowsTable, TableQuery
+from annotator.core.project.annotation_table import COLUMNS, RowsTable, TableQuery, position_is_indexed
 from annotator.core.project.annotations import AnnotationRow
 from annotator.core.text import collation_key
 from annotator.gui import gold_layer
@@ -115,7 +115,7 @@ class AnnotationTableModel(QAbstractTableModel):
         if (query.category_id, query.annotator_id, query.needle) != (
                 self._query.category_id, self._query.annotator_id, self._query.needle):
             self._query = query
-            self.refresh()
+            self.refresh(self._total)  # the filters change what is shown, not what there is
         else:
             self._query = query
 
@@ -139,11 +139,15 @@ class AnnotationTableModel(QAbstractTableModel):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def row_of(self, annotation_id: str) -> int | None:
+    def row_of(self, annotation_id: str, cheap: bool = False) -> int | None:
+        """The row of an annotation: found in the pages held, else asked from the source;
+        ``cheap``: asked only where the source finds it on an index (else None)."""
         for page, rows in self._pages.items():
             for at, row in enumerate(rows):
                 if row.id == annotation_id:
                     return page * PAGE + at
+        if cheap and not isinstance(self._source, RowsTable) and not position_is_indexed(self._query):
+            return None
         return self._source.table_position(self._query, annotation_id)
 
     def annotation_at(self, row: int) -> AnnotationRow | None:
@@ -225,7 +229,8 @@ class AnnotationTableModel(QAbstractTableModel):
         ids = [(index.data(ID_ROLE), index.column()) for index in persistent[:_MOVED]]
         self._query = query
         self._pages.clear()
-        moved = [self.index(at, column) if i is not None and (at := self.row_of(i)) is not None else QModelIndex()
+        moved = [self.index(at, column) if i is not None and (at := self.row_of(i, cheap=True)) is not None
+                 else QModelIndex()
                  for i, column in ids]
         self.changePersistentIndexList(persistent, moved + [QModelIndex()] * (len(persistent) - len(moved)))
         self.layoutChanged.emit()

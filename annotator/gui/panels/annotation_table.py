@@ -201,7 +201,8 @@ class AnnotationTablePanel(QWidget):
 
     def _keeping_selection(self, change: Callable[[], object]) -> None:
         """Run ``change`` (which resets the model), then select again the rows selected before
-        that are still shown (up to _RESELECT of them), keeping the scroll position."""
+        that are still shown (up to _RESELECT of them) where they are found cheaply (in the pages
+        in view, or on an index), keeping the scroll position."""
         model = self.model
         selection = self.table.selectionModel()
         current = self.table.currentIndex()
@@ -219,10 +220,10 @@ class AnnotationTablePanel(QWidget):
             return
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for annotation_id in filter(None, ids):
-            at = model.row_of(annotation_id)
+            at = model.row_of(annotation_id, cheap=True)
             if at is not None:
                 selection.select(model.index(at, 0), flags)
-        at = model.row_of(current_id) if current_id is not None else None
+        at = model.row_of(current_id, cheap=True) if current_id is not None else None
         if at is not None:
             selection.setCurrentIndex(model.index(at, current.column()), QItemSelectionModel.SelectionFlag.NoUpdate)
 
