@@ -8,10 +8,8 @@ text into parts is the documents' business: core/documents/decoding.py.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -255,13 +253,20 @@ def collation_key(text: str) -> tuple[str, str]:
     folded = text.casefold()
     if folded.isascii():
         return folded, folded
-    return unicodedata.normalize("NFD", folded).translate(_combining()), folded
+    return unicodedata.normalize("NFD", folded).translate(_WITHOUT_COMBINING), folded
 
 
-@functools.cache
-def _combining() -> dict[int, None]:
-    """Every combining character (``unicodedata.combining`` non-zero), mapped to nothing."""
-    return dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)))
+class _WithoutCombining(dict):
+    """A ``str.translate`` table dropping combining characters (``unicodedata.combining`` non-zero),
+    filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _WithoutCombining()
 
 
 def sort_key(text: str) -> str:

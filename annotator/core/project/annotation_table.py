@@ -111,7 +111,12 @@ class AnnotationTableMixin:
                 tables = ("documents d CROSS JOIN annotations a ON a.document_id = d.id"
                           " JOIN annotation_keys k ON k.rid = a.rowid")
             else:
-                tables = ("annotation_keys k JOIN annotations a ON a.rowid = k.rid"
+                # A text filter that many rows match: walk the order's index, testing each row against
+                # the full-text matches (SQLite would sort every match first, 1.2 s for 180,000).
+                walk = (query.column in ("quote", "note") and len(query.needle) >= _TRIGRAM
+                        and query.document_id is None and _common(run, query))
+                indexed = f" INDEXED BY ix_annotation_keys_{query.column}" if walk else ""
+                tables = (f"annotation_keys k{indexed} JOIN annotations a ON a.rowid = k.rid"
                           " JOIN documents d ON d.id = a.document_id")
             tables += _SEARCH if _scans(query) and "annotation_search s" not in tables else ""
             rows = run(f"{_ROW.format(tables=tables)} WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -174,6 +179,13 @@ def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple
     skipped = run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({keys}) {before} ({marks})",
                   (*params, *found[0]))[0][0]
     return f"({keys}) {'<=' if query.descending else '>='} ({marks})", tuple(found[0]), offset - skipped
+
+
+def _common(run, query: TableQuery) -> bool:
+    """Whether the full-text index finds the needle in more than 1 row in 50 (a count on the index)."""
+    phrase = '"' + query.needle.replace('"', '""') + '"'
+    found = run("SELECT count(*) FROM annotation_fts WHERE annotation_fts MATCH ?", (phrase,))[0][0]
+    return found * 50 > (run("SELECT max(rid) FROM annotation_keys", ())[0][0] or 0)  # about the rows there are
 
 
 def _scans(query: TableQuery) -> bool:
@@ -267,9 +279,10 @@ def _ranks(names: Mapping[str, str]) -> dict[str, int]:
 
 
 def _names(project, column: str, names: Mapping[str, str]) -> dict[str, str]:
-    """The names the table shows for every id used in ``column`` (an id without one shows itself)."""
+    """The names the table shows for every id ``column`` may hold (its table's, by the foreign key;
+    an id without a name shows itself)."""
     with project._tx() as s:
-        used = _raw(s)(f"SELECT DISTINCT {column} FROM annotations", ())
+        used = _raw(s)(f"SELECT id FROM {'categories' if column == 'category_id' else 'annotators'}", ())
     return {item_id: names.get(item_id, item_id) for (item_id,) in used}
 
 
