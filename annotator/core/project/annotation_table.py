@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from annotator.core.errors import ProjectBusyError
 from annotator.core.project.annotations import AnnotationRow, _raw
 from annotator.core.storage import annotation_keys
 from annotator.core.text import collation_key, fold, sort_key
@@ -63,7 +64,8 @@ class AnnotationTableMixin:
         """Key the annotations added or changed since the last call (one write transaction) and
         return how many were keyed; ``texts`` (document id -> text) spare reading those documents.
         Every query below calls it first (the GUI first, with the text it holds). A read-only project
-        is left as it is (its table may miss what was added since it was keyed)."""
+        is left as it is, and so is one whose write lock another program holds (until the next
+        query): their table misses what was added since it was keyed."""
         if self.read_only:
             return 0
         if self._keys_counted:
@@ -73,9 +75,12 @@ class AnnotationTableMixin:
                 if not run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ()) and not run(
                         "SELECT 1 FROM annotations WHERE rowid > ? LIMIT 1", (high,)):
                     return 0
-        with self._tx(write=True) as s:
-            done = annotation_keys.catch_up(s.connection().connection.driver_connection, texts,
-                                            check=not self._keys_counted)
+        try:
+            with self._tx(write=True) as s:
+                done = annotation_keys.catch_up(s.connection().connection.driver_connection, texts,
+                                                check=not self._keys_counted)
+        except ProjectBusyError:  # another program is writing: the keys catch up at the next query
+            return 0
         self._keys_counted = True
         return done
 
