@@ -15,7 +15,7 @@ first document open and the table in document mode, it measures:
   memory   peak resident memory of the process (VmHWM) after all of it             ≤ 500 MB
 
 Run:  .venv/bin/python benchmarks/bench_annotation_table.py [--documents 10000] [--annotations 1000000]
-      [--keep] [--project PATH (reuse a built one)] [--word WORD] [--seed 1]
+      [--keep] [--project PATH (reuse a built one)] [--word WORD] [--seed 1] [--shot PNG]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def vm_mb(field: str) -> float:
     return 0.0
 
 
-def measure(path: Path, word: str) -> dict[str, float]:
+def measure(path: Path, word: str, shot: Path | None = None) -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -113,6 +113,8 @@ def measure(path: Path, word: str) -> dict[str, float]:
     timed("sort", lambda: table.table.sortByColumn(1, Qt.SortOrder.AscendingOrder))
     print(f"sort column {table.model.query.column}, first row {table.model.annotation_at(0).quote[:40]!r}")
     timed("filter", lambda: table.filter_edit.setText(word))
+    if shot is not None:
+        window.grab().save(str(shot))
     timed("scroll", lambda: table.table.scrollToBottom())
     queries = table.model.queries
     timed("switch", lambda: window.open_document(second))
@@ -134,6 +136,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--project", type=Path, help="a project built before (with --keep)")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--shot", type=Path, help="save a picture of the window after the filter step")
     args = parser.parse_args()
     os.environ["ANNOTATOR_HOME"] = str(FOLDER / "home")
     path = args.project
@@ -144,7 +147,7 @@ def main() -> int:
             path.unlink()
         build(path, args.documents, args.annotations, random.Random(args.seed))
     try:
-        results = measure(path, args.word)
+        results = measure(path, args.word, args.shot)
     finally:
         if args.project is None and not args.keep:
             shutil.rmtree(FOLDER, ignore_errors=True)
