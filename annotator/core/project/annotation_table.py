@@ -159,9 +159,11 @@ class AnnotationTableMixin:
             lead_marks = ", ".join("?" * len(terms))
             earlier = run(f"SELECT count(*) FROM {lead_tables} WHERE {sql} AND ({', '.join(terms)}) {before}"
                           f" ({lead_marks})", (*params, *values))[0][0]
-            return earlier + run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({', '.join(terms)}) = ({lead_marks})"
-                                 f" AND ({keys}) {before} ({marks})",
-                                 (*params, *values, *order_params, *found[0]))[0][0]
+            same = " AND ".join(f"{term} = ?" for term in terms)  # one term each: an index equality
+            rest = keys.split(", ")[len(terms):]  # the order's other terms (no parameters among them)
+            return earlier + run(f"SELECT count(*) FROM {tables} WHERE {sql} AND {same} AND ({', '.join(rest)})"
+                                 f" {before} ({', '.join('?' * len(rest))})",
+                                 (*params, *values, *found[0][len(terms):]))[0][0]
 
 
 def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple[str, tuple, int] | None:
