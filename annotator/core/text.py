@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from annotator.core.errors import ValidationError, brief, quoted
@@ -238,3 +239,40 @@ def pick(kind: str, wanted: Iterable[str] | None, names: Mapping[str, str]) -> l
             listed = ", ".join(known[:10]) + (", …" if len(known) > 10 else "") if known else "none"
             raise ValidationError(f"no {kind} named {quoted(word, 60)} (known: {listed})")
     return list(dict.fromkeys(chosen))
+
+
+# -- how listings compare and sort text --------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Text as a filter compares it: case-folded and NFC, so "É", "é" and "e\u0301" meet."""
+    return unicodedata.normalize("NFC", text.casefold())
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Sorts case- and accent-insensitively first ("Évidence" before "Opinion"), then exactly."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded, folded
+    return unicodedata.normalize("NFD", folded).translate(_WITHOUT_COMBINING), folded
+
+
+class _WithoutCombining(dict):
+    """A ``str.translate`` table dropping combining characters (``unicodedata.combining`` non-zero),
+    filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _WithoutCombining()
+
+
+def sort_key(text: str) -> str:
+    """``collation_key`` as one string that sorts the same by code point (SQLite's BINARY
+    collation of UTF-8): the base, U+0000, the folded text; an ASCII text's key is its folded
+    text alone, which sorts as its tuple does (where the base is the same, the other text's folded
+    form has a non-ASCII character where it first differs, greater than any ASCII one)."""
+    base, folded = collation_key(text)
+    return folded if folded.isascii() else base + "\x00" + folded
