@@ -356,7 +356,9 @@ class MainWindow(QMainWindow):
                     self.view.remove_span(annotation_id)
             corpus = self.table_panel.is_corpus_mode()
             known = None if corpus or self.view.index is None else len(self.view.index.spans)
-            self.table_panel.refresh(total=known)  # asked again; the document's rows are the view's spans
+            follow = ids[0] if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current else None
+            # Asked again (the document's rows are the view's spans); the table follows one edited row.
+            self.table_panel.refresh(total=known, select=follow)
             if current is not None:  # the view's index holds the open document's (shown) annotations
                 counts[current] = len(self.view.index.spans)
                 self.status_bar.count_changed(counts[current] - before)
@@ -368,7 +370,8 @@ class MainWindow(QMainWindow):
             self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
-            self.table_panel.select_annotation(ids[0])  # the table follows (not the row selected before)
+            if recount:  # opened anew above (the table follows the row in the refresh otherwise)
+                self.table_panel.select_annotation(ids[0])
         self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
         self.show_details()
         self.status_bar.update(recount=recount)

@@ -159,6 +159,24 @@ def test_position_of_an_id_is_its_row_and_pages_far_down_are_right(table, monkey
     assert project.table_position(filtered, ids[0]) is None and project.table_page(filtered, 0, 10) == []
 
 
+def test_the_rows_near_an_annotation_are_those_its_pages_hold(table):
+    """table_near reads the rows round an annotation from its key (two index seeks), for the span
+    order of one document: the same rows as pages at offsets give, in both directions, at the
+    ends too; None for the orders whose whole key no index holds."""
+    project, docs, (alice, _), _, (categories, annotators) = table
+    for descending in (False, True):
+        query = TableQuery(document_id=docs[2].id, descending=descending, categories=categories,
+                           annotators=annotators)
+        ids = expected(project, query)
+        for at in (0, 1, 7, len(ids) // 2, len(ids) - 2, len(ids) - 1):
+            near = project.table_near(query, ids[at], 5, 9)
+            assert [row.id for row in near] == ids[max(0, at - 5):at + 9]
+            assert near == project.table_page(query, max(0, at - 5), len(near))  # the same rows, field for field
+    assert project.table_near(TableQuery(document_id=docs[2].id, column="quote"), ids[0], 5, 5) is None
+    assert project.table_near(TableQuery(), ids[0], 5, 5) is None  # the corpus: its pages walk documents
+    assert project.table_near(TableQuery(document_id=docs[2].id, annotator_id=alice.id), ids[0], 5, 5) is None
+
+
 def test_keys_follow_add_move_delete_undo_and_import(table):
     project, docs, (alice, _), cats, names = table
     query = TableQuery(column="quote", categories=names[0], annotators=names[1])

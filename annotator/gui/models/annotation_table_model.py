@@ -29,6 +29,7 @@ HEADERS = ("Document", "Quote", "Category", "Annotator", "Span", "Note")
 TOOLTIP_QUOTE_LIMIT = 1000
 PAGE = 256  # rows fetched at a time
 _PAGES_KEPT = 64
+_EDGE = 64  # a row this near its page's edge shows the next (or last) page too
 _MOVED = 1000  # persistent indexes (the selection's corners, the current row) kept through a sort
 _ONE_LINE = str.maketrans({"\n": " ⏎ ", "\u2028": " ⏎ ", "\u2029": " ⏎ ", "\t": " ", "\r": " "})
 _ASC = Qt.SortOrder.AscendingOrder
@@ -149,6 +150,24 @@ class AnnotationTableModel(QAbstractTableModel):
         if cheap and not isinstance(self._source, RowsTable) and not position_is_indexed(self._query):
             return None
         return self._source.table_position(self._query, annotation_id)
+
+    def prime(self, row: int, annotation_id: str) -> None:
+        """Hold the pages round ``row`` (where ``annotation_id`` is) before the view scrolls there:
+        read from its key on the index where the source can, not from an offset (issue 16: an edit
+        deep in a long document stepped over 100,000 rows or more for each page)."""
+        page, at = divmod(row, PAGE)
+        first = page - 1 if at < _EDGE and page > 0 else page
+        last = page + 2 if at >= PAGE - _EDGE else page + 1
+        wanted = [p for p in range(first, last) if p not in self._pages]
+        if not wanted:
+            return
+        rows = self._source.table_near(self._query, annotation_id, row - first * PAGE, last * PAGE - row)
+        if rows is None or len(rows) <= row - first * PAGE or rows[row - first * PAGE].id != annotation_id:
+            return  # not where it was counted (changed meanwhile): the pages are read when shown
+        for p in range(first, last):
+            if len(self._pages) >= _PAGES_KEPT:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[p] = rows[(p - first) * PAGE:(p - first + 1) * PAGE]
 
     def annotation_at(self, row: int) -> AnnotationRow | None:
         """The row at ``row`` (its page fetched if it is not held); None past the end (the

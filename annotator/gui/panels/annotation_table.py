@@ -38,6 +38,7 @@ from annotator.gui.models.annotation_table_model import (
 )
 from annotator.gui.models.rows import ID_ROLE
 
+_SHALLOW = 2000  # rows: a page at an offset up to here is read in a few milliseconds
 _RESELECT = 1000  # selected rows selected again after a sort, a filter or an edit
 
 
@@ -189,9 +190,11 @@ class AnnotationTablePanel(QWidget):
     def remove_ids(self, ids: Iterable[str]) -> None:
         self._keeping_selection(lambda: self.model.remove_ids(ids))
 
-    def refresh(self, total: int | None = None) -> None:
-        """Annotations changed: ask again, keeping the selected rows (``total`` as for ``upsert_rows``)."""
-        self._keeping_selection(lambda: self.model.refresh(total))
+    def refresh(self, total: int | None = None, select: str | None = None) -> None:
+        """Annotations changed: ask again, keeping the selected rows (``total`` as for ``upsert_rows``);
+        given ``select``, select and show that annotation instead (the rows in view before are not
+        read again only to be scrolled away from)."""
+        self._keeping_selection(lambda: self.model.refresh(total), select)
 
     def _set_mode(self, corpus: bool) -> None:
         self.mode_combo.blockSignals(True)
@@ -199,10 +202,11 @@ class AnnotationTablePanel(QWidget):
         self.mode_combo.blockSignals(False)
         self.table.setColumnHidden(DOCUMENT, not corpus)
 
-    def _keeping_selection(self, change: Callable[[], object]) -> None:
+    def _keeping_selection(self, change: Callable[[], object], follow: str | None = None) -> None:
         """Run ``change`` (which resets the model), then select again the rows selected before
         that are still shown (up to _RESELECT of them) where they are found cheaply (in the pages
-        in view, or on an index), keeping the scroll position."""
+        in view, or on an index), keeping the scroll position; or, given ``follow``, select and
+        show that annotation when it is shown (and the rest only when it is not)."""
         model = self.model
         selection = self.table.selectionModel()
         current = self.table.currentIndex()
@@ -210,12 +214,17 @@ class AnnotationTablePanel(QWidget):
         rows = selection.selectedRows() if selection.hasSelection() else []
         ids = [index.data(ID_ROLE) for index in rows[:_RESELECT]]
         scroll = self.table.verticalScrollBar().value()
+        deep = self.table.rowAt(0) > _SHALLOW  # pages in view read at an offset: an index walk each
         change()
+        if follow is not None and deep and self.select_annotation(follow):
+            return  # found by its key (a count of the rows before it, then two seeks), not by those walks
         self.table.verticalScrollBar().setValue(scroll)
         for y in (0, self.table.viewport().height() - 1):  # the pages in view, which paint reads anyway,
             at = self.table.rowAt(y)                          # so a row there is found without a count
             if at >= 0:
                 model.annotation_at(at)
+        if follow is not None and self.select_annotation(follow):  # found in the pages just read
+            return
         if not ids and current_id is None:
             return
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -242,6 +251,7 @@ class AnnotationTablePanel(QWidget):
         row = self.model.row_of(annotation_id)
         if row is None:
             return False
+        self.model.prime(row, annotation_id)  # the pages round it, read from its key
         index = self.model.index(row, QUOTE)
         flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.table.selectionModel().setCurrentIndex(index, flags)
