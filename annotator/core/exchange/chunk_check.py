@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
+from itertools import chain, repeat
 from operator import eq, itemgetter, le, lt
 from typing import Any
 
 from annotator.core.exchange.decisions import MAX_INTEGER
 from annotator.core.storage.tables import GOLD_ID
-from annotator.core.text import TIMESTAMP
+from annotator.core.text import SURE_TIMESTAMP, TIMESTAMP
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # text.LONE_SURROGATES
 _CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # CONTROL_CHARACTERS, LONE_SURROGATES
@@ -125,22 +125,14 @@ def schema_passes(items: Any, rules: ItemRules | None, strict, columns: Columns 
     try:
         if set(map(type, items)) != {dict} or not all(map(eq, map(dict.keys, items), repeat(rules.keys))):
             return False
-        texts: list[str] = []
-        for field, low, high in rules.nullable:
-            texts += [value for value in columns[field] if value is not None]
-        for fields, low, high in rules.strings:
-            for field in fields:
-                texts += columns[field]
-        if set(map(type, texts)) != {str}:
+        given = [([value for value in columns[field] if value is not None], low, high)
+                 for field, low, high in rules.nullable]  # string or null: the strings
+        given += [(columns[field], low, high) for fields, low, high in rules.strings for field in fields]
+        # One text of them all: join refuses anything but text (TypeError), the search finds a lone surrogate.
+        if _SURROGATE.search("".join(chain.from_iterable(values for values, _, _ in given))) is not None:
             return False
-        if _SURROGATE.search("".join(texts)) is not None:
+        if not all(_texts_fit(values, low, high) for values, low, high in given):
             return False
-        for fields, low, high in rules.strings:
-            if not all(_texts_fit(columns[field], low, high) for field in fields):
-                return False
-        for field, low, high in rules.nullable:
-            if not _texts_fit([value for value in columns[field] if value is not None], low, high):
-                return False
         for field, low, high in rules.integers:
             if not _integers_fit(columns[field], low, high):
                 return False
@@ -159,15 +151,12 @@ def schema_passes(items: Any, rules: ItemRules | None, strict, columns: Columns 
         return False
 
 
-# Times that check_timestamp surely takes (every part in range, the day at most 28), a line each.
-_SURE_TIME = (r"(?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
-              r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)")
-_SURE_TIMES = re.compile(f"(?:{_SURE_TIME}\n)*{_SURE_TIME}")
+_SURE_TIMES = re.compile(f"(?:{SURE_TIMESTAMP}\n)*{SURE_TIMESTAMP}")  # a line each
 
 
 def _times_fit(values: set) -> bool:
     """text.check_timestamp of each value, without the message: all at once when every one is a
-    time surely good (_SURE_TIME), else one at a time as check_timestamp does."""
+    time surely good (text.SURE_TIMESTAMP), else one at a time as check_timestamp does."""
     if not values:
         return True
     try:
