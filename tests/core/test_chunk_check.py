@@ -21,19 +21,13 @@ from annotator.core.project import bulk
 from annotator.core.schema.templates import create_project
 from annotator.core.storage.tables import GOLD_ID
 from annotator.core.text import SURE_TIMESTAMP, TIMESTAMP, check_timestamp
-
-TEXT = "Intro 😀 “claim” here.\nA second line\u00a0with NBSP and 𝔸 more text to give context on both sides."
+from tests.core.test_exchange_stream import TEXT, small  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
-def data(project):
-    """An export of 6 annotations by one coder, with and without attribute values."""
-    doc = project.add_document("Doc", TEXT).document
-    alice = project.add_annotator("alice")
-    cats = project.categories()
-    project.add_annotations({"document_id": doc.id, "category_id": cats[i % len(cats)].id, "annotator_id": alice.id,
-                             "start": i, "end": i + 5, "note": f"note {i}"} for i in range(6))
-    return build_export(project)
+def data(small):  # noqa: F811 (the fixture imported above)
+    """An export of 7 annotations by one coder, with and without attribute values."""
+    return build_export(small)
 
 
 def _set(field, value):

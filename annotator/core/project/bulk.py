@@ -1,6 +1,7 @@
-"""What a write of many annotation rows at once uses (``insert_annotations``): a quick test for
-a plain note, fresh ids that sort in the order they are made, and a larger SQLite page cache for
-the time of the insert."""
+"""What a write of many annotation rows at once uses (``insert_annotations``): quick tests for
+a plain note, id and time, attribute values remembered once checked (KnownValues), fresh ids that
+sort in the order they are made, and a larger SQLite page cache for the time of the insert; and
+the reads of many rows by id (in chunks short enough for one ``IN (...)``)."""
 
 from __future__ import annotations
 
