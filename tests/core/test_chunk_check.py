@@ -335,39 +335,3 @@ def test_an_import_of_a_large_file_uses_the_quick_paths_and_imports_the_same(dat
                 results.append((report.lines(), rows))
     assert results[0] == results[1]
     assert len(results[0][1]) == len(data["annotations"])
-
-
-# -- the one-a-line reading of Annotator's layout (json_stream._one_a_line) ------------------------
-
-
-def _read_sized(raw: bytes, lined: bool):
-    """Every annotation with the characters it took (what the chunks are cut by), or the error."""
-    import io
-
-    from annotator.core.exchange.json_stream import JSONStream, StreamedList, StreamError
-
-    stream = JSONStream(io.BytesIO(raw))
-    stream._lined = lined
-    try:
-        for _, value in stream.members(frozenset({"annotations"})):
-            if isinstance(value, StreamedList):
-                return list(export_read._sized(value, stream))
-    except StreamError as exc:
-        return str(exc)
-
-
-SPOILED_LINES = [None, b'{"a":1,\n"b":2}', b"{NaN}", b'{"a":NaN}', b'{"a":1} ', b"  {}", b'{"a":"x', b"[]", b"\xff"]
-
-
-@pytest.mark.parametrize("line", SPOILED_LINES)
-def test_items_read_a_line_at_a_time_come_with_the_same_sizes_and_errors(line, data, monkeypatch):
-    from annotator.core.exchange import json_stream
-
-    monkeypatch.setattr(json_stream, "READ_BYTES", 2000)  # a few whole lines a block, one cut by it
-    raw = dumps(data)
-    if line is not None:  # the fourth annotation's line spoiled
-        lines = raw.split(b"\n")
-        at = lines.index(b'"annotations":[') + 4
-        lines[at] = line + b","
-        raw = b"\n".join(lines)
-    assert _read_sized(raw, True) == _read_sized(raw, False)

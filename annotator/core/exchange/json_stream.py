@@ -57,7 +57,6 @@ class JSONStream:
         self._column = 0  # characters after the last of them
         self._bytes = 0  # bytes read
         self._dropped = 0  # characters dropped from the buffer
-        self._lined = True  # a list's items may be one a line (_one_a_line)
 
     @property
     def position(self) -> int:
@@ -204,37 +203,9 @@ class JSONStream:
             self._pos += 1
             return
         while True:
-            yield from self._one_a_line()
             yield self._value()
             if self._closed("]"):
                 return
-
-    def _one_a_line(self) -> Iterator[Any]:
-        """The items from the position that fill whole lines of the buffer, one item and its comma
-        a line (Annotator's own layout), each decoded by one call of the C scanner and given with
-        the position just after it, as ``_value`` and ``_closed`` would leave it. It stops before
-        the last item in the buffer, and for good at the first line that is anything else (another
-        layout, the list's last item, a line that is not valid JSON): there ``_value`` reads on,
-        as in any layout, and its errors are the same."""
-        if not self._lined:
-            return
-        buf, decode = self._buf, _DECODER.raw_decode
-        pos = _WHITESPACE.match(buf, self._pos).end()
-        while True:
-            comma = buf.find(",\n", pos)
-            if comma < 0:
-                return
-            line = buf[pos:comma]  # a text of its own: most lines are ASCII, which decodes faster
-            try:
-                value, end = decode(line)
-            except (ValueError, RecursionError):  # JSONDecodeError, NaN: _value says what
-                end = -1
-            if end != len(line):
-                self._lined = False
-                return
-            self._pos = comma
-            yield value
-            pos = self._pos = comma + 2
 
     def _end(self) -> None:
         if self._skip():
