@@ -143,6 +143,8 @@ def existing_ids(s: Session, model, ids: set) -> set[str]:
     """Those of ``ids`` that rows of ``model`` have."""
     ids = [i for i in ids if isinstance(i, str)]
     out: set[str] = set()
+    if ids and s.autoflush:  # as a query through the session would: rows added and not yet written count
+        s.flush()
     conn = s.connection()  # plain SQL: a bulk insert asks this for thousands of ids
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
