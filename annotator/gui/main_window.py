@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.palette = CategoryPalette()
         self.details = DetailsPanel()
         self.table_panel = AnnotationTablePanel()
+        self.table_panel.model.rank_hint = self._rank_in_view
         self.documents_dock = add_dock(self, "Documents", self.corpus, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.layers_dock = add_dock(self, "Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.palette_dock = add_dock(self, "Categories", self.palette, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -375,6 +376,14 @@ class MainWindow(QMainWindow):
         self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
         self.show_details()
         self.status_bar.update(recount=recount)
+
+    def _rank_in_view(self, document_id: str, annotation_id: str) -> int | None:
+        """An annotation's place by (start, end, id) among the open document's, from the view's
+        span index (which holds the same rows as the table of that document), else None."""
+        index = self.view.index
+        if index is None or self.document is None or self.document.id != document_id:
+            return None
+        return index.rank(annotation_id) if len(index.spans) == self.table_panel.model.total() else None
 
     def quoted(self, rows: list, limit: int = 200) -> list:
         """``rows`` (read with ``quote_limit=0``) with their quotes: cut from the open document's

@@ -120,6 +120,21 @@ class SpanIndex:
             self._lanes.pop(block, None)
         return blocks
 
+    def rank(self, span_id: str) -> int | None:
+        """How many spans come before this one by (start, end, id), the order of the annotation
+        table's Span column: its row there, found here by bisection (SQL would count the rows
+        before it, ~12 ms 150,000 rows deep). None for an unknown id."""
+        span = self.spans.get(span_id)
+        if span is None:
+            return None
+        by_start, spans = self._by_start, self.spans
+        first = bisect_left(by_start, (span.start, ""))
+        ties = [spans[i] for _, i in by_start[first:bisect_left(by_start, (span.start + 1, ""))]]
+        ties += [spans[i] for i in self._long if spans[i].start == span.start]
+        key = (span.end, span.id)
+        return (first + sum(1 for i in self._long if spans[i].start < span.start)
+                + sum(1 for t in ties if (t.end, t.id) < key))
+
     def _cut_chunks_of(self, span: Span) -> list[int]:
         """Cut the chunks of the span's blocks (before it changes there); returns its blocks."""
         blocks = self.blocks_of(span)

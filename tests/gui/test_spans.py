@@ -43,3 +43,24 @@ def test_overlapping_spans_get_different_lanes_and_at_lists_innermost_first():
     assert [s.id for s in index.at(9)] == ["inner", "outer"]
     index.forget_lanes()
     assert index.lanes(1, lambda s: s.id != "outer") == {"inner": 0, "later": 0}
+
+
+def test_rank_is_the_place_by_start_end_and_id_with_long_spans_and_ties():
+    """SpanIndex.rank: the annotation table's Span order (start, end, id), found by bisection."""
+    import random
+
+    rng = random.Random(7)
+    text = "x" * 20_000
+    spans = []
+    for n in range(600):
+        start = rng.choice((0, 5, 5, 100, rng.randrange(19_000)))
+        length = rng.choice((1, 3, 3, 50, SpanIndex.LONG + 10))  # some long ones, kept apart
+        spans.append(Span(f"s{n:03}{rng.choice('ab')}", start, min(20_000, start + length), "c", "a"))
+    index = SpanIndex(text, spans)
+    order = sorted(index.spans.values(), key=lambda s: (s.start, s.end, s.id))
+    assert [index.rank(s.id) for s in order] == list(range(len(order)))
+    index.add(Span("new", 5, 9, "c", "a"))
+    index.remove(order[10].id)
+    order = sorted(index.spans.values(), key=lambda s: (s.start, s.end, s.id))
+    assert [index.rank(s.id) for s in order] == list(range(len(order)))
+    assert index.rank("nope") is None

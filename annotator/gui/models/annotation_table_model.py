@@ -60,6 +60,10 @@ class AnnotationTableModel(QAbstractTableModel):
         self._count = self._total = 0
         self._pages: dict[int, list[AnnotationRow]] = {}
         self.queries = 0  # times the model asked its source again (a test counts them)
+        # (document id, annotation id) -> its rank by (start, end, id) among that document's rows,
+        # where the caller holds them (the view's span index), else None: a row's place in the
+        # Span order of one document without asking the source.
+        self.rank_hint: Callable[[str, str], int | None] = lambda _document, _annotation: None
 
     # -- feeding -------------------------------------------------------------------------------
 
@@ -147,9 +151,14 @@ class AnnotationTableModel(QAbstractTableModel):
             for at, row in enumerate(rows):
                 if row.id == annotation_id:
                     return page * PAGE + at
-        if cheap and not isinstance(self._source, RowsTable) and not position_is_indexed(self._query):
+        query = self._query
+        if query.column == "span" and query.document_id is not None and not query.is_filtering():
+            rank = self.rank_hint(query.document_id, annotation_id)
+            if rank is not None and rank < self._count:
+                return self._count - 1 - rank if query.descending else rank
+        if cheap and not isinstance(self._source, RowsTable) and not position_is_indexed(query):
             return None
-        return self._source.table_position(self._query, annotation_id)
+        return self._source.table_position(query, annotation_id)
 
     def prime(self, row: int, annotation_id: str) -> None:
         """Hold the pages round ``row`` (where ``annotation_id`` is) before the view scrolls there:
