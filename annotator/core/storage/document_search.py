@@ -104,7 +104,7 @@ def index(execute: Execute, seconds: float | None = None) -> int:
     ``seconds`` have passed (None: all; at least one document is indexed per call); returns how
     many are still pending."""
     stop = None if seconds is None else time.perf_counter() + seconds
-    while stop is None or time.perf_counter() < stop:
+    while True:
         rows = execute(f"SELECT k.rowid, d.title, d.text FROM {KEYS} k JOIN documents d ON d.id = k.document_id "
                        f"WHERE k.indexed = 0 ORDER BY k.rowid LIMIT ?", (200 if stop is None else 1,)).fetchall()
         if not rows:
@@ -113,7 +113,8 @@ def index(execute: Execute, seconds: float | None = None) -> int:
             execute(f"INSERT INTO {INDEX} (rowid, title, text) VALUES (?, ?, ?)",
                     (rowid, title.casefold(), text.casefold()))
             execute(f"UPDATE {KEYS} SET indexed = 1, unicode = ? WHERE rowid = ?", (UNICODE, rowid))
-    return pending(execute)
+        if stop is not None and time.perf_counter() >= stop:
+            return pending(execute)
 
 
 def pending(execute: Execute) -> int:
