@@ -17,7 +17,7 @@ uses) measures:
 
 and, without a target, `Project.find_documents(needle)` alone. Before those, once: the filter on
 the rare word while no document is indexed yet (the scan answers), then indexing every document as
-the window does in idle time: `Project.index_documents(0.015)` until none is left (total, slices,
+the window does in idle time: `Project.index_documents(indexing.SLICE_SECONDS)` until none is left (total, slices,
 the longest slice). Also prints the project file's
 size, the build time, peak RSS (VmHWM) and the load average before and after. The same script
 runs on main (the old filter and sort) for the "before" figures. Exits non-zero when a filter
@@ -114,12 +114,15 @@ def main() -> int:
         pending_found = len(project.find_documents(needles["rare word"]))
         print(f"find_documents({needles['rare word']!r}) with {project.documents_to_index():,} documents not indexed "
               f"yet (scanned): {time.perf_counter() - started:.3f} s, {pending_found:,} found")
+        from annotator.gui.controllers.indexing import SLICE_SECONDS
+
         slices, left, started = [], 1, time.perf_counter()
         while left:
             slice_started = time.perf_counter()
-            left = project.index_documents(0.015)
+            left = project.index_documents(SLICE_SECONDS)
             slices.append(time.perf_counter() - slice_started)
-        print(f"indexed in idle-time slices: {time.perf_counter() - started:.1f} s, {len(slices):,} slices of 15 ms, "
+        print(f"indexed in idle-time slices: {time.perf_counter() - started:.1f} s, {len(slices):,} slices of "
+              f"{SLICE_SECONDS * 1000:.0f} ms of indexing, "
               f"longest {max(slices) * 1000:.0f} ms, median {statistics.median(slices) * 1000:.0f} ms")
         model = DocumentTableModel(project)
         panel = CorpusPanel(model, project.find_documents)
