@@ -3,24 +3,16 @@ slices on a QTimer(0)), from when a project opens and after documents come in; t
 gives the same documents before, while and after (the project scans the pending ones)."""
 
 import os
-import sqlite3
 from pathlib import Path
 
 from annotator.core.project.changes import Changes
 from annotator.core.project.project import NewDocument, Project
 from annotator.gui.controllers import indexing
 from annotator.gui.main_window import MainWindow
+from tests.core.test_document_index_pending import fts_rows
 from tests.core.test_document_search import TEXTS, reference, texts
 
 SHOTS = Path(os.environ.get("ANNOTATOR_SHOTS", "/tmp/doc-index-idle-shots"))
-
-
-def fts_rows(path):
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT count(*) FROM document_search_docsize").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def filtered(win, needle):
