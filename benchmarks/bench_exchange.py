@@ -37,6 +37,7 @@ import io
 import json
 import pstats
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -88,6 +89,7 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # the child's CPU time (user and system): on a shared machine, what load adds least to
 
 
 # Runs the CLI and, as the process exits, writes its own peak RSS (VmHWM, in kB) to a file.
@@ -109,14 +111,15 @@ def run_measured(*args: str, env: dict) -> Measured:
     """Run `annotator ARGS` in a new process; wall time and that process's own peak RSS."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
-        started = time.perf_counter()
+        started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run([sys.executable, "-c", _WRAPPER, peak.name, *args], env=env, stdout=out, stderr=err)
-        seconds = time.perf_counter() - started
+        seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
         peak_kb = int(peak.read() or 0)
         return Measured(seconds, peak_kb * 1024 / 1e6, proc.returncode,
-                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                        after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
 
 def profile(label: str, argv: list[str]) -> None:

@@ -61,8 +61,8 @@ def build(path: Path, annotations: int, seed: int) -> None:
 
 def measured(label: str, *args: str, env: dict, failures: list[str]) -> bench_exchange.Measured:
     r = bench_exchange.run_measured(*args, env=env)
-    print(f"  {label:14} {r.seconds:7.2f} s  peak {r.peak_mb:7.1f} MB  exit {r.returncode}  "
-          f"(load {os.getloadavg()[0]:.2f})")
+    print(f"  {label:14} {r.seconds:7.2f} s ({r.cpu_seconds:.1f} s CPU)  peak {r.peak_mb:7.1f} MB  "
+          f"exit {r.returncode}  (load {os.getloadavg()[0]:.2f})")
     if r.returncode != 0:
         failures.append(f"{label} exited {r.returncode}: {r.stderr.strip()[:300]}")
     return r

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from annotator.core.errors import ValidationError, brief, quoted
@@ -189,6 +190,10 @@ def check_integer(value: object, what: str, low: int, high: int) -> int:
 
 ID_LIMIT = 100
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+# Times that check_timestamp surely accepts, with no date to look up: every part in range and the
+# day at most 28 (a quick test for many times at once; anything else goes through check_timestamp).
+SURE_TIMESTAMP = (r"(?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+                  r"(?:\.\d{1,6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)")
 
 
 def check_id(value: object, what: str) -> str:
@@ -238,3 +243,40 @@ def pick(kind: str, wanted: Iterable[str] | None, names: Mapping[str, str]) -> l
             listed = ", ".join(known[:10]) + (", …" if len(known) > 10 else "") if known else "none"
             raise ValidationError(f"no {kind} named {quoted(word, 60)} (known: {listed})")
     return list(dict.fromkeys(chosen))
+
+
+# -- how listings compare and sort text --------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Text as a filter compares it: case-folded and NFC, so "É", "é" and "e\u0301" meet."""
+    return unicodedata.normalize("NFC", text.casefold())
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Sorts case- and accent-insensitively first ("Évidence" before "Opinion"), then exactly."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded, folded
+    return unicodedata.normalize("NFD", folded).translate(_WITHOUT_COMBINING), folded
+
+
+class _WithoutCombining(dict):
+    """A ``str.translate`` table dropping combining characters (``unicodedata.combining`` non-zero),
+    filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _WithoutCombining()
+
+
+def sort_key(text: str) -> str:
+    """``collation_key`` as one string that sorts the same by code point (SQLite's BINARY
+    collation of UTF-8): the base, U+0000, the folded text; an ASCII text's key is its folded
+    text alone, which sorts as its tuple does (where the base is the same, the other text's folded
+    form has a non-ASCII character where it first differs, greater than any ASCII one)."""
+    base, folded = collation_key(text)
+    return folded if folded.isascii() else base + "\x00" + folded

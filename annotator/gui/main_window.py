@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         info = self.project.info()
         self.setWindowTitle(f"{info.name} — Annotator")
         current = self.document.id if self.document is not None else None
+        self.table_panel.forget()  # read again when a document opens (an import, or another project)
         self.documents_model.refresh()
         self.corpus.apply_filter()
         self._refresh_names()
@@ -268,10 +269,7 @@ class MainWindow(QMainWindow):
             self.table_panel.set_rows([], self.table_panel.is_corpus_mode())
         else:
             self.text_title.setText(document.title)
-            corpus, shown = self.table_panel.is_corpus_mode(), self.context.shown_annotator()
-            rows = None if corpus else self.project.annotation_rows(document.id, annotator_id=shown)
-            spans = (self.project.annotation_spans(document.id, shown) if rows is None
-                     else [(r.id, r.start, r.end, r.category_id, r.annotator_id) for r in rows])
+            spans = self.project.annotation_spans(document.id, self.context.shown_annotator())
             self.view.show_text(document.text, spans)
             if position is not None:
                 self.view.scroll_to(position)
@@ -279,21 +277,26 @@ class MainWindow(QMainWindow):
             if any(span[4] not in self.annotator_names for span in spans):  # coders imported since
                 self._refresh_names()
             self.find_bar.set_text(document.text)
-            self.fill_table(rows)
+            self.fill_table()  # the corpus table is not read again for another document
             self.remember_document()
         self.show_details()
         self.refresh_layers()
         self.update_status()
 
-    def fill_table(self, rows=None) -> None:
-        corpus, shown = self.table_panel.is_corpus_mode(), self.context.shown_annotator()
-        if rows is not None:
-            pass  # the open document's rows, already read
-        elif corpus:
-            rows = self.project.annotation_rows(annotator_id=shown)
+    def fill_table(self) -> None:
+        """The table shows the open document's annotations, or the corpus's (asked from the
+        project a page at a time; a table already showing the same is left as it is)."""
+        if self.table_panel.is_corpus_mode():
+            self.table_panel.show_table(self.project, None, self.context.shown_annotator(), self._held_texts)
+        elif self.document is not None:
+            self.table_panel.show_table(self.project, self.document.id, self.context.shown_annotator(),
+                                        self._held_texts)
         else:
-            rows = self.project.annotation_rows(self.document.id, annotator_id=shown) if self.document else []
-        self.table_panel.set_rows(rows, corpus)
+            self.table_panel.set_rows([], False)
+
+    def _held_texts(self) -> dict[str, str]:
+        """The texts the window holds (the open document's), so keying its new annotations reads none."""
+        return {self.document.id: self.view.text()} if self.document is not None else {}
 
     def remember_document(self) -> None:
         if self.document is not None:
@@ -343,6 +346,8 @@ class MainWindow(QMainWindow):
         if current not in documents and len(documents) == 1:
             # An undo or redo in another document: open it, so the coder sees what changed.
             self.open_document(next(iter(documents)))
+            if self.table_panel.is_corpus_mode():  # not read again by the open
+                self.table_panel.refresh()
             current = self.document.id if self.document is not None else None
             counts[current] = len(self.view.index.spans) if self.view.index is not None else 0
             recount = True
@@ -354,9 +359,10 @@ class MainWindow(QMainWindow):
                 else:
                     self.view.remove_span(annotation_id)
             corpus = self.table_panel.is_corpus_mode()
-            self.table_panel.upsert_rows([r for r in rows.values() if corpus or r.document_id == current])
-            self.table_panel.remove_ids([i for i in ids
-                                         if i not in rows or not (corpus or rows[i].document_id == current)])
+            known = None if corpus or self.view.index is None else len(self.view.index.spans)
+            follow = ids[0] if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current else None
+            # Asked again (the document's rows are the view's spans); the table follows one edited row.
+            self.table_panel.refresh(total=known, select=follow)
             if current is not None:  # the view's index holds the open document's (shown) annotations
                 counts[current] = len(self.view.index.spans)
                 self.status_bar.count_changed(counts[current] - before)
@@ -368,7 +374,8 @@ class MainWindow(QMainWindow):
             self.documents_model.set_annotation_count(document_id, count)
         if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
             self.view.select_annotation(ids[0], emit=False)
-            self.table_panel.select_annotation(ids[0])  # the table follows (not the row selected before)
+            if recount:  # opened anew above (the table follows the row in the refresh otherwise)
+                self.table_panel.select_annotation(ids[0])
         self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
         self.show_details()
         self.status_bar.update(recount=recount)

@@ -36,6 +36,11 @@ def counts(statements):
     return [s for s in statements if "count(" in s.lower()]
 
 
+def table_rows(window):
+    model = window.table_panel.model
+    return [model.annotation_at(r) for r in range(model.rowCount())]
+
+
 def annotate(window, quote, category="Opinion"):
     start = window.view.text().index(quote)
     window.view.select_range(start, start + len(quote))
@@ -48,7 +53,7 @@ def test_creating_reads_no_text_and_counts_nothing(window, traced):
     assert annotation_id and traced  # the edit ran, and was traced
     assert reads_text(traced) == [] and counts(traced) == []
     assert window.details.quote.text() == "“emoji”"
-    assert [r.quote for r in window.table_panel.model._rows] == ["emoji"]
+    assert [r.quote for r in table_rows(window)] == ["emoji"]
     assert window.documents_model.annotation_count(window.document.id) == 1
     assert window.count_label.text() == "1 annotation in this document"
     assert "· 1 annotation ·" in window.status_label.text()
@@ -61,13 +66,13 @@ def test_moving_deleting_and_undoing_read_no_text_and_count_nothing(window, trac
     start = TEXT.index("😀")
     traced.clear()
     window.annotating.set_span(annotation_id, start, start + len("😀 with an emoji"))
-    [row] = [r for r in window.table_panel.model._rows if r.id == annotation_id]
+    [row] = [r for r in table_rows(window) if r.id == annotation_id]
     assert row.quote == "😀 with an emoji"
     window.annotating.delete_annotations([annotation_id])
     window.undo()
     window.undo()  # the move undone: back to "emoji"
     assert reads_text(traced) == [] and counts(traced) == []
-    quotes = sorted(r.quote for r in window.table_panel.model._rows)
+    quotes = sorted(r.quote for r in table_rows(window))
     assert quotes == ["emoji", "third"]
     assert window.documents_model.annotation_count(window.document.id) == 2
     assert "· 2 annotations ·" in window.status_label.text()

@@ -83,7 +83,7 @@ def test_the_annotation_table_shows_the_gold_in_its_own_look(window, shoot):
     combo = table.annotator_combo
     assert [combo.itemText(i) for i in range(combo.count())] == ["All annotators", "alice", "bob", "★ Gold standard"]
     combo.setCurrentIndex(3)
-    assert table.proxy.rowCount() == 2
+    assert table.model.rowCount() == 2
     combo.setCurrentIndex(0)
     window.table_dock.setFloating(True)
     window.table_dock.resize(900, 240)

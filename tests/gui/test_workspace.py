@@ -382,7 +382,7 @@ def test_table_double_click_jumps_and_delete_works_from_the_table(window, qtbot)
     window.panels.next_document()
     assert window.document.title == "Other"
     table = window.table_panel.table
-    proxy = window.table_panel.proxy
+    proxy = window.table_panel.model
     row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 1).data().startswith("money"))
     rect = table.visualRect(proxy.index(row, 1))
     # Qt 6's mouseDClick sends no press first, and item views need one: click, then double-click.

@@ -55,7 +55,8 @@ from annotator.core.exchange.decisions import (
     surviving,
 )
 from annotator.core.exchange.export_read import open_export
-from annotator.core.project.annotations import annotation_records, insert_annotations
+from annotator.core.project.annotations import insert_annotations
+from annotator.core.project.bulk import BULK_ROWS, KnownValues, annotation_records, bulk_cache
 from annotator.core.project.categories import insert_category
 from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.gold import insert_decisions
@@ -134,7 +135,8 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
         for path in paths:
             if progress:
                 progress(0, 0, f"Reading {path.name}…")
-            with open_export(path) as export:
+            # A large page cache while the rows go in, as for one insert of BULK_ROWS or more.
+            with open_export(path) as export, bulk_cache(tx.session.connection(), BULK_ROWS):
                 if progress:
                     progress(0, 0, "Importing…")
                 _apply(tx.session, export.head, export.chunks(), path.name, local_project, summary)
@@ -240,29 +242,32 @@ def _apply(s, data: dict[str, Any], chunks: Iterable[list[dict[str, Any]]], name
 
     # Annotations (of the gold layer, only those the decisions kept make).
     plan = _plan_decisions(s, data, doc_map, name, summary)
+    # Attribute values that fit their category's definitions, remembered (they repeat from row to row).
+    fitting = KnownValues(lambda category, values: check_attribute_values(values, local[category].attributes or [], "")
+                          or "")
     for chunk in chunks:  # a file read as a stream: its annotations a chunk at a time
         existing = annotation_records(s, [a["id"] for a in chunk])
         new_rows = []
         for ann in chunk:
-            label = f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
             if ann["annotator_id"] == GOLD_ID and ann["id"] not in plan.gold:
                 continue  # made by a decision that was replaced
             if ann["document_id"] not in doc_map:
-                summary.rejected.append(f"{label}: its document is not in the project")
+                summary.rejected.append(f"{_label(name, ann)}: its document is not in the project")
                 continue
             start, end = _anchor(texts[ann["document_id"]], ann)
             if start is None:
-                summary.rejected.append(f"{label}: {end}")
+                summary.rejected.append(f"{_label(name, ann)}: {end}")
                 continue
-            if ann["attributes"]:
-                try:
+            if ann["attributes"] and fitting.stored(cat_map[ann["category_id"]], ann["attributes"]) is None:
+                try:  # values not seen before in this file, or values that do not fit: the message
                     definitions = local[cat_map[ann["category_id"]]].attributes or []
-                    check_attribute_values(ann["attributes"], definitions, label)
+                    check_attribute_values(ann["attributes"], definitions, _label(name, ann))
                 except ValidationError as exc:
                     summary.rejected.append(str(exc))
                     continue
             if (start, end) != (ann["start"], ann["end"]):
-                summary.reanchored.append(f"{label}: moved from {ann['start']}–{ann['end']} to {start}–{end}")
+                summary.reanchored.append(f"{_label(name, ann)}: moved from {ann['start']}–{ann['end']} "
+                                          f"to {start}–{end}")
             row = {
                 "id": ann["id"], "document_id": doc_map[ann["document_id"]], "category_id": cat_map[ann["category_id"]],
                 "annotator_id": ann["annotator_id"], "start": start, "end": end, "note": ann["note"],
@@ -278,14 +283,21 @@ def _apply(s, data: dict[str, Any], chunks: Iterable[list[dict[str, Any]]], name
             elif row["modified"] > mine["modified"]:
                 _update(s, row)
                 summary.annotations_updated += 1
-                summary.conflicts.append(f"{label}: differs from the project's; the file's is newer and replaced it")
+                summary.conflicts.append(f"{_label(name, ann)}: differs from the project's; the file's is newer "
+                                         "and replaced it")
             else:
-                summary.conflicts.append(f"{label}: differs from the project's; the project's is newer and was kept")
+                summary.conflicts.append(f"{_label(name, ann)}: differs from the project's; the project's is newer "
+                                         "and was kept")
         insert_annotations(s, new_rows)
         summary.annotations_added += len(new_rows)
     _apply_decisions(s, plan, name, summary)
     _apply_statuses(s, data, doc_map, summary)
     _apply_settings(s, data, name, summary)
+
+
+def _label(name: str, ann: dict[str, Any]) -> str:
+    """An annotation as a report line names it."""
+    return f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
 
 
 def _apply_statuses(s, data: dict[str, Any], doc_map: dict[str, str], summary: AnnotationImportReport) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.errors import ExchangeError, ValidationError
+from annotator.core.exchange.chunk_check import Columns, annotations_pass
 from annotator.core.exchange.decisions import check_decisions
 from annotator.core.storage.tables import GOLD_ID
 from annotator.core.text import (
@@ -111,8 +112,12 @@ class ExportCheck:
         if isinstance(value, str) and (CONTROL_CHARACTERS.search(value) or LONE_SURROGATES.search(value)):
             self.fail(parts, "contains control characters or invalid Unicode")
 
-    def annotations(self, chunk: list[dict[str, Any]]) -> None:
-        """Check the next annotations of the file (after those already checked)."""
+    def annotations(self, chunk: list[dict[str, Any]], columns: Columns | None = None) -> None:
+        """Check the next annotations of the file (after those already checked): in one pass
+        (chunk_check; ``columns``: those of ``chunk`` already taken), and one at a time only when
+        that finds something to look at closer."""
+        if annotations_pass(self, chunk, columns):
+            return
         lengths, seen = self.lengths, self.seen
         for index, ann in enumerate(chunk, self.count):
             where = ["annotations", index]

@@ -14,6 +14,7 @@ import fastjsonschema
 
 from annotator.core import resources
 from annotator.core.errors import ExchangeError, brief
+from annotator.core.exchange.chunk_check import Columns, item_rules, schema_passes
 from annotator.core.exchange.decisions import role
 from annotator.core.exchange.export_check import ExportCheck, json_path
 from annotator.core.text import value_problems
@@ -47,6 +48,15 @@ def _annotations_validator(version: int):
         _item_validators[version] = fastjsonschema.compile(part, use_default=False, use_formats=False)
     return _item_validators[version]
 
+_rules: dict[int, Any] = {}
+
+
+def _item_rules(version: int):
+    """The schema's annotation (an item of "annotations") in chunk_check's quick form."""
+    if version not in _rules:
+        schema = resources.read_json("formats", f"annotator-export-v{version}.schema.json")
+        _rules[version] = item_rules(schema["properties"]["annotations"]["items"])
+    return _rules[version]
 
 
 def checked(data: Any, name: str) -> dict[str, Any]:
@@ -99,14 +109,17 @@ class HeadCheck:
     def chunk(self, annotations: list[Any]) -> None:
         """Check the next annotations of the file; a version-1 file's are upgraded in place."""
         offset, part = self.check.count, {"annotations": annotations}
-        self._raise(_value_problem(part, offset))
-        _whole_numbers(part, self.name, offset)
-        try:
-            _annotations_validator(self.schema)(annotations)
-        except fastjsonschema.JsonSchemaValueException as error:
-            path = _instance_path(annotations, error.path)
-            self._raise(f"{json_path(['annotations', offset + path[0], *path[1:]])}: {_schema_message(error)}")
-        self.check.annotations(annotations)
+        columns = Columns(annotations) if isinstance(annotations, list) else None
+        if not schema_passes(annotations, _item_rules(self.schema), _STRICT, columns):  # else, one at a time:
+            columns = None  # the values may change (0.0 becomes 0)
+            self._raise(_value_problem(part, offset))
+            _whole_numbers(part, self.name, offset)
+            try:
+                _annotations_validator(self.schema)(annotations)
+            except fastjsonschema.JsonSchemaValueException as error:
+                path = _instance_path(annotations, error.path)
+                self._raise(f"{json_path(['annotations', offset + path[0], *path[1:]])}: {_schema_message(error)}")
+        self.check.annotations(annotations, columns)
         if self.version == 1:
             for ann in annotations:
                 ann["modified_by"] = None

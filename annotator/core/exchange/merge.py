@@ -60,6 +60,9 @@ class MergeReport:
     decision_conflicts: list[str] = field(default_factory=list)  # units two or more decisions name
 
 
+_decode = json.JSONDecoder().raw_decode
+
+
 def _key(item: dict[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False, sort_keys=True)
 
@@ -88,7 +91,7 @@ def write_merge(paths: Iterable[str | Path], output: str | Path) -> tuple[dict[s
             chunk: list[dict[str, Any]] = []
             lines: list[bytes] = []
             for line in store.lines(gold):
-                chunk.append(json.loads(line))
+                chunk.append(_decode(line.decode("utf-8"))[0])  # encode_item's UTF-8: no byte-order mark to look for
                 lines.append(line)
                 if len(chunk) == CHUNK:
                     check.annotations(chunk)
@@ -233,6 +236,9 @@ def _decisions(named: list[tuple[str, dict[str, Any], Any]], canonical_id: dict[
     return kept, kept_gold(kept)
 
 
+_READ = 1 << 20  # bytes of the temporary file read at a time where the lines kept follow each other
+
+
 class _Annotations:
     """The merge's annotations: the version of each id kept so far, as its line of the file (the
     export's own encoding) in a temporary file; in memory only (document, start, end, place in the
@@ -242,6 +248,7 @@ class _Annotations:
     def __init__(self):
         self._spool = tempfile.TemporaryFile()
         self._size = 0
+        self._at_end = True  # the temporary file's position is its end (no read since the last write)
         self._index: dict[str, tuple[str, int, int, int, int, int, bool]] = {}
 
     def __enter__(self) -> _Annotations:
@@ -251,6 +258,7 @@ class _Annotations:
         self._spool.close()
 
     def _read(self, entry: tuple) -> bytes:
+        self._at_end = False
         self._spool.seek(entry[3])
         return self._spool.read(entry[4])
 
@@ -268,7 +276,9 @@ class _Annotations:
                                     f"{named[source][0]}; the newer was kept")
             if not _better(ann, kept, by_time=True):
                 return
-        self._spool.seek(self._size)
+        if not self._at_end:  # a seek writes out the buffer: only after a read
+            self._spool.seek(self._size)
+            self._at_end = True
         self._spool.write(line)
         self._index[ann["id"]] = (ann["document_id"], ann["start"], ann["end"], self._size, len(line), source,
                                   ann["annotator_id"] == GOLD_ID)
@@ -279,8 +289,16 @@ class _Annotations:
         as its line of the file (``encode_item``)."""
         order = sorted((entry[0], entry[1], entry[2], ann_id) for ann_id, entry in self._index.items()
                        if not entry[6] or ann_id in gold)
+        block, first = b"", 0  # what was read last, and where it starts in the temporary file
         for *_, ann_id in order:
-            yield self._read(self._index[ann_id])
+            entry = self._index[ann_id]
+            at, size = entry[3] - first, entry[4]
+            if at < 0 or at + size > len(block):  # not read yet: the next _READ bytes if it follows on
+                self._at_end = False
+                self._spool.seek(entry[3])
+                block = self._spool.read(max(size, _READ) if at == len(block) else size)
+                first, at = entry[3], 0
+            yield block[at:at + size]
 
     def merged(self, gold: set[str]) -> Iterator[dict[str, Any]]:
         """``lines`` decoded."""

@@ -15,7 +15,18 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, brief
-from annotator.core.project.bulk import EMPTY_JSON, bulk_cache, fresh_ids, plain_note
+from annotator.core.project.bulk import (
+    EMPTY_JSON,
+    KnownValues,
+    bulk_cache,
+    chunks,
+    document_lengths,
+    existing_ids,
+    fresh_ids,
+    plain_id,
+    plain_note,
+    plain_time,
+)
 from annotator.core.project.ownership import check_owner
 from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
@@ -25,14 +36,12 @@ from annotator.core.storage.tables import (
     Annotation,
     Annotator,
     Category,
-    Document,
     now,
 )
 from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, check_value, normalise
 
 _UNSET: Any = object()
 _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
-_CHUNK = 500  # ids per IN (...) query
 _BATCH = 20_000  # rows checked and written at a time by insert_annotations
 _INSERT = (
     'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
@@ -248,7 +257,7 @@ def apply_fields(s: Session, ann: Annotation, fields: Mapping[str, Any], where: 
         ann.category_id = fields["category_id"]
     start = fields.get("start", ann.start)
     end = fields.get("end", ann.end)
-    check_span(start, end, _lengths(s, {ann.document_id})[ann.document_id], where)  # not the text
+    check_span(start, end, document_lengths(s, {ann.document_id})[ann.document_id], where)  # not the text
     ann.start, ann.end = start, end
     if "note" in fields:
         ann.note = _check_note(fields["note"], where)
@@ -274,12 +283,13 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
     rows = items if isinstance(items, list) else list(items)  # read only: no copies of 100k dicts
     if not rows:
         return []
-    lengths = _lengths(s, {r.get("document_id") for r in rows})
+    lengths = document_lengths(s, {r.get("document_id") for r in rows})
     categories = existing_ids(s, Category, {r.get("category_id") for r in rows})
     annotators = existing_ids(s, Annotator, {r.get("annotator_id") for r in rows})
     empty = {c: _empty_values(s, c, defaults) for c in categories}  # a row without values stores these
     stamp = now()
     context = _RowContext(s, lengths, categories, annotators, stamp, restore, defaults, len(rows) > 1, {})
+    known = KnownValues(lambda category_id, values: _values_json(context, category_id, values, ""))
     fresh = fresh_ids()
     given: set[str] = set()
     twice = False  # the same id given twice
@@ -297,12 +307,19 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
                                              get("start"), get("end"))
                 note = get("note")
                 if (cat in empty and ann in annotators and type(start) is int and type(end) is int
-                        and 0 <= start < end <= lengths.get(doc, -1) and not get("id") and get("attributes") is None
-                        and not get("created") and not get("modified") and get("origin_id") is None
-                        and get("modified_by") is None and (note is None or plain_note(note))):
-                    prepared.append((next(fresh), doc, cat, ann, start, end, note or "", empty[cat], stamp, stamp,
-                                     None, None))
-                    continue
+                        and 0 <= start < end <= lengths.get(doc, -1) and (note is None or plain_note(note))):
+                    own_id, created, modified = get("id"), get("created"), get("modified")
+                    origin, changed_by, values = get("origin_id"), get("modified_by"), get("attributes")
+                    stored = empty[cat] if values is None else known.stored(cat, values)
+                    if (stored is not None and (not own_id or plain_id(own_id)) and (not created or plain_time(created))
+                            and (not modified or plain_time(modified)) and (origin is None or plain_id(origin))
+                            and (changed_by is None or plain_id(changed_by))):
+                        created = created or stamp
+                        prepared.append((own_id or next(fresh), doc, cat, ann, start, end, note or "", stored, created,
+                                         modified or created, origin, changed_by))
+                        if own_id:
+                            batch_given.append(own_id)
+                        continue
                 values, ann_id = _prepare_row(context, row, index, fresh)
                 prepared.append(values)
                 if ann_id is not None:
@@ -357,14 +374,7 @@ def _prepare_row(c: _RowContext, row: Mapping[str, Any], index: int, fresh: Iter
         ann_id = given = check_id(given, f"{where}: the id")
     else:
         ann_id, given = next(fresh), None
-    values = _check_values(row.get("attributes"), where)
-    if (values and not c.restore) or c.defaults:
-        definitions = c.defined.get(row["category_id"])
-        if definitions is None:
-            definitions = c.defined[row["category_id"]] = _definitions(c.s, row["category_id"])
-        check_attribute_values(values, definitions, where)
-        if c.defaults:
-            values = with_defaults(values, definitions)
+    values = _values_json(c, row["category_id"], row.get("attributes"), where)
     created = row.get("created") or c.stamp
     for key in ("created", "modified"):
         if row.get(key):
@@ -375,30 +385,23 @@ def _prepare_row(c: _RowContext, row: Mapping[str, Any], index: int, fresh: Iter
         check_id(row["modified_by"], f"{where}: the coder who last changed it")
     return (
         ann_id, row["document_id"], row["category_id"], row["annotator_id"], row["start"], row["end"],
-        _check_note(row.get("note"), where), json.dumps(values) if values else EMPTY_JSON,
+        _check_note(row.get("note"), where), values,
         created, row.get("modified") or created, row.get("origin_id"), row.get("modified_by"),
     ), given
 
 
-_RECORD_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
-                   "created", "modified", "origin_id", "modified_by")
-
-
-def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The annotations among ``ids`` that the project holds, by id, as plain rows (the columns of
-    the annotations table, attributes decoded), inside an open session."""
-    found: dict[str, dict[str, Any]] = {}
-    conn = s.connection()
-    for chunk in chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        rows = conn.exec_driver_sql(
-            'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
-            f" origin_id, modified_by FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
-        for row in rows:
-            record = dict(zip(_RECORD_COLUMNS, row))
-            record["attributes"] = json.loads(record["attributes"])
-            found[record["id"]] = record
-    return found
+def _values_json(c: _RowContext, category_id: str, attributes: Any, where: str) -> str:
+    """A row's attribute values checked (against its category's definitions, unless restoring) and
+    as stored: JSON, with the defaults filled in where the call asks for them."""
+    values = _check_values(attributes, where)
+    if (values and not c.restore) or c.defaults:
+        definitions = c.defined.get(category_id)
+        if definitions is None:
+            definitions = c.defined[category_id] = _definitions(c.s, category_id)
+        check_attribute_values(values, definitions, where)
+        if c.defaults:
+            values = with_defaults(values, definitions)
+    return json.dumps(values) if values else EMPTY_JSON
 
 
 def check_span(start: Any, end: Any, length: int, where: str = "annotation") -> None:
@@ -469,26 +472,3 @@ def _get(s: Session, annotation_id: str) -> Annotation:
     if ann is None:
         raise NotFoundError(f"no annotation with id {annotation_id}")
     return ann
-
-
-def chunks(values: list) -> Iterable[list]:
-    """``values`` in lists short enough for one SQL ``IN (...)``."""
-    for i in range(0, len(values), _CHUNK):
-        yield values[i:i + _CHUNK]
-
-
-def _lengths(s: Session, ids: set) -> dict[str, int]:
-    ids = [i for i in ids if isinstance(i, str)]
-    out: dict[str, int] = {}
-    for chunk in chunks(ids):
-        out.update(s.exec(select(Document.id, Document.length).where(Document.id.in_(chunk))).all())
-    return out
-
-
-def existing_ids(s: Session, model, ids: set) -> set[str]:
-    """Those of ``ids`` that rows of ``model`` have."""
-    ids = [i for i in ids if isinstance(i, str)]
-    out: set[str] = set()
-    for chunk in chunks(ids):
-        out.update(s.exec(select(model.id).where(model.id.in_(chunk))).all())
-    return out

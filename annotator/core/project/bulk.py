@@ -1,16 +1,30 @@
-"""What a write of many annotation rows at once uses (``insert_annotations``): a quick test for
-a plain note, fresh ids that sort in the order they are made, and a larger SQLite page cache for
-the time of the insert."""
+"""What a write of many annotation rows at once uses (``insert_annotations``): quick tests for
+a plain note, id and time, attribute values remembered once checked (KnownValues), fresh ids that
+sort in the order they are made, and a larger SQLite page cache for the time of the insert; and
+the reads of many rows by id (in chunks short enough for one ``IN (...)``)."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from annotator.core.text import CONTROL_CHARACTERS, LIMITS, LONE_SURROGATES, NON_CHARACTERS
+from sqlmodel import Session, select
+
+from annotator.core.errors import ValidationError
+from annotator.core.storage.tables import Document
+from annotator.core.text import (
+    CONTROL_CHARACTERS,
+    ID_LIMIT,
+    LIMITS,
+    LONE_SURROGATES,
+    NON_CHARACTERS,
+    SURE_TIMESTAMP,
+)
 
 EMPTY_JSON = "{}"  # the attributes of a row without values
 BULK_ROWS = 50_000  # from this many rows on, an insert gets a larger page cache ...
@@ -24,6 +38,53 @@ def plain_note(note: object) -> bool:
     """Is ``note`` text that the full check of a note (annotations._check_note) keeps as it is,
     with nothing to normalise or refuse? Then a bulk insert takes it without that check."""
     return type(note) is str and (not note or len(note) <= LIMITS["note"] and _NOTE_CHECKED.search(note) is None)
+
+
+def plain_id(value: object) -> bool:
+    """Is ``value`` an id that text.check_id takes as it is? (A bulk insert then skips that check.)"""
+    # ASCII (no surrogate, no non-character) and printable (no control character): in C, no regex.
+    return type(value) is str and 0 < len(value) <= ID_LIMIT and value.isascii() and value.isprintable()
+
+
+_SURE_TIME = re.compile(SURE_TIMESTAMP)
+
+
+def plain_time(value: object) -> bool:
+    """Is ``value`` a time that text.check_timestamp surely takes (text.SURE_TIMESTAMP)?"""
+    return type(value) is str and _SURE_TIME.fullmatch(value) is not None
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})  # the values a bulk insert remembers (no float: 0.0 == -0.0)
+_TEXT = frozenset({str})
+KNOWN_VALUES = 10_000  # distinct attribute values remembered by one insert, at most
+
+
+class KnownValues:
+    """Attribute values already checked in one bulk insert, and how they were stored:
+    ``stored(category_id, values)`` is ``store(category_id, values)`` (the stored JSON, or
+    ValidationError), remembered for plain values (a dict of text to text, whole numbers, true,
+    false or null, each value's type remembered with it: ``1`` is not ``true``); None for other
+    values and for values ``store`` refuses (the caller then checks that row in full)."""
+
+    def __init__(self, store: Callable[[str, Any], str]):
+        self._store, self._known = store, {}
+
+    def stored(self, category_id: str, values: Any) -> str | None:
+        if type(values) is not dict:
+            return None
+        kinds = tuple(map(type, values.values()))
+        if not (_PLAIN.issuperset(kinds) and _TEXT.issuperset(map(type, values))):
+            return None
+        key = (category_id, tuple(values.items()), kinds)
+        stored = self._known.get(key)
+        if stored is None:
+            try:
+                stored = self._store(category_id, values)
+            except ValidationError:
+                return None
+            if len(self._known) < KNOWN_VALUES:
+                self._known[key] = stored
+        return stored
 
 
 def fresh_ids() -> Iterator[str]:
@@ -56,3 +117,58 @@ def bulk_cache(conn, count: int) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {before}")
+
+
+# -- many rows by id ---------------------------------------------------------------------------
+
+_CHUNK = 500  # ids per IN (...) query
+
+
+def chunks(values: list) -> Iterable[list]:
+    """``values`` in lists short enough for one SQL ``IN (...)``."""
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+def document_lengths(s: Session, ids: set) -> dict[str, int]:
+    """The length of each document of ``ids`` that there is."""
+    ids = [i for i in ids if isinstance(i, str)]
+    out: dict[str, int] = {}
+    for chunk in chunks(ids):
+        out.update(s.exec(select(Document.id, Document.length).where(Document.id.in_(chunk))).all())
+    return out
+
+
+def existing_ids(s: Session, model, ids: set) -> set[str]:
+    """Those of ``ids`` that rows of ``model`` have."""
+    ids = [i for i in ids if isinstance(i, str)]
+    out: set[str] = set()
+    if ids and s.autoflush:  # as a query through the session would: rows added and not yet written count
+        s.flush()
+    conn = s.connection()  # plain SQL: a bulk insert asks this for thousands of ids
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        out.update(row[0] for row in conn.exec_driver_sql(
+            f"SELECT id FROM {model.__tablename__} WHERE id IN ({marks})", tuple(chunk)))
+    return out
+
+
+_RECORD_COLUMNS = ("id", "document_id", "category_id", "annotator_id", "start", "end", "note", "attributes",
+                   "created", "modified", "origin_id", "modified_by")
+
+
+def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The annotations among ``ids`` that the project holds, by id, as plain rows (the columns of
+    the annotations table, attributes decoded), inside an open session."""
+    found: dict[str, dict[str, Any]] = {}
+    conn = s.connection()
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
+            f" origin_id, modified_by FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
+        for row in rows:
+            record = dict(zip(_RECORD_COLUMNS, row))
+            record["attributes"] = json.loads(record["attributes"])
+            found[record["id"]] = record
+    return found

@@ -23,13 +23,8 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, quoted
-from annotator.core.project.annotations import (
-    annotation_records,
-    apply_fields,
-    chunks,
-    existing_ids,
-    insert_annotations,
-)
+from annotator.core.project.annotations import apply_fields, insert_annotations
+from annotator.core.project.bulk import annotation_records, chunks, existing_ids
 from annotator.core.project.changes import Changes
 from annotator.core.project.ownership import _name, lead_of
 from annotator.core.storage.tables import (

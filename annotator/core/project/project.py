@@ -34,6 +34,7 @@ from annotator.core.errors import (
     is_busy,
     quoted,
 )
+from annotator.core.project.annotation_table import AnnotationTableMixin
 from annotator.core.project.annotations import AnnotationsMixin
 from annotator.core.project.categories import CategoriesMixin, insert_tree
 from annotator.core.project.changes import EVERYTHING, Changes
@@ -93,7 +94,7 @@ class Counts:
     annotations: int
 
 
-class Project(CategoriesMixin, AnnotationsMixin, CodersMixin, StatusesMixin, GoldMixin):
+class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMixin, StatusesMixin, GoldMixin):
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 

@@ -29,7 +29,8 @@ APPLICATION_ID = 0x414E4E4F  # "ANNO"
 SCHEMA_VERSION = 5
 SQLITE_HEADER = b"SQLite format 3\x00"
 # table -> the format that added it (the others are in every format)
-TABLES_ADDED = {"origins": 2, "settings": 3, "document_status": 3, "decisions": 4}
+TABLES_ADDED = {"origins": 2, "settings": 3, "document_status": 3, "decisions": 4,
+                "annotation_keys": 5, "annotation_search": 5, "annotation_keys_stale": 5, "annotation_fts": 5}
 
 
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program's write lock
@@ -238,7 +239,7 @@ def _is_text(value) -> bool:
 
 def missing_tables(path: Path, version: int) -> list[str]:
     """The tables of format ``version`` that the file lacks."""
-    wanted = {t for t in SQLModel.metadata.tables if TABLES_ADDED.get(t, 1) <= version}
+    wanted = {t for t in (*SQLModel.metadata.tables, *annotation_keys.TABLES) if TABLES_ADDED.get(t, 1) <= version}
     wanted |= set(document_search.TABLES) if version >= 5 else set()  # the full-text index and its shadow tables
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True)

@@ -1,47 +1,38 @@
-"""The annotation table's Qt model and filter proxy: one document's (or the whole corpus's)
-annotation rows, sortable and filterable. The panel (gui/panels/annotation_table.py) shows them.
+"""The annotation table's Qt model: one document's (or the whole corpus's) annotation rows, sorted
+and filtered by its source, a page at a time. The panel (gui/panels/annotation_table.py) shows them.
 
-Sorting happens in the model, not the proxy: a QSortFilterProxyModel sort calls Python for
-every comparison (about a second for 20,000 rows), a key sort in Python takes milliseconds.
-The model keeps its rows in the shown order with a parallel list of sort keys (unique, as
-each ends with the id), so finding, inserting, moving or removing one row is a binary search
-plus a list insert: no row index to rebuild after any change.
+The source is the project (``Project.table_count``/``table_page``/``table_position``: sorting,
+filtering and counting in SQL, core/project/annotation_table.py) or, for rows handed over as a
+list, a ``RowsTable`` answering the same calls in Python. The model holds the count and the pages
+of rows the view has asked for (PAGE rows each, a few kept); a sort, a filter or an edit asks the
+source again: no row is read that is not shown, and nothing is sorted or filtered in Python.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
+from annotator.core.project.annotation_table import COLUMNS, RowsTable, TableQuery, position_is_indexed
 from annotator.core.project.annotations import AnnotationRow
+from annotator.core.text import collation_key
 from annotator.gui import gold_layer
-from annotator.gui.models.rows import ID_ROLE, SORT_ROLE, RowTableModel
+from annotator.gui.models.rows import ID_ROLE, SORT_ROLE
 from annotator.gui.widgets import swatch as category_swatch
 
 DOCUMENT, QUOTE, CATEGORY, ANNOTATOR, SPAN, NOTE = range(6)
 HEADERS = ("Document", "Quote", "Category", "Annotator", "Span", "Note")
 TOOLTIP_QUOTE_LIMIT = 1000
+PAGE = 256  # rows fetched at a time
+_PAGES_KEPT = 64
+_EDGE = 64  # a row this near its page's edge shows the next (or last) page too
+_MOVED = 1000  # persistent indexes (the selection's corners, the current row) kept through a sort
 _ONE_LINE = str.maketrans({"\n": " ⏎ ", "\u2028": " ⏎ ", "\u2029": " ⏎ ", "\t": " ", "\r": " "})
-_RESET_ABOVE = 1000  # upserting more rows than this at once resets the model instead
 _ASC = Qt.SortOrder.AscendingOrder
-
-
-def fold(text: str) -> str:
-    """Text as the filter compares it: case-folded and NFC, so "É", "é" and "e\u0301" meet."""
-    return unicodedata.normalize("NFC", text.casefold())
-
-
-def collation_key(text: str) -> tuple[str, str]:
-    """Sorts case- and accent-insensitively first ("Évidence" before "Opinion"), then exactly."""
-    folded = text.casefold()
-    if folded.isascii():
-        return folded, folded
-    base = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
-    return base, folded
 
 
 def swatch(colour: str) -> QIcon | None:
@@ -54,133 +45,169 @@ def first_line(text: str) -> str:
     return line + " …" if newline and rest.strip() else line
 
 
-class AnnotationTableModel(RowTableModel):
-    """Annotation rows plus the category and annotator names they refer to."""
+class AnnotationTableModel(QAbstractTableModel):
+    """The rows of a source (the project, or a RowsTable), with the category and annotator names
+    they refer to."""
 
     HEADERS = HEADERS
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[AnnotationRow] = []  # in shown order
-        self._keys: list[tuple] = []  # sort key of each row, parallel to _rows
-        self._by_id: dict[str, AnnotationRow] = {}
-        self._corpus = False
+        self._source = RowsTable()
+        self._query = TableQuery(document_id="")  # what is shown: scope, filters, sort, names
+        self._texts: Callable[[], Mapping[str, str]] = dict  # texts the source need not read again
         self._categories: dict[str, tuple[str, str]] = {}
-        self._annotators: dict[str, str] = {}
-        self._doc_rank: dict[str, int] = {}  # document order, for sorting the corpus by position
-        self._sort_column = SPAN
-        self._descending = False
-        self._search: dict[str, str] = {}  # id -> folded text the filter searches, filled lazily
+        self._count = self._total = 0
+        self._pages: dict[int, list[AnnotationRow]] = {}
+        self.queries = 0  # times the model asked its source again (a test counts them)
 
     # -- feeding -------------------------------------------------------------------------------
 
     @property
     def corpus(self) -> bool:
-        return self._corpus
+        return self._query.document_id is None
+
+    @property
+    def query(self) -> TableQuery:
+        return self._query
 
     def set_names(self, categories: Mapping[str, tuple[str, str]], annotators: Mapping[str, str]) -> None:
         """``categories``: id -> (name, colour '#rrggbb'); ``annotators``: id -> name."""
         self._categories = dict(categories)
-        self._annotators = dict(annotators)
-        self._search.clear()
-        if self._sort_column in (CATEGORY, ANNOTATOR):
-            self._resort()
-        elif self._rows:
-            self.dataChanged.emit(self.index(0, CATEGORY), self.index(len(self._rows) - 1, ANNOTATOR))
+        self._query = replace(self._query, categories={i: name for i, (name, _) in categories.items()},
+                              annotators=dict(annotators))
+        if self._query.column in ("category", "annotator") or self._query.needle:
+            self.refresh()
+        elif self._count:
+            self.dataChanged.emit(self.index(0, CATEGORY), self.index(self._count - 1, ANNOTATOR))
 
     def set_rows(self, rows: Iterable[AnnotationRow], corpus: bool) -> None:
-        """Replace every row; ``corpus`` says whether they come from all documents."""
-        rows = list(rows)
-        self._corpus = corpus
-        self._doc_rank = {}
-        for row in rows:
-            self._doc_rank.setdefault(row.document_id, len(self._doc_rank))
-        self._reset(rows)
+        """Show these rows (sorted and filtered in Python); ``corpus``: they come from all documents."""
+        self.set_source(RowsTable(rows, corpus), None if corpus else "")
 
-    def _reset(self, rows: list[AnnotationRow]) -> None:
-        self.beginResetModel()
-        self._by_id = {row.id: row for row in rows}
-        self._search.clear()
-        self._rows, self._keys = self._sorted(rows)
-        self.endResetModel()
+    def set_source(self, source, document_id: str | None, shown: str | None = None,
+                   texts: Callable[[], Mapping[str, str]] = dict) -> None:
+        """Show what ``source`` (the project) gives for one document, or for the corpus
+        (``document_id`` None), only coder ``shown``'s given one; ``texts()`` gives the document
+        texts the caller holds, so keying new annotations need not read them again."""
+        self._source, self._texts = source, texts
+        self._query = replace(self._query, document_id=document_id, shown=shown)
+        self.refresh()
+
+    def shows(self, source, document_id: str | None, shown: str | None) -> bool:
+        """Whether the model already shows this (a corpus table need not be read again when
+        another document opens)."""
+        return source is self._source and (document_id, shown) == (self._query.document_id, self._query.shown)
 
     def upsert_rows(self, rows: Iterable[AnnotationRow]) -> None:
-        """Replace rows with these ids, insert the others where the current order puts them."""
-        rows = list(rows)
-        if len(rows) > _RESET_ABOVE:
-            merged = dict(self._by_id)
-            merged.update((row.id, row) for row in rows)
-            for row in rows:
-                self._doc_rank.setdefault(row.document_id, len(self._doc_rank))
-            self._reset(list(merged.values()))  # keeps the document order set_rows learnt
-            return
-        for row in rows:
-            self._doc_rank.setdefault(row.document_id, len(self._doc_rank))
-            self._search.pop(row.id, None)
-            key = self._key(row, self._sort_column)
-            old = self._by_id.get(row.id)
-            self._by_id[row.id] = row
-            if old is not None:
-                at = self._find(self._key(old, self._sort_column))
-                if self._keys[at] == key:
-                    self._rows[at] = row
-                    self.dataChanged.emit(self.index(at, 0), self.index(at, len(HEADERS) - 1))
-                    continue
-                self.beginRemoveRows(QModelIndex(), at, at)
-                del self._rows[at], self._keys[at]
-                self.endRemoveRows()
-            at = self._find(key)
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._rows.insert(at, row)
-            self._keys.insert(at, key)
-            self.endInsertRows()
+        """These rows were added or changed: a RowsTable takes them; the project already has them."""
+        if isinstance(self._source, RowsTable):
+            self._source.upsert(rows)
+        self.refresh()
 
     def remove_ids(self, ids: Iterable[str]) -> None:
-        """Remove the rows with these ids (unknown ids are ignored), one signal per contiguous run."""
-        found = sorted({at for at in map(self.row_of, ids) if at is not None}, reverse=True)
-        while found:
-            last = first = found.pop(0)
-            while found and found[0] == first - 1:
-                first = found.pop(0)
-            self.beginRemoveRows(QModelIndex(), first, last)
-            for row in self._rows[first:last + 1]:
-                del self._by_id[row.id]
-                self._search.pop(row.id, None)
-            del self._rows[first:last + 1], self._keys[first:last + 1]
-            self.endRemoveRows()
+        """These rows are gone (unknown ids are ignored)."""
+        if isinstance(self._source, RowsTable):
+            self._source.remove(ids)
+        self.refresh()
+
+    def set_filter(self, category_id: str | None, annotator_id: str | None, text: str) -> None:
+        query = replace(self._query, category_id=category_id, annotator_id=annotator_id, text=text)
+        if (query.category_id, query.annotator_id, query.needle) != (
+                self._query.category_id, self._query.annotator_id, self._query.needle):
+            self._query = query
+            self.refresh(self._total)  # the filters change what is shown, not what there is
+        else:
+            self._query = query
+
+    def is_filtering(self) -> bool:
+        return self._query.is_filtering()
+
+    def refresh(self, total: int | None = None) -> None:
+        """Ask the source again (the keys brought up to date first); ``total``: the number of rows
+        before the filters when the caller knows it (the view's spans), so it is not counted."""
+        self.queries += 1
+        self._source.refresh_annotation_keys(self._texts())
+        self.beginResetModel()
+        self._pages.clear()
+        self._total = self._source.table_count(self._query, everything=True) if total is None else total
+        self._count = self._source.table_count(self._query) if self.is_filtering() else self._total
+        self.endResetModel()
+
+    def total(self) -> int:
+        """Rows before the filters."""
+        return self._total
 
     # -- reading -------------------------------------------------------------------------------
 
-    def row_of(self, annotation_id: str) -> int | None:
-        row = self._by_id.get(annotation_id)
-        return None if row is None else self._find(self._key(row, self._sort_column))
+    def row_of(self, annotation_id: str, cheap: bool = False) -> int | None:
+        """The row of an annotation: found in the pages held, else asked from the source;
+        ``cheap``: asked only where the source finds it on an index (else None)."""
+        for page, rows in self._pages.items():
+            for at, row in enumerate(rows):
+                if row.id == annotation_id:
+                    return page * PAGE + at
+        if cheap and not isinstance(self._source, RowsTable) and not position_is_indexed(self._query):
+            return None
+        return self._source.table_position(self._query, annotation_id)
 
-    def annotation_at(self, row: int) -> AnnotationRow:
-        return self._rows[row]
+    def prime(self, row: int, annotation_id: str) -> None:
+        """Hold the pages round ``row`` (where ``annotation_id`` is) before the view scrolls there:
+        read from its key on the index where the source can, not from an offset (issue 16: an edit
+        deep in a long document stepped over 100,000 rows or more for each page)."""
+        page, at = divmod(row, PAGE)
+        first = page - 1 if at < _EDGE and page > 0 else page
+        last = page + 2 if at >= PAGE - _EDGE else page + 1
+        wanted = [p for p in range(first, last) if p not in self._pages]
+        if not wanted:
+            return
+        rows = self._source.table_near(self._query, annotation_id, row - first * PAGE, last * PAGE - row)
+        if rows is None or len(rows) <= row - first * PAGE or rows[row - first * PAGE].id != annotation_id:
+            return  # not where it was counted (changed meanwhile): the pages are read when shown
+        for p in range(first, last):
+            if len(self._pages) >= _PAGES_KEPT:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[p] = rows[(p - first) * PAGE:(p - first + 1) * PAGE]
+
+    def annotation_at(self, row: int) -> AnnotationRow | None:
+        """The row at ``row`` (its page fetched if it is not held); None past the end (the
+        annotations changed and the model has not asked again yet)."""
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            if len(self._pages) >= _PAGES_KEPT:
+                self._pages.pop(next(iter(self._pages)))
+            rows = self._pages[page] = self._source.table_page(self._query, page * PAGE, PAGE)
+        return rows[row - page * PAGE] if 0 <= row - page * PAGE < len(rows) else None
 
     def category_name(self, category_id: str) -> str:
         return self._categories.get(category_id, (category_id, ""))[0]
 
     def annotator_name(self, annotator_id: str) -> str:
-        return self._annotators.get(annotator_id, annotator_id)
-
-    def search_text(self, row: int) -> str:
-        """The folded text the filter field matches: quote, note, category, annotator (and
-        document title in corpus mode; in one document every row would match its title)."""
-        ann = self._rows[row]
-        text = self._search.get(ann.id)
-        if text is None:
-            parts = [ann.quote, ann.note, self.category_name(ann.category_id), self.annotator_name(ann.annotator_id)]
-            if self._corpus:
-                parts.append(ann.document_title)
-            text = self._search[ann.id] = fold("\n".join(parts))
-        return text
+        return self._query.annotators.get(annotator_id, annotator_id)
 
     def quote_line(self, ann: AnnotationRow) -> str:
         text = ann.quote.translate(_ONE_LINE)
         return text + "…" if ann.end - ann.start > len(ann.quote) else text
 
     # -- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        ann = self.annotation_at(index.row())
+        return None if ann is None else self.cell(ann, index.column(), role)
 
     def cell(self, ann: AnnotationRow, column: int, role):
         if role in _GOLD_ROLES and gold_layer.is_gold(ann.annotator_id):
@@ -212,57 +239,35 @@ class AnnotationTableModel(RowTableModel):
     def sort(self, column: int, order=_ASC) -> None:
         if column < 0:
             column, order = SPAN, _ASC
-        if (column, order != _ASC) == (self._sort_column, self._descending):
+        query = replace(self._query, column=COLUMNS[column], descending=order != _ASC)
+        if query == self._query:
             return
-        self._sort_column, self._descending = column, order != _ASC
-        self._resort()
+        # The same rows in another order: a layout change, so selected rows stay selected.
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [(index.data(ID_ROLE), index.column()) for index in persistent[:_MOVED]]
+        self._query = query
+        self._pages.clear()
+        moved = [self.index(at, column) if i is not None and (at := self.row_of(i, cheap=True)) is not None
+                 else QModelIndex()
+                 for i, column in ids]
+        self.changePersistentIndexList(persistent, moved + [QModelIndex()] * (len(persistent) - len(moved)))
+        self.layoutChanged.emit()
 
     # -- internals ----------------------------------------------------------------------------
 
     def _key(self, ann: AnnotationRow, column: int) -> tuple:
-        position = (self._doc_rank.get(ann.document_id, 0), ann.start, ann.end, ann.id)
-        if column == DOCUMENT:
-            return collation_key(ann.document_title) + position
-        if column == QUOTE:
-            return collation_key(ann.quote) + position
-        if column == CATEGORY:
-            return collation_key(self.category_name(ann.category_id)) + position
-        if column == ANNOTATOR:
-            return collation_key(self.annotator_name(ann.annotator_id)) + position
-        if column == NOTE:
-            return collation_key(ann.note) + position
-        return position
-
-    def _sorted(self, rows: list[AnnotationRow]) -> tuple[list[AnnotationRow], list[tuple]]:
-        keys = [self._key(row, self._sort_column) for row in rows]
-        order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self._descending)
-        return [rows[i] for i in order], [keys[i] for i in order]
-
-    def _find(self, key: tuple) -> int:
-        """Where ``key`` is, or would be inserted, in the current order (binary search)."""
-        keys, lo, hi = self._keys, 0, len(self._keys)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if (keys[mid] > key) if self._descending else (keys[mid] < key):
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    def _resort(self) -> None:
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        ids = [(self._rows[index.row()].id, index.column()) for index in persistent]
-        self._rows, self._keys = self._sorted(self._rows)
-        rows = {row.id: at for at, row in enumerate(self._rows)} if persistent else {}
-        self.changePersistentIndexList(persistent, [self.index(rows[i], column) for i, column in ids])
-        self.layoutChanged.emit()
+        """The first part of the row's sort key in ``column`` (the source sorts; tests read it)."""
+        position = (ann.start, ann.end, ann.id)
+        text = {DOCUMENT: ann.document_title, QUOTE: ann.quote, NOTE: ann.note,
+                CATEGORY: self.category_name(ann.category_id), ANNOTATOR: self.annotator_name(ann.annotator_id)}
+        return position if column == SPAN else collation_key(text[column]) + position
 
     def _tooltip(self, ann: AnnotationRow) -> str:
         quote = ann.quote[:TOOLTIP_QUOTE_LIMIT]
         more = "…" if ann.end - ann.start > len(quote) else ""
         meta = [self.category_name(ann.category_id), self.annotator_name(ann.annotator_id), f"{ann.start}–{ann.end}"]
-        if self._corpus:
+        if self.corpus:
             meta.insert(0, ann.document_title)
         parts = [f"<p style='white-space:pre-wrap'>{escape(quote)}{more}</p>"]
         if ann.note:
@@ -285,36 +290,3 @@ def _gold_look(column: int, role):
     font = QFont()
     font.setBold(True)
     return font
-
-
-class AnnotationFilterProxy(QSortFilterProxyModel):
-    """Filters by category, annotator and folded text; hands sorting to the source model."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._category: str | None = None
-        self._annotator: str | None = None
-        self._needle = ""
-
-    def set_filter(self, category_id: str | None, annotator_id: str | None, text: str) -> None:
-        needle = fold(text.strip())
-        if (category_id, annotator_id, needle) == (self._category, self._annotator, self._needle):
-            return
-        self.beginFilterChange()
-        self._category, self._annotator, self._needle = category_id, annotator_id, needle
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def is_filtering(self) -> bool:
-        return bool(self._category or self._annotator or self._needle)
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        model = self.sourceModel()
-        ann = model.annotation_at(source_row)
-        if self._category is not None and ann.category_id != self._category:
-            return False
-        if self._annotator is not None and ann.annotator_id != self._annotator:
-            return False
-        return not self._needle or self._needle in model.search_text(source_row)
-
-    def sort(self, column: int, order=_ASC) -> None:
-        self.sourceModel().sort(column, order)

@@ -1,11 +1,12 @@
 """The annotation table panel: a filter bar over the annotation table
-(gui/models/annotation_table_model.py). The panel never asks the core for anything: its owner
-hands it rows (``Project.annotation_rows``) and names, and hears back ids through signals.
+(gui/models/annotation_table_model.py). Its owner hands it the project to show one document or
+the corpus from (``show_table``; the model asks the project for counts and pages of rows, sorted
+and filtered in SQL), or rows as a list (``set_rows``), and names, and hears back ids through signals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QIcon
@@ -32,11 +33,13 @@ from annotator.gui.models.annotation_table_model import (
     NOTE,
     QUOTE,
     SPAN,
-    AnnotationFilterProxy,
     AnnotationTableModel,
     swatch,
 )
 from annotator.gui.models.rows import ID_ROLE
+
+_SHALLOW = 2000  # rows: a page at an offset up to here is read in a few milliseconds
+_RESELECT = 1000  # selected rows selected again after a sort, a filter or an edit
 
 
 class AnnotationTableView(QTableView):
@@ -69,8 +72,6 @@ class AnnotationTablePanel(QWidget):
         super().__init__(parent)
         self.can_delete = None  # annotation ids → may they be deleted? (another coder's may not)
         self.model = AnnotationTableModel(self)
-        self.proxy = AnnotationFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
 
         self.mode_combo = QComboBox()
         self.mode_combo.addItems(["This document", "All documents"])
@@ -94,7 +95,7 @@ class AnnotationTablePanel(QWidget):
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
 
         self.table = AnnotationTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -146,9 +147,9 @@ class AnnotationTablePanel(QWidget):
         self.table.return_pressed.connect(lambda: self._jump(self.table.currentIndex()))
         self.table.delete_pressed.connect(self._delete_selected)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
-        for model in (self.model, self.proxy):  # the model's too: rows the filter hides still count
-            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
-                signal.connect(self._update_count)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
+                       self.model.layoutChanged):
+            signal.connect(self._update_count)
         self._update_count()
 
     # -- feeding -------------------------------------------------------------------------------
@@ -166,17 +167,74 @@ class AnnotationTablePanel(QWidget):
 
     def set_rows(self, rows: Iterable[AnnotationRow], corpus: bool) -> None:
         """Show these rows; sets the mode combo to match without emitting ``mode_changed``."""
+        self._set_mode(corpus)
+        self._keeping_selection(lambda: self.model.set_rows(rows, corpus))
+
+    def show_table(self, project, document_id: str | None, shown: str | None = None,
+                   texts: Callable[[], Mapping[str, str]] = dict) -> None:
+        """Show one document's annotations from ``project`` (the corpus's: ``document_id`` None),
+        only coder ``shown``'s given one; ``texts()``: the document texts the caller holds. A
+        table already showing the same is left as it is (the corpus, when another document opens)."""
+        self._set_mode(document_id is None)
+        if not self.model.shows(project, document_id, shown):
+            self.model.set_source(project, document_id, shown, texts)
+
+    def forget(self) -> None:
+        """Show nothing until the next ``show_table`` or ``set_rows``, which reads again."""
+        self.model.set_rows([], self.is_corpus_mode())
+
+    def upsert_rows(self, rows: Iterable[AnnotationRow], total: int | None = None) -> None:
+        """These rows were added or changed (``total``: the rows before the filters, when known)."""
+        self._keeping_selection(lambda: self.model.upsert_rows(rows) if total is None else self.model.refresh(total))
+
+    def remove_ids(self, ids: Iterable[str]) -> None:
+        self._keeping_selection(lambda: self.model.remove_ids(ids))
+
+    def refresh(self, total: int | None = None, select: str | None = None) -> None:
+        """Annotations changed: ask again, keeping the selected rows (``total`` as for ``upsert_rows``);
+        given ``select``, select and show that annotation instead (the rows in view before are not
+        read again only to be scrolled away from)."""
+        self._keeping_selection(lambda: self.model.refresh(total), select)
+
+    def _set_mode(self, corpus: bool) -> None:
         self.mode_combo.blockSignals(True)
         self.mode_combo.setCurrentIndex(1 if corpus else 0)
         self.mode_combo.blockSignals(False)
-        self.model.set_rows(rows, corpus)
         self.table.setColumnHidden(DOCUMENT, not corpus)
 
-    def upsert_rows(self, rows: Iterable[AnnotationRow]) -> None:
-        self.model.upsert_rows(rows)
-
-    def remove_ids(self, ids: Iterable[str]) -> None:
-        self.model.remove_ids(ids)
+    def _keeping_selection(self, change: Callable[[], object], follow: str | None = None) -> None:
+        """Run ``change`` (which resets the model), then select again the rows selected before
+        that are still shown (up to _RESELECT of them) where they are found cheaply (in the pages
+        in view, or on an index), keeping the scroll position; or, given ``follow``, select and
+        show that annotation when it is shown (and the rest only when it is not)."""
+        model = self.model
+        selection = self.table.selectionModel()
+        current = self.table.currentIndex()
+        current_id = current.data(ID_ROLE) if current.isValid() else None
+        rows = selection.selectedRows() if selection.hasSelection() else []
+        ids = [index.data(ID_ROLE) for index in rows[:_RESELECT]]
+        scroll = self.table.verticalScrollBar().value()
+        deep = self.table.rowAt(0) > _SHALLOW  # pages in view read at an offset: an index walk each
+        change()
+        if follow is not None and deep and self.select_annotation(follow):
+            return  # found by its key (a count of the rows before it, then two seeks), not by those walks
+        self.table.verticalScrollBar().setValue(scroll)
+        for y in (0, self.table.viewport().height() - 1):  # the pages in view, which paint reads anyway,
+            at = self.table.rowAt(y)                          # so a row there is found without a count
+            if at >= 0:
+                model.annotation_at(at)
+        if follow is not None and self.select_annotation(follow):  # found in the pages just read
+            return
+        if not ids and current_id is None:
+            return
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for annotation_id in filter(None, ids):
+            at = model.row_of(annotation_id, cheap=True)
+            if at is not None:
+                selection.select(model.index(at, 0), flags)
+        at = model.row_of(current_id, cheap=True) if current_id is not None else None
+        if at is not None:
+            selection.setCurrentIndex(model.index(at, current.column()), QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # -- reading and steering ------------------------------------------------------------------
 
@@ -185,7 +243,7 @@ class AnnotationTablePanel(QWidget):
 
     def selected_ids(self) -> list[str]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        return [self.proxy.index(row, 0).data(ID_ROLE) for row in rows]
+        return [i for i in (self.model.index(row, 0).data(ID_ROLE) for row in rows) if i is not None]
 
     def select_annotation(self, annotation_id: str) -> bool:
         """Select and show the row of this annotation (no ``jump_requested``); False when it is
@@ -193,9 +251,8 @@ class AnnotationTablePanel(QWidget):
         row = self.model.row_of(annotation_id)
         if row is None:
             return False
-        index = self.proxy.mapFromSource(self.model.index(row, QUOTE))
-        if not index.isValid():
-            return False
+        self.model.prime(row, annotation_id)  # the pages round it, read from its key
+        index = self.model.index(row, QUOTE)
         flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
@@ -218,20 +275,20 @@ class AnnotationTablePanel(QWidget):
         combo.blockSignals(False)
 
     def _apply_filter(self) -> None:
-        self.proxy.set_filter(self.category_combo.currentData(), self.annotator_combo.currentData(),
-                              self.filter_edit.text())
+        self._keeping_selection(lambda: self.model.set_filter(
+            self.category_combo.currentData(), self.annotator_combo.currentData(), self.filter_edit.text()))
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        if self.proxy.is_filtering():
+        shown, total = self.model.rowCount(), self.model.total()
+        if self.model.is_filtering():
             self.count_label.setText(f"{shown:,} of {total:,}")
         else:
             self.count_label.setText(f"{total:,} annotation{'' if total == 1 else 's'}")
 
     def _jump(self, index: QModelIndex) -> None:
-        if index.isValid():
-            ann = self.model.annotation_at(self.proxy.mapToSource(index).row())
+        ann = self.model.annotation_at(index.row()) if index.isValid() else None
+        if ann is not None:
             self.jump_requested.emit(ann.document_id, ann.id)
 
     def _delete_selected(self) -> None:
@@ -241,7 +298,7 @@ class AnnotationTablePanel(QWidget):
 
     def _focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.TabFocusReason)
-        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectRow(0)
 
     def context_menu(self, index: QModelIndex) -> QMenu:
