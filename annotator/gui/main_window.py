@@ -29,6 +29,7 @@ from annotator.gui.actions import build_actions
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.files import FilesController
+from annotator.gui.controllers.indexing import IdleIndexer
 from annotator.gui.controllers.panels import PanelsController
 from annotator.gui.controllers.read_only import read_only_bar, show_read_only
 from annotator.gui.controllers.schema import SchemaController
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.schema = SchemaController(self, self.context, self.history)
         self.panels = PanelsController(self)
         self.statuses = StatusController(self, self.context, self.history)
+        self.indexer = IdleIndexer(self.context, self)  # the documents' full-text index, filled in idle time
 
         # Centre: the welcome page, or the document with its title and find bar.
         self.view = DocumentView()
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         saved = saved_position(project.info().id, self.document.id) if self.document is not None else None
         if saved is not None:  # where the document was scrolled to when the app closed
             self.view.scroll_to(saved)
+        self.indexer.start()
 
     def refresh(self, open_first: bool = True) -> None:
         """Reload the lists from the project (after an import, or another project)."""
@@ -320,6 +323,7 @@ class MainWindow(QMainWindow):
         if changes.corpus or (changes.schema and changes.annotations):
             # Documents listed, deleted or put back, or annotations a category took with it: reload.
             self.refresh()
+            self.indexer.start()  # documents added or put back wait for the index
             return
         if changes.annotations:
             self._show_annotation_changes(changes)

@@ -55,6 +55,7 @@ def sample(tmp_path):
 
 
 def test_the_index_finds_what_the_old_filter_found_in_the_sample_corpus(sample):
+    assert sample.index_documents() == 0
     docs = texts(sample)
     words = sorted({w for _, title, text in docs for w in re.findall(r"\w+", title + " " + text) if len(w) >= 3})
     rng = random.Random(16)
@@ -109,6 +110,7 @@ NEEDLES = [
 @pytest.fixture
 def unicode_project(project):
     project.add_documents([NewDocument(title, text) for title, text in TEXTS.items()])
+    assert project.index_documents() == 0
     return project
 
 
@@ -150,6 +152,7 @@ def test_the_index_follows_imports_deletions_undo_and_restores(unicode_project):
     assert project.find_documents("strasse") == set() and indexed(project, "📚📚 and") == set()
     project.restore_documents(deleted)
     assert integrity(project.path) == len(TEXTS)
+    assert project.index_documents() == 0  # the restored documents wait for the index, as added ones do
     assert project.find_documents("STRASSE") == {ids["Straße"]} and indexed(project, "📚📚 and") == {ids["emoji"]}
     [added] = project.add_documents([NewDocument("Later", "A later Straßenbahn.")])
     assert project.find_documents("strassenbahn") == {added.document.id}
@@ -211,6 +214,9 @@ def test_the_upgrade_from_format_4_indexes_every_document(unicode_project, annot
     assert "document_search" in db.missing_tables(path, 5) and db.missing_tables(path, 4) == []
     with Project.open(path) as project:
         assert db.read_header(path)[1] == db.SCHEMA_VERSION
+        assert project.documents_to_index() == len(TEXTS) + 450  # the upgrade writes only the keys
+        assert len(project.find_documents("STRASSE")) == 451  # found by the scan
+        assert project.index_documents() == 0
         assert integrity(path) == len(TEXTS) + 450
         assert len(project.find_documents("STRASSE")) == 451
         assert project.find_documents("number 123 of") == {d.id for d in project.documents() if d.title == "doc 123"}

@@ -99,7 +99,7 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
                        meta=dict(item.metadata), position=position)
         s.add(doc)
         s.flush()
-        document_search.add(sql(s), [(doc.id, doc.title, doc.text, doc.source, doc.length, doc.position, doc.created)])
+        document_search.add(sql(s), [(doc.id, doc.title, doc.source, doc.length, doc.position, doc.created)])  # pending
         results.append(AddedDocument(_summary(doc), created=True))
     return results
 

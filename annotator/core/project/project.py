@@ -330,20 +330,33 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
     def find_documents(self, query: str) -> set[str]:
         """Ids of the documents whose title or text contains ``query``, ignoring case (Unicode
         case folding, so "É" finds "é"); an empty query finds every document. Through the
-        full-text index (core/storage/document_search.py); a query of fewer than 3 characters
+        full-text index (core/storage/document_search.py) for the documents indexed, and a scan
+        of the others (not indexed yet: ``index_documents``); a query of fewer than 3 characters
         once folded, which the index cannot take, scans every document as before."""
         with self._tx() as s:
             if not query:
                 return set(s.exec(select(Document.id)).all())
             found = document_search.find(sql(s, read=True), query)
+            scan = "SELECT id FROM documents WHERE annotator_contains(title, ?) OR annotator_contains(text, ?)"
             if found is not None:
-                return set(found)
+                scan = (f"SELECT d.id FROM {document_search.KEYS} k JOIN documents d ON d.id = k.document_id "
+                        "WHERE k.indexed = 0 AND (annotator_contains(d.title, ?) OR annotator_contains(d.text, ?))")
             connection = s.connection().connection.driver_connection
             connection.create_function("annotator_contains", 2, document_search.contains, deterministic=True)
-            rows = s.connection().exec_driver_sql(
-                "SELECT id FROM documents WHERE annotator_contains(title, ?) OR annotator_contains(text, ?)",
-                (query.casefold(),) * 2).all()
-        return {row[0] for row in rows}
+            rows = s.connection().exec_driver_sql(scan, (query.casefold(),) * 2).all()
+        return set(found or ()) | {row[0] for row in rows}
+
+    def index_documents(self, seconds: float | None = None) -> int:
+        """Index documents not indexed yet (added documents wait for this, so an import does not
+        pay for the index), in one transaction, stopping after about ``seconds`` (None: all);
+        returns how many are left. The app calls it in idle time."""
+        with self._tx(write=True) as s:
+            return document_search.index(sql(s), seconds)
+
+    def documents_to_index(self) -> int:
+        """How many documents ``index_documents`` has still to index."""
+        with self._tx() as s:
+            return document_search.pending(sql(s))
 
     def document_order(self, key: str, descending: bool = False, annotator_id: str | None = None,
                        coder_id: str | None = None) -> list[tuple[str, int]]:
@@ -386,7 +399,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                     raise ValidationError(f"document {quoted(row['title'])} is in the project again; cannot restore it")
                 s.add(Document(**copy.deepcopy(row)))
             s.flush()
-            document_search.add(sql(s), [(row["id"], row["title"], row["text"], row["source"], row["length"],
+            document_search.add(sql(s), [(row["id"], row["title"], row["source"], row["length"],
                                           row["position"], row["created"]) for row in deleted.documents])
             insert_annotations(s, copy.deepcopy(deleted.annotations), restore=True)
             for status in deleted.statuses:

@@ -19,7 +19,7 @@ from sqlalchemy import URL, event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
-from annotator.core.errors import DamagedProjectError, NotAProjectError
+from annotator.core.errors import DamagedProjectError, NotAProjectError, one_line
 from annotator.core.storage import annotation_keys, document_search
 from annotator.core.storage import tables as models  # noqa: F401  (registers the tables)
 
@@ -186,7 +186,7 @@ def damage(path: Path) -> str | None:
     Both read every page: about 0.05 s for a 100 MB project in the page cache, 1.2 s from disk."""
     problem = quick_check(path)
     if problem:
-        return f"quick_check: {problem}"
+        return f"quick_check: {one_line(problem, 120)}"  # clipped: the way out must stay in the one printed line
     bad: list[str] = []
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True)

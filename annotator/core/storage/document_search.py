@@ -23,16 +23,27 @@ What it holds:
   documents' rows they come after the text, so reading them there reads every text). It
   references the documents, so a document cannot be deleted while it is still in the index.
 
-The rows are written by Python wherever documents are added or deleted (``add``, ``remove``):
-SQLite cannot fold like Python, and a trigger calling a Python function would fail in any other
-program that opens the file. SQLite 3.40 deletes from a contentless table only given the values
-that were indexed, so ``remove`` folds the document's title and text again (the same Python
-``casefold``; each row keeps the Unicode version it was folded with, and a deletion meeting a row
-of another version makes the whole index again, since a few new characters may fold otherwise).
+The rows are written by Python (SQLite cannot fold like Python, and a trigger calling a Python
+function would fail in any other program that opens the file), in two steps, since tokenizing the
+texts is most of what an import would cost (about four times the rest):
+
+- ``add`` (wherever documents are added: an import, a restore, the upgrade from format 4) writes
+  only the keys row, with ``indexed`` 0: the document is *pending*, it has no row in the index.
+- ``index`` (the app calls it in idle time, ``Project.index_documents``) gives pending documents
+  their index rows, a few at a time, and sets ``indexed`` to 1.
+
+``find`` answers from the index for the indexed documents only; the caller scans the pending ones
+as it scans for short needles (``contains``), so the answer is the same whatever has been indexed.
+SQLite 3.40 deletes from a contentless table only given the values that were indexed, so ``remove``
+folds an indexed document's title and text again (the same Python ``casefold``; each row keeps the
+Unicode version it was folded with, and a deletion meeting a row of another version makes the
+whole index again, since a few new characters may fold otherwise); a pending document has only its
+keys row to delete.
 """
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -47,8 +58,8 @@ Execute = Callable[..., object]
 
 
 def install(execute: Execute) -> None:
-    """Create the index and its keys, and index the documents the file already holds (an index
-    left by a file that only claims an older format is made again)."""
+    """Create the index and its keys, and the keys of the documents the file already holds, all
+    pending (an index left by a file that only claims an older format is made again)."""
     execute(f"DROP TABLE IF EXISTS {KEYS}")
     execute(f"DROP TABLE IF EXISTS {INDEX}")
     execute(f"CREATE VIRTUAL TABLE {INDEX} USING fts5(title, text, content='', "
@@ -57,19 +68,20 @@ def install(execute: Execute) -> None:
                 document_id TEXT NOT NULL UNIQUE REFERENCES documents(id),
                 title_key BLOB NOT NULL, source_key BLOB NOT NULL,
                 length INTEGER NOT NULL, position INTEGER NOT NULL, created TEXT NOT NULL,
-                unicode TEXT NOT NULL)""")
+                unicode TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0)""")
+    execute(f"CREATE INDEX {KEYS}_pending ON {KEYS} (rowid) WHERE indexed = 0")
     fill(execute)
 
 
-def fill(execute: Execute, leave: frozenset[str] = frozenset()) -> None:
-    """Index every document but those in ``leave`` (in a file whose index is empty), a few hundred at a time."""
+def fill(execute: Execute) -> None:
+    """Write the keys of every document, pending (in a file whose keys are empty), a few hundred at a time."""
     last = 0
     while True:
-        rows = execute("SELECT rowid, id, title, text, source, length, position, created FROM documents "
+        rows = execute("SELECT rowid, id, title, source, length, position, created FROM documents "
                        "WHERE rowid > ? ORDER BY rowid LIMIT 200", (last,)).fetchall()
         if not rows:
             return
-        add(execute, [row[1:] for row in rows if row[1] not in leave])
+        add(execute, [row[1:] for row in rows])
         last = rows[-1][0]
 
 
@@ -78,14 +90,36 @@ def sort_key(value: str) -> bytes:
     return value.casefold().encode("utf-16-be")
 
 
-def add(execute: Execute, documents: Iterable[tuple[str, str, str, str, int, int, str]]) -> None:
-    """Index documents given as ``(id, title, text, source, length, position, created)``."""
-    for doc_id, title, text, source, length, position, created in documents:
+def add(execute: Execute, documents: Iterable[tuple[str, str, str, int, int, str]]) -> None:
+    """Write the keys of documents given as ``(id, title, source, length, position, created)``,
+    pending: ``index`` gives them their index rows later."""
+    for doc_id, title, source, length, position, created in documents:
         execute(f"INSERT INTO {KEYS} (document_id, title_key, source_key, length, position, created, unicode) "
                 f"VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, sort_key(title), sort_key(source), length, position, created, UNICODE))
-        execute(f"INSERT INTO {INDEX} (rowid, title, text) SELECT rowid, ?, ? FROM {KEYS} WHERE document_id = ?",
-                (title.casefold(), text.casefold(), doc_id))
+
+
+def index(execute: Execute, seconds: float | None = None) -> int:
+    """Give pending documents their index rows, oldest first, until none is left or about
+    ``seconds`` have passed (None: all; at least one document is indexed per call); returns how
+    many are still pending."""
+    stop = None if seconds is None else time.perf_counter() + seconds
+    while True:
+        rows = execute(f"SELECT k.rowid, d.title, d.text FROM {KEYS} k JOIN documents d ON d.id = k.document_id "
+                       f"WHERE k.indexed = 0 ORDER BY k.rowid LIMIT ?", (200 if stop is None else 1,)).fetchall()
+        if not rows:
+            return 0
+        for rowid, title, text in rows:
+            execute(f"INSERT INTO {INDEX} (rowid, title, text) VALUES (?, ?, ?)",
+                    (rowid, title.casefold(), text.casefold()))
+            execute(f"UPDATE {KEYS} SET indexed = 1, unicode = ? WHERE rowid = ?", (UNICODE, rowid))
+        if stop is not None and time.perf_counter() >= stop:
+            return pending(execute)
+
+
+def pending(execute: Execute) -> int:
+    """How many documents have no index rows yet."""
+    return execute(f"SELECT count(*) FROM {KEYS} WHERE indexed = 0").fetchone()[0]
 
 
 def remove(execute: Execute, documents: Iterable[tuple[str, str, str]]) -> None:
@@ -95,13 +129,18 @@ def remove(execute: Execute, documents: Iterable[tuple[str, str, str]]) -> None:
     without these documents."""
     documents = list(documents)
     for doc_id, title, text in documents:
-        row = execute(f"SELECT rowid, unicode FROM {KEYS} WHERE document_id = ?", (doc_id,)).fetchone()
+        row = execute(f"SELECT rowid, unicode, indexed FROM {KEYS} WHERE document_id = ?", (doc_id,)).fetchone()
         if row is None:
+            continue
+        if not row[2]:  # pending: no index row
+            execute(f"DELETE FROM {KEYS} WHERE rowid = ?", (row[0],))
             continue
         if row[1] != UNICODE:
             execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
-            execute(f"DELETE FROM {KEYS}")
-            fill(execute, leave=frozenset(d[0] for d in documents))
+            execute(f"UPDATE {KEYS} SET indexed = 0")
+            for gone in documents:
+                execute(f"DELETE FROM {KEYS} WHERE document_id = ?", (gone[0],))
+            index(execute)
             return
         execute(f"INSERT INTO {INDEX} ({INDEX}, rowid, title, text) VALUES ('delete', ?, ?, ?)",
                 (row[0], title.casefold(), text.casefold()))
@@ -115,8 +154,9 @@ def phrase(folded: str) -> str:
 
 
 def find(execute: Execute, needle: str) -> list[str] | None:
-    """Ids of the documents whose folded title or text contains the folded ``needle``; None when
-    the index cannot answer (a needle shorter than 3 code points once folded, or holding NUL)."""
+    """Ids of the indexed documents whose folded title or text contains the folded ``needle`` (the
+    pending ones are the caller's to scan); None when the index cannot answer (a needle shorter
+    than 3 code points once folded, or holding NUL)."""
     folded = needle.casefold()
     if len(folded) < MIN_INDEXED or "\x00" in folded:
         return None
