@@ -287,7 +287,15 @@ class MainWindow(QMainWindow):
     def fill_table(self) -> None:
         """The table shows the open document's annotations, or the corpus's (asked from the
         project a page at a time; a table already showing the same is left as it is)."""
-        if self.table_panel.is_corpus_mode():
+        if self.project.read_only and not self.project.annotation_keys_current():
+            # Keys it cannot make (another program added annotations): listed from memory instead.
+            corpus = self.table_panel.is_corpus_mode()
+            if corpus or self.document is not None:
+                self.table_panel.set_rows(self.project.annotation_rows(
+                    None if corpus else self.document.id, annotator_id=self.context.shown_annotator()), corpus)
+            else:
+                self.table_panel.set_rows([], False)
+        elif self.table_panel.is_corpus_mode():
             self.table_panel.show_table(self.project, None, self.context.shown_annotator(), self._held_texts)
         elif self.document is not None:
             self.table_panel.show_table(self.project, self.document.id, self.context.shown_annotator(),

@@ -84,6 +84,17 @@ class AnnotationTableMixin:
         self._keys_counted = True
         return done
 
+    def annotation_keys_current(self) -> bool:
+        """Whether every annotation is keyed (what a read-only project cannot bring up to date
+        itself: its table then lists the annotations from memory, ``annotation_rows``)."""
+        with self._tx() as s:
+            run = _raw(s)
+            high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys", ())[0][0]
+            return (not run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ())
+                    and not run("SELECT 1 FROM annotations WHERE rowid > ? LIMIT 1", (high,))
+                    and run("SELECT count(*) FROM annotation_keys", ())[0][0]
+                    == run("SELECT count(*) FROM annotations", ())[0][0])
+
     def table_count(self, query: TableQuery, everything: bool = False) -> int:
         """How many rows ``query`` shows (``everything``: before its filters, the "of M")."""
         self.refresh_annotation_keys()
