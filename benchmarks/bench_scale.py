@@ -427,7 +427,7 @@ def insert_floor(work: Path) -> float:
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "cache_size = -262144"):
         db.execute(f"PRAGMA {pragma}")
     for (sql,) in source.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'annotations' AND sql IS NOT NULL "
-                                 "ORDER BY type DESC"):
+                                 "AND type IN ('table', 'index') ORDER BY type DESC"):
         db.execute(sql)
     width = len(source.execute("SELECT * FROM annotations LIMIT 1").description)
     cursor, seconds = source.execute("SELECT * FROM annotations"), 0.0
