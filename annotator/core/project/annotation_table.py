@@ -70,10 +70,7 @@ class AnnotationTableMixin:
             return 0
         if self._keys_counted:
             with self._tx() as s:  # most calls find nothing to do: no write lock for them
-                run = _raw(s)
-                high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys", ())[0][0]
-                if not run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ()) and not run(
-                        "SELECT 1 FROM annotations WHERE rowid > ? LIMIT 1", (high,)):
+                if not _keys_waiting(_raw(s)):
                     return 0
         try:
             with self._tx(write=True) as s:
@@ -89,11 +86,8 @@ class AnnotationTableMixin:
         itself: its table then lists the annotations from memory, ``annotation_rows``)."""
         with self._tx() as s:
             run = _raw(s)
-            high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys", ())[0][0]
-            return (not run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ())
-                    and not run("SELECT 1 FROM annotations WHERE rowid > ? LIMIT 1", (high,))
-                    and run("SELECT count(*) FROM annotation_keys", ())[0][0]
-                    == run("SELECT count(*) FROM annotations", ())[0][0])
+            return not _keys_waiting(run) and (run("SELECT count(*) FROM annotation_keys", ())[0][0]
+                                               == run("SELECT count(*) FROM annotations", ())[0][0])
 
     def table_count(self, query: TableQuery, everything: bool = False) -> int:
         """How many rows ``query`` shows (``everything``: before its filters, the "of M")."""
@@ -189,7 +183,7 @@ class AnnotationTableMixin:
         order, _ = _order(self, query)
         keys = order.replace(" DESC", "")
         reverse = ", ".join(f"{term} DESC" for term in keys.split(", "))
-        ahead, back = (order, reverse) if not query.descending else (order, keys)
+        back = keys if query.descending else reverse  # from the row towards the table's top
         earlier, later = ("<", ">=") if not query.descending else (">", "<=")
         tables = ("annotations a JOIN annotation_keys k ON k.rid = a.rowid"
                   " JOIN documents d ON d.id = a.document_id")
@@ -203,8 +197,16 @@ class AnnotationTableMixin:
                        f" ORDER BY {back} LIMIT ?", (*params, *found[0], before)) if before > 0 else []
             rows.reverse()
             rows += run(f"{_ROW.format(tables=tables)} WHERE {sql} AND ({keys}) {later} ({marks})"
-                        f" ORDER BY {ahead} LIMIT ?", (*params, *found[0], after))
+                        f" ORDER BY {order} LIMIT ?", (*params, *found[0], after))
         return [AnnotationRow(*row) for row in rows]
+
+def _keys_waiting(run) -> bool:
+    """Whether annotations wait to be keyed: changed ones listed stale, or new ones (rowids above
+    the highest keyed)."""
+    high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys", ())[0][0]
+    return bool(run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ())
+                or run("SELECT 1 FROM annotations WHERE rowid > ? LIMIT 1", (high,)))
+
 
 def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple[str, tuple, int] | None:
     """Where a deep page starts, without stepping over the rows before it in the full order:
