@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import uuid
 import zipfile
 from dataclasses import replace
 
@@ -77,6 +78,7 @@ def test_project_qde_validates_against_project_xsd(study, tmp_path, project_xsd)
 
 def test_users_codebook_sources_selections_and_codings_hold_the_project(study, tmp_path):
     project, (one, two), (alice, bob), anns = study
+    project.update_annotation(anns[1].id, end=21, by=bob.id)
     write_qdpx(project, tmp_path / "s.qdpx")
     root = qde(tmp_path / "s.qdpx")
     assert {(u.get("guid"), u.get("name")) for u in root.iter(f"{Q}User")} == {(alice.id, alice.name),
@@ -90,12 +92,19 @@ def test_users_codebook_sources_selections_and_codings_hold_the_project(study, t
     selections = {s.get("guid"): s for s in root.iter(f"{Q}PlainTextSelection")}
     assert set(selections) == {a.id for a in anns}
     first = selections[anns[0].id]
-    assert first.get("creatingUser") == alice.id and first.get("creationDateTime").endswith("Z")
-    assert first.get("modifyingUser") == alice.id and first.get("modifiedDateTime").endswith("Z")
+    assert first.get("creatingUser") == alice.id and first.get("creationDateTime") == (
+        anns[0].created.removesuffix("+00:00") + "Z")
+    assert first.get("modifyingUser") is None and first.get("modifiedDateTime") is None  # never changed
+    changed = selections[anns[1].id]
+    assert changed.get("modifyingUser") == bob.id and changed.get("modifiedDateTime") == (
+        project.annotation(anns[1].id).modified.removesuffix("+00:00") + "Z") != changed.get("creationDateTime")
     assert first.findtext(f"{Q}Description") == f"emoji {HOSTILE}"  # the note
     [coding] = first.findall(f"{Q}Coding")
     assert coding.find(f"{Q}CodeRef").get("targetGUID") == anns[0].category_id
-    assert selections[anns[1].id].find(f"{Q}Description") is None  # no note, no Description
+    assert coding.get("guid") == str(uuid.uuid5(uuid.NAMESPACE_URL, "annotator-coding:" + anns[0].id))
+    assert (coding.get("creatingUser"), coding.get("creationDateTime")) == (alice.id, first.get("creationDateTime"))
+    assert changed.find(f"{Q}Description") is None  # no note, no Description
+    assert first.get("name") == "😀" and changed.get("name") == "world, a “quo"  # the quote, a line end as a space
 
 
 def test_each_document_is_a_source_file_referenced_as_internal(study, tmp_path):

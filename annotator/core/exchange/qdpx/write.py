@@ -18,6 +18,8 @@ were refused) stops the export with one line naming it; nothing is written. docs
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -40,7 +42,12 @@ TOOL_LINE_ENDS = {"standard": "lf", "nvivo": "crlf", "maxqda": "lf"}  # the defa
 TOOLS = {"standard": "any tool (the REFI-QDA standard)", "nvivo": "NVivo", "maxqda": "MAXQDA"}
 NAME_CHARS = 100  # a selection's name: the start of its quote, as the standard's examples name them
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member's time: the export's own time is never recorded
+_LEVEL = 1  # deflate's fastest: project.qde is repetitive XML, which it still packs several times
 _SOURCES_MARK = b"<Sources />"  # where the streamed <Sources> go in the serialised head
+# A quote holding any of these goes through clean_line for its name (one class, cheap to search: it
+# holds all clean_line changes, and a few astral characters clean_line keeps, which costs only time)
+_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
+_CODING_NAMESPACE = uuid.NAMESPACE_URL.bytes + b"annotator-coding:"
 
 
 @dataclass
@@ -96,7 +103,7 @@ def write_qdpx(project, path: str | Path, scope: Scope = Scope(), positions: str
     data = export_stream(project, scope, include_text=True, warn=warn)
     report = QdpxExport(positions=positions, line_ends=line_ends, categories=len(data["categories"]))
     head = _head(project, data, report)
-    with open_output(path) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+    with open_output(path) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, True, _LEVEL) as archive:
         maps = {}
         for doc in data["documents"]:  # the sources first: their unit maps count the positions
             raw = doc["text"].replace("\n", LINE_ENDS[line_ends])
@@ -118,6 +125,7 @@ def write_qdpx(project, path: str | Path, scope: Scope = Scope(), positions: str
 def _member(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, _ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = _LEVEL  # read by writestr and open; Python 3.13 calls it compress_level, keeping this alias
     info.create_system = 3  # Unix, on every system: the same bytes everywhere
     info.external_attr = 0o644 << 16
     return info
@@ -165,7 +173,8 @@ def _tree(categories: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _write_sources(out, data: dict[str, Any], maps: dict[str, UnitMap], report: QdpxExport) -> None:
     """One <TextSource> per document, each serialised as its annotations come (documents and
     annotations are both in document-id order), so memory holds one document's annotations."""
-    users = {coder["id"] for coder in data["annotators"]}
+    users = {coder["id"]: refi_guid(coder["id"], "annotator") for coder in data["annotators"]}
+    codes = {cat["id"]: refi_guid(cat["id"]) for cat in data["categories"]}
     annotations = iter(data["annotations"])
     pending = next(annotations, None)
     for doc in data["documents"]:
@@ -174,38 +183,50 @@ def _write_sources(out, data: dict[str, Any], maps: dict[str, UnitMap], report: 
                                            "plainTextPath": f"internal://{guid}.txt"})
         units = maps.pop(doc["id"])
         while pending is not None and pending["document_id"] == doc["id"]:
-            source.append(_selection(pending, units, users))
+            source.append(_selection(pending, units, users, codes))
             report.annotations += 1
             report.attributes += bool(pending["attributes"])
             pending = next(annotations, None)
         report.documents += 1
         ET.indent(source, level=2)
-        out.write(b"    " + ET.tostring(source, encoding="utf-8") + b"\n")
+        out.write(("    " + ET.tostring(source, encoding="unicode") + "\n").encode("utf-8"))  # faster than utf-8
 
 
-def _selection(ann: dict[str, Any], units: UnitMap, users: set[str]) -> ET.Element:
-    """An annotation as a <PlainTextSelection> with its <Coding> and <CodeRef>."""
-    coder = refi_guid(ann["annotator_id"], "annotator")
-    created = _utc(ann["created"])
-    modifier = ann["modified_by"] if ann["modified_by"] in users else ann["annotator_id"]
+def _selection(ann: dict[str, Any], units: UnitMap, users: dict[str, str], codes: dict[str, str]) -> ET.Element:
+    """An annotation as a <PlainTextSelection> with its <Coding> and <CodeRef>; ``users`` and
+    ``codes``: the guids of the coders and categories by id."""
+    coder = users[ann["annotator_id"]]
+    created = _stamp(ann["created"])
+    name = ann["quote"][:NAME_CHARS]
     selection = ET.Element("PlainTextSelection", {
         "guid": refi_guid(ann["id"], "annotation"),
-        "name": clean_line(ann["quote"], NAME_CHARS),
+        "name": clean_line(name, NAME_CHARS) if _NOT_IN_A_NAME.search(name) else name,
         "startPosition": str(units.to_units(ann["start"])), "endPosition": str(units.to_units(ann["end"])),
-        "creatingUser": coder, "creationDateTime": created,
-        "modifyingUser": refi_guid(modifier, "annotator"), "modifiedDateTime": _utc(ann["modified"])})
+        "creatingUser": coder, "creationDateTime": created})
+    if ann["modified"] != ann["created"] or ann["modified_by"] is not None:  # changed since it was made
+        selection.set("modifyingUser", users.get(ann["modified_by"], coder))
+        selection.set("modifiedDateTime", _stamp(ann["modified"]))
     if ann["note"]:
         xml_text(ann["note"], f"the note of annotation {ann['id']}", "edit the note before exporting a .qdpx")
         ET.SubElement(selection, "Description").text = ann["note"]
     coding = ET.SubElement(selection, "Coding", {"guid": _coding_guid(ann["id"]), "creatingUser": coder,
                                                  "creationDateTime": created})
-    ET.SubElement(coding, "CodeRef", {"targetGUID": refi_guid(ann["category_id"])})
+    ET.SubElement(coding, "CodeRef", {"targetGUID": codes[ann["category_id"]]})
     return selection
 
 
+def _stamp(stored: str) -> str:
+    """A stored time (ISO 8601, UTC) as xsd:dateTime in UTC with "Z", as other_formats writes it."""
+    return stored[:-6] + "Z" if stored.endswith("+00:00") else _utc(stored)
+
+
 def _coding_guid(annotation_id: str) -> str:
-    """The guid of an annotation's one coding: derived from the annotation's id, always the same."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "annotator-coding:" + annotation_id))
+    """The guid of an annotation's one coding: ``uuid5(NAMESPACE_URL, "annotator-coding:" + id)``,
+    derived from the annotation's id and always the same; built from the SHA-1 directly, without
+    uuid.UUID objects, as it is made once per annotation."""
+    digest = hashlib.sha1(_CODING_NAMESPACE + annotation_id.encode("utf-8")).hexdigest()
+    variant = "89ab"[int(digest[16], 16) & 3]
+    return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
 
 
 def _lost(project, data: dict[str, Any], report: QdpxExport) -> list[tuple[int, str, str]]:
