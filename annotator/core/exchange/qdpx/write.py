@@ -92,9 +92,9 @@ class QdpxExport:
 def write_qdpx(project, path: str | Path, scope: Scope = Scope(), positions: str = "standard",
                line_ends: str | None = None, warn=None) -> QdpxExport:
     """Export ``project`` (limited to ``scope``) to the REFI-QDA project ``path`` (``-``: standard
-    output), positions counted as ``positions`` (a key of POSITIONS) counts them over source texts
-    written with ``line_ends`` ("lf" or "crlf"; None: the tool's, TOOL_LINE_ENDS). The zip is
-    written to a temporary file and renamed over ``path`` once complete (files.open_output)."""
+    output), positions counted as the tool ``positions`` (a key of POSITIONS) counts them, over
+    source texts written with ``line_ends`` ("lf" or "crlf"; None: the tool's, TOOL_LINE_ENDS). The
+    zip is written to a temporary file and renamed over ``path`` once complete (files.open_output)."""
     if positions not in POSITIONS:
         raise ValidationError(f"unknown position rule {quoted(positions)}; use one of {', '.join(POSITIONS)}")
     line_ends = line_ends or TOOL_LINE_ENDS[positions]
@@ -125,7 +125,7 @@ def write_qdpx(project, path: str | Path, scope: Scope = Scope(), positions: str
 def _member(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, _ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
-    info._compresslevel = _LEVEL  # read by writestr and open; Python 3.13 calls it compress_level, keeping this alias
+    info._compresslevel = _LEVEL  # read by writestr and open (3.13 names it compress_level, keeping this alias)
     info.create_system = 3  # Unix, on every system: the same bytes everywhere
     info.external_attr = 0o644 << 16
     return info
