@@ -250,3 +250,14 @@ def test_the_options_and_the_exit_codes_of_the_command(study, tmp_path, capsys):
     assert main(["export", path, "-o", str(tmp_path / "a.qdpx"), "--qdpx-positions", "atlas"]) == 2
     assert main(["export", str(tmp_path / "missing.annotator"), "-o", str(tmp_path / "a.qdpx")]) == 1
     assert main(["export", path, "-o", path]) == 1  # never over a project
+
+
+def test_an_empty_project_gives_a_valid_package(tmp_path, project_xsd):
+    # Project.xsd: UsersType and SourcesType hold at least one child, so empty lists are left out;
+    # CodesType holds at least one Code, so the codebook has the .qdc export's one non-codable code.
+    with create_project(tmp_path / "empty.annotator", template=None) as project:
+        report = write_qdpx(project, tmp_path / "e.qdpx")
+    root = qde(tmp_path / "e.qdpx")
+    assert project_xsd.validate(root), project_xsd.error_log.last_error
+    assert [child.tag for child in root] == [f"{Q}CodeBook"] and list(members(tmp_path / "e.qdpx")) == ["project.qde"]
+    assert report.counts() == {"annotations": 0, "documents": 0, "annotators": 0} and report.lost_line() == ""
