@@ -17,11 +17,18 @@ from annotator.cli.output import (
 def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the file to write ('-': standard output); .json, .csv, .jsonl (doccano) or .jsonld (W3C) "
-                        "choose the format")
-    p.add_argument("--format", choices=("annotator", "csv", "doccano", "w3c"),
+                   help="the file to write ('-': standard output); .json, .csv, .jsonl (doccano), .jsonld (W3C) "
+                        "or .qdpx (REFI-QDA) choose the format")
+    p.add_argument("--format", choices=("annotator", "csv", "doccano", "w3c", "qdpx"),
                    help="annotator: Annotator's exchange JSON (default for .json); csv; doccano: JSONL; "
-                        "w3c: Web Annotation JSON-LD")
+                        "w3c: Web Annotation JSON-LD; qdpx: a REFI-QDA project for MAXQDA, ATLAS.ti, NVivo, QualCoder")
+    p.add_argument("--qdpx-positions", choices=("standard", "nvivo", "maxqda"),
+                   help="qdpx: count selection positions as the receiving tool does: standard (REFI-QDA: "
+                        "characters; the default), nvivo (UTF-16 units, source texts with CR LF), maxqda (one "
+                        "extra per line end)")
+    p.add_argument("--qdpx-line-ends", choices=("lf", "crlf"),
+                   help="qdpx: the line ends of the source texts written (default: crlf for nvivo, else lf); "
+                        "positions are counted over the texts as written")
     p.add_argument("--no-text", action="store_true", help="leave the documents' text out (annotator format)")
     p.add_argument("--handout", action="store_true",
                    help="a handout for coders: documents, schema and settings, without anyone's annotations "
@@ -73,6 +80,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--no-text applies to the annotator format only")
     if args.raw_csv and fmt != "csv":
         raise UsageError("--raw-csv applies to the csv format only")
+    if (args.qdpx_positions or args.qdpx_line_ends) and fmt != "qdpx":
+        raise UsageError("--qdpx-positions and --qdpx-line-ends apply to the qdpx format only")
     if args.gold and (args.handout or args.annotators):
         raise UsageError("--gold exports the gold standard alone: not with --handout or --annotators")
     if args.handout:
@@ -84,14 +93,32 @@ def cmd_export(args: argparse.Namespace) -> int:
                                                          {a.id: a.name for a in project.annotators()}),
             categories=_pick("category", args.categories, {c.id: c.name for c in project.categories()}),
         )
+        if fmt == "qdpx":
+            return _qdpx(args, project, scope)
         if fmt == "annotator":  # streamed from the database to the file
             counts = write_export(project, args.output, scope, include_text=not args.no_text, warn=warn)
         else:  # the CSV streamed too
             counts = formats.write_other(project, args.output, fmt, scope, args.raw_csv, warn=warn)
+    _exported(args, counts, fmt)
+    return 0
+
+
+def _exported(args: argparse.Namespace, counts: dict[str, int], what: str) -> None:
     decisions = f" and {counts['decisions']} decision(s)" if counts.get("decisions") else ""
     print(f"exported {counts['annotations']} {'gold ' if args.gold else ''}annotation(s){decisions} on "
-          f"{counts['documents']} document(s) by {counts['annotators']} annotator(s) to {args.output} ({fmt})",
+          f"{counts['documents']} document(s) by {counts['annotators']} annotator(s) to {args.output} ({what})",
           file=summary_stream(args))
+
+
+def _qdpx(args: argparse.Namespace, project, scope) -> int:
+    """A REFI-QDA project; the summary says what the format could not hold, with counts."""
+    from annotator.core.exchange.qdpx.write import write_qdpx
+
+    written = write_qdpx(project, args.output, scope, args.qdpx_positions or "standard", args.qdpx_line_ends,
+                         warn=warn)
+    _exported(args, written.counts(), f"qdpx; {written.describe()}")
+    if written.lost_line():
+        print(written.lost_line(), file=summary_stream(args))
     return 0
 
 

@@ -71,8 +71,9 @@ besides that name; each of its W3C annotations has, as creator, the adjudicator 
 Person), and an ``assessing`` body "Gold standard: <kind of decision>". ``annotator export --gold``
 writes the gold layer alone (export_file.GOLD_ONLY).
 
-The native format (``.json``) is written by another module; ``format_for_extension`` names it
-"annotator" so that callers can choose a writer from a file name.
+The native format (``.json``) is written by another module, and REFI-QDA projects (``.qdpx``) by
+exchange.qdpx.write; ``format_for_extension`` names them "annotator" and "qdpx" so that callers can
+choose a writer from a file name.
 """
 
 from __future__ import annotations
@@ -290,7 +291,7 @@ EXPORT_FORMATS: dict[str, Callable[[dict], str]] = {
     "w3c": to_web_annotation,
 }
 
-_EXTENSIONS = {".csv": "csv", ".jsonl": "doccano", ".jsonld": "w3c", ".json": "annotator"}
+_EXTENSIONS = {".csv": "csv", ".jsonl": "doccano", ".jsonld": "w3c", ".json": "annotator", ".qdpx": "qdpx"}
 
 
 def render(fmt: str, export: dict, raw_csv: bool = False, project_id: str | None = None) -> str:

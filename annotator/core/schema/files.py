@@ -80,43 +80,61 @@ def schema_json(data: dict[str, Any]) -> bytes:
 def schema_qdc(data: dict[str, Any]) -> bytes:
     """The bytes of a REFI-QDA codebook for a schema dict. Shortcuts and attribute definitions
     have no place in the format and are left out."""
-    root = ET.Element(f"{{{QDC_NAMESPACE}}}CodeBook", {"origin": f"Annotator {__version__}"})
-    codes = ET.SubElement(root, f"{{{QDC_NAMESPACE}}}Codes")
+    root = codebook_element(data)
+    root.set("origin", f"Annotator {__version__}")
+    ET.indent(root)
+    ET.register_namespace("", QDC_NAMESPACE)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def codebook_element(data: dict[str, Any], namespace: str = QDC_NAMESPACE, kind: str = ".qdc") -> ET.Element:
+    """The ``<CodeBook>`` of a schema dict, its tags in ``namespace`` ("": unqualified, for a
+    document whose root declares the namespace). ValidationError for a text XML cannot hold
+    (``kind``, the file being exported, is named in the message)."""
+    def tag(name: str) -> str:
+        return f"{{{namespace}}}{name}" if namespace else name
+
+    root = ET.Element(tag("CodeBook"))
+    codes = ET.SubElement(root, tag("Codes"))
 
     def add(parent: ET.Element, node: dict[str, Any]) -> None:
         for text in (node["name"], node.get("description") or ""):
-            odd = _NOT_XML.search(text)
-            if odd:  # stored before such characters were refused
-                raise ValidationError(f"category {node['name']!r} holds U+{ord(odd.group()):04X}, which XML "
-                                      "cannot hold; rename it or edit its guideline before exporting a .qdc")
-        attrs = {"guid": _guid(node["id"]), "name": node["name"], "isCodable": "true"}
+            xml_text(text, f"category {node['name']!r}", f"rename it or edit its guideline before exporting a {kind}")
+        attrs = {"guid": refi_guid(node["id"]), "name": node["name"], "isCodable": "true"}
         if node.get("colour"):
             attrs["color"] = node["colour"].upper()
-        code = ET.SubElement(parent, f"{{{QDC_NAMESPACE}}}Code", attrs)
+        code = ET.SubElement(parent, tag("Code"), attrs)
         if node.get("description"):
-            ET.SubElement(code, f"{{{QDC_NAMESPACE}}}Description").text = node["description"]
+            ET.SubElement(code, tag("Description")).text = node["description"]
         for child in node.get("children", []):
             add(code, child)
 
     for node in data["categories"]:
         add(codes, node)
     if not data["categories"]:
-        empty = ET.SubElement(codes, f"{{{QDC_NAMESPACE}}}Code", {
+        empty = ET.SubElement(codes, tag("Code"), {
             "guid": EMPTY_CODEBOOK_GUID, "name": EMPTY_CODEBOOK_NAME, "isCodable": "false"})
-        ET.SubElement(empty, f"{{{QDC_NAMESPACE}}}Description").text = (
+        ET.SubElement(empty, tag("Description")).text = (
             "The schema has no categories. A codebook must hold at least one code, so Annotator writes "
             "this one, which is not codable; Annotator skips it when it reads the codebook.")
-    ET.indent(root)
-    ET.register_namespace("", QDC_NAMESPACE)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return root
 
 
-def _guid(category_id: str) -> str:
-    """A REFI-QDA guid for a category id: the id itself when it is a UUID (Annotator's ids are);
-    otherwise a UUID derived from it, always the same."""
-    if _GUID.fullmatch(category_id):
-        return _GUID.fullmatch(category_id).group(1).lower()
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "annotator-category:" + category_id))
+def xml_text(text: str, what: str, fix: str) -> str:
+    """``text`` if XML 1.0 can hold it; otherwise ValidationError: "``what`` holds U+FFFE, which
+    XML cannot hold; ``fix``" (a text stored before such characters were refused)."""
+    odd = _NOT_XML.search(text)
+    if odd:
+        raise ValidationError(f"{what} holds U+{ord(odd.group()):04X}, which XML cannot hold; {fix}")
+    return text
+
+
+def refi_guid(an_id: str, kind: str = "category") -> str:
+    """A REFI-QDA guid for the id of a ``kind`` ("category", "document", ...): the id itself when
+    it is a UUID (Annotator's ids are); otherwise a UUID derived from it, always the same."""
+    if _GUID.fullmatch(an_id):
+        return _GUID.fullmatch(an_id).group(1).lower()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"annotator-{kind}:{an_id}"))
 
 
 def write_schema(project: Project, path: str | Path, fmt: str | None = None) -> int:

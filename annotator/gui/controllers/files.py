@@ -17,6 +17,7 @@ from annotator.core.errors import AnnotatorError, user_message
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import Scope, write_export
 from annotator.core.exchange.other_formats import format_for_extension, write_other
+from annotator.core.exchange.qdpx.write import write_qdpx
 from annotator.core.project.changes import EVERYTHING
 from annotator.core.project.coders import refuse_gold_name
 from annotator.core.project.commands import RenameAnnotator
@@ -231,25 +232,31 @@ class FilesController:
         if name:
             path = Path(name) if Path(name).suffix else Path(name + extension)
             if target_allowed(self.parent, "Export annotations", path):
-                self.start_export(path, fmt, scope, include_text, raw_csv=dialog.raw_csv.isChecked())
+                self.start_export(path, fmt, scope, include_text, raw_csv=dialog.raw_csv.isChecked(),
+                                  positions=dialog.tool_box.currentData())
 
     def start_export(self, path: Path, fmt: str | None = None, scope: Scope = Scope(),
-                     include_text: bool = True, raw_csv: bool = False) -> None:
-        """Export in the background; the format follows ``fmt`` or the file's extension."""
+                     include_text: bool = True, raw_csv: bool = False, positions: str = "standard") -> None:
+        """Export in the background; the format follows ``fmt`` or the file's extension; a .qdpx
+        counts positions as ``positions`` (write_qdpx) and says what it could not hold."""
         fmt = fmt or format_for_extension(str(path)) or "annotator"
 
         def task(project, progress):  # reads only: the views and the undo history stay as they are
+            if fmt == "qdpx":
+                written = write_qdpx(project, path, scope, positions)
+                return path, written.counts(), written.lost_items()
             if fmt == "annotator":
-                return path, write_export(project, path, scope, include_text)
-            return path, write_other(project, path, fmt, scope, raw_csv)
+                return path, write_export(project, path, scope, include_text), []
+            return path, write_other(project, path, fmt, scope, raw_csv), []
 
         self.operation(task, "Export annotations").success(self._exported).run()
 
     def _exported(self, result) -> None:
-        path, counts = result
-        QMessageBox.information(self.parent, "Export finished",
-                                f"{counts['annotations']} annotation(s) on {counts['documents']} document(s) "
-                                f"written to {path}")
+        path, counts, lost = result
+        text = f"{counts['annotations']} annotation(s) on {counts['documents']} document(s) written to {path}"
+        if lost:  # a .qdpx: nothing left out silently
+            text += "\n\nNot in the .qdpx (the format has no place for them):\n" + "\n".join(f"• {i}" for i in lost)
+        QMessageBox.information(self.parent, "Export finished", plain(text))
 
     # -- projects ------------------------------------------------------------------------------
 

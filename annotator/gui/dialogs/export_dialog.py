@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QVBoxLayout,
 )
@@ -21,7 +22,11 @@ FORMATS = (  # (format, label, file extension)
     ("csv", "CSV, one row per annotation", ".csv"),
     ("doccano", "doccano JSONL (offsets in UTF-16 units, as doccano counts)", ".jsonl"),
     ("w3c", "W3C Web Annotation JSON-LD", ".jsonld"),
+    ("qdpx", "REFI-QDA project (.qdpx) for MAXQDA, ATLAS.ti, NVivo, QualCoder", ".qdpx"),
 )
+TOOLS = (("standard", "any tool (standard)"), ("nvivo", "NVivo"), ("maxqda", "MAXQDA"))  # qdpx positions
+QDPX_NOTE = ("A .qdpx has no place for attribute values, document statuses, gold decisions or project settings; "
+             "when the export is written, Annotator lists what it left out, with counts.")
 
 
 class ExportDialog(QDialog):
@@ -42,6 +47,12 @@ class ExportDialog(QDialog):
         self.raw_csv = QCheckBox("Raw CSV: no byte-order mark, no ' before cells starting with = + - @ "
                                  "(for programs, not spreadsheets)")
         self.raw_csv.setEnabled(False)
+        self.tool_box = QComboBox()  # qdpx: how the receiving tool counts positions (write_qdpx's positions)
+        for key, label in TOOLS:
+            self.tool_box.addItem(label, key)
+        self.tool_box.setToolTip("NVivo counts UTF-16 units over CR LF texts; MAXQDA one more per line end")
+        self.qdpx_note = QLabel(QDPX_NOTE)
+        self.qdpx_note.setWordWrap(True)
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.gold_only = QCheckBox("Gold standard only: the adjudicated annotations, without the coders' "
                                    "(Annotator JSON also carries the decisions)")
@@ -66,6 +77,8 @@ class ExportDialog(QDialog):
         form.addRow("Format:", self.format_box)
         form.addRow("", self.include_text)
         form.addRow("", self.raw_csv)
+        form.addRow("For:", self.tool_box)
+        form.addRow("", self.qdpx_note)
         form.addRow("", self.gold_only)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
@@ -76,10 +89,13 @@ class ExportDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(buttons)
         self.resize(860, 480)
+        self._format_changed()
 
     def _format_changed(self) -> None:
         self.include_text.setEnabled(self.format_box.currentData() == "annotator")
         self.raw_csv.setEnabled(self.format_box.currentData() == "csv")
+        self.tool_box.setEnabled(self.format_box.currentData() == "qdpx")
+        self.qdpx_note.setVisible(self.format_box.currentData() == "qdpx")
 
     def _chosen(self, key: str) -> frozenset[str] | None:
         widget = self.lists[key]
