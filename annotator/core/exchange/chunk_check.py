@@ -211,3 +211,32 @@ def annotations_pass(check, chunk: list[dict[str, Any]], columns: Columns | None
                              if coder == GOLD_ID and ann_id not in check.gold_made), None)
     check.count += len(chunk)
     return True
+
+
+def kept_pass(check, kept: list[tuple[str, tuple, bytes]], decoded) -> bool:
+    """Whether ExportCheck.annotations (``check``) would find nothing wrong with the merge's kept
+    annotations, each given as (id, its entry of the merge's index: (document_id, start, end, ...,
+    of the gold layer), its line), without decoding them. Each was checked in the file it was read
+    from and differs from that at most in its document, now the one of the same text (SHA-256)
+    with the smallest id; the merged head holds every document, category, coder and project of
+    every file, and one version of each id. So all that check could still find is an end past
+    its document, where files gave one text different lengths, and that is looked at here; if so,
+    its state is brought on as that would (the ids seen aside: none can come twice), decoding
+    (``decoded(line)``) only the annotations the decisions name. Else False, nothing changed."""
+    entries = list(map(itemgetter(1), kept))
+    try:
+        if not all(map(le, map(itemgetter(2), entries), map(check.lengths.__getitem__, map(itemgetter(0), entries)))):
+            return False
+    except KeyError:  # not a document of the merged head: the full check says so
+        return False
+    count = check.count
+    if check.named:
+        for ann_id, _, line in kept:
+            if ann_id in check.named:
+                ann = decoded(line)
+                check.found[ann_id] = {"annotator_id": ann["annotator_id"], "document_id": ann["document_id"]}
+    if check.orphan is None:
+        check.orphan = next(((index, ann_id) for index, (ann_id, entry, _) in enumerate(kept, count)
+                             if entry[6] and ann_id not in check.gold_made), None)
+    check.count += len(kept)
+    return True

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ExchangeError, ReadError
+from annotator.core.exchange.chunk_check import Columns
 from annotator.core.exchange.export_schema import HeadCheck, checked, not_an_export, required, upgraded
 from annotator.core.exchange.json_stream import JSONStream, StreamedList, StreamError
 from annotator.core.files import MissingFileError, open_bounded, parse_json
@@ -43,9 +44,14 @@ class StreamedExport:
 
     name: str
     head: dict[str, Any]
-    _chunks: Iterator[list[dict[str, Any]]]
+    _chunks: Iterator[tuple[list[dict[str, Any]], Columns | None]]
 
     def chunks(self) -> Iterator[list[dict[str, Any]]]:
+        return (chunk for chunk, _ in self._chunks)
+
+    def columned(self) -> Iterator[tuple[list[dict[str, Any]], Columns | None]]:
+        """``chunks``, each with its columns where the quick checks took them
+        (export_schema.HeadCheck.chunk), else None."""
         return self._chunks
 
 
@@ -129,18 +135,16 @@ def _sized(items: Iterable[Any], stream: JSONStream) -> Iterator[tuple[Any, int]
 
 
 def _chunks(check: HeadCheck, sized: Iterator[tuple[Any, int]], members, head: dict[str, Any],
-            name: str) -> Iterator[list[dict[str, Any]]]:
+            name: str) -> Iterator[tuple[list[dict[str, Any]], Columns | None]]:
     chunk, chars = [], 0
     for item, size in sized:
         chunk.append(item)
         chars += size
         if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
-            check.chunk(chunk)
-            yield chunk
+            yield chunk, check.chunk(chunk)
             chunk, chars = [], 0
     if chunk:
-        check.chunk(chunk)
-        yield chunk
+        yield chunk, check.chunk(chunk)
     late = dict(members)  # what follows the annotations (nothing, in Annotator's own layout)
     if late:
         if any(key in head or key == "annotations" for key in late):
