@@ -255,8 +255,10 @@ def _apply(s, data: dict[str, Any], chunks: Iterable[tuple[list[dict[str, Any]],
     # Attribute values that fit their category's definitions, remembered (they repeat from row to row).
     # Stored as insert_annotations stores them (annotations._values_json), for the plain path.
     fitting = KnownValues(lambda category, values: _stored_values(values, local[category].attributes or []))
+    # A project without annotations holds none of the file's: its ids were found unique as it was read.
+    none_held = s.connection().exec_driver_sql("SELECT 1 FROM annotations LIMIT 1").first() is None
     for chunk, columns in chunks:  # a file read as a stream: its annotations a chunk at a time
-        existing = annotation_records(s, columns["id"] if columns else [a["id"] for a in chunk])
+        existing = {} if none_held else annotation_records(s, columns["id"] if columns else [a["id"] for a in chunk])
         plain = None if existing or not columns else plain_rows(columns, doc_map, cat_map, texts, fitting,
                                                                  local_project)
         if plain is not None:  # every annotation of the chunk new, plain and where its quote is
