@@ -305,3 +305,16 @@ def test_merges_with_conflicts_and_a_second_text_id_give_the_same_file_both_ways
     quick, slow = _merge_both_ways(paths, tmp_path, monkeypatch)
     assert quick == slow and quick[0] == "merged" and quick[2]
     assert stream_check.kept_compared[before:]  # tests/conftest.py compared the quick check with the full one
+
+
+def test_reading_a_file_collects_garbage_less_often_and_puts_the_collector_back(coded, tmp_path):
+    import gc
+
+    from annotator.core.exchange import export_read
+
+    project, data = coded
+    before = gc.get_threshold()
+    with export_read.open_export(_write(tmp_path, data)) as export:
+        assert gc.get_threshold()[0] >= export_read.GC_YOUNG
+        assert sum(map(len, export.chunks())) == 7
+    assert gc.get_threshold() == before

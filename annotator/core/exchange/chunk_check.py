@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain, repeat
+from itertools import chain, filterfalse, repeat
 from operator import eq, itemgetter, le, lt
 from typing import Any
 
@@ -128,8 +128,10 @@ def schema_passes(items: Any, rules: ItemRules | None, strict, columns: Columns 
         given = [([value for value in columns[field] if value is not None], low, high)
                  for field, low, high in rules.nullable]  # string or null: the strings
         given += [(columns[field], low, high) for fields, low, high in rules.strings for field in fields]
-        # One text of them all: join refuses anything but text (TypeError), the search finds a lone surrogate.
-        if _SURROGATE.search("".join(chain.from_iterable(values for values, _, _ in given))) is not None:
+        # str.isascii refuses anything but text (TypeError) and is true of ASCII text at once (its
+        # kind): the text of the rest, joined, is searched for a lone surrogate.
+        if _SURROGATE.search("".join(filterfalse(str.isascii, chain.from_iterable(
+                values for values, _, _ in given)))) is not None:
             return False
         if not all(_texts_fit(values, low, high) for values, low, high in given):
             return False

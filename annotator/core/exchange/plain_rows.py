@@ -15,6 +15,7 @@ or refuses it in its own words; so the project and the report are the same eithe
 
 from __future__ import annotations
 
+from itertools import compress
 from operator import getitem, le
 
 from annotator.core.exchange.chunk_check import Columns
@@ -44,11 +45,14 @@ def plain_rows(columns: Columns, doc_map: dict[str, str], cat_map: dict[str, str
             or not all(map(le, ends, map(len, chunk_texts)))):
         return None
     categories = list(map(cat_map.__getitem__, columns["category_id"]))
-    stored = [fitting.stored(category, values) if values else EMPTY_JSON
-              for category, values in zip(categories, columns["attributes"])]
+    values = columns["attributes"]
+    stored = [EMPTY_JSON] * len(values)
+    for index in compress(range(len(values)), values):  # those with values
+        stored[index] = fitting.stored(categories[index], values[index])
     if None in stored:
         return None
-    origins = [None if project == local_project else project for project in columns["project_id"]]
+    projects = columns["project_id"]
+    origins = list(map({local_project: None}.get, projects, projects))  # None: made in this project
     changed_by = columns["modified_by"]
     notes, created, modified = columns["note"], columns["created"], columns["modified"]
     if not (all_plain_ids(ids) and all_plain_ids(origins) and all_plain_ids(changed_by) and all_plain_notes(notes)

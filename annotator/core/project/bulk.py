@@ -6,7 +6,9 @@ the reads of many rows by id (in chunks short enough for one ``IN (...)``)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import operator
 import re
 import secrets
 import time
@@ -54,12 +56,13 @@ def plain_time(value: object) -> bool:
     return type(value) is str and _SURE_TIME.fullmatch(value) is not None
 
 
+_NOT_NONE = functools.partial(operator.is_not, None)
 _SURE_TIMES = re.compile(f"(?:{SURE_TIMESTAMP}\n)*{SURE_TIMESTAMP}")  # a line each
 
 
 def all_plain_ids(values: list) -> bool:
     """``plain_id`` of every value (None counts as plain: no id), in C over the whole list."""
-    given = [value for value in values if value is not None]
+    given = list(filter(_NOT_NONE, values))
     if not given:
         return True
     try:
