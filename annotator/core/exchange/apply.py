@@ -64,6 +64,7 @@ from annotator.core.project.bulk import (
     KnownValues,
     annotation_records,
     bulk_cache,
+    holds_annotations,
     insert_plain_rows,
 )
 from annotator.core.project.categories import insert_category
@@ -256,7 +257,7 @@ def _apply(s, data: dict[str, Any], chunks: Iterable[tuple[list[dict[str, Any]],
     # Stored as insert_annotations stores them (annotations._values_json), for the plain path.
     fitting = KnownValues(lambda category, values: _stored_values(values, local[category].attributes or []))
     # A project without annotations holds none of the file's: its ids were found unique as it was read.
-    none_held = s.connection().exec_driver_sql("SELECT 1 FROM annotations LIMIT 1").first() is None
+    none_held = not holds_annotations(s)
     for chunk, columns in chunks:  # a file read as a stream: its annotations a chunk at a time
         existing = {} if none_held else annotation_records(s, columns["id"] if columns else [a["id"] for a in chunk])
         plain = None if existing or not columns else plain_rows(columns, doc_map, cat_map, texts, fitting,

@@ -96,6 +96,11 @@ INSERT_ANNOTATION = (  # the columns of a row as insert_annotations writes them,
 )
 
 
+def holds_annotations(s: Session) -> bool:
+    """Whether the project holds any annotation (inside an open session)."""
+    return s.connection().exec_driver_sql("SELECT 1 FROM annotations LIMIT 1").first() is not None
+
+
 def insert_plain_rows(s: Session, rows: list[tuple]) -> None:
     """Write annotation rows that insert_annotations would take by its short path as they are
     (each a tuple in INSERT_ANNOTATION's order, its id given, nothing left to check or fill in:
