@@ -161,12 +161,7 @@ def merge_statuses(s: Session, records: list[Mapping[str, str]]) -> list[str]:
         (r["document_id"], r["annotator_id"]) for r, outcome in zip(records, outcomes) if outcome != "kept")]
     new = [row for row in written if row[:2] not in stored]
     changed = [(status, modified, d, a) for d, a, status, modified in written if (d, a) in stored]
-    if new:
-        conn.exec_driver_sql("INSERT INTO document_status (document_id, annotator_id, status, modified) "
-                             "VALUES (?, ?, ?, ?)", new)
-    if changed:
-        conn.exec_driver_sql("UPDATE document_status SET status = ?, modified = ? "
-                             "WHERE document_id = ? AND annotator_id = ?", changed)
+    _write_statuses(conn, new, changed)
     for obj in [o for o in s.identity_map.values() if isinstance(o, DocumentStatus)]:
         s.expire(obj)  # status rows the session holds read again
     return outcomes
@@ -188,13 +183,19 @@ def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
     stamp = now()
     new = [(d, a, IN_PROGRESS, stamp) for d, a in sorted(pairs) if (d, a) not in held]
     started = [(IN_PROGRESS, stamp, d, a) for d, a in sorted(pairs) if held.get((d, a)) == NOT_STARTED]
+    _write_statuses(conn, new, started)
+    s.expire_all()  # status rows the session holds read again
+
+
+def _write_statuses(conn, new: list[tuple], changed: list[tuple]) -> None:
+    """Insert the ``new`` rows (document, coder, status, modified) and set the ``changed`` ones
+    (status, modified, document, coder), each in one executemany."""
     if new:
         conn.exec_driver_sql("INSERT INTO document_status (document_id, annotator_id, status, modified) "
                              "VALUES (?, ?, ?, ?)", new)
-    if started:
+    if changed:
         conn.exec_driver_sql("UPDATE document_status SET status = ?, modified = ? "
-                             "WHERE document_id = ? AND annotator_id = ?", started)
-    s.expire_all()  # status rows the session holds read again
+                             "WHERE document_id = ? AND annotator_id = ?", changed)
 
 
 def take_statuses(s: Session, document_ids: list[str]) -> list[dict[str, str]]:
