@@ -50,6 +50,17 @@ def streamed_export_equals_full_parse(monkeypatch):
     monkeypatch.setattr(export_read, "_read", read_and_compare)
 
 
+@pytest.fixture(autouse=True)
+def merge_quick_check_equals_full_check(monkeypatch):
+    """Every chunk of a merged file that the merge checks without decoding it is also decoded and
+    checked in full; both must agree (stream_check.kept_and_compare)."""
+    from annotator.core.exchange import chunk_check, merge
+    from tests import stream_check
+
+    stream_check.KEPT_PASS = chunk_check.kept_pass
+    monkeypatch.setattr(merge, "kept_pass", stream_check.kept_and_compare)
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The shared sample corpus beside the repo (read, never copied); see ``shared``."""

@@ -6,6 +6,7 @@ test file); files over FULL_PARSE_UP_TO are left to the streamed reader alone.""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from annotator.core.errors import ExchangeError
@@ -38,14 +39,14 @@ def read_and_compare(stream, name: str, spool):
     except (ExchangeError, StreamError) as exc:
         _same(expected, ("refused", str(exc) if isinstance(exc, ExchangeError) else f"{name}: {exc}"), name)
         raise
-    chunks = export.chunks()
+    chunks = export.columned()
 
     def checked_chunks():
         got = []
         try:
-            for chunk in chunks:
+            for chunk, columns in chunks:
                 got += chunk
-                yield chunk
+                yield chunk, columns
         except (ExchangeError, StreamError) as exc:
             _same(expected, ("refused", str(exc) if isinstance(exc, ExchangeError) else f"{name}: {exc}"), name)
             raise
@@ -60,3 +61,33 @@ def _same(expected, got, name: str) -> None:
         return
     assert got == expected, f"{name}: the streamed reader and the full parse differ: {got!r:.300} != {expected!r:.300}"
     compared.append(name)
+
+
+# -- the merge's check of the merged file (merge._check_kept) ---------------------------------------
+
+KEPT_PASS = None  # the real chunk_check.kept_pass, set by tests/conftest.py
+
+
+def kept_and_compare(check, kept, decoded):
+    """merge's quick check of the kept annotations (chunk_check.kept_pass), and beside it the full
+    check of the same lines decoded (ExportCheck.annotations) on a copy of the check: where the
+    quick one passes, the full one must pass with the same state (count, the annotations the
+    decisions name, the first orphan of the gold layer); where it does not, nothing has changed."""
+    twin = copy.copy(check)
+    twin.seen, twin.found = dict(check.seen), dict(check.found)
+    try:
+        twin.annotations([decoded(line) for _, _, line in kept])
+        full = ("passed", twin.count, twin.found, twin.orphan)
+    except ExchangeError as exc:
+        full = ("refused", str(exc))
+    before = (check.count, dict(check.found), check.orphan)
+    quick = KEPT_PASS(check, kept, decoded)
+    if quick:
+        assert full == ("passed", check.count, check.found, check.orphan), f"quick check passed, full: {full!r:.300}"
+    else:
+        assert (check.count, check.found, check.orphan) == before
+    kept_compared.append(full[0])
+    return quick
+
+
+kept_compared: list[str] = []  # what the full check said each time, for the tests of this hook

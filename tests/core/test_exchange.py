@@ -342,6 +342,7 @@ def test_a_failing_import_leaves_the_project_exactly_as_it_was(team, tmp_path, m
             raise RuntimeError("disk full")
 
         monkeypatch.setattr(module, "insert_annotations", broken)
+        monkeypatch.setattr(module, "insert_plain_rows", broken)  # the short path of plain chunks
         with pytest.raises(RuntimeError):
             import_annotations(project, [tmp_path / "a.json"])
         assert dump(project) == before

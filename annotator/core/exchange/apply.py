@@ -46,6 +46,7 @@ from sqlalchemy import delete
 from sqlmodel import select
 
 from annotator.core.errors import AnnotatorError, ValidationError, quoted
+from annotator.core.exchange.chunk_check import Columns
 from annotator.core.exchange.decisions import (
     canonical_decision,
     conflict_lines,
@@ -55,13 +56,22 @@ from annotator.core.exchange.decisions import (
     surviving,
 )
 from annotator.core.exchange.export_read import open_export
+from annotator.core.exchange.plain_rows import plain_rows
 from annotator.core.project.annotations import insert_annotations
-from annotator.core.project.bulk import BULK_ROWS, KnownValues, annotation_records, bulk_cache
+from annotator.core.project.bulk import (
+    BULK_ROWS,
+    EMPTY_JSON,
+    KnownValues,
+    annotation_records,
+    bulk_cache,
+    holds_annotations,
+    insert_plain_rows,
+)
 from annotator.core.project.categories import insert_category
 from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.gold import insert_decisions
 from annotator.core.project.project import LOCAL_SETTINGS, SETTINGS, NewDocument, Project, insert_documents
-from annotator.core.project.statuses import merge_status
+from annotator.core.project.statuses import merge_statuses
 from annotator.core.schema.rules import check_attribute_values
 from annotator.core.storage.tables import (
     GOLD_ID,
@@ -73,7 +83,7 @@ from annotator.core.storage.tables import (
     Origin,
     ProjectSetting,
 )
-from annotator.core.text import LIMITS, check_field, check_id
+from annotator.core.text import LIMITS, check_field, check_id, check_value
 
 
 @dataclass
@@ -139,7 +149,7 @@ def import_annotations(project: Project, paths: Iterable[str | Path],
             with open_export(path) as export, bulk_cache(tx.session.connection(), BULK_ROWS):
                 if progress:
                     progress(0, 0, "Importing…")
-                _apply(tx.session, export.head, export.chunks(), path.name, local_project, summary)
+                _apply(tx.session, export.head, export.columned(), path.name, local_project, summary)
     return _summed(summary, tx.backup)
 
 
@@ -154,7 +164,7 @@ def import_read_exports(project: Project, loaded: list[tuple[Path, dict[str, Any
     local_project = project.info().id
     with project.transaction(backup=backup) as tx:
         for path, data in loaded:
-            _apply(tx.session, data, [data["annotations"]], path.name, local_project, summary)
+            _apply(tx.session, data, [(data["annotations"], None)], path.name, local_project, summary)
     return _summed(summary, tx.backup)
 
 
@@ -168,10 +178,11 @@ def _summed(summary: AnnotationImportReport, backup: Path | None) -> AnnotationI
     return summary
 
 
-def _apply(s, data: dict[str, Any], chunks: Iterable[list[dict[str, Any]]], name: str, local_project: str,
-           summary: AnnotationImportReport) -> None:
+def _apply(s, data: dict[str, Any], chunks: Iterable[tuple[list[dict[str, Any]], Columns | None]], name: str,
+           local_project: str, summary: AnnotationImportReport) -> None:
     """One file into the project: ``data`` is its head (every list but the annotations), which
-    come as ``chunks`` (the file read as a stream: each checked before it comes)."""
+    come as ``chunks`` (the file read as a stream: each checked before it comes), each with its
+    columns where the quick checks took them (export_read.StreamedExport.columned)."""
     # Provenance: remember the other projects the annotations come from.
     for proj in data["projects"]:
         if proj["id"] != local_project and s.get(Origin, proj["id"]) is None:
@@ -243,10 +254,18 @@ def _apply(s, data: dict[str, Any], chunks: Iterable[list[dict[str, Any]]], name
     # Annotations (of the gold layer, only those the decisions kept make).
     plan = _plan_decisions(s, data, doc_map, name, summary)
     # Attribute values that fit their category's definitions, remembered (they repeat from row to row).
-    fitting = KnownValues(lambda category, values: check_attribute_values(values, local[category].attributes or [], "")
-                          or "")
-    for chunk in chunks:  # a file read as a stream: its annotations a chunk at a time
-        existing = annotation_records(s, [a["id"] for a in chunk])
+    # Stored as insert_annotations stores them (annotations._values_json), for the plain path.
+    fitting = KnownValues(lambda category, values: _stored_values(values, local[category].attributes or []))
+    # A project without annotations holds none of the file's: its ids were found unique as it was read.
+    none_held = not holds_annotations(s)
+    for chunk, columns in chunks:  # a file read as a stream: its annotations a chunk at a time
+        existing = {} if none_held else annotation_records(s, columns["id"] if columns else [a["id"] for a in chunk])
+        plain = None if existing or not columns else plain_rows(columns, doc_map, cat_map, texts, fitting,
+                                                                 local_project)
+        if plain is not None:  # every annotation of the chunk new, plain and where its quote is
+            insert_plain_rows(s, plain)
+            summary.annotations_added += len(plain)
+            continue
         new_rows = []
         for ann in chunk:
             if ann["annotator_id"] == GOLD_ID and ann["id"] not in plan.gold:
@@ -295,18 +314,24 @@ def _apply(s, data: dict[str, Any], chunks: Iterable[list[dict[str, Any]]], name
     _apply_settings(s, data, name, summary)
 
 
+def _stored_values(values: dict[str, Any], definitions: list[dict[str, Any]]) -> str:
+    """Attribute values that fit ``definitions``, as insert_annotations stores them (JSON)."""
+    check_value(values, "")
+    check_attribute_values(values, definitions, "")
+    return json.dumps(values) if values else EMPTY_JSON
+
+
 def _label(name: str, ann: dict[str, Any]) -> str:
     """An annotation as a report line names it."""
     return f"{name}: {quoted(ann['quote'][:40])} (annotation {ann['id'][:8]})"
 
 
 def _apply_statuses(s, data: dict[str, Any], doc_map: dict[str, str], summary: AnnotationImportReport) -> None:
-    for status in data["statuses"]:
-        if status["document_id"] not in doc_map:
-            continue  # its document is not in the project (noted with the documents)
-        outcome = merge_status(s, dict(status, document_id=doc_map[status["document_id"]]))
-        summary.statuses_added += outcome == "added"
-        summary.statuses_updated += outcome == "updated"
+    outcomes = merge_statuses(s, [dict(status, document_id=doc_map[status["document_id"]])
+                                  for status in data["statuses"]
+                                  if status["document_id"] in doc_map])  # else not in the project (noted)
+    summary.statuses_added += outcomes.count("added")
+    summary.statuses_updated += outcomes.count("updated")
 
 
 def _apply_settings(s, data: dict[str, Any], name: str, summary: AnnotationImportReport) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain, repeat
+from itertools import chain, filterfalse, repeat
 from operator import eq, itemgetter, le, lt
 from typing import Any
 
@@ -128,8 +128,10 @@ def schema_passes(items: Any, rules: ItemRules | None, strict, columns: Columns 
         given = [([value for value in columns[field] if value is not None], low, high)
                  for field, low, high in rules.nullable]  # string or null: the strings
         given += [(columns[field], low, high) for fields, low, high in rules.strings for field in fields]
-        # One text of them all: join refuses anything but text (TypeError), the search finds a lone surrogate.
-        if _SURROGATE.search("".join(chain.from_iterable(values for values, _, _ in given))) is not None:
+        # str.isascii refuses anything but text (TypeError) and is true of ASCII text at once (its
+        # kind): the text of the rest, joined, is searched for a lone surrogate.
+        if _SURROGATE.search("".join(filterfalse(str.isascii, chain.from_iterable(
+                values for values, _, _ in given)))) is not None:
             return False
         if not all(_texts_fit(values, low, high) for values, low, high in given):
             return False
@@ -210,4 +212,33 @@ def annotations_pass(check, chunk: list[dict[str, Any]], columns: Columns | None
         check.orphan = next(((index, ann_id) for index, (coder, ann_id) in enumerate(zip(coders, ids), count)
                              if coder == GOLD_ID and ann_id not in check.gold_made), None)
     check.count += len(chunk)
+    return True
+
+
+def kept_pass(check, kept: list[tuple[str, tuple, bytes]], decoded) -> bool:
+    """Whether ExportCheck.annotations (``check``) would find nothing wrong with the merge's kept
+    annotations, each given as (id, its entry of the merge's index: (document_id, start, end, ...,
+    of the gold layer), its line), without decoding them. Each was checked in the file it was read
+    from and differs from that at most in its document, now the one of the same text (SHA-256)
+    with the smallest id; the merged head holds every document, category, coder and project of
+    every file, and one version of each id. So all that check could still find is an end past
+    its document, where files gave one text different lengths, and that is looked at here; if so,
+    its state is brought on as that would (the ids seen aside: none can come twice), decoding
+    (``decoded(line)``) only the annotations the decisions name. Else False, nothing changed."""
+    entries = list(map(itemgetter(1), kept))
+    try:
+        if not all(map(le, map(itemgetter(2), entries), map(check.lengths.__getitem__, map(itemgetter(0), entries)))):
+            return False
+    except KeyError:  # not a document of the merged head: the full check says so
+        return False
+    count = check.count
+    if check.named:
+        for ann_id, _, line in kept:
+            if ann_id in check.named:
+                ann = decoded(line)
+                check.found[ann_id] = {"annotator_id": ann["annotator_id"], "document_id": ann["document_id"]}
+    if check.orphan is None:
+        check.orphan = next(((index, ann_id) for index, (ann_id, entry, _) in enumerate(kept, count)
+                             if entry[6] and ann_id not in check.gold_made), None)
+    check.count += len(kept)
     return True

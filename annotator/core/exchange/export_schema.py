@@ -106,8 +106,10 @@ class HeadCheck:
         if problem is not None:
             raise ExchangeError(f"{self.name}: {problem}")
 
-    def chunk(self, annotations: list[Any]) -> None:
-        """Check the next annotations of the file; a version-1 file's are upgraded in place."""
+    def chunk(self, annotations: list[Any]) -> Columns | None:
+        """Check the next annotations of the file; a version-1 file's are upgraded in place. Gives
+        their columns where the quick checks took them (each then of the exact type the schema
+        says), else None."""
         offset, part = self.check.count, {"annotations": annotations}
         columns = Columns(annotations) if isinstance(annotations, list) else None
         if not schema_passes(annotations, _item_rules(self.schema), _STRICT, columns):  # else, one at a time:
@@ -123,6 +125,8 @@ class HeadCheck:
         if self.version == 1:
             for ann in annotations:
                 ann["modified_by"] = None
+            columns = None  # the field added, if taken before
+        return columns
 
     def finish(self) -> None:
         self.check.finish()

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ExchangeError, quoted
+from annotator.core.exchange.chunk_check import kept_pass
 from annotator.core.exchange.decisions import (
     canonical_decision,
     conflict_lines,
@@ -87,22 +88,31 @@ def write_merge(paths: Iterable[str | Path], output: str | Path) -> tuple[dict[s
         gold = merged.pop("gold")
         check = ExportCheck(merged, "merged file")
 
-        def annotations() -> Iterator[bytes]:  # each line checked before it is written, as it was kept
-            chunk: list[dict[str, Any]] = []
-            lines: list[bytes] = []
-            for line in store.lines(gold):
-                chunk.append(_decode(line.decode("utf-8"))[0])  # encode_item's UTF-8: no byte-order mark to look for
-                lines.append(line)
-                if len(chunk) == CHUNK:
-                    check.annotations(chunk)
-                    yield from lines
-                    chunk, lines = [], []
-            check.annotations(chunk)
+        def annotations() -> Iterator[bytes]:  # each chunk of lines checked before it is written, as it was kept
+            kept: list[tuple[str, tuple, bytes]] = []
+            for item in store.kept(gold):
+                kept.append(item)
+                if len(kept) == CHUNK:
+                    _check_kept(check, kept)
+                    yield from (line for _, _, line in kept)
+                    kept = []
+            _check_kept(check, kept)
             check.finish()
-            yield from lines
+            yield from (line for _, _, line in kept)
 
         merged["annotations"] = annotations()
         return save(merged, output), report
+
+
+def _check_kept(check: ExportCheck, kept: list[tuple[str, tuple, bytes]]) -> None:
+    """``check.annotations`` of the kept annotations (id, index entry, line), without decoding
+    them where kept_pass can tell from what the index holds (each was checked in its own file)."""
+    if not kept_pass(check, kept, _decoded):
+        check.annotations([_decoded(line) for _, _, line in kept])
+
+
+def _decoded(line: bytes) -> dict[str, Any]:
+    return _decode(line.decode("utf-8"))[0]  # encode_item's UTF-8: no byte-order mark to look for
 
 
 @contextmanager
@@ -284,9 +294,9 @@ class _Annotations:
                                   ann["annotator_id"] == GOLD_ID)
         self._size += len(line)
 
-    def lines(self, gold: set[str]) -> Iterator[bytes]:
+    def kept(self, gold: set[str]) -> Iterator[tuple[str, tuple, bytes]]:
         """The annotations kept (of the gold layer, those in ``gold``), in canonical order, each
-        as its line of the file (``encode_item``)."""
+        as (id, its entry of the index, its line of the file: ``encode_item``)."""
         order = sorted((entry[0], entry[1], entry[2], ann_id) for ann_id, entry in self._index.items()
                        if not entry[6] or ann_id in gold)
         block, first = b"", 0  # what was read last, and where it starts in the temporary file
@@ -298,8 +308,8 @@ class _Annotations:
                 self._spool.seek(entry[3])
                 block = self._spool.read(max(size, _READ) if at == len(block) else size)
                 first, at = entry[3], 0
-            yield block[at:at + size]
+            yield ann_id, entry, block[at:at + size]
 
     def merged(self, gold: set[str]) -> Iterator[dict[str, Any]]:
-        """``lines`` decoded."""
-        return map(json.loads, self.lines(gold))
+        """The annotations kept (see ``kept``), decoded."""
+        return (json.loads(line) for _, _, line in self.kept(gold))

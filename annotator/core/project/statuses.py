@@ -133,6 +133,40 @@ def merge_status(s: Session, record: Mapping[str, str]) -> str:
     return "added" if row is None else "updated"
 
 
+def merge_statuses(s: Session, records: list[Mapping[str, str]]) -> list[str]:
+    """``merge_status`` of each record in turn (the outcome of each, in order), in one read of the
+    rows they name and two writes, not an ORM lookup and flush per record (3,000 statuses took
+    1.5 s of an import)."""
+    if not records:
+        return []
+    s.flush()
+    conn = s.connection()
+    held: dict[tuple[str, str], tuple[str, str]] = {}  # (document, coder) -> (modified, status)
+    coders = sorted({r["annotator_id"] for r in records})
+    for chunk in (coders[i:i + 500] for i in range(0, len(coders), 500)):
+        held.update(((d, a), (modified, status)) for d, a, status, modified in conn.exec_driver_sql(
+            "SELECT document_id, annotator_id, status, modified FROM document_status WHERE annotator_id IN "
+            f"({', '.join('?' * len(chunk))})", tuple(chunk)))
+    stored = set(held)
+    outcomes = []
+    for record in records:
+        pair = (record["document_id"], record["annotator_id"])
+        row = held.get(pair)
+        if row is not None and row >= (record["modified"], record["status"]):
+            outcomes.append("kept")
+            continue
+        held[pair] = (record["modified"], record["status"])
+        outcomes.append("added" if row is None else "updated")
+    written = [(d, a, held[(d, a)][1], held[(d, a)][0]) for d, a in dict.fromkeys(
+        (r["document_id"], r["annotator_id"]) for r, outcome in zip(records, outcomes) if outcome != "kept")]
+    new = [row for row in written if row[:2] not in stored]
+    changed = [(status, modified, d, a) for d, a, status, modified in written if (d, a) in stored]
+    _write_statuses(conn, new, changed)
+    for obj in [o for o in s.identity_map.values() if isinstance(o, DocumentStatus)]:
+        s.expire(obj)  # status rows the session holds read again
+    return outcomes
+
+
 def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
     """``in progress`` for each (document, coder) of new annotations whose status is not started.
     In two statements whatever the number of pairs (a million annotations over 10,000 documents
@@ -149,13 +183,19 @@ def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
     stamp = now()
     new = [(d, a, IN_PROGRESS, stamp) for d, a in sorted(pairs) if (d, a) not in held]
     started = [(IN_PROGRESS, stamp, d, a) for d, a in sorted(pairs) if held.get((d, a)) == NOT_STARTED]
+    _write_statuses(conn, new, started)
+    s.expire_all()  # status rows the session holds read again
+
+
+def _write_statuses(conn, new: list[tuple], changed: list[tuple]) -> None:
+    """Insert the ``new`` rows (document, coder, status, modified) and set the ``changed`` ones
+    (status, modified, document, coder), each in one executemany."""
     if new:
         conn.exec_driver_sql("INSERT INTO document_status (document_id, annotator_id, status, modified) "
                              "VALUES (?, ?, ?, ?)", new)
-    if started:
+    if changed:
         conn.exec_driver_sql("UPDATE document_status SET status = ?, modified = ? "
-                             "WHERE document_id = ? AND annotator_id = ?", started)
-    s.expire_all()  # status rows the session holds read again
+                             "WHERE document_id = ? AND annotator_id = ?", changed)
 
 
 def take_statuses(s: Session, document_ids: list[str]) -> list[dict[str, str]]:
