@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
     def fill_table(self) -> None:
         """The table shows the open document's annotations, or the corpus's (asked from the
         project a page at a time; a table already showing the same is left as it is)."""
+        self.project.hold_texts(self._held_texts)  # an edit keys its rows in its own transaction
         if self.project.read_only and not self.project.annotation_keys_current():
             # Keys it cannot make (another program added annotations): listed from memory instead.
             corpus = self.table_panel.is_corpus_mode()
@@ -361,6 +362,7 @@ class MainWindow(QMainWindow):
             counts[current] = len(self.view.index.spans) if self.view.index is not None else 0
             recount = True
         else:
+            edited = self._edit_rank(ids)  # its place among the table's rows, before the edit
             for annotation_id in ids:
                 row = rows.get(annotation_id)
                 if row is not None and row.document_id == current:
@@ -370,8 +372,10 @@ class MainWindow(QMainWindow):
             corpus = self.table_panel.is_corpus_mode()
             known = None if corpus or self.view.index is None else len(self.view.index.spans)
             follow = ids[0] if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current else None
-            # Asked again (the document's rows are the view's spans); the table follows one edited row.
-            self.table_panel.refresh(total=known, select=follow)
+            # One edited row moves in place; else asked again (the document's rows are the view's spans).
+            if edited is False or not self.table_panel.follow_edit(ids[0], edited, self.view.index.rank(ids[0]),
+                                                                   rows.get(ids[0])):
+                self.table_panel.refresh(total=known, select=follow)
             if current is not None:  # the view's index holds the open document's (shown) annotations
                 counts[current] = len(self.view.index.spans)
                 self.status_bar.count_changed(counts[current] - before)
@@ -396,6 +400,15 @@ class MainWindow(QMainWindow):
         if index is None or self.document is None or self.document.id != document_id:
             return None
         return index.rank(annotation_id) if len(index.spans) == self.table_panel.model.total() else None
+
+    def _edit_rank(self, ids: list[str]) -> int | None | bool:
+        """Before one annotation's edit shows in the view: its rank among the open document's
+        spans (None: not there), when the table shows the same rows as the view; else False."""
+        index, model = self.view.index, self.table_panel.model
+        if len(ids) != 1 or index is None or self.document is None or model.query.document_id != self.document.id \
+                or len(index.spans) != model.total():
+            return False
+        return index.rank(ids[0])
 
     def quoted(self, rows: list, limit: int = 200) -> list:
         """``rows`` (read with ``quote_limit=0``) with their quotes: cut from the open document's

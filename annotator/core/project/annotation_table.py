@@ -13,7 +13,7 @@ Python (there are few) and become lists of ids.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from annotator.core.errors import ProjectBusyError
@@ -59,6 +59,28 @@ class TableQuery:
 
 class AnnotationTableMixin:
     _keys_counted = False  # the keys were checked against the annotations since the project opened
+    _held_texts: Callable[[], Mapping[str, str]] | None = None
+
+    def hold_texts(self, texts: Callable[[], Mapping[str, str]] | None) -> None:
+        """``texts()``: document id -> text of the documents the caller holds (the GUI: the open
+        one's). An edit of annotations in those documents then keys them inside its own write
+        transaction, from these texts (no second transaction, no text read), when every other
+        annotation is keyed already; otherwise the next table query keys them."""
+        self._held_texts = texts
+
+    def _keys_before_edit(self, s) -> Mapping[str, str] | None:
+        """In an edit's write transaction, before it writes: the held texts when the keys are up
+        to date (the edit's own rows are then the only ones to key), else None."""
+        if self._held_texts is None or not self._keys_counted or _keys_waiting(_raw(s)):
+            return None
+        return self._held_texts()
+
+    def _key_edit(self, s, texts: Mapping[str, str] | None, documents: set[str]) -> None:
+        """In the same transaction, after the edit wrote: key its rows (new ones, and changed ones
+        the UPDATE trigger listed) when ``_keys_before_edit`` gave texts holding their documents."""
+        if texts is not None and documents <= texts.keys():
+            s.flush()  # the ORM's pending UPDATE first: its trigger lists the row to key again
+            annotation_keys.catch_up(s.connection().connection.driver_connection, texts, check=False)
 
     def refresh_annotation_keys(self, texts: Mapping[str, str] | None = None) -> int:
         """Key the annotations added or changed since the last call (one write transaction) and

@@ -22,6 +22,7 @@ from annotator.core.project.annotations import AnnotationRow
 from annotator.core.text import collation_key
 from annotator.gui import gold_layer
 from annotator.gui.models.rows import ID_ROLE, SORT_ROLE
+from annotator.gui.models.table_pages import cut, edit_runs, runs_of
 from annotator.gui.widgets import swatch as category_swatch
 
 DOCUMENT, QUOTE, CATEGORY, ANNOTATOR, SPAN, NOTE = range(6)
@@ -115,6 +116,84 @@ class AnnotationTableModel(QAbstractTableModel):
             self._source.remove(ids)
         self.refresh()
 
+    def follow_edit(self, annotation_id: str, before: int | None, after: int | None,
+                    row: AnnotationRow | None) -> bool:
+        """One annotation of the document shown was edited, and its places are known: ``before``
+        and ``after``, its rank by (start, end, id) among the document's rows before and after the
+        edit (None: not among them), ``row`` its row after. The row is inserted, removed, moved or
+        changed in place (the rows after it shift across the pages held): no reset, no count, and
+        no page read again but the rows a page then misses. False, with nothing done, where its
+        place is not known so (another order, a filter, the corpus, rows given as a list): the
+        caller refreshes."""
+        query = self._query
+        if (isinstance(self._source, RowsTable) or query.column != "span" or query.document_id is None
+                or query.is_filtering() or (after is not None and (row is None or row.id != annotation_id
+                                                                   or row.document_id != query.document_id))):
+            return False
+        count = self._count
+        old = None if before is None else count - 1 - before if query.descending else before
+        final = count - (old is not None) + (after is not None)
+        new = None if after is None else final - 1 - after if query.descending else after
+        if (old is not None and not 0 <= old < count) or (new is not None and not 0 <= new < final) \
+                or not self._holds(old, annotation_id):
+            return False  # the ranks disagree with the rows held
+        if old is not None and old == new:
+            page, at = divmod(old, PAGE)
+            if page in self._pages:
+                self._pages[page] = [*self._pages[page][:at], row, *self._pages[page][at + 1:]]
+            self.dataChanged.emit(self.index(old, 0), self.index(old, len(HEADERS) - 1))
+            return True
+        runs = runs_of(self._pages, PAGE)
+        held = set(self._pages)
+        if old is not None and new is not None:
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), new + 1 if new > old else new)
+        elif old is not None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+        elif new is not None:
+            self.beginInsertRows(QModelIndex(), new, new)
+        if old is not None:
+            runs = edit_runs(runs, old)
+        if new is not None:
+            runs = edit_runs(runs, new, row)
+        self._count = self._total = final
+        self._pages, pieces = cut(runs, final, PAGE)
+        for page, piece in pieces.items():  # a page held before: the rows it misses now, read from one it holds
+            if page in held:
+                self._fill(page, piece)
+        if old is not None and new is not None:
+            self.endMoveRows()
+        elif old is not None:
+            self.endRemoveRows()
+        elif new is not None:
+            self.endInsertRows()
+        return True
+
+    def _held_at(self, annotation_id: str) -> int | None:
+        for page, rows in self._pages.items():
+            for at, row in enumerate(rows):
+                if row.id == annotation_id:
+                    return page * PAGE + at
+        return None
+
+    def _holds(self, row: int | None, annotation_id: str) -> bool:
+        """Whether the rows held agree that ``annotation_id`` is at ``row`` (None: not shown), as
+        far as they tell (its page may not be held)."""
+        if row is None:
+            return True
+        rows = self._pages.get(row // PAGE)
+        return rows is None or (row % PAGE < len(rows) and rows[row % PAGE].id == annotation_id)
+
+    def _fill(self, page: int, piece) -> None:
+        """Hold ``page`` whole again: its known rows (``piece``) and the few it misses before and
+        after them, read from the known ones on the index (two seeks each)."""
+        tail = piece.length - piece.at - len(piece.rows)
+        head = self._source.table_near(self._query, piece.rows[0].id, piece.at, 0) if piece.at else []
+        after = self._source.table_near(self._query, piece.rows[-1].id, 0, tail + 1) if tail else [piece.rows[-1]]
+        if head is None or after is None or len(head) != piece.at or len(after) != tail + 1 \
+                or after[0].id != piece.rows[-1].id:
+            return  # not as held (changed meanwhile): the page is read when it is shown
+        self._pages[page] = [*head, *piece.rows, *after[1:]]
+
     def set_filter(self, category_id: str | None, annotator_id: str | None, text: str) -> None:
         query = replace(self._query, category_id=category_id, annotator_id=annotator_id, text=text)
         if (query.category_id, query.annotator_id, query.needle) != (
@@ -145,17 +224,19 @@ class AnnotationTableModel(QAbstractTableModel):
     # -- reading -------------------------------------------------------------------------------
 
     def row_of(self, annotation_id: str, cheap: bool = False) -> int | None:
-        """The row of an annotation: found in the pages held, else asked from the source;
+        """The row of an annotation: its rank in the caller's spans (``rank_hint``) where the
+        pages held do not disagree, else found in those pages, else asked from the source;
         ``cheap``: asked only where the source finds it on an index (else None)."""
-        for page, rows in self._pages.items():
-            for at, row in enumerate(rows):
-                if row.id == annotation_id:
-                    return page * PAGE + at
         query = self._query
         if query.column == "span" and query.document_id is not None and not query.is_filtering():
             rank = self.rank_hint(query.document_id, annotation_id)
             if rank is not None and rank < self._count:
-                return self._count - 1 - rank if query.descending else rank
+                row = self._count - 1 - rank if query.descending else rank
+                if self._holds(row, annotation_id):
+                    return row
+        held = self._held_at(annotation_id)
+        if held is not None:
+            return held
         if cheap and not isinstance(self._source, RowsTable) and not position_is_indexed(query):
             return None
         return self._source.table_position(query, annotation_id)

@@ -196,6 +196,18 @@ class AnnotationTablePanel(QWidget):
         read again only to be scrolled away from)."""
         self._keeping_selection(lambda: self.model.refresh(total), select)
 
+    def follow_edit(self, annotation_id: str, before: int | None, after: int | None,
+                    row: AnnotationRow | None) -> bool:
+        """One annotation of the document shown was edited where its places are known (see the
+        model's ``follow_edit``): its row moves in place (the selection stays with the rows) and,
+        when it is still shown, is selected and shown. False, with nothing done, when the table
+        must ask again (``refresh``)."""
+        if not self.model.follow_edit(annotation_id, before, after, row):
+            return False
+        if after is not None:
+            self.select_annotation(annotation_id)
+        return True
+
     def _set_mode(self, corpus: bool) -> None:
         self.mode_combo.blockSignals(True)
         self.mode_combo.setCurrentIndex(1 if corpus else 0)
