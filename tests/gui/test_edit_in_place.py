@@ -164,3 +164,20 @@ def test_a_filtered_table_is_asked_again_and_stays_right(window, resets, qtbot):
     assert resets  # a filter: where the row goes is the project's to say
     assert panel.model.rowCount() == 101
     assert table_rows(window) == the_projects_rows(window)
+
+
+def test_the_layers_panel_changes_its_counts_in_place(window):
+    layers = window.layers
+    items = [layers.categories_root.child(i) for i in range(layers.categories_root.childCount())]
+    coders = [layers.annotators_root.child(i) for i in range(layers.annotators_root.childCount())]
+    first = window.project.categories()[1]
+    before = items[1].text(0)
+    annotate(window, 300, category=1)
+    assert [layers.categories_root.child(i) for i in range(layers.categories_root.childCount())] == items
+    assert [layers.annotators_root.child(i) for i in range(layers.annotators_root.childCount())] == coders
+    assert before == f"{first.name} (1)" and items[1].text(0) == f"{first.name} (2)"
+    assert any(item.text(0).endswith("(you) (2)") for item in coders)
+    layers.categories_root.child(0).setCheckState(0, Qt.CheckState.Unchecked)  # hidden: kept so
+    annotate(window, 301, category=1)
+    assert window.view.hidden_categories == {window.project.categories()[0].id}
+    assert layers.categories_root.child(0).checkState(0) == Qt.CheckState.Unchecked

@@ -1,12 +1,13 @@
 """The pages of rows the annotation table model holds, moved by one edit instead of read again
 (issue 16, point 2): a row inserted at, or removed from, a known place shifts the rows after it
-by one, across the pages held. Pure functions over ``{page number: rows}``; the model reads the
-rows a page then misses (at most a few, from a row it still holds, on the index).
+by one, across the pages held. Pure functions over ``{page number: rows}`` and ``{page number:
+Piece}``; the model reads the rows a piece misses when they are shown (from a row it holds, on
+the index).
 
-Held pages are seen as runs: pages next to each other, every one but the last full, are one
-list of rows from the run's first row on. An edit inserts into, removes from or shifts each run;
-the runs are then cut into pages again, whole ones (every row known) and pieces (some rows of a
-page known, the others shifted in from a page not held).
+The rows held are seen as runs: whole pages and pieces of pages that touch are one list of rows
+from the run's first row on. An edit inserts into, removes from or shifts each run; the runs are
+then cut into pages again, whole ones (every row known) and pieces (some rows of a page known: the
+others shifted in from a page not held, or never read).
 """
 
 from __future__ import annotations
@@ -23,15 +24,19 @@ class Piece(NamedTuple):
     length: int
 
 
-def runs_of(pages: dict[int, list], size: int) -> list[tuple[int, list]]:
-    """The held pages as runs: ``(index of the first row, rows)``, by place."""
+def runs_of(pages: dict[int, list], pieces: dict[int, Piece], size: int,
+            more: tuple[tuple[int, list], ...] = ()) -> list[tuple[int, list]]:
+    """The rows held, as runs ``(index of the first row, rows)`` by place: the whole pages, the
+    pieces and ``more`` runs, those that touch or overlap joined."""
+    held = [(page * size, rows) for page, rows in pages.items()]
+    held += [(page * size + piece.at, piece.rows) for page, piece in pieces.items()]
     runs: list[tuple[int, list]] = []
-    for page in sorted(pages):
-        rows = pages[page]
-        if runs and runs[-1][0] + len(runs[-1][1]) == page * size:  # the page before is held and full
-            runs[-1][1].extend(rows)
+    for start, rows in sorted([*held, *more], key=lambda run: run[0]):
+        end = runs[-1][0] + len(runs[-1][1]) if runs else -1
+        if start <= end:
+            runs[-1][1].extend(rows[end - start:])
         else:
-            runs.append((page * size, list(rows)))
+            runs.append((start, list(rows)))
     return runs
 
 
