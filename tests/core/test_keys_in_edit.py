@@ -92,3 +92,14 @@ def test_an_edit_in_a_document_whose_text_is_not_held_is_keyed_later(project, do
     add(project, other, coder, 0, 7)
     assert not project.annotation_keys_current()
     assert quotes(project, other) == ["Another"]
+
+
+def test_an_annotation_added_and_changed_before_it_is_keyed_is_keyed_once(project, doc, coder):
+    """It is new (above the highest keyed rowid) and listed changed: main keyed it twice
+    (sqlite3.IntegrityError at the table's next query)."""
+    add(project, doc, coder, 0, 5)
+    project.refresh_annotation_keys()
+    [new] = add(project, doc, coder, 18, 25)
+    project.update_annotation(new, note="changed", by=coder)
+    assert project.refresh_annotation_keys() == 1
+    assert project.annotation_keys_current() and quotes(project, doc) == ["Alpha", "Ünïcode"]

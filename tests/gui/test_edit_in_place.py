@@ -7,11 +7,12 @@ Every statement SQLite runs is traced; the table's rows are compared with the pr
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from sqlalchemy import event
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from annotator.gui.models.annotation_table_model import PAGE
+from tests.gui import test_edit_cost
 
+traced = test_edit_cost.traced  # a fixture: the statements SQLite runs from then on
 LINES = 1500  # and one more, the coder's first, on line 1400
 
 
@@ -29,16 +30,10 @@ def window(show_window, project, dialogs, qtbot):
     window.open_document(doc.id)
     qtbot.waitUntil(lambda: not window.indexer.active())  # the documents' index, made in idle time
     annotate(window, 1400)  # the coder's first annotation also adds their row to the project: done
-    return window
-
-
-@pytest.fixture
-def traced(window):
-    statements: list[str] = []
-    engine = window.project._engine
-    engine.dispose()  # new connections from here on, each traced
-    event.listen(engine, "connect", lambda connection, _: connection.set_trace_callback(statements.append))
-    return statements
+    yield window
+    window.close()
+    window.deleteLater()  # not left for later tests (tests/gui/test_layout_pacer.py counts Qt's layout steps)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -105,6 +105,10 @@ class AnnotationTableModel(QAbstractTableModel):
         another document opens)."""
         return source is self._source and (document_id, shown) == (self._query.document_id, self._query.shown)
 
+    def lists_rows(self) -> bool:
+        """Whether the rows shown were given as a list (``set_rows``), not asked from the project."""
+        return isinstance(self._source, RowsTable)
+
     def upsert_rows(self, rows: Iterable[AnnotationRow]) -> None:
         """These rows were added or changed: a RowsTable takes them; the project already has them."""
         if isinstance(self._source, RowsTable):
