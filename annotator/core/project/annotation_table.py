@@ -30,7 +30,9 @@ _FTS = "a.rowid IN (SELECT rowid FROM annotation_fts WHERE annotation_fts MATCH 
 _TRIGRAM = 3  # needles this long or longer are found by the full-text index, shorter ones by a scan
 _TAIL = ("d.position", "a.start", 'a."end"', "a.id")
 _SEEK_FROM = 2_000  # pages deeper than this start from their first key (see _seek)
-IN_IDLE = 20_000  # more annotations than this waiting for their keys: the GUI keys them in idle slices
+# More annotations than this waiting for their keys: the GUI keys them in idle slices (a million
+# took 47-70 s at once); fewer are keyed at the table's first query (200,000 in about 3 s).
+IN_IDLE = 250_000
 
 
 @dataclass(frozen=True)

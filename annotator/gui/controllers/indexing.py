@@ -76,7 +76,7 @@ KEY_SLICE_SECONDS = 0.012  # one slice of keying the annotation table's rows, it
 class IdleKeyer(QObject):
     """Makes the annotation table's keys in idle time when many annotations wait for them (more
     than ``IN_IDLE``: the first table of a corpus imported from the command line, a million
-    annotations keyed in 47-70 s, would block the window), a slice per turn of the event loop
+    annotations keyed at once in 47-70 s, would block the window), a slice per turn of the event loop
     (``Project.make_annotation_keys``, as many rows as fit in KEY_SLICE_SECONDS). Meanwhile the
     project's table queries key nothing (``keys_in_idle``): the window lists the open document's
     rows from memory and says that the corpus table is being prepared (``progress(done, total)``),
