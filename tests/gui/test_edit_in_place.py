@@ -96,7 +96,7 @@ def test_creating_moving_and_deleting_each_run_one_write_transaction(window, tra
     assert row.quote == " a claim"  # moved 3 characters back
 
 
-def test_the_table_follows_edits_in_place_without_a_reset(window, traced, resets, qtbot):
+def test_the_table_follows_edits_in_place_without_a_reset(window, traced, resets, qtbot, shoot):
     panel, model = window.table_panel, window.table_panel.model
     hold_pages(window, [0, 3 * PAGE + 10, LINES - 1, 2 * PAGE])  # pages held before, after and round the edits
     held = len(model._pages)
@@ -110,6 +110,7 @@ def test_the_table_follows_edits_in_place_without_a_reset(window, traced, resets
     assert inserted == [601] and resets == []
     assert panel.selected_ids() == [created] and panel.table.currentIndex().row() == 601
     assert table_rows(window) == the_projects_rows(window)
+    shoot(window, "edit_in_place_created.png")
 
     span = window.view.index.spans[created]
     text = window.view.text()
