@@ -4,8 +4,10 @@ and filtered by its source, a page at a time. The panel (gui/panels/annotation_t
 The source is the project (``Project.table_count``/``table_page``/``table_position``: sorting,
 filtering and counting in SQL, core/project/annotation_table.py) or, for rows handed over as a
 list, a ``RowsTable`` answering the same calls in Python. The model holds the count and the pages
-of rows the view has asked for (PAGE rows each, a few kept); a sort, a filter or an edit asks the
-source again: no row is read that is not shown, and nothing is sorted or filtered in Python.
+of rows the view has asked for (PAGE rows each, a few kept; pieces of pages round a row it was
+told to show); a sort or a filter asks the source again, and so does an edit unless its row's
+place is known (``follow_edit``: the row moves in place). No row is read that is not shown, and
+nothing is sorted or filtered in Python.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ class AnnotationTableModel(QAbstractTableModel):
         and ``after``, its rank by (start, end, id) among the document's rows before and after the
         edit (None: not among them), ``row`` its row after. The row is inserted, removed, moved or
         changed in place (the rows after it shift across the pages held): no reset, no count, and
-        no page read again but the rows a page then misses. False, with nothing done, where its
+        nothing read (a page left short is completed when shown). False, with nothing done, where its
         place is not known so (another order, a filter, the corpus, rows given as a list): the
         caller refreshes."""
         query = self._query
