@@ -16,6 +16,9 @@ code point / UTF-16 conversion is exercised. Then it measures, with Qt's offscre
            places)                                                                         ≤ 30 ms
            and the same with `QTest.keyClick(window.view, <the category's shortcut key>)` on
            the focused view instead of the direct call (reported; same target)
+  move     one edge of one of the coder's annotations moved a character (`annotating.set_span`),
+           then repaint + processEvents (each annotation selected first, not timed)          ≤ 30 ms
+  delete   each of them deleted (`annotating.delete_annotations`), the same way             ≤ 30 ms
   memory   peak resident memory (the child's own VmHWM) of a process that opens that
            document in the window (median of --memory-runs)                                ≤ 400 MB
   start    cold start: wall time from starting `python -c …` until the child prints "shown"
@@ -52,8 +55,8 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before PySide6 is imported, here 
 
 import workload
 
-TARGETS = {"open": 0.5, "create": 0.030, "create (key)": 0.030, "memory": 400.0, "start": 1.5,
-           "start (.pyc)": 1.5}
+TARGETS = {"open": 0.5, "create": 0.030, "create (key)": 0.030, "move": 0.030, "delete": 0.030, "memory": 400.0,
+           "start": 1.5, "start (.pyc)": 1.5}
 BIG_CHARS = 1_000_000
 SMALL_CHARS = 3_000
 ANNOTATIONS = 20_000
@@ -148,7 +151,7 @@ def measure_gui(project_path: Path, small_id: str, big_id: str, runs: int, creat
     window.show()
     window.open_document(small_id)
     settle(app, window)
-    results: dict[str, list[float]] = {"open": [], "create": [], "create (key)": []}
+    results: dict[str, list[float]] = {"open": [], "create": [], "create (key)": [], "move": [], "delete": []}
 
     for run in range(1, runs + 1):
         started = time.perf_counter()
@@ -216,9 +219,32 @@ def measure_gui(project_path: Path, small_id: str, big_id: str, runs: int, creat
     else:
         print(f"create (key): window active: {active}, view focused: {window.view.hasFocus()}")
         create("create (key)", lambda: QTest.keyClick(window.view, key))
+    mine = [span.id for span in window.view.index.spans.values() if span.annotator_id == window.context.annotator.id]
+    edit_each(app, window, "move", mine[:creations], results, failures,
+              lambda span: window.annotating.set_span(span.id, span.start, span.end + 1), 0)
+    edit_each(app, window, "delete", mine[:creations], results, failures,
+              lambda span: window.annotating.delete_annotations([span.id]), -1)
     window.close()
     project.close()
     return results
+
+
+def edit_each(app, window, label: str, ids: list[str], results: dict, failures: list[str], do, change: int) -> None:
+    """Select each annotation (not timed), then time ``do(span)`` + repaint + processEvents: an edge
+    moved one character (``move``) or the annotation deleted (``delete``), as the coder's own."""
+    for i, annotation_id in enumerate(ids, 1):
+        window.view.select_annotation(annotation_id)
+        settle(app, window)
+        span, before = window.view.index.spans[annotation_id], len(window.view.index.spans)
+        started = time.perf_counter()
+        do(span)
+        settle(app, window)
+        results[label].append(time.perf_counter() - started)
+        moved = window.view.index.spans.get(annotation_id)
+        if len(window.view.index.spans) - before != change or (change == 0 and moved.end != span.end + 1):
+            failures.append(f"{label} {i}: the view did not follow")
+            return
+    print(f"{label}: " + ", ".join(f"{t * 1000:.1f}" for t in results[label]) + " ms")
 
 
 # -- child processes: memory and cold start ---------------------------------------------------------

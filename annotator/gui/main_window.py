@@ -29,7 +29,7 @@ from annotator.gui.actions import build_actions
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.files import FilesController
-from annotator.gui.controllers.indexing import IdleIndexer
+from annotator.gui.controllers.indexing import IdleIndexer, IdleKeyer
 from annotator.gui.controllers.panels import PanelsController
 from annotator.gui.controllers.read_only import read_only_bar, show_read_only
 from annotator.gui.controllers.schema import SchemaController
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.panels = PanelsController(self)
         self.statuses = StatusController(self, self.context, self.history)
         self.indexer = IdleIndexer(self.context, self)  # the documents' full-text index, filled in idle time
+        self.keyer = IdleKeyer(self.context, self._held_texts, self)  # the annotation table's keys, likewise
 
         # Centre: the welcome page, or the document with its title and find bar.
         self.view = DocumentView()
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
         self.table_panel.jump_requested.connect(self.jump_to)
         self.table_panel.delete_requested.connect(annotating.delete_annotations)
         self.table_panel.mode_changed.connect(self.panels.table_mode_changed)
+        self.keyer.progress.connect(self.table_panel.preparing_progress)
+        self.keyer.finished.connect(self.fill_table)  # every key made: the project's rows again
         self.find_bar.matchChosen.connect(annotating.show_match)
         self.find_bar.matchesChanged.connect(self._find_matches_changed)
         self.find_bar.annotateAll.connect(annotating.annotate_matches)
@@ -194,6 +197,7 @@ class MainWindow(QMainWindow):
         self.schema.close_schema_dialogs()
         self.history.reset(project)
         self.context.set_project(project)
+        self.keyer.start()  # before the table is shown: it is not keyed at its first query then
         self.documents_model.set_project(project)
         remember_project(project.path)
         last = settings().value(f"documents/{project.info().id}")  # read before anything opens
@@ -287,7 +291,10 @@ class MainWindow(QMainWindow):
     def fill_table(self) -> None:
         """The table shows the open document's annotations, or the corpus's (asked from the
         project a page at a time; a table already showing the same is left as it is)."""
-        if self.project.read_only and not self.project.annotation_keys_current():
+        self.project.hold_texts(self._held_texts)  # an edit keys its rows in its own transaction
+        if self.keyer.active() and self.table_panel.is_corpus_mode():
+            self.table_panel.show_preparing(self.keyer.done, self.keyer.total)
+        elif self.keyer.active() or (self.project.read_only and not self.project.annotation_keys_current()):
             # Keys it cannot make (another program added annotations): listed from memory instead.
             corpus = self.table_panel.is_corpus_mode()
             if corpus or self.document is not None:
@@ -340,6 +347,8 @@ class MainWindow(QMainWindow):
         """Background work wrote to the project: the steps on the undo stack were recorded against
         the project as it was and may no longer apply, so the history starts again."""
         self.history.stack.clear()
+        if changes.annotations and self.keyer.start():  # many new annotations (an import): keyed in idle time
+            self.fill_table()  # the document's rows from memory, or the corpus table "being prepared"
         self.on_changes(changes)
 
     def _show_annotation_changes(self, changes: Changes) -> None:
@@ -361,6 +370,7 @@ class MainWindow(QMainWindow):
             counts[current] = len(self.view.index.spans) if self.view.index is not None else 0
             recount = True
         else:
+            edited = self._edit_rank(ids)  # its place among the table's rows, before the edit
             for annotation_id in ids:
                 row = rows.get(annotation_id)
                 if row is not None and row.document_id == current:
@@ -370,8 +380,13 @@ class MainWindow(QMainWindow):
             corpus = self.table_panel.is_corpus_mode()
             known = None if corpus or self.view.index is None else len(self.view.index.spans)
             follow = ids[0] if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current else None
-            # Asked again (the document's rows are the view's spans); the table follows one edited row.
-            self.table_panel.refresh(total=known, select=follow)
+            # One edited row moves in place; else asked again (the document's rows are the view's spans).
+            if self.table_panel.take_edit([r for r in rows.values() if r.document_id == current or corpus],
+                                          [i for i in ids if i not in rows]):
+                pass  # rows listed from memory (the keys are being made): they take the edit
+            elif edited is False or not self.table_panel.follow_edit(ids[0], edited, self.view.index.rank(ids[0]),
+                                                                     rows.get(ids[0])):
+                self.table_panel.refresh(total=known, select=follow)
             if current is not None:  # the view's index holds the open document's (shown) annotations
                 counts[current] = len(self.view.index.spans)
                 self.status_bar.count_changed(counts[current] - before)
@@ -396,6 +411,15 @@ class MainWindow(QMainWindow):
         if index is None or self.document is None or self.document.id != document_id:
             return None
         return index.rank(annotation_id) if len(index.spans) == self.table_panel.model.total() else None
+
+    def _edit_rank(self, ids: list[str]) -> int | None | bool:
+        """Before one annotation's edit shows in the view: its rank among the open document's
+        spans (None: not there), when the table shows the same rows as the view; else False."""
+        index, model = self.view.index, self.table_panel.model
+        if len(ids) != 1 or index is None or self.document is None or model.query.document_id != self.document.id \
+                or len(index.spans) != model.total():
+            return False
+        return index.rank(ids[0])
 
     def quoted(self, rows: list, limit: int = 200) -> list:
         """``rows`` (read with ``quote_limit=0``) with their quotes: cut from the open document's

@@ -13,7 +13,7 @@ Python (there are few) and become lists of ids.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from annotator.core.errors import ProjectBusyError
@@ -30,6 +30,9 @@ _FTS = "a.rowid IN (SELECT rowid FROM annotation_fts WHERE annotation_fts MATCH 
 _TRIGRAM = 3  # needles this long or longer are found by the full-text index, shorter ones by a scan
 _TAIL = ("d.position", "a.start", 'a."end"', "a.id")
 _SEEK_FROM = 2_000  # pages deeper than this start from their first key (see _seek)
+# More annotations than this waiting for their keys: the GUI keys them in idle slices (a million
+# took 47-70 s at once); fewer are keyed at the table's first query (200,000 in about 3 s).
+IN_IDLE = 250_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,30 @@ class TableQuery:
 
 class AnnotationTableMixin:
     _keys_counted = False  # the keys were checked against the annotations since the project opened
+    _held_texts: Callable[[], Mapping[str, str]] | None = None
+    keys_in_idle = False  # set while the GUI keys in idle slices: the queries below key nothing meanwhile
+    _slice_texts: dict[str, str] | None = None  # texts read by one slice, kept for the next
+
+    def hold_texts(self, texts: Callable[[], Mapping[str, str]] | None) -> None:
+        """``texts()``: document id -> text of the documents the caller holds (the GUI: the open
+        one's). An edit of annotations in those documents then keys them inside its own write
+        transaction, from these texts (no second transaction, no text read), when every other
+        annotation is keyed already; otherwise the next table query keys them."""
+        self._held_texts = texts
+
+    def _keys_before_edit(self, s) -> Mapping[str, str] | None:
+        """In an edit's write transaction, before it writes: the held texts when the keys are up
+        to date (the edit's own rows are then the only ones to key), else None."""
+        if self._held_texts is None or not self._keys_counted or _keys_waiting(_raw(s)):
+            return None
+        return self._held_texts()
+
+    def _key_edit(self, s, texts: Mapping[str, str] | None, documents: set[str]) -> None:
+        """In the same transaction, after the edit wrote: key its rows (new ones, and changed ones
+        the UPDATE trigger listed) when ``_keys_before_edit`` gave texts holding their documents."""
+        if texts is not None and documents <= texts.keys():
+            s.flush()  # the ORM's pending UPDATE first: its trigger lists the row to key again
+            annotation_keys.catch_up(s.connection().connection.driver_connection, texts, check=False)
 
     def refresh_annotation_keys(self, texts: Mapping[str, str] | None = None) -> int:
         """Key the annotations added or changed since the last call (one write transaction) and
@@ -66,7 +93,7 @@ class AnnotationTableMixin:
         Every query below calls it first (the GUI first, with the text it holds). A read-only project
         is left as it is, and so is one whose write lock another program holds (until the next
         query): their table misses what was added since it was keyed."""
-        if self.read_only:
+        if self.read_only or self.keys_in_idle:
             return 0
         if self._keys_counted:
             with self._tx() as s:  # most calls find nothing to do: no write lock for them
@@ -79,6 +106,25 @@ class AnnotationTableMixin:
         except ProjectBusyError:  # another program is writing: the keys catch up at the next query
             return 0
         self._keys_counted = True
+        return done
+
+    def annotation_keys_waiting(self) -> int:
+        """How many annotations wait for their keys (new, or changed since they were keyed)."""
+        with self._tx() as s:
+            return annotation_keys.waiting(s.connection().connection.driver_connection)
+
+    def make_annotation_keys(self, limit: int, texts: Mapping[str, str] | None = None) -> int:
+        """Key at most ``limit`` of the annotations waiting (a slice, in one write transaction),
+        in the order that keeps every keyed one below the highest keyed rowid; return how many
+        were keyed (fewer than ``limit``: none is left). Texts read are kept for the next slice."""
+        if self._slice_texts is None:
+            self._slice_texts = {}
+        with self._tx(write=True) as s:
+            done = annotation_keys.catch_up(s.connection().connection.driver_connection, texts,
+                                            check=not self._keys_counted, limit=limit, kept=self._slice_texts)
+        self._keys_counted = True
+        if done < limit:
+            self._slice_texts = None
         return done
 
     def annotation_keys_current(self) -> bool:

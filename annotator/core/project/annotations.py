@@ -90,9 +90,11 @@ class AnnotationsMixin:
             items = list(items)
             if not restore and any(item.get("annotator_id") == GOLD_ID for item in items):
                 raise OwnershipError(f"the {GOLD_NAME} is written by adjudication (Tools → Adjudicate), not by a coder")
+            texts = self._keys_before_edit(s)
             ids = insert_annotations(s, items, restore=restore, defaults=not restore)
             if not restore:
                 mark_started(s, items)  # a coder's first annotation in a document: "in progress"
+            self._key_edit(s, texts, {item["document_id"] for item in items})
             return ids
 
     def annotation(self, annotation_id: str) -> Annotation:
@@ -209,6 +211,7 @@ class AnnotationsMixin:
         updated: list[Annotation] = []
         stamp = now()
         with self._tx(write=True) as s:
+            texts = self._keys_before_edit(s)
             for annotation_id, fields in changes:
                 unknown = set(fields) - allowed
                 if unknown:
@@ -222,6 +225,7 @@ class AnnotationsMixin:
                 ann.modified_by = fields["modified_by"] if "modified_by" in fields else by
                 s.add(ann)
                 updated.append(ann)
+            self._key_edit(s, texts, {ann.document_id for ann in updated})
         return updated
 
     def delete_annotation(self, annotation_id: str, *, by: str) -> dict[str, Any]:

@@ -73,12 +73,15 @@ def keys_of(quote: str, note: str) -> tuple[str, str, str]:
     return sort_key(quote), sort_key(note), fold(quote + "\n" + note)
 
 
-def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = True) -> int:
+def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = True, limit: int | None = None,
+             kept: dict[str, str] | None = None) -> int:
     """Bring the keys up to date inside the caller's write transaction on ``connection`` (sqlite3);
     return how many annotations were keyed. ``texts`` (document id -> text) are used instead of
     reading those documents again (the GUI holds the open one's). ``check``: count the keys and
     the annotations they should cover (once per opening: a renumbering VACUUM is not done to an
-    open project); without it only the ids at the lowest and highest rid are checked."""
+    open project); without it only the ids at the lowest and highest rid are checked. ``limit``:
+    key at most that many (a slice of the keying, stale rows first, then the new in rowid order,
+    so what is keyed stays below ``max(rid)``); ``kept``: texts read, kept for the next slice."""
     run = connection.execute
     high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys").fetchone()[0]
     if high and not _consistent(run, high, check):
@@ -87,16 +90,19 @@ def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = T
             run(f"DELETE FROM {table}")
         high = 0
     done = 0
-    stale = [rid for (rid,) in run("SELECT rid FROM annotation_keys_stale")]
-    if stale:
+    run("DELETE FROM annotation_keys_stale WHERE rid > ?", (high,))  # not keyed yet: keyed below as new
+    stale = [rid for (rid,) in run("SELECT rid FROM annotation_keys_stale ORDER BY rid LIMIT ?",
+                                   (-1 if limit is None else limit,))]
+    for at in range(0, len(stale), 500):
+        chunk = tuple(stale[at:at + 500])
+        marks = f"({', '.join('?' * len(chunk))})"
         run("INSERT INTO annotation_fts (annotation_fts, rowid, search) SELECT 'delete', rid, search"
-            " FROM annotation_search WHERE rid IN (SELECT rid FROM annotation_keys_stale)")
-        for table in TABLES[:2]:
-            run(f"DELETE FROM {table} WHERE rid IN (SELECT rid FROM annotation_keys_stale)")
-        run("DELETE FROM annotation_keys_stale")
-        for at in range(0, len(stale), 500):
-            chunk = stale[at:at + 500]
-            done += _key(connection, texts, f"rowid IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+            f" FROM annotation_search WHERE rid IN {marks}", chunk)
+        for table in TABLES[:3]:
+            run(f"DELETE FROM {table} WHERE rid IN {marks}", chunk)
+        done += _key(connection, texts, f"rowid IN {marks}", chunk, kept)
+    if limit is not None:  # a slice: the indexes stay (made again after would block for seconds)
+        return done + _key_new(connection, texts, high, limit - done, kept)
     bulk = (run("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0] - high) > _BULK
     if bulk:  # an index made after the rows is sorted once, not updated row by row at random places
         for index in _INDEXES:
@@ -108,16 +114,27 @@ def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = T
     return done
 
 
-def _key_new(connection, texts: Mapping[str, str] | None, high: int) -> int:
-    """Key the annotations above rowid ``high``, a chunk at a time."""
+def waiting(connection) -> int:
+    """How many annotations wait to be keyed: changed ones listed stale, and the new ones."""
+    run = connection.execute
+    high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys").fetchone()[0]
+    return (run("SELECT count(*) FROM annotation_keys_stale").fetchone()[0]
+            + run("SELECT count(*) FROM annotations WHERE rowid > ?", (high,)).fetchone()[0])
+
+
+def _key_new(connection, texts: Mapping[str, str] | None, high: int, limit: int | None = None,
+             kept: dict[str, str] | None = None) -> int:
+    """Key the annotations above rowid ``high`` (at most ``limit``), a chunk at a time."""
     run, done = connection.execute, 0
-    while True:
+    while limit is None or done < limit:
+        chunk = _CHUNK if limit is None else min(_CHUNK, limit - done)
         last = run("SELECT max(rowid) FROM (SELECT rowid FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?)",
-                   (high, _CHUNK)).fetchone()[0]
+                   (high, chunk)).fetchone()[0]
         if last is None:
-            return done
-        done += _key(connection, texts, "rowid > ? AND rowid <= ?", (high, last))
+            break
+        done += _key(connection, texts, "rowid > ? AND rowid <= ?", (high, last), kept)
         high = last
+    return done
 
 
 def _consistent(run, high: int, count: bool) -> bool:
@@ -133,12 +150,13 @@ def _consistent(run, high: int, count: bool) -> bool:
     return True
 
 
-def _key(connection, texts: Mapping[str, str] | None, where: str, params: tuple) -> int:
+def _key(connection, texts: Mapping[str, str] | None, where: str, params: tuple,
+         kept: dict[str, str] | None = None) -> int:
     run = connection.execute
     rows = run(f'SELECT rowid, id, document_id, start, "end", note FROM annotations WHERE {where}'
                " ORDER BY document_id", params).fetchall()
     given = texts or {}
-    kept: dict[str, str] = {}
+    kept = {} if kept is None else kept
     values = []
     for rid, annotation_id, document_id, start, end, note in rows:
         text = given.get(document_id)

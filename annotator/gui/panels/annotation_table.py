@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QMenu,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -133,6 +134,12 @@ class AnnotationTablePanel(QWidget):
         layout.setSpacing(4)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # see minimumSizeHint
         layout.addLayout(self._bar)
+        self.preparing = QLabel()  # while the corpus table's keys are made in idle time
+        self.preparing.setWordWrap(True)
+        self.preparing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preparing.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)  # the table's room
+        self.preparing.hide()
+        layout.addWidget(self.preparing)
         layout.addWidget(self.table)
         for before, after in ((self.mode_combo, self.category_combo), (self.category_combo, self.annotator_combo),
                               (self.annotator_combo, self.filter_edit), (self.filter_edit, self.table)):
@@ -167,6 +174,7 @@ class AnnotationTablePanel(QWidget):
 
     def set_rows(self, rows: Iterable[AnnotationRow], corpus: bool) -> None:
         """Show these rows; sets the mode combo to match without emitting ``mode_changed``."""
+        self._preparing(False)
         self._set_mode(corpus)
         self._keeping_selection(lambda: self.model.set_rows(rows, corpus))
 
@@ -175,9 +183,43 @@ class AnnotationTablePanel(QWidget):
         """Show one document's annotations from ``project`` (the corpus's: ``document_id`` None),
         only coder ``shown``'s given one; ``texts()``: the document texts the caller holds. A
         table already showing the same is left as it is (the corpus, when another document opens)."""
+        self._preparing(False)
         self._set_mode(document_id is None)
         if not self.model.shows(project, document_id, shown):
             self.model.set_source(project, document_id, shown, texts)
+
+    def show_preparing(self, done: int, total: int) -> None:
+        """The corpus table is not ready: its keys are being made (``done`` of ``total``
+        annotations); it shows no rows until then."""
+        if not self.preparing.isVisible():
+            self._set_mode(True)
+            self.model.set_rows([], True)
+            self._preparing(True)
+        percent = 100 * done // max(total, 1)
+        self.preparing.setText(f"Preparing the table of all documents: {done:,} of {total:,} annotations "
+                               f"sorted and indexed ({percent}%). It is shown when it is ready; the table of "
+                               "one document works meanwhile, and so does everything else.")
+        self.count_label.setText(f"{percent}% ready")
+
+    def preparing_progress(self, done: int, total: int) -> None:
+        if self.preparing.isVisible():
+            self.show_preparing(done, total)
+
+    def _preparing(self, on: bool) -> None:
+        self.preparing.setVisible(on)
+        self.table.setVisible(not on)
+        for widget in (self.category_combo, self.annotator_combo, self.filter_edit):
+            widget.setEnabled(not on)
+
+    def take_edit(self, rows: Iterable[AnnotationRow], gone: Iterable[str]) -> bool:
+        """Rows given as a list (``set_rows``) follow an edit: ``rows`` added or changed, ``gone``
+        removed; False (nothing done) when the table shows the project's rows."""
+        if not self.model.lists_rows():
+            return False
+        if self.preparing.isVisible():  # nothing shown: the table is read when it is ready
+            return True
+        self._keeping_selection(lambda: (self.model.upsert_rows(rows), self.model.remove_ids(gone)))
+        return True
 
     def forget(self) -> None:
         """Show nothing until the next ``show_table`` or ``set_rows``, which reads again."""
@@ -195,6 +237,18 @@ class AnnotationTablePanel(QWidget):
         given ``select``, select and show that annotation instead (the rows in view before are not
         read again only to be scrolled away from)."""
         self._keeping_selection(lambda: self.model.refresh(total), select)
+
+    def follow_edit(self, annotation_id: str, before: int | None, after: int | None,
+                    row: AnnotationRow | None) -> bool:
+        """One annotation of the document shown was edited where its places are known (see the
+        model's ``follow_edit``): its row moves in place (the selection stays with the rows) and,
+        when it is still shown, is selected and shown. False, with nothing done, when the table
+        must ask again (``refresh``)."""
+        if not self.model.follow_edit(annotation_id, before, after, row):
+            return False
+        if after is not None:
+            self.select_annotation(annotation_id)
+        return True
 
     def _set_mode(self, corpus: bool) -> None:
         self.mode_combo.blockSignals(True)

@@ -35,6 +35,7 @@ class LayersPanel(QWidget):
             font.setBold(True)
             root.setFont(0, font)
         self.me: str | None = None
+        self._shape: tuple | None = None  # the layers set_layers last made, with the coder
         self._filling = False
         self.tree.itemChanged.connect(self._item_changed)
         self.only_mine.toggled.connect(self._only_mine_toggled)
@@ -63,6 +64,10 @@ class LayersPanel(QWidget):
                    annotator_counts: dict[str, int], me: str | None) -> None:
         """``categories``: (id, name, colour) in schema order; ``annotators``: (id, name). Counts are
         the current document's. A layer keeps its shown/hidden state across refreshes."""
+        shape = (tuple(categories), tuple(annotators), me)
+        if shape == self._shape:  # the same layers (after an edit): only their counts change
+            return self._set_counts(categories, annotators, category_counts, annotator_counts)
+        self._shape = shape
         hidden_c, hidden_a = self.hidden_categories, {i.data(0, _ID) for i in self._annotator_items()
                                                       if i.checkState(0) != Qt.CheckState.Checked}
         self.me = me
@@ -78,11 +83,31 @@ class LayersPanel(QWidget):
                 if gold_layer.is_gold(ann_id):
                     self._add_gold(name, annotator_counts.get(ann_id, 0), ann_id not in hidden_a)
                     continue
-                label = f"{name}{' (you)' if ann_id == me else ''} ({annotator_counts.get(ann_id, 0)})"
-                self._add(self.annotators_root, ann_id, label, ann_id not in hidden_a)
+                self._add(self.annotators_root, ann_id, self._coder_label(ann_id, name, annotator_counts),
+                          ann_id not in hidden_a)
             self.gold_root.setHidden(self.gold_root.childCount() == 0)
             self.tree.expandAll()
             self._only_mine_toggled(self.only_mine.isChecked(), emit=False)
+        finally:
+            self._filling = False
+
+    def _coder_label(self, ann_id: str, name: str, counts: dict[str, int]) -> str:
+        return f"{name}{' (you)' if ann_id == self.me else ''} ({counts.get(ann_id, 0)})"
+
+    def _set_counts(self, categories, annotators, category_counts: dict[str, int],
+                    annotator_counts: dict[str, int]) -> None:
+        """The counts shown beside the layers set_layers made last (the same, in the same order)."""
+        self._filling = True
+        try:
+            for item, (cat_id, name, _) in zip(self._children(self.categories_root), categories):
+                item.setText(0, f"{name} ({category_counts.get(cat_id, 0)})")
+            coders = iter(self._children(self.annotators_root))
+            for ann_id, name in annotators:
+                if gold_layer.is_gold(ann_id):
+                    name = name.removeprefix(gold_layer.MARK).strip()
+                    self.gold_root.child(0).setText(0, f"{name} ({annotator_counts.get(ann_id, 0)})")
+                else:
+                    next(coders).setText(0, self._coder_label(ann_id, name, annotator_counts))
         finally:
             self._filling = False
 
