@@ -125,6 +125,18 @@ class AnnotationsMixin:
             return _raw(s)('SELECT id, start, "end", category_id, annotator_id FROM annotations WHERE document_id = ?'
                            f'{mine} ORDER BY start, "end", id', (document_id, *params))
 
+    def annotation_spans_window(self, document_id: str, low: int, high: int, annotator_id: str | None = None,
+                                longer_than: int | None = None) -> list[tuple[str, int, int, str, str]]:
+        """The same as ``annotation_spans``, of the annotations starting in ``[low, high)`` only
+        (and, given ``longer_than``, only those more than that many code points long): what a view
+        reads for the part of a long document it shows (on ix_annotations_document_position)."""
+        mine, params = _only(annotator_id, "annotator_id")
+        longer, length = ("", ()) if longer_than is None else (' AND "end" - start > ?', (longer_than,))
+        with self._tx() as s:
+            return _raw(s)('SELECT id, start, "end", category_id, annotator_id FROM annotations WHERE document_id = ?'
+                           f' AND start >= ? AND start < ?{mine}{longer} ORDER BY start, "end", id',
+                           (document_id, low, high, *params, *length))
+
     def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200,
                         ids: Iterable[str] | None = None, annotator_id: str | None = None) -> list[AnnotationRow]:
         """Annotations of one document (or of all, in document order; or those with the given

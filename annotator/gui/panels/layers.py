@@ -59,10 +59,11 @@ class LayersPanel(QWidget):
                 if item.checkState(0) != Qt.CheckState.Checked
                 or (self.only_mine.isChecked() and item.data(0, _ID) != self.me)}
 
-    def set_layers(self, categories, annotators, category_counts: dict[str, int],
-                   annotator_counts: dict[str, int], me: str | None) -> None:
+    def set_layers(self, categories, annotators, category_counts: dict[str, int] | None,
+                   annotator_counts: dict[str, int] | None, me: str | None) -> None:
         """``categories``: (id, name, colour) in schema order; ``annotators``: (id, name). Counts are
-        the current document's. A layer keeps its shown/hidden state across refreshes."""
+        the current document's (None while a long one is still being read: shown as "…"). A layer
+        keeps its shown/hidden state across refreshes."""
         hidden_c, hidden_a = self.hidden_categories, {i.data(0, _ID) for i in self._annotator_items()
                                                       if i.checkState(0) != Qt.CheckState.Checked}
         self.me = me
@@ -71,14 +72,14 @@ class LayersPanel(QWidget):
             for root in (self.categories_root, self.gold_root, self.annotators_root):
                 root.takeChildren()
             for cat_id, name, colour in categories:
-                item = self._add(self.categories_root, cat_id, f"{name} ({category_counts.get(cat_id, 0)})",
+                item = self._add(self.categories_root, cat_id, f"{name} ({_count(category_counts, cat_id)})",
                                  cat_id not in hidden_c)
                 item.setIcon(0, swatch(colour))
             for ann_id, name in annotators:
                 if gold_layer.is_gold(ann_id):
-                    self._add_gold(name, annotator_counts.get(ann_id, 0), ann_id not in hidden_a)
+                    self._add_gold(name, _count(annotator_counts, ann_id), ann_id not in hidden_a)
                     continue
-                label = f"{name}{' (you)' if ann_id == me else ''} ({annotator_counts.get(ann_id, 0)})"
+                label = f"{name}{' (you)' if ann_id == me else ''} ({_count(annotator_counts, ann_id)})"
                 self._add(self.annotators_root, ann_id, label, ann_id not in hidden_a)
             self.gold_root.setHidden(self.gold_root.childCount() == 0)
             self.tree.expandAll()
@@ -121,7 +122,7 @@ class LayersPanel(QWidget):
         item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
         return item
 
-    def _add_gold(self, name: str, count: int, shown: bool) -> None:
+    def _add_gold(self, name: str, count: int | str, shown: bool) -> None:
         name = name.removeprefix(gold_layer.MARK).strip()  # the star is its icon here
         item = self._add(self.gold_root, gold_layer.GOLD_ID, f"{name} ({count})", shown)
         item.setIcon(0, gold_layer.star_icon())
@@ -149,3 +150,7 @@ class LayersPanel(QWidget):
             item.setDisabled(on and item.data(0, _ID) != self.me)
         if emit:
             self.changed.emit()
+
+
+def _count(counts: dict[str, int] | None, key: str) -> int | str:
+    return "…" if counts is None else counts.get(key, 0)
