@@ -11,6 +11,7 @@ class DocumentSpans:
 
     def __init__(self, project: Project, document_id: str, annotator_id: str | None = None) -> None:
         self.project, self.document_id, self.annotator_id = project, document_id, annotator_id
+        self._mark = project.annotation_mark()
 
     def count(self) -> int:
         return self.project.count_annotations(document_id=self.document_id, annotator_id=self.annotator_id)
@@ -22,3 +23,9 @@ class DocumentSpans:
         rows = self.project.annotation_rows(ids=[span_id], quote_limit=0, annotator_id=self.annotator_id)
         return next(((r.id, r.start, r.end, r.category_id, r.annotator_id) for r in rows
                      if r.document_id == self.document_id), None)
+
+    def is_new(self, span_id: str) -> bool:
+        return self.project.added_since(self._mark, span_id)
+
+    def removed(self) -> None:
+        self._mark = min(self._mark, self.project.annotation_mark())  # a new row may take a deleted rowid

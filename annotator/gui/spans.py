@@ -48,6 +48,12 @@ class SpanSource(Protocol):
     def one(self, span_id: str) -> tuple | None:
         """That one, if the document has it."""
 
+    def is_new(self, span_id: str) -> bool:
+        """Whether that one was stored after the source was made (not one of those it had)."""
+
+    def removed(self) -> None:
+        """An annotation was deleted (``is_new`` may need to look again)."""
+
 
 class SpanMap(Mapping):
     """A SpanIndex's spans by id, for the whole document: looking one up that is not loaded yet
@@ -82,7 +88,7 @@ class SpanIndex:
     opening a long document cuts only what is painted; ``pieces`` cuts every block. Given a
     ``source`` instead of ``spans``, the spans are read from it as the blocks are cut (see above)."""
 
-    CHUNK_BLOCKS = 64
+    CHUNK_BLOCKS = 16  # (each chunk's spans read and cut in a few milliseconds of idle time)
     LONG = 4096  # code points: longer spans are kept apart (few), so a chunk finds the others by bisection
     BUCKET = 4096  # code points: the spans starting in a bucket are read together
     EAGER = 5000  # a source with at most this many spans is read whole at once (a few milliseconds)
@@ -116,6 +122,7 @@ class SpanIndex:
         self._recount = False  # an edit of a span not loaded: ask the source for the count again
         if source is None:
             self._arrive(spans)
+            self._unloaded = 0
         else:
             self._unloaded = count = source.count()
             self._arrive(source.window(0, len(text) + 1, longer_than=None if count <= self.EAGER else self.LONG))
@@ -171,12 +178,9 @@ class SpanIndex:
     def _arrive(self, rows: Iterable[Span | tuple]) -> None:
         """Take spans given or read: those not known yet (an edit may have brought one in first)."""
         loaded, long = self.loaded, self.LONG
-        new = []
-        for row in rows:
-            span = row if isinstance(row, Span) else Span(*row)
-            if span.id not in loaded:
-                loaded[span.id] = span
-                new.append(span)
+        fresh = {span.id: span for span in map(_span, rows) if span.id not in loaded}
+        loaded.update(fresh)
+        new = list(fresh.values())
         if not new:
             return
         self._unloaded -= len(new)
@@ -221,10 +225,15 @@ class SpanIndex:
 
     def add(self, span: Span) -> list[int]:
         """Add (or replace) a span; returns the blocks to repaint."""
-        if span.id not in self.loaded and not self.complete:
-            self._recount = True  # a new span, or one of those not loaded: counted again when asked
+        unknown = span.id not in self.loaded and not self.complete
+        new = unknown and self._source.is_new(span.id)  # else one of those not read yet
         blocks = self._cut_chunks_of(span)  # reads the spans near it first (the span itself, maybe)
-        touched = self.remove(span.id) if span.id in self.loaded else []
+        arrived = unknown and span.id in self.loaded
+        if arrived and new:
+            self._unloaded += 1  # read as one of those not read yet: it was not one of them
+        elif unknown and not new and not arrived:
+            self._unloaded -= 1  # one of those not read yet, read now
+        touched = self._drop(span.id) if span.id in self.loaded else []
         self.loaded[span.id] = span
         self.by_category[span.category_id] += 1
         self.by_annotator[span.annotator_id] += 1
@@ -236,10 +245,16 @@ class SpanIndex:
         return sorted(set(touched) | set(blocks))
 
     def remove(self, span_id: str) -> list[int]:
-        """Remove a span; returns the blocks to repaint."""
+        """Remove a span (deleted); returns the blocks to repaint."""
+        if not self.complete:
+            self._source.removed()
+            if span_id not in self.loaded:
+                self._recount = True  # maybe one of those not read yet: counted again when asked
+        return self._drop(span_id)
+
+    def _drop(self, span_id: str) -> list[int]:
         span = self.loaded.get(span_id)
         if span is None:
-            self._recount = not self.complete  # maybe one of those not loaded
             return []
         blocks = self._cut_chunks_of(span)
         del self.loaded[span_id]
@@ -375,3 +390,7 @@ class SpanIndex:
     def qt_range(self, span: Span) -> tuple[int, int]:
         """The span's document positions in Qt units."""
         return self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+
+
+def _span(row: Span | tuple) -> Span:
+    return row if isinstance(row, Span) else Span(*row)

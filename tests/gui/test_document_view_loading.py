@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextCursor
+from sqlalchemy import event
 
 from annotator.gui.settings import save_annotator_name
 from annotator.gui.spans import Span, SpanIndex
@@ -156,12 +157,18 @@ def test_edits_while_reading_are_kept_once(window, qtbot):
     unread = [s for s in full_read(window).values()
               if s.id not in view.index.loaded and s.start > len(text) // 2 and s.annotator_id == mine]
     total = view.index.count
+    statements: list[str] = []
+    project._engine.dispose()  # new connections from here on, each traced
+    event.listen(project._engine, "connect", lambda connection, _: connection.set_trace_callback(statements.append))
     # Created far down, where nothing is read yet.
     start = text.index("Line 05990")
     view.select_range(start, start + len("Line 05990"))
     window.annotate(project.categories()[0].id)
     created = view.selected_id
     assert created and window.count_label.text().startswith(f"{total + 1} annotations")
+    # Counted by what changed (point 2); only the table counts the rows before the new one, to
+    # follow it (the view's index ranks it once every span is read).
+    assert not [s for s in statements if "count(" in s.lower() and "a.start" not in s]
     # One not read yet: moved to the top; another: deleted (as the table would).
     moved, deleted = unread[0], unread[-1]
     window.annotating.set_span(moved.id, 5, 9)
@@ -191,3 +198,16 @@ def test_the_table_follows_an_edit_while_reading(window):
     row = window.table_panel.table.currentIndex().row()
     order = sorted(full_read(window).values(), key=lambda s: (s.start, s.end, s.id))
     assert order[row].id == new
+
+
+def test_the_table_jumps_to_a_span_not_read_yet(window, shoot):
+    reopen(window)
+    view, far = window.view, far_span(window)
+    assert far.id not in view.index.loaded
+    window.jump_to(window.document.id, far.id)
+    view.viewport().repaint()
+    assert view.selected_id == far.id and view.index.is_cut(view.index.block_of(far.start))
+    assert window.details.quote.text() == f"“{FAR}”"
+    image = view.viewport().grab().toImage()
+    colour = next(QColor(c.colour) for c in window.project.categories() if c.id == far.category_id)
+    assert image.pixelColor(_point(view, far.start + len("the far"))) == blend([colour])

@@ -23,9 +23,18 @@ class Source:
 
     def __init__(self, rows: dict[str, Span]) -> None:
         self.rows = rows
+        self.stored = set(rows)  # those it had, still stored
+        self.counted = 0
         self.windows: list[tuple[int, int]] = []
 
+    def is_new(self, span_id):
+        return span_id not in self.stored
+
+    def removed(self):
+        self.stored &= set(self.rows)
+
     def count(self) -> int:
+        self.counted += 1
         return len(self.rows)
 
     def window(self, low, high, longer_than=None):
@@ -121,7 +130,9 @@ def test_edits_while_reading_are_neither_lost_nor_duplicated_and_the_count_holds
             index.remove(remove)
         else:
             spans[span.id] = span
+            counted = source.counted
             index.add(span)
+            assert index.count == len(spans) and source.counted == counted  # a creation or a move: not counted
         assert index.count == len(spans)
 
     edit(Span("new-far", len(text) - 30, len(text) - 20, "c0", "a0"))  # created where nothing is read
@@ -130,6 +141,9 @@ def test_edits_while_reading_are_neither_lost_nor_duplicated_and_the_count_holds
     edit(Span(moved.id, 10, 20, "c2", moved.annotator_id))  # one not read yet, moved to the top
     edit(None, remove=unread[1].id)  # one not read yet, deleted
     edit(None, remove="new-near")
+    edit(Span("new-near", 3, 9, "c1", "a1"))  # the deletion undone
+    edit(None, remove=unread[2].id)
+    edit(unread[2])  # and that one's
     edit(Span("long-new", 100, 100 + 2 * SpanIndex.LONG, "c0", "a1"))
     edit(None, remove="not in this document")
     index.pieces  # noqa: B018 - cut (and so read) every block, as idle time does

@@ -127,15 +127,26 @@ class AnnotationsMixin:
 
     def annotation_spans_window(self, document_id: str, low: int, high: int, annotator_id: str | None = None,
                                 longer_than: int | None = None) -> list[tuple[str, int, int, str, str]]:
-        """The same as ``annotation_spans``, of the annotations starting in ``[low, high)`` only
-        (and, given ``longer_than``, only those more than that many code points long): what a view
-        reads for the part of a long document it shows (on ix_annotations_document_position)."""
+        """``annotation_spans`` of those starting in ``[low, high)`` only (given ``longer_than``, only
+        those longer), by start and end only (the index's order: no sort): a long document's part."""
         mine, params = _only(annotator_id, "annotator_id")
         longer, length = ("", ()) if longer_than is None else (' AND "end" - start > ?', (longer_than,))
         with self._tx() as s:
             return _raw(s)('SELECT id, start, "end", category_id, annotator_id FROM annotations WHERE document_id = ?'
-                           f' AND start >= ? AND start < ?{mine}{longer} ORDER BY start, "end", id',
+                           f' AND start >= ? AND start < ?{mine}{longer} ORDER BY start, "end"',
                            (document_id, low, high, *params, *length))
+
+    def annotation_mark(self) -> int:
+        """A mark of the annotations stored now: those stored later are ``added_since`` it."""
+        with self._tx() as s:
+            return _raw(s)("SELECT coalesce(max(rowid), 0) FROM annotations", ())[0][0]
+
+    def added_since(self, mark: int, annotation_id: str) -> bool:
+        """Whether the annotation was stored after ``annotation_mark`` gave ``mark`` (with no
+        annotation deleted since: a new row may take a deleted one's rowid)."""
+        with self._tx() as s:
+            rows = _raw(s)("SELECT rowid FROM annotations WHERE id = ?", (annotation_id,))
+        return bool(rows) and rows[0][0] > mark
 
     def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200,
                         ids: Iterable[str] | None = None, annotator_id: str | None = None) -> list[AnnotationRow]:
