@@ -29,3 +29,6 @@ class DocumentSpans:
 
     def removed(self) -> None:
         self._mark = min(self._mark, self.project.annotation_mark())  # a new row may take a deleted rowid
+
+    def starts(self, size: int, longest: int) -> dict[int, int]:
+        return self.project.annotation_starts(self.document_id, size, longest, self.annotator_id)

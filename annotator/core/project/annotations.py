@@ -136,18 +136,6 @@ class AnnotationsMixin:
                            f' AND start >= ? AND start < ?{mine}{longer} ORDER BY start, "end"',
                            (document_id, low, high, *params, *length))
 
-    def annotation_mark(self) -> int:
-        """A mark of the annotations stored now: those stored later are ``added_since`` it."""
-        with self._tx() as s:
-            return _raw(s)("SELECT coalesce(max(rowid), 0) FROM annotations", ())[0][0]
-
-    def added_since(self, mark: int, annotation_id: str) -> bool:
-        """Whether the annotation was stored after ``annotation_mark`` gave ``mark`` (with no
-        annotation deleted since: a new row may take a deleted one's rowid)."""
-        with self._tx() as s:
-            rows = _raw(s)("SELECT rowid FROM annotations WHERE id = ?", (annotation_id,))
-        return bool(rows) and rows[0][0] > mark
-
     def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200,
                         ids: Iterable[str] | None = None, annotator_id: str | None = None) -> list[AnnotationRow]:
         """Annotations of one document (or of all, in document order; or those with the given
