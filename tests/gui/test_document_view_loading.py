@@ -9,18 +9,15 @@ edits made meanwhile are neither lost nor duplicated."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from sqlalchemy import event
 
 from annotator.gui.settings import save_annotator_name
 from annotator.gui.spans import Span, SpanIndex
 from annotator.gui.views.fills import block_fills
 from annotator.gui.views.highlighter import blend
-
-LINE = "Line {n:05} 😀 says “{n}” and 🇫🇷 twice, with words to wrap here and there.\n"
-LINES = 6000
-FAR = "the far span"
+from tests.gui.test_document_view_lazy import FAR, LINE, LINES, point_at
 
 
 @pytest.fixture(autouse=True)
@@ -73,15 +70,6 @@ def far_span(window) -> Span:
     return next(s for s in full_read(window).values() if s.start == start)
 
 
-def _point(view, offset):
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(view.index.offsets.to_qt(offset))
-    left = view.cursorRect(cursor)
-    cursor.setPosition(view.index.offsets.to_qt(offset + 1))
-    right = view.cursorRect(cursor)
-    return QPoint((left.x() + right.x()) // 2, left.top() + 3)
-
-
 def scroll_to(window, offset):
     """Scroll the place into view, as the keyboard or the scroll bar would (nothing selected)."""
     window.view.place_cursor(offset)
@@ -124,8 +112,8 @@ def test_a_span_far_down_is_painted_with_its_stripes_when_scrolled_to(window, sh
     assert (local + 3, len(FAR) - 3, blend([colour[far.category_id]])) in fills
     base = view.viewport().palette().base().color()
     image = view.viewport().grab().toImage()
-    assert image.pixelColor(_point(view, far.start + len("the far"))) == blend([colour[far.category_id]])
-    assert image.pixelColor(_point(view, far.start + len(FAR))) == base
+    assert image.pixelColor(point_at(view, far.start + len("the far"))) == blend([colour[far.category_id]])
+    assert image.pixelColor(point_at(view, far.start + len(FAR))) == base
     # The stripes under the line: the two overlapping spans in two lanes, as a full index has them.
     full = SpanIndex(view.text(), full_read(window).values())
     assert view.index.lanes(block, view.is_shown) == full.lanes(block, view.is_shown)
@@ -137,7 +125,7 @@ def test_hover_click_and_find_far_down_before_idle_time(window, qtbot):
     reopen(window)
     view, far = window.view, far_span(window)
     scroll_to(window, far.start)
-    point = _point(view, far.start + len("the far"))
+    point = point_at(view, far.start + len("the far"))
     assert [s.id for s in view.spans_at(view.offset_at(point))] == [far.id]  # what a tooltip names
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert view.selected_id == far.id
@@ -213,4 +201,4 @@ def test_the_table_jumps_to_a_span_not_read_yet(window, shoot):
     assert window.details.quote.text() == f"“{FAR}”"
     image = view.viewport().grab().toImage()
     colour = next(QColor(c.colour) for c in window.project.categories() if c.id == far.category_id)
-    assert image.pixelColor(_point(view, far.start + len("the far"))) == blend([colour])
+    assert image.pixelColor(point_at(view, far.start + len("the far"))) == blend([colour])
