@@ -37,6 +37,7 @@ from annotator.gui.views.stripes import paint_layers
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
 MARGIN = 28
 CUT_SLICE_SECONDS = 0.004  # at most about this long per turn of the event loop
+EDIT_PAUSE_MS = 50  # after an edit, the idle cutting (and reading) waits this long: the coder's next key first
 
 
 class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
@@ -122,11 +123,13 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         if self.index is not None:
             self.index.add(span)
             self.viewport().update()  # the fills are painted from the index: nothing to format
+            self._pause_cutting()
 
     def remove_span(self, span_id: str) -> None:
         if self.index is not None:
             self.index.remove(span_id)
             self.viewport().update()
+            self._pause_cutting()
             if self.selected_id == span_id:
                 self.select_annotation(None)
 
@@ -143,8 +146,13 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.fill_colours.clear()
         self.viewport().update()
 
+    def _pause_cutting(self) -> None:
+        if self._idle_index.isActive():
+            self._idle_index.start(EDIT_PAUSE_MS)  # once: the next slice puts the interval back to 0
+
     def _cut_some(self) -> None:
         """One idle slice of cutting the span index (views/fills.py paints from it)."""
+        self._idle_index.setInterval(0)
         if self.index is None or not self.index.cut_some(CUT_SLICE_SECONDS):
             self._idle_index.stop()
             if self.index is not None and self.index.complete and self._reading:
