@@ -52,6 +52,7 @@ from annotator.gui.settings import (
     saved_position,
     settings,
 )
+from annotator.gui.span_source import DocumentSpans
 from annotator.gui.spans import Span
 from annotator.gui.undo import History
 from annotator.gui.views.document_view import DocumentView
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.view.annotationSelected.connect(self._annotation_selected)
         self.view.positionChanged.connect(self.status_bar.update_position)
         self.view.edgeDragged.connect(annotating.edge_dragged)
+        self.view.spansLoaded.connect(lambda: (self.refresh_layers(), self.update_status()))  # the counts
         self.palette.categoryChosen.connect(self.annotate)
         self.palette.editRequested.connect(lambda: self.schema.edit_schema())
         self.layers.changed.connect(self.panels.layers_changed)
@@ -274,12 +276,13 @@ class MainWindow(QMainWindow):
             self.table_panel.set_rows([], self.table_panel.is_corpus_mode())
         else:
             self.text_title.setText(document.title)
-            spans = self.project.annotation_spans(document.id, self.context.shown_annotator())
-            self.view.show_text(document.text, spans)
+            # The spans are read as the text is painted, the rest in idle time (issue 16).
+            self.view.show_text(document.text, source=DocumentSpans(self.project, document.id,
+                                                                    self.context.shown_annotator()))
             if position is not None:
                 self.view.scroll_to(position)
-            self.documents_model.set_annotation_count(document.id, len(spans))
-            if any(span[4] not in self.annotator_names for span in spans):  # coders imported since
+            self.documents_model.set_annotation_count(document.id, self.view.index.count)
+            if self.panels.shown_names().keys() - self.annotator_names.keys():  # coders imported since
                 self._refresh_names()
             self.find_bar.set_text(document.text)
             self.fill_table()  # the corpus table is not read again for another document
@@ -461,7 +464,7 @@ class MainWindow(QMainWindow):
 
     def refresh_layers(self) -> None:
         index = self.view.index
-        by_category, by_annotator = (index.by_category, index.by_annotator) if index is not None else ({}, {})
+        by_category, by_annotator = (index.counts() or (None, None)) if index is not None else ({}, {})
         annotator = self.context.annotator
         if annotator.id is not None and annotator.id not in self.annotator_names:
             self._refresh_names()  # the coder's own row was just made

@@ -5,6 +5,13 @@ at every annotation of a long document, so each span is cut once into per-block 
 block-local UTF-16 positions. Adding or removing a span touches only the blocks it covers.
 Plain Python (no widgets): the view's painting and hit-testing (and the adjudication overview's
 highlighter) read it, the tests drive it directly.
+
+A long document's spans are read a part at a time from a ``SpanSource`` (span_source.py): at
+first only the long spans (few) and the document's count; the spans starting in a stretch of
+``BUCKET`` code points are read when a block they may touch is first cut (painting, a click, the
+idle cutting), so the first screen is shown without reading the rest. ``loaded`` holds what is
+read; ``spans`` answers for the whole document (a question about one span reads that one, its
+length is the count, going through all of them reads the rest first).
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter
+from typing import Protocol
 
 from annotator.gui.offsets import OffsetMap
 
@@ -28,15 +37,67 @@ class Span:
     annotator_id: str
 
 
+class SpanSource(Protocol):
+    """Where a SpanIndex reads a document's spans, as ``(id, start, end, category_id, annotator_id)``."""
+
+    def count(self) -> int:
+        """How many the document has."""
+
+    def window(self, low: int, high: int, longer_than: int | None = None) -> list[tuple]:
+        """Those starting in ``[low, high)`` (only those more than ``longer_than`` long, given it)."""
+
+    def one(self, span_id: str) -> tuple | None:
+        """That one, if the document has it."""
+
+    def is_new(self, span_id: str) -> bool:
+        """Whether that one was stored after the source was made (not one of those it had)."""
+
+    def removed(self) -> None:
+        """An annotation was deleted (``is_new`` may need to look again)."""
+
+    def starts(self, size: int, longest: int) -> dict[int, int]:
+        """How many of those at most ``longest`` long start in each stretch of ``size``: ``start // size`` → count."""
+
+
+class SpanMap(Mapping):
+    """A SpanIndex's spans by id, for the whole document: looking one up that is not loaded yet
+    reads it (and the spans starting near it), ``len`` is the count (without reading them), and
+    going through them all reads the rest first."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: SpanIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, span_id: str) -> Span:
+        span = self._index.find(span_id)
+        if span is None:
+            raise KeyError(span_id)
+        return span
+
+    def __contains__(self, span_id: object) -> bool:
+        return isinstance(span_id, str) and self._index.find(span_id) is not None
+
+    def __len__(self) -> int:
+        return self._index.count
+
+    def __iter__(self) -> Iterator[str]:
+        self._index.load_all()
+        return iter(self._index.loaded)
+
+
 class SpanIndex:
     """Spans by id, with their per-block pieces. The pieces are cut lazily, a chunk of
     ``CHUNK_BLOCKS`` blocks at a time, when a block is first asked for (``block_pieces``), so
-    opening a long document cuts only what is painted; ``pieces`` cuts every block."""
+    opening a long document cuts only what is painted; ``pieces`` cuts every block. Given a
+    ``source`` instead of ``spans``, the spans are read from it as the blocks are cut (see above)."""
 
-    CHUNK_BLOCKS = 64
+    CHUNK_BLOCKS = 16  # (each chunk's spans read and cut in a few milliseconds of idle time)
     LONG = 4096  # code points: longer spans are kept apart (few), so a chunk finds the others by bisection
+    BUCKET = 4096  # code points: the spans starting in a bucket are read together
+    EAGER = 5000  # a source with at most this many spans is read whole at once (a few milliseconds)
 
-    def __init__(self, text: str, spans: Iterable[Span | tuple] = ()) -> None:
+    def __init__(self, text: str, spans: Iterable[Span | tuple] = (), source: SpanSource | None = None) -> None:
         self.text = text
         self.offsets = OffsetMap(text)
         starts = [0]
@@ -47,19 +108,98 @@ class SpanIndex:
             i = find("\n", i + 1)
         self.block_starts = starts  # code point where each block starts
         self._block_starts_qt = [self.offsets.to_qt(s) for s in starts] if self.offsets._astral else starts
-        self.spans: dict[str, Span] = {}
-        for span in spans:
-            span = span if isinstance(span, Span) else Span(*span)
-            self.spans[span.id] = span
-        # How many spans each category and coder has here.
-        self.by_category: Counter[str] = Counter(map(attrgetter("category_id"), self.spans.values()))
-        self.by_annotator: Counter[str] = Counter(map(attrgetter("annotator_id"), self.spans.values()))
+        self.loaded: dict[str, Span] = {}  # the spans read so far (all of them without a source)
+        self.spans = SpanMap(self)
+        # How many spans each category and coder has here (of those loaded: see ``counts``).
+        self.by_category: Counter[str] = Counter()
+        self.by_annotator: Counter[str] = Counter()
         self._pieces: dict[int, list[tuple[int, int, str]]] = {}  # block → (qt start, qt end, id), by start
         self._cut = bytearray((len(starts) + self.CHUNK_BLOCKS - 1) // self.CHUNK_BLOCKS)  # 1: chunk cut
-        long = self.LONG
-        self._by_start = sorted((s.start, s.id) for s in self.spans.values() if s.end - s.start <= long)
-        self._long = {s.id for s in self.spans.values() if s.end - s.start > long}
+        self._by_start: list[tuple[int, str]] = []  # (start, id) of the loaded spans but the long ones
+        self._long: set[str] = set()
         self._lanes: dict[int, dict[str, int]] = {}
+        self._source = source
+        buckets = len(text) // self.BUCKET + 1
+        self._buckets = bytearray(buckets) if source is not None else bytearray(b"\x01" * buckets)  # 1: read
+        self.complete = source is None  # every span is loaded
+        self._unloaded = 0  # how many of the document's spans are not loaded yet
+        self._recount = False  # an edit of a span not loaded: ask the source for the count again
+        self._starts: list[int] | None = None  # per bucket, how many short spans start there (for ranks)
+        if source is None:
+            self._arrive(spans)
+            self._unloaded = 0
+        else:
+            self._unloaded = count = source.count()
+            self._arrive(source.window(0, len(text) + 1, longer_than=None if count <= self.EAGER else self.LONG))
+            if count <= self.EAGER:
+                self._buckets[:] = b"\x01" * buckets
+                self.complete, self._unloaded = True, 0
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        """How many spans the document has (loaded or not)."""
+        if self.complete:
+            return len(self.loaded)
+        if self._recount:
+            self._unloaded, self._recount = self._source.count() - len(self.loaded), False
+        return len(self.loaded) + self._unloaded
+
+    def counts(self) -> tuple[Counter[str], Counter[str]] | None:
+        """How many spans each category and coder has here, once every span is loaded (else None)."""
+        return (self.by_category, self.by_annotator) if self.complete else None
+
+    def find(self, span_id: str) -> Span | None:
+        """The document's span with this id (read, with those starting near it, if not loaded yet)."""
+        span = self.loaded.get(span_id)
+        if span is not None or self.complete:
+            return span
+        row = self._source.one(span_id)
+        if row is None:
+            return None
+        self._load(row[1], row[1] + 1)
+        return self.loaded.get(span_id)
+
+    def load_all(self) -> None:
+        self._load(0, len(self.text) + 1)
+
+    def _load(self, low: int, high: int) -> None:
+        """Read the spans starting in ``[low, high)`` that are not read yet (whole buckets)."""
+        if self.complete:
+            return
+        buckets, size = self._buckets, self.BUCKET
+        last = min(len(buckets), (max(low, high - 1)) // size + 1)  # buckets [first, last)
+        first = buckets.find(0, max(0, low // size), last)
+        while first != -1:
+            end = buckets.find(1, first, last)
+            end = last if end == -1 else end
+            self._arrive(self._source.window(first * size, end * size))
+            buckets[first:end] = b"\x01" * (end - first)
+            first = buckets.find(0, end, last)
+        if buckets.find(0) == -1:
+            self.complete, self._unloaded = True, 0
+
+    def _arrive(self, rows: Iterable[Span | tuple]) -> None:
+        """Take spans given or read: those not known yet (an edit may have brought one in first)."""
+        loaded, long = self.loaded, self.LONG
+        fresh = {span.id: span for span in map(_span, rows) if span.id not in loaded}
+        loaded.update(fresh)
+        new = list(fresh.values())
+        if not new:
+            return
+        self._unloaded -= len(new)
+        self.by_category.update(map(attrgetter("category_id"), new))
+        self.by_annotator.update(map(attrgetter("annotator_id"), new))
+        self._long.update(s.id for s in new if s.end - s.start > long)
+        short = sorted((s.start, s.id) for s in new if s.end - s.start <= long)
+        by_start = self._by_start
+        at = bisect_left(by_start, short[0]) if short else 0
+        if short and at == bisect_left(by_start, short[-1]):
+            by_start[at:at] = short  # a stretch not read before: they all go between two loaded ones
+        elif short:
+            by_start += short
+            by_start.sort()
 
     @property
     def pieces(self) -> dict[int, list[tuple[int, int, str]]]:
@@ -90,9 +230,18 @@ class SpanIndex:
 
     def add(self, span: Span) -> list[int]:
         """Add (or replace) a span; returns the blocks to repaint."""
-        touched = self.remove(span.id) if span.id in self.spans else []
-        blocks = self._cut_chunks_of(span)
-        self.spans[span.id] = span
+        unknown = span.id not in self.loaded and not self.complete
+        new = unknown and self._source.is_new(span.id)  # else one of those not read yet
+        blocks = self._cut_chunks_of(span)  # reads the spans near it first (the span itself, maybe)
+        arrived = unknown and span.id in self.loaded
+        if arrived and new:
+            self._unloaded += 1  # read as one of those not read yet: it was not one of them
+        elif unknown and not new and not arrived:
+            self._unloaded -= 1  # one of those not read yet, read now
+        if unknown and not new:
+            self._starts = None  # it left a bucket not read yet
+        touched = self._drop(span.id) if span.id in self.loaded else []
+        self.loaded[span.id] = span
         self.by_category[span.category_id] += 1
         self.by_annotator[span.annotator_id] += 1
         if span.end - span.start > self.LONG:
@@ -103,12 +252,20 @@ class SpanIndex:
         return sorted(set(touched) | set(blocks))
 
     def remove(self, span_id: str) -> list[int]:
-        """Remove a span; returns the blocks to repaint."""
-        span = self.spans.get(span_id)
+        """Remove a span (deleted); returns the blocks to repaint."""
+        if not self.complete:
+            self._source.removed()
+            if span_id not in self.loaded:
+                self._recount = True  # maybe one of those not read yet: counted again when asked
+                self._starts = None
+        return self._drop(span_id)
+
+    def _drop(self, span_id: str) -> list[int]:
+        span = self.loaded.get(span_id)
         if span is None:
             return []
         blocks = self._cut_chunks_of(span)
-        del self.spans[span_id]
+        del self.loaded[span_id]
         self.by_category[span.category_id] -= 1
         self.by_annotator[span.annotator_id] -= 1
         if span_id in self._long:
@@ -123,17 +280,28 @@ class SpanIndex:
     def rank(self, span_id: str) -> int | None:
         """How many spans come before this one by (start, end, id), the order of the annotation
         table's Span column: its row there, found here by bisection (SQL would count the rows
-        before it, ~12 ms 150,000 rows deep). None for an unknown id."""
-        span = self.spans.get(span_id)
+        before it, ~12 ms 150,000 rows deep). None for an unknown id. While the spans are read,
+        those not read yet before it are counted by bucket (asked of the source once)."""
+        span = self.loaded.get(span_id)
         if span is None:
             return None
-        by_start, spans = self._by_start, self.spans
+        self._load(span.start, span.start + 1)  # its bucket (a long span's may not be read)
+        unread = 0 if self.complete else self._unread_before(span.start // self.BUCKET)
+        by_start, spans = self._by_start, self.loaded
         first = bisect_left(by_start, (span.start, ""))
         ties = [spans[i] for _, i in by_start[first:bisect_left(by_start, (span.start + 1, ""))]]
         ties += [spans[i] for i in self._long if spans[i].start == span.start]
         key = (span.end, span.id)
-        return (first + sum(1 for i in self._long if spans[i].start < span.start)
+        return (unread + first + sum(1 for i in self._long if spans[i].start < span.start)
                 + sum(1 for t in ties if (t.end, t.id) < key))
+
+    def _unread_before(self, bucket: int) -> int:
+        """How many short spans not read yet start before this bucket."""
+        if self._starts is None:
+            found = self._source.starts(self.BUCKET, self.LONG)
+            self._starts = [found.get(b, 0) for b in range(len(self._buckets))]
+        counts = self._starts[:bucket]
+        return sum(counts) - sum(compress(counts, self._buckets[:bucket]))
 
     def _cut_chunks_of(self, span: Span) -> list[int]:
         """Cut the chunks of the span's blocks (before it changes there); returns its blocks."""
@@ -151,7 +319,8 @@ class SpanIndex:
         last = min(first + self.CHUNK_BLOCKS, len(self.block_starts)) - 1
         low = self.block_starts[first]
         high = self.block_starts[last + 1] if last + 1 < len(self.block_starts) else len(self.text) + 1
-        by_start, spans = self._by_start, self.spans
+        self._load(low - self.LONG, high)  # every span that may touch these blocks: none comes later
+        by_start, spans = self._by_start, self.loaded
         ids = [span_id for _, span_id in by_start[bisect_left(by_start, (low - self.LONG,)):
                                                   bisect_left(by_start, (high,))]]
         ids += [span_id for span_id in self._long if spans[span_id].start < high]
@@ -212,7 +381,7 @@ class SpanIndex:
         lanes: dict[str, int] = {}
         ends: list[int] = []  # per lane, where its last piece ends
         for start, end, span_id in self.block_pieces(block):
-            if not shown(self.spans[span_id]):
+            if not shown(self.loaded[span_id]):
                 continue
             for lane, lane_end in enumerate(ends):
                 if lane_end <= start:
@@ -233,9 +402,13 @@ class SpanIndex:
         """Spans covering code point ``offset``, shortest (innermost) first."""
         block = self.block_of(offset)
         local = self.offsets.to_qt(offset) - self._block_starts_qt[block]
-        hits = [self.spans[i] for s, e, i in self.block_pieces(block) if s <= local < e]
+        hits = [self.loaded[i] for s, e, i in self.block_pieces(block) if s <= local < e]
         return sorted(hits, key=lambda sp: (sp.end - sp.start, sp.start, sp.id))
 
     def qt_range(self, span: Span) -> tuple[int, int]:
         """The span's document positions in Qt units."""
         return self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+
+
+def _span(row: Span | tuple) -> Span:
+    return row if isinstance(row, Span) else Span(*row)

@@ -38,14 +38,19 @@ def reopen(window):
     window.view.viewport().repaint()
 
 
-def _pixel(view, offset):
-    """The colour painted in the middle of the character at ``offset`` (code points), near its top."""
+def point_at(view, offset) -> QPoint:
+    """The middle of the character at ``offset`` (code points), near its top, in the viewport."""
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.index.offsets.to_qt(offset))
     left = view.cursorRect(cursor)
     cursor.setPosition(view.index.offsets.to_qt(offset + 1))
     right = view.cursorRect(cursor)
-    return view.viewport().grab().toImage().pixelColor(QPoint((left.x() + right.x()) // 2, left.top() + 3))
+    return QPoint((left.x() + right.x()) // 2, left.top() + 3)
+
+
+def _pixel(view, offset):
+    """The colour painted there."""
+    return view.viewport().grab().toImage().pixelColor(point_at(view, offset))
 
 
 def test_opening_cuts_the_index_for_the_screen_only_and_formats_no_text(window):

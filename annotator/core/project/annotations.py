@@ -127,6 +127,17 @@ class AnnotationsMixin:
             return _raw(s)('SELECT id, start, "end", category_id, annotator_id FROM annotations WHERE document_id = ?'
                            f'{mine} ORDER BY start, "end", id', (document_id, *params))
 
+    def annotation_spans_window(self, document_id: str, low: int, high: int, annotator_id: str | None = None,
+                                longer_than: int | None = None) -> list[tuple[str, int, int, str, str]]:
+        """``annotation_spans`` of those starting in ``[low, high)`` only (given ``longer_than``, only
+        those longer), by start and end only (the index's order: no sort): a long document's part."""
+        mine, params = _only(annotator_id, "annotator_id")
+        longer, length = ("", ()) if longer_than is None else (' AND "end" - start > ?', (longer_than,))
+        with self._tx() as s:
+            return _raw(s)('SELECT id, start, "end", category_id, annotator_id FROM annotations WHERE document_id = ?'
+                           f' AND start >= ? AND start < ?{mine}{longer} ORDER BY start, "end"',
+                           (document_id, low, high, *params, *length))
+
     def annotation_rows(self, document_id: str | None = None, quote_limit: int = 200,
                         ids: Iterable[str] | None = None, annotator_id: str | None = None) -> list[AnnotationRow]:
         """Annotations of one document (or of all, in document order; or those with the given

@@ -51,6 +51,7 @@ from annotator.core.project.documents import (
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
 from annotator.core.project.gold import GoldMixin, insert_decisions
 from annotator.core.project.ownership import LEAD, check_lead
+from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
 from annotator.core.storage import backups, db, document_search, migrations
 from annotator.core.storage.tables import (
@@ -94,7 +95,8 @@ class Counts:
     annotations: int
 
 
-class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMixin, StatusesMixin, GoldMixin):
+class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMixin, StatusesMixin, GoldMixin,
+              SpanReadsMixin):
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 

@@ -41,9 +41,12 @@ class StatusBarController:
             f"{documents} document{'s' if documents != 1 else ''} · "
             f"{window.panels.shown_count(annotations)} · {window.project.path}")
         if window.document is not None and view.index is not None:
-            total = len(view.index.spans)
+            index = view.index
+            total = index.count
             hidden = view.hidden_categories or view.hidden_annotators
-            shown = sum(1 for s in view.index.spans.values() if view.is_shown(s)) if hidden else total
+            # Those shown are counted once a long document is read (spansLoaded updates this).
+            shown = (sum(1 for s in index.loaded.values() if view.is_shown(s)) if index.complete else "…") \
+                if hidden else total
             text = f"{total} annotation{'s' if total != 1 else ''} in this document"
             self.count_label.setText(text if shown == total else f"{text} ({shown} shown)")
         else:

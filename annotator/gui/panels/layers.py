@@ -60,10 +60,11 @@ class LayersPanel(QWidget):
                 if item.checkState(0) != Qt.CheckState.Checked
                 or (self.only_mine.isChecked() and item.data(0, _ID) != self.me)}
 
-    def set_layers(self, categories, annotators, category_counts: dict[str, int],
-                   annotator_counts: dict[str, int], me: str | None) -> None:
+    def set_layers(self, categories, annotators, category_counts: dict[str, int] | None,
+                   annotator_counts: dict[str, int] | None, me: str | None) -> None:
         """``categories``: (id, name, colour) in schema order; ``annotators``: (id, name). Counts are
-        the current document's. A layer keeps its shown/hidden state across refreshes."""
+        the current document's (None while a long one is still being read: shown as "…"). A layer
+        keeps its shown/hidden state across refreshes."""
         shape = (tuple(categories), tuple(annotators), me)
         if shape == self._shape:  # the same layers (after an edit): only their counts change
             return self._set_counts(categories, annotators, category_counts, annotator_counts)
@@ -76,12 +77,12 @@ class LayersPanel(QWidget):
             for root in (self.categories_root, self.gold_root, self.annotators_root):
                 root.takeChildren()
             for cat_id, name, colour in categories:
-                item = self._add(self.categories_root, cat_id, f"{name} ({category_counts.get(cat_id, 0)})",
+                item = self._add(self.categories_root, cat_id, f"{name} ({_count(category_counts, cat_id)})",
                                  cat_id not in hidden_c)
                 item.setIcon(0, swatch(colour))
             for ann_id, name in annotators:
                 if gold_layer.is_gold(ann_id):
-                    self._add_gold(name, annotator_counts.get(ann_id, 0), ann_id not in hidden_a)
+                    self._add_gold(name, _count(annotator_counts, ann_id), ann_id not in hidden_a)
                     continue
                 self._add(self.annotators_root, ann_id, self._coder_label(ann_id, name, annotator_counts),
                           ann_id not in hidden_a)
@@ -91,21 +92,21 @@ class LayersPanel(QWidget):
         finally:
             self._filling = False
 
-    def _coder_label(self, ann_id: str, name: str, counts: dict[str, int]) -> str:
-        return f"{name}{' (you)' if ann_id == self.me else ''} ({counts.get(ann_id, 0)})"
+    def _coder_label(self, ann_id: str, name: str, counts: dict[str, int] | None) -> str:
+        return f"{name}{' (you)' if ann_id == self.me else ''} ({_count(counts, ann_id)})"
 
-    def _set_counts(self, categories, annotators, category_counts: dict[str, int],
-                    annotator_counts: dict[str, int]) -> None:
+    def _set_counts(self, categories, annotators, category_counts: dict[str, int] | None,
+                    annotator_counts: dict[str, int] | None) -> None:
         """The counts shown beside the layers set_layers made last (the same, in the same order)."""
         self._filling = True
         try:
             for item, (cat_id, name, _) in zip(self._children(self.categories_root), categories):
-                item.setText(0, f"{name} ({category_counts.get(cat_id, 0)})")
+                item.setText(0, f"{name} ({_count(category_counts, cat_id)})")
             coders = iter(self._children(self.annotators_root))
             for ann_id, name in annotators:
                 if gold_layer.is_gold(ann_id):
                     name = name.removeprefix(gold_layer.MARK).strip()
-                    self.gold_root.child(0).setText(0, f"{name} ({annotator_counts.get(ann_id, 0)})")
+                    self.gold_root.child(0).setText(0, f"{name} ({_count(annotator_counts, ann_id)})")
                 else:
                     next(coders).setText(0, self._coder_label(ann_id, name, annotator_counts))
         finally:
@@ -146,7 +147,7 @@ class LayersPanel(QWidget):
         item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
         return item
 
-    def _add_gold(self, name: str, count: int, shown: bool) -> None:
+    def _add_gold(self, name: str, count: int | str, shown: bool) -> None:
         name = name.removeprefix(gold_layer.MARK).strip()  # the star is its icon here
         item = self._add(self.gold_root, gold_layer.GOLD_ID, f"{name} ({count})", shown)
         item.setIcon(0, gold_layer.star_icon())
@@ -174,3 +175,7 @@ class LayersPanel(QWidget):
             item.setDisabled(on and item.data(0, _ID) != self.me)
         if emit:
             self.changed.emit()
+
+
+def _count(counts: dict[str, int] | None, key: str) -> int | str:
+    return "…" if counts is None else counts.get(key, 0)

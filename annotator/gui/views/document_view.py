@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
-from annotator.gui.spans import Span, SpanIndex
+from annotator.gui.spans import Span, SpanIndex, SpanSource
 from annotator.gui.views.edges import EdgeDragMixin
 from annotator.gui.views.fills import paint_fills
 from annotator.gui.views.layout_pacer import LayoutPacer
@@ -37,12 +37,14 @@ from annotator.gui.views.stripes import paint_layers
 LINE_HEIGHT = 175  # per cent of the font's line: room under each line for the layer stripes
 MARGIN = 28
 CUT_SLICE_SECONDS = 0.004  # at most about this long per turn of the event loop
+EDIT_PAUSE_MS = 50  # after an edit, the idle cutting (and reading) waits this long: the coder's next key first
 
 
 class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
     annotationSelected = Signal(str)  # the selected annotation's id, "" for none
     edgeDragged = Signal(str, int, int)  # annotation id, new start, new end (dragging an edge)
     positionChanged = Signal()  # cursor or selection moved
+    spansLoaded = Signal()  # every span of a document read part by part is loaded (its counts are known)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -66,7 +68,8 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.edge_rule: Callable[[str, int, int], tuple[int, int]] | None = None  # (edge, start, end) of a drag → span
         self.can_edit: Callable[[str], bool] | None = None  # annotation id → may its edges be dragged?
         self.fill_colours: dict[tuple[str, ...], QColor] = {}  # blended fills, by their colours
-        self._idle_index = QTimer(self)  # cuts the rest of the span index in idle time
+        self._reading = False  # the spans of the document shown are still being read (spans.py)
+        self._idle_index = QTimer(self)  # cuts the rest of the span index in idle time (reading its spans)
         self._idle_index.setInterval(0)
         self._idle_index.timeout.connect(self._cut_some)
         self.layout_pacer = LayoutPacer(self)  # lays a long text out in idle time, in short slices
@@ -81,8 +84,9 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
 
     # -- content -------------------------------------------------------------------------------
 
-    def show_text(self, text: str, spans: Iterable[Span | tuple] = ()) -> None:
-        """Show a document's text with its spans (replacing whatever was shown)."""
+    def show_text(self, text: str, spans: Iterable[Span | tuple] = (), source: SpanSource | None = None) -> None:
+        """Show a document's text with its spans, or with the ``source`` they are read from as
+        the text is painted (and in idle time), replacing whatever was shown."""
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDefaultFont(self.font())
@@ -93,7 +97,8 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         block_format.setBottomMargin(4)
         cursor.setBlockFormat(block_format)
         cursor.insertText(text)
-        self.index = SpanIndex(text, spans)
+        self.index = SpanIndex(text, spans, source)
+        self._reading = not self.index.complete  # spansLoaded once it is
         self.selected_id = None
         self.marked = []
         self._cycle_at = self._scroll_when_shown = None
@@ -118,11 +123,13 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         if self.index is not None:
             self.index.add(span)
             self.viewport().update()  # the fills are painted from the index: nothing to format
+            self._pause_cutting()
 
     def remove_span(self, span_id: str) -> None:
         if self.index is not None:
             self.index.remove(span_id)
             self.viewport().update()
+            self._pause_cutting()
             if self.selected_id == span_id:
                 self.select_annotation(None)
 
@@ -139,10 +146,18 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.fill_colours.clear()
         self.viewport().update()
 
+    def _pause_cutting(self) -> None:
+        if self._idle_index.isActive():
+            self._idle_index.start(EDIT_PAUSE_MS)  # once: the next slice puts the interval back to 0
+
     def _cut_some(self) -> None:
         """One idle slice of cutting the span index (views/fills.py paints from it)."""
+        self._idle_index.setInterval(0)
         if self.index is None or not self.index.cut_some(CUT_SLICE_SECONDS):
             self._idle_index.stop()
+            if self.index is not None and self.index.complete and self._reading:
+                self._reading = False
+                self.spansLoaded.emit()
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -382,14 +397,14 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
     # -- painting ------------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:
-        if self.index is not None and self.index.spans:
+        if self.index is not None and self.index.count:
             painter = QPainter(self.viewport())
             try:
                 paint_fills(self, painter, event.rect())
             finally:
                 painter.end()
         super().paintEvent(event)
-        if self.index is None or not (self.index.spans or self.find_matches or self.marked):
+        if self.index is None or not (self.index.count or self.find_matches or self.marked):
             return
         painter = QPainter(self.viewport())
         try:

@@ -20,7 +20,7 @@ def block_fills(view, number: int) -> list[tuple[int, int, QColor]]:
     index = view.index
     if index is None:
         return []
-    runs = fill_runs(index.block_pieces(number), index.spans, view.is_shown, view.colour_names)
+    runs = fill_runs(index.block_pieces(number), index.loaded, view.is_shown, view.colour_names)
     cache = view.fill_colours
     out = []
     for start, end, key in runs:

@@ -73,7 +73,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         if index is None:
             return
         pieces = index.block_pieces(self.currentBlock().blockNumber())
-        for start, end, key in fill_runs(pieces, index.spans, view.is_shown, view.colour_names):
+        for start, end, key in fill_runs(pieces, index.loaded, view.is_shown, view.colour_names):
             self.setFormat(start, end - start, self._format(key))
 
     def _format(self, key: tuple[str, ...]) -> QTextCharFormat:

@@ -49,7 +49,7 @@ def _paint_block(view, painter: QPainter, block, number: int, rect: QRectF) -> N
         lane = lanes.get(span_id)
         if lane is None:
             continue
-        span = index.spans[span_id]
+        span = index.loaded[span_id]
         colour = view.colour_of(span)
         stripe = QColor(colour).darker(115)
         for line in lines:
