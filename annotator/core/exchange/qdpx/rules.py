@@ -1,0 +1,107 @@
+"""Which position rule a source's selections follow (docs/refi-qda.md, "Positions").
+
+Decided per source, since a package may hold sources of several origins (and a source without
+line ends or astral characters reads the same under every rule). The rules are tried in the order
+of preference: the rule of the file's ``origin`` (NVivo, MAXQDA), then the standard's, then every
+other candidate of ``positions.candidate_rules``. A rule fits when every selection of the source
+starts and ends on a character boundary inside the text, start before end. The first rule that
+fits is taken; when another that fits gives different offsets, the choice is reported. When none
+fits, the rule under which the most selections fit is taken (the earlier on a tie) and the
+selections it cannot place are refused one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from annotator.core.exchange.qdpx.positions import (
+    MAXQDA,
+    NVIVO,
+    STANDARD,
+    PositionRule,
+    UnitMap,
+    candidate_rules,
+)
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_LINE_END = re.compile("[\r\n\u2029]")
+
+
+def origin_rule(origin: str) -> PositionRule | None:
+    """The rule the tool named in a project's ``origin`` attribute is known to write, if any."""
+    lowered = origin.casefold()
+    if "nvivo" in lowered:
+        return NVIVO
+    if "maxqda" in lowered:
+        return MAXQDA
+    return None
+
+
+def describe(rule: PositionRule) -> str:
+    """The rule in words, with the tool it belongs to."""
+    who = {STANDARD: "the standard", NVIVO: "as NVivo counts", MAXQDA: "as MAXQDA counts"}.get(rule)
+    return rule.describe() + (f" ({who})" if who else "")
+
+
+@dataclass
+class Choice:
+    """The rule taken for one source, the offsets of its selections under it (None: cannot be
+    placed, with the reason) and a note when another rule fitted with other offsets."""
+
+    rule: PositionRule
+    offsets: list[tuple[int, int] | None]
+    reasons: list[str]
+    note: str = ""
+
+
+def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule | None) -> Choice:
+    """The rule for one source's raw text (BOM and CR LF as in its file) and its selections'
+    ``(start, end)``; see the module docstring."""
+    order = ([origin] if origin else []) + [rule for rule in candidate_rules() if rule != origin]
+    features = ("\r\n" in raw, raw.startswith("\ufeff"), bool(_ASTRAL.search(raw)), bool(_LINE_END.search(raw)))
+    tried: dict[PositionRule, tuple[PositionRule, list[tuple[int, int] | None]]] = {}
+    for rule in order:
+        same = _effective(rule, *features)
+        if same not in tried:
+            tried[same] = (rule, _place(UnitMap(raw, rule), positions))
+    results = list(tried.values())
+    fitting = [(rule, offsets) for rule, offsets in results if None not in offsets]
+    if fitting:
+        rule, offsets = fitting[0]
+        others = [other for other, placed in fitting[1:] if placed != offsets]
+        note = (f"the positions also fit {describe(others[0])}"
+                + (f" and {len(others) - 1} other rule(s)" if len(others) > 1 else "")
+                + f", which give other offsets; {describe(rule)} was taken, as preferred") if others else ""
+        return Choice(rule, offsets, [""] * len(offsets), note)
+    rule, offsets = max(results, key=lambda item: sum(o is not None for o in item[1]))  # the first of the best
+    umap = UnitMap(raw, rule)
+    reasons = ["" if placed else _why(umap, start, end) for placed, (start, end) in zip(offsets, positions)]
+    return Choice(rule, offsets, reasons)
+
+
+def _effective(rule: PositionRule, crlf: bool, bom: bool, astral: bool, line_end: bool) -> PositionRule:
+    """The simplest rule that counts this text as ``rule`` does (parts the text never meets dropped)."""
+    return PositionRule(rule.unit if astral else "code points", rule.crlf if crlf else 1,
+                        rule.line_extra if line_end else 0, rule.bom and bom)
+
+
+def _place(umap: UnitMap, positions: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    out: list[tuple[int, int] | None] = []
+    for start, end in positions:
+        a, b = umap.to_offset(start), umap.to_offset(end)
+        out.append((a, b) if a is not None and b is not None and a < b else None)
+    return out
+
+
+def _why(umap: UnitMap, start: int, end: int) -> str:
+    """Why a selection cannot be placed under the map's rule, for the refusal."""
+    if start >= end:
+        return f"it ends ({end}) where or before it starts ({start})"
+    for name, value in (("start", start), ("end", end)):
+        if not umap.lead <= value <= umap.units:
+            return f"its {name} {value} falls outside the text ({umap.units} positions under {describe(umap.rule)})"
+    for name, value in (("start", start), ("end", end)):
+        if umap.to_offset(value) is None:
+            return f"its {name} {value} splits a character under {describe(umap.rule)}"
+    return f"its positions {start}–{end} are empty once converted under {describe(umap.rule)}"
