@@ -110,14 +110,14 @@ def qde(vendor: str, origin: str, users: dict[str, str], book: ET.Element, sourc
             end = start + len(sel.quote)
             positions = sel.positions or (count(src.text, start, vendor), count(src.text, end, vendor))
             sel_guid = guid(f"{vendor}-{index}-sel-{n}")
+            user = {"creatingUser": sel.user or first_user} if sel.user or first_user else {}
             node = ET.SubElement(element, f"{{{NS}}}PlainTextSelection", {
                 "guid": sel_guid, "startPosition": str(positions[0]), "endPosition": str(positions[1]),
-                "creatingUser": sel.user or first_user, "creationDateTime": "2024-05-01T10:00:00Z"})
+                **user, "creationDateTime": "2024-05-01T10:00:00Z"})
             if sel.description:
                 ET.SubElement(node, f"{{{NS}}}Description").text = sel.description
             for k in range(sel.codings):
-                coding = ET.SubElement(node, f"{{{NS}}}Coding", {"guid": guid(f"{sel_guid}-coding-{k}"),
-                                                                 "creatingUser": sel.user or first_user})
+                coding = ET.SubElement(node, f"{{{NS}}}Coding", {"guid": guid(f"{sel_guid}-coding-{k}"), **user})
                 ET.SubElement(coding, f"{{{NS}}}CodeRef", {"targetGUID": sel.code})
             if sel.note is not None:
                 note_guid = guid(f"{sel_guid}-note")

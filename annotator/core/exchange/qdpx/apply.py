@@ -69,7 +69,8 @@ class QdpxImportReport:
     def lines(self) -> list[str]:
         """The summary as text, one line each."""
         schema = self.schema
-        skipped = ", ".join(f"{n} {kind} source(s)" for kind, n in sorted(self.skipped.items())) or "none"
+        kinds = sorted(self.skipped, key=str.casefold)
+        skipped = ", ".join(f"{self.skipped[kind]} {kind} source(s)" for kind in kinds) or "none"
         return [
             f"read {self.file}: the REFI-QDA project {quoted(self.project)}"
             + (f" written by {self.origin}" if self.origin else ""),

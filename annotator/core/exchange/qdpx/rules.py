@@ -1,14 +1,13 @@
 """Which position rule a source's selections follow (docs/refi-qda.md, "Positions").
 
-Decided per source, since a package may hold sources of several origins (and a source without
-line ends or astral characters reads the same under every rule). The rules are tried in the order
-of preference: the rule of the file's ``origin`` (NVivo, MAXQDA), then the standard's, then every
-other candidate of ``positions.candidate_rules``. A rule fits when every selection of the source
-starts and ends on a character boundary inside the text, start before end. The first rule that
-fits is taken; when another that fits gives different offsets, the choice is reported. When none
-fits, the rule under which the most selections fit is taken (the earlier on a tie) and the
-selections it cannot place are refused one by one.
-"""
+Decided per source, since a package may hold sources of several origins (and a source without line
+ends or astral characters reads the same under every rule). The rules are tried in the order of
+preference: the rule of the file's ``origin`` (NVivo, MAXQDA), then the standard's, then NVivo's
+and MAXQDA's, then every other candidate of ``positions.candidate_rules``. A rule fits when every
+selection of the source starts and ends on a character boundary inside the text, start before end.
+The first rule that fits is taken; when another that fits gives different offsets, the choice is
+reported. When none fits, the origin's rule is taken, or without one the rule under which the most
+selections fit (the earlier on a tie), and the selections it cannot place are refused one by one."""
 
 from __future__ import annotations
 
@@ -58,7 +57,8 @@ class Choice:
 def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule | None) -> Choice:
     """The rule for one source's raw text (BOM and CR LF as in its file) and its selections'
     ``(start, end)``; see the module docstring."""
-    order = ([origin] if origin else []) + [rule for rule in candidate_rules() if rule != origin]
+    known = [origin, STANDARD, NVIVO, MAXQDA] if origin else [STANDARD, NVIVO, MAXQDA]
+    order = list(dict.fromkeys(known + candidate_rules()))
     features = ("\r\n" in raw, raw.startswith("\ufeff"), bool(_ASTRAL.search(raw)), bool(_LINE_END.search(raw)))
     tried: dict[PositionRule, tuple[PositionRule, list[tuple[int, int] | None]]] = {}
     for rule in order:
@@ -74,7 +74,10 @@ def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule
                 + (f" and {len(others) - 1} other rule(s)" if len(others) > 1 else "")
                 + f", which give other offsets; {describe(rule)} was taken, as preferred") if others else ""
         return Choice(rule, offsets, [""] * len(offsets), note)
-    rule, offsets = max(results, key=lambda item: sum(o is not None for o in item[1]))  # the first of the best
+    if origin is not None:
+        rule, offsets = results[0]
+    else:  # the first of those that place the most
+        rule, offsets = max(results, key=lambda item: sum(o is not None for o in item[1]))
     umap = UnitMap(raw, rule)
     reasons = ["" if placed else _why(umap, start, end) for placed, (start, end) in zip(offsets, positions)]
     return Choice(rule, offsets, reasons)
