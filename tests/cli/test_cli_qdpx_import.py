@@ -25,7 +25,7 @@ def test_import_of_an_nvivo_package_reports_each_count_and_the_rule(run, tmp_pat
     package = vendor_package(tmp_path, "nvivo", skipped={"PDFSource": 1, "AudioSource": 2})
     code, out, err = run("import", project, package)
     assert (code, err) == (0, "")
-    for line in (f"read {package}: the REFI-QDA project 'nvivo study' written by NVivo 12.6",
+    for line in (f"read {package.name}: the REFI-QDA project 'nvivo study' written by NVivo 12.6",
                  "documents: 1 imported, 0 already in the project",
                  "codes: 2 added, 0 updated, 0 unchanged",
                  "coders: 2 added, 0 matched",

@@ -72,7 +72,7 @@ class QdpxImportReport:
         kinds = sorted(self.skipped, key=str.casefold)
         skipped = ", ".join(f"{self.skipped[kind]} {kind} source(s)" for kind in kinds) or "none"
         return [
-            f"read {self.file}: the REFI-QDA project {quoted(self.project)}"
+            f"read {self.file.name}: the REFI-QDA project {quoted(self.project)}"
             + (f" written by {self.origin}" if self.origin else ""),
             f"documents: {self.documents_added} imported, {self.documents_matched} already in the project",
             f"codes: {len(schema.added)} added, {len(schema.updated)} updated, {len(schema.unchanged)} unchanged"
