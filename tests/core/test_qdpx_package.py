@@ -15,7 +15,18 @@ from annotator.core.exchange.qdpx.apply import import_qdpx
 from annotator.core.exchange.qdpx.package import open_package
 from annotator.core.schema.templates import create_project
 from annotator.core.storage.backups import list_backups
-from tests.core.qdpx_fixtures import ALICE, CLAIM, TEXT, Sel, Src, codebook, qde, vendor_package, write_qdpx
+from tests.core.qdpx_fixtures import (
+    ALICE,
+    CLAIM,
+    TEXT,
+    Sel,
+    Src,
+    codebook,
+    guid,
+    qde,
+    vendor_package,
+    write_qdpx,
+)
 
 
 @pytest.fixture
@@ -159,7 +170,7 @@ def test_positions_that_are_not_integers_are_refused(empty, tmp_path, dump, valu
     raw, members = good_qde()
     raw = raw.replace(b'startPosition="', f'startPosition="{value}" x="'.encode(), 1)
     message = refused(empty, write_qdpx(tmp_path / "study.qdpx", raw, members), dump)
-    assert f"startPosition {value!r} is not a whole number" in message
+    assert f"<PlainTextSelection> {guid('qualcoder-0-sel-0')}: startPosition {value!r} is not a whole number" in message
 
 
 def test_a_root_other_than_project_is_refused(empty, tmp_path, dump):

@@ -60,20 +60,25 @@ def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule
     known = [origin, STANDARD, NVIVO, MAXQDA] if origin else [STANDARD, NVIVO, MAXQDA]
     order = list(dict.fromkeys(known + candidate_rules()))
     features = ("\r\n" in raw, raw.startswith("\ufeff"), bool(_ASTRAL.search(raw)), bool(_LINE_END.search(raw)))
-    tried: dict[PositionRule, tuple[PositionRule, list[tuple[int, int] | None]]] = {}
+    tried: dict[PositionRule, PositionRule] = {}  # the simplest form of each rule tried -> that rule
+    chosen: tuple[PositionRule, list[tuple[int, int]]] | None = None
     for rule in order:
         same = _effective(rule, *features)
-        if same not in tried:
-            tried[same] = (rule, _place(UnitMap(raw, rule), positions))
-    results = list(tried.values())
-    fitting = [(rule, offsets) for rule, offsets in results if None not in offsets]
-    if fitting:
-        rule, offsets = fitting[0]
-        others = [other for other, placed in fitting[1:] if placed != offsets]
-        note = (f"the positions also fit {describe(others[0])}"
-                + (f" and {len(others) - 1} other rule(s)" if len(others) > 1 else "")
-                + f", which give other offsets; {describe(rule)} was taken, as preferred") if others else ""
-        return Choice(rule, offsets, [""] * len(offsets), note)
+        if same in tried:
+            continue  # counts this text as a rule already tried does
+        tried[same] = rule
+        offsets = _place(UnitMap(raw, rule), positions, stop=True)
+        if offsets is None:
+            continue
+        if chosen is None:
+            chosen = rule, offsets
+        elif offsets != chosen[1]:  # another rule fits with other offsets: say so, look no further
+            note = (f"the positions also fit {describe(rule)}, which gives other offsets; {describe(chosen[0])} "
+                    "was taken, as preferred")
+            return Choice(chosen[0], chosen[1], [""] * len(positions), note)
+    if chosen is not None:
+        return Choice(chosen[0], chosen[1], [""] * len(positions))
+    results = [(rule, _place(UnitMap(raw, rule), positions)) for rule in tried.values()]
     if origin is not None:
         rule, offsets = results[0]
     else:  # the first of those that place the most
@@ -89,11 +94,19 @@ def _effective(rule: PositionRule, crlf: bool, bom: bool, astral: bool, line_end
                         rule.line_extra if line_end else 0, rule.bom and bom)
 
 
-def _place(umap: UnitMap, positions: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+def _place(umap: UnitMap, positions: list[tuple[int, int]], stop: bool = False):
+    """Each selection's offsets under the map's rule, None where it cannot be placed; with ``stop``,
+    None for the whole list at the first that cannot."""
     out: list[tuple[int, int] | None] = []
+    to_offset = umap.to_offset
     for start, end in positions:
-        a, b = umap.to_offset(start), umap.to_offset(end)
-        out.append((a, b) if a is not None and b is not None and a < b else None)
+        a, b = to_offset(start), to_offset(end)
+        if a is not None and b is not None and a < b:
+            out.append((a, b))
+        elif stop:
+            return None
+        else:
+            out.append(None)
     return out
 
 
