@@ -204,3 +204,13 @@ def test_a_coding_without_a_user_goes_to_the_projects_creator_or_a_named_coder(e
     report = import_qdpx(empty, write_qdpx(tmp_path / "study.qdpx", raw, members))
     assert [s[2] for s in spans(empty)] == ["study (REFI-QDA)"] and report.coders_added == 1
     assert BOB not in {a.id for a in empty.annotators()}
+
+
+def test_a_coding_guid_given_twice_in_the_package_imports_twice(empty, tmp_path):
+    raw, members = qde("qualcoder", "QualCoder 3.5", {ALICE: "Alice"}, codebook(CODES),
+                       [Src("One", "The first source.", [Sel("first", CLAIM)]),
+                        Src("Two", "The second source.", [Sel("second", EVIDENCE)])])
+    first, second = (guid(f"{guid(f'qualcoder-{n}-sel-0')}-coding-0") for n in (0, 1))
+    raw = raw.replace(second.encode(), first.encode())
+    report = import_qdpx(empty, write_qdpx(tmp_path / "study.qdpx", raw, members))
+    assert report.codings_imported == 2 and sorted(s[0] for s in spans(empty)) == ["first", "second"]

@@ -128,9 +128,9 @@ def _import(project: Project, path: Path, progress: Progress | None) -> QdpxImpo
         codes = {guid_key(key): value for key, value in codes.items()}
         coders = _coders(s, qde, path, report)
         texts = [text for text in texts if _has_text(text, report)]
-        rows = []
+        rows, seen = [], set()
         for text, document_id in zip(texts, _documents(s, texts, path, report)):
-            rows += _codings(text, document_id, qde, codes, coders, notes, report)
+            rows += _codings(text, document_id, qde, codes, coders, notes, report, seen)
         present = existing_ids(s, Annotation, {row["id"] for row in rows})
         fresh = [row for row in rows if row["id"] not in present]
         report.codings_present = len(rows) - len(fresh)
@@ -250,8 +250,9 @@ def _documents(s, texts: list[_Text], path: Path, report: QdpxImportReport) -> l
 
 
 def _codings(text: _Text, document_id: str, qde: QdeProject, codes: dict[str, str], coders: dict[str, str],
-             notes: dict[str, str], report: QdpxImportReport) -> list[dict]:
-    """The rows of one text source's codings, at offsets under the rule chosen for it."""
+             notes: dict[str, str], report: QdpxImportReport, seen: set[str]) -> list[dict]:
+    """The rows of one text source's codings, at offsets under the rule chosen for it (``seen``: the
+    ids the rows of the package have taken so far)."""
     source = text.source
     label = quoted(source.name or source.guid)
     choice: Choice = choose_rule(text.raw, [(sel.start, sel.end) for sel in source.selections],
@@ -261,21 +262,21 @@ def _codings(text: _Text, document_id: str, qde: QdeProject, codes: dict[str, st
     if choice.note:
         report.notes.append(f"source {label}: {choice.note}")
     rows = []
-    seen: set[str] = set()
     for selection, placed, reason in zip(source.selections, choice.offsets, choice.reasons):
         if not selection.codings:
             report.notes.append(f"{_where(label, selection)}: a selection without a code; not imported")
         for coding in selection.codings:
-            where = _where(label, selection)
             if placed is None:
-                report.refused.append(f"{where}: {reason}")
+                report.refused.append(f"{_where(label, selection)}: {reason}")
                 continue
             if coding.code not in codes:
-                report.refused.append(f"{where}: its code {coding.code or '(none)'} is not in the codebook")
+                report.refused.append(f"{_where(label, selection)}: its code {coding.code or '(none)'} is not in "
+                                      "the codebook")
                 continue
             note = _note(selection, coding, notes)
             if len(note) > LIMITS["note"]:
-                report.refused.append(f"{where}: its note is longer than {LIMITS['note']:,} characters")
+                report.refused.append(f"{_where(label, selection)}: its note is longer than {LIMITS['note']:,} "
+                                      "characters")
                 continue
             ann_id = coding.guid if _usable_id(coding.guid) and coding.guid not in seen else new_id()
             seen.add(ann_id)
@@ -296,6 +297,8 @@ def _where(label: str, selection: Selection) -> str:
 
 def _note(selection: Selection, coding, notes: dict[str, str]) -> str:
     """The selection's Description and the notes it and its coding link to, one paragraph each."""
+    if not selection.notes and not coding.notes:
+        return selection.description.strip()
     parts = [selection.description.strip()] + [normalise(notes.get(ref, "")).strip()
                                                for ref in (*selection.notes, *coding.notes)]
     return "\n\n".join(part for part in parts if part)
