@@ -92,11 +92,10 @@ def build(path: Path, count: int, per_doc: int, chars: int, seed: int) -> tuple[
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--count", type=int, default=1000, help="text sources (default 1000)")
-    parser.add_argument("--per-doc", type=int, default=100, help="codings per source (default 100)")
-    parser.add_argument("--chars", type=int, default=5000, help="characters per source (default 5000)")
-    parser.add_argument("--seed", type=int, default=1)
+    for flag, default, what in (("--runs", 3, "timed runs"), ("--count", 1000, "text sources"),
+                                ("--per-doc", 100, "codings per source"), ("--chars", 5000, "characters per source"),
+                                ("--seed", 1, "the random seed")):
+        parser.add_argument(flag, type=int, default=default, help=f"{what} (default {default})")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
 
@@ -112,13 +111,7 @@ def main() -> int:
         times, failed = [], False
         for run in range(1, args.runs + 1):
             project = tmp / f"run{run}.annotator"
-            init = workload.run_cli("init", str(project), "--empty", env=env)
-            if init.returncode:
-                print(f"annotator init failed: {init.stderr.strip()}", file=sys.stderr)
-                return 1
-            started = time.perf_counter()
-            result = workload.run_cli("import", str(project), str(package), env=env)
-            seconds = time.perf_counter() - started
+            seconds, result = workload.timed_import(project, package, env, "--empty")
             with Project.open(project) as p:
                 counts = p.counts()
             times.append(seconds)

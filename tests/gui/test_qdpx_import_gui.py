@@ -10,30 +10,19 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.schema.templates import create_project
-from tests.core.qdpx_fixtures import (
-    ALICE,
-    BOB,
-    CLAIM,
-    CODES,
-    EVIDENCE,
-    TEXT,
-    Sel,
-    Src,
-    codebook,
-    qde,
-    write_qdpx,
-)
+from tests.core import qdpx_fixtures as fx
 
 SHOTS = Path(os.environ.get("QDPX_SHOTS", "/tmp/qdpxin-shots"))
 
 
 def nvivo_package(tmp_path: Path) -> Path:
-    raw, members = qde("nvivo", "NVivo 12.6", {ALICE: "Alice", BOB: "Bob"}, codebook(CODES), [Src("Interview 1", TEXT, [
-        Sel("Second line", CLAIM, ALICE, description="said twice"),
-        Sel("emoji", EVIDENCE, BOB, note="a linked memo"),
-        Sel("the claim is here", CLAIM, ALICE, positions=(70, 5000)),
+    users = {fx.ALICE: "Alice", fx.BOB: "Bob"}
+    raw, members = fx.qde("nvivo", "NVivo 12.6", users, fx.codebook(fx.CODES), [fx.Src("Interview 1", fx.TEXT, [
+        fx.Sel("Second line", fx.CLAIM, fx.ALICE, description="said twice"),
+        fx.Sel("emoji", fx.EVIDENCE, fx.BOB, note="a linked memo"),
+        fx.Sel("the claim is here", fx.CLAIM, fx.ALICE, positions=(70, 5000)),
     ])], skipped={"PDFSource": 2, "AudioSource": 1}, folder="Sources")
-    return write_qdpx(tmp_path / "nvivo-study.qdpx", raw, members)
+    return fx.write_qdpx(tmp_path / "nvivo-study.qdpx", raw, members)
 
 
 def test_import_documents_takes_a_qdpx_and_shows_its_summary(qtbot, tmp_path, monkeypatch, show_window):

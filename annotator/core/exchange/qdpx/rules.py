@@ -14,14 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from annotator.core.exchange.qdpx.positions import (
-    MAXQDA,
-    NVIVO,
-    STANDARD,
-    PositionRule,
-    UnitMap,
-    candidate_rules,
-)
+from annotator.core.exchange.qdpx import positions
+from annotator.core.exchange.qdpx.positions import MAXQDA, NVIVO, STANDARD, PositionRule, UnitMap
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _LINE_END = re.compile("[\r\n\u2029]")
@@ -54,11 +48,11 @@ class Choice:
     note: str = ""
 
 
-def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule | None) -> Choice:
+def choose_rule(raw: str, spans: list[tuple[int, int]], origin: PositionRule | None) -> Choice:
     """The rule for one source's raw text (BOM and CR LF as in its file) and its selections'
     ``(start, end)``; see the module docstring."""
     known = [origin, STANDARD, NVIVO, MAXQDA] if origin else [STANDARD, NVIVO, MAXQDA]
-    order = list(dict.fromkeys(known + candidate_rules()))
+    order = list(dict.fromkeys(known + positions.candidate_rules()))
     features = ("\r\n" in raw, raw.startswith("\ufeff"), bool(_ASTRAL.search(raw)), bool(_LINE_END.search(raw)))
     tried: dict[PositionRule, PositionRule] = {}  # the simplest form of each rule tried -> that rule
     chosen: tuple[PositionRule, list[tuple[int, int]]] | None = None
@@ -67,7 +61,7 @@ def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule
         if same in tried:
             continue  # counts this text as a rule already tried does
         tried[same] = rule
-        offsets = _place(UnitMap(raw, rule), positions, stop=True)
+        offsets = _place(UnitMap(raw, rule), spans, stop=True)
         if offsets is None:
             continue
         if chosen is None:
@@ -75,16 +69,16 @@ def choose_rule(raw: str, positions: list[tuple[int, int]], origin: PositionRule
         elif offsets != chosen[1]:  # another rule fits with other offsets: say so, look no further
             note = (f"the positions also fit {describe(rule)}, which gives other offsets; {describe(chosen[0])} "
                     "was taken, as preferred")
-            return Choice(chosen[0], chosen[1], [""] * len(positions), note)
+            return Choice(chosen[0], chosen[1], [""] * len(spans), note)
     if chosen is not None:
-        return Choice(chosen[0], chosen[1], [""] * len(positions))
-    results = [(rule, _place(UnitMap(raw, rule), positions)) for rule in tried.values()]
+        return Choice(chosen[0], chosen[1], [""] * len(spans))
+    results = [(rule, _place(UnitMap(raw, rule), spans)) for rule in tried.values()]
     if origin is not None:
         rule, offsets = results[0]
     else:  # the first of those that place the most
         rule, offsets = max(results, key=lambda item: sum(o is not None for o in item[1]))
     umap = UnitMap(raw, rule)
-    reasons = ["" if placed else _why(umap, start, end) for placed, (start, end) in zip(offsets, positions)]
+    reasons = ["" if placed else _why(umap, start, end) for placed, (start, end) in zip(offsets, spans)]
     return Choice(rule, offsets, reasons)
 
 
