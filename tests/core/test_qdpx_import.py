@@ -214,3 +214,11 @@ def test_a_coding_guid_given_twice_in_the_package_imports_twice(empty, tmp_path)
     raw = raw.replace(second.encode(), first.encode())
     report = import_qdpx(empty, write_qdpx(tmp_path / "study.qdpx", raw, members))
     assert report.codings_imported == 2 and sorted(s[0] for s in spans(empty)) == ["first", "second"]
+
+
+def test_characters_a_project_cannot_store_are_left_out_of_names_and_notes(empty, tmp_path):
+    raw, members = qde("qualcoder", "QualCoder 3.5", {ALICE: "Al\x7fice"}, codebook(CODES),
+                       [Src("One", TEXT, [Sel("First", CLAIM, description="a\x7f note"),
+                                          Sel("Second", CLAIM, note="linked\x7f")])])
+    import_qdpx(empty, write_qdpx(tmp_path / "study.qdpx", raw, members))
+    assert [s[2:] for s in spans(empty)] == [("Alice", "a note"), ("Alice", "linked")]

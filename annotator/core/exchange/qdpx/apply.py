@@ -41,7 +41,7 @@ from annotator.core.project.coders import name_key
 from annotator.core.project.project import NewDocument, Project, insert_documents
 from annotator.core.schema.apply import SchemaImportReport, merge_categories
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME, Annotation, Annotator, Document, new_id
-from annotator.core.text import LIMITS, check_field, normalise
+from annotator.core.text import CONTROL_CHARACTERS, LIMITS, normalise
 
 Progress = Callable[[int, int, str], None]
 
@@ -201,7 +201,7 @@ def _coders(s, qde: QdeProject, path: Path, report: QdpxImportReport) -> dict[st
         users.setdefault(fallback, "" if qde.creator else f"{path.stem} (REFI-QDA)")
     out: dict[str, str] = {}
     for guid, name in users.items():
-        name = check_field(" ".join(name.split()), "a user's name", LIMITS["name"]) or f"user {guid[:8]}"
+        name = CONTROL_CHARACTERS.sub("", " ".join(name.split()))[:LIMITS["name"]] or f"user {guid[:8]}"
         if name_key(name) == name_key(GOLD_NAME):
             name += " (REFI-QDA)"
         if guid in held:
@@ -212,7 +212,8 @@ def _coders(s, qde: QdeProject, path: Path, report: QdpxImportReport) -> dict[st
             coder_id = guid if _usable_id(guid) and guid not in taken else new_id()
             taken.add(coder_id)
             s.add(Annotator(id=coder_id, name=name))
-            out[guid] = held[coder_id] = coder_id
+            out[guid] = coder_id
+            held[coder_id] = name
             by_name[name_key(name)] = coder_id
             report.coders_added += 1
             continue
@@ -298,10 +299,10 @@ def _where(label: str, selection: Selection) -> str:
 def _note(selection: Selection, coding, notes: dict[str, str]) -> str:
     """The selection's Description and the notes it and its coding link to, one paragraph each."""
     if not selection.notes and not coding.notes:
-        return selection.description.strip()
-    parts = [selection.description.strip()] + [normalise(notes.get(ref, "")).strip()
+        return CONTROL_CHARACTERS.sub("", normalise(selection.description).strip())  # XML may hold U+007F
+    parts = [normalise(selection.description).strip()] + [normalise(notes.get(ref, "")).strip()
                                                for ref in (*selection.notes, *coding.notes)]
-    return "\n\n".join(part for part in parts if part)
+    return CONTROL_CHARACTERS.sub("", "\n\n".join(part for part in parts if part))
 
 
 def _usable_id(value: str) -> bool:
