@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -110,6 +111,17 @@ def make_spans(rng: random.Random, lengths: list[int], n_categories: int, count:
 def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
     """Run `python -m annotator ARGS` in a new process with the environment `env`; output is captured."""
     return subprocess.run([sys.executable, "-m", "annotator", *args], env=env, capture_output=True, text=True)
+
+
+def timed_import(project: Path, source: Path, env: dict, *init: str) -> tuple[float, subprocess.CompletedProcess]:
+    """`annotator init PROJECT INIT...` (not timed; SystemExit when it fails), then `annotator import
+    PROJECT SOURCE` timed: (seconds, its result)."""
+    made = run_cli("init", str(project), *init, env=env)
+    if made.returncode:
+        raise SystemExit(f"annotator init failed: {made.stderr.strip()}")
+    started = time.perf_counter()
+    result = run_cli("import", str(project), str(source), env=env)
+    return time.perf_counter() - started, result
 
 
 @contextlib.contextmanager

@@ -94,14 +94,15 @@ def print_list(title: str, lines: list[str], limit: int = 20, stream=None) -> No
         print(f"  … and {len(lines) - limit} more", file=stream)
 
 
-def print_import_report(report, *lists: tuple[str, list[str]], rejected: list[str] | tuple = ()) -> None:
+def print_import_report(report, *lists: tuple[str, list[str]], rejected: list[str] | tuple = (),
+                        rejected_title: str = "rejected") -> None:
     """An import's report: its summary lines, each (title, lines) list, what was rejected (on
-    stderr) and the backup made before it."""
+    stderr, under ``rejected_title``) and the backup made before it."""
     for line in report.lines():
         print(line)
     for title, lines in lists:
         print_list(title, lines)
-    print_list("rejected", rejected, stream=sys.stderr)
+    print_list(rejected_title, rejected, stream=sys.stderr)
     print(f"backup before import: {report.backup or 'none (nothing changed)'}")
 
 

@@ -28,7 +28,8 @@ def _init_arguments(p: argparse.ArgumentParser) -> None:
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help=".txt .md .html .docx .pdf .csv .tsv .jsonl files or folders")
+                   help=".txt .md .html .docx .pdf .csv .tsv .jsonl files or folders, or REFI-QDA projects (.qdpx: "
+                        "documents, codebook, coders and codings)")
     p.add_argument("--encoding", type=encoding,
                    help="text encoding of .txt/.md/.html/.csv/.jsonl files (default: detected)")
     split = p.add_mutually_exclusive_group()
@@ -93,6 +94,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         encoding=args.encoding, split_blank_lines=args.split_on_blank_lines, split_regex=args.split_regex,
         text_field=args.text_field, title_field=args.title_field,
     )
+    packages = [path for path in args.paths if path.lower().endswith(".qdpx")]
+    if packages:  # REFI-QDA projects: each one transaction (the other paths import after them)
+        status = _import_qdpx(args.project, packages)
+        args.paths = [path for path in args.paths if path not in packages]
+        if not args.paths:
+            return status
     with Project.open(args.project) as project:
         report = import_paths(project, args.paths, options)
     for note in report.notes:
@@ -115,6 +122,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         + (f"; backup before import: {report.backup}" if report.backup else "")
     )
     return 0 if report.ok else EXIT_FAILED
+
+
+def _import_qdpx(project_path: str, packages: list[str]) -> int:
+    """``annotator import PROJECT study.qdpx``: each package's report; 1 when a coding was refused."""
+    from annotator.cli.output import print_import_report
+    from annotator.core.exchange.qdpx.apply import import_qdpx
+    from annotator.core.project.project import Project
+
+    refused = False
+    with Project.open(project_path) as project:
+        for package in packages:
+            report = import_qdpx(project, package)
+            print_import_report(report, ("notes", report.notes), rejected=report.refused,
+                                rejected_title="codings refused")
+            refused = refused or bool(report.refused)
+    return EXIT_FAILED if refused else 0
 
 
 def cmd_documents(args: argparse.Namespace) -> int:

@@ -42,6 +42,11 @@ class SchemaFileError(AnnotatorError):
     names the file, the place and the reason."""
 
 
+class QdpxError(AnnotatorError):
+    """A REFI-QDA project (.qdpx) that cannot be imported, hostile or broken: the message names
+    the file (and the member or line) and the reason; nothing was changed."""
+
+
 class BackupError(AnnotatorError):
     """A backup that could not be written or restored (a full or unwritable backups folder, a
     backup of another project); the operation that needed it did not run."""

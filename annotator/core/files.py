@@ -2,7 +2,8 @@
 through here, so that no command can overwrite a project and no reader sees half a file; and every
 file it reads whole (documents, exports, schema files, reliability data) is opened here, bounded
 (``open_bounded``, ``read_bounded``: a regular file of at most so many bytes, a FIFO refused at once);
-``parse_json`` reads the bytes of a JSON file with one-line reasons.
+``parse_json`` reads the bytes of a JSON file with one-line reasons, and ``safe_xml_parser`` with
+``parse_xml`` the bytes of an XML file (expat, refusing any DOCTYPE before it is read).
 
 The target is checked first (``check_target``): a folder, an SQLite database (an Annotator project or
 any other: the 16-byte SQLite header of an existing file is read), or a project's ``-wal``, ``-shm``
@@ -45,6 +46,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
+from xml.parsers import expat
 
 from annotator.core.errors import AnnotatorError, ReadError
 
@@ -136,6 +138,46 @@ def parse_json(raw: bytes, name: str, error: type[Exception], not_utf8: str = ""
         raise error(f"{name}: JSON nested too deeply") from None
     except ValueError as exc:  # NaN or Infinity
         raise error(f"{name}: not valid JSON: {exc}") from None
+
+
+class XmlRefusal(Exception):  # noqa: N818 (a refusal, not an error of the program)
+    """Raised by a handler of a ``safe_xml_parser`` to refuse the file; the message is the reason."""
+
+
+def safe_xml_parser(kind: str) -> expat.XMLParserType:
+    """An expat parser (namespaces split by a space, text buffered) that refuses any DOCTYPE
+    before it is read: no entity, internal or external, is ever declared or expanded (no "billion
+    laughs", no file or network access). ``kind`` names the files in the refusal ("schema files")."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+
+    def refuse(*_args):
+        raise XmlRefusal(f"the file declares a DOCTYPE or entities, which {kind} may not (refused before "
+                         "reading them)")
+
+    for handler in ("StartDoctypeDeclHandler", "EntityDeclHandler", "UnparsedEntityDeclHandler",
+                    "NotationDeclHandler", "ExternalEntityRefHandler", "SkippedEntityHandler"):
+        setattr(parser, handler, refuse)
+    return parser
+
+
+def parse_xml(parser: expat.XMLParserType, raw: bytes, name: str, error: type[Exception]) -> None:
+    """Run ``parser`` (a ``safe_xml_parser`` with its handlers set) over ``raw``; ``error`` with one
+    line starting with ``name`` when a handler refuses (``XmlRefusal``), the XML is not well-formed,
+    nested too deeply, or in an encoding Python does not know."""
+    try:
+        parser.Parse(raw, True)
+    except XmlRefusal as exc:
+        raise error(f"{name}: {exc}") from None
+    except expat.ExpatError as exc:
+        raise error(f"{name}: not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
+                    f"{expat.ErrorString(exc.code)}") from None
+    except RecursionError:
+        raise error(f"{name}: elements are nested too deeply") from None
+    except (LookupError, UnicodeError) as exc:  # an encoding declaration Python does not know
+        reason = str(exc) if len(str(exc)) <= 80 else str(exc)[:79] + "…"
+        raise error(f"{name}: cannot decode the XML ({reason})") from None
 
 
 def _mib(size: int) -> str:

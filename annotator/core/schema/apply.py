@@ -62,7 +62,7 @@ def import_schema(project: Project, path: str | Path) -> SchemaImportReport:
     summary = SchemaImportReport(file=path, source=data.get("source", ""))
     with project.transaction(backup="before-schema-import") as tx:
         try:
-            _apply(tx.session, data["categories"], summary)
+            merge_categories(tx.session, data["categories"], summary)
         except AnnotatorError as exc:
             raise SchemaFileError(f"{path}: {exc}") from exc
     summary.backup = tx.backup
@@ -71,7 +71,11 @@ def import_schema(project: Project, path: str | Path) -> SchemaImportReport:
 
 
 
-def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport) -> None:
+def merge_categories(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport,
+                     ids: dict[str, str] | None = None) -> None:
+    """Merge checked category nodes (``read_schema``'s) into the project in the open session ``s``,
+    as the module docstring says; ``ids``, when given, gets each node's id mapped to the project
+    category it became (a REFI-QDA import follows its codings' CodeRefs through it)."""
     # Everything is looked up in memory: a file of 10,000 categories must not cost 10,000 queries
     # over the whole table (the nodes were checked by _Checker already).
     local = {c.id: c for c in s.exec(select(Category)).all()}
@@ -132,6 +136,8 @@ def _apply(s: Session, nodes: list[dict[str, Any]], summary: SchemaImportReport)
                 changed[cat.id] = bool(changes)
                 matched_labels.append((label, cat.id))
             matched.add(cat.id)
+            if ids is not None and node.get("id"):
+                ids[node["id"]] = cat.id
             walk(node.get("children", []), cat.id, f"{label} / ")
 
     walk(nodes, None, "")

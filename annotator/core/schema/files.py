@@ -14,11 +14,19 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.parsers import expat
 
 from annotator import __version__
 from annotator.core.errors import ReadError, SchemaFileError, ValidationError, quoted
-from annotator.core.files import MissingFileError, open_bounded, open_output, parse_json, read_bounded
+from annotator.core.files import (
+    MissingFileError,
+    XmlRefusal,
+    open_bounded,
+    open_output,
+    parse_json,
+    parse_xml,
+    read_bounded,
+    safe_xml_parser,
+)
 from annotator.core.schema import rules as schema
 from annotator.core.storage.tables import Category
 
@@ -325,31 +333,12 @@ class _Checker:
             seen.add(node["name"].casefold())
 
 
-class _RefusedError(Exception):
-    pass
-
-
 def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
-    """Check the bytes of a REFI-QDA codebook; see ``read_schema``.
-
-    Parsed with expat, refusing any DOCTYPE before it is read (so no entity, internal or
-    external, is ever declared or expanded: no "billion laughs", no file or network access)."""
+    """Check the bytes of a REFI-QDA codebook; see ``read_schema``. Parsed with
+    ``core.files.safe_xml_parser``, which refuses any DOCTYPE before it is read."""
     if not raw.strip():
         raise SchemaFileError(f"{name}: the file is empty")
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.buffer_text = True
-
-    def refuse(*_args):
-        raise _RefusedError("the file declares a DOCTYPE or entities, which schema files may not "
-                       "(refused before reading them)")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.NotationDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.SkippedEntityHandler = refuse
+    parser = safe_xml_parser("schema files")
 
     root: dict[str, Any] = {"children": [], "project": None}
     stack: list[tuple[str, dict[str, Any] | None]] = []  # (local element name, the code it opens)
@@ -365,16 +354,16 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if len(stack) > 2 * MAX_DEPTH + 8:
-            raise _RefusedError(f"elements are nested too deeply (line {parser.CurrentLineNumber})")
+            raise XmlRefusal(f"elements are nested too deeply (line {parser.CurrentLineNumber})")
         element = local_name(tag)
         parent = stack[-1][0] if stack else None
         if parent is None:
             namespace, _, local = tag.rpartition(" ")
             if local not in ("CodeBook", "Project"):
-                raise _RefusedError(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook> "
+                raise XmlRefusal(f"not a REFI-QDA codebook: the root element is <{local}>, not <CodeBook> "
                                     "(or a project's <Project>)")
             if element != local:
-                raise _RefusedError(f"not a REFI-QDA codebook: <{local}> is in the namespace {namespace!r}, "
+                raise XmlRefusal(f"not a REFI-QDA codebook: <{local}> is in the namespace {namespace!r}, "
                                     f"not {QDC_NAMESPACE!r}")
             if local == "Project":
                 root["project"] = attrs.get("name", "")
@@ -390,9 +379,9 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
         elif element == "Code" and parent in ("Codes", "Code"):
             count[0] += 1
             if count[0] > MAX_CATEGORIES:
-                raise _RefusedError(f"more than {MAX_CATEGORIES:,} codes; not a schema Annotator accepts")
+                raise XmlRefusal(f"more than {MAX_CATEGORIES:,} codes; not a schema Annotator accepts")
             if len(codes_open) >= MAX_DEPTH:
-                raise _RefusedError(
+                raise XmlRefusal(
                     f"codes are nested more than {MAX_DEPTH} levels deep (line {parser.CurrentLineNumber})")
             code = {"line": parser.CurrentLineNumber, "attrs": dict(attrs), "children": []}
             (codes_open[-1] if codes_open else root)["children"].append(code)
@@ -417,18 +406,7 @@ def parse_qdc(raw: bytes, name: str) -> dict[str, Any]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = data
-    try:
-        parser.Parse(raw, True)
-    except _RefusedError as exc:
-        raise SchemaFileError(f"{name}: {exc}") from None
-    except expat.ExpatError as exc:
-        raise SchemaFileError(f"{name}: not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
-                              f"{expat.ErrorString(exc.code)}") from None
-    except RecursionError:
-        raise SchemaFileError(f"{name}: elements are nested too deeply") from None
-    except (LookupError, UnicodeError) as exc:  # an encoding declaration Python does not know
-        reason = str(exc) if len(str(exc)) <= 80 else str(exc)[:79] + "…"
-        raise SchemaFileError(f"{name}: cannot decode the XML ({reason})") from None
+    parse_xml(parser, raw, name, SchemaFileError)
 
     state = _Checker(name)
 

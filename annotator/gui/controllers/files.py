@@ -45,6 +45,18 @@ PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 CHECKPOINT_IDLE_MS = 2000  # after the last edit, the WAL is checkpointed into the project file
 
 
+def _report_text(lines: list[str], lists) -> str:
+    """An import's summary lines, then each (title, items) list that is not empty, ten items each."""
+    lines = list(lines)
+    for title, items in lists:
+        if items:
+            lines.append(f"\n{title}:")
+            lines += [f"• {item}" for item in items[:10]]
+            if len(items) > 10:
+                lines.append(f"… and {len(items) - 10} more")
+    return "\n".join(lines)
+
+
 class FilesController:
     """Uses the window's ``set_project``, ``remember_document``, ``details`` (a note being typed
     is committed first), ``refresh_layers`` and ``update_status``; fills ``recent_menu``."""
@@ -155,11 +167,34 @@ class FilesController:
     # -- importing and exporting ---------------------------------------------------------------
 
     def import_documents(self) -> None:
-        kinds = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
+        kinds = " ".join(f"*{ext}" for ext in (*SUPPORTED_EXTENSIONS, ".qdpx"))
         files, _ = QFileDialog.getOpenFileNames(self.parent, "Import documents", str(Path.home()),
-                                                f"Documents ({kinds});;All files (*)")
-        if files:
+                                                f"Documents ({kinds});;REFI-QDA projects (*.qdpx);;All files (*)")
+        packages = [name for name in files if name.lower().endswith(".qdpx")]
+        if packages:  # each package its own import; the other files after them, through the dialog
+            self.start_qdpx_import(packages, [name for name in files if name not in packages])
+        elif files:
             self.ask_import_options(files)
+
+    def start_qdpx_import(self, packages: list[str], then: list[str] = ()) -> None:
+        """Import REFI-QDA projects one by one in the background (each one transaction, after a
+        backup), a summary after each; then the import dialog on ``then``."""
+        from annotator.core.exchange.qdpx.apply import import_qdpx
+
+        def done(report) -> None:
+            self._qdpx_imported(report)
+            if packages[1:]:
+                self.start_qdpx_import(packages[1:], then)
+            elif then:
+                self.ask_import_options(list(then))
+
+        self.operation(lambda project, progress: import_qdpx(project, packages[0], progress=progress),
+                       "Import a REFI-QDA project").success(done).run()
+
+    def _qdpx_imported(self, report) -> None:
+        lines = _report_text(report.lines(), (("Codings refused", report.refused), ("Notes", report.notes)))
+        box = QMessageBox.warning if report.refused else QMessageBox.information
+        box(self.parent, "REFI-QDA project imported", plain(lines))
 
     def import_folder(self) -> None:
         """File → Import Folder…: a folder with its subfolders (the options dialog lists its files)."""
@@ -208,18 +243,12 @@ class FilesController:
         self.operation(task, "Import annotations").success(self._annotations_imported).run()
 
     def _annotations_imported(self, summary) -> None:
-        lines = summary.lines()
-        for title, items in (("Re-anchored", summary.reanchored), ("Rejected", summary.rejected),
-                             ("Conflicts", summary.conflicts),
-                             ("Decisions in conflict (decide these units again)", summary.decision_conflicts),
-                             ("Notes", summary.notes)):
-            if items:
-                lines.append(f"\n{title}:")
-                lines += [f"• {item}" for item in items[:10]]
-                if len(items) > 10:
-                    lines.append(f"… and {len(items) - 10} more")
+        lines = _report_text(summary.lines(), (
+            ("Re-anchored", summary.reanchored), ("Rejected", summary.rejected), ("Conflicts", summary.conflicts),
+            ("Decisions in conflict (decide these units again)", summary.decision_conflicts),
+            ("Notes", summary.notes)))
         box = QMessageBox.warning if summary.rejected else QMessageBox.information
-        box(self.parent, "Annotations imported", plain("\n".join(lines)))
+        box(self.parent, "Annotations imported", plain(lines))
 
     def export_annotations(self) -> None:
         dialog = ExportDialog(self.project, self.parent, only=self.context.shown_annotator())
