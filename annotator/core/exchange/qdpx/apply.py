@@ -279,7 +279,10 @@ def _codings(text: _Text, document_id: str, qde: QdeProject, codes: dict[str, st
                 report.refused.append(f"{_where(label, selection)}: its note is longer than {LIMITS['note']:,} "
                                       "characters")
                 continue
-            ann_id = coding.guid if _usable_id(coding.guid) and coding.guid not in seen else new_id()
+            # The selection's guid for its first coding (a .qdpx Annotator wrote holds one coding per
+            # selection, whose guid is the annotation's id: exported again, the same guids), else the coding's.
+            ann_id = next((guid for guid in (selection.guid, coding.guid) if _usable_id(guid) and guid not in seen),
+                          None) or new_id()
             seen.add(ann_id)
             created = _timestamp(coding.created) or _timestamp(selection.created)
             rows.append({

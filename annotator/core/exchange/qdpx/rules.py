@@ -22,7 +22,14 @@ _LINE_END = re.compile("[\r\n\u2029]")
 
 
 def origin_rule(origin: str) -> PositionRule | None:
-    """The rule the tool named in a project's ``origin`` attribute is known to write, if any."""
+    """The rule the tool named in a project's ``origin`` attribute is known to write, if any; a
+    rule the origin states in words (Annotator's own: "Annotator 0.1.0 (positions: UTF-16 units,
+    CR LF as 2, BOM not counted)") is taken as stated."""
+    stated = re.search(r"\(positions: ([^)]*)\)", origin)
+    if stated:
+        for rule in positions.candidate_rules():
+            if rule.describe() == stated.group(1):
+                return rule
     lowered = origin.casefold()
     if "nvivo" in lowered:
         return NVIVO
