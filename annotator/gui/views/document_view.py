@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -107,7 +108,10 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.setDocument(document)
         self.layout_pacer.attach(document)
         if ours:
-            old.deleteLater()
+            # Now rather than deleteLater: a document waiting for deletion goes on laying its text
+            # out on its layout's own timer, ~50 ms a turn for a long one, until an event loop
+            # deletes it (never, where none runs: a test or a benchmark driving processEvents).
+            shiboken6.delete(old)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._idle_index.start()
 
