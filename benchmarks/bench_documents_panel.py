@@ -109,7 +109,7 @@ def main() -> int:
         words = sorted({w for _, text in texts[:50] for w in text.split() if w.isalpha() and len(w) > 4})
         by_count = sorted(words, key=lambda w: sum(w in text for _, text in texts[::20]))
         needles = {"rare word": by_count[0], "common word": by_count[-1], "phrase": " ".join(texts[7][1].split()[3:6]),
-                   "non-ASCII": "ÉTAT", "2 characters": "zq"}
+                   "non-ASCII": "ÉTAT", "2 characters": "zq", "2 characters, common": "th"}
         started = time.perf_counter()
         pending_found = len(project.find_documents(needles["rare word"]))
         print(f"find_documents({needles['rare word']!r}) with {project.documents_to_index():,} documents not indexed "

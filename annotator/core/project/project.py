@@ -339,13 +339,17 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             if not query:
                 return set(s.exec(select(Document.id)).all())
             found = document_search.find(sql(s, read=True), query)
-            scan = "SELECT id FROM documents WHERE annotator_contains(title, ?) OR annotator_contains(text, ?)"
+            # instr first: the folded needle found as it is in a text is in its folded form too (folding
+            # goes character by character, and a folded needle's characters fold to themselves), so
+            # most texts are decided in SQLite without being handed to Python to be folded.
+            test = "instr(d.{0}, ?1) OR annotator_contains(d.{0}, ?1)"
+            scan = f"SELECT d.id FROM documents d WHERE {test.format('title')} OR {test.format('text')}"
             if found is not None:
                 scan = (f"SELECT d.id FROM {document_search.KEYS} k JOIN documents d ON d.id = k.document_id "
-                        "WHERE k.indexed = 0 AND (annotator_contains(d.title, ?) OR annotator_contains(d.text, ?))")
+                        f"WHERE k.indexed = 0 AND ({test.format('title')} OR {test.format('text')})")
             connection = s.connection().connection.driver_connection
             connection.create_function("annotator_contains", 2, document_search.contains, deterministic=True)
-            rows = s.connection().exec_driver_sql(scan, (query.casefold(),) * 2).all()
+            rows = s.connection().exec_driver_sql(scan, (query.casefold(),)).all()
         return set(found or ()) | {row[0] for row in rows}
 
     def index_documents(self, seconds: float | None = None) -> int:
