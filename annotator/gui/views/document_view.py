@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -108,10 +107,7 @@ class DocumentView(ScrollingMixin, EdgeDragMixin, QTextEdit):
         self.setDocument(document)
         self.layout_pacer.attach(document)
         if ours:
-            # Now rather than deleteLater: a document waiting for deletion goes on laying its text
-            # out on its layout's own timer, ~50 ms a turn for a long one, until an event loop
-            # deletes it (never, where none runs: a test or a benchmark driving processEvents).
-            shiboken6.delete(old)
+            old.deleteLater()
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._idle_index.start()
 
