@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from annotator.core.errors import NotFoundError, OwnershipError, ValidationError, brief
 from annotator.core.project.bulk import (
     EMPTY_JSON,
+    INSERT_ANNOTATION,
     KnownValues,
     bulk_cache,
     chunks,
@@ -43,10 +44,6 @@ from annotator.core.text import LIMITS, check_field, check_id, check_timestamp, 
 _UNSET: Any = object()
 _FIELDS = ("document_id", "category_id", "annotator_id", "start", "end")
 _BATCH = 20_000  # rows checked and written at a time by insert_annotations
-_INSERT = (
-    'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
-    " created, modified, origin_id, modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class AnnotationRow(NamedTuple):
@@ -349,7 +346,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
             if not (twice or taken):  # after a clash nothing more is written; the checks go on
                 # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
                 # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
-                conn.exec_driver_sql(_INSERT, prepared)
+                conn.exec_driver_sql(INSERT_ANNOTATION, prepared)
     if twice:
         raise ValidationError("the same annotation id is given twice")
     if taken:

@@ -90,7 +90,7 @@ def all_plain_notes(values: list) -> bool:
     return not values or (max(map(len, values)) <= LIMITS["note"] and _NOTE_CHECKED.search(joined) is None)
 
 
-INSERT_ANNOTATION = (  # the columns of a row as insert_annotations writes them, in its order
+INSERT_ANNOTATION = (  # one annotation row, as insert_annotations and insert_plain_rows write them
     'INSERT INTO annotations (id, document_id, category_id, annotator_id, start, "end", note, attributes,'
     " created, modified, origin_id, modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
