@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from annotator.core.agreement.common import Undefined
-from annotator.core.agreement.spans import prepare
+from annotator.core.agreement.spans import gamma_align, prepare
 from annotator.core.agreement.spans.gamma import (
     cat_disorder,
     gamma_document_stats,
@@ -177,8 +177,21 @@ def check_partition(coders, best, params):
     assert [len(s) for s in seen] == [c[0].size for c in coders]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_best_alignment_equals_milp(seed):
+SOLVER_PATHS = [  # (SMALL, BEAM) of gamma_align: which branches of _solve_component run
+    (16, 8),  # the defaults: small components straight to the exact DP
+    (0, 8),  # every component through the improved bounds and reduced-cost fixing
+    (0, 1),  # and with a poor first upper bound (beam of one state)
+]
+
+
+@pytest.fixture(params=SOLVER_PATHS, ids=lambda v: f"small{v[0]}-beam{v[1]}")
+def solver_path(request, monkeypatch):
+    monkeypatch.setattr(gamma_align, "SMALL", request.param[0])
+    monkeypatch.setattr(gamma_align, "BEAM", request.param[1])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_best_alignment_equals_milp(seed, solver_path):
     # 40 random continua per seed (2 to 4 coders, overlapping and nested spans, few categories,
     # random α, β, Δ∅): the same optimal disorder as the exact MILP every time.
     rng = np.random.default_rng(seed)
@@ -192,6 +205,21 @@ def test_best_alignment_equals_milp(seed):
         best = best_alignment(coders, params)
         check_partition(coders, best, params)
         assert best.total == pytest.approx(milp_optimum(coders, params), rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_best_alignment_equals_milp_dense(seed, solver_path):
+    # three coders x 10 to 13 long, overlapping units on 150 characters: components of 30 units
+    # and more, where the bounds and the DP's pruning do the work
+    rng = np.random.default_rng(100 + seed)
+    coders = []
+    for _ in range(3):
+        k = int(rng.integers(10, 14))
+        s = rng.integers(0, 150, k)
+        coders.append((s.astype(float), (s + rng.integers(5, 40, k)).astype(float), rng.integers(0, 3, k)))
+    best = best_alignment(coders, Params())
+    check_partition(coders, best, Params())
+    assert best.total == pytest.approx(milp_optimum(coders, Params()), rel=1e-9)
 
 
 def test_best_alignment_equals_milp_on_ties():

@@ -46,7 +46,7 @@ component is solved on its own.
 
 The exact solver per component
 ------------------------------
-A dynamic programme over the component's units in a fixed order (by start, end, coder): at the
+A dynamic programme over the component's units in a fixed order (by midpoint, length, coder): at the
 first unit not yet covered, choose one of the candidates whose first unit it is and whose other
 units are still free. The state is the set of later units already covered (a bit mask). Every
 alignment of the component is produced exactly once (its tuple holding the first uncovered unit
@@ -54,7 +54,10 @@ is chosen there), so the least total over the states is the optimum: an exact sh
 a heuristic. The number of states is bounded by the subsets of units a tuple can reach ahead of
 the current one, small when units of one coder do not pile up on each other; the problem is
 NP-hard for three coders or more (three-dimensional assignment), so no exact method is polynomial
-in the worst case, and a pathological pile of mutually close units is slow rather than wrong.
+in the worst case, and a pathological pile of mutually close units is slow rather than wrong
+(three coders each putting 20 long spans, all overlapping, on 150 characters: seconds to a
+minute). Bounds from the dual of the set-partitioning LP (``_Duals``) prune the search: the LP is
+nearly always tight on real and random continua, and then the search is short.
 The tests check the optimum against an exact MILP (scipy's HiGHS) on many random continua.
 """
 
@@ -65,6 +68,8 @@ from dataclasses import dataclass
 import numpy as np
 
 _EPS = 1e-9  # relative slack on the pruning bounds: keeping a few extra candidates is always safe
+SMALL = 16  # components this small go to the exact DP without improving the bounds first
+BEAM = 8  # states kept per step by the first, heuristic pass of the component solver
 
 
 @dataclass(frozen=True)
@@ -123,120 +128,235 @@ def pair_dissimilarity(a, b, params: Params) -> np.ndarray:
     return params.delta_empty * (params.alpha * pos + params.beta * cat)
 
 
-def _candidates(coders: list, params: Params):
-    """The kept candidate tuples (Lemmas 1–3): a list of (members, cost) with members a tuple of
-    (coder, unit index) pairs, coders ascending; singletons included."""
+def _candidates(coders: list, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The kept candidate tuples (Lemmas 1–3), singletons included: ``(table, costs)`` with
+    ``table[t, i]`` coder i's unit in tuple t or −1 for ∅. Cliques of the pair graph are grown coder
+    by coder from their first coder's unit, all rows at once (numpy)."""
     n = len(coders)
     C = n * (n - 1) // 2
     de = params.delta_empty
     bound = (C + n - 1) * de * (1 + _EPS)
-    D, nbr = {}, {}
+    sizes = [c[0].size for c in coders]
+    D, adj = {}, {}
     for a in range(n):
         for b in range(a + 1, n):
-            if coders[a][0].size and coders[b][0].size:
-                d = pair_dissimilarity(coders[a], coders[b], params)
-                D[a, b] = d
-                rows, cols = np.nonzero(d <= bound)
-                nb = [[] for _ in range(coders[a][0].size)]
-                for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                    nb[r].append(c)
-                nbr[a, b] = [set(x) for x in nb]
-    out = []
+            d = pair_dissimilarity(coders[a], coders[b], params)
+            D[a, b], D[b, a] = d, d.T
+            adj[a, b] = d <= bound
+    tables = []
     for a in range(n):
-        for u in range(coders[a][0].size):
-            out.append((((a, u),), de))
-    # cliques with two or more units, grown coder by coder from their first coder's unit
-    def grow(members, pair_sums, next_coder):
-        for c in range(next_coder, n):
-            if not coders[c][0].size:
+        if not sizes[a]:
+            continue
+        rows = np.full((sizes[a], n), -1, dtype=np.int64)
+        rows[:, a] = np.arange(sizes[a])
+        for c in range(a + 1, n):
+            if not sizes[c]:
                 continue
-            pool = None
-            for (a, u) in members:
-                s = nbr.get((a, c))
-                cand = s[u] if s is not None else set()
-                pool = cand if pool is None else pool & cand
-                if not pool:
-                    break
-            if not pool:
-                continue
-            for w in sorted(pool):
-                dw = [D[a, c][u, w] for (a, u) in members]
-                new_members = members + ((c, w),)
-                new_sums = [ps + d for ps, d in zip(pair_sums, dw, strict=True)] + [sum(dw)]
-                yield new_members, new_sums
-                yield from grow(new_members, new_sums, c + 1)
-
+            ok = np.ones((rows.shape[0], sizes[c]), dtype=bool)
+            for b in range(a, c):
+                real = rows[:, b] >= 0
+                ok[real] &= adj[b, c][rows[real, b]]
+            r, w = np.nonzero(ok)
+            grown = rows[r]
+            grown[:, c] = w
+            rows = np.concatenate((rows, grown))
+        tables.append(rows)
+    table = np.concatenate(tables) if tables else np.zeros((0, n), dtype=np.int64)
+    real = table >= 0
+    m = real.sum(1)
+    per_unit = np.zeros(table.shape, dtype=np.float64)  # Σ_{w∈T∖v} d(v, w) for each v
     for a in range(n):
-        for u in range(coders[a][0].size):
-            for members, sums in grow(((a, u),), [0.0], a + 1):
-                m = len(members)
-                limit = (C + m - 1) * de * (1 + _EPS)
-                if max(sums) > limit:
-                    continue  # Lemma 1
-                S = sum(sums) / 2
-                cost = de + (S - m * (m - 1) / 2 * de) / C
-                if cost > m * de * (1 + _EPS):
-                    continue  # Lemma 3
-                out.append((members, cost))
-    return out
+        for b in range(a + 1, n):
+            both = real[:, a] & real[:, b]
+            vals = np.zeros(table.shape[0])
+            vals[both] = D[a, b][table[both, a], table[both, b]]
+            per_unit[:, a] += vals
+            per_unit[:, b] += vals
+    S = per_unit.sum(1) / 2
+    costs = de + (S - m * (m - 1) / 2 * de) / C
+    keep = (per_unit.max(1) <= (C + m - 1) * de * (1 + _EPS))  # Lemma 1
+    keep &= costs <= m * de * (1 + _EPS)  # Lemma 3
+    keep |= m == 1
+    return table[keep], costs[keep]
 
 
-def _solve_component(units: list, tuples: list) -> tuple[float, list]:
-    """The exact DP of the module docstring on one component: ``units`` in processing order,
-    ``tuples`` a list of (positions in ``units``, cost). Returns (least total, chosen tuple ids)."""
-    k = len(units)
-    by_first = [[] for _ in range(k)]
-    for t, (pos, cost) in enumerate(tuples):
-        first = min(pos)
-        mask = 0
-        for q in pos:
-            if q != first:
-                mask |= 1 << q
-        by_first[first].append((mask, cost, t))
-    layer = {0: 0.0}
+def _dp(k: int, by_first: list, share: np.ndarray, upper: float, beam: int | None):
+    """The DP of the module docstring over ``k`` units. A state (the mask of later units already
+    covered) is dropped when its cost plus a lower bound on what is left exceeds ``upper``: the
+    units not yet covered each cost at least their ``share`` (the least cost / size of a candidate
+    holding them), so the bound is Σ share over the uncovered units from the next one on. With
+    ``beam`` only that many states per step are kept (a heuristic, for an upper bound); without,
+    the result is exact provided ``upper`` is at least the optimum."""
+    suffix = np.concatenate((np.cumsum(share[::-1])[::-1], [0.0])).tolist()
+    share = share.tolist()
+    slack = upper + 1e-9 * max(1.0, abs(upper))
+    layer = {0: (0.0, 0.0)}  # mask -> (cost so far, Σ share of the units in mask)
     back = []
     for i in range(k):
         bit = 1 << i
         new: dict = {}
         step: dict = {}
         options = by_first[i]
-        for mask, cost in layer.items():
+        rest = suffix[i + 1]
+        for mask, (cost, mshare) in layer.items():
             if mask & bit:
-                nm = mask ^ bit
-                if nm not in new or cost < new[nm]:
-                    new[nm], step[nm] = cost, (mask, -1)
+                nm, ns = mask ^ bit, mshare - share[i]
+                if nm not in new or cost < new[nm][0]:
+                    new[nm], step[nm] = (cost, ns), (mask, -1)
                 continue
-            for omask, c, t in options:
+            for omask, c, t, oshare in options:
                 if omask & mask:
                     continue
-                nm = (mask | omask) & ~bit
                 total = cost + c
-                if nm not in new or total < new[nm]:
-                    new[nm], step[nm] = total, (mask, t)
+                ns = mshare + oshare
+                if total + rest - ns > slack:
+                    continue
+                nm = mask | omask
+                if nm not in new or total < new[nm][0]:
+                    new[nm], step[nm] = (total, ns), (mask, t)
+        if beam is not None and len(new) > beam:
+            keep = sorted(new, key=lambda m: new[m][0] - new[m][1])[:beam]
+            new = {m: new[m] for m in keep}
         layer = new
         back.append(step)
+    if 0 not in layer:
+        return None
     chosen, mask = [], 0
     for i in range(k - 1, -1, -1):
         prev, t = back[i][mask]
         if t >= 0:
             chosen.append(t)
         mask = prev
-    return layer[0], chosen
+    return layer[0][0], chosen
+
+
+class _Duals:
+    """Lower bounds for one component from the dual of its set-partitioning LP: λ_u per unit
+    (any sign) with Σ_{u∈T} λ_u ≤ cost(T) for every candidate T. Then every alignment of any set R
+    of the units, being made of candidates inside R, costs at least Σ_{u∈R} λ_u (weak duality),
+    the bound both the reduced-cost fixing and the DP's pruning rest on."""
+
+    def __init__(self, k: int, tuples: list):
+        self.k = k
+        sizes = np.array([len(pos) for pos, _ in tuples])
+        self.cost = np.array([c for _, c in tuples])
+        self.unit = np.fromiter((q for pos, _ in tuples for q in pos), dtype=np.int64,
+                                count=int(sizes.sum()))
+        self.tup = np.repeat(np.arange(len(tuples)), sizes)
+        order = np.argsort(self.unit, kind="stable")
+        bounds = np.searchsorted(self.unit[order], np.arange(k + 1))
+        self.holding = [self.tup[order[bounds[u]:bounds[u + 1]]] for u in range(k)]
+        lam = np.full(k, np.inf)
+        np.minimum.at(lam, self.unit, np.repeat(self.cost / sizes, sizes))
+        self.lam = self.feasible(lam)
+
+    def slack(self, lam: np.ndarray) -> np.ndarray:
+        return self.cost - np.bincount(self.tup, lam[self.unit], self.cost.size)
+
+    def feasible(self, lam: np.ndarray, passes: int = 2) -> np.ndarray:
+        """Each λ_u in turn set to the largest value the others allow (lowered where a candidate
+        is violated, raised where all have slack): after the first pass every candidate holds
+        (a candidate is fixed when its last unit is set, and later steps never take its slack
+        below 0); the second pass only raises."""
+        lam = lam.copy()
+        slack = self.slack(lam)
+        for _ in range(passes):
+            for u in range(self.k):
+                h = self.holding[u]
+                step = slack[h].min()
+                if step != 0:
+                    lam[u] += step
+                    slack[h] -= step
+        return lam
+
+    def improve(self, upper: float, iterations: int = 150) -> None:
+        """Subgradient ascent on the Lagrangian Σ λ + Σ_T min(0, cost(T) − Σ_{u∈T} λ_u), whose
+        maximum is the LP bound, with Polyak steps towards ``upper``; the best point made
+        feasible again (``feasible``) replaces λ if its bound is higher."""
+        lam = self.lam.copy()
+        best, best_lam, theta, stall = -np.inf, lam, 1.0, 0
+        for _ in range(iterations):
+            rc = self.slack(lam)
+            neg = rc < 0
+            value = lam.sum() + rc[neg].sum()
+            if value > best + 1e-12:
+                best, best_lam, stall = value, lam.copy(), 0
+            else:
+                stall += 1
+                if stall >= 10:
+                    theta, stall = theta / 2, 0
+            g = 1.0 - np.bincount(self.unit, neg[self.tup].astype(np.float64), self.k)
+            norm = float(g @ g)
+            if norm == 0 or upper - value <= 1e-9 * max(1.0, abs(upper)) or theta < 1e-4:
+                break
+            lam = lam + theta * (upper - value) / norm * g
+        candidate = self.feasible(best_lam)
+        if candidate.sum() > self.lam.sum():
+            self.lam = candidate
+
+
+def _solve_component(tuples: list) -> tuple[float, list]:
+    """The least total over the alignments of one component, exactly, and the tuples chosen:
+    ``tuples`` a list of (positions, cost), positions 0..k−1 in processing order, every position
+    in some tuple (its singleton at least).
+
+    1. λ (``_Duals``, coordinate ascent): every alignment of the component costs at least
+       LB = Σ λ.
+    2. A beam pass of the DP (``BEAM`` states per step) gives an alignment of cost UB.
+       UB ≤ LB (to rounding) proves it optimal. Otherwise λ is improved (``_Duals.improve``,
+       towards the LP bound, which is nearly always the optimum here) and the test repeated.
+    3. Otherwise, reduced-cost fixing: an alignment holding T costs at least LB + rc(T), with
+       rc(T) = cost(T) − Σ_{u∈T} λ_u ≥ 0, so a T with LB + rc(T) > UB is in no optimal alignment
+       and is dropped; the exact DP runs on the rest, bounded by UB."""
+    k = 1 + max(max(pos) for pos, _ in tuples)
+    duals = _Duals(k, tuples)
+
+    def options(keep, lam_l):
+        by_first = [[] for _ in range(k)]
+        for t in keep:
+            pos, cost = tuples[t]
+            first = min(pos)
+            mask, oshare = 0, 0.0
+            for q in pos:
+                if q != first:
+                    mask |= 1 << q
+                    oshare += lam_l[q]
+            by_first[first].append((mask, cost, t, oshare))
+        for opts in by_first:
+            opts.sort(key=lambda o: o[1])
+        return by_first
+
+    lam = duals.lam
+    upper, chosen = _dp(k, options(range(len(tuples)), lam.tolist()), lam, np.inf, BEAM)
+    tol = 1e-9 * max(1.0, abs(upper))
+    if upper <= lam.sum() + tol:
+        return upper, chosen
+    if k <= SMALL:
+        return _dp(k, options(range(len(tuples)), lam.tolist()), lam, upper, None)
+    duals.improve(upper)
+    lam = duals.lam
+    lower = float(lam.sum())
+    if upper <= lower + tol:
+        return upper, chosen
+    gap = upper - lower + tol
+    keep = np.flatnonzero(duals.slack(lam) <= gap).tolist()
+    return _dp(k, options(keep, lam.tolist()), lam, upper, None)
 
 
 def best_alignment(coders: list, params: Params = Params()) -> Alignment:
     """The best alignment of a continuum, exactly: ``coders[i] = (starts, ends, categories)``
     (numpy arrays, any order; every unit with end > start). Pruned candidates, independent
-    components, one exact DP per component (module docstring)."""
+    components, one exact search per component (module docstring)."""
     n = len(coders)
     if n < 2:
         raise ValueError("gamma: an alignment needs two coders or more")
     coders = [tuple(np.asarray(x) for x in c) for c in coders]
     sizes = np.array([c[0].size for c in coders], dtype=np.int64)
-    cands = _candidates(coders, params)
-    # units: global id = offset[coder] + index
+    table, costs = _candidates(coders, params)
     offset = np.concatenate(([0], np.cumsum(sizes)))
     N = int(offset[-1])
+    gid = np.where(table >= 0, table + offset[:-1][None, :], -1)  # global unit ids
+    multi = (table >= 0).sum(1) >= 2
     parent = list(range(N))
 
     def find(x):
@@ -245,45 +365,38 @@ def best_alignment(coders: list, params: Params = Params()) -> Alignment:
             x = parent[x]
         return x
 
-    gid_tuples = []
-    for members, cost in cands:
-        g = [int(offset[a]) + u for a, u in members]
-        gid_tuples.append((g, cost))
+    rows = [[x for x in row if x >= 0] for row in gid.tolist()]
+    for t in np.flatnonzero(multi).tolist():
+        g = rows[t]
+        r0 = find(g[0])
         for x in g[1:]:
-            ra, rb = find(g[0]), find(x)
-            if ra != rb:
-                parent[rb] = ra
-    comp_units: dict = {}
-    for x in range(N):
-        comp_units.setdefault(find(x), []).append(x)
+            rx = find(x)
+            if rx != r0:
+                parent[rx] = r0
+    roots = [find(x) for x in range(N)]
     comp_tuples: dict = {}
-    for t, (g, _cost) in enumerate(gid_tuples):
-        comp_tuples.setdefault(find(g[0]), []).append(t)
-    starts = np.concatenate([c[0] for c in coders]).astype(np.float64) if N else np.zeros(0)
-    ends = np.concatenate([c[1] for c in coders]).astype(np.float64) if N else np.zeros(0)
-    coder_of = np.repeat(np.arange(n), sizes)
-    chosen_all, total = [], 0.0
-    for root, members in comp_units.items():
-        tids = comp_tuples[root]
-        if len(members) == 1:
+    for t, g in enumerate(rows):
+        comp_tuples.setdefault(roots[g[0]], []).append(t)
+    starts = np.concatenate([c[0] for c in coders]).astype(np.float64)
+    ends = np.concatenate([c[1] for c in coders]).astype(np.float64)
+    order = np.lexsort((np.repeat(np.arange(n), sizes), ends - starts, starts + ends))
+    rank = np.empty(N, dtype=np.int64)
+    rank[order] = np.arange(N)
+    rank = rank.tolist()
+    costs_l = costs.tolist()
+    chosen_all = []
+    for tids in comp_tuples.values():
+        if len(tids) == 1:
             chosen_all.append(tids[0])
-            total += gid_tuples[tids[0]][1]
             continue
-        members.sort(key=lambda x: (starts[x], ends[x], coder_of[x]))
+        members = sorted({x for t in tids for x in rows[t]}, key=rank.__getitem__)
         where = {x: q for q, x in enumerate(members)}
-        local = [([where[x] for x in gid_tuples[t][0]], gid_tuples[t][1]) for t in tids]
-        best, chosen = _solve_component(members, local)
-        total += best
+        local = [([where[x] for x in rows[t]], costs_l[t]) for t in tids]
+        _best, chosen = _solve_component(local)
         chosen_all.extend(tids[c] for c in chosen)
     chosen_all.sort()
-    table = np.full((len(chosen_all), n), -1, dtype=np.int64)
-    costs = np.zeros(len(chosen_all))
-    for r, t in enumerate(chosen_all):
-        members, cost = cands[t]
-        for a, u in members:
-            table[r, a] = u
-        costs[r] = cost
-    return Alignment(table, costs, float(costs.sum()) if costs.size else 0.0, sizes)
+    out_costs = costs[chosen_all]
+    return Alignment(table[chosen_all], out_costs, float(out_costs.sum()), sizes)
 
 
 def tuple_disorder(coders: list, members: dict, params: Params = Params()) -> float:
