@@ -47,7 +47,7 @@ from annotator.core.agreement.spans.gamma_sampler import (
 from annotator.core.agreement.spans.prepare import Prepared
 
 SEED = 2015
-KEYS = ("gamma", "gamma_cat")
+KEYS = ("gamma", "gamma_cat", "gamma_k")  # the span report's keys (spans.MEASURES)
 
 
 def cat_stats(coders: list, alignment: Alignment, params: Params, n_categories: int) -> np.ndarray:
@@ -231,3 +231,24 @@ def gamma_measures(p: Prepared, *, alpha: float = 1.0, beta: float = 1.0, delta_
     return {"overall": {"gamma": whole["gamma"], "gamma_cat": whole["gamma_cat"]},
             "per_category": {c: {"gamma_k": v} for c, v in whole["gamma_k"].items()},
             "per_document": per_document, "samples": stats.n_samples}
+
+
+def add_gamma(p: Prepared, overall: dict, per_category: dict, per_document: dict,
+              options: bool | dict = True) -> None:
+    """The span report's hook: γ and γ-cat overall and per document, γ-k per category, written
+    into the report's rows; each row gets all three keys, the ones that do not apply to its scope
+    Undefined with the reason. ``options``: True (defaults), a dict of ``gamma_measures``' keyword
+    arguments, or False (not computed)."""
+    if options is False:
+        off = Undefined("not computed (gamma switched off)")
+        for row in (overall, *per_category.values(), *per_document.values()):
+            row.update(dict.fromkeys(KEYS, off))
+        return
+    g = gamma_measures(p, **({} if options is True else dict(options)))
+    per_k = Undefined("γ-k is given per category")
+    overall.update(g["overall"], gamma_k=per_k)
+    whole = Undefined("γ and γ-cat are over all categories together; per category, see γ-k")
+    for c, row in per_category.items():
+        row.update(gamma=whole, gamma_cat=whole, gamma_k=g["per_category"][c]["gamma_k"])
+    for doc_id, row in per_document.items():
+        row.update(g["per_document"][doc_id], gamma_k=per_k)

@@ -10,6 +10,8 @@ import itertools
 import numpy as np
 
 from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
+from annotator.core.agreement.spans.gamma import KEYS as GAMMA_KEYS
+from annotator.core.agreement.spans.gamma import add_gamma
 from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
 from annotator.core.agreement.spans.prepare import prepare
 from annotator.core.agreement.spans.tokens import (
@@ -26,11 +28,11 @@ from annotator.core.agreement.spans.unitizing import _u1995, _u1995_all_doc_stat
 # --------------------------------------------------------------------------------------------
 
 MEASURES = ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016",
-            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha")
+            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha") + GAMMA_KEYS
 
 
 def span_report(texts, spans, coders=None, categories=None, documents=None, *,
-                confusion_pair: tuple | None = None) -> dict:
+                confusion_pair: tuple | None = None, gamma: bool | dict = True) -> dict:
     """Every span measure, overall, per category, per document and per coder pair.
 
     Returns::
@@ -54,13 +56,13 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
     paused = gc.isenabled()
     gc.disable()  # a million small objects at 2,000 documents: cyclic collections half-way took 0.9 s of 8
     try:
-        return _span_report(texts, spans, coders, categories, documents, confusion_pair)
+        return _span_report(texts, spans, coders, categories, documents, confusion_pair, gamma)
     finally:
         if paused:
             gc.enable()
 
 
-def _span_report(texts, spans, coders, categories, documents, confusion_pair) -> dict:
+def _span_report(texts, spans, coders, categories, documents, confusion_pair, gamma=True) -> dict:
     p = prepare(texts, spans, coders, categories, documents)
     cats, m, K = p.categories, len(p.coders), len(p.categories)
     base = {"coders": list(p.coders), "categories": list(cats), "documents": [d.doc_id for d in p.docs],
@@ -156,6 +158,7 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair) ->
             "token_kappa": _mean_defined([v[1] for v in dvals], "coder pairs"),
             "token_alpha": _alpha_binary(tok_alpha[n].sum(0)),
         }
+    add_gamma(p, overall, per_category, per_document, gamma)  # γ, γ-cat, γ-k (spans/gamma.py)
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,
