@@ -269,7 +269,7 @@ class _Duals:
                     slack[h] -= step
         return lam
 
-    def improve(self, upper: float, iterations: int = 150) -> None:
+    def improve(self, upper: float, iterations: int = 60) -> None:
         """Subgradient ascent on the Lagrangian Σ λ + Σ_T min(0, cost(T) − Σ_{u∈T} λ_u), whose
         maximum is the LP bound, with Polyak steps towards ``upper``; the best point made
         feasible again (``feasible``) replaces λ if its bound is higher."""
