@@ -68,6 +68,7 @@ from dataclasses import dataclass
 import numpy as np
 
 _EPS = 1e-9  # relative slack on the pruning bounds: keeping a few extra candidates is always safe
+TINY = 8  # components this small go to a plain exact DP, without bounds
 SMALL = 16  # components this small go to the exact DP without improving the bounds first
 BEAM = 8  # states kept per step by the first, heuristic pass of the component solver
 
@@ -295,6 +296,24 @@ class _Duals:
             self.lam = candidate
 
 
+def _options(k: int, tuples: list, keep, lam_l: list) -> list:
+    """The DP's choices at each unit: (mask of the other units, cost, tuple id, Σ λ of the others)
+    for the kept tuples whose first unit it is, cheapest first."""
+    by_first = [[] for _ in range(k)]
+    for t in keep:
+        pos, cost = tuples[t]
+        first = min(pos)
+        mask, oshare = 0, 0.0
+        for q in pos:
+            if q != first:
+                mask |= 1 << q
+                oshare += lam_l[q]
+        by_first[first].append((mask, cost, t, oshare))
+    for opts in by_first:
+        opts.sort(key=lambda o: o[1])
+    return by_first
+
+
 def _solve_component(tuples: list) -> tuple[float, list]:
     """The least total over the alignments of one component, exactly, and the tuples chosen:
     ``tuples`` a list of (positions, cost), positions 0..k−1 in processing order, every position
@@ -309,30 +328,18 @@ def _solve_component(tuples: list) -> tuple[float, list]:
        rc(T) = cost(T) − Σ_{u∈T} λ_u ≥ 0, so a T with LB + rc(T) > UB is in no optimal alignment
        and is dropped; the exact DP runs on the rest, bounded by UB."""
     k = 1 + max(max(pos) for pos, _ in tuples)
+    if k <= TINY:  # a plain exact DP is cheaper than any bound
+        zero = np.zeros(k)
+        return _dp(k, _options(k, tuples, range(len(tuples)), [0.0] * k), zero, np.inf, None)
     duals = _Duals(k, tuples)
 
-    def options(keep, lam_l):
-        by_first = [[] for _ in range(k)]
-        for t in keep:
-            pos, cost = tuples[t]
-            first = min(pos)
-            mask, oshare = 0, 0.0
-            for q in pos:
-                if q != first:
-                    mask |= 1 << q
-                    oshare += lam_l[q]
-            by_first[first].append((mask, cost, t, oshare))
-        for opts in by_first:
-            opts.sort(key=lambda o: o[1])
-        return by_first
-
     lam = duals.lam
-    upper, chosen = _dp(k, options(range(len(tuples)), lam.tolist()), lam, np.inf, BEAM)
+    upper, chosen = _dp(k, _options(k, tuples, range(len(tuples)), lam.tolist()), lam, np.inf, BEAM)
     tol = 1e-9 * max(1.0, abs(upper))
     if upper <= lam.sum() + tol:
         return upper, chosen
     if k <= SMALL:
-        return _dp(k, options(range(len(tuples)), lam.tolist()), lam, upper, None)
+        return _dp(k, _options(k, tuples, range(len(tuples)), lam.tolist()), lam, upper, None)
     duals.improve(upper)
     lam = duals.lam
     lower = float(lam.sum())
@@ -340,7 +347,7 @@ def _solve_component(tuples: list) -> tuple[float, list]:
         return upper, chosen
     gap = upper - lower + tol
     keep = np.flatnonzero(duals.slack(lam) <= gap).tolist()
-    return _dp(k, options(keep, lam.tolist()), lam, upper, None)
+    return _dp(k, _options(k, tuples, keep, lam.tolist()), lam, upper, None)
 
 
 def best_alignment(coders: list, params: Params = Params()) -> Alignment:
