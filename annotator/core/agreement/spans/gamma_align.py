@@ -129,21 +129,55 @@ def pair_dissimilarity(a, b, params: Params) -> np.ndarray:
     return params.delta_empty * (params.alpha * pos + params.beta * cat)
 
 
+def _d_pairs(ca, cb, ia: np.ndarray, ib: np.ndarray, params: Params) -> np.ndarray:
+    """d for the unit pairs (ca's ia[j], cb's ib[j]), elementwise."""
+    sa, ea = ca[0][ia].astype(np.float64), ca[1][ia].astype(np.float64)
+    sb, eb = cb[0][ib].astype(np.float64), cb[1][ib].astype(np.float64)
+    pos = ((np.abs(sa - sb) + np.abs(ea - eb)) / ((ea - sa) + (eb - sb))) ** 2
+    ka, kb = ca[2][ia], cb[2][ib]
+    if params.cat_matrix is None:
+        cat = (ka != kb).astype(np.float64)
+    else:
+        cat = np.asarray(params.cat_matrix, dtype=np.float64)[ka, kb]
+    return params.delta_empty * (params.alpha * pos + params.beta * cat)
+
+
+def _neighbours(ca, cb, params: Params, bound: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (u of ca, v of cb) with d(u, v) ≤ bound, as CSR (indptr over ca's units,
+    cb's unit indices), without the |ca| × |cb| matrix: d ≥ Δ∅ · α · r² with
+    r = (|Δstart| + |Δend|) / (l_u + l_v) ≥ |Δstart| / (l_u + l_v), so only the v whose start lies
+    within √(bound / (Δ∅ α)) · (l_u + the longest l_v) of u's start can qualify (all v if α = 0)."""
+    na, nb = ca[0].size, cb[0].size
+    if not na or not nb:
+        return np.zeros(na + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(cb[0], kind="stable")
+    sb = cb[0][order].astype(np.float64)
+    su, lu = ca[0].astype(np.float64), (ca[1] - ca[0]).astype(np.float64)
+    if params.alpha > 0:
+        reach = np.sqrt(bound / (params.delta_empty * params.alpha)) * (lu + float((cb[1] - cb[0]).max()))
+        lo = np.searchsorted(sb, su - reach, "left")
+        hi = np.searchsorted(sb, su + reach, "right")
+    else:
+        lo, hi = np.zeros(na, dtype=np.int64), np.full(na, nb, dtype=np.int64)
+    counts = hi - lo
+    ia = np.repeat(np.arange(na), counts)
+    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    ib = order[np.arange(ia.size) + starts]
+    ok = _d_pairs(ca, cb, ia, ib, params) <= bound
+    ia, ib = ia[ok], ib[ok]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(ia, minlength=na))))
+    return indptr, ib
+
+
 def _candidates(coders: list, params: Params) -> tuple[np.ndarray, np.ndarray]:
     """The kept candidate tuples (Lemmas 1–3), singletons included: ``(table, costs)`` with
     ``table[t, i]`` coder i's unit in tuple t or −1 for ∅. Cliques of the pair graph are grown coder
-    by coder from their first coder's unit, all rows at once (numpy)."""
+    by coder from their first coder's unit, all rows at once (numpy); no dense matrix of pairs."""
     n = len(coders)
     C = n * (n - 1) // 2
     de = params.delta_empty
     bound = (C + n - 1) * de * (1 + _EPS)
     sizes = [c[0].size for c in coders]
-    D, adj = {}, {}
-    for a in range(n):
-        for b in range(a + 1, n):
-            d = pair_dissimilarity(coders[a], coders[b], params)
-            D[a, b], D[b, a] = d, d.T
-            adj[a, b] = d <= bound
     tables = []
     for a in range(n):
         if not sizes[a]:
@@ -153,13 +187,19 @@ def _candidates(coders: list, params: Params) -> tuple[np.ndarray, np.ndarray]:
         for c in range(a + 1, n):
             if not sizes[c]:
                 continue
-            ok = np.ones((rows.shape[0], sizes[c]), dtype=bool)
-            for b in range(a, c):
-                real = rows[:, b] >= 0
-                ok[real] &= adj[b, c][rows[real, b]]
-            r, w = np.nonzero(ok)
-            grown = rows[r]
-            grown[:, c] = w
+            indptr, nbr = _neighbours(coders[a], coders[c], params, bound)
+            anchor = rows[:, a]
+            counts = indptr[anchor + 1] - indptr[anchor]
+            r = np.repeat(np.arange(rows.shape[0]), counts)
+            offs = np.repeat(indptr[anchor] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+            w = nbr[np.arange(r.size) + offs]
+            ok = np.ones(r.size, dtype=bool)
+            for b in range(a + 1, c):
+                real = rows[r, b] >= 0
+                sel = np.flatnonzero(real)
+                ok[sel] &= _d_pairs(coders[b], coders[c], rows[r[sel], b], w[sel], params) <= bound
+            grown = rows[r[ok]]
+            grown[:, c] = w[ok]
             rows = np.concatenate((rows, grown))
         tables.append(rows)
     table = np.concatenate(tables) if tables else np.zeros((0, n), dtype=np.int64)
@@ -168,11 +208,10 @@ def _candidates(coders: list, params: Params) -> tuple[np.ndarray, np.ndarray]:
     per_unit = np.zeros(table.shape, dtype=np.float64)  # Σ_{w∈T∖v} d(v, w) for each v
     for a in range(n):
         for b in range(a + 1, n):
-            both = real[:, a] & real[:, b]
-            vals = np.zeros(table.shape[0])
-            vals[both] = D[a, b][table[both, a], table[both, b]]
-            per_unit[:, a] += vals
-            per_unit[:, b] += vals
+            both = np.flatnonzero(real[:, a] & real[:, b])
+            vals = _d_pairs(coders[a], coders[b], table[both, a], table[both, b], params)
+            per_unit[both, a] += vals
+            per_unit[both, b] += vals
     S = per_unit.sum(1) / 2
     costs = de + (S - m * (m - 1) / 2 * de) / C
     keep = (per_unit.max(1) <= (C + m - 1) * de * (1 + _EPS))  # Lemma 1
