@@ -63,6 +63,7 @@ The tests check the optimum against an exact MILP (scipy's HiGHS) on many random
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,8 +256,7 @@ def _dp(k: int, by_first: list, share: np.ndarray, upper: float, beam: int | Non
                 if nm not in new or total < new[nm][0]:
                     new[nm], step[nm] = (total, ns), (mask, t)
         if beam is not None and len(new) > beam:
-            keep = sorted(new, key=lambda m: new[m][0] - new[m][1])[:beam]
-            new = {m: new[m] for m in keep}
+            new = dict(heapq.nsmallest(beam, new.items(), key=lambda kv: kv[1][0] - kv[1][1]))
         layer = new
         back.append(step)
     if 0 not in layer:
