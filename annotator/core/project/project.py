@@ -356,6 +356,16 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             rows = s.connection().exec_driver_sql(scan, (query.casefold(),)).all()
         return set(found or ()) | {row[0] for row in rows}
 
+    def read_document_tails(self, seconds: float | None = None) -> int:
+        """Read ahead what ``find_documents`` needs for queries of 1 or 2 characters (the last
+        characters of each indexed text, ``document_search.Tails``), for about ``seconds`` (None:
+        all); returns how many documents are left. The app calls it in idle time once the
+        documents are indexed; without it, the first such query reads them."""
+        with self._tx() as s:
+            connection = s.connection().connection.driver_connection
+            keys = [key[:3] for key in document_search.indexed_keys(connection.execute)]
+            return self._tails.read(connection, keys, seconds)
+
     def index_documents(self, seconds: float | None = None) -> int:
         """Index documents not indexed yet (added documents wait for this, so an import does not
         pay for the index), in one transaction, stopping after about ``seconds`` (None: all);

@@ -194,30 +194,59 @@ class Tails:
     """The last two code points of each indexed document's folded text, by document: where a
     needle of 1 or 2 code points can occur without a trigram of the index starting there. Read
     through SQLite's blob I/O (the last 8 bytes of the UTF-8 text, no decoding of the rest) when a
-    document is first asked for, then kept: a document's text never changes, and an entry is kept
-    under the document's id, length and import time, so a document deleted and imported again
-    with another text under the same id is read again."""
+    document is first asked for, or ahead in idle time (``read``), then kept: a document's text
+    never changes, and an entry is kept under the document's id, length and import time, so a
+    document deleted and imported again with another text under the same id is read again."""
 
     def __init__(self) -> None:
         self._tails: dict[tuple[str, int, str], str] = {}
 
+    def read(self, connection: sqlite3.Connection, keys: list[tuple[str, int, str]],
+             seconds: float | None = None) -> int:
+        """Read the tails not read yet of the documents given as ``(id, length, created)``, until
+        about ``seconds`` have passed (None: all); returns how many are left."""
+        missing = [key for key in keys if key not in self._tails]
+        stop = None if seconds is None else time.perf_counter() + seconds
+        for first in range(0, len(missing), 200):
+            wanted = {key[0]: key for key in missing[first:first + 200]}
+            for doc_id, rowid in connection.execute(
+                    f"SELECT id, rowid FROM documents WHERE id IN ({','.join('?' * len(wanted))})", list(wanted)):
+                with connection.blobopen("documents", "text", rowid, readonly=True) as blob:
+                    blob.seek(max(0, len(blob) - 8))
+                    end = blob.read(8)
+                start = next((k for k, byte in enumerate(end) if byte & 0xC0 != 0x80), len(end))
+                self._tails[wanted[doc_id]] = end[start:].decode("utf-8")[-2:].casefold()[-2:]
+            if stop is not None and time.perf_counter() >= stop:
+                return max(0, len(missing) - first - 200)
+        return 0
+
     def of(self, connection: sqlite3.Connection, keys: list[tuple[str, int, str]]) -> list[str]:
         """The tails of the documents given as ``(id, length, created)``, in that order."""
-        missing = [key for key in keys if key not in self._tails]
-        if missing:
-            wanted = {key[0]: key for key in missing}
-            for first in range(0, len(missing), 500):
-                ids = [key[0] for key in missing[first:first + 500]]
-                marks = ",".join("?" * len(ids))
-                for doc_id, rowid in connection.execute(
-                        f"SELECT id, rowid FROM documents WHERE id IN ({marks})", ids):
-                    with connection.blobopen("documents", "text", rowid, readonly=True) as blob:
-                        size = len(blob)
-                        blob.seek(max(0, size - 8))
-                        end = blob.read(8)
-                    start = next((k for k, byte in enumerate(end) if byte & 0xC0 != 0x80), len(end))
-                    self._tails[wanted[doc_id]] = end[start:].decode("utf-8")[-2:].casefold()[-2:]
-        return [self._tails.get(key, "") for key in keys]
+        self.read(connection, keys)
+        return [self._tails[key] for key in keys]
+
+
+def indexed_keys(execute: Execute) -> list[tuple[str, int, str, bytes]]:
+    """``(id, length, created, folded title in UTF-16BE)`` of every indexed document (the title as
+    folded when its keys were written, which the panel's sort orders by too)."""
+    return execute(f"SELECT document_id, length, created, title_key FROM {KEYS} WHERE indexed = 1").fetchall()
+
+
+def _temp_vocabulary(connection: sqlite3.Connection) -> None:
+    """The index's vocabulary as a table in the connection's temp schema. A read-only connection
+    (``query_only``, on a file opened with ``mode=ro``) refuses even that: ``query_only`` is lifted
+    for this one statement, which writes nothing to the file."""
+    create = f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{VOCAB} USING fts5vocab(main, {INDEX}, 'row')"
+    try:
+        connection.execute(create)
+    except sqlite3.OperationalError:
+        if not connection.execute("PRAGMA query_only").fetchone()[0]:
+            raise
+        connection.execute("PRAGMA query_only = OFF")
+        try:
+            connection.execute(create)
+        finally:
+            connection.execute("PRAGMA query_only = ON")
 
 
 def _after(prefix: str) -> str | None:
@@ -245,25 +274,20 @@ def scan_is_cheaper(texts: list[str], folded: str) -> bool:
 def find_short(connection: sqlite3.Connection, needle: str, tails: Tails) -> list[str] | None:
     """Ids of the indexed documents whose folded title or text contains the folded ``needle`` of 1
     or 2 code points (see the module's docstring), or None when the scan is the faster answer
-    (``scan_is_cheaper``) or cannot be avoided (a read-only connection, which cannot make the temp
-    vocabulary table; a database not in UTF-8)."""
+    (``scan_is_cheaper``) or the index cannot answer (a database not in UTF-8, whose texts' last
+    bytes are not UTF-8)."""
     folded = needle.casefold()
     execute = connection.execute
-    if not 0 < len(folded) < MIN_INDEXED or "\x00" in folded:
+    if not 0 < len(folded) < MIN_INDEXED or "\x00" in folded or execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
         return None
-    try:
-        execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{VOCAB} USING fts5vocab(main, {INDEX}, 'row')")
-    except sqlite3.OperationalError:  # query_only: the scan answers
-        return None
-    if execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
-        return None
-    keys = execute(f"SELECT document_id, length, created FROM {KEYS} WHERE indexed = 1").fetchall()
+    keys = indexed_keys(execute)
     if not keys:
         return []
     probe = [keys[k][0] for k in range(0, len(keys), max(1, len(keys) // PROBE))][:PROBE]
     rows = execute(f"SELECT text FROM documents WHERE id IN ({','.join('?' * len(probe))})", probe)
     if scan_is_cheaper([row[0] for row in rows], folded):
         return None
+    _temp_vocabulary(connection)
     after = _after(folded)
     terms = [row[0] for row in execute(f"SELECT term FROM temp.{VOCAB} WHERE term >= ?"
                                        + (" AND term < ?" if after is not None else ""),
@@ -274,9 +298,7 @@ def find_short(connection: sqlite3.Connection, needle: str, tails: Tails) -> lis
         found.update(row[0] for row in execute(
             f"SELECT document_id FROM {KEYS} WHERE rowid IN (SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ?)",
             (query,)))
-    found.update(key[0] for key, tail in zip(keys, tails.of(connection, keys)) if folded in tail)
-    connection.create_function("annotator_contains", 2, contains, deterministic=True)
-    found.update(row[0] for row in execute(
-        f"SELECT k.document_id FROM {KEYS} k JOIN documents d ON d.id = k.document_id "
-        f"WHERE k.indexed = 1 AND (instr(d.title, ?1) OR annotator_contains(d.title, ?1))", (folded,)))
+    texts = [key[:3] for key in keys]
+    found.update(key[0] for key, tail in zip(keys, tails.of(connection, texts))
+                 if folded in tail or folded in key[3].decode("utf-16-be"))
     return list(found)
