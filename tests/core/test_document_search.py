@@ -219,7 +219,7 @@ def test_the_scan_is_chosen_for_needles_early_and_often_in_every_text():
     assert not document_search.scan_is_cheaper(late, "q")
 
 
-def test_a_read_only_project_scans_short_needles(unicode_project):
+def test_a_read_only_project_finds_short_needles_as_the_old_filter(unicode_project):
     path = unicode_project.path
     docs = texts(unicode_project)
     unicode_project.close()
