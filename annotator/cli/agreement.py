@@ -49,7 +49,7 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reliability-data", metavar="FILE",
                    help="CSV: a header row of coder names, one row per unit, an empty cell is a missing value")
     p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
-                   help="level of measurement for Krippendorff's alpha (default: nominal)")
+                   help="level of measurement for Krippendorff's alpha and Gwet's AC2 weights (default: nominal)")
     p.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
                    help="html: a standalone page, as the dashboard's Export writes (SOURCE only)")
     p.add_argument("--raw-csv", action="store_true",

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.gwet import gwet_ac1, gwet_ac1_per_category, gwet_ac2
 from annotator.core.agreement.reliability_data import (
     MAX_ORDINAL_BOOTSTRAP_WORK,
     Level,
@@ -377,7 +378,8 @@ def krippendorff_alpha_bootstrap(data, level: Level = "nominal", *, resamples: i
 # Everything at once
 
 
-MEASURES = ("percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa", "krippendorff_alpha")
+MEASURES = ("percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa", "krippendorff_alpha",
+            "gwet_ac1", "gwet_ac2")
 
 
 @dataclass(frozen=True)
@@ -398,7 +400,8 @@ def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
                        seed: int | None = None) -> ReliabilityReport:
     """All measures: percent agreement, Cohen's kappa, Scott's pi and Bennett's S (two coders only:
     Undefined with a reason otherwise), Fleiss' kappa, Krippendorff's alpha at ``level`` with its
-    bootstrap 95% interval, and per category alpha and Fleiss' kappa (category versus the rest)."""
+    bootstrap 95% interval, Gwet's AC1 and AC2 (AC2's weights by ``level``: annotator.core.agreement.gwet),
+    and per category alpha, Fleiss' kappa and AC1 (category versus the rest)."""
     d = as_data(data)
     check_level(d, level)
     measures: dict[str, Result] = {
@@ -408,13 +411,17 @@ def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
         "bennett_s": bennett_s(d),
         "fleiss_kappa": fleiss_kappa(d),
         "krippendorff_alpha": krippendorff_alpha(d, level),
+        "gwet_ac1": gwet_ac1(d),
+        "gwet_ac2": gwet_ac2(d, level),
     }
     ci = (krippendorff_alpha_bootstrap(d, level, resamples=resamples, seed=seed)
           if not isinstance(measures["krippendorff_alpha"], Undefined)
           else Undefined("Krippendorff's alpha is undefined, so it has no interval"))
     alphas = krippendorff_alpha_per_category(d)
     kappas = fleiss_kappa_per_category(d)
-    per_category = {v: {"krippendorff_alpha": alphas[v], "fleiss_kappa": kappas[v]} for v in d.values}
+    ac1s = gwet_ac1_per_category(d)
+    per_category = {v: {"krippendorff_alpha": alphas[v], "fleiss_kappa": kappas[v], "gwet_ac1": ac1s[v]}
+                    for v in d.values}
     return ReliabilityReport(level=level, coders=d.coders, units=d.n_units,
                              pairable_units=int(((d.codes >= 0).sum(axis=1) >= 2).sum()), values=d.values,
                              measures=measures, alpha_ci95=ci, per_category=per_category)

@@ -85,6 +85,12 @@ CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row) for row in (  # key, labe
      "Any number of coders, the same number on every unit; beyond chance."),
     ("krippendorff_alpha", "Krippendorff's α", "Krippendorff's alpha",
      "Any number of coders, missing values allowed, at the level of measurement chosen."),
+    ("gwet_ac1", "Gwet's AC1", "Gwet's AC1",
+     "Any number of coders, missing values allowed; chance from how hard units are; 1 if all agree on one value."),
+    ("gwet_ac2", "Gwet's AC2", "Gwet's AC2",
+     "Gwet's AC1 with partial credit for near values, weighted by the level (nominal: same as AC1)."),
+    ("token_ac1", "Token AC1 (Gwet)", "token AC1",
+     "Per word, as token α, with Gwet's chance agreement (stays high when a category is rare)."),
 )}
 SPAN_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in SPAN_KEYS)
 RELIABILITY_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in RELIABILITY_KEYS)

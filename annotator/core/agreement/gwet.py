@@ -1,0 +1,229 @@
+"""Gwet's AC1 and AC2 on reliability data: any number of coders, missing values allowed.
+
+As defined in Gwet, *Handbook of Inter-Rater Reliability*, 4th ed. (2014), and computed the same way
+as irrCAC's ``CAC.gwet()`` (the reference the tests compare against). With ``n_uk`` the number of
+coders who gave unit *u* value *k*, ``r_u`` the number of values unit *u* received, *q* the number
+of distinct values in the data and ``w_kl`` the weights (identity for AC1):
+
+- ``n*_uk = Σ_l w_kl n_ul`` (the weighted count of ratings that agree with k);
+- ``p_a = (1/n₂) Σ_{u: r_u ≥ 2} Σ_k n_uk (n*_uk − 1) / (r_u (r_u − 1))``: observed agreement, over the
+  n₂ units with two or more values;
+- ``π_k = (1/n₁) Σ_{u: r_u ≥ 1} n_uk / r_u``: the share of value k, over the n₁ units with at least one
+  value, so **a unit coded by one coder counts in the chance term** (not in ``p_a``): this is where
+  AC1 differs from Krippendorff's alpha, which ignores such units altogether;
+- ``p_e = T_w Σ_k π_k (1 − π_k) / (q (q − 1))`` with ``T_w = Σ_kl w_kl`` (``T_w = q`` for AC1);
+- ``AC = (p_a − p_e) / (1 − p_e)``.
+
+AC2's weights (Gwet 2014, ch. 3; irrCAC's ``weights`` module), on the distinct values x_1 < … < x_q:
+ordinal ``1 − C(|k − l| + 1, 2) / C(q, 2)`` (ranks only), quadratic ``1 − ((x_k − x_l)/(x_max − x_min))²``
+and ratio ``1 − ((x_k − x_l)/(x_k + x_l))² / ((x_max − x_min)/(x_max + x_min))²``. Annotator's levels
+pick them: nominal → identity (AC2 = AC1), ordinal → ordinal, interval → quadratic, ratio → ratio.
+
+The paradox AC1 was made for: when every rating falls in one category (q = 1), ``p_e`` is 0/0 and
+kappa and alpha are undefined; AC1 (and AC2) is then 1, as in irrCAC (which sets ``p_e`` just below
+1 so that ``(p_a − p_e)/(1 − p_e) = 1``). Two choices of ours where irrCAC has no value: AC2 with one
+value is 1 too (irrCAC's weights divide by zero there), and ratio weights allow the value 0 (with
+``0/0`` taken as 0 between two zeros; irrCAC refuses a category 0).
+
+The standard error is Gwet's (2008, BJMSP 61, eq. for the multiple-rater AC1, as irrCAC computes it,
+with no finite-population correction) and the 95% interval is ``AC ± t_{0.975, n₁−1} · se``, its upper
+end capped at 1 (as irrCAC does). Everything is numpy on the units × values count table: linear in
+units × coders.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.reliability_data import Level, ReliabilityData, as_data, check_level
+from annotator.core.errors import ValidationError
+
+Result = float | Undefined
+
+WEIGHTS: tuple[str, ...] = ("identity", "ordinal", "quadratic", "ratio")
+LEVEL_WEIGHTS: dict[str, str] = {"nominal": "identity", "ordinal": "ordinal", "interval": "quadratic",
+                                 "ratio": "ratio"}
+_WEIGHT_LEVEL = {w: level for level, w in LEVEL_WEIGHTS.items()}
+ONE_CATEGORY = "every rating falls in one category, so AC1 is 1 (Gwet's convention) with no sampling variance"
+
+
+def gwet_weights(kind: str, values) -> np.ndarray:
+    """Gwet's q × q agreement weights of ``kind`` (identity, ordinal, quadratic or ratio) for the
+    distinct ``values`` in ascending order (numbers, except for identity). 1 on the diagonal."""
+    q = len(values)
+    if kind == "identity":
+        return np.eye(q)
+    if kind not in WEIGHTS:
+        raise ValidationError(f"unknown weights {kind!r}; choose one of {', '.join(WEIGHTS)}")
+    if q < 2:
+        return np.ones((q, q))
+    if kind == "ordinal":
+        rank = np.arange(q, dtype=np.float64)
+        m = np.abs(np.subtract.outer(rank, rank)) + 1.0
+        return 1.0 - (m * (m - 1.0) / 2.0) / (q * (q - 1.0) / 2.0)
+    x = np.asarray(values, dtype=np.float64)
+    lo, hi = x[0], x[-1]
+    if kind == "quadratic":
+        return 1.0 - (np.subtract.outer(x, x) / (hi - lo)) ** 2
+    total = np.add.outer(x, x)  # ratio
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(total > 0, np.subtract.outer(x, x) / np.where(total > 0, total, 1.0), 0.0)
+    return 1.0 - r ** 2 / ((hi - lo) / (hi + lo)) ** 2
+
+
+@dataclass(frozen=True)
+class GwetResult:
+    """AC1 or AC2 with its parts: ``p_a``, ``p_e``, the units used and Gwet's standard error and
+    95% interval (Undefined when there is no variance to estimate)."""
+
+    value: float
+    pa: float
+    pe: float
+    weights: str
+    units: int  # n₁: units with at least one value (they count in the chance term)
+    pairable_units: int  # n₂: units with two or more values (they count in p_a)
+    se: float | Undefined
+    ci95: tuple[float, float] | Undefined
+
+
+def gwet_from_counts(counts: np.ndarray, w: np.ndarray, weights: str = "custom") -> GwetResult | Undefined:
+    """AC from a units × values count table ``n_uk`` and a q × q weight matrix (see the module)."""
+    counts = np.asarray(counts)
+    r = counts.sum(axis=1)
+    c, r = counts[r > 0].astype(np.float64), r[r > 0].astype(np.float64)
+    n1, q = len(r), c.shape[1]
+    if n1 == 0:
+        return Undefined("no unit was coded")
+    two = r >= 2
+    n2 = int(two.sum())
+    if n2 == 0:
+        return Undefined("no unit was coded by two or more coders")
+    if q < 2:
+        return GwetResult(1.0, 1.0, 1.0, weights, n1, n2, Undefined(ONE_CATEGORY), Undefined(ONE_CATEGORY))
+    agree = (c * (c @ w.T - 1.0)).sum(axis=1)  # Σ_k n_uk (n*_uk − 1)
+    pairs = np.where(two, r * (r - 1.0), 1.0)
+    pa_u = np.where(two, agree / pairs, 0.0)
+    pa = float(pa_u.sum() / n2)
+    share = c / r[:, None]
+    pi = share.mean(axis=0)
+    scale = float(w.sum()) / (q * (q - 1.0))
+    pe = scale * float(pi @ (1.0 - pi))
+    if pe >= 1.0 - 1e-12:
+        return Undefined("chance agreement is 1, so AC is 0/0")
+    ac = (pa - pe) / (1.0 - pe)
+    se, ci = _variance(ac, pa_u, two, share, pi, pe, scale, n1, n2)
+    return GwetResult(float(ac), pa, pe, weights, n1, n2, se, ci)
+
+
+def _variance(ac, pa_u, two, share, pi, pe, scale, n1, n2):
+    """Gwet's linearised variance of AC (irrCAC ``CAC.gwet``): per unit
+    ``ac_u = (n₁/n₂)(p_a,u − p_e [r_u ≥ 2])/(1 − p_e)``, ``p_e,u = scale Σ_k (n_uk/r_u)(1 − π_k)``,
+    ``ac*_u = ac_u − 2 (1 − AC)(p_e,u − p_e)/(1 − p_e)``, ``var = Σ (ac*_u − AC)² / (n₁ (n₁ − 1))``."""
+    if n1 < 2:
+        return (Undefined("one unit only, so AC has no sampling variance"),) * 2
+    ac_u = (n1 / n2) * (pa_u - pe * two) / (1.0 - pe)
+    pe_u = scale * (share @ (1.0 - pi))
+    ac_x = ac_u - 2.0 * (1.0 - ac) * (pe_u - pe) / (1.0 - pe)
+    se = math.sqrt(float(((ac_x - ac) ** 2).sum()) / (n1 * (n1 - 1.0)))
+    half = t_quantile(0.975, n1 - 1) * se
+    return se, (float(ac - half), float(min(1.0, ac + half)))
+
+
+def gwet(data, weights: str = "identity") -> GwetResult | Undefined:
+    """AC1 (``weights="identity"``) or AC2 with Gwet's ordinal, quadratic or ratio weights on the
+    distinct values of the data; ValidationError when the weights need numbers the data do not hold
+    (ordinal and quadratic: numbers; ratio: numbers ≥ 0)."""
+    if weights not in WEIGHTS:
+        raise ValidationError(f"unknown weights {weights!r}; choose one of {', '.join(WEIGHTS)}")
+    d = as_data(data)
+    check_level(d, _WEIGHT_LEVEL[weights])
+    return gwet_from_counts(d.counts, gwet_weights(weights, d.values), weights)
+
+
+def _value(result: GwetResult | Undefined) -> Result:
+    return result if isinstance(result, Undefined) else result.value
+
+
+def gwet_ac1(data) -> Result:
+    """Gwet's AC1 (nominal: values agree only when equal); 1 when every rating is one category."""
+    return _value(gwet(data, "identity"))
+
+
+def gwet_ac2(data, level: Level = "nominal") -> Result:
+    """Gwet's AC2 with the weights of ``level``: nominal → identity (AC2 = AC1), ordinal → ordinal,
+    interval → quadratic, ratio → ratio weights."""
+    d = as_data(data)
+    check_level(d, level)
+    return _value(gwet(d, LEVEL_WEIGHTS[level]))
+
+
+def gwet_ac1_per_category(data: Any) -> dict[Any, Result]:
+    """AC1 of each value against the rest: the data recoded to "c" / "not c" (missing stays missing),
+    with q = 2 whether or not "not c" occurs (so a category every coder always gave has AC1 = 1, as
+    Gwet's convention gives for one category)."""
+    d: ReliabilityData = as_data(data)
+    counts = d.counts
+    r = counts.sum(axis=1)
+    eye = np.eye(2)
+    return {value: _value(gwet_from_counts(np.stack([counts[:, j], r - counts[:, j]], axis=1), eye, "identity"))
+            for j, value in enumerate(d.values)}
+
+
+# -- Student's t quantile (numpy has none; scipy is not a dependency) --------------------------------
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """The continued fraction of the regularized incomplete beta (modified Lentz)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 100_000):
+        m2 = 2 * m
+        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def t_cdf(t: float, df: float) -> float:
+    """Student's t distribution function."""
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(p: float, df: float) -> float:
+    """Student's t quantile for 0.5 ≤ p < 1 (bisection on ``t_cdf``, to 1e-12)."""
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        lo, hi = hi, hi * 2.0
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return (lo + hi) / 2.0
