@@ -177,53 +177,52 @@ def gwet_ac1_per_category(data: Any) -> dict[Any, Result]:
 # -- Student's t quantile (numpy has none; scipy is not a dependency) --------------------------------
 
 
-def _betacf(a: float, b: float, x: float) -> float:
-    """The continued fraction of the regularized incomplete beta (modified Lentz)."""
-    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 100_000):
-        m2 = 2 * m
-        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
-            d = 1.0 + aa * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + aa / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-15:
+def _t_within(t: float, df: int) -> float:
+    """P(|T| ≤ t) for Student's t with an integer ``df``, exactly: the finite series of Abramowitz &
+    Stegun (1964) 26.7.3 in θ = atan(t / √df)."""
+    theta = math.atan(t / math.sqrt(df))
+    s, c2 = math.sin(theta), math.cos(theta) ** 2
+    if df % 2 == 0:  # sin θ Σ_{j<df/2} (1·3···(2j−1))/(2·4···2j) cos^{2j} θ
+        j = np.arange(1, df // 2, dtype=np.float64)
+        terms = np.cumprod((2 * j - 1) / (2 * j) * c2)
+        return s * (1.0 + float(terms.sum()))
+    if df == 1:
+        return 2.0 * theta / math.pi
+    j = np.arange(1, (df - 1) // 2, dtype=np.float64)  # (2/π)(θ + sin θ cos θ Σ (2·4···2j)/(3·5···(2j+1)) cos^{2j} θ)
+    terms = np.cumprod(2 * j / (2 * j + 1) * c2)
+    return 2.0 / math.pi * (theta + s * math.cos(theta) * (1.0 + float(terms.sum())))
+
+
+def _normal_quantile(p: float) -> float:
+    z = 0.0
+    for _ in range(50):  # Newton on Φ(z) = (1 + erf(z/√2)) / 2
+        step = (0.5 * (1.0 + math.erf(z / math.sqrt(2.0))) - p) / (math.exp(-z * z / 2.0) / math.sqrt(2.0 * math.pi))
+        z -= step
+        if abs(step) < 1e-15:
             break
-    return h
+    return z
 
 
-def _betainc(a: float, b: float, x: float) -> float:
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
-def t_cdf(t: float, df: float) -> float:
-    """Student's t distribution function."""
-    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
-
-
-def t_quantile(p: float, df: float) -> float:
-    """Student's t quantile for 0.5 ≤ p < 1 (bisection on ``t_cdf``, to 1e-12)."""
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile for 0.5 ≤ p < 1 and an integer ``df`` ≥ 1: bisection on the exact
+    distribution function up to 2,000 degrees of freedom, beyond that the Cornish–Fisher expansion
+    of Abramowitz & Stegun 26.7.5 (its next term is below 1e-15 there)."""
+    if df > 2000:
+        z, v = _normal_quantile(p), float(df)
+        g = ((z ** 3 + z) / 4, (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96,
+             (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384,
+             (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160)
+        return z + sum(gi / v ** (i + 1) for i, gi in enumerate(g))
+    target = 2.0 * p - 1.0
     lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < p:
+    while _t_within(hi, df) < target:
         lo, hi = hi, hi * 2.0
     for _ in range(200):
         mid = (lo + hi) / 2.0
-        if t_cdf(mid, df) < p:
+        if _t_within(mid, df) < target:
             lo = mid
         else:
             hi = mid
-        if hi - lo < 1e-12:
+        if hi - lo <= 1e-14 * hi:
             break
     return (lo + hi) / 2.0
