@@ -23,7 +23,6 @@ Two kinds of "no answer", kept apart on purpose:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,20 +36,11 @@ from annotator.core.agreement.reliability_data import (
     ReliabilityData,
     as_data,
     check_level,
+    unique_rows,
 )
 from annotator.core.errors import ValidationError, quoted
 
 Result = float | Undefined
-
-
-def _unique_rows(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a non-negative integer matrix and how often each occurs."""
-    base = int(counts.max(initial=0)) + 1
-    if counts.shape[1] * math.log2(base) < 62:  # each row as one integer: a 1-D unique is much faster
-        weights = base ** np.arange(counts.shape[1], dtype=np.int64)
-        keys, first, frequency = np.unique(counts @ weights, return_index=True, return_counts=True)
-        return counts[first], frequency
-    return np.unique(counts, axis=0, return_counts=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -337,7 +327,7 @@ def krippendorff_alpha_bootstrap(data, level: Level = "nominal", *, resamples: i
     if isinstance(point, Undefined):
         return point
     counts, m = _pairable(d.counts)
-    patterns, frequency = _unique_rows(counts)
+    patterns, frequency = unique_rows(counts)
     c = patterns.astype(np.float64)
     w = 1.0 / (c.sum(axis=1) - 1.0)
     values = np.asarray(d.values, dtype=np.float64) if d.numeric else np.arange(len(d.values), dtype=np.float64)
