@@ -240,6 +240,12 @@ def test_reliability_report_has_ac1_and_ac2():
     assert report.measures["gwet_ac2"] == pytest.approx(gwet(RAW_4RATERS, "quadratic").value)
     per_category = gwet_ac1_per_category(RAW_4RATERS)
     assert {v: m["gwet_ac1"] for v, m in report.per_category.items()} == per_category
+    assert report.gwet_ci95["gwet_ac1"] == gwet(RAW_4RATERS).ci95
+    assert report.gwet_ci95["gwet_ac2"] == gwet(RAW_4RATERS, "quadratic").ci95
+    one = reliability_report([[2, 2], [2, N], [2, 2]], "ordinal", resamples=10, seed=0)
+    assert one.measures["gwet_ac1"] == one.measures["gwet_ac2"] == 1.0
+    assert isinstance(one.gwet_ci95["gwet_ac1"], Undefined)
+    assert isinstance(reliability_report([[1, N]], resamples=10).gwet_ci95["gwet_ac2"], Undefined)
 
 
 def test_cli_json_and_csv(tmp_path, capsys):
@@ -250,10 +256,20 @@ def test_cli_json_and_csv(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert round(result["gwet_ac1"], 3) == 0.775 and round(result["gwet_ac2"], 3) == 0.899
     assert result["per_category"]["1"]["gwet_ac1"] == pytest.approx(gwet_ac1_per_category(RAW_4RATERS)[1])
+    # irrCAC test_gwet_raw4raters[_ordinal_weights]: 95% CI (0.461, 1) and (0.664, 1)
+    assert [round(x, 3) for x in result["gwet_ac1_ci95"]] == [0.461, 1.0]
+    assert [round(x, 3) for x in result["gwet_ac2_ci95"]] == [0.664, 1.0]
     assert main(["agreement", "--reliability-data", str(path), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("gwet_ac1,,0.775") for line in lines)
     assert any(line.startswith("gwet_ac2,,0.775") for line in lines)  # nominal: AC2 = AC1
+    assert any(line.startswith("gwet_ac1_ci95_low,,0.4608") for line in lines)
     assert main(["agreement", "--reliability-data", str(path), "--level", "ratio"]) == 0
     table = capsys.readouterr().out
-    assert "Gwet's AC1" in table and "Gwet's AC2" in table and "0.857" in table
+    assert "Gwet's AC1" in table and "Gwet's AC2" in table and "0.857" in table and "[0.589, 1.000]" in table
+    # the one-category case on the command line: 1, and the interval's reason as a note
+    path.write_text("A,B\n2,2\n2,\n2,2\n", encoding="utf-8")
+    assert main(["agreement", "--reliability-data", str(path), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["gwet_ac1"] == 1.0 and result["gwet_ac1_ci95"] is None and result["krippendorff_alpha"] is None
+    assert any(note.startswith("gwet_ac1_ci95: every rating falls in one category") for note in result["notes"])

@@ -159,6 +159,13 @@ def _value(result: GwetResult | Undefined) -> Result:
     return result if isinstance(result, Undefined) else result.value
 
 
+def value_and_ci95(result: GwetResult | Undefined) -> tuple[Result, tuple[float, float] | Undefined]:
+    """(AC, its 95% interval) of a ``gwet`` result; the reason twice when AC is undefined."""
+    if isinstance(result, Undefined):
+        return result, Undefined(f"no AC, so no interval: {result.reason}")
+    return result.value, result.ci95
+
+
 def gwet_ac1(data) -> Result:
     """Gwet's AC1 (nominal: values agree only when equal); 1 when every rating is one category."""
     return _value(gwet(data, "identity"))

@@ -23,13 +23,13 @@ Two kinds of "no answer", kept apart on purpose:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from annotator.core.agreement.common import Undefined
-from annotator.core.agreement.gwet import gwet_ac1, gwet_ac1_per_category, gwet_ac2
+from annotator.core.agreement.gwet import LEVEL_WEIGHTS, gwet, gwet_ac1_per_category, value_and_ci95
 from annotator.core.agreement.reliability_data import (
     MAX_ORDINAL_BOOTSTRAP_WORK,
     Level,
@@ -384,14 +384,15 @@ class ReliabilityReport:
     measures: dict[str, Result]
     alpha_ci95: BootstrapInterval | Undefined
     per_category: dict[Any, dict[str, Result]]
+    gwet_ci95: dict[str, tuple[float, float] | Undefined] = field(default_factory=dict)  # Gwet's se, t interval
 
 
 def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
                        seed: int | None = None) -> ReliabilityReport:
     """All measures: percent agreement, Cohen's kappa, Scott's pi and Bennett's S (two coders only:
     Undefined with a reason otherwise), Fleiss' kappa, Krippendorff's alpha at ``level`` with its
-    bootstrap 95% interval, Gwet's AC1 and AC2 (AC2's weights by ``level``: annotator.core.agreement.gwet),
-    and per category alpha, Fleiss' kappa and AC1 (category versus the rest)."""
+    bootstrap 95% interval, Gwet's AC1 and AC2 (AC2's weights by ``level``: annotator.core.agreement.gwet)
+    with Gwet's 95% intervals, and per category alpha, Fleiss' kappa and AC1 (category versus the rest)."""
     d = as_data(data)
     check_level(d, level)
     measures: dict[str, Result] = {
@@ -401,9 +402,10 @@ def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
         "bennett_s": bennett_s(d),
         "fleiss_kappa": fleiss_kappa(d),
         "krippendorff_alpha": krippendorff_alpha(d, level),
-        "gwet_ac1": gwet_ac1(d),
-        "gwet_ac2": gwet_ac2(d, level),
     }
+    gwet_ci95 = {}
+    for name, weights in (("gwet_ac1", "identity"), ("gwet_ac2", LEVEL_WEIGHTS[level])):
+        measures[name], gwet_ci95[name] = value_and_ci95(gwet(d, weights))
     ci = (krippendorff_alpha_bootstrap(d, level, resamples=resamples, seed=seed)
           if not isinstance(measures["krippendorff_alpha"], Undefined)
           else Undefined("Krippendorff's alpha is undefined, so it has no interval"))
@@ -414,4 +416,4 @@ def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
                     for v in d.values}
     return ReliabilityReport(level=level, coders=d.coders, units=d.n_units,
                              pairable_units=int(((d.codes >= 0).sum(axis=1) >= 2).sum()), values=d.values,
-                             measures=measures, alpha_ci95=ci, per_category=per_category)
+                             measures=measures, alpha_ci95=ci, per_category=per_category, gwet_ci95=gwet_ci95)

@@ -400,6 +400,8 @@ def reliability_as_dict(report: ReliabilityReport, *, resamples: int, seed: int 
                             "defined_resamples": ci.resamples, "seed": seed}
     else:
         out["krippendorff_alpha_ci95"] = number(ci, "krippendorff_alpha_ci95")
+    for name, interval in report.gwet_ci95.items():  # Gwet's standard error, t interval (agreement/gwet.py)
+        out[f"{name}_ci95"] = list(interval) if isinstance(interval, tuple) else number(interval, f"{name}_ci95")
     per_category: dict[str, dict[str, float | None]] = {}
     reasons: dict[tuple[str, str], list[str]] = {}
     for value, measures in report.per_category.items():
@@ -428,6 +430,9 @@ def reliability_csv(report: ReliabilityReport, *, resamples: int, seed: int | No
     rows: list[list[Any]] = [["measure", "category", "value"]]
     rows += [[name, "", result[name]] for name in RELIABILITY_KEYS]
     rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
+    for name in report.gwet_ci95:
+        low, high = result[f"{name}_ci95"] or (None, None)
+        rows += [[f"{name}_ci95_low", "", low], [f"{name}_ci95_high", "", high]]
     rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
     rows += [["note", "", note] for note in result["notes"]]
     return csv_text(rows, raw)
