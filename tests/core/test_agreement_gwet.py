@@ -28,6 +28,7 @@ from annotator.core.agreement.gwet import (
     t_quantile,
 )
 from annotator.core.agreement.reliability import cohen_kappa, krippendorff_alpha, reliability_report
+from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.errors import ValidationError
 
 N = None
@@ -141,6 +142,15 @@ def test_high_agreement_on_a_rare_category_keeps_ac1_high():
     assert gwet_ac1(rows) == pytest.approx(0.9796, abs=1e-4)
 
 
+def test_q_counts_the_values_the_chosen_coders_used():
+    # coder C alone uses 9; a selection of A and B is the same as their two columns alone
+    rows = [[1, 1, 9], [2, 1, 9], [2, 2, 1], [3, 3, 9]]
+    pair = ReliabilityData.from_rows(rows, ["A", "B", "C"]).select("A", "B")
+    assert 9 in pair.values
+    for weights in ("identity", "ordinal", "quadratic", "ratio"):
+        assert gwet(pair, weights) == gwet([r[:2] for r in rows], weights)
+
+
 def test_undefined_without_a_pair():
     assert isinstance(gwet_ac1([[1, N], [N, 2]]), Undefined)
     assert "two or more" in gwet([[1, N], [N, 2]]).reason
@@ -151,7 +161,7 @@ def test_undefined_without_a_pair():
 # -- weights --------------------------------------------------------------------------------------
 
 def test_weights_as_gwet_defines_them():
-    # by hand from Gwet (2014, ch. 3) / irrCAC weights.py, values 1, 2, 3
+    # by hand from the definitions in irrCAC weights.py (after Gwet 2014), values 1, 2, 3
     assert gwet_weights("identity", (1, 2, 3)) == pytest.approx(np.eye(3))
     assert gwet_weights("ordinal", (1, 2, 3)) == pytest.approx(np.array(
         [[1, 2 / 3, 0], [2 / 3, 1, 2 / 3], [0, 2 / 3, 1]]))  # 1 − C(|k−l|+1, 2) / C(3, 2)

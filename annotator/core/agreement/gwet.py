@@ -14,7 +14,7 @@ of distinct values in the data and ``w_kl`` the weights (identity for AC1):
 - ``p_e = T_w Σ_k π_k (1 − π_k) / (q (q − 1))`` with ``T_w = Σ_kl w_kl`` (``T_w = q`` for AC1);
 - ``AC = (p_a − p_e) / (1 − p_e)``.
 
-AC2's weights (Gwet 2014, ch. 3; irrCAC's ``weights`` module), on the distinct values x_1 < … < x_q:
+AC2's weights (Gwet 2014; as irrCAC's ``weights`` module defines them), on the distinct values x_1 < … < x_q:
 ordinal ``1 − C(|k − l| + 1, 2) / C(q, 2)`` (ranks only), quadratic ``1 − ((x_k − x_l)/(x_max − x_min))²``
 and ratio ``1 − ((x_k − x_l)/(x_k + x_l))² / ((x_max − x_min)/(x_max + x_min))²``. Annotator's levels
 pick them: nominal → identity (AC2 = AC1), ordinal → ordinal, interval → quadratic, ratio → ratio.
@@ -25,10 +25,11 @@ kappa and alpha are undefined; AC1 (and AC2) is then 1, as in irrCAC (which sets
 value is 1 too (irrCAC's weights divide by zero there), and ratio weights allow the value 0 (with
 ``0/0`` taken as 0 between two zeros; irrCAC refuses a category 0).
 
-The standard error is Gwet's (2008, BJMSP 61, eq. for the multiple-rater AC1, as irrCAC computes it,
-with no finite-population correction) and the 95% interval is ``AC ± t_{0.975, n₁−1} · se``, its upper
-end capped at 1 (as irrCAC does). Everything is numpy on the units × values count table: linear in
-units × coders.
+The standard error is Gwet's linearised variance estimator for many raters (Gwet 2008, BJMSP 61;
+the handbook), in the form irrCAC computes it, with no finite-population correction, and the 95%
+interval is ``AC ± t_{0.975, n₁−1} · se``, its upper end capped at 1 (as irrCAC does). q is the number
+of values the data (the chosen coders) hold, as irrCAC's default. Everything is numpy on the units ×
+values count table, its equal rows grouped: linear in units × coders.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ WEIGHTS: tuple[str, ...] = ("identity", "ordinal", "quadratic", "ratio")
 LEVEL_WEIGHTS: dict[str, str] = {"nominal": "identity", "ordinal": "ordinal", "interval": "quadratic",
                                  "ratio": "ratio"}
 _WEIGHT_LEVEL = {w: level for level, w in LEVEL_WEIGHTS.items()}
-ONE_CATEGORY = "every rating falls in one category, so AC1 is 1 (Gwet's convention) with no sampling variance"
+ONE_CATEGORY = "every rating falls in one category, so AC is 1 (Gwet's convention) with no sampling variance"
 
 
 def gwet_weights(kind: str, values) -> np.ndarray:
@@ -152,7 +153,10 @@ def gwet(data, weights: str = "identity") -> GwetResult | Undefined:
         raise ValidationError(f"unknown weights {weights!r}; choose one of {', '.join(WEIGHTS)}")
     d = as_data(data)
     check_level(d, _WEIGHT_LEVEL[weights])
-    return gwet_from_counts(d.counts, gwet_weights(weights, d.values), weights)
+    counts = d.counts
+    used = counts.sum(axis=0) > 0  # q counts the values these coders used (a selection may hold others)
+    values = tuple(v for v, u in zip(d.values, used, strict=True) if u)
+    return gwet_from_counts(counts[:, used], gwet_weights(weights, values), weights)
 
 
 def _value(result: GwetResult | Undefined) -> Result:
