@@ -86,11 +86,12 @@ CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row) for row in (  # key, labe
     ("krippendorff_alpha", "Krippendorff's α", "Krippendorff's alpha",
      "Any number of coders, missing values allowed, at the level of measurement chosen."),
     ("gwet_ac1", "Gwet's AC1", "Gwet's AC1",
-     "Any number of coders, missing values allowed; chance from how hard units are; 1 if all agree on one value."),
+     "Any number of coders, missing values allowed; beyond chance, steady when one value is far more common.",
+     False),
     ("gwet_ac2", "Gwet's AC2", "Gwet's AC2",
-     "Gwet's AC1 with partial credit for near values, weighted by the level (nominal: same as AC1)."),
+     "AC1 with partial credit for near values, weighted by the level of measurement (nominal: AC1).", False),
     ("token_ac1", "Token AC1 (Gwet)", "token AC1",
-     "Per word, as token α, with Gwet's chance agreement (stays high when a category is rare)."),
+     "Per word, as token α, with Gwet's chance term: steady when a category covers little text.", False),
 )}
 SPAN_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in SPAN_KEYS)
 RELIABILITY_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in RELIABILITY_KEYS)
