@@ -28,6 +28,24 @@ PG_ROOT = Path("/usr/lib/postgresql")
 INSTALL_HINT = "install Debian's postgresql package (sudo apt-get install postgresql), or run .ci/setup.sh test as root"
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_psycopg():
+    """The psycopg module; where it is missing the calling test module is skipped, on CI it fails."""
+    try:
+        import psycopg
+    except ImportError:
+        import pytest
+
+        reason = "psycopg is not installed: pip install -e '.[test]' (or 'annotator[postgres]')"
+        if in_ci():
+            pytest.fail(f"{reason}; CI installs it with the test extra", pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+    return psycopg
+
+
 class UnavailableError(Exception):
     """No PostgreSQL server can be started here; the message says why and what to install."""
 

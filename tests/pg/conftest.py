@@ -11,21 +11,16 @@ name and dropped after the test. ``pg_engine``: a SQLAlchemy engine on it (postg
 
 from __future__ import annotations
 
-import os
 import sys
 import uuid
 
 import pytest
 
-from tests.pg.cluster import Cluster, UnavailableError
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+from tests.pg.cluster import Cluster, UnavailableError, in_ci
 
 
 def _unavailable(reason: str):
-    if _in_ci():
+    if in_ci():
         pytest.fail(f"PostgreSQL tests cannot run: {reason} (CI must have a server)", pytrace=False)
     pytest.skip(reason)
 

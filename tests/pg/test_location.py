@@ -17,8 +17,9 @@ from annotator.cli.output import EXIT_FAILED, report_error
 from annotator.core.errors import AnnotatorError, NotAProjectError
 from annotator.core.storage import location as loc_module
 from annotator.core.storage.location import DRIVER_HINT, DriverMissingError, is_server_url, parse_location
+from tests.pg.cluster import require_psycopg
 
-pytest.importorskip("psycopg")  # create_connect_args of the psycopg dialect imports the driver
+require_psycopg()  # create_connect_args of the psycopg dialect imports the driver
 
 
 def connect_args(value: str) -> dict:

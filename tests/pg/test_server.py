@@ -18,8 +18,9 @@ from sqlmodel import Session, SQLModel, select
 from annotator.core.storage import tables as _tables  # noqa: F401  (registers the tables)
 from annotator.core.storage.location import parse_location
 from annotator.core.storage.tables import Annotation, Annotator, Category, Document, ProjectSetting
+from tests.pg.cluster import require_psycopg
 
-psycopg = pytest.importorskip("psycopg")
+psycopg = require_psycopg()
 
 # Astral characters (emoji, a Gothic letter, a CJK Extension B ideograph) are one code point each in
 # Python and PostgreSQL but two UTF-16 units in Qt; combining marks and an NBSP are single code points.
