@@ -1,9 +1,10 @@
 """parse_location: a project path or a PostgreSQL URL (issue 19, point 1). No server needed.
 
-The URL forms and their meaning are libpq's ("Connection URIs", PostgreSQL 17 documentation,
-section 32.1.1.2); what SQLAlchemy's psycopg dialect hands to the driver is read back through
-``dialect.create_connect_args`` (SQLAlchemy 2.x, the version the project installs), which is what
-psycopg then passes to libpq, so each case checks the connection keywords a user meant.
+The URL forms and their meaning are libpq's ("Connection URIs" in the PostgreSQL documentation).
+What SQLAlchemy's psycopg dialect hands to the driver is read back through
+``dialect.create_connect_args`` (SQLAlchemy 2.x, the version the project installs), and compared
+with what libpq's own parser (PQconninfoParse, as ``psycopg.conninfo.conninfo_to_dict``; psycopg
+3.3 with its bundled libpq) makes of the same URL: the reference for every expected value.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from annotator.core.storage.location import DRIVER_HINT, DriverMissingError, is_
 from tests.pg.cluster import require_psycopg
 
 require_psycopg()  # create_connect_args of the psycopg dialect imports the driver
+
+from psycopg.conninfo import conninfo_to_dict  # noqa: E402  (after the check above)
 
 
 def connect_args(value: str) -> dict:
@@ -62,6 +65,9 @@ def test_paths_stay_paths(value):
     ("postgresql://h1:5432,h2:5433/lab?target_session_attrs=read-write",
      {"host": "h1,h2", "port": "5432,5433", "dbname": "lab", "target_session_attrs": "read-write"},
      "postgresql://h1:5432,h2:5433/lab?target_session_attrs=read-write"),
+    # A host parameter overrides the URL's host, not its port (as libpq's parser reads it).
+    ("postgresql://%2Ftmp%2Fs:5433/db?host=h2", {"host": "h2", "port": "5433", "dbname": "db"},
+     "postgresql://%2Ftmp%2Fs:5433/db?host=h2"),
     ("postgresql://?service=lab", {"service": "lab"}, "postgresql://?service=lab"),
     ("postgresql:///?service=lab&dbname=other", {"service": "lab", "dbname": "other"},
      "postgresql:///other?service=lab"),
@@ -77,6 +83,9 @@ def test_urls(value, expected, display):
     assert location.kind == "postgresql" and location.path is None and location.is_server
     assert location.url.drivername == "postgresql+psycopg"
     assert connect_args(value) == expected
+    # The reference: libpq's own parser (PQconninfoParse, through psycopg.conninfo) reads the same.
+    if not value.startswith("postgresql+psycopg"):
+        assert conninfo_to_dict(value) == {key: str(item) for key, item in expected.items()}
     assert location.safe_display() == display == str(location)
     # What the app stores reads back as the same place.
     assert parse_location(location.safe_display()) == location
@@ -88,8 +97,8 @@ def test_urls(value, expected, display):
 ])
 def test_a_password_is_used_but_never_shown_or_stored(value):
     location = parse_location(value)
-    assert connect_args(value) == {"host": "db.example.org", "user": "alice", "dbname": "lab",
-                                   "sslmode": "require", "password": "s@cret!"}
+    assert connect_args(value) == conninfo_to_dict(value) == {
+        "host": "db.example.org", "user": "alice", "dbname": "lab", "sslmode": "require", "password": "s@cret!"}
     assert location.has_password
     stored = location.safe_display()
     assert stored == "postgresql://alice@db.example.org/lab?sslmode=require"

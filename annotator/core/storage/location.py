@@ -168,7 +168,10 @@ def _parse_url(value: str) -> Location:
     for key, item in params:
         query_dict[key] = item if key not in query_dict else (*_as_tuple(query_dict[key]), item)
     url_host, url_port = None, None
-    if len(hosts) == 1 and not hosts[0][0].startswith("/"):  # one host name or address (or only a port)
+    if "host" in query_dict:  # libpq: a host parameter overrides the URL's hosts (not their port)
+        if len(hosts) == 1 and hosts[0][1] and "port" not in query_dict:
+            query_dict["port"] = hosts[0][1]
+    elif len(hosts) == 1 and not hosts[0][0].startswith("/"):  # one host name or address (or only a port)
         url_host, url_port = hosts[0][0] or None, int(hosts[0][1]) if hosts[0][1] else None
     elif hosts:  # a socket folder, or several hosts: SQLAlchemy's psycopg dialect takes them in the query
         query_dict["host"] = tuple(f"{h}:{p}" if p else h for h, p in hosts) if len(hosts) > 1 else hosts[0][0]
