@@ -11,12 +11,18 @@ name and dropped after the test. ``pg_engine``: a SQLAlchemy engine on it (postg
 
 from __future__ import annotations
 
-import sys
 import uuid
 
 import pytest
 
 from tests.pg.cluster import Cluster, UnavailableError, in_ci
+
+STARTED: list[str] = []  # what the cluster took to start, shown at the end of the run
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in STARTED:
+        terminalreporter.write_line(f"[pg] {line}")
 
 
 def _unavailable(reason: str):
@@ -35,8 +41,8 @@ def pg_cluster():
         cluster = Cluster.start()
     except UnavailableError as exc:
         _unavailable(str(exc))
-    print(f"\n[pg] PostgreSQL {cluster.version} started in {cluster.started_seconds:.2f} s at {cluster.folder}",
-          file=sys.stderr)
+    STARTED.append(f"PostgreSQL {cluster.version}: throwaway cluster started in {cluster.started_seconds:.2f} s "
+                   f"(initdb + pg_ctl start, {cluster.folder})")
     try:
         yield cluster
     finally:
