@@ -13,6 +13,7 @@ No mocks: the tests talk to this real server through SQLAlchemy and psycopg.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import re
@@ -153,6 +154,7 @@ class Cluster:
         except BaseException:
             cluster.stop()
             raise
+        atexit.register(cluster.stop)  # the fixture stops it; this is for an interrupted run
         return cluster
 
     def log_tail(self, lines: int = 20) -> str:
