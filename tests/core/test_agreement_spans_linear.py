@@ -1,0 +1,208 @@
+"""The span measures made linear in the spans per document (issue 18, point 10) give exactly the
+results of before, on random continua with overlapping and nested spans, duplicates, several
+coders and categories.
+
+The references are plain implementations kept here:
+
+* ``dense_overlap_pairs`` and ``dense_matching_from``: the code of spans/matching.py before the
+  change (commit 92a0df5), verbatim except for names — the dense |A| × |B| overlap matrix read
+  row by row into adjacency lists, then the same ``_max_matching``. The new sparse pairs must be
+  those pairs in that order, so the matching (and with it the confusion matrix, which depends on
+  which maximum matching is found, not only on its size) is the same.
+* ``pairs_from_definition``: two spans overlap when they share a position, by a double loop.
+* The whole ``span_report`` with the dense functions patched back in, compared key by key with
+  ``==`` (no tolerance): every figure must be bit-for-bit the same.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.spans import (
+    confusion,
+    matching,
+    prepare,
+    span_confusion,
+    span_f1,
+    span_report,
+    u_alpha_2016,
+    unitizing_alpha,
+)
+from annotator.core.agreement.spans.matching import _matching_from, _max_matching, _overlap_pairs
+
+# ------------------------------------------------------------------------------------------
+# References
+# ------------------------------------------------------------------------------------------
+
+
+def dense_overlap_pairs(a, b, same_category: bool):
+    """spans/matching.py's _overlap_pairs at 92a0df5: the dense boolean matrix."""
+    sa, ea, ka = a
+    sb, eb, kb = b
+    if sa.size == 0 or sb.size == 0:
+        return np.zeros((sa.size, sb.size), dtype=bool)
+    ov = (sa[:, None] < eb[None, :]) & (sb[None, :] < ea[:, None])
+    if same_category:
+        ov &= ka[:, None] == kb[None, :]
+    return ov
+
+
+def dense_matching_from(ov, rows=None, cols=None):
+    """spans/matching.py's _matching_from at 92a0df5."""
+    if rows is not None:
+        ov = ov[np.ix_(rows, cols)]
+    if not ov.any():
+        return []
+    ii, jj = np.nonzero(ov)
+    adj = [[] for _ in range(ov.shape[0])]
+    for i, j in zip(ii.tolist(), jj.tolist()):
+        adj[i].append(j)
+    ml = _max_matching(adj, ov.shape[1])
+    return [(i, j) for i, j in enumerate(ml) if j >= 0]
+
+
+def pairs_from_definition(a, b, same_category: bool):
+    out = []
+    for i, (s1, e1, k1) in enumerate(zip(*a)):
+        for j, (s2, e2, k2) in enumerate(zip(*b)):
+            shares = any(s2 <= x < e2 for x in range(s1, e1))
+            if shares and (k1 == k2 or not same_category):
+                out.append((i, j))
+    return out
+
+
+def random_raw(rng: random.Random, n: int, count: int, cats: int, sort: bool = True):
+    """One coder's raw spans on [0, n): random, nested, overlapping, touching, some duplicated."""
+    rows = []
+    for _ in range(count):
+        kind = rng.random()
+        if kind < 0.2 and rows:  # nested inside an earlier span
+            s0, e0, _ = rng.choice(rows)
+            s = rng.randint(s0, e0 - 1)
+            e = rng.randint(s + 1, e0)
+        elif kind < 0.3 and rows:  # touching an earlier one
+            s0, e0, _ = rng.choice(rows)
+            s, e = e0, min(n, e0 + rng.randint(1, 9))
+            if s >= n:
+                continue
+        else:
+            s = rng.randrange(n)
+            e = min(n, s + rng.choice([1, 2, 3, 5, 8, 20, rng.randint(1, n)]))
+        rows.append((s, e, rng.randrange(cats)))
+        if rng.random() < 0.1:
+            rows.append(rows[-1])
+    if sort:
+        rows = sorted(set(rows))
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy()
+
+
+# ------------------------------------------------------------------------------------------
+# The overlapping pairs and the matching
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", [True, False])
+def test_overlap_pairs_are_the_dense_matrix_in_its_order(sort):
+    rng = random.Random(5)
+    for trial in range(300):
+        n = rng.choice([1, 5, 30, 200])
+        a = random_raw(rng, n, rng.randint(0, 25), rng.randint(1, 4), sort)
+        b = random_raw(rng, n, rng.randint(0, 25), rng.randint(1, 4), sort)
+        for same in (True, False):
+            ov = _overlap_pairs(a, b, same)
+            dense = dense_overlap_pairs(a, b, same)
+            assert ov.shape == dense.shape
+            ii, jj = np.nonzero(dense)
+            assert ov.i.tolist() == ii.tolist() and ov.j.tolist() == jj.tolist(), (trial, same)
+            if n <= 30:
+                assert list(zip(ov.i.tolist(), ov.j.tolist())) == pairs_from_definition(a, b, same)
+
+
+def test_matching_is_the_one_found_before_also_on_subsets():
+    rng = random.Random(9)
+    nonempty = 0
+    for _ in range(300):
+        n = rng.choice([10, 40, 300])
+        a = random_raw(rng, n, rng.randint(0, 40), rng.randint(1, 3))
+        b = random_raw(rng, n, rng.randint(0, 40), rng.randint(1, 3))
+        for same in (True, False):
+            new = _matching_from(_overlap_pairs(a, b, same))
+            assert new == dense_matching_from(dense_overlap_pairs(a, b, same))
+            nonempty += bool(new)
+            rows = np.flatnonzero(np.array([rng.random() < 0.6 for _ in a[0]], dtype=bool))
+            cols = np.flatnonzero(np.array([rng.random() < 0.6 for _ in b[0]], dtype=bool))
+            if rows.size and cols.size:
+                assert (_matching_from(_overlap_pairs(a, b, same), rows, cols)
+                        == dense_matching_from(dense_overlap_pairs(a, b, same), rows, cols))
+    assert nonempty > 400
+
+
+# ------------------------------------------------------------------------------------------
+# Whole measures and the report: bit-for-bit the same as with the dense code
+# ------------------------------------------------------------------------------------------
+
+
+def random_study(rng: random.Random):
+    m = rng.choice([2, 2, 3, 5])
+    coders = [f"c{i}" for i in range(m)]
+    cats = ["A", "B", "C", "D"][: rng.randint(1, 4)]
+    texts, spans = {}, []
+    for d in range(rng.randint(1, 4)):
+        n = rng.choice([1, 7, 40, 250])
+        doc = f"doc{d}"
+        texts[doc] = n if rng.random() < 0.5 else "".join(rng.choice("ab  c\n") for _ in range(n))
+        for c in coders:
+            s, e, k = random_raw(rng, n, rng.randint(0, 30), len(cats), sort=False)
+            spans += [(doc, c, int(x), int(y), cats[int(z)]) for x, y, z in zip(s, e, k)]
+            if rng.random() < 0.1:
+                spans.append((doc, c, 0, 0, cats[0]))  # an empty span
+    return texts, spans, coders
+
+
+def plain(value):
+    if isinstance(value, Undefined):
+        return ("undefined", value.reason)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+@pytest.fixture
+def dense(monkeypatch):
+    """Run the span code with the dense functions of before patched in."""
+
+    def use():
+        monkeypatch.setattr(matching, "_overlap_pairs", dense_overlap_pairs)
+        monkeypatch.setattr(matching, "_matching_from", dense_matching_from)
+        monkeypatch.setattr(confusion, "_overlap_pairs", dense_overlap_pairs)
+        monkeypatch.setattr(confusion, "_matching_from", dense_matching_from)
+
+    return use
+
+
+def test_report_and_measures_are_bit_for_bit_those_of_the_dense_code(dense, monkeypatch):
+    rng = random.Random(2026)
+    studies = [random_study(rng) for _ in range(120)]
+    pair_of = lambda coders: (coders[-1], coders[0])  # noqa: E731  not the default pair
+
+    def everything(texts, spans, coders):
+        p = prepare(texts, spans, coders)
+        return plain([span_report(texts, spans, coders),
+                      span_report(texts, spans, coders, confusion_pair=pair_of(coders)),
+                      span_f1(p), span_confusion(p), unitizing_alpha(p), u_alpha_2016(p)])
+
+    now = [everything(*study) for study in studies]
+    dense()
+    defined = 0
+    for study, got in zip(studies, now):
+        assert got == everything(*study)
+        defined += isinstance(got[0]["overall"]["span_f1_overlap"], float)
+    assert defined > 80  # most studies have spans to match
+    monkeypatch.undo()
