@@ -15,7 +15,18 @@ from annotator.core.agreement.spans.prepare import _Doc, _pair, _prep
 
 
 def _max_matching(adj: list[list[int]], n_right: int) -> list[int]:
-    """Maximum-cardinality bipartite matching (augmenting paths, Kuhn); returns match_left."""
+    """Maximum-cardinality bipartite matching (augmenting paths, Kuhn); returns match_left.
+
+    A greedy start (each left vertex, in order, takes its first free neighbour), then one
+    augmenting-path search from each left vertex still unmatched, in order. A search that fails
+    has visited a closed set: every neighbour of its left vertices, and the partner of each of
+    those right vertices (all matched, or the search would have succeeded). No augmenting path
+    can ever pass through such a set (entering it, a path can only stay in it, and it holds no
+    free right vertex), so its edges never change and it stays closed: later searches skip it
+    (``dead``). Skipping changes nothing they find — the vertices they would have visited there
+    lead nowhere and mark no vertex outside — but bounds the work of all failed searches together
+    by the number of edges (one coder's sentences split finer than the other's along a chain of
+    overlaps made each failed search walk the whole chain: quadratic)."""
     match_l = [-1] * len(adj)
     match_r = [-1] * n_right
     for u in range(len(adj)):  # greedy start
@@ -23,6 +34,7 @@ def _max_matching(adj: list[list[int]], n_right: int) -> list[int]:
             if match_r[v] < 0:
                 match_l[u], match_r[v] = v, u
                 break
+    dead_r = bytearray(n_right)
     for root in range(len(adj)):
         if match_l[root] >= 0 or not adj[root]:
             continue
@@ -31,7 +43,7 @@ def _max_matching(adj: list[list[int]], n_right: int) -> list[int]:
         while stack and found < 0:
             u = stack.pop()
             for v in adj[u]:
-                if v in parent_r:
+                if v in parent_r or dead_r[v]:
                     continue
                 parent_r[v] = u
                 w = match_r[v]
@@ -41,6 +53,9 @@ def _max_matching(adj: list[list[int]], n_right: int) -> list[int]:
                 if w not in seen_l:
                     seen_l.add(w)
                     stack.append(w)
+        if found < 0:
+            for v in parent_r:
+                dead_r[v] = 1
         v = found
         while v >= 0:  # flip the path
             u = parent_r[v]
