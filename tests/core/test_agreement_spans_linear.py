@@ -33,6 +33,7 @@ from annotator.core.agreement.spans import (
     unitizing_alpha,
 )
 from annotator.core.agreement.spans.matching import _matching_from, _max_matching, _overlap_pairs
+from annotator.core.agreement.unitizing import coincidences_2016_by_part, margins_2016_by_part
 
 # ------------------------------------------------------------------------------------------
 # References
@@ -265,3 +266,72 @@ def test_report_and_measures_are_bit_for_bit_those_of_the_dense_code(dense, monk
         defined += isinstance(got[0]["overall"]["span_f1_overlap"], float)
     assert defined > 80  # most studies have spans to match
     monkeypatch.undo()
+
+
+# ------------------------------------------------------------------------------------------
+# The 2016 family from the margins of the coincidence matrix (many combined values)
+# ------------------------------------------------------------------------------------------
+
+
+def random_partitions(rng: random.Random, n: int, m: int, n_values: int, part_starts):
+    """Per coder, a random partition of [0, n) cut at every part start, values 0..n_values-1."""
+    parts = []
+    for _ in range(m):
+        cuts = sorted(set(part_starts) | {rng.randrange(n) for _ in range(rng.randint(0, n // 2))} | {0})
+        values = [rng.choice([0, 0, rng.randrange(n_values)]) for _ in cuts]
+        parts.append((np.array(cuts, np.int64), np.array(values, np.int64)))
+    return parts
+
+
+def test_margins_are_those_of_the_full_matrix_exactly():
+    rng = random.Random(17)
+    for _ in range(200):
+        n, m, V = rng.randint(1, 60), rng.randint(2, 5), rng.randint(1, 9)
+        part_starts = sorted({0} | {rng.randrange(n) for _ in range(rng.randint(0, 3))})
+        parts = random_partitions(rng, n, m, V, part_starts)
+        l, f, w = coincidences_2016_by_part(n, parts, V, part_starts)
+        d, r, g, f2, w2 = margins_2016_by_part(n, parts, V, part_starts)
+        assert (d == np.diagonal(l, axis1=1, axis2=2)).all() and (r == l.sum(2)).all() and (g == l[:, :, 0]).all()
+        assert (f2 == f).all() and (w2 == w).all()
+        assert (l == l.transpose(0, 2, 1)).all()  # symmetric: what r standing for the column sums rests on
+
+
+def close_or_same_undefined(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, float) and isinstance(b, float) and a == pytest.approx(b, rel=1e-9, abs=1e-12)
+    return a == b
+
+
+def test_alphas_from_margins_equal_those_from_the_full_matrix(monkeypatch):
+    """The whole u_alpha_2016 (overall, per category, (k)cuα) and the report's per-document 2016
+    figures, computed from the margins (every study forced onto that path) against the full V × V
+    matrix, on random studies with one coder's units of up to 6 categories overlapping."""
+    from annotator.core.agreement.spans import unitizing as spans_unitizing
+
+    rng = random.Random(41)
+    studies = []
+    for _ in range(150):
+        texts, spans, coders = random_study(rng)
+        extra = ["E", "F"][: rng.randint(0, 2)]
+        spans = [(d, c, s, e, rng.choice(["A", "B", "C", "D"] + extra) if rng.random() < 0.4 else k)
+                 for d, c, s, e, k in spans]
+        studies.append((texts, spans, coders))
+
+    def figures(texts, spans, coders):
+        r = span_report(texts, spans, coders)
+        keys = ("u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016")
+        rows = [r["overall"]] + list(r["per_category"].values()) + list(r["per_document"].values())
+        return [row[k] for row in rows for k in keys], u_alpha_2016(texts, spans, coders)
+
+    full = [figures(*st) for st in studies]
+    monkeypatch.setattr(spans_unitizing, "DENSE_VALUES", 0)
+    floats = 0
+    for st, (want_rows, want) in zip(studies, full):
+        got_rows, got = figures(*st)
+        assert all(close_or_same_undefined(a, b) for a, b in zip(got_rows, want_rows)), st
+        for k in ("u_alpha", "binary_u_alpha", "cu_alpha"):
+            assert close_or_same_undefined(got[k], want[k])
+            for c in want["per_category"]:
+                assert close_or_same_undefined(got["per_category"][c][k], want["per_category"][c][k])
+        floats += sum(isinstance(v, float) for v in got_rows)
+    assert floats > 1000
