@@ -166,8 +166,17 @@ def test_kuhn_with_dead_vertices_finds_the_same_matching():
         assert _max_matching(adj, n_right) == kuhn_before(adj, n_right), adj
 
 
+@pytest.fixture(params=["binary search", "default"])
+def search(request, monkeypatch):
+    """Every test below runs twice: with the binary searches for any size (``DENSE_CELLS`` = 0;
+    the random cases here are small) and with the default switch to the dense matrix."""
+    if request.param == "binary search":
+        monkeypatch.setattr(matching, "DENSE_CELLS", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("sort", [True, False])
-def test_overlap_pairs_are_the_dense_matrix_in_its_order(sort):
+def test_overlap_pairs_are_the_dense_matrix_in_its_order(sort, search):
     rng = random.Random(5)
     for trial in range(300):
         n = rng.choice([1, 5, 30, 200])
@@ -183,7 +192,7 @@ def test_overlap_pairs_are_the_dense_matrix_in_its_order(sort):
                 assert list(zip(ov.i.tolist(), ov.j.tolist())) == pairs_from_definition(a, b, same)
 
 
-def test_matching_is_the_one_found_before_also_on_subsets():
+def test_matching_is_the_one_found_before_also_on_subsets(search):
     rng = random.Random(9)
     nonempty = 0
     for _ in range(300):
@@ -247,7 +256,7 @@ def dense(monkeypatch):
     return use
 
 
-def test_report_and_measures_are_bit_for_bit_those_of_the_dense_code(dense, monkeypatch):
+def test_report_and_measures_are_bit_for_bit_those_of_the_dense_code(search, dense, monkeypatch):
     rng = random.Random(2026)
     studies = [random_study(rng) for _ in range(120)]
     pair_of = lambda coders: (coders[-1], coders[0])  # noqa: E731  not the default pair

@@ -80,6 +80,12 @@ class _Overlaps:
         return bool(self.i.size)
 
 
+# Up to this many cells |A| × |B| the pairs are read off the dense matrix (about as quick as the
+# binary searches at 100 × 100 spans, five times quicker at 25 × 25; a document of the default
+# benchmark has about 94 × 94): the same pairs in the same order either way.
+DENSE_CELLS = 1 << 14
+
+
 def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For ranges [lo[k], hi[k]): (k repeated once per element, the elements)."""
     cnt = np.maximum(hi - lo, 0)
@@ -98,13 +104,20 @@ def _overlap_pairs(a, b, same_category: bool) -> _Overlaps:
     Two non-empty spans overlap exactly when one starts inside the other: either b starts in
     [s_a, e_a), or a starts in (s_b, e_b) — two disjoint cases, each found for all spans at once by
     binary search in the other side's sorted starts. Time O((|A| + |B|) log + pairs), memory
-    O(|A| + |B| + pairs). With ``same_category`` every category is moved to a stretch of its own
-    (offset by category × (largest end + 1)), so only spans of one category can meet."""
+    O(|A| + |B| + pairs); small inputs use the dense matrix (``DENSE_CELLS``). With
+    ``same_category`` every category is moved to a stretch of its own (offset by category ×
+    (largest end + 1)), so only spans of one category can meet."""
     sa, ea, ka = (np.asarray(x, dtype=np.int64) for x in a)
     sb, eb, kb = (np.asarray(x, dtype=np.int64) for x in b)
     shape = (int(sa.size), int(sb.size))
     if sa.size == 0 or sb.size == 0:
         return _Overlaps(np.zeros(0, np.int64), np.zeros(0, np.int64), shape)
+    if shape[0] * shape[1] <= DENSE_CELLS:  # small: the dense matrix is quicker, the pairs the same
+        ov = (sa[:, None] < eb[None, :]) & (sb[None, :] < ea[:, None])
+        if same_category:
+            ov &= ka[:, None] == kb[None, :]
+        i, j = np.nonzero(ov)
+        return _Overlaps(i.astype(np.int64), j.astype(np.int64), shape)
     if same_category:
         shift = int(max(ea.max(), eb.max())) + 1
         sa, ea, sb, eb = sa + ka * shift, ea + ka * shift, sb + kb * shift, eb + kb * shift
