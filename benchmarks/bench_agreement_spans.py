@@ -19,10 +19,10 @@ generator, the text and the reference spans scaled together, so the density of s
 the default workload: about 181 characters per span per coder), for 2 and 5 coders. Each size runs in
 a subprocess of its own; it times prepare, span_report and each measure alone on the prepared data
 (unitizing_alpha, u_alpha_2016, span_f1, token_kappa, token_alpha, span_confusion,
-span_disagreements): the median of --runs runs (one run when a run takes more than 20 s), then one
-more run under tracemalloc for its peak (numpy's buffers included) above what was held before the
-call. Prints a table per coder count with the growth ratio per doubling of the spans (2.0 is linear,
-4.0 quadratic) and the subprocess's peak RSS.
+span_disagreements): the median wall and CPU time of --runs runs (one run when a run takes more than
+20 s), then one more run under tracemalloc for its peak (numpy's buffers included) above what was held before the
+call. Prints a table per coder count (CPU time and peak) with the growth ratio per doubling of the
+spans (2.0 is linear, 4.0 quadratic) and the subprocess's peak RSS.
 
 Run:  .venv/bin/python benchmarks/bench_agreement_spans.py [--runs 5] [--seed 1] [--documents 200]
       .venv/bin/python benchmarks/bench_agreement_spans.py --scaling [--runs 3] [--sizes 1250,...,20000]
@@ -133,13 +133,14 @@ def measure_size(seed: int, spans_per_coder: int, n_coders: int, runs: int) -> d
     }
     out = {"spans_per_coder": len(spans) / n_coders, "chars": sum(len(t) for t in texts.values()), "parts": {}}
     for name in PARTS:
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
             for d in p.docs:
                 d._tokens = None  # every run tokenises afresh
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             calls[name]()
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             if times[-1] > SLOW_S:
                 break
         for d in p.docs:
@@ -150,7 +151,8 @@ def measure_size(seed: int, spans_per_coder: int, n_coders: int, runs: int) -> d
         peak = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
         del result
-        out["parts"][name] = {"s": statistics.median(times), "runs": len(times), "peak_mb": peak / 2**20}
+        out["parts"][name] = {"s": statistics.median(times), "cpu": statistics.median(cpu), "runs": len(times),
+                              "peak_mb": peak / 2**20}
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -173,20 +175,21 @@ def scaling(args) -> int:
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
             r = rows[-1]
             print(f"  {m} coders, {size:>6} spans/coder ({r['spans_per_coder']:.0f}, {r['chars']:,} chars): "
-                  + ", ".join(f"{k} {v['s']:.3f} s" for k, v in r["parts"].items())
+                  + ", ".join(f"{k} {v['s']:.3f} s (CPU {v['cpu']:.3f})" for k, v in r["parts"].items())
                   + f"; peak RSS {r['rss_mb']:.0f} MB", flush=True)
         results[m] = rows
-        print(f"\n{m} coders: time (s) / tracemalloc peak (MB), ratio per doubling in brackets")
+        print(f"\n{m} coders: CPU time (s) / tracemalloc peak (MB), ratio per doubling in brackets "
+              "(CPU time, the process's own, is less disturbed than wall time on a shared machine)")
         print("| part | " + " | ".join(f"{s:,}" for s in sizes) + " |")
         print("|---|" + "---|" * len(sizes))
         for name in PARTS:
             cells = []
             for k, r in enumerate(rows):
                 v = r["parts"][name]
-                cell = f"{v['s']:.3f} s / {v['peak_mb']:.1f} MB"
+                cell = f"{v['cpu']:.3f} s / {v['peak_mb']:.1f} MB"
                 if k:
                     prev = rows[k - 1]["parts"][name]
-                    rt = v["s"] / prev["s"] if prev["s"] > 0 else float("nan")
+                    rt = v["cpu"] / prev["cpu"] if prev["cpu"] > 0 else float("nan")
                     rm = v["peak_mb"] / prev["peak_mb"] if prev["peak_mb"] > 0 else float("nan")
                     cell += f" ({rt:.1f}, {rm:.1f})"
                 cells.append(cell)
