@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from annotator.core.agreement.common import Undefined, is_defined
@@ -65,19 +63,20 @@ def _max_matching(adj: list[list[int]], n_right: int) -> list[int]:
     return match_l
 
 
-@dataclass(frozen=True)
 class _Overlaps:
     """The pairs (i, j) of a span of side A and a span of side B that share at least one position:
-    ``i`` and ``j`` sorted by i, then j (the order ``np.nonzero`` gives on the dense A × B matrix
-    this replaces); ``shape`` = (|A|, |B|). Held sparsely: its size is the number of overlapping
-    pairs, not |A| × |B| (at 20,000 spans per coder the dense matrix was 400 MB)."""
+    ``i`` and ``j`` sorted by i, then j (the order ``np.nonzero`` gives on the dense A × B matrix);
+    ``shape`` = (|A|, |B|). Held sparsely, its size the number of overlapping pairs, not |A| × |B|
+    (at 20,000 spans per coder the dense matrix was 400 MB); or, for small inputs, as that dense
+    boolean matrix (``dense``, with ``i`` and ``j`` None). A plain class: a report makes thousands."""
 
-    i: np.ndarray
-    j: np.ndarray
-    shape: tuple[int, int]
+    __slots__ = ("i", "j", "shape", "dense")
+
+    def __init__(self, i, j, shape: tuple[int, int], dense: np.ndarray | None = None):
+        self.i, self.j, self.shape, self.dense = i, j, shape, dense
 
     def any(self) -> bool:
-        return bool(self.i.size)
+        return bool(self.dense.any()) if self.dense is not None else bool(self.i.size)
 
 
 # Up to this many cells |A| × |B| the pairs are read off the dense matrix (about as quick as the
@@ -98,8 +97,8 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _overlap_pairs(a, b, same_category: bool) -> _Overlaps:
-    """Every pair of a span of ``a`` and a span of ``b`` (``(starts, ends, categories)`` each, any
-    order, overlaps allowed) that share a position, of the same category when ``same_category``.
+    """Every pair of a span of ``a`` and a span of ``b`` (``(starts, ends, categories)`` each, numpy
+    integer arrays in any order, overlaps allowed) that share a position, of the same category when ``same_category``.
 
     Two non-empty spans overlap exactly when one starts inside the other: either b starts in
     [s_a, e_a), or a starts in (s_b, e_b) — two disjoint cases, each found for all spans at once by
@@ -107,17 +106,17 @@ def _overlap_pairs(a, b, same_category: bool) -> _Overlaps:
     O(|A| + |B| + pairs); small inputs use the dense matrix (``DENSE_CELLS``). With
     ``same_category`` every category is moved to a stretch of its own (offset by category ×
     (largest end + 1)), so only spans of one category can meet."""
-    sa, ea, ka = (np.asarray(x, dtype=np.int64) for x in a)
-    sb, eb, kb = (np.asarray(x, dtype=np.int64) for x in b)
-    shape = (int(sa.size), int(sb.size))
-    if sa.size == 0 or sb.size == 0:
-        return _Overlaps(np.zeros(0, np.int64), np.zeros(0, np.int64), shape)
+    sa, ea, ka = a
+    sb, eb, kb = b
+    shape = (sa.size, sb.size)
     if shape[0] * shape[1] <= DENSE_CELLS:  # small: the dense matrix is quicker, the pairs the same
+        if sa.size == 0 or sb.size == 0:
+            return _Overlaps(None, None, shape, np.zeros(shape, dtype=bool))
         ov = (sa[:, None] < eb[None, :]) & (sb[None, :] < ea[:, None])
         if same_category:
             ov &= ka[:, None] == kb[None, :]
-        i, j = np.nonzero(ov)
-        return _Overlaps(i.astype(np.int64), j.astype(np.int64), shape)
+        return _Overlaps(None, None, shape, ov)
+    sa, ea, ka, sb, eb, kb = (np.asarray(x, dtype=np.int64) for x in (sa, ea, ka, sb, eb, kb))
     if same_category:
         shift = int(max(ea.max(), eb.max())) + 1
         sa, ea, sb, eb = sa + ka * shift, ea + ka * shift, sb + kb * shift, eb + kb * shift
@@ -138,6 +137,16 @@ def _matching_from(ov: _Overlaps, rows=None, cols=None):
     among the A spans ``rows`` and B spans ``cols`` (distinct indices; the pairs' indices are then
     positions in ``rows`` and ``cols``): [(i, j)]. Each left vertex's neighbours are listed in
     increasing order, as they were when read off the dense matrix, so the pairs are the same."""
+    if ov.dense is not None:  # as before the sparse pairs: the same adjacency lists
+        dense = ov.dense if rows is None else ov.dense[np.ix_(rows, cols)]
+        if not dense.any():
+            return []
+        ii, jj = np.nonzero(dense)
+        adj = [[] for _ in range(dense.shape[0])]
+        for u, v in zip(ii.tolist(), jj.tolist()):
+            adj[u].append(v)
+        ml = _max_matching(adj, dense.shape[1])
+        return [(u, v) for u, v in enumerate(ml) if v >= 0]
     i, j = ov.i, ov.j
     n_left, n_right = ov.shape
     if rows is not None:
