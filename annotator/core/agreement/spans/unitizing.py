@@ -155,8 +155,8 @@ def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
     × V × V), and the values: ``uniq[v]`` is the bitmask (over ``cats``) of value v, 0 (the gap)
     first. One pass over the documents laid end to end, each coder's partition cut at every
     document's start (``coincidences_2016_by_part``): each document's figures are its own.
-    With more than ``DENSE_VALUES`` values: per-document (d, r, g, f, w) of
-    ``margins_2016_by_part`` instead (documents × V each), and the flag says which."""
+    With more than ``DENSE_VALUES`` values: the statistics of ``margins_2016_by_part`` instead,
+    each document's on its own values (``_Compressed``); the flag says which."""
     m, D = len(p.coders), len(p.docs)
     offsets = np.cumsum([0] + [d.n for d in p.docs])
     starts, empty = offsets[:-1], np.zeros(0, np.int64)
@@ -183,12 +183,34 @@ def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
         if hi == lo:
             shapes = [(b1 - b0, V, V), (b1 - b0, V), (b1 - b0, V)] if dense else [(b1 - b0, V)] * 5
             out.append(tuple(np.zeros(sh) for sh in shapes))
-            continue
-        cut = [(np.searchsorted(s, lo), np.searchsorted(s, hi)) for s, _ in part]
-        pieces = [(s[a:z] - lo, v[a:z]) for (s, v), (a, z) in zip(part, cut)]
-        stats = coincidences_2016_by_part if dense else margins_2016_by_part
-        out.append(stats(hi - lo, pieces, V, starts[b0:b1] - lo, cu=want_cu))
-    return tuple(np.concatenate([o[k] for o in out]) for k in range(len(out[0]))), uniq, dense
+        else:
+            cut = [(np.searchsorted(s, lo), np.searchsorted(s, hi)) for s, _ in part]
+            pieces = [(s[a:z] - lo, v[a:z]) for (s, v), (a, z) in zip(part, cut)]
+            stats = coincidences_2016_by_part if dense else margins_2016_by_part
+            out.append(stats(hi - lo, pieces, V, starts[b0:b1] - lo, cu=want_cu))
+        if not dense:
+            out[-1] = _compress(out[-1])
+    if dense:
+        return tuple(np.concatenate([o[k] for o in out]) for k in range(3)), uniq, dense
+    return _Compressed([doc for o in out for doc in o[0]], sum(o[1] for o in out)), uniq, dense
+
+
+class _Compressed:
+    """The margins' statistics of every document (``margins_2016_by_part``) without documents × V
+    cells: ``docs`` holds each document's (d, r, g, f, w) on the values that occur in it (and the
+    gap, value 0: the coefficients read it), ``total`` their sums over documents (sums of whole
+    numbers, exact in any order). A value absent from a document adds only zeros to its sums."""
+
+    def __init__(self, docs: list, total: np.ndarray):
+        self.docs, self.total = docs, total
+
+
+def _compress(block):
+    """(per-document tuples on their own values, the block's total as a 5 × V array)."""
+    arr = np.stack(block)  # 5 × documents × V
+    keep = arr.any(axis=0)
+    keep[:, 0] = True
+    return [tuple(arr[:, n, keep[n]]) for n in range(arr.shape[1])], arr.sum(axis=1)
 
 
 def u_alpha_2016(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
@@ -236,7 +258,11 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         return res
     two = m == 2
     stats, uniq, dense = _u2016_stats(p, range(len(p.categories)), want_cu=two)
-    total_stats = tuple(a.sum(0) for a in stats)  # sums of whole numbers: exact in any order
+    if dense:
+        total_stats = tuple(a.sum(0) for a in stats)  # sums of whole numbers: exact in any order
+        per_doc_stats = zip(*stats)
+    else:
+        total_stats, per_doc_stats = tuple(stats.total), stats.docs
     alphas = alphas_2016 if dense else alphas_2016_from_margins
     res = alphas(*total_stats, m, want_cu=two)
     if two:  # (k)cuα of the value "category k alone" (bitmask 1 << k; combined values are others)
@@ -250,7 +276,7 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
         res["cu_alpha"] = Undefined("cuα is computed for two coders only")
     if per_document:
         docs = []
-        for st in zip(*stats):
+        for st in per_doc_stats:
             r = alphas(*st, m, want_cu=two)
             if not two:
                 r["cu_alpha"] = res["cu_alpha"]
@@ -259,7 +285,10 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
     per = {}
     for ci, cat in enumerate(p.categories):
         cat_stats, _, cat_dense = _u2016_stats(p, [ci], want_cu=False)  # V ≤ 2: dense
-        r = (alphas_2016 if cat_dense else alphas_2016_from_margins)(*(a.sum(0) for a in cat_stats), m, want_cu=False)
+        if cat_dense:
+            r = alphas_2016(*(a.sum(0) for a in cat_stats), m, want_cu=False)
+        else:
+            r = alphas_2016_from_margins(*cat_stats.total, m, want_cu=False)
         if not is_defined(r["u_alpha"]) and r["u_alpha"].reason == "nothing annotated":
             r = {k: Undefined(f"no units of category {quoted(cat)}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
         elif not two:
