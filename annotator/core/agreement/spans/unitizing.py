@@ -175,7 +175,7 @@ def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
     if dense:
         block = max(1, (1 << 18) // (V * V))  # documents per pass, so that l has at most 2**18 cells
     else:
-        block = max(1, (1 << 20) // V)  # so that each of d, r, g, f, w has at most 2**20 cells
+        block = max(1, (1 << 18) // V)  # so that each of d, r, g, f, w has at most 2**18 cells
     out = []
     for b0 in range(0, D, block):
         b1 = min(D, b0 + block)
