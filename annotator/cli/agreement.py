@@ -40,7 +40,8 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
                    help="SOURCE only: comma-separated document titles or ids"
                         " (default: documents every coder annotated)")
     p.add_argument("--categories", metavar="LIST", type=_names,
-                   help="SOURCE only: comma-separated category names or ids (default: all)")
+                   help="SOURCE only: comma-separated category ids, full paths ('Claims / Opinion') or names"
+                        " that only one category has (default: all)")
     p.add_argument("--done-only", action="store_true",
                    help="SOURCE only: only the documents every chosen coder marked done ('annotator status')")
     p.add_argument("--against-gold", action="store_true",
@@ -134,8 +135,8 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
                         [[m.short, show_value(result["overall"][m.key])] for m in SPAN_MEASURES], right={1}))
     lines += ["", "per category:"]
     lines.append(_table(["category"] + [m.short for m in SPAN_MEASURES],
-                        [[name] + [show_value(values[m.key]) for m in SPAN_MEASURES]
-                         for name, values in result["per_category"].items()],
+                        [[values["label"]] + [show_value(values[m.key]) for m in SPAN_MEASURES]
+                         for values in result["per_category"].values()],
                         right=set(range(1, len(SPAN_MEASURES) + 1))))
     if result["pairs"]:
         lines += ["", "pairs:"]

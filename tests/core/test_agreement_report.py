@@ -66,11 +66,13 @@ def test_json_has_names_and_a_note_for_every_null():
     result = json.loads(span_report_json(report(d), d))
     assert result["coders"] == ["=alice", HOSTILE] and result["documents"] == 1
     assert result["documents_excluded"] == ["-second"]  # bob never annotated it
-    assert set(result["per_category"]) == {'"><img src=x onerror=alert(1)>', "+Opinion", "@unused"}
+    assert set(result["per_category"]) == {"c1", "c2", "c3"}  # keyed by id, the path as the label
+    assert [v["label"] for v in result["per_category"].values()] == ['"><img src=x onerror=alert(1)>', "+Opinion",
+                                                                     "@unused"]
     assert result["names"]["documents"] == {"d1": "</td><script>x()</script>", "d2": "-second"}
     assert result["confusion"]["labels"][-1] == "(none)"
     nulls = [(scope, key) for scope, values in [("overall.", result["overall"])]
-             + [(f"{name}.", v) for name, v in result["per_category"].items()]
+             + [(f"category {v['label']}.", v) for v in result["per_category"].values()]
              + [(f"pair {' / '.join(p['coders'])}.", p) for p in result["pairs"]]
              for key, value in values.items() if value is None]
     assert nulls and all(any(note.startswith(f"{scope}{key}: ") for note in result["notes"]) for scope, key in nulls)
@@ -159,3 +161,56 @@ def test_each_coder_s_quoted_text_of_a_disagreement():
     assert by_place[("d1", 13, 18)] == {"a1": "nothing", "b1": f"{c1}: “three four”"}
     without_text = AgreementData(d.texts, d.spans, d.annotators, d.categories, d.documents)
     assert disagreement_quotes(items, without_text)[0]["b1"] == f"{c1}: 8–18"
+
+
+# -- categories keyed by id, shown by their path (issue 18, point 6) -------------------------------
+
+
+def two_opinions_export() -> dict:
+    """Two categories named "Opinion", one under "Claims" and one under "Evidence"; alice and bob
+    agree on the first, disagree on the second."""
+    def ann(i, who, start, end, cat):
+        return {"id": f"a{i}", "document_id": "d1", "annotator_id": who, "start": start, "end": end,
+                "category_id": cat}
+
+    return {"documents": [{"id": "d1", "length": len(TEXT), "text": TEXT, "title": "one"}],
+            "annotators": [{"id": "al", "name": "alice"}, {"id": "bo", "name": "bob"}],
+            "categories": [{"id": "claims", "name": "Claims", "parent_id": None},
+                           {"id": "op1", "name": "Opinion", "parent_id": "claims"},
+                           {"id": "evidence", "name": "Evidence", "parent_id": None},
+                           {"id": "op2", "name": "Opinion", "parent_id": "evidence"}],
+            "annotations": [ann(1, "al", 0, 7, "op1"), ann(2, "bo", 0, 7, "op1"),
+                            ann(3, "al", 8, 18, "op2"), ann(4, "bo", 14, 24, "op2")]}
+
+
+def test_two_categories_of_one_name_under_different_parents_never_collide():
+    from annotator.core.agreement.sources import from_export_data
+
+    d = from_export_data(two_opinions_export())
+    assert d.categories["op1"] == "Claims / Opinion" and d.categories["op2"] == "Evidence / Opinion"
+    result = span_report_as_dict(report(d), d)
+    per = result["per_category"]
+    assert {per["op1"]["label"], per["op2"]["label"]} == {"Claims / Opinion", "Evidence / Opinion"}
+    assert per["op1"]["span_f1_exact"] == 1.0 and per["op2"]["span_f1_exact"] == 0.0  # both kept, each its own
+    assert result["names"]["categories"]["op2"] == "Evidence / Opinion"
+    rows = list(csv.reader(io.StringIO(span_report_csv(report(d), d), newline="")))
+    items = {r[1] for r in rows if r[0] == "category"}
+    assert {"Claims / Opinion", "Evidence / Opinion"} <= items
+
+
+def test_categories_are_picked_by_id_path_or_an_unambiguous_name():
+    from annotator.core.agreement.sources import from_export_data, narrow, pick_categories
+
+    d = from_export_data(two_opinions_export())
+    assert pick_categories(d, ["op2", "Claims / Opinion", "Evidence"]) == ["op2", "op1", "evidence"]
+    with pytest.raises(ValidationError) as refused:
+        pick_categories(d, ["Opinion"])
+    assert str(refused.value) == ("category name 'Opinion' is ambiguous: Claims / Opinion (id op1); "
+                                  "Evidence / Opinion (id op2); give the full path or the id")
+    with pytest.raises(ValidationError, match="no category named 'Opinon'"):
+        narrow(d, categories=["Opinon"])
+    assert {s[4] for s in narrow(d, categories=["Evidence / Opinion"]).spans} == {"op2"}
+    export = two_opinions_export()
+    export["categories"].append({"id": "op0", "name": "Opinion", "parent_id": None})
+    top = from_export_data(export)  # a top-level category's path is its name: that names it alone
+    assert pick_categories(top, ["Opinion"]) == ["op0"]

@@ -14,20 +14,23 @@ One rule for a measure that does not apply (an ``Undefined``): its value is ``nu
 empty cell in CSV and "—" on screen, and its reason is a note: in ``notes`` (JSON), in the ``note``
 column (CSV), or on the cell as a tooltip (HTML).
 
-The span report as JSON (names instead of ids; docs/agreement.md, "On the command line")::
+The span report as JSON (names beside ids; docs/agreement.md, "On the command line"). Categories are
+keyed by id, with their full path ("Parent / Child") as the label, so two categories that share a
+name under different parents never collide::
 
     {"coders": [names], "documents": count, "documents_excluded": [titles],
-     "overall": {measure: number | null}, "per_category": {name: {measure: ...}},
+     "overall": {measure: number | null},
+     "per_category": {id: {"label": "Parent / Child", measure: ...}},
      "per_document": {id: {"title": title, measure: ...}},
      "pairs": [{"coders": [a, b], "span_f1_exact", "span_f1_overlap", "token_kappa"}],
      "confusion": {"coders": [a, b], "labels": [names..., "(none)"], "matrix": [[count]]} | null,
      "disagreements": [{"document": id, "title", "start", "end", "coders": {name: category | null |
                         [categories]}}],
-     "names": {"annotators": {id: name}, "categories": {id: name}, "documents": {id: title}},
+     "names": {"annotators": {id: name}, "categories": {id: path}, "documents": {id: title}},
      "notes": [why each null is null, and notes of the source]}
 
 As CSV, one row per number: ``scope,item,measure,value,note`` (scope overall, category, document or
-pair; the item is the category's name, the document's title or "a / b"; an undefined value is empty
+pair; the item is the category's full path, the document's title or "a / b"; an undefined value is empty
 and its note says why). Numbers are written in full; text cells get ``files.csv_cell``'s formula
 guard unless ``raw``.
 """
@@ -178,12 +181,12 @@ class Row:
 
     scope: str  # "overall", "category", "document" or "pair"
     key: Any  # the category's or document's id, the pair's coder ids; None overall
-    name: str  # the category's name, the document's title, "alice / bob"; "" overall
+    name: str  # the category's full path, the document's title, "alice / bob"; "" overall
     values: dict[str, float | None] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)  # why a None is None
 
     def notes(self) -> list[str]:
-        where = {"overall": "overall.", "category": f"{self.name}.", "document": f"document {self.name}.",
+        where = {"overall": "overall.", "category": f"category {self.name}.", "document": f"document {self.name}.",
                  "pair": f"pair {self.name}."}[self.scope]
         return [f"{where}{key}: {reason}" for key, reason in self.reasons.items()]
 
@@ -229,7 +232,7 @@ def span_report_as_dict(report: dict[str, Any], data: AgreementData) -> dict[str
         "documents": len(report.get("documents", [])),
         "documents_excluded": [data.documents.get(d, d) for d in report.get("documents_excluded", [])],
         "overall": rows[0].values,
-        "per_category": {row.name: row.values for row in rows if row.scope == "category"},
+        "per_category": {row.key: {"label": row.name, **row.values} for row in rows if row.scope == "category"},
         "per_document": {row.key: {"title": row.name, **row.values} for row in rows if row.scope == "document"},
         "pairs": [{"coders": [coder(c) for c in row.key], **row.values} for row in rows if row.scope == "pair"],
         "confusion": None if not confusion else {
