@@ -68,3 +68,57 @@ def test_categories_by_path_or_id_and_an_ambiguous_name_is_refused(run, opinions
     code, out, err = run("agreement", project.path, "--categories", f"Claims / Opinion,{op2}", "--format", "json")
     assert code == 0, err
     assert set(json.loads(out)["per_category"]) == {op1, op2}
+
+
+def test_a_per_category_run_compares_the_documents_of_the_full_report(run, opinions):
+    """Issue 18 point 7: a second document where bob marked only Evidence / Opinion counts in the
+    Claims / Opinion run too (before, it was left out and the numbers disagreed)."""
+    project, (alice, bob), (op1, op2) = opinions
+    doc = project.add_document("Second", TEXT + " (2)").document
+    project.add_annotations([
+        dict(document_id=doc.id, category_id=op1, annotator_id=alice.id, start=CLAIM[0], end=CLAIM[1]),
+        dict(document_id=doc.id, category_id=op2, annotator_id=bob.id, start=OPINION[0], end=OPINION[1])])
+    _, out, _ = run("agreement", project.path, "--format", "json")
+    full = json.loads(out)
+    code, out, err = run("agreement", project.path, "--format", "json", "--categories", "Claims / Opinion")
+    assert code == 0, err
+    one = json.loads(out)
+    assert one["documents"] == full["documents"] == 2 and one["documents_excluded"] == []
+    for key, value in one["per_category"][op1].items():
+        if key != "cu_alpha_2016":  # (k)cuα depends on the categories in the run (documented)
+            assert value == full["per_category"][op1][key], key
+
+
+def test_the_confusion_pair_is_chosen_and_said(run, opinions):
+    project, (alice, bob), _ = opinions
+    carol = project.add_annotator("carol")
+    doc = project.documents()[0].id
+    project.add_annotation(doc, next(iter(project.categories())).id, carol.id, 0, 10)
+    code, out, err = run("agreement", project.path, "--format", "json", "--pair", f"carol,{alice.id}")
+    assert code == 0, err
+    assert json.loads(out)["confusion"]["coders"] == ["carol", "alice"]
+    code, out, err = run("agreement", project.path, "--format", "html", "--pair", "bob,carol")
+    assert code == 0 and "<h2>Confusion: bob / carol</h2>" in out
+    for bad in ("alice,alice", "alice", "alice,dave"):
+        code, _, err = run("agreement", project.path, "--pair", bad)
+        assert code == 1 and len(err.strip().splitlines()) == 1, bad
+    code, _, err = run("agreement", project.path, "--annotators", "alice,bob", "--pair", "alice,carol")
+    assert code == 1 and "--pair needs two different coders of the report (alice, bob)" in err
+    code, _, err = run("agreement", project.path, "--against-gold", "--pair", "alice,bob")
+    assert code == 2
+
+
+def test_a_coder_whose_file_has_no_annotations_is_named_in_the_notes(run, opinions, tmp_path):
+    project, (alice, bob), _ = opinions
+    carol = project.add_annotator("carol")
+    files = []
+    for coder in (alice, bob, carol):
+        write_export(project, tmp_path / f"{coder.name}.json", Scope(annotators=frozenset({coder.id})))
+        files.append(tmp_path / f"{coder.name}.json")
+    code, out, err = run("agreement", *files, "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert sorted(result["coders"]) == ["alice", "bob"]
+    assert "carol has no annotations in these sources; left out" in result["notes"]
+    code, out, err = run("agreement", files[0], files[2])
+    assert code == 1 and "at least two coders; these sources have: alice" in err

@@ -100,7 +100,8 @@ def test_html_escapes_every_text_from_the_project():
     assert page.startswith("<!DOCTYPE html>") and page.count("<script") == 0 and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&quot;&gt;&lt;img" in page
     assert "Unitizing α (Krippendorff 1995/2004)" in page and "reliable" in page
-    assert page.count("<table>") == 4 and page.count("</td><script>") == 0
+    assert page.count("<table>") == 5 and page.count("</td><script>") == 0  # confusion included
+    assert "<h2>Confusion: =alice / &lt;script&gt;" in page
 
 
 def test_at_least_two_coders_is_one_rule():
@@ -136,8 +137,8 @@ def test_counts_have_the_right_plural():
     assert counted(1, "document") == "1 document" and counted(2, "document") == "2 documents"
     assert counted(0, "coder") == "0 coders" and counted(1, "category", "categories") == "1 category"
     assert documents_line(1, 0) == "1 document"
-    assert documents_line(2, 1) == "2 documents (1 left out: not every coder annotated it)"
-    assert documents_line(1, 3) == "1 document (3 left out: not every coder annotated them)"
+    assert documents_line(2, 1) == "2 documents (1 left out: not every coder annotated it or marked it done)"
+    assert documents_line(1, 3) == "1 document (3 left out: not every coder annotated them or marked them done)"
     d = data({"a1": "alice", "b1": "bob"})
     page = span_report_html(spans.span_report(d.token_texts(), d.spans, documents=["d1"]), d)
     assert "Coders: alice, bob · 1 document</p>" in page
@@ -214,3 +215,72 @@ def test_categories_are_picked_by_id_path_or_an_unambiguous_name():
     export["categories"].append({"id": "op0", "name": "Opinion", "parent_id": None})
     top = from_export_data(export)  # a top-level category's path is its name: that names it alone
     assert pick_categories(top, ["Opinion"]) == ["op0"]
+
+
+# -- which documents count does not depend on the categories (issue 18, point 7) -------------------
+
+
+def documents_data() -> AgreementData:
+    """d1: both coders mark X; d2: alice marks X, bob only Y; d3: only alice; d4: only alice, and bob
+    marked it done (he found nothing there)."""
+    return AgreementData(
+        texts={d: len(TEXT) for d in ("d1", "d2", "d3", "d4")},
+        spans=[("d1", "a", 0, 7, "X"), ("d1", "b", 0, 7, "X"), ("d1", "a", 8, 13, "Y"), ("d1", "b", 8, 18, "Y"),
+               ("d2", "a", 0, 13, "X"), ("d2", "b", 14, 24, "Y"), ("d2", "a", 14, 24, "Y"),
+               ("d3", "a", 0, 3, "X"), ("d4", "a", 4, 8, "X")],
+        annotators={"a": "alice", "b": "bob"}, categories={"X": "X", "Y": "Y"},
+        documents={d: d for d in ("d1", "d2", "d3", "d4")}, contents={d: TEXT for d in ("d1", "d2", "d3", "d4")},
+        statuses={("d4", "b"): "done"})
+
+
+def test_a_per_category_run_counts_the_documents_of_the_full_report():
+    from annotator.core.agreement.choice import chosen_span_report, counted_documents
+
+    d = documents_data()
+    assert counted_documents(d, ["a", "b"]) == (["d1", "d2", "d4"], ["d3"])
+    full, _ = chosen_span_report(d, ["a", "b"])
+    only_x, _ = chosen_span_report(d, ["a", "b"], categories=["X"])
+    assert full["documents"] == only_x["documents"] == ["d1", "d2", "d4"]
+    assert full["documents_excluded"] == only_x["documents_excluded"] == ["d3"]
+    assert list(only_x["per_category"]) == ["X"]
+    # every per-category number is the full report's, except cuα: (k)cuα is read off the matrix of
+    # the categories in the run (docs/agreement-spans.md), so it changes with them
+    same = {k: v for k, v in full["per_category"]["X"].items() if k != "cu_alpha_2016"}
+    assert {k: v for k, v in only_x["per_category"]["X"].items() if k != "cu_alpha_2016"} == same
+    assert isinstance(same["unitizing_alpha"], float) and isinstance(same["span_f1_overlap"], float)
+    # before issue 18 the X-only run dropped d2 (bob has no X there) and d4: not the same numbers
+    old = spans.span_report(d.token_texts(), [s for s in d.spans if s[4] == "X"], coders=["a", "b"],
+                            categories=["X"])
+    assert old["documents"] == ["d1"] and old["per_category"]["X"]["span_f1_exact"] != same["span_f1_exact"]
+
+
+# -- the confusion pair, and coders without annotations (issue 18, point 8) ------------------------
+
+
+def test_the_confusion_pair_is_chosen_and_every_pair_can_be_had():
+    from annotator.core.agreement.choice import chosen_span_report, pick_pair
+
+    d = documents_data()
+    d.annotators["c"] = "carol"
+    d.spans += [("d1", "c", 0, 7, "Y"), ("d2", "c", 0, 13, "X"), ("d4", "c", 0, 2, "X")]
+    assert pick_pair(d, ["carol", "a"], ["a", "b", "c"]) == ("c", "a") and pick_pair(d, None, ["a", "b"]) is None
+    for bad in (["alice", "alice"], ["alice"], ["alice", "bob", "carol"], ["alice", "carol"]):
+        with pytest.raises(ValidationError, match=r"^--pair needs two different coders of the report \(alice, bob\)"):
+            pick_pair(d, bad, ["a", "b"])
+    report, used = chosen_span_report(d, ["a", "b", "c"], pair=("c", "a"), every_confusion=True)
+    assert report["confusion"]["coders"] == ["c", "a"]
+    assert [c["coders"] for c in report["confusions"]] == [["a", "b"], ["a", "c"], ["b", "c"]]
+    assert span_report_as_dict(report, used)["confusion"]["coders"] == ["carol", "alice"]
+    assert "<h2>Confusion: carol / alice</h2>" in span_report_html(report, used)
+
+
+def test_a_coder_without_annotations_is_named_not_dropped_silently():
+    d = documents_data()
+    d.annotators["c"] = "carol"
+    assert d.coders() == ["a", "b"] and "carol has no annotations in these sources; left out" in d.notes
+    d.notes.clear()
+    assert d.coders(["a", "c"]) == ["a", "c"] and d.notes == ["carol has no annotations in these sources"]
+    d.spans = [s for s in d.spans if s[1] == "a"]
+    with pytest.raises(ValidationError, match="at least two coders; these sources have: alice$"):
+        d.coders()
+    assert "bob has no annotations in these sources; left out" in d.notes

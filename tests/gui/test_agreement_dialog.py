@@ -89,7 +89,7 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
     window.actions["tools.agreement"].trigger()
     dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
-    assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol"]
+    assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol (no annotations)"]
     assert len(dialog.checked(dialog.lists["annotators"])) == 2
     compute(qtbot, dialog)
     item = dialog.disagreements.item(dialog.disagreements.rowCount() - 1, 0)
@@ -275,3 +275,51 @@ def test_long_names_in_the_choice_lists_are_cut_short_not_scrolled(qtbot):
     qtbot.waitExposed(widget)
     assert not widget.horizontalScrollBar().isVisible()
     assert widget.item(0).toolTip() == title
+
+
+def test_the_confusion_pair_is_picked_and_exported(window, qtbot, tmp_path, monkeypatch):
+    """Issue 18 point 8: a picker on the Confusion tab chooses the two coders; Export writes that pair."""
+    project = window.project
+    carol = project.add_annotator("carol")
+    doc = project.documents()[0].id
+    project.add_annotation(doc, project.categories()[0].id, carol.id, 0, 10)
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    dialog.lists["annotators"].item(2).setCheckState(Qt.CheckState.Checked)
+    compute(qtbot, dialog)
+    picker = dialog.confusion_pair
+    assert [picker.itemText(i) for i in range(picker.count())] == ["alice / bob", "alice / carol", "bob / carol"]
+    assert picker.currentIndex() == 0 and "alice's category" in dialog.confusion_label.text()
+    picker.setCurrentIndex(2)
+    assert "bob's category" in dialog.confusion_label.text() and dialog.confusion_map.column_title == "carol"
+    target = tmp_path / "report.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.export("json")
+    assert json.loads(target.read_text(encoding="utf-8"))["confusion"]["coders"] == ["bob", "carol"]
+
+
+def test_unticking_a_category_keeps_the_documents_and_that_category_s_numbers(window, qtbot):
+    """Issue 18 point 7 in the dashboard: in Article 2 bob marks only Opinion; a run on Factual claim
+    alone still compares both articles, with the full report's numbers for it."""
+    project = window.project
+    second = project.documents()[1].id
+    claim = next(c.id for c in project.categories() if c.name == "Factual claim")
+    bob = next(a.id for a in project.annotators() if a.name == "bob")
+    project.delete_annotations([r.id for r in project.annotation_rows(quote_limit=0)
+                                if r.document_id == second and r.annotator_id == bob and r.category_id == claim],
+                               by=bob)
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    compute(qtbot, dialog)
+    full = dialog.report
+    categories = dialog.lists["categories"]
+    for i in range(categories.count()):
+        if categories.item(i).data(Qt.ItemDataRole.UserRole) != claim:
+            categories.item(i).setCheckState(Qt.CheckState.Unchecked)
+    dialog.report = None
+    compute(qtbot, dialog)
+    assert dialog.report["documents"] == full["documents"] and len(full["documents"]) == 2
+    mine = {k: v for k, v in dialog.report["per_category"][claim].items() if k != "cu_alpha_2016"}
+    assert mine == {k: v for k, v in full["per_category"][claim].items() if k != "cu_alpha_2016"}

@@ -131,11 +131,12 @@ def counted(n: int, word: str, plural: str | None = None) -> str:
 
 
 def documents_line(used: int, left_out: int) -> str:
-    """"2 documents (1 left out: not every coder annotated it)" for a span report's documents."""
+    """"2 documents (1 left out: not every coder annotated it or marked it done)" for a span
+    report's documents."""
     if not left_out:
         return counted(used, "document")
-    return (f"{counted(used, 'document')} ({left_out:,} left out: not every coder annotated "
-            f"{'it' if left_out == 1 else 'them'})")
+    it = "it" if left_out == 1 else "them"
+    return f"{counted(used, 'document')} ({left_out:,} left out: not every coder annotated {it} or marked {it} done)"
 
 
 def compact_title(title: str, limit: int = 40) -> str:
@@ -318,6 +319,7 @@ th{{background:#f2f2f2}}</style></head><body>
 <h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
 {per_category}
 {per_document}
+{confusion}
 <h2>Disagreements</h2><table><tr><th>Document</th><th>Position</th><th>Coders</th></tr>{disagreements}</table>
 <h2>Notes</h2><ul>{notes}</ul>
 </body></html>
@@ -347,11 +349,25 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
         f"<td>{esc(describe_disagreement(d, data))}</td></tr>"
         for d in report.get("disagreements", [])[:MAX_HTML_DISAGREEMENTS])
     notes = list(data.notes) + [note for row in rows for note in row.notes()]
-    return _PAGE.format(
+    return _PAGE.format(confusion=confusion_html(report.get("confusion"), data),
         coders=", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", [])),
         documents=counted(len(report.get("documents", [])), "document"), aid=reading_aid_html(), overall=overall,
         per_category=table("Per category", "category"), per_document=table("Per document", "document"),
         disagreements=disagreements, notes="".join(f"<li>{esc(n)}</li>" for n in notes))
+
+
+def confusion_html(confusion: dict | None, data: AgreementData) -> str:
+    """The confusion matrix of the report's pair as an HTML table, headed by the pair's names."""
+    if not confusion or len(confusion.get("coders", [])) != 2:
+        return ""
+    esc, coder = html.escape, (lambda c: data.annotators.get(c, c))
+    a, b = (coder(c) for c in confusion["coders"])
+    labels = [_category(data, c) if c is not None else "(none)" for c in confusion["labels"]]
+    head = "".join(f"<th>{esc(label)}</th>" for label in labels)
+    body = "".join(f"<tr><th>{esc(label)}</th>" + "".join(f"<td>{n}</td>" for n in row) + "</tr>"
+                   for label, row in zip(labels, confusion["matrix"]))
+    return (f"<h2>Confusion: {esc(a)} / {esc(b)}</h2><p>Rows: {esc(a)}'s category · columns: {esc(b)}'s category. "
+            f"“(none)”: a span the other coder did not mark.</p><table><tr><th></th>{head}</tr>{body}</table>")
 
 
 SPAN_FORMATS = ("json", "csv", "html")

@@ -70,10 +70,9 @@ class AgreementData:
         return bool(self.gold or self.decisions)
 
     def annotated_pairs(self) -> set[tuple[str, str]]:
-        """(document id, annotator id) for every coder's annotation of any category."""
-        if self.annotated is None:
-            self.annotated = {(s[0], s[1]) for s in self.spans}
-        return self.annotated
+        """(document id, annotator id) for every coder's annotation of any category: ``annotated`` when
+        ``narrow`` kept it (the categories narrowed away), else read from ``spans``."""
+        return self.annotated if self.annotated is not None else {(s[0], s[1]) for s in self.spans}
 
     def coders_who_annotated(self) -> list[str]:
         """Annotator ids with at least one span (of any category), in the order of ``annotators``."""

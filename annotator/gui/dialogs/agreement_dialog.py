@@ -54,6 +54,8 @@ from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import check_list, checked_ids, report_table, target_allowed
 from annotator.gui.widgets import fit_columns as _fit
 
+RESAMPLES, SEED = 0, 1  # the bootstrap of the span report's 95% intervals (as the CLI's defaults)
+
 
 class AgreementDialog(QDialog):
     """``openAt(document_id, start, end, coder ids)`` asks the window to show a disagreement."""
@@ -67,10 +69,12 @@ class AgreementDialog(QDialog):
         self.resize(1100, 760)
         self.data = data
         self.report: dict | None = None
+        self.used: AgreementData = data  # the data of the report shown (its categories narrowed)
         self.operation: Operation | None = None  # the report being computed
-        coding = set(data.coders_who_annotated())  # coders without annotations start unticked
+        coding = set(data.coders_who_annotated())  # coders without annotations start unticked, and say so
+        coder_names = {c: name if c in coding else f"{name} (no annotations)" for c, name in data.annotators.items()}
         self.lists = {key: check_list(names.items(), ticked) for key, names, ticked in (
-            ("annotators", data.annotators, coding), ("documents", data.documents, None),
+            ("annotators", coder_names, coding), ("documents", data.documents, None),
             ("categories", data.categories, None))}
         self.measure_list = check_list((m.key, m.label) for m in SPAN_MEASURES)
         choose = QGridLayout()
@@ -139,8 +143,16 @@ class AgreementDialog(QDialog):
         self.confusion_map = Heatmap()
         self.confusion_label = QLabel()
         self.confusion_label.setTextFormat(Qt.TextFormat.PlainText)  # coder and category names
+        self.confusion_pair = QComboBox()  # which two coders; the export writes the pair shown
+        self.confusion_pair.setToolTip("The two coders of the confusion matrix (the export writes this pair)")
+        self.confusion_pair.currentIndexChanged.connect(self._pick_confusion)
         confusion_page = QWidget()
         confusion_layout = QVBoxLayout(confusion_page)
+        pair_row = QHBoxLayout()
+        pair_row.addWidget(QLabel("Coder pai&r:", buddy=self.confusion_pair))
+        pair_row.addWidget(self.confusion_pair)
+        pair_row.addStretch(1)
+        confusion_layout.addLayout(pair_row)
         confusion_layout.addWidget(self.confusion_label)
         confusion_layout.addWidget(self.confusion_map)
         self.tabs.addTab(confusion_page, "Con&fusion")
@@ -173,7 +185,7 @@ class AgreementDialog(QDialog):
     # -- computing -----------------------------------------------------------------------------
 
     def compute(self) -> None:
-        from annotator.core.agreement.spans import span_report
+        from annotator.core.agreement.choice import chosen_span_report
 
         coders = self.checked(self.lists["annotators"])
         if len(coders) < 2:
@@ -182,22 +194,23 @@ class AgreementDialog(QDialog):
         documents = self.checked(self.lists["documents"])
         categories = self.checked(self.lists["categories"])
         data = self.data
-        if self.done_only.isChecked():
-            done = set(done_by_all(data, coders))
-            documents = [d for d in documents if d in done]
-            if not documents:
-                QMessageBox.warning(self, "Agreement", "None of the chosen documents is marked done by every "
-                                    "chosen coder.")
-                return
-        texts = data.token_texts()
-        all_documents = len(documents) == len(data.texts)
         done_only = self.done_only.isChecked()
+        if done_only and not set(documents) & set(done_by_all(data, coders)):
+            QMessageBox.warning(self, "Agreement", "None of the chosen documents is marked done by every "
+                                "chosen coder.")
+            return
+        all_documents = len(documents) == len(data.texts)
+        all_categories = len(categories) == len(data.categories)
+        data.coders(coders)  # names a chosen coder without annotations in the notes
 
         def task(project, progress):  # the data is read already: the project is not touched
-            report = span_report(texts, data.spans, coders=coders, categories=categories,
-                                 documents=None if all_documents else documents)
-            return report, against_gold(data, coders, categories, None if all_documents else documents,
-                                        done_only) if data.has_gold else None
+            # which documents count is decided on every category's annotations (chosen_span_report)
+            report, used = chosen_span_report(data, coders, documents=None if all_documents else documents,
+                                              categories=None if all_categories else categories,
+                                              done_only=done_only, every_confusion=True,
+                                              resamples=RESAMPLES, seed=SEED)
+            return report, used, against_gold(data, coders, categories, None if all_documents else documents,
+                                              done_only) if data.has_gold else None
 
         self.run_button.setEnabled(False)
         self.progress.show()
@@ -215,7 +228,8 @@ class AgreementDialog(QDialog):
         QMessageBox.warning(self, "Agreement", message)
 
     def _done(self, result: tuple) -> None:
-        report, gold = result
+        report, used, gold = result
+        self.used = used
         self.show_report(report)
         if gold is not None:
             self.gold_tab.show_result(gold)
@@ -230,6 +244,7 @@ class AgreementDialog(QDialog):
         self._fill_rows(self.per_category, report.get("per_category", {}), self.data.categories, "Category", shown)
         self._fill_rows(self.per_document, report.get("per_document", {}), self.data.documents, "Document", shown)
         self._fill_pairs()
+        self._fill_confusion_pairs(report)
         self._fill_confusion(report.get("confusion"))
         self._fill_disagreements(report.get("disagreements", []))
 
@@ -282,6 +297,24 @@ class AgreementDialog(QDialog):
             matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = value
         names = [self.data.annotators.get(c, c) for c in coders]
         self.pairs_map.set_matrix(names, names, matrix, row_title="", column_title=CATALOGUE[key].label)
+
+    def _fill_confusion_pairs(self, report: dict) -> None:
+        name = self.data.annotators.get
+        self.confusion_pair.blockSignals(True)
+        self.confusion_pair.clear()
+        for index, confusion in enumerate(report.get("confusions", [])):
+            self.confusion_pair.addItem(" / ".join(name(c, c) for c in confusion["coders"]), index)
+        chosen = (report.get("confusion") or {}).get("coders")
+        at = next((i for i, c in enumerate(report.get("confusions", [])) if c["coders"] == chosen), 0)
+        self.confusion_pair.setCurrentIndex(at if self.confusion_pair.count() else -1)
+        self.confusion_pair.setEnabled(self.confusion_pair.count() > 1)
+        self.confusion_pair.blockSignals(False)
+
+    def _pick_confusion(self, index: int) -> None:
+        if self.report is None or index < 0 or index >= len(self.report.get("confusions", [])):
+            return
+        self.report["confusion"] = self.report["confusions"][index]  # what Export writes, too
+        self._fill_confusion(self.report["confusion"])
 
     def _fill_confusion(self, confusion) -> None:
         if not confusion:
@@ -336,7 +369,7 @@ class AgreementDialog(QDialog):
         if not target_allowed(self, "Export agreement report", path):
             return
         raw = self.raw_csv.isChecked()
-        text = self.gold_tab.text(fmt, raw) if gold else span_report_text(fmt, self.report, self.data, raw=raw)
+        text = self.gold_tab.text(fmt, raw) if gold else span_report_text(fmt, self.report, self.used, raw=raw)
         try:
             write_text(path, text)
         except AnnotatorError as exc:

@@ -30,7 +30,7 @@ MEASURES = ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_
 
 
 def span_report(texts, spans, coders=None, categories=None, documents=None, *,
-                confusion_pair: tuple | None = None) -> dict:
+                confusion_pair: tuple | None = None, every_confusion: bool = False) -> dict:
     """Every span measure, overall, per category, per document and per coder pair.
 
     Returns::
@@ -45,22 +45,26 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
                     "per_category": {category: {"span_f1_exact", "span_f1_overlap",
                                                 "token_kappa"}}}],
          "confusion": {"coders": [a, b], "labels": [..., None], "matrix": [[...]]},
+         "confusions": [{"coders": [a, b], ...} for every coder pair]  (with ``every_confusion``),
          "disagreements": [{"document", "start", "end", "coders": {coder: category | None}}]}
 
     measure ∈ unitizing_alpha, u_alpha_2016, binary_u_alpha_2016, cu_alpha_2016 (two coders),
     span_f1_exact, span_f1_overlap, token_kappa, token_alpha; each a float or Undefined.
     With more than two coders, span F1 and token kappa (pairwise by nature) are the mean over
-    coder pairs (Light's approach); Undefined if any pair's value is."""
+    coder pairs (Light's approach); Undefined if any pair's value is.
+
+    ``confusion_pair`` (two coders, default the first two) chooses the pair of ``confusion``;
+    ``every_confusion`` adds ``confusions``, one matrix per coder pair (the dashboard's picker)."""
     paused = gc.isenabled()
     gc.disable()  # a million small objects at 2,000 documents: cyclic collections half-way took 0.9 s of 8
     try:
-        return _span_report(texts, spans, coders, categories, documents, confusion_pair)
+        return _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion)
     finally:
         if paused:
             gc.enable()
 
 
-def _span_report(texts, spans, coders, categories, documents, confusion_pair) -> dict:
+def _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion=False) -> dict:
     p = prepare(texts, spans, coders, categories, documents)
     cats, m, K = p.categories, len(p.coders), len(p.categories)
     base = {"coders": list(p.coders), "categories": list(cats), "documents": [d.doc_id for d in p.docs],
@@ -71,7 +75,8 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair) ->
         return base | {"overall": row | {"span_f1_exact_macro": u, "span_f1_overlap_macro": u},
                        "per_category": {c: dict(row) for c in cats},
                        "per_document": {d.doc_id: dict(row) for d in p.docs},
-                       "pairs": [], "confusion": _confusion(p, 0, 1), "disagreements": []}
+                       "pairs": [], "confusion": _confusion(p, 0, 1), "disagreements": []} | (
+                       {"confusions": []} if every_confusion else {})
     pair_idx = list(itertools.combinations(range(m), 2))
     # per document, additive statistics
     f1_counts = np.zeros((len(p.docs), len(pair_idx), 4, K))
@@ -81,18 +86,18 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair) ->
     if ca not in p.coders or cb not in p.coders or ca == cb:
         raise ValueError(f"confusion_pair {confusion_pair!r}: two different coders of {p.coders!r}")
     a_idx, b_idx = p.coders.index(ca), p.coders.index(cb)
-    confusion_pairs = []
+    chosen = pair_idx.index((a_idx, b_idx)) if (a_idx, b_idx) in pair_idx else None
+    same_by_pair: list[list] = [[] for _ in pair_idx]  # per pair, per document: the same-category matches
     for n, doc in enumerate(p.docs):
         for q, (a, b) in enumerate(pair_idx):
             cnt, same = _f1_counts(doc, a, b, K)
             f1_counts[n, q] = cnt
-            if (a, b) == (a_idx, b_idx):
-                confusion_pairs.append(same)
+            if every_confusion or q == chosen:
+                same_by_pair[q].append(same)
         tp, ta = _token_counts(_covered(doc, m, K))
         tok_pairs[n], tok_alpha[n] = tp, ta
         doc._tokens = None  # used only here: 2,000 documents' token offsets are 90 MB
-    if (a_idx, b_idx) not in pair_idx:
-        confusion_pairs = None
+    confusion_pairs = same_by_pair[chosen] if chosen is not None else None
     u95_docs = _u1995_all_doc_stats(p)
     u95 = _u1995(p, p.docs, u95_docs)
     u16 = _u2016(p, per_document=True)
@@ -161,4 +166,5 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair) ->
         "overall": overall, "per_category": per_category, "per_document": per_document,
         "pairs": pairs_out, "confusion": _confusion(p, a_idx, b_idx, confusion_pairs),
         "disagreements": [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)],
-    }
+    } | ({"confusions": [_confusion(p, a, b, same_by_pair[q]) for q, (a, b) in enumerate(pair_idx)]}
+         if every_confusion else {})
