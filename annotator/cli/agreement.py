@@ -58,9 +58,10 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--raw-csv", action="store_true",
                    help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
     p.add_argument("--resamples", type=_resamples, default=1000, metavar="N",
-                   help="bootstrap resamples for alpha's 95%% interval (default: 1000)")
+                   help="bootstrap resamples for the 95%% intervals: alpha's (--reliability-data, resampling units) or "
+                        "the span measures' (SOURCE, resampling documents) (default: 1000)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
-                   help="seed of the bootstrap, so the interval is repeatable (default: 1)")
+                   help="seed of the bootstrap, so the intervals are repeatable (default: 1)")
     p.set_defaults(func=cmd_agreement)
 
 
@@ -112,7 +113,8 @@ def run_span_report(args: argparse.Namespace) -> int:
     coders = data.coders(list(data.annotators) if args.annotators else None)
     report, data = chosen_span_report(
         data, coders, documents=(narrow(data, documents=args.documents).texts if args.documents else None),
-        categories=args.categories, done_only=args.done_only, pair=pick_pair(data, args.pair, coders))
+        categories=args.categories, done_only=args.done_only, pair=pick_pair(data, args.pair, coders),
+        resamples=args.resamples, seed=args.seed)
     if args.format == "table":
         print(_render_span_table(", ".join(map(str, args.sources)), span_report_as_dict(report, data)))
     else:
@@ -128,13 +130,21 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
         SPAN_MEASURES,
         counted,
         documents_line,
+        show_interval,
         show_value,
     )
 
     lines = [f"{sources}: {counted(len(result['coders']), 'coder')} ({', '.join(result['coders'])}), "
              f"{documents_line(result['documents'], len(result['documents_excluded']))}", ""]
-    lines.append(_table(["measure", "overall"],
-                        [[m.short, show_value(result["overall"][m.key])] for m in SPAN_MEASURES], right={1}))
+    overall = result["overall"]
+    lines.append(_table(["measure", "overall", "95% interval"],
+                        [[m.short, show_value(overall[m.key]),
+                          show_interval(overall[f"{m.key}_ci95"]) if f"{m.key}_ci95" in overall else ""]
+                         for m in SPAN_MEASURES], right={1}))
+    if result.get("bootstrap"):
+        boot = result["bootstrap"]
+        lines.append(f"(95% intervals: {boot['resamples']} resamples of the documents, percentile method, "
+                     f"seed {boot['seed']})")
     lines += ["", "per category:"]
     lines.append(_table(["category"] + [m.short for m in SPAN_MEASURES],
                         [[values["label"]] + [show_value(values[m.key]) for m in SPAN_MEASURES]

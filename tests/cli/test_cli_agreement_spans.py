@@ -38,7 +38,13 @@ def test_json_report_on_a_project(run, coded):
     data = json.loads(out)
     opinion = data["per_category"][coded[2]["Opinion"]]  # keyed by id, with the path as its label
     assert opinion["label"] == "Opinion"
-    assert set(data["overall"]) == MEASURES and set(opinion) == MEASURES | {"label"}
+    intervals = {f"{k}_ci95" for k in ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap")}
+    assert set(data["overall"]) == MEASURES | intervals and set(opinion) == MEASURES | {"label"}
+    # one document: resampling documents gives no interval, and the note says why
+    assert data["overall"]["span_f1_exact_ci95"] is None
+    assert "overall.span_f1_exact_ci95: one document: resampling documents needs two or more" in data["notes"]
+    assert data["bootstrap"] == {"method": "percentile, resampling documents", "resamples": 1000, "seed": 1,
+                                 "defined_resamples": {}}
     assert {"per_document", "pairs", "confusion", "disagreements", "notes"} <= set(data)
     assert data["overall"]["span_f1_exact"] == pytest.approx(0.5)  # one of two spans each matches
     assert data["confusion"]["labels"][-1] == "(none)"

@@ -284,3 +284,30 @@ def test_a_coder_without_annotations_is_named_not_dropped_silently():
     with pytest.raises(ValidationError, match="at least two coders; these sources have: alice$"):
         d.coders()
     assert "bob has no annotations in these sources; left out" in d.notes
+
+
+def test_intervals_in_json_csv_and_html():
+    """Issue 18 point 5: ``<measure>_ci95`` beside each measure that has one, the bootstrap block, two
+    CSV rows per interval, and a column of the HTML page; null with a note where there is none."""
+    d = documents_data()
+    rep = spans.span_report(d.token_texts(), d.spans, coders=["a", "b"], documents=["d1", "d2", "d4"],
+                            resamples=200, seed=3)
+    result = span_report_as_dict(rep, d)
+    overall = result["overall"]
+    assert list(overall)[:2] == ["unitizing_alpha", "unitizing_alpha_ci95"]
+    low, high = overall["span_f1_overlap_ci95"]
+    assert low <= high and "token_kappa_ci95" not in overall
+    assert result["bootstrap"]["resamples"] == 200 and result["bootstrap"]["seed"] == 3
+    rows = list(csv.reader(io.StringIO(span_report_csv(rep, d), newline="")))
+    measures = [r[2] for r in rows if r[0] == "overall"]
+    at = measures.index("span_f1_overlap")
+    assert measures[at + 1:at + 3] == ["span_f1_overlap_ci95_low", "span_f1_overlap_ci95_high"]
+    assert [float(r[3]) for r in rows if r[2].startswith("span_f1_overlap_ci95")] == [low, high]
+    page = span_report_html(rep, d)
+    assert "<th>95% interval</th>" in page and "200 bootstrap resamples of the documents" in page
+    one = spans.span_report(d.token_texts(), d.spans, coders=["a", "b"], documents=["d1"], resamples=200, seed=3)
+    result = span_report_as_dict(one, d)
+    assert result["overall"]["u_alpha_2016_ci95"] is None
+    assert "overall.u_alpha_2016_ci95: one document: resampling documents needs two or more" in result["notes"]
+    rows = list(csv.reader(io.StringIO(span_report_csv(one, d), newline="")))
+    assert ["overall", "", "u_alpha_2016_ci95_low", "", "one document: resampling documents needs two or more"] in rows

@@ -75,7 +75,13 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     from annotator.gui.dialogs.agreement_dialog import verdict
 
     alpha = dialog.report["overall"]["unitizing_alpha"]
-    assert dialog.overall.item(0, 2).text() == verdict(alpha) != ""  # the reading aid per number
+    assert dialog.overall.item(0, 3).text() == verdict(alpha) != ""  # the reading aid per number
+    # the bootstrap 95% interval beside the value (issue 18 point 5), the method in its tooltip
+    ci = dialog.report["overall"]["unitizing_alpha_ci95"]
+    assert dialog.overall.item(0, 2).text() == f"[{ci.low:.3f}, {ci.high:.3f}]"
+    assert "resamples of the documents" in dialog.overall.item(0, 2).toolTip()
+    rows = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 2).text() for r in range(8)}
+    assert rows["Token κ (Cohen)"] == "" and rows["Span F1, overlap"].startswith("[")
     assert verdict(0.85) == "reliable (≥ 0.800)"
     assert verdict(0.7).startswith("tentative") and verdict(0.2).startswith("unreliable")
     dialog.tabs.setCurrentIndex(2)

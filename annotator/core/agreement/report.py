@@ -19,7 +19,8 @@ keyed by id, with their full path ("Parent / Child") as the label, so two catego
 name under different parents never collide::
 
     {"coders": [names], "documents": count, "documents_excluded": [titles],
-     "overall": {measure: number | null},
+     "overall": {measure: number | null, "<measure>_ci95": [low, high] | null, ...},
+     "bootstrap": {"method", "resamples", "seed", "defined_resamples": {measure: count}} | null,
      "per_category": {id: {"label": "Parent / Child", measure: ...}},
      "per_document": {id: {"title": title, measure: ...}},
      "pairs": [{"coders": [a, b], "span_f1_exact", "span_f1_overlap", "token_kappa"}],
@@ -29,9 +30,13 @@ name under different parents never collide::
      "names": {"annotators": {id: name}, "categories": {id: path}, "documents": {id: title}},
      "notes": [why each null is null, and notes of the source]}
 
+``<measure>_ci95`` is the bootstrap 95% interval (``spans.bootstrap``: documents resampled) of
+unitizing alpha, uα, both span F1s (and gamma, when computed), null with a note when it has none.
+
 As CSV, one row per number: ``scope,item,measure,value,note`` (scope overall, category, document or
 pair; the item is the category's full path, the document's title or "a / b"; an undefined value is empty
-and its note says why). Numbers are written in full; text cells get ``files.csv_cell``'s formula
+and its note says why; an interval is two rows after its value, ``<measure>_ci95_low`` and
+``<measure>_ci95_high``). Numbers are written in full; text cells get ``files.csv_cell``'s formula
 guard unless ``raw``.
 """
 
@@ -184,7 +189,8 @@ class Row:
     key: Any  # the category's or document's id, the pair's coder ids; None overall
     name: str  # the category's full path, the document's title, "alice / bob"; "" overall
     values: dict[str, float | None] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)  # why a None is None
+    reasons: dict[str, str] = field(default_factory=dict)  # why a None is None (an interval's: key + "_ci95")
+    intervals: dict[str, list[float] | None] = field(default_factory=dict)  # measure → [low, high] (overall)
 
     def notes(self) -> list[str]:
         where = {"overall": "overall.", "category": f"category {self.name}.", "document": f"document {self.name}.",
@@ -198,7 +204,30 @@ def _row(scope: str, key: Any, name: str, values: dict, keys) -> Row:
         row.values[measure], reason = split(values.get(measure, Undefined("not computed")))
         if reason:
             row.reasons[measure] = reason
+        if f"{measure}_ci95" in values:  # a bootstrap interval (the overall row of a span report)
+            ci = values[f"{measure}_ci95"]
+            row.intervals[measure] = [ci.low, ci.high] if isinstance(ci, BootstrapInterval) else None
+            if isinstance(ci, Undefined):
+                row.reasons[f"{measure}_ci95"] = ci.reason
     return row
+
+
+def show_interval(interval) -> str:
+    """A 95% interval on screen, "[0.650, 0.770]", or "—" when there is none."""
+    if isinstance(interval, BootstrapInterval):
+        interval = [interval.low, interval.high]
+    if not interval:
+        return "—"
+    return f"[{fixed(interval[0], 3)}, {fixed(interval[1], 3)}]"
+
+
+def bootstrap_line(report: dict[str, Any]) -> str:
+    """"95% intervals: 1,000 bootstrap resamples of the documents (percentile method), seed 1." ("" without)."""
+    boot = report.get("bootstrap")
+    if not boot:
+        return ""
+    return (f"95% intervals: {counted(boot['resamples'], 'bootstrap resample')} of the documents (percentile "
+            f"method), seed {boot['seed']}.")
 
 
 def _category(data: AgreementData, category) -> str | None:
@@ -228,11 +257,20 @@ def span_report_as_dict(report: dict[str, Any], data: AgreementData) -> dict[str
 
     confusion = report.get("confusion")
     documents = list(report.get("documents", [])) + list(report.get("documents_excluded", []))
+    overall: dict[str, Any] = {}
+    for key, value in rows[0].values.items():
+        overall[key] = value
+        if key in rows[0].intervals:
+            overall[f"{key}_ci95"] = rows[0].intervals[key]
+    boot = report.get("bootstrap")
     return {
         "coders": [coder(c) for c in report.get("coders", [])],
         "documents": len(report.get("documents", [])),
         "documents_excluded": [data.documents.get(d, d) for d in report.get("documents_excluded", [])],
-        "overall": rows[0].values,
+        "overall": overall,
+        "bootstrap": None if not boot else {
+            "method": boot["method"], "resamples": boot["resamples"], "seed": boot["seed"],
+            "defined_resamples": dict(boot["defined_resamples"])},
         "per_category": {row.key: {"label": row.name, **row.values} for row in rows if row.scope == "category"},
         "per_document": {row.key: {"title": row.name, **row.values} for row in rows if row.scope == "document"},
         "pairs": [{"coders": [coder(c) for c in row.key], **row.values} for row in rows if row.scope == "pair"],
@@ -259,8 +297,12 @@ def span_report_csv(report: dict[str, Any], data: AgreementData, raw: bool = Fal
     """One row per number: scope, item, measure, value (empty when undefined), note (why)."""
     out: list[list[Any]] = [["scope", "item", "measure", "value", "note"]]
     for row in span_rows(report, data):
-        out += [[row.scope, row.name, key, "" if value is None else value, row.reasons.get(key, "")]
-                for key, value in row.values.items()]
+        for key, value in row.values.items():
+            out.append([row.scope, row.name, key, "" if value is None else value, row.reasons.get(key, "")])
+            if key in row.intervals:  # the 95% interval's ends, right after the value
+                ci, why = row.intervals[key] or ["", ""], row.reasons.get(f"{key}_ci95", "")
+                out += [[row.scope, row.name, f"{key}_ci95_low", ci[0], why],
+                        [row.scope, row.name, f"{key}_ci95_high", ci[1], why]]
     return csv_text(out, raw)
 
 
@@ -316,7 +358,9 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 th{{background:#f2f2f2}}</style></head><body>
 <h1>Agreement report</h1><p>Coders: {coders} · {documents}</p>
 <p>{aid}</p>
-<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
+<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>95% interval</th><th>Reading</th>
+<th>What it measures</th></tr>{overall}</table>
+<p>{bootstrap}</p>
 {per_category}
 {per_document}
 {confusion}
@@ -341,7 +385,12 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
                        for row in rows if row.scope == scope)
         return f"<h2>{esc(title)}</h2><table><tr><th></th>{head}</tr>{body}</table>"
 
-    overall = "".join(f"<tr><td>{esc(m.label)}</td>{cell(rows[0], m.key)}"
+    def interval(row: Row, key: str) -> str:
+        if key not in row.intervals:
+            return "<td></td>"
+        return f'<td title="{esc(row.reasons.get(key + "_ci95", ""))}">{esc(show_interval(row.intervals[key]))}</td>'
+
+    overall = "".join(f"<tr><td>{esc(m.label)}</td>{cell(rows[0], m.key)}{interval(rows[0], m.key)}"
                       f"<td>{esc(verdict(rows[0].values.get(m.key)) if m.verdict else '')}</td>"
                       f"<td>{esc(m.about)}</td></tr>" for m in SPAN_MEASURES)
     disagreements = "".join(
@@ -349,7 +398,7 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
         f"<td>{esc(describe_disagreement(d, data))}</td></tr>"
         for d in report.get("disagreements", [])[:MAX_HTML_DISAGREEMENTS])
     notes = list(data.notes) + [note for row in rows for note in row.notes()]
-    return _PAGE.format(confusion=confusion_html(report.get("confusion"), data),
+    return _PAGE.format(confusion=confusion_html(report.get("confusion"), data), bootstrap=esc(bootstrap_line(report)),
         coders=", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", [])),
         documents=counted(len(report.get("documents", [])), "document"), aid=reading_aid_html(), overall=overall,
         per_category=table("Per category", "category"), per_document=table("Per document", "document"),

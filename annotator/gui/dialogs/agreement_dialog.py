@@ -36,11 +36,13 @@ from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.report import (
     CATALOGUE,
     SPAN_MEASURES,
+    bootstrap_line,
     compact_title,
     counted,
     disagreement_quotes,
     documents_line,
     reading_aid_html,
+    show_interval,
     show_value,
     span_report_text,
     verdict,
@@ -54,7 +56,7 @@ from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import check_list, checked_ids, report_table, target_allowed
 from annotator.gui.widgets import fit_columns as _fit
 
-RESAMPLES, SEED = 0, 1  # the bootstrap of the span report's 95% intervals (as the CLI's defaults)
+RESAMPLES, SEED = 1000, 1  # the bootstrap of the span report's 95% intervals (as the CLI's defaults)
 
 
 class AgreementDialog(QDialog):
@@ -120,7 +122,9 @@ class AgreementDialog(QDialog):
         bar.addWidget(self.export_button)
 
         self.tabs = QTabWidget()
-        self.overall = self._table(["Measure", "Value", "Reading", "What it measures"])
+        self.overall = self._table(["Measure", "Value", "95% interval", "Reading", "What it measures"])
+        self.overall.horizontalHeaderItem(2).setToolTip(
+            f"Bootstrap 95% interval: {RESAMPLES:,} resamples of the documents (percentile method), seed {SEED}")
         aid = QLabel(reading_aid_html())
         aid.setWordWrap(True)
         overall_page = QWidget()
@@ -263,10 +267,24 @@ class AgreementDialog(QDialog):
             value = report.get("overall", {}).get(measure.key, Undefined("not computed"))
             table.setItem(row, 0, QTableWidgetItem(measure.label))
             table.setItem(row, 1, self._cell(value))
-            table.setItem(row, 2, QTableWidgetItem(verdict(value) if measure.verdict else ""))
-            table.setItem(row, 3, QTableWidgetItem(measure.about))
-            table.item(row, 3).setToolTip(measure.about)
-        _fit(table, stretch=[3])
+            table.setItem(row, 2, self._interval(report, measure.key))
+            table.setItem(row, 3, QTableWidgetItem(verdict(value) if measure.verdict else ""))
+            table.setItem(row, 4, QTableWidgetItem(measure.about))
+            table.item(row, 4).setToolTip(measure.about)
+        _fit(table, stretch=[4])
+
+    def _interval(self, report: dict, key: str) -> QTableWidgetItem:
+        """The measure's bootstrap 95% interval, "[0.650, 0.770]"; "—" with the reason as its tooltip;
+        empty for a measure without one."""
+        overall = report.get("overall", {})
+        if f"{key}_ci95" not in overall:
+            return QTableWidgetItem("")
+        ci = overall[f"{key}_ci95"]
+        item = QTableWidgetItem(show_interval(ci))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setToolTip(ci.reason if isinstance(ci, Undefined) else bootstrap_line(report)
+                        + f" {ci.resamples:,} of them defined this measure.")
+        return item
 
     def _fill_rows(self, table: QTableWidget, rows: dict, names: dict[str, str], first: str, shown: list[str]) -> None:
         table.clear()
