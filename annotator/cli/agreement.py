@@ -127,11 +127,11 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
         ALPHA_READING,
         CATALOGUE,
         PAIR_MEASURES,
-        SPAN_MEASURES,
         counted,
         documents_line,
         show_interval,
         show_value,
+        span_measures,
     )
 
     lines = [f"{sources}: {counted(len(result['coders']), 'coder')} ({', '.join(result['coders'])}), "
@@ -140,16 +140,17 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
     lines.append(_table(["measure", "overall", "95% interval"],
                         [[m.short, show_value(overall[m.key]),
                           show_interval(overall[f"{m.key}_ci95"]) if f"{m.key}_ci95" in overall else ""]
-                         for m in SPAN_MEASURES], right={1}))
+                         for m in span_measures("overall")], right={1}))
     if result.get("bootstrap"):
         boot = result["bootstrap"]
         lines.append(f"(95% intervals: {boot['resamples']} resamples of the documents, percentile method, "
                      f"seed {boot['seed']})")
     lines += ["", "per category:"]
-    lines.append(_table(["category"] + [m.short for m in SPAN_MEASURES],
-                        [[values["label"]] + [show_value(values[m.key]) for m in SPAN_MEASURES]
+    per = span_measures("category")
+    lines.append(_table(["category"] + [m.short for m in per],
+                        [[values["label"]] + [show_value(values[m.key]) for m in per]
                          for values in result["per_category"].values()],
-                        right=set(range(1, len(SPAN_MEASURES) + 1))))
+                        right=set(range(1, len(per) + 1))))
     if result["pairs"]:
         lines += ["", "pairs:"]
         lines.append(_table(["coders"] + [CATALOGUE[k].short for k in PAIR_MEASURES],

@@ -311,3 +311,49 @@ def test_intervals_in_json_csv_and_html():
     assert "overall.u_alpha_2016_ci95: one document: resampling documents needs two or more" in result["notes"]
     rows = list(csv.reader(io.StringIO(span_report_csv(one, d), newline="")))
     assert ["overall", "", "u_alpha_2016_ci95_low", "", "one document: resampling documents needs two or more"] in rows
+
+
+# -- measures in some scopes only (issue 18: gamma, gamma_cat, gamma_k from other branches) ---------
+
+
+@pytest.fixture
+def scoped(monkeypatch):
+    """The report module with two measures of some scopes only, as the gamma branch adds them
+    (their scopes from ``ONLY_IN``), and a report holding their values where they exist."""
+    from annotator.core.agreement import report as module
+
+    extra = tuple(module.Measure(key, label, key, "test measure", **module._scopes(key))
+                  for key, label in (("gamma", "Gamma γ"), ("gamma_k", "Gamma γ-k")))
+    assert [m.scopes for m in extra] == [("overall", "document"), ("category",)]
+    monkeypatch.setattr(module, "SPAN_MEASURES", module.SPAN_MEASURES + extra)
+    for m in extra:
+        monkeypatch.setitem(module.CATALOGUE, m.key, m)
+    d = data({"a1": "alice", "b1": "bob"})
+    rep = report(d)
+    rep["overall"]["gamma"] = 0.5
+    for c in rep["per_category"]:
+        rep["per_category"][c]["gamma_k"] = 0.25
+    for doc in rep["per_document"]:
+        rep["per_document"][doc]["gamma"] = 0.75
+    return d, rep
+
+
+def test_a_measure_of_some_scopes_appears_only_there_without_noise(scoped):
+    d, rep = scoped
+    result = span_report_as_dict(rep, d)
+    assert result["overall"]["gamma"] == 0.5 and "gamma_k" not in result["overall"]
+    assert all(v["gamma_k"] == 0.25 and "gamma" not in v for v in result["per_category"].values())
+    assert all(v["gamma"] == 0.75 and "gamma_k" not in v for v in result["per_document"].values())
+    assert not any("not computed" in note for note in result["notes"])
+    rows = list(csv.reader(io.StringIO(span_report_csv(rep, d), newline="")))
+    assert {r[0] for r in rows if r[2] == "gamma"} == {"overall", "document"}
+    assert {r[0] for r in rows if r[2] == "gamma_k"} == {"category"}
+    page = span_report_html(rep, d)
+    per_category = page[page.index("<h2>Per category"):page.index("<h2>Per document")]
+    assert "Gamma γ-k" in per_category and "Gamma γ<" not in per_category and "0.250" in per_category
+    assert page.count("Gamma γ-k") == 1 and "0.500" in page[:page.index("<h2>Per category")]
+    from annotator.cli.agreement import _render_span_table
+
+    table = _render_span_table("x", result)
+    overall, per = table.split("per category:")
+    assert "gamma " in overall and "gamma_k" not in overall and "gamma_k" in per and "0.250" in per

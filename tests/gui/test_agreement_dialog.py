@@ -329,3 +329,39 @@ def test_unticking_a_category_keeps_the_documents_and_that_category_s_numbers(wi
     assert dialog.report["documents"] == full["documents"] and len(full["documents"]) == 2
     mine = {k: v for k, v in dialog.report["per_category"][claim].items() if k != "cu_alpha_2016"}
     assert mine == {k: v for k, v in full["per_category"][claim].items() if k != "cu_alpha_2016"}
+
+
+def test_a_measure_of_some_scopes_is_a_column_only_where_it_has_values(window, qtbot, monkeypatch):
+    """gamma (overall and per document) and gamma_k (per category), as the gamma branch adds them:
+    each shows in its own tables only."""
+    from annotator.core.agreement import report as module
+    from annotator.gui.dialogs import agreement_dialog
+
+    extra = tuple(module.Measure(key, label, key, "test measure", **module._scopes(key))
+                  for key, label in (("gamma", "Gamma γ"), ("gamma_k", "Gamma γ-k")))
+    monkeypatch.setattr(module, "SPAN_MEASURES", module.SPAN_MEASURES + extra)
+    for m in extra:
+        monkeypatch.setitem(module.CATALOGUE, m.key, m)
+    monkeypatch.setattr(agreement_dialog, "SPAN_MEASURES", module.SPAN_MEASURES)
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    compute(qtbot, dialog)
+    rep = dialog.report
+    rep["overall"]["gamma"] = 0.5
+    for values in rep["per_category"].values():
+        values["gamma_k"] = 0.25
+    for values in rep["per_document"].values():
+        values["gamma"] = 0.75
+    dialog.show_report(rep)
+
+    def headers(table):
+        return [table.horizontalHeaderItem(c).text().replace("\n", " ") for c in range(table.columnCount())]
+
+    assert "Gamma γ-k" in headers(dialog.per_category) and "Gamma γ" not in headers(dialog.per_category)
+    assert "Gamma γ" in headers(dialog.per_document) and "Gamma γ-k" not in headers(dialog.per_document)
+    overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
+               for r in range(dialog.overall.rowCount())}
+    assert overall["Gamma γ"] == "0.500" and "Gamma γ-k" not in overall
+    column = headers(dialog.per_category).index("Gamma γ-k")
+    assert {dialog.per_category.item(r, column).text() for r in range(dialog.per_category.rowCount())} == {"0.250"}

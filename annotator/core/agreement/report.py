@@ -55,6 +55,10 @@ from annotator.core.agreement.spans import MEASURES as SPAN_KEYS
 from annotator.core.files import csv_text
 
 
+def _scopes(key: str) -> dict:
+    return {"scopes": ONLY_IN[key]} if key in ONLY_IN else {}
+
+
 @dataclass(frozen=True)
 class Measure:
     """One measure as users see it."""
@@ -64,9 +68,21 @@ class Measure:
     short: str  # in the terminal table (narrow, plain)
     about: str  # what it measures, in one line
     verdict: bool = True  # chance-corrected, so read against Krippendorff's thresholds (F1 is not)
+    scopes: tuple[str, ...] = ("overall", "category", "document")  # where the span report has it
 
 
-CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row) for row in (  # key, label, short, about[, verdict]
+# Span measures that exist in some scopes only: their values appear in those tables (terminal, JSON,
+# CSV, HTML, dashboard) and nowhere else, without a "not computed" in the others. A measure not
+# named here is in every scope. (gamma, gamma_cat, gamma_k: spans/gamma.py.)
+ONLY_IN: dict[str, tuple[str, ...]] = {
+    "gamma": ("overall", "document"),
+    "gamma_cat": ("overall", "document"),
+    "gamma_k": ("category",),
+}
+
+
+# each row: key, label, short, about[, verdict]; the scopes come from ONLY_IN
+CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row, **_scopes(row[0])) for row in (
     ("unitizing_alpha", "Unitizing α (Krippendorff 1995/2004)", "unitizing alpha (1995/2004)",
      "Where coders put units and which category they gave them, over the whole text; gaps count."),
     ("u_alpha_2016", "uα (2016)", "u-alpha (2016)",
@@ -95,6 +111,12 @@ CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row) for row in (  # key, labe
      "Any number of coders, missing values allowed, at the level of measurement chosen."),
 )}
 SPAN_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in SPAN_KEYS)
+
+
+def span_measures(scope: str) -> tuple[Measure, ...]:
+    """The span measures the report has in ``scope`` ("overall", "category" or "document")."""
+    return tuple(m for m in SPAN_MEASURES if scope in m.scopes)
+
 RELIABILITY_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in RELIABILITY_KEYS)
 PAIR_MEASURES = ("span_f1_exact", "span_f1_overlap", "token_kappa")  # what the report gives per coder pair
 
@@ -237,10 +259,11 @@ def _category(data: AgreementData, category) -> str | None:
 def span_rows(report: dict[str, Any], data: AgreementData) -> list[Row]:
     """Every number of the span report, row by row, with names from ``data``."""
     coder = data.annotators.get
-    rows = [_row("overall", None, "", report.get("overall", {}), SPAN_KEYS)]
-    rows += [_row("category", c, _category(data, c), values, SPAN_KEYS)
+    keys = {scope: [m.key for m in span_measures(scope)] for scope in ("overall", "category", "document")}
+    rows = [_row("overall", None, "", report.get("overall", {}), keys["overall"])]
+    rows += [_row("category", c, _category(data, c), values, keys["category"])
              for c, values in report.get("per_category", {}).items()]
-    rows += [_row("document", d, data.documents.get(d, d), values, SPAN_KEYS)
+    rows += [_row("document", d, data.documents.get(d, d), values, keys["document"])
              for d, values in report.get("per_document", {}).items()]
     rows += [_row("pair", tuple(p["coders"]), " / ".join(coder(c, c) for c in p["coders"]), p, PAIR_MEASURES)
              for p in report.get("pairs", [])]
@@ -380,8 +403,9 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
         return f'<td title="{esc(row.reasons.get(key, ""))}">{esc(show_value(row.values.get(key)))}</td>'
 
     def table(title: str, scope: str) -> str:
-        head = "".join(f"<th>{esc(m.label)}</th>" for m in SPAN_MEASURES)
-        body = "".join(f"<tr><td>{esc(row.name)}</td>" + "".join(cell(row, m.key) for m in SPAN_MEASURES) + "</tr>"
+        measures = span_measures(scope)
+        head = "".join(f"<th>{esc(m.label)}</th>" for m in measures)
+        body = "".join(f"<tr><td>{esc(row.name)}</td>" + "".join(cell(row, m.key) for m in measures) + "</tr>"
                        for row in rows if row.scope == scope)
         return f"<h2>{esc(title)}</h2><table><tr><th></th>{head}</tr>{body}</table>"
 
@@ -392,7 +416,7 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
 
     overall = "".join(f"<tr><td>{esc(m.label)}</td>{cell(rows[0], m.key)}{interval(rows[0], m.key)}"
                       f"<td>{esc(verdict(rows[0].values.get(m.key)) if m.verdict else '')}</td>"
-                      f"<td>{esc(m.about)}</td></tr>" for m in SPAN_MEASURES)
+                      f"<td>{esc(m.about)}</td></tr>" for m in span_measures("overall"))
     disagreements = "".join(
         f"<tr><td>{esc(data.documents.get(d['document'], d['document']))}</td><td>{d['start']}–{d['end']}</td>"
         f"<td>{esc(describe_disagreement(d, data))}</td></tr>"

@@ -44,6 +44,7 @@ from annotator.core.agreement.report import (
     reading_aid_html,
     show_interval,
     show_value,
+    span_measures,
     span_report_text,
     verdict,
 )
@@ -245,8 +246,11 @@ class AgreementDialog(QDialog):
         used, left_out = len(report.get("documents", [])), len(report.get("documents_excluded") or [])
         self.status.setText(f"{counted(len(report.get('coders', [])), 'coder')} · {documents_line(used, left_out)}")
         self._fill_overall(report, shown)
-        self._fill_rows(self.per_category, report.get("per_category", {}), self.data.categories, "Category", shown)
-        self._fill_rows(self.per_document, report.get("per_document", {}), self.data.documents, "Document", shown)
+        for table, scope, names, first in ((self.per_category, "category", self.data.categories, "Category"),
+                                           (self.per_document, "document", self.data.documents, "Document")):
+            # a measure the report has in some scopes only is a column where it has values
+            in_scope = [m.key for m in span_measures(scope) if m.key in shown]
+            self._fill_rows(table, report.get(f"per_{scope}", {}), names, first, in_scope)
         self._fill_pairs()
         self._fill_confusion_pairs(report)
         self._fill_confusion(report.get("confusion"))
@@ -261,7 +265,7 @@ class AgreementDialog(QDialog):
 
     def _fill_overall(self, report: dict, shown: list[str]) -> None:
         table = self.overall
-        rows = [m for m in SPAN_MEASURES if m.key in shown]
+        rows = [m for m in span_measures("overall") if m.key in shown]
         table.setRowCount(len(rows))
         for row, measure in enumerate(rows):
             value = report.get("overall", {}).get(measure.key, Undefined("not computed"))
