@@ -98,6 +98,7 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
     assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol (no annotations)"]
     assert len(dialog.checked(dialog.lists["annotators"])) == 2
     compute(qtbot, dialog)
+    assert "carol has no annotations in these sources; left out" in dialog.notes.text()  # issue 18 point 8
     item = dialog.disagreements.item(dialog.disagreements.rowCount() - 1, 0)
     data = item.data(0x0100)
     dialog._open_disagreement(item)

@@ -132,6 +132,11 @@ class AgreementDialog(QDialog):
         overall_layout = QVBoxLayout(overall_page)
         overall_layout.addWidget(aid)
         overall_layout.addWidget(self.overall)
+        self.notes = QLabel()  # the source's notes: coders left out, characters counted for words, …
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)  # coder and document names
+        self.notes.setWordWrap(True)
+        self.notes.hide()
+        overall_layout.addWidget(self.notes)
         self.tabs.addTab(overall_page, "&Overall")
         self.per_category = self._table([])
         self.tabs.addTab(self.per_category, "Per &category")
@@ -235,6 +240,9 @@ class AgreementDialog(QDialog):
     def _done(self, result: tuple) -> None:
         report, used, gold = result
         self.used = used
+        notes = list(dict.fromkeys(used.notes))
+        self.notes.setText("Notes: " + "; ".join(notes[:5]) + ("; …" if len(notes) > 5 else "") + "." if notes else "")
+        self.notes.setVisible(bool(notes))
         self.show_report(report)
         if gold is not None:
             self.gold_tab.show_result(gold)

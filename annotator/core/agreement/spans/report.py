@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -87,7 +88,7 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ev
     report, resampled = _measures(p, confusion_pair, every_confusion)
     if resamples:
         overall = report["overall"]
-        found = intervals(resampled, overall, len(p.docs), resamples=resamples, seed=seed)
+        found = intervals(resampled(), overall, len(p.docs), resamples=resamples, seed=seed)
         for key in INTERVAL_MEASURES:
             overall[f"{key}_ci95"] = found.get(key, p.problem if p.problem is not None else Undefined("not computed"))
         report["bootstrap"] = {"method": METHOD, "resamples": resamples, "seed": seed,
@@ -95,8 +96,9 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ev
     return report
 
 
-def _measures(p, confusion_pair, every_confusion) -> tuple[dict, list]:
-    """The report's numbers on prepared data, and the measures the bootstrap can resample."""
+def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], list]]:
+    """The report's numbers on prepared data, and a function giving the measures the bootstrap can
+    resample (``spans.bootstrap.Resampled``)."""
     cats, m, K = p.categories, len(p.coders), len(p.categories)
     base = {"coders": list(p.coders), "categories": list(cats), "documents": [d.doc_id for d in p.docs],
             "documents_excluded": p.excluded_documents, "length": p.length}
@@ -107,7 +109,7 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, list]:
                        "per_category": {c: dict(row) for c in cats},
                        "per_document": {d.doc_id: dict(row) for d in p.docs},
                        "pairs": [], "confusion": _confusion(p, 0, 1), "disagreements": []} | (
-                       {"confusions": []} if every_confusion else {}), []
+                       {"confusions": []} if every_confusion else {}), list
     pair_idx = list(itertools.combinations(range(m), 2))
     # per document, additive statistics
     f1_counts = np.zeros((len(p.docs), len(pair_idx), 4, K))
@@ -195,7 +197,9 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, list]:
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
     # what the bootstrap resamples (spans/bootstrap.py); gamma plugs in here with a
     # Resampled("gamma", lambda w: gamma_from_document_stats(stats, w)["gamma"]) (and gamma_cat)
-    resampled = [u1995_resampled(p, u95_docs), u2016_resampled(p), *f1_resampled(f1_counts)]
+    def resampled():  # built only when intervals are asked for
+        return [u1995_resampled(p, u95_docs), u2016_resampled(p), *f1_resampled(f1_counts)]
+
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,
         "pairs": pairs_out, "confusion": _confusion(p, a_idx, b_idx, confusion_pairs),
