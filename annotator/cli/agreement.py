@@ -52,7 +52,7 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reliability-data", metavar="FILE",
                    help="CSV: a header row of coder names, one row per unit, an empty cell is a missing value")
     p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
-                   help="level of measurement for Krippendorff's alpha (default: nominal)")
+                   help="level of measurement for Krippendorff's alpha and Gwet's AC2 weights (default: nominal)")
     p.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
                    help="html: a standalone page, as the dashboard's Export writes (SOURCE only)")
     p.add_argument("--raw-csv", action="store_true",
@@ -253,12 +253,15 @@ def _render_table(path: str, result: dict[str, Any]) -> str:
             low, high = result["krippendorff_alpha_ci95"]
             boot = result["bootstrap"]
             extra = f"95% CI [{low:.3f}, {high:.3f}] ({boot['resamples']} resamples of units, seed {boot['seed']})"
+        if measure.key.startswith("gwet_") and result.get(f"{measure.key}_ci95"):
+            extra = "95% CI [{:.3f}, {:.3f}] (Gwet's standard error)".format(*result[f"{measure.key}_ci95"])
         rows.append([measure.short, show_value(value), extra])
     lines.append(_table(["measure", "value", ""], rows, right={1}))
     lines += ["", "per category (category versus the rest):"]
-    lines.append(_table(["category", "Krippendorff's alpha", "Fleiss' kappa"],
-                        [[key, show_value(v["krippendorff_alpha"]), show_value(v["fleiss_kappa"])]
-                         for key, v in result["per_category"].items()], right={1, 2}))
+    lines.append(_table(["category", "Krippendorff's alpha", "Fleiss' kappa", "Gwet's AC1"],
+                        [[key, show_value(v["krippendorff_alpha"]), show_value(v["fleiss_kappa"]),
+                          show_value(v.get("gwet_ac1"))] for key, v in result["per_category"].items()],
+                        right={1, 2, 3}))
     if result["notes"]:
         lines += ["", "notes:"] + [f"  {note}" for note in result["notes"]]
     lines += ["", ALPHA_READING]

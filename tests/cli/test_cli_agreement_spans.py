@@ -28,7 +28,7 @@ def coded(project):
 
 
 MEASURES = {"unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016", "span_f1_exact",
-            "span_f1_overlap", "token_kappa", "token_alpha"}
+            "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1"}
 
 
 def test_json_report_on_a_project(run, coded):

@@ -56,7 +56,7 @@ def test_the_catalogue_names_every_measure_once():
     assert [m.key for m in RELIABILITY_MEASURES] == list(reliability.MEASURES)
     assert len({m.label for m in CATALOGUE.values()}) == len(CATALOGUE)
     assert all(m.about for m in CATALOGUE.values())
-    assert [m.key for m in SPAN_MEASURES if not m.verdict] == ["span_f1_exact", "span_f1_overlap"]
+    assert [m.key for m in SPAN_MEASURES if not m.verdict] == ["span_f1_exact", "span_f1_overlap", "token_ac1"]
     assert (verdict(0.8), verdict(0.667), verdict(0.5), verdict(None)) == (
         "reliable (≥ 0.800)", "tentative (0.667–0.800)", "unreliable (< 0.667)", "")
 

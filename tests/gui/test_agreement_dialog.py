@@ -64,7 +64,7 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     compute(qtbot, dialog)
     overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
                for r in range(dialog.overall.rowCount())}
-    assert len(overall) == 8
+    assert len(overall) == 9
     f1 = float(overall["Span F1, exact"])
     assert f1 == pytest.approx(1 / 3, abs=1e-3)  # 2 of 6 spans per coder per document match exactly
     assert float(overall["Span F1, overlap"]) == pytest.approx(2 / 3, abs=1e-3)

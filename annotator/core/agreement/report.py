@@ -109,6 +109,13 @@ CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row, **_scopes(row[0])) for ro
      "Any number of coders, the same number on every unit; beyond chance."),
     ("krippendorff_alpha", "Krippendorff's α", "Krippendorff's alpha",
      "Any number of coders, missing values allowed, at the level of measurement chosen."),
+    ("gwet_ac1", "Gwet's AC1", "Gwet's AC1",
+     "Any number of coders, missing values allowed; beyond chance, steady when one value is far more common.",
+     False),
+    ("gwet_ac2", "Gwet's AC2", "Gwet's AC2",
+     "AC1 with partial credit for near values, weighted by the level of measurement (nominal: AC1).", False),
+    ("token_ac1", "Token AC1 (Gwet)", "token AC1",
+     "Per word, as token α, with Gwet's chance term: steady when a category covers little text.", False),
 )}
 SPAN_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in SPAN_KEYS)
 
@@ -486,6 +493,8 @@ def reliability_as_dict(report: ReliabilityReport, *, resamples: int, seed: int 
                             "defined_resamples": ci.resamples, "seed": seed}
     else:
         out["krippendorff_alpha_ci95"] = number(ci, "krippendorff_alpha_ci95")
+    for name, interval in report.gwet_ci95.items():  # Gwet's standard error, t interval (agreement/gwet.py)
+        out[f"{name}_ci95"] = list(interval) if isinstance(interval, tuple) else number(interval, f"{name}_ci95")
     per_category: dict[str, dict[str, float | None]] = {}
     reasons: dict[tuple[str, str], list[str]] = {}
     for value, measures in report.per_category.items():
@@ -514,6 +523,9 @@ def reliability_csv(report: ReliabilityReport, *, resamples: int, seed: int | No
     rows: list[list[Any]] = [["measure", "category", "value"]]
     rows += [[name, "", result[name]] for name in RELIABILITY_KEYS]
     rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
+    for name in report.gwet_ci95:
+        low, high = result[f"{name}_ci95"] or (None, None)
+        rows += [[f"{name}_ci95_low", "", low], [f"{name}_ci95_high", "", high]]
     rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
     rows += [["note", "", note] for note in result["notes"]]
     return csv_text(rows, raw)

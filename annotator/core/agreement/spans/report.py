@@ -22,6 +22,7 @@ from annotator.core.agreement.spans.confusion import _confusion, _disagreements_
 from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
 from annotator.core.agreement.spans.prepare import prepare
 from annotator.core.agreement.spans.tokens import (
+    _ac1_binary,
     _alpha_binary,
     _covered,
     _kappa,
@@ -35,7 +36,7 @@ from annotator.core.agreement.spans.unitizing import _u1995, _u1995_all_doc_stat
 # --------------------------------------------------------------------------------------------
 
 MEASURES = ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016",
-            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha")
+            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1")
 INTERVAL_MEASURES = ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap")  # bootstrap 95% intervals
 
 
@@ -60,7 +61,7 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
          "disagreements": [{"document", "start", "end", "coders": {coder: category | None}}]}
 
     measure ∈ unitizing_alpha, u_alpha_2016, binary_u_alpha_2016, cu_alpha_2016 (two coders),
-    span_f1_exact, span_f1_overlap, token_kappa, token_alpha; each a float or Undefined.
+    span_f1_exact, span_f1_overlap, token_kappa, token_alpha, token_ac1; each a float or Undefined.
     With more than two coders, span F1 and token kappa (pairwise by nature) are the mean over
     coder pairs (Light's approach); Undefined if any pair's value is.
 
@@ -165,6 +166,7 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], li
         "span_f1_overlap": mean_pairs(lambda v: v[0]["span_f1_overlap"]),
         "token_kappa": mean_pairs(lambda v: v[1]),
         "token_alpha": _alpha_binary(ta_tot.sum(0)),
+        "token_ac1": _ac1_binary(ta_tot.sum(0)),
         "span_f1_exact_macro": mean_pairs(lambda v: v[0]["span_f1_exact_macro"]),
         "span_f1_overlap_macro": mean_pairs(lambda v: v[0]["span_f1_overlap_macro"]),
     }
@@ -179,6 +181,7 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], li
             "span_f1_overlap": mean_pairs(lambda v, c=c: v[0]["span_f1_overlap_per_category"][c]),
             "token_kappa": mean_pairs(lambda v, k=k: v[2][k]),
             "token_alpha": _alpha_binary(ta_tot[k]),
+            "token_ac1": _ac1_binary(ta_tot[k]),
         }
     per_document = {}
     for n, doc in enumerate(p.docs):
@@ -193,6 +196,7 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], li
             "span_f1_overlap": _mean_defined([v[0]["span_f1_overlap"] for v in dvals], "coder pairs"),
             "token_kappa": _mean_defined([v[1] for v in dvals], "coder pairs"),
             "token_alpha": _alpha_binary(tok_alpha[n].sum(0)),
+            "token_ac1": _ac1_binary(tok_alpha[n].sum(0)),
         }
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
     # what the bootstrap resamples (spans/bootstrap.py); gamma plugs in here with a
