@@ -128,3 +128,28 @@ def test_one_document_or_an_undefined_measure_has_no_interval():
     assert nothing["unitizing_alpha_ci95"] == nothing["unitizing_alpha"] == Undefined("nothing annotated")
     assert "unitizing_alpha_ci95" not in span_report(texts, [("d0", "a", 0, 4, "X"), ("d0", "b", 0, 4, "X")],
                                                       documents=["d0", "d1"])["overall"]  # none asked for
+
+
+def test_gamma_plugs_in_through_its_per_document_statistics():
+    """The plug for gamma (spans/gamma.py's gamma_from_document_stats(stats, weights)), with a stand-in
+    of the same shape: the observed disorder and mean units per document add up, the expected
+    disorder is the corpus's. The interval is the quantiles of the values over the resamples."""
+    from annotator.core.agreement.spans.bootstrap import gamma_resampled, intervals
+
+    observed, units, expected = np.array([1.0, 3.0, 2.0, 0.5]), np.array([4.0, 5.0, 4.0, 2.0]), 0.9
+    calls = []
+
+    def from_document_stats(stats, weights):
+        calls.append(1)
+        return {"gamma": 1 - (weights @ observed) / (weights @ units) / expected,
+                "gamma_cat": Undefined("none aligned")}
+
+    measures = gamma_resampled(None, from_document_stats)
+    points = {"gamma": 1 - observed.sum() / units.sum() / expected, "gamma_cat": 0.5}
+    found = intervals(measures, points, 4, resamples=100, seed=2)
+    w = resample_weights(4, 100, 2)
+    expected_values = 1 - (w @ observed) / (w @ units) / expected
+    low_high = list(np.quantile(expected_values, [0.025, 0.975]))
+    assert [found["gamma"].low, found["gamma"].high] == pytest.approx(low_high)
+    assert found["gamma_cat"] == Undefined("gamma_cat is undefined on every bootstrap resample of the documents")
+    assert len(calls) == len({row.tobytes() for row in w})  # one call per distinct resample, for both keys

@@ -211,3 +211,25 @@ def u1995_resampled(p: Prepared, doc_stats: list) -> Resampled:
 
 def _number_or_undefined(value: float):
     return float(value) if np.isfinite(value) else Undefined("nothing annotated")
+
+
+def gamma_resampled(stats, from_document_stats: Callable,
+                    keys: Sequence[str] = ("gamma", "gamma_cat")) -> list[Resampled]:
+    """γ and γ-cat over resamples of the documents, for the gamma branch (spans/gamma.py) to plug in:
+    ``stats`` its ``GammaStats`` (per-document observed disorders and γ-cat sums, the corpus's
+    expected disorders), ``from_document_stats`` its ``gamma_from_document_stats(stats, weights)``,
+    which gives ``{"gamma", "gamma_cat", ...}`` over a multiset of the documents. (The expected
+    disorder stays the corpus's on each resample, as that function documents.) Wiring, in
+    ``span_report``: ``resampled()`` adds ``*gamma_resampled(stats, gamma_from_document_stats)`` and
+    ``INTERVAL_MEASURES`` names "gamma" and "gamma_cat"."""
+    results: dict = {}  # γ and γ-cat of a resample come from one call
+
+    def value(key):
+        def of(weights):
+            token = weights.tobytes()
+            if token not in results:
+                results[token] = from_document_stats(stats, weights)
+            return results[token][key]
+        return of
+
+    return [Resampled(key, value(key)) for key in keys]
