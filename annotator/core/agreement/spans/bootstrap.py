@@ -17,8 +17,9 @@ alignments or coincidences:
 
 * span F1 (``span_f1_exact``, ``span_f1_overlap``): per document and coder pair, the matches and both
   coders' span counts (``matching._f1_counts``);
-* uα 2016 (``u_alpha_2016``): the per-document coincidence statistics (l, f, w) of
-  ``unitizing._u2016_stats``, summed and fed to ``alphas_2016``;
+* uα 2016 (``u_alpha_2016``): of the per-document coincidence statistics (l, f) of
+  ``unitizing._u2016_stats``, l's row sums and diagonal and f, summed, and uα from them as
+  ``alphas_2016`` computes it;
 * unitizing α 1995/2004 (``unitizing_alpha``): per document and category Σ δ², the number of units,
   Σ (2l³ − 3l² + l)/3, Σ l(l − 1) and the length are additive; the expected disagreement's term
   Σ_units l² Σ_{gaps h: l_h ≥ l} (l_h − l + 1) couples units of one document with gaps of another, so
@@ -45,7 +46,7 @@ from annotator.core.agreement.reliability import BootstrapInterval
 from annotator.core.agreement.spans.matching import _f1
 from annotator.core.agreement.spans.prepare import Prepared
 from annotator.core.agreement.spans.tokens import _mean_defined
-from annotator.core.agreement.unitizing import alphas_2016, u1995_alpha
+from annotator.core.agreement.unitizing import u1995_alpha
 from annotator.core.errors import ValidationError
 
 METHOD = "percentile, resampling documents"
@@ -133,19 +134,41 @@ def f1_resampled(f1_counts: np.ndarray) -> list[Resampled]:
     return [Additive("span_f1_exact", per_doc, combine(0)), Additive("span_f1_overlap", per_doc, combine(1))]
 
 
-def u2016_resampled(p: Prepared) -> Resampled:
-    """uα (2016) over all categories, from the per-document coincidence statistics."""
+def u2016_resampled(p: Prepared, document_stats=None) -> Resampled:
+    """uα (2016) over all categories, from the per-document coincidence statistics: of each
+    document's l (V × V), f and w only what uα reads, l's row sums and diagonal and f (so a resample
+    is a sum over 3V numbers, not V²), and uα from their sums as ``unitizing.alphas_2016`` gives it.
+    ``document_stats``: those (l, f, w) if known (``_u2016(p, per_document=True)["document_stats"]``),
+    else computed here."""
     from annotator.core.agreement.spans.unitizing import _u2016_stats
 
     m = len(p.coders)
-    (l, f, w), _ = _u2016_stats(p, range(len(p.categories)), want_cu=False)
+    if document_stats is None:
+        document_stats, _ = _u2016_stats(p, range(len(p.categories)), want_cu=False)
+    l, f = document_stats[0], document_stats[1]
+    stats = np.concatenate([l.sum(axis=2), np.diagonal(l, axis1=1, axis2=2), f], axis=1)
     V = f.shape[1]
-    stats = np.concatenate([l.reshape(len(p.docs), -1), f, w], axis=1)
 
-    def combine(s):
-        return alphas_2016(s[:V * V].reshape(V, V), s[V * V:V * V + V], s[V * V + V:], m, want_cu=False)["u_alpha"]
+    def batch(weights):
+        s = weights @ stats
+        return _u_alpha_2016(s[:, :V] / (m - 1), s[:, V:2 * V] / (m - 1), s[:, 2 * V:])
 
-    return Additive("u_alpha_2016", stats, combine)
+    return Resampled("u_alpha_2016", lambda w: _number_or_undefined(batch(w[None, :])[0]), batch)
+
+
+def _u_alpha_2016(margin: np.ndarray, diagonal: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """uα of ``alphas_2016`` for each row: o's row sums (``margin``) and diagonal, and f (value 0 the
+    gap); NaN where alphas_2016 gives Undefined. e_cc = o.. (o_c.² − f_c) / (o..² − Σ f) there, so
+    uα = 1 − (o.. − Σ o_cc) / (o.. − Σ e_cc)."""
+    total = margin.sum(axis=1)
+    denom = total**2 - f.sum(axis=1)
+    ok = (total > 0) & (denom > 0)
+    safe = np.where(ok, denom, 1.0)
+    e_diag = total[:, None] * (margin**2 - f) / safe[:, None]
+    d_o = total - diagonal.sum(axis=1)
+    d_e = total - e_diag.sum(axis=1)
+    ok &= (margin[:, 1:].sum(axis=1) > 0) & (d_e > 1e-12 * total)
+    return np.where(ok, 1.0 - d_o / np.where(ok, d_e, 1.0), np.nan)
 
 
 def _p(lengths: np.ndarray) -> np.ndarray:
@@ -183,7 +206,8 @@ def u1995_resampled(p: Prepared, doc_stats: list) -> Resampled:
         end = np.searchsorted(key, (np.arange(D) + 1) * M, side="left")[:, None]
         at = np.searchsorted(key, (np.arange(D)[:, None] * M + distinct[None, :]).ravel(), side="left").reshape(D, J)
         S = (suffix[at] - suffix[end]) - (distinct[None, :] - 1.0) * (end - at)
-        cross.append((A, S) if J < D else (A @ S.T, None))
+        # (einsum, not BLAS: at this size waking BLAS threads on a busy machine cost more than the product)
+        cross.append((A, S) if J < D else (np.einsum("dj,ej->de", A, S), None))
 
     def batch(weights: np.ndarray) -> np.ndarray:
         B = weights.shape[0]

@@ -202,7 +202,8 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], li
     # what the bootstrap resamples (spans/bootstrap.py); gamma plugs in here with a
     # Resampled("gamma", lambda w: gamma_from_document_stats(stats, w)["gamma"]) (and gamma_cat)
     def resampled():  # built only when intervals are asked for
-        return [u1995_resampled(p, u95_docs), u2016_resampled(p), *f1_resampled(f1_counts)]
+        return [u1995_resampled(p, u95_docs), u2016_resampled(p, u16.get("document_stats")),
+                *f1_resampled(f1_counts)]
 
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,

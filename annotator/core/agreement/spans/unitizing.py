@@ -233,6 +233,7 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
                 r["cu_alpha"] = res["cu_alpha"]
             docs.append(r)
         res["per_document"] = docs
+        res["document_stats"] = stats  # (l, f, w) per document, for the bootstrap (spans/bootstrap.py)
     per = {}
     for ci, cat in enumerate(p.categories):
         r = alphas_2016(*(a.sum(0) for a in _u2016_stats(p, [ci], want_cu=False)[0]), m, want_cu=False)
