@@ -282,6 +282,7 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
                 r["cu_alpha"] = res["cu_alpha"]
             docs.append(r)
         res["per_document"] = docs
+        res["document_stats"] = stats  # (l, f, w) per document, for the bootstrap (spans/bootstrap.py)
     per = {}
     for ci, cat in enumerate(p.categories):
         cat_stats, _, cat_dense = _u2016_stats(p, [ci], want_cu=False)  # V ≤ 2: dense
