@@ -1,7 +1,8 @@
 # Sourced by .ci/run and .ci/app: installs what a fresh Debian/Ubuntu machine lacks, and nothing twice.
 #   - the Debian packages Qt needs, and for "test" also desktop-file-utils and appstream (as root,
 #     or through sudo without a password; otherwise it prints the command to run), and python3-venv
-#     when Python cannot make a virtualenv;
+#     when Python cannot make a virtualenv; for "test" also Debian's postgresql, whose server programs
+#     tests/pg runs as a throwaway cluster (without it those tests skip, and fail on CI);
 #   - a virtualenv in .venv with Annotator installed editable (plus the test and lint tools for "test").
 # Usage: source .ci/setup.sh app|test|build (build: packaging/build.sh, PyInstaller)
 set -euo pipefail
@@ -16,6 +17,9 @@ X11_DEBS=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb
           libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
 # The tests also run the validators of the .desktop entry and the AppStream metainfo (resources/desktop).
 DESKTOP_DEBS=(desktop-file-utils appstream)
+# tests/pg starts a throwaway PostgreSQL cluster (initdb, pg_ctl of /usr/lib/postgresql/<major>/bin,
+# run as the package's postgres user; tests/pg/cluster.py). About 25 MB of packages.
+PG_DEBS=(postgresql)
 
 say() { echo "[setup] $*" >&2; }
 
@@ -57,7 +61,7 @@ find_python() {  # the first Python >= 3.11 on PATH
 case "$purpose" in
     app) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" ;;
     build) apt_install "${QT_DEBS[@]}" "${X11_DEBS[@]}" binutils gcc ;;
-    *) apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}" binutils gcc ;;
+    *) apt_install "${QT_DEBS[@]}" "${DESKTOP_DEBS[@]}" "${PG_DEBS[@]}" binutils gcc ;;
 esac
 
 PYTHON="$(find_python)" || { say "Annotator needs Python 3.11 or newer (python3 --version says: $(python3 --version 2>&1))"; exit 1; }

@@ -40,7 +40,10 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
                    help="SOURCE only: comma-separated document titles or ids"
                         " (default: documents every coder annotated)")
     p.add_argument("--categories", metavar="LIST", type=_names,
-                   help="SOURCE only: comma-separated category names or ids (default: all)")
+                   help="SOURCE only: comma-separated category ids, full paths ('Claims / Opinion') or names"
+                        " that only one category has (default: all)")
+    p.add_argument("--pair", metavar="A,B", type=_names,
+                   help="SOURCE only: the two coders (names or ids) of the confusion matrix (default: the first two)")
     p.add_argument("--done-only", action="store_true",
                    help="SOURCE only: only the documents every chosen coder marked done ('annotator status')")
     p.add_argument("--against-gold", action="store_true",
@@ -49,15 +52,16 @@ def add_agreement_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reliability-data", metavar="FILE",
                    help="CSV: a header row of coder names, one row per unit, an empty cell is a missing value")
     p.add_argument("--level", choices=("nominal", "ordinal", "interval", "ratio"), default="nominal",
-                   help="level of measurement for Krippendorff's alpha (default: nominal)")
+                   help="level of measurement for Krippendorff's alpha and Gwet's AC2 weights (default: nominal)")
     p.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
                    help="html: a standalone page, as the dashboard's Export writes (SOURCE only)")
     p.add_argument("--raw-csv", action="store_true",
                    help="csv: write cells as they are (by default text starting with = + - @ gets a leading ')")
     p.add_argument("--resamples", type=_resamples, default=1000, metavar="N",
-                   help="bootstrap resamples for alpha's 95%% interval (default: 1000)")
+                   help="bootstrap resamples for the 95%% intervals: alpha's (--reliability-data, resampling units) or "
+                        "the span measures' (SOURCE, resampling documents) (default: 1000)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
-                   help="seed of the bootstrap, so the interval is repeatable (default: 1)")
+                   help="seed of the bootstrap, so the intervals are repeatable (default: 1)")
     p.set_defaults(func=cmd_agreement)
 
 
@@ -87,6 +91,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.reliability_data and args.sources:
         raise UsageError("give either SOURCE files (span-level) or --reliability-data FILE (item-level), not both")
     if args.reliability_data:
+        if args.pair:
+            raise UsageError("--pair needs SOURCE files (a project or export files), not --reliability-data")
         if args.against_gold:
             raise UsageError("--against-gold needs SOURCE files (a project or export files), not --reliability-data")
         return run_reliability_report(args)
@@ -99,17 +105,16 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def run_span_report(args: argparse.Namespace) -> int:
     """Span-level agreement on a project or export files (``annotator agreement SOURCE...``)."""
+    from annotator.core.agreement.choice import chosen_span_report, pick_pair
     from annotator.core.agreement.report import span_report_as_dict, span_report_text
-    from annotator.core.agreement.sources import load_sources, narrow, only_done
-    from annotator.core.agreement.spans import span_report
+    from annotator.core.agreement.sources import load_sources, narrow
 
-    data = narrow(load_sources(args.sources), args.annotators, args.documents, args.categories)
+    data = narrow(load_sources(args.sources), args.annotators)
     coders = data.coders(list(data.annotators) if args.annotators else None)
-    if args.done_only:
-        data = only_done(data, coders)
-    texts = data.token_texts()
-    report = span_report(texts, data.spans, coders=coders, categories=list(data.categories),
-                         documents=list(data.texts) if args.documents or args.done_only else None)
+    report, data = chosen_span_report(
+        data, coders, documents=(narrow(data, documents=args.documents).texts if args.documents else None),
+        categories=args.categories, done_only=args.done_only, pair=pick_pair(data, args.pair, coders),
+        resamples=args.resamples, seed=args.seed)
     if args.format == "table":
         print(_render_span_table(", ".join(map(str, args.sources)), span_report_as_dict(report, data)))
     else:
@@ -122,21 +127,30 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
         ALPHA_READING,
         CATALOGUE,
         PAIR_MEASURES,
-        SPAN_MEASURES,
         counted,
         documents_line,
+        show_interval,
         show_value,
+        span_measures,
     )
 
     lines = [f"{sources}: {counted(len(result['coders']), 'coder')} ({', '.join(result['coders'])}), "
              f"{documents_line(result['documents'], len(result['documents_excluded']))}", ""]
-    lines.append(_table(["measure", "overall"],
-                        [[m.short, show_value(result["overall"][m.key])] for m in SPAN_MEASURES], right={1}))
+    overall = result["overall"]
+    lines.append(_table(["measure", "overall", "95% interval"],
+                        [[m.short, show_value(overall[m.key]),
+                          show_interval(overall[f"{m.key}_ci95"]) if f"{m.key}_ci95" in overall else ""]
+                         for m in span_measures("overall")], right={1}))
+    if result.get("bootstrap"):
+        boot = result["bootstrap"]
+        lines.append(f"(95% intervals: {boot['resamples']} resamples of the documents, percentile method, "
+                     f"seed {boot['seed']})")
     lines += ["", "per category:"]
-    lines.append(_table(["category"] + [m.short for m in SPAN_MEASURES],
-                        [[name] + [show_value(values[m.key]) for m in SPAN_MEASURES]
-                         for name, values in result["per_category"].items()],
-                        right=set(range(1, len(SPAN_MEASURES) + 1))))
+    per = span_measures("category")
+    lines.append(_table(["category"] + [m.short for m in per],
+                        [[values["label"]] + [show_value(values[m.key]) for m in per]
+                         for values in result["per_category"].values()],
+                        right=set(range(1, len(per) + 1))))
     if result["pairs"]:
         lines += ["", "pairs:"]
         lines.append(_table(["coders"] + [CATALOGUE[k].short for k in PAIR_MEASURES],
@@ -152,12 +166,16 @@ def _render_span_table(sources: str, result: dict[str, Any]) -> str:
 def run_gold_report(args: argparse.Namespace) -> int:
     """Each coder against the gold standard (``annotator agreement SOURCE... --against-gold``)."""
     from annotator.core.agreement.against_gold import against_gold, against_gold_csv, against_gold_json
-    from annotator.core.agreement.sources import load_sources, narrow
+    from annotator.core.agreement.sources import load_sources, narrow, pick_categories
 
     if args.format == "html":
         raise UsageError("--against-gold writes table, json or csv")
-    data = narrow(load_sources(args.sources), args.annotators, args.documents, args.categories)
+    if args.pair:
+        raise UsageError("--pair chooses the confusion matrix of a span report, not --against-gold")
+    # the categories are passed, not narrowed away: which documents a coder worked on counts every category
+    data = narrow(load_sources(args.sources), args.annotators, args.documents)
     result = against_gold(data, list(data.annotators) if args.annotators else None,
+                          categories=pick_categories(data, args.categories),
                           documents=list(data.texts) if args.documents else None, done_only=args.done_only)
     if args.format == "csv":
         sys.stdout.write(against_gold_csv(result, data, args.raw_csv))
@@ -235,12 +253,15 @@ def _render_table(path: str, result: dict[str, Any]) -> str:
             low, high = result["krippendorff_alpha_ci95"]
             boot = result["bootstrap"]
             extra = f"95% CI [{low:.3f}, {high:.3f}] ({boot['resamples']} resamples of units, seed {boot['seed']})"
+        if measure.key.startswith("gwet_") and result.get(f"{measure.key}_ci95"):
+            extra = "95% CI [{:.3f}, {:.3f}] (Gwet's standard error)".format(*result[f"{measure.key}_ci95"])
         rows.append([measure.short, show_value(value), extra])
     lines.append(_table(["measure", "value", ""], rows, right={1}))
     lines += ["", "per category (category versus the rest):"]
-    lines.append(_table(["category", "Krippendorff's alpha", "Fleiss' kappa"],
-                        [[key, show_value(v["krippendorff_alpha"]), show_value(v["fleiss_kappa"])]
-                         for key, v in result["per_category"].items()], right={1, 2}))
+    lines.append(_table(["category", "Krippendorff's alpha", "Fleiss' kappa", "Gwet's AC1"],
+                        [[key, show_value(v["krippendorff_alpha"]), show_value(v["fleiss_kappa"]),
+                          show_value(v.get("gwet_ac1"))] for key, v in result["per_category"].items()],
+                        right={1, 2, 3}))
     if result["notes"]:
         lines += ["", "notes:"] + [f"  {note}" for note in result["notes"]]
     lines += ["", ALPHA_READING]

@@ -28,7 +28,7 @@ def coded(project):
 
 
 MEASURES = {"unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016", "span_f1_exact",
-            "span_f1_overlap", "token_kappa", "token_alpha", "gamma", "gamma_cat", "gamma_k"}
+            "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1", "gamma", "gamma_cat", "gamma_k"}
 
 
 def test_json_report_on_a_project(run, coded):
@@ -36,14 +36,22 @@ def test_json_report_on_a_project(run, coded):
     code, out, err = run("agreement", project.path, "--format", "json")
     assert code == 0, err
     data = json.loads(out)
-    assert set(data["overall"]) == MEASURES and set(data["per_category"]["Opinion"]) == MEASURES
+    opinion = data["per_category"][coded[2]["Opinion"]]  # keyed by id, with the path as its label
+    assert opinion["label"] == "Opinion"
+    intervals = {f"{k}_ci95" for k in ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap")}
+    assert set(data["overall"]) == MEASURES | intervals and set(opinion) == MEASURES | {"label"}
+    # one document: resampling documents gives no interval, and the note says why
+    assert data["overall"]["span_f1_exact_ci95"] is None
+    assert "overall.span_f1_exact_ci95: one document: resampling documents needs two or more" in data["notes"]
+    assert data["bootstrap"] == {"method": "percentile, resampling documents", "resamples": 1000, "seed": 1,
+                                 "defined_resamples": {}}
     assert {"per_document", "pairs", "confusion", "disagreements", "notes"} <= set(data)
     assert data["overall"]["span_f1_exact"] == pytest.approx(0.5)  # one of two spans each matches
     assert data["confusion"]["labels"][-1] == "(none)"
     [disagreement] = data["disagreements"]
     assert disagreement["coders"] == {"alice": "Opinion", "bob": "Factual claim"}
     assert TEXT[disagreement["start"]:disagreement["end"]].startswith("Critics")
-    nulls = [k for k, v in data["per_category"]["Opinion"].items() if v is None]
+    nulls = [k for k, v in opinion.items() if v is None]
     assert all(any(n in note for note in data["notes"]) for n in nulls)  # every null has its reason
 
 

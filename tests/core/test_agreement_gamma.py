@@ -378,3 +378,28 @@ def test_perfect_agreement_is_one():
     r = gamma_measures(p, seed=0)
     assert r["overall"] == {"gamma": 1.0, "gamma_cat": 1.0}
     assert r["per_category"] == {"x": {"gamma_k": 1.0}, "y": {"gamma_k": 1.0}}
+
+
+def test_renaming_coders_keeps_every_value():
+    # three units of one coder on the same span with three categories: the best alignment is not
+    # unique; the tie is broken by the units, not the coders' order, so γ-cat does not move
+    spans = [("d", "a", 0, 18, "X"), ("d", "b", 8, 13, "Y"), ("d", "b", 16, 17, "Y"),
+             ("d", "a", 8, 10, "Y"), ("d", "b", 8, 10, "X"), ("d", "b", 8, 10, "Z")]
+    texts = {"d": 20}
+    first = gamma_measures(prepare(texts, spans), seed=5)
+    renamed = [(d, {"a": "z", "b": "y"}[c], s, e, k) for d, c, s, e, k in reversed(spans)]
+    assert gamma_measures(prepare(texts, renamed), seed=5) == first
+
+
+def test_bootstrap_intervals_in_the_span_report():
+    from annotator.core.agreement.spans import span_report
+
+    p = small_corpus()
+    texts = {d.doc_id: d.n for d in p.docs}
+    spans = [(d.doc_id, p.coders[i], int(s), int(e), p.categories[k]) for d in p.docs
+             for i in range(len(p.coders)) for s, e, k in zip(*d.raw[i], strict=True)]
+    r = span_report(texts, spans, resamples=200, seed=1)
+    for key in ("gamma", "gamma_cat"):
+        ci = r["overall"][f"{key}_ci95"]
+        assert ci.low <= r["overall"][key] <= ci.high
+    assert span_report(texts, spans, resamples=200, seed=1)["overall"]["gamma_ci95"] == r["overall"]["gamma_ci95"]

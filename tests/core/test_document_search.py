@@ -135,12 +135,112 @@ def test_the_index_folds_non_ascii_text_exactly_as_the_old_filter(unicode_projec
     assert project.find_documents('"phrase" *') == {ids['a "quoted" title']}
 
 
-def test_short_needles_scan_as_before(unicode_project):
+def short(project, needle):
+    """What ``find_short`` answers on its own connection (None: it leaves the needle to the scan)."""
+    conn = sqlite3.connect(project.path)
+    try:
+        found = document_search.find_short(conn, needle, document_search.Tails())
+    finally:
+        conn.close()
+    return None if found is None else set(found)
+
+
+def short_needles(docs, seed):
+    """Every needle of 1 or 2 code points of the titles and texts (as written and case-swapped),
+    their last characters, and some that occur nowhere."""
+    rng = random.Random(seed)
+    needles = {"zq", "q", "Zq", "ẞ", "ǈ", "\U0010fffd", "\ud7ff", "\ue000"}
+    for _, title, text in docs:
+        for value in (title, text):
+            needles.update(value[-2:], value[-1:], value[-2:].swapcase())
+            for _ in range(30):
+                start = rng.randrange(len(value))
+                piece = value[start:start + rng.randint(1, 2)]
+                needles.update((piece, piece.swapcase(), piece.upper()))
+    return sorted(n for n in needles if 0 < len(n.casefold()) < 3)
+
+
+ENDINGS = {  # where the trigrams cannot reach: the last two places of a text, and texts of 1 or 2
+    "one": "x", "two": "ßQ", "sharp s at the end": "Ende der Straße", "astral end": "the end 📚",
+    "final sigma": "λόγος", "title ends": "plain words", "ZQ": "rare pair at the end: ZQ",
+}
+
+
+def test_short_needles_through_the_vocabulary_equal_the_old_filter(unicode_project):
     project = unicode_project
-    for needle in ("é", "ß", "ǅ", "📚", "晴れ", "\n", "ab", "a\u0308"):
-        assert indexed(project, needle) is None
-        assert project.find_documents(needle) == reference(project, needle)
+    project.add_documents([NewDocument(title, text) for title, text in ENDINGS.items()])
+    assert project.index_documents() == 0
+    docs = texts(project)
+    answered = 0
+    for needle in short_needles(docs, seed=20) + ["é", "ß", "ǅ", "📚", "晴れ", "\n", "ab", "a\u0308", "ss", "zq"]:
+        expected = reference(project, needle, docs)
+        assert project.find_documents(needle) == expected, needle
+        answer = short(project, needle)
+        if answer is not None:
+            answered += 1
+            assert answer == expected, needle
+        else:  # left to the scan only when the probe (every document, here) says it is cheaper
+            assert document_search.scan_is_cheaper([t for _, _, t in docs], needle.casefold()), needle
+    assert answered > 100
+    ids = {d.title: d.id for d in project.documents()}
+    # found only at the end of a text, or in a text too short for a trigram
+    assert project.find_documents("zq") == {ids["ZQ"]} == short(project, "ZQ")
+    assert short(project, "ss") >= {ids["two"], ids["sharp s at the end"], ids["Straße"]}
+    assert short(project, "📚") == {ids["astral end"], ids["emoji"]}
+    assert short(project, "x") >= {ids["one"]}
+    assert indexed(project, "ab") is None  # the trigram index itself cannot take them
     assert project.find_documents("") == {d.id for d in project.documents()}
+
+
+def test_short_needles_in_the_sample_corpus_and_a_partly_indexed_one(sample):
+    total = sample.documents_to_index()
+    while sample.documents_to_index() > total // 2:
+        sample.index_documents(0)
+    docs = texts(sample)
+    needles = short_needles(docs, seed=21)[::3]
+    for needle in needles:  # half indexed: the vocabulary for those, the scan for the rest
+        assert sample.find_documents(needle) == reference(sample, needle, docs), needle
+    assert sample.index_documents() == 0
+    answered = 0
+    for needle in needles:
+        expected = reference(sample, needle, docs)
+        assert sample.find_documents(needle) == expected, needle
+        answer = short(sample, needle)
+        answered += answer is not None
+        assert answer == expected if answer is not None else len(expected) > len(docs) // 2, needle
+    assert short(sample, "zq") == set() and answered >= 5
+
+
+def test_the_scan_is_chosen_for_needles_early_and_often_in_every_text():
+    texts = ["the quick brown fox jumps over the lazy dog. " * 200] * 20
+    assert document_search.scan_is_cheaper(texts, "e") and document_search.scan_is_cheaper(texts, "th")
+    assert not document_search.scan_is_cheaper(texts, "zq")  # in none: every text read and folded
+    late = ["x" * 9_000 + " quiet" for _ in range(20)]  # once, near the end
+    assert not document_search.scan_is_cheaper(late, "q")
+
+
+def test_a_read_only_project_finds_short_needles_as_the_old_filter(unicode_project):
+    path = unicode_project.path
+    docs = texts(unicode_project)
+    unicode_project.close()
+    with Project.open(path, mode="read") as project:
+        for needle in ("é", "ß", "zq", "📚", "ab"):
+            assert project.find_documents(needle) == reference(project, needle, docs), needle
+
+
+def test_tails_are_read_once_and_again_for_another_text(unicode_project):
+    project = unicode_project
+    tails = document_search.Tails()
+    conn = sqlite3.connect(project.path)
+    try:
+        keys = conn.execute("SELECT document_id, length, created FROM document_search_keys").fetchall()
+        by_id = {d.id: d.text for d in (project.document(k[0]) for k in keys)}
+        assert tails.of(conn, keys) == [by_id[k[0]].casefold()[-2:] for k in keys]
+        assert tails.of(conn, keys[:1]) == [by_id[keys[0][0]].casefold()[-2:]]  # kept
+        other = (keys[0][0], keys[0][1] + 1, keys[0][2])  # the same id under another length: read again
+        assert tails.of(conn, [other]) == [by_id[keys[0][0]].casefold()[-2:]]
+    finally:
+        conn.close()
 
 
 def test_the_index_follows_imports_deletions_undo_and_restores(unicode_project):

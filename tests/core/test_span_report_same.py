@@ -66,9 +66,18 @@ def _reports() -> dict:
     return out
 
 
+ADDED = {"token_ac1"}  # measures added to the report since the file was written (issue 18)
+
+
+def _without_added(value):
+    if isinstance(value, dict):
+        return {k: _without_added(v) for k, v in value.items() if k not in ADDED}
+    return [_without_added(v) for v in value] if isinstance(value, list) else value
+
+
 def test_the_span_report_is_the_same_as_before_the_speed_work():
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
-    now = json.loads(json.dumps(_reports()))  # the same float and key handling as the file
+    now = _without_added(json.loads(json.dumps(_reports())))  # the same float and key handling as the file
     assert now.keys() == before.keys()
     for name in before:
         assert len(now[name]["disagreements"]) > 100, name  # the cases do disagree

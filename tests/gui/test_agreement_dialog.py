@@ -64,7 +64,7 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     compute(qtbot, dialog)
     overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
                for r in range(dialog.overall.rowCount())}
-    assert len(overall) == 11  # with γ, γ-cat and γ-k (γ-k "—" overall: it is per category)
+    assert len(overall) == 12  # with γ, γ-cat and γ-k (γ-k "—" overall: it is per category)
     f1 = float(overall["Span F1, exact"])
     assert f1 == pytest.approx(1 / 3, abs=1e-3)  # 2 of 6 spans per coder per document match exactly
     assert float(overall["Span F1, overlap"]) == pytest.approx(2 / 3, abs=1e-3)
@@ -75,7 +75,13 @@ def test_dashboard_computes_and_shows_every_part(window, qtbot, shoot):
     from annotator.gui.dialogs.agreement_dialog import verdict
 
     alpha = dialog.report["overall"]["unitizing_alpha"]
-    assert dialog.overall.item(0, 2).text() == verdict(alpha) != ""  # the reading aid per number
+    assert dialog.overall.item(0, 3).text() == verdict(alpha) != ""  # the reading aid per number
+    # the bootstrap 95% interval beside the value (issue 18 point 5), the method in its tooltip
+    ci = dialog.report["overall"]["unitizing_alpha_ci95"]
+    assert dialog.overall.item(0, 2).text() == f"[{ci.low:.3f}, {ci.high:.3f}]"
+    assert "resamples of the documents" in dialog.overall.item(0, 2).toolTip()
+    rows = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 2).text() for r in range(8)}
+    assert rows["Token κ (Cohen)"] == "" and rows["Span F1, overlap"].startswith("[")
     assert verdict(0.85) == "reliable (≥ 0.800)"
     assert verdict(0.7).startswith("tentative") and verdict(0.2).startswith("unreliable")
     dialog.tabs.setCurrentIndex(2)
@@ -89,9 +95,10 @@ def test_a_disagreement_opens_the_document_with_both_coders_layers(window, qtbot
     window.actions["tools.agreement"].trigger()
     dialog = window.schema.agreement_dialog
     qtbot.addWidget(dialog)
-    assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol"]
+    assert [dialog.lists["annotators"].item(i).text() for i in range(3)] == ["alice", "bob", "carol (no annotations)"]
     assert len(dialog.checked(dialog.lists["annotators"])) == 2
     compute(qtbot, dialog)
+    assert "carol has no annotations in these sources; left out" in dialog.notes.text()  # issue 18 point 8
     item = dialog.disagreements.item(dialog.disagreements.rowCount() - 1, 0)
     data = item.data(0x0100)
     dialog._open_disagreement(item)
@@ -275,3 +282,87 @@ def test_long_names_in_the_choice_lists_are_cut_short_not_scrolled(qtbot):
     qtbot.waitExposed(widget)
     assert not widget.horizontalScrollBar().isVisible()
     assert widget.item(0).toolTip() == title
+
+
+def test_the_confusion_pair_is_picked_and_exported(window, qtbot, tmp_path, monkeypatch):
+    """Issue 18 point 8: a picker on the Confusion tab chooses the two coders; Export writes that pair."""
+    project = window.project
+    carol = project.add_annotator("carol")
+    doc = project.documents()[0].id
+    project.add_annotation(doc, project.categories()[0].id, carol.id, 0, 10)
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    dialog.lists["annotators"].item(2).setCheckState(Qt.CheckState.Checked)
+    compute(qtbot, dialog)
+    picker = dialog.confusion_pair
+    assert [picker.itemText(i) for i in range(picker.count())] == ["alice / bob", "alice / carol", "bob / carol"]
+    assert picker.currentIndex() == 0 and "alice's category" in dialog.confusion_label.text()
+    picker.setCurrentIndex(2)
+    assert "bob's category" in dialog.confusion_label.text() and dialog.confusion_map.column_title == "carol"
+    target = tmp_path / "report.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.export("json")
+    assert json.loads(target.read_text(encoding="utf-8"))["confusion"]["coders"] == ["bob", "carol"]
+
+
+def test_unticking_a_category_keeps_the_documents_and_that_category_s_numbers(window, qtbot):
+    """Issue 18 point 7 in the dashboard: in Article 2 bob marks only Opinion; a run on Factual claim
+    alone still compares both articles, with the full report's numbers for it."""
+    project = window.project
+    second = project.documents()[1].id
+    claim = next(c.id for c in project.categories() if c.name == "Factual claim")
+    bob = next(a.id for a in project.annotators() if a.name == "bob")
+    project.delete_annotations([r.id for r in project.annotation_rows(quote_limit=0)
+                                if r.document_id == second and r.annotator_id == bob and r.category_id == claim],
+                               by=bob)
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    compute(qtbot, dialog)
+    full = dialog.report
+    categories = dialog.lists["categories"]
+    for i in range(categories.count()):
+        if categories.item(i).data(Qt.ItemDataRole.UserRole) != claim:
+            categories.item(i).setCheckState(Qt.CheckState.Unchecked)
+    dialog.report = None
+    compute(qtbot, dialog)
+    assert dialog.report["documents"] == full["documents"] and len(full["documents"]) == 2
+    mine = {k: v for k, v in dialog.report["per_category"][claim].items() if k != "cu_alpha_2016"}
+    assert mine == {k: v for k, v in full["per_category"][claim].items() if k != "cu_alpha_2016"}
+
+
+def test_a_measure_of_some_scopes_is_a_column_only_where_it_has_values(window, qtbot, monkeypatch):
+    """gamma (overall and per document) and gamma_k (per category), as the gamma branch adds them:
+    each shows in its own tables only."""
+    from annotator.core.agreement import report as module
+    from annotator.gui.dialogs import agreement_dialog
+
+    extra = tuple(module.Measure(key, label, key, "test measure", **module._scopes(key))
+                  for key, label in (("gamma", "Gamma γ"), ("gamma_k", "Gamma γ-k")))
+    monkeypatch.setattr(module, "SPAN_MEASURES", module.SPAN_MEASURES + extra)
+    for m in extra:
+        monkeypatch.setitem(module.CATALOGUE, m.key, m)
+    monkeypatch.setattr(agreement_dialog, "SPAN_MEASURES", module.SPAN_MEASURES)
+    window.actions["tools.agreement"].trigger()
+    dialog = window.schema.agreement_dialog
+    qtbot.addWidget(dialog)
+    compute(qtbot, dialog)
+    rep = dialog.report
+    rep["overall"]["gamma"] = 0.5
+    for values in rep["per_category"].values():
+        values["gamma_k"] = 0.25
+    for values in rep["per_document"].values():
+        values["gamma"] = 0.75
+    dialog.show_report(rep)
+
+    def headers(table):
+        return [table.horizontalHeaderItem(c).text().replace("\n", " ") for c in range(table.columnCount())]
+
+    assert "Gamma γ-k" in headers(dialog.per_category) and "Gamma γ" not in headers(dialog.per_category)
+    assert "Gamma γ" in headers(dialog.per_document) and "Gamma γ-k" not in headers(dialog.per_document)
+    overall = {dialog.overall.item(r, 0).text(): dialog.overall.item(r, 1).text()
+               for r in range(dialog.overall.rowCount())}
+    assert overall["Gamma γ"] == "0.500" and "Gamma γ-k" not in overall
+    column = headers(dialog.per_category).index("Gamma γ-k")
+    assert {dialog.per_category.item(r, column).text() for r in range(dialog.per_category.rowCount())} == {"0.250"}

@@ -128,4 +128,5 @@ def test_the_agreement_dashboard_can_count_only_documents_marked_done(window, fi
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.operation is None, timeout=30000)
     assert dialog.report["documents"] == [one.id]
     dialog.resize(1100, 500)
+    SHOTS.mkdir(exist_ok=True)
     assert dialog.grab().save(str(SHOTS / "agreement-done-only.png"))

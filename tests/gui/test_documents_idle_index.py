@@ -50,7 +50,8 @@ def test_the_window_indexes_pending_documents_in_idle_time(qtbot, project, monke
     win.resize(1000, 700)
     win.show()
     qtbot.waitUntil(lambda: project.documents_to_index() == 0, timeout=60000)
-    assert not win.indexer.active() and fts_rows(path) == total
+    qtbot.waitUntil(lambda: not win.indexer.active())  # then the texts' last characters, for short filters
+    assert fts_rows(path) == total and project.read_document_tails(0) == 0
     assert slices == [0] * total  # one slice a turn of the event loop, never all at once
     assert {needle: filtered(win, needle) for needle in NEEDLES} == before
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,8 @@ def test_the_window_indexes_pending_documents_in_idle_time(qtbot, project, monke
     assert filtered(win, "STRASSENBAHN") == {added[0].document.id}
     qtbot.waitUntil(lambda: project.documents_to_index() == 0, timeout=10000)
     assert filtered(win, "STRASSENBAHN") == {added[0].document.id} and fts_rows(path) == total + 1
-    assert not win.indexer.active()
+    qtbot.waitUntil(lambda: not win.indexer.active())
+    assert project.read_document_tails(0) == 0 and filtered(win, "nn") == reference(project, "nn", texts(project))
 
 
 def test_a_read_only_project_is_not_indexed(qtbot, project, tmp_path):
@@ -74,7 +76,7 @@ def test_a_read_only_project_is_not_indexed(qtbot, project, tmp_path):
     with Project.open(path, mode="read") as reader:
         win = MainWindow(reader)
         qtbot.addWidget(win)
-        assert not win.indexer.active()
+        qtbot.waitUntil(lambda: not win.indexer.active())
         docs = texts(reader)
         assert filtered(win, "strasse") == reference(reader, "strasse", docs) != set()
         assert reader.documents_to_index() == len(TEXTS)

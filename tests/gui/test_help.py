@@ -27,7 +27,7 @@ def shown_heading(browser) -> str:
     """The heading the view was scrolled to: at the top of the visible part of the page, or lower
     down when the page ends before it could be brought up there."""
     view = browser.browser
-    at_top = view.cursorForPosition(QPoint(30, 20)).block()
+    at_top = view.cursorForPosition(QPoint(30, 8)).block()  # inside a level-3 heading too (about 20 px high)
     bar = view.verticalScrollBar()
     if bar.value() == bar.maximum() and bar.maximum() > 0:
         cursor = view.cursorRect()

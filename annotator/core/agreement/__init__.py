@@ -3,6 +3,7 @@
 common.py: what every measure returns when it is undefined (``Undefined``, with the reason).
 reliability_data.py: reliability data, a units × coders matrix in coded form, its limits and checks.
 reliability.py: item-level measures on reliability data (missing values allowed), and their report.
+gwet.py: Gwet's AC1 and AC2 (with its weights, standard error and interval) on reliability data.
 reliability_io.py: reading reliability data from a CSV file (the ReCal / KALPHA layout).
 unitizing.py: the unitizing alphas (1995/2004 and 2016) on plain arrays, one document at a time.
 spans/: span-level measures on annotations over texts (unitizing alpha, span F1, token measures),

@@ -23,33 +23,24 @@ Two kinds of "no answer", kept apart on purpose:
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from annotator.core.agreement.common import Undefined
+from annotator.core.agreement.gwet import LEVEL_WEIGHTS, gwet, gwet_ac1_per_category, value_and_ci95
 from annotator.core.agreement.reliability_data import (
     MAX_ORDINAL_BOOTSTRAP_WORK,
     Level,
     ReliabilityData,
     as_data,
     check_level,
+    unique_rows,
 )
 from annotator.core.errors import ValidationError, quoted
 
 Result = float | Undefined
-
-
-def _unique_rows(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a non-negative integer matrix and how often each occurs."""
-    base = int(counts.max(initial=0)) + 1
-    if counts.shape[1] * math.log2(base) < 62:  # each row as one integer: a 1-D unique is much faster
-        weights = base ** np.arange(counts.shape[1], dtype=np.int64)
-        keys, first, frequency = np.unique(counts @ weights, return_index=True, return_counts=True)
-        return counts[first], frequency
-    return np.unique(counts, axis=0, return_counts=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -336,7 +327,7 @@ def krippendorff_alpha_bootstrap(data, level: Level = "nominal", *, resamples: i
     if isinstance(point, Undefined):
         return point
     counts, m = _pairable(d.counts)
-    patterns, frequency = _unique_rows(counts)
+    patterns, frequency = unique_rows(counts)
     c = patterns.astype(np.float64)
     w = 1.0 / (c.sum(axis=1) - 1.0)
     values = np.asarray(d.values, dtype=np.float64) if d.numeric else np.arange(len(d.values), dtype=np.float64)
@@ -377,7 +368,8 @@ def krippendorff_alpha_bootstrap(data, level: Level = "nominal", *, resamples: i
 # Everything at once
 
 
-MEASURES = ("percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa", "krippendorff_alpha")
+MEASURES = ("percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa", "krippendorff_alpha",
+            "gwet_ac1", "gwet_ac2")
 
 
 @dataclass(frozen=True)
@@ -392,13 +384,15 @@ class ReliabilityReport:
     measures: dict[str, Result]
     alpha_ci95: BootstrapInterval | Undefined
     per_category: dict[Any, dict[str, Result]]
+    gwet_ci95: dict[str, tuple[float, float] | Undefined] = field(default_factory=dict)  # Gwet's se, t interval
 
 
 def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
                        seed: int | None = None) -> ReliabilityReport:
     """All measures: percent agreement, Cohen's kappa, Scott's pi and Bennett's S (two coders only:
     Undefined with a reason otherwise), Fleiss' kappa, Krippendorff's alpha at ``level`` with its
-    bootstrap 95% interval, and per category alpha and Fleiss' kappa (category versus the rest)."""
+    bootstrap 95% interval, Gwet's AC1 and AC2 (AC2's weights by ``level``: annotator.core.agreement.gwet)
+    with Gwet's 95% intervals, and per category alpha, Fleiss' kappa and AC1 (category versus the rest)."""
     d = as_data(data)
     check_level(d, level)
     measures: dict[str, Result] = {
@@ -409,12 +403,17 @@ def reliability_report(data, level: Level = "nominal", *, resamples: int = 1000,
         "fleiss_kappa": fleiss_kappa(d),
         "krippendorff_alpha": krippendorff_alpha(d, level),
     }
+    gwet_ci95 = {}
+    for name, weights in (("gwet_ac1", "identity"), ("gwet_ac2", LEVEL_WEIGHTS[level])):
+        measures[name], gwet_ci95[name] = value_and_ci95(gwet(d, weights))
     ci = (krippendorff_alpha_bootstrap(d, level, resamples=resamples, seed=seed)
           if not isinstance(measures["krippendorff_alpha"], Undefined)
           else Undefined("Krippendorff's alpha is undefined, so it has no interval"))
     alphas = krippendorff_alpha_per_category(d)
     kappas = fleiss_kappa_per_category(d)
-    per_category = {v: {"krippendorff_alpha": alphas[v], "fleiss_kappa": kappas[v]} for v in d.values}
+    ac1s = gwet_ac1_per_category(d)
+    per_category = {v: {"krippendorff_alpha": alphas[v], "fleiss_kappa": kappas[v], "gwet_ac1": ac1s[v]}
+                    for v in d.values}
     return ReliabilityReport(level=level, coders=d.coders, units=d.n_units,
                              pairable_units=int(((d.codes >= 0).sum(axis=1) >= 2).sum()), values=d.values,
-                             measures=measures, alpha_ci95=ci, per_category=per_category)
+                             measures=measures, alpha_ci95=ci, per_category=per_category, gwet_ci95=gwet_ci95)

@@ -148,6 +148,17 @@ def _codes_from_numeric_array(array: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return codes, values
 
 
+def unique_rows(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a non-negative integer matrix (a count table) and how often each occurs:
+    units with the same counts are interchangeable in the measures built on sums over units."""
+    base = int(counts.max(initial=0)) + 1
+    if counts.shape[1] * math.log2(base) < 62:  # each row as one integer: a 1-D unique is much faster
+        weights = base ** np.arange(counts.shape[1], dtype=np.int64)
+        keys, first, frequency = np.unique(counts @ weights, return_index=True, return_counts=True)
+        return counts[first], frequency
+    return np.unique(counts, axis=0, return_counts=True)
+
+
 def as_data(data) -> ReliabilityData:
     """Accept a :class:`ReliabilityData`, a sequence of rows or a units × coders numpy array."""
     return data if isinstance(data, ReliabilityData) else ReliabilityData.from_rows(data)

@@ -14,21 +14,29 @@ One rule for a measure that does not apply (an ``Undefined``): its value is ``nu
 empty cell in CSV and "—" on screen, and its reason is a note: in ``notes`` (JSON), in the ``note``
 column (CSV), or on the cell as a tooltip (HTML).
 
-The span report as JSON (names instead of ids; docs/agreement.md, "On the command line")::
+The span report as JSON (names beside ids; docs/agreement.md, "On the command line"). Categories are
+keyed by id, with their full path ("Parent / Child") as the label, so two categories that share a
+name under different parents never collide::
 
     {"coders": [names], "documents": count, "documents_excluded": [titles],
-     "overall": {measure: number | null}, "per_category": {name: {measure: ...}},
+     "overall": {measure: number | null, "<measure>_ci95": [low, high] | null, ...},
+     "bootstrap": {"method", "resamples", "seed", "defined_resamples": {measure: count}} | null,
+     "per_category": {id: {"label": "Parent / Child", measure: ...}},
      "per_document": {id: {"title": title, measure: ...}},
      "pairs": [{"coders": [a, b], "span_f1_exact", "span_f1_overlap", "token_kappa"}],
      "confusion": {"coders": [a, b], "labels": [names..., "(none)"], "matrix": [[count]]} | null,
      "disagreements": [{"document": id, "title", "start", "end", "coders": {name: category | null |
                         [categories]}}],
-     "names": {"annotators": {id: name}, "categories": {id: name}, "documents": {id: title}},
+     "names": {"annotators": {id: name}, "categories": {id: path}, "documents": {id: title}},
      "notes": [why each null is null, and notes of the source]}
 
+``<measure>_ci95`` is the bootstrap 95% interval (``spans.bootstrap``: documents resampled) of
+unitizing alpha, uα, both span F1s (and gamma, when computed), null with a note when it has none.
+
 As CSV, one row per number: ``scope,item,measure,value,note`` (scope overall, category, document or
-pair; the item is the category's name, the document's title or "a / b"; an undefined value is empty
-and its note says why). Numbers are written in full; text cells get ``files.csv_cell``'s formula
+pair; the item is the category's full path, the document's title or "a / b"; an undefined value is empty
+and its note says why; an interval is two rows after its value, ``<measure>_ci95_low`` and
+``<measure>_ci95_high``). Numbers are written in full; text cells get ``files.csv_cell``'s formula
 guard unless ``raw``.
 """
 
@@ -47,6 +55,10 @@ from annotator.core.agreement.spans import MEASURES as SPAN_KEYS
 from annotator.core.files import csv_text
 
 
+def _scopes(key: str) -> dict:
+    return {"scopes": ONLY_IN[key]} if key in ONLY_IN else {}
+
+
 @dataclass(frozen=True)
 class Measure:
     """One measure as users see it."""
@@ -56,9 +68,21 @@ class Measure:
     short: str  # in the terminal table (narrow, plain)
     about: str  # what it measures, in one line
     verdict: bool = True  # chance-corrected, so read against Krippendorff's thresholds (F1 is not)
+    scopes: tuple[str, ...] = ("overall", "category", "document")  # where the span report has it
 
 
-CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row) for row in (  # key, label, short, about[, verdict]
+# Span measures that exist in some scopes only: their values appear in those tables (terminal, JSON,
+# CSV, HTML, dashboard) and nowhere else, without a "not computed" in the others. A measure not
+# named here is in every scope. (gamma, gamma_cat, gamma_k: spans/gamma.py.)
+ONLY_IN: dict[str, tuple[str, ...]] = {
+    "gamma": ("overall", "document"),
+    "gamma_cat": ("overall", "document"),
+    "gamma_k": ("category",),
+}
+
+
+# each row: key, label, short, about[, verdict]; the scopes come from ONLY_IN
+CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row, **_scopes(row[0])) for row in (
     ("unitizing_alpha", "Unitizing α (Krippendorff 1995/2004)", "unitizing alpha (1995/2004)",
      "Where coders put units and which category they gave them, over the whole text; gaps count."),
     ("u_alpha_2016", "uα (2016)", "u-alpha (2016)",
@@ -91,8 +115,21 @@ CATALOGUE: dict[str, Measure] = {row[0]: Measure(*row) for row in (  # key, labe
      "Any number of coders, the same number on every unit; beyond chance."),
     ("krippendorff_alpha", "Krippendorff's α", "Krippendorff's alpha",
      "Any number of coders, missing values allowed, at the level of measurement chosen."),
+    ("gwet_ac1", "Gwet's AC1", "Gwet's AC1",
+     "Any number of coders, missing values allowed; beyond chance, steady when one value is far more common.",
+     False),
+    ("gwet_ac2", "Gwet's AC2", "Gwet's AC2",
+     "AC1 with partial credit for near values, weighted by the level of measurement (nominal: AC1).", False),
+    ("token_ac1", "Token AC1 (Gwet)", "token AC1",
+     "Per word, as token α, with Gwet's chance term: steady when a category covers little text.", False),
 )}
 SPAN_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in SPAN_KEYS)
+
+
+def span_measures(scope: str) -> tuple[Measure, ...]:
+    """The span measures the report has in ``scope`` ("overall", "category" or "document")."""
+    return tuple(m for m in SPAN_MEASURES if scope in m.scopes)
+
 RELIABILITY_MEASURES: tuple[Measure, ...] = tuple(CATALOGUE[key] for key in RELIABILITY_KEYS)
 PAIR_MEASURES = ("span_f1_exact", "span_f1_overlap", "token_kappa")  # what the report gives per coder pair
 
@@ -134,11 +171,12 @@ def counted(n: int, word: str, plural: str | None = None) -> str:
 
 
 def documents_line(used: int, left_out: int) -> str:
-    """"2 documents (1 left out: not every coder annotated it)" for a span report's documents."""
+    """"2 documents (1 left out: not every coder annotated it or marked it done)" for a span
+    report's documents."""
     if not left_out:
         return counted(used, "document")
-    return (f"{counted(used, 'document')} ({left_out:,} left out: not every coder annotated "
-            f"{'it' if left_out == 1 else 'them'})")
+    it = "it" if left_out == 1 else "them"
+    return f"{counted(used, 'document')} ({left_out:,} left out: not every coder annotated {it} or marked {it} done)"
 
 
 def compact_title(title: str, limit: int = 40) -> str:
@@ -184,12 +222,13 @@ class Row:
 
     scope: str  # "overall", "category", "document" or "pair"
     key: Any  # the category's or document's id, the pair's coder ids; None overall
-    name: str  # the category's name, the document's title, "alice / bob"; "" overall
+    name: str  # the category's full path, the document's title, "alice / bob"; "" overall
     values: dict[str, float | None] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)  # why a None is None
+    reasons: dict[str, str] = field(default_factory=dict)  # why a None is None (an interval's: key + "_ci95")
+    intervals: dict[str, list[float] | None] = field(default_factory=dict)  # measure → [low, high] (overall)
 
     def notes(self) -> list[str]:
-        where = {"overall": "overall.", "category": f"{self.name}.", "document": f"document {self.name}.",
+        where = {"overall": "overall.", "category": f"category {self.name}.", "document": f"document {self.name}.",
                  "pair": f"pair {self.name}."}[self.scope]
         return [f"{where}{key}: {reason}" for key, reason in self.reasons.items()]
 
@@ -200,7 +239,30 @@ def _row(scope: str, key: Any, name: str, values: dict, keys) -> Row:
         row.values[measure], reason = split(values.get(measure, Undefined("not computed")))
         if reason:
             row.reasons[measure] = reason
+        if f"{measure}_ci95" in values:  # a bootstrap interval (the overall row of a span report)
+            ci = values[f"{measure}_ci95"]
+            row.intervals[measure] = [ci.low, ci.high] if isinstance(ci, BootstrapInterval) else None
+            if isinstance(ci, Undefined):
+                row.reasons[f"{measure}_ci95"] = ci.reason
     return row
+
+
+def show_interval(interval) -> str:
+    """A 95% interval on screen, "[0.650, 0.770]", or "—" when there is none."""
+    if isinstance(interval, BootstrapInterval):
+        interval = [interval.low, interval.high]
+    if not interval:
+        return "—"
+    return f"[{fixed(interval[0], 3)}, {fixed(interval[1], 3)}]"
+
+
+def bootstrap_line(report: dict[str, Any]) -> str:
+    """"95% intervals: 1,000 bootstrap resamples of the documents (percentile method), seed 1." ("" without)."""
+    boot = report.get("bootstrap")
+    if not boot:
+        return ""
+    return (f"95% intervals: {counted(boot['resamples'], 'bootstrap resample')} of the documents (percentile "
+            f"method), seed {boot['seed']}.")
 
 
 def _category(data: AgreementData, category) -> str | None:
@@ -210,10 +272,11 @@ def _category(data: AgreementData, category) -> str | None:
 def span_rows(report: dict[str, Any], data: AgreementData) -> list[Row]:
     """Every number of the span report, row by row, with names from ``data``."""
     coder = data.annotators.get
-    rows = [_row("overall", None, "", report.get("overall", {}), SPAN_KEYS)]
-    rows += [_row("category", c, _category(data, c), values, SPAN_KEYS)
+    keys = {scope: [m.key for m in span_measures(scope)] for scope in ("overall", "category", "document")}
+    rows = [_row("overall", None, "", report.get("overall", {}), keys["overall"])]
+    rows += [_row("category", c, _category(data, c), values, keys["category"])
              for c, values in report.get("per_category", {}).items()]
-    rows += [_row("document", d, data.documents.get(d, d), values, SPAN_KEYS)
+    rows += [_row("document", d, data.documents.get(d, d), values, keys["document"])
              for d, values in report.get("per_document", {}).items()]
     rows += [_row("pair", tuple(p["coders"]), " / ".join(coder(c, c) for c in p["coders"]), p, PAIR_MEASURES)
              for p in report.get("pairs", [])]
@@ -230,12 +293,21 @@ def span_report_as_dict(report: dict[str, Any], data: AgreementData) -> dict[str
 
     confusion = report.get("confusion")
     documents = list(report.get("documents", [])) + list(report.get("documents_excluded", []))
+    overall: dict[str, Any] = {}
+    for key, value in rows[0].values.items():
+        overall[key] = value
+        if key in rows[0].intervals:
+            overall[f"{key}_ci95"] = rows[0].intervals[key]
+    boot = report.get("bootstrap")
     return {
         "coders": [coder(c) for c in report.get("coders", [])],
         "documents": len(report.get("documents", [])),
         "documents_excluded": [data.documents.get(d, d) for d in report.get("documents_excluded", [])],
-        "overall": rows[0].values,
-        "per_category": {row.name: row.values for row in rows if row.scope == "category"},
+        "overall": overall,
+        "bootstrap": None if not boot else {
+            "method": boot["method"], "resamples": boot["resamples"], "seed": boot["seed"],
+            "defined_resamples": dict(boot["defined_resamples"])},
+        "per_category": {row.key: {"label": row.name, **row.values} for row in rows if row.scope == "category"},
         "per_document": {row.key: {"title": row.name, **row.values} for row in rows if row.scope == "document"},
         "pairs": [{"coders": [coder(c) for c in row.key], **row.values} for row in rows if row.scope == "pair"],
         "confusion": None if not confusion else {
@@ -261,8 +333,12 @@ def span_report_csv(report: dict[str, Any], data: AgreementData, raw: bool = Fal
     """One row per number: scope, item, measure, value (empty when undefined), note (why)."""
     out: list[list[Any]] = [["scope", "item", "measure", "value", "note"]]
     for row in span_rows(report, data):
-        out += [[row.scope, row.name, key, "" if value is None else value, row.reasons.get(key, "")]
-                for key, value in row.values.items()]
+        for key, value in row.values.items():
+            out.append([row.scope, row.name, key, "" if value is None else value, row.reasons.get(key, "")])
+            if key in row.intervals:  # the 95% interval's ends, right after the value
+                ci, why = row.intervals[key] or ["", ""], row.reasons.get(f"{key}_ci95", "")
+                out += [[row.scope, row.name, f"{key}_ci95_low", ci[0], why],
+                        [row.scope, row.name, f"{key}_ci95_high", ci[1], why]]
     return csv_text(out, raw)
 
 
@@ -318,9 +394,12 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 th{{background:#f2f2f2}}</style></head><body>
 <h1>Agreement report</h1><p>Coders: {coders} · {documents}</p>
 <p>{aid}</p>
-<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>Reading</th><th>What it measures</th></tr>{overall}</table>
+<h2>Overall</h2><table><tr><th>Measure</th><th>Value</th><th>95% interval</th><th>Reading</th>
+<th>What it measures</th></tr>{overall}</table>
+<p>{bootstrap}</p>
 {per_category}
 {per_document}
+{confusion}
 <h2>Disagreements</h2><table><tr><th>Document</th><th>Position</th><th>Coders</th></tr>{disagreements}</table>
 <h2>Notes</h2><ul>{notes}</ul>
 </body></html>
@@ -337,24 +416,44 @@ def span_report_html(report: dict[str, Any], data: AgreementData) -> str:
         return f'<td title="{esc(row.reasons.get(key, ""))}">{esc(show_value(row.values.get(key)))}</td>'
 
     def table(title: str, scope: str) -> str:
-        head = "".join(f"<th>{esc(m.label)}</th>" for m in SPAN_MEASURES)
-        body = "".join(f"<tr><td>{esc(row.name)}</td>" + "".join(cell(row, m.key) for m in SPAN_MEASURES) + "</tr>"
+        measures = span_measures(scope)
+        head = "".join(f"<th>{esc(m.label)}</th>" for m in measures)
+        body = "".join(f"<tr><td>{esc(row.name)}</td>" + "".join(cell(row, m.key) for m in measures) + "</tr>"
                        for row in rows if row.scope == scope)
         return f"<h2>{esc(title)}</h2><table><tr><th></th>{head}</tr>{body}</table>"
 
-    overall = "".join(f"<tr><td>{esc(m.label)}</td>{cell(rows[0], m.key)}"
+    def interval(row: Row, key: str) -> str:
+        if key not in row.intervals:
+            return "<td></td>"
+        return f'<td title="{esc(row.reasons.get(key + "_ci95", ""))}">{esc(show_interval(row.intervals[key]))}</td>'
+
+    overall = "".join(f"<tr><td>{esc(m.label)}</td>{cell(rows[0], m.key)}{interval(rows[0], m.key)}"
                       f"<td>{esc(verdict(rows[0].values.get(m.key)) if m.verdict else '')}</td>"
-                      f"<td>{esc(m.about)}</td></tr>" for m in SPAN_MEASURES)
+                      f"<td>{esc(m.about)}</td></tr>" for m in span_measures("overall"))
     disagreements = "".join(
         f"<tr><td>{esc(data.documents.get(d['document'], d['document']))}</td><td>{d['start']}–{d['end']}</td>"
         f"<td>{esc(describe_disagreement(d, data))}</td></tr>"
         for d in report.get("disagreements", [])[:MAX_HTML_DISAGREEMENTS])
     notes = list(data.notes) + [note for row in rows for note in row.notes()]
-    return _PAGE.format(
+    return _PAGE.format(confusion=confusion_html(report.get("confusion"), data), bootstrap=esc(bootstrap_line(report)),
         coders=", ".join(esc(data.annotators.get(c, c)) for c in report.get("coders", [])),
         documents=counted(len(report.get("documents", [])), "document"), aid=reading_aid_html(), overall=overall,
         per_category=table("Per category", "category"), per_document=table("Per document", "document"),
         disagreements=disagreements, notes="".join(f"<li>{esc(n)}</li>" for n in notes))
+
+
+def confusion_html(confusion: dict | None, data: AgreementData) -> str:
+    """The confusion matrix of the report's pair as an HTML table, headed by the pair's names."""
+    if not confusion or len(confusion.get("coders", [])) != 2:
+        return ""
+    esc, coder = html.escape, (lambda c: data.annotators.get(c, c))
+    a, b = (coder(c) for c in confusion["coders"])
+    labels = [_category(data, c) if c is not None else "(none)" for c in confusion["labels"]]
+    head = "".join(f"<th>{esc(label)}</th>" for label in labels)
+    body = "".join(f"<tr><th>{esc(label)}</th>" + "".join(f"<td>{n}</td>" for n in row) + "</tr>"
+                   for label, row in zip(labels, confusion["matrix"]))
+    return (f"<h2>Confusion: {esc(a)} / {esc(b)}</h2><p>Rows: {esc(a)}'s category · columns: {esc(b)}'s category. "
+            f"“(none)”: a span the other coder did not mark.</p><table><tr><th></th>{head}</tr>{body}</table>")
 
 
 SPAN_FORMATS = ("json", "csv", "html")
@@ -400,6 +499,8 @@ def reliability_as_dict(report: ReliabilityReport, *, resamples: int, seed: int 
                             "defined_resamples": ci.resamples, "seed": seed}
     else:
         out["krippendorff_alpha_ci95"] = number(ci, "krippendorff_alpha_ci95")
+    for name, interval in report.gwet_ci95.items():  # Gwet's standard error, t interval (agreement/gwet.py)
+        out[f"{name}_ci95"] = list(interval) if isinstance(interval, tuple) else number(interval, f"{name}_ci95")
     per_category: dict[str, dict[str, float | None]] = {}
     reasons: dict[tuple[str, str], list[str]] = {}
     for value, measures in report.per_category.items():
@@ -428,6 +529,9 @@ def reliability_csv(report: ReliabilityReport, *, resamples: int, seed: int | No
     rows: list[list[Any]] = [["measure", "category", "value"]]
     rows += [[name, "", result[name]] for name in RELIABILITY_KEYS]
     rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
+    for name in report.gwet_ci95:
+        low, high = result[f"{name}_ci95"] or (None, None)
+        rows += [[f"{name}_ci95_low", "", low], [f"{name}_ci95_high", "", high]]
     rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
     rows += [["note", "", note] for note in result["notes"]]
     return csv_text(rows, raw)

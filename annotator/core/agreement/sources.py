@@ -2,9 +2,18 @@
 to plain data the measures take, and narrowed to the annotators, documents and categories asked for.
 
 Names or ids select: ``--annotators alice,bob`` matches an annotator's id or name (exactly), and the
-same for documents (id or title) and categories (id or name). A name that matches nothing is an
-error naming it, so a typo never silently drops a coder. ``only_done`` keeps the documents every
-chosen coder marked done (their statuses come with a project, or with version-2 export files).
+same for documents (id or title). A category is named by its id, its full path ("Claims / Opinion",
+from the categories' parents) or its own name when only one category has it; an ambiguous name is
+refused, listing the candidates (``pick_categories``). A name that matches nothing is an error naming
+it, so a typo never silently drops a coder. ``only_done`` keeps the documents every chosen coder
+marked done (their statuses come with a project, or with version-2 export files).
+
+Categories are shown by their full path (``AgreementData.categories``, id → path), so two categories
+that share a name under different parents never meet in a report.
+
+Which documents count (``counted_documents``) is decided on the coders' annotations of every
+category, before ``--categories`` narrows them, so a per-category run compares the same documents as
+the full report.
 
 The gold layer (the annotations of ``GOLD_ID``, which adjudication writes) is not a coder: it is
 kept apart in ``gold`` (and the adjudicator's decisions in ``decisions``), so that coder-versus-coder
@@ -17,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, quoted
 from annotator.core.storage.tables import GOLD_ID
 from annotator.core.text import pick
 
@@ -41,7 +50,7 @@ class AgreementData:
     texts: dict[str, int]  # document id → length in code points
     spans: list[tuple[str, str, int, int, str]]  # (document id, annotator id, start, end, category id)
     annotators: dict[str, str]  # id → name
-    categories: dict[str, str]  # id → name
+    categories: dict[str, str]  # id → full path ("Parent / Child", other_formats.category_label)
     documents: dict[str, str]  # id → title
     notes: list[str] = field(default_factory=list)
     contents: dict[str, str] = field(default_factory=dict)  # id → text, where the source holds it
@@ -50,21 +59,43 @@ class AgreementData:
     gold: list[tuple[str, int, int, str]] = field(default_factory=list)  # (document id, start, end, category id)
     gold_ids: list[str] = field(default_factory=list)  # one per gold span, in the order of ``gold``
     decisions: list[GoldDecision] = field(default_factory=list)
+    category_names: dict[str, str] = field(default_factory=dict)  # id → the category's own name
+    # (document id, annotator id) of every coder's annotation of any category, kept when
+    # ``narrow`` drops categories: which documents count does not depend on them (counted_documents)
+    annotated: set[tuple[str, str]] | None = None
 
     @property
     def has_gold(self) -> bool:
         """The sources hold a gold layer: a gold annotation or a decision (a rejection leaves no span)."""
         return bool(self.gold or self.decisions)
 
+    def annotated_pairs(self) -> set[tuple[str, str]]:
+        """(document id, annotator id) for every coder's annotation of any category: ``annotated`` when
+        ``narrow`` kept it (the categories narrowed away), else read from ``spans``."""
+        return self.annotated if self.annotated is not None else {(s[0], s[1]) for s in self.spans}
+
     def coders_who_annotated(self) -> list[str]:
-        """Annotator ids with at least one span, in the order of ``annotators``."""
-        annotated = dict.fromkeys(span[1] for span in self.spans)
+        """Annotator ids with at least one span (of any category), in the order of ``annotators``."""
+        annotated = dict.fromkeys(coder for _doc, coder in sorted(self.annotated_pairs()))
         return [c for c in self.annotators if c in annotated] + [c for c in annotated if c not in self.annotators]
 
     def coders(self, chosen: list[str] | None = None) -> list[str]:
         """The coders to compare: ``chosen`` (ids), else every coder who annotated. The one "at least
-        two coders" rule of the CLI and the dashboard: ValidationError when fewer remain."""
-        coders = list(chosen) if chosen is not None else self.coders_who_annotated()
+        two coders" rule of the CLI and the dashboard: ValidationError when fewer remain. A coder
+        without annotations is named in ``notes`` ("bob has no annotations in these sources; left
+        out" when left out by default), never dropped silently."""
+        annotated = set(self.coders_who_annotated())
+        if chosen is None:
+            coders = [c for c in self.annotators if c in annotated] + [c for c in annotated if c not in self.annotators]
+            idle = [c for c in self.annotators if c not in annotated]
+        else:
+            coders = list(chosen)
+            idle = [c for c in coders if c not in annotated]
+        for c in idle:
+            note = f"{self.annotators.get(c, c)} has no annotations in these sources" + ("; left out" if chosen is None
+                                                                                          else "")
+            if note not in self.notes:
+                self.notes.append(note)
         if len(coders) < 2:
             names = ", ".join(self.annotators.get(c, c) for c in coders) or "none"
             raise ValidationError(f"agreement needs annotations by at least two coders; these sources have: {names}")
@@ -119,17 +150,19 @@ def from_project(project) -> AgreementData:
     """The agreement data of an open project."""
     documents = project.documents()
     rows = project.annotation_rows(quote_limit=0)
+    categories = project.categories()
     return _split_gold(AgreementData(
         texts={d.id: d.length for d in documents},
         spans=[(r.document_id, r.annotator_id, r.start, r.end, r.category_id) for r in rows],
         annotators={a.id: a.name for a in project.annotators()},
-        categories={c.id: c.name for c in project.categories()},
+        categories=category_paths([(c.id, c.name, c.parent_id) for c in categories]),
         documents={d.id: d.title for d in documents},
         contents={d.id: project.document(d.id).text for d in documents},
         statuses=project.status_matrix(),
         annotation_ids=[r.id for r in rows],
         decisions=[GoldDecision(d.document_id, d.start, d.end, d.kind, d.decided_by or "", d.reason or "")
                    for d in project.decisions()],
+        category_names={c.id: c.name for c in categories},
     ))
 
 
@@ -146,7 +179,8 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
         spans=[(a["document_id"], a["annotator_id"], a["start"], a["end"], a["category_id"])
                for a in data["annotations"]],
         annotators={a["id"]: a["name"] for a in data["annotators"]},
-        categories={c["id"]: c["name"] for c in data["categories"]},
+        categories=category_paths([(c["id"], c["name"], c.get("parent_id")) for c in data["categories"]]),
+        category_names={c["id"]: c["name"] for c in data["categories"]},
         documents={d["id"]: d.get("title", d["id"]) for d in data["documents"]},
         contents={d["id"]: d["text"] for d in data["documents"] if "text" in d},
         statuses={(s["document_id"], s["annotator_id"]): s["status"] for s in data.get("statuses", ())},
@@ -154,6 +188,54 @@ def from_export_data(data: dict[str, Any]) -> AgreementData:
         decisions=[GoldDecision(d["document_id"], d["start"], d["end"], d["kind"], d.get("decided_by") or "",
                                 d.get("reason") or "") for d in data.get("decisions", ())],
     ))
+
+
+def category_paths(categories: list[tuple[str, str, str | None]]) -> dict[str, str]:
+    """id → the category's full path from the root, "Parent / Child" (``category_label``: a "/" in a
+    name is escaped, so two paths never share a label), for (id, name, parent id) rows."""
+    from annotator.core.exchange.other_formats import category_label
+
+    by_id = {cid: (name, parent) for cid, name, parent in categories}
+    paths = {}
+    for cid in by_id:
+        names, seen, at = [], set(), cid
+        while at in by_id and at not in seen:  # `seen` only guards against a cycle
+            seen.add(at)
+            names.append(by_id[at][0])
+            at = by_id[at][1]
+        paths[cid] = category_label(names[::-1])
+    return paths
+
+
+def pick_categories(data: AgreementData, wanted: list[str] | None) -> list[str] | None:
+    """The category ids that ``wanted`` stands for, in order: each entry is an id, a full path
+    ("Claims / Opinion"; a top-level category's path is its name, so "Opinion" names the top-level
+    one even when "Claims / Opinion" exists) or a category's own name when only one category has it. An ambiguous name
+    or an unknown word is a ValidationError with one plain message (the candidates' paths and ids,
+    or what is known). None when ``wanted`` is None (every category)."""
+    if wanted is None:
+        return None
+    by_path = {path: cid for cid, path in data.categories.items()}
+    by_name: dict[str, list[str]] = {}
+    for cid, name in (data.category_names or data.categories).items():
+        by_name.setdefault(name, []).append(cid)
+    chosen: list[str] = []
+    for word in wanted:
+        if word in data.categories:
+            chosen.append(word)
+        elif word in by_path:
+            chosen.append(by_path[word])
+        elif len(by_name.get(word, ())) == 1:
+            chosen.append(by_name[word][0])
+        elif word in by_name:
+            listed = "; ".join(f"{data.categories.get(c, c)} (id {c})" for c in by_name[word])
+            raise ValidationError(f"category name {quoted(word, 60)} is ambiguous: {listed}; "
+                                  "give the full path or the id")
+        else:
+            known = sorted(by_path)
+            listed = ", ".join(known[:10]) + (", …" if len(known) > 10 else "") if known else "none"
+            raise ValidationError(f"no category named {quoted(word, 60)} (known: {listed})")
+    return list(dict.fromkeys(chosen))
 
 
 def _split_gold(data: AgreementData) -> AgreementData:
@@ -176,7 +258,7 @@ def narrow(data: AgreementData, annotators: list[str] | None = None, documents: 
     """The data limited to the annotators, documents and categories given (ids or names)."""
     coder_ids = pick("annotator", annotators or None, data.annotators)
     doc_ids = pick("document", documents or None, data.documents)
-    cat_ids = pick("category", categories or None, data.categories)
+    cat_ids = pick_categories(data, categories or None)
     kept = [k for k, s in enumerate(data.spans)
             if (coder_ids is None or s[1] in coder_ids) and (doc_ids is None or s[0] in doc_ids)
             and (cat_ids is None or s[4] in cat_ids)]
@@ -185,12 +267,15 @@ def narrow(data: AgreementData, annotators: list[str] | None = None, documents: 
     keep = lambda ids, full: {k: v for k, v in full.items() if ids is None or k in ids}  # noqa: E731
     gold = [k for k, g in enumerate(data.gold)
             if (doc_ids is None or g[0] in doc_ids) and (cat_ids is None or g[3] in cat_ids)]
+    annotated = {(d, c) for d, c in data.annotated_pairs()
+                 if (coder_ids is None or c in coder_ids) and (doc_ids is None or d in doc_ids)}
     return AgreementData(keep(doc_ids, data.texts), spans, keep(coder_ids, data.annotators),
                          keep(cat_ids, data.categories), keep(doc_ids, data.documents), list(data.notes),
                          keep(doc_ids, data.contents),
                          {k: v for k, v in data.statuses.items() if doc_ids is None or k[0] in doc_ids}, ids,
                          [data.gold[k] for k in gold], [data.gold_ids[k] for k in gold] if data.gold_ids else [],
-                         [d for d in data.decisions if doc_ids is None or d.document in doc_ids])
+                         [d for d in data.decisions if doc_ids is None or d.document in doc_ids],
+                         keep(cat_ids, data.category_names), annotated)
 
 
 def done_by_all(data: AgreementData, coders: list[str]) -> list[str]:

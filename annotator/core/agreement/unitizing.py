@@ -13,7 +13,9 @@ arrays they take.
 * The 2016 family (Krippendorff, Mathet, Bouvry & Widlöcher, "On the reliability of unitizing
   textual continua: Further developments", Quality & Quantity 50, 2016): coincidence matrices of
   lengths of intersecting segments. Functions: ``coincidences_2016``, ``alphas_2016``,
-  ``k_cu_alphas_2016``.
+  ``k_cu_alphas_2016``, and the same coefficients from the margins of the coincidence matrix only
+  (``margins_2016_by_part``, ``alphas_2016_from_margins``, ``k_cu_alphas_2016_from_margins``),
+  for when the values (combined categories) are too many for a V × V matrix.
 
 Everything here works on one document (a continuum [0, n)) at a time and returns additive
 statistics, so several documents pool by adding them up (spans/unitizing.py).
@@ -32,6 +34,9 @@ __all__ = [
     "u1995_alpha",
     "coincidences_2016",
     "coincidences_2016_by_part",
+    "margins_2016_by_part",
+    "alphas_2016_from_margins",
+    "k_cu_alphas_2016_from_margins",
     "sorted_unique",
     "alphas_2016",
     "k_cu_alphas_2016",
@@ -179,12 +184,12 @@ def coincidences_2016(n: int, partitions, n_values: int, cu: bool = True):
     return l[0], f[0], w[0]
 
 
-def coincidences_2016_by_part(n: int, partitions, n_values: int, part_starts, cu: bool = True):
-    """``coincidences_2016`` of several continua laid end to end as [0, n), each starting at
-    its ``part_starts`` (sorted; an empty one shares the next one's start), in one pass:
-    ``(l, f, w)`` with a first axis over the parts. Every coder's partition must start a
-    segment at each part's start, so no segment crosses from one part into the next."""
-    m, V, P = len(partitions), n_values, len(part_starts)
+def _elements_2016(n: int, partitions, n_values: int, part_starts):
+    """What both ``coincidences_2016_by_part`` and ``margins_2016_by_part`` start from: the
+    elementary stretches between consecutive boundaries of any coder (their part × V offset and
+    width), and per coder the segment and value of each stretch, each segment's part × V + value,
+    and f (see ``coincidences_2016``)."""
+    V, P = n_values, len(part_starts)
     part_starts = np.asarray(part_starts, dtype=np.int64)
     bounds = sorted_unique(np.concatenate([np.asarray(p[0], dtype=np.int64) for p in partitions] + [[n]]))
     elem_start = bounds[:-1]
@@ -200,6 +205,17 @@ def coincidences_2016_by_part(n: int, partitions, n_values: int, part_starts, cu
         seg_part.append((np.searchsorted(part_starts, starts, side="right") - 1) * V + values)
         lengths = np.diff(np.concatenate((starts, [n]))).astype(np.float64)
         f += np.bincount(seg_part[-1], weights=np.where(values == 0, lengths, lengths**2), minlength=P * V)
+    return elem_part, width, seg_idx, seg_part, vals, f
+
+
+def coincidences_2016_by_part(n: int, partitions, n_values: int, part_starts, cu: bool = True):
+    """``coincidences_2016`` of several continua laid end to end as [0, n), each starting at
+    its ``part_starts`` (sorted; an empty one shares the next one's start), in one pass:
+    ``(l, f, w)`` with a first axis over the parts. Every coder's partition must start a
+    segment at each part's start, so no segment crosses from one part into the next.
+    Memory: parts × V × V (``margins_2016_by_part`` is the same without the V × V matrix)."""
+    m, V, P = len(partitions), n_values, len(part_starts)
+    elem_part, width, seg_idx, seg_part, vals, f = _elements_2016(n, partitions, n_values, part_starts)
     l = np.zeros(P * V * V)
     w = np.zeros(P * V)
     for i in range(m):
@@ -212,6 +228,31 @@ def coincidences_2016_by_part(n: int, partitions, n_values: int, part_starts, cu
                 covered = np.bincount(seg_idx[i], weights=both, minlength=len(partitions[i][0]))
                 w += np.bincount(seg_part[i], weights=covered**2, minlength=P * V)
     return l.reshape(P, V, V), f.reshape(P, V), w.reshape(P, V)
+
+
+def margins_2016_by_part(n: int, partitions, n_values: int, part_starts, cu: bool = True):
+    """What the 2016 coefficients take from ``coincidences_2016_by_part``'s l, without l:
+    ``(d, r, g, f, w)``, each parts × V, with d[c] = l[c, c], r[c] = Σ_k l[c, k] (l is symmetric:
+    ordered coder pairs), g[c] = l[c, ∅]; f and w as there. Memory and time O(m² (stretches +
+    parts × V)) instead of parts × V × V: with many categories one coder's overlapping units make
+    thousands of combined values (7,207 for 40 categories at 20,000 spans per coder, where l was
+    400 MB per copy). ``alphas_2016_from_margins`` and ``k_cu_alphas_2016_from_margins`` take them."""
+    m, V, P = len(partitions), n_values, len(part_starts)
+    elem_part, width, seg_idx, seg_part, vals, f = _elements_2016(n, partitions, n_values, part_starts)
+    d, r, g, w = (np.zeros(P * V) for _ in range(4))
+    for i in range(m):
+        at = elem_part + vals[i]
+        r += (m - 1) * np.bincount(at, weights=width, minlength=P * V)
+        for j in range(m):
+            if i == j:
+                continue
+            d += np.bincount(at, weights=width * (vals[i] == vals[j]), minlength=P * V)
+            g += np.bincount(at, weights=width * (vals[j] == 0), minlength=P * V)
+            if cu:
+                both = width * ((vals[i] != 0) & (vals[j] != 0))
+                covered = np.bincount(seg_idx[i], weights=both, minlength=len(partitions[i][0]))
+                w += np.bincount(seg_part[i], weights=covered**2, minlength=P * V)
+    return tuple(a.reshape(P, V) for a in (d, r, g, f, w))
 
 
 def alphas_2016(l, f, w, m: int, want_cu: bool = True) -> dict:
@@ -330,4 +371,105 @@ def k_cu_alphas_2016(l, w, m: int) -> list:
             out.append(Undefined("no expected disagreement for this kind of unit"))
             continue
         out.append(float(1.0 - (e_k / o_k) * (o_k - o[k, k]) / d_e))
+    return out
+
+
+# The same coefficients from margins_2016_by_part: every term they use is a diagonal entry, a row
+# sum or the gap column of l (e is an outer product of margins minus a diagonal), so O(V).
+
+
+def _from_margins(d, r, g, m: int):
+    o_d, margin, o_g = (np.asarray(a, dtype=np.float64) / (m - 1) for a in (d, r, g))
+    return o_d, margin, o_g
+
+
+def alphas_2016_from_margins(d, r, g, f, w, m: int, want_cu: bool = True) -> dict:
+    """``alphas_2016`` from ``margins_2016_by_part``'s statistics (summed over documents): the
+    same formulas, with trace(e) = o.. Σ_c (o_c.² − f_c) / (o..² − Σ f) and the rest likewise
+    from margins. Equal to ``alphas_2016`` on the full l up to rounding (the sums are grouped
+    differently; tests compare them)."""
+    if m < 2:
+        reason = Undefined("fewer than two coders")
+        return {"u_alpha": reason, "binary_u_alpha": reason, "cu_alpha": reason}
+    o_d, margin, o_g = _from_margins(d, r, g, m)
+    f = np.asarray(f, dtype=np.float64)
+    total = margin.sum()
+    denom = total**2 - f.sum()
+    if total <= 0 or denom <= 0:
+        und = Undefined("nothing to compare: the continuum is empty")
+        return {"u_alpha": und, "binary_u_alpha": und, "cu_alpha": und}
+    out = {}
+    d_o = total - o_d.sum()
+    d_e = total - (total * (margin * margin - f) / denom).sum()
+    if margin[1:].sum() <= 0:
+        out["u_alpha"] = Undefined("nothing annotated")
+    elif d_e <= 1e-12 * total:
+        out["u_alpha"] = Undefined("no expected disagreement (one value only)")
+    else:
+        out["u_alpha"] = float(1.0 - d_o / d_e)
+    b_o = margin[0] - o_d[0]
+    b_e = total * (margin[0] * total - f[0]) / denom - total * (margin[0] ** 2 - f[0]) / denom
+    if margin[1:].sum() <= 0:
+        out["binary_u_alpha"] = Undefined("nothing annotated")
+    elif margin[0] <= 0:
+        out["binary_u_alpha"] = Undefined("no gaps: every position is inside a unit")
+    elif b_e <= 1e-12 * total:
+        out["binary_u_alpha"] = Undefined("no expected disagreement between units and gaps")
+    else:
+        out["binary_u_alpha"] = float(1.0 - b_o / b_e)
+    if want_cu:
+        out["cu_alpha"] = _cu_alpha_from_margins(o_d, margin, o_g, np.asarray(w, dtype=np.float64) / (m - 1))
+    return out
+
+
+def _cu_margins(o_d, margin, o_g, w):
+    """(diagonal of o', margins of o', o'.., e'_cc, the denominator) of cuα from the margins (the
+    units-only matrix o' = o[1:, 1:]: its margins are o_c. − o_c∅), or Undefined."""
+    diag, marg, w = o_d[1:], margin[1:] - o_g[1:], w[1:]
+    total = marg.sum()
+    if total <= 0:
+        return Undefined("no two coders' units intersect")
+    denom = total**2 - w.sum()
+    if denom <= 0:
+        return Undefined("no expected disagreement among intersecting units")
+    return diag, marg, total, total * (marg * marg - w) / denom, denom, w
+
+
+def _cu_alpha_from_margins(o_d, margin, o_g, w):
+    marg = margin[1:] - o_g[1:]
+    if marg.sum() > 0 and (marg > 0).sum() < 2:
+        return Undefined("only one category occurs among intersecting units")
+    c = _cu_margins(o_d, margin, o_g, w)
+    if not isinstance(c, tuple):
+        return c
+    diag, _, total, e_diag, _, _ = c
+    d_o = total - diag.sum()
+    d_e = total - e_diag.sum()
+    if d_e <= 1e-12 * total:
+        return Undefined("no expected disagreement among intersecting units")
+    return float(1.0 - d_o / d_e)
+
+
+def k_cu_alphas_2016_from_margins(d, r, g, w, m: int) -> list:
+    """``k_cu_alphas_2016`` from ``margins_2016_by_part``'s statistics (summed over documents):
+    o'_.k is o'_k. (o' is symmetric) and e'_.k = o'.. (o'_k. o'.. − w_k) / (o'..² − Σ w)."""
+    V = np.asarray(d).shape[0]
+    if m < 2:
+        return [Undefined("fewer than two coders")] * (V - 1)
+    o_d, margin, o_g = _from_margins(d, r, g, m)
+    c = _cu_margins(o_d, margin, o_g, np.asarray(w, dtype=np.float64) / (m - 1))
+    if not isinstance(c, tuple):
+        return [c] * (V - 1)
+    diag, marg, total, e_diag, denom, w = c
+    out = []
+    for o_k, o_kk, e_kk, w_k in zip(marg.tolist(), diag.tolist(), e_diag.tolist(), w.tolist()):
+        if o_k <= 0:
+            out.append(Undefined("no unit of this kind intersects another coder's unit"))
+            continue
+        e_k = total * (o_k * total - w_k) / denom
+        d_e = e_k - e_kk
+        if d_e <= 1e-12 * total:
+            out.append(Undefined("no expected disagreement for this kind of unit"))
+            continue
+        out.append(float(1.0 - (e_k / o_k) * (o_k - o_kk) / d_e))
     return out

@@ -105,6 +105,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         self._engine = engine
         self.read_only = read_only  # opened with mode="read": every change raises ReadOnlyError
         self.read_only_reason = ""  # why open_for_reading opened it read-only
+        self._tails = document_search.Tails()  # for find_documents' needles of 1 or 2 characters
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -333,12 +334,16 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         """Ids of the documents whose title or text contains ``query``, ignoring case (Unicode
         case folding, so "É" finds "é"); an empty query finds every document. Through the
         full-text index (core/storage/document_search.py) for the documents indexed, and a scan
-        of the others (not indexed yet: ``index_documents``); a query of fewer than 3 characters
-        once folded, which the index cannot take, scans every document as before."""
+        of the others (not indexed yet: ``index_documents``); a query of 1 or 2 characters once
+        folded, which has no trigram of its own, through the index's vocabulary where it is rare
+        (``document_search.find_short``), else by scanning every document as before."""
         with self._tx() as s:
             if not query:
                 return set(s.exec(select(Document.id)).all())
-            found = document_search.find(sql(s, read=True), query)
+            connection = s.connection().connection.driver_connection
+            found = document_search.find(connection.execute, query)
+            if found is None:
+                found = document_search.find_short(connection, query, self._tails)
             # instr first: the folded needle found as it is in a text is in its folded form too (folding
             # goes character by character, and a folded needle's characters fold to themselves), so
             # most texts are decided in SQLite without being handed to Python to be folded.
@@ -347,10 +352,19 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             if found is not None:
                 scan = (f"SELECT d.id FROM {document_search.KEYS} k JOIN documents d ON d.id = k.document_id "
                         f"WHERE k.indexed = 0 AND ({test.format('title')} OR {test.format('text')})")
-            connection = s.connection().connection.driver_connection
             connection.create_function("annotator_contains", 2, document_search.contains, deterministic=True)
             rows = s.connection().exec_driver_sql(scan, (query.casefold(),)).all()
         return set(found or ()) | {row[0] for row in rows}
+
+    def read_document_tails(self, seconds: float | None = None) -> int:
+        """Read ahead what ``find_documents`` needs for queries of 1 or 2 characters (the last
+        characters of each indexed text, ``document_search.Tails``), for about ``seconds`` (None:
+        all); returns how many documents are left. The app calls it in idle time once the
+        documents are indexed; without it, the first such query reads them."""
+        with self._tx() as s:
+            connection = s.connection().connection.driver_connection
+            keys = [key[:3] for key in document_search.indexed_keys(connection.execute)]
+            return self._tails.read(connection, keys, seconds)
 
     def index_documents(self, seconds: float | None = None) -> int:
         """Index documents not indexed yet (added documents wait for this, so an import does not

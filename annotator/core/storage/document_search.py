@@ -34,6 +34,16 @@ texts is most of what an import would cost (about four times the rest):
 
 ``find`` answers from the index for the indexed documents only; the caller scans the pending ones
 as it scans for short needles (``contains``), so the answer is the same whatever has been indexed.
+
+A needle of 1 or 2 code points (the first characters typed) has no trigram of its own, but every
+place it occurs in a folded title or text is the start of a trigram of that value, except the last
+two places: ``find_short`` looks up, in the index's vocabulary (an ``fts5vocab`` table in the
+connection's temp schema, not in the file), the trigrams that start with the needle, matches them,
+and checks the last two folded code points of each text (``Tails``: read once per document through
+SQLite's blob I/O, which does not decode the text, and kept, since a document's text never changes)
+and the titles (short, scanned). A needle that occurs early and often in most texts ("e", "th") is
+answered faster by the scan, which stops at its first occurrence in each, than by matching its
+many trigrams: a probe of a few documents estimates both costs (``scan_is_cheaper``).
 SQLite 3.40 deletes from a contentless table only given the values that were indexed, so ``remove``
 folds an indexed document's title and text again (the same Python ``casefold``; each row keeps the
 Unicode version it was folded with, and a deletion meeting a row of another version makes the
@@ -43,6 +53,7 @@ keys row to delete.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -52,6 +63,17 @@ KEYS = "document_search_keys"
 # The tables this module adds (the FTS5 table's shadow tables included), for the missing-tables check.
 TABLES = (INDEX, f"{INDEX}_data", f"{INDEX}_idx", f"{INDEX}_docsize", f"{INDEX}_config", KEYS)
 MIN_INDEXED = 3  # code points: the shortest needle the trigram index can find
+VOCAB = "document_search_vocab"  # the index's vocabulary, in each connection's temp schema
+PROBE = 64  # documents read to estimate whether a short needle is cheaper to scan for or to look up
+# What a short needle costs per document, in nanoseconds, fitted on 10,000 documents of 10,000
+# characters (bench_documents_panel.py's project, both ways timed for "e", "t", "th", "k", "x", "q",
+# "zq", "w", "é", ","): through the vocabulary, a fixed part (the keys, the tails, the titles) and
+# each occurrence of the needle (its trigram's list and positions, read for the vocabulary's count
+# and for the match); the scan reads each text, runs instr up to the needle's first occurrence as
+# stored (the title's Python check included in the fixed part) and, where there is none, folds the
+# text in Python. Only their ratio matters: they choose between two exact answers.
+LOOKUP_NS, LOOKUP_NS_PER_OCCURRENCE = 9_000, 90
+SCAN_NS, SCAN_NS_PER_CHARACTER, FOLD_NS_PER_CHARACTER = 12_000, 5, 16
 UNICODE = unicodedata.unidata_version  # the Unicode version of this Python's casefold, kept with each row
 
 Execute = Callable[..., object]
@@ -168,3 +190,117 @@ def find(execute: Execute, needle: str) -> list[str] | None:
 def contains(value: str, folded_needle: str) -> bool:
     """The scan's test, for needles the index cannot take: the same folding as the index."""
     return folded_needle in value.casefold()
+
+
+class Tails:
+    """The last two code points of each indexed document's folded text, by document: where a
+    needle of 1 or 2 code points can occur without a trigram of the index starting there. Read
+    through SQLite's blob I/O (the last 8 bytes of the UTF-8 text, no decoding of the rest) when a
+    document is first asked for, or ahead in idle time (``read``), then kept: a document's text
+    never changes, and an entry is kept under the document's id, length and import time, so a
+    document deleted and imported again with another text under the same id is read again."""
+
+    def __init__(self) -> None:
+        self._tails: dict[tuple[str, int, str], str] = {}
+
+    def read(self, connection: sqlite3.Connection, keys: list[tuple[str, int, str]],
+             seconds: float | None = None) -> int:
+        """Read the tails not read yet of the documents given as ``(id, length, created)``, until
+        about ``seconds`` have passed (None: all); returns how many are left."""
+        missing = [key for key in keys if key not in self._tails]
+        stop = None if seconds is None else time.perf_counter() + seconds
+        for first in range(0, len(missing), 200):
+            wanted = {key[0]: key for key in missing[first:first + 200]}
+            for doc_id, rowid in connection.execute(
+                    f"SELECT id, rowid FROM documents WHERE id IN ({','.join('?' * len(wanted))})", list(wanted)):
+                with connection.blobopen("documents", "text", rowid, readonly=True) as blob:
+                    blob.seek(max(0, len(blob) - 8))
+                    end = blob.read(8)
+                start = next((k for k, byte in enumerate(end) if byte & 0xC0 != 0x80), len(end))
+                self._tails[wanted[doc_id]] = end[start:].decode("utf-8")[-2:].casefold()[-2:]
+            if stop is not None and time.perf_counter() >= stop:
+                return max(0, len(missing) - first - 200)
+        return 0
+
+    def of(self, connection: sqlite3.Connection, keys: list[tuple[str, int, str]]) -> list[str]:
+        """The tails of the documents given as ``(id, length, created)``, in that order."""
+        self.read(connection, keys)
+        return [self._tails[key] for key in keys]
+
+
+def indexed_keys(execute: Execute) -> list[tuple[str, int, str, bytes]]:
+    """``(id, length, created, folded title in UTF-16BE)`` of every indexed document (the title as
+    folded when its keys were written, which the panel's sort orders by too)."""
+    return execute(f"SELECT document_id, length, created, title_key FROM {KEYS} WHERE indexed = 1").fetchall()
+
+
+def _temp_vocabulary(connection: sqlite3.Connection) -> None:
+    """The index's vocabulary as a table in the connection's temp schema. A read-only connection
+    (``query_only``, on a file opened with ``mode=ro``) refuses even that: ``query_only`` is lifted
+    for this one statement, which writes nothing to the file."""
+    create = f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{VOCAB} USING fts5vocab(main, {INDEX}, 'row')"
+    try:
+        connection.execute(create)
+    except sqlite3.OperationalError:
+        if not connection.execute("PRAGMA query_only").fetchone()[0]:
+            raise
+        connection.execute("PRAGMA query_only = OFF")
+        try:
+            connection.execute(create)
+        finally:
+            connection.execute("PRAGMA query_only = ON")
+
+
+def _after(prefix: str) -> str | None:
+    """The least string greater than every string starting with ``prefix`` (None: there is none)."""
+    if not prefix:
+        return None
+    following = ord(prefix[-1]) + 1
+    if 0xD800 <= following < 0xE000:  # surrogates are not characters (nor valid UTF-8)
+        following = 0xE000
+    return prefix[:-1] + chr(following) if following <= 0x10FFFF else _after(prefix[:-1])
+
+
+def scan_is_cheaper(texts: list[str], folded: str) -> bool:
+    """Whether scanning for the folded short needle costs less than looking it up in the index's
+    vocabulary, estimated on ``texts`` (a probe of the documents) with the costs measured above."""
+    lookup = scan = 0
+    for text in texts:
+        lookup += LOOKUP_NS + LOOKUP_NS_PER_OCCURRENCE * text.casefold().count(folded)
+        first = text.find(folded)
+        scan += SCAN_NS + (SCAN_NS_PER_CHARACTER * first if first >= 0
+                           else (SCAN_NS_PER_CHARACTER + FOLD_NS_PER_CHARACTER) * len(text))
+    return scan < lookup
+
+
+def find_short(connection: sqlite3.Connection, needle: str, tails: Tails) -> list[str] | None:
+    """Ids of the indexed documents whose folded title or text contains the folded ``needle`` of 1
+    or 2 code points (see the module's docstring), or None when the scan is the faster answer
+    (``scan_is_cheaper``) or the index cannot answer (a database not in UTF-8, whose texts' last
+    bytes are not UTF-8)."""
+    folded = needle.casefold()
+    execute = connection.execute
+    if not 0 < len(folded) < MIN_INDEXED or "\x00" in folded or execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
+        return None
+    keys = indexed_keys(execute)
+    if not keys:
+        return []
+    probe = [keys[k][0] for k in range(0, len(keys), max(1, len(keys) // PROBE))][:PROBE]
+    rows = execute(f"SELECT text FROM documents WHERE id IN ({','.join('?' * len(probe))})", probe)
+    if scan_is_cheaper([row[0] for row in rows], folded):
+        return None
+    _temp_vocabulary(connection)
+    after = _after(folded)
+    terms = [row[0] for row in execute(f"SELECT term FROM temp.{VOCAB} WHERE term >= ?"
+                                       + (" AND term < ?" if after is not None else ""),
+                                       (folded,) + ((after,) if after is not None else ()))]
+    found: set[str] = set()
+    if terms:
+        query = " OR ".join(phrase(term) for term in terms)
+        found.update(row[0] for row in execute(
+            f"SELECT document_id FROM {KEYS} WHERE rowid IN (SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ?)",
+            (query,)))
+    texts = [key[:3] for key in keys]
+    found.update(key[0] for key, tail in zip(keys, tails.of(connection, texts))
+                 if folded in tail or folded in key[3].decode("utf-16-be"))
+    return list(found)

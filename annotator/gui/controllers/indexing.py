@@ -3,7 +3,9 @@
 The documents panel's index: documents are added without their full-text index rows (an import
 would take four times as long), and the window indexes them here (``Project.index_documents``),
 from when a project opens or documents come in until none is left. The filter is exact meanwhile:
-the project scans the documents not indexed yet (core/storage/document_search.py).
+the project scans the documents not indexed yet (core/storage/document_search.py). Then it reads
+the last characters of each text, which filters of 1 or 2 characters need
+(``Project.read_document_tails``), so that the first such filter does not wait for them.
 
 The annotation table's keys, when many annotations wait for them (``IdleKeyer``)."""
 
@@ -37,6 +39,7 @@ class IdleIndexer(QObject):
         super().__init__(parent)
         self._context = context
         self.left = 0
+        self._tails_left = 0
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._index_some)
@@ -44,9 +47,9 @@ class IdleIndexer(QObject):
     def start(self) -> None:
         project = self._context.project
         self.left = 0 if project.read_only else project.documents_to_index()
-        if self.left:
-            self._timer.setInterval(0)
-            self._timer.start()
+        self._tails_left = 1  # read once the documents are indexed
+        self._timer.setInterval(0)
+        self._timer.start()
 
     def active(self) -> bool:
         return self._timer.isActive()
@@ -55,9 +58,13 @@ class IdleIndexer(QObject):
         if self._context.busy:  # an operation writes in its thread: wait for it rather than contend for the lock
             self._timer.setInterval(RETRY_MS)
             return
+        project = self._context.project
         try:
-            with lock_wait(LOCK_TRY_MS):
-                self.left = self._context.project.index_documents(SLICE_SECONDS)
+            if self.left:
+                with lock_wait(LOCK_TRY_MS):
+                    self.left = project.index_documents(SLICE_SECONDS)
+            else:
+                self._tails_left = project.read_document_tails(SLICE_SECONDS)
         except ProjectBusyError:
             self._timer.setInterval(RETRY_MS)
             return
@@ -66,7 +73,7 @@ class IdleIndexer(QObject):
             self._timer.stop()
             return
         self._timer.setInterval(0)
-        if not self.left:
+        if not self.left and not self._tails_left:
             self._timer.stop()
 
 

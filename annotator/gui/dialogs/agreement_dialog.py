@@ -36,12 +36,15 @@ from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.report import (
     CATALOGUE,
     SPAN_MEASURES,
+    bootstrap_line,
     compact_title,
     counted,
     disagreement_quotes,
     documents_line,
     reading_aid_html,
+    show_interval,
     show_value,
+    span_measures,
     span_report_text,
     verdict,
 )
@@ -53,6 +56,8 @@ from annotator.gui.operations import Operation
 from annotator.gui.views.heatmap import Heatmap
 from annotator.gui.widgets import check_list, checked_ids, report_table, target_allowed
 from annotator.gui.widgets import fit_columns as _fit
+
+RESAMPLES, SEED = 1000, 1  # the bootstrap of the span report's 95% intervals (as the CLI's defaults)
 
 
 class AgreementDialog(QDialog):
@@ -67,10 +72,12 @@ class AgreementDialog(QDialog):
         self.resize(1100, 760)
         self.data = data
         self.report: dict | None = None
+        self.used: AgreementData = data  # the data of the report shown (its categories narrowed)
         self.operation: Operation | None = None  # the report being computed
-        coding = set(data.coders_who_annotated())  # coders without annotations start unticked
+        coding = set(data.coders_who_annotated())  # coders without annotations start unticked, and say so
+        coder_names = {c: name if c in coding else f"{name} (no annotations)" for c, name in data.annotators.items()}
         self.lists = {key: check_list(names.items(), ticked) for key, names, ticked in (
-            ("annotators", data.annotators, coding), ("documents", data.documents, None),
+            ("annotators", coder_names, coding), ("documents", data.documents, None),
             ("categories", data.categories, None))}
         self.measure_list = check_list((m.key, m.label) for m in SPAN_MEASURES)
         choose = QGridLayout()
@@ -116,13 +123,20 @@ class AgreementDialog(QDialog):
         bar.addWidget(self.export_button)
 
         self.tabs = QTabWidget()
-        self.overall = self._table(["Measure", "Value", "Reading", "What it measures"])
+        self.overall = self._table(["Measure", "Value", "95% interval", "Reading", "What it measures"])
+        self.overall.horizontalHeaderItem(2).setToolTip(
+            f"Bootstrap 95% interval: {RESAMPLES:,} resamples of the documents (percentile method), seed {SEED}")
         aid = QLabel(reading_aid_html())
         aid.setWordWrap(True)
         overall_page = QWidget()
         overall_layout = QVBoxLayout(overall_page)
         overall_layout.addWidget(aid)
         overall_layout.addWidget(self.overall)
+        self.notes = QLabel()  # the source's notes: coders left out, characters counted for words, …
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)  # coder and document names
+        self.notes.setWordWrap(True)
+        self.notes.hide()
+        overall_layout.addWidget(self.notes)
         self.tabs.addTab(overall_page, "&Overall")
         self.per_category = self._table([])
         self.tabs.addTab(self.per_category, "Per &category")
@@ -139,8 +153,16 @@ class AgreementDialog(QDialog):
         self.confusion_map = Heatmap()
         self.confusion_label = QLabel()
         self.confusion_label.setTextFormat(Qt.TextFormat.PlainText)  # coder and category names
+        self.confusion_pair = QComboBox()  # which two coders; the export writes the pair shown
+        self.confusion_pair.setToolTip("The two coders of the confusion matrix (the export writes this pair)")
+        self.confusion_pair.currentIndexChanged.connect(self._pick_confusion)
         confusion_page = QWidget()
         confusion_layout = QVBoxLayout(confusion_page)
+        pair_row = QHBoxLayout()
+        pair_row.addWidget(QLabel("Coder pai&r:", buddy=self.confusion_pair))
+        pair_row.addWidget(self.confusion_pair)
+        pair_row.addStretch(1)
+        confusion_layout.addLayout(pair_row)
         confusion_layout.addWidget(self.confusion_label)
         confusion_layout.addWidget(self.confusion_map)
         self.tabs.addTab(confusion_page, "Con&fusion")
@@ -173,7 +195,7 @@ class AgreementDialog(QDialog):
     # -- computing -----------------------------------------------------------------------------
 
     def compute(self) -> None:
-        from annotator.core.agreement.spans import span_report
+        from annotator.core.agreement.choice import chosen_span_report
 
         coders = self.checked(self.lists["annotators"])
         if len(coders) < 2:
@@ -182,22 +204,23 @@ class AgreementDialog(QDialog):
         documents = self.checked(self.lists["documents"])
         categories = self.checked(self.lists["categories"])
         data = self.data
-        if self.done_only.isChecked():
-            done = set(done_by_all(data, coders))
-            documents = [d for d in documents if d in done]
-            if not documents:
-                QMessageBox.warning(self, "Agreement", "None of the chosen documents is marked done by every "
-                                    "chosen coder.")
-                return
-        texts = data.token_texts()
-        all_documents = len(documents) == len(data.texts)
         done_only = self.done_only.isChecked()
+        if done_only and not set(documents) & set(done_by_all(data, coders)):
+            QMessageBox.warning(self, "Agreement", "None of the chosen documents is marked done by every "
+                                "chosen coder.")
+            return
+        all_documents = len(documents) == len(data.texts)
+        all_categories = len(categories) == len(data.categories)
+        data.coders(coders)  # names a chosen coder without annotations in the notes
 
         def task(project, progress):  # the data is read already: the project is not touched
-            report = span_report(texts, data.spans, coders=coders, categories=categories,
-                                 documents=None if all_documents else documents)
-            return report, against_gold(data, coders, categories, None if all_documents else documents,
-                                        done_only) if data.has_gold else None
+            # which documents count is decided on every category's annotations (chosen_span_report)
+            report, used = chosen_span_report(data, coders, documents=None if all_documents else documents,
+                                              categories=None if all_categories else categories,
+                                              done_only=done_only, every_confusion=True,
+                                              resamples=RESAMPLES, seed=SEED)
+            return report, used, against_gold(data, coders, categories, None if all_documents else documents,
+                                              done_only) if data.has_gold else None
 
         self.run_button.setEnabled(False)
         self.progress.show()
@@ -215,7 +238,11 @@ class AgreementDialog(QDialog):
         QMessageBox.warning(self, "Agreement", message)
 
     def _done(self, result: tuple) -> None:
-        report, gold = result
+        report, used, gold = result
+        self.used = used
+        notes = list(dict.fromkeys(used.notes))
+        self.notes.setText("Notes: " + "; ".join(notes[:5]) + ("; …" if len(notes) > 5 else "") + "." if notes else "")
+        self.notes.setVisible(bool(notes))
         self.show_report(report)
         if gold is not None:
             self.gold_tab.show_result(gold)
@@ -227,9 +254,13 @@ class AgreementDialog(QDialog):
         used, left_out = len(report.get("documents", [])), len(report.get("documents_excluded") or [])
         self.status.setText(f"{counted(len(report.get('coders', [])), 'coder')} · {documents_line(used, left_out)}")
         self._fill_overall(report, shown)
-        self._fill_rows(self.per_category, report.get("per_category", {}), self.data.categories, "Category", shown)
-        self._fill_rows(self.per_document, report.get("per_document", {}), self.data.documents, "Document", shown)
+        for table, scope, names, first in ((self.per_category, "category", self.data.categories, "Category"),
+                                           (self.per_document, "document", self.data.documents, "Document")):
+            # a measure the report has in some scopes only is a column where it has values
+            in_scope = [m.key for m in span_measures(scope) if m.key in shown]
+            self._fill_rows(table, report.get(f"per_{scope}", {}), names, first, in_scope)
         self._fill_pairs()
+        self._fill_confusion_pairs(report)
         self._fill_confusion(report.get("confusion"))
         self._fill_disagreements(report.get("disagreements", []))
 
@@ -242,16 +273,30 @@ class AgreementDialog(QDialog):
 
     def _fill_overall(self, report: dict, shown: list[str]) -> None:
         table = self.overall
-        rows = [m for m in SPAN_MEASURES if m.key in shown]
+        rows = [m for m in span_measures("overall") if m.key in shown]
         table.setRowCount(len(rows))
         for row, measure in enumerate(rows):
             value = report.get("overall", {}).get(measure.key, Undefined("not computed"))
             table.setItem(row, 0, QTableWidgetItem(measure.label))
             table.setItem(row, 1, self._cell(value))
-            table.setItem(row, 2, QTableWidgetItem(verdict(value) if measure.verdict else ""))
-            table.setItem(row, 3, QTableWidgetItem(measure.about))
-            table.item(row, 3).setToolTip(measure.about)
-        _fit(table, stretch=[3])
+            table.setItem(row, 2, self._interval(report, measure.key))
+            table.setItem(row, 3, QTableWidgetItem(verdict(value) if measure.verdict else ""))
+            table.setItem(row, 4, QTableWidgetItem(measure.about))
+            table.item(row, 4).setToolTip(measure.about)
+        _fit(table, stretch=[4])
+
+    def _interval(self, report: dict, key: str) -> QTableWidgetItem:
+        """The measure's bootstrap 95% interval, "[0.650, 0.770]"; "—" with the reason as its tooltip;
+        empty for a measure without one."""
+        overall = report.get("overall", {})
+        if f"{key}_ci95" not in overall:
+            return QTableWidgetItem("")
+        ci = overall[f"{key}_ci95"]
+        item = QTableWidgetItem(show_interval(ci))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setToolTip(ci.reason if isinstance(ci, Undefined) else bootstrap_line(report)
+                        + f" {ci.resamples:,} of them defined this measure.")
+        return item
 
     def _fill_rows(self, table: QTableWidget, rows: dict, names: dict[str, str], first: str, shown: list[str]) -> None:
         table.clear()
@@ -282,6 +327,24 @@ class AgreementDialog(QDialog):
             matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = value
         names = [self.data.annotators.get(c, c) for c in coders]
         self.pairs_map.set_matrix(names, names, matrix, row_title="", column_title=CATALOGUE[key].label)
+
+    def _fill_confusion_pairs(self, report: dict) -> None:
+        name = self.data.annotators.get
+        self.confusion_pair.blockSignals(True)
+        self.confusion_pair.clear()
+        for index, confusion in enumerate(report.get("confusions", [])):
+            self.confusion_pair.addItem(" / ".join(name(c, c) for c in confusion["coders"]), index)
+        chosen = (report.get("confusion") or {}).get("coders")
+        at = next((i for i, c in enumerate(report.get("confusions", [])) if c["coders"] == chosen), 0)
+        self.confusion_pair.setCurrentIndex(at if self.confusion_pair.count() else -1)
+        self.confusion_pair.setEnabled(self.confusion_pair.count() > 1)
+        self.confusion_pair.blockSignals(False)
+
+    def _pick_confusion(self, index: int) -> None:
+        if self.report is None or index < 0 or index >= len(self.report.get("confusions", [])):
+            return
+        self.report["confusion"] = self.report["confusions"][index]  # what Export writes, too
+        self._fill_confusion(self.report["confusion"])
 
     def _fill_confusion(self, confusion) -> None:
         if not confusion:
@@ -336,7 +399,7 @@ class AgreementDialog(QDialog):
         if not target_allowed(self, "Export agreement report", path):
             return
         raw = self.raw_csv.isChecked()
-        text = self.gold_tab.text(fmt, raw) if gold else span_report_text(fmt, self.report, self.data, raw=raw)
+        text = self.gold_tab.text(fmt, raw) if gold else span_report_text(fmt, self.report, self.used, raw=raw)
         try:
             write_text(path, text)
         except AnnotatorError as exc:

@@ -27,7 +27,8 @@ FIRST_PAGE = "workspace.md"
 # The index lists a coder's pages first, then the reference pages; a page not named here comes last.
 ORDER = ("workspace.md", "import.md", "schema-format.md", "exchange-format.md", "refi-qda.md",
          "agreement-spans.md",
-         "agreement.md", "adjudication.md", "project-file.md", "reliability.md", "architecture.md")
+         "agreement.md", "adjudication.md", "project-file.md", "reliability.md", "team-server-plan.md",
+         "architecture.md")
 
 
 def short_title(title: str) -> str:

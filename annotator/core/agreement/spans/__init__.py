@@ -33,7 +33,7 @@ from annotator.core.agreement.spans.confusion import span_confusion, span_disagr
 from annotator.core.agreement.spans.matching import span_f1
 from annotator.core.agreement.spans.prepare import Prepared, prepare, word_tokens
 from annotator.core.agreement.spans.report import MEASURES, span_report
-from annotator.core.agreement.spans.tokens import token_alpha, token_kappa
+from annotator.core.agreement.spans.tokens import token_ac1, token_alpha, token_kappa
 from annotator.core.agreement.spans.unitizing import u_alpha_2016, unitizing_alpha
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "span_f1",
     "token_kappa",
     "token_alpha",
+    "token_ac1",
     "span_confusion",
     "span_disagreements",
     "span_report",

@@ -234,17 +234,19 @@ def gamma_measures(p: Prepared, *, alpha: float = 1.0, beta: float = 1.0, delta_
 
 
 def add_gamma(p: Prepared, overall: dict, per_category: dict, per_document: dict,
-              options: bool | dict = True) -> None:
+              options: bool | dict = True) -> GammaStats | None:
     """The span report's hook: γ and γ-cat overall and per document, γ-k per category, written
     into the report's rows; each row gets all three keys, the ones that do not apply to its scope
     Undefined with the reason. ``options``: True (defaults), a dict of ``gamma_measures``' keyword
-    arguments, or False (not computed)."""
+    arguments, or False (not computed). Returns the ``GammaStats`` (for the bootstrap), or None."""
     if options is False:
         off = Undefined("not computed (gamma switched off)")
         for row in (overall, *per_category.values(), *per_document.values()):
             row.update(dict.fromkeys(KEYS, off))
-        return
-    g = gamma_measures(p, **({} if options is True else dict(options)))
+        return None
+    opts = {} if options is True else dict(options)
+    stats = gamma_document_stats(p, **opts)
+    g = gamma_measures(p, stats=stats)
     per_k = Undefined("γ-k is given per category")
     overall.update(g["overall"], gamma_k=per_k)
     whole = Undefined("γ and γ-cat are over all categories together; per category, see γ-k")
@@ -252,3 +254,4 @@ def add_gamma(p: Prepared, overall: dict, per_category: dict, per_document: dict
         row.update(gamma=whole, gamma_cat=whole, gamma_k=g["per_category"][c]["gamma_k"])
     for doc_id, row in per_document.items():
         row.update(g["per_document"][doc_id], gamma_k=per_k)
+    return stats

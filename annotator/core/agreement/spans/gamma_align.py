@@ -207,13 +207,19 @@ def _candidates(coders: list, params: Params) -> tuple[np.ndarray, np.ndarray]:
     real = table >= 0
     m = real.sum(1)
     per_unit = np.zeros(table.shape, dtype=np.float64)  # Σ_{w∈T∖v} d(v, w) for each v
+    pair_d = np.zeros((table.shape[0], C))
+    q = 0
     for a in range(n):
         for b in range(a + 1, n):
             both = np.flatnonzero(real[:, a] & real[:, b])
             vals = _d_pairs(coders[a], coders[b], table[both, a], table[both, b], params)
             per_unit[both, a] += vals
             per_unit[both, b] += vals
-    S = per_unit.sum(1) / 2
+            pair_d[both, q] = vals
+            q += 1
+    # summed in sorted order, so a tuple's cost is the same bits whatever the coders' order (ties
+    # between alignments are then broken the same way when coders are renamed)
+    S = np.sort(pair_d, axis=1).sum(1)
     costs = de + (S - m * (m - 1) / 2 * de) / C
     keep = (per_unit.max(1) <= (C + m - 1) * de * (1 + _EPS))  # Lemma 1
     keep &= costs <= m * de * (1 + _EPS)  # Lemma 3
@@ -349,7 +355,7 @@ def _options(k: int, tuples: list, keep, lam_l: list) -> list:
                 oshare += lam_l[q]
         by_first[first].append((mask, cost, t, oshare))
     for opts in by_first:
-        opts.sort(key=lambda o: o[1])
+        opts.sort(key=lambda o: (o[1], o[0]))  # cheapest first; ties by the units (not the coders)
     return by_first
 
 
@@ -425,7 +431,10 @@ def best_alignment(coders: list, params: Params = Params()) -> Alignment:
         comp_tuples.setdefault(roots[g[0]], []).append(t)
     starts = np.concatenate([c[0] for c in coders]).astype(np.float64)
     ends = np.concatenate([c[1] for c in coders]).astype(np.float64)
-    order = np.lexsort((np.repeat(np.arange(n), sizes), ends - starts, starts + ends))
+    cats = np.concatenate([c[2] for c in coders]).astype(np.int64)
+    # the processing order: midpoint, length, category, then coder (content first, so that renaming
+    # the coders changes the order only between identical units)
+    order = np.lexsort((np.repeat(np.arange(n), sizes), cats, ends - starts, starts + ends))
     rank = np.empty(N, dtype=np.int64)
     rank[order] = np.arange(N)
     rank = rank.tolist()
@@ -437,7 +446,7 @@ def best_alignment(coders: list, params: Params = Params()) -> Alignment:
             continue
         members = sorted({x for t in tids for x in rows[t]}, key=rank.__getitem__)
         where = {x: q for q, x in enumerate(members)}
-        local = [([where[x] for x in rows[t]], costs_l[t]) for t in tids]
+        local = [(sorted(where[x] for x in rows[t]), costs_l[t]) for t in tids]
         _best, chosen = _solve_component(local)
         chosen_all.extend(tids[c] for c in chosen)
     chosen_all.sort()

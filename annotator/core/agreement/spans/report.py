@@ -6,15 +6,26 @@ from __future__ import annotations
 
 import gc
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
+from annotator.core.agreement.common import Undefined, is_defined
+from annotator.core.agreement.spans.bootstrap import (
+    METHOD,
+    f1_resampled,
+    gamma_resampled,
+    intervals,
+    u1995_resampled,
+    u2016_resampled,
+)
 from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
 from annotator.core.agreement.spans.gamma import KEYS as GAMMA_KEYS
-from annotator.core.agreement.spans.gamma import add_gamma
+from annotator.core.agreement.spans.gamma import add_gamma, gamma_from_document_stats
 from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
 from annotator.core.agreement.spans.prepare import prepare
 from annotator.core.agreement.spans.tokens import (
+    _ac1_binary,
     _alpha_binary,
     _covered,
     _kappa,
@@ -28,11 +39,14 @@ from annotator.core.agreement.spans.unitizing import _u1995, _u1995_all_doc_stat
 # --------------------------------------------------------------------------------------------
 
 MEASURES = ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016",
-            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha") + GAMMA_KEYS
+            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1") + GAMMA_KEYS
+INTERVAL_MEASURES = ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap",
+                     "gamma", "gamma_cat")  # bootstrap 95% intervals
 
 
 def span_report(texts, spans, coders=None, categories=None, documents=None, *,
-                confusion_pair: tuple | None = None, gamma: bool | dict = True) -> dict:
+                confusion_pair: tuple | None = None, every_confusion: bool = False,
+                resamples: int = 0, seed: int | None = None, gamma: bool | dict = True) -> dict:
     """Every span measure, overall, per category, per document and per coder pair.
 
     Returns::
@@ -47,23 +61,49 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
                     "per_category": {category: {"span_f1_exact", "span_f1_overlap",
                                                 "token_kappa"}}}],
          "confusion": {"coders": [a, b], "labels": [..., None], "matrix": [[...]]},
+         "confusions": [{"coders": [a, b], ...} for every coder pair]  (with ``every_confusion``),
          "disagreements": [{"document", "start", "end", "coders": {coder: category | None}}]}
 
     measure ∈ unitizing_alpha, u_alpha_2016, binary_u_alpha_2016, cu_alpha_2016 (two coders),
-    span_f1_exact, span_f1_overlap, token_kappa, token_alpha; each a float or Undefined.
+    span_f1_exact, span_f1_overlap, token_kappa, token_alpha, token_ac1; each a float or Undefined.
     With more than two coders, span F1 and token kappa (pairwise by nature) are the mean over
-    coder pairs (Light's approach); Undefined if any pair's value is."""
+    coder pairs (Light's approach); Undefined if any pair's value is.
+
+    ``confusion_pair`` (two coders, default the first two) chooses the pair of ``confusion``;
+    ``every_confusion`` adds ``confusions``, one matrix per coder pair (the dashboard's picker).
+
+    ``resamples`` > 0: bootstrap 95% intervals, resampling documents (``spans.bootstrap``), as
+    ``overall[f"{measure}_ci95"]`` (a ``BootstrapInterval`` or Undefined) for each of
+    ``INTERVAL_MEASURES``, and ``"bootstrap": {"method", "resamples", "seed", "defined_resamples":
+    {measure: count}}``; ``seed`` makes them repeatable."""
     paused = gc.isenabled()
     gc.disable()  # a million small objects at 2,000 documents: cyclic collections half-way took 0.9 s of 8
     try:
-        return _span_report(texts, spans, coders, categories, documents, confusion_pair, gamma)
+        report = _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion,
+                              resamples, seed, gamma)
     finally:
         if paused:
             gc.enable()
+    return report
 
 
-def _span_report(texts, spans, coders, categories, documents, confusion_pair, gamma=True) -> dict:
+def _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion=False,
+                 resamples=0, seed=None, gamma=True) -> dict:
     p = prepare(texts, spans, coders, categories, documents)
+    report, resampled = _measures(p, confusion_pair, every_confusion, gamma)
+    if resamples:
+        overall = report["overall"]
+        found = intervals(resampled(), overall, len(p.docs), resamples=resamples, seed=seed)
+        for key in INTERVAL_MEASURES:
+            overall[f"{key}_ci95"] = found.get(key, p.problem if p.problem is not None else Undefined("not computed"))
+        report["bootstrap"] = {"method": METHOD, "resamples": resamples, "seed": seed,
+                               "defined_resamples": {k: v.resamples for k, v in found.items() if is_defined(v)}}
+    return report
+
+
+def _measures(p, confusion_pair, every_confusion, gamma=True) -> tuple[dict, Callable[[], list]]:
+    """The report's numbers on prepared data, and a function giving the measures the bootstrap can
+    resample (``spans.bootstrap.Resampled``)."""
     cats, m, K = p.categories, len(p.coders), len(p.categories)
     base = {"coders": list(p.coders), "categories": list(cats), "documents": [d.doc_id for d in p.docs],
             "documents_excluded": p.excluded_documents, "length": p.length}
@@ -73,7 +113,8 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ga
         return base | {"overall": row | {"span_f1_exact_macro": u, "span_f1_overlap_macro": u},
                        "per_category": {c: dict(row) for c in cats},
                        "per_document": {d.doc_id: dict(row) for d in p.docs},
-                       "pairs": [], "confusion": _confusion(p, 0, 1), "disagreements": []}
+                       "pairs": [], "confusion": _confusion(p, 0, 1), "disagreements": []} | (
+                       {"confusions": []} if every_confusion else {}), list
     pair_idx = list(itertools.combinations(range(m), 2))
     # per document, additive statistics
     f1_counts = np.zeros((len(p.docs), len(pair_idx), 4, K))
@@ -83,18 +124,18 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ga
     if ca not in p.coders or cb not in p.coders or ca == cb:
         raise ValueError(f"confusion_pair {confusion_pair!r}: two different coders of {p.coders!r}")
     a_idx, b_idx = p.coders.index(ca), p.coders.index(cb)
-    confusion_pairs = []
+    chosen = pair_idx.index((a_idx, b_idx)) if (a_idx, b_idx) in pair_idx else None
+    same_by_pair: list[list] = [[] for _ in pair_idx]  # per pair, per document: the same-category matches
     for n, doc in enumerate(p.docs):
         for q, (a, b) in enumerate(pair_idx):
             cnt, same = _f1_counts(doc, a, b, K)
             f1_counts[n, q] = cnt
-            if (a, b) == (a_idx, b_idx):
-                confusion_pairs.append(same)
+            if every_confusion or q == chosen:
+                same_by_pair[q].append(same)
         tp, ta = _token_counts(_covered(doc, m, K))
         tok_pairs[n], tok_alpha[n] = tp, ta
         doc._tokens = None  # used only here: 2,000 documents' token offsets are 90 MB
-    if (a_idx, b_idx) not in pair_idx:
-        confusion_pairs = None
+    confusion_pairs = same_by_pair[chosen] if chosen is not None else None
     u95_docs = _u1995_all_doc_stats(p)
     u95 = _u1995(p, p.docs, u95_docs)
     u16 = _u2016(p, per_document=True)
@@ -129,6 +170,7 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ga
         "span_f1_overlap": mean_pairs(lambda v: v[0]["span_f1_overlap"]),
         "token_kappa": mean_pairs(lambda v: v[1]),
         "token_alpha": _alpha_binary(ta_tot.sum(0)),
+        "token_ac1": _ac1_binary(ta_tot.sum(0)),
         "span_f1_exact_macro": mean_pairs(lambda v: v[0]["span_f1_exact_macro"]),
         "span_f1_overlap_macro": mean_pairs(lambda v: v[0]["span_f1_overlap_macro"]),
     }
@@ -143,6 +185,7 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ga
             "span_f1_overlap": mean_pairs(lambda v, c=c: v[0]["span_f1_overlap_per_category"][c]),
             "token_kappa": mean_pairs(lambda v, k=k: v[2][k]),
             "token_alpha": _alpha_binary(ta_tot[k]),
+            "token_ac1": _ac1_binary(ta_tot[k]),
         }
     per_document = {}
     for n, doc in enumerate(p.docs):
@@ -157,11 +200,19 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ga
             "span_f1_overlap": _mean_defined([v[0]["span_f1_overlap"] for v in dvals], "coder pairs"),
             "token_kappa": _mean_defined([v[1] for v in dvals], "coder pairs"),
             "token_alpha": _alpha_binary(tok_alpha[n].sum(0)),
+            "token_ac1": _ac1_binary(tok_alpha[n].sum(0)),
         }
-    add_gamma(p, overall, per_category, per_document, gamma)  # γ, γ-cat, γ-k (spans/gamma.py)
+    g_stats = add_gamma(p, overall, per_category, per_document, gamma)  # γ, γ-cat, γ-k (spans/gamma.py)
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
+
+    def resampled():  # what the bootstrap resamples (spans/bootstrap.py), built only when asked for
+        return [u1995_resampled(p, u95_docs), u2016_resampled(p, u16.get("document_stats")),
+                *f1_resampled(f1_counts),
+                *(gamma_resampled(g_stats, gamma_from_document_stats) if g_stats is not None else [])]
+
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,
         "pairs": pairs_out, "confusion": _confusion(p, a_idx, b_idx, confusion_pairs),
         "disagreements": [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)],
-    }
+    } | ({"confusions": [_confusion(p, a, b, same_by_pair[q]) for q, (a, b) in enumerate(pair_idx)]}
+         if every_confusion else {}), resampled

@@ -1,4 +1,4 @@
-"""Token-level Cohen's kappa and Krippendorff's alpha: each token × category is covered or not."""
+"""Token-level Cohen's kappa, Krippendorff's alpha and Gwet's AC1: each token × category is covered or not."""
 
 from __future__ import annotations
 
@@ -66,6 +66,18 @@ def _alpha_binary(c) -> float | Undefined:
     return float(1 - (n - 1) * o01 / (n0 * n1))
 
 
+def _ac1_binary(c) -> float | Undefined:
+    """Gwet's AC1 from token_alpha's counts (n1, o01, N): every coder codes every token, so
+    π = n1 / N, p_a = 1 − 2 o01 / N (the share of agreeing ordered coder pairs) and, with q = 2,
+    p_e = 2 π (1 − π). 1 when no token, or every token, is covered (Gwet's convention)."""
+    n1, o01, n = c
+    if n == 0:
+        return Undefined("no tokens")
+    pi = n1 / n
+    pe = 2.0 * pi * (1.0 - pi)  # at most 1/2
+    return float((1.0 - 2.0 * o01 / n - pe) / (1.0 - pe))
+
+
 def _mean_defined(values, what):
     bad = [v for v in values if not is_defined(v)]
     if bad:
@@ -105,3 +117,19 @@ def token_alpha(texts, spans=None, coders=None, categories=None, documents=None)
     cnt = sum(_token_counts(_covered(d, len(p.coders), K))[1] for d in p.docs)
     return {"overall": _alpha_binary(cnt.sum(0)),
             "per_category": {c: _alpha_binary(cnt[k]) for k, c in enumerate(p.categories)}}
+
+
+def token_ac1(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
+    """Token-level Gwet's AC1 (binary: covered by the category or not), any number of coders, per
+    category and overall; units, values and pooling as in ``token_alpha``. With r of the m coders
+    covering a token, ``p_a = mean over tokens of [r (r − 1) + (m − r)(m − r − 1)] / (m (m − 1))``,
+    ``π = Σ r / (m × tokens)``, ``p_e = 2 π (1 − π)`` and ``AC1 = (p_a − p_e) / (1 − p_e)``
+    (annotator.core.agreement.gwet with q = 2; no value is missing). Unlike kappa and alpha it stays
+    defined (1) when no coder used a category, and it does not collapse when a category is rare."""
+    p = _prep(texts, spans, coders, categories, documents)
+    if p.problem is not None:
+        return {"overall": p.problem, "per_category": {c: p.problem for c in p.categories}}
+    K = len(p.categories)
+    cnt = sum(_token_counts(_covered(d, len(p.coders), K))[1] for d in p.docs)
+    return {"overall": _ac1_binary(cnt.sum(0)),
+            "per_category": {c: _ac1_binary(cnt[k]) for k, c in enumerate(p.categories)}}

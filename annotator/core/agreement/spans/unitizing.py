@@ -13,8 +13,11 @@ from annotator.core.agreement.common import Undefined, is_defined
 from annotator.core.agreement.spans.prepare import Prepared, _Doc, _prep
 from annotator.core.agreement.unitizing import (
     alphas_2016,
+    alphas_2016_from_margins,
     coincidences_2016_by_part,
     k_cu_alphas_2016,
+    k_cu_alphas_2016_from_margins,
+    margins_2016_by_part,
     sorted_unique,
     u1995_alpha,
     u1995_expected_numerator,
@@ -140,11 +143,20 @@ def _partition(doc: _Doc, i: int, cats: Sequence[int], edges: np.ndarray | None 
     return pts, code
 
 
+# Up to this many values (the gap, the categories and the combined values of overlapping units of
+# one coder) the 2016 statistics keep the full V × V coincidence matrix; beyond, only its margins
+# (``margins_2016_by_part``): with many categories the combined values grow with the spans (7,207 at
+# 40 categories and 20,000 spans per coder: 3.5 minutes and 2.4 GB with the matrix).
+DENSE_VALUES = 256
+
+
 def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
     """Per-document (l, f, w) of coincidences_2016, as arrays over the documents (l: documents
     × V × V), and the values: ``uniq[v]`` is the bitmask (over ``cats``) of value v, 0 (the gap)
     first. One pass over the documents laid end to end, each coder's partition cut at every
-    document's start (``coincidences_2016_by_part``): each document's figures are its own."""
+    document's start (``coincidences_2016_by_part``): each document's figures are its own.
+    With more than ``DENSE_VALUES`` values: the statistics of ``margins_2016_by_part`` instead,
+    each document's on its own values (``_Compressed``); the flag says which."""
     m, D = len(p.coders), len(p.docs)
     offsets = np.cumsum([0] + [d.n for d in p.docs])
     starts, empty = offsets[:-1], np.zeros(0, np.int64)
@@ -159,18 +171,46 @@ def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
     uniq = np.unique(allc) if allc.dtype == object else sorted_unique(allc)  # 0 (the gap) first
     V = uniq.size
     part = [(s, np.searchsorted(uniq, c).astype(np.int64)) for s, c in parts]
-    block = max(1, (1 << 18) // (V * V))  # documents per pass, so that l has at most 2**18 cells
+    dense = V <= DENSE_VALUES
+    if dense:
+        block = max(1, (1 << 18) // (V * V))  # documents per pass, so that l has at most 2**18 cells
+    else:
+        block = max(1, (1 << 18) // V)  # so that each of d, r, g, f, w has at most 2**18 cells
     out = []
     for b0 in range(0, D, block):
         b1 = min(D, b0 + block)
         lo, hi = int(starts[b0]), int(offsets[b1])
         if hi == lo:
-            out.append((np.zeros((b1 - b0, V, V)), np.zeros((b1 - b0, V)), np.zeros((b1 - b0, V))))
-            continue
-        cut = [(np.searchsorted(s, lo), np.searchsorted(s, hi)) for s, _ in part]
-        out.append(coincidences_2016_by_part(hi - lo, [(s[a:z] - lo, v[a:z]) for (s, v), (a, z) in zip(part, cut)],
-                                             V, starts[b0:b1] - lo, cu=want_cu))
-    return tuple(np.concatenate([o[k] for o in out]) for k in range(3)), uniq
+            shapes = [(b1 - b0, V, V), (b1 - b0, V), (b1 - b0, V)] if dense else [(b1 - b0, V)] * 5
+            out.append(tuple(np.zeros(sh) for sh in shapes))
+        else:
+            cut = [(np.searchsorted(s, lo), np.searchsorted(s, hi)) for s, _ in part]
+            pieces = [(s[a:z] - lo, v[a:z]) for (s, v), (a, z) in zip(part, cut)]
+            stats = coincidences_2016_by_part if dense else margins_2016_by_part
+            out.append(stats(hi - lo, pieces, V, starts[b0:b1] - lo, cu=want_cu))
+        if not dense:
+            out[-1] = _compress(out[-1])
+    if dense:
+        return tuple(np.concatenate([o[k] for o in out]) for k in range(3)), uniq, dense
+    return _Compressed([doc for o in out for doc in o[0]], sum(o[1] for o in out)), uniq, dense
+
+
+class _Compressed:
+    """The margins' statistics of every document (``margins_2016_by_part``) without documents × V
+    cells: ``docs`` holds each document's (d, r, g, f, w) on the values that occur in it (and the
+    gap, value 0: the coefficients read it), ``total`` their sums over documents (sums of whole
+    numbers, exact in any order). A value absent from a document adds only zeros to its sums."""
+
+    def __init__(self, docs: list, total: np.ndarray):
+        self.docs, self.total = docs, total
+
+
+def _compress(block):
+    """(per-document tuples on their own values, the block's total as a 5 × V array)."""
+    arr = np.stack(block)  # 5 × documents × V
+    keep = arr.any(axis=0)
+    keep[:, 0] = True
+    return [tuple(arr[:, n, keep[n]]) for n in range(arr.shape[1])], arr.sum(axis=1)
 
 
 def u_alpha_2016(texts, spans=None, coders=None, categories=None, documents=None) -> dict:
@@ -217,25 +257,39 @@ def _u2016(p: Prepared, per_document: bool = False) -> dict:
             res["per_document"] = [dict(u_alpha=und, binary_u_alpha=und, cu_alpha=und) for _ in p.docs]
         return res
     two = m == 2
-    stats, uniq = _u2016_stats(p, range(len(p.categories)), want_cu=two)
-    total_stats = tuple(a.sum(0) for a in stats)  # sums of whole numbers: exact in any order
-    res = alphas_2016(*total_stats, m, want_cu=two)
+    stats, uniq, dense = _u2016_stats(p, range(len(p.categories)), want_cu=two)
+    if dense:
+        total_stats = tuple(a.sum(0) for a in stats)  # sums of whole numbers: exact in any order
+        per_doc_stats = zip(*stats)
+    else:
+        total_stats, per_doc_stats = tuple(stats.total), stats.docs
+    alphas = alphas_2016 if dense else alphas_2016_from_margins
+    res = alphas(*total_stats, m, want_cu=two)
     if two:  # (k)cuα of the value "category k alone" (bitmask 1 << k; combined values are others)
-        k_cu = k_cu_alphas_2016(total_stats[0], total_stats[2], m)
+        if dense:
+            k_cu = k_cu_alphas_2016(total_stats[0], total_stats[2], m)
+        else:
+            d, r, g, _, w = total_stats
+            k_cu = k_cu_alphas_2016_from_margins(d, r, g, w, m)
         value_of = {int(code): v for v, code in enumerate(uniq.tolist())}
     if not two:
         res["cu_alpha"] = Undefined("cuα is computed for two coders only")
     if per_document:
         docs = []
-        for st in zip(*stats):
-            r = alphas_2016(*st, m, want_cu=two)
+        for st in per_doc_stats:
+            r = alphas(*st, m, want_cu=two)
             if not two:
                 r["cu_alpha"] = res["cu_alpha"]
             docs.append(r)
         res["per_document"] = docs
+        res["document_stats"] = stats  # (l, f, w) per document, for the bootstrap (spans/bootstrap.py)
     per = {}
     for ci, cat in enumerate(p.categories):
-        r = alphas_2016(*(a.sum(0) for a in _u2016_stats(p, [ci], want_cu=False)[0]), m, want_cu=False)
+        cat_stats, _, cat_dense = _u2016_stats(p, [ci], want_cu=False)  # V ≤ 2: dense
+        if cat_dense:
+            r = alphas_2016(*(a.sum(0) for a in cat_stats), m, want_cu=False)
+        else:
+            r = alphas_2016_from_margins(*cat_stats.total, m, want_cu=False)
         if not is_defined(r["u_alpha"]) and r["u_alpha"].reason == "nothing annotated":
             r = {k: Undefined(f"no units of category {quoted(cat)}") for k in ("u_alpha", "binary_u_alpha", "cu_alpha")}
         elif not two:
