@@ -29,6 +29,8 @@ def coded(project):
 
 MEASURES = {"unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016", "span_f1_exact",
             "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1"}
+OVERALL = MEASURES | {"gamma", "gamma_cat"}  # γ-k is per category only (report.ONLY_IN)
+PER_CATEGORY = MEASURES | {"gamma_k"}
 
 
 def test_json_report_on_a_project(run, coded):
@@ -38,8 +40,9 @@ def test_json_report_on_a_project(run, coded):
     data = json.loads(out)
     opinion = data["per_category"][coded[2]["Opinion"]]  # keyed by id, with the path as its label
     assert opinion["label"] == "Opinion"
-    intervals = {f"{k}_ci95" for k in ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap")}
-    assert set(data["overall"]) == MEASURES | intervals and set(opinion) == MEASURES | {"label"}
+    intervals = {f"{k}_ci95" for k in ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap",
+                                       "gamma", "gamma_cat")}
+    assert set(data["overall"]) == OVERALL | intervals and set(opinion) == PER_CATEGORY | {"label"}
     # one document: resampling documents gives no interval, and the note says why
     assert data["overall"]["span_f1_exact_ci95"] is None
     assert "overall.span_f1_exact_ci95: one document: resampling documents needs two or more" in data["notes"]

@@ -66,7 +66,7 @@ def _reports() -> dict:
     return out
 
 
-ADDED = {"token_ac1"}  # measures added to the report since the file was written (issue 18)
+ADDED = {"token_ac1", "gamma", "gamma_cat", "gamma_k"}  # measures added to the report since (issue 18)
 
 
 def _without_added(value):

@@ -14,11 +14,14 @@ from annotator.core.agreement.common import Undefined, is_defined
 from annotator.core.agreement.spans.bootstrap import (
     METHOD,
     f1_resampled,
+    gamma_resampled,
     intervals,
     u1995_resampled,
     u2016_resampled,
 )
 from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
+from annotator.core.agreement.spans.gamma import KEYS as GAMMA_KEYS
+from annotator.core.agreement.spans.gamma import add_gamma, gamma_from_document_stats
 from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
 from annotator.core.agreement.spans.prepare import prepare
 from annotator.core.agreement.spans.tokens import (
@@ -36,13 +39,14 @@ from annotator.core.agreement.spans.unitizing import _u1995, _u1995_all_doc_stat
 # --------------------------------------------------------------------------------------------
 
 MEASURES = ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "cu_alpha_2016",
-            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1")
-INTERVAL_MEASURES = ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap")  # bootstrap 95% intervals
+            "span_f1_exact", "span_f1_overlap", "token_kappa", "token_alpha", "token_ac1") + GAMMA_KEYS
+INTERVAL_MEASURES = ("unitizing_alpha", "u_alpha_2016", "span_f1_exact", "span_f1_overlap",
+                     "gamma", "gamma_cat")  # bootstrap 95% intervals
 
 
 def span_report(texts, spans, coders=None, categories=None, documents=None, *,
                 confusion_pair: tuple | None = None, every_confusion: bool = False,
-                resamples: int = 0, seed: int | None = None) -> dict:
+                resamples: int = 0, seed: int | None = None, gamma: bool | dict = True) -> dict:
     """Every span measure, overall, per category, per document and per coder pair.
 
     Returns::
@@ -76,7 +80,7 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
     gc.disable()  # a million small objects at 2,000 documents: cyclic collections half-way took 0.9 s of 8
     try:
         report = _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion,
-                              resamples, seed)
+                              resamples, seed, gamma)
     finally:
         if paused:
             gc.enable()
@@ -84,9 +88,9 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
 
 
 def _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion=False,
-                 resamples=0, seed=None) -> dict:
+                 resamples=0, seed=None, gamma=True) -> dict:
     p = prepare(texts, spans, coders, categories, documents)
-    report, resampled = _measures(p, confusion_pair, every_confusion)
+    report, resampled = _measures(p, confusion_pair, every_confusion, gamma)
     if resamples:
         overall = report["overall"]
         found = intervals(resampled(), overall, len(p.docs), resamples=resamples, seed=seed)
@@ -97,7 +101,7 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ev
     return report
 
 
-def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], list]]:
+def _measures(p, confusion_pair, every_confusion, gamma=True) -> tuple[dict, Callable[[], list]]:
     """The report's numbers on prepared data, and a function giving the measures the bootstrap can
     resample (``spans.bootstrap.Resampled``)."""
     cats, m, K = p.categories, len(p.coders), len(p.categories)
@@ -198,12 +202,13 @@ def _measures(p, confusion_pair, every_confusion) -> tuple[dict, Callable[[], li
             "token_alpha": _alpha_binary(tok_alpha[n].sum(0)),
             "token_ac1": _ac1_binary(tok_alpha[n].sum(0)),
         }
+    g_stats = add_gamma(p, overall, per_category, per_document, gamma)  # γ, γ-cat, γ-k (spans/gamma.py)
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
-    # what the bootstrap resamples (spans/bootstrap.py); gamma plugs in here with a
-    # Resampled("gamma", lambda w: gamma_from_document_stats(stats, w)["gamma"]) (and gamma_cat)
-    def resampled():  # built only when intervals are asked for
+
+    def resampled():  # what the bootstrap resamples (spans/bootstrap.py), built only when asked for
         return [u1995_resampled(p, u95_docs), u2016_resampled(p, u16.get("document_stats")),
-                *f1_resampled(f1_counts)]
+                *f1_resampled(f1_counts),
+                *(gamma_resampled(g_stats, gamma_from_document_stats) if g_stats is not None else [])]
 
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,
