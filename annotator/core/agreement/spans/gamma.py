@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from annotator.core.agreement.common import Undefined
-from annotator.core.agreement.spans.gamma_align import Alignment, Params, best_alignment
+from annotator.core.agreement.spans.gamma_align import Alignment, Params, TooCostlyError, best_alignment
 from annotator.core.agreement.spans.gamma_sampler import (
     MAX_SAMPLES,
     MIN_SAMPLES,
@@ -142,7 +142,12 @@ def gamma_document_stats(p: Prepared, *, alpha: float = 1.0, beta: float = 1.0,
         return empty
     docs = _documents(p)
     for n, coders in enumerate(docs):
-        al = best_alignment(coders, params)
+        try:
+            al = best_alignment(coders, params)
+        except TooCostlyError as exc:
+            empty.problem = Undefined(f"too costly to align exactly in document {p.docs[n].doc_id}: {exc} "
+                                      "(many units of several coders overlapping in one place)")
+            return empty
         empty.observed[n], empty.mean_units[n] = al.total, al.mean_units
         empty.cats[n] = cat_stats(coders, al, params, K)
     sampler = SamplerStats.fit(docs, K)
@@ -153,8 +158,12 @@ def gamma_document_stats(p: Prepared, *, alpha: float = 1.0, beta: float = 1.0,
         return al.disorder, [cat_disorder(r) for r in cat_stats(coders, al, params, K)]
 
     rng = np.random.Generator(np.random.PCG64(seed))
-    results = sample_until_precise(draw, rng, precision=precision, min_samples=min_samples,
-                                   max_samples=max_samples)
+    try:
+        results = sample_until_precise(draw, rng, precision=precision, min_samples=min_samples,
+                                       max_samples=max_samples)
+    except TooCostlyError as exc:
+        empty.problem = Undefined(f"too costly to align a random continuum exactly: {exc}")
+        return empty
     empty.expected = float(np.mean([r[0] for r in results]))
     empty.expected_cat = np.mean(np.array([r[1] for r in results]), axis=0)
     empty.n_samples = len(results)
