@@ -220,8 +220,12 @@ def _render_gold_table(sources: str, result: dict[str, Any], data) -> str:
 
 def run_reliability_report(args: argparse.Namespace) -> int:
     from annotator.core.agreement.reliability import reliability_report
-    from annotator.core.agreement.reliability_io import read_reliability_csv
-    from annotator.core.agreement.report import reliability_as_dict, reliability_csv, reliability_json
+    from annotator.core.agreement.reliability_io import (
+        read_reliability_csv,
+        reliability_as_dict,
+        reliability_csv,
+        reliability_json,
+    )
 
     if args.format == "html":
         raise UsageError("--format html is for span-level reports (SOURCE files); use table, json or csv here")

@@ -1,5 +1,6 @@
-"""Reliability data in: the CSV layout of ReCal and the KALPHA macro. (The report goes out through
-``annotator.core.agreement.report``.)"""
+"""Reliability data in (the CSV layout of ReCal and the KALPHA macro) and the item-level report out
+(``reliability_as_dict``, ``reliability_json``, ``reliability_csv``), with the measure catalogue and
+output rules of ``annotator.core.agreement.report``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from annotator.core.agreement.reliability import MEASURES as RELIABILITY_KEYS
+from annotator.core.agreement.reliability import BootstrapInterval, ReliabilityReport
 from annotator.core.agreement.reliability_data import MAX_CODERS, MAX_VALUES, ReliabilityData, check_size
+from annotator.core.agreement.report import as_json, split
 from annotator.core.errors import ReadError, ValidationError, brief
-from annotator.core.files import read_bounded
+from annotator.core.files import csv_text, read_bounded
 
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -105,3 +109,73 @@ def _number(text: str, path: Path, line: int) -> int | float:
                               "infinity)")
     return value
 
+
+# -- the item-level (reliability) report -----------------------------------------------------------
+
+
+def value_key(value: Any) -> str:
+    """How a value is written as a JSON key or a table cell: numbers without a needless ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def reliability_as_dict(report: ReliabilityReport, *, resamples: int, seed: int | None) -> dict[str, Any]:
+    """The report as JSON-ready data: the measures (None where undefined), ``krippendorff_alpha_ci95``
+    as [low, high], ``per_category`` keyed by value, and ``notes`` with each reason (per-category
+    reasons shared by several categories are given once)."""
+    notes: list[str] = []
+
+    def number(value, name: str):
+        value, reason = split(value)
+        if reason:
+            notes.append(f"{name}: {reason}")
+        return value
+
+    out: dict[str, Any] = {"level": report.level, "coders": list(report.coders), "units": report.units,
+                           "pairable_units": report.pairable_units}
+    for name in RELIABILITY_KEYS:
+        out[name] = number(report.measures[name], name)
+    ci = report.alpha_ci95
+    if isinstance(ci, BootstrapInterval):
+        out["krippendorff_alpha_ci95"] = [ci.low, ci.high]
+        out["bootstrap"] = {"method": "percentile, resampling units", "resamples": resamples,
+                            "defined_resamples": ci.resamples, "seed": seed}
+    else:
+        out["krippendorff_alpha_ci95"] = number(ci, "krippendorff_alpha_ci95")
+    for name, interval in report.gwet_ci95.items():  # Gwet's standard error, t interval (agreement/gwet.py)
+        out[f"{name}_ci95"] = list(interval) if isinstance(interval, tuple) else number(interval, f"{name}_ci95")
+    per_category: dict[str, dict[str, float | None]] = {}
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for value, measures in report.per_category.items():
+        key = value_key(value)
+        per_category[key] = {}
+        for name, result in measures.items():
+            per_category[key][name], reason = split(result)
+            if reason:
+                reasons.setdefault((name, reason), []).append(key)
+    out["per_category"] = per_category
+    for (name, reason), keys in reasons.items():
+        which = "every category" if len(keys) == len(per_category) > 1 else ", ".join(keys)
+        notes.append(f"per_category {name} ({which}): {reason}")
+    out["notes"] = notes
+    return out
+
+
+def reliability_json(report: ReliabilityReport, *, resamples: int, seed: int | None) -> str:
+    return as_json(reliability_as_dict(report, resamples=resamples, seed=seed))
+
+
+def reliability_csv(report: ReliabilityReport, *, resamples: int, seed: int | None, raw: bool = False) -> str:
+    """One row per number: measure, category (empty for the overall ones), value; then the notes."""
+    result = reliability_as_dict(report, resamples=resamples, seed=seed)
+    ci = result["krippendorff_alpha_ci95"] or (None, None)
+    rows: list[list[Any]] = [["measure", "category", "value"]]
+    rows += [[name, "", result[name]] for name in RELIABILITY_KEYS]
+    rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
+    for name in report.gwet_ci95:
+        low, high = result[f"{name}_ci95"] or (None, None)
+        rows += [[f"{name}_ci95_low", "", low], [f"{name}_ci95_high", "", high]]
+    rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
+    rows += [["note", "", note] for note in result["notes"]]
+    return csv_text(rows, raw)

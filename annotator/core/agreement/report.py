@@ -4,8 +4,8 @@
   dashboard and the HTML page), its short label (the terminal table), what it measures (the reading
   aid beside each number), and whether Krippendorff's thresholds apply to it; plus the thresholds
   and the reading aid themselves.
-- One JSON, one CSV and one HTML form of the span report (``spans.span_report``), and one JSON and
-  one CSV form of the item-level report (``reliability.reliability_report``).
+- One JSON, one CSV and one HTML form of the span report (``spans.span_report``); the item-level
+  report's JSON and CSV forms are in ``reliability_io``, beside its reader.
 
 ``annotator agreement --format json|csv|html`` and the dashboard's Export both write through these
 functions, so they give the same bytes for the same data.
@@ -49,7 +49,7 @@ from typing import Any
 
 from annotator.core.agreement.common import Undefined
 from annotator.core.agreement.reliability import MEASURES as RELIABILITY_KEYS
-from annotator.core.agreement.reliability import BootstrapInterval, ReliabilityReport
+from annotator.core.agreement.reliability import BootstrapInterval
 from annotator.core.agreement.sources import AgreementData
 from annotator.core.agreement.spans import MEASURES as SPAN_KEYS
 from annotator.core.files import csv_text
@@ -464,74 +464,3 @@ def span_report_text(fmt: str, report: dict[str, Any], data: AgreementData, raw:
     if fmt == "csv":
         return span_report_csv(report, data, raw)
     return {"json": span_report_json, "html": span_report_html}[fmt](report, data)
-
-
-# -- the item-level (reliability) report -----------------------------------------------------------
-
-
-def value_key(value: Any) -> str:
-    """How a value is written as a JSON key or a table cell: numbers without a needless ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def reliability_as_dict(report: ReliabilityReport, *, resamples: int, seed: int | None) -> dict[str, Any]:
-    """The report as JSON-ready data: the measures (None where undefined), ``krippendorff_alpha_ci95``
-    as [low, high], ``per_category`` keyed by value, and ``notes`` with each reason (per-category
-    reasons shared by several categories are given once)."""
-    notes: list[str] = []
-
-    def number(value, name: str):
-        value, reason = split(value)
-        if reason:
-            notes.append(f"{name}: {reason}")
-        return value
-
-    out: dict[str, Any] = {"level": report.level, "coders": list(report.coders), "units": report.units,
-                           "pairable_units": report.pairable_units}
-    for name in RELIABILITY_KEYS:
-        out[name] = number(report.measures[name], name)
-    ci = report.alpha_ci95
-    if isinstance(ci, BootstrapInterval):
-        out["krippendorff_alpha_ci95"] = [ci.low, ci.high]
-        out["bootstrap"] = {"method": "percentile, resampling units", "resamples": resamples,
-                            "defined_resamples": ci.resamples, "seed": seed}
-    else:
-        out["krippendorff_alpha_ci95"] = number(ci, "krippendorff_alpha_ci95")
-    for name, interval in report.gwet_ci95.items():  # Gwet's standard error, t interval (agreement/gwet.py)
-        out[f"{name}_ci95"] = list(interval) if isinstance(interval, tuple) else number(interval, f"{name}_ci95")
-    per_category: dict[str, dict[str, float | None]] = {}
-    reasons: dict[tuple[str, str], list[str]] = {}
-    for value, measures in report.per_category.items():
-        key = value_key(value)
-        per_category[key] = {}
-        for name, result in measures.items():
-            per_category[key][name], reason = split(result)
-            if reason:
-                reasons.setdefault((name, reason), []).append(key)
-    out["per_category"] = per_category
-    for (name, reason), keys in reasons.items():
-        which = "every category" if len(keys) == len(per_category) > 1 else ", ".join(keys)
-        notes.append(f"per_category {name} ({which}): {reason}")
-    out["notes"] = notes
-    return out
-
-
-def reliability_json(report: ReliabilityReport, *, resamples: int, seed: int | None) -> str:
-    return as_json(reliability_as_dict(report, resamples=resamples, seed=seed))
-
-
-def reliability_csv(report: ReliabilityReport, *, resamples: int, seed: int | None, raw: bool = False) -> str:
-    """One row per number: measure, category (empty for the overall ones), value; then the notes."""
-    result = reliability_as_dict(report, resamples=resamples, seed=seed)
-    ci = result["krippendorff_alpha_ci95"] or (None, None)
-    rows: list[list[Any]] = [["measure", "category", "value"]]
-    rows += [[name, "", result[name]] for name in RELIABILITY_KEYS]
-    rows += [["krippendorff_alpha_ci95_low", "", ci[0]], ["krippendorff_alpha_ci95_high", "", ci[1]]]
-    for name in report.gwet_ci95:
-        low, high = result[f"{name}_ci95"] or (None, None)
-        rows += [[f"{name}_ci95_low", "", low], [f"{name}_ci95_high", "", high]]
-    rows += [[name, key, value] for key, measures in result["per_category"].items() for name, value in measures.items()]
-    rows += [["note", "", note] for note in result["notes"]]
-    return csv_text(rows, raw)

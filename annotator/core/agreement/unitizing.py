@@ -295,14 +295,7 @@ def alphas_2016(l, f, w, m: int, want_cu: bool = True) -> dict:
         out["u_alpha"] = float(1.0 - d_o / d_e)
     b_o = margin[0] - o[0, 0]
     b_e = e[0].sum() - e[0, 0]
-    if margin[1:].sum() <= 0:
-        out["binary_u_alpha"] = Undefined("nothing annotated")
-    elif margin[0] <= 0:
-        out["binary_u_alpha"] = Undefined("no gaps: every position is inside a unit")
-    elif b_e <= 1e-12 * total:
-        out["binary_u_alpha"] = Undefined("no expected disagreement between units and gaps")
-    else:
-        out["binary_u_alpha"] = float(1.0 - b_o / b_e)
+    out["binary_u_alpha"] = _binary_u_alpha(margin, b_o, b_e, total)
     if want_cu:
         out["cu_alpha"] = _cu_alpha(o[1:, 1:], np.asarray(w, dtype=np.float64)[1:] / (m - 1))
     return out
@@ -319,6 +312,17 @@ def _cu_matrices(o, w):
     if denom <= 0:
         return Undefined("no expected disagreement among intersecting units")
     return o, total * (np.outer(margin, margin) - np.diag(w)) / denom
+
+
+def _binary_u_alpha(margin, b_o: float, b_e: float, total: float):
+    """|uα from the unit-or-gap disagreements (observed ``b_o``, expected ``b_e``), or why not."""
+    if margin[1:].sum() <= 0:
+        return Undefined("nothing annotated")
+    if margin[0] <= 0:
+        return Undefined("no gaps: every position is inside a unit")
+    if b_e <= 1e-12 * total:
+        return Undefined("no expected disagreement between units and gaps")
+    return float(1.0 - b_o / b_e)
 
 
 def _cu_alpha(o, w):
@@ -409,14 +413,7 @@ def alphas_2016_from_margins(d, r, g, f, w, m: int, want_cu: bool = True) -> dic
         out["u_alpha"] = float(1.0 - d_o / d_e)
     b_o = margin[0] - o_d[0]
     b_e = total * (margin[0] * total - f[0]) / denom - total * (margin[0] ** 2 - f[0]) / denom
-    if margin[1:].sum() <= 0:
-        out["binary_u_alpha"] = Undefined("nothing annotated")
-    elif margin[0] <= 0:
-        out["binary_u_alpha"] = Undefined("no gaps: every position is inside a unit")
-    elif b_e <= 1e-12 * total:
-        out["binary_u_alpha"] = Undefined("no expected disagreement between units and gaps")
-    else:
-        out["binary_u_alpha"] = float(1.0 - b_o / b_e)
+    out["binary_u_alpha"] = _binary_u_alpha(margin, b_o, b_e, total)
     if want_cu:
         out["cu_alpha"] = _cu_alpha_from_margins(o_d, margin, o_g, np.asarray(w, dtype=np.float64) / (m - 1))
     return out
