@@ -53,7 +53,7 @@ from annotator.core.project.gold import GoldMixin, insert_decisions
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
-from annotator.core.storage import backups, db, document_search, migrations
+from annotator.core.storage import backups, db, dialect, document_search, migrations
 from annotator.core.storage.tables import (
     Annotation,
     Annotator,
@@ -340,6 +340,8 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         with self._tx() as s:
             if not query:
                 return set(s.exec(select(Document.id)).all())
+            if dialect.is_server(s):  # no FTS5 there: strpos on the folded copy (document_search)
+                return document_search.find_on_server(sql(s), query)
             connection = s.connection().connection.driver_connection
             found = document_search.find(connection.execute, query)
             if found is None:
@@ -362,6 +364,8 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         all); returns how many documents are left. The app calls it in idle time once the
         documents are indexed; without it, the first such query reads them."""
         with self._tx() as s:
+            if dialect.is_server(s):  # the server answers short needles by strpos: no tails to read
+                return 0
             connection = s.connection().connection.driver_connection
             keys = [key[:3] for key in document_search.indexed_keys(connection.execute)]
             return self._tails.read(connection, keys, seconds)
