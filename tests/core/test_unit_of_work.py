@@ -16,6 +16,8 @@ from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project, template_categories
 from annotator.core.storage import backups
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 PACKAGE = Path(annotator.__file__).parent
 
 

@@ -167,8 +167,9 @@ def fresh_ids() -> Iterator[str]:
 def bulk_cache(conn, count: int) -> Iterator[None]:
     """A larger page cache on the SQLAlchemy connection ``conn`` while ``count`` rows go in (an
     insert of a million rows otherwise spills index pages to the WAL and reads them back, over
-    and over), put back afterwards so the memory is given back."""
-    if count < BULK_ROWS:
+    and over), put back afterwards so the memory is given back. Nothing on a server (its memory
+    is its own; survey item S11)."""
+    if count < BULK_ROWS or dialect.is_server(conn):
         yield
         return
     before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
