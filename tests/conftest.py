@@ -4,7 +4,8 @@ touches the real user folders.
 Both engines (issue 19, point 2): a module that says ``pytestmark = pytest.mark.engines`` runs each
 of its tests that uses ``project``, ``filled`` or ``new_project`` (or a fixture of its own built on
 them) twice, on an SQLite file and on a fresh database of a real PostgreSQL server (the throwaway
-cluster of tests/pg/cluster.py, one per session, started only when such a test runs); a test about
+cluster of tests/pg/cluster.py, one per session, started only when such a test runs; a database
+whose collation is not code point order, LINGUISTIC); a test about
 files alone says ``@pytest.mark.engines("sqlite")``. Elsewhere those fixtures give SQLite projects.
 """
 
@@ -77,6 +78,9 @@ def corpus() -> Path:
 
 
 ENGINES = ("sqlite", "postgresql")
+# The server's databases sort text by ICU's root collation ("a" < "B" < "b"), not code point order,
+# so an ORDER BY that reaches an export or a view without COLLATE "C" shows up as a difference.
+LINGUISTIC = "LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'"
 
 
 def pytest_configure(config):
@@ -110,7 +114,7 @@ def new_project(request, tmp_path, engine_kind):
         if engine_kind == "sqlite":
             location = tmp_path / f"{name}.annotator"
         else:
-            location = request.getfixturevalue("pg_database")()
+            location = request.getfixturevalue("pg_database")(LINGUISTIC)
         made.append(create_project(location, name=title or name, template=template))
         return made[-1]
 

@@ -33,7 +33,7 @@ from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
 from annotator.core.storage import dialect
 from annotator.core.storage.dialect import statement
-from annotator.core.storage.engine_sql import driver_kind, json_text
+from annotator.core.storage.engine_sql import code_point_order, driver_kind, json_text
 from annotator.core.storage.tables import (
     GOLD_ID,
     GOLD_NAME,
@@ -105,10 +105,10 @@ class AnnotationsMixin:
     def annotations(self, document_id: str | None = None, category_id: str | None = None,
                     annotator_id: str | None = None) -> list[Annotation]:
         """Annotations matching every filter given, by document, start, end, id."""
-        query = _filtered(select(Annotation), document_id, category_id, annotator_id).order_by(
-            Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
+        query = _filtered(select(Annotation), document_id, category_id, annotator_id)
         with self._tx() as s:
-            return list(s.exec(query).all())
+            return list(s.exec(query.order_by(*code_point_order(
+                s, Annotation.document_id, Annotation.start, Annotation.end, Annotation.id))).all())
 
     def span_values(self) -> list[tuple[str, str, str, int, int, str, str]]:
         """``(id, document_id, annotator_id, start, end, category_id, attributes JSON)`` of every

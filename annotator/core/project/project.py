@@ -54,6 +54,7 @@ from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
 from annotator.core.storage import backups, db, dialect, document_search, migrations
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import (
     Annotation,
     Annotator,
@@ -319,7 +320,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         columns = (Document.id, Document.title, Document.length, Document.sha256, Document.source,
                    Document.meta, Document.created)
         with self._tx() as s:
-            rows = s.exec(select(*columns).order_by(Document.position, Document.created)).all()
+            rows = s.exec(select(*columns).order_by(*code_point_order(s, Document.position, Document.created))).all()
         return [DocumentSummary(*row, annotation_count=counts.get(row[0], 0)) for row in rows]
 
     def document(self, document_id: str) -> Document:
@@ -402,8 +403,10 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                     raise NotFoundError(f"no document with id {doc_id}")
                 docs.append(doc)
             anns = s.exec(select(Annotation).where(Annotation.document_id.in_(ids))
-                          .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)).all()
-            decisions = s.exec(select(Decision).where(Decision.document_id.in_(ids)).order_by(Decision.id)).all()
+                          .order_by(*code_point_order(s, Annotation.document_id, Annotation.start, Annotation.end,
+                                                      Annotation.id))).all()
+            decisions = s.exec(select(Decision).where(Decision.document_id.in_(ids))
+                               .order_by(*code_point_order(s, Decision.id))).all()
             deleted = DocumentDeletionReport([d.model_dump() for d in docs], [a.model_dump() for a in anns],
                                              take_statuses(s, ids), [d.model_dump() for d in decisions])
             s.execute(delete(Decision).where(Decision.document_id.in_(ids)))

@@ -19,6 +19,7 @@ from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import Changes
 from annotator.core.storage import dialect
 from annotator.core.storage.dialect import statement
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import Annotator, Document, DocumentStatus, now
 
 NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
@@ -66,13 +67,14 @@ class StatusesMixin:
     def document_statuses(self, annotator_id: str | None = None,
                           document_id: str | None = None) -> list[StatusRow]:
         """Every stored status (optionally of one coder, or of one document), by document and coder."""
-        query = select(DocumentStatus).order_by(DocumentStatus.document_id, DocumentStatus.annotator_id)
+        query = select(DocumentStatus)
         if annotator_id is not None:
             query = query.where(DocumentStatus.annotator_id == annotator_id)
         if document_id is not None:
             query = query.where(DocumentStatus.document_id == document_id)
         with self._tx() as s:
-            return [_row(row) for row in s.exec(query).all()]
+            order = code_point_order(s, DocumentStatus.document_id, DocumentStatus.annotator_id)
+            return [_row(row) for row in s.exec(query.order_by(*order)).all()]
 
     def status_matrix(self) -> dict[tuple[str, str], str]:
         """``(document_id, annotator_id) -> status`` for every stored status other than not started."""
@@ -204,7 +206,7 @@ def _write_statuses(conn, new: list[tuple], changed: list[tuple]) -> None:
 def take_statuses(s: Session, document_ids: list[str]) -> list[dict[str, str]]:
     """Remove the statuses of documents about to be deleted; returns their rows, for restore."""
     rows = s.exec(select(DocumentStatus).where(DocumentStatus.document_id.in_(document_ids))
-                  .order_by(DocumentStatus.document_id, DocumentStatus.annotator_id)).all()
+                  .order_by(*code_point_order(s, DocumentStatus.document_id, DocumentStatus.annotator_id))).all()
     taken = [_row(row).record() for row in rows]
     for row in rows:
         s.delete(row)

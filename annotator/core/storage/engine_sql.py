@@ -12,6 +12,7 @@ driver connection (sqlite3 or psycopg) or through SQLAlchemy's ``exec_driver_sql
   gives the stored text, which is what the exports and readers take).
 - ``ordered(column, kind)``: a text column in code point order (SQLite's BINARY is; a server's
   collation may not be, so ``COLLATE "C"`` there), for ORDER BYs whose order reaches an export.
+- ``code_point_order(bind, *columns)``: the same for SQLAlchemy's ORDER BY terms.
 - ``forced_joins(tables, kind)``: SQLite's ``CROSS JOIN … ON`` fixes the join order; PostgreSQL
   has no ``ON`` after ``CROSS JOIN`` (and plans the order itself): a plain ``JOIN`` there.
 """
@@ -20,10 +21,12 @@ from __future__ import annotations
 
 import sqlite3
 
+from sqlalchemy import String
+
 from annotator.core.storage.dialect import POSTGRESQL, SQLITE, kind, statement
 
-__all__ = ["Driver", "Execute", "POSTGRESQL", "SQLITE", "driver_kind", "forced_joins", "instr", "json_text",
-           "kind", "ordered"]
+__all__ = ["Driver", "Execute", "POSTGRESQL", "SQLITE", "code_point_order", "driver_kind", "forced_joins", "instr",
+           "json_text", "kind", "ordered"]
 
 
 def driver_kind(connection) -> str:
@@ -82,3 +85,12 @@ def ordered(column: str, engine_kind: str) -> str:
 
 def forced_joins(tables: str, engine_kind: str) -> str:
     return tables.replace("CROSS JOIN", "JOIN") if engine_kind == POSTGRESQL else tables
+
+
+def code_point_order(bind, *columns) -> list:
+    """SQLAlchemy ORDER BY terms of ``columns`` in code point order on ``bind``'s engine (an
+    Engine, Connection or Session): text columns ``COLLATE "C"`` on a server, as they are on
+    SQLite (whose BINARY collation is code point order); other columns as they are."""
+    if kind(bind) != POSTGRESQL:
+        return list(columns)
+    return [column.collate("C") if isinstance(getattr(column, "type", None), String) else column for column in columns]
