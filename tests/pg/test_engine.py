@@ -105,9 +105,9 @@ def test_a_document_is_added_and_read_back(pg_url):
     with Project.open(pg_url) as project:
         added = project.add_document("first", text)
     with Project.open(pg_url, mode="read") as project:
-        doc = project.document(added.id)
+        doc = project.document(added.document.id)
         assert (doc.title, doc.text, doc.length) == ("first", text, len(text))
-        assert [d.id for d in project.documents()] == [added.id]
+        assert [d.id for d in project.documents()] == [added.document.id]
 
 
 def test_a_newer_format_is_refused_with_the_files_message(pg_url):
