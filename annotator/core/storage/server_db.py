@@ -31,6 +31,7 @@ FORMAT_TABLE = "annotator_format"
 # pg_advisory_xact_lock's key of a project's write lock: one writer at a time, as on a file
 WRITE_LOCK_KEY = 0x414E4E4F  # "ANNO", the files' application_id
 APPLICATION_NAME = "annotator"
+CONNECT_TIMEOUT_S = 10  # when the URL does not say: a server that does not answer is reported, not waited for
 
 
 def make_engine(location: Location, read_only: bool = False) -> Engine:
@@ -39,6 +40,8 @@ def make_engine(location: Location, read_only: bool = False) -> Engine:
     connect_args = {}
     if "application_name" not in location.url.query:
         connect_args["application_name"] = APPLICATION_NAME
+    if "connect_timeout" not in location.url.query and "service" not in location.url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S  # libpq waits for the network's own timeout
     engine = create_engine(location.engine_url(), pool_pre_ping=True, connect_args=connect_args)
     if read_only:
         event.listen(engine, "connect", _set_read_only)
