@@ -126,6 +126,11 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         return self.location.display if self.is_server else self.location.path.name
 
     @property
+    def stem(self) -> str:
+        """A name to suggest files by: the file's stem, or the server database's name."""
+        return self.path.stem if self.path is not None else (self.location.url.database or "project")
+
+    @property
     def where(self) -> str:
         """The project's full place in messages: the file's path, or the URL without its password."""
         return self.location.safe_display()
