@@ -96,7 +96,7 @@ def test_import_list_export_and_agreement_on_a_server_project(server_project, ru
     code, out, err = run("import", server_project, text)
     assert code == 0, err
     code, out, err = run("documents", server_project, "--format", "json")
-    assert code == 0 and [d["title"] for d in json.loads(out)] == ["a"]
+    assert code == 0 and [d["title"] for d in json.loads(out)] == ["a.txt"]
     code, out, err = run("export", server_project, "-o", tmp_path / "out.json")
     assert code == 0, err
     code, out, err = run("agreement", server_project)
