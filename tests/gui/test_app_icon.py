@@ -5,6 +5,7 @@ import importlib.util
 import struct
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtGui import QColor, QIcon, QImage
 from PySide6.QtWidgets import QApplication
 
@@ -77,4 +78,14 @@ def test_the_committed_pngs_are_those_the_script_makes(tmp_path):
         relative = Path("hicolor") / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
         made = QImage(str(tmp_path / relative)).convertToFormat(QImage.Format.Format_ARGB32)
         committed = QImage(str(ROOT / "resources" / "icons" / relative)).convertToFormat(QImage.Format.Format_ARGB32)
-        assert made == committed, f"resources/icons/{relative} is out of date: run packaging/make_icons.py"
+        assert made.size() == committed.size()
+        # Qt's SVG renderer rounds some edge pixels differently from one release to the next (6.11.3
+        # moved 8 channel values of the 48-pixel icon by 1): a changed drawing moves far more
+        worst = int(np.abs(_channels(made) - _channels(committed)).max())
+        assert worst <= 2, f"resources/icons/{relative} is out of date (a channel differs by {worst}): " \
+                           "run packaging/make_icons.py"
+
+
+def _channels(image: QImage) -> np.ndarray:
+    rows = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, :image.width() * 4].astype(np.int16)
