@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 
-def open_app(project: Path | None) -> int:
-    """Run the app on ``project`` (None: the default project) until its window closes."""
+def open_app(project: Path | str | None) -> int:
+    """Run the app on ``project`` (a path or a PostgreSQL URL; None: the default project) until its
+    window closes."""
     from annotator.gui.app import run  # only the GUI imports Qt
 
     return run(project)

@@ -93,7 +93,7 @@ def command_in(argv: Sequence[str]) -> str | None:
     return next((word for word in argv if not word.startswith("-")), None)
 
 
-def main(argv: Sequence[str] | None = None, *, open_app: Callable[[Path | None], int] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, open_app: Callable[[Path | str | None], int] | None = None) -> int:
     """Run the CLI; returns the exit status. ``open_app(project)`` runs the app for ``open`` and for
     no command at all; without it (a script calling main) they are a usage error."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -113,7 +113,10 @@ def main(argv: Sequence[str] | None = None, *, open_app: Callable[[Path | None],
         if args.command in (None, "open"):
             if open_app is None:
                 raise UsageError("the app opens from 'annotator' or 'python -m annotator' only")
-            return open_app(Path(args.project) if getattr(args, "project", None) else None)
+            project = getattr(args, "project", None)
+            if project and not project.strip().lower().startswith(("postgresql:", "postgres:")):
+                project = Path(project)  # a PostgreSQL URL stays a string (core.storage.location)
+            return open_app(project or None)
         return args.func(args)
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)

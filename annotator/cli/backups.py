@@ -27,10 +27,17 @@ ARGUMENTS = {"backups": _backups_arguments, "restore": _restore_arguments}
 
 def cmd_backups(args: argparse.Namespace) -> int:
     from annotator.core.storage import backups, db
+    from annotator.core.storage.location import is_server_url
 
-    path = Path(args.project).expanduser()
-    db.check_project_file(path)
-    found = backups.list_backups(path)
+    if is_server_url(args.project):  # a server project's backups are files too, named by its id
+        from annotator.core.project.project import Project
+
+        with Project.open(args.project, mode="read") as project:
+            path, found = project.where, backups.list_backups(None, id=project.info().id)
+    else:
+        path = Path(args.project).expanduser()
+        db.check_project_file(path)
+        found = backups.list_backups(path)
     if not found:
         print(f"no backups yet of {path} (one is taken before every import, upgrade and restore)")
         return 0
@@ -64,6 +71,12 @@ def pick_backup(path: Path, wanted: str) -> Path:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from annotator.core.storage import backups, db
+    from annotator.core.storage.location import is_server_url, parse_location
+
+    if is_server_url(args.project):
+        shown = parse_location(args.project).display
+        raise BackupError(f"{shown}: a server project is not restored in place; copy the backup into an empty "
+                          f"database instead (annotator copy BACKUP URL), nothing was changed")
 
     path = Path(args.project).expanduser()
     db.check_project_file(path)

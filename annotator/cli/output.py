@@ -143,8 +143,44 @@ def table(header: list[str], rows: list[list[str]], right: set[int] = frozenset(
 # -- errors -----------------------------------------------------------------------------------
 
 
+def shown_argv(argv: list[str]) -> list[str]:
+    """``argv`` as the log may keep it: a PostgreSQL URL without its password."""
+    from annotator.core.storage.location import is_server_url, parse_location
+
+    shown = []
+    for word in argv:
+        if is_server_url(word):
+            try:
+                word = parse_location(word, require_driver=False).display
+            except AnnotatorError:
+                word = word.split("://", 1)[0] + "://…"
+        shown.append(word)
+    return shown
+
+
+def project_label(project) -> str:
+    """How an error names the command's project: the file's name, or the URL without its password."""
+    from annotator.core.storage.location import is_server_url, parse_location
+
+    if is_server_url(project):
+        try:
+            return parse_location(project, require_driver=False).display
+        except AnnotatorError:
+            return "the server"
+    return Path(project).name
+
+
 def report_error(exc: Exception, args: argparse.Namespace | None, argv: list[str], log_file: Path) -> int:
     """Print the one line ``exc`` becomes on stderr and return the exit status."""
+    argv = shown_argv(argv)
+    project = getattr(args, "project", None)
+    if isinstance(project, str) and not isinstance(exc, AnnotatorError):
+        from annotator.core.errors import server_error
+
+        mapped = server_error(exc, project_label(project))  # a server's error met outside a transaction
+        if mapped is not None:
+            log.error("server error running %s", argv, exc_info=exc)
+            exc = mapped
     if isinstance(exc, UsageError):
         print(f"annotator: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -169,8 +205,7 @@ def report_error(exc: Exception, args: argparse.Namespace | None, argv: list[str
         print(f"annotator: internal error: {user_message(exc)} (details in {log_file})", file=sys.stderr)
         return EXIT_INTERNAL
     log.error("database error running %s", argv, exc_info=exc)  # the SQL and parameters go to the log only
-    project = getattr(args, "project", None)
-    where = f"{Path(project).name}: " if project else ""
+    where = f"{project_label(project)}: " if project else ""
     print(f"annotator: error: {where}{user_message(exc)} (details in {log_file})", file=sys.stderr)
     return EXIT_FAILED
 

@@ -12,8 +12,10 @@ from annotator.core.errors import quoted
 
 
 def _init_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("project", metavar="PROJECT", help="path of the new project (e.g. study.annotator)")
-    p.add_argument("--name", help="project name (default: the file name)")
+    p.add_argument("project", metavar="PROJECT",
+                   help="path of the new project (e.g. study.annotator), or the URL of an empty PostgreSQL "
+                        "database (postgresql://user@host/dbname)")
+    p.add_argument("--name", help="project name (default: the file name, or the database's)")
     start = p.add_mutually_exclusive_group()
     start.add_argument("--empty", action="store_true", help="start without categories")
     start.add_argument("--template", metavar="NAME",
@@ -70,7 +72,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     with create_project(args.project, name=args.name,
                         template=None if args.empty else (args.template or "claims")) as project:
         counts = project.counts()
-    print(f"created {args.project} with {counts.categories} categories")
+        shown = project.where if project.is_server else args.project
+    print(f"created {shown} with {counts.categories} categories")
     return 0
 
 
@@ -80,7 +83,8 @@ def _init_from(args: argparse.Namespace) -> int:
     with create_from_handout(args.project, args.handout, name=args.name) as project:
         counts = project.counts()
         blind = project.setting("blind_coding", False)
-    print(f"created {args.project} from the handout {args.handout}: {counts.documents} document(s), "
+        shown = project.where if project.is_server else args.project
+    print(f"created {shown} from the handout {args.handout}: {counts.documents} document(s), "
           f"{counts.categories} categories{'; blind coding is on' if blind else ''}")
     return 0
 

@@ -40,6 +40,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Start a coder's project from a lead's handout: its documents, schema and settings"),
     ActionSpec("file.open", "&Open Project…", "&File", lambda w: w.files.open_project,
                Key.Open, "Open an existing project file"),
+    ActionSpec("file.open_server", "Open Ser&ver Project…", "&File", lambda w: w.files.open_server_project, None,
+               "Open a project in a PostgreSQL database, by its URL (postgresql://user@host/dbname)"),
     ActionSpec("file.sample", "Open &Sample Project", "&File", lambda w: w.files.open_sample_project, None,
                "A few short articles with example annotations, to try annotating"),
     ActionSpec("file.import", "&Import Documents…", "&File", lambda w: w.files.import_documents, "Ctrl+I",

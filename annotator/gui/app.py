@@ -12,7 +12,7 @@ from annotator.gui.display import window_problem
 log = logging.getLogger(__name__)
 
 
-def open_main_window(project_path: Path | None = None):
+def open_main_window(project_path: Path | str | None = None):
     """Open ``project_path`` (default: the default project, created on first run) in a shown
     main window. Raises AnnotatorError if the project cannot be opened."""
     from annotator.core.project.project import Project
@@ -33,10 +33,11 @@ def _last_project():
     """The project open when the app last closed, if it still opens; else None."""
     from annotator.core.errors import AnnotatorError
     from annotator.core.project.project import Project
+    from annotator.core.storage.location import is_server_url
     from annotator.gui.settings import settings
 
     last = settings().value("project/last")
-    if not isinstance(last, str) or not Path(last).is_file():
+    if not isinstance(last, str) or not (is_server_url(last) or Path(last).is_file()):
         return None
     try:
         return Project.open_for_reading(last)
@@ -89,7 +90,7 @@ def set_app_identity(app) -> None:
     app.setDesktopFileName(APP_ID)
 
 
-def run(project_path: Path | None = None) -> int:
+def run(project_path: Path | str | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
     problem = window_problem()  # before Qt: without a display or its X libraries Qt aborts the process
     if problem:
@@ -113,7 +114,7 @@ def run(project_path: Path | None = None) -> int:
     from annotator.gui import smoke
     from annotator.gui.settings import saved_annotator_name
 
-    log.info("opened %s", window.project.path)
+    log.info("opened %s", window.project.where)
     if not smoke.take_over(app, window) and saved_annotator_name() is None:
         window.files.ask_annotator_name(first_run=True)  # cancelled: the OS user name stays in use
     return app.exec()

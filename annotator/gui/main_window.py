@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         self.context.set_project(project)
         self.keyer.start()  # before the table is shown: it is not keyed at its first query then
         self.documents_model.set_project(project)
-        remember_project(project.path)
+        remember_project(project.where)
         last = settings().value(f"documents/{project.info().id}")  # read before anything opens
         self.refresh_schema()
         self.refresh(open_first=False)
@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
         self.history.flush()  # edits waiting for another program's write lock are saved first
         save_window(self)
         store = settings()
-        store.setValue("project/last", str(self.project.path))
+        store.setValue("project/last", self.project.where)
         self.remember_document()
         if self.document is not None:
             save_position(self.project.info().id, self.document.id, self.view.view_position())

@@ -51,7 +51,9 @@ def recent_projects() -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def remember_project(path: Path) -> None:
+def remember_project(path: Path | str) -> None:
+    """Put a project first in Open Recent: a file's path, or a server URL without its password
+    (``Project.where``)."""
     store = settings()
     recent = [str(path)] + [p for p in recent_projects() if p != str(path)]
     store.setValue("project/recent", recent[:MAX_RECENT])

@@ -139,7 +139,7 @@ class History:
     def _wait(self, step, command, wrapper) -> None:
         if not self._pending:
             self._waiting_since = time.monotonic()
-            log.info("waiting for the write lock of %s", self.project.path)
+            log.info("waiting for the write lock of %s", self.project.where)
         self._pending.append((step, command, wrapper))
         self._show_notice()
         self._timer.start()
@@ -167,7 +167,7 @@ class History:
         self._waiting_since = time.monotonic()
         box = QMessageBox(QMessageBox.Icon.Warning, "Another program is writing to the project",
                           f"{self._waiting_text()}\n\nAnother program (an import, or Annotator in another "
-                          f"window) has been writing to {self.project.path.name} for over {LOCK_PATIENCE_S} s. "
+                          f"window) has been writing to {self.project.label} for over {LOCK_PATIENCE_S} s. "
                           "Keep waiting, or discard the edits not yet saved?",
                           QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard, self._parent)
         box.setDefaultButton(QMessageBox.StandardButton.Retry)

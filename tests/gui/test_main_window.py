@@ -29,7 +29,7 @@ def test_menus_are_built_from_the_actions_table(qtbot, project):
     qtbot.addWidget(window)
     menus = {a.text(): [x.text() or "---" for x in a.menu().actions()] for a in window.menuBar().actions()}
     assert menus["&File"] == ["&New Project…", "New Project from &Template…", "New Project from &Handout…",
-                              "&Open Project…", "Open &Recent",
+                              "&Open Project…", "Open Ser&ver Project…", "Open &Recent",
                               "Open &Sample Project", "---",
                               "&Import Documents…", "Import Fol&der…", "Import &Annotations…", "&Export Annotations…",
                               "Save a &Copy…",

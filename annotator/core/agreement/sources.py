@@ -118,12 +118,19 @@ def load_sources(paths: list[str | Path]) -> AgreementData:
     return _from_project(project) if project is not None else _from_exports([Path(p) for p in paths])
 
 
-def project_source(paths: list[str | Path]) -> Path | None:
-    """The project file when ``paths`` is one project alone; None when they are all something else
-    (export files, read later); ValidationError for none at all, or a project among other files."""
+def project_source(paths: list[str | Path]) -> Path | str | None:
+    """The project file (or server URL) when ``paths`` is one project alone; None when they are
+    all something else (export files, read later); ValidationError for none at all, or a project
+    among other files."""
     from annotator.core.errors import NotAProjectError
     from annotator.core.storage.db import read_header
+    from annotator.core.storage.location import is_server_url, parse_location
 
+    servers = [p for p in paths if is_server_url(p)]
+    if servers:
+        if len(paths) > 1:
+            raise ValidationError(f"{parse_location(servers[0]).display}: give one project alone, or only export files")
+        return servers[0]
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValidationError("name a project file or one or more export files")

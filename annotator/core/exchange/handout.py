@@ -15,6 +15,7 @@ from pathlib import Path
 from annotator.core.errors import ExchangeError
 from annotator.core.exchange.apply import import_read_exports
 from annotator.core.exchange.export_file import Scope, read_export, write_export
+from annotator.core.project.opening import project_location
 from annotator.core.project.project import Project
 
 NO_CODERS = frozenset()  # a scope's annotators: nobody, so no annotations either
@@ -41,13 +42,14 @@ def create_from_handout(path: str | Path, handout: str | Path, name: str | None 
         raise ExchangeError(f"{handout}: the handout holds no documents")
     if not all("text" in doc for doc in data["documents"]):
         raise ExchangeError(f"{handout}: the handout's documents have no text (it was exported with --no-text)")
-    path = Path(path).expanduser()
-    project = Project.create(path, name=name or path.stem)
+    location = project_location(path)  # a file, or an empty PostgreSQL database
+    project = Project.create(location, name=name or (None if location.is_server else location.path.stem))
     try:  # the new project has no settings, so the import takes the file's (all but LOCAL_SETTINGS)
         import_read_exports(project, [(handout, data)])
     except Exception:
         project.close()
-        path.unlink(missing_ok=True)
+        if not location.is_server:  # on a server the import is one transaction: the project stays empty
+            location.path.unlink(missing_ok=True)
         raise
     return project
 

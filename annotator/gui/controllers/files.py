@@ -24,6 +24,7 @@ from annotator.core.project.commands import RenameAnnotator
 from annotator.core.project.project import PROJECT_SUFFIX, Project
 from annotator.core.schema.templates import create_project
 from annotator.core.storage.backups import copy_project
+from annotator.core.storage.location import is_server_url
 from annotator.gui.context import CurrentAnnotator, ProjectContext
 from annotator.gui.controllers import Workspace
 from annotator.gui.dialogs.coders_dialog import CodersDialog
@@ -152,6 +153,10 @@ class FilesController:
         """File → Save a Copy…: a checked single-file copy of the open project (backups.copy_project),
         in the background; it reads only, so the views and the undo history stay as they are."""
         path = self.project.path
+        if path is None:
+            QMessageBox.information(self.parent, "Save a copy", f"{self.project.where}: a server project is copied "
+                                    "to a file with: annotator copy URL FILE")
+            return
         name, _ = QFileDialog.getSaveFileName(self.parent, "Save a copy of the project",
                                               str(path.with_name(f"{path.stem}-copy{PROJECT_SUFFIX}")), PROJECT_FILTER)
         if not name:
@@ -256,7 +261,7 @@ class FilesController:
             return
         fmt, extension, scope, include_text = dialog.choice()
         name, _ = QFileDialog.getSaveFileName(self.parent, "Export annotations",
-                                              str(Path.home() / f"{self.project.path.stem}{extension}"),
+                                              str(Path.home() / f"{self.project.stem}{extension}"),
                                               f"{extension[1:].upper()} files (*{extension});;All files (*)")
         if name:
             path = Path(name) if Path(name).suffix else Path(name + extension)
@@ -339,7 +344,18 @@ class FilesController:
         if name:
             self.switch_project(lambda: Project.open_for_reading(name))
 
+    def open_server_project(self) -> None:
+        """File → Open Server Project…: a project in a PostgreSQL database, named by its URL."""
+        from annotator.gui.dialogs.server_dialog import ask_server_location
+
+        location = ask_server_location(self.parent)
+        if location is not None:
+            self.switch_project(lambda: Project.open_for_reading(location))
+
     def open_recent(self, path: str) -> None:
+        if is_server_url(path):  # kept without its password: libpq finds it (~/.pgpass), or the dialog asks
+            self.switch_project(lambda: Project.open_for_reading(path))
+            return
         if not Path(path).is_file():
             QMessageBox.warning(self.parent, "Cannot open project", f"{path}: the file no longer exists")
             forget_project(path)
@@ -383,6 +399,11 @@ class FilesController:
         if self.context.busy:
             return
         path = self.project.path
+        if path is None:
+            QMessageBox.information(self.parent, "Restore from backup", f"{self.project.where}: a server project "
+                                    "is not restored in place; copy a backup into an empty database instead "
+                                    "(annotator copy BACKUP URL)")
+            return
         try:
             found = backups.list_backups(path)
         except AnnotatorError as exc:
@@ -418,7 +439,7 @@ class FilesController:
         menu = self.recent_menu
         menu.clear()
         for path in recent_projects():
-            action = menu.addAction(Path(path).name)
+            action = menu.addAction(path if is_server_url(path) else Path(path).name)
             action.setToolTip(plain(path))
             action.setStatusTip(path)
             action.setData(path)
@@ -443,5 +464,5 @@ class FilesController:
         folders = "".join(f"<br>{name}: {html.escape(str(folder))}" for name, folder in paths.all_dirs().items())
         QMessageBox.about(self.parent, "About Annotator",
                           f"<b>Annotator {__version__}</b><p>Annotate text corpora.</p><p>Project: "
-                          f"{html.escape(str(self.project.path))}<br>Annotator: "
+                          f"{html.escape(self.project.where)}<br>Annotator: "
                           f"{html.escape(self.context.annotator.name)}{folders}</p>")

@@ -30,7 +30,7 @@ def read_only_bar() -> QLabel:
 def show_read_only(window: Workspace) -> None:
     """The banner and the disabled edits of a project open read-only (or their absence)."""
     read_only = window.project.read_only
-    reason = window.project.read_only_reason or f"{window.project.path}: the project is open read-only"
+    reason = window.project.read_only_reason or f"{window.project.where}: the project is open read-only"
     window.read_only_bar.setText(f"Read-only: {reason}. Changes cannot be saved.")
     window.read_only_bar.setVisible(read_only)
     for action_id in WRITE_ACTIONS:

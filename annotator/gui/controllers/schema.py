@@ -138,7 +138,7 @@ class SchemaController:
 
     def export_schema(self) -> None:
         name, chosen = QFileDialog.getSaveFileName(
-            self.parent, "Export schema", str(Path.home() / f"{self.project.path.stem}-schema.json"),
+            self.parent, "Export schema", str(Path.home() / f"{self.project.stem}-schema.json"),
             "Annotator schema (*.json);;REFI-QDA codebook (*.qdc)")
         if not name:
             return

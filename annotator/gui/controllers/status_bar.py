@@ -39,7 +39,7 @@ class StatusBarController:
         documents, annotations = self._counts
         self.status_label.setText(
             f"{documents} document{'s' if documents != 1 else ''} · "
-            f"{window.panels.shown_count(annotations)} · {window.project.path}")
+            f"{window.panels.shown_count(annotations)} · {window.project.where}")
         if window.document is not None and view.index is not None:
             index = view.index
             total = index.count

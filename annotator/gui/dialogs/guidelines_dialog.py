@@ -57,7 +57,8 @@ class GuidelinesDialog(QDialog):
     def export_html(self) -> Path | None:
         """Ask where, then write the page as UTF-8 (a temporary file replaced into place)."""
         name = re.sub(r"[^\w.-]+", "-", self.project.info().name).strip("-.") or "coding"
-        suggested = str(Path(self.project.path).with_name(f"{name}-guidelines.html"))
+        folder = self.project.path.parent if self.project.path else Path.home()
+        suggested = str(folder / f"{name}-guidelines.html")
         path, _filter = QFileDialog.getSaveFileName(self, "Export coding guidelines", suggested,
                                                     "HTML pages (*.html *.htm)")
         if not path:
