@@ -70,6 +70,23 @@ class ProjectBusyError(AnnotatorError):
     so the same operation can simply be tried again."""
 
 
+class ServerError(AnnotatorError):
+    """A PostgreSQL server that cannot be reached, refused the login, or refused a request (a
+    permission the coder's role lacks). The message names the server by ``Location.display``."""
+
+
+class ServerUnavailableError(ServerError):
+    """The server cannot be reached (SQLSTATE class 08, or libpq's connection failure)."""
+
+
+class LoginFailedError(ServerError):
+    """The server refused the user name or the password (SQLSTATE class 28)."""
+
+
+class PermissionDeniedError(ServerError):
+    """The coder's database role may not do this (SQLSTATE 42501)."""
+
+
 def brief(value, width: int = 60, show=repr) -> str:
     """``repr(value)`` (or ``show(value)``) for a message, clipped to about ``width`` characters."""
     try:
@@ -103,8 +120,53 @@ def is_busy(exc: BaseException) -> bool:
 
 
 def is_database_error(exc: BaseException) -> bool:
-    """An error of SQLite itself (raw, or wrapped by SQLAlchemy with its SQL and parameters)."""
-    return isinstance(getattr(exc, "orig", exc), sqlite3.Error)
+    """An error of SQLite or of psycopg (raw, or wrapped by SQLAlchemy with its SQL and parameters)."""
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.Error) or _is_psycopg(orig)
+
+
+def _is_psycopg(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0] == "psycopg"
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the server's message, without libpq's "connection failed:" prefixes."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    text = lines[0] if lines else exc.__class__.__name__
+    for prefix in ("connection failed: ", "FATAL:  ", "ERROR:  "):
+        text = text.removeprefix(prefix)
+    return one_line(text, 160)
+
+
+def server_error(exc: BaseException, where: str) -> AnnotatorError | None:
+    """The plain error for a psycopg error (raw or wrapped by SQLAlchemy) met on the server
+    ``where`` (a ``Location.display``: never a password), or None when ``exc`` is not one of those
+    the user can act on. libpq's messages never hold the password, so the reason is shown."""
+    orig = getattr(exc, "orig", exc)
+    if not _is_psycopg(orig):
+        return None
+    state = getattr(orig, "sqlstate", None) or ""
+    text = str(orig)
+    if state.startswith("28") or "password authentication failed" in text or "no password supplied" in text \
+            or "authentication failed" in text:
+        return LoginFailedError(f"{where}: the server refused the login ({_reason(orig)}); check the user name "
+                                "and the password (~/.pgpass, PGPASSWORD or a service file)")
+    if state == "3D000" or ("database" in text and "does not exist" in text and not state):
+        return NotAProjectError(f"{where}: no such database on the server ({_reason(orig)}); an administrator "
+                                "creates it (createdb), then: annotator init URL")
+    if state.startswith("08") or (not state and type(orig).__name__ == "OperationalError"):
+        return ServerUnavailableError(f"{where}: cannot reach the PostgreSQL server ({_reason(orig)})")
+    if state == "42501":
+        return PermissionDeniedError(f"{where}: not allowed for this database role ({_reason(orig)})")
+    if state in ("40001", "40P01"):
+        return ProjectBusyError(f"{where}: another client changed the same data at the same moment; "
+                                "nothing was changed, try again")
+    if state == "55P03":
+        return ProjectBusyError(f"{where}: another client is writing to the project; "
+                                "try again when it has finished")
+    if state == "25006":
+        return ReadOnlyError(f"{where}: the project is open read-only; changes cannot be saved")
+    return None
 
 
 def user_message(exc: BaseException) -> str:

@@ -21,18 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func
-from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.core.errors import (
+    BackupError,
     DamagedProjectError,
+    NotAProjectError,
     NotFoundError,
     ProjectBusyError,
     ReadOnlyError,
     ValidationError,
     is_busy,
     quoted,
+    server_error,
 )
 from annotator.core.project.annotation_table import AnnotationTableMixin
 from annotator.core.project.annotations import AnnotationsMixin
@@ -50,10 +53,12 @@ from annotator.core.project.documents import (
 )
 from annotator.core.project.export_rows import ExportRows, iter_export_annotations, read_export_rows
 from annotator.core.project.gold import GoldMixin, insert_decisions
+from annotator.core.project.opening import change_counter, empty_database, project_location
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
-from annotator.core.storage import backups, db, document_search, migrations
+from annotator.core.storage import backups, db, document_search, migrations, server_db
+from annotator.core.storage.location import Location
 from annotator.core.storage.tables import (
     Annotation,
     Annotator,
@@ -100,27 +105,56 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
     """An open project file. Use ``Project.create`` or ``Project.open``; ``close()`` when done
     (or use it as a context manager)."""
 
-    def __init__(self, path: Path, engine, read_only: bool = False) -> None:
-        self.path = path
+    def __init__(self, location: Location | Path, engine, read_only: bool = False) -> None:
+        if not isinstance(location, Location):
+            location = Location(kind="sqlite", path=Path(location))
+        self.location = location
+        # the project file; None for a project on a server (``location.display`` names it)
+        self.path: Path | None = location.path
         self._engine = engine
         self.read_only = read_only  # opened with mode="read": every change raises ReadOnlyError
         self.read_only_reason = ""  # why open_for_reading opened it read-only
         self._tails = document_search.Tails()  # for find_documents' needles of 1 or 2 characters
 
+    @property
+    def is_server(self) -> bool:
+        return self.location.is_server
+
+    @property
+    def label(self) -> str:
+        """The project's name in messages: the file's name, or the server URL without its password."""
+        return self.location.display if self.is_server else self.location.path.name
+
+    @property
+    def where(self) -> str:
+        """The project's full place in messages: the file's path, or the URL without its password."""
+        return self.location.safe_display()
+
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | Path, name: str | None = None,
+    def create(cls, path: str | Path | Location, name: str | None = None,
                categories: Iterable[dict[str, Any]] = ()) -> Project:
-        """Create a new project file at ``path`` (any extension; ``.annotator`` is usual) holding
+        """Create a new project at ``path``, a file path (any extension; ``.annotator`` is usual)
+        or a PostgreSQL URL (an empty database: the tables are made there), holding
         ``categories``: nested category dicts as schema files give them (id, name, colour, shortcut,
         description, attributes, children), such as a template's,
         ``templates.template_categories("claims")``; none by default. Refuses a path that already
-        holds a non-empty file; the new file is removed when a category is refused.
+        holds a non-empty file (and a database that holds tables); the new file is removed when a
+        category is refused (on a server, nothing is created: it is all one transaction).
         """
-        path = Path(path).expanduser()
+        location = project_location(path)
+        if location.is_server:
+            title = name or (location.url.database or "project")
+
+            def fill(session: Session) -> None:
+                session.add(ProjectInfo(name=clean_line(title, LIMITS["title"]), created_by=f"Annotator {__version__}"))
+                insert_tree(session, categories)
+
+            return cls(location, server_db.create_database(location, fill))
+        path = location.path
         engine = db.create_database(path)
-        project = cls(path, engine)
+        project = cls(location, engine)
         try:
             with project._tx(write=True) as s:
                 s.add(ProjectInfo(name=clean_line(name or path.stem, LIMITS["title"]),
@@ -134,19 +168,22 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         return project
 
     @classmethod
-    def open(cls, path: str | Path, mode: str = "write") -> Project:
-        """Open an existing project, upgrading an older format after a backup.
+    def open(cls, path: str | Path | Location, mode: str = "write") -> Project:
+        """Open an existing project (a file path or a PostgreSQL URL), upgrading an older file
+        format after a backup.
 
-        Raises NotAProjectError when the path is missing or is not an Annotator project; the
-        file is not changed then. ``mode="write"`` (the default) also refuses a read-only project
-        (ReadOnlyError) and a damaged one (DamagedProjectError); ``mode="read"`` opens either
-        read-only, for listing and exporting.
+        Raises NotAProjectError when the path is missing or is not an Annotator project (an
+        empty database, another application's); the file is not changed then. ``mode="write"``
+        (the default) also refuses a read-only project file (ReadOnlyError) and a damaged one
+        (DamagedProjectError); ``mode="read"`` opens either read-only, for listing and exporting
+        (on a server: every transaction read-only).
         """
-        path = Path(path).expanduser()
-        return cls(path, migrations.open_database(path, mode), read_only=mode == "read")
+        location = project_location(path)
+        engine = migrations.open_database(location, mode)
+        return cls(location, engine, read_only=mode == "read")
 
     @classmethod
-    def open_for_reading(cls, path: str | Path) -> Project:
+    def open_for_reading(cls, path: str | Path | Location) -> Project:
         """Open ``path`` for writing when it can be, else (read-only or damaged) read-only."""
         try:
             return cls.open(path)
@@ -156,23 +193,33 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             return project
 
     @classmethod
-    def open_or_create(cls, path: str | Path, categories: Iterable[dict[str, Any]] = ()) -> Project:
-        """Open ``path``, or create it with ``categories`` (see ``create``) when it does not exist yet."""
-        path = Path(path).expanduser()
-        if path.exists():
-            return cls.open(path)
-        return cls.create(path, categories=categories)
+    def open_or_create(cls, path: str | Path | Location, categories: Iterable[dict[str, Any]] = ()) -> Project:
+        """Open ``path``, or create it with ``categories`` (see ``create``) when it does not exist
+        yet (a server project: when its database is empty)."""
+        location = project_location(path)
+        if location.is_server:
+            try:
+                return cls.open(location)
+            except NotAProjectError:
+                if not empty_database(location):
+                    raise
+            return cls.create(location, categories=categories)
+        if location.path.exists():
+            return cls.open(location)
+        return cls.create(location, categories=categories)
 
     def close(self) -> None:
-        """Release the file (all edits are already committed), after a checkpoint."""
+        """Release the file or the server's connections (all edits are already committed), after
+        a checkpoint."""
         self.checkpoint()
         self._engine.dispose()
 
     def checkpoint(self) -> None:
         """Copy the committed changes from the -wal file into the project file itself, so that the
         file alone holds them (``PRAGMA wal_checkpoint(PASSIVE)``: never waits for other programs;
-        what their open reads still need stays in the -wal until a later checkpoint)."""
-        if self.read_only:
+        what their open reads still need stays in the -wal until a later checkpoint). Nothing on a
+        server: its durability is the server's."""
+        if self.read_only or self.is_server:
             return
         try:
             with self._engine.connect() as conn:
@@ -187,8 +234,16 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         self.close()
 
     def backup(self, reason: str) -> Path:
-        """Copy the project into the backups folder; returns the copy's path."""
-        return backups.backup_project(self.path, reason)
+        """Copy the project into the backups folder; returns the copy's path. A server project is
+        copied by server_backup (an Annotator project file of its last committed state)."""
+        if not self.is_server:
+            return backups.backup_project(self.path, reason)
+        try:
+            from annotator.core.storage import server_backup
+        except ImportError as exc:
+            raise BackupError(f"{self.where}: backups of server projects are not available in this version; "
+                              "nothing was changed") from exc
+        return server_backup.backup(self._engine, self.location, reason)
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -196,9 +251,10 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
     def _tx(self, write: bool = False) -> Iterator[Session]:
         """A session in one transaction: commit on success, roll back whole on any error.
 
-        ``write``: take the project's write lock first (BEGIN IMMEDIATE), waiting up to
-        ``lock_wait`` for another program to finish, so what the transaction reads cannot change
-        before it writes; ProjectBusyError (nothing done) if the lock stays taken.
+        ``write``: take the project's write lock first (BEGIN IMMEDIATE on a file, an advisory
+        lock on a server), waiting up to ``lock_wait`` for another program to finish, so what the
+        transaction reads cannot change before it writes; ProjectBusyError (nothing done) if the
+        lock stays taken.
         """
         try:
             with Session(self._engine, expire_on_commit=False) as session:
@@ -206,12 +262,14 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                     if write:
                         self._lock(session.connection())
                     yield session
-        except OperationalError as exc:
-            if self.read_only and "readonly" in str(exc.orig).replace(" ", ""):
+        except DBAPIError as exc:
+            mapped = server_error(exc, self.where) if self.is_server else None
+            if mapped is not None:
+                raise mapped from exc
+            if isinstance(exc, OperationalError) and self.read_only and "readonly" in str(exc.orig).replace(" ", ""):
                 raise ReadOnlyError(f"{self.path}: the project is open read-only; changes cannot be saved") from exc
-            raise
-        except DatabaseError as exc:  # a damaged page met while reading (quick_check found it on open)
-            if "malformed" in str(exc.orig):
+            if isinstance(exc, DatabaseError) and "malformed" in str(exc.orig) and not self.is_server:
+                # a damaged page met while reading (quick_check found it on open)
                 raise DamagedProjectError(db.damaged_message(self.path, str(exc.orig))) from exc
             raise
         except json.JSONDecodeError as exc:  # a JSON column whose stored text is not JSON (db.damage names it)
@@ -228,23 +286,33 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         committed state) and ``tx.backup`` names it. A backup that fails rolls the transaction back.
         """
         with self._tx(write=True) as s:
-            raw = s.connection().connection.driver_connection
-            before = raw.total_changes
+            changes = change_counter(s)
+            before = changes()
             tx = Transaction(s)
             yield tx
             s.flush()
-            if backup is not None and raw.total_changes != before:
+            if backup is not None and changes() != before:
                 tx.backup = self.backup(backup)
 
     def _lock(self, conn) -> None:
-        wait_ms = _LOCK_WAIT_MS.get() or db.BUSY_TIMEOUT_MS
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        wait_ms = int(_LOCK_WAIT_MS.get() or db.BUSY_TIMEOUT_MS)
+        if self.is_server:  # one writer at a time, as on a file; lock_timeout ends the wait (55P03)
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+            try:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({server_db.WRITE_LOCK_KEY})")
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "55P03":
+                    raise
+                raise ProjectBusyError(f"{self.label}: another client is writing to the project; "
+                                       "try again when it has finished") from exc
+            return
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except OperationalError as exc:
             if not is_busy(exc):
                 raise
-            raise ProjectBusyError(f"{self.path.name}: the database is locked by another program; "
+            raise ProjectBusyError(f"{self.label}: the database is locked by another program; "
                                    "try again when it has finished") from exc
         finally:
             if wait_ms != db.BUSY_TIMEOUT_MS:

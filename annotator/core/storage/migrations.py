@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from annotator.core.errors import DamagedProjectError, NotAProjectError, ReadOnlyError
+from annotator.core.storage import server_db
 from annotator.core.storage.backups import backup_project
 from annotator.core.storage.db import (
     SCHEMA_VERSION,
@@ -28,6 +29,7 @@ from annotator.core.storage.db import (
     missing_tables,
     writable,
 )
+from annotator.core.storage.location import Location
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +75,20 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
-def open_database(path: Path, mode: str = "write") -> Engine:
+def open_database(path: Path | Location, mode: str = "write") -> Engine:
     """Check ``path`` is a project, upgrade it if it is older, and return its engine.
+
+    ``path`` may be a server Location (a PostgreSQL database): its format row is checked instead
+    of a file header (server_db.check_project), with no page checks (the server's business).
 
     ``mode="write"`` refuses, with the file unchanged, a read-only project (ReadOnlyError) and a
     damaged one (DamagedProjectError: ``PRAGMA quick_check``, missing tables, text that is not
     text). ``mode="read"`` gives a read-only engine on either, so what is readable can be exported.
     """
+    if isinstance(path, Location):
+        if path.is_server:
+            return _open_server(path, mode)
+        path = path.path
     version = check_project_file(path)
     missing = missing_tables(path, version)
     if missing:
@@ -97,6 +106,16 @@ def open_database(path: Path, mode: str = "write") -> Engine:
                                    f"upgraded here: the file is read-only or damaged")
         migrate(path, version)
     return make_engine(path, read_only=mode == "read")
+
+
+def _open_server(location: Location, mode: str) -> Engine:
+    engine = server_db.make_engine(location, read_only=mode == "read")
+    try:
+        server_db.check_project(engine, location)
+    except Exception:
+        engine.dispose()
+        raise
+    return engine
 
 
 def migrate(path: Path, version: int) -> Path:
