@@ -98,3 +98,26 @@ def test_another_applications_database_is_refused(tmp_path, pg_url, pg_engine):
     with pytest.raises(NotAProjectError, match="not an Annotator project"):
         copying.copy_project(pg_url, tmp_path / "x.annotator")
     assert not (tmp_path / "x.annotator").exists()
+
+
+def test_on_the_server_the_copy_exports_the_same_and_its_derived_data_is_pending(tmp_path, pg_url):
+    from annotator.core.storage import document_search
+
+    if document_search.KEYS not in server_db.wanted_tables():
+        pytest.skip("needs the server's search and key tables (branch sql's pg_schema)")
+    source = rich_project(tmp_path / "study.annotator")
+    with Project.open(source) as project:
+        before = export_bytes(project, tmp_path / "before.json")
+    copying.copy_project(source, pg_url)
+    engine = server_db.make_engine(parse_location(pg_url))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*), sum(indexed) FROM document_search_keys")).one() == (2, 0)
+            assert conn.execute(text("SELECT count(*) FROM annotation_keys_stale")).scalar() == 5  # to key
+    finally:
+        engine.dispose()
+    with Project.open(pg_url) as on_server:
+        assert export_bytes(on_server, tmp_path / "server.json") == before
+        assert on_server.documents_to_index() == 2
+        on_server.index_documents()
+        assert len(on_server.find_documents("NAÏVE")) == 1
