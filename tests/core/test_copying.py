@@ -62,3 +62,28 @@ def test_the_target_must_be_new_and_the_source_a_project_of_this_format(tmp_path
         copying.copy_project(old, tmp_path / "x.annotator")
     assert not (tmp_path / "x.annotator").exists()
     assert [p.name for p in tmp_path.iterdir() if "tmp" in p.name] == []
+
+
+def test_the_source_is_read_in_one_snapshot_while_another_program_writes(tmp_path):
+    source = rich_project(tmp_path / "study.annotator")
+    with Project.open(source) as project:
+        before = export_bytes(project, tmp_path / "before.json")
+    writer = sqlite3.connect(source)  # another program, writing while the copy runs
+    seen: list[str] = []
+
+    def progress(table: str, done: int) -> None:
+        seen.append(table)
+        if len(seen) == 1:  # after the first table, before documents, project and annotations
+            writer.execute("UPDATE project SET name = 'renamed meanwhile'")
+            writer.execute("DELETE FROM document_status")
+            writer.execute("UPDATE annotations SET note = 'changed meanwhile'")
+            writer.commit()
+
+    try:
+        copying.copy_project(source, tmp_path / "copy.annotator", progress=progress)
+    finally:
+        writer.close()
+    assert seen[0] == "annotators" and "document_status" in seen
+    with Project.open(tmp_path / "copy.annotator") as copy:
+        assert export_bytes(copy, tmp_path / "after.json") == before  # the state when the copy began
+    assert rows(source)["project"][0][1] == "renamed meanwhile"

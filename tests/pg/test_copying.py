@@ -121,3 +121,22 @@ def test_on_the_server_the_copy_exports_the_same_and_its_derived_data_is_pending
         assert on_server.documents_to_index() == 2
         on_server.index_documents()
         assert len(on_server.find_documents("NAÏVE")) == 1
+
+
+def test_a_server_source_is_read_in_one_repeatable_read_snapshot(tmp_path, pg_url, pg_engine):
+    source = rich_project(tmp_path / "study.annotator")
+    copying.copy_project(source, pg_url)
+    seen: list[str] = []
+
+    def progress(table: str, done: int) -> None:
+        seen.append(table)
+        if len(seen) == 1:  # another client commits after the first table was read
+            with pg_engine.begin() as conn:
+                conn.execute(text("UPDATE project SET name = 'renamed meanwhile'"))
+                conn.execute(text("DELETE FROM document_status"))
+                conn.execute(text("UPDATE annotations SET note = 'changed meanwhile'"))
+
+    copying.copy_project(pg_url, tmp_path / "back.annotator", progress=progress)
+    assert file_rows(tmp_path / "back.annotator") == file_rows(source)
+    with pg_engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM project")).scalar() == "renamed meanwhile"

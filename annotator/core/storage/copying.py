@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
@@ -113,11 +113,19 @@ def source_snapshot(location: Location) -> Iterator[Connection]:
         raise NotAProjectError(f"{path}: an older project format ({version}); open it once with this version of "
                                f"Annotator (which upgrades it, after a backup), then copy it")
     engine = db.make_engine(path, read_only=True)
+    # sqlite3 begins a transaction only before a write, so each SELECT would see the latest commit:
+    # BEGIN is sent here, and the first read in it fixes the snapshot every later read sees (WAL).
+    event.listen(engine, "connect", _no_implicit_transactions)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
     try:
         with engine.connect() as conn, conn.begin():
-            yield conn  # a deferred transaction: its first read fixes the snapshot every later read sees
+            yield conn
     finally:
         engine.dispose()
+
+
+def _no_implicit_transactions(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
 
 
 @contextmanager
