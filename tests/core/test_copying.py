@@ -87,3 +87,13 @@ def test_the_source_is_read_in_one_snapshot_while_another_program_writes(tmp_pat
     with Project.open(tmp_path / "copy.annotator") as copy:
         assert export_bytes(copy, tmp_path / "after.json") == before  # the state when the copy began
     assert rows(source)["project"][0][1] == "renamed meanwhile"
+
+
+def test_a_damaged_value_stops_the_copy_with_a_plain_message(tmp_path):
+    source = rich_project(tmp_path / "study.annotator")
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE documents SET metadata = '{bad' WHERE source = 'one.txt'")
+    with pytest.raises(copying.CopyError, match=r"study.annotator: cannot copy it to .*copy.annotator: the project "
+                                               r"holds a value that is not JSON \(.*\); nothing was written$"):
+        copying.copy_project(source, tmp_path / "copy.annotator")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("study.annotator")) == []

@@ -24,6 +24,7 @@ every annotation is above the keys' ``max(rid)``; a server: the insert trigger l
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -84,10 +85,15 @@ def copy_project(source: str | os.PathLike[str] | Location, target: str | os.Pat
         check_new_file(dst.path)
     else:
         check_empty_database(dst)
-    with source_snapshot(src) as conn:
-        if dst.is_server:
-            return _to_server(conn, src, dst, progress)
-        return copy_to_file(conn, src, dst.path, progress)
+    try:
+        with source_snapshot(src) as conn:
+            if dst.is_server:
+                return _to_server(conn, src, dst, progress)
+            return copy_to_file(conn, src, dst.path, progress)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # a damaged file: text that is not text or JSON
+        raise CopyError(f"{src.safe_display()}: cannot copy it to {dst.safe_display()}: the project holds a value "
+                        f"that is not {'JSON' if isinstance(exc, json.JSONDecodeError) else 'UTF-8 text'} "
+                        f"({exc}); nothing was written") from None
 
 
 # -- the source ------------------------------------------------------------------------------------
