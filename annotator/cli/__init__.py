@@ -50,7 +50,7 @@ COMMANDS: dict[str, Command] = {
     "backups": Command("annotator.cli.backups", "list a project's automatic backups, newest first"),
     "restore": Command("annotator.cli.backups", "replace a project's content with one of its backups "
                                                 "(the current state is backed up first)"),
-    "copy": Command("annotator.cli.files", "write a consistent single-file copy of a project (safe while it is open)"),
+    "copy": Command("annotator.cli.copying", "copy a whole project to a new file or an empty PostgreSQL database"),
     "delete-documents": Command("annotator.cli.project",
                                 "delete documents and their annotations (after a backup)"),
     "settings": Command("annotator.cli.settings", "show a project's settings, or turn blind coding on or off"),
