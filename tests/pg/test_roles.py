@@ -258,3 +258,44 @@ def test_role_names_are_identifiers_unique_per_database():
     long = role_names("x" * 63)
     assert len(long.coders) <= 63 and long != role_names("x" * 62)
     assert role_names("1db").lead[0].isalpha()
+
+
+def test_the_server_commands_set_up_add_and_list_coders(pg_cluster, pg_url, pg_engine, capsys):
+    from annotator.cli import main
+
+    fill(pg_engine)
+    role = f"maya_{uuid.uuid4().hex[:8]}"
+    database = parse_location(pg_url).url.database
+    roles = role_names(database)
+    assert main(["server", "setup", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert f"lead group {roles.lead}, coders group {roles.coders} (made {roles.lead}, {roles.coders}" in out
+    assert main(["server", "setup", pg_url]) == 0 and "roles already there" in capsys.readouterr().out
+    assert main(["server", "add-coder", pg_url, role, "--name", "Maya"]) == 0
+    out = capsys.readouterr().out
+    assert f"made the login role {role} (coder) is made the coder Maya" in out and "\\password" in out
+    assert main(["server", "coders", pg_url]) == 0
+    assert [line.split() for line in capsys.readouterr().out.splitlines()[-1:]] == [[role, "Maya", "coders"]]
+    with psycopg.connect(pg_cluster.url(database, user=role), autocommit=True) as conn:
+        with pytest.raises(Denied, match="permission denied for table"):
+            conn.execute("UPDATE categories SET name = 'x'")
+    # A coder running setup or adding coders: one line naming the URL, from the server's refusal.
+    coder_url = pg_cluster.url(database, user=role)
+    assert main(["server", "setup", coder_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"annotator: error: {parse_location(coder_url).safe_display()}: the project's tables "
+                          f"belong to the role postgres; run annotator server setup as postgres (you are {role})")
+    assert main(["server", "add-coder", coder_url, f"eve_{uuid.uuid4().hex[:8]}"]) == 1
+    err = capsys.readouterr().err
+    assert "permission denied to create role" in err and "CREATEROLE" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_server_commands_refuse_a_file_and_an_empty_database(pg_url, tmp_path, capsys):
+    from annotator.cli import main
+
+    assert main(["server", "setup", str(tmp_path / "p.annotator")]) == 1
+    assert "a team server is a PostgreSQL URL" in capsys.readouterr().err
+    assert main(["server", "setup", pg_url]) == 1
+    err = capsys.readouterr().err
+    assert f"{parse_location(pg_url).safe_display()}: database " in err and "annotator init" in err

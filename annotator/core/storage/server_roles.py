@@ -27,13 +27,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
-from annotator.core.errors import AnnotatorError, ValidationError, quoted
+from annotator.core.errors import AnnotatorError, ValidationError, one_line, quoted
 from annotator.core.storage import notify
+from annotator.core.storage.location import Location, parse_location
 from annotator.core.storage.tables import GOLD_ID, new_id, now
 
 ROLES_TABLE = "annotator_roles"
@@ -287,3 +291,35 @@ def annotator_of(conn: Connection) -> str | None:
     if ROLES_TABLE not in _existing_tables(conn):
         return None
     return _scalar(conn, f"SELECT annotator_id FROM {ROLES_TABLE} WHERE role_name = current_user")
+
+
+# What a refusal of the server means for these commands (SQLSTATE: hint).
+_HINTS = {
+    "42501": "the role running this needs CREATEROLE to make roles (as a superuser: ALTER ROLE name CREATEROLE), "
+             "and must own the project's tables",
+}
+
+
+@contextmanager
+def transaction(url: str | Location) -> Iterator[Connection]:
+    """A connection to the server project ``url`` in one transaction (committed when the block
+    ends, rolled back on an error); the server's refusals become ServerSetupError naming the URL
+    without its password."""
+    location = url if isinstance(url, Location) else parse_location(url)
+    shown = location.safe_display()
+    if not location.is_server:
+        raise ValidationError(f"{shown}: a team server is a PostgreSQL URL (postgresql://user@host/dbname), "
+                              "not a file")
+    engine = create_engine(location.engine_url())
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except DBAPIError as exc:
+        code = getattr(exc.orig, "sqlstate", None)
+        reason = one_line(str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__)
+        hint = _HINTS.get(code or "")
+        raise ServerSetupError(f"{shown}: {reason}" + (f" ({hint})" if hint else "")) from None
+    except AnnotatorError as exc:
+        raise type(exc)(f"{shown}: {exc}") from None
+    finally:
+        engine.dispose()
