@@ -120,26 +120,35 @@ def test_a_coder_is_refused_every_write_that_is_not_their_own(team):
                 conn.execute(ANNOTATION, row)
         with pytest.raises(Denied, match="new row violates row-level security policy"):
             conn.execute(STATUS, (other, "done"))
+        # Changing or deleting another coder's rows: an error, not 0 rows matched in silence.
+        conn.execute(STATUS, (team.alice.annotator_id, "in progress"))
+        with team.engine.begin() as owner:
+            owner.execute(text(STATUS.replace("%s", ":a", 1).replace("%s", "'done'")), {"a": other})
         for sql in ("UPDATE annotations SET note = 'mine now' WHERE id = 'bobs'",
                     "DELETE FROM annotations WHERE id = 'bobs'",
                     "UPDATE annotations SET note = 'x' WHERE id = 'gold1'",
+                    "UPDATE annotations SET annotator_id = (SELECT annotator_id FROM annotator_roles "
+                    "WHERE role_name = current_user) WHERE id = 'bobs'",  # taking it over
                     "DELETE FROM annotations WHERE annotator_id <> (SELECT annotator_id FROM annotator_roles "
-                    "WHERE role_name = current_user)"):
-            assert conn.execute(sql).rowcount == 0
+                    "WHERE role_name = current_user)",
+                    "UPDATE document_status SET status = 'in progress'",
+                    "DELETE FROM document_status"):
+            with pytest.raises(Denied, match="permission denied for this row of table .*another coder's"):
+                conn.execute(sql)
         # Their own: allowed; moving it to another coder is not.
         conn.execute(ANNOTATION, ("alices", team.alice.annotator_id))
-        conn.execute(STATUS, (team.alice.annotator_id, "in progress"))
-        assert conn.execute("UPDATE document_status SET status = 'done'").rowcount == 1  # only their row
+        assert conn.execute("UPDATE document_status SET status = 'done' WHERE annotator_id = "
+                            "(SELECT annotator_id FROM annotator_roles WHERE role_name = current_user)").rowcount == 1
         with pytest.raises(Denied, match="new row violates row-level security policy"):
             conn.execute("UPDATE annotations SET annotator_id = %s WHERE id = 'alices'", (other,))
         with pytest.raises(Denied, match="new row violates row-level security policy"):
-            conn.execute("UPDATE document_status SET annotator_id = %s", (other,))
+            conn.execute("UPDATE document_status SET annotator_id = %s WHERE annotator_id <> %s", (other, other))
         assert conn.execute("UPDATE annotations SET note = 'checked' WHERE id = 'alices'").rowcount == 1
         # Blind coding off: they read everyone's annotations and the statuses.
         assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 3
     with team.connect(team.bob) as conn:
-        assert conn.execute("DELETE FROM annotations WHERE id = 'alices'").rowcount == 0
-        conn.execute(STATUS, (team.bob.annotator_id, "done"))
+        with pytest.raises(Denied, match="another coder's"):
+            conn.execute("DELETE FROM annotations WHERE id = 'alices'")
     with team.engine.connect() as conn:  # the owner sees what really happened
         rows = conn.execute(text("SELECT id, annotator_id, note FROM annotations ORDER BY id")).all()
         statuses = conn.execute(text("SELECT annotator_id, status FROM document_status ORDER BY status")).all()
@@ -163,6 +172,7 @@ def test_the_lead_may_do_everything(team):
         conn.execute(ANNOTATION, ("for-alice", team.alice.annotator_id))  # any coder's (the core checks the override)
         assert conn.execute("UPDATE annotations SET note = 'lead was here' WHERE id = 'bobs'").rowcount == 1
         conn.execute(STATUS, (team.bob.annotator_id, "done"))
+        assert conn.execute("UPDATE document_status SET status = 'in progress'").rowcount == 1
         assert conn.execute("DELETE FROM document_status").rowcount == 1
         assert conn.execute("DELETE FROM annotations WHERE id = 'for-alice'").rowcount == 1
         conn.execute("INSERT INTO annotator_roles (role_name, annotator_id) VALUES ('carl_role', 'carl')")
@@ -180,6 +190,9 @@ def test_blind_coding_hides_other_coders_annotations_from_coders(team):
         assert seen == ["alices"]  # not Bob's, not the gold standard's
         assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM document_status").fetchone()[0] == 0
+        # What blind coding hides is not there for a change either (no error says it exists).
+        assert conn.execute("UPDATE annotations SET note = 'x' WHERE id = 'bobs'").rowcount == 0
+        assert conn.execute("DELETE FROM annotations WHERE id <> 'alices'").rowcount == 0
     with team.connect(team.lead) as conn:
         assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 3
         conn.execute("UPDATE settings SET value = 'false' WHERE key = 'blind_coding'")
@@ -200,6 +213,9 @@ def test_setup_run_twice_changes_nothing_and_keeps_working(team):
         triggers = conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'annotator_notify_%'")).one()
     assert [tuple(p) for p in policies] == [("annotations", 5), ("decisions", 2), ("document_status", 5)]
     assert triggers[0] == 4 * 7
+    with team.engine.connect() as conn:
+        guards = conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname = 'annotator_own_rows_only'")).one()
+    assert guards[0] == 2
     with team.connect(team.alice) as conn:
         with pytest.raises(Denied, match="row-level security"):
             conn.execute(ANNOTATION, ("forged", team.bob.annotator_id))

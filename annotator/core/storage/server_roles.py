@@ -11,7 +11,8 @@ tables (the one that ran ``annotator init``), in one transaction, idempotent:
 - the coders group reads the project and writes only annotations and document statuses, and
   row-level security keeps those writes to the coder's own rows: ``annotator_roles`` maps a database
   role to its ``annotators`` row (a server-only table), and each policy compares ``annotator_id``
-  with the row of ``current_user``;
+  with the row of ``current_user``; a row trigger refuses a coder's UPDATE or DELETE of another
+  coder's row with an error (SQLSTATE 42501) instead of letting it match 0 rows;
 - blind coding: while the project's ``blind_coding`` setting is true, a coder's SELECT sees only
   their own annotations (and no gold decisions);
 - CONNECT on the database to the two groups only (when the role running setup owns the database);
@@ -43,9 +44,12 @@ from annotator.core.storage.tables import GOLD_ID, new_id, now
 ROLES_TABLE = "annotator_roles"
 # Tables a coder writes, under the row-level security policies below.
 CODER_TABLES = ("annotations", "document_status")
-# Caches any client may bring up to date (annotation_keys.py's tables, where the server has them):
-# triggers on annotations write them as the coder who made the change.
-CACHE_TABLES = ("annotation_keys", "annotation_search", "annotation_keys_stale")
+# Caches any client may bring up to date, where the server has them (the sort and search keys of
+# annotation_keys.py and document_search.py): triggers on annotations write them as the coder who
+# made the change, and the app indexes documents in idle time. They hold nothing that is not derived
+# from the tables above; a coder who spoils them spoils only sorting and filtering.
+CACHE_TABLES = ("annotation_keys", "annotation_search", "annotation_keys_stale", "document_search",
+                "document_search_keys")
 # Tables that must exist before setup: those of a project (annotator init).
 PROJECT_TABLES = ("project", "documents", "categories", "annotators", "settings", "document_status",
                   "annotations", "decisions")
@@ -151,15 +155,42 @@ def _policies(roles: RoleNames) -> dict[str, list[str]]:
             f"CREATE POLICY annotator_lead_all ON {table} FOR ALL TO {lead} USING (true) WITH CHECK (true)",
             f"CREATE POLICY annotator_coder_read ON {table} FOR SELECT TO {coders} USING ({read})",
             f"CREATE POLICY annotator_coder_insert ON {table} FOR INSERT TO {coders} WITH CHECK ({own})",
-            f"CREATE POLICY annotator_coder_update ON {table} FOR UPDATE TO {coders} USING ({own}) "
+            # Another coder's rows stay visible to UPDATE and DELETE, so that the trigger of
+            # _guard_sql refuses them with an error rather than matching 0 rows in silence.
+            f"CREATE POLICY annotator_coder_update ON {table} FOR UPDATE TO {coders} USING (true) "
             f"WITH CHECK ({own})",
-            f"CREATE POLICY annotator_coder_delete ON {table} FOR DELETE TO {coders} USING ({own})",
+            f"CREATE POLICY annotator_coder_delete ON {table} FOR DELETE TO {coders} USING (true)",
         ]
     out["decisions"] = [
         f"CREATE POLICY annotator_lead_all ON decisions FOR ALL TO {lead} USING (true) WITH CHECK (true)",
         f"CREATE POLICY annotator_coder_read ON decisions FOR SELECT TO {coders} USING (NOT {BLIND_ON})",
     ]
     return out
+
+
+def _guard_sql(roles: RoleNames) -> str:
+    """A BEFORE UPDATE OR DELETE row trigger's function: a role outside the lead group changing
+    or deleting a row of another coder (or of the gold standard) gets SQLSTATE 42501, the error
+    of a refused privilege, naming the table."""
+    return f"""
+CREATE OR REPLACE FUNCTION annotator_own_rows_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF OLD.annotator_id IS DISTINCT FROM {_my_annotator()}
+     AND NOT pg_has_role(current_user, {_quote(roles.lead)}, 'MEMBER') THEN
+    RAISE EXCEPTION 'permission denied for this row of table %%: it is another coder''s', TG_TABLE_NAME
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'a coder changes and deletes only their own rows; the project''s lead may change any';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
+END
+$fn$"""
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 POLICY_NAMES = ("annotator_lead_all", "annotator_coder_read", "annotator_coder_insert",
@@ -219,6 +250,11 @@ def setup(conn: Connection) -> SetupReport:
             conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
         for statement in statements:
             conn.execute(text(statement))
+    conn.exec_driver_sql(_guard_sql(roles))  # through psycopg: its % doubled
+    for table in CODER_TABLES:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS annotator_own_rows_only ON {table}"))
+        conn.execute(text(f"CREATE TRIGGER annotator_own_rows_only BEFORE UPDATE OR DELETE ON {table} "
+                          "FOR EACH ROW EXECUTE FUNCTION annotator_own_rows_only()"))
     notify.install(conn)
     return SetupReport(database=database, roles=roles, owner=me, connect_restricted=restricted,
                        created_roles=tuple(created))

@@ -1,0 +1,70 @@
+"""The roles of a team server through the core (issue 19, point 4): a coder opens the project by
+URL as their own role and works through ``Project``; the database refuses what is not theirs with
+one plain message naming the URL, while their own annotations, statuses and the caches the app
+keeps (document index, annotation keys) work.
+
+Needs the engine switch (Project opening a PostgreSQL URL) and the placeholders of the raw SQL;
+skipped on a tree without them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+
+import pytest
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.project.project import Project
+from annotator.core.storage import server_roles
+from annotator.core.storage.location import parse_location
+from tests.pg.cluster import require_psycopg
+
+require_psycopg()
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("annotator.core.storage.server_db") is None,
+                                reason="Project does not open PostgreSQL URLs in this tree yet")
+
+
+def test_a_coder_works_through_the_core_and_is_refused_the_rest(pg_cluster, pg_url):
+    with Project.create(pg_url) as project:
+        document = project.add_document("D", "some text here").document.id
+        category = project.add_category("Claim").id
+    tag = uuid.uuid4().hex[:8]
+    with server_roles.transaction(pg_url) as conn:
+        server_roles.setup(conn)
+        alice = server_roles.add_coder(conn, f"alice_{tag}", "Alice")
+        bob = server_roles.add_coder(conn, f"bob_{tag}", "Bob")
+    with Project.open(pg_url) as project:  # the owner adds a span of Bob's
+        project.add_annotation(document, category, bob.annotator_id, 5, 9)
+    url = pg_cluster.url(parse_location(pg_url).url.database, user=alice.role)
+    shown = parse_location(url).safe_display()
+    with Project.open(url) as project:
+        mine = project.add_annotation(document, category, alice.annotator_id, 0, 4).id
+        project.set_document_status(document, alice.annotator_id, "done")
+        project.update_annotation(mine, note="checked", by=alice.annotator_id)
+        project.index_documents()
+        project.refresh_annotation_keys()
+        assert project.find_documents("text") == {document}
+        refusals = {
+            "another coder's annotation": lambda: project.add_annotation(document, category, bob.annotator_id, 0, 4),
+            "a category": lambda: project.add_category("New"),
+            "a document": lambda: project.add_document("X", "other text"),
+            "another coder's status": lambda: project.set_document_status(document, bob.annotator_id, "done"),
+            "a setting": lambda: project.set_setting("blind_coding", True),
+        }
+        for what, write in refusals.items():
+            with pytest.raises(AnnotatorError) as refused:
+                write()
+            message = str(refused.value)
+            assert message.startswith(f"{shown}: ") and ("permission denied" in message
+                                                         or "row-level security" in message), (what, message)
+        assert len(project.annotations()) == 2
+        project.delete_annotations([mine], by=alice.annotator_id)
+    with Project.open(pg_url) as project:  # the owner sees what happened: Bob's only, Alice's status
+        assert [a.annotator_id for a in project.annotations()] == [bob.annotator_id]
+        assert project.document_status(document, alice.annotator_id) == "done"
+        assert project.document_status(document, bob.annotator_id) == "in progress"  # by his first span
+        project.set_setting("blind_coding", True)
+    with Project.open(url) as project:  # blind coding: the database shows Alice none of Bob's
+        project.add_annotation(document, category, alice.annotator_id, 0, 4)
+        assert [a.annotator_id for a in project.annotations()] == [alice.annotator_id]
