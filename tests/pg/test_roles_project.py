@@ -68,3 +68,35 @@ def test_a_coder_works_through_the_core_and_is_refused_the_rest(pg_cluster, pg_u
     with Project.open(url) as project:  # blind coding: the database shows Alice none of Bob's
         project.add_annotation(document, category, alice.annotator_id, 0, 4)
         assert [a.annotator_id for a in project.annotations()] == [alice.annotator_id]
+
+
+def test_blind_coding_hides_other_coders_spans_from_the_table_and_its_keys(pg_cluster, pg_url):
+    from annotator.core.project.annotation_table import TableQuery
+
+    psycopg = require_psycopg()
+    with Project.create(pg_url) as project:
+        document = project.add_document("D", "some text here").document.id
+        category = project.add_category("Claim").id
+        project.set_setting("blind_coding", True)
+    tag = uuid.uuid4().hex[:8]
+    with server_roles.transaction(pg_url) as conn:
+        server_roles.setup(conn)
+        alice = server_roles.add_coder(conn, f"alice_{tag}", "Alice")
+        bob = server_roles.add_coder(conn, f"bob_{tag}", "Bob")
+    database = parse_location(pg_url).url.database
+    with Project.open(pg_cluster.url(database, user=bob.role)) as project:
+        project.add_annotation(document, category, bob.annotator_id, 5, 9, note="secret")
+        project.refresh_annotation_keys()
+    url = pg_cluster.url(database, user=alice.role)
+    with Project.open(url) as project:
+        project.add_annotation(document, category, alice.annotator_id, 0, 4, note="mine")
+        project.refresh_annotation_keys()
+        everything = TableQuery(document_id=None)
+        assert project.table_count(everything, everything=True) == 1
+        assert [row.note for row in project.table_page(everything, 0, 10)] == ["mine"]
+        assert project.table_count(TableQuery(document_id=None, text="secret")) == 0
+    with psycopg.connect(url, autocommit=True) as conn:  # nor with psql: the keys hold quotes and notes
+        assert conn.execute("SELECT quote FROM annotation_keys").fetchall() == [("some",)]
+        assert conn.execute("SELECT search FROM annotation_search").fetchall() == [("some\nmine",)]
+    with Project.open(pg_url) as project:  # the owner sees both
+        assert sorted(a.note for a in project.annotations()) == ["mine", "secret"]

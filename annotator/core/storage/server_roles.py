@@ -193,6 +193,24 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# The annotation key caches hold each annotation's quote and note: a coder sees a key row only when
+# the annotation is visible to them (the subquery applies the annotations' own policies, so blind
+# coding hides the keys too), and may write any (they are rebuilt from the annotations).
+KEY_TABLES = ("annotation_keys", "annotation_search")
+
+
+def _key_policies(roles: RoleNames, table: str) -> list[str]:
+    lead, coders = ident(roles.lead), ident(roles.coders)
+    visible = f"EXISTS (SELECT 1 FROM annotations a WHERE a.rowid = {table}.rid)"
+    return [
+        f"CREATE POLICY annotator_lead_all ON {table} FOR ALL TO {lead} USING (true) WITH CHECK (true)",
+        f"CREATE POLICY annotator_coder_read ON {table} FOR SELECT TO {coders} USING ({visible})",
+        f"CREATE POLICY annotator_coder_insert ON {table} FOR INSERT TO {coders} WITH CHECK (true)",
+        f"CREATE POLICY annotator_coder_update ON {table} FOR UPDATE TO {coders} USING (true) WITH CHECK (true)",
+        f"CREATE POLICY annotator_coder_delete ON {table} FOR DELETE TO {coders} USING (true)",
+    ]
+
+
 POLICY_NAMES = ("annotator_lead_all", "annotator_coder_read", "annotator_coder_insert",
                 "annotator_coder_update", "annotator_coder_delete")
 
@@ -244,7 +262,13 @@ def setup(conn: Connection) -> SetupReport:
     conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {coders}"))
     conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE "
                       f"ON TABLES TO {lead}"))
-    for table, statements in _policies(roles).items():
+    policies = _policies(roles)
+    has_rowid = _scalar(conn, "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                              "current_schema() AND table_name = 'annotations' AND column_name = 'rowid')")
+    for table in KEY_TABLES:
+        if has_rowid and table in tables:
+            policies[table] = _key_policies(roles, table)
+    for table, statements in policies.items():
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         for name in POLICY_NAMES:
             conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
