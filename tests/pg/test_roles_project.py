@@ -98,5 +98,11 @@ def test_blind_coding_hides_other_coders_spans_from_the_table_and_its_keys(pg_cl
     with psycopg.connect(url, autocommit=True) as conn:  # nor with psql: the keys hold quotes and notes
         assert conn.execute("SELECT quote FROM annotation_keys").fetchall() == [("some",)]
         assert conn.execute("SELECT search FROM annotation_search").fetchall() == [("some\nmine",)]
-    with Project.open(pg_url) as project:  # the owner sees both
-        assert sorted(a.note for a in project.annotations()) == ["mine", "secret"]
+        # Alice deletes hers: its keys go with it (the trigger deleting them runs as Alice).
+        with Project.open(url) as project:
+            project.delete_annotations([a.id for a in project.annotations()], by=alice.annotator_id)
+    with Project.open(pg_url) as project:  # the owner sees Bob's, and only its keys
+        assert [a.note for a in project.annotations()] == ["secret"]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM annotation_keys").fetchone()[0] == 1
+        assert conn.execute("SELECT search FROM annotation_search").fetchall() == [("text\nsecret",)]

@@ -195,13 +195,22 @@ def _quote(value: str) -> str:
 
 # The annotation key caches hold each annotation's quote and note: a coder sees a key row only when
 # the annotation is visible to them (the subquery applies the annotations' own policies, so blind
-# coding hides the keys too), and may write any (they are rebuilt from the annotations).
+# coding hides the keys too), or when its annotation is gone (so that the trigger deleting the keys
+# of a deleted annotation, running as the coder, finds them); they may write any (the keys are
+# rebuilt from the annotations). Whether an annotation exists at all is asked of a SECURITY DEFINER
+# function, as the coder's own query cannot tell a hidden annotation from a deleted one.
 KEY_TABLES = ("annotation_keys", "annotation_search")
+KEY_GONE = """
+CREATE OR REPLACE FUNCTION annotator_annotation_gone(key_rid bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+  SELECT NOT EXISTS (SELECT 1 FROM public.annotations a WHERE a.rowid = key_rid)
+$fn$"""
 
 
 def _key_policies(roles: RoleNames, table: str) -> list[str]:
     lead, coders = ident(roles.lead), ident(roles.coders)
-    visible = f"EXISTS (SELECT 1 FROM annotations a WHERE a.rowid = {table}.rid)"
+    visible = (f"EXISTS (SELECT 1 FROM annotations a WHERE a.rowid = {table}.rid) "
+               f"OR annotator_annotation_gone({table}.rid)")
     return [
         f"CREATE POLICY annotator_lead_all ON {table} FOR ALL TO {lead} USING (true) WITH CHECK (true)",
         f"CREATE POLICY annotator_coder_read ON {table} FOR SELECT TO {coders} USING ({visible})",
@@ -265,9 +274,13 @@ def setup(conn: Connection) -> SetupReport:
     policies = _policies(roles)
     has_rowid = _scalar(conn, "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = "
                               "current_schema() AND table_name = 'annotations' AND column_name = 'rowid')")
-    for table in KEY_TABLES:
-        if has_rowid and table in tables:
-            policies[table] = _key_policies(roles, table)
+    if has_rowid:
+        conn.exec_driver_sql(KEY_GONE)
+        conn.execute(text("REVOKE ALL ON FUNCTION annotator_annotation_gone(bigint) FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION annotator_annotation_gone(bigint) TO {lead}, {coders}"))
+        for table in KEY_TABLES:
+            if table in tables:
+                policies[table] = _key_policies(roles, table)
     for table, statements in policies.items():
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         for name in POLICY_NAMES:
