@@ -315,3 +315,37 @@ def test_the_server_commands_refuse_a_file_and_an_empty_database(pg_url, tmp_pat
     assert main(["server", "setup", pg_url]) == 1
     err = capsys.readouterr().err
     assert f"{parse_location(pg_url).safe_display()}: database " in err and "annotator init" in err
+
+
+def test_a_lead_who_is_no_superuser_sets_up_the_project_it_owns(pg_cluster):
+    """The real case (docs/team-server.md): the admin makes a lead role with CREATEROLE and a
+    database it owns; the lead creates the tables, runs setup and adds coders."""
+    from sqlalchemy import create_engine
+
+    tag = uuid.uuid4().hex[:8]
+    lead, database = f"lena_{tag}", f"annotator_test_{tag}"
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{lead}" LOGIN CREATEROLE')
+        admin.execute(f'CREATE DATABASE "{database}" OWNER "{lead}" TEMPLATE template0 ENCODING \'UTF8\'')
+    url = pg_cluster.url(database, user=lead)
+    engine = create_engine("postgresql+psycopg" + url[len("postgresql"):])
+    try:
+        fill(engine)
+        with server_roles.transaction(url) as conn:
+            report = setup(conn)
+            alice = add_coder(conn, f"alice_{tag}", "Alice")
+        assert report.owner == lead and report.connect_restricted
+        with server_roles.transaction(url) as conn:
+            assert setup(conn).created_roles == ()
+        with psycopg.connect(pg_cluster.url(database, user=alice.role), autocommit=True) as conn:
+            conn.execute(ANNOTATION, ("alices", alice.annotator_id))
+            with pytest.raises(Denied, match="another coder's"):
+                conn.execute("DELETE FROM annotations WHERE id = 'gold1'")
+            with pytest.raises(Denied, match="permission denied for table categories"):
+                conn.execute("UPDATE categories SET name = 'x'")
+        with psycopg.connect(url, autocommit=True) as conn:  # the lead: anything
+            assert conn.execute("DELETE FROM annotations").rowcount == 2
+    finally:
+        engine.dispose()
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -226,7 +226,7 @@ class Listener:
         first = True
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10) as conn:
                     conn.execute(f'LISTEN "{self._channel}"')
                     self.backend_pid = conn.info.backend_pid
                     if not first:
