@@ -161,3 +161,21 @@ def test_a_coder_role_fires_the_triggers_too(pg_cluster, pg_url, project, events
     with psycopg.connect(pg_cluster.url(database, user=coder.role), autocommit=True) as conn:
         conn.execute(ANNOTATION, ("cleos", coder.annotator_id))
     assert [(e.table, e.ids) for e in drain(got)] == [("annotations", ("cleos",))]
+
+
+def test_a_payload_too_long_for_the_ids_says_reload(pg_url, events):
+    got, _ = events
+    coder = "0" * 36
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("INSERT INTO annotators (id, name, created) VALUES (%s, 'Z', 'now')", (coder,))
+        conn.execute("INSERT INTO documents (id, title, text, sha256, length, source, metadata, position, created) "
+                     "SELECT lpad(i::text, 36, 'd'), 'T', 't', 'sha' || i, 1, '', '{}', i, 'now' "
+                     "FROM generate_series(1, 100) i")
+        conn.execute("INSERT INTO document_status (document_id, annotator_id, status, modified) "
+                     "SELECT id, %s, 'done', 'now' FROM documents WHERE id LIKE 'ddd%%'", (coder,))
+        conn.commit()
+    events_seen = {e.table: e for e in drain(got)}
+    # 100 ids of 36 characters fit; 100 pairs of them and their documents would not (> 7000 bytes).
+    assert len(events_seen["documents"].ids) == 100
+    status = events_seen["document_status"]
+    assert (status.count, status.ids, status.documents, status.reload) == (100, None, None, True)
