@@ -56,6 +56,8 @@ COMMANDS: dict[str, Command] = {
     "settings": Command("annotator.cli.settings", "show a project's settings, or turn blind coding on or off"),
     "status": Command("annotator.cli.status", "show or set each coder's status per document (not started, "
                                               "in progress, done), or the documents x coders matrix"),
+    "server": Command("annotator.cli.server", "set up a team server's roles (PostgreSQL), add a coder's role, "
+                                              "list them"),
     "paths": Command("annotator.cli.project", "show the folders Annotator writes to"),
     "docs": Command("annotator.cli.docs", "list the documentation installed with Annotator, or print a page"),
 }
