@@ -50,12 +50,14 @@ COMMANDS: dict[str, Command] = {
     "backups": Command("annotator.cli.backups", "list a project's automatic backups, newest first"),
     "restore": Command("annotator.cli.backups", "replace a project's content with one of its backups "
                                                 "(the current state is backed up first)"),
-    "copy": Command("annotator.cli.files", "write a consistent single-file copy of a project (safe while it is open)"),
+    "copy": Command("annotator.cli.copying", "copy a whole project to a new file or an empty PostgreSQL database"),
     "delete-documents": Command("annotator.cli.project",
                                 "delete documents and their annotations (after a backup)"),
     "settings": Command("annotator.cli.settings", "show a project's settings, or turn blind coding on or off"),
     "status": Command("annotator.cli.status", "show or set each coder's status per document (not started, "
                                               "in progress, done), or the documents x coders matrix"),
+    "server": Command("annotator.cli.server", "set up a team server's roles (PostgreSQL), add a coder's role, "
+                                              "list them"),
     "paths": Command("annotator.cli.project", "show the folders Annotator writes to"),
     "docs": Command("annotator.cli.docs", "list the documentation installed with Annotator, or print a page"),
 }

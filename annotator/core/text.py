@@ -100,12 +100,15 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 # -- JSON-like values a project stores (metadata, attribute values and definitions) ------------
 # A value is stored only if it can be written back out as UTF-8 JSON: no lone surrogates (in
-# keys or values) and no NaN or infinity, which JSON does not have (json.loads turns 1e999 into inf).
+# keys or values) and no NaN or infinity, which JSON does not have (json.loads turns 1e999 into inf),
+# and no U+0000, which PostgreSQL's jsonb cannot hold (issue 19, T2): a value a file holds must fit
+# on a server too.
 
 MAX_DEPTH = 100  # nesting of metadata and attribute values
 _SURROGATE = "invalid Unicode (lone surrogate)"
 _NAN = "NaN (not a JSON number)"
 _INFINITY = "infinity (not a JSON number)"
+_NUL = "a NUL character (U+0000), which a project cannot store"
 
 
 def _where(path: tuple) -> str:
@@ -115,7 +118,7 @@ def _where(path: tuple) -> str:
 def value_problems(value: object, mend: bool = False) -> tuple[object, list[tuple[tuple, str]]]:
     """Walk a JSON-like value; return ``(value, problems)`` where each problem is ``(path,
     reason)``, ``path`` the keys and indices leading to it. With ``mend`` the returned value is
-    a copy with each problem made valid: a lone surrogate becomes U+FFFD, NaN and infinity
+    a copy with each problem made valid: a lone surrogate or U+0000 becomes U+FFFD, NaN and infinity
     null; without it the walk stops at the first problem."""
     problems: list[tuple[tuple, str]] = []
 
@@ -123,6 +126,9 @@ def value_problems(value: object, mend: bool = False) -> tuple[object, list[tupl
         if LONE_SURROGATES.search(s):
             problems.append((path, _SURROGATE))
             return LONE_SURROGATES.sub("\ufffd", s)
+        if "\x00" in s:
+            problems.append((path, _NUL))
+            return s.replace("\x00", "\ufffd")
         return s
 
     def walk(v, path: tuple, depth: int):
@@ -172,8 +178,9 @@ def mend_value(value, what: str, warn) -> object:
     per problem, e.g. "document 'X' metadata 'k': invalid Unicode replaced by U+FFFD"."""
     mended, problems = value_problems(value, mend=True)
     for path, reason in problems:
-        fix = {_SURROGATE: "invalid Unicode replaced by U+FFFD", _NAN: "NaN replaced by null",
-               _INFINITY: "infinity replaced by null"}.get(reason, f"{reason}: replaced by null")
+        fix = {_SURROGATE: "invalid Unicode replaced by U+FFFD", _NUL: "U+0000 replaced by U+FFFD",
+               _NAN: "NaN replaced by null", _INFINITY: "infinity replaced by null"}.get(
+                   reason, f"{reason}: replaced by null")
         warn(f"{what}{' ' + _where(path) if path else ''}: {fix}")
     return mended
 
@@ -277,6 +284,14 @@ def sort_key(text: str) -> str:
     """``collation_key`` as one string that sorts the same by code point (SQLite's BINARY
     collation of UTF-8): the base, U+0000, the folded text; an ASCII text's key is its folded
     text alone, which sorts as its tuple does (where the base is the same, the other text's folded
-    form has a non-ASCII character where it first differs, greater than any ASCII one)."""
+    form has a non-ASCII character where it first differs, greater than any ASCII one).
+
+    U+0000 sorts below every other code point, so the key orders as the tuple does as long as the
+    text holds none: no project text does (documents, notes and names refuse it, for PostgreSQL's
+    sake too). PostgreSQL text cannot hold the separator, so a server stores the key's UTF-8 bytes
+    (``bytea``, compared byte by byte: UTF-8's byte order is code point order, whatever the
+    database's collation); SQLite stores the string, compared by its BINARY collation (memcmp of
+    the UTF-8). One key, one order on both engines, and the keys files hold keep their meaning
+    (tests/core/test_sort_key_order.py proves the orders equal)."""
     base, folded = collation_key(text)
     return folded if folded.isascii() else base + "\x00" + folded

@@ -140,7 +140,8 @@ def test_values_that_fit_are_stored(typed):
     ({"score": 11}, "attribute 'score' is 11, above the maximum 10"),
     ({"score": -1}, "attribute 'score' is -1, below the minimum 0"),
     ({"source": ["x"]}, "attribute 'source' must be text"),
-    ({"source": "a\x00b"}, "attribute 'source' is too long or holds control characters"),
+    ({"source": "a\x01b"}, "attribute 'source' is too long or holds control characters"),
+    ({"source": "a\x00b"}, "attribute values 'source': a NUL character \\(U\\+0000\\)"),
 ])
 def test_values_that_do_not_fit_are_refused_naming_annotation_and_attribute(typed, dump, values, message):
     project, doc, alice, cat, _ = typed

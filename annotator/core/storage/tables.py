@@ -1,4 +1,4 @@
-"""Database tables (SQLModel over SQLite).
+"""Database tables (SQLModel over SQLite, and PostgreSQL for a server project).
 
 Conventions, relied on by exports and merges:
 - every row has a UUID (text: ``str(uuid4())``; new annotations get time-ordered UUIDv7s, see
@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+# JSON columns: SQLite's JSON (text, as every file holds them) and PostgreSQL's jsonb, which has
+# equality (``=``, DISTINCT, GROUP BY; json has none) and GIN indexes. jsonb orders an object's keys
+# its own way, which exports do not see: they are written with sort_keys (issue 19, T1).
+JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
 
 
 def new_id() -> str:
@@ -51,7 +57,7 @@ class Document(SQLModel, table=True):
     sha256: str = Field(sa_column=Column(String, nullable=False, unique=True))
     length: int  # len(text) in code points, kept so listings need not load the text
     source: str = ""  # file name it was imported from
-    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSON, nullable=False))
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSON_VALUE, nullable=False))
     position: int = 0  # import order, for a stable listing
     created: str = Field(default_factory=now)
 
@@ -70,7 +76,7 @@ class Category(SQLModel, table=True):
         default=None, sa_column=Column(String, ForeignKey("categories.id"), nullable=True, index=True)
     )
     position: int = 0
-    attributes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    attributes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
 
@@ -100,7 +106,7 @@ class ProjectSetting(SQLModel, table=True):
     __tablename__ = "settings"
 
     key: str = Field(primary_key=True)
-    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    value: Any = Field(sa_column=Column(JSON_VALUE, nullable=False))
     modified: str = Field(default_factory=now)
     modified_by: str | None = None
 
@@ -143,7 +149,7 @@ class Annotation(SQLModel, table=True):
     start: int
     end: int
     note: str = ""
-    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON_VALUE, nullable=False))
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
     # The project the annotation was made in, when that is not this one (format 2; see Origin).
@@ -173,9 +179,9 @@ class Decision(SQLModel, table=True):
     start: int
     end: int
     kind: str
-    sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    gold: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    replaces: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sources: list[str] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
+    gold: list[str] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
+    replaces: list[str] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
     rule: str | None = None
     decided_by: str
     decided: str = Field(default_factory=now)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.documents.decoding import decode_bytes, split_on_blank_lines, split_on_regex
-from annotator.core.documents.readers.common import ExtractedText, ImportOptions
+from annotator.core.documents.readers.common import ExtractedText, ImportOptions, refuse_nul
 from annotator.core.documents.readers.html import html_text
 from annotator.core.documents.readers.office import (
     MAX_DOCX_PARAGRAPHS,
@@ -46,7 +46,12 @@ MAX_DOCX_BYTES = 64 * MiB  # the .docx (zip) file
 
 def read_file(path: Path, options: ImportOptions = ImportOptions()) -> list[ExtractedText]:
     """Read ``path`` into one or more texts; raise ReadError (or ValidationError for
-    contradictory options) with a reason that does not include the path."""
+    contradictory options) with a reason that does not include the path. A text holding U+0000
+    is refused whatever the format (``refuse_nul``)."""
+    return refuse_nul(_read_file(path, options))
+
+
+def _read_file(path: Path, options: ImportOptions) -> list[ExtractedText]:
     path = Path(path)
     extension = path.suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
