@@ -1,5 +1,13 @@
 """Shared test set-up: Qt runs offscreen and every test gets its own ANNOTATOR_HOME, so no test
-touches the real user folders."""
+touches the real user folders.
+
+Both engines (issue 19, point 2): a module that says ``pytestmark = pytest.mark.engines`` runs each
+of its tests that uses ``project``, ``filled`` or ``new_project`` (or a fixture of its own built on
+them) twice, on an SQLite file and on a fresh database of a real PostgreSQL server (the throwaway
+cluster of tests/pg/cluster.py, one per session, started only when such a test runs; a database
+whose collation is not code point order, LINGUISTIC); a test about
+files alone says ``@pytest.mark.engines("sqlite")``. Elsewhere those fixtures give SQLite projects.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.pg.fixtures import STARTED, pg_cluster, pg_database, pg_engine, pg_url  # noqa: F401  (fixtures)
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # not setdefault: a developer's DISPLAY must not matter
 # A session-wide fallback in case anything resolves paths before the per-test fixture runs.
@@ -67,12 +77,56 @@ def corpus() -> Path:
     return shared(CORPUS)
 
 
-@pytest.fixture
-def project(tmp_path):
-    from annotator.core.schema.templates import create_project
+ENGINES = ("sqlite", "postgresql")
+# The server's databases sort text by ICU's root collation ("a" < "B" < "b"), not code point order,
+# so an ORDER BY that reaches an export or a view without COLLATE "C" shows up as a difference.
+LINGUISTIC = "LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'"
 
-    with create_project(tmp_path / "test.annotator") as proj:
-        yield proj
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "engines: run the module's project tests on SQLite and on PostgreSQL")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in STARTED:
+        terminalreporter.write_line(f"[pg] {line}")
+
+
+def pytest_generate_tests(metafunc):
+    """``engine_kind`` for the tests that use it: SQLite alone, or the engines the closest ``engines``
+    marker names (none named: both; a test of files alone says ``@pytest.mark.engines("sqlite")``)."""
+    if "engine_kind" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("engines")
+        kinds = ENGINES[:1] if marker is None else marker.args or ENGINES
+        metafunc.parametrize("engine_kind", kinds, scope="function")
+
+
+@pytest.fixture
+def new_project(request, tmp_path, engine_kind):
+    """``new_project(name="test", template=DEFAULT, title=name)``: a new project called ``title``
+    on the test's engine (the file ``name``.annotator in ``tmp_path``, or a fresh PostgreSQL
+    database), made by ``create_project``; all are closed after the test."""
+    from annotator.core.schema.templates import DEFAULT, create_project
+
+    made = []
+
+    def make(name: str = "test", template=DEFAULT, title: str | None = None):
+        if engine_kind == "sqlite":
+            location = tmp_path / f"{name}.annotator"
+        else:
+            location = request.getfixturevalue("pg_database")(LINGUISTIC)
+        made.append(create_project(location, name=title or name, template=template))
+        return made[-1]
+
+    yield make
+    for proj in made:
+        proj.close()
+
+
+@pytest.fixture
+def project(new_project):
+    """A new project with the default template, on the test's engine (see the module's docstring)."""
+    return new_project()
 
 
 @pytest.fixture

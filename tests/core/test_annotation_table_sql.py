@@ -18,6 +18,8 @@ from annotator.core.project.annotation_table import COLUMNS, RowsTable, TableQue
 from annotator.core.project.project import Project
 from annotator.core.storage import annotation_keys, db
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 ACCENTED = "Évidence élan É e\u0301tude ÉCOLE ecole Ecole œuvre straße STRASSE Ωmega ⫝̸ 😀 emoji ﬁne"
 
 
@@ -177,6 +179,7 @@ def test_the_rows_near_an_annotation_are_those_its_pages_hold(table):
     assert project.table_near(TableQuery(document_id=docs[2].id, annotator_id=alice.id), ids[0], 5, 5) is None
 
 
+@pytest.mark.engines("sqlite")  # the file's rowids and triggers
 def test_keys_follow_add_move_delete_undo_and_import(table):
     project, docs, (alice, _), cats, names = table
     query = TableQuery(column="quote", categories=names[0], annotators=names[1])
@@ -202,6 +205,7 @@ def test_keys_follow_add_move_delete_undo_and_import(table):
     assert got(project, TableQuery(text="zz-outside")) == [new.id]
 
 
+@pytest.mark.engines("sqlite")  # the file's rowids and triggers
 def test_keys_are_rebuilt_when_rowids_were_renumbered(table):
     project, _, _, _, names = table
     query = TableQuery(column="quote", categories=names[0], annotators=names[1])
@@ -226,6 +230,7 @@ def columns_of(conn) -> list[str]:
     return [f'"{row[1]}"' for row in conn.execute("PRAGMA table_info(annotations)")]
 
 
+@pytest.mark.engines("sqlite")  # the file's rowids and triggers
 def test_a_format_4_project_is_upgraded_to_hold_the_keys(table):
     project, _, _, _, names = table
     path = project.path

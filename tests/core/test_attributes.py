@@ -21,6 +21,8 @@ from annotator.core.schema.rules import (
 )
 from annotator.core.schema.templates import create_project, load_template
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 DEFINITIONS = [
     {"name": "verdict", "type": "choice", "choices": ["true", "false"], "default": "true"},
     {"name": "topics", "type": "multiple", "choices": ["health", "money"], "default": ["money"]},

@@ -3,6 +3,10 @@ window shows, limited to one coder's annotations in SQL, so no other coder's row
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def test_listings_and_counts_of_one_coder(filled):
     project, (doc1, doc2), (alice, bob), _ = filled

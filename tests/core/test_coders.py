@@ -10,6 +10,8 @@ from annotator.core.project import commands
 from annotator.core.project.changes import NOTHING
 from annotator.core.schema.templates import create_project
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 @pytest.mark.parametrize("taken", ["Alice", "alice", " ALICE ", "\tAlice\n"])
 def test_a_new_coder_whose_name_differs_only_by_case_or_spaces_is_refused(project, taken):

@@ -1,8 +1,12 @@
 """Every command's do and undo say what they changed (the window refreshes from that alone)."""
 
+import pytest
+
 from annotator.core.project import commands
 from annotator.core.project.changes import Changes
 from annotator.core.project.project import Project
+
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
 
 def span(doc, cat, coder, start, end):

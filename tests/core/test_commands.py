@@ -5,6 +5,8 @@ import pytest
 from annotator.core.errors import ValidationError
 from annotator.core.project import commands
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def without_modified(state):
     return {table: [{k: v for k, v in row.items() if k != "modified"} for row in rows]

@@ -15,6 +15,8 @@ from annotator.core.project.project import NewDocument, Project
 from annotator.core.project.samples import create_sample_project
 from annotator.core.storage import db, document_search
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def reference(project, needle, docs=None):
     """The filter as it was before the index (Project.find_documents on main); ``docs``: the
@@ -114,12 +116,14 @@ def unicode_project(project):
     return project
 
 
-def test_the_index_folds_non_ascii_text_exactly_as_the_old_filter(unicode_project):
+def test_the_index_folds_non_ascii_text_exactly_as_the_old_filter(unicode_project, engine_kind):
     project = unicode_project
     docs = texts(project)
     for needle in NEEDLES:
         expected = reference(project, needle, docs)
         assert project.find_documents(needle) == expected, needle
+        if engine_kind != "sqlite":  # the server has no FTS5 index of its own to ask (find_on_server)
+            continue
         answer = indexed(project, needle)
         if len(needle.casefold()) >= 3 and "\x00" not in needle:
             assert answer == expected, needle
@@ -166,6 +170,7 @@ ENDINGS = {  # where the trigrams cannot reach: the last two places of a text, a
 }
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_short_needles_through_the_vocabulary_equal_the_old_filter(unicode_project):
     project = unicode_project
     project.add_documents([NewDocument(title, text) for title, text in ENDINGS.items()])
@@ -190,6 +195,32 @@ def test_short_needles_through_the_vocabulary_equal_the_old_filter(unicode_proje
     assert short(project, "x") >= {ids["one"]}
     assert indexed(project, "ab") is None  # the trigram index itself cannot take them
     assert project.find_documents("") == {d.id for d in project.documents()}
+
+
+def test_every_needle_pending_indexed_deleted_and_restored_as_the_old_filter(project):
+    """Through the project alone, so on both engines: pending documents, half indexed, all
+    indexed, two deleted and restored (pending again), short needles and long."""
+    project.add_documents([NewDocument(title, text) for title, text in {**TEXTS, **ENDINGS}.items()])
+    docs = texts(project)
+    needles = NEEDLES + short_needles(docs, seed=21)[::3]
+
+    def same():
+        for needle in needles:
+            assert project.find_documents(needle) == reference(project, needle, docs), needle
+
+    same()  # all pending
+    while project.documents_to_index() > len(docs) // 2:
+        project.index_documents(0)
+    same()
+    assert project.index_documents() == 0
+    same()
+    ids = {d.title: d.id for d in project.documents()}
+    deleted = project.delete_documents([ids["Straße"], ids["emoji"]])
+    assert project.find_documents("strasse") == {ids["sharp s at the end"]} and project.find_documents("📚📚") == set()
+    project.restore_documents(deleted)
+    assert project.documents_to_index() == 2
+    same()
+    assert project.find_documents("STRASSE") == {ids["Straße"], ids["sharp s at the end"]}
 
 
 def test_short_needles_in_the_sample_corpus_and_a_partly_indexed_one(sample):
@@ -219,6 +250,7 @@ def test_the_scan_is_chosen_for_needles_early_and_often_in_every_text():
     assert not document_search.scan_is_cheaper(late, "q")
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_a_read_only_project_finds_short_needles_as_the_old_filter(unicode_project):
     path = unicode_project.path
     docs = texts(unicode_project)
@@ -228,6 +260,7 @@ def test_a_read_only_project_finds_short_needles_as_the_old_filter(unicode_proje
             assert project.find_documents(needle) == reference(project, needle, docs), needle
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_tails_are_read_once_and_again_for_another_text(unicode_project):
     project = unicode_project
     tails = document_search.Tails()
@@ -243,6 +276,7 @@ def test_tails_are_read_once_and_again_for_another_text(unicode_project):
         conn.close()
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_the_index_follows_imports_deletions_undo_and_restores(unicode_project):
     project = unicode_project
     ids = {d.title: d.id for d in project.documents()}
@@ -263,6 +297,7 @@ def test_the_index_follows_imports_deletions_undo_and_restores(unicode_project):
         assert project.find_documents(needle) == reference(project, needle), needle
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_a_row_folded_by_another_unicode_version_is_deleted_by_making_the_index_again(unicode_project):
     project = unicode_project
     doc = project.document(next(d.id for d in project.documents() if d.title == "Straße"))
@@ -286,6 +321,7 @@ def test_a_row_folded_by_another_unicode_version_is_deleted_by_making_the_index_
         assert indexed(project, needle) in (None, reference(project, needle, docs)), needle
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_a_document_cannot_leave_the_index_behind(unicode_project):
     """The keys reference the documents: deleting a document without its index row is refused."""
     conn = sqlite3.connect(unicode_project.path)
@@ -305,6 +341,7 @@ def as_format_4(path):
     conn.close()
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_the_upgrade_from_format_4_indexes_every_document(unicode_project, annotator_home):
     path = unicode_project.path
     many = [NewDocument(f"doc {i}", f"number {i} of many, Straße {i}") for i in range(450)]  # several batches
@@ -325,6 +362,7 @@ def test_the_upgrade_from_format_4_indexes_every_document(unicode_project, annot
             assert indexed(project, needle) in (None, reference(project, needle, docs)), needle
 
 
+@pytest.mark.engines("sqlite")  # the file's own index
 def test_a_file_without_the_index_is_refused_as_damaged(unicode_project):
     from annotator.core.errors import DamagedProjectError
 

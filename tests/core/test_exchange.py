@@ -19,13 +19,15 @@ from annotator.core.exchange.export_file import (
 from annotator.core.exchange.merge import merge_exports, merge_files
 from annotator.core.schema.templates import create_project
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 TEXT = "Intro 😀 “claim” here.\nA second line\u00a0with NBSP and 𝔸 more text to give context on both sides."
 
 
 @pytest.fixture
-def team(tmp_path):
+def team(new_project):
     """A coder's project with one document, two annotators, a subcategory and three annotations."""
-    project = create_project(tmp_path / "coder.annotator", name="Coder")
+    project = new_project("coder", title="Coder")
     doc = project.add_document("Doc", TEXT, source="doc.txt", metadata={"lang": "en"}).document
     alice, bob = project.add_annotator("alice"), project.add_annotator("bob")
     cats = project.categories()

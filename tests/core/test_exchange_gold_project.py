@@ -24,6 +24,8 @@ from annotator.core.project.gold import GoldSpan
 from annotator.core.schema.templates import create_project
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 TEXT = "The minister said taxes will rise next year, sources claim. Critics call that a guess."
 
 

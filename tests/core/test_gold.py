@@ -15,6 +15,8 @@ from annotator.core.project.project import Project
 from annotator.core.storage import db
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 @pytest.fixture
 def team(project):
@@ -187,6 +189,7 @@ def test_deleting_a_document_takes_its_decisions_and_undo_brings_them_back(team)
     assert [d.kind for d in project.decisions()] == ["rejected"]
 
 
+@pytest.mark.engines("sqlite")  # a file's upgrade
 def test_a_format_3_project_is_upgraded_to_hold_decisions(tmp_path, team):
     project, doc, (alice, *_), _, _ = team
     path = project.path

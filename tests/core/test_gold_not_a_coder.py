@@ -9,6 +9,8 @@ from annotator.core.errors import ValidationError
 from annotator.core.project.gold import GoldSpan
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 @pytest.fixture
 def adjudicated(project):

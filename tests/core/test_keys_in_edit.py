@@ -10,6 +10,8 @@ from sqlalchemy import event
 
 from annotator.core.project.annotation_table import TableQuery
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 TEXT = "Alpha beta gamma. Ünïcode 😀 delta and epsilon.\n" * 20
 
 
@@ -51,6 +53,7 @@ def reads_text(statements):
     return [s for s in statements if "text FROM documents" in s or "documents.text" in s]
 
 
+@pytest.mark.engines("sqlite")  # sqlite3's trace of the statements
 def test_an_edit_keys_its_rows_in_its_own_transaction_from_the_held_text(project, doc, coder, traced):
     add(project, doc, coder, 0, 5)
     project.refresh_annotation_keys()  # the table's first query: keys checked
@@ -84,6 +87,7 @@ def test_an_edit_behind_unkeyed_rows_leaves_every_key_to_the_catch_up(project, d
     assert len(quotes(project, doc)) == 7 and project.annotation_keys_current()
 
 
+@pytest.mark.engines("sqlite")  # sqlite3's trace of the statements
 def test_an_edit_in_a_document_whose_text_is_not_held_is_keyed_later(project, doc, coder, traced):
     other = project.add_document("Other", "Another text, short.").document
     add(project, doc, coder, 0, 5)

@@ -1,7 +1,11 @@
 """Listings a view reads: annotation_spans, annotation_rows (quotes cut by code points) and
 find_documents (case-folded search of titles and texts)."""
 
+import pytest
+
 from annotator.core.project.annotations import AnnotationRow
+
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
 
 def _add(project, doc, cat, coder, start, end, note=""):

@@ -7,6 +7,8 @@ import pytest
 from annotator.core.errors import OwnershipError, ValidationError, user_message
 from annotator.core.project import commands
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 REFUSED = "^this annotation is alice's; you are bob "
 
 

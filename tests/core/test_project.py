@@ -12,6 +12,8 @@ from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.project.project import NewDocument, Project
 from annotator.core.text import sha256_text
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 # -- documents -----------------------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ from annotator.core.schema.files import (
 )
 from annotator.core.schema.templates import create_project
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 TYPED = [{"name": "score", "type": "number", "min": 0, "max": 5},
          {"name": "tags", "type": "multiple", "choices": ["a", "b"], "default": ["a"]}]
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from annotator.core.project.project import NewDocument
+
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
 TEXT = "word " * 4000
 

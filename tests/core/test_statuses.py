@@ -15,6 +15,8 @@ from annotator.core.exchange.merge import merge_exports, merge_files
 from annotator.core.project.commands import AddAnnotations, DeleteDocuments, SetDocumentStatus
 from annotator.core.schema.templates import create_project
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 V1 = FIXTURES / "export-v1.json"  # written by Annotator before issue 14 (format version 1)
 

@@ -16,6 +16,8 @@ from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project, template_categories
 from annotator.core.storage import backups
 
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
+
 PACKAGE = Path(annotator.__file__).parent
 
 
@@ -25,7 +27,7 @@ def test_a_transaction_commits_its_steps_and_backs_up_the_state_before(project, 
         insert_documents(tx.session, [NewDocument("A", "one"), NewDocument("B", "two")])
     assert [d.title for d in project.documents()] == ["First", "A", "B"]
     assert tx.backup is not None and tx.backup.exists()
-    assert [b.reason for b in backups.list_backups(project.path)] == ["before-test"]
+    assert [b.reason for b in backups.list_backups(project.path, id=project.info().id)] == ["before-test"]
     with Project.open(tx.backup, mode="read") as before:
         assert [d.title for d in before.documents()] == ["First"]
 
@@ -34,7 +36,7 @@ def test_a_transaction_that_changes_nothing_takes_no_backup(project, annotator_h
     project.add_document("First", "some text")
     with project.transaction(backup="before-test") as tx:
         insert_documents(tx.session, [NewDocument("Again", "some text")])  # a duplicate: nothing added
-    assert tx.backup is None and backups.list_backups(project.path) == []
+    assert tx.backup is None and backups.list_backups(project.path, id=project.info().id) == []
     with project.transaction() as tx:
         insert_documents(tx.session, [NewDocument("New", "other text")])
     assert tx.backup is None  # no reason given: no backup

@@ -5,11 +5,15 @@ import json
 import sqlite3
 
 import pytest
+from sqlalchemy import select
 
 from annotator.core.errors import ExchangeError, NotFoundError, ValidationError
 from annotator.core.exchange.export_file import build_export, dumps, parse_export
 from annotator.core.project import commands
 from annotator.core.project.project import NewDocument
+from annotator.core.storage.tables import Annotation, Document
+
+pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
 BAD = [("\udc00", "invalid Unicode"), (float("nan"), "NaN"), (float("inf"), "infinity"),
        (float("-inf"), "infinity"), (json.loads("1e999"), "infinity")]
@@ -63,6 +67,7 @@ def test_ids_timestamps_and_positions_are_checked(filled):
     assert check_timestamp("2026-11-21T20:34:46.916556+00:00", "t") and check_timestamp("2026-11-21T20:34:46Z", "t")
 
 
+@pytest.mark.engines("sqlite")  # values written into the file
 def test_the_checker_names_the_place():
     from annotator.core.text import check_value, mend_value
 
@@ -83,6 +88,7 @@ def poison(project):
     db.close()
 
 
+@pytest.mark.engines("sqlite")  # values written into the file
 def test_a_project_holding_bad_values_still_exports(filled, tmp_path):
     project = filled[0]
     poison(project)
@@ -127,10 +133,10 @@ def test_reading_an_export_refuses_floats_huge_numbers_and_bad_times(filled, old
 
 
 def table_rows(project):
-    with sqlite3.connect(project.path) as db:
-        rows = {t: db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("documents", "annotations")}
-    db.close()
-    return rows
+    """Every column of the documents' and annotations' rows, as stored (on either engine)."""
+    with project._engine.connect() as db:
+        return {table.__tablename__: db.execute(select(*table.__table__.columns).order_by(table.id)).all()
+                for table in (Document, Annotation)}
 
 
 def test_delete_documents_and_undo_exactly(filled, dump):
@@ -158,6 +164,7 @@ def test_delete_documents_refuses_unknown_ids_whole(filled, dump):
     assert dump(project) == before
 
 
+@pytest.mark.engines("sqlite")  # values written into the file
 def test_a_document_holding_bad_metadata_can_be_deleted(filled):
     project = filled[0]
     poison(project)

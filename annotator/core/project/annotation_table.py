@@ -3,6 +3,10 @@ the rows of one document or of the whole corpus in SQL, over the keys of
 core/storage/annotation_keys.py (issue 16, point 3). The GUI's table model keeps a count and a few
 pages of rows, and asks again when the sort, the filter or the annotations change.
 
+On PostgreSQL (issue 19) the same queries run with the spellings of engine_sql (strpos for
+instr, a plain JOIN for SQLite's CROSS JOIN, ids in code point order) and the text filter always
+scans the folded search text (there is no full-text table there; see annotation_keys).
+
 The order is total and the same as the one the table had when it sorted in Python: the column's
 key (``collation_key`` of the quote, note, category name, coder name or document title), then the
 document's position, start, end and id; the Span column sorts by that position alone. The text
@@ -18,7 +22,8 @@ from dataclasses import dataclass, field
 
 from annotator.core.errors import ProjectBusyError
 from annotator.core.project.annotations import AnnotationRow, _raw
-from annotator.core.storage import annotation_keys
+from annotator.core.storage import annotation_keys, dialect
+from annotator.core.storage.engine_sql import POSTGRESQL, forced_joins, instr, ordered
 from annotator.core.text import collation_key, fold, sort_key
 
 COLUMNS = ("document", "quote", "category", "annotator", "span", "note")
@@ -139,10 +144,11 @@ class AnnotationTableMixin:
         """How many rows ``query`` shows (``everything``: before its filters, the "of M")."""
         self.refresh_annotation_keys()
         sql, params = _where(self, query, everything)
-        tables = "annotations a" + (_SEARCH if _scans(query) and not everything else "")
-        if sql == "1 AND (instr(s.search, ?) > 0)":  # the text alone: the narrow table alone
-            sql, tables = sql.replace("1 AND ", "", 1), "annotation_search s"
-        elif sql == f"1 AND ({_FTS})":  # or the full-text index alone
+        server = dialect.is_server(self._engine)
+        tables = "annotations a" + (_SEARCH if _scans(query, server) and not everything else "")
+        if sql == f"TRUE AND ({_scan_test(server)})":  # the text alone: the narrow table alone
+            sql, tables = sql.replace("TRUE AND ", "", 1), "annotation_search s"
+        elif sql == f"TRUE AND ({_FTS})":  # or the full-text index alone
             sql, tables = "annotation_fts MATCH ?", "annotation_fts"
         with self._tx() as s:
             return _raw(s)(f"SELECT count(*) FROM {tables} WHERE {sql}", params)[0][0]
@@ -152,13 +158,14 @@ class AnnotationTableMixin:
         self.refresh_annotation_keys()
         sql, params = _where(self, query)
         order, order_params = _order(self, query)
+        server = dialect.is_server(self._engine)
         with self._tx() as s:
             run = _raw(s)
             seek = _seek(run, query, sql, params, offset) if offset > _SEEK_FROM else None
             if seek is not None:  # start at the page's first key, found on an index alone
                 condition, values, offset = seek
                 sql, params = f"{sql} AND {condition}", (*params, *values)
-            if _scans(query) and offset > _SEEK_FROM:
+            if _scans(query, server) and offset > _SEEK_FROM:
                 # Deep in a text filter's rows: read the matches first (a scan of the narrow search
                 # table), then sort them; walking the order's index would look up every row's text.
                 tables = ("annotation_search s CROSS JOIN annotation_keys k ON k.rid = s.rid"
@@ -170,12 +177,13 @@ class AnnotationTableMixin:
                 # The first pages of a text filter that many rows match: walk the order's index, testing
                 # each row against the full-text matches (SQLite would sort every match first, 1.2 s
                 # for 180,000; deeper down that sort is the cheaper way, the walk took 5.5 s).
-                walk = (query.column in ("quote", "note") and len(query.needle) >= _TRIGRAM
+                walk = (not server and query.column in ("quote", "note") and len(query.needle) >= _TRIGRAM
                         and query.document_id is None and offset <= _SEEK_FROM and _common(run, query))
                 indexed = f" INDEXED BY ix_annotation_keys_{query.column}" if walk else ""
                 tables = (f"annotation_keys k{indexed} JOIN annotations a ON a.rowid = k.rid"
                           " JOIN documents d ON d.id = a.document_id")
-            tables += _SEARCH if _scans(query) and "annotation_search s" not in tables else ""
+            tables += _SEARCH if _scans(query, server) and "annotation_search s" not in tables else ""
+            tables = forced_joins(tables, run.kind)
             rows = run(f"{_ROW.format(tables=tables)} WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?",
                        (*params, *order_params, limit, offset))
         return [AnnotationRow(*row) for row in rows]
@@ -187,7 +195,7 @@ class AnnotationTableMixin:
         sql, params = _where(self, query)
         order, order_params = _order(self, query)
         keys = order.replace(" DESC", "")
-        tables = "annotations a" + (_SEARCH if _scans(query) else "")
+        tables = "annotations a" + (_SEARCH if _scans(query, dialect.is_server(self._engine)) else "")
         if query.column in ("quote", "note"):
             tables += " JOIN annotation_keys k ON k.rid = a.rowid"
         if query.document_id is None:
@@ -205,7 +213,7 @@ class AnnotationTableMixin:
                 return run(f"SELECT count(*) FROM {tables} WHERE {sql} AND ({keys}) {before} ({marks})",
                            (*params, *order_params, *found[0]))[0][0]
             # The rows before its leading key, counted on that key's index, then those that tie with it.
-            terms, lead_tables = lead
+            terms, lead_tables = lead[0], forced_joins(lead[1], run.kind)
             values = found[0][:len(terms)]
             lead_marks = ", ".join("?" * len(terms))
             earlier = run(f"SELECT count(*) FROM {lead_tables} WHERE {sql} AND ({', '.join(terms)}) {before}"
@@ -248,7 +256,9 @@ class AnnotationTableMixin:
 
 def _keys_waiting(run) -> bool:
     """Whether annotations wait to be keyed: changed ones listed stale, or new ones (rowids above
-    the highest keyed)."""
+    the highest keyed; on a server the triggers list new ones stale too, see annotation_keys)."""
+    if run.kind == POSTGRESQL:
+        return bool(run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ()))
     high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys", ())[0][0]
     return bool(run("SELECT 1 FROM annotation_keys_stale LIMIT 1", ())
                 or run("SELECT 1 FROM annotations WHERE rowid > ? LIMIT 1", (high,)))
@@ -264,7 +274,7 @@ def _seek(run, query: TableQuery, sql: str, params: tuple, offset: int) -> tuple
     found_lead = _lead(query)
     if found_lead is None:
         return None
-    lead, tables = found_lead
+    lead, tables = found_lead[0], forced_joins(found_lead[1], run.kind)
     direction, before = (" DESC", ">") if query.descending else ("", "<")
     keys = ", ".join(lead)
     found = run(f"SELECT {keys} FROM {tables} WHERE {sql} ORDER BY {', '.join(t + direction for t in lead)}"
@@ -284,9 +294,15 @@ def _common(run, query: TableQuery) -> bool:
     return found * 50 > (run("SELECT max(rid) FROM annotation_keys", ())[0][0] or 0)  # about the rows there are
 
 
-def _scans(query: TableQuery) -> bool:
-    """Whether the text filter scans the search text (a needle too short for the trigram index)."""
-    return 0 < len(query.needle) < _TRIGRAM
+def _scans(query: TableQuery, server: bool = False) -> bool:
+    """Whether the text filter scans the search text (a needle too short for the trigram index;
+    any needle on a server, which has no such index)."""
+    return 0 < len(query.needle) < _TRIGRAM or (server and bool(query.needle))
+
+
+def _scan_test(server: bool) -> str:
+    """The text filter's test when it scans the folded search text."""
+    return f"{instr(POSTGRESQL if server else 'sqlite')}(s.search, ?) > 0"
 
 
 def position_is_indexed(query: TableQuery) -> bool:
@@ -311,7 +327,8 @@ def _lead(query: TableQuery) -> tuple[list[str], str] | None:
 
 def _where(project, query: TableQuery, everything: bool = False) -> tuple[str, tuple]:
     """The WHERE clause (over ``a`` the annotations, ``k`` the keys) and its parameters."""
-    parts, params = ["1"], []
+    server = dialect.is_server(project._engine)
+    parts, params = ["TRUE"], []
     if query.document_id is not None:
         parts.append("a.document_id = ?")
         params.append(query.document_id)
@@ -326,11 +343,11 @@ def _where(project, query: TableQuery, everything: bool = False) -> tuple[str, t
             params.append(value)
     needle = query.needle
     if needle:
-        if len(needle) >= _TRIGRAM:  # the full-text index: the needle as one phrase of trigrams
+        if len(needle) >= _TRIGRAM and not server:  # the full-text index: the needle as one phrase of trigrams
             match = [_FTS]
             params.append('"' + needle.replace('"', '""') + '"')
         else:
-            match = ["instr(s.search, ?) > 0"]
+            match = [_scan_test(server)]
             params.append(needle)
         named = [("a.category_id", _names(project, "category_id", query.categories)),
                  ("a.annotator_id", _names(project, "annotator_id", query.annotators))]
@@ -363,7 +380,10 @@ def _order(project, query: TableQuery) -> tuple[str, tuple]:
         terms.append(f"(CASE {column} {case} END)")
         for item_id, rank in ranks.items():
             params.extend((item_id, rank))
-    terms.extend(_TAIL if query.document_id is None else _TAIL[1:])  # one document: one position
+    tail = _TAIL if query.document_id is None else _TAIL[1:]  # one document: one position
+    if dialect.is_server(project._engine):  # ids in code point order, as SQLite's BINARY gives them
+        tail = (*tail[:-1], ordered("a.id", POSTGRESQL))
+    terms.extend(tail)
     return ", ".join(term + direction for term in terms), tuple(params)
 
 

@@ -31,6 +31,9 @@ from annotator.core.project.bulk import (
 from annotator.core.project.ownership import check_owner
 from annotator.core.project.statuses import mark_started
 from annotator.core.schema.rules import check_attribute_values, fit_attribute_values, with_defaults
+from annotator.core.storage import dialect
+from annotator.core.storage.dialect import statement
+from annotator.core.storage.engine_sql import code_point_order, driver_kind, json_text
 from annotator.core.storage.tables import (
     GOLD_ID,
     GOLD_NAME,
@@ -102,16 +105,17 @@ class AnnotationsMixin:
     def annotations(self, document_id: str | None = None, category_id: str | None = None,
                     annotator_id: str | None = None) -> list[Annotation]:
         """Annotations matching every filter given, by document, start, end, id."""
-        query = _filtered(select(Annotation), document_id, category_id, annotator_id).order_by(
-            Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
+        query = _filtered(select(Annotation), document_id, category_id, annotator_id)
         with self._tx() as s:
-            return list(s.exec(query).all())
+            return list(s.exec(query.order_by(*code_point_order(
+                s, Annotation.document_id, Annotation.start, Annotation.end, Annotation.id))).all())
 
     def span_values(self) -> list[tuple[str, str, str, int, int, str, str]]:
         """``(id, document_id, annotator_id, start, end, category_id, attributes JSON)`` of every
         annotation, in no order: the lean form a pre-merge reads all of at once."""
         with self._tx() as s:
-            return _raw(s)('SELECT id, document_id, annotator_id, start, "end", category_id, attributes'
+            attributes = json_text("attributes", dialect.kind(s))
+            return _raw(s)(f'SELECT id, document_id, annotator_id, start, "end", category_id, {attributes}'
                            " FROM annotations", ())
 
     def annotation_spans(self, document_id: str,
@@ -159,7 +163,7 @@ class AnnotationsMixin:
             elif document_id is not None:
                 rows = run(sql.format(where=f"a.document_id = ?{mine}"), (document_id, *params))
             else:
-                rows = run(sql.format(where=f"1{mine}"), params)
+                rows = run(sql.format(where=f"TRUE{mine}"), params)
             texts: dict[str, str] = {}
             if quote_limit > 0:
                 for chunk in chunks(sorted({row[1] for row in rows})):
@@ -308,6 +312,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
     taken: set[str] = set()
     ids: list[str] = []
     conn = s.connection()
+    insert_statement = statement(INSERT_ANNOTATION, dialect.kind(conn))
     with bulk_cache(conn, len(rows)):
         for first in range(0, len(rows), _BATCH):
             prepared: list[tuple] = []
@@ -346,7 +351,7 @@ def insert_annotations(s: Session, items: Iterable[Mapping[str, Any]], *, restor
             if not (twice or taken):  # after a clash nothing more is written; the checks go on
                 # Plain executemany with JSON encoded once: the ORM bulk path took ~3x, and Core's
                 # per-row parameter processing ~2x, as long for 100k rows (benchmarks/).
-                conn.exec_driver_sql(INSERT_ANNOTATION, prepared)
+                conn.exec_driver_sql(insert_statement, prepared)
     if twice:
         raise ValidationError("the same annotation id is given twice")
     if taken:
@@ -470,12 +475,15 @@ def _only(annotator_id: str | None, column: str) -> tuple[str, tuple]:
 
 
 def _raw(s: Session):
-    """``run(sql, params) -> list of tuples`` on the session's own sqlite3 connection (inside its
-    transaction): for listings of many rows, without SQLAlchemy's per-row objects."""
+    """``run(sql, params) -> list of tuples`` on the session's own driver connection (sqlite3 or
+    psycopg, inside its transaction; qmark SQL, see dialect.statement): for listings of many rows,
+    without SQLAlchemy's per-row objects."""
     connection = s.connection().connection.driver_connection
+    engine_kind = driver_kind(connection)
 
     def run(sql: str, params: tuple) -> list[tuple]:
-        return connection.execute(sql, params).fetchall()
+        return connection.execute(statement(sql, engine_kind), params).fetchall()
+    run.kind = engine_kind  # type: ignore[attr-defined]  # the SQL a caller writes may depend on it
     return run
 
 

@@ -18,6 +18,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from annotator.core.errors import ValidationError
+from annotator.core.storage import dialect
+from annotator.core.storage.dialect import statement
+from annotator.core.storage.engine_sql import json_text
 from annotator.core.storage.tables import Document
 from annotator.core.text import (
     CONTROL_CHARACTERS,
@@ -107,7 +110,8 @@ def insert_plain_rows(s: Session, rows: list[tuple]) -> None:
     the caller has checked every one of its tests), in one executemany inside the session's
     transaction, without a dict per row (benchmarks/README.md, "Exchange at scale")."""
     if rows:
-        s.connection().exec_driver_sql(INSERT_ANNOTATION, rows)
+        conn = s.connection()
+        conn.exec_driver_sql(statement(INSERT_ANNOTATION, dialect.kind(conn)), rows)
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})  # the values a bulk insert remembers (no float: 0.0 == -0.0)
@@ -163,8 +167,9 @@ def fresh_ids() -> Iterator[str]:
 def bulk_cache(conn, count: int) -> Iterator[None]:
     """A larger page cache on the SQLAlchemy connection ``conn`` while ``count`` rows go in (an
     insert of a million rows otherwise spills index pages to the WAL and reads them back, over
-    and over), put back afterwards so the memory is given back."""
-    if count < BULK_ROWS:
+    and over), put back afterwards so the memory is given back. Nothing on a server (its memory
+    is its own; survey item S11)."""
+    if count < BULK_ROWS or dialect.is_server(conn):
         yield
         return
     before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
@@ -202,10 +207,11 @@ def existing_ids(s: Session, model, ids: set) -> set[str]:
     if ids and s.autoflush:  # as a query through the session would: rows added and not yet written count
         s.flush()
     conn = s.connection()  # plain SQL: a bulk insert asks this for thousands of ids
+    engine_kind = dialect.kind(conn)
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         out.update(row[0] for row in conn.exec_driver_sql(
-            f"SELECT id FROM {model.__tablename__} WHERE id IN ({marks})", tuple(chunk)))
+            statement(f"SELECT id FROM {model.__tablename__} WHERE id IN ({marks})", engine_kind), tuple(chunk)))
     return out
 
 
@@ -218,11 +224,13 @@ def annotation_records(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     the annotations table, attributes decoded), inside an open session."""
     found: dict[str, dict[str, Any]] = {}
     conn = s.connection()
+    engine_kind = dialect.kind(conn)
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
-        rows = conn.exec_driver_sql(
-            'SELECT id, document_id, category_id, annotator_id, start, "end", note, attributes, created, modified,'
-            f" origin_id, modified_by FROM annotations WHERE id IN ({marks})", tuple(chunk)).fetchall()
+        rows = conn.exec_driver_sql(statement(
+            'SELECT id, document_id, category_id, annotator_id, start, "end", note,'
+            f" {json_text('attributes', engine_kind)}, created, modified,"
+            f" origin_id, modified_by FROM annotations WHERE id IN ({marks})", engine_kind), tuple(chunk)).fetchall()
         for row in rows:
             record = dict(zip(_RECORD_COLUMNS, row))
             record["attributes"] = json.loads(record["attributes"])

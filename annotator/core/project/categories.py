@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import Changes
 from annotator.core.schema import rules as schema
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import Annotation, Category, new_id, now
 from annotator.core.text import check_id, check_integer, check_timestamp
 
@@ -70,7 +71,7 @@ class CategoriesMixin:
     def categories(self) -> list[Category]:
         """All categories in tree order: each parent followed by its children, by position."""
         with self._tx() as s:
-            rows = list(s.exec(select(Category).order_by(Category.position, Category.name)).all())
+            rows = list(s.exec(select(Category).order_by(*code_point_order(s, Category.position, Category.name))).all())
         children: dict[str | None, list[Category]] = {}
         for row in rows:
             children.setdefault(row.parent_id, []).append(row)
@@ -363,7 +364,7 @@ def _restore(s: Session, deleted: CategoryDeletionReport) -> None:
 def _children(s: Session, parent_id: str | None) -> list[Category]:
     """The categories directly under ``parent_id``, in their order."""
     return list(s.exec(select(Category).where(Category.parent_id == parent_id)
-                       .order_by(Category.position, Category.name)).all())
+                       .order_by(*code_point_order(s, Category.position, Category.name))).all())
 
 
 def _renumber(s: Session, ordered: list[Category]) -> None:

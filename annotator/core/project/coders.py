@@ -21,6 +21,7 @@ from sqlmodel import select
 from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import NOTHING, Changes
 from annotator.core.project.ownership import check_lead
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME, Annotation, Annotator, new_id, now
 from annotator.core.text import LIMITS, check_field, check_id
 
@@ -91,7 +92,7 @@ class CodersMixin:
         """All annotators, oldest first; with ``gold=False`` only the coders (not the gold layer's)."""
         query = select(Annotator) if gold else select(Annotator).where(Annotator.id != GOLD_ID)
         with self._tx() as s:
-            return list(s.exec(query.order_by(Annotator.created, Annotator.id)).all())
+            return list(s.exec(query.order_by(*code_point_order(s, Annotator.created, Annotator.id))).all())
 
     def coders(self) -> list[CoderSummary]:
         """Every coder (not the gold layer), oldest first, with their annotation count and last activity."""
@@ -100,7 +101,7 @@ class CodersMixin:
                 select(Annotation.annotator_id, func.count(), func.max(Annotation.created),
                        func.max(Annotation.modified)).group_by(Annotation.annotator_id)).all()}
             coders = s.exec(select(Annotator).where(Annotator.id != GOLD_ID)
-                            .order_by(Annotator.created, Annotator.id)).all()
+                            .order_by(*code_point_order(s, Annotator.created, Annotator.id))).all()
         summaries = []
         for coder in coders:
             count, created, modified = stats.get(coder.id, (0, None, None))

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import ValidationError, quoted
 from annotator.core.storage import document_search
+from annotator.core.storage.engine_sql import Driver, Execute, ordered
 from annotator.core.storage.tables import Document, new_id
 from annotator.core.text import (
     LIMITS,
@@ -105,9 +106,12 @@ def insert_documents(s: Session, items: Iterable[NewDocument]) -> list[AddedDocu
 
 
 def sql(s: Session, read: bool = False):
-    """``execute(sql, params)`` inside the session's transaction, for document_search; ``read``:
-    on the sqlite3 connection itself, whose rows are plain tuples (for listings of many rows)."""
-    return s.connection().connection.driver_connection.execute if read else s.connection().exec_driver_sql
+    """``execute(sql, params)`` (qmark SQL, see dialect.statement) inside the session's transaction,
+    for document_search; ``read``: on the driver's connection itself, whose rows are plain tuples
+    (for listings of many rows)."""
+    if read:
+        return Driver(s.connection().connection.driver_connection).execute
+    return Execute(s.connection())
 
 
 def _summary(doc: Document) -> DocumentSummary:
@@ -142,6 +146,8 @@ def document_order(s: Session, key: str, descending: bool = False, annotator_id:
         joins += " LEFT JOIN document_status st ON st.document_id = k.document_id AND st.annotator_id = ?"
         params.append(coder_id)
     direction = "DESC" if descending else "ASC"
-    return sql(s, read=True)(
+    driver = Driver(s.connection().connection.driver_connection)  # plain tuples: no per-row objects
+    created = ordered("k.created", driver.kind)
+    return driver.execute(
         f"SELECT k.document_id, dense_rank() OVER (ORDER BY {ORDER_BY[key]} {direction}) FROM {document_search.KEYS} k "
-        f"{joins} ORDER BY {ORDER_BY[key]} {direction}, k.position, k.created", tuple(params)).fetchall()
+        f"{joins} ORDER BY {ORDER_BY[key]} {direction}, k.position, {created}", tuple(params)).fetchall()

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from annotator.core.storage import dialect
+from annotator.core.storage.dialect import statement
+from annotator.core.storage.engine_sql import json_text, ordered
+
 
 @dataclass(frozen=True)
 class ExportRows:
@@ -27,25 +31,30 @@ class ExportRows:
 
 
 def read_export_rows(engine: Engine) -> ExportRows:
+    k = dialect.kind(engine)
     with engine.connect() as conn:
-        docs = conn.exec_driver_sql(
-            "SELECT id, title, sha256, length, source, metadata, text FROM documents ORDER BY id").fetchall()
-        cats = conn.exec_driver_sql("SELECT id, name, colour, description, shortcut, parent_id, position, attributes"
-                                    " FROM categories ORDER BY id").fetchall()
-        coders = conn.exec_driver_sql("SELECT id, name FROM annotators ORDER BY id").fetchall()
-        origins = dict(conn.exec_driver_sql("SELECT id, name FROM origins").fetchall())
-        refs = conn.exec_driver_sql(
-            "SELECT document_id, category_id, annotator_id, origin_id FROM annotations").fetchall()
-        settings = dict(conn.exec_driver_sql("SELECT key, value FROM settings ORDER BY key").fetchall())
-        statuses = conn.exec_driver_sql("SELECT document_id, annotator_id, status, modified FROM document_status"
-                                        " ORDER BY document_id, annotator_id").fetchall()
+        def run(sql: str):
+            return conn.exec_driver_sql(statement(sql, k)).fetchall()
+
+        docs = run(f"SELECT id, title, sha256, length, source, {json_text('metadata', k)}, text FROM documents"
+                   f" ORDER BY {ordered('id', k)}")
+        cats = run("SELECT id, name, colour, description, shortcut, parent_id, position,"
+                   f" {json_text('attributes', k)} FROM categories ORDER BY {ordered('id', k)}")
+        coders = run(f"SELECT id, name FROM annotators ORDER BY {ordered('id', k)}")
+        origins = dict(run("SELECT id, name FROM origins"))
+        refs = run("SELECT document_id, category_id, annotator_id, origin_id FROM annotations")
+        settings = dict(run(f"SELECT key, {json_text('value', k)} FROM settings ORDER BY {ordered('key', k)}"))
+        statuses = run("SELECT document_id, annotator_id, status, modified FROM document_status"
+                       f" ORDER BY {ordered('document_id', k)}, {ordered('annotator_id', k)}")
     return ExportRows(docs, cats, coders, origins, refs, settings, statuses)
 
 
 def iter_export_annotations(engine: Engine) -> Iterator[tuple]:
     """``(id, document_id, start, end, category_id, annotator_id, origin_id, note, attributes JSON,
     created, modified, modified_by)`` of every annotation by document, start, end and id, read while iterated."""
+    k = dialect.kind(engine)
     with engine.connect() as conn:
-        yield from conn.exec_driver_sql(
-            'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note, attributes,'
-            ' created, modified, modified_by FROM annotations ORDER BY document_id, start, "end", id')
+        yield from conn.exec_driver_sql(statement(
+            'SELECT id, document_id, start, "end", category_id, annotator_id, origin_id, note,'
+            f" {json_text('attributes', k)}, created, modified, modified_by FROM annotations"
+            f' ORDER BY {ordered("document_id", k)}, start, "end", {ordered("id", k)}', k))

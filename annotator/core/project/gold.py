@@ -27,6 +27,7 @@ from annotator.core.project.annotations import apply_fields, insert_annotations
 from annotator.core.project.bulk import annotation_records, chunks, existing_ids
 from annotator.core.project.changes import Changes
 from annotator.core.project.ownership import _name, lead_of
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import (
     DECISION_KINDS,
     GOLD_ID,
@@ -108,7 +109,8 @@ class GoldMixin:
         if document_id is not None:
             query = query.where(Decision.document_id == document_id)
         with self._tx() as s:
-            return list(s.exec(query.order_by(Decision.document_id, Decision.start, Decision.end, Decision.id)).all())
+            return list(s.exec(query.order_by(*code_point_order(
+                s, Decision.document_id, Decision.start, Decision.end, Decision.id))).all())
 
     def decide(self, document_id: str, *, unit_id: str | None, start: int, end: int, kind: str,
                spans: Sequence[GoldSpan], sources: Iterable[str], by: str, reason: str = "",

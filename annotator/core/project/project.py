@@ -57,7 +57,8 @@ from annotator.core.project.opening import change_counter, empty_database, proje
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
-from annotator.core.storage import backups, db, document_search, migrations, server_db
+from annotator.core.storage import backups, db, dialect, document_search, migrations, server_db
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.location import Location
 from annotator.core.storage.tables import (
     Annotation,
@@ -392,7 +393,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         columns = (Document.id, Document.title, Document.length, Document.sha256, Document.source,
                    Document.meta, Document.created)
         with self._tx() as s:
-            rows = s.exec(select(*columns).order_by(Document.position, Document.created)).all()
+            rows = s.exec(select(*columns).order_by(*code_point_order(s, Document.position, Document.created))).all()
         return [DocumentSummary(*row, annotation_count=counts.get(row[0], 0)) for row in rows]
 
     def document(self, document_id: str) -> Document:
@@ -413,6 +414,8 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         with self._tx() as s:
             if not query:
                 return set(s.exec(select(Document.id)).all())
+            if dialect.is_server(s):  # no FTS5 there: strpos on the folded copy (document_search)
+                return document_search.find_on_server(sql(s), query)
             connection = s.connection().connection.driver_connection
             found = document_search.find(connection.execute, query)
             if found is None:
@@ -435,6 +438,8 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         all); returns how many documents are left. The app calls it in idle time once the
         documents are indexed; without it, the first such query reads them."""
         with self._tx() as s:
+            if dialect.is_server(s):  # the server answers short needles by strpos: no tails to read
+                return 0
             connection = s.connection().connection.driver_connection
             keys = [key[:3] for key in document_search.indexed_keys(connection.execute)]
             return self._tails.read(connection, keys, seconds)
@@ -471,8 +476,10 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                     raise NotFoundError(f"no document with id {doc_id}")
                 docs.append(doc)
             anns = s.exec(select(Annotation).where(Annotation.document_id.in_(ids))
-                          .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)).all()
-            decisions = s.exec(select(Decision).where(Decision.document_id.in_(ids)).order_by(Decision.id)).all()
+                          .order_by(*code_point_order(s, Annotation.document_id, Annotation.start, Annotation.end,
+                                                      Annotation.id))).all()
+            decisions = s.exec(select(Decision).where(Decision.document_id.in_(ids))
+                               .order_by(*code_point_order(s, Decision.id))).all()
             deleted = DocumentDeletionReport([d.model_dump() for d in docs], [a.model_dump() for a in anns],
                                              take_statuses(s, ids), [d.model_dump() for d in decisions])
             s.execute(delete(Decision).where(Decision.document_id.in_(ids)))

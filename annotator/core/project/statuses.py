@@ -17,6 +17,9 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import Changes
+from annotator.core.storage import dialect
+from annotator.core.storage.dialect import statement
+from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import Annotator, Document, DocumentStatus, now
 
 NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
@@ -64,13 +67,14 @@ class StatusesMixin:
     def document_statuses(self, annotator_id: str | None = None,
                           document_id: str | None = None) -> list[StatusRow]:
         """Every stored status (optionally of one coder, or of one document), by document and coder."""
-        query = select(DocumentStatus).order_by(DocumentStatus.document_id, DocumentStatus.annotator_id)
+        query = select(DocumentStatus)
         if annotator_id is not None:
             query = query.where(DocumentStatus.annotator_id == annotator_id)
         if document_id is not None:
             query = query.where(DocumentStatus.document_id == document_id)
         with self._tx() as s:
-            return [_row(row) for row in s.exec(query).all()]
+            order = code_point_order(s, DocumentStatus.document_id, DocumentStatus.annotator_id)
+            return [_row(row) for row in s.exec(query.order_by(*order)).all()]
 
     def status_matrix(self) -> dict[tuple[str, str], str]:
         """``(document_id, annotator_id) -> status`` for every stored status other than not started."""
@@ -144,9 +148,9 @@ def merge_statuses(s: Session, records: list[Mapping[str, str]]) -> list[str]:
     held: dict[tuple[str, str], tuple[str, str]] = {}  # (document, coder) -> (modified, status)
     coders = sorted({r["annotator_id"] for r in records})
     for chunk in (coders[i:i + 500] for i in range(0, len(coders), 500)):
-        held.update(((d, a), (modified, status)) for d, a, status, modified in conn.exec_driver_sql(
+        held.update(((d, a), (modified, status)) for d, a, status, modified in conn.exec_driver_sql(statement(
             "SELECT document_id, annotator_id, status, modified FROM document_status WHERE annotator_id IN "
-            f"({', '.join('?' * len(chunk))})", tuple(chunk)))
+            f"({', '.join('?' * len(chunk))})", dialect.kind(conn)), tuple(chunk)))
     stored = set(held)
     outcomes = []
     for record in records:
@@ -177,9 +181,9 @@ def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
     s.flush()
     conn = s.connection()
     coders = sorted({coder for _, coder in pairs})
-    held = dict(((d, a), status) for d, a, status in conn.exec_driver_sql(
+    held = dict(((d, a), status) for d, a, status in conn.exec_driver_sql(statement(
         f"SELECT document_id, annotator_id, status FROM document_status WHERE annotator_id IN "
-        f"({', '.join('?' * len(coders))})", tuple(coders)))
+        f"({', '.join('?' * len(coders))})", dialect.kind(conn)), tuple(coders)))
     stamp = now()
     new = [(d, a, IN_PROGRESS, stamp) for d, a in sorted(pairs) if (d, a) not in held]
     started = [(IN_PROGRESS, stamp, d, a) for d, a in sorted(pairs) if held.get((d, a)) == NOT_STARTED]
@@ -190,18 +194,19 @@ def mark_started(s: Session, items: Iterable[Mapping[str, Any]]) -> None:
 def _write_statuses(conn, new: list[tuple], changed: list[tuple]) -> None:
     """Insert the ``new`` rows (document, coder, status, modified) and set the ``changed`` ones
     (status, modified, document, coder), each in one executemany."""
+    engine_kind = dialect.kind(conn)
     if new:
-        conn.exec_driver_sql("INSERT INTO document_status (document_id, annotator_id, status, modified) "
-                             "VALUES (?, ?, ?, ?)", new)
+        conn.exec_driver_sql(statement("INSERT INTO document_status (document_id, annotator_id, status, modified) "
+                                       "VALUES (?, ?, ?, ?)", engine_kind), new)
     if changed:
-        conn.exec_driver_sql("UPDATE document_status SET status = ?, modified = ? "
-                             "WHERE document_id = ? AND annotator_id = ?", changed)
+        conn.exec_driver_sql(statement("UPDATE document_status SET status = ?, modified = ? "
+                                       "WHERE document_id = ? AND annotator_id = ?", engine_kind), changed)
 
 
 def take_statuses(s: Session, document_ids: list[str]) -> list[dict[str, str]]:
     """Remove the statuses of documents about to be deleted; returns their rows, for restore."""
     rows = s.exec(select(DocumentStatus).where(DocumentStatus.document_id.in_(document_ids))
-                  .order_by(DocumentStatus.document_id, DocumentStatus.annotator_id)).all()
+                  .order_by(*code_point_order(s, DocumentStatus.document_id, DocumentStatus.annotator_id))).all()
     taken = [_row(row).record() for row in rows]
     for row in rows:
         s.delete(row)

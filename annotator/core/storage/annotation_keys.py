@@ -21,12 +21,24 @@ back into Python would slow bulk inserts). What is out of date is found cheaply:
 
 ``install(execute)`` creates the tables and triggers in a new project and in the upgrade from
 format 4; ``execute`` runs one SQL statement.
+
+On PostgreSQL (issue 19, survey items S8, S10) ``SERVER_SCHEMA`` (run by ``pg_schema.install``)
+gives the annotations a ``rowid`` of their own (``BIGINT GENERATED ALWAYS AS IDENTITY``, so the
+same SQL names it), the keys' sort columns as ``bytea`` (a sort key joins its parts with U+0000,
+which PostgreSQL text cannot hold; UTF-8 bytes compare in code point order, as Python's strings
+do), and no full-text table: the text filter scans the folded search text with strpos. Several
+clients write at once there, and a row's identity is taken when it is inserted, not when it is
+committed, so ``rowid > max(rid)`` would miss a row committed late: triggers list every inserted
+or changed annotation in ``annotation_keys_stale`` (``ON CONFLICT DO NOTHING`` for SQLite's
+``INSERT OR IGNORE``) and ``catch_up`` keys that list alone, writing keys with ``ON CONFLICT (rid)
+DO UPDATE`` so two clients keying the same rows agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from annotator.core.storage.engine_sql import Driver
 from annotator.core.text import fold, sort_key
 
 QUOTE_LIMIT = 200  # code points of a quote the table shows, sorts and searches (as before format 5)
@@ -62,6 +74,41 @@ _SCHEMA = (
 )
 
 
+SERVER_TABLES = TABLES[:3]
+SERVER_SCHEMA = (
+    "ALTER TABLE annotations ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY",
+    "CREATE UNIQUE INDEX ix_annotations_rowid ON annotations (rowid)",
+    "CREATE TABLE annotation_keys (rid BIGINT PRIMARY KEY, id TEXT NOT NULL,"
+    " quote TEXT NOT NULL, quote_key BYTEA NOT NULL, note_key BYTEA NOT NULL)",
+    *_INDEXES,
+    "CREATE TABLE annotation_search (rid BIGINT PRIMARY KEY, search TEXT NOT NULL)",
+    "CREATE TABLE annotation_keys_stale (rid BIGINT PRIMARY KEY)",
+    """CREATE FUNCTION annotation_keys_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO annotation_keys_stale (rid) SELECT rowid FROM added ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    "CREATE TRIGGER annotation_keys_added AFTER INSERT ON annotations REFERENCING NEW TABLE AS added"
+    " FOR EACH STATEMENT EXECUTE FUNCTION annotation_keys_added()",
+    """CREATE FUNCTION annotation_keys_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO annotation_keys_stale (rid) VALUES (NEW.rowid) ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    'CREATE TRIGGER annotation_keys_changed AFTER UPDATE OF start, "end", note, document_id ON annotations'
+    " FOR EACH ROW EXECUTE FUNCTION annotation_keys_changed()",
+    """CREATE FUNCTION annotation_keys_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM annotation_keys WHERE rid IN (SELECT rowid FROM gone);
+        DELETE FROM annotation_search WHERE rid IN (SELECT rowid FROM gone);
+        DELETE FROM annotation_keys_stale WHERE rid IN (SELECT rowid FROM gone);
+        RETURN NULL;
+    END $$""",
+    "CREATE TRIGGER annotation_keys_deleted AFTER DELETE ON annotations REFERENCING OLD TABLE AS gone"
+    " FOR EACH STATEMENT EXECUTE FUNCTION annotation_keys_deleted()",
+)
+
+
 def install(execute: Callable[[str], object]) -> None:
     """Create this module's tables, indexes and triggers (the keys are filled by ``catch_up``)."""
     for statement in _SCHEMA:
@@ -82,6 +129,9 @@ def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = T
     open project); without it only the ids at the lowest and highest rid are checked. ``limit``:
     key at most that many (a slice of the keying, stale rows first, then the new in rowid order,
     so what is keyed stays below ``max(rid)``); ``kept``: texts read, kept for the next slice."""
+    driver = Driver(connection)
+    if driver.server:
+        return _catch_up_listed(driver, texts, limit, kept)
     run = connection.execute
     high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys").fetchone()[0]
     if high and not _consistent(run, high, check):
@@ -100,39 +150,56 @@ def catch_up(connection, texts: Mapping[str, str] | None = None, check: bool = T
             f" FROM annotation_search WHERE rid IN {marks}", chunk)
         for table in TABLES[:3]:
             run(f"DELETE FROM {table} WHERE rid IN {marks}", chunk)
-        done += _key(connection, texts, f"rowid IN {marks}", chunk, kept)
+        done += _key(driver, texts, f"rowid IN {marks}", chunk, kept)
     if limit is not None:  # a slice: the indexes stay (made again after would block for seconds)
-        return done + _key_new(connection, texts, high, limit - done, kept)
+        return done + _key_new(driver, texts, high, limit - done, kept)
     bulk = (run("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0] - high) > _BULK
     if bulk:  # an index made after the rows is sorted once, not updated row by row at random places
         for index in _INDEXES:
             run(f"DROP INDEX IF EXISTS {index.split()[5]}")
-    done += _key_new(connection, texts, high)
+    done += _key_new(driver, texts, high)
     if bulk:
         for index in _INDEXES:
             run(index)
     return done
 
 
+def _catch_up_listed(driver: Driver, texts: Mapping[str, str] | None, limit: int | None,
+                     kept: dict[str, str] | None) -> int:
+    """``catch_up`` on a server: key the annotations the triggers listed (at most ``limit``)."""
+    run, done = driver.execute, 0
+    while limit is None or done < limit:
+        size = 500 if limit is None else min(500, limit - done)
+        chunk = tuple(rid for (rid,) in run("SELECT rid FROM annotation_keys_stale ORDER BY rid LIMIT ?", (size,)))
+        if not chunk:
+            break
+        marks = f"({', '.join('?' * len(chunk))})"
+        run(f"DELETE FROM annotation_keys_stale WHERE rid IN {marks}", chunk)
+        done += _key(driver, texts, f"rowid IN {marks}", chunk, kept)
+    return done
+
+
 def waiting(connection) -> int:
     """How many annotations wait to be keyed: changed ones listed stale, and the new ones."""
+    if Driver(connection).server:
+        return Driver(connection).execute("SELECT count(*) FROM annotation_keys_stale").fetchone()[0]
     run = connection.execute
     high = run("SELECT coalesce(max(rid), 0) FROM annotation_keys").fetchone()[0]
     return (run("SELECT count(*) FROM annotation_keys_stale").fetchone()[0]
             + run("SELECT count(*) FROM annotations WHERE rowid > ?", (high,)).fetchone()[0])
 
 
-def _key_new(connection, texts: Mapping[str, str] | None, high: int, limit: int | None = None,
+def _key_new(driver: Driver, texts: Mapping[str, str] | None, high: int, limit: int | None = None,
              kept: dict[str, str] | None = None) -> int:
     """Key the annotations above rowid ``high`` (at most ``limit``), a chunk at a time."""
-    run, done = connection.execute, 0
+    run, done = driver.execute, 0
     while limit is None or done < limit:
         chunk = _CHUNK if limit is None else min(_CHUNK, limit - done)
         last = run("SELECT max(rowid) FROM (SELECT rowid FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?)",
                    (high, chunk)).fetchone()[0]
         if last is None:
             break
-        done += _key(connection, texts, "rowid > ? AND rowid <= ?", (high, last), kept)
+        done += _key(driver, texts, "rowid > ? AND rowid <= ?", (high, last), kept)
         high = last
     return done
 
@@ -150,9 +217,9 @@ def _consistent(run, high: int, count: bool) -> bool:
     return True
 
 
-def _key(connection, texts: Mapping[str, str] | None, where: str, params: tuple,
+def _key(driver: Driver, texts: Mapping[str, str] | None, where: str, params: tuple,
          kept: dict[str, str] | None = None) -> int:
-    run = connection.execute
+    run = driver.execute
     rows = run(f'SELECT rowid, id, document_id, start, "end", note FROM annotations WHERE {where}'
                " ORDER BY document_id", params).fetchall()
     given = texts or {}
@@ -168,9 +235,17 @@ def _key(connection, texts: Mapping[str, str] | None, where: str, params: tuple,
             text = kept[document_id] = run("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
         quote = text[start:min(end, start + QUOTE_LIMIT)]
         values.append((rid, annotation_id, quote, *keys_of(quote, note)))
-    connection.executemany("INSERT INTO annotation_keys (rid, id, quote, quote_key, note_key) VALUES (?, ?, ?, ?, ?)",
-                           [value[:5] for value in values])
     search = [(value[0], value[5]) for value in values]
-    connection.executemany("INSERT INTO annotation_search (rid, search) VALUES (?, ?)", search)
-    connection.executemany("INSERT INTO annotation_fts (rowid, search) VALUES (?, ?)", search)
+    if driver.server:  # bytea keys (no U+0000 in text there); another client may have keyed them too
+        driver.executemany("INSERT INTO annotation_keys (rid, id, quote, quote_key, note_key) VALUES (?, ?, ?, ?, ?)"
+                           " ON CONFLICT (rid) DO UPDATE SET id = excluded.id, quote = excluded.quote,"
+                           " quote_key = excluded.quote_key, note_key = excluded.note_key",
+                           [(*value[:3], value[3].encode(), value[4].encode()) for value in values])
+        driver.executemany("INSERT INTO annotation_search (rid, search) VALUES (?, ?)"
+                           " ON CONFLICT (rid) DO UPDATE SET search = excluded.search", search)
+        return len(values)
+    driver.executemany("INSERT INTO annotation_keys (rid, id, quote, quote_key, note_key) VALUES (?, ?, ?, ?, ?)",
+                       [value[:5] for value in values])
+    driver.executemany("INSERT INTO annotation_search (rid, search) VALUES (?, ?)", search)
+    driver.executemany("INSERT INTO annotation_fts (rowid, search) VALUES (?, ?)", search)
     return len(values)

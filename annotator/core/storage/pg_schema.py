@@ -3,12 +3,25 @@ needs (the format row that a file keeps in its header, search indexes, triggers)
 tables by ``install(connection)`` in the transaction that creates a server project.
 
 Each part lives beside the code that uses it and registers here, so the order of creation is
-readable in one place.
+readable in one place:
+
+- annotation_keys.SERVER_SCHEMA: the annotations' ``rowid`` (an identity column, standing in for
+  SQLite's rowid in the same SQL), the annotation table's keys with bytea sort keys, and the
+  PL/pgSQL triggers that list new and changed annotations to key (survey items S8, S10);
+- document_search.SERVER_SCHEMA: the documents panel's keys and the folded copy of the titles
+  and texts that ``find_on_server`` scans with strpos (survey item S7).
 """
 
 from __future__ import annotations
+
+from annotator.core.storage import annotation_keys, document_search
+
+SCHEMA = (*annotation_keys.SERVER_SCHEMA, *document_search.SERVER_SCHEMA)
+TABLES = (*annotation_keys.SERVER_TABLES, *document_search.SERVER_TABLES)  # beside the SQLModel tables
 
 
 def install(connection) -> None:
     """Create the server-only objects on ``connection`` (a SQLAlchemy Connection in a transaction,
     on a database whose SQLModel tables were just created)."""
+    for statement in SCHEMA:
+        connection.exec_driver_sql(statement)

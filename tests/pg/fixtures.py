@@ -1,5 +1,6 @@
 """Fixtures of the PostgreSQL tests (issue 19, point 8): one real throwaway cluster per test session
-(tests/pg/cluster.py) and a fresh empty database per test.
+(tests/pg/cluster.py) and fresh empty databases. tests/conftest.py imports them, so every test
+(tests/pg's and the core's run on both engines, tests/conftest.py ``engine_kind``) shares one cluster.
 
 ``pg_cluster`` (session): the running cluster; it is started only when a test asks for it, and
 stopped and removed at the end of the session, also when tests fail. Where no server can be
@@ -7,6 +8,8 @@ started (the postgresql package or psycopg missing) the tests are skipped with t
 (CI=true) they fail instead, as CI installs both (.ci/setup.sh test).
 ``pg_url`` (function): the libpq URL of a new empty database, made from template0 under a unique
 name and dropped after the test. ``pg_engine``: a SQLAlchemy engine on it (postgresql+psycopg).
+``pg_database`` (function): a factory, ``pg_database()`` gives the URL of one more fresh
+database; all are dropped after the test.
 """
 
 from __future__ import annotations
@@ -18,11 +21,6 @@ import pytest
 from tests.pg.cluster import Cluster, UnavailableError, in_ci
 
 STARTED: list[str] = []  # what the cluster took to start, shown at the end of the run
-
-
-def pytest_terminal_summary(terminalreporter):
-    for line in STARTED:
-        terminalreporter.write_line(f"[pg] {line}")
 
 
 def _unavailable(reason: str):
@@ -56,17 +54,43 @@ def admin(cluster: Cluster):
     return psycopg.connect(cluster.url(), autocommit=True)
 
 
+def create_database(cluster: Cluster, options: str = "") -> str:
+    """A new empty database (UTF-8, from template0, with ``options`` of CREATE DATABASE); its name."""
+    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
+    with admin(cluster) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' {options}')
+    return name
+
+
+def drop_database(cluster: Cluster, name: str) -> None:
+    with admin(cluster) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def pg_url(pg_cluster):
     """The URL of a fresh empty database (UTF-8, from template0), dropped after the test."""
-    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
-    with admin(pg_cluster) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    name = create_database(pg_cluster)
     try:
         yield pg_cluster.url(name)
     finally:
-        with admin(pg_cluster) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(pg_cluster, name)
+
+
+@pytest.fixture
+def pg_database(pg_cluster):
+    """``pg_database(options="")``: the URL of one more fresh database; all are dropped after the test."""
+    made: list[str] = []
+
+    def make(options: str = "") -> str:
+        made.append(create_database(pg_cluster, options))
+        return pg_cluster.url(made[-1])
+
+    try:
+        yield make
+    finally:
+        for name in made:
+            drop_database(pg_cluster, name)
 
 
 @pytest.fixture
