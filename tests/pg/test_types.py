@@ -5,8 +5,6 @@ in code point order (``COLLATE "C"``) in a database whose own collation does not
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import LargeBinary, bindparam, create_engine, func, select, text
 from sqlalchemy.dialects import sqlite
@@ -20,6 +18,7 @@ from annotator.core.storage import tables as _tables  # noqa: F401  (registers t
 from annotator.core.storage.tables import MODELS, Annotator, Category, Document
 from annotator.core.text import collation_key, sort_key
 from tests.pg.cluster import require_psycopg
+from tests.pg.icu import icu_database
 
 require_psycopg()
 
@@ -94,21 +93,12 @@ WORDS = ["b", "B", "a", "A", "ä", "Ä", "a\u0301", "á", "z", "Z", "😀", "�
 
 @pytest.fixture
 def icu_engine(pg_cluster):
-    """An engine on a fresh database whose default collation is ICU's root locale ("und"), as an
-    admin's ``CREATE DATABASE`` with a linguistic collation would make it."""
-    import psycopg
-
-    name = f"annotator_icu_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' "
-                     "LOCALE_PROVIDER icu ICU_LOCALE 'und'")
-    engine = create_engine("postgresql+psycopg" + pg_cluster.url(name)[len("postgresql"):])
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with icu_database(pg_cluster) as url:
+        engine = create_engine("postgresql+psycopg" + url[len("postgresql"):])
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def test_every_text_column_is_in_code_point_order_whatever_the_databases_collation(icu_engine):
