@@ -292,6 +292,6 @@ def sort_key(text: str) -> str:
     (``bytea``, compared byte by byte: UTF-8's byte order is code point order, whatever the
     database's collation); SQLite stores the string, compared by its BINARY collation (memcmp of
     the UTF-8). One key, one order on both engines, and the keys files hold keep their meaning
-    (tests/core/test_sort_key_order.py proves the orders equal)."""
+    (tests/core/test_two_engine_types.py proves the orders equal)."""
     base, folded = collation_key(text)
     return folded if folded.isascii() else base + "\x00" + folded

@@ -4,6 +4,7 @@ SQLite, as UTF-8 bytes on a server), and every document reader refuses U+0000 wi
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from annotator.core.documents import readers
 from annotator.core.documents.readers import ImportOptions, read_file
-from annotator.core.errors import ReadError, ValidationError
+from annotator.core.errors import QdpxError, ReadError, ValidationError
 from annotator.core.storage import db
 from annotator.core.text import check_value, collation_key, mend_value, sort_key
 
@@ -127,3 +128,22 @@ def test_a_pdf_text_layer_with_nul_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "scan.pdf"
     path.write_bytes(b"%PDF-1.4\n")
     assert error_of(path) == f"line 2 of the text {NUL}"
+
+
+def test_a_qdpx_source_or_note_with_nul_is_refused_naming_the_package_and_member(tmp_path):
+    # REFI-QDA sources and notes are text files decoded as a text file is (NUL bytes: binary data);
+    # the project.qde is XML 1.0, which cannot carry U+0000 at all (not even as &#0;).
+    from annotator.core.exchange.qdpx.apply import import_qdpx
+    from annotator.core.schema.templates import create_project
+    from tests.core.qdpx_fixtures import CLAIM, Sel, Src, vendor_package
+
+    with create_project(tmp_path / "p.annotator") as project:
+        for sources, reason in (
+                ([Src("Interview", "one\x00two\n", [])],
+                 r": its sources/[-0-9a-f]+\.txt: looks like binary data, not text"),
+                ([Src("Interview", "one two\n", [Sel("two", CLAIM, description="a\x00b")])],
+                 r" \(project\.qde\): not well-formed XML at line \d+, column \d+")):
+            path = vendor_package(tmp_path, "qualcoder", sources)
+            with pytest.raises(QdpxError, match=f"^{re.escape(str(path))}{reason}"):
+                import_qdpx(project, path)
+        assert project.documents() == []

@@ -17,6 +17,7 @@ from annotator.core.storage import copying, server_db
 from annotator.core.storage.location import parse_location
 from tests.copy_fixtures import export_bytes, rich_project
 from tests.pg.cluster import require_psycopg
+from tests.pg.icu import icu_database
 
 require_psycopg()
 
@@ -100,12 +101,36 @@ def test_another_applications_database_is_refused(tmp_path, pg_url, pg_engine):
     assert not (tmp_path / "x.annotator").exists()
 
 
-def test_on_the_server_the_copy_exports_the_same_and_its_derived_data_is_pending(tmp_path, pg_url):
+@pytest.mark.parametrize("collation", ["C", "ICU root"])
+def test_on_the_server_the_copy_exports_the_same_and_its_derived_data_is_pending(tmp_path, pg_url, pg_cluster,
+                                                                                 collation):
     from annotator.core.storage import document_search
 
     if document_search.KEYS not in server_db.wanted_tables():
         pytest.skip("needs the server's search and key tables (branch sql's pg_schema)")
+    if collation == "C":
+        _server_export_is_the_files(tmp_path, pg_url)
+    else:  # a database ordering text otherwise than code points: the export must not change (T3)
+        with icu_database(pg_cluster) as url:
+            _server_export_is_the_files(tmp_path, url)
+
+
+def _ids_out_of_case_order(path) -> None:
+    """The coders' ids made "B-coder" and "a-coder", which code points order one way (as the file
+    exports them) and ICU the other (ids from another tool, or a hand-made file, may be anything)."""
+    with sqlite3.connect(path) as conn:
+        for name, new in (("alice", "a-coder"), ("Ayşe", "B-coder")):
+            (old,) = conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
+            for table, column in (("annotators", "id"), ("annotations", "annotator_id"), ("annotations", "modified_by"),
+                                  ("document_status", "annotator_id"), ("decisions", "decided_by"),
+                                  ("settings", "modified_by")):
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new, old))
+    conn.close()
+
+
+def _server_export_is_the_files(tmp_path, pg_url) -> None:
     source = rich_project(tmp_path / "study.annotator")
+    _ids_out_of_case_order(source)
     with Project.open(source) as project:
         before = export_bytes(project, tmp_path / "before.json")
     copying.copy_project(source, pg_url)

@@ -1,11 +1,13 @@
-"""Issue 19, T1 and T2 on a real server: the JSON columns are jsonb (equality, DISTINCT, GROUP BY
-work), sort keys stored as UTF-8 bytes order as Python orders their tuples, and U+0000 is refused
-at import with a plain message before PostgreSQL would fail on it."""
+"""Issue 19, T1, T2 and T3 on a real server: the JSON columns are jsonb (equality, DISTINCT, GROUP BY
+work), sort keys stored as UTF-8 bytes order as Python orders their tuples, U+0000 is refused
+at import with a plain message before PostgreSQL would fail on it, and every text column compares
+in code point order (``COLLATE "C"``) in a database whose own collation does not (ICU's root)."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import LargeBinary, bindparam, func, select, text
+from sqlalchemy import LargeBinary, bindparam, create_engine, func, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DataError
 from sqlmodel import Session, SQLModel
 
@@ -13,9 +15,10 @@ from annotator.core.documents.readers import ImportOptions, read_file
 from annotator.core.errors import ReadError, ValidationError
 from annotator.core.project.documents import NewDocument, insert_documents
 from annotator.core.storage import tables as _tables  # noqa: F401  (registers the tables)
-from annotator.core.storage.tables import Category, Document
+from annotator.core.storage.tables import MODELS, Annotator, Category, Document
 from annotator.core.text import collation_key, sort_key
 from tests.pg.cluster import require_psycopg
+from tests.pg.icu import icu_database
 
 require_psycopg()
 
@@ -80,3 +83,46 @@ def test_nul_is_refused_at_import_with_a_plain_message(pg_engine, tmp_path):
         session.add(_doc(1, {"who": "a\x00b"}))
         with pytest.raises(DataError, match="unsupported Unicode escape sequence|\\\\u0000"):
             session.flush()
+
+
+# Astral, accents (composed and not), case, punctuation, a no-break space, digits: ICU's root
+# collation orders these otherwise than code points do (tried: 'a' < 'B', 'ä' beside 'a').
+WORDS = ["b", "B", "a", "A", "ä", "Ä", "a\u0301", "á", "z", "Z", "😀", "𐌰", "\xa0x", "x", "_x", "-x", "10", "9",
+         "ß", "ss", "İ", "i", "ﬁ", "fi", "Évidence", "evidence", "Opinion", "中文", "ｘ"]
+
+
+@pytest.fixture
+def icu_engine(pg_cluster):
+    with icu_database(pg_cluster) as url:
+        engine = create_engine("postgresql+psycopg" + url[len("postgresql"):])
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def test_every_text_column_is_in_code_point_order_whatever_the_databases_collation(icu_engine):
+    with icu_engine.connect() as conn:  # the database's own order is not Python's: the test can fail
+        own = conn.execute(text("SELECT w FROM unnest(CAST(:w AS text[])) AS w ORDER BY w"), {"w": WORDS}).scalars()
+        assert list(own) != sorted(WORDS)
+    SQLModel.metadata.create_all(icu_engine)
+    with icu_engine.connect() as conn:
+        columns = conn.execute(text(
+            "SELECT table_name, column_name, data_type, collation_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = ANY(:t) AND data_type IN ('character varying', 'text')"),
+            {"t": [model.__tablename__ for model in MODELS]}).all()
+    assert len(columns) == sum(1 for m in MODELS for c in m.__table__.columns
+                               if c.type.compile(dialect=sqlite.dialect()) == "VARCHAR")
+    assert {collation for *_, collation in columns} == {"C"}, [c for c in columns if c[3] != "C"]
+    with Session(icu_engine) as session:
+        session.add_all([Annotator(id=word, name=word, created=word) for word in WORDS])
+        session.commit()
+        for column in (Annotator.id, Annotator.name, Annotator.created):
+            assert session.execute(select(column).order_by(column)).scalars().all() == sorted(WORDS)
+            assert session.execute(select(column).order_by(column.desc())).scalars().all() == sorted(WORDS)[::-1]
+        assert session.execute(select(Annotator.name).where(Annotator.name > "a").order_by(Annotator.name)
+                               ).scalars().all() == sorted(w for w in WORDS if w > "a")
+        assert session.execute(select(func.min(Annotator.name), func.max(Annotator.name))).one() == (
+            min(WORDS), max(WORDS))
+        # A different case or accent is a different value, as in Python and SQLite.
+        assert session.execute(select(func.count()).where(Annotator.name.in_(["a", "A", "á"]))).scalar() == 3

@@ -186,3 +186,32 @@ class Decision(SQLModel, table=True):
     decided_by: str
     decided: str = Field(default_factory=now)
     reason: str = ""
+
+
+# -- text in code point order on a server (issue 19, T3) ------------------------------------------
+# SQLite compares text by its BINARY collation, which is code point order (Python's ``sorted``);
+# PostgreSQL compares by the database's collation, which an admin chose (en_US.UTF-8 or ICU put
+# "a" < "B" and "ä" beside "a"). Every text column of these tables is therefore ``COLLATE "C"``
+# on PostgreSQL (a type variant: SQLite's DDL, and so the file format, are unchanged), so that
+# ORDER BY, comparisons, DISTINCT and the columns' indexes follow code point order whatever the
+# database's default, and an ORDER BY written with ``COLLATE "C"`` (engine_sql) can use the index.
+# PostgreSQL's "C" collation exists in every database; it changes no equality (both are
+# deterministic) and no SQL here folds case in the server (Python folds, see core/text.py).
+
+CODE_POINT_TEXT = String(collation="C")
+MODELS = (ProjectInfo, Document, Category, Annotator, ProjectSetting, DocumentStatus, Origin, Annotation, Decision)
+
+
+def _is_text(column: Column) -> bool:
+    kind = column.type
+    return isinstance(kind, String) or isinstance(getattr(kind, "impl", None), String)  # AutoString
+
+
+def _in_code_point_order(models) -> None:
+    for model in models:
+        for column in model.__table__.columns:
+            if _is_text(column) and "postgresql" not in column.type._variant_mapping:
+                column.type = column.type.with_variant(CODE_POINT_TEXT, "postgresql")
+
+
+_in_code_point_order(MODELS)
