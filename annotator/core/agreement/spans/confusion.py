@@ -134,34 +134,54 @@ def _disagreements_all(p: Prepared, shared: dict | None = None) -> list[dict]:
     at or before it and ends after it, so each unit covers a run of consecutive points, found by two
     binary searches (units of different documents share no position). A stretch joins the entry
     before it only within one document."""
-    m, K, pool = len(p.coders), len(p.categories), p.pool
+    K, pool = len(p.categories), p.pool
     shared = {} if shared is None else shared
     if pool is None or K > 62 or not p.docs:
         return [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)]
+    # The positions of a report's hundreds of thousands of entries are a few thousand distinct
+    # numbers: each entry refers to one shared int object per value (56 bytes less an entry).
+    W = max(d.n for d in p.docs) + 1
+    same_int = list(range(W)) if W <= sum(pool.raw[u][0].size for u in pool.coders) else None
+    out: list = []
+    bounds = [pool.raw_bounds[u] for u in pool.coders]
+    n0, D = 0, len(p.docs)
+    while n0 < D:  # a block of documents at a time: the work arrays stay small
+        n1 = n0 + 1
+        while n1 < D and sum(b[n1] - b[n0] for b in bounds) < CHUNK:
+            n1 += 1
+        _disagreements_block(p, n0, n1, shared, same_int, out)
+        n0 = n1
+    return out
+
+
+def _disagreements_block(p: Prepared, n0: int, n1: int, shared: dict, same_int, out: list) -> None:
+    """``_disagreements_all`` of documents n0 .. n1 − 1, appended to ``out``."""
+    m, K, pool = len(p.coders), len(p.categories), p.pool
     offsets = pool.offsets
-    pieces = [offsets]
+    pieces = [offsets[n0:n1 + 1]]
     for u in pool.coders:
         dn, s, e, _ = pool.raw[u]
-        shift = offsets[dn]
-        pieces += [s + shift, e + shift]
+        a, z = pool.raw_bounds[u][n0], pool.raw_bounds[u][n1]
+        shift = offsets[dn[a:z]]
+        pieces += [s[a:z] + shift, e[a:z] + shift]
     pts = sorted_unique(np.concatenate(pieces))
-    del pieces
     if pts.size < 2:
-        return []
+        return
     starts = pts[:-1]
     codes = np.zeros((m, starts.size), dtype=np.int64)
     for i, u in enumerate(pool.coders):
         for k in range(K):
             md, ms, me = pool.merged[u][k]
-            if ms.size:
-                shift = offsets[md]
-                lo = np.searchsorted(starts, ms + shift, side="left")
-                hi = np.searchsorted(starts, me + shift, side="left")
+            a, z = pool.merged_bounds[u][k][n0], pool.merged_bounds[u][k][n1]
+            if z > a:
+                shift = offsets[md[a:z]]
+                lo = np.searchsorted(starts, ms[a:z] + shift, side="left")
+                hi = np.searchsorted(starts, me[a:z] + shift, side="left")
                 depth = np.bincount(lo, minlength=starts.size + 1) - np.bincount(hi, minlength=starts.size + 1)
                 codes[i] += (np.cumsum(depth[:-1]) > 0).astype(np.int64) << k
     differ = np.flatnonzero((codes != codes[0]).any(axis=0))
     if not differ.size:
-        return []
+        return
     doc_of = np.searchsorted(offsets, starts[differ], side="right") - 1  # the document each stretch is in
     same_as_prev = ((codes[:, differ[1:]] == codes[:, differ[1:] - 1]).all(axis=0) & (differ[1:] == differ[:-1] + 1)
                     & (doc_of[1:] == doc_of[:-1]))
@@ -171,7 +191,6 @@ def _disagreements_all(p: Prepared, shared: dict | None = None) -> list[dict]:
     doc_first = doc_of[new]
     shift = offsets[doc_first]
     values = codes[:, first]
-    del codes
     if m * K <= 62:  # one integer per entry: the distinct ones found by a sort
         key = np.zeros(first.size, dtype=np.int64)
         for i in range(m):
@@ -182,27 +201,16 @@ def _disagreements_all(p: Prepared, shared: dict | None = None) -> list[dict]:
         coders_of = [_shared(p, K, shared, tuple(v >> (i * K) & mask for i in range(m))) for v in distinct.tolist()]
         coders = list(map(coders_of.__getitem__, which))
     else:
-        keys = list(map(tuple, values.T.tolist()))
-        coders = [_shared(p, K, shared, key) for key in keys]
-    doc_ids = [d.doc_id for d in p.docs]
-    starts, ends = starts[first] - shift, pts[1:][last] - shift
-    del pts, first, last, shift
-    # The positions of a report's hundreds of thousands of entries are a few thousand distinct
-    # numbers: each entry refers to one shared int object per value (56 bytes less an entry).
-    W = int(ends.max()) + 1
-    same_int = list(range(W)) if W <= 2 * starts.size else None
-    out: list = []
-    for c0 in range(0, starts.size, CHUNK):  # the lists of numbers made a chunk at a time
-        c1 = min(starts.size, c0 + CHUNK)
-        s_l, e_l = starts[c0:c1].tolist(), ends[c0:c1].tolist()
-        if same_int is not None:
-            s_l, e_l = list(map(same_int.__getitem__, s_l)), list(map(same_int.__getitem__, e_l))
-        out += [{"document": d, "start": a, "end": z, "coders": c}
-                for d, a, z, c in zip(map(doc_ids.__getitem__, doc_first[c0:c1].tolist()), s_l, e_l, coders[c0:c1])]
-    return out
+        coders = [_shared(p, K, shared, key) for key in map(tuple, values.T.tolist())]
+    s_l, e_l = (starts[first] - shift).tolist(), (pts[1:][last] - shift).tolist()
+    if same_int is not None:
+        s_l, e_l = list(map(same_int.__getitem__, s_l)), list(map(same_int.__getitem__, e_l))
+    doc_ids = [d.doc_id for d in p.docs[n0:n1]]
+    out += [{"document": d, "start": a, "end": z, "coders": c}
+            for d, a, z, c in zip(map(doc_ids.__getitem__, (doc_first - n0).tolist()), s_l, e_l, coders)]
 
 
-CHUNK = 1 << 16
+CHUNK = 1 << 15  # raw spans (all coders) per block of documents
 
 
 def _shared(p: Prepared, K: int, shared: dict, key: tuple) -> dict:

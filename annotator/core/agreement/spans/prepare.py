@@ -182,14 +182,13 @@ def prepare(texts: Mapping, spans: Iterable, coders: Sequence | None = None,
         else:
             lengths[doc] = int(value)
     doc_pos = {d: n for n, d in enumerate(lengths)}
-    cols = _columns(spans, doc_pos, np.array(list(lengths.values()), dtype=np.int64))
-    di, coder_col, start, end, cat_col = cols
-    seen_coders, seen_cats = dict.fromkeys(coder_col), dict.fromkeys(cat_col)
+    di, coder_id, start, end, cat_id, seen_coders, seen_cats = _columns(
+        spans, doc_pos, np.array(list(lengths.values()), dtype=np.int64))
     coder_list = list(coders) if coders is not None else sorted(seen_coders, key=str)
     cat_list = list(categories) if categories is not None else sorted(seen_cats, key=str)
     cat_index = {c: k for k, c in enumerate(cat_list)}
     unique_coders = {c: u for u, c in enumerate(dict.fromkeys(coder_list))}  # a coder listed twice: one set of spans
-    ci = _lookup(unique_coders, coder_col)
+    ci = _lookup(unique_coders, list(seen_coders))[coder_id] if seen_coders else coder_id
     nonempty = start < end
     annotated = np.zeros((len(lengths), len(unique_coders)), dtype=bool)  # a non-empty span, of any category
     some = nonempty & (ci >= 0)
@@ -210,7 +209,7 @@ def prepare(texts: Mapping, spans: Iterable, coders: Sequence | None = None,
         problem = Undefined("fewer than two coders")
     elif not doc_ids:
         problem = Undefined("the coders share no documents (no document annotated by every coder)")
-    ki = _lookup(cat_index, cat_col)
+    ki = _lookup(cat_index, list(seen_cats))[cat_id] if seen_cats else cat_id
     sel = np.full(len(lengths), -1, np.int64)
     sel[[doc_pos[d] for d in doc_ids]] = np.arange(len(doc_ids))
     keep = some & (ki >= 0)
@@ -233,26 +232,46 @@ def _lookup(index: dict, column) -> np.ndarray:
     return np.fromiter(map(index.get, column, itertools.repeat(-1)), dtype=np.int64, count=len(column))
 
 
+ROWS_PER_CHUNK = 1 << 16  # the spans are read this many rows at a time (no column of a million objects)
+
+
 def _columns(spans: Iterable, doc_pos: dict, lengths: np.ndarray):
-    """The spans as columns: (document position, coders, starts, ends, categories), validated.
-    The quick way reads whole columns; on anything unusual (a row not of five items, positions that
-    are not plain integers, an unknown document, a span outside its text) the rows are read one at
-    a time as before, which raises the same error at the first bad row."""
+    """The spans as columns, validated: (document position, coder id, starts, ends, category id,
+    the coders and categories in order of first appearance, as dicts {value: id}). The quick way
+    reads whole columns of a chunk of rows; on anything unusual (a row not of five items,
+    positions that are not plain integers, an unknown document, a span outside its text) the rows
+    are read one at a time as before, which raises the same error at the first bad row."""
     rows = spans if isinstance(spans, (list, tuple)) else list(spans)
+    seen_coders: dict = {}
+    seen_cats: dict = {}
+    out: list = [[] for _ in range(5)]
     try:
-        if rows and set(map(len, rows)) != {5}:
-            raise _UnusualError
-        parts = [list(map(operator.itemgetter(j), rows)) for j in range(5)]
-        di = _lookup(doc_pos, parts[0])
-        start, end = np.array(parts[2]), np.array(parts[3])
-        if rows and (start.dtype.kind not in "iu" or end.dtype.kind not in "iu"):
-            raise _UnusualError
-        start, end = start.astype(np.int64, copy=False), end.astype(np.int64, copy=False)
-        if rows and ((di < 0).any() or (start < 0).any() or (start > end).any() or (end > lengths[di]).any()):
-            raise _UnusualError
-        return di, parts[1], start, end, parts[4]
+        for c0 in range(0, len(rows), ROWS_PER_CHUNK):
+            chunk = rows[c0:c0 + ROWS_PER_CHUNK]
+            if set(map(len, chunk)) != {5}:
+                raise _UnusualError
+            parts = [list(map(operator.itemgetter(j), chunk)) for j in range(5)]
+            di = _lookup(doc_pos, parts[0])
+            start, end = np.array(parts[2]), np.array(parts[3])
+            if start.dtype.kind not in "iu" or end.dtype.kind not in "iu":
+                raise _UnusualError
+            start, end = start.astype(np.int64), end.astype(np.int64)
+            if (di < 0).any() or (start < 0).any() or (start > end).any() or (end > lengths[di]).any():
+                raise _UnusualError
+            for col, value in zip(out, (di, _ids(seen_coders, parts[1]), start, end, _ids(seen_cats, parts[4]))):
+                col.append(value)
     except (_UnusualError, TypeError, OverflowError):
         return _columns_one_by_one(rows, doc_pos, lengths)
+    empty = np.zeros(0, np.int64)
+    return (*(np.concatenate(col + [empty]) for col in out), seen_coders, seen_cats)
+
+
+def _ids(seen: dict, column: list) -> np.ndarray:
+    """Each value's id in ``seen`` (in order of first appearance; new values are added)."""
+    for value in dict.fromkeys(column):
+        if value not in seen:
+            seen[value] = len(seen)
+    return _lookup(seen, column)
 
 
 class _UnusualError(Exception):
@@ -276,7 +295,10 @@ def _columns_one_by_one(rows, doc_pos: dict, lengths: np.ndarray):
         end_col.append(end)
         cat_col.append(cat)
     as_array = lambda x: np.array(x, dtype=np.int64).reshape(-1)  # noqa: E731
-    return as_array(di), coder_col, as_array(start_col), as_array(end_col), cat_col
+    seen_coders: dict = {}
+    seen_cats: dict = {}
+    return (as_array(di), _ids(seen_coders, coder_col), as_array(start_col), as_array(end_col),
+            _ids(seen_cats, cat_col), seen_coders, seen_cats)
 
 
 def _pair(coder_a, coder_b):
