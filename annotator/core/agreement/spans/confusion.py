@@ -143,18 +143,19 @@ def _disagreements_all(p: Prepared, shared: dict | None = None) -> list[dict]:
     W = max(d.n for d in p.docs) + 1
     same_int = list(range(W)) if W <= sum(pool.raw[u][0].size for u in pool.coders) else None
     out: list = []
+    by_int: dict = {}  # the coders' values of an entry as one integer -> their dict (m × K ≤ 62)
     bounds = [pool.raw_bounds[u] for u in pool.coders]
     n0, D = 0, len(p.docs)
     while n0 < D:  # a block of documents at a time: the work arrays stay small
         n1 = n0 + 1
         while n1 < D and sum(b[n1] - b[n0] for b in bounds) < CHUNK:
             n1 += 1
-        _disagreements_block(p, n0, n1, shared, same_int, out)
+        _disagreements_block(p, n0, n1, shared, same_int, out, by_int)
         n0 = n1
     return out
 
 
-def _disagreements_block(p: Prepared, n0: int, n1: int, shared: dict, same_int, out: list) -> None:
+def _disagreements_block(p: Prepared, n0: int, n1: int, shared: dict, same_int, out: list, by_int: dict) -> None:
     """``_disagreements_all`` of documents n0 .. n1 − 1, appended to ``out``."""
     m, K, pool = len(p.coders), len(p.categories), p.pool
     offsets = pool.offsets
@@ -198,7 +199,12 @@ def _disagreements_block(p: Prepared, n0: int, n1: int, shared: dict, same_int, 
         distinct = sorted_unique(key)
         which = np.searchsorted(distinct, key).tolist()
         mask = (1 << K) - 1
-        coders_of = [_shared(p, K, shared, tuple(v >> (i * K) & mask for i in range(m))) for v in distinct.tolist()]
+        coders_of = []
+        for v in distinct.tolist():
+            found = by_int.get(v)
+            if found is None:
+                found = by_int[v] = _shared(p, K, shared, tuple(v >> (i * K) & mask for i in range(m)))
+            coders_of.append(found)
         coders = list(map(coders_of.__getitem__, which))
     else:
         coders = [_shared(p, K, shared, key) for key in map(tuple, values.T.tolist())]

@@ -42,7 +42,8 @@ def _token_tables(p: Prepared, m: int, K: int) -> tuple[np.ndarray, np.ndarray]:
     A token is covered when some unit [s, e) has s < its end and e > its start (as in
     ``_covered``); the units of one coder and category are sorted and disjoint, so each covers a
     run of consecutive tokens, found by two binary searches of the unit in the tokens (a few
-    hundred thousand searches, not one per token: 6 million at 2,000 documents)."""
+    hundred thousand searches, not one per token: 6 million at 2,000 documents), and the counts
+    come from the runs (``_block_counts``)."""
     pool, D = p.pool, len(p.docs)
     pairs_idx = list(itertools.combinations(range(m), 2))
     tok_pairs = np.zeros((D, len(pairs_idx), K, 4))
@@ -68,40 +69,68 @@ def _token_tables(p: Prepared, m: int, K: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _block_counts(p, m, K, n0, n1, ts, te, counts, pairs_idx, tok_pairs, tok_alpha):
-    pool = p.pool
-    cov = np.zeros((m, K, ts.size), dtype=bool)
-    if ts.size:
-        for i in range(m):
-            u = pool.coders[i]
-            for k in range(K):
-                md, ms, me = pool.merged[u][k]
-                a, z = pool.merged_bounds[u][k][n0], pool.merged_bounds[u][k][n1]
-                if z > a:  # each unit covers the tokens [first ending after its start, first starting at its end)
-                    shift = pool.offsets[md[a:z]]
-                    lo = np.searchsorted(te, ms[a:z] + shift, side="right")
-                    hi = np.searchsorted(ts, me[a:z] + shift, side="left")
-                    depth = np.bincount(lo, minlength=ts.size + 1) - np.bincount(hi, minlength=ts.size + 1)
-                    cov[i, k] = np.cumsum(depth[:-1]) > 0
-    full = np.flatnonzero(counts)  # documents with tokens (reduceat needs non-empty stretches)
-    at = (np.cumsum(counts) - counts)[full]
-
-    def per_doc(x):  # (..., T) whole numbers -> (documents of the block, ...) sums
-        out = np.zeros((n1 - n0,) + x.shape[:-1], dtype=np.int64)
-        if full.size:
-            out[full] = np.moveaxis(np.add.reduceat(x, at, axis=-1), -1, 0)
-        return out
-
+    """The counts of documents n0 .. n1 − 1 (their tokens ``ts``, ``te`` pooled, ``counts`` per
+    document) without a coder × category × token array: each coder's covered tokens of a category
+    are a few runs of consecutive tokens (``_runs``), and every count follows from how many tokens
+    each coder covers (n1) and each pair covers together (n11): n10 = n1_a − n11, n01 = n1_b − n11,
+    Σ r = Σ n1, Σ r² = Σ n1 + 2 Σ n11 (r: the coders covering a token), so Σ r (m − r) = m Σ r − Σ r².
+    Whole numbers throughout: the same figures as counting token by token."""
+    nb = n1 - n0
+    runs = [[_runs(p, p.pool.coders[i], k, n0, n1, ts, te) for k in range(K)] for i in range(m)]
+    n1s = np.zeros((m, nb, K), dtype=np.int64)
+    for i in range(m):
+        for k in range(K):
+            x, y, d = runs[i][k]
+            n1s[i, :, k] = np.bincount(d - n0, weights=y - x, minlength=nb)
     T = counts.astype(np.int64)[:, None]
+    both_sum = np.zeros((nb, K), dtype=np.int64)
     for q, (a, b) in enumerate(pairs_idx):
-        ca, cb = cov[a], cov[b]
-        n11 = per_doc((ca & cb).astype(np.int64))
-        n10 = per_doc((ca & ~cb).astype(np.int64))
-        n01 = per_doc((~ca & cb).astype(np.int64))
-        tok_pairs[n0:n1, q] = np.stack([n11, n10, n01, T - n11 - n10 - n01], axis=2)
-    r = cov.sum(0)  # (K, T): coders covering
-    tok_alpha[n0:n1, :, 0] = per_doc(r.astype(np.int64))
-    tok_alpha[n0:n1, :, 1] = per_doc((r * (m - r)).astype(np.int64)) / (m - 1)
+        n11 = np.zeros((nb, K), dtype=np.int64)
+        for k in range(K):
+            n11[:, k] = _together(runs[a][k], runs[b][k], n0, nb)
+        na, nb_ = n1s[a], n1s[b]
+        tok_pairs[n0:n1, q] = np.stack([n11, na - n11, nb_ - n11, T - na - nb_ + n11], axis=2)
+        both_sum += n11
+    r_sum = n1s.sum(0)
+    tok_alpha[n0:n1, :, 0] = r_sum
+    tok_alpha[n0:n1, :, 1] = (m * r_sum - (r_sum + 2 * both_sum)) / (m - 1)
     tok_alpha[n0:n1, :, 2] = (m * T).astype(np.float64)
+
+
+def _runs(p, u: int, k: int, n0: int, n1: int, ts, te):
+    """The tokens coder u's units of category k cover in documents n0 .. n1 − 1, as disjoint sorted
+    runs [x, y) of token indices (into ``ts``, ``te``) and each run's document. A unit [s, e)
+    covers the tokens with start < e and end > s (as ``_covered``): those from the first ending
+    after s to the last starting before e. The units are sorted and disjoint, so both ends of
+    their runs only grow; a run starting inside the one before is cut to start at its end."""
+    pool = p.pool
+    md, ms, me = pool.merged[u][k]
+    a, z = pool.merged_bounds[u][k][n0], pool.merged_bounds[u][k][n1]
+    if z == a or not ts.size:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    shift = pool.offsets[md[a:z]]
+    lo = np.searchsorted(te, ms[a:z] + shift, side="right")
+    hi = np.searchsorted(ts, me[a:z] + shift, side="left")
+    lo[1:] = np.maximum(lo[1:], hi[:-1])
+    keep = hi > lo
+    return lo[keep], hi[keep], md[a:z][keep]
+
+
+def _together(runs_a, runs_b, n0: int, nb: int) -> np.ndarray:
+    """Per document of the block: how many tokens both sets of runs cover. With C_B(x) the tokens
+    before x that B covers, each run [x, y) of A shares C_B(y) − C_B(x) with B."""
+    xa, ya, da = runs_a
+    xb, yb, _ = runs_b
+    if not xa.size or not xb.size:
+        return np.zeros(nb, dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(yb - xb)))
+
+    def covered(x):
+        j = np.searchsorted(yb, x, side="right")  # B's runs ending at or before x
+        part = np.where(j < xb.size, x - xb[np.minimum(j, xb.size - 1)], 0)
+        return before[j] + np.maximum(part, 0)
+
+    return np.bincount(da - n0, weights=covered(ya) - covered(xa), minlength=nb).astype(np.int64)
 
 
 def _token_counts(cov: np.ndarray):
