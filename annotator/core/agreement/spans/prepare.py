@@ -4,6 +4,7 @@ documents asked for, deduplicated, merged per coder and category, and tokenised 
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import itertools
 import operator
@@ -224,7 +225,27 @@ def prepare(texts: Mapping, spans: Iterable, coders: Sequence | None = None,
     pool.coders = uses
     if problem is None and not any(d.raw[i][0].size for d in docs for i in range(len(coder_list))):
         problem = Undefined("nothing annotated")
+    _give_back_freed_memory()
     return Prepared(coder_list, cat_list, docs, excluded, problem, pool)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, or None (another C library, another system)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def _give_back_freed_memory() -> None:
+    """Return to the system the heap memory freed by the work arrays of ``prepare``: glibc keeps
+    freed memory that lies below memory still in use (here the prepared arrays, made last) in the
+    process (about 65 MB at 3 coders x 2,000 documents, and 60 MB more after the 2016 statistics,
+    which ``span_report`` gives back too), counted in every later peak. A no-op without glibc."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _lookup(index: dict, column) -> np.ndarray:

@@ -23,7 +23,7 @@ from annotator.core.agreement.spans.confusion import _confusion, _disagreements_
 from annotator.core.agreement.spans.gamma import KEYS as GAMMA_KEYS
 from annotator.core.agreement.spans.gamma import add_gamma, gamma_from_document_stats
 from annotator.core.agreement.spans.matching import _f1_all, _f1_summary
-from annotator.core.agreement.spans.prepare import prepare
+from annotator.core.agreement.spans.prepare import _give_back_freed_memory, prepare
 from annotator.core.agreement.spans.tokens import (
     _ac1_binary,
     _alpha_binary,
@@ -199,6 +199,7 @@ def _measures(p, confusion_pair, every_confusion, gamma=True, keep=True) -> tupl
     g_stats = add_gamma(p, overall, per_category, per_document, gamma)  # γ, γ-cat, γ-k (spans/gamma.py)
     if not keep:  # read only by the bootstrap: freed before the disagreements, the largest part of the report
         u95_docs = u16 = g_stats = None
+        _give_back_freed_memory()
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
 
     def resampled():  # what the bootstrap resamples (spans/bootstrap.py), built only when asked for
