@@ -24,7 +24,9 @@ span_disagreements): the median wall and CPU time of --runs runs (one run when a
 call. Prints a table per coder count (CPU time and peak) with the growth ratio per doubling of the
 spans (2.0 is linear, 4.0 quadratic) and the subprocess's peak RSS.
 
-Run:  .venv/bin/python benchmarks/bench_agreement_spans.py [--runs 5] [--seed 1] [--documents 200]
+--no-gamma: the report without γ (``gamma=False``), the figure of issue 16's target.
+
+Run:  .venv/bin/python benchmarks/bench_agreement_spans.py [--runs 5] [--seed 1] [--documents 200] [--no-gamma]
       .venv/bin/python benchmarks/bench_agreement_spans.py --scaling [--runs 3] [--sizes 1250,...,20000]
                                                            [--coder-counts 2,5]
 """
@@ -60,6 +62,7 @@ from annotator.core.agreement.spans import (
     u_alpha_2016,
     unitizing_alpha,
 )
+from annotator.core.agreement.spans.gamma import KEYS as GAMMA_KEYS
 
 TARGET_S = 2.0
 SCALE_TARGET = (5.0, 500)  # seconds and MB of peak RSS at 2,000 documents (issue 16)
@@ -205,6 +208,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=None, help="runs (default 5; 3 with --scaling)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--documents", type=int, default=DOCUMENTS, help=f"documents (default {DOCUMENTS}; 2000: issue 16)")
+    ap.add_argument("--no-gamma", action="store_true", help="the report without gamma (span_report(..., gamma=False))")
     ap.add_argument("--scaling", action="store_true", help="one document, growing spans per coder (issue 18)")
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="spans per coder, with --scaling")
     ap.add_argument("--coder-counts", default="2,5", help="coder counts, with --scaling")
@@ -225,23 +229,26 @@ def main() -> int:
           f"({chars / len(texts):,.0f} per document), {len(spans):,} spans "
           f"({len(spans) / len(texts) / len(CODERS):.1f} per coder per document); text from {workload.text_source()}")
     target_s, target_mb = SCALE_TARGET if args.documents > DOCUMENTS else (TARGET_S, None)
-    times, report = [], None
+    times, cpu, report = [], [], None
     for run in range(args.runs):
         report = None  # the last run's report is not held while the next one is made
-        t0 = time.perf_counter()
-        report = span_report(texts, spans)
+        t0, c0 = time.perf_counter(), time.process_time()
+        report = span_report(texts, spans, gamma=not args.no_gamma)
         times.append(time.perf_counter() - t0)
-        print(f"run {run + 1}: {times[-1]:.3f} s")
+        cpu.append(time.process_time() - c0)
+        print(f"run {run + 1}: {times[-1]:.3f} s (CPU {cpu[-1]:.3f} s)")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     ok = (len(report["per_document"]) == args.documents and len(report["pairs"]) == 3
-          and all(is_defined(report["overall"][k]) or k == "cu_alpha_2016" for k in MEASURES))
+          and all(is_defined(report["overall"][k]) or k == "cu_alpha_2016" or (args.no_gamma and k in GAMMA_KEYS)
+                  for k in MEASURES))
     overall = ", ".join(f"{k} {v:.3f}" if is_defined(v) else f"{k} undefined" for k, v in report["overall"].items())
     print(f"overall: {overall}")
     print(f"disagreements: {len(report['disagreements']):,}")
     med = statistics.median(times)
     memory = f"; peak RSS {peak_mb:,.0f} MB (workload included" + (f", target {target_mb} MB)" if target_mb else ")")
-    print(f"span report: median {med:.3f} s for {len(CODERS)} coders x {args.documents} documents "
-          f"(target {target_s:g} s, ratio {med / target_s:.2f}){memory}")
+    label = " without gamma" if args.no_gamma else ""
+    print(f"span report{label}: median {med:.3f} s for {len(CODERS)} coders x {args.documents} documents "
+          f"(CPU {statistics.median(cpu):.3f} s; target {target_s:g} s, ratio {med / target_s:.2f}){memory}")
     if not ok:
         print("FAILED: the report is incomplete", file=sys.stderr)
         return 1

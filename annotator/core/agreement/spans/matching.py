@@ -182,6 +182,66 @@ def _f1_counts(doc: _Doc, a: int, b: int, K: int):
     return np.stack([exact, ov, na, nb]).astype(np.float64), pairs
 
 
+SPANS_PER_BLOCK = 1 << 15  # documents are matched together until they hold this many spans of one coder
+
+
+def _doc_blocks(bounds_a: list, bounds_b: list, D: int):
+    """Runs [n0, n1) of documents with about ``SPANS_PER_BLOCK`` spans of one coder or the other."""
+    n0 = 0
+    while n0 < D:
+        n1 = n0 + 1
+        while n1 < D and max(bounds_a[n1] - bounds_a[n0], bounds_b[n1] - bounds_b[n0]) < SPANS_PER_BLOCK:
+            n1 += 1
+        yield n0, n1
+        n0 = n1
+
+
+def _pooled_side(pool, u: int, a: int, z: int):
+    """Coder u's raw spans a..z as (pooled starts, pooled ends, categories)."""
+    dn, s, e, k = pool.raw[u]
+    shift = pool.offsets[dn[a:z]]
+    return s[a:z] + shift, e[a:z] + shift, k[a:z]
+
+
+def _f1_all(p, a: int, b: int, K: int):
+    """``_f1_counts(doc, a, b, K)`` of every document at once: (documents × 4 × K counts, the
+    same-category matching as (A indices, B indices) into the pooled raw spans of the two coders,
+    ``Prepared.pool.raw``). Documents go through ``_overlap_pairs`` and ``_max_matching`` a block
+    at a time, laid end to end: their spans never overlap across documents, so the graph is the
+    union of the documents' graphs, each vertex's neighbours in the same order, and the
+    matching's greedy start and each augmenting search stay inside one document's graph, finding
+    the pairs the per-document runs find. Every count is a whole number."""
+    pool, D = p.pool, len(p.docs)
+    ua, ub = pool.coders[a], pool.coders[b]
+    da, sa, ea, ka = pool.raw[ua]
+    db, sb, eb, kb = pool.raw[ub]
+    na = np.bincount(da * K + ka, minlength=D * K).reshape(D, K)
+    nb = np.bincount(db * K + kb, minlength=D * K).reshape(D, K)
+    W = int(max(d.n for d in p.docs)) + 1
+    if D * W * W * max(K, 1) < 2**62:  # one integer per span: the raw spans are sorted and distinct
+        key_a, key_b = ((da * W + sa) * W + ea) * K + ka, ((db * W + sb) * W + eb) * K + kb
+        at = np.minimum(np.searchsorted(key_b, key_a), max(key_b.size - 1, 0))
+        hit = key_b[at] == key_a if key_b.size else np.zeros(key_a.size, dtype=bool)
+        exact = np.bincount(da[hit] * K + ka[hit], minlength=D * K).reshape(D, K)
+    else:
+        exact = np.zeros((D, K), dtype=np.int64)
+        for n, doc in enumerate(p.docs):
+            exact[n] = _f1_counts(doc, a, b, K)[0][0]
+    left, right = [], []
+    ba, bb = pool.raw_bounds[ua], pool.raw_bounds[ub]
+    for n0, n1 in _doc_blocks(ba, bb, D):
+        pairs = _matching_from(_overlap_pairs(_pooled_side(pool, ua, ba[n0], ba[n1]),
+                                              _pooled_side(pool, ub, bb[n0], bb[n1]), True))
+        if pairs:
+            ij = np.array(pairs, dtype=np.int64)
+            left.append(ij[:, 0] + ba[n0])
+            right.append(ij[:, 1] + bb[n0])
+    empty = np.zeros(0, np.int64)
+    left, right = np.concatenate(left + [empty]), np.concatenate(right + [empty])
+    ov = np.bincount(da[left] * K + ka[left], minlength=D * K).reshape(D, K)
+    return np.stack([exact, ov, na, nb], axis=1).astype(np.float64), (left, right)
+
+
 def _f1(tp, na, nb, what="spans"):
     if na + nb == 0:
         return Undefined(f"neither coder has {what}")
@@ -223,5 +283,5 @@ def span_f1(texts, spans=None, coder_a=None, coder_b=None, categories=None, docu
             "span_f1_exact_per_category": {c: u for c in p.categories},
             "span_f1_overlap_per_category": {c: u for c in p.categories}}
     K = len(p.categories)
-    counts = sum(_f1_counts(d, 0, 1, K)[0] for d in p.docs)
+    counts = sum(_f1_all(p, 0, 1, K)[0])
     return _f1_summary(counts, p.categories)

@@ -19,18 +19,17 @@ from annotator.core.agreement.spans.bootstrap import (
     u1995_resampled,
     u2016_resampled,
 )
-from annotator.core.agreement.spans.confusion import _confusion, _disagreements_doc
+from annotator.core.agreement.spans.confusion import _confusion, _disagreements_all
 from annotator.core.agreement.spans.gamma import KEYS as GAMMA_KEYS
 from annotator.core.agreement.spans.gamma import add_gamma, gamma_from_document_stats
-from annotator.core.agreement.spans.matching import _f1_counts, _f1_summary
-from annotator.core.agreement.spans.prepare import prepare
+from annotator.core.agreement.spans.matching import _f1_all, _f1_summary
+from annotator.core.agreement.spans.prepare import _give_back_freed_memory, prepare
 from annotator.core.agreement.spans.tokens import (
     _ac1_binary,
     _alpha_binary,
-    _covered,
     _kappa,
     _mean_defined,
-    _token_counts,
+    _token_tables,
 )
 from annotator.core.agreement.spans.unitizing import _u1995, _u1995_all_doc_stats, _u2016
 
@@ -90,7 +89,7 @@ def span_report(texts, spans, coders=None, categories=None, documents=None, *,
 def _span_report(texts, spans, coders, categories, documents, confusion_pair, every_confusion=False,
                  resamples=0, seed=None, gamma=True) -> dict:
     p = prepare(texts, spans, coders, categories, documents)
-    report, resampled = _measures(p, confusion_pair, every_confusion, gamma)
+    report, resampled = _measures(p, confusion_pair, every_confusion, gamma, keep=bool(resamples))
     if resamples:
         overall = report["overall"]
         found = intervals(resampled(), overall, len(p.docs), resamples=resamples, seed=seed)
@@ -101,9 +100,10 @@ def _span_report(texts, spans, coders, categories, documents, confusion_pair, ev
     return report
 
 
-def _measures(p, confusion_pair, every_confusion, gamma=True) -> tuple[dict, Callable[[], list]]:
+def _measures(p, confusion_pair, every_confusion, gamma=True, keep=True) -> tuple[dict, Callable[[], list]]:
     """The report's numbers on prepared data, and a function giving the measures the bootstrap can
-    resample (``spans.bootstrap.Resampled``)."""
+    resample (``spans.bootstrap.Resampled``); with ``keep`` False that function is not to be called
+    (what it reads is freed before the disagreements are listed)."""
     cats, m, K = p.categories, len(p.coders), len(p.categories)
     base = {"coders": list(p.coders), "categories": list(cats), "documents": [d.doc_id for d in p.docs],
             "documents_excluded": p.excluded_documents, "length": p.length}
@@ -118,23 +118,17 @@ def _measures(p, confusion_pair, every_confusion, gamma=True) -> tuple[dict, Cal
     pair_idx = list(itertools.combinations(range(m), 2))
     # per document, additive statistics
     f1_counts = np.zeros((len(p.docs), len(pair_idx), 4, K))
-    tok_pairs = np.zeros((len(p.docs), len(pair_idx), K, 4))
-    tok_alpha = np.zeros((len(p.docs), K, 3))
+    tok_pairs, tok_alpha = _token_tables(p, m, K)
     ca, cb = confusion_pair if confusion_pair else (p.coders[0], p.coders[1])
     if ca not in p.coders or cb not in p.coders or ca == cb:
         raise ValueError(f"confusion_pair {confusion_pair!r}: two different coders of {p.coders!r}")
     a_idx, b_idx = p.coders.index(ca), p.coders.index(cb)
     chosen = pair_idx.index((a_idx, b_idx)) if (a_idx, b_idx) in pair_idx else None
-    same_by_pair: list[list] = [[] for _ in pair_idx]  # per pair, per document: the same-category matches
-    for n, doc in enumerate(p.docs):
-        for q, (a, b) in enumerate(pair_idx):
-            cnt, same = _f1_counts(doc, a, b, K)
-            f1_counts[n, q] = cnt
-            if every_confusion or q == chosen:
-                same_by_pair[q].append(same)
-        tp, ta = _token_counts(_covered(doc, m, K))
-        tok_pairs[n], tok_alpha[n] = tp, ta
-        doc._tokens = None  # used only here: 2,000 documents' token offsets are 90 MB
+    same_by_pair: list = [None] * len(pair_idx)  # per pair: the same-category matching (``_f1_all``)
+    for q, (a, b) in enumerate(pair_idx):
+        f1_counts[:, q], same = _f1_all(p, a, b, K)
+        if every_confusion or q == chosen:
+            same_by_pair[q] = same
     confusion_pairs = same_by_pair[chosen] if chosen is not None else None
     u95_docs = _u1995_all_doc_stats(p)
     u95 = _u1995(p, p.docs, u95_docs)
@@ -203,6 +197,9 @@ def _measures(p, confusion_pair, every_confusion, gamma=True) -> tuple[dict, Cal
             "token_ac1": _ac1_binary(tok_alpha[n].sum(0)),
         }
     g_stats = add_gamma(p, overall, per_category, per_document, gamma)  # γ, γ-cat, γ-k (spans/gamma.py)
+    if not keep:  # read only by the bootstrap: freed before the disagreements, the largest part of the report
+        u95_docs = u16 = g_stats = None
+        _give_back_freed_memory()
     shared: dict = {}  # the coders' values of a disagreement, one dict for each combination
 
     def resampled():  # what the bootstrap resamples (spans/bootstrap.py), built only when asked for
@@ -213,6 +210,6 @@ def _measures(p, confusion_pair, every_confusion, gamma=True) -> tuple[dict, Cal
     return base | {
         "overall": overall, "per_category": per_category, "per_document": per_document,
         "pairs": pairs_out, "confusion": _confusion(p, a_idx, b_idx, confusion_pairs),
-        "disagreements": [d for doc in p.docs for d in _disagreements_doc(doc, p, shared)],
+        "disagreements": _disagreements_all(p, shared),
     } | ({"confusions": [_confusion(p, a, b, same_by_pair[q]) for q, (a, b) in enumerate(pair_idx)]}
          if every_confusion else {}), resampled

@@ -177,21 +177,26 @@ def _u2016_stats(p: Prepared, cats: Sequence[int], want_cu: bool):
     else:
         block = max(1, (1 << 18) // V)  # so that each of d, r, g, f, w has at most 2**18 cells
     out = []
+    if dense:  # filled a block at a time (not a list of blocks and then their concatenation: twice the memory)
+        full = (np.zeros((D, V, V)), np.zeros((D, V)), np.zeros((D, V)))
     for b0 in range(0, D, block):
         b1 = min(D, b0 + block)
         lo, hi = int(starts[b0]), int(offsets[b1])
         if hi == lo:
             shapes = [(b1 - b0, V, V), (b1 - b0, V), (b1 - b0, V)] if dense else [(b1 - b0, V)] * 5
-            out.append(tuple(np.zeros(sh) for sh in shapes))
+            found = tuple(np.zeros(sh) for sh in shapes)
         else:
             cut = [(np.searchsorted(s, lo), np.searchsorted(s, hi)) for s, _ in part]
             pieces = [(s[a:z] - lo, v[a:z]) for (s, v), (a, z) in zip(part, cut)]
             stats = coincidences_2016_by_part if dense else margins_2016_by_part
-            out.append(stats(hi - lo, pieces, V, starts[b0:b1] - lo, cu=want_cu))
-        if not dense:
-            out[-1] = _compress(out[-1])
+            found = stats(hi - lo, pieces, V, starts[b0:b1] - lo, cu=want_cu)
+        if dense:
+            for whole, piece in zip(full, found):
+                whole[b0:b1] = piece
+        else:
+            out.append(_compress(found))
     if dense:
-        return tuple(np.concatenate([o[k] for o in out]) for k in range(3)), uniq, dense
+        return full, uniq, dense
     return _Compressed([doc for o in out for doc in o[0]], sum(o[1] for o in out)), uniq, dense
 
 
