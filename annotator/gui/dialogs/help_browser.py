@@ -26,9 +26,8 @@ from annotator.core import resources
 FIRST_PAGE = "workspace.md"
 # The index lists a coder's pages first, then the reference pages; a page not named here comes last.
 ORDER = ("workspace.md", "import.md", "schema-format.md", "exchange-format.md", "refi-qda.md",
-         "agreement-spans.md",
-         "agreement.md", "adjudication.md", "project-file.md", "team-server.md", "reliability.md", "team-server-plan.md",
-         "architecture.md")
+         "agreement-spans.md", "agreement.md", "adjudication.md", "project-file.md", "team-server.md",
+         "reliability.md", "team-server-plan.md", "architecture.md")
 
 
 def short_title(title: str) -> str:
