@@ -71,8 +71,10 @@ def test_make_icons_renders_every_size_and_the_windows_and_macos_files(tmp_path)
     assert sides[b"icp4"] == 16 and sides[b"ic07"] == 128 and sides[b"ic10"] == 1024
 
 
-def test_the_committed_pngs_are_those_the_script_makes(tmp_path):
-    """Regenerate with `python packaging/make_icons.py` after editing resources/icons/annotator.svg."""
+def test_the_committed_pngs_are_those_the_script_makes(qapp, tmp_path):
+    """Regenerate with `python packaging/make_icons.py` after editing resources/icons/annotator.svg.
+    ``qapp`` first: without an application the script makes a QGuiApplication, and every later
+    widget in this process (another test's, under pytest-xdist) would abort Qt."""
     _make_icons().main([str(tmp_path)])
     for size in SIZES:
         relative = Path("hicolor") / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
