@@ -58,6 +58,18 @@ def test_json_report_on_a_project(run, coded):
     assert all(any(n in note for note in data["notes"]) for n in nulls)  # every null has its reason
 
 
+def test_no_gamma_leaves_gamma_out_and_the_rest_unchanged(run, coded):
+    project = coded[0]
+    _, with_gamma, _ = run("agreement", project.path, "--format", "json")
+    code, out, err = run("agreement", project.path, "--format", "json", "--no-gamma")
+    assert code == 0, err
+    full, data = json.loads(with_gamma), json.loads(out)
+    assert isinstance(full["overall"]["gamma"], float) and data["overall"]["gamma"] is None
+    assert "overall.gamma: not computed (gamma switched off)" in data["notes"]
+    others = {k: v for k, v in full["overall"].items() if not k.startswith("gamma")}
+    assert {k: v for k, v in data["overall"].items() if not k.startswith("gamma")} == others
+
+
 def test_export_files_give_the_same_numbers_as_the_project(run, coded, tmp_path):
     project, (alice, bob), _ = coded
     for coder in (alice, bob):

@@ -47,7 +47,7 @@ def pick_pair(data: AgreementData, wanted: Sequence[str] | None, coders: Sequenc
 def chosen_span_report(data: AgreementData, coders: Sequence[str], *, documents: Sequence[str] | None = None,
                        categories: Sequence[str] | None = None, done_only: bool = False,
                        pair: tuple[str, str] | None = None, every_confusion: bool = False,
-                       resamples: int = 0, seed: int | None = None) -> tuple[dict, AgreementData]:
+                       resamples: int = 0, seed: int | None = None, gamma: bool = True) -> tuple[dict, AgreementData]:
     """``span_report`` on ``data`` for ``coders`` (ids), and the data it used (for the names).
 
     ``documents`` (ids): compare these, a coder without annotations there having found nothing;
@@ -55,7 +55,8 @@ def chosen_span_report(data: AgreementData, coders: Sequence[str], *, documents:
     narrow the spans. ``done_only``: only the documents every coder marked done (ValidationError when
     none is). ``pair``: the coders of the confusion matrix (default the first two);
     ``every_confusion``: one matrix per pair as well. ``resamples`` > 0: bootstrap 95% intervals
-    (``seed`` makes them repeatable)."""
+    (``seed`` makes them repeatable). ``gamma=False`` leaves γ out (its best alignments are most of
+    the report's time on a large corpus)."""
     from annotator.core.agreement.spans import span_report
 
     coders = list(coders)
@@ -72,6 +73,7 @@ def chosen_span_report(data: AgreementData, coders: Sequence[str], *, documents:
         data = narrow(data, categories=cat_ids)
     kwargs = {"resamples": resamples, "seed": seed} if resamples else {}
     report = span_report(data.token_texts(), data.spans, coders=coders, categories=list(data.categories),
-                         documents=counted, confusion_pair=pair, every_confusion=every_confusion, **kwargs)
+                         documents=counted, confusion_pair=pair, every_confusion=every_confusion, gamma=gamma,
+                         **kwargs)
     report["documents_excluded"] = left_out
     return report, data
