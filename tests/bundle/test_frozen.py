@@ -89,6 +89,13 @@ def test_version(exe, work):
     assert run(exe, work, "--version").stdout.startswith("annotator ")
 
 
+def test_a_server_url_gets_one_line_saying_the_bundle_opens_files(exe, work):
+    result = run(exe, work, "documents", "postgresql://ana@db.example.org/corpus", ok=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "this desktop bundle opens project files only" in result.stderr
+    assert "pip install 'annotator[postgres]'" in result.stderr
+
+
 def test_the_documentation_is_inside_the_bundle(exe, work):
     """Help → Documentation and `annotator docs` read the copy packaging/annotator.spec puts in
     _internal/annotator/docs, not a docs/ folder beside the program."""

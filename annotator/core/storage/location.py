@@ -26,6 +26,7 @@ install. This module only parses: connecting is the storage engine's work (next 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,9 @@ from annotator.core.errors import AnnotatorError, NotAProjectError, brief
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 DRIVER = "psycopg"
 DRIVER_HINT = "PostgreSQL projects need the driver: pip install 'annotator[postgres]'"
+# The desktop bundle (PyInstaller sets sys.frozen) carries no driver and no TLS: it opens project files.
+BUNDLE_HINT = ("this desktop bundle opens project files only; for a PostgreSQL project, install Annotator with "
+               "pip: pip install 'annotator[postgres]'")
 # libpq's connection keywords (PostgreSQL 17), the ones a URL's query may carry. A typo such as
 # "sslmod" is refused here with a plain message, rather than by libpq at connection time.
 LIBPQ_KEYWORDS = frozenset((
@@ -55,7 +59,9 @@ SECRETS = frozenset(("password", "sslpassword"))  # never shown, never stored
 class DriverMissingError(AnnotatorError):
     """A PostgreSQL URL was named, but psycopg (the ``postgres`` extra) is not installed."""
 
-    def __init__(self, message: str = DRIVER_HINT):
+    def __init__(self, message: str | None = None):
+        if message is None:
+            message = BUNDLE_HINT if getattr(sys, "frozen", False) else DRIVER_HINT
         super().__init__(message)
 
 
