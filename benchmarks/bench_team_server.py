@@ -57,10 +57,10 @@ def load() -> str:
 
 
 def percentile(values: list[float], q: int) -> float:
-    """The q-th percentile (1-99) of ``values``, by statistics.quantiles' default (exclusive) method."""
+    """The q-th percentile (1-99) of ``values``, statistics.quantiles, inclusive: never past the largest."""
     if len(values) < 2:
         return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100)[q - 1]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 # -- the latency clients --------------------------------------------------------------------------
