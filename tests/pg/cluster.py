@@ -51,6 +51,39 @@ class UnavailableError(Exception):
     """No PostgreSQL server can be started here; the message says why and what to install."""
 
 
+OWNER = "owner.pid"  # the process that started a cluster; a cluster whose owner is gone is an orphan
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans(bindir: Path, prefix: list[str], base: Path) -> list[Path]:
+    """Stop and remove the clusters of test processes that died without stopping theirs (a crashed
+    pytest-xdist worker: SIGABRT runs no atexit hook). Returns the folders removed."""
+    removed = []
+    for folder in base.glob("annotator-pg-*"):
+        try:
+            owner = int((folder / OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being made
+        if _alive(owner):
+            continue
+        data = folder / "data"
+        if (data / "postmaster.pid").exists():
+            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-t", "30",
+                            "stop"], capture_output=True, timeout=60, cwd=folder, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def find_bindir() -> Path:
     """The folder holding initdb and pg_ctl: the newest /usr/lib/postgresql/<major>/bin, else PATH's."""
     majors = sorted((p for p in PG_ROOT.glob("*/bin") if (p / "initdb").is_file() and p.parent.name.isdigit()),
@@ -130,7 +163,9 @@ class Cluster:
         # Short and outside pytest's own temporary folder (root-only 0700 there, and a Unix socket
         # path must stay under 108 bytes).
         base = "/tmp" if len(tempfile.gettempdir()) > 40 else None
+        reap_orphans(bindir, prefix, Path(base or tempfile.gettempdir()))
         folder = Path(tempfile.mkdtemp(prefix="annotator-pg-", dir=base))
+        (folder / OWNER).write_text(str(os.getpid()))
         cluster = cls(bindir=bindir, folder=folder, port=free_port(), prefix=prefix)
         began = time.perf_counter()
         try:
