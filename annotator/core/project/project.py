@@ -26,7 +26,6 @@ from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.core.errors import (
-    BackupError,
     DamagedProjectError,
     NotAProjectError,
     NotFoundError,
@@ -244,11 +243,8 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         copied by server_backup (an Annotator project file of its last committed state)."""
         if not self.is_server:
             return backups.backup_project(self.path, reason)
-        try:
-            from annotator.core.storage import server_backup
-        except ImportError as exc:
-            raise BackupError(f"{self.where}: backups of server projects are not available in this version; "
-                              "nothing was changed") from exc
+        from annotator.core.storage import server_backup  # it reads through copying: only when asked for
+
         return server_backup.backup(self._engine, self.location, reason)
 
     # -- transactions ------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from annotator.core.errors import AnnotatorError, NotAProjectError
 from annotator.core.files import check_target, sync_folder, temp_path
 from annotator.core.storage import db, document_search, server_db
 from annotator.core.storage import tables as models
+from annotator.core.storage.engine_sql import Execute
 from annotator.core.storage.location import Location, parse_location
 
 CHUNK_ROWS = 1000  # rows read and inserted at a time
@@ -254,7 +255,7 @@ def copy_rows(source: Connection, session: Session, report: CopyReport, progress
             chunks = _chunks(source, table, DOCUMENT_ROWS if table.name == "documents" else CHUNK_ROWS)
         for chunk in chunks:
             target.execute(table.insert(), chunk)
-            if table.name == models.Document.__tablename__ and _has_search_keys(target):
+            if table.name == models.Document.__tablename__:
                 document_search.add(_execute(session), [(r["id"], r["title"], r["source"], r["length"],
                                                          r["position"], r["created"]) for r in chunk])
             count += len(chunk)
@@ -285,21 +286,10 @@ def _parents_first(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _has_search_keys(target: Connection) -> bool:
-    """Whether the target has the documents panel's keys table (a file always; a server once its
-    server-only objects include it)."""
-    return target.dialect.name == "sqlite" or document_search.KEYS in server_db.wanted_tables()
-
-
-def _execute(session: Session):
+def _execute(session: Session) -> Execute:
     """``execute(sql, params)`` for document_search in the session's transaction, as the project's
     ``documents.sql`` gives it (a layer above: storage cannot import it)."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        return connection.exec_driver_sql
-    from annotator.core.storage.engine_sql import Execute  # branch sql: qmark SQL on a server
-
-    return Execute(connection)
+    return Execute(session.connection())
 
 
 def _reason(exc: Exception) -> str:

@@ -111,16 +111,19 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
+def newer_format_message(where, version: int) -> str:
+    """What a project (a file, or a server's display) of a format newer than this version gets."""
+    return (f"{where}: made by a newer Annotator (project format {version}; this version reads up to "
+            f"{SCHEMA_VERSION}). Update Annotator to open it.")
+
+
 def check_project_file(path: Path) -> int:
     """The layout version of an Annotator project file; NotAProjectError if it is not one."""
     app_id, version = read_header(path)
     if app_id != APPLICATION_ID:
         raise NotAProjectError(f"{path}: an SQLite database, but not an Annotator project")
     if version > SCHEMA_VERSION:
-        raise NotAProjectError(
-            f"{path}: made by a newer Annotator (project format {version}; this version reads up to "
-            f"{SCHEMA_VERSION}). Update Annotator to open it."
-        )
+        raise NotAProjectError(newer_format_message(path, version))
     if version < 1:
         raise NotAProjectError(f"{path}: damaged Annotator project (no format version)")
     return version

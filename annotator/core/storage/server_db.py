@@ -93,17 +93,14 @@ def read_format(conn: Connection, location: Location) -> tuple[int, int]:
 def check_project(engine: Engine, location: Location) -> int:
     """The format version of the server project; NotAProjectError if the database is not one,
     DamagedProjectError if tables of its format are missing."""
-    from annotator.core.storage.db import APPLICATION_ID, SCHEMA_VERSION
+    from annotator.core.storage.db import APPLICATION_ID, SCHEMA_VERSION, newer_format_message
 
     with guard(location), engine.connect() as conn:
         app_id, version = read_format(conn, location)
         if app_id != APPLICATION_ID:
             raise NotAProjectError(f"{location.display}: not an Annotator project (another application's format table)")
         if version > SCHEMA_VERSION:
-            raise NotAProjectError(
-                f"{location.display}: made by a newer Annotator (project format {version}; this version reads up "
-                f"to {SCHEMA_VERSION}). Update Annotator to open it."
-            )
+            raise NotAProjectError(newer_format_message(location.display, version))
         if version < SCHEMA_VERSION:  # a server project is created at the current format; no step runs there yet
             raise NotAProjectError(f"{location.display}: an older project format (version {version}) that this "
                                    f"version cannot upgrade on a server")
@@ -116,7 +113,7 @@ def check_project(engine: Engine, location: Location) -> int:
 
 def wanted_tables() -> set[str]:
     """The tables a server project of the current format holds."""
-    return {*SQLModel.metadata.tables, *getattr(pg_schema, "TABLES", ()), FORMAT_TABLE}
+    return {*SQLModel.metadata.tables, *pg_schema.TABLES, FORMAT_TABLE}
 
 
 def create_database(location: Location, fill: Callable[[Session], None]) -> Engine:
