@@ -12,17 +12,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
-from annotator.core.storage import pg_schema
 from annotator.core.storage.location import parse_location
 from annotator.gui.dialogs.server_dialog import ServerDialog
 from tests.conftest import SCREENSHOTS
 from tests.pg.cluster import require_psycopg
 
 require_psycopg()
-
-needs_server_sql = pytest.mark.skipif(not hasattr(pg_schema, "TABLES"),
-                                      reason="the window's lists on a server need the core SQL of branch 'sql'")
-
 
 @pytest.fixture
 def dialogs(monkeypatch):
@@ -106,7 +101,6 @@ def test_an_unreachable_server_is_a_plain_error(window, typed, dialogs, pg_clust
     assert "secret" not in text
 
 
-@needs_server_sql
 def test_a_server_project_opens_and_is_remembered_without_its_password(window, typed, dialogs, pg_url):
     from annotator.gui.settings import recent_projects
 
