@@ -147,8 +147,8 @@ def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "v1.annotator"
     shutil.copy(FIXTURE_V1, path)
 
-    def broken(conn):
-        conn.execute("ALTER TABLE categories ADD COLUMN half_done TEXT")
+    def broken(execute):
+        execute("ALTER TABLE categories ADD COLUMN half_done TEXT")
         raise RuntimeError("disk on fire")
 
     monkeypatch.setitem(migrations.MIGRATIONS, 1, broken)

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -22,6 +22,13 @@ from sqlmodel import Field, SQLModel
 # equality (``=``, DISTINCT, GROUP BY; json has none) and GIN indexes. jsonb orders an object's keys
 # its own way, which exports do not see: they are written with sort_keys (issue 19, T1).
 JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
+
+
+def version_column() -> Any:
+    """Format 6: a shared object's version (categories, settings, decisions), 1 when made and one
+    more at each change, so that a write based on an older read is refused (core/project/versions.py).
+    Never exported; rows written without it (a copy of a format-5 project) get 1."""
+    return Field(default=1, sa_column=Column(Integer, nullable=False, server_default=text("1")))
 
 
 def new_id() -> str:
@@ -79,6 +86,7 @@ class Category(SQLModel, table=True):
     attributes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
+    version: int = version_column()
 
 
 class Annotator(SQLModel, table=True):
@@ -109,6 +117,7 @@ class ProjectSetting(SQLModel, table=True):
     value: Any = Field(sa_column=Column(JSON_VALUE, nullable=False))
     modified: str = Field(default_factory=now)
     modified_by: str | None = None
+    version: int = version_column()
 
 
 class DocumentStatus(SQLModel, table=True):
@@ -186,6 +195,8 @@ class Decision(SQLModel, table=True):
     decided_by: str
     decided: str = Field(default_factory=now)
     reason: str = ""
+    # per unit: a new decision on a unit is one more than the one it replaces (format 6)
+    version: int = version_column()
 
 
 # -- text in code point order on a server (issue 19, T3) ------------------------------------------
