@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from annotator import __version__
@@ -31,6 +32,7 @@ from annotator.core.errors import (
     NotFoundError,
     ProjectBusyError,
     ReadOnlyError,
+    StaleWriteError,
     ValidationError,
     is_busy,
     quoted,
@@ -56,6 +58,7 @@ from annotator.core.project.opening import change_counter, empty_database, proje
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
+from annotator.core.project.versions import expect
 from annotator.core.storage import backups, db, dialect, document_search, migrations, server_db
 from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.location import Location
@@ -274,6 +277,9 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                 # a damaged page met while reading (quick_check found it on open)
                 raise DamagedProjectError(db.damaged_message(self.path, str(exc.orig))) from exc
             raise
+        except StaleDataError as exc:  # an UPDATE of a versioned row found another version (versions.py)
+            raise StaleWriteError("a category, setting or decision was changed by another coder at the same "
+                                  "moment; nothing was written: reload and make your change again") from exc
         except json.JSONDecodeError as exc:  # a JSON column whose stored text is not JSON (db.damage names it)
             raise DamagedProjectError(db.damaged_message(self.path, f"a stored value is not JSON: {exc.msg}")) from exc
 
@@ -333,9 +339,17 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             row = s.get(ProjectSetting, _setting_key(key))
             return default if row is None else copy.deepcopy(row.value)
 
-    def set_setting(self, key: str, value: Any, by: str | None = None) -> Changes:
+    def setting_version(self, key: str) -> int:
+        """The version of a setting (format 6), 0 when it was never set: what ``set_setting`` takes
+        as ``version`` to refuse a change made from an older read."""
+        with self._tx() as s:
+            row = s.get(ProjectSetting, _setting_key(key))
+            return 0 if row is None else row.version
+
+    def set_setting(self, key: str, value: Any, by: str | None = None, version: int | None = None) -> Changes:
         """Set a project setting (committed at once), recording when and by which coder (an id).
-    Once the project has a lead, only the lead (``by``) may (ownership.check_lead)."""
+    Once the project has a lead, only the lead (``by``) may (ownership.check_lead). ``version``: the
+    one the caller read (``setting_version``); StaleWriteError, nothing written, if it changed since."""
         key = _setting_key(key)
         if by is not None:
             check_id(by, "the coder who changes a setting")
@@ -344,6 +358,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             if key == LEAD and value is not None and (not isinstance(value, str) or s.get(Annotator, value) is None):
                 raise ValidationError("the project's lead must be one of its coders (an annotator id)")
             row = s.get(ProjectSetting, key)
+            expect(row, version, f"the setting {quoted(key)}", row and row.modified_by, s)
             if row is None:
                 s.add(ProjectSetting(key=key, value=value, modified_by=by))
             else:

@@ -24,11 +24,15 @@ from sqlmodel import Field, SQLModel
 JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
 
 
-def version_column() -> Any:
+def version_column() -> Column:
     """Format 6: a shared object's version (categories, settings, decisions), 1 when made and one
     more at each change, so that a write based on an older read is refused (core/project/versions.py).
-    Never exported; rows written without it (a copy of a format-5 project) get 1."""
-    return Field(default=1, sa_column=Column(Integer, nullable=False, server_default=text("1")))
+    The mapper's ``version_id_col``: every UPDATE checks it. Never exported; rows written without it
+    (a copy of a format-5 project) get 1."""
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
+_CATEGORY_VERSION, _SETTING_VERSION, _DECISION_VERSION = version_column(), version_column(), version_column()
 
 
 def new_id() -> str:
@@ -86,7 +90,8 @@ class Category(SQLModel, table=True):
     attributes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
-    version: int = version_column()
+    version: int = Field(default=1, sa_column=_CATEGORY_VERSION)
+    __mapper_args__ = {"version_id_col": _CATEGORY_VERSION}
 
 
 class Annotator(SQLModel, table=True):
@@ -117,7 +122,8 @@ class ProjectSetting(SQLModel, table=True):
     value: Any = Field(sa_column=Column(JSON_VALUE, nullable=False))
     modified: str = Field(default_factory=now)
     modified_by: str | None = None
-    version: int = version_column()
+    version: int = Field(default=1, sa_column=_SETTING_VERSION)
+    __mapper_args__ = {"version_id_col": _SETTING_VERSION}
 
 
 class DocumentStatus(SQLModel, table=True):
@@ -195,8 +201,10 @@ class Decision(SQLModel, table=True):
     decided_by: str
     decided: str = Field(default_factory=now)
     reason: str = ""
-    # per unit: a new decision on a unit is one more than the one it replaces (format 6)
-    version: int = version_column()
+    # Counted per unit, by gold.py: a new decision on a unit is one more than the one it replaces,
+    # so the mapper does not number new rows itself (version_id_generator off; updates are checked).
+    version: int = Field(default=1, sa_column=_DECISION_VERSION)
+    __mapper_args__ = {"version_id_col": _DECISION_VERSION, "version_id_generator": False}
 
 
 # -- text in code point order on a server (issue 19, T3) ------------------------------------------
