@@ -279,7 +279,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             raise
         except StaleDataError as exc:  # an UPDATE of a versioned row found another version (versions.py)
             raise StaleWriteError("a category, setting or decision was changed by another coder at the same "
-                                  "moment; nothing was written: reload and make your change again") from exc
+                                  "moment; nothing was written: make your change again on the current state") from exc
         except json.JSONDecodeError as exc:  # a JSON column whose stored text is not JSON (db.damage names it)
             raise DamagedProjectError(db.damaged_message(self.path, f"a stored value is not JSON: {exc.msg}")) from exc
 

@@ -24,10 +24,10 @@ def stale(what: str, now: int | None, seen: int, by: str | None = None, s: Sessi
     who = _name(s, by) if by and s is not None else "another coder"
     if now is None:
         return StaleWriteError(f"{what} was deleted by {who} since you loaded it; nothing was written: "
-                               "reload and make your change again if it still applies")
+                               "make your change again on the current state if it still applies")
     had = "it was not set yet" if seen == 0 else f"you had {seen}"
     return StaleWriteError(f"{what} was changed by {who} since you loaded it (version {now}, {had}); "
-                           "nothing was written: reload and make your change again")
+                           "nothing was written: make your change again on the current state")
 
 
 def expect(row, seen: int | None, what: str, by: str | None = None, s: Session | None = None) -> None:
