@@ -16,7 +16,7 @@ from tests.gui.test_schema_editor import editor, window  # noqa: F401  (fixtures
 pytestmark = pytest.mark.engines  # the other client is another Project on the same file or server
 
 
-def test_the_schema_editor_refuses_a_stale_edit_and_shows_the_current_schema(editor, window, dialogs, shoot):
+def test_the_schema_editor_refuses_a_stale_edit_and_shows_the_current_schema(editor, window, dialogs, shoot):  # noqa: F811
     opinion = next(c for c in window.project.categories() if c.name == "Opinion")
     editor.select(opinion.id)
     with Project.open(window.project.location) as other:
@@ -28,7 +28,8 @@ def test_the_schema_editor_refuses_a_stale_edit_and_shows_the_current_schema(edi
     now = window.project.category(opinion.id)
     assert (now.name, now.colour) == ("View", opinion.colour)
     assert "View" in [editor.tree.topLevelItem(i).text(0) for i in range(editor.tree.topLevelItemCount())]
-    assert "View" in [window.palette.list.topLevelItem(i).text(0) for i in range(window.palette.list.topLevelItemCount())]
+    palette = window.palette.list
+    assert "View" in [palette.topLevelItem(i).text(0) for i in range(palette.topLevelItemCount())]
     editor.select(opinion.id)
     assert editor.set_colour("#123456")  # made again on the current state: it lands
     assert window.project.category(opinion.id).colour == "#123456"
@@ -36,7 +37,7 @@ def test_the_schema_editor_refuses_a_stale_edit_and_shows_the_current_schema(edi
     shoot(box, "stale-write-schema.png")
 
 
-def test_the_adjudication_window_refuses_deciding_a_unit_another_decided(adj, main, team, dialogs):
+def test_the_adjudication_window_refuses_deciding_a_unit_another_decided(adj, main, team, dialogs):  # noqa: F811
     doc, coders, ids = team
     unit = adj.unit
     assert adj.session.unit_decisions(unit) == []
@@ -50,7 +51,7 @@ def test_the_adjudication_window_refuses_deciding_a_unit_another_decided(adj, ma
     assert [d.id for d in adj.session.unit_decisions(adj.session.unit_by_id[unit.id])] == [decision.id]  # read again
 
 
-def test_the_settings_dialog_refuses_a_setting_changed_meanwhile(window, dialogs, monkeypatch):
+def test_the_settings_dialog_refuses_a_setting_changed_meanwhile(window, dialogs, monkeypatch):  # noqa: F811
     from annotator.gui.dialogs import project_settings
 
     project = window.project

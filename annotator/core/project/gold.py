@@ -202,7 +202,8 @@ class GoldMixin:
             return DecisionChange(before, (decision.model_dump(),), gold_before,
                                   (annotation_records(s, [annotation_id])[annotation_id],))
 
-    def set_decision_reason(self, decision_id: str, reason: str, *, by: str, version: int | None = None) -> DecisionChange:
+    def set_decision_reason(self, decision_id: str, reason: str, *, by: str,
+                            version: int | None = None) -> DecisionChange:
         """Give a decision its reason (an empty one removes it), as adjudicator ``by``; ``version``
         as for ``edit_gold``."""
         with self._tx(write=True) as s:
@@ -343,8 +344,9 @@ def _delete(s: Session, gold_ids: list[str], decision_ids: list[str]) -> None:
 
 def _swap(s: Session, decisions_out, gold_out, decisions_in, gold_in) -> None:
     """Delete the ``_out`` rows (by id) and insert the ``_in`` rows exactly, versions included (one
-    client's history is a stack: each undo or redo finds what the step before it left). Refused (StaleWriteError) when an ``_out`` decision is not there at its version any more or
-    another decision is on an ``_in`` unit: another client decided since."""
+    client's history is a stack: each undo or redo finds what the step before it left). Refused
+    (StaleWriteError) when an ``_out`` decision is not there at its version any more or another
+    decision is on an ``_in`` unit: another client decided since."""
     out_ids = {d["id"] for d in decisions_out}
     for row in decisions_out:
         current = s.get(Decision, row["id"])

@@ -133,8 +133,8 @@ def source_snapshot(location: Location) -> Iterator[Connection]:
 
 
 def _older(where, version: int) -> str:
-    return (f"{where}: an older project format ({version}); open it once with this version of Annotator (which upgrades "
-            f"it, after a backup), then copy it")
+    return (f"{where}: an older project format ({version}); open it once with this version of Annotator "
+            f"(which upgrades it, after a backup), then copy it")
 
 
 def _no_implicit_transactions(dbapi_connection, _record) -> None:

@@ -460,7 +460,8 @@ class SchemaEditor(QDialog):
         name, n = "attribute", 2
         while name in taken:
             name, n = f"attribute {n}", n + 1
-        ok = self.run(UpdateCategory(cat.id, version=cat.version, label=f"Add attribute {quoted(name)} to {quoted(cat.name)}",
+        ok = self.run(UpdateCategory(cat.id, label=f"Add attribute {quoted(name)} to {quoted(cat.name)}",
+                                     version=cat.version,
                                      attributes=[*(cat.attributes or []), {"name": name, "type": "text"}]))
         if ok:
             row = self.attributes.rowCount() - 1
