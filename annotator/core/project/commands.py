@@ -163,8 +163,9 @@ class AddCategory:
 
 class UpdateCategory:
     """Rename, recolour, re-describe, re-shortcut or re-parent a category. ``version``: the
-    category's as the caller showed it; each do and undo then passes the version the step before
-    left, so one over another client's newer change is refused (StaleWriteError)."""
+    category's as the caller showed it; undo and redo pass the version this client's own last write
+    left (``Project.written_version``), so one over another client's newer change is refused
+    (StaleWriteError)."""
 
     def __init__(self, category_id: str, label: str | None = None, version: int | None = None,
                  **fields: Any) -> None:
@@ -184,11 +185,13 @@ class UpdateCategory:
             self._before = {k: copy.deepcopy(row[k]) for k in (*self.fields, "modified")}
             if "parent_id" in self.fields:
                 self._before["position"] = row["position"]
-        self.version = project.update_category(self.id, version=self.version, **copy.deepcopy(self.fields)).version
+            project.update_category(self.id, version=self.version, **copy.deepcopy(self.fields))
+        else:  # redo
+            project.update_category(self.id, version=project.written_version(self.id), **copy.deepcopy(self.fields))
         return SCHEMA
 
     def undo(self, project) -> Changes:
-        self.version = project.update_category(self.id, version=self.version, **copy.deepcopy(self._before)).version
+        project.update_category(self.id, version=project.written_version(self.id), **copy.deepcopy(self._before))
         return SCHEMA
 
 
@@ -406,13 +409,14 @@ class Decide(_DecisionCommand):
 class EditGold(_DecisionCommand):
     """Change a gold span's edges, category, note or attributes (``Project.edit_gold``)."""
 
-    def __init__(self, annotation_id: str, label: str | None = None, *, by: Coder, **fields: Any) -> None:
+    def __init__(self, annotation_id: str, label: str | None = None, *, by: Coder, version: int | None = None,
+                 **fields: Any) -> None:
         super().__init__(by)
-        self.annotation_id, self.fields = annotation_id, fields
+        self.annotation_id, self.fields, self.version = annotation_id, fields, version
         self.label = label or ("Change gold category" if set(fields) == {"category_id"} else "Adjust gold span")
 
     def _run(self, project, by: str):
-        return project.edit_gold(self.annotation_id, by=by, **copy.deepcopy(self.fields))
+        return project.edit_gold(self.annotation_id, by=by, version=self.version, **copy.deepcopy(self.fields))
 
 
 class SetDecisionReason(_DecisionCommand):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, event, func
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -118,6 +118,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         self.read_only = read_only  # opened with mode="read": every change raises ReadOnlyError
         self.read_only_reason = ""  # why open_for_reading opened it read-only
         self._tails = document_search.Tails()  # for find_documents' needles of 1 or 2 characters
+        self._written: dict[str, int] = {}  # category id -> its version after this client's last write
 
     @property
     def is_server(self) -> bool:
@@ -262,11 +263,17 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         lock stays taken.
         """
         try:
+            changed: list[Category] = []  # the categories this transaction wrote
             with Session(self._engine, expire_on_commit=False) as session:
+                if write:
+                    event.listen(session, "after_flush", lambda s, _context: changed.extend(
+                        row for row in (*s.new, *s.dirty) if isinstance(row, Category)))
                 with session.begin():
                     if write:
                         self._lock(session.connection())
                     yield session
+                    session.flush()
+            self._written.update((row.id, row.version) for row in changed)
         except DBAPIError as exc:
             mapped = server_error(exc, self.where) if self.is_server else None
             if mapped is not None:
@@ -325,6 +332,12 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         finally:
             if wait_ms != db.BUSY_TIMEOUT_MS:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+
+    def written_version(self, category_id: str) -> int | None:
+        """The category's version after this client's last write that touched it (None: none yet):
+        what an undo or redo passes, so that one over another client's newer change is refused
+        while this client's own later steps (a move, a reorder) are not taken for one."""
+        return self._written.get(category_id)
 
     def info(self) -> ProjectInfo:
         """The project's id, name and creation time."""
