@@ -1,10 +1,11 @@
-"""Opening a project file, and upgrading an older one on the way.
+"""Opening a project (a file or a server database), and upgrading an older one on the way.
 
 Upgrades are ordered migration steps (``MIGRATIONS[n]`` turns version n into n + 1), each run with
 the version bump in one transaction after a backup, the way Anki and Vorta do it. We chose this over
 Alembic: a project is a single-user file that must upgrade itself on open, anywhere, with no
 migration environment or extra dependency; the steps are few and plain SQL, and SQLite's
-transactional DDL lets each step roll back whole.
+transactional DDL lets each step roll back whole. A server project (format 5 on) runs the same steps
+through its connection, all in one transaction under a lock of its format table (``migrate_server``).
 """
 
 from __future__ import annotations
