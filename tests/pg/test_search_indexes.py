@@ -16,7 +16,7 @@ import pytest
 from annotator.core.project import annotation_table
 from annotator.core.project.annotation_table import TableQuery
 from annotator.core.project.project import NewDocument, Project
-from annotator.core.storage import document_search, pg_schema, server_db
+from annotator.core.storage import document_search, pg_schema, server_db, server_roles
 from annotator.core.storage.dialect import POSTGRESQL, statement
 from annotator.core.storage.location import parse_location
 from tests.core.test_annotation_table_sql import expected, got
@@ -118,9 +118,12 @@ def test_without_the_extension_the_filters_answer_the_same(pg_url):
             conn.execute("DROP EXTENSION pg_trgm CASCADE")  # the indexes go with it
         assert indexes(pg_url) == set()
         check_filters(project)  # a scan, the same answers
+        with server_roles.transaction(pg_url) as conn:  # annotator server setup adds them again
+            assert server_roles.setup(conn).search_indexes
+        assert indexes(pg_url) == TRGM
         engine = server_db.make_engine(parse_location(pg_url))
         try:
-            for _ in range(2):  # made again, then already there
+            for _ in range(2):  # there already: nothing to do
                 with engine.begin() as conn:
                     assert pg_schema.install_search_indexes(conn)
                     assert pg_schema.has_search_indexes(conn)

@@ -53,7 +53,7 @@ def install_search_indexes(connection) -> bool:
     """Add pg_trgm (``CREATE EXTENSION IF NOT EXISTS``: a trusted extension, which a role with
     CREATE on the database may add) and the trigram indexes that are missing, on ``connection`` (a
     SQLAlchemy Connection in a transaction, as the owner of the tables); whether the indexes are
-    there. Idempotent. An extension the server refuses (not installed there, or not allowed to this
+    there (on the tables there are). Idempotent. An extension the server refuses (not installed there, or not allowed to this
     role) is logged and left out, inside a savepoint so the caller's transaction goes on: the
     filters then scan. On tables already full an index is built from their rows (a project of
     50 MB of text: tens of seconds, writes to the table waiting meanwhile)."""
@@ -71,6 +71,8 @@ def install_search_indexes(connection) -> bool:
             return False
         schema = trigram_schema(connection)
     for name, table, column in SEARCH_INDEXES:
+        if connection.execute(text("SELECT to_regclass(:table)"), {"table": table}).scalar() is None:
+            continue  # tables made without pg_schema (roles tried on the SQLModel tables alone)
         connection.exec_driver_sql(f'CREATE INDEX IF NOT EXISTS {name} ON {table} '
                                    f'USING gin ({column} "{schema}".gin_trgm_ops)')
     return True
