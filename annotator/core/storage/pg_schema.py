@@ -53,10 +53,10 @@ def install_search_indexes(connection) -> bool:
     """Add pg_trgm (``CREATE EXTENSION IF NOT EXISTS``: a trusted extension, which a role with
     CREATE on the database may add) and the trigram indexes that are missing, on ``connection`` (a
     SQLAlchemy Connection in a transaction, as the owner of the tables); whether the indexes are
-    there (on the tables there are). Idempotent. An extension the server refuses (not installed there, or not allowed to this
-    role) is logged and left out, inside a savepoint so the caller's transaction goes on: the
-    filters then scan. On tables already full an index is built from their rows (a project of
-    50 MB of text: tens of seconds, writes to the table waiting meanwhile)."""
+    there (on the tables there are). Idempotent. An extension the server refuses (not installed
+    there, or not allowed to this role) is logged and left out, inside a savepoint so the caller's
+    transaction goes on: the filters then scan. On tables already full an index is built from
+    their rows (a project of 50 MB of text: tens of seconds, writes to the table waiting meanwhile)."""
     schema = trigram_schema(connection)
     if schema is None:
         try:
