@@ -25,15 +25,14 @@ documents) or the same answer without the indexes (the table); a difference exit
 ANNOTATOR_HOME points at a temporary folder, so nothing is written to the user's folders.
 
 Run:  .venv/bin/python benchmarks/bench_server_search.py [--documents 10000] [--chars 5000]
-          [--annotations 200000] [--runs 5] [--seed 1]
+          [--annotations 200000] [--runs 5] [--refill-documents 2000]
+          [--refill-annotations 50000] [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -44,10 +43,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.pg.cluster
 
 TARGETS = {"documents": 0.2, "table": 0.18}
-
-
-def load() -> str:
-    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def build(project, rng: random.Random, documents: int, chars: int, annotations: int) -> dict[str, float]:
@@ -87,13 +82,24 @@ def build(project, rng: random.Random, documents: int, chars: int, annotations: 
     return times
 
 
-def median(do, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = do()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+def refill(project, url: str, documents: int, annotations: int) -> tuple[float, float]:
+    """Seconds to fold and write again the first ``documents`` documents' copy (``index_documents``)
+    and to key again the first ``annotations`` annotations (``refresh_annotation_keys``): what new
+    rows cost with the trigram indexes maintained, or without them, on tables of the full size."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        first = "SELECT rowid FROM document_search_keys ORDER BY rowid LIMIT %s"
+        conn.execute(f"DELETE FROM document_search WHERE rowid IN ({first})", (documents,))
+        conn.execute(f"UPDATE document_search_keys SET indexed = 0 WHERE rowid IN ({first})", (documents,))
+        conn.execute("INSERT INTO annotation_keys_stale SELECT rid FROM annotation_keys ORDER BY rid LIMIT %s"
+                     " ON CONFLICT DO NOTHING", (annotations,))
+    started = time.perf_counter()
+    assert project.index_documents() == 0
+    indexed = time.perf_counter() - started
+    started = time.perf_counter()
+    assert project.refresh_annotation_keys() == annotations
+    return indexed, time.perf_counter() - started
 
 
 def plans(url: str, statements: list[tuple[str, tuple]]) -> str:
@@ -119,6 +125,8 @@ def main() -> int:
     parser.add_argument("--chars", type=int, default=5_000)
     parser.add_argument("--annotations", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--refill-documents", type=int, default=2_000)
+    parser.add_argument("--refill-annotations", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -140,14 +148,14 @@ def main() -> int:
                 version = conn.execute("SHOW server_version").fetchone()[0]
             url = cluster.url("bench")
             rng = random.Random(args.seed)
-            print(f"PostgreSQL {version}; text: {workload.text_source()}; {load()}")
+            print(f"PostgreSQL {version}; text: {workload.text_source()}; {workload.load()}")
             project = Project.create(url)
             times = build(project, rng, args.documents, args.chars, args.annotations)
             with psycopg.connect(url, autocommit=True) as conn:
                 started = time.perf_counter()
                 conn.execute("VACUUM ANALYZE")
                 times["VACUUM ANALYZE"] = time.perf_counter() - started
-                sizes = dict(conn.execute("SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+                sizes = dict(conn.execute("SELECT c.relname, pg_table_size(c.oid) FROM pg_class c "
                                           "WHERE c.relname LIKE '%%_trgm' OR c.relname IN "
                                           "('document_search', 'annotation_search', 'documents')").fetchall())
             for what, seconds in times.items():
@@ -178,12 +186,18 @@ def main() -> int:
             results: dict[str, dict[str, tuple[float, str, int]]] = {}
             failures = []
             answers: dict[str, object] = {}
+            refills = {}
             for phase in ("with indexes", "without indexes"):
                 results[phase] = {}
+                refills[phase] = refill(project, url, args.refill_documents, args.refill_annotations)
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute("VACUUM ANALYZE")
+                print(f"  {phase}: refilled in {refills[phase][0]:.1f} s (documents), "
+                      f"{refills[phase][1]:.1f} s (annotations)", flush=True)
                 for label, needle in needles.items():
                     folded = needle.casefold()
                     statements.clear()
-                    seconds, found = median(lambda n=needle: project.find_documents(n), args.runs)
+                    seconds, found = workload.median_time(lambda n=needle: project.find_documents(n), args.runs)
                     plan = plans(url, list(dict.fromkeys(statements)))
                     expected = sum(1 for title, text in texts if folded in title or folded in text)
                     if len(found) != expected:
@@ -191,14 +205,14 @@ def main() -> int:
                     results[phase][f"documents, {label} ({needle!r})"] = (seconds, plan, len(found))
                     query = TableQuery(text=needle)
                     statements.clear()
-                    seconds, page = median(lambda q=query: (project.table_count(q), project.table_page(q, 0, 100)),
-                                           args.runs)
+                    seconds, page = workload.median_time(
+                        lambda q=query: (project.table_count(q), project.table_page(q, 0, 100)), args.runs)
                     plan = plans(url, list(dict.fromkeys(statements)))
                     answer = (page[0], [row.id for row in page[1]])
                     if answers.setdefault(needle, answer) != answer:
                         failures.append(f"{phase}: table {needle!r} differs with and without the indexes")
                     results[phase][f"table, {label} ({needle!r})"] = (seconds, plan, page[0])
-                    print(f"  {phase}: {label} {needle!r}: documents/table done ({load()})", flush=True)
+                    print(f"  {phase}: {label} {needle!r}: documents/table done ({workload.load()})", flush=True)
                 if phase == "with indexes":
                     with psycopg.connect(url, autocommit=True) as conn:
                         for name, _table, _column in pg_schema.SEARCH_INDEXES:
@@ -223,12 +237,16 @@ def main() -> int:
         without = results["without indexes"][name][0]
         print(f"{name:58} {seconds * 1000:11.1f} ms {without * 1000:7.1f} ms {found:6,}  {plan}")
     print(f"install_search_indexes on the full tables (the three GIN indexes built): {rebuilt:.1f} s")
+    for what, at in (("index_documents", 0), ("key annotations", 1)):
+        count = args.refill_documents if at == 0 else args.refill_annotations
+        print(f"{what}, {count:,} again: {refills['with indexes'][at]:.1f} s with indexes, "
+              f"{refills['without indexes'][at]:.1f} s without")
     worst = {kind: max(s for n, (s, _p, _f) in results["with indexes"].items() if n.startswith(kind))
              for kind in TARGETS}
     for kind, target in TARGETS.items():
         print(f"{kind} filter, slowest needle with indexes: {worst[kind]:.3f} s (target {target} s, "
               f"ratio {worst[kind] / target:.2f})")
-    print(load())
+    print(workload.load())
     for failure in failures:
         print("FAILED:", failure)
     return 1 if failures else 0
