@@ -26,7 +26,7 @@ ANNOTATOR_HOME points at a temporary folder, so nothing is written to the user's
 
 Run:  .venv/bin/python benchmarks/bench_server_search.py [--documents 10000] [--chars 5000]
           [--annotations 200000] [--runs 5] [--refill-documents 2000]
-          [--refill-annotations 50000] [--seed 1]
+          [--refill-annotations 50000] [--ctype C] [--seed 1]
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ def main() -> int:
     parser.add_argument("--refill-documents", type=int, default=2_000)
     parser.add_argument("--refill-annotations", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ctype", default="C", help="the database's LC_CTYPE (C: pg_trgm makes trigrams of "
+                        "ASCII letters and digits only; C.UTF-8 or a language's: of every letter)")
     args = parser.parse_args()
 
     from tests.pg.cluster import Cluster
@@ -144,11 +146,11 @@ def main() -> int:
         cluster = Cluster.start(durable=True)
         try:
             with psycopg.connect(cluster.url(), autocommit=True) as conn:
-                conn.execute("CREATE DATABASE bench TEMPLATE template0 ENCODING 'UTF8'")
+                conn.execute(f"CREATE DATABASE bench TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE '{args.ctype}'")
                 version = conn.execute("SHOW server_version").fetchone()[0]
             url = cluster.url("bench")
             rng = random.Random(args.seed)
-            print(f"PostgreSQL {version}; text: {workload.text_source()}; {workload.load()}")
+            print(f"PostgreSQL {version}, LC_CTYPE {args.ctype}; text: {workload.text_source()}; {workload.load()}")
             project = Project.create(url)
             times = build(project, rng, args.documents, args.chars, args.annotations)
             with psycopg.connect(url, autocommit=True) as conn:
