@@ -203,6 +203,31 @@ def test_after_a_dropped_connection_everything_is_read_again(qtbot, window, othe
     assert window.view.view_position() == place["position"]
 
 
+def test_the_adjudication_window_follows_another_clients_decisions(qtbot, window, other):
+    from annotator.gui.adjudication import open_adjudication
+    from annotator.gui.settings import settings
+
+    first, _ = doc_ids(window)
+    cat, opinion = category(other), category(other, "Opinion")
+    cal = other.add_annotator("cal").id
+    for start in (0, 400):  # two units where bea and cal differ
+        other.add_annotation(first, cat, other.bea, start, start + 10)
+        other.add_annotation(first, opinion, cal, start, start + 10)
+    qtbot.waitUntil(lambda: len(window.view.index.spans) == 4, timeout=WAIT_MS)
+    settings().setValue("adjudicate/blind", False)
+    adjudication = open_adjudication(window)
+    qtbot.waitExposed(adjudication)
+    units = adjudication.session.units
+    assert len(units) == 2 and adjudication.unit is units[0]
+    last = units[1]
+    other.decide(last.document, unit_id=last.id, start=last.start, end=last.end, kind="rejected", spans=[],
+                 sources=[], by=other.bea)
+    qtbot.waitUntil(lambda: adjudication.session.states.get(last.id) == "resolved", timeout=WAIT_MS)
+    assert adjudication.unit.id == units[0].id  # the lead's current unit stays
+    assert window.document.id == first
+    adjudication.close()
+
+
 def test_a_burst_is_one_remote_and_invisible_tables_change_nothing():
     def event(table, op="INSERT", ids=("x",), docs=("d",)):
         return Event(table=table, op=op, ids=ids, documents=docs, count=1, pid=1)
