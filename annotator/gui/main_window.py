@@ -410,7 +410,8 @@ class MainWindow(QMainWindow):
             if recount:  # opened anew above (the table follows the row in the refresh otherwise)
                 self.table_panel.select_annotation(ids[0])
         self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
-        self.show_details()
+        if not remote or self.view.selected_id in changes.annotations:  # else a note being typed stays as it is
+            self.show_details()
         self.status_bar.update(recount=recount)
 
     def _rank_in_view(self, document_id: str, annotation_id: str) -> int | None:

@@ -15,8 +15,8 @@ pytest.importorskip("pytestqt")
 
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
-from annotator.gui.controllers.live import Remote, remote_of
 from annotator.core.storage.notify import Event
+from annotator.gui.controllers.live import Remote, remote_of
 from tests.pg.cluster import require_psycopg
 
 psycopg = require_psycopg()
@@ -88,8 +88,8 @@ def my_place(qtbot, window):
     bar.setValue(bar.maximum() // 2)
     qtbot.wait(20)
     return dict(document=first, selected=mine, position=window.view.view_position(), scroll=bar.value(),
-                table=window.table_panel.selected_ids(), table_scroll=window.table_panel.table.verticalScrollBar().value(),
-                row=window.corpus.current_id())
+                table=window.table_panel.selected_ids(), row=window.corpus.current_id(),
+                table_scroll=window.table_panel.table.verticalScrollBar().value())
 
 
 def assert_in_place(window, place) -> None:
@@ -143,6 +143,16 @@ def test_another_coders_annotation_status_and_category_show_in_place(qtbot, wind
     assert "Rumour" in [window.category_names[i] for i in window.palette.category_ids()]
     assert window.document.id == first and window.view.view_position() == place["position"]
     assert window.view.selected_id == place["selected"]
+
+
+def test_a_note_being_typed_is_not_overwritten(qtbot, window, other):
+    place = my_place(qtbot, window)
+    first, _ = doc_ids(window)
+    window.details.note.setPlainText("half a thou")  # typing: saved after a pause, not yet
+    ann = other.add_annotation(first, category(other), other.bea, 10, 20).id
+    qtbot.waitUntil(lambda: ann in window.view.index.spans, timeout=WAIT_MS)
+    assert window.details.note.toPlainText() == "half a thou"
+    assert window.details.annotation_id == place["selected"]
 
 
 def test_own_writes_are_not_heard_and_nothing_polls(qtbot, window, other):
@@ -256,7 +266,7 @@ def test_latency_from_commit_to_the_view(qtbot, window, other, capsys):
         committed = time.perf_counter()
         seen = []
 
-        def shown(ann=ann) -> bool:
+        def shown(ann=ann, seen=seen) -> bool:
             if ann in window.view.index.spans:
                 seen.append(time.perf_counter())
                 return True

@@ -1,9 +1,9 @@
 """Live updates on a team server (issue 19, point 6; core part, Qt-free): PostgreSQL's LISTEN/NOTIFY.
 
 ``install(conn)`` (run by pg_schema.install in the transaction that creates a server project, and
-again, idempotently, by server_roles.setup for projects made before) puts statement-level AFTER triggers on the tables other
-clients show: each statement that changes rows sends one notification on the channel ``annotator``
-with a JSON payload of ids only, never content::
+again, idempotently, by server_roles.setup for projects made before) puts statement-level AFTER
+triggers on the tables other clients show: each statement that changes rows sends one notification
+on the channel ``annotator`` with a JSON payload of ids only, never content::
 
     {"table": "annotations", "op": "INSERT", "count": 2, "ids": ["…", "…"], "documents": ["…"]}
 

@@ -85,7 +85,9 @@ def remote_of(events) -> Remote:
 class LiveUpdates(QObject):
     """The window's live updates; ``set_project`` starts (on a server) or stops them, ``stop`` at close."""
 
-    listening = Signal(bool)  # the listener connected (True) or lost its connection (False)
+    # the running listener connected (True) or lost its connection (False); a deliberate stop (another
+    # project, closing) says nothing: whoever shows the state starts afresh with each project
+    listening = Signal(bool)
     _arrived = Signal(object, object)  # (listener, event), emitted in the listener's thread
     _state = Signal(object, bool)
 
@@ -126,8 +128,7 @@ class LiveUpdates(QObject):
         self._events.clear()
         self._dropped = False
         if listener is not None:
-            listener.stop(timeout=1.0)
-            self.listening.emit(False)
+            listener.stop(timeout=1.0)  # its thread waits at most its poll (0.2 s) for the next look
 
     # -- in the GUI thread ------------------------------------------------------------------------
 
@@ -163,6 +164,8 @@ class LiveUpdates(QObject):
         """Show what other clients changed, keeping the coder's place."""
         window = self.window
         self.applied += 1
+        if remote.structural or remote.reload:
+            window.details.commit_note()  # a note being typed is saved, not overwritten by the reload
         with keeping_place(window):
             if remote.structural:
                 window.changed_outside_history(remote.changes)
