@@ -145,6 +145,17 @@ def test_another_coders_annotation_status_and_category_show_in_place(qtbot, wind
     assert window.view.selected_id == place["selected"]
 
 
+def test_documents_added_and_deleted_elsewhere_keep_the_open_one(qtbot, window, other):
+    place = my_place(qtbot, window)
+    added = other.add_document("Interview 3", "A third interview, added by the lead.").document.id
+    qtbot.waitUntil(lambda: window.documents_model.row_of(added) is not None, timeout=WAIT_MS)
+    assert_in_place(window, place)
+    _, second = doc_ids(window)
+    other.delete_documents([second])
+    qtbot.waitUntil(lambda: window.documents_model.row_of(second) is None, timeout=WAIT_MS)
+    assert_in_place(window, place)
+
+
 def test_a_note_being_typed_is_not_overwritten(qtbot, window, other):
     place = my_place(qtbot, window)
     first, _ = doc_ids(window)
