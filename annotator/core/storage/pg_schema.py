@@ -9,12 +9,14 @@ readable in one place:
   SQLite's rowid in the same SQL), the annotation table's keys with bytea sort keys, and the
   PL/pgSQL triggers that list new and changed annotations to key (survey items S8, S10);
 - document_search.SERVER_SCHEMA: the documents panel's keys and the folded copy of the titles
-  and texts that ``find_on_server`` scans with strpos (survey item S7).
+  and texts that ``find_on_server`` scans with strpos (survey item S7);
+- notify.install: the statement-level NOTIFY triggers of live updates (point 6), so every server
+  project has them from its first transaction (server_roles.setup installs them again, idempotently).
 """
 
 from __future__ import annotations
 
-from annotator.core.storage import annotation_keys, document_search
+from annotator.core.storage import annotation_keys, document_search, notify
 
 SCHEMA = (*annotation_keys.SERVER_SCHEMA, *document_search.SERVER_SCHEMA)
 TABLES = (*annotation_keys.SERVER_TABLES, *document_search.SERVER_TABLES)  # beside the SQLModel tables
@@ -25,3 +27,4 @@ def install(connection) -> None:
     on a database whose SQLModel tables were just created)."""
     for statement in SCHEMA:
         connection.exec_driver_sql(statement)
+    notify.install(connection)

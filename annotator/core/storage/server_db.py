@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
 from annotator.core.errors import DamagedProjectError, NotAProjectError, server_error
-from annotator.core.storage import pg_schema
+from annotator.core.storage import notify, pg_schema
 from annotator.core.storage import tables as models  # noqa: F401  (registers the tables)
 from annotator.core.storage.location import Location
 
@@ -43,6 +43,7 @@ def make_engine(location: Location, read_only: bool = False) -> Engine:
     if "connect_timeout" not in location.url.query and "service" not in location.url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S  # libpq waits for the network's own timeout
     engine = create_engine(location.engine_url(), pool_pre_ping=True, connect_args=connect_args)
+    notify.track_backends(engine)  # live updates skip this client's own writes
     if read_only:
         event.listen(engine, "connect", _set_read_only)
     return engine
