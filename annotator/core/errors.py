@@ -136,6 +136,11 @@ def _is_psycopg(exc: BaseException) -> bool:
     return type(exc).__module__.split(".")[0] == "psycopg"
 
 
+def _is_operational(exc: BaseException) -> bool:
+    """psycopg's OperationalError or a subclass (ConnectionTimeout: a server that accepts and never answers)."""
+    return any(kind.__name__ == "OperationalError" for kind in type(exc).__mro__)
+
+
 def _reason(exc: BaseException) -> str:
     """The first line of the server's message, without libpq's "connection failed:" prefixes."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
@@ -180,7 +185,7 @@ def server_error(exc: BaseException, where: str, established: bool = False) -> A
     if state == "3D000" or ("database" in text and "does not exist" in text and not state):
         return NotAProjectError(f"{where}: no such database on the server ({_reason(orig)}); an administrator "
                                 "creates it (createdb), then: annotator init URL")
-    if state.startswith("08") or state == "57P03" or (not state and type(orig).__name__ == "OperationalError"):
+    if state.startswith("08") or state == "57P03" or (not state and _is_operational(orig)):
         if established:  # 57P03: the server is starting up or shutting down
             return connection_lost(where, _reason(orig))
         return ServerUnavailableError(f"{where}: cannot reach the PostgreSQL server ({_reason(orig)})")

@@ -22,22 +22,9 @@ from annotator.core.project.project import NewDocument, Project, insert_document
 from annotator.core.storage import server_db
 from annotator.core.storage.location import parse_location
 from tests.conftest import REPO
-from tests.pg.cluster import Cluster, UnavailableError, require_psycopg
+from tests.pg.cluster import require_psycopg
 
 psycopg = require_psycopg()
-
-
-@pytest.fixture
-def own_cluster():
-    """A cluster of this test alone, which it may stop and start again."""
-    try:
-        cluster = Cluster.start()
-    except UnavailableError as exc:
-        pytest.skip(str(exc))
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 def terminate_clients(url: str) -> int:
@@ -174,3 +161,29 @@ def wait_for_open_write(conn, child, seconds: float = 120) -> bool:
         time.sleep(0.05)
     return False
 
+
+
+def test_an_import_stops_at_a_lost_connection_and_says_what_it_kept(own_cluster, tmp_path, monkeypatch):
+    from annotator.core.documents import importing
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(f"the text of {name}", encoding="utf-8")
+    read = importing.read_file
+
+    def read_then_stop(path, options):  # the server goes away as the second file is read
+        if path.name == "b.txt":
+            own_cluster.pause()
+        return read(path, options)
+
+    monkeypatch.setattr(importing, "read_file", read_then_stop)
+    url = own_cluster.url()
+    with Project.create(url) as project:
+        with pytest.raises(ConnectionLostError) as caught:
+            importing.import_paths(project, [folder])
+        assert str(caught.value).startswith(f"{project.where}: the connection to the server was lost (")
+        assert str(caught.value).endswith("; 1 of 3 file(s) were imported before it, each whole; b.txt and the "
+                                          "files after it were not")
+        own_cluster.resume()
+        assert [d.title for d in project.documents()] == ["a.txt"]
