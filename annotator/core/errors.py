@@ -160,7 +160,8 @@ def connection_lost(where: str, reason: str, saved: str = "nothing of what was b
                     ) -> ConnectionLostError:
     """The ConnectionLostError of the server ``where``; ``saved`` says what was kept (``where``
     and ``reason`` stay on the error, for a caller that knows more)."""
-    error = ConnectionLostError(f"{where}: the connection to the server was lost ({reason}); {saved}")
+    # the reason last: a long one is what a clipped message (MESSAGE_LIMIT) loses
+    error = ConnectionLostError(f"{where}: the connection to the server was lost; {saved} ({reason})")
     error.where, error.reason = where, reason
     return error
 

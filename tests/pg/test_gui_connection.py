@@ -67,7 +67,7 @@ def test_a_lost_connection_shows_the_banner_refuses_edits_and_goes_when_the_serv
     [(kind, title, text)] = dialogs
     assert (kind, title) == ("warning", "Cannot do that")
     assert text.startswith(f"Add {window.categories[0].name}: {window.project.where}: the connection to the "
-                           "server was lost (")
+                           "server was lost; nothing of what was being done was saved (")
     assert "Traceback" not in text
     assert window.view.index.count == 1 and window.history.stack.count() == 1  # the view unchanged
     refused = window.context.offline
@@ -169,3 +169,53 @@ def test_the_app_started_on_a_url_connects_behind_the_dialog(qtbot, pg_url, sile
 
     QTimer.singleShot(400, press_cancel)
     assert connection.wait_for(url) is None  # cancelled: the app ends quietly
+
+
+def test_an_import_that_loses_the_connection_shows_the_banner(qtbot, own_cluster, show_window, dialogs, quick,
+                                                              tmp_path, monkeypatch):
+    from annotator.core.documents import importing
+
+    url = own_cluster.url()
+    with Project.create(url, name="Team", categories=template_categories()) as project:
+        project.add_document("Interview", TEXT)
+    window = show_window(Project.open_for_reading(url), 1000, 600)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"the text of {name}", encoding="utf-8")
+    read = importing.read_file
+
+    def read_then_stop(path, options):
+        if path.name == "b.txt":
+            own_cluster.pause()
+        return read(path, options)
+
+    monkeypatch.setattr(importing, "read_file", read_then_stop)
+    window.files.start_import([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], ImportOptions())
+    qtbot.waitUntil(lambda: not window.context.busy, timeout=30000)
+    assert window.connection.banner.isVisible()
+    [(kind, title, text)] = dialogs
+    assert (kind, title) == ("critical", "Import documents failed")
+    assert "was lost; 1 of 2 file(s) were imported before it, each whole; b.txt and the files after it were not" in text
+    own_cluster.resume()
+    qtbot.waitUntil(lambda: not window.connection.banner.isVisible(), timeout=30000)
+    assert window.documents_model.rowCount() == 2  # reloaded: the file imported before the drop is listed
+    assert sorted(d.title for d in window.project.documents()) == ["Interview", "a.txt"]
+    window.project.close()
+
+
+def test_a_read_that_meets_the_lost_connection_goes_to_the_banner_not_a_dialog(qtbot, own_cluster, show_window,
+                                                                             dialogs, quick):
+    from annotator.core.errors import ConnectionLostError
+    from annotator.gui import app
+
+    url = own_cluster.url()
+    with Project.create(url, name="Team") as project:
+        document_id = project.add_document("Interview", TEXT).document.id
+    window = show_window(Project.open_for_reading(url), 1000, 600)
+    own_cluster.pause()
+    with pytest.raises(ConnectionLostError) as caught:
+        window.project.document(document_id)  # as a click on the documents list would
+    app._report_unexpected(ConnectionLostError, caught.value, None)  # the app's hook for errors in slots
+    assert window.connection.banner.isVisible() and dialogs == []
+    own_cluster.resume()
+    qtbot.waitUntil(lambda: not window.connection.banner.isVisible(), timeout=30000)
+    window.project.close()

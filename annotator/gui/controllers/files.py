@@ -399,7 +399,8 @@ class FilesController:
             QMessageBox.warning(self.parent, "Cannot open project", plain(user_message(exc)))
             return False
         self.window.details.commit_note()
-        self.window.remember_document()
+        if not self.context.offline:  # (the project's id is not readable while its server is away)
+            self.window.remember_document()
         previous = self.project
         previous.close()
         try:
