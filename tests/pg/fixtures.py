@@ -31,16 +31,21 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+def _start() -> Cluster:
+    """A new cluster, or the test skipped (failed on CI) with the reason none can start."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
         _unavailable("psycopg is not installed: pip install -e '.[test]' (or 'annotator[postgres]')")
     try:
-        cluster = Cluster.start()
+        return Cluster.start()
     except UnavailableError as exc:
         _unavailable(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = _start()
     STARTED.append(f"PostgreSQL {cluster.version}: throwaway cluster started in {cluster.started_seconds:.2f} s "
                    f"(initdb + pg_ctl start, {cluster.folder})")
     try:
@@ -51,14 +56,7 @@ def pg_cluster():
 
 @pytest.fixture
 def own_cluster():
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        _unavailable("psycopg is not installed: pip install -e '.[test]' (or 'annotator[postgres]')")
-    try:
-        cluster = Cluster.start()
-    except UnavailableError as exc:
-        _unavailable(str(exc))
+    cluster = _start()
     try:
         yield cluster
     finally:
