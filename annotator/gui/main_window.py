@@ -28,6 +28,7 @@ from annotator.core.project.project import Project
 from annotator.gui.actions import build_actions
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers.annotate import AnnotateController
+from annotator.gui.controllers.connection import ConnectionController
 from annotator.gui.controllers.files import FilesController
 from annotator.gui.controllers.indexing import IdleIndexer, IdleKeyer
 from annotator.gui.controllers.live import LiveUpdates
@@ -71,7 +72,8 @@ class MainWindow(QMainWindow):
         self.categories = []
         self.resize(1280, 800)
         self.context = ProjectContext(project, self.changed_outside_history, self)
-        self.history = History(project, self.on_changes, lambda message: self.annotating.on_error(message), self)
+        self.history = History(project, self.on_changes, lambda message: self.annotating.on_error(message), self,
+                               context=self.context)
         self.annotating = AnnotateController(self, self.context, self.history)
         self.schema = SchemaController(self, self.context, self.history)
         self.panels = PanelsController(self)
@@ -100,7 +102,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(column(self.text_title, self.find_bar, self.view, margins=(8, 8, 8, 0), spacing=4))
         self.read_only_bar = read_only_bar()  # shown above the document when the project is open read-only
-        self.setCentralWidget(column(self.read_only_bar, self.stack))
+        self.connection = ConnectionController(self, self.context)  # its banner: while the server is away
+        self.setCentralWidget(column(self.read_only_bar, self.connection.banner, self.stack))
+        # The listener's connection drops first when the server goes: the banner shows before an edit fails.
+        self.live.listening.connect(lambda up: up or self.connection.lost("the live-update connection dropped"))
 
         # Panels.
         self.documents_model = DocumentTableModel(project, self, shown=self.context.shown_annotator,
@@ -199,6 +204,7 @@ class MainWindow(QMainWindow):
     def set_project(self, project: Project, first: bool = False) -> None:
         self.document = None
         self.schema.close_schema_dialogs()
+        self.connection.reset()
         self.history.reset(project)
         self.context.set_project(project)
         self.keyer.start()  # before the table is shown: it is not keyed at its first query then
@@ -355,6 +361,8 @@ class MainWindow(QMainWindow):
         """Background work wrote to the project: the steps on the undo stack were recorded against
         the project as it was and may no longer apply, so the history starts again."""
         self.history.stack.clear()
+        if self.context.offline:  # nothing can be read now; the window reloads when the server is back
+            return
         if changes.annotations and self.keyer.start():  # many new annotations (an import): keyed in idle time
             self.fill_table()  # the document's rows from memory, or the corpus table "being prepared"
         self.on_changes(changes)
@@ -493,8 +501,11 @@ class MainWindow(QMainWindow):
         save_window(self)
         store = settings()
         store.setValue("project/last", self.project.where)
-        self.remember_document()
-        if self.document is not None:
+        offline = self.context.offline  # the project's id cannot be read: its places are not kept this time
+        self.connection.reset()
+        if not offline:
+            self.remember_document()
+        if self.document is not None and not offline:
             save_position(self.project.info().id, self.document.id, self.view.view_position())
         store.sync()
         self.schema.close_schema_dialogs()

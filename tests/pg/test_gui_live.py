@@ -216,8 +216,10 @@ def test_after_a_dropped_connection_everything_is_read_again(qtbot, window, othe
                          autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (listener.backend_pid,))
     qtbot.waitUntil(lambda: states[:1] == [False], timeout=3000)
+    assert window.connection.is_lost  # the banner, and edits refused, until the server is seen to answer
     ann = other.add_annotation(first, category(other), other.bea, 10, 20).id  # not heard: nobody listens
     qtbot.waitUntil(lambda: states == [False, True], timeout=5000)
+    qtbot.waitUntil(lambda: not window.connection.is_lost, timeout=5000)  # the prober found it answering
     qtbot.waitUntil(lambda: ann in window.view.index.spans, timeout=WAIT_MS)
     assert listener.reconnects == 1 and window.history.stack.count() == 1
     assert window.document.id == first and window.view.selected_id == place["selected"]

@@ -275,7 +275,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                         self._lock(session.connection())
                     yield session
         except DBAPIError as exc:
-            mapped = server_error(exc, self.where) if self.is_server else None
+            mapped = server_error(exc, self.where, established=True) if self.is_server else None
             if mapped is not None:
                 raise mapped from exc
             if isinstance(exc, OperationalError) and self.read_only and "readonly" in str(exc.orig).replace(" ", ""):
