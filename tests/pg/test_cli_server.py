@@ -14,16 +14,11 @@ from annotator.applog import LOG_NAME
 from annotator.cli import main
 from annotator.core.project.project import Project
 from annotator.core.storage import location as loc_module
-from annotator.core.storage import pg_schema
 from annotator.core.storage.location import DRIVER_HINT, parse_location
 from tests.pg.cluster import require_psycopg
 from tests.pg.test_engine import _require_passwords
 
 require_psycopg()
-
-needs_server_sql = pytest.mark.skipif(not hasattr(pg_schema, "TABLES"),
-                                      reason="documents and annotations on a server need the core SQL of branch 'sql'")
-
 
 @pytest.fixture
 def run(capsys):
@@ -87,10 +82,7 @@ def test_commands_on_a_server_project(server_project, run):
     assert code == 1 and "a server project is not restored in place" in one_error(err)
 
 
-@needs_server_sql
 def test_import_list_export_and_agreement_on_a_server_project(server_project, run, tmp_path):
-    pytest.importorskip("annotator.core.storage.server_backup",
-                        reason="an import backs up first: branch 'copy''s server_backup")
     text = tmp_path / "a.txt"
     text.write_text("One claim here. 😀\n", encoding="utf-8")
     code, out, err = run("import", server_project, text)
@@ -101,6 +93,41 @@ def test_import_list_export_and_agreement_on_a_server_project(server_project, ru
     assert code == 0, err
     code, out, err = run("agreement", server_project)
     assert code in (0, 1) and "Traceback" not in err
+
+
+def test_init_from_a_handout_starts_a_server_project(pg_url, run, tmp_path):
+    """A lead's handout (documents, schema, settings, no annotations) starts a team server project."""
+    lead = tmp_path / "lead.annotator"
+    (tmp_path / "a.txt").write_text("The council will spend money on bike lanes, critics say. \U0001F600\n")
+    (tmp_path / "b.txt").write_text("A second text, about schools.\n")
+    assert run("init", lead)[0] == 0
+    assert run("import", lead, tmp_path / "a.txt", tmp_path / "b.txt")[0] == 0
+    assert run("settings", lead, "--blind", "on")[0] == 0
+    handout = tmp_path / "handout.json"
+    assert run("export", lead, "--handout", "-o", handout)[0] == 0
+    code, out, err = run("init", pg_url, "--from", handout)
+    assert (code, err) == (0, ""), err
+    assert out.startswith(f"created {parse_location(pg_url).display} from the handout {handout}: 2 document(s)")
+    with Project.open(lead, mode="read") as source, Project.open(pg_url, mode="read") as server:
+        texts = {d.title: d.text for d in (source.document(s.id) for s in source.documents())}
+        assert {d.title: d.text for d in (server.document(s.id) for s in server.documents())} == texts
+        assert [c.name for c in server.categories()] == [c.name for c in source.categories()]
+        assert server.setting("blind_coding") is True
+
+
+def test_init_from_a_file_with_annotations_leaves_the_database_empty(pg_url, run, tmp_path):
+    lead = tmp_path / "lead.annotator"
+    (tmp_path / "a.txt").write_text("One claim here.\n")
+    assert run("init", lead)[0] == 0 and run("import", lead, tmp_path / "a.txt")[0] == 0
+    with Project.open(lead) as project:
+        coder = project.add_annotator("Alice")
+        project.add_annotation(project.documents()[0].id, project.categories()[0].id, coder.id, 0, 3)
+    export = tmp_path / "work.json"
+    assert run("export", lead, "-o", export)[0] == 0
+    code, out, err = run("init", pg_url, "--from", export)
+    assert code == 1 and "not a handout: it holds 1 annotation(s)" in one_error(err)
+    code, out, err = run("init", pg_url)  # refused before anything was created: still empty
+    assert (code, err) == (0, ""), err
 
 
 @pytest.mark.parametrize(("args", "message"), [

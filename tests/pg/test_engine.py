@@ -18,7 +18,7 @@ from annotator.core.errors import (
     user_message,
 )
 from annotator.core.project.project import Project, lock_wait
-from annotator.core.storage import db, pg_schema, server_db
+from annotator.core.storage import db, server_db
 from annotator.core.storage import location as loc_module
 from annotator.core.storage.location import DriverMissingError, parse_location
 from annotator.core.storage.tables import ProjectSetting
@@ -27,10 +27,6 @@ from tests.pg.cluster import require_psycopg
 require_psycopg()
 
 # Documents on a server need the server's SQL of branch `sql` (document_search.SERVER_SCHEMA...).
-needs_server_sql = pytest.mark.skipif(not hasattr(pg_schema, "TABLES"),
-                                      reason="adding documents on a server needs the core SQL of branch 'sql'")
-
-
 def tables(url: str) -> set[str]:
     with psycopg.connect(url) as conn:
         rows = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
@@ -98,7 +94,6 @@ def test_open_info_setting_and_reopen(pg_url):
         assert [a.id for a in project.annotators()] == ["ana"]
 
 
-@needs_server_sql
 def test_a_document_is_added_and_read_back(pg_url):
     Project.create(pg_url).close()
     text = "Zoë said: 😀 ok\n"
@@ -211,8 +206,6 @@ def test_transaction_backup_only_when_something_changed(pg_url, monkeypatch):
 
 
 def test_the_backup_of_a_server_project(pg_url):
-    pytest.importorskip("annotator.core.storage.server_backup",
-                        reason="server backups are branch 'copy''s annotator.core.storage.server_backup")
     Project.create(pg_url).close()
     with Project.open(pg_url) as project:
         with project.transaction(backup="before-import") as tx:

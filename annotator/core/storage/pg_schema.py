@@ -10,6 +10,8 @@ readable in one place:
   PL/pgSQL triggers that list new and changed annotations to key (survey items S8, S10);
 - document_search.SERVER_SCHEMA: the documents panel's keys and the folded copy of the titles
   and texts that ``find_on_server`` searches (survey item S7);
+- notify.install: the statement-level NOTIFY triggers of live updates (point 6), so every server
+  project has them from its first transaction (server_roles.setup installs them again, idempotently);
 - the SEARCH_INDEXES of both (``install_search_indexes``): pg_trgm GIN indexes on the folded
   texts the two filters search, so a needle of 3 code points or more (a LIKE, engine_sql.holds)
   is found from its trigrams instead of by reading every text. They need the pg_trgm extension,
@@ -24,7 +26,7 @@ import logging
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.storage import annotation_keys, document_search
+from annotator.core.storage import annotation_keys, document_search, notify
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ def install(connection) -> None:
     on a database whose SQLModel tables were just created)."""
     for statement in SCHEMA:
         connection.exec_driver_sql(statement)
+    notify.install(connection)
     install_search_indexes(connection)
 
 
