@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import sys
-import time
 import warnings
 
 import numpy as np
+from workload import median_time
 
 WEIGHTS = ("identity", "ordinal", "quadratic", "ratio")
 
@@ -40,15 +39,6 @@ def make_data(units: int, coders: int, seed: int) -> np.ndarray:
     data = np.where(agree, truth[:, None], rng.integers(1, 6, (units, coders))).astype(np.float64)
     data[rng.random(data.shape) < 0.10] = np.nan
     return data
-
-
-def median_time(function, runs: int):
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -141,3 +142,18 @@ def temporary_home(prefix: str, keep: bool) -> Iterator[tuple[Path, dict]]:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def median_time(function: Callable[[], object], runs: int) -> tuple[float, object]:
+    """The median of `runs` timings of `function()` (seconds), and its last result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def load() -> str:
+    """The load average (1, 5, 15 minutes), printed beside figures measured on a shared machine."""
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())

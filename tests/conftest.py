@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg.fixtures import STARTED, pg_cluster, pg_database, pg_engine, pg_url  # noqa: F401  (fixtures)
+from tests.pg.fixtures import (  # noqa: F401  (fixtures)
+    STARTED,
+    own_cluster,
+    pg_cluster,
+    pg_database,
+    pg_engine,
+    pg_url,
+)
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # not setdefault: a developer's DISPLAY must not matter
 # A session-wide fallback in case anything resolves paths before the per-test fixture runs.

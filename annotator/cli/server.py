@@ -46,6 +46,9 @@ def cmd_server(args: argparse.Namespace) -> int:
                    f"CONNECT left as it was: {report.owner} does not own database {report.database}")
         print(f"set up database {report.database}: lead group {report.roles.lead}, coders group "
               f"{report.roles.coders} ({made}; {report.owner} is in the lead group; {connect})")
+        if not report.search_indexes:
+            print("no pg_trgm on this server for this role: the documents and annotation filters scan (slower on "
+                  "large projects); a superuser may run CREATE EXTENSION pg_trgm in the database, then run setup again")
         print(f"next: annotator server add-coder {args.project} ROLE --name NAME, for each coder")
     elif args.server_command == "add-coder":
         role = "made the login role" if coder.created_role else "the existing role"

@@ -84,6 +84,13 @@ class ServerUnavailableError(ServerError):
     """The server cannot be reached (SQLSTATE class 08, or libpq's connection failure)."""
 
 
+class ConnectionLostError(ServerUnavailableError):
+    """The connection to the server broke while a project was open (the server stopped or
+    restarted, the network dropped, an administrator ended the session). The transaction it met
+    rolled back on the server, so nothing of that operation was saved; it can be done again once
+    the server answers."""
+
+
 class LoginFailedError(ServerError):
     """The server refused the user name or the password (SQLSTATE class 28)."""
 
@@ -134,6 +141,11 @@ def _is_psycopg(exc: BaseException) -> bool:
     return type(exc).__module__.split(".")[0] == "psycopg"
 
 
+def _is_operational(exc: BaseException) -> bool:
+    """psycopg's OperationalError or a subclass (ConnectionTimeout: a server that accepts and never answers)."""
+    return any(kind.__name__ == "OperationalError" for kind in type(exc).__mro__)
+
+
 def _reason(exc: BaseException) -> str:
     """The first line of the server's message, without libpq's "connection failed:" prefixes."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
@@ -143,15 +155,35 @@ def _reason(exc: BaseException) -> str:
     return one_line(text, 160)
 
 
-def server_error(exc: BaseException, where: str) -> AnnotatorError | None:
+# libpq's and the server's words for a session that ended under the client (no SQLSTATE for most)
+LOST_MARKERS = ("server closed the connection unexpectedly", "terminating connection", "connection is lost",
+                "consuming input failed", "the connection is closed", "could not receive data from server")
+LOST_STATES = ("57P01", "57P02")  # admin_shutdown (pg_terminate_backend, a fast stop), crash_shutdown
+
+
+def connection_lost(where: str, reason: str, saved: str = "nothing of what was being done was saved"
+                    ) -> ConnectionLostError:
+    """The ConnectionLostError of the server ``where``; ``saved`` says what was kept (``where``
+    and ``reason`` stay on the error, for a caller that knows more)."""
+    # the reason last: a long one is what a clipped message (MESSAGE_LIMIT) loses
+    error = ConnectionLostError(f"{where}: the connection to the server was lost; {saved} ({reason})")
+    error.where, error.reason = where, reason
+    return error
+
+
+def server_error(exc: BaseException, where: str, established: bool = False) -> AnnotatorError | None:
     """The plain error for a psycopg error (raw or wrapped by SQLAlchemy) met on the server
     ``where`` (a ``Location.display``: never a password), or None when ``exc`` is not one of those
-    the user can act on. libpq's messages never hold the password, so the reason is shown."""
+    the user can act on. libpq's messages never hold the password, so the reason is shown.
+    ``established``: met by a project already open, so a server that cannot be reached (again) is
+    a lost connection (ConnectionLostError), not a wrong address."""
     orig = getattr(exc, "orig", exc)
     if not _is_psycopg(orig):
         return None
     state = getattr(orig, "sqlstate", None) or ""
     text = str(orig)
+    if state in LOST_STATES or getattr(exc, "connection_invalidated", False) or any(m in text for m in LOST_MARKERS):
+        return connection_lost(where, _reason(orig))
     if state.startswith("28") or "password authentication failed" in text or "no password supplied" in text \
             or "authentication failed" in text:
         return LoginFailedError(f"{where}: the server refused the login ({_reason(orig)}); check the user name "
@@ -159,7 +191,9 @@ def server_error(exc: BaseException, where: str) -> AnnotatorError | None:
     if state == "3D000" or ("database" in text and "does not exist" in text and not state):
         return NotAProjectError(f"{where}: no such database on the server ({_reason(orig)}); an administrator "
                                 "creates it (createdb), then: annotator init URL")
-    if state.startswith("08") or (not state and type(orig).__name__ == "OperationalError"):
+    if state.startswith("08") or state == "57P03" or (not state and _is_operational(orig)):
+        if established:  # 57P03: the server is starting up or shutting down
+            return connection_lost(where, _reason(orig))
         return ServerUnavailableError(f"{where}: cannot reach the PostgreSQL server ({_reason(orig)})")
     if state == "42501":
         return PermissionDeniedError(f"{where}: not allowed for this database role ({_reason(orig)})")

@@ -14,14 +14,21 @@ log = logging.getLogger(__name__)
 
 def open_main_window(project_path: Path | str | None = None):
     """Open ``project_path`` (default: the default project, created on first run) in a shown
-    main window. Raises AnnotatorError if the project cannot be opened."""
+    main window. Raises AnnotatorError if the project cannot be opened; None when the user
+    cancelled connecting to a server project (a URL connects behind a dialog, the event loop running)."""
     from annotator.core.project.project import Project
     from annotator.core.schema.templates import template_categories
+    from annotator.core.storage.location import is_server_url
+    from annotator.gui.controllers.connection import wait_for
     from annotator.gui.main_window import MainWindow
 
     if project_path is None:
         project = _last_project() or Project.open_or_create(paths.default_project_path(),
                                                                   categories=template_categories())
+    elif is_server_url(project_path):
+        project = wait_for(project_path)
+        if project is None:
+            return None
     else:
         project = Project.open_for_reading(project_path)
     window = MainWindow(project)
@@ -34,13 +41,14 @@ def _last_project():
     from annotator.core.errors import AnnotatorError
     from annotator.core.project.project import Project
     from annotator.core.storage.location import is_server_url
+    from annotator.gui.controllers.connection import wait_for
     from annotator.gui.settings import settings
 
     last = settings().value("project/last")
     if not isinstance(last, str) or not (is_server_url(last) or Path(last).is_file()):
         return None
     try:
-        return Project.open_for_reading(last)
+        return wait_for(last) if is_server_url(last) else Project.open_for_reading(last)
     except AnnotatorError as exc:
         log.warning("cannot reopen %s: %s", last, exc)
         return None
@@ -48,9 +56,16 @@ def _last_project():
 
 def _report_unexpected(kind, value, tb) -> None:
     """sys.excepthook for the GUI: an error no code expected is logged with its traceback and
-    shown as one plain message; the app keeps running (every edit already made is committed)."""
-    log.error("unexpected error", exc_info=(kind, value, tb))
+    shown as one plain message; the app keeps running (every edit already made is committed).
+    A lost connection to a server (a read in a slot) goes to its window's banner instead."""
     from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator.gui.controllers.connection import report_lost
+
+    if QApplication.instance() is not None and report_lost(value, QApplication.topLevelWidgets()):
+        log.warning("%s", value)
+        return
+    log.error("unexpected error", exc_info=(kind, value, tb))
 
     from annotator.applog import LOG_NAME
     from annotator.core.errors import user_message
@@ -111,6 +126,8 @@ def run(project_path: Path | str | None = None) -> int:
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the project", plain(user_message(exc)))
         return 1
+    if window is None:  # connecting to the server was cancelled
+        return 0
     from annotator.gui import smoke
     from annotator.gui.settings import saved_annotator_name
 

@@ -33,9 +33,13 @@ class CurrentAnnotator:
 class ProjectContext(QObject):
     """``project`` and ``annotator`` change together when another project opens (``set_project``).
     ``operation`` is the running ``Operation`` (or None); ``operationEnded`` is emitted after each
-    one's callbacks. ``changed_outside(changes)`` is told what an operation wrote."""
+    one's callbacks. ``changed_outside(changes)`` is told what an operation wrote.
+    ``connectionLost(message)`` is emitted by whatever meets the server's ConnectionLostError;
+    ``offline`` is then the message edits are refused with, until the connection is back
+    (controllers/connection.py)."""
 
     operationEnded = Signal()
+    connectionLost = Signal(str)
 
     def __init__(self, project: Project, changed_outside: Callable[[Changes], None], parent=None) -> None:
         super().__init__(parent)
@@ -43,6 +47,7 @@ class ProjectContext(QObject):
         self.annotator = CurrentAnnotator.in_project(project)
         self.operation = None
         self.changed_outside = changed_outside
+        self.offline = ""
 
     def set_project(self, project: Project) -> None:
         self.project = project

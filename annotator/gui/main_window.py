@@ -28,8 +28,10 @@ from annotator.core.project.project import Project
 from annotator.gui.actions import build_actions
 from annotator.gui.context import ProjectContext
 from annotator.gui.controllers.annotate import AnnotateController
+from annotator.gui.controllers.connection import ConnectionController
 from annotator.gui.controllers.files import FilesController
 from annotator.gui.controllers.indexing import IdleIndexer, IdleKeyer
+from annotator.gui.controllers.live import LiveUpdates
 from annotator.gui.controllers.panels import PanelsController
 from annotator.gui.controllers.read_only import read_only_bar, show_read_only
 from annotator.gui.controllers.schema import SchemaController
@@ -70,13 +72,15 @@ class MainWindow(QMainWindow):
         self.categories = []
         self.resize(1280, 800)
         self.context = ProjectContext(project, self.changed_outside_history, self)
-        self.history = History(project, self.on_changes, lambda message: self.annotating.on_error(message), self)
+        self.history = History(project, self.on_changes, lambda message: self.annotating.on_error(message), self,
+                               context=self.context)
         self.annotating = AnnotateController(self, self.context, self.history)
         self.schema = SchemaController(self, self.context, self.history)
         self.panels = PanelsController(self)
         self.statuses = StatusController(self, self.context, self.history)
         self.indexer = IdleIndexer(self.context, self)  # the documents' full-text index, filled in idle time
         self.keyer = IdleKeyer(self.context, self._held_texts, self)  # the annotation table's keys, likewise
+        self.live = LiveUpdates(self, self)  # other clients' changes on a team server, as they commit
 
         # Centre: the welcome page, or the document with its title and find bar.
         self.view = DocumentView()
@@ -98,7 +102,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(column(self.text_title, self.find_bar, self.view, margins=(8, 8, 8, 0), spacing=4))
         self.read_only_bar = read_only_bar()  # shown above the document when the project is open read-only
-        self.setCentralWidget(column(self.read_only_bar, self.stack))
+        self.connection = ConnectionController(self, self.context)  # its banner: while the server is away
+        self.setCentralWidget(column(self.read_only_bar, self.connection.banner, self.stack))
+        # The listener's connection drops first when the server goes: the banner shows before an edit fails.
+        self.live.listening.connect(lambda up: up or self.connection.lost("the live-update connection dropped"))
 
         # Panels.
         self.documents_model = DocumentTableModel(project, self, shown=self.context.shown_annotator,
@@ -197,6 +204,7 @@ class MainWindow(QMainWindow):
     def set_project(self, project: Project, first: bool = False) -> None:
         self.document = None
         self.schema.close_schema_dialogs()
+        self.connection.reset()
         self.history.reset(project)
         self.context.set_project(project)
         self.keyer.start()  # before the table is shown: it is not keyed at its first query then
@@ -212,6 +220,7 @@ class MainWindow(QMainWindow):
         if saved is not None:  # where the document was scrolled to when the app closed
             self.view.scroll_to(saved)
         self.indexer.start()
+        self.live.set_project(project)
 
     def refresh(self, open_first: bool = True) -> None:
         """Reload the lists from the project (after an import, or another project)."""
@@ -221,7 +230,7 @@ class MainWindow(QMainWindow):
         self.table_panel.forget()  # read again when a document opens (an import, or another project)
         self.documents_model.refresh()
         self.corpus.apply_filter()
-        self._refresh_names()
+        self.refresh_names()
         has_documents = self.documents_model.rowCount() > 0
         self.stack.setCurrentIndex(1 if has_documents else 0)
         if has_documents and not (current and self.corpus.select(current)) and self.corpus.current_id() is None \
@@ -283,7 +292,7 @@ class MainWindow(QMainWindow):
                 self.view.scroll_to(position)
             self.documents_model.set_annotation_count(document.id, self.view.index.count)
             if self.panels.shown_names().keys() - self.annotator_names.keys():  # coders imported since
-                self._refresh_names()
+                self.refresh_names()
             self.find_bar.set_text(document.text)
             self.fill_table()  # the corpus table is not read again for another document
             self.remember_document()
@@ -332,9 +341,11 @@ class MainWindow(QMainWindow):
 
     # -- after each change -----------------------------------------------------------------------
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, remote: bool = False) -> None:
         """Bring every view in step with what changed: an edit done, undone or redone (the History
-        passes the command's Changes), or background work (``changed_outside_history``)."""
+        passes the command's Changes), background work (``changed_outside_history``), or, ``remote``,
+        another client (controllers/live.py: shown in place, never opening another document or
+        moving the coder's selection)."""
         if changes.schema:
             self.refresh_schema()
         self.documents_model.update_statuses(changes.documents)  # a coder's status, or their first annotation
@@ -344,17 +355,19 @@ class MainWindow(QMainWindow):
             self.indexer.start()  # documents added or put back wait for the index
             return
         if changes.annotations:
-            self._show_annotation_changes(changes)
+            self._show_annotation_changes(changes, remote)
 
     def changed_outside_history(self, changes: Changes) -> None:
         """Background work wrote to the project: the steps on the undo stack were recorded against
         the project as it was and may no longer apply, so the history starts again."""
         self.history.stack.clear()
+        if self.context.offline:  # nothing can be read now; the window reloads when the server is back
+            return
         if changes.annotations and self.keyer.start():  # many new annotations (an import): keyed in idle time
             self.fill_table()  # the document's rows from memory, or the corpus table "being prepared"
         self.on_changes(changes)
 
-    def _show_annotation_changes(self, changes: Changes) -> None:
+    def _show_annotation_changes(self, changes: Changes, remote: bool = False) -> None:
         ids = list(changes.annotations)
         shown = self.context.shown_annotator()
         # Quotes are cut from the text the view holds: the document is not read again (issue 16).
@@ -364,7 +377,7 @@ class MainWindow(QMainWindow):
         current = self.document.id if self.document is not None else None
         before = len(self.view.index.spans) if self.view.index is not None else 0
         counts, recount = {}, False
-        if current not in documents and len(documents) == 1:
+        if current not in documents and len(documents) == 1 and not remote:
             # An undo or redo in another document: open it, so the coder sees what changed.
             self.open_document(next(iter(documents)))
             if self.table_panel.is_corpus_mode():  # not read again by the open
@@ -373,7 +386,7 @@ class MainWindow(QMainWindow):
             counts[current] = len(self.view.index.spans) if self.view.index is not None else 0
             recount = True
         else:
-            edited = self._edit_rank(ids)  # its place among the table's rows, before the edit
+            edited = False if remote else self._edit_rank(ids)  # its place among the table's rows, before the edit
             for annotation_id in ids:
                 row = rows.get(annotation_id)
                 if row is not None and row.document_id == current:
@@ -382,7 +395,8 @@ class MainWindow(QMainWindow):
                     self.view.remove_span(annotation_id)
             corpus = self.table_panel.is_corpus_mode()
             known = None if corpus or self.view.index is None else len(self.view.index.spans)
-            follow = ids[0] if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current else None
+            follow = ids[0] if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current \
+                and not remote else None
             # One edited row moves in place; else asked again (the document's rows are the view's spans).
             if self.table_panel.take_edit([r for r in rows.values() if r.document_id == current or corpus],
                                           [i for i in ids if i not in rows]):
@@ -399,12 +413,13 @@ class MainWindow(QMainWindow):
                 count = self.project.count_annotations(document_id=document_id, annotator_id=shown)
                 self.status_bar.count_changed(count - self.documents_model.annotation_count(document_id))
             self.documents_model.set_annotation_count(document_id, count)
-        if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current:
+        if len(ids) == 1 and ids[0] in rows and rows[ids[0]].document_id == current and not remote:
             self.view.select_annotation(ids[0], emit=False)
             if recount:  # opened anew above (the table follows the row in the refresh otherwise)
                 self.table_panel.select_annotation(ids[0])
         self.refresh_layers()  # first: it learns the name of a coder whose first annotation this is
-        self.show_details()
+        if not remote or self.view.selected_id in changes.annotations:  # else a note being typed stays as it is
+            self.show_details()
         self.status_bar.update(recount=recount)
 
     def _rank_in_view(self, document_id: str, annotation_id: str) -> int | None:
@@ -457,7 +472,7 @@ class MainWindow(QMainWindow):
                                      annotation.attributes)
         self.annotating.ownership.show_in_panel(row)
 
-    def _refresh_names(self) -> None:
+    def refresh_names(self) -> None:
         self.annotator_names = self.panels.shown_names()
         self.context.follow_names(self.annotator_names)  # the current coder renamed
         self.table_panel.set_names({c.id: (c.name, c.colour) for c in self.categories}, self.annotator_names)
@@ -467,7 +482,7 @@ class MainWindow(QMainWindow):
         by_category, by_annotator = (index.counts() or (None, None)) if index is not None else ({}, {})
         annotator = self.context.annotator
         if annotator.id is not None and annotator.id not in self.annotator_names:
-            self._refresh_names()  # the coder's own row was just made
+            self.refresh_names()  # the coder's own row was just made
         self.layers.set_layers([(c.id, c.name, c.colour) for c in self.categories],
                                self.panels.annotator_layers(), by_category, by_annotator, annotator.id)
         self.actions["view.only_mine"].setChecked(self.layers.only_mine.isChecked())
@@ -486,11 +501,15 @@ class MainWindow(QMainWindow):
         save_window(self)
         store = settings()
         store.setValue("project/last", self.project.where)
-        self.remember_document()
-        if self.document is not None:
+        offline = self.context.offline  # the project's id cannot be read: its places are not kept this time
+        self.connection.reset()
+        if not offline:
+            self.remember_document()
+        if self.document is not None and not offline:
             save_position(self.project.info().id, self.document.id, self.view.view_position())
         store.sync()
         self.schema.close_schema_dialogs()
+        self.live.stop()
         if self.context.operation is not None:
             self.context.operation.cancel()
             self.context.operation.wait(10000)

@@ -11,7 +11,9 @@ AnnotatorError, or any other error, ends it with a one-line dialog ("<label> fai
 time, and the ``Changes`` its result carries (``result.changes``) go to ``context.changed_outside``
 before ``success`` runs: read-only work (an export, an agreement run) changes nothing, so the undo
 history and the views stay as they are. A task that writes in several transactions (``partial``)
-may have changed some of the project when it fails: then everything counts as changed.
+may have changed some of the project when it fails: then everything counts as changed. A task that
+meets a lost connection to the server (ConnectionLostError) emits the context's ``connectionLost``;
+while the context is ``offline`` no operation starts (its failure callback gets the reason).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from annotator.core.errors import AnnotatorError, user_message
+from annotator.core.errors import AnnotatorError, ConnectionLostError, user_message
 from annotator.core.project.changes import EVERYTHING, NOTHING, Changes
 from annotator.gui.widgets import plain
 
@@ -57,6 +59,7 @@ class Worker(QObject):
         super().__init__()
         self._task = task
         self._cancel = threading.Event()
+        self.lost = False  # it failed on a lost connection to the server
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -64,6 +67,9 @@ class Worker(QObject):
     def run(self) -> None:
         try:
             result = self._task(Progress(self.progress.emit, self._cancel.is_set))
+        except ConnectionLostError as exc:
+            self.lost = True
+            self.failed.emit(user_message(exc))
         except AnnotatorError as exc:
             self.failed.emit(user_message(exc))
         except Exception as exc:  # shown as one line in a dialog; the traceback goes to the log
@@ -112,6 +118,10 @@ class Operation(QObject):
         """Start it; False (nothing started) while another operation of the context runs."""
         context = self.context
         if context is not None and context.operation is not None:
+            return False
+        if context is not None and context.offline:
+            self._on_failure(context.offline)
+            self.deleteLater()
             return False
         project = context.project if context is not None else None
         if self._dialog:
@@ -181,7 +191,10 @@ class Operation(QObject):
             self._ended()
 
     def _failed(self, message: str) -> None:
+        lost = self.worker is not None and self.worker.lost
         self._end()
+        if lost and self.context is not None:
+            self.context.connectionLost.emit(message)
         if self._partial and self.context is not None:
             self.context.changed_outside(EVERYTHING)
         try:

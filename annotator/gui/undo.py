@@ -7,7 +7,11 @@ Every edit the GUI makes passes through ``History``, so this is the one place th
 program (a CLI import, another window) holding the project's write lock: a try waits only
 LOCK_TRY_MS on the GUI thread; a busy edit is kept pending, tried again from a timer, and applied in
 order with every later edit; the status bar says so; after LOCK_PATIENCE_S the user chooses between
-waiting on and discarding the pending edits. Nothing is dropped without the user's word."""
+waiting on and discarding the pending edits. Nothing is dropped without the user's word.
+
+With a ``context``, it is also where a lost connection to a server meets the edits: an edit that
+fails with ConnectionLostError (nothing of it saved) emits ``context.connectionLost``, and while
+``context.offline`` says so every edit, undo and redo is refused with that message, not tried."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.core.errors import AnnotatorError, ProjectBusyError, StaleWriteError, user_message
+from annotator.core.errors import AnnotatorError, ConnectionLostError, ProjectBusyError, StaleWriteError, user_message
 from annotator.core.project.changes import EVERYTHING
 from annotator.core.project.commands import UpdateAnnotations
 from annotator.core.project.project import lock_wait
@@ -76,8 +80,9 @@ class History:
     current state. ``notice`` is a label for the status bar, shown while edits wait for another
     program's write lock."""
 
-    def __init__(self, project, on_change, on_error, parent=None) -> None:
+    def __init__(self, project, on_change, on_error, parent=None, context=None) -> None:
         self.project = project
+        self.context = context  # a ProjectContext: its ``offline`` and ``connectionLost``
         self.stack = QUndoStack(parent)
         self._on_change = on_change
         self._on_error = on_error
@@ -103,6 +108,8 @@ class History:
     def run(self, command) -> bool:
         """Do ``command`` now and put it on the stack. False if it is not done now: the core
         refused it (and a message says why), or it waits for the write lock (and will be done)."""
+        if self._offline():
+            return False
         if not self._pending:
             result = self._try(command.do, command)
             if result is not ProjectBusyError:
@@ -114,6 +121,21 @@ class History:
         self.stack.push(CoreCommand(self, command))
         self._wait(command.do, command, None)
         return False
+
+    def undo(self) -> None:
+        if not self._offline():
+            self.stack.undo()
+
+    def redo(self) -> None:
+        if not self._offline():
+            self.stack.redo()
+
+    def _offline(self) -> bool:
+        """True (and the user told) while the connection to the server is lost."""
+        message = self.context.offline if self.context is not None else ""
+        if message:
+            self._on_error(message)
+        return bool(message)
 
     def apply(self, step, command, wrapper: CoreCommand) -> None:
         """An undo or redo step: now, or in turn after the pending edits."""
@@ -132,6 +154,14 @@ class History:
                 return step(self.project)
         except ProjectBusyError:
             return ProjectBusyError
+        except ConnectionLostError as exc:  # nothing of it saved; edits are refused until the server is back
+            log.warning("cannot apply %s: %s", command.label, exc)
+            if self.context is not None:
+                self.context.connectionLost.emit(user_message(exc))
+            if wrapper is not None:
+                wrapper.setObsolete(True)
+            self._on_error(f"{command.label}: {user_message(exc)}")
+            return None
         except AnnotatorError as exc:  # refused, or the project changed under us (e.g. an import since)
             log.warning("cannot apply %s: %s", command.label, exc)
             if isinstance(exc, StaleWriteError):

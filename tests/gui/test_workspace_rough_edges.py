@@ -327,3 +327,24 @@ def test_reopening_the_app_shows_the_document_where_it_was(qtbot, project, dialo
     again.resize(900, 700)  # a new width wraps the text anew: the same paragraph stays at the top
     QApplication.processEvents()
     assert top_line(again) == "Paragraph 150:"
+
+
+# -- 11. a short window scrolls the Annotation panel instead of squeezing its lines together ------
+
+
+@pytest.mark.parametrize("height", [420, 560, 700])
+def test_the_annotation_panel_lines_do_not_overlap_in_a_short_window(qtbot, project, dialogs, height):
+    project.add_document("Article", TEXT)
+    win = shown(qtbot, project, (1100, height))
+    select(win, "council")
+    win.annotate(category(win, "Factual claim"))
+    QApplication.processEvents()
+    details = win.details
+    shot(win, f"11-annotation-panel-{height}-after.png")
+
+    def box(widget):
+        return widget.geometry().translated(widget.parentWidget().mapTo(details, QPoint(0, 0)))
+
+    quote, meta, combo = box(details.quote), box(details.meta), box(details.category)
+    assert details.meta.height() >= details.meta.heightForWidth(details.meta.width())  # all its lines
+    assert quote.bottom() < meta.top() and meta.bottom() < combo.top()

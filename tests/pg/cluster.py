@@ -127,6 +127,7 @@ class Cluster:
     prefix: list[str] = field(default_factory=list)
     started_seconds: float = 0.0  # wall time of initdb + start, for the report (never asserted)
     version: str = ""
+    options: str = ""  # the server's settings (pg_ctl -o), kept for ``resume``
 
     @property
     def socket_dir(self) -> Path:
@@ -181,8 +182,8 @@ class Cluster:
                        "-c max_connections=60", "-c shared_buffers=32MB"]
             if not durable:
                 options.append("-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-            cluster._run(str(bindir / "pg_ctl"), "-D", str(cluster.data_dir), "-l", str(folder / "server.log"),
-                         "-o", " ".join(options), "-w", "-t", "60", "start")
+            cluster.options = " ".join(options)
+            cluster.resume()
             cluster.started_seconds = time.perf_counter() - began
             out = cluster._run(str(bindir / "postgres"), "--version").stdout
             cluster.version = re.sub(r"^postgres \(PostgreSQL\) ", "", out.strip())
@@ -191,6 +192,16 @@ class Cluster:
             raise
         atexit.register(cluster.stop)  # the fixture stops it; this is for an interrupted run
         return cluster
+
+    def pause(self, mode: str = "fast") -> None:
+        """Stop the server (``mode`` fast: its sessions are ended, "immediate": as if it crashed),
+        keeping its folder: a server that went away, for ``resume`` to bring back on the same port."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        """Start the server (again) on its folder, port and socket."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.folder / "server.log"),
+                  "-o", self.options, "-w", "-t", "60", "start")
 
     def log_tail(self, lines: int = 20) -> str:
         try:

@@ -8,6 +8,8 @@ started (the postgresql package or psycopg missing) the tests are skipped with t
 (CI=true) they fail instead, as CI installs both (.ci/setup.sh test).
 ``pg_url`` (function): the libpq URL of a new empty database, made from template0 under a unique
 name and dropped after the test. ``pg_engine``: a SQLAlchemy engine on it (postgresql+psycopg).
+``own_cluster`` (function): a cluster of one test alone, which it may stop and start again
+(``Cluster.pause``/``resume``: a server that goes away) without disturbing the others.
 ``pg_database`` (function): a factory, ``pg_database()`` gives the URL of one more fresh
 database; all are dropped after the test.
 """
@@ -29,18 +31,32 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+def _start() -> Cluster:
+    """A new cluster, or the test skipped (failed on CI) with the reason none can start."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
         _unavailable("psycopg is not installed: pip install -e '.[test]' (or 'annotator[postgres]')")
     try:
-        cluster = Cluster.start()
+        return Cluster.start()
     except UnavailableError as exc:
         _unavailable(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = _start()
     STARTED.append(f"PostgreSQL {cluster.version}: throwaway cluster started in {cluster.started_seconds:.2f} s "
                    f"(initdb + pg_ctl start, {cluster.folder})")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def own_cluster():
+    cluster = _start()
     try:
         yield cluster
     finally:

@@ -83,9 +83,16 @@ def test_the_password_field_is_used_not_kept(qtbot):
     assert location.display == "postgresql://ana@db.lab/corpus"
 
 
-def test_an_empty_database_is_a_plain_error_and_the_window_keeps_its_project(window, typed, dialogs, pg_url):
+def opened(qtbot, window) -> None:
+    """Wait for the background connection (controllers/connection.py) to end."""
+    qtbot.waitUntil(lambda: window.files.connecting is None or window.files.connecting.finished, timeout=20000)
+
+
+def test_an_empty_database_is_a_plain_error_and_the_window_keeps_its_project(qtbot, window, typed, dialogs,
+                                                                             pg_url):
     typed(pg_url)
     window.files.open_server_project()
+    opened(qtbot, window)
     display = parse_location(pg_url).display
     assert dialogs == [("warning", "Cannot open project",
                         f"{display}: empty database, not an Annotator project yet (create one in it with: "
@@ -93,15 +100,16 @@ def test_an_empty_database_is_a_plain_error_and_the_window_keeps_its_project(win
     assert window.project.path.name == "local.annotator"
 
 
-def test_an_unreachable_server_is_a_plain_error(window, typed, dialogs, pg_cluster):
+def test_an_unreachable_server_is_a_plain_error(qtbot, window, typed, dialogs, pg_cluster):
     typed("postgresql://ana@127.0.0.1:1/lab?connect_timeout=2", "secret")
     window.files.open_server_project()
+    opened(qtbot, window)
     [(kind, title, text)] = dialogs
     assert text.startswith("postgresql://ana@127.0.0.1:1/lab?connect_timeout=2: cannot reach the PostgreSQL server")
     assert "secret" not in text
 
 
-def test_a_server_project_opens_and_is_remembered_without_its_password(window, typed, dialogs, pg_url):
+def test_a_server_project_opens_and_is_remembered_without_its_password(qtbot, window, typed, dialogs, pg_url):
     from annotator.gui.settings import recent_projects
 
     local = window.project.path
@@ -109,6 +117,7 @@ def test_a_server_project_opens_and_is_remembered_without_its_password(window, t
         project.add_document("Interview 1", "We said the river was rising. 😀 Then it rose.")
     typed(pg_url.replace("postgres@", "postgres:hunter2@"))  # trust auth: any password passes
     window.files.open_server_project()
+    opened(qtbot, window)
     assert dialogs == []
     display = parse_location(pg_url).display
     assert window.project.is_server and window.project.where == display
@@ -121,4 +130,5 @@ def test_a_server_project_opens_and_is_remembered_without_its_password(window, t
     window.files.fill_recent_menu()
     assert display in [a.text() for a in window.files.recent_menu.actions()]
     window.files.open_recent(display)
+    opened(qtbot, window)
     assert dialogs == [] and window.project.is_server and window.project.info().name == "Team corpus"

@@ -179,3 +179,24 @@ def test_a_payload_too_long_for_the_ids_says_reload(pg_url, events):
     assert len(events_seen["documents"].ids) == 100
     status = events_seen["document_status"]
     assert (status.count, status.ids, status.documents, status.reload) == (100, None, None, True)
+
+
+def test_a_new_server_project_has_the_triggers_and_its_own_writes_are_skipped(pg_url):
+    """Installed in the creating transaction (pg_schema.install), not only by server setup; a
+    project's listener does not hear the project's own writes, only another client's."""
+    from annotator.core.project.project import Project
+
+    with Project.create(pg_url, categories=[{"name": "Claim"}]) as project:
+        with project._engine.connect() as conn:
+            triggers = conn.exec_driver_sql("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'annotator_notify_%%'")
+            assert triggers.scalar() == len(notify.TRIGGERS) * len(notify.TABLES)
+        got: queue.Queue = queue.Queue()
+        listener = project.listener(got.put).start()
+        try:
+            assert listener.wait_listening(5)
+            project.add_document("Mine", "written by this client")
+            with Project.open(pg_url) as other:
+                other.add_document("Theirs", "written by another client")
+            assert [(e.table, e.op) for e in drain(got)] == [("documents", "INSERT")]
+        finally:
+            listener.stop()

@@ -2,7 +2,9 @@
 
 Each file is read and stored in its own transaction: a file that fails leaves nothing behind and
 the other files still import. A project that already holds documents is backed up just before the
-first file that adds something (an import of duplicates only takes no backup).
+first file that adds something (an import of duplicates only takes no backup). A lost connection to
+a server ends the import there (ConnectionLostError, saying how many files were imported whole
+before it): the file being stored rolled back whole, and the next would only fail the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions, read_file
-from annotator.core.errors import AnnotatorError, BackupError, user_message
+from annotator.core.errors import (
+    AnnotatorError,
+    BackupError,
+    ConnectionLostError,
+    connection_lost,
+    user_message,
+)
 from annotator.core.project.changes import NOTHING, Changes, Progress
 from annotator.core.project.project import DocumentSummary, NewDocument, Project, insert_documents
 
@@ -229,6 +237,11 @@ def import_paths(
             report.backup = report.backup or tx.backup
         except BackupError:  # no backup, no import: stop here with the project unchanged
             raise
+        except ConnectionLostError as exc:
+            done = len([f for f in report.files[:-1] if not f.error])
+            raise connection_lost(getattr(exc, "where", project.where), getattr(exc, "reason", "no answer"),
+                                  f"{done} of {len(entries)} file(s) were imported before it, each whole; "
+                                  f"{path.name} and the files after it were not") from exc
         except Exception as exc:
             result.error = _reason(exc, path)
             continue

@@ -5,7 +5,8 @@ pages of rows, and asks again when the sort, the filter or the annotations chang
 
 On PostgreSQL (issue 19) the same queries run with the spellings of engine_sql (strpos for
 instr, a plain JOIN for SQLite's CROSS JOIN, ids in code point order) and the text filter always
-scans the folded search text (there is no full-text table there; see annotation_keys).
+tests the folded search text itself (there is no full-text table there; see annotation_keys): with
+LIKE, which pg_trgm's GIN index serves where there is one, for 3 code points or more (engine_sql.holds).
 
 The order is total and the same as the one the table had when it sorted in Python: the column's
 key (``collation_key`` of the quote, note, category name, coder name or document title), then the
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from annotator.core.errors import ProjectBusyError
 from annotator.core.project.annotations import AnnotationRow, _raw
 from annotator.core.storage import annotation_keys, dialect
-from annotator.core.storage.engine_sql import POSTGRESQL, forced_joins, instr, ordered
+from annotator.core.storage.engine_sql import POSTGRESQL, SQLITE, forced_joins, holds, ordered
 from annotator.core.text import collation_key, fold, sort_key
 
 COLUMNS = ("document", "quote", "category", "annotator", "span", "note")
@@ -146,7 +147,7 @@ class AnnotationTableMixin:
         sql, params = _where(self, query, everything)
         server = dialect.is_server(self._engine)
         tables = "annotations a" + (_SEARCH if _scans(query, server) and not everything else "")
-        if sql == f"TRUE AND ({_scan_test(server)})":  # the text alone: the narrow table alone
+        if sql == f"TRUE AND ({_scan_test(server, query.needle)})":  # the text alone: the narrow table alone
             sql, tables = sql.replace("TRUE AND ", "", 1), "annotation_search s"
         elif sql == f"TRUE AND ({_FTS})":  # or the full-text index alone
             sql, tables = "annotation_fts MATCH ?", "annotation_fts"
@@ -184,6 +185,8 @@ class AnnotationTableMixin:
                           " JOIN documents d ON d.id = a.document_id")
             tables += _SEARCH if _scans(query, server) and "annotation_search s" not in tables else ""
             tables = forced_joins(tables, run.kind)
+            if server and _scans(query, server):
+                order = _sorted_after_matching(order)
             rows = run(f"{_ROW.format(tables=tables)} WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?",
                        (*params, *order_params, limit, offset))
         return [AnnotationRow(*row) for row in rows]
@@ -295,14 +298,28 @@ def _common(run, query: TableQuery) -> bool:
 
 
 def _scans(query: TableQuery, server: bool = False) -> bool:
-    """Whether the text filter scans the search text (a needle too short for the trigram index;
-    any needle on a server, which has no such index)."""
+    """Whether the text filter tests the search text itself (a needle too short for the trigram
+    index; any needle on a server, which has no full-text table: a LIKE its trigram index may serve)."""
     return 0 < len(query.needle) < _TRIGRAM or (server and bool(query.needle))
 
 
-def _scan_test(server: bool) -> str:
-    """The text filter's test when it scans the folded search text."""
-    return f"{instr(POSTGRESQL if server else 'sqlite')}(s.search, ?) > 0"
+def _sorted_after_matching(order: str) -> str:
+    """``order`` with its first term hidden from PostgreSQL's indexes (``coalesce(t, t)``, the
+    same value), for a text filter's page on a server: the planner then finds the matches first
+    (through the trigram index, or one scan of the search text) and sorts them, rather than walking
+    the order's index and testing row after row until a page is full, which it estimates cheap
+    (100 rows soon) and which reads every annotation when few match (3.8 s for 2 characters found
+    nowhere among 200,000, bench_server_search.py). A CASE term (names) is no index's already."""
+    first, _, rest = order.partition(", ")
+    if first.startswith("(CASE"):
+        return order
+    term, descending = (first[:-5], " DESC") if first.endswith(" DESC") else (first, "")
+    return ", ".join(part for part in (f"coalesce({term}, {term}){descending}", rest) if part)
+
+
+def _scan_test(server: bool, needle: str) -> str:
+    """The text filter's test of the folded search text (``_scans``)."""
+    return holds("s.search", needle, POSTGRESQL if server else SQLITE)[0]
 
 
 def position_is_indexed(query: TableQuery) -> bool:
@@ -347,8 +364,9 @@ def _where(project, query: TableQuery, everything: bool = False) -> tuple[str, t
             match = [_FTS]
             params.append('"' + needle.replace('"', '""') + '"')
         else:
-            match = [_scan_test(server)]
-            params.append(needle)
+            test, param = holds("s.search", needle, POSTGRESQL if server else SQLITE)
+            match = [test]
+            params.append(param)
         named = [("a.category_id", _names(project, "category_id", query.categories)),
                  ("a.annotator_id", _names(project, "annotator_id", query.annotators))]
         if query.document_id is None:  # in one document every row would match its title

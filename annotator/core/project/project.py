@@ -59,7 +59,7 @@ from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
 from annotator.core.project.versions import expect
-from annotator.core.storage import backups, db, dialect, document_search, migrations, server_db
+from annotator.core.storage import backups, db, dialect, document_search, migrations, notify, server_db
 from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.location import Location
 from annotator.core.storage.tables import (
@@ -236,6 +236,16 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         except SQLAlchemyError as exc:  # a checkpoint is an optimisation; the data is safe in the -wal
             log.warning("checkpoint of %s failed: %s", self.path, exc)
 
+    def listener(self, callback, on_state=None) -> notify.Listener:
+        """A notify.Listener (not started) on this server project that hears the other clients'
+        changes, ``callback(event)`` in its thread, and not this project's own writes (they are
+        known already: the History and the operations report them)."""
+        if not self.is_server:
+            raise ValueError(f"{self.label}: live updates need a project on a server")
+        engine = self._engine
+        return notify.Listener(self.location, callback, on_state=on_state,
+                               skip=lambda pid: notify.own_backend(engine, pid))
+
     def __enter__(self) -> Project:
         return self
 
@@ -275,7 +285,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                     session.flush()
             self._written.update((row.id, row.version) for row in changed)
         except DBAPIError as exc:
-            mapped = server_error(exc, self.where) if self.is_server else None
+            mapped = server_error(exc, self.where, established=True) if self.is_server else None
             if mapped is not None:
                 raise mapped from exc
             if isinstance(exc, OperationalError) and self.read_only and "readonly" in str(exc.orig).replace(" ", ""):

@@ -26,7 +26,9 @@ On PostgreSQL (issue 19, survey items S8, S10) ``SERVER_SCHEMA`` (run by ``pg_sc
 gives the annotations a ``rowid`` of their own (``BIGINT GENERATED ALWAYS AS IDENTITY``, so the
 same SQL names it), the keys' sort columns as ``bytea`` (a sort key joins its parts with U+0000,
 which PostgreSQL text cannot hold; UTF-8 bytes compare in code point order, as Python's strings
-do), and no full-text table: the text filter scans the folded search text with strpos. Several
+do), and no full-text table: the text filter searches the folded search text with LIKE, which a
+pg_trgm GIN index serves where the extension is there (``SERVER_SEARCH_INDEXES``), or strpos for
+needles of 1 or 2 code points. Several
 clients write at once there, and a row's identity is taken when it is inserted, not when it is
 committed, so ``rowid > max(rid)`` would miss a row committed late: triggers list every inserted
 or changed annotation in ``annotation_keys_stale`` (``ON CONFLICT DO NOTHING`` for SQLite's
@@ -107,6 +109,11 @@ SERVER_SCHEMA = (
     "CREATE TRIGGER annotation_keys_deleted AFTER DELETE ON annotations REFERENCING OLD TABLE AS gone"
     " FOR EACH STATEMENT EXECUTE FUNCTION annotation_keys_deleted()",
 )
+
+
+# pg_trgm's GIN index of the search text, where the extension is (pg_schema.install_search_indexes):
+# the table's text filter (annotation_table, engine_sql.holds) uses it, and scans without it.
+SERVER_SEARCH_INDEXES = (("annotation_search_trgm", "annotation_search", "search"),)
 
 
 def install(execute: Callable[[str], object]) -> None:

@@ -58,6 +58,8 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from annotator.core.storage.engine_sql import POSTGRESQL, holds
+
 INDEX = "document_search"
 KEYS = "document_search_keys"
 # The tables this module adds (the FTS5 table's shadow tables included), for the missing-tables check.
@@ -80,7 +82,8 @@ Execute = Callable[..., object]
 
 # On PostgreSQL (issue 19, survey item S7) there is no FTS5: the index is a plain table of the
 # folded title and text (folded by Python, as here: PostgreSQL's lower() is not casefold), which
-# ``find`` scans with strpos for needles of any length; the keys table is the same. Made by
+# ``find_on_server`` searches with LIKE (served by pg_trgm's trigram indexes where they exist) or,
+# for needles of 1 or 2 code points, strpos; the keys table is the same. Made by
 # ``pg_schema.install`` with the project's tables.
 SERVER_TABLES = (INDEX, KEYS)
 SERVER_SCHEMA = (
@@ -93,6 +96,9 @@ SERVER_SCHEMA = (
     f"CREATE TABLE {INDEX} (rowid BIGINT PRIMARY KEY REFERENCES {KEYS}(rowid) ON DELETE CASCADE,"
     " title TEXT NOT NULL, text TEXT NOT NULL)",
 )
+# pg_trgm's GIN indexes of the folded copy, where the extension is (pg_schema.install_search_indexes):
+# (index, table, column). find_on_server's LIKE uses them; without them it scans, with the same answer.
+SERVER_SEARCH_INDEXES = ((f"{INDEX}_title_trgm", INDEX, "title"), (f"{INDEX}_text_trgm", INDEX, "text"))
 
 
 def _on_server(execute: Execute) -> bool:
@@ -213,14 +219,17 @@ def find(execute: Execute, needle: str) -> list[str] | None:
 
 def find_on_server(execute: Execute, needle: str) -> set[str]:
     """On PostgreSQL: ids of the documents whose folded title or text contains the folded
-    ``needle`` (not empty), of any length: the indexed ones by strpos on the folded copy, the
-    pending ones (no copy yet) folded in Python. No text holds NUL (the server refuses it)."""
+    ``needle`` (not empty), of any length: the indexed ones on the folded copy (engine_sql.holds:
+    LIKE, through the trigram indexes where there are some, or strpos), the pending ones (no copy
+    yet) folded in Python. No text holds NUL (the server refuses it)."""
     folded = needle.casefold()
     if "\x00" in folded:
         return set()
+    title, pattern = holds("i.title", folded, POSTGRESQL)
+    text = holds("i.text", folded, POSTGRESQL)[0]
     found = {row[0] for row in execute(
-        f"SELECT k.document_id FROM {KEYS} k JOIN {INDEX} i ON i.rowid = k.rowid"
-        " WHERE strpos(i.title, ?) > 0 OR strpos(i.text, ?) > 0", (folded, folded))}
+        f"SELECT k.document_id FROM {KEYS} k JOIN {INDEX} i ON i.rowid = k.rowid WHERE {title} OR {text}",
+        (pattern, pattern))}
     for doc_id, title, text in execute(f"SELECT d.id, d.title, d.text FROM {KEYS} k JOIN documents d"
                                        " ON d.id = k.document_id WHERE k.indexed = 0", ()):
         if contains(title, folded) or contains(text, folded):

@@ -8,6 +8,10 @@ driver connection (sqlite3 or psycopg) or through SQLAlchemy's ``exec_driver_sql
 - ``Execute(connection)``: the same over a SQLAlchemy Connection (``exec_driver_sql``), callable
   as ``execute(sql, params=())``, with ``kind``.
 - ``instr(kind)``: SQLite's ``instr`` is PostgreSQL's ``strpos`` (both 1-based, 0 when absent).
+- ``holds(column, needle, kind)``: a substring test of a folded text column and its parameter:
+  ``instr``/``strpos``, or on a server, for needles of 3 code points or more, ``LIKE`` (the needle's
+  ``%``, ``_`` and ``\\`` escaped), which a pg_trgm GIN index serves where pg_schema made one (a scan
+  answers the same where there is none; 1 or 2 code points are a scan either way: survey item S7).
 - ``json_text(column, kind)``: a JSON column as its text (psycopg decodes json itself; SQLite
   gives the stored text, which is what the exports and readers take).
 - ``ordered(column, kind)``: a text column in code point order (SQLite's BINARY is; a server's
@@ -25,8 +29,10 @@ from sqlalchemy import String
 
 from annotator.core.storage.dialect import POSTGRESQL, SQLITE, kind, statement
 
-__all__ = ["Driver", "Execute", "POSTGRESQL", "SQLITE", "code_point_order", "driver_kind", "forced_joins", "instr",
-           "json_text", "kind", "ordered"]
+__all__ = ["Driver", "Execute", "POSTGRESQL", "SQLITE", "code_point_order", "driver_kind", "forced_joins", "holds",
+           "instr", "json_text", "kind", "ordered"]
+
+TRIGRAM = 3  # code points: the shortest needle a trigram index can serve
 
 
 def driver_kind(connection) -> str:
@@ -73,6 +79,21 @@ class Execute:
 
 def instr(engine_kind: str) -> str:
     return "strpos" if engine_kind == POSTGRESQL else "instr"
+
+
+def like_pattern(needle: str) -> str:
+    """A LIKE pattern (``ESCAPE '\\'``) matching any text that holds ``needle``, code point for code point."""
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def holds(column: str, needle: str, engine_kind: str) -> tuple[str, str]:
+    """``(sql, parameter)``: whether the text ``column`` holds ``needle`` (both folded by Python
+    already). On a server a needle of 3 code points or more is a LIKE, which pg_trgm's GIN index
+    answers from its trigrams (PostgreSQL plans strpos as a scan); a shorter one has no trigram of
+    its own and is scanned for with strpos, which PostgreSQL does faster than a trigram plan."""
+    if engine_kind == POSTGRESQL and len(needle) >= TRIGRAM:
+        return f"{column} LIKE ? ESCAPE '\\'", like_pattern(needle)
+    return f"{instr(engine_kind)}({column}, ?) > 0", needle
 
 
 def json_text(column: str, engine_kind: str) -> str:

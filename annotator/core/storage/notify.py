@@ -1,8 +1,9 @@
 """Live updates on a team server (issue 19, point 6; core part, Qt-free): PostgreSQL's LISTEN/NOTIFY.
 
-``install(conn)`` (run by server_roles.setup) puts statement-level AFTER triggers on the tables other
-clients show: each statement that changes rows sends one notification on the channel ``annotator``
-with a JSON payload of ids only, never content::
+``install(conn)`` (run by pg_schema.install in the transaction that creates a server project, and
+again, idempotently, by server_roles.setup for projects made before) puts statement-level AFTER
+triggers on the tables other clients show: each statement that changes rows sends one notification
+on the channel ``annotator`` with a JSON payload of ids only, never content::
 
     {"table": "annotations", "op": "INSERT", "count": 2, "ids": ["…", "…"], "documents": ["…"]}
 
@@ -17,7 +18,10 @@ rolled-back change sends nothing, and a client never hears of an uncommitted one
 ``Listener(url, callback)`` listens on one autocommit psycopg connection in a thread and calls
 ``callback(event)`` for each notification (in that thread: a GUI hands it on to its own). When the
 connection drops it reconnects with backoff and calls ``on_state(True)`` once listening again, as
-events may have been missed meanwhile (the client reloads); ``stop()`` ends it cleanly.
+events may have been missed meanwhile (the client reloads); ``stop()`` ends it cleanly. ``skip(pid)``
+drops the notifications of a client's own writes: ``track_backends(engine)`` (server_db.make_engine)
+keeps the backend pids of an engine's pooled connections, which ``own_backend(engine, pid)`` asks;
+a pid is unique among a server's live sessions, so this holds with any pool size.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -124,6 +129,34 @@ def install(conn) -> None:
             conn.exec_driver_sql(statement)
 
 
+_BACKENDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> its sessions' backend pids
+
+
+def track_backends(engine) -> None:
+    """Keep the backend pids of ``engine``'s connections as the pool opens and closes them (before
+    its first connection), so ``own_backend`` tells this client's notifications from others'."""
+    from sqlalchemy import event
+
+    pids: set[int] = set()
+    _BACKENDS[engine] = pids
+
+    def opened(dbapi_connection, record) -> None:
+        record.info["backend_pid"] = pid = dbapi_connection.info.backend_pid
+        pids.add(pid)
+
+    def closed(_dbapi_connection, record) -> None:
+        pids.discard(record.info.pop("backend_pid", None))
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine, "close", closed)
+    event.listen(engine, "close_detached", lambda dbapi_connection: pids.discard(dbapi_connection.info.backend_pid))
+
+
+def own_backend(engine, pid: int) -> bool:
+    """Whether ``pid`` is the backend of one of ``engine``'s open connections (a write of this client)."""
+    return pid in _BACKENDS.get(engine, ())
+
+
 @dataclass(frozen=True)
 class Event:
     """One notification: ``op`` INSERT, UPDATE, DELETE, TRUNCATE or MANY (reload ``table``);
@@ -170,8 +203,9 @@ class Listener:
 
     def __init__(self, url, callback: Callable[[Event], None], *, channel: str = CHANNEL,
                  on_state: Callable[[bool], None] | None = None, backoff: tuple[float, float] = (0.1, 5.0),
-                 poll: float = 0.2):
+                 poll: float = 0.2, skip: Callable[[int], bool] | None = None):
         self._conninfo = _conninfo(url)
+        self._skip = skip
         self._callback, self._on_state, self._channel = callback, on_state, channel
         self._backoff, self._poll = backoff, poll
         self._stop = threading.Event()
@@ -252,7 +286,7 @@ class Listener:
 
     def _deliver(self, note) -> None:
         event = parse(note.payload, note.pid)
-        if event is None:
+        if event is None or (self._skip is not None and self._skip(event.pid)):
             return
         try:
             self._callback(event)

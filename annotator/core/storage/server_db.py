@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from annotator.core.errors import DamagedProjectError, NotAProjectError, server_error
-from annotator.core.storage import pg_schema
+from annotator.core.storage import notify, pg_schema
 from annotator.core.storage import tables as models  # noqa: F401  (registers the tables)
 from annotator.core.storage.location import Location
 
@@ -44,9 +45,26 @@ def make_engine(location: Location, read_only: bool = False) -> Engine:
     if "connect_timeout" not in location.url.query and "service" not in location.url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S  # libpq waits for the network's own timeout
     engine = create_engine(location.engine_url(), pool_pre_ping=True, connect_args=connect_args)
+    notify.track_backends(engine)  # live updates skip this client's own writes
     if read_only:
         event.listen(engine, "connect", _set_read_only)
     return engine
+
+
+def reachable(location: Location, timeout_s: int = 2) -> bool:
+    """Whether the server of ``location`` answers now: a fresh connection (``timeout_s`` to
+    connect, whatever the URL says) that runs ``SELECT 1``; for a client waiting to reconnect."""
+    engine = create_engine(location.engine_url(), poolclass=NullPool, connect_args={
+        "connect_timeout": max(1, int(timeout_s)), "application_name": APPLICATION_NAME})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except DBAPIError as exc:
+        log.info("%s does not answer yet: %s", location.display, str(exc.orig).strip().splitlines()[:1])
+        return False
+    finally:
+        engine.dispose()
 
 
 def _set_read_only(dbapi_connection, _record) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core.errors import AnnotatorError, ValidationError, one_line, quoted
-from annotator.core.storage import notify
+from annotator.core.storage import notify, pg_schema
 from annotator.core.storage.location import Location, parse_location
 from annotator.core.storage.tables import GOLD_ID, new_id, now
 
@@ -74,6 +74,7 @@ class SetupReport:
     owner: str  # the role that ran setup (and joined the lead group)
     connect_restricted: bool  # CONNECT revoked from PUBLIC (only when the owner owns the database)
     created_roles: tuple[str, ...]  # the group roles made by this run (none when run again)
+    search_indexes: bool = True  # pg_trgm's indexes are there (pg_schema.install_search_indexes)
 
 
 @dataclass(frozen=True)
@@ -293,8 +294,9 @@ def setup(conn: Connection) -> SetupReport:
         conn.execute(text(f"CREATE TRIGGER annotator_own_rows_only BEFORE UPDATE OR DELETE ON {table} "
                           "FOR EACH ROW EXECUTE FUNCTION annotator_own_rows_only()"))
     notify.install(conn)
+    indexed = pg_schema.install_search_indexes(conn)  # a project made where the role could not add pg_trgm
     return SetupReport(database=database, roles=roles, owner=me, connect_restricted=restricted,
-                       created_roles=tuple(created))
+                       created_roles=tuple(created), search_indexes=indexed)
 
 
 def _require_setup(conn: Connection) -> RoleNames:

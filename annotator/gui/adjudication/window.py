@@ -386,6 +386,21 @@ class AdjudicationWindow(QWidget):
             self.unit = self.session.unit_by_id.get(self.unit.id) or next(
                 (u for u in self.session.units if u.document == self.unit.document and u.end > self.unit.start), None)
 
+    def remote_changed(self) -> None:
+        """Another client decided or annotated (controllers/live.py): the units and decisions read
+        again, keeping the current unit (a closed window reads them when shown again)."""
+        if not self.isVisible() or self.history.project is not self.session.project:
+            return
+        self._reload()
+        self.overview.set_states(self.session.states)
+        self._refreshing = True
+        try:
+            self.model.refresh()
+        finally:
+            self._refreshing = False
+        self.filters.show_progress()
+        self.go_to(self.unit)
+
     def closeEvent(self, event) -> None:
         if self._listening:
             self._listening = False

@@ -196,16 +196,17 @@ class AnnotateController:
 
     def undo(self) -> None:
         self.window.details.commit_note()
-        self.history.stack.undo()
+        self.history.undo()
 
     def redo(self) -> None:
-        self.history.stack.redo()
+        self.history.redo()
 
     # -- refused edits -------------------------------------------------------------------------
 
     def on_error(self, message: str) -> None:
         QMessageBox.warning(self.window, "Cannot do that", plain(message))
-        self.window.show_details()  # the side panel shows the stored values again, not the refused ones
+        if not self.context.offline:  # (the server's values cannot be read while its connection is lost)
+            self.window.show_details()  # the side panel shows the stored values again, not the refused ones
 
     # -- find ----------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from annotator.core.storage.backups import copy_project
 from annotator.core.storage.location import is_server_url
 from annotator.gui.context import CurrentAnnotator, ProjectContext
 from annotator.gui.controllers import Workspace
+from annotator.gui.controllers.connection import Connecting, display_of
 from annotator.gui.dialogs.coders_dialog import CodersDialog
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.help_browser import FIRST_PAGE, HelpBrowser
@@ -69,6 +70,7 @@ class FilesController:
         self.history = history
         self.recent_menu = recent_menu
         self.help_browser: HelpBrowser | None = None
+        self.connecting: Connecting | None = None  # a server project being opened
         recent_menu.aboutToShow.connect(self.fill_recent_menu)
         recent_menu.triggered.connect(self._recent_chosen)
         self.fill_recent_menu()
@@ -352,11 +354,30 @@ class FilesController:
 
         location = ask_server_location(self.parent)
         if location is not None:
-            self.switch_project(lambda: Project.open_for_reading(location))
+            self.open_server(location)
+
+    def open_server(self, target) -> Connecting | None:
+        """Connect to the server project ``target`` (a Location or URL) in the background behind a
+        cancellable "Connecting to …" dialog, then switch to it; failures show as plain dialogs."""
+        if self.context.busy or (self.connecting is not None and not self.connecting.finished):
+            return None
+        try:
+            display = display_of(target)
+        except AnnotatorError as exc:  # a malformed URL, or the driver missing
+            QMessageBox.warning(self.parent, "Cannot open project", plain(user_message(exc)))
+            return None
+
+        def opened(project) -> None:
+            if not self.switch_project(lambda: project) and self.project is not project:
+                project.close()
+
+        self.connecting = Connecting(self.parent, display, lambda: Project.open_for_reading(target)).start(
+            opened, lambda message: QMessageBox.warning(self.parent, "Cannot open project", plain(message)))
+        return self.connecting
 
     def open_recent(self, path: str) -> None:
         if is_server_url(path):  # kept without its password: libpq finds it (~/.pgpass), or the dialog asks
-            self.switch_project(lambda: Project.open_for_reading(path))
+            self.open_server(path)
             return
         if not Path(path).is_file():
             QMessageBox.warning(self.parent, "Cannot open project", f"{path}: the file no longer exists")
@@ -380,7 +401,8 @@ class FilesController:
             QMessageBox.warning(self.parent, "Cannot open project", plain(user_message(exc)))
             return False
         self.window.details.commit_note()
-        self.window.remember_document()
+        if not self.context.offline:  # (the project's id is not readable while its server is away)
+            self.window.remember_document()
         previous = self.project
         previous.close()
         try:

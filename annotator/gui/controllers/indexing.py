@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from annotator.core.errors import AnnotatorError, ProjectBusyError
+from annotator.core.errors import AnnotatorError, ConnectionLostError, ProjectBusyError
 from annotator.core.project.annotation_table import IN_IDLE
 from annotator.core.project.project import lock_wait
 from annotator.gui.context import ProjectContext
@@ -67,6 +67,10 @@ class IdleIndexer(QObject):
                 self._tails_left = project.read_document_tails(SLICE_SECONDS)
         except ProjectBusyError:
             self._timer.setInterval(RETRY_MS)
+            return
+        except ConnectionLostError as exc:  # started again once the server is back
+            self._timer.stop()
+            self._context.connectionLost.emit(str(exc))
             return
         except AnnotatorError as exc:  # read-only after all, or damaged: the scan keeps the filter exact
             log.warning("indexing documents stopped: %s", exc)
@@ -141,6 +145,10 @@ class IdleKeyer(QObject):
                 done = project.make_annotation_keys(rows, self._texts())
         except ProjectBusyError:
             self._timer.setInterval(RETRY_MS)
+            return
+        except ConnectionLostError as exc:  # started again once the server is back
+            self.stop()
+            self._context.connectionLost.emit(str(exc))
             return
         except AnnotatorError as exc:  # read-only after all, or damaged: the table's queries key as before
             log.warning("keying annotations stopped: %s", exc)

@@ -15,13 +15,14 @@ WRITE_ACTIONS = ("file.import", "file.import_annotations", "edit.annotate_all",
                  "annotate.cycle_status", "edit.lead_override", "annotate.copy_to_mine")
 
 
-def read_only_bar() -> QLabel:
-    """The banner shown above the document when the project is open read-only (hidden until then)."""
+def read_only_bar(name: str = "readOnlyBar") -> QLabel:
+    """The banner shown above the document when the project is open read-only (hidden until then);
+    another banner of the same look by another ``name`` (the lost connection's)."""
     bar = QLabel()
-    bar.setObjectName("readOnlyBar")
+    bar.setObjectName(name)
     bar.setWordWrap(True)
     bar.setTextFormat(Qt.TextFormat.PlainText)
-    bar.setStyleSheet("#readOnlyBar { background: #fff3cd; color: #664d03; padding: 6px; "
+    bar.setStyleSheet(f"#{name} {{ background: #fff3cd; color: #664d03; padding: 6px; "
                       "border-bottom: 1px solid #e0c36a; }")
     bar.hide()
     return bar

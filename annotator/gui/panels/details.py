@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -104,11 +106,21 @@ class DetailsPanel(QWidget):
         body.addLayout(self.attributes_form)
         body.addWidget(self.delete_button, alignment=Qt.AlignmentFlag.AlignLeft)
         body.addWidget(self.copy_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.empty)
         layout.addWidget(self.body)
         layout.addStretch(1)
+        # A short dock scrolls the panel rather than squeezing its wrapped lines over each other.
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
         for signal in (self._note_timer.timeout, self.note.committed):
             signal.connect(self.commit_note)
