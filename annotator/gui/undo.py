@@ -22,7 +22,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.core.errors import AnnotatorError, ConnectionLostError, ProjectBusyError, StaleWriteError, user_message
+from annotator.core.errors import (
+    AnnotatorError,
+    ConnectionLostError,
+    ProjectBusyError,
+    StaleWriteError,
+    user_message,
+)
 from annotator.core.project.changes import EVERYTHING
 from annotator.core.project.commands import UpdateAnnotations
 from annotator.core.project.project import lock_wait
