@@ -159,7 +159,8 @@ def dump():
 def _dump(project) -> dict:
     return {
         "documents": [d.__dict__ for d in project.documents()],
-        "categories": [c.model_dump() for c in project.categories()],
+        # a category's version counts changes, an undo's too (core/project/versions.py): not content
+        "categories": [c.model_dump(exclude={"version"}) for c in project.categories()],
         "annotators": [a.model_dump() for a in project.annotators()],
         "annotations": [a.model_dump() for a in project.annotations()],
     }

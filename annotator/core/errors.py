@@ -65,6 +65,11 @@ class OwnershipError(AnnotatorError):
     ``lead_override`` setting is off."""
 
 
+class StaleWriteError(AnnotatorError):
+    """A change to a shared object (a category, a setting, a decision) made from an older read of
+    it: another coder changed it since. Nothing was written; the caller reloads and tries again."""
+
+
 class ProjectBusyError(AnnotatorError):
     """Another program holds the project's write lock longer than we waited; nothing was changed,
     so the same operation can simply be tried again."""

@@ -22,7 +22,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.core.errors import AnnotatorError, ConnectionLostError, ProjectBusyError, user_message
+from annotator.core.errors import (
+    AnnotatorError,
+    ConnectionLostError,
+    ProjectBusyError,
+    StaleWriteError,
+    user_message,
+)
+from annotator.core.project.changes import EVERYTHING
 from annotator.core.project.commands import UpdateAnnotations
 from annotator.core.project.project import lock_wait
 
@@ -73,8 +80,11 @@ class CoreCommand(QUndoCommand):
 class History:
     """One QUndoStack over a project. ``on_change(changes)`` runs after each do, undo and redo with
     what the command says it changed;
-    ``on_error(message)`` when the core refuses. ``notice`` is a label for the status bar, shown
-    while edits wait for another program's write lock."""
+    ``on_error(message)`` when the core refuses. A refusal because another client changed the
+    same thing first (StaleWriteError) reloads every view first (``on_change(EVERYTHING)`` and the
+    ``on_stale`` callbacks, e.g. the adjudication window's), so the message is read over the
+    current state. ``notice`` is a label for the status bar, shown while edits wait for another
+    program's write lock."""
 
     def __init__(self, project, on_change, on_error, parent=None, context=None) -> None:
         self.project = project
@@ -84,6 +94,7 @@ class History:
         self._on_error = on_error
         self._parent = parent
         self._pending: list[tuple] = []  # (step, command, CoreCommand or None), oldest first
+        self.on_stale: list = []  # callables that reload a window's view after a stale write
         self._waiting_since = 0.0
         self._timer = QTimer(parent)
         self._timer.setSingleShot(True)
@@ -159,6 +170,10 @@ class History:
             return None
         except AnnotatorError as exc:  # refused, or the project changed under us (e.g. an import since)
             log.warning("cannot apply %s: %s", command.label, exc)
+            if isinstance(exc, StaleWriteError):
+                self._on_change(EVERYTHING)
+                for reload in list(self.on_stale):
+                    reload()
             if wrapper is not None:
                 wrapper.setObsolete(True)
                 self._on_error(f"{command.label}: {user_message(exc)}")

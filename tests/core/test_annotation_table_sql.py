@@ -17,6 +17,7 @@ from annotator.core.project import annotation_table
 from annotator.core.project.annotation_table import COLUMNS, RowsTable, TableQuery
 from annotator.core.project.project import Project
 from annotator.core.storage import annotation_keys, db
+from tests.old_formats import drop_format_6
 
 pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
@@ -240,6 +241,7 @@ def test_a_format_4_project_is_upgraded_to_hold_the_keys(table):
         conn.execute(f"DROP TRIGGER {name}")
     for name in annotation_keys.TABLES:
         conn.execute(f"DROP TABLE {name}")
+    drop_format_6(conn.execute)
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()

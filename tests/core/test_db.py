@@ -11,6 +11,7 @@ from annotator.core.errors import NotAProjectError
 from annotator.core.project.project import Project
 from annotator.core.schema.templates import create_project
 from annotator.core.storage import backups, db, migrations
+from tests.old_formats import drop_format_6
 
 FIXTURE_V1 = Path(__file__).resolve().parents[1] / "fixtures" / "project-v1.annotator"
 
@@ -147,8 +148,8 @@ def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "v1.annotator"
     shutil.copy(FIXTURE_V1, path)
 
-    def broken(conn):
-        conn.execute("ALTER TABLE categories ADD COLUMN half_done TEXT")
+    def broken(execute):
+        execute("ALTER TABLE categories ADD COLUMN half_done TEXT")
         raise RuntimeError("disk on fire")
 
     monkeypatch.setitem(migrations.MIGRATIONS, 1, broken)
@@ -167,3 +168,24 @@ def test_backups_are_consistent_copies_and_pruned(filled, monkeypatch, annotator
     assert kept == sorted(made[-3:])
     with Project.open(made[-1]) as copy:
         assert copy.count_annotations() == 3
+
+
+def test_a_format_5_file_is_upgraded_and_exports_the_same(tmp_path, annotator_home):
+    from annotator.core.exchange.export_file import write_export
+    from tests.core.test_engines_same_export import build
+
+    path = tmp_path / "five.annotator"
+    with create_project(path, name="five") as project:
+        build(project)
+        write_export(project, tmp_path / "before.json")
+    conn = sqlite3.connect(path)
+    drop_format_6(conn.execute)
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as project:
+        assert db.read_header(path)[1] == db.SCHEMA_VERSION == 6
+        assert {c.version for c in project.categories()} == {1} and project.setting_version("blind_coding") == 1
+        write_export(project, tmp_path / "after.json")
+    assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
+    assert list((annotator_home / "backups").glob("*before-upgrade-v5.annotator"))

@@ -14,6 +14,7 @@ from annotator.core.errors import ValidationError
 from annotator.core.project.project import NewDocument, Project
 from annotator.core.project.samples import create_sample_project
 from annotator.core.storage import db, document_search
+from tests.old_formats import drop_format_6
 
 pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
@@ -336,6 +337,7 @@ def as_format_4(path):
     conn = sqlite3.connect(path)
     for table in ("document_search_keys", "document_search"):
         conn.execute(f"DROP TABLE {table}")
+    drop_format_6(conn.execute)
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()

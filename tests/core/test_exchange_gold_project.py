@@ -93,7 +93,7 @@ def test_import_brings_decisions_and_gold_keeps_ids_and_a_second_import_changes_
         assert (report.decisions_added, report.decision_conflicts) == (2, [])
         assert report.backup is not None
         assert [d.model_dump() for d in other.decisions()] == [  # the id lists in their canonical order
-            canonical_decision(d.model_dump()) for d in project.decisions()]
+            {**canonical_decision(d.model_dump()), "version": 1} for d in project.decisions()]  # a new row: 1
         assert [g.id for g in other.annotations(annotator_id=GOLD_ID)] == [
             g.id for g in project.annotations(annotator_id=GOLD_ID)]
         # the units resolve in the new project as in the old

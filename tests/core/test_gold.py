@@ -14,6 +14,7 @@ from annotator.core.project.gold import GoldSpan, gold_span_id
 from annotator.core.project.project import Project
 from annotator.core.storage import db
 from annotator.core.storage.tables import GOLD_ID, GOLD_NAME
+from tests.old_formats import drop_format_6
 
 pytestmark = pytest.mark.engines  # on SQLite and on PostgreSQL (tests/conftest.py)
 
@@ -195,6 +196,7 @@ def test_a_format_3_project_is_upgraded_to_hold_decisions(tmp_path, team):
     path = project.path
     project.close()
     conn = sqlite3.connect(path)
+    drop_format_6(conn.execute)
     conn.execute("DROP TABLE decisions")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()

@@ -17,8 +17,11 @@ from annotator.core.documents.readers import ImportOptions, read_file
 from annotator.core.errors import QdpxError, ReadError, ValidationError
 from annotator.core.storage import db
 from annotator.core.text import check_value, collation_key, mend_value, sort_key
+from tests.old_formats import drop_format_6
 
-SCHEMA = Path(__file__).parent.parent / "fixtures" / "format5-sqlite-schema.txt"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+SCHEMA = FIXTURES / "format6-sqlite-schema.txt"
+SCHEMA_5 = FIXTURES / "format5-sqlite-schema.txt"
 
 
 def schema_of(path: Path) -> str:
@@ -31,11 +34,17 @@ def schema_of(path: Path) -> str:
 
 
 def test_a_new_file_has_the_schema_it_had_before_the_jsonb_variant(tmp_path):
-    # The fixture is sqlite_master of a new project made by main before T1 (commit 74584fc).
+    # format5-sqlite-schema.txt is sqlite_master of a new project made by main before T1 (commit
+    # 74584fc); format 6 only adds the version columns, so taking them away gives it back exactly.
     engine = db.create_database(tmp_path / "new.annotator")
     engine.dispose()
     assert schema_of(tmp_path / "new.annotator") == SCHEMA.read_text(encoding="utf-8")
     assert "JSON NOT NULL" in SCHEMA.read_text(encoding="utf-8")
+    conn = sqlite3.connect(tmp_path / "new.annotator")
+    drop_format_6(conn.execute)
+    conn.commit()
+    conn.close()
+    assert schema_of(tmp_path / "new.annotator") == SCHEMA_5.read_text(encoding="utf-8")
 
 
 def _sign(a, b) -> int:

@@ -9,6 +9,6 @@ NAME = "Tom's notes on C:\\data"
 
 
 def test_rename_and_guideline_labels_quote_the_names_as_text():
-    category = SimpleNamespace(id="c1", name=NAME)
+    category = SimpleNamespace(id="c1", name=NAME, version=1)
     assert _text_edit(category, "name", " Tom's list ").label == f"Rename '{NAME}' to 'Tom's list'"
     assert _text_edit(category, "description", "Say why.").label == f"Edit guideline of '{NAME}'"

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select, text
 
 from annotator.core.errors import NotAProjectError
 from annotator.core.project.project import Project
-from annotator.core.storage import copying, server_db
+from annotator.core.storage import copying, db, server_db
 from annotator.core.storage.location import parse_location
 from tests.copy_fixtures import export_bytes, rich_project
 from tests.pg.cluster import require_psycopg
@@ -51,7 +51,7 @@ def test_file_to_server_to_file_keeps_every_row_and_the_export(tmp_path, pg_url)
     location = parse_location(pg_url)
     engine = server_db.make_engine(location)
     try:
-        assert server_db.check_project(engine, location) == 5  # the format row, every table there
+        assert server_db.check_project(engine, location) == db.SCHEMA_VERSION  # the format row, every table there
         assert table_rows(engine) == file_rows(source)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT metadata FROM documents WHERE source = 'one.txt'")).scalar() == {

@@ -109,8 +109,9 @@ def test_a_newer_format_is_refused_with_the_files_message(pg_url):
     Project.create(pg_url).close()
     with psycopg.connect(pg_url) as conn:
         conn.execute("UPDATE annotator_format SET version = %s", (db.SCHEMA_VERSION + 1,))
-    with pytest.raises(NotAProjectError, match=r"made by a newer Annotator \(project format 6; this version reads "
-                                               r"up to 5\)\. Update Annotator to open it\."):
+    newer, ours = db.SCHEMA_VERSION + 1, db.SCHEMA_VERSION
+    with pytest.raises(NotAProjectError, match=rf"made by a newer Annotator \(project format {newer}; this version "
+                                               rf"reads up to {ours}\)\. Update Annotator to open it\."):
         Project.open(pg_url)
 
 

@@ -428,6 +428,9 @@ def _apply_decisions(s, plan: _DecisionPlan, name: str, summary: AnnotationImpor
             summary.rejected.append(f"{name}: decision {decision['id'][:8]} ({decision['kind']}): a gold annotation "
                                     "it made was rejected")
     gone = [d for d in plan.delete if d["id"] not in bad]  # a rejected newer version leaves the project's
+    # a decision written again (a newer one from the file) counts one more than the project's (format 6)
+    held = dict(s.exec(select(Decision.id, Decision.version).where(Decision.id.in_([d["id"] for d in write]))).all())
+    write = [dict(d, version=held[d["id"]] + 1) if d["id"] in held else d for d in write]
     s.execute(delete(Decision).where(Decision.id.in_([d["id"] for d in gone])))
     kept = [canonical_decision(row.model_dump()) for row in s.exec(select(Decision)).all()]
     orphans = (present & ({g for d in gone for g in d["gold"]} | plan.gold)) - kept_gold([*kept, *write])

@@ -36,8 +36,9 @@ def role(annotator_id: str) -> str:
 
 
 def canonical_decision(decision: dict[str, Any]) -> dict[str, Any]:
-    """The decision with its id lists sorted (the order they are written in)."""
-    return {**decision, **{key: sorted(decision[key]) for key in ID_LISTS}}
+    """The decision with its id lists sorted (the order they are written in), without the
+    project's own ``version`` (format 6), which no exchange file holds."""
+    return {**{k: v for k, v in decision.items() if k != "version"}, **{key: sorted(decision[key]) for key in ID_LISTS}}
 
 
 def decision_order(decision: dict[str, Any]) -> tuple:

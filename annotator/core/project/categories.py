@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import NotFoundError, ValidationError, quoted
 from annotator.core.project.changes import Changes
+from annotator.core.project.versions import expect, stale
 from annotator.core.schema import rules as schema
 from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import Annotation, Category, new_id, now
@@ -114,10 +115,16 @@ class CategoriesMixin:
 
     def update_category(self, category_id: str, *, name: Any = _UNSET, colour: Any = _UNSET,
                         description: Any = _UNSET, shortcut: Any = _UNSET, parent_id: Any = _UNSET,
-                        attributes: Any = _UNSET, position: Any = _UNSET, modified: str | None = None) -> Category:
-        """Change any of a category's fields; the others stay. Returns the updated category."""
+                        attributes: Any = _UNSET, position: Any = _UNSET, modified: str | None = None,
+                        version: int | None = None) -> Category:
+        """Change any of a category's fields; the others stay. Returns the updated category.
+        ``version``: the one the caller read (``Category.version``); StaleWriteError, nothing
+        written, when another client changed or deleted the category since (versions.py)."""
         with self._tx(write=True) as s:
+            if version is not None and s.get(Category, category_id) is None:
+                raise stale("the category", None, version)
             cat = _get(s, category_id)
+            expect(cat, version, f"the category {quoted(cat.name)}")
             new_parent = cat.parent_id if parent_id is _UNSET else parent_id
             if parent_id is not _UNSET:
                 _check_parent(s, category_id, new_parent)

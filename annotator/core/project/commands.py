@@ -162,9 +162,13 @@ class AddCategory:
 
 
 class UpdateCategory:
-    """Rename, recolour, re-describe, re-shortcut or re-parent a category."""
+    """Rename, recolour, re-describe, re-shortcut or re-parent a category. ``version``: the
+    category's as the caller showed it; undo and redo pass the version this client's own last write
+    left (``Project.written_version``), so one over another client's newer change is refused
+    (StaleWriteError)."""
 
-    def __init__(self, category_id: str, label: str | None = None, **fields: Any) -> None:
+    def __init__(self, category_id: str, label: str | None = None, version: int | None = None,
+                 **fields: Any) -> None:
         unknown = set(fields) - set(_CATEGORY_EDITABLE)
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)} of a category")
@@ -173,6 +177,7 @@ class UpdateCategory:
         names = {"name": "Rename category", "colour": "Recolour category", "parent_id": "Move category"}
         self.label = label or (names.get(next(iter(fields)), "Edit category") if len(fields) == 1 else "Edit category")
         self._before: dict[str, Any] | None = None
+        self.version = version
 
     def do(self, project) -> Changes:
         if self._before is None:
@@ -180,11 +185,13 @@ class UpdateCategory:
             self._before = {k: copy.deepcopy(row[k]) for k in (*self.fields, "modified")}
             if "parent_id" in self.fields:
                 self._before["position"] = row["position"]
-        project.update_category(self.id, **copy.deepcopy(self.fields))
+            project.update_category(self.id, version=self.version, **copy.deepcopy(self.fields))
+        else:  # redo
+            project.update_category(self.id, version=project.written_version(self.id), **copy.deepcopy(self.fields))
         return SCHEMA
 
     def undo(self, project) -> Changes:
-        project.update_category(self.id, **copy.deepcopy(self._before))
+        project.update_category(self.id, version=project.written_version(self.id), **copy.deepcopy(self._before))
         return SCHEMA
 
 
@@ -362,7 +369,10 @@ class DeleteCategoryLiftingChildren(DeleteCategory):
 
 class _DecisionCommand:
     """A decision operation as one undo step: the first ``do`` runs it, undo and redo put the rows
-    back exactly (``Project.undo_decision``/``redo_decision``), so redo gives the same ids."""
+    back exactly (``Project.undo_decision``/``redo_decision``), so redo gives the same ids; either
+    is refused (StaleWriteError) when another client changed those decisions since. The first
+    ``do`` takes what the caller saw: ``seen`` (Decide), ``version`` (EditGold, SetDecisionReason),
+    ``versions`` (Reopen)."""
 
     label = "Decide"
 
@@ -399,13 +409,14 @@ class Decide(_DecisionCommand):
 class EditGold(_DecisionCommand):
     """Change a gold span's edges, category, note or attributes (``Project.edit_gold``)."""
 
-    def __init__(self, annotation_id: str, label: str | None = None, *, by: Coder, **fields: Any) -> None:
+    def __init__(self, annotation_id: str, label: str | None = None, *, by: Coder, version: int | None = None,
+                 **fields: Any) -> None:
         super().__init__(by)
-        self.annotation_id, self.fields = annotation_id, fields
+        self.annotation_id, self.fields, self.version = annotation_id, fields, version
         self.label = label or ("Change gold category" if set(fields) == {"category_id"} else "Adjust gold span")
 
     def _run(self, project, by: str):
-        return project.edit_gold(self.annotation_id, by=by, **copy.deepcopy(self.fields))
+        return project.edit_gold(self.annotation_id, by=by, version=self.version, **copy.deepcopy(self.fields))
 
 
 class SetDecisionReason(_DecisionCommand):
@@ -413,12 +424,12 @@ class SetDecisionReason(_DecisionCommand):
 
     label = "Give a reason"
 
-    def __init__(self, decision_id: str, reason: str, *, by: Coder) -> None:
+    def __init__(self, decision_id: str, reason: str, *, by: Coder, version: int | None = None) -> None:
         super().__init__(by)
-        self.decision_id, self.reason = decision_id, reason
+        self.decision_id, self.reason, self.version = decision_id, reason, version
 
     def _run(self, project, by: str):
-        return project.set_decision_reason(self.decision_id, self.reason, by=by)
+        return project.set_decision_reason(self.decision_id, self.reason, by=by, version=self.version)
 
 
 class Reopen(_DecisionCommand):
@@ -426,9 +437,9 @@ class Reopen(_DecisionCommand):
 
     label = "Reopen unit"
 
-    def __init__(self, decision_ids: Iterable[str], *, by: Coder) -> None:
+    def __init__(self, decision_ids: Iterable[str], *, by: Coder, versions: dict[str, int] | None = None) -> None:
         super().__init__(by)
-        self.decision_ids = list(decision_ids)
+        self.decision_ids, self.versions = list(decision_ids), versions
 
     def _run(self, project, by: str):
-        return project.reopen(self.decision_ids, by=by)
+        return project.reopen(self.decision_ids, by=by, versions=self.versions)

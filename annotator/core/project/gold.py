@@ -27,6 +27,7 @@ from annotator.core.project.annotations import apply_fields, insert_annotations
 from annotator.core.project.bulk import annotation_records, chunks, existing_ids
 from annotator.core.project.changes import Changes
 from annotator.core.project.ownership import _name, lead_of
+from annotator.core.project.versions import expect, stale
 from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.tables import (
     DECISION_KINDS,
@@ -114,19 +115,25 @@ class GoldMixin:
 
     def decide(self, document_id: str, *, unit_id: str | None, start: int, end: int, kind: str,
                spans: Sequence[GoldSpan], sources: Iterable[str], by: str, reason: str = "",
-               rule: str | None = None, decision_id: str | None = None, at: str | None = None) -> DecisionChange:
+               rule: str | None = None, decision_id: str | None = None, at: str | None = None,
+               seen: Iterable[tuple[str, int]] | None = None) -> DecisionChange:
         """Decide a unit: write the gold ``spans`` and the decision, replacing every decision on
         ``unit_id`` and its gold spans. With ``rule`` (a pre-merge), a decision a person made on
-        the unit is refused, ValidationError. ``at``: the time to record (default now)."""
-        return self.decide_many([dict(document_id=document_id, unit_id=unit_id, start=start, end=end, kind=kind,
-                                      spans=spans, sources=sources, reason=reason, decision_id=decision_id)],
-                                by=by, rule=rule, at=at)
+        the unit is refused, ValidationError. ``at``: the time to record (default now).
+        ``seen``: the (id, version) of the unit's decisions when the caller loaded it (``seen_on``;
+        empty: the unit was open); StaleWriteError, nothing written, when they differ now."""
+        spec = dict(document_id=document_id, unit_id=unit_id, start=start, end=end, kind=kind, spans=spans,
+                    sources=sources, reason=reason, decision_id=decision_id)
+        if seen is not None:
+            spec["seen"] = seen
+        return self.decide_many([spec], by=by, rule=rule, at=at)
 
     def decide_many(self, specs: Iterable[dict[str, Any]], *, by: str, rule: str | None = None,
                     at: str | None = None) -> DecisionChange:
         """``decide`` for many units in one transaction (a pre-merge): each spec holds decide's
         fields (document_id, unit_id, start, end, kind, spans, sources, and optionally reason,
-        decision_id and its own rule, instead of ``rule``). One bad spec, or two on one unit, refuses all."""
+        decision_id, seen and its own rule, instead of ``rule``). One bad spec, or two on one unit,
+        or one whose unit changed since ``seen``, refuses all."""
         specs = list(specs)
         with self._tx(write=True) as s:
             by = check_adjudicator(s, by)
@@ -143,6 +150,7 @@ class GoldMixin:
                 raise ValidationError("two decisions on one unit")
             _check_sources(s, [a for r in rows for a in r["sources"]])
             held = _on_units(s, units)
+            _check_seen(s, specs, held)
             ruled = {r["unit_id"] for r in rows if r["rule"] is not None}
             if any(d.rule is None and d.unit_id in ruled for d in held):
                 raise ValidationError("a person decided this unit; a pre-merge does not replace it")
@@ -156,6 +164,7 @@ class GoldMixin:
                 replaced.setdefault(d.unit_id, []).extend([d.id, *d.replaces])
             for r in rows:
                 r["replaces"] = sorted(set(replaced.get(r["unit_id"], ())) - {r["id"]})
+            _number(rows, held)
             before, gold_before = _take(s, held)
             ensure_gold_annotator(s)
             insert_annotations(s, gold)
@@ -165,9 +174,10 @@ class GoldMixin:
             return DecisionChange(before, tuple(rows), gold_before,  # rows built here: nothing shares them
                                   tuple(found[g["id"]] for g in gold))
 
-    def edit_gold(self, annotation_id: str, *, by: str, **fields: Any) -> DecisionChange:
+    def edit_gold(self, annotation_id: str, *, by: str, version: int | None = None, **fields: Any) -> DecisionChange:
         """Change a gold span's start, end, category_id, note or attributes, as adjudicator ``by``;
-        its decision records the edit (accepted or merged becomes "edited")."""
+        its decision records the edit (accepted or merged becomes "edited"). ``version``: that
+        decision's, as the caller read it (StaleWriteError if it changed since)."""
         unknown = set(fields) - {"start", "end", "category_id", "note", "attributes"}
         if unknown:
             raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a gold span")
@@ -177,6 +187,7 @@ class GoldMixin:
             if ann is None or ann.annotator_id != GOLD_ID:
                 raise NotFoundError(f"no gold span with id {annotation_id}")
             decision = _decision_of(s, annotation_id, ann.document_id)
+            expect(decision, version, _what(s, decision), decision.decided_by, s)
             before = (decision.model_dump(),)
             gold_before = (annotation_records(s, [annotation_id])[annotation_id],)
             apply_fields(s, ann, fields, f"gold span {annotation_id}")
@@ -185,31 +196,38 @@ class GoldMixin:
             if decision.kind in ("accepted", "merged"):
                 decision.kind = "edited"
             decision.decided_by, decision.decided = by, ann.modified
+            decision.version += 1
             s.add(decision)
             s.flush()
             return DecisionChange(before, (decision.model_dump(),), gold_before,
                                   (annotation_records(s, [annotation_id])[annotation_id],))
 
-    def set_decision_reason(self, decision_id: str, reason: str, *, by: str) -> DecisionChange:
-        """Give a decision its reason (an empty one removes it), as adjudicator ``by``."""
+    def set_decision_reason(self, decision_id: str, reason: str, *, by: str,
+                            version: int | None = None) -> DecisionChange:
+        """Give a decision its reason (an empty one removes it), as adjudicator ``by``; ``version``
+        as for ``edit_gold``."""
         with self._tx(write=True) as s:
             by = check_adjudicator(s, by)
-            decision = _get(s, decision_id)
+            decision = _get_seen(s, decision_id, version)
             before = decision.model_dump()
             decision.reason, decision.decided_by, decision.decided = _check_reason(reason), by, now()
+            decision.version += 1
             s.add(decision)
             s.flush()
             return DecisionChange((before,), (decision.model_dump(),), (), ())
 
-    def reopen(self, decision_ids: Iterable[str], *, by: str) -> DecisionChange:
-        """Remove decisions and their gold spans, so their units are open again."""
+    def reopen(self, decision_ids: Iterable[str], *, by: str, versions: dict[str, int] | None = None) -> DecisionChange:
+        """Remove decisions and their gold spans, so their units are open again. ``versions``: each
+        decision's, as the caller read them (StaleWriteError if one changed since)."""
+        versions = versions or {}
         with self._tx(write=True) as s:
             check_adjudicator(s, by)
-            before, gold_before = _take(s, [_get(s, d) for d in dict.fromkeys(decision_ids)])
+            before, gold_before = _take(s, [_get_seen(s, d, versions.get(d)) for d in dict.fromkeys(decision_ids)])
             return DecisionChange(before, (), gold_before, ())
 
     def undo_decision(self, change: DecisionChange) -> Changes:
-        """Put back what ``change`` removed and take away what it wrote (undo)."""
+        """Put back what ``change`` removed and take away what it wrote (undo); StaleWriteError,
+        nothing written, when another client changed those decisions since."""
         with self._tx(write=True) as s:
             _swap(s, change.decisions_after, change.gold_after, change.decisions_before, change.gold_before)
         return change.changes
@@ -246,7 +264,7 @@ def _decision_row(spec: dict[str, Any], docs: dict[str, tuple[str, int]], by: st
                   at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A decision's row and its gold spans' rows, from one spec of ``decide_many``, checked."""
     unknown = set(spec) - {"document_id", "unit_id", "start", "end", "kind", "spans", "sources", "reason",
-                           "decision_id", "rule"}
+                           "decision_id", "rule", "seen"}
     if unknown:
         raise ValidationError(f"a decision has no {', '.join(sorted(unknown))}")
     kind, spans, unit_id = spec.get("kind"), list(spec.get("spans") or ()), spec.get("unit_id")
@@ -325,7 +343,20 @@ def _delete(s: Session, gold_ids: list[str], decision_ids: list[str]) -> None:
 
 
 def _swap(s: Session, decisions_out, gold_out, decisions_in, gold_in) -> None:
-    """Delete the ``_out`` rows (by id) and insert the ``_in`` rows exactly."""
+    """Delete the ``_out`` rows (by id) and insert the ``_in`` rows exactly, versions included (one
+    client's history is a stack: each undo or redo finds what the step before it left). Refused
+    (StaleWriteError) when an ``_out`` decision is not there at its version any more or another
+    decision is on an ``_in`` unit: another client decided since."""
+    out_ids = {d["id"] for d in decisions_out}
+    for row in decisions_out:
+        current = s.get(Decision, row["id"])
+        if current is None or current.version != row["version"]:
+            raise stale(f"the decision on {quoted(_title(s, row))} {row['start']}–{row['end']}",
+                        None if current is None else current.version, row["version"],
+                        None if current is None else current.decided_by, s)
+    for d in _on_units(s, [r["unit_id"] for r in decisions_in if r["unit_id"] is not None]):
+        if d.id not in out_ids:
+            raise stale(_what(s, d), d.version, 0, d.decided_by, s)
     _delete(s, [g["id"] for g in gold_out], [d["id"] for d in decisions_out])
     s.flush()
     if gold_in:
@@ -333,6 +364,57 @@ def _swap(s: Session, decisions_out, gold_out, decisions_in, gold_in) -> None:
         insert_annotations(s, copy.deepcopy(list(gold_in)), restore=True)
     for row in decisions_in:
         s.add(Decision(**copy.deepcopy(row)))
+
+
+def _number(rows: Sequence[dict[str, Any]], held: Sequence[Decision]) -> None:
+    """Give each new decision a version one more than those it replaces on its unit (1 on an open
+    unit), so a unit's versions only grow."""
+    top: dict[str, int] = {}
+    for d in held:
+        top[d.unit_id] = max(top.get(d.unit_id, 0), d.version)
+    for row in rows:
+        row["version"] = top.get(row["unit_id"], 0) + 1
+
+
+def seen_on(decisions: Iterable[Decision | dict[str, Any]]) -> list[tuple[str, int]]:
+    """The (id, version) pairs ``decide`` takes as ``seen``, of the decisions a caller shows on a unit."""
+    pairs = [(d["id"], d["version"]) if isinstance(d, dict) else (d.id, d.version) for d in decisions]
+    return sorted(pairs)
+
+
+def _check_seen(s: Session, specs: Sequence[dict[str, Any]], held: Sequence[Decision]) -> None:
+    """StaleWriteError when a spec's unit holds other decisions than those it saw."""
+    on_unit: dict[str, list[Decision]] = {}
+    for d in held:
+        on_unit.setdefault(d.unit_id, []).append(d)
+    for spec in specs:
+        if spec.get("seen") is None or spec.get("unit_id") is None:
+            continue
+        now = on_unit.get(spec["unit_id"], [])
+        if seen_on(now) != sorted((i, v) for i, v in spec["seen"]):
+            if now:
+                d = max(now, key=lambda d: d.version)
+                raise stale(_what(s, d), d.version, max([v for _, v in spec["seen"]], default=0), d.decided_by, s)
+            raise stale(f"the decision on {quoted(_title(s, spec))} {spec['start']}–{spec['end']}", None, 0)
+
+
+def _get_seen(s: Session, decision_id: str, version: int | None) -> Decision:
+    """The decision, checked against the version the caller read."""
+    row = s.get(Decision, decision_id)
+    if row is None and version is not None:
+        raise stale("the decision", None, version)
+    row = _get(s, decision_id)
+    expect(row, version, _what(s, row), row.decided_by, s)
+    return row
+
+
+def _title(s: Session, row: Decision | dict[str, Any]) -> str:
+    doc = s.get(Document, row["document_id"] if isinstance(row, dict) else row.document_id)
+    return doc.title if doc is not None else "a deleted document"
+
+
+def _what(s: Session, d: Decision) -> str:
+    return f"the decision on {quoted(_title(s, d))} {d.start}–{d.end}"
 
 
 def ensure_gold_annotator(s: Session) -> None:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, event, func
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from annotator import __version__
@@ -31,6 +32,7 @@ from annotator.core.errors import (
     NotFoundError,
     ProjectBusyError,
     ReadOnlyError,
+    StaleWriteError,
     ValidationError,
     is_busy,
     quoted,
@@ -56,6 +58,7 @@ from annotator.core.project.opening import change_counter, empty_database, proje
 from annotator.core.project.ownership import LEAD, check_lead
 from annotator.core.project.span_reads import SpanReadsMixin
 from annotator.core.project.statuses import StatusesMixin, put_status, take_statuses
+from annotator.core.project.versions import expect
 from annotator.core.storage import backups, db, dialect, document_search, migrations, notify, server_db
 from annotator.core.storage.engine_sql import code_point_order
 from annotator.core.storage.location import Location
@@ -115,6 +118,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         self.read_only = read_only  # opened with mode="read": every change raises ReadOnlyError
         self.read_only_reason = ""  # why open_for_reading opened it read-only
         self._tails = document_search.Tails()  # for find_documents' needles of 1 or 2 characters
+        self._written: dict[str, int] = {}  # category id -> its version after this client's last write
 
     @property
     def is_server(self) -> bool:
@@ -269,11 +273,17 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
         lock stays taken.
         """
         try:
+            changed: list[Category] = []  # the categories this transaction wrote
             with Session(self._engine, expire_on_commit=False) as session:
+                if write:
+                    event.listen(session, "after_flush", lambda s, _context: changed.extend(
+                        row for row in (*s.new, *s.dirty) if isinstance(row, Category)))
                 with session.begin():
                     if write:
                         self._lock(session.connection())
                     yield session
+                    session.flush()
+            self._written.update((row.id, row.version) for row in changed)
         except DBAPIError as exc:
             mapped = server_error(exc, self.where, established=True) if self.is_server else None
             if mapped is not None:
@@ -284,6 +294,9 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
                 # a damaged page met while reading (quick_check found it on open)
                 raise DamagedProjectError(db.damaged_message(self.path, str(exc.orig))) from exc
             raise
+        except StaleDataError as exc:  # an UPDATE of a versioned row found another version (versions.py)
+            raise StaleWriteError("a category, setting or decision was changed by another coder at the same "
+                                  "moment; nothing was written: make your change again on the current state") from exc
         except json.JSONDecodeError as exc:  # a JSON column whose stored text is not JSON (db.damage names it)
             raise DamagedProjectError(db.damaged_message(self.path, f"a stored value is not JSON: {exc.msg}")) from exc
 
@@ -330,6 +343,12 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             if wait_ms != db.BUSY_TIMEOUT_MS:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
 
+    def written_version(self, category_id: str) -> int | None:
+        """The category's version after this client's last write that touched it (None: none yet):
+        what an undo or redo passes, so that one over another client's newer change is refused
+        while this client's own later steps (a move, a reorder) are not taken for one."""
+        return self._written.get(category_id)
+
     def info(self) -> ProjectInfo:
         """The project's id, name and creation time."""
         with self._tx() as s:
@@ -343,9 +362,17 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             row = s.get(ProjectSetting, _setting_key(key))
             return default if row is None else copy.deepcopy(row.value)
 
-    def set_setting(self, key: str, value: Any, by: str | None = None) -> Changes:
+    def setting_version(self, key: str) -> int:
+        """The version of a setting (format 6), 0 when it was never set: what ``set_setting`` takes
+        as ``version`` to refuse a change made from an older read."""
+        with self._tx() as s:
+            row = s.get(ProjectSetting, _setting_key(key))
+            return 0 if row is None else row.version
+
+    def set_setting(self, key: str, value: Any, by: str | None = None, version: int | None = None) -> Changes:
         """Set a project setting (committed at once), recording when and by which coder (an id).
-    Once the project has a lead, only the lead (``by``) may (ownership.check_lead)."""
+    Once the project has a lead, only the lead (``by``) may (ownership.check_lead). ``version``: the
+    one the caller read (``setting_version``); StaleWriteError, nothing written, if it changed since."""
         key = _setting_key(key)
         if by is not None:
             check_id(by, "the coder who changes a setting")
@@ -354,6 +381,7 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
             if key == LEAD and value is not None and (not isinstance(value, str) or s.get(Annotator, value) is None):
                 raise ValidationError("the project's lead must be one of its coders (an annotator id)")
             row = s.get(ProjectSetting, key)
+            expect(row, version, f"the setting {quoted(key)}", row and row.modified_by, s)
             if row is None:
                 s.add(ProjectSetting(key=key, value=value, modified_by=by))
             else:

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
@@ -106,7 +106,9 @@ def source_snapshot(location: Location) -> Iterator[Connection]:
     if location.is_server:
         engine = server_db.make_engine(location, read_only=True)
         try:
-            server_db.check_project(engine, location)
+            version = server_db.check_project(engine, location)
+            if version != db.SCHEMA_VERSION:
+                raise NotAProjectError(_older(location.display, version))
             with server_db.guard(location), engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
@@ -117,8 +119,7 @@ def source_snapshot(location: Location) -> Iterator[Connection]:
     path = location.path
     version = db.check_project_file(path)
     if version != db.SCHEMA_VERSION:
-        raise NotAProjectError(f"{path}: an older project format ({version}); open it once with this version of "
-                               f"Annotator (which upgrades it, after a backup), then copy it")
+        raise NotAProjectError(_older(path, version))
     engine = db.make_engine(path, read_only=True)
     # sqlite3 begins a transaction only before a write, so each SELECT would see the latest commit:
     # BEGIN is sent here, and the first read in it fixes the snapshot every later read sees (WAL).
@@ -129,6 +130,11 @@ def source_snapshot(location: Location) -> Iterator[Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+def _older(where, version: int) -> str:
+    return (f"{where}: an older project format ({version}); open it once with this version of Annotator "
+            f"(which upgrades it, after a backup), then copy it")
 
 
 def _no_implicit_transactions(dbapi_connection, _record) -> None:
@@ -249,7 +255,7 @@ def copy_rows(source: Connection, session: Session, report: CopyReport, progress
     for table in tables_in_order():
         count = 0
         if table.name == models.Category.__tablename__:
-            rows = _parents_first([dict(row) for row in source.execute(select(table)).mappings()])
+            rows = _parents_first([dict(row) for row in source.execute(_read(source, table)).mappings()])
             chunks: Iterator[list[dict]] = (rows[at:at + CHUNK_ROWS] for at in range(0, len(rows), CHUNK_ROWS))
         else:
             chunks = _chunks(source, table, DOCUMENT_ROWS if table.name == "documents" else CHUNK_ROWS)
@@ -266,9 +272,16 @@ def copy_rows(source: Connection, session: Session, report: CopyReport, progress
 
 def _chunks(source: Connection, table: Table, size: int) -> Iterator[list[dict]]:
     order = [table.c.position, table.c.id] if table.name == "documents" else list(table.primary_key.columns)
-    result = source.execution_options(yield_per=size).execute(select(table).order_by(*order))
+    result = source.execution_options(yield_per=size).execute(_read(source, table).order_by(*order))
     for part in result.mappings().partitions(size):
         yield [dict(row) for row in part]
+
+
+def _read(source: Connection, table: Table):
+    """SELECT of the table's columns that the source holds: a format-5 server's backup, made before
+    its upgrade, has no ``version`` columns, which the copy then fills with their default (1)."""
+    held = {column["name"] for column in inspect(source).get_columns(table.name)}
+    return select(*[column for column in table.c if column.name in held or column.server_default is None])
 
 
 def _parents_first(rows: list[dict]) -> list[dict]:

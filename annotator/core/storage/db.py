@@ -26,7 +26,7 @@ from annotator.core.storage import tables as models  # noqa: F401  (registers th
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_HEADER = b"SQLite format 3\x00"
 # table -> the format that added it (the others are in every format)
 TABLES_ADDED = {"origins": 2, "settings": 3, "document_status": 3, "decisions": 4,

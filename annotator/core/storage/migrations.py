@@ -1,10 +1,11 @@
-"""Opening a project file, and upgrading an older one on the way.
+"""Opening a project (a file or a server database), and upgrading an older one on the way.
 
 Upgrades are ordered migration steps (``MIGRATIONS[n]`` turns version n into n + 1), each run with
 the version bump in one transaction after a backup, the way Anki and Vorta do it. We chose this over
 Alembic: a project is a single-user file that must upgrade itself on open, anywhere, with no
 migration environment or extra dependency; the steps are few and plain SQL, and SQLite's
-transactional DDL lets each step roll back whole.
+transactional DDL lets each step roll back whole. A server project (format 5 on) runs the same steps
+through its connection, all in one transaction under a lock of its format table (``migrate_server``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.core.errors import DamagedProjectError, NotAProjectError, ReadOnlyError
+from annotator.core.errors import (
+    DamagedProjectError,
+    NotAProjectError,
+    PermissionDeniedError,
+    ReadOnlyError,
+    one_line,
+)
 from annotator.core.storage import server_db
 from annotator.core.storage.backups import backup_project
 from annotator.core.storage.db import (
@@ -33,46 +42,64 @@ from annotator.core.storage.location import Location
 
 log = logging.getLogger(__name__)
 
+Execute = Callable[[str], object]  # runs one SQL statement
 
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
+
+def _v1_to_v2(execute: Execute) -> None:
     """Format 2: provenance of imported annotations (annotations.origin_id, table origins)."""
-    conn.execute("CREATE TABLE origins (id VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (id))")
-    conn.execute("ALTER TABLE annotations ADD COLUMN origin_id VARCHAR")
+    execute("CREATE TABLE origins (id VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (id))")
+    execute("ALTER TABLE annotations ADD COLUMN origin_id VARCHAR")
 
 
-def _v2_to_v3(conn: sqlite3.Connection) -> None:
+def _v2_to_v3(execute: Execute) -> None:
     """Format 3: who last changed an annotation (annotations.modified_by), project settings (table
     settings), each coder's status per document (table document_status)."""
-    conn.execute('CREATE TABLE settings ("key" VARCHAR NOT NULL, value JSON NOT NULL, modified VARCHAR NOT NULL, '
+    execute('CREATE TABLE settings ("key" VARCHAR NOT NULL, value JSON NOT NULL, modified VARCHAR NOT NULL, '
                  'modified_by VARCHAR, PRIMARY KEY ("key"))')
-    conn.execute("ALTER TABLE annotations ADD COLUMN modified_by VARCHAR")
-    conn.execute("CREATE TABLE document_status (document_id VARCHAR NOT NULL, annotator_id VARCHAR NOT NULL, "
+    execute("ALTER TABLE annotations ADD COLUMN modified_by VARCHAR")
+    execute("CREATE TABLE document_status (document_id VARCHAR NOT NULL, annotator_id VARCHAR NOT NULL, "
                  "status VARCHAR NOT NULL, modified VARCHAR NOT NULL, PRIMARY KEY (document_id, annotator_id), "
                  "FOREIGN KEY(document_id) REFERENCES documents (id), "
                  "FOREIGN KEY(annotator_id) REFERENCES annotators (id))")
 
 
-def _v3_to_v4(conn: sqlite3.Connection) -> None:
+def _v3_to_v4(execute: Execute) -> None:
     """Format 4: the adjudicator's decisions (table decisions); the gold layer's annotations are
     ordinary rows of the reserved annotator GOLD_ID."""
-    conn.execute("CREATE TABLE decisions (id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, unit_id VARCHAR, "
+    execute("CREATE TABLE decisions (id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, unit_id VARCHAR, "
                  'start INTEGER NOT NULL, "end" INTEGER NOT NULL, kind VARCHAR NOT NULL, sources JSON NOT NULL, '
                  "gold JSON NOT NULL, replaces JSON NOT NULL, rule VARCHAR, decided_by VARCHAR NOT NULL, "
                  "decided VARCHAR NOT NULL, reason VARCHAR NOT NULL, PRIMARY KEY (id), "
                  "CONSTRAINT ck_decisions_kind CHECK (kind IN ('accepted', 'merged', 'edited', 'created', "
                  "'rejected')), FOREIGN KEY(document_id) REFERENCES documents (id))")
-    conn.execute("CREATE INDEX ix_decisions_unit_id ON decisions (unit_id)")
-    conn.execute("CREATE INDEX ix_decisions_document ON decisions (document_id, start)")
+    execute("CREATE INDEX ix_decisions_unit_id ON decisions (unit_id)")
+    execute("CREATE INDEX ix_decisions_document ON decisions (document_id, start)")
 
 
-def _v4_to_v5(conn: sqlite3.Connection) -> None:
+def _v4_to_v5(execute: Execute) -> None:
     """Format 5: the annotation table's keys and the documents' full-text index, for sorting,
     filtering and counting in SQL (issue 16)."""
-    install_format_5(conn.execute)
+    install_format_5(execute)
 
 
-# version n -> function that upgrades an open sqlite3 connection from n to n + 1 (no commit).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+VERSIONED = ("categories", "settings", "decisions")  # the shared objects of format 6
+
+
+def _v5_to_v6(execute: Execute) -> None:
+    """Format 6: a version on the shared objects (the schema's categories, the settings, the
+    decisions), so that a stale write is refused (issue 19, point 5). The first step that also runs
+    on a server: plain SQL both engines take; an added column keeps a server's grants (they are on
+    whole tables), its row-level security policies and its NOTIFY triggers."""
+    for table in VERSIONED:
+        execute(f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
+# version n -> function that upgrades a project from n to n + 1 (no commit) through ``execute``,
+# which runs one SQL statement. A server project is created at format 5 or later: only the steps
+# from 5 on run there, so those are written in SQL both engines accept.
+MIGRATIONS: dict[int, Callable[[Execute], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5,
+                                                    5: _v5_to_v6}
+FIRST_SERVER_FORMAT = 5
 
 
 def open_database(path: Path | Location, mode: str = "write") -> Engine:
@@ -111,11 +138,46 @@ def open_database(path: Path | Location, mode: str = "write") -> Engine:
 def _open_server(location: Location, mode: str) -> Engine:
     engine = server_db.make_engine(location, read_only=mode == "read")
     try:
-        server_db.check_project(engine, location)
+        version = server_db.check_project(engine, location)
+        if version < SCHEMA_VERSION:
+            if mode == "read":
+                raise NotAProjectError(f"{location.display}: an older project format (version {version}); the "
+                                       f"project's lead opens it once with this version of Annotator to upgrade it")
+            migrate_server(engine, location, version)
     except Exception:
         engine.dispose()
         raise
     return engine
+
+
+def migrate_server(engine: Engine, location: Location, version: int) -> Path:
+    """Upgrade the server project from ``version`` to SCHEMA_VERSION after a backup (server_backup:
+    a project file of its committed state), all steps and the format row in ONE transaction under
+    an ACCESS EXCLUSIVE lock of the format table: other clients opening it wait, then read the new
+    version (an older Annotator then refuses it as newer). Only the tables' owner may: a coder's
+    role gets one line saying to ask the lead. Returns the backup."""
+    from annotator.core.storage import server_backup  # it reads through copying: only when needed
+
+    with server_db.guard(location), engine.connect() as conn:
+        if not server_db.owns_project(conn, VERSIONED):
+            raise PermissionDeniedError(
+                f"{location.display}: the project is in an older format (version {version}) that its owner must "
+                f"upgrade; ask the project's lead to open it once with this version of Annotator")
+    backup = server_backup.backup(engine, location, f"before-upgrade-v{version}")
+    try:
+        with server_db.guard(location), engine.connect() as conn, conn.begin():
+            conn.execute(text(f"LOCK TABLE {server_db.FORMAT_TABLE} IN ACCESS EXCLUSIVE MODE"))
+            current = server_db.read_format(conn, location)[1]  # another client may have upgraded it meanwhile
+            while current < SCHEMA_VERSION:
+                MIGRATIONS[current](conn.exec_driver_sql)
+                current += 1
+            conn.execute(text(f"UPDATE {server_db.FORMAT_TABLE} SET version = :version"), {"version": current})
+    except SQLAlchemyError as exc:
+        raise NotAProjectError(f"{location.display}: upgrading the project from format {version} failed "
+                               f"({one_line(str(getattr(exc, 'orig', exc)), 160)}); the database is unchanged "
+                               f"and a backup is at {backup}") from exc
+    log.info("upgraded %s from format %d to %d", location.display, version, SCHEMA_VERSION)
+    return backup
 
 
 def migrate(path: Path, version: int) -> Path:
@@ -132,7 +194,7 @@ def migrate(path: Path, version: int) -> Path:
             step = MIGRATIONS[version]
             conn.execute("BEGIN IMMEDIATE")
             try:
-                step(conn)
+                step(conn.execute)
                 conn.execute(f"PRAGMA user_version = {version + 1}")
                 problems = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if problems:

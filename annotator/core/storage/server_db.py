@@ -32,6 +32,7 @@ FORMAT_TABLE = "annotator_format"
 # pg_advisory_xact_lock's key of a project's write lock: one writer at a time, as on a file
 WRITE_LOCK_KEY = 0x414E4E4F  # "ANNO", the files' application_id
 APPLICATION_NAME = "annotator"
+FIRST_FORMAT = 5  # the format of the first server projects (issue 19): the migrations from there run here
 CONNECT_TIMEOUT_S = 10  # when the URL does not say: a server that does not answer is reported, not waited for
 
 
@@ -109,8 +110,8 @@ def read_format(conn: Connection, location: Location) -> tuple[int, int]:
 
 
 def check_project(engine: Engine, location: Location) -> int:
-    """The format version of the server project; NotAProjectError if the database is not one,
-    DamagedProjectError if tables of its format are missing."""
+    """The format version of the server project (an older one is upgraded by migrations.open_database);
+    NotAProjectError if the database is not one, DamagedProjectError if tables are missing."""
     from annotator.core.storage.db import APPLICATION_ID, SCHEMA_VERSION, newer_format_message
 
     with guard(location), engine.connect() as conn:
@@ -119,14 +120,22 @@ def check_project(engine: Engine, location: Location) -> int:
             raise NotAProjectError(f"{location.display}: not an Annotator project (another application's format table)")
         if version > SCHEMA_VERSION:
             raise NotAProjectError(newer_format_message(location.display, version))
-        if version < SCHEMA_VERSION:  # a server project is created at the current format; no step runs there yet
-            raise NotAProjectError(f"{location.display}: an older project format (version {version}) that this "
-                                   f"version cannot upgrade on a server")
+        if version < FIRST_FORMAT:  # no server project was ever made before format 5
+            raise NotAProjectError(f"{location.display}: damaged Annotator project (format {version} on a server)")
         missing = sorted(wanted_tables() - tables_present(conn))
     if missing:
         raise DamagedProjectError(f"{location.display}: the project's database is damaged (table "
                                   f"{', '.join(missing)} missing); restore it from a backup")
     return version
+
+
+def owns_project(conn: Connection, tables: tuple[str, ...]) -> bool:
+    """Whether the connection's role owns ``tables`` and the format table (directly or as a member
+    of the owning role): only the owner may change their layout, so only the owner migrates."""
+    names = [FORMAT_TABLE, *tables]
+    owned = conn.execute(text("SELECT count(*) FROM pg_class WHERE oid = ANY(CAST(:names AS regclass[])) "
+                              "AND pg_has_role(current_user, relowner, 'USAGE')"), {"names": names}).scalar()
+    return owned == len(names)
 
 
 def wanted_tables() -> set[str]:

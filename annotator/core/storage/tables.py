@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -22,6 +22,17 @@ from sqlmodel import Field, SQLModel
 # equality (``=``, DISTINCT, GROUP BY; json has none) and GIN indexes. jsonb orders an object's keys
 # its own way, which exports do not see: they are written with sort_keys (issue 19, T1).
 JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
+
+
+def version_column() -> Column:
+    """Format 6: a shared object's version (categories, settings, decisions), 1 when made and one
+    more at each change, so that a write based on an older read is refused (core/project/versions.py).
+    The mapper's ``version_id_col``: every UPDATE checks it. Never exported; rows written without it
+    (a copy of a format-5 project) get 1."""
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
+_CATEGORY_VERSION, _SETTING_VERSION, _DECISION_VERSION = version_column(), version_column(), version_column()
 
 
 def new_id() -> str:
@@ -79,6 +90,8 @@ class Category(SQLModel, table=True):
     attributes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON_VALUE, nullable=False))
     created: str = Field(default_factory=now)
     modified: str = Field(default_factory=now)
+    version: int = Field(default=1, sa_column=_CATEGORY_VERSION)
+    __mapper_args__ = {"version_id_col": _CATEGORY_VERSION}
 
 
 class Annotator(SQLModel, table=True):
@@ -109,6 +122,8 @@ class ProjectSetting(SQLModel, table=True):
     value: Any = Field(sa_column=Column(JSON_VALUE, nullable=False))
     modified: str = Field(default_factory=now)
     modified_by: str | None = None
+    version: int = Field(default=1, sa_column=_SETTING_VERSION)
+    __mapper_args__ = {"version_id_col": _SETTING_VERSION}
 
 
 class DocumentStatus(SQLModel, table=True):
@@ -186,6 +201,10 @@ class Decision(SQLModel, table=True):
     decided_by: str
     decided: str = Field(default_factory=now)
     reason: str = ""
+    # Counted per unit, by gold.py: a new decision on a unit is one more than the one it replaces,
+    # so the mapper does not number new rows itself (version_id_generator off; updates are checked).
+    version: int = Field(default=1, sa_column=_DECISION_VERSION)
+    __mapper_args__ = {"version_id_col": _DECISION_VERSION, "version_id_generator": False}
 
 
 # -- text in code point order on a server (issue 19, T3) ------------------------------------------

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from annotator.core.agreement.adjudication import adjudication_units, progress, unit_state
 from annotator.core.errors import AnnotatorError
 from annotator.core.project.commands import Decide, EditGold, Reopen, SetDecisionReason
-from annotator.core.project.gold import GoldSpan
+from annotator.core.project.gold import GoldSpan, seen_on
 from annotator.core.storage.tables import GOLD_ID
 from annotator.gui.adjudication.spans import intersection, union
 
@@ -209,7 +209,8 @@ class AdjudicationSession:
         attributes = self._attributes(pieces)
         spans = [GoldSpan(start, end, category, attributes.get(ids, {})) for start, end, category, ids in pieces]
         return Decide(unit.document, unit_id=unit.id, start=unit.start, end=unit.end, kind=kind, spans=spans,
-                      sources=[s for s in sources if s is not None], by=self.acting)
+                      sources=[s for s in sources if s is not None], by=self.acting,
+                      seen=seen_on(self.unit_decisions(unit)))  # as shown: refused if another decided since
 
     def _attributes(self, pieces) -> dict[tuple, dict]:
         """A gold span keeps its sources' attribute values where they all agree."""
@@ -224,7 +225,7 @@ class AdjudicationSession:
         own = self.unit_decisions(unit)
         if not own:
             raise RefusedError("this unit is open: nothing to reopen")
-        return Reopen([d.id for d in own], by=self.acting)
+        return Reopen([d.id for d in own], by=self.acting, versions={d.id: d.version for d in own})
 
     # -- the edit keys on a decision's gold span --------------------------------------------------
 
@@ -239,13 +240,13 @@ class AdjudicationSession:
         length = len(self.project.document(decision.document_id).text)
         if not 0 <= start < end <= length:
             raise RefusedError("the span cannot be made empty or run past the text")
-        return EditGold(gold[0], by=self.acting, start=start, end=end)
+        return EditGold(gold[0], by=self.acting, start=start, end=end, version=decision.version)
 
     def recategorise(self, decision, which: int, category_id: str) -> EditGold:
         gold = self._one_gold(decision, which)
         if gold[3] == category_id:
             raise RefusedError(f"the gold span is {self.category_names.get(category_id, '?')} already")
-        return EditGold(gold[0], by=self.acting, category_id=category_id)
+        return EditGold(gold[0], by=self.acting, category_id=category_id, version=decision.version)
 
     def _one_gold(self, decision, which: int) -> tuple:
         if decision is None:
@@ -258,4 +259,4 @@ class AdjudicationSession:
     def set_reason(self, decision, reason: str) -> SetDecisionReason:
         if decision is None:
             raise RefusedError("no decision to give a reason for yet: decide first")
-        return SetDecisionReason(decision.id, reason.strip(), by=self.acting)
+        return SetDecisionReason(decision.id, reason.strip(), by=self.acting, version=decision.version)

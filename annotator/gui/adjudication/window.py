@@ -405,6 +405,7 @@ class AdjudicationWindow(QWidget):
         if self._listening:
             self._listening = False
             self.history.stack.indexChanged.disconnect(self._history_moved)
+            self.history.on_stale.remove(self._history_moved)
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:
@@ -412,6 +413,7 @@ class AdjudicationWindow(QWidget):
         if not self._listening:
             self._listening = True
             self.history.stack.indexChanged.connect(self._history_moved)
+            self.history.on_stale.append(self._history_moved)  # another adjudicator decided first: read again
             if self._shown_before:
                 self._history_moved()  # decided in the workspace while the window was closed
         self._shown_before = True

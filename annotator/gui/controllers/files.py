@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from annotator import __version__, paths
 from annotator.core.documents.importing import import_paths
 from annotator.core.documents.readers import SUPPORTED_EXTENSIONS, ImportOptions
-from annotator.core.errors import AnnotatorError, user_message
+from annotator.core.errors import AnnotatorError, StaleWriteError, user_message
 from annotator.core.exchange.apply import import_annotations
 from annotator.core.exchange.export_file import Scope, write_export
 from annotator.core.exchange.other_formats import format_for_extension, write_other
@@ -335,7 +335,9 @@ class FilesController:
 
         try:
             changed = edit_project_settings(self.parent, self.project, self.context.annotator.id)
-        except AnnotatorError as exc:  # the project has a lead, and it is not this coder
+        except AnnotatorError as exc:  # the project has a lead, and it is not this coder; or another changed it first
+            if isinstance(exc, StaleWriteError):
+                self.window.on_changes(EVERYTHING)  # the message is read over the current settings
             QMessageBox.warning(self.parent, "Project settings", plain(user_message(exc)))
             return
         if changed:

@@ -97,6 +97,8 @@ def confirm_blind_off(parent: QWidget, counts: dict[str, int]) -> bool:
 
 def edit_project_settings(parent: QWidget, project, by: str | None) -> bool:
     """Show the dialog and store what changed (``by``: the coder's id, or None); True if anything did."""
+    # read before the values: a change in between is refused as stale rather than written over
+    versions = {key: project.setting_version(key) for key in ("lead", "blind_coding")}
     lead = project.setting("lead")
     names = {a.id: a.name for a in project.annotators()}
     before = {"lead": lead, "blind_coding": bool(project.setting("blind_coding", False))}
@@ -112,5 +114,5 @@ def edit_project_settings(parent: QWidget, project, by: str | None) -> bool:
         return False
     for key in ("blind_coding", "lead"):  # the lead last: a lead giving up the role may still change the rest
         if after[key] != before[key]:
-            project.set_setting(key, after[key], by=by)
+            project.set_setting(key, after[key], by=by, version=versions[key])
     return True

@@ -51,7 +51,7 @@ def _text_edit(cat, field: str, text: str) -> UpdateCategory:
     """The command that gives ``cat`` the name or guideline (``field``: "name" or "description") typed."""
     label = (f"Rename {quoted(cat.name)} to {quoted(text.strip())}" if field == "name"
              else f"Edit guideline of {quoted(cat.name)}")
-    return UpdateCategory(cat.id, label=label, **{field: text})
+    return UpdateCategory(cat.id, label=label, version=cat.version, **{field: text})
 
 
 class SchemaEditor(QDialog):
@@ -399,7 +399,7 @@ class SchemaEditor(QDialog):
         if unchanged:
             self._show(cat.id)
             return True
-        return self.run(UpdateCategory(cat.id, label=label, **fields))
+        return self.run(UpdateCategory(cat.id, label=label, version=cat.version, **fields))
 
     def set_colour(self, colour: str) -> bool:
         cat = self._current_committed()
@@ -431,7 +431,7 @@ class SchemaEditor(QDialog):
                 self._show(cat.id)
                 return False
         label = f"Set key of {quoted(cat.name)} to {text}" if text else f"Remove key of {quoted(cat.name)}"
-        return self.run(UpdateCategory(cat.id, label=label, shortcut=text or None))
+        return self.run(UpdateCategory(cat.id, label=label, version=cat.version, shortcut=text or None))
 
     def shortcut_problem(self, text: str) -> str:
         """Why ``text`` cannot be a category key ("" if it can, as far as the application goes)."""
@@ -461,6 +461,7 @@ class SchemaEditor(QDialog):
         while name in taken:
             name, n = f"attribute {n}", n + 1
         ok = self.run(UpdateCategory(cat.id, label=f"Add attribute {quoted(name)} to {quoted(cat.name)}",
+                                     version=cat.version,
                                      attributes=[*(cat.attributes or []), {"name": name, "type": "text"}]))
         if ok:
             row = self.attributes.rowCount() - 1
@@ -476,7 +477,7 @@ class SchemaEditor(QDialog):
         definitions = list(cat.attributes)
         removed = definitions.pop(row)
         label = f"Remove attribute {quoted(removed.get('name'))} of {quoted(cat.name)}"
-        return self.run(UpdateCategory(cat.id, label=label, attributes=definitions))
+        return self.run(UpdateCategory(cat.id, label=label, version=cat.version, attributes=definitions))
 
     # -- closing -------------------------------------------------------------------------------
 
