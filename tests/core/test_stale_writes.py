@@ -120,6 +120,26 @@ def test_a_stale_write_is_refused_whole(project):
         project.update_category(cat.id, name="Mine", version=now.version)
 
 
+def test_deleting_or_merging_a_category_another_client_changed_is_refused(project):
+    first, second = project.categories()[:2]
+    with Project.open(project.location) as other:  # another client renames both after this one loaded them
+        other.update_category(first.id, name="Theirs")
+        other.update_category(second.id, description="their guideline")
+    delete = commands.DeleteCategory(first.id, version=first.version)
+    with pytest.raises(StaleWriteError, match="the category 'Theirs' was changed by another coder"):
+        delete.do(project)
+    merge = commands.MergeCategory(second.id, first.id, version=second.version)
+    with pytest.raises(StaleWriteError, match="changed by another coder since you loaded it"):
+        merge.do(project)
+    assert [c.name for c in project.categories()][:2] == ["Theirs", second.name]  # nothing deleted or merged
+    now = project.category(first.id)
+    delete = commands.DeleteCategory(first.id, version=now.version)  # from the current state: done,
+    delete.do(project)
+    delete.undo(project)
+    delete.do(project)  # and its redo is its own history, not another client's change
+    assert first.id not in {c.id for c in project.categories()}
+
+
 def test_undo_over_another_clients_change_is_refused(project, unit):
     doc, u, alice, claim, a = unit
     cat = project.categories()[0]

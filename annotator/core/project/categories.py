@@ -121,10 +121,7 @@ class CategoriesMixin:
         ``version``: the one the caller read (``Category.version``); StaleWriteError, nothing
         written, when another client changed or deleted the category since (versions.py)."""
         with self._tx(write=True) as s:
-            if version is not None and s.get(Category, category_id) is None:
-                raise stale("the category", None, version)
-            cat = _get(s, category_id)
-            expect(cat, version, f"the category {quoted(cat.name)}")
+            cat = _seen(s, category_id, version)
             new_parent = cat.parent_id if parent_id is _UNSET else parent_id
             if parent_id is not _UNSET:
                 _check_parent(s, category_id, new_parent)
@@ -184,7 +181,8 @@ class CategoriesMixin:
             _set_positions(s, positions)
 
     def delete_category(self, category_id: str, reassign_to: str | None = None,
-                        delete_annotations: bool = False, lift_children: bool = False) -> CategoryDeletionReport:
+                        delete_annotations: bool = False, lift_children: bool = False,
+                        version: int | None = None) -> CategoryDeletionReport:
         """Delete a category that has no subcategories, or (``lift_children``) one whose
         subcategories move up one level into its place among its siblings (in their order; refused
         if a name is taken there).
@@ -192,9 +190,11 @@ class CategoriesMixin:
         If annotations use it, the call is refused unless ``reassign_to`` names another category
         (they move there, keeping the attribute values that category defines and that fit it) or
         ``delete_annotations`` is true (they are deleted), all in this one transaction. Returns
-        what was removed, for undo (``restore_deleted_category``).
+        what was removed, for undo (``restore_deleted_category``). ``version``: the one the caller
+        read, as for ``update_category``: a category another client changed since is not deleted.
         """
         with self._tx(write=True) as s:
+            _seen(s, category_id, version)
             if lift_children:
                 return _delete_lifting(s, category_id, reassign_to, delete_annotations)
             return _delete(s, category_id, reassign_to, delete_annotations)
@@ -205,7 +205,7 @@ class CategoriesMixin:
         with self._tx(write=True) as s:
             _restore(s, deleted)
 
-    def merge_category(self, source_id: str, target_id: str) -> CategoryMergeReport:
+    def merge_category(self, source_id: str, target_id: str, version: int | None = None) -> CategoryMergeReport:
         """Merge the category ``source_id`` into ``target_id``, in one transaction.
 
         The source's annotations move to the target (keeping the attribute values the target
@@ -213,10 +213,11 @@ class CategoriesMixin:
         (after the target's own, in their order), and the source is deleted. Refused when the
         two are the same, when the target is a subcategory of the source, or when a moved
         subcategory's name is already used under the target. Returns what changed, for undo
-        (``restore_merged_category``).
+        (``restore_merged_category``). ``version``: the source's, as the caller read it (a source
+        another client changed since is not merged away).
         """
         with self._tx(write=True) as s:
-            source, target = _get(s, source_id), _get(s, target_id)
+            source, target = _seen(s, source_id, version), _get(s, target_id)
             if source_id == target_id:
                 raise ValidationError(f"cannot merge category {quoted(source.name)} into itself")
             ancestor = target.parent_id
@@ -385,6 +386,16 @@ def _set_positions(s: Session, positions: dict[str, int]) -> None:
         cat.position = position
         s.add(cat)
     s.flush()
+
+
+def _seen(s: Session, category_id: str, version: int | None) -> Category:
+    """The category, refused (StaleWriteError) when the caller read another ``version`` of it, or
+    it was deleted since (versions.py); ``version`` None: no check."""
+    if version is not None and s.get(Category, category_id) is None:
+        raise stale("the category", None, version)
+    cat = _get(s, category_id)
+    expect(cat, version, f"the category {quoted(cat.name)}")
+    return cat
 
 
 def _get(s: Session, category_id: str) -> Category:

@@ -240,15 +240,18 @@ class DeleteCategory(_Operation):
     lift_children = False  # its subcategories move up into its place (DeleteCategoryLiftingChildren)
 
     def __init__(self, category_id: str, reassign_to: str | None = None, delete_annotations: bool = False,
-                 label: str = "Delete category") -> None:
+                 label: str = "Delete category", version: int | None = None) -> None:
         self.id = category_id
         self.reassign_to = reassign_to
         self.delete_annotations = delete_annotations
         self.label = label
+        self.version = version  # the one the coder saw; checked on the first do (undo restores it anew)
 
     def _run(self, project):
-        return project.delete_category(self.id, self.reassign_to, self.delete_annotations,
-                                       lift_children=self.lift_children)
+        report = project.delete_category(self.id, self.reassign_to, self.delete_annotations,
+                                         lift_children=self.lift_children, version=self.version)
+        self.version = None
+        return report
 
     def _restore(self, project, report) -> None:
         project.restore_deleted_category(report)
@@ -261,14 +264,16 @@ class MergeCategory(_Operation):
     The label is "Merge A into B"; without ``label`` it is set from the names on the first ``do``
     (which the GUI runs before it puts the command on its stack)."""
 
-    def __init__(self, source_id: str, target_id: str, label: str | None = None) -> None:
+    def __init__(self, source_id: str, target_id: str, label: str | None = None, version: int | None = None) -> None:
         self.source_id = source_id
         self.target_id = target_id
         self.label = label or "Merge category"
         self._fixed_label = label is not None
+        self.version = version  # the source's, as the coder saw it; checked on the first do
 
     def _run(self, project):
-        merged = project.merge_category(self.source_id, self.target_id)
+        merged = project.merge_category(self.source_id, self.target_id, version=self.version)
+        self.version = None
         if not self._fixed_label:
             self.label = f"Merge {merged.source_name} into {merged.target_name}"
             self._fixed_label = True

@@ -103,7 +103,8 @@ def ask_delete(parent, cat, categories: list, count: int, targets: list[tuple[st
     else:
         label = f"Delete category {quoted(cat.name)}"
     delete = DeleteCategoryLiftingChildren if children else DeleteCategory
-    return delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label)
+    return delete(cat.id, reassign_to=reassign_to, delete_annotations=delete_annotations, label=label,
+                  version=cat.version)
 
 
 def _children_up(cat, categories: list, by_id: dict) -> tuple[list, str]:

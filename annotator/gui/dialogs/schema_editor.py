@@ -354,7 +354,8 @@ class SchemaEditor(QDialog):
         """Merge ``source_id`` into ``target_id`` as one undoable step: its annotations move to the
         target, its subcategories go under the target (after the target's own), and it is deleted."""
         self.commit_pending()
-        ok = self.run(MergeCategory(source_id, target_id))  # labelled "Merge A into B"
+        source = next((c for c in self.categories if c.id == source_id), None)
+        ok = self.run(MergeCategory(source_id, target_id, version=source.version if source else None))
         if ok:
             self.select(target_id)
         return ok
