@@ -120,7 +120,7 @@ def test_a_stale_write_is_refused_whole(project):
         project.update_category(cat.id, name="Mine", version=now.version)
 
 
-def test_deleting_or_merging_a_category_another_client_changed_is_refused(project):
+def test_deleting_merging_or_moving_a_category_another_client_changed_is_refused(project):
     first, second = project.categories()[:2]
     with Project.open(project.location) as other:  # another client renames both after this one loaded them
         other.update_category(first.id, name="Theirs")
@@ -131,7 +131,10 @@ def test_deleting_or_merging_a_category_another_client_changed_is_refused(projec
     merge = commands.MergeCategory(second.id, first.id, version=second.version)
     with pytest.raises(StaleWriteError, match="changed by another coder since you loaded it"):
         merge.do(project)
-    assert [c.name for c in project.categories()][:2] == ["Theirs", second.name]  # nothing deleted or merged
+    move = commands.MoveCategory(second.id, None, 0, version=second.version)
+    with pytest.raises(StaleWriteError, match="changed by another coder since you loaded it"):
+        move.do(project)
+    assert [c.name for c in project.categories()][:2] == ["Theirs", second.name]  # nothing deleted, merged, moved
     now = project.category(first.id)
     delete = commands.DeleteCategory(first.id, version=now.version)  # from the current state: done,
     delete.do(project)

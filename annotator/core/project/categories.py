@@ -254,14 +254,17 @@ class CategoriesMixin:
                 child.parent_id, child.position, child.modified = source_id, position, modified
                 s.add(child)
 
-    def move_category(self, category_id: str, parent_id: str | None, index: int) -> CategoryMoveReport:
+    def move_category(self, category_id: str, parent_id: str | None, index: int,
+                      version: int | None = None) -> CategoryMoveReport:
         """Put a category under ``parent_id`` (None: the top level) at ``index`` among its new
         siblings (not counting itself; clamped to the ends), in one transaction; the siblings are
         numbered 0, 1, ... in the new order. A new parent is refused as ``update_category`` refuses
         it (the category itself or its subcategory, a name taken there) and stamps ``modified``.
-        Returns what changed, for undo (``restore_moved_category``)."""
+        Returns what changed, for undo (``restore_moved_category``). ``version``: the moved
+        category's, as the caller read it (one another client changed or moved since stays put).
+        Moves of different categories among the same siblings both take effect."""
         with self._tx(write=True) as s:
-            cat = _get(s, category_id)
+            cat = _seen(s, category_id, version)
             before = {"parent_before": cat.parent_id, "modified_before": cat.modified}
             if parent_id != cat.parent_id:
                 _check_parent(s, category_id, parent_id)

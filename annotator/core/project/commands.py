@@ -349,14 +349,18 @@ class MoveCategory(_Operation):
     (``Project.move_category``, which also reorders them); undo puts parent, order and ``modified``
     back exactly."""
 
-    def __init__(self, category_id: str, parent_id: str | None, index: int, label: str = "Move category") -> None:
+    def __init__(self, category_id: str, parent_id: str | None, index: int, label: str = "Move category",
+                 version: int | None = None) -> None:
         self.id = category_id
         self.parent_id = parent_id
         self.index = index
         self.label = label
+        self.version = version  # the one the coder saw; checked on the first do
 
     def _run(self, project):
-        return project.move_category(self.id, self.parent_id, self.index)
+        report = project.move_category(self.id, self.parent_id, self.index, version=self.version)
+        self.version = None
+        return report
 
     def _restore(self, project, report) -> None:
         project.restore_moved_category(report)

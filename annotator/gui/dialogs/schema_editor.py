@@ -279,7 +279,7 @@ class SchemaEditor(QDialog):
         else:
             where = f"under {quoted(self.by_id[parent_id].name)}" if parent_id is not None else "to the top level"
             label = f"Move {quoted(cat.name)} {where}"
-        return self.run(MoveCategory(category_id, parent_id, index, label=label))
+        return self.run(MoveCategory(category_id, parent_id, index, label=label, version=cat.version))
 
     def move_by_key(self, way: str) -> bool:
         """Alt+Up/Down: among siblings; Alt+Right: under the sibling above; Alt+Left: out one level."""
