@@ -66,3 +66,20 @@ def test_the_settings_dialog_refuses_a_setting_changed_meanwhile(window, dialogs
     with pytest.raises(Exception, match="the setting 'blind_coding' was changed"):
         edit_project_settings(window, project, None)
     assert project.setting_version("blind_coding") == 1
+
+
+def test_the_override_toggle_refuses_a_setting_another_client_changed(window, dialogs):  # noqa: F811
+    """The check mark showed the override off; another client turned it on and off again since:
+    this coder's "on" is refused (it was decided on an older state), the mark shows the current."""
+    action = window.actions["edit.lead_override"]
+    assert not action.isChecked()
+    with Project.open(window.project.location) as other:
+        other.set_setting("lead_override", True)
+        other.set_setting("lead_override", False)
+    window.annotating.ownership._confirm = lambda: True  # "Allow" in the confirmation
+    action.trigger()
+    assert window.project.setting("lead_override") is False
+    assert any("the setting 'lead_override' was changed" in text for _, _, text in dialogs)
+    assert not action.isChecked()
+    action.trigger()  # from the current state: it lands
+    assert window.project.setting("lead_override") is True and action.isChecked()

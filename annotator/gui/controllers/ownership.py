@@ -34,6 +34,7 @@ class Ownership:
         self.history = history
         self.label: QLabel | None = None  # "Changing other coders' annotations allowed", while on
         self._panel_coder: str | None = None  # the coder the panel's read-only state was set for
+        self._seen_version: int | None = None  # the override setting's version the check mark shows
 
     def me(self) -> tuple[str, str]:
         """The acting coder, ``(id, name)``, as the core's commands take it."""
@@ -107,6 +108,7 @@ class Ownership:
         if self._panel_coder != self.context.annotator.id:
             self.window.show_details()
         on = self.override_on()
+        self._seen_version = self.context.project.setting_version(OVERRIDE)  # what the check mark shows
         action = self.window.actions["edit.lead_override"]
         action.blockSignals(True)
         action.setChecked(on)
@@ -127,8 +129,9 @@ class Ownership:
             self.show_state()
             return
         try:
-            changes = self.context.project.set_setting(OVERRIDE, bool(on), by=self.me()[0])
-        except AnnotatorError as exc:  # the project has a lead, and it is not this coder
+            changes = self.context.project.set_setting(OVERRIDE, bool(on), by=self.me()[0],
+                                                       version=self._seen_version)
+        except AnnotatorError as exc:  # the project has a lead who is not this coder, or another client changed it
             QMessageBox.warning(self.window, "Project settings", plain(user_message(exc)))
             self.show_state()
             return
