@@ -611,11 +611,26 @@ def _flatten(r):
     return out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# γ (test_agreement_gamma*.py has its own properties) takes most of a report's time: the properties
+# below run 60 studies without it and 10 with it, so the whole suite stays within CI's minutes.
+SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings(max_examples=60, **SLOW)
 @given(studies())
 def test_bounds(study):
+    _bounds(study, gamma=False)
+
+
+@settings(max_examples=10, **SLOW)
+@given(studies())
+def test_bounds_with_gamma(study):
+    _bounds(study, gamma=True)
+
+
+def _bounds(study, gamma: bool):
     texts, spans = study
-    r = span_report(texts, spans)
+    r = span_report(texts, spans, gamma=gamma)
     for (where, k), v in _flatten(r).items():
         if not is_defined(v):
             assert v.reason
@@ -628,30 +643,40 @@ def test_bounds(study):
             assert v >= -1 - 1e-9 or k == "token_alpha", (where, k)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, **SLOW)
 @given(studies(), st.randoms(use_true_random=False))
 def test_symmetry_and_order_invariance(study, rnd):
+    _symmetry(study, rnd, gamma=False)
+
+
+@settings(max_examples=10, **SLOW)
+@given(studies(), st.randoms(use_true_random=False))
+def test_symmetry_and_order_invariance_with_gamma(study, rnd):
+    _symmetry(study, rnd, gamma=True)
+
+
+def _symmetry(study, rnd, gamma: bool):
     texts, spans = study
-    r = span_report(texts, spans)
+    r = span_report(texts, spans, gamma=gamma)
     coders = sorted({c for _, c, *_ in spans})
     renamed = {c: f"z{len(coders) - i}" for i, c in enumerate(coders)}  # reverses the coder order
     spans2 = [(d, renamed[c], s, e, k) for d, c, s, e, k in spans]
     rnd.shuffle(spans2)
     docs = list(texts)
     rnd.shuffle(docs)
-    r2 = span_report({d: texts[d] for d in docs}, spans2)
+    r2 = span_report({d: texts[d] for d in docs}, spans2, gamma=gamma)
     f1, f2 = _flatten(r), _flatten(r2)
     for key in f1:
         assert _close(f1[key], f2[key]), (key, f1[key], f2[key])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, **SLOW)
 @given(studies(max_coders=2))
 def test_identical_copies_agree_perfectly(study):
     texts, spans = study
     one = [(d, "A", s, e, k) for d, c, s, e, k in spans if c == "coder0"]
     copy = one + [(d, "B", s, e, k) for d, _, s, e, k in one]
-    r = span_report(texts, copy)
+    r = span_report(texts, copy, gamma=False)  # (γ is not among the measures checked)
     for k in ("unitizing_alpha", "u_alpha_2016", "binary_u_alpha_2016", "span_f1_exact", "span_f1_overlap"):
         v = r["overall"][k]
         assert not is_defined(v) or v == pytest.approx(1.0), k

@@ -55,6 +55,7 @@ WRITER = """
     coder = p.annotator_named("killer")
     cat = p.categories()[0].id
     i = len(p.annotations())
+    print("ready", flush=True)
     while True:
         a = p.add_annotation(doc.id, cat, coder.id, i % 50, i % 50 + 5, note=f"n{i}")
         print("add", a.id, f"n{i}", flush=True)
@@ -91,7 +92,8 @@ def test_edits_survive_kills_at_random_moments(tmp_path):
     state: dict[str, str] = {}
     for _ in range(KILLS):
         proc = _start(WRITER, path)
-        time.sleep(0.5 + rng.random() * 0.7)  # past start-up (about 0.4 s), into the writes
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()  # start-up takes 0.4-1.5 s
+        time.sleep(0.1 + rng.random() * 0.7)  # into the writes
         out, err = _kill(proc)
         assert "Traceback" not in err, err
         _expected(out.splitlines(), state)
