@@ -365,9 +365,13 @@ class Project(CategoriesMixin, AnnotationsMixin, AnnotationTableMixin, CodersMix
     def setting_version(self, key: str) -> int:
         """The version of a setting (format 6), 0 when it was never set: what ``set_setting`` takes
         as ``version`` to refuse a change made from an older read."""
+        return self.setting_read(key)[1]
+
+    def setting_read(self, key: str, default: Any = None) -> tuple[Any, int]:
+        """``(value, version)`` of a setting in one read (``default`` and 0 when never set)."""
         with self._tx() as s:
             row = s.get(ProjectSetting, _setting_key(key))
-            return 0 if row is None else row.version
+            return (default, 0) if row is None else (copy.deepcopy(row.value), row.version)
 
     def set_setting(self, key: str, value: Any, by: str | None = None, version: int | None = None) -> Changes:
         """Set a project setting (committed at once), recording when and by which coder (an id).

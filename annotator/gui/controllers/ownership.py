@@ -107,8 +107,8 @@ class Ownership:
         switch of annotator the panel says anew whose the selected annotation is."""
         if self._panel_coder != self.context.annotator.id:
             self.window.show_details()
-        on = self.override_on()
-        self._seen_version = self.context.project.setting_version(OVERRIDE)  # what the check mark shows
+        value, self._seen_version = self.context.project.setting_read(OVERRIDE, False)  # what the mark shows
+        on = value is True
         action = self.window.actions["edit.lead_override"]
         action.blockSignals(True)
         action.setChecked(on)
